@@ -1,0 +1,24 @@
+/* cli.h - the subcommands of the alihdaya binary, one function per subcommand. */
+#ifndef ALIHDAYA_CLI_H
+#define ALIHDAYA_CLI_H
+
+/*
+ * Each subcommand gets argv starting at its own name (argv[0] = "init", ...),
+ * prints its own --help, and returns the process exit code: 0 success,
+ * 1 failure at run time, 2 bad usage. Errors are one line on stderr.
+ */
+int cli_init(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+int cli_demo(int argc, char **argv);
+int cli_token(int argc, char **argv);
+int cli_client(int argc, char **argv);
+int cli_service(int argc, char **argv);
+int cli_engagement(int argc, char **argv);
+int cli_worker(int argc, char **argv);
+int cli_item(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_audit(int argc, char **argv);
+int cli_backup(int argc, char **argv);
+int cli_staff(int argc, char **argv);
+
+#endif

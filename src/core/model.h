@@ -1,0 +1,167 @@
+/* model.h - the domain records (client, service, engagement, user, worker, item) as plain structs. */
+#ifndef ALIHDAYA_MODEL_H
+#define ALIHDAYA_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Every string field is a fixed, bounded array: input validation rejects
+ * anything longer, so records never own heap memory except item payloads
+ * (see struct item_rec). Times are milliseconds since the Unix epoch (UTC).
+ * Money is integer minor units with an ISO 4217 code.
+ */
+
+#define MODEL_CODE_MAX 64     /* codes, skill names, categories, countries */
+#define MODEL_NAME_MAX 256    /* display names */
+#define MODEL_TZ_MAX 64       /* IANA zone names */
+#define MODEL_REF_MAX 128     /* external references */
+#define MODEL_MAX_SKILLS 16   /* skills per worker / required per engagement */
+#define MODEL_MAX_LANGS 8     /* languages per worker / required per engagement */
+#define MODEL_MAX_CREDS 8     /* credentials per worker */
+#define MODEL_MAX_CLEAR 256   /* clients a worker may be cleared for */
+
+enum role { ROLE_ADMIN, ROLE_MANAGER, ROLE_WORKER, ROLE_CLIENT, ROLE_AUDITOR, ROLE__COUNT };
+const char *role_name(enum role r);
+/* 0 and *out set, or ERR_INVALID. */
+int role_parse(const char *s, enum role *out);
+
+enum service_kind { KIND_BPO, KIND_KPO };
+const char *service_kind_name(enum service_kind k);
+int service_kind_parse(const char *s, enum service_kind *out);
+
+enum worker_status { WORKER_AVAILABLE, WORKER_AWAY, WORKER_OFFLINE };
+const char *worker_status_name(enum worker_status s);
+int worker_status_parse(const char *s, enum worker_status *out);
+
+/* A skill or language with a level 1..5 (for requirements: the minimum level). */
+struct skill_level {
+	char code[MODEL_CODE_MAX];
+	int level;
+};
+
+struct client_rec {
+	int64_t id;
+	char code[MODEL_CODE_MAX]; /* unique, e.g. "acme" */
+	char name[MODEL_NAME_MAX];
+	char time_zone[MODEL_TZ_MAX];
+	int64_t created_at;
+};
+
+struct service_rec {
+	int64_t id;
+	char code[MODEL_CODE_MAX]; /* unique, e.g. "data_entry" */
+	char name[MODEL_NAME_MAX];
+	enum service_kind kind;
+	char category[MODEL_CODE_MAX];
+	int64_t created_at;
+};
+
+struct engagement_rec {
+	int64_t id;
+	int64_t client_id;
+	int64_t service_id;
+	char name[MODEL_NAME_MAX];
+	enum service_kind kind; /* copied from the service at creation */
+	size_t n_skills;
+	struct skill_level skills[MODEL_MAX_SKILLS];
+	size_t n_langs;
+	struct skill_level langs[MODEL_MAX_LANGS];
+	int64_t sla_ms;        /* due time = arrival + sla_ms */
+	int default_priority;  /* 1..9, higher is more urgent */
+	int64_t lease_ms;      /* how long a worker holds an item */
+	char time_zone[MODEL_TZ_MAX];
+	int64_t created_at;
+};
+
+struct user_rec {
+	int64_t id;
+	char name[MODEL_CODE_MAX]; /* unique login name */
+	enum role role;
+	int64_t client_id; /* only for ROLE_CLIENT, else 0 */
+	int64_t created_at;
+};
+
+struct worker_rec {
+	int64_t id;
+	int64_t user_id; /* the ROLE_WORKER user that acts as this worker */
+	char name[MODEL_NAME_MAX];
+	size_t n_skills;
+	struct skill_level skills[MODEL_MAX_SKILLS];
+	size_t n_langs;
+	struct skill_level langs[MODEL_MAX_LANGS];
+	size_t n_creds;
+	char creds[MODEL_MAX_CREDS][MODEL_CODE_MAX]; /* "CA", "MBA", "bar:NY" */
+	char country[MODEL_CODE_MAX];                 /* ISO 3166 alpha-2 */
+	char time_zone[MODEL_TZ_MAX];
+	int capacity; /* items held at once, >= 1 */
+	int64_t cost_minor; /* per hour */
+	char currency[4];   /* ISO 4217 */
+	size_t n_clear;
+	int64_t clear[MODEL_MAX_CLEAR]; /* client ids, ascending */
+	enum worker_status status;
+	int64_t created_at;
+};
+
+enum item_state {
+	ITEM_QUEUED,
+	ITEM_ASSIGNED,
+	ITEM_SUBMITTED,
+	ITEM_IN_REVIEW,
+	ITEM_DONE,
+	ITEM_CANCELLED,
+	ITEM_FAILED,
+	ITEM_STATE__COUNT
+};
+
+/*
+ * An item as stored. payload and result are JSON texts owned by whoever
+ * filled the struct (NULL when not loaded); item_rec_release() frees them.
+ */
+struct item_rec {
+	int64_t id;
+	int64_t engagement_id;
+	int64_t client_id;
+	char external_ref[MODEL_REF_MAX];
+	int priority;
+	int64_t created_at;
+	int64_t due_at;
+	enum item_state state;
+	int64_t worker_id;     /* lease holder, 0 if none */
+	int64_t epoch;         /* lease epoch, increases with every lease */
+	int64_t lease_expires; /* 0 if no lease */
+	char *payload;
+	char *result;
+};
+
+void item_rec_release(struct item_rec *it);
+
+/* One entry of an item's history. */
+struct event_rec {
+	int64_t id;
+	int64_t item_id;
+	int64_t at;
+	char action[MODEL_CODE_MAX]; /* item_action_name() */
+	enum item_state from_state;
+	enum item_state to_state;
+	int64_t actor_user_id; /* 0 = the system (lease expiry) */
+	int64_t worker_id;
+	int64_t epoch;
+	char *detail; /* JSON text or NULL, e.g. {"reason":"..."} */
+};
+
+/* One audit event; hash = BLAKE2b-256(prev_hash || canonical fields). */
+struct audit_rec {
+	int64_t seq;
+	int64_t at;
+	int64_t actor_user_id;
+	char action[MODEL_CODE_MAX];      /* "item.create", "item.read", ... */
+	char record_type[MODEL_CODE_MAX]; /* "item", "client", ... */
+	int64_t record_id;
+	int64_t client_id; /* 0 when not client data */
+	unsigned char prev_hash[32];
+	unsigned char hash[32];
+};
+
+#endif

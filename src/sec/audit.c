@@ -1,0 +1,47 @@
+/* audit.c - hashing of the audit chain. */
+#include "sec/audit.h"
+
+#include <sodium.h>
+#include <string.h>
+
+static void put_i64(crypto_generichash_state *st, int64_t v)
+{
+	unsigned char b[8];
+	uint64_t u = (uint64_t)v;
+
+	for (int i = 7; i >= 0; i--) {
+		b[i] = (unsigned char)(u & 0xff);
+		u >>= 8;
+	}
+	crypto_generichash_update(st, b, sizeof(b));
+}
+
+static void put_str(crypto_generichash_state *st, const char *s)
+{
+	size_t n = strnlen(s, MODEL_CODE_MAX);
+	unsigned char len[2] = { (unsigned char)(n >> 8), (unsigned char)(n & 0xff) };
+
+	crypto_generichash_update(st, len, 2);
+	crypto_generichash_update(st, (const unsigned char *)s, n);
+}
+
+void audit_hash(const struct audit_rec *a, unsigned char out[32])
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, a->prev_hash, 32);
+	put_i64(&st, a->seq);
+	put_i64(&st, a->at);
+	put_i64(&st, a->actor_user_id);
+	put_str(&st, a->action);
+	put_str(&st, a->record_type);
+	put_i64(&st, a->record_id);
+	put_i64(&st, a->client_id);
+	crypto_generichash_final(&st, out, 32);
+}
+
+void audit_hex(const unsigned char h[32], char out[65])
+{
+	sodium_bin2hex(out, 65, h, 32);
+}

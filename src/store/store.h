@@ -1,0 +1,195 @@
+/* store.h - the storage interface: a table of backend callbacks (SQLite now, PostgreSQL later). */
+#ifndef ALIHDAYA_STORE_H
+#define ALIHDAYA_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "util/buf.h"
+
+/*
+ * Threading contract:
+ *  - "writer" functions (begin/commit/rollback, *_insert, *_update, idem_*,
+ *    audit_tail and load_*) are called only from the engine thread. They use
+ *    the one writer connection; everything between store_begin() and
+ *    store_commit() is one transaction, durable once commit returns 0.
+ *  - "reader" functions (*_get, *_list, token_lookup) may be called from any
+ *    thread at once; the backend gives each call a read-only connection from
+ *    a pool, so readers never block the writer (SQLite WAL).
+ *
+ * Errors: 0 on success or a negative ERR_* (ERR_NOTFOUND, ERR_EXISTS for a
+ * unique-key clash, ERR_IO for anything the database reports, ERR_NOMEM,
+ * ERR_BUSY). A description may be appended to the backend's last-error
+ * buffer, read with store_errmsg().
+ *
+ * Read results are jansson objects ready to send on the wire, owned by the
+ * caller (json_decref). Times in them are RFC 3339 strings; ids are integers.
+ */
+
+struct store;
+
+/* Filter and cursor for list reads. Zero fields mean "no filter". */
+struct store_page {
+	int64_t after;         /* cursor: return ids > after */
+	int limit;             /* 1..STORE_PAGE_MAX, caller-validated */
+	int64_t client_id;     /* items, engagements, users: only this client */
+	int64_t engagement_id; /* items */
+	int64_t worker_id;     /* items: only leased to this worker */
+	int state;             /* items: enum item_state + 1, 0 = any */
+};
+
+#define STORE_PAGE_MAX 500
+#define STORE_PAGE_DEFAULT 50
+
+/* Idempotency record: the answer given to the first request with a key. */
+struct idem_rec {
+	int64_t user_id;
+	char key[MODEL_REF_MAX];
+	unsigned char request_hash[32]; /* method, path and body */
+	int status;                     /* HTTP status of the first answer */
+	char *body;                     /* JSON text of the first answer, owned */
+	int64_t created_at;
+};
+
+typedef int (*store_engagement_cb)(void *ctx, const struct engagement_rec *e);
+typedef int (*store_worker_cb)(void *ctx, const struct worker_rec *w);
+typedef int (*store_item_cb)(void *ctx, const struct item_rec *it);
+
+/* The table a backend fills in. See the store_* wrappers for contracts. */
+struct store_ops {
+	const char *name;
+	void (*close)(struct store *s);
+	const char *(*errmsg)(struct store *s);
+
+	/* writer */
+	int (*begin)(struct store *s);
+	int (*commit)(struct store *s);
+	int (*rollback)(struct store *s);
+	int (*client_insert)(struct store *s, struct client_rec *c);
+	int (*service_insert)(struct store *s, struct service_rec *sv);
+	int (*engagement_insert)(struct store *s, struct engagement_rec *e);
+	int (*user_insert)(struct store *s, struct user_rec *u);
+	int (*token_insert)(struct store *s, int64_t user_id, const unsigned char hash[32],
+			    int64_t created_at);
+	int (*worker_insert)(struct store *s, struct worker_rec *w);
+	int (*worker_set_status)(struct store *s, int64_t worker_id, enum worker_status st);
+	int (*item_insert)(struct store *s, struct item_rec *it);
+	int (*item_update)(struct store *s, const struct item_rec *it);
+	int (*item_state_get)(struct store *s, int64_t id, struct item_rec *out);
+	int (*event_insert)(struct store *s, struct event_rec *ev);
+	int (*audit_insert)(struct store *s, struct audit_rec *a);
+	int (*audit_tail)(struct store *s, int64_t *seq, unsigned char hash[32]);
+	int (*idem_get)(struct store *s, int64_t user_id, const char *key, struct idem_rec *out);
+	int (*idem_put)(struct store *s, const struct idem_rec *r);
+	int (*load_engagements)(struct store *s, store_engagement_cb cb, void *ctx);
+	int (*load_workers)(struct store *s, store_worker_cb cb, void *ctx);
+	int (*load_open_items)(struct store *s, store_item_cb cb, void *ctx);
+
+	/* reader */
+	int (*token_lookup)(struct store *s, const unsigned char hash[32], struct user_rec *out);
+	int (*user_by_name)(struct store *s, const char *name, struct user_rec *out);
+	int (*worker_by_user)(struct store *s, int64_t user_id, struct worker_rec *out);
+	int (*service_by_code)(struct store *s, const char *code, struct service_rec *out);
+	int (*client_get)(struct store *s, int64_t id, json_t **out);
+	int (*client_list)(struct store *s, const struct store_page *pg, json_t **out);
+	int (*service_get)(struct store *s, int64_t id, json_t **out);
+	int (*service_list)(struct store *s, const struct store_page *pg, json_t **out);
+	int (*engagement_get)(struct store *s, int64_t id, json_t **out);
+	int (*engagement_list)(struct store *s, const struct store_page *pg, json_t **out);
+	int (*user_get)(struct store *s, int64_t id, json_t **out);
+	int (*user_list)(struct store *s, const struct store_page *pg, json_t **out);
+	int (*worker_get)(struct store *s, int64_t id, json_t **out);
+	int (*worker_list)(struct store *s, const struct store_page *pg, json_t **out);
+	int (*item_get)(struct store *s, int64_t id, bool with_payload, json_t **out);
+	int (*item_list)(struct store *s, const struct store_page *pg, json_t **out);
+	int (*item_history)(struct store *s, int64_t item_id, json_t **out);
+	int (*audit_list)(struct store *s, const struct store_page *pg, json_t **out);
+	int (*audit_verify)(struct store *s, int64_t *checked, int64_t *bad_seq);
+	int (*backup)(struct store *s, const char *path);
+};
+
+/* Every backend's struct begins with this. */
+struct store {
+	const struct store_ops *ops;
+};
+
+/*
+ * Opens the store named by `url`: a path to a SQLite file (created with its
+ * schema if missing; migrations applied). `readers` is the size of the read
+ * connection pool. On failure returns an error and writes why into err.
+ * OUT: *out, released with store_close().
+ */
+int store_open(const char *url, int readers, struct store **out, struct buf *err);
+void store_close(struct store *s);
+const char *store_errmsg(struct store *s);
+
+/* Sets *out to the default catalogue (BPO and KPO services of DESIGN.md). */
+size_t store_default_catalogue(const struct service_rec **out);
+
+/*
+ * The functions below are thin wrappers: store_x(s, ...) calls s->ops->x.
+ */
+
+/* writer: transactions */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+int store_rollback(struct store *s);
+
+/* writer: inserts set the record's id (and keep every other field). */
+int store_client_insert(struct store *s, struct client_rec *c);          /* ERR_EXISTS: code */
+int store_service_insert(struct store *s, struct service_rec *sv);       /* ERR_EXISTS: code */
+int store_engagement_insert(struct store *s, struct engagement_rec *e);
+int store_user_insert(struct store *s, struct user_rec *u);              /* ERR_EXISTS: name */
+int store_token_insert(struct store *s, int64_t user_id, const unsigned char hash[32],
+		       int64_t created_at);
+int store_worker_insert(struct store *s, struct worker_rec *w);         /* with clearances */
+int store_worker_set_status(struct store *s, int64_t worker_id, enum worker_status st);
+int store_item_insert(struct store *s, struct item_rec *it);            /* payload required */
+/* Writes state, worker_id, epoch, lease_expires, and result if non-NULL. */
+int store_item_update(struct store *s, const struct item_rec *it);
+/* Loads an item's fields without payload or result (writer connection, sees the open txn). */
+int store_item_state_get(struct store *s, int64_t id, struct item_rec *out);
+int store_event_insert(struct store *s, struct event_rec *ev);          /* sets ev->id */
+int store_audit_insert(struct store *s, struct audit_rec *a);           /* a->seq set by caller */
+/* Last audit seq and hash; 0 and all-zero hash when the trail is empty. */
+int store_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32]);
+/* ERR_NOTFOUND when the key is new. OUT: out->body (free()). */
+int store_idem_get(struct store *s, int64_t user_id, const char *key, struct idem_rec *out);
+int store_idem_put(struct store *s, const struct idem_rec *r);
+
+/* writer: recovery at start. A callback returning non-zero stops the walk and is returned. */
+int store_load_engagements(struct store *s, store_engagement_cb cb, void *ctx);
+int store_load_workers(struct store *s, store_worker_cb cb, void *ctx);
+/* Items in queued, assigned, submitted or in_review; payload and result NULL. */
+int store_load_open_items(struct store *s, store_item_cb cb, void *ctx);
+
+/* reader */
+int store_token_lookup(struct store *s, const unsigned char hash[32], struct user_rec *out);
+int store_user_by_name(struct store *s, const char *name, struct user_rec *out);
+int store_worker_by_user(struct store *s, int64_t user_id, struct worker_rec *out);
+int store_service_by_code(struct store *s, const char *code, struct service_rec *out);
+int store_client_get(struct store *s, int64_t id, json_t **out);
+int store_client_list(struct store *s, const struct store_page *pg, json_t **out);
+int store_service_get(struct store *s, int64_t id, json_t **out);
+int store_service_list(struct store *s, const struct store_page *pg, json_t **out);
+int store_engagement_get(struct store *s, int64_t id, json_t **out);
+int store_engagement_list(struct store *s, const struct store_page *pg, json_t **out);
+int store_user_get(struct store *s, int64_t id, json_t **out);
+int store_user_list(struct store *s, const struct store_page *pg, json_t **out);
+int store_worker_get(struct store *s, int64_t id, json_t **out);
+int store_worker_list(struct store *s, const struct store_page *pg, json_t **out);
+/* with_payload false omits "payload" and "result" (for roles that may not read them). */
+int store_item_get(struct store *s, int64_t id, bool with_payload, json_t **out);
+/* Lists never include payloads. */
+int store_item_list(struct store *s, const struct store_page *pg, json_t **out);
+/* Array of events, oldest first. */
+int store_item_history(struct store *s, int64_t item_id, json_t **out);
+int store_audit_list(struct store *s, const struct store_page *pg, json_t **out);
+/* Recomputes the hash chain. *bad_seq = 0 if intact, else the first broken seq. */
+int store_audit_verify(struct store *s, int64_t *checked, int64_t *bad_seq);
+/* Online backup of the whole store to path (SQLite backup API). */
+int store_backup(struct store *s, const char *path);
+
+#endif

@@ -1,0 +1,145 @@
+/* clock.c - time reading, RFC 3339 and duration parsing. */
+#define _GNU_SOURCE
+#include "util/clock.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "util/err.h"
+
+int64_t clock_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void clock_format_ms(int64_t ms, char *out, size_t n)
+{
+	time_t s = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	int frac = (int)(ms - (int64_t)s * 1000);
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+}
+
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)**p))
+			return ERR_INVALID;
+		v = v * 10 + (**p - '0');
+		(*p)++;
+	}
+	*out = v;
+	return 0;
+}
+
+int clock_parse_rfc3339(const char *s, int64_t *ms_out)
+{
+	int y, mo, d, h, mi, se, frac = 0, fd = 0, oh = 0, om = 0, sign = 0;
+	const char *p = s;
+	struct tm tm = { 0 };
+	time_t t;
+
+	if (!s || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+	    digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
+		return ERR_INVALID;
+	p++;
+	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' ||
+	    digits(&p, 2, &se))
+		return ERR_INVALID;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return ERR_INVALID;
+		while (isdigit((unsigned char)*p)) {
+			if (fd < 3) {
+				frac = frac * 10 + (*p - '0');
+				fd++;
+			}
+			p++;
+		}
+		while (fd < 3) {
+			frac *= 10;
+			fd++;
+		}
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '+' ? 1 : -1;
+		p++;
+		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om))
+			return ERR_INVALID;
+	} else {
+		return ERR_INVALID;
+	}
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60 ||
+	    oh > 23 || om > 59)
+		return ERR_INVALID;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	t = timegm(&tm);
+	*ms_out = (int64_t)t * 1000 + frac - (int64_t)sign * (oh * 3600 + om * 60) * 1000;
+	return 0;
+}
+
+int clock_parse_duration(const char *s, int64_t *ms_out)
+{
+	char *end;
+	long long v;
+	int64_t mul;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return ERR_INVALID;
+	v = strtoll(s, &end, 10);
+	if (v < 0 || v > (long long)INT32_MAX * 1000LL)
+		return ERR_INVALID;
+	if (!strcmp(end, "ms"))
+		mul = 1;
+	else if (!strcmp(end, "s") || !*end)
+		mul = 1000;
+	else if (!strcmp(end, "m"))
+		mul = 60000;
+	else if (!strcmp(end, "h"))
+		mul = 3600000;
+	else if (!strcmp(end, "d"))
+		mul = 86400000;
+	else
+		return ERR_INVALID;
+	if (v > INT64_MAX / mul)
+		return ERR_INVALID;
+	*ms_out = (int64_t)v * mul;
+	return 0;
+}
+
+int clock_valid_tz(const char *name)
+{
+	char path[256];
+	struct stat st;
+
+	if (!name || !*name || strlen(name) > 64 || name[0] == '/' || strstr(name, ".."))
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+			return 0;
+	if (!strcmp(name, "UTC"))
+		return 1;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
