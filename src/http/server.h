@@ -1,0 +1,37 @@
+/* server.h - the HTTP API server (libmicrohttpd): limits, the security layer, the route table. */
+#ifndef ALIHDAYA_SERVER_H
+#define ALIHDAYA_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+struct http_opts {
+	const char *bind;         /* "127.0.0.1" */
+	int port;                 /* 0 = pick a free port; see http_port() */
+	int threads;              /* MHD internal thread pool size (default 4) */
+	size_t max_body;          /* bytes, default 1 MiB */
+	int max_depth;            /* JSON nesting, default 32 */
+	int max_connections;      /* default 4096 */
+	int conn_timeout_s;       /* idle/slow client timeout, default 30 */
+	int rate_per_s;           /* requests per second per token, 0 = unlimited (default 0) */
+	int rate_burst;           /* token bucket size (default 2 * rate_per_s) */
+	const char *web_dir;      /* static web UI directory, NULL = none */
+};
+
+#define HTTP_OPTS_INIT { "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL }
+
+struct http_server;
+
+/* Starts serving. OUT: *out, stopped with http_stop(). */
+int http_start(const struct http_opts *o, struct engine *e, struct store *s,
+	       struct http_server **out, struct buf *err);
+/* The port actually bound. */
+int http_port(const struct http_server *h);
+/* Stops accepting, waits for requests in flight, frees. */
+void http_stop(struct http_server *h);
+
+#endif
