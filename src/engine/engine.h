@@ -32,7 +32,8 @@ enum cmd_type {
 	CMD_WORKER_CREATE,     /* u.worker: also creates its ROLE_WORKER user named u.worker_login */
 	CMD_WORKER_STATUS,     /* u.wstatus */
 	CMD_ITEM_CREATE,       /* u.item_create */
-	CMD_ITEM_NEXT,         /* get-next for actor->worker_id (or u.op.worker_id for staff) */
+	/* get-next for actor->worker_id (or u.op.worker_id for staff) */
+	CMD_ITEM_NEXT,         /* reply {"id":N}; 204 when no eligible work */
 	CMD_ITEM_SUBMIT,       /* u.op: item_id, epoch, result_json */
 	CMD_ITEM_ACCEPT,       /* u.op: item_id */
 	CMD_ITEM_REWORK,       /* u.op: item_id, reason */
@@ -90,9 +91,12 @@ struct cmd {
 	 * OUT, valid after engine_call returns:
 	 *  rc: 0 or an ERR_* code.
 	 *  status: HTTP status to answer (201 created, 200 ok, 204 no work).
-	 *  reply: the response body (owned by the caller, json_decref), or on
-	 *  error extra details to merge into the error, e.g. {"state":"done"}.
-	 *  Either may be NULL.
+	 *  reply: on success {"id": N} of the record created or changed (the
+	 *  caller reads the record itself from the store: the batch is committed
+	 *  when engine_call returns, so a reader sees it); CMD_TOKEN_CREATE gives
+	 *  {"token","user_id"}; NULL for 204 and CMD_AUDIT. On error: details to
+	 *  merge into the error object, e.g. {"state":"done"} or {"message":...}.
+	 *  Owned by the caller (json_decref).
 	 *  replayed: true if this was answered from the idempotency record.
 	 */
 	int rc;

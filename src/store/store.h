@@ -53,6 +53,8 @@ struct idem_rec {
 	int64_t created_at;
 };
 
+typedef int (*store_client_cb)(void *ctx, const struct client_rec *c);
+typedef int (*store_service_cb)(void *ctx, const struct service_rec *sv);
 typedef int (*store_engagement_cb)(void *ctx, const struct engagement_rec *e);
 typedef int (*store_worker_cb)(void *ctx, const struct worker_rec *w);
 typedef int (*store_item_cb)(void *ctx, const struct item_rec *it);
@@ -83,6 +85,11 @@ struct store_ops {
 	int (*audit_tail)(struct store *s, int64_t *seq, unsigned char hash[32]);
 	int (*idem_get)(struct store *s, int64_t user_id, const char *key, struct idem_rec *out);
 	int (*idem_put)(struct store *s, const struct idem_rec *r);
+	int (*savepoint)(struct store *s);
+	int (*release)(struct store *s);
+	int (*rollback_to)(struct store *s);
+	int (*load_clients)(struct store *s, store_client_cb cb, void *ctx);
+	int (*load_services)(struct store *s, store_service_cb cb, void *ctx);
 	int (*load_engagements)(struct store *s, store_engagement_cb cb, void *ctx);
 	int (*load_workers)(struct store *s, store_worker_cb cb, void *ctx);
 	int (*load_open_items)(struct store *s, store_item_cb cb, void *ctx);
@@ -137,6 +144,15 @@ int store_begin(struct store *s);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
 
+/*
+ * writer: one savepoint per command inside the batch transaction, so a
+ * command that fails half-way leaves no trace while the others commit.
+ * Not nested: savepoint, then release or rollback_to.
+ */
+int store_savepoint(struct store *s);
+int store_release(struct store *s);
+int store_rollback_to(struct store *s);
+
 /* writer: inserts set the record's id (and keep every other field). */
 int store_client_insert(struct store *s, struct client_rec *c);          /* ERR_EXISTS: code */
 int store_service_insert(struct store *s, struct service_rec *sv);       /* ERR_EXISTS: code */
@@ -160,6 +176,8 @@ int store_idem_get(struct store *s, int64_t user_id, const char *key, struct ide
 int store_idem_put(struct store *s, const struct idem_rec *r);
 
 /* writer: recovery at start. A callback returning non-zero stops the walk and is returned. */
+int store_load_clients(struct store *s, store_client_cb cb, void *ctx);
+int store_load_services(struct store *s, store_service_cb cb, void *ctx);
 int store_load_engagements(struct store *s, store_engagement_cb cb, void *ctx);
 int store_load_workers(struct store *s, store_worker_cb cb, void *ctx);
 /* Items in queued, assigned, submitted or in_review; payload and result NULL. */

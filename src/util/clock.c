@@ -1,5 +1,4 @@
 /* clock.c - time reading, RFC 3339 and duration parsing. */
-#define _GNU_SOURCE
 #include "util/clock.h"
 
 #include <ctype.h>

@@ -1,0 +1,224 @@
+/* engine.c - the engine thread: takes every waiting command, applies it, commits once, answers. */
+#include "engine/engine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/engine_int.h"
+#include "util/clock.h"
+#include "util/err.h"
+#include "util/log.h"
+
+static void deadline_to_timespec(int64_t ms, struct timespec *ts)
+{
+	ts->tv_sec = (time_t)(ms / 1000);
+	ts->tv_nsec = (long)(ms % 1000) * 1000000L;
+}
+
+/*
+ * A failed commit leaves memory ahead of the store. Rather than undo each
+ * command, rebuild the live state from the store, which is the truth.
+ */
+static void engine_reload(struct engine *e)
+{
+	struct buf err = BUF_INIT;
+
+	engine_state_release(&e->st);
+	if (engine_state_load(&e->st, e->store, &err))
+		log_error("engine: reload after failed commit failed: %s", buf_str(&err));
+	buf_release(&err);
+}
+
+static void fail_batch(struct cmd *batch, int rc)
+{
+	for (struct cmd *c = batch; c; c = c->next) {
+		json_decref(c->reply);
+		c->reply = NULL;
+		c->replayed = false;
+		c->rc = rc;
+	}
+}
+
+/* One batch: one transaction for every command in it. */
+static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
+{
+	int64_t now = clock_now_ms();
+	int rc;
+
+	rc = store_begin(e->store);
+	if (!rc)
+		rc = store_audit_tail(e->store, &e->st.audit_seq, e->st.audit_hash);
+	if (!rc)
+		rc = engine_expire_leases(e, now);
+	if (rc) {
+		log_error("engine: cannot start batch: %s (%s)", err_message(rc),
+			  store_errmsg(e->store));
+		store_rollback(e->store);
+		engine_reload(e);
+		fail_batch(batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
+		goto out;
+	}
+	for (struct cmd *c = batch; c; c = c->next)
+		engine_apply(e, c, now);
+	rc = store_commit(e->store);
+	if (rc) {
+		log_error("engine: commit of %zu commands failed: %s (%s)", n, err_message(rc),
+			  store_errmsg(e->store));
+		store_rollback(e->store);
+		engine_reload(e);
+		fail_batch(batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
+	} else if (e->st.need_reload) {
+		log_warn("engine: memory fell behind the store; reloading live state");
+		engine_reload(e);
+	}
+out:
+	pthread_mutex_lock(&e->mu);
+	e->stats.commands += n;
+	e->stats.batches++;
+	if (rc)
+		e->stats.commit_failures++;
+	e->stats.leases_expired = e->st.leases_expired;
+	e->stats.queued_items = e->st.n_queued;
+	e->stats.leased_items = e->st.n_assigned;
+	for (struct cmd *c = batch; c; c = c->next)
+		c->done = 1;
+	pthread_cond_broadcast(&e->answered);
+	pthread_mutex_unlock(&e->mu);
+}
+
+static void *engine_main(void *arg)
+{
+	struct engine *e = arg;
+
+	pthread_mutex_lock(&e->mu);
+	for (;;) {
+		struct cmd *batch, *last;
+		size_t n = 0;
+
+		while (!e->head && !e->stopping) {
+			int64_t due = engine_next_deadline(e);
+			int64_t now = clock_now_ms();
+			struct timespec ts;
+
+			if (due <= now)
+				break;
+			if (due - now > e->opts.tick_ms)
+				due = now + e->opts.tick_ms;
+			deadline_to_timespec(due, &ts);
+			pthread_cond_timedwait(&e->wake, &e->mu, &ts);
+		}
+		if (!e->head && e->stopping)
+			break;
+		/* Take up to batch_max commands, oldest first. */
+		batch = e->head;
+		last = NULL;
+		for (struct cmd *c = e->head; c && n < (size_t)e->opts.batch_max; c = c->next) {
+			last = c;
+			n++;
+		}
+		if (last) {
+			e->head = last->next;
+			if (!e->head)
+				e->tail = NULL;
+			last->next = NULL;
+			e->npending -= n;
+		} else {
+			batch = NULL;
+		}
+		pthread_mutex_unlock(&e->mu);
+		if (batch) {
+			engine_run_batch(e, batch, n);
+		} else {
+			/* Woken only by a lease deadline: expire in a batch of its own. */
+			engine_run_batch(e, NULL, 0);
+		}
+		pthread_mutex_lock(&e->mu);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
+int engine_start(struct store *s, const struct engine_opts *o, struct engine **out,
+		 struct buf *err)
+{
+	struct engine *e;
+	int rc;
+
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return ERR_NOMEM;
+	e->store = s;
+	e->opts.batch_max = o && o->batch_max > 0 ? o->batch_max : 512;
+	e->opts.tick_ms = o && o->tick_ms > 0 ? o->tick_ms : 200;
+	rc = engine_state_load(&e->st, s, err);
+	if (rc)
+		goto fail;
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_cond_init(&e->wake, NULL);
+	pthread_cond_init(&e->answered, NULL);
+	if (pthread_create(&e->thread, NULL, engine_main, e)) {
+		rc = buf_error(err, ERR_NOMEM, "cannot start the engine thread");
+		pthread_mutex_destroy(&e->mu);
+		pthread_cond_destroy(&e->wake);
+		pthread_cond_destroy(&e->answered);
+		goto fail;
+	}
+	*out = e;
+	return 0;
+fail:
+	engine_state_release(&e->st);
+	free(e);
+	return rc;
+}
+
+int engine_call(struct engine *e, struct cmd *c)
+{
+	c->rc = 0;
+	c->status = 200;
+	c->reply = NULL;
+	c->replayed = false;
+	c->next = NULL;
+	c->done = 0;
+	pthread_mutex_lock(&e->mu);
+	if (e->stopping) {
+		pthread_mutex_unlock(&e->mu);
+		c->rc = ERR_SHUTDOWN;
+		return c->rc;
+	}
+	if (e->tail)
+		e->tail->next = c;
+	else
+		e->head = c;
+	e->tail = c;
+	e->npending++;
+	pthread_cond_signal(&e->wake);
+	while (!c->done)
+		pthread_cond_wait(&e->answered, &e->mu);
+	pthread_mutex_unlock(&e->mu);
+	return c->rc;
+}
+
+void engine_stop(struct engine *e)
+{
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->mu);
+	e->stopping = 1;
+	pthread_cond_signal(&e->wake);
+	pthread_mutex_unlock(&e->mu);
+	pthread_join(e->thread, NULL);
+	engine_state_release(&e->st);
+	pthread_mutex_destroy(&e->mu);
+	pthread_cond_destroy(&e->wake);
+	pthread_cond_destroy(&e->answered);
+	free(e);
+}
+
+void engine_get_stats(struct engine *e, struct engine_stats *out)
+{
+	pthread_mutex_lock(&e->mu);
+	*out = e->stats;
+	pthread_mutex_unlock(&e->mu);
+}
