@@ -1,0 +1,145 @@
+/* item.c - the item state machine as one transition table. */
+#include "core/item.h"
+
+#include <string.h>
+
+#include "util/err.h"
+
+static const char *const state_names[ITEM_STATE__COUNT] = {
+    [ITEM_QUEUED] = "queued",	    [ITEM_ASSIGNED] = "assigned", [ITEM_SUBMITTED] = "submitted",
+    [ITEM_IN_REVIEW] = "in_review", [ITEM_DONE] = "done",	  [ITEM_CANCELLED] = "cancelled",
+    [ITEM_FAILED] = "failed",
+};
+
+static const char *const action_names[ACT__COUNT] = {
+    [ACT_CREATE] = "create", [ACT_ASSIGN] = "assign", [ACT_EXPIRE] = "expire",
+    [ACT_SUBMIT] = "submit", [ACT_REVIEW] = "review", [ACT_ACCEPT] = "accept",
+    [ACT_REWORK] = "rework", [ACT_CANCEL] = "cancel", [ACT_FAIL] = "fail",
+};
+
+/*
+ * next[from][action] is the target state plus one, so that the zero every
+ * unlisted cell gets from the initializer means "refused". ACT_CREATE has
+ * no row of its own: it ignores `from` and is handled before the lookup.
+ */
+#define TO(s) ((unsigned char)((s) + 1))
+
+/* clang-format off */
+static const unsigned char next[ITEM_STATE__COUNT][ACT__COUNT] = {
+	[ITEM_QUEUED] = {
+		[ACT_ASSIGN] = TO(ITEM_ASSIGNED),
+		[ACT_CANCEL] = TO(ITEM_CANCELLED),
+		[ACT_FAIL] = TO(ITEM_FAILED),
+	},
+	[ITEM_ASSIGNED] = {
+		[ACT_EXPIRE] = TO(ITEM_QUEUED),
+		[ACT_SUBMIT] = TO(ITEM_SUBMITTED),
+		[ACT_CANCEL] = TO(ITEM_CANCELLED),
+		[ACT_FAIL] = TO(ITEM_FAILED),
+	},
+	[ITEM_SUBMITTED] = {
+		[ACT_REVIEW] = TO(ITEM_IN_REVIEW),
+		[ACT_ACCEPT] = TO(ITEM_DONE),
+		[ACT_REWORK] = TO(ITEM_QUEUED),
+		[ACT_CANCEL] = TO(ITEM_CANCELLED),
+		[ACT_FAIL] = TO(ITEM_FAILED),
+	},
+	[ITEM_IN_REVIEW] = {
+		[ACT_ACCEPT] = TO(ITEM_DONE),
+		[ACT_REWORK] = TO(ITEM_QUEUED),
+		[ACT_CANCEL] = TO(ITEM_CANCELLED),
+		[ACT_FAIL] = TO(ITEM_FAILED),
+	},
+	/* done, cancelled and failed are final: all cells zero. */
+};
+/* clang-format on */
+
+#undef TO
+
+static int parse_name(const char *s, const char *const *names, int n, int *out)
+{
+	if (!s)
+		return ERR_INVALID;
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return ERR_INVALID;
+}
+
+const char *item_state_name(enum item_state s)
+{
+	return (unsigned)s < ITEM_STATE__COUNT ? state_names[s] : "unknown";
+}
+
+int item_state_parse(const char *s, enum item_state *out)
+{
+	int v, rc = parse_name(s, state_names, ITEM_STATE__COUNT, &v);
+
+	if (!rc)
+		*out = (enum item_state)v;
+	return rc;
+}
+
+const char *item_action_name(enum item_action a)
+{
+	return (unsigned)a < ACT__COUNT ? action_names[a] : "unknown";
+}
+
+int item_action_parse(const char *s, enum item_action *out)
+{
+	int v, rc = parse_name(s, action_names, ACT__COUNT, &v);
+
+	if (!rc)
+		*out = (enum item_action)v;
+	return rc;
+}
+
+bool item_state_open(enum item_state s)
+{
+	return s == ITEM_QUEUED || s == ITEM_ASSIGNED || s == ITEM_SUBMITTED || s == ITEM_IN_REVIEW;
+}
+
+int item_transition(enum item_state from, enum item_action act, enum item_state *to)
+{
+	unsigned char cell;
+
+	if (act == ACT_CREATE) {
+		*to = ITEM_QUEUED;
+		return 0;
+	}
+	/* Out-of-range values are refused like any other transition. */
+	if ((unsigned)from >= ITEM_STATE__COUNT || (unsigned)act >= ACT__COUNT)
+		return ERR_CONFLICT;
+	cell = next[from][act];
+	if (!cell)
+		return ERR_CONFLICT;
+	*to = (enum item_state)(cell - 1);
+	return 0;
+}
+
+bool item_history_valid(const struct event_rec *ev, size_t n)
+{
+	enum item_action act;
+	enum item_state to;
+
+	if (!n)
+		return false;
+	if (item_action_parse(ev[0].action, &act) || act != ACT_CREATE ||
+	    ev[0].to_state != ITEM_QUEUED)
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		if (item_action_parse(ev[i].action, &act))
+			return false;
+		/* item_transition() accepts create from anywhere; a history may not. */
+		if (act == ACT_CREATE)
+			return false;
+		if (ev[i].from_state != ev[i - 1].to_state)
+			return false;
+		if (item_transition(ev[i].from_state, act, &to) || to != ev[i].to_state)
+			return false;
+	}
+	return true;
+}
