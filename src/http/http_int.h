@@ -1,0 +1,209 @@
+/* http_int.h - internals of the HTTP layer: the request, the route table, answer and input helpers. */
+#ifndef ALIHDAYA_HTTP_INT_H
+#define ALIHDAYA_HTTP_INT_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "http/server.h"
+#include "sec/auth.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+/*
+ * Names: http__x are shared between the files of src/http and nowhere else
+ * (libuv's double-underscore convention, spelled so it is not a reserved
+ * identifier). Handlers are h_<resource>_<verb>.
+ */
+
+struct http_rate;
+
+struct http_server {
+	struct http_opts opts; /* bind and web_dir point into the copies below */
+	char *bind;
+	char *web_dir;
+	struct engine *engine;
+	struct store *store;
+	struct MHD_Daemon *daemon;
+	int port;
+	struct http_rate *rate;            /* NULL when rate_per_s == 0 */
+	atomic_uint_fast64_t by_class[6];  /* answers by status / 100; [0] = anything else */
+	atomic_uint_fast64_t rate_limited; /* 429s given by the limiter */
+};
+
+#define HTTP_MAX_PARAMS 2
+
+/*
+ * One request, from its first MHD callback to its completion. Handlers read
+ * method, path, params, body and actor, and set the answer with
+ * http__reply() / http__fail(). Owned by server.c.
+ */
+struct req {
+	struct http_server *srv;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path; /* without the query string */
+	struct buf body;  /* cap = opts.max_body */
+	bool too_big;     /* the body passed the cap: answer 413 */
+	bool queued;      /* an answer was already handed to MHD */
+	const struct route *route;
+	int64_t param[HTTP_MAX_PARAMS]; /* the :id segments of the path, in order */
+	size_t n_param;
+	struct actor actor; /* zero for public routes */
+
+	/* The answer. out is JSON (NULL = empty body); raw, if set, wins over out. */
+	int status;
+	json_t *out;
+	char *raw; /* malloc'd */
+	size_t raw_len;
+	const char *ctype;
+	bool replayed;
+	char allow[64]; /* Allow header of a 405 */
+};
+
+typedef int (*http_handler)(struct req *r);
+
+/*
+ * A route: method, path pattern and the roles that may call it. In a
+ * pattern ":id" matches one segment of decimal digits (a positive id, put
+ * in req.param) and a final "*" matches any non-empty rest.
+ */
+struct route {
+	const char *method;
+	const char *pattern;
+	unsigned roles; /* ROLE_BIT mask; ROUTE_PUBLIC = no authentication at all */
+	http_handler fn;
+};
+
+#define ROUTE_PUBLIC 0u
+
+/* router.c: the one route table. */
+extern const struct route http__routes[];
+extern const size_t http__n_routes;
+
+/*
+ * Finds the route of method + path. 0 and *out / params set; ERR_NOTFOUND
+ * when no pattern matches the path; ERR_METHOD when some do, but for other
+ * methods: allow is then the Allow header value ("GET, POST").
+ */
+int http__route_find(const char *method, const char *path, const struct route **out,
+		     int64_t params[HTTP_MAX_PARAMS], size_t *n_params, char *allow, size_t allow_n);
+
+/* rate.c: token bucket per user id. */
+int http__rate_new(int rate_per_s, int burst, struct http_rate **out);
+void http__rate_free(struct http_rate *rl);
+/* True if the user may make one more request now (and takes the token). */
+bool http__rate_take(struct http_rate *rl, int64_t user_id, int64_t now_ms);
+
+/* req.c: answers. Each replaces any answer set before. */
+
+/* Answers status with body (stolen; NULL = empty). */
+void http__reply(struct req *r, int status, json_t *body);
+/*
+ * Answers the error rc: {"error":{"code","message",...detail}} with
+ * err_http_status(rc). fmt NULL = the table's message. detail (stolen, may
+ * be NULL) is merged into the error object. Returns rc.
+ */
+int http__fail(struct req *r, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int http__fail_detail(struct req *r, int rc, json_t *detail, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Answers a store read: 200 with j (stolen) if rc == 0, else the error. Returns rc. */
+int http__read(struct req *r, int rc, json_t *j);
+
+/* req.c: input. Every function sets the error answer itself when it fails. */
+
+/*
+ * The body as a JSON object: rejects nesting deeper than max_depth before
+ * parsing, duplicate keys and non-objects. An empty body is {} when
+ * empty_ok. OUT: *out (json_decref).
+ */
+int http__body(struct req *r, bool empty_ok, json_t **out);
+/* json_unpack_ex with JSON_STRICT: unknown or wrongly typed fields are 400. */
+int http__unpack(struct req *r, json_t *root, const char *fmt, ...);
+/*
+ * Copies src (may be NULL when !required) into dst[n]: 400 if missing,
+ * empty or too long for dst.
+ */
+int http__str(struct req *r, const char *field, const char *src, char *dst, size_t n,
+	      bool required);
+/* As http__str, and only [A-Za-z0-9_.:-] (codes, logins, skill names). */
+int http__code(struct req *r, const char *field, const char *src, char *dst, size_t n,
+	       bool required);
+/* 400 unless lo <= v <= hi. */
+int http__range(struct req *r, const char *field, json_int_t v, json_int_t lo, json_int_t hi);
+/* A query string value, NULL if absent. */
+const char *http__query(struct req *r, const char *name);
+/* Optional positive id in the query string; *out = 0 when absent. 400 if malformed. */
+int http__query_id(struct req *r, const char *name, int64_t *out);
+/* ?after= and ?limit= into pg (other fields zeroed). 400 if malformed or out of range. */
+int http__page(struct req *r, struct store_page *pg);
+
+/*
+ * An array of {code, level} (level 1..5; 1 when absent unless required)
+ * into out[max]. NULL arr = none. 400 on duplicates or bad entries.
+ */
+int http__levels(struct req *r, const char *field, json_t *arr, struct skill_level *out,
+		 size_t max, size_t *n, bool level_required);
+
+/* req.c: engine commands. */
+
+/* A zeroed command of type t for this request's actor (heap: struct cmd is large). */
+struct cmd *http__cmd_new(struct req *r, enum cmd_type t);
+/* Frees the command and its reply. NULL is fine. */
+void http__cmd_free(struct cmd *c);
+/*
+ * Reads the Idempotency-Key header into c (400 if malformed) and hashes
+ * method, path and body into c->req_hash. Without the header c is unchanged.
+ * key must outlive the call to the engine: it points into MHD's headers.
+ */
+int http__idem(struct req *r, struct cmd *c);
+/*
+ * Runs c through the engine and answers from it: c->status with c->reply
+ * (moved into the answer), or the error with c->reply merged into it.
+ * Returns c->rc.
+ */
+int http__engine(struct req *r, struct cmd *c);
+
+/* server.c */
+void http__metrics_text(struct http_server *h, struct buf *out);
+
+/* Handlers: one per endpoint, their route above them in their file. */
+int h_health(struct req *r);
+int h_metrics(struct req *r);
+int h_web_index(struct req *r);
+int h_web_file(struct req *r);
+int h_clients_create(struct req *r);
+int h_clients_list(struct req *r);
+int h_clients_get(struct req *r);
+int h_services_create(struct req *r);
+int h_services_list(struct req *r);
+int h_services_get(struct req *r);
+int h_engagements_create(struct req *r);
+int h_engagements_list(struct req *r);
+int h_engagements_get(struct req *r);
+int h_users_create(struct req *r);
+int h_users_list(struct req *r);
+int h_users_get(struct req *r);
+int h_users_token(struct req *r);
+int h_workers_create(struct req *r);
+int h_workers_list(struct req *r);
+int h_workers_get(struct req *r);
+int h_workers_status(struct req *r);
+int h_items_create(struct req *r);
+int h_items_list(struct req *r);
+int h_items_get(struct req *r);
+int h_items_history(struct req *r);
+int h_work_next(struct req *r);
+int h_items_submit(struct req *r);
+int h_items_accept(struct req *r);
+int h_items_rework(struct req *r);
+int h_items_cancel(struct req *r);
+int h_audit_list(struct req *r);
+int h_audit_verify(struct req *r);
+
+#endif

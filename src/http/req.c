@@ -1,0 +1,366 @@
+/* req.c - what handlers use on a request: answers, validated input, paging, engine commands. */
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http_int.h"
+#include "util/err.h"
+
+/* ---------------------------------------------------------------- answers */
+
+static void answer_clear(struct req *r)
+{
+	json_decref(r->out);
+	r->out = NULL;
+	free(r->raw);
+	r->raw = NULL;
+	r->raw_len = 0;
+	r->ctype = NULL;
+}
+
+void http__reply(struct req *r, int status, json_t *body)
+{
+	answer_clear(r);
+	r->status = status;
+	r->out = body;
+}
+
+static int fail_v(struct req *r, int rc, json_t *detail, const char *fmt, va_list ap)
+{
+	char msg[512];
+	json_t *err, *root;
+
+	if (rc >= 0)
+		rc = ERR_INTERNAL;
+	err = json_pack("{s:s, s:s}", "code", err_code(rc), "message", err_message(rc));
+	if (err && json_is_object(detail))
+		json_object_update(err, detail);
+	json_decref(detail);
+	if (err && fmt) {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		json_object_set_new(err, "message", json_string(msg));
+	}
+	root = err ? json_pack("{s:o}", "error", err) : NULL;
+	/* Out of memory: an empty 503 body still tells the client to retry. */
+	http__reply(r, err_http_status(rc), root);
+	return rc;
+}
+
+int http__fail(struct req *r, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = fail_v(r, rc, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int http__fail_detail(struct req *r, int rc, json_t *detail, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = fail_v(r, rc, detail, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int http__read(struct req *r, int rc, json_t *j)
+{
+	if (rc) {
+		json_decref(j);
+		return http__fail(r, rc, NULL);
+	}
+	if (!j)
+		return http__fail(r, ERR_INTERNAL, "the store returned no record");
+	http__reply(r, 200, j);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ input */
+
+/*
+ * Depth of brackets outside strings. jansson has its own depth limit (2048);
+ * ours is smaller and is checked before any allocation.
+ */
+static bool depth_ok(const char *s, size_t n, int max)
+{
+	bool in_str = false, esc = false;
+	int depth = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max)
+				return false;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return true;
+}
+
+int http__body(struct req *r, bool empty_ok, json_t **out)
+{
+	const char *s = buf_str(&r->body);
+	size_t n = r->body.len, i;
+	json_error_t e;
+	json_t *j;
+
+	*out = NULL;
+	for (i = 0; i < n && strchr(" \t\r\n", s[i]); i++)
+		;
+	if (i == n) {
+		if (!empty_ok)
+			return http__fail(r, ERR_INVALID, "a JSON object body is required");
+		*out = json_object();
+		return *out ? 0 : http__fail(r, ERR_NOMEM, NULL);
+	}
+	if (!depth_ok(s, n, r->srv->opts.max_depth))
+		return http__fail(r, ERR_INVALID, "JSON nested deeper than %d levels",
+				  r->srv->opts.max_depth);
+	j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &e);
+	if (!j)
+		return http__fail(r, ERR_INVALID, "invalid JSON at line %d column %d: %s", e.line,
+				  e.column, e.text);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return http__fail(r, ERR_INVALID, "the body must be a JSON object");
+	}
+	*out = j;
+	return 0;
+}
+
+int http__unpack(struct req *r, json_t *root, const char *fmt, ...)
+{
+	json_error_t e;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = json_vunpack_ex(root, &e, JSON_STRICT, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return http__fail(r, ERR_INVALID, "invalid body: %s", e.text);
+	return 0;
+}
+
+int http__str(struct req *r, const char *field, const char *src, char *dst, size_t n,
+	      bool required)
+{
+	size_t len;
+
+	if (!src) {
+		if (required)
+			return http__fail(r, ERR_INVALID, "%s is required", field);
+		dst[0] = '\0';
+		return 0;
+	}
+	len = strlen(src);
+	if (len == 0)
+		return http__fail(r, ERR_INVALID, "%s must not be empty", field);
+	if (len >= n)
+		return http__fail(r, ERR_INVALID, "%s is longer than %zu bytes", field, n - 1);
+	memcpy(dst, src, len + 1);
+	return 0;
+}
+
+int http__code(struct req *r, const char *field, const char *src, char *dst, size_t n,
+	       bool required)
+{
+	int rc = http__str(r, field, src, dst, n, required);
+
+	if (rc || !src)
+		return rc;
+	if (dst[strspn(dst, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")])
+		return http__fail(r, ERR_INVALID, "%s may only hold letters, digits and _ . : -",
+				  field);
+	return 0;
+}
+
+int http__range(struct req *r, const char *field, json_int_t v, json_int_t lo, json_int_t hi)
+{
+	if (v < lo || v > hi)
+		return http__fail(r, ERR_INVALID, "%s must be between %lld and %lld", field,
+				  (long long)lo, (long long)hi);
+	return 0;
+}
+
+/* A non-negative decimal of at most 18 digits: no sign, no spaces, no overflow. */
+static bool parse_u63(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 18)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+const char *http__query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int http__query_id(struct req *r, const char *name, int64_t *out)
+{
+	const char *v = http__query(r, name);
+
+	*out = 0;
+	if (!v)
+		return 0;
+	if (!parse_u63(v, out) || *out == 0)
+		return http__fail(r, ERR_INVALID, "%s must be a positive integer", name);
+	return 0;
+}
+
+int http__page(struct req *r, struct store_page *pg)
+{
+	const char *after = http__query(r, "after"), *limit = http__query(r, "limit");
+	int64_t v;
+
+	memset(pg, 0, sizeof(*pg));
+	pg->limit = STORE_PAGE_DEFAULT;
+	if (after && !parse_u63(after, &pg->after))
+		return http__fail(r, ERR_INVALID, "after must be a non-negative integer cursor");
+	if (limit) {
+		if (!parse_u63(limit, &v) || v < 1 || v > STORE_PAGE_MAX)
+			return http__fail(r, ERR_INVALID, "limit must be between 1 and %d",
+					  STORE_PAGE_MAX);
+		pg->limit = (int)v;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------- engine commands */
+
+struct cmd *http__cmd_new(struct req *r, enum cmd_type t)
+{
+	struct cmd *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		http__fail(r, ERR_NOMEM, NULL);
+		return NULL;
+	}
+	c->type = t;
+	c->actor = &r->actor;
+	return c;
+}
+
+void http__cmd_free(struct cmd *c)
+{
+	if (!c)
+		return;
+	json_decref(c->reply);
+	free(c);
+}
+
+/* The key must fit the store's idempotency record (MODEL_REF_MAX with its NUL). */
+#define IDEM_KEY_MAX (MODEL_REF_MAX - 1)
+
+int http__idem(struct req *r, struct cmd *c)
+{
+	const char *key = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
+	crypto_generichash_state st;
+	size_t n;
+
+	if (!key)
+		return 0;
+	n = strlen(key);
+	if (n < 1 || n > IDEM_KEY_MAX ||
+	    key[strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")])
+		return http__fail(r, ERR_INVALID,
+				  "Idempotency-Key must be 1 to %d characters of A-Z a-z 0-9 _ . : -",
+				  IDEM_KEY_MAX);
+	/* NUL separators: no method/path/body split can collide with another. */
+	crypto_generichash_init(&st, NULL, 0, sizeof(c->req_hash));
+	crypto_generichash_update(&st, (const unsigned char *)r->method, strlen(r->method) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)r->path, strlen(r->path) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)buf_str(&r->body), r->body.len);
+	crypto_generichash_final(&st, c->req_hash, sizeof(c->req_hash));
+	c->idem_key = key;
+	return 0;
+}
+
+int http__engine(struct req *r, struct cmd *c)
+{
+	json_t *reply;
+	int rc;
+
+	c->actor = &r->actor;
+	rc = engine_call(r->srv->engine, c);
+	reply = c->reply;
+	c->reply = NULL;
+	r->replayed = c->replayed;
+	if (rc) {
+		http__fail_detail(r, rc, reply, NULL);
+		return rc;
+	}
+	if (c->status == 204) {
+		json_decref(reply);
+		http__reply(r, 204, NULL);
+	} else {
+		http__reply(r, c->status ? c->status : 200, reply);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------ shared shapes */
+
+int http__levels(struct req *r, const char *field, json_t *arr, struct skill_level *out,
+		 size_t max, size_t *n, bool level_required)
+{
+	char name[96];
+	size_t i;
+	json_t *el;
+
+	*n = 0;
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return http__fail(r, ERR_INVALID, "%s must be an array of {code, level}", field);
+	if (json_array_size(arr) > max)
+		return http__fail(r, ERR_INVALID, "%s holds more than %zu entries", field, max);
+	json_array_foreach(arr, i, el) {
+		const char *code = NULL;
+		json_int_t level = 1;
+		json_error_t e;
+		int rc;
+
+		snprintf(name, sizeof(name), "%s[%zu]", field, i);
+		rc = json_unpack_ex(el, &e, JSON_STRICT,
+				    level_required ? "{s:s, s:I}" : "{s:s, s?I}", "code", &code,
+				    "level", &level);
+		if (rc)
+			return http__fail(r, ERR_INVALID, "%s: %s", name, e.text);
+		if ((rc = http__code(r, name, code, out[i].code, sizeof(out[i].code), true)) ||
+		    (rc = http__range(r, name, level, 1, 5)))
+			return rc;
+		out[i].level = (int)level;
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(out[k].code, out[i].code))
+				return http__fail(r, ERR_INVALID, "%s: %s is listed twice", field,
+						  out[i].code);
+	}
+	*n = i;
+	return 0;
+}

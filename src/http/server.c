@@ -1,0 +1,382 @@
+/* server.c - the libmicrohttpd daemon: request lifecycle, body cap, the security layer, answers. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "http/http_int.h"
+#include "util/clock.h"
+#include "util/err.h"
+#include "util/log.h"
+
+/* ------------------------------------------------------------ answering */
+
+static void count_answer(struct http_server *h, int status)
+{
+	unsigned cls = (unsigned)status / 100;
+
+	atomic_fetch_add(&h->by_class[cls < 6 ? cls : 0], 1);
+}
+
+/* Hands the request's answer to MHD. Every answer leaves through here. */
+static enum MHD_Result queue_answer(struct req *r)
+{
+	struct MHD_Response *resp;
+	const char *ctype = "application/json";
+	char *text = NULL;
+	size_t len = 0;
+	enum MHD_Result ret;
+
+	if (r->raw) {
+		text = r->raw;
+		len = r->raw_len;
+		r->raw = NULL;
+		ctype = r->ctype;
+	} else if (r->out && r->status != 204) {
+		text = json_dumps(r->out, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (!text) {
+			r->status = 503;
+		} else {
+			len = strlen(text);
+		}
+	}
+	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(text);
+		return MHD_NO;
+	}
+	if (len)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (r->allow[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->replayed)
+		MHD_add_response_header(resp, "Idempotent-Replayed", "true");
+	if (r->status == 401)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (r->status >= 500)
+		log_warn("%s %s answered %d: %.200s", r->method, r->path, r->status,
+			 text ? text : "");
+	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	r->queued = true;
+	count_answer(r->srv, r->status);
+	return ret;
+}
+
+/* ------------------------------------------------------- security layer */
+
+/*
+ * Everything a request passes before its handler, in this order: the route
+ * (404, 405), authentication (401), the rate limit of the token's user
+ * (429), the role (403). Handlers then only decide record scope.
+ */
+static void dispatch(struct req *r)
+{
+	struct http_server *h = r->srv;
+	const char *authz;
+	int rc;
+
+	rc = http__route_find(r->method, r->path, &r->route, r->param, &r->n_param, r->allow,
+			      sizeof(r->allow));
+	if (rc == ERR_NOTFOUND) {
+		http__fail(r, rc, "no route for %.200s", r->path);
+		return;
+	}
+	if (rc == ERR_METHOD) {
+		http__fail(r, rc, "%s is not allowed on this route; allowed: %s", r->method,
+			   r->allow);
+		return;
+	}
+	if (r->route->roles != ROUTE_PUBLIC) {
+		authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_AUTHORIZATION);
+		rc = auth_authenticate(h->store, authz, &r->actor);
+		if (rc) {
+			http__fail(r, rc, rc == ERR_UNAUTH ? NULL : "could not check the token");
+			return;
+		}
+		if (h->rate && !http__rate_take(h->rate, r->actor.user_id, clock_now_ms())) {
+			atomic_fetch_add(&h->rate_limited, 1);
+			http__fail(r, ERR_RATE, "more than %d requests per second for this token",
+				   h->opts.rate_per_s);
+			return;
+		}
+		if (!auth_role_allowed(&r->actor, r->route->roles)) {
+			http__fail(r, ERR_FORBIDDEN, "role %s may not call %s %s",
+				   role_name(r->actor.role), r->route->method, r->route->pattern);
+			return;
+		}
+	}
+	rc = r->route->fn(r);
+	if (rc && !r->out && !r->raw)
+		http__fail(r, rc, NULL);
+	else if (!rc && !r->status)
+		http__fail(r, ERR_INTERNAL, "the handler gave no answer");
+}
+
+/* ----------------------------------------------------- request lifecycle */
+
+static struct req *req_new(struct http_server *h, struct MHD_Connection *conn,
+			   const char *method, const char *url)
+{
+	struct req *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->srv = h;
+	r->conn = conn;
+	r->method = method;
+	r->path = url;
+	buf_init(&r->body, h->opts.max_body);
+	return r;
+}
+
+static void req_free(struct req *r)
+{
+	buf_release(&r->body);
+	json_decref(r->out);
+	free(r->raw);
+	free(r);
+}
+
+/* A declared Content-Length above the cap: refuse before reading any of it. */
+static bool declared_too_big(struct req *r)
+{
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long n;
+	char *end;
+
+	if (!cl)
+		return false;
+	n = strtoull(cl, &end, 10);
+	return end != cl && n > r->srv->opts.max_body;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *h = cls;
+	struct req *r = *con_cls;
+	int rc;
+
+	(void)version;
+	if (!r) {
+		r = req_new(h, conn, method, url);
+		if (!r)
+			return MHD_NO;
+		*con_cls = r;
+		/*
+		 * MHD lets us answer now, while the body is unread; it then
+		 * closes the connection instead of reading it.
+		 */
+		if (declared_too_big(r)) {
+			http__fail(r, ERR_TOOBIG, "the body is larger than %zu bytes",
+				   h->opts.max_body);
+			return queue_answer(r);
+		}
+		return MHD_YES;
+	}
+	if (r->queued) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		/*
+		 * A chunked body past the cap: MHD allows no answer until the
+		 * request is complete, so the rest is read and dropped.
+		 */
+		if (!r->too_big) {
+			rc = buf_append(&r->body, upload_data, *upload_data_size);
+			if (rc == ERR_TOOBIG)
+				r->too_big = true;
+			else if (rc)
+				return MHD_NO;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->too_big)
+		http__fail(r, ERR_TOOBIG, "the body is larger than %zu bytes", h->opts.max_body);
+	else
+		dispatch(r);
+	return queue_answer(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (*con_cls)
+		req_free(*con_cls);
+	*con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_warn("mhd: %s", msg);
+}
+
+/* ---------------------------------------------------------------- metrics */
+
+void http__metrics_text(struct http_server *h, struct buf *out)
+{
+	static const char *const cls[6] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
+	struct engine_stats st;
+
+	buf_puts(out, "# HELP alihdaya_http_requests_total HTTP requests answered, by status class.\n"
+		      "# TYPE alihdaya_http_requests_total counter\n");
+	for (int i = 1; i <= 6; i++) {
+		int k = i % 6; /* "other" last */
+
+		buf_printf(out, "alihdaya_http_requests_total{class=\"%s\"} %llu\n", cls[k],
+			   (unsigned long long)atomic_load(&h->by_class[k]));
+	}
+	buf_printf(out,
+		   "# HELP alihdaya_http_rate_limited_total Requests refused by the per-token rate limit.\n"
+		   "# TYPE alihdaya_http_rate_limited_total counter\n"
+		   "alihdaya_http_rate_limited_total %llu\n",
+		   (unsigned long long)atomic_load(&h->rate_limited));
+	if (!h->engine)
+		return;
+	engine_get_stats(h->engine, &st);
+	buf_printf(out,
+		   "# HELP alihdaya_engine_commands_total Commands the engine applied.\n"
+		   "# TYPE alihdaya_engine_commands_total counter\n"
+		   "alihdaya_engine_commands_total %llu\n"
+		   "# HELP alihdaya_engine_batches_total Transactions the engine committed (group commits).\n"
+		   "# TYPE alihdaya_engine_batches_total counter\n"
+		   "alihdaya_engine_batches_total %llu\n"
+		   "# HELP alihdaya_engine_commit_failures_total Batches whose commit failed.\n"
+		   "# TYPE alihdaya_engine_commit_failures_total counter\n"
+		   "alihdaya_engine_commit_failures_total %llu\n"
+		   "# HELP alihdaya_engine_queued_items Items waiting in queues.\n"
+		   "# TYPE alihdaya_engine_queued_items gauge\n"
+		   "alihdaya_engine_queued_items %llu\n"
+		   "# HELP alihdaya_engine_leased_items Items leased to workers.\n"
+		   "# TYPE alihdaya_engine_leased_items gauge\n"
+		   "alihdaya_engine_leased_items %llu\n"
+		   "# HELP alihdaya_engine_leases_expired_total Leases that ran out.\n"
+		   "# TYPE alihdaya_engine_leases_expired_total counter\n"
+		   "alihdaya_engine_leases_expired_total %llu\n",
+		   (unsigned long long)st.commands, (unsigned long long)st.batches,
+		   (unsigned long long)st.commit_failures, (unsigned long long)st.queued_items,
+		   (unsigned long long)st.leased_items, (unsigned long long)st.leases_expired);
+}
+
+/* ------------------------------------------------------------ start, stop */
+
+static void server_free(struct http_server *h)
+{
+	if (!h)
+		return;
+	http__rate_free(h->rate);
+	free(h->bind);
+	free(h->web_dir);
+	free(h);
+}
+
+int http_start(const struct http_opts *o, struct engine *e, struct store *s,
+	       struct http_server **out, struct buf *err)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	const union MHD_DaemonInfo *info;
+	struct http_server *h;
+	const char *bind;
+	int rc;
+
+	*out = NULL;
+	if (o->port < 0 || o->port > 65535 || o->threads < 1 || o->max_body < 1 ||
+	    o->max_depth < 1 || o->max_connections < 1 || o->conn_timeout_s < 0 ||
+	    o->rate_per_s < 0 || o->rate_burst < 0)
+		return buf_error(err, ERR_INVALID, "http: an option is out of range");
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return buf_error(err, ERR_NOMEM, "http: out of memory");
+	h->opts = *o;
+	h->engine = e;
+	h->store = s;
+	bind = o->bind && *o->bind ? o->bind : "127.0.0.1";
+	h->bind = strdup(bind);
+	h->web_dir = o->web_dir && *o->web_dir ? strdup(o->web_dir) : NULL;
+	if (!h->bind || (o->web_dir && *o->web_dir && !h->web_dir)) {
+		rc = buf_error(err, ERR_NOMEM, "http: out of memory");
+		goto out;
+	}
+	h->opts.bind = h->bind;
+	h->opts.web_dir = h->web_dir;
+	if (o->rate_per_s > 0) {
+		rc = http__rate_new(o->rate_per_s, o->rate_burst, &h->rate);
+		if (rc) {
+			buf_error(err, rc, "http: cannot set up the rate limiter");
+			goto out;
+		}
+	}
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, bind, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)o->port);
+	} else if (inet_pton(AF_INET6, bind, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)o->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		rc = buf_error(err, ERR_INVALID, "http: bind address %s is not an IP address", bind);
+		goto out;
+	}
+
+	h->daemon = MHD_start_daemon(
+		flags, (uint16_t)o->port, NULL, NULL, on_request, h,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->conn_timeout_s,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+		MHD_OPTION_END);
+	if (!h->daemon) {
+		rc = buf_error(err, ERR_IO, "http: cannot listen on %s port %d", bind, o->port);
+		goto out;
+	}
+	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = info && info->port ? info->port : o->port;
+	log_info("http: listening on %s port %d with %d threads", bind, h->port, o->threads);
+	*out = h;
+	return 0;
+out:
+	server_free(h);
+	return rc;
+}
+
+int http_port(const struct http_server *h)
+{
+	return h ? h->port : 0;
+}
+
+void http_stop(struct http_server *h)
+{
+	if (!h)
+		return;
+	if (h->daemon)
+		MHD_stop_daemon(h->daemon);
+	server_free(h);
+}
