@@ -1,0 +1,241 @@
+/* common.c - shared plumbing of the subcommands. */
+#include "cli/common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sec/auth.h"
+#include "util/err.h"
+
+int cli_fail(const char *cmd, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "alihdaya %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int cli_config(struct cli_ctx *ctx, struct buf *err)
+{
+	const char *path = getenv("ALIHDAYA_CONFIG");
+	int rc;
+
+	config_defaults(&ctx->cfg);
+	if (path && *path) {
+		rc = config_load_file(&ctx->cfg, path, err);
+		if (rc)
+			return rc;
+	}
+	return config_load_env(&ctx->cfg, err);
+}
+
+int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct buf *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	struct buf why = BUF_INIT;
+	int rc;
+
+	if (stat(ctx->cfg.data_dir, &st)) {
+		if (!create)
+			return buf_error(err, ERR_NOTFOUND,
+					 "no data directory '%s' (run: alihdaya init --data %s)",
+					 ctx->cfg.data_dir, ctx->cfg.data_dir);
+		if (mkdir(ctx->cfg.data_dir, 0700))
+			return buf_error(err, ERR_IO, "cannot create '%s': %s", ctx->cfg.data_dir,
+					 strerror(errno));
+	} else if (!S_ISDIR(st.st_mode)) {
+		return buf_error(err, ERR_INVALID, "'%s' is not a directory", ctx->cfg.data_dir);
+	}
+	if (mode != CLI_READ && mode != CLI_WRITE_SHARED) {
+		snprintf(path, sizeof(path), "%s/%s", ctx->cfg.data_dir, CLI_LOCK_FILE);
+		ctx->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (ctx->lock_fd < 0)
+			return buf_error(err, ERR_IO, "cannot open %s: %s", path, strerror(errno));
+		/* One process owns the live state of a data directory. */
+		if (flock(ctx->lock_fd, LOCK_EX | LOCK_NB)) {
+			close(ctx->lock_fd);
+			ctx->lock_fd = -1;
+			return buf_error(err, ERR_BUSY,
+					 "a server is running on '%s'; use the HTTP API "
+					 "(docs/api.md) or stop it first",
+					 ctx->cfg.data_dir);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/%s", ctx->cfg.data_dir, CLI_DB_FILE);
+	if (!create && stat(path, &st))
+		return buf_error(err, ERR_NOTFOUND, "no store in '%s' (run: alihdaya init --data %s)",
+				 ctx->cfg.data_dir, ctx->cfg.data_dir);
+	rc = store_open(path, mode == CLI_SERVE ? ctx->cfg.threads + 2 : 2, &ctx->store, err);
+	if (rc)
+		return rc;
+	if (mode != CLI_READ) {
+		struct engine_opts o = { ctx->cfg.batch_max, 0 };
+		rc = engine_start(ctx->store, &o, &ctx->engine, &why);
+		if (rc) {
+			buf_error(err, rc, "%s", buf_str(&why));
+			buf_release(&why);
+			return rc;
+		}
+	}
+	buf_release(&why);
+	return 0;
+}
+
+void cli_close(struct cli_ctx *ctx)
+{
+	if (ctx->engine)
+		engine_stop(ctx->engine);
+	if (ctx->store)
+		store_close(ctx->store);
+	if (ctx->lock_fd >= 0)
+		close(ctx->lock_fd);
+	ctx->engine = NULL;
+	ctx->store = NULL;
+	ctx->lock_fd = -1;
+}
+
+int cli_engine(struct cli_ctx *ctx, const char *cmdname, struct cmd *c)
+{
+	const char *msg;
+	json_t *m;
+
+	c->actor = &AUTH_LOCAL_ADMIN;
+	if (!engine_call(ctx->engine, c))
+		return 0;
+	m = c->reply ? json_object_get(c->reply, "message") : NULL;
+	msg = m && json_is_string(m) ? json_string_value(m) : err_message(c->rc);
+	cli_fail(cmdname, 1, "%s", msg);
+	json_decref(c->reply);
+	c->reply = NULL;
+	return 1;
+}
+
+static void cell_text(json_t *v, char *out, size_t n)
+{
+	char *s;
+
+	if (!v || json_is_null(v)) {
+		snprintf(out, n, "-");
+	} else if (json_is_string(v)) {
+		snprintf(out, n, "%s", json_string_value(v));
+	} else if (json_is_integer(v)) {
+		snprintf(out, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	} else {
+		s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		snprintf(out, n, "%s", s ? s : "?");
+		free(s);
+	}
+}
+
+void cli_print_list(json_t *page, const char *const *cols, bool as_json)
+{
+	json_t *data = json_object_get(page, "data");
+	size_t ncol = 0, w[16] = { 0 }, i;
+	json_t *row, *next;
+	char cell[256];
+
+	if (as_json) {
+		cli_print_json(page);
+		return;
+	}
+	while (cols[ncol] && ncol < 16)
+		ncol++;
+	for (size_t c = 0; c < ncol; c++)
+		w[c] = strlen(cols[c]);
+	json_array_foreach(data, i, row) {
+		for (size_t c = 0; c < ncol; c++) {
+			cell_text(json_object_get(row, cols[c]), cell, 48);
+			if (strlen(cell) > w[c])
+				w[c] = strlen(cell);
+		}
+	}
+	for (size_t c = 0; c < ncol; c++)
+		printf("%-*s%s", (int)w[c], cols[c], c + 1 < ncol ? "  " : "\n");
+	json_array_foreach(data, i, row) {
+		for (size_t c = 0; c < ncol; c++) {
+			cell_text(json_object_get(row, cols[c]), cell, 48);
+			printf("%-*s%s", (int)w[c], cell, c + 1 < ncol ? "  " : "\n");
+		}
+	}
+	next = json_object_get(page, "next_cursor");
+	if (next && json_is_string(next))
+		printf("(more: --after %s)\n", json_string_value(next));
+}
+
+void cli_print_json(json_t *o)
+{
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_ENCODE_ANY);
+
+	if (s)
+		printf("%s\n", s);
+	free(s);
+}
+
+int cli_parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long n;
+
+	if (!s || !*s)
+		return ERR_INVALID;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno || *end || n < lo || n > hi)
+		return ERR_INVALID;
+	*out = n;
+	return 0;
+}
+
+int cli_parse_id(const char *s, int64_t *out)
+{
+	char *end;
+	long long n;
+
+	if (!s || !*s)
+		return ERR_INVALID;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno || *end || n <= 0)
+		return ERR_INVALID;
+	*out = n;
+	return 0;
+}
+
+int cli_copy(char *dst, size_t n, const char *src)
+{
+	if (!src || !*src || strlen(src) >= n)
+		return ERR_INVALID;
+	snprintf(dst, n, "%s", src);
+	return 0;
+}
+
+int cli_parse_skill(const char *s, struct skill_level *out)
+{
+	const char *colon = strchr(s, ':');
+	char code[MODEL_CODE_MAX];
+	long lvl = 1;
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+
+	if (!n || n >= sizeof(code))
+		return ERR_INVALID;
+	memcpy(code, s, n);
+	code[n] = '\0';
+	if (colon && cli_parse_int(colon + 1, 1, 5, &lvl))
+		return ERR_INVALID;
+	snprintf(out->code, sizeof(out->code), "%s", code);
+	out->level = (int)lvl;
+	return 0;
+}

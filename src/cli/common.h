@@ -1,0 +1,68 @@
+/* common.h - what every subcommand shares: the data directory, opening the store and engine, output. */
+#ifndef ALIHDAYA_CLI_COMMON_H
+#define ALIHDAYA_CLI_COMMON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "engine/engine.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/config.h"
+
+#define CLI_DB_FILE "alihdaya.db"
+#define CLI_LOCK_FILE "alihdaya.lock"
+
+/* An open installation: the store, and for writes the engine. */
+struct cli_ctx {
+	struct config cfg;
+	struct store *store;
+	struct engine *engine;
+	int lock_fd;
+};
+
+#define CLI_CTX_INIT { .lock_fd = -1 }
+
+enum cli_open_mode {
+	CLI_READ,      /* store only */
+	CLI_WRITE,     /* store and engine; refuses while a server holds the data dir */
+	CLI_WRITE_SHARED, /* store and engine beside a running server (users, tokens) */
+	CLI_SERVE,     /* store and engine, holding the data dir lock */
+};
+
+/*
+ * Loads settings (config file from ALIHDAYA_CONFIG, environment) into
+ * ctx->cfg. Subcommands then apply their own flags on top.
+ */
+int cli_config(struct cli_ctx *ctx, struct buf *err);
+/* Opens ctx->cfg.data_dir. `create` makes the directory if missing. */
+int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct buf *err);
+void cli_close(struct cli_ctx *ctx);
+
+/*
+ * Installs what every installation has: the default catalogue services that
+ * are missing and an admin user named `admin` if absent. OUT: *added services.
+ */
+int cli_install(struct cli_ctx *ctx, const char *admin, size_t *added);
+
+/* Prints "alihdaya <cmd>: <msg>" on stderr and returns the exit code. */
+int cli_fail(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Runs a command as the local admin; prints the engine's error on failure. */
+int cli_engine(struct cli_ctx *ctx, const char *cmdname, struct cmd *c);
+
+/* Prints a list as an aligned table of the given keys, or as JSON. */
+void cli_print_list(json_t *page, const char *const *cols, bool as_json);
+void cli_print_json(json_t *o);
+
+/* "code:level" into a skill_level; level 1..5, default 1 when omitted. */
+int cli_parse_skill(const char *s, struct skill_level *out);
+/* A positive int64 id. */
+int cli_parse_id(const char *s, int64_t *out);
+int cli_parse_int(const char *s, long lo, long hi, long *out);
+/* Copies a string into a bounded field; ERR_INVALID when too long or empty. */
+int cli_copy(char *dst, size_t n, const char *src);
+
+#endif

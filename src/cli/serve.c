@@ -1,0 +1,124 @@
+/* serve.c - `alihdaya serve`: the HTTP API over the engine, with a graceful stop on SIGTERM/SIGINT. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "cli/serve.h"
+#include "http/server.h"
+#include "util/err.h"
+#include "util/log.h"
+
+int cli_serve_run(struct cli_ctx *ctx)
+{
+	struct http_opts ho = HTTP_OPTS_INIT;
+	struct http_server *h = NULL;
+	struct buf err = BUF_INIT;
+	sigset_t set;
+	int sig = 0, rc;
+
+	/* Block the stop signals before any thread starts, so only sigwait sees them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ho.bind = ctx->cfg.bind;
+	ho.port = ctx->cfg.port;
+	ho.threads = ctx->cfg.threads;
+	ho.max_body = (size_t)ctx->cfg.max_body;
+	ho.max_depth = ctx->cfg.max_depth;
+	ho.max_connections = ctx->cfg.max_connections;
+	ho.conn_timeout_s = ctx->cfg.conn_timeout_s;
+	ho.rate_per_s = ctx->cfg.rate_per_s;
+	ho.rate_burst = ctx->cfg.rate_per_s * 2;
+	ho.web_dir = ctx->cfg.web_dir[0] ? ctx->cfg.web_dir : NULL;
+	rc = http_start(&ho, ctx->engine, ctx->store, &h, &err);
+	if (rc) {
+		rc = cli_fail("serve", 1, "%s", buf_str(&err));
+		goto out;
+	}
+	printf("alihdaya listening on http://%s:%d (data %s)\n", ctx->cfg.bind, http_port(h),
+	       ctx->cfg.data_dir);
+	fflush(stdout);
+	log_info("listening on %s:%d", ctx->cfg.bind, http_port(h));
+	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+		; /* reserved for reloading settings */
+	log_info("signal %d: stopping; finishing requests in flight", sig);
+	/* Order matters: no new requests, then the engine's last batch, then the store. */
+	http_stop(h);
+	rc = 0;
+out:
+	buf_release(&err);
+	cli_close(ctx);
+	if (!rc)
+		log_info("stopped cleanly");
+	return rc;
+}
+
+/* serve [--data DIR] [--bind ADDR] [--port N] [--threads N] [--max-body BYTES] [--rate N] ... */
+int cli_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, 0, 'd' },      { "bind", required_argument, 0, 'b' },
+		{ "port", required_argument, 0, 'p' },      { "threads", required_argument, 0, 't' },
+		{ "max-body", required_argument, 0, 'm' },  { "rate", required_argument, 0, 'r' },
+		{ "batch-max", required_argument, 0, 'B' }, { "timeout", required_argument, 0, 'T' },
+		{ "web-dir", required_argument, 0, 'w' },   { "max-connections", required_argument, 0, 'C' },
+		{ "help", no_argument, 0, 'h' },            { 0, 0, 0, 0 }
+	};
+	static const struct {
+		int opt;
+		const char *key;
+	} keys[] = { { 'd', "data" },    { 'b', "bind" },       { 'p', "port" },
+		     { 't', "threads" }, { 'm', "max_body" },   { 'r', "rate_per_s" },
+		     { 'B', "batch_max" }, { 'T', "timeout" }, { 'w', "web_dir" },
+		     { 'C', "max_connections" } };
+	struct cli_ctx ctx = CLI_CTX_INIT;
+	struct buf err = BUF_INIT;
+	int c, rc;
+
+	rc = cli_config(&ctx, &err);
+	if (rc)
+		goto bad;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		size_t i;
+
+		if (c == 'h') {
+			printf("usage: alihdaya serve [--data DIR] [--bind ADDR] [--port N] [--threads N]\n"
+			       "           [--max-body BYTES] [--rate PER_SECOND] [--batch-max N]\n"
+			       "           [--timeout SECONDS] [--max-connections N] [--web-dir DIR]\n\n"
+			       "Serves the HTTP API (docs/api.md) on ADDR:PORT (default 127.0.0.1:8080;\n"
+			       "--port 0 picks a free port, printed on start). SIGTERM or SIGINT stops\n"
+			       "it gracefully: no new requests, the batch in flight is committed.\n"
+			       "Settings may also come from ALIHDAYA_* variables or an INI file named by\n"
+			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n");
+			return 0;
+		}
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (keys[i].opt == c)
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0]))
+			return 2;
+		rc = config_set(&ctx.cfg, keys[i].key, optarg, &err);
+		if (rc)
+			goto bad;
+	}
+	rc = cli_open(&ctx, CLI_SERVE, false, &err);
+	if (rc) {
+		rc = cli_fail("serve", 1, "%s", buf_str(&err));
+		buf_release(&err);
+		return rc;
+	}
+	buf_release(&err);
+	return cli_serve_run(&ctx);
+bad:
+	rc = cli_fail("serve", 2, "%s", buf_str(&err));
+	buf_release(&err);
+	return rc;
+}

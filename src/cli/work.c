@@ -1,0 +1,428 @@
+/* work.c - subcommands for the work itself: engagement, worker, item. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "core/item.h"
+#include "util/clock.h"
+#include "util/err.h"
+
+/* Shared by the three: --data, --json, --after, --limit; the verb; opening. */
+struct work_args {
+	struct cli_ctx ctx;
+	const char *noun;
+	const char *verb;
+	bool json;
+	struct store_page pg;
+};
+
+/* Handles the shared options. 1 = handled, 0 = not ours, <0 = exit code. */
+static int work_opt(struct work_args *w, int c, const char *arg)
+{
+	struct buf err = BUF_INIT;
+	long n;
+	int rc = 1;
+
+	switch (c) {
+	case 'd':
+		if (config_set(&w->ctx.cfg, "data", arg, &err))
+			rc = -cli_fail(w->noun, 2, "--data: %s", buf_str(&err));
+		break;
+	case 'j': w->json = true; break;
+	case 'A':
+		if (cli_parse_id(arg, &w->pg.after))
+			rc = -cli_fail(w->noun, 2, "--after: an id");
+		break;
+	case 'L':
+		if (cli_parse_int(arg, 1, STORE_PAGE_MAX, &n))
+			rc = -cli_fail(w->noun, 2, "--limit: 1 to %d", STORE_PAGE_MAX);
+		else
+			w->pg.limit = (int)n;
+		break;
+	default: rc = 0;
+	}
+	buf_release(&err);
+	return rc;
+}
+
+static int work_begin(struct work_args *w, int argc, char **argv, const char *noun)
+{
+	struct buf err = BUF_INIT;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->ctx.lock_fd = -1;
+	w->noun = noun;
+	w->verb = argc >= 2 ? argv[1] : "";
+	w->pg.limit = STORE_PAGE_DEFAULT;
+	rc = cli_config(&w->ctx, &err);
+	if (rc)
+		rc = cli_fail(noun, 2, "%s", buf_str(&err));
+	buf_release(&err);
+	optind = 1;
+	return rc;
+}
+
+static int work_open(struct work_args *w, enum cli_open_mode m)
+{
+	struct buf err = BUF_INIT;
+	int rc = cli_open(&w->ctx, m, false, &err);
+
+	if (rc)
+		rc = cli_fail(w->noun, 1, "%s", buf_str(&err));
+	buf_release(&err);
+	return rc;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+}
+
+static int print_list(struct work_args *w, int rc, json_t *out, const char *const *cols)
+{
+	if (rc)
+		rc = cli_fail(w->noun, 1, "%s", store_errmsg(w->ctx.store));
+	else
+		cli_print_list(out, cols, w->json);
+	json_decref(out);
+	return rc ? 1 : 0;
+}
+
+static int print_created(struct work_args *w, struct cmd *cm)
+{
+	int rc = cli_engine(&w->ctx, w->noun, cm);
+
+	if (!rc)
+		printf("%s %lld created\n", w->noun,
+		       (long long)json_integer_value(json_object_get(cm->reply, "id")));
+	json_decref(cm->reply);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+/* engagement create --client ID --service CODE --name N --sla DUR ... | engagement list */
+int cli_engagement(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, 0, 'd' },     { "json", no_argument, 0, 'j' },
+		{ "after", required_argument, 0, 'A' },    { "limit", required_argument, 0, 'L' },
+		{ "client", required_argument, 0, 'c' },   { "service", required_argument, 0, 's' },
+		{ "name", required_argument, 0, 'n' },     { "sla", required_argument, 0, 'S' },
+		{ "lease", required_argument, 0, 'l' },    { "priority", required_argument, 0, 'p' },
+		{ "skill", required_argument, 0, 'k' },    { "language", required_argument, 0, 'g' },
+		{ "tz", required_argument, 0, 'z' },       { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	static const char *const cols[] = { "id", "client_id", "kind", "name", "sla_seconds",
+					    "lease_seconds", NULL };
+	struct work_args w;
+	struct cmd cm = { .type = CMD_ENGAGEMENT_CREATE };
+	struct engagement_rec *e = &cm.u.engagement;
+	const char *service = NULL;
+	struct service_rec sv;
+	json_t *out = NULL;
+	long n;
+	int c, rc;
+
+	if ((rc = work_begin(&w, argc, argv, "engagement")))
+		return rc;
+	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
+		goto help;
+	e->default_priority = 5;
+	e->lease_ms = 30 * 60 * 1000;
+	snprintf(e->time_zone, sizeof(e->time_zone), "UTC");
+	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		if ((rc = work_opt(&w, c, optarg))) {
+			if (rc < 0)
+				return -rc;
+			continue;
+		}
+		switch (c) {
+		case 'c':
+			if (cli_parse_id(optarg, &e->client_id))
+				return cli_fail("engagement", 2, "--client: a client id");
+			break;
+		case 's': service = optarg; break;
+		case 'n':
+			if (cli_copy(e->name, sizeof(e->name), optarg))
+				return cli_fail("engagement", 2, "--name: 1 to %d bytes", MODEL_NAME_MAX - 1);
+			break;
+		case 'S':
+			if (clock_parse_duration(optarg, &e->sla_ms) || e->sla_ms <= 0)
+				return cli_fail("engagement", 2, "--sla: a duration like 24h or 5d");
+			break;
+		case 'l':
+			if (clock_parse_duration(optarg, &e->lease_ms) || e->lease_ms < 1000)
+				return cli_fail("engagement", 2, "--lease: a duration of 1s or more, like 30m");
+			break;
+		case 'p':
+			if (cli_parse_int(optarg, 1, 9, &n))
+				return cli_fail("engagement", 2, "--priority: 1 (low) to 9 (urgent)");
+			e->default_priority = (int)n;
+			break;
+		case 'k':
+			if (e->n_skills >= MODEL_MAX_SKILLS ||
+			    cli_parse_skill(optarg, &e->skills[e->n_skills]))
+				return cli_fail("engagement", 2, "--skill: CODE:LEVEL (1-5), at most %d",
+						MODEL_MAX_SKILLS);
+			e->n_skills++;
+			break;
+		case 'g':
+			if (e->n_langs >= MODEL_MAX_LANGS || cli_parse_skill(optarg, &e->langs[e->n_langs]))
+				return cli_fail("engagement", 2, "--language: CODE[:LEVEL], at most %d",
+						MODEL_MAX_LANGS);
+			e->n_langs++;
+			break;
+		case 'z':
+			if (!clock_valid_tz(optarg) || cli_copy(e->time_zone, sizeof(e->time_zone), optarg))
+				return cli_fail("engagement", 2, "--tz: '%s' is not an IANA time zone", optarg);
+			break;
+		case 'h': goto help;
+		default: return 2;
+		}
+	}
+	if (!strcmp(w.verb, "list")) {
+		if ((rc = work_open(&w, CLI_READ)))
+			return rc;
+		rc = print_list(&w, store_engagement_list(w.ctx.store, &w.pg, &out), out, cols);
+		goto out;
+	}
+	if (!e->client_id || !service || !e->name[0] || !e->sla_ms)
+		return cli_fail("engagement create", 2, "--client, --service, --name and --sla are required");
+	if ((rc = work_open(&w, CLI_WRITE)))
+		return rc;
+	if (store_service_by_code(w.ctx.store, service, &sv)) {
+		rc = cli_fail("engagement create", 1, "no service '%s' (see: alihdaya service list)",
+			      service);
+		goto out;
+	}
+	e->service_id = sv.id;
+	rc = print_created(&w, &cm);
+out:
+	cli_close(&w.ctx);
+	return rc;
+help:
+	printf("usage: alihdaya engagement create --client ID --service CODE --name NAME --sla DUR\n"
+	       "           [--lease DUR] [--priority 1-9] [--skill CODE:LEVEL]... [--language CODE:LEVEL]...\n"
+	       "           [--tz ZONE] [--data DIR]\n"
+	       "       alihdaya engagement list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
+	       "An engagement is one client's contract for one service. Items are due --sla after\n"
+	       "they arrive; a worker holds an item for --lease (default 30m) before it returns\n"
+	       "to the queue. Only workers with every --skill and --language at the level, and\n"
+	       "cleared for the client, receive its items.\n");
+	return wants_help(argc, argv) ? 0 : 2;
+}
+
+/* worker create --login L --name N --skill C:L ... --clear CLIENT ... | worker list */
+int cli_worker(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, 0, 'd' },       { "json", no_argument, 0, 'j' },
+		{ "after", required_argument, 0, 'A' },      { "limit", required_argument, 0, 'L' },
+		{ "login", required_argument, 0, 'u' },      { "name", required_argument, 0, 'n' },
+		{ "skill", required_argument, 0, 'k' },      { "language", required_argument, 0, 'g' },
+		{ "credential", required_argument, 0, 'r' }, { "country", required_argument, 0, 'C' },
+		{ "tz", required_argument, 0, 'z' },         { "capacity", required_argument, 0, 'p' },
+		{ "cost", required_argument, 0, 'm' },       { "currency", required_argument, 0, 'y' },
+		{ "clear", required_argument, 0, 'c' },      { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	static const char *const cols[] = { "id", "name", "country", "capacity", "status", NULL };
+	struct work_args w;
+	struct cmd cm = { .type = CMD_WORKER_CREATE };
+	struct worker_rec *r = &cm.u.worker.rec;
+	json_t *out = NULL;
+	long n;
+	int c, rc;
+
+	if ((rc = work_begin(&w, argc, argv, "worker")))
+		return rc;
+	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
+		goto help;
+	r->capacity = 1;
+	r->status = WORKER_AVAILABLE;
+	snprintf(r->currency, sizeof(r->currency), "USD");
+	snprintf(r->time_zone, sizeof(r->time_zone), "UTC");
+	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		if ((rc = work_opt(&w, c, optarg))) {
+			if (rc < 0)
+				return -rc;
+			continue;
+		}
+		switch (c) {
+		case 'u':
+			if (cli_copy(cm.u.worker.login, sizeof(cm.u.worker.login), optarg))
+				return cli_fail("worker", 2, "--login: 1 to %d bytes", MODEL_CODE_MAX - 1);
+			break;
+		case 'n':
+			if (cli_copy(r->name, sizeof(r->name), optarg))
+				return cli_fail("worker", 2, "--name: 1 to %d bytes", MODEL_NAME_MAX - 1);
+			break;
+		case 'k':
+			if (r->n_skills >= MODEL_MAX_SKILLS || cli_parse_skill(optarg, &r->skills[r->n_skills]))
+				return cli_fail("worker", 2, "--skill: CODE:LEVEL (1-5), at most %d",
+						MODEL_MAX_SKILLS);
+			r->n_skills++;
+			break;
+		case 'g':
+			if (r->n_langs >= MODEL_MAX_LANGS || cli_parse_skill(optarg, &r->langs[r->n_langs]))
+				return cli_fail("worker", 2, "--language: CODE:LEVEL, at most %d",
+						MODEL_MAX_LANGS);
+			r->n_langs++;
+			break;
+		case 'r':
+			if (r->n_creds >= MODEL_MAX_CREDS ||
+			    cli_copy(r->creds[r->n_creds], MODEL_CODE_MAX, optarg))
+				return cli_fail("worker", 2, "--credential: at most %d", MODEL_MAX_CREDS);
+			r->n_creds++;
+			break;
+		case 'C':
+			if (strlen(optarg) != 2 || cli_copy(r->country, sizeof(r->country), optarg))
+				return cli_fail("worker", 2, "--country: an ISO 3166 two-letter code");
+			break;
+		case 'z':
+			if (!clock_valid_tz(optarg) || cli_copy(r->time_zone, sizeof(r->time_zone), optarg))
+				return cli_fail("worker", 2, "--tz: '%s' is not an IANA time zone", optarg);
+			break;
+		case 'p':
+			if (cli_parse_int(optarg, 1, 1000, &n))
+				return cli_fail("worker", 2, "--capacity: 1 to 1000 items at once");
+			r->capacity = (int)n;
+			break;
+		case 'm':
+			if (cli_parse_int(optarg, 0, 100000000, &n))
+				return cli_fail("worker", 2, "--cost: per hour in minor units, e.g. 1100");
+			r->cost_minor = n;
+			break;
+		case 'y':
+			if (strlen(optarg) != 3 || cli_copy(r->currency, sizeof(r->currency), optarg))
+				return cli_fail("worker", 2, "--currency: an ISO 4217 code like USD");
+			break;
+		case 'c':
+			if (r->n_clear >= MODEL_MAX_CLEAR || cli_parse_id(optarg, &r->clear[r->n_clear]))
+				return cli_fail("worker", 2, "--clear: a client id, at most %d",
+						MODEL_MAX_CLEAR);
+			r->n_clear++;
+			break;
+		case 'h': goto help;
+		default: return 2;
+		}
+	}
+	if (!strcmp(w.verb, "list")) {
+		if ((rc = work_open(&w, CLI_READ)))
+			return rc;
+		rc = print_list(&w, store_worker_list(w.ctx.store, &w.pg, &out), out, cols);
+		goto out;
+	}
+	if (!cm.u.worker.login[0] || !r->name[0] || !r->country[0])
+		return cli_fail("worker create", 2, "--login, --name and --country are required");
+	if ((rc = work_open(&w, CLI_WRITE)))
+		return rc;
+	rc = print_created(&w, &cm);
+out:
+	cli_close(&w.ctx);
+	return rc;
+help:
+	printf("usage: alihdaya worker create --login LOGIN --name NAME --country CC [--tz ZONE]\n"
+	       "           [--skill CODE:LEVEL]... [--language CODE:LEVEL]... [--credential C]...\n"
+	       "           [--capacity N] [--cost MINOR_PER_HOUR] [--currency USD] [--clear CLIENT_ID]...\n"
+	       "       alihdaya worker list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
+	       "Creates the worker and its login user (role worker). A worker receives items\n"
+	       "only of clients it is cleared for (--clear), up to --capacity at once.\n");
+	return wants_help(argc, argv) ? 0 : 2;
+}
+
+/* item create --engagement ID --payload JSON [--ref R] [--priority P] | item list */
+int cli_item(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, 0, 'd' },     { "json", no_argument, 0, 'j' },
+		{ "after", required_argument, 0, 'A' },    { "limit", required_argument, 0, 'L' },
+		{ "engagement", required_argument, 0, 'e' }, { "payload", required_argument, 0, 'P' },
+		{ "ref", required_argument, 0, 'r' },      { "priority", required_argument, 0, 'p' },
+		{ "state", required_argument, 0, 's' },    { "client", required_argument, 0, 'c' },
+		{ "help", no_argument, 0, 'h' },           { 0, 0, 0, 0 }
+	};
+	static const char *const cols[] = { "id", "engagement_id", "client_id", "state", "priority",
+					    "due_at", NULL };
+	struct work_args w;
+	struct cmd cm = { .type = CMD_ITEM_CREATE };
+	const char *payload = NULL;
+	enum item_state st;
+	json_error_t jerr;
+	json_t *out = NULL, *pj;
+	long n;
+	int c, rc;
+
+	if ((rc = work_begin(&w, argc, argv, "item")))
+		return rc;
+	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
+		goto help;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		if ((rc = work_opt(&w, c, optarg))) {
+			if (rc < 0)
+				return -rc;
+			continue;
+		}
+		switch (c) {
+		case 'e':
+			if (cli_parse_id(optarg, &cm.u.item_create.engagement_id))
+				return cli_fail("item", 2, "--engagement: an engagement id");
+			w.pg.engagement_id = cm.u.item_create.engagement_id;
+			break;
+		case 'P': payload = optarg; break;
+		case 'r':
+			if (cli_copy(cm.u.item_create.external_ref, MODEL_REF_MAX, optarg))
+				return cli_fail("item", 2, "--ref: 1 to %d bytes", MODEL_REF_MAX - 1);
+			break;
+		case 'p':
+			if (cli_parse_int(optarg, 1, 9, &n))
+				return cli_fail("item", 2, "--priority: 1 (low) to 9 (urgent)");
+			cm.u.item_create.priority = (int)n;
+			break;
+		case 's':
+			if (item_state_parse(optarg, &st))
+				return cli_fail("item", 2, "--state: queued, assigned, submitted, in_review, done, cancelled or failed");
+			w.pg.state = (int)st + 1;
+			break;
+		case 'c':
+			if (cli_parse_id(optarg, &w.pg.client_id))
+				return cli_fail("item", 2, "--client: a client id");
+			break;
+		case 'h': goto help;
+		default: return 2;
+		}
+	}
+	if (!strcmp(w.verb, "list")) {
+		if ((rc = work_open(&w, CLI_READ)))
+			return rc;
+		rc = print_list(&w, store_item_list(w.ctx.store, &w.pg, &out), out, cols);
+		goto out;
+	}
+	if (!cm.u.item_create.engagement_id || !payload)
+		return cli_fail("item create", 2, "--engagement and --payload are required");
+	pj = json_loads(payload, JSON_REJECT_DUPLICATES, &jerr);
+	if (!pj || (!json_is_object(pj) && !json_is_array(pj))) {
+		json_decref(pj);
+		return cli_fail("item create", 2, "--payload: a JSON object or array (%s)", jerr.text);
+	}
+	json_decref(pj);
+	cm.u.item_create.payload = payload;
+	if ((rc = work_open(&w, CLI_WRITE)))
+		return rc;
+	rc = print_created(&w, &cm);
+out:
+	cli_close(&w.ctx);
+	return rc;
+help:
+	printf("usage: alihdaya item create --engagement ID --payload JSON [--ref REF] [--priority 1-9]\n"
+	       "       alihdaya item list [--engagement ID] [--client ID] [--state STATE] [--json]\n"
+	       "           [--after ID] [--limit N] [--data DIR]\n\n"
+	       "An item is one unit of work; it is due the engagement's SLA after it arrives.\n");
+	return wants_help(argc, argv) ? 0 : 2;
+}
