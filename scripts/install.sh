@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# install.sh - installs exactly what alihdaya needs from Debian 12, then builds it.
+# Idempotent: run it again at any time. Run as root (or with sudo).
+#   BUILD_DIR=build (default)   ALIHDAYA_SANITIZE=ON to build with ASan+UBSan
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(build-essential cmake pkg-config
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev
+      curl jq sqlite3 tzdata)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+BUILD_DIR=${BUILD_DIR:-build}
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DALIHDAYA_SANITIZE="${ALIHDAYA_SANITIZE:-OFF}" >/dev/null
+cmake --build "$BUILD_DIR" -j"$(nproc)"
+echo "built $BUILD_DIR/alihdaya"
