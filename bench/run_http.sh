@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# run_http.sh - durable state changes per second over HTTP, with group commit and without.
+# usage: bench/run_http.sh [SECONDS=10] [CLIENTS=64]
+# The peer is the same binary with --batch-max 1: one transaction (one fsync) per change,
+# which is what a server without group commit does. Both run here, now, on this machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-10}
+N=${2:-64}
+dpkg-query -W -f='${Status}' libcurl4-openssl-dev 2>/dev/null | grep -q "ok installed" || {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev >/dev/null; }
+BUILD_DIR=build-bench ALIHDAYA_SANITIZE=OFF bash scripts/install.sh >/dev/null
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-bench -j2 --target alihdaya http_flow >/dev/null
+BIN=build-bench/alihdaya
+TMP=$(mktemp -d /tmp/alihdaya-bench.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
+
+setup() { # DIR
+  local d=$1
+  $BIN init --data "$d" >/dev/null
+  $BIN client create --data "$d" --code bench --name Bench >/dev/null
+  $BIN engagement create --data "$d" --client 1 --service data_entry --name Bench --sla 24h \
+       --lease 10m --skill data_entry:1 >/dev/null
+  $BIN user create --data "$d" --name client1 --role client --client 1 >/dev/null
+  $BIN user create --data "$d" --name mgr --role manager >/dev/null
+  local ct mt
+  ct=$($BIN token create --data "$d" --user client1)
+  mt=$($BIN token create --data "$d" --user mgr)
+  : > "$d/tokens"
+  for i in $(seq 1 "$N"); do
+    $BIN worker create --data "$d" --login "w$i" --name "W$i" --country PH --skill data_entry:3 \
+         --clear 1 --capacity 1 >/dev/null
+    echo "$ct $($BIN token create --data "$d" --user "w$i") $mt 1" >> "$d/tokens"
+  done
+}
+
+run() { # LABEL EXTRA_FLAGS...
+  local label=$1; shift
+  local d="$TMP/$label"
+  setup "$d"
+  $BIN serve --data "$d" --port 0 --threads 4 "$@" > "$d/out" 2> "$d/err" &
+  local pid=$!
+  for _ in $(seq 1 100); do grep -q listening "$d/out" && break; sleep 0.05; done
+  local port; port=$(sed -n 's/.*:\([0-9]*\) (data.*/\1/p' "$d/out")
+  build-bench/http_flow "http://127.0.0.1:$port" "$SECS" "$d/tokens" | sed "s/^/$label: /"
+  kill -TERM $pid; wait $pid || true
+}
+
+A=$(run group_commit)
+B=$(run one_commit_per_change --batch-max 1)
+echo "$A"; echo "$B"
+ra=$(echo "$A" | sed -n 's/.*changes_per_s=\([0-9]*\).*/\1/p')
+rb=$(echo "$B" | sed -n 's/.*changes_per_s=\([0-9]*\).*/\1/p')
+echo "ratio group_commit / one_commit_per_change = $(awk -v a="$ra" -v b="$rb" 'BEGIN{printf "%.1f", (b>0)?a/b:0}')"
+echo "target: >= 10000 changes/s with p99 <= 20 ms (64 clients, load generator on the same 2 cores)"
