@@ -31,7 +31,8 @@ int h_clients_create(struct req *r)
 				c->u.client.time_zone);
 		goto out;
 	}
-	rc = http__engine(r, c);
+	if (!(rc = http__engine(r, c)))
+		http__expand(r, store_client_get);
 out:
 	http__cmd_free(c);
 	json_decref(in);

@@ -95,7 +95,8 @@ int h_engagements_create(struct req *r)
 	e->sla_ms = (int64_t)sla * 1000;
 	e->default_priority = (int)prio;
 	e->lease_ms = (int64_t)lease * 1000;
-	rc = http__engine(r, c);
+	if (!(rc = http__engine(r, c)))
+		http__expand(r, store_engagement_get);
 out:
 	http__cmd_free(c);
 	json_decref(in);

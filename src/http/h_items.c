@@ -17,6 +17,12 @@ static int64_t lease_worker(json_t *it)
 	return json_integer_value(json_object_get(lease, "worker_id"));
 }
 
+/* Answers to writes carry the item without its payload. */
+static int item_get_brief(struct store *s, int64_t id, json_t **out)
+{
+	return store_item_get(s, id, false, out);
+}
+
 static bool item_visible(const struct req *r, json_t *it)
 {
 	return auth_item_visible(&r->actor, json_integer_value(json_object_get(it, "client_id")),
@@ -75,7 +81,8 @@ int h_items_create(struct req *r)
 	c->u.item_create.engagement_id = engagement_id;
 	c->u.item_create.priority = (int)prio;
 	c->u.item_create.payload = payload_text;
-	rc = http__engine(r, c);
+	if (!(rc = http__engine(r, c)))
+		http__expand(r, item_get_brief);
 out:
 	free(payload_text);
 	http__cmd_free(c);
@@ -200,7 +207,7 @@ int h_items_history(struct req *r)
 int h_work_next(struct req *r)
 {
 	json_int_t worker_id = 0;
-	json_t *in = NULL, *full = NULL;
+	json_t *in = NULL, *full = NULL, *lease;
 	struct cmd *c = NULL;
 	int64_t item_id;
 	int rc;
@@ -227,17 +234,26 @@ int h_work_next(struct req *r)
 	c->u.op.worker_id = r->actor.role == ROLE_WORKER ? 0 : worker_id;
 	if ((rc = http__idem(r, c)) || (rc = http__engine(r, c)) || r->status != 200)
 		goto out;
-	/* The engine answered without the payload; the batch is committed, so read it now. */
+	/*
+	 * The engine answers without the payload; the batch is committed, so
+	 * the reader sees the lease. The engine's fields win over the read.
+	 */
 	item_id = json_integer_value(json_object_get(r->out, "id"));
 	if (item_id <= 0)
 		goto out;
 	rc = store_item_get(r->srv->store, item_id, true, &full);
-	if (rc) {
-		http__fail(r, rc, "the item was leased but could not be read; it is listed under GET /v1/items");
+	if (rc || !json_is_object(full)) {
+		json_decref(full);
+		rc = http__fail(r, rc ? rc : ERR_INTERNAL,
+				"the item was leased but could not be read; see GET /v1/items");
 		goto out;
 	}
-	json_object_set(r->out, "payload", json_object_get(full, "payload"));
-	json_decref(full);
+	json_object_update(full, r->out);
+	lease = json_object_get(full, "lease");
+	if (json_is_object(lease) && !json_object_get(lease, "epoch"))
+		json_object_set(lease, "epoch", json_object_get(full, "epoch"));
+	json_decref(r->out);
+	r->out = full;
 out:
 	http__cmd_free(c);
 	json_decref(in);
@@ -264,8 +280,8 @@ static int transition(struct req *r, enum cmd_type t, const char *reason, bool r
 	c->u.op.epoch = epoch;
 	c->u.op.reason = reason;
 	c->u.op.result_json = result_json;
-	if (!(rc = http__idem(r, c)))
-		rc = http__engine(r, c);
+	if (!(rc = http__idem(r, c)) && !(rc = http__engine(r, c)))
+		http__expand(r, item_get_brief);
 	http__cmd_free(c);
 	return rc;
 }

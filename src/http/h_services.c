@@ -29,7 +29,8 @@ int h_services_create(struct req *r)
 		rc = http__fail(r, ERR_INVALID, "kind must be \"bpo\" or \"kpo\"");
 		goto out;
 	}
-	rc = http__engine(r, c);
+	if (!(rc = http__engine(r, c)))
+		http__expand(r, store_service_get);
 out:
 	http__cmd_free(c);
 	json_decref(in);

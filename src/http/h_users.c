@@ -36,7 +36,8 @@ int h_users_create(struct req *r)
 		goto out;
 	}
 	c->u.user.client_id = client_id;
-	rc = http__engine(r, c);
+	if (!(rc = http__engine(r, c)))
+		http__expand(r, store_user_get);
 out:
 	http__cmd_free(c);
 	json_decref(in);

@@ -135,7 +135,8 @@ int h_workers_create(struct req *r)
 	memcpy(w->currency, currency, 4);
 	w->capacity = (int)capacity;
 	w->cost_minor = amount;
-	rc = http__engine(r, c);
+	if (!(rc = http__engine(r, c)))
+		http__expand(r, store_worker_get);
 out:
 	http__cmd_free(c);
 	json_decref(in);
@@ -196,7 +197,8 @@ int h_workers_status(struct req *r)
 		goto out;
 	}
 	c->u.wstatus.worker_id = r->param[0];
-	rc = http__engine(r, c);
+	if (!(rc = http__engine(r, c)))
+		http__expand(r, store_worker_get);
 out:
 	http__cmd_free(c);
 	json_decref(in);

@@ -169,6 +169,14 @@ int http__idem(struct req *r, struct cmd *c);
  */
 int http__engine(struct req *r, struct cmd *c);
 
+typedef int (*http_getter)(struct store *s, int64_t id, json_t **out);
+/*
+ * After a successful http__engine(): an answer that is only {"id": N} is
+ * replaced by the record get() reads (the batch is committed by then, so a
+ * reader sees it). Anything else is left as the engine gave it.
+ */
+void http__expand(struct req *r, http_getter get);
+
 /* server.c */
 void http__metrics_text(struct http_server *h, struct buf *out);
 

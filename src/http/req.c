@@ -364,3 +364,18 @@ int http__levels(struct req *r, const char *field, json_t *arr, struct skill_lev
 	*n = i;
 	return 0;
 }
+
+void http__expand(struct req *r, http_getter get)
+{
+	json_t *id = json_object_get(r->out, "id"), *rec = NULL;
+
+	if (r->status >= 300 || !json_is_integer(id) || json_object_size(r->out) != 1)
+		return;
+	/* The write is durable either way; a failed read keeps the short answer. */
+	if (get(r->srv->store, json_integer_value(id), &rec) == 0 && json_is_object(rec)) {
+		json_decref(r->out);
+		r->out = rec;
+	} else {
+		json_decref(rec);
+	}
+}
