@@ -415,7 +415,7 @@ static bool valid_target(const struct erlang_target *t)
 
 /* Erlang C: walk upward from the load; the service level rises with every agent. */
 static int required_c(double a, const struct erlang_load *load, const struct erlang_target *tg,
-		      long *n_sl)
+		      long *n_sl, double *lx)
 {
 	struct invb it;
 	long n = (long)floor(a) + 1;
@@ -423,11 +423,12 @@ static int required_c(double a, const struct erlang_load *load, const struct erl
 
 	if (far_above(a, n)) {
 		*n_sl = n;
+		*lx = 800.0;
 		return 0;
 	}
 	invb_init(&it, a, n);
 	for (;;) {
-		double c = erlang_c_from(a, n, invb_log(&it));
+		double c = erlang_c_from(a, n, *lx = invb_log(&it));
 		double sl = 1.0 - c * exp(-((double)n - a) * t / aht);
 
 		if (sl >= tg->service_level - EPS)
@@ -498,7 +499,7 @@ static enum erlang_limit limit_a(const struct erlang_load *load, const struct er
 int erlang_required(const struct erlang_load *load, const struct erlang_target *target,
 		    struct erlang_plan *plan)
 {
-	double a;
+	double a, lx = 0;
 	long n, n_cap = 0;
 	int rc;
 
@@ -517,7 +518,7 @@ int erlang_required(const struct erlang_load *load, const struct erlang_target *
 			return rc;
 		plan->limit = limit_a(load, target, n);
 	} else {
-		if ((rc = required_c(a, load, target, &n)) < 0)
+		if ((rc = required_c(a, load, target, &n, &lx)) < 0)
 			return rc;
 		plan->limit = ERLANG_LIMIT_SERVICE_LEVEL;
 		if (target->max_occupancy < 1) {
@@ -535,5 +536,10 @@ int erlang_required(const struct erlang_load *load, const struct erlang_target *
 	plan->agents = n;
 	if ((rc = erlang_scheduled(n, target->shrinkage, &plan->scheduled)) < 0)
 		return rc;
+	/* The search already holds 1/B at its answer; only the cap needs a new walk. */
+	if (load->model == ERLANG_C && plan->limit == ERLANG_LIMIT_SERVICE_LEVEL) {
+		metrics_c(a, n, lx, load->aht_s, target->sl_time_s, &plan->at);
+		return 0;
+	}
 	return erlang_metrics(load, n, target->sl_time_s, &plan->at);
 }
