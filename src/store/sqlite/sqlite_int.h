@@ -1,0 +1,282 @@
+/* sqlite_int.h - SQLite backend internals: connections, statement cache, row decoders. */
+#ifndef ALIHDAYA_SQLITE_INT_H
+#define ALIHDAYA_SQLITE_INT_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+
+/* Column lists, in the order the row decoders read them. */
+#define SQ_CLIENT_COLS "id, code, name, time_zone, created_at"
+#define SQ_SERVICE_COLS "id, code, name, kind, category, created_at"
+#define SQ_ENGAGEMENT_COLS                                                                         \
+	"id, client_id, service_id, name, kind, skills, languages, sla_ms, "                       \
+	"default_priority, lease_ms, time_zone, created_at"
+#define SQ_USER_COLS "id, name, role, client_id, created_at"
+#define SQ_WORKER_COLS                                                                             \
+	"w.id, w.user_id, w.name, w.skills, w.languages, w.credentials, "                          \
+	"w.country, w.time_zone, w.capacity, w.cost_minor, w.currency, "                           \
+	"w.status, w.created_at, "                                                                 \
+	"(SELECT json_group_array(c.client_id) FROM worker_clearances c "                          \
+	"WHERE c.worker_id = w.id)"
+#define SQ_ITEM_COLS                                                                               \
+	"id, engagement_id, client_id, external_ref, priority, created_at, "                       \
+	"due_at, state, worker_id, epoch, lease_expires"
+#define SQ_EVENT_COLS                                                                              \
+	"id, item_id, at, action, from_state, to_state, actor_user_id, "                           \
+	"worker_id, epoch, detail"
+#define SQ_AUDIT_COLS                                                                              \
+	"seq, at, actor_user_id, action, record_type, record_id, client_id, "                      \
+	"prev_hash, hash"
+#define SQ_OPEN_STATES "('queued', 'assigned', 'submitted', 'in_review')"
+
+/*
+ * Every statement the backend runs, prepared once per connection on first
+ * use (SQLITE_PREPARE_PERSISTENT) and reset after each use.
+ */
+#define SQ_STMTS(X)                                                                                \
+	X(BEGIN, "BEGIN IMMEDIATE")                                                                \
+	X(COMMIT, "COMMIT")                                                                        \
+	X(ROLLBACK, "ROLLBACK")                                                                    \
+	X(SAVEPOINT, "SAVEPOINT cmd")                                                              \
+	X(RELEASE, "RELEASE cmd")                                                                  \
+	X(ROLLBACK_TO, "ROLLBACK TO cmd")                                                          \
+	X(SP_INNER, "SAVEPOINT inner_op")                                                          \
+	X(SP_INNER_RELEASE, "RELEASE inner_op")                                                    \
+	X(SP_INNER_ROLLBACK, "ROLLBACK TO inner_op")                                               \
+	X(CLIENT_INSERT, "INSERT INTO clients(code, name, time_zone, created_at) "                 \
+			 "VALUES (?1, ?2, ?3, ?4)")                                                \
+	X(SERVICE_INSERT, "INSERT INTO services(code, name, kind, category, "                      \
+			  "created_at) VALUES (?1, ?2, ?3, ?4, ?5)")                               \
+	X(ENGAGEMENT_INSERT, "INSERT INTO engagements(client_id, service_id, "                     \
+			     "name, kind, skills, languages, sla_ms, "                             \
+			     "default_priority, lease_ms, time_zone, created_at) "                 \
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")              \
+	X(USER_INSERT, "INSERT INTO users(name, role, client_id, created_at) "                     \
+		       "VALUES (?1, ?2, ?3, ?4)")                                                  \
+	X(TOKEN_INSERT, "INSERT INTO tokens(hash, user_id, created_at) "                           \
+			"VALUES (?1, ?2, ?3)")                                                     \
+	X(WORKER_INSERT, "INSERT INTO workers(user_id, name, skills, languages, "                  \
+			 "credentials, country, time_zone, capacity, cost_minor, "                 \
+			 "currency, status, created_at) VALUES (?1, ?2, ?3, ?4, "                  \
+			 "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")                                     \
+	X(CLEARANCE_INSERT, "INSERT INTO worker_clearances(worker_id, client_id) "                 \
+			    "VALUES (?1, ?2)")                                                     \
+	X(WORKER_SET_STATUS, "UPDATE workers SET status = ?2 WHERE id = ?1")                       \
+	X(ITEM_INSERT, "INSERT INTO items(engagement_id, client_id, external_ref, "                \
+		       "priority, created_at, due_at, state, worker_id, epoch, "                   \
+		       "lease_expires, payload, result) VALUES (?1, ?2, ?3, ?4, "                  \
+		       "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")                                       \
+	X(ITEM_UPDATE, "UPDATE items SET state = ?2, worker_id = ?3, epoch = ?4, "                 \
+		       "lease_expires = ?5, result = COALESCE(?6, result) "                        \
+		       "WHERE id = ?1")                                                            \
+	X(ITEM_STATE_GET, "SELECT " SQ_ITEM_COLS " FROM items WHERE id = ?1")                      \
+	X(EVENT_INSERT, "INSERT INTO item_events(item_id, client_id, at, action, "                 \
+			"from_state, to_state, actor_user_id, worker_id, epoch, "                  \
+			"detail) VALUES (?1, (SELECT client_id FROM items WHERE "                  \
+			"id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                               \
+	X(AUDIT_INSERT, "INSERT INTO audit(" SQ_AUDIT_COLS ") VALUES (?1, ?2, "                    \
+			"?3, ?4, ?5, ?6, ?7, ?8, ?9)")                                             \
+	X(AUDIT_TAIL, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")                     \
+	X(IDEM_GET, "SELECT request_hash, status, body, created_at FROM "                          \
+		    "idempotency WHERE user_id = ?1 AND key = ?2")                                 \
+	X(IDEM_PUT, "INSERT INTO idempotency(user_id, key, request_hash, status, "                 \
+		    "body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                           \
+	X(LOAD_CLIENTS, "SELECT " SQ_CLIENT_COLS " FROM clients ORDER BY id")                      \
+	X(LOAD_SERVICES, "SELECT " SQ_SERVICE_COLS " FROM services ORDER BY id")                   \
+	X(LOAD_ENGAGEMENTS, "SELECT " SQ_ENGAGEMENT_COLS " FROM engagements "                      \
+			    "ORDER BY id")                                                         \
+	X(LOAD_WORKERS, "SELECT " SQ_WORKER_COLS " FROM workers w ORDER BY w.id")                  \
+	X(LOAD_OPEN_ITEMS,                                                                         \
+	  "SELECT " SQ_ITEM_COLS " FROM items WHERE state IN " SQ_OPEN_STATES " ORDER BY id")      \
+	X(TOKEN_LOOKUP, "SELECT u.id, u.name, u.role, u.client_id, u.created_at "                  \
+			"FROM tokens t JOIN users u ON u.id = t.user_id "                          \
+			"WHERE t.hash = ?1")                                                       \
+	X(USER_BY_NAME, "SELECT " SQ_USER_COLS " FROM users WHERE name = ?1")                      \
+	X(WORKER_BY_USER, "SELECT " SQ_WORKER_COLS " FROM workers w "                              \
+			  "WHERE w.user_id = ?1")                                                  \
+	X(SERVICE_BY_CODE, "SELECT " SQ_SERVICE_COLS " FROM services "                             \
+			   "WHERE code = ?1")                                                      \
+	X(CLIENT_GET, "SELECT " SQ_CLIENT_COLS " FROM clients WHERE id = ?1")                      \
+	X(CLIENT_LIST, "SELECT " SQ_CLIENT_COLS " FROM clients WHERE id > ?1 "                     \
+		       "ORDER BY id LIMIT ?2")                                                     \
+	X(SERVICE_GET, "SELECT " SQ_SERVICE_COLS " FROM services WHERE id = ?1")                   \
+	X(SERVICE_LIST, "SELECT " SQ_SERVICE_COLS " FROM services WHERE id > ?1 "                  \
+			"ORDER BY id LIMIT ?2")                                                    \
+	X(ENGAGEMENT_GET, "SELECT " SQ_ENGAGEMENT_COLS " FROM engagements "                        \
+			  "WHERE id = ?1")                                                         \
+	X(ENGAGEMENT_LIST, "SELECT " SQ_ENGAGEMENT_COLS " FROM engagements "                       \
+			   "WHERE id > ?1 ORDER BY id LIMIT ?2")                                   \
+	X(ENGAGEMENT_LIST_CLIENT, "SELECT " SQ_ENGAGEMENT_COLS " FROM "                            \
+				  "engagements WHERE client_id = ?3 AND id > ?1 "                  \
+				  "ORDER BY id LIMIT ?2")                                          \
+	X(USER_GET, "SELECT " SQ_USER_COLS " FROM users WHERE id = ?1")                            \
+	X(USER_LIST, "SELECT " SQ_USER_COLS " FROM users WHERE id > ?1 "                           \
+		     "ORDER BY id LIMIT ?2")                                                       \
+	X(USER_LIST_CLIENT, "SELECT " SQ_USER_COLS " FROM users WHERE "                            \
+			    "client_id = ?3 AND id > ?1 ORDER BY id LIMIT ?2")                     \
+	X(WORKER_GET, "SELECT " SQ_WORKER_COLS " FROM workers w WHERE w.id = ?1")                  \
+	X(WORKER_LIST, "SELECT " SQ_WORKER_COLS " FROM workers w WHERE w.id > ?1 "                 \
+		       "ORDER BY w.id LIMIT ?2")                                                   \
+	X(ITEM_GET, "SELECT " SQ_ITEM_COLS ", payload, result FROM items "                         \
+		    "WHERE id = ?1")                                                               \
+	X(ITEM_HISTORY, "SELECT " SQ_EVENT_COLS " FROM item_events "                               \
+			"WHERE item_id = ?1 ORDER BY id")                                          \
+	X(ITEM_EXISTS, "SELECT 1 FROM items WHERE id = ?1")                                        \
+	X(AUDIT_LIST, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 "                        \
+		      "ORDER BY seq LIMIT ?2")                                                     \
+	X(AUDIT_LIST_CLIENT, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE "                          \
+			     "client_id = ?3 AND seq > ?1 ORDER BY seq LIMIT ?2")                  \
+	X(AUDIT_ALL, "SELECT " SQ_AUDIT_COLS " FROM audit ORDER BY seq")
+
+enum sq_stmt {
+#define X(name, sql) SQ_##name,
+	SQ_STMTS(X)
+#undef X
+	    SQ__COUNT
+};
+
+/* item_list has one statement per combination of its four filters. */
+#define SQ_ITEM_LIST_VARIANTS 16
+
+/* One SQLite connection with its statement cache. */
+struct sq_conn {
+	sqlite3 *db;
+	sqlite3_stmt *st[SQ__COUNT];
+	sqlite3_stmt *item_list[SQ_ITEM_LIST_VARIANTS];
+	bool busy; /* readers: lent out to a call */
+};
+
+struct sq_store {
+	struct store base; /* first: a struct store * is a struct sq_store * */
+	struct sq_conn writer;
+	int n_readers;
+	struct sq_conn *readers;
+	pthread_mutex_t pool_mu;
+	pthread_cond_t pool_cv;
+	bool pool_init;
+};
+
+static inline struct sq_store *sq__of(struct store *s)
+{
+	return (struct sq_store *)s;
+}
+
+extern const struct store_ops sq__ops;
+
+/* ---- connections (sqlite_store.c) ---- */
+
+/*
+ * The cached statement `id` of connection c, prepared on first use.
+ * NULL on failure, with the error recorded (see sq__fail); *rc set.
+ */
+sqlite3_stmt *sq__stmt(struct sq_conn *c, enum sq_stmt id, int *rc);
+/* Prepares (once) the item_list variant for the filter mask. */
+sqlite3_stmt *sq__item_list_stmt(struct sq_conn *c, unsigned mask, int *rc);
+/* Resets a statement and clears its bindings; NULL is fine. */
+void sq__done(sqlite3_stmt *st);
+/* Runs a cached statement that returns no rows (BEGIN, COMMIT, ...). */
+int sq__exec(struct sq_conn *c, enum sq_stmt id, const char *what);
+
+/* Borrows a reader connection, waiting while all are lent out. */
+struct sq_conn *sq__reader_get(struct sq_store *s);
+void sq__reader_put(struct sq_store *s, struct sq_conn *c);
+
+/*
+ * Maps a SQLite result code to an ERR_* and records "what: sqlite message"
+ * as the calling thread's last error. Constraint UNIQUE/PRIMARYKEY -> ERR_EXISTS,
+ * FOREIGNKEY -> ERR_NOTFOUND, BUSY/LOCKED -> ERR_BUSY, NOMEM -> ERR_NOMEM,
+ * anything else ERR_IO.
+ */
+int sq__fail(sqlite3 *db, int rc, const char *what);
+/* Records a message as the calling thread's last error and returns code. */
+int sq__error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *sq__errmsg(struct store *s);
+
+/* ---- row decoders and JSON shapes (sqlite_rows.c) ---- */
+
+/* Each decodes the current row of a statement selecting the matching SQ_*_COLS. */
+int sq__row_client(sqlite3_stmt *st, struct client_rec *out);
+int sq__row_service(sqlite3_stmt *st, struct service_rec *out);
+int sq__row_engagement(sqlite3_stmt *st, struct engagement_rec *out);
+int sq__row_user(sqlite3_stmt *st, struct user_rec *out);
+int sq__row_worker(sqlite3_stmt *st, struct worker_rec *out);
+/* Leaves payload and result NULL. */
+int sq__row_item(sqlite3_stmt *st, struct item_rec *out);
+
+json_t *sq__json_client(const struct client_rec *c);
+json_t *sq__json_service(const struct service_rec *sv);
+json_t *sq__json_engagement(const struct engagement_rec *e);
+json_t *sq__json_user(const struct user_rec *u);
+json_t *sq__json_worker(const struct worker_rec *w);
+/* payload/result: JSON texts or NULL; included only if with_payload. */
+json_t *sq__json_item(const struct item_rec *it, bool with_payload);
+
+/* JSON text of skills or languages ([{"code","level"}]). OUT: malloc'd, NULL on ENOMEM. */
+char *sq__skills_text(const struct skill_level *sk, size_t n);
+/* JSON text of credentials (["CA", ...]). OUT: malloc'd. */
+char *sq__creds_text(const char (*creds)[MODEL_CODE_MAX], size_t n);
+
+/* Copies column i as text into dst (bounded); NULL becomes "". */
+void sq__col_str(sqlite3_stmt *st, int i, char *dst, size_t n);
+
+/* ---- the callbacks of sq__ops: writer (sqlite_write.c), reader (sqlite_read.c) ---- */
+
+int sq_begin(struct store *s);
+int sq_commit(struct store *s);
+int sq_rollback(struct store *s);
+int sq_savepoint(struct store *s);
+int sq_release(struct store *s);
+int sq_rollback_to(struct store *s);
+int sq_client_insert(struct store *s, struct client_rec *c);
+int sq_service_insert(struct store *s, struct service_rec *sv);
+int sq_engagement_insert(struct store *s, struct engagement_rec *e);
+int sq_user_insert(struct store *s, struct user_rec *u);
+int sq_token_insert(struct store *s, int64_t user_id, const unsigned char hash[32],
+		    int64_t created_at);
+int sq_worker_insert(struct store *s, struct worker_rec *w);
+int sq_worker_set_status(struct store *s, int64_t worker_id, enum worker_status st);
+int sq_item_insert(struct store *s, struct item_rec *it);
+int sq_item_update(struct store *s, const struct item_rec *it);
+int sq_item_state_get(struct store *s, int64_t id, struct item_rec *out);
+int sq_event_insert(struct store *s, struct event_rec *ev);
+int sq_audit_insert(struct store *s, struct audit_rec *a);
+int sq_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32]);
+int sq_idem_get(struct store *s, int64_t user_id, const char *key, struct idem_rec *out);
+int sq_idem_put(struct store *s, const struct idem_rec *r);
+int sq_load_clients(struct store *s, store_client_cb cb, void *ctx);
+int sq_load_services(struct store *s, store_service_cb cb, void *ctx);
+int sq_load_engagements(struct store *s, store_engagement_cb cb, void *ctx);
+int sq_load_workers(struct store *s, store_worker_cb cb, void *ctx);
+int sq_load_open_items(struct store *s, store_item_cb cb, void *ctx);
+
+int sq_token_lookup(struct store *s, const unsigned char hash[32], struct user_rec *out);
+int sq_user_by_name(struct store *s, const char *name, struct user_rec *out);
+int sq_worker_by_user(struct store *s, int64_t user_id, struct worker_rec *out);
+int sq_service_by_code(struct store *s, const char *code, struct service_rec *out);
+int sq_client_get(struct store *s, int64_t id, json_t **out);
+int sq_client_list(struct store *s, const struct store_page *pg, json_t **out);
+int sq_service_get(struct store *s, int64_t id, json_t **out);
+int sq_service_list(struct store *s, const struct store_page *pg, json_t **out);
+int sq_engagement_get(struct store *s, int64_t id, json_t **out);
+int sq_engagement_list(struct store *s, const struct store_page *pg, json_t **out);
+int sq_user_get(struct store *s, int64_t id, json_t **out);
+int sq_user_list(struct store *s, const struct store_page *pg, json_t **out);
+int sq_worker_get(struct store *s, int64_t id, json_t **out);
+int sq_worker_list(struct store *s, const struct store_page *pg, json_t **out);
+int sq_item_get(struct store *s, int64_t id, bool with_payload, json_t **out);
+int sq_item_list(struct store *s, const struct store_page *pg, json_t **out);
+int sq_item_history(struct store *s, int64_t item_id, json_t **out);
+int sq_audit_list(struct store *s, const struct store_page *pg, json_t **out);
+int sq_audit_verify(struct store *s, int64_t *checked, int64_t *bad_seq);
+int sq_backup(struct store *s, const char *path);
+
+/* ---- schema (sqlite_schema.c) ---- */
+
+extern const char *const sq__migrations[];
+extern const int sq__n_migrations;
+
+#endif

@@ -1,0 +1,138 @@
+/* sqlite_schema.c - the schema migrations, embedded so the binary needs no files at run time. */
+#include "store/sqlite/sqlite_int.h"
+
+/*
+ * Migration i brings the schema from user_version i to i + 1. Each runs in
+ * its own transaction together with the user_version bump. Never edit a
+ * migration that has shipped: append a new one.
+ *
+ * Ids are rowids (no AUTOINCREMENT: rows are never deleted, and the hot
+ * item/event inserts then skip the sqlite_sequence update). Optional
+ * references (worker_id, client_id of a user) are NULL, never 0.
+ */
+const char *const sq__migrations[] = {
+    /* 1: initial schema */
+    "CREATE TABLE clients ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  time_zone TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+
+    "CREATE TABLE services ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  category TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+
+    "CREATE TABLE engagements ("
+    "  id INTEGER PRIMARY KEY,"
+    "  client_id INTEGER NOT NULL REFERENCES clients(id),"
+    "  service_id INTEGER NOT NULL REFERENCES services(id),"
+    "  name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  skills TEXT NOT NULL,"
+    "  languages TEXT NOT NULL,"
+    "  sla_ms INTEGER NOT NULL,"
+    "  default_priority INTEGER NOT NULL,"
+    "  lease_ms INTEGER NOT NULL,"
+    "  time_zone TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX engagements_client ON engagements(client_id, id);"
+
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL,"
+    "  client_id INTEGER REFERENCES clients(id),"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX users_client ON users(client_id, id);"
+
+    "CREATE TABLE tokens ("
+    "  hash BLOB PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX tokens_user ON tokens(user_id);"
+
+    "CREATE TABLE workers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL UNIQUE REFERENCES users(id),"
+    "  name TEXT NOT NULL,"
+    "  skills TEXT NOT NULL,"
+    "  languages TEXT NOT NULL,"
+    "  credentials TEXT NOT NULL,"
+    "  country TEXT NOT NULL,"
+    "  time_zone TEXT NOT NULL,"
+    "  capacity INTEGER NOT NULL,"
+    "  cost_minor INTEGER NOT NULL,"
+    "  currency TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+
+    "CREATE TABLE worker_clearances ("
+    "  worker_id INTEGER NOT NULL REFERENCES workers(id),"
+    "  client_id INTEGER NOT NULL REFERENCES clients(id),"
+    "  PRIMARY KEY (worker_id, client_id)) WITHOUT ROWID;"
+    "CREATE INDEX worker_clearances_client ON worker_clearances(client_id);"
+
+    "CREATE TABLE items ("
+    "  id INTEGER PRIMARY KEY,"
+    "  engagement_id INTEGER NOT NULL REFERENCES engagements(id),"
+    "  client_id INTEGER NOT NULL REFERENCES clients(id),"
+    "  external_ref TEXT,"
+    "  priority INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  due_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  worker_id INTEGER REFERENCES workers(id),"
+    "  epoch INTEGER NOT NULL,"
+    "  lease_expires INTEGER NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  result TEXT);"
+    "CREATE INDEX items_client ON items(client_id, id);"
+    "CREATE INDEX items_engagement ON items(engagement_id, id);"
+    "CREATE INDEX items_worker ON items(worker_id, id);"
+    "CREATE INDEX items_state ON items(state, id);"
+    "CREATE INDEX items_open ON items(id) WHERE state IN " SQ_OPEN_STATES ";"
+
+    "CREATE TABLE item_events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  item_id INTEGER NOT NULL REFERENCES items(id),"
+    "  client_id INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  from_state TEXT,"
+    "  to_state TEXT NOT NULL,"
+    "  actor_user_id INTEGER,"
+    "  worker_id INTEGER,"
+    "  epoch INTEGER NOT NULL,"
+    "  detail TEXT);"
+    "CREATE INDEX item_events_item ON item_events(item_id, id);"
+
+    /* actor_user_id and client_id are NULL for 0; no foreign keys: the
+     * trail must stay insertable and verifiable whatever else happens. */
+    "CREATE TABLE audit ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor_user_id INTEGER,"
+    "  action TEXT NOT NULL,"
+    "  record_type TEXT NOT NULL,"
+    "  record_id INTEGER NOT NULL,"
+    "  client_id INTEGER,"
+    "  prev_hash BLOB NOT NULL,"
+    "  hash BLOB NOT NULL);"
+    "CREATE INDEX audit_client ON audit(client_id, seq);"
+
+    "CREATE TABLE idempotency ("
+    "  user_id INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  request_hash BLOB NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (user_id, key));",
+};
+
+const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
