@@ -23,7 +23,7 @@ static const char *level_name(enum log_level lvl)
 
 static void log_emit(enum log_level lvl, const char *msg)
 {
-	char ts[40];
+	char ts[64];
 	struct timespec now;
 	struct tm tm;
 	json_t *o;
@@ -33,7 +33,7 @@ static void log_emit(enum log_level lvl, const char *msg)
 	gmtime_r(&now.tv_sec, &tm);
 	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 now.tv_nsec / 1000000);
+		 (long)(now.tv_nsec / 1000000) % 1000);
 	o = json_pack("{s:s,s:s,s:s}", "ts", ts, "level", level_name(lvl), "msg", msg);
 	line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	if (line)
