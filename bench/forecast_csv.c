@@ -92,7 +92,8 @@ int main(int argc, char **argv)
 	}
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	for (long k = 0; k < h; k++)
-		mape += fabs(y[n - (size_t)h + (size_t)k] - fc[k]) / fabs(y[n - (size_t)h + (size_t)k]);
+		mape +=
+		    fabs(y[n - (size_t)h + (size_t)k] - fc[k]) / fabs(y[n - (size_t)h + (size_t)k]);
 	printf("alihdaya %s wape %.6f mape %.6f seconds %.3f holdout_wape %.6f "
 	       "alpha %.4f beta %.4f gamma %.4f omega %.4f phi %.4f\n",
 	       forecast_method_name(fit.method), forecast_wape(y + n - (size_t)h, fc, (size_t)h),

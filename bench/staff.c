@@ -1,4 +1,5 @@
-/* staff.c - benchmark of the required-agents search (Erlang C and A), beside the textbook method. */
+/* staff.c - benchmark of the required-agents search (Erlang C and A), beside the textbook method.
+ */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,14 +123,16 @@ static void report(const char *what, long agents, double ours, double peer, doub
 		snprintf(r, sizeof(r), "%.3f", ours / target_ns);
 	}
 	printf("%-26s %9ld %12s %12s %8.1fx %10s %8s  %s\n", what, agents, a, b, peer / ours, c, r,
-	       target_ns <= 0 ? "" : ours <= target_ns ? "ok" : "MISSED");
+	       target_ns <= 0	   ? ""
+	       : ours <= target_ns ? "ok"
+				   : "MISSED");
 }
 
 int main(void)
 {
-	const double traffics[] = { 10, 1e2, 1e3, 1e4, 1e5 };
-	struct erlang_target tg = { .service_level = 0.80, .sl_time_s = 20, .max_occupancy = 1.0,
-				    .shrinkage = 0.30 };
+	const double traffics[] = {10, 1e2, 1e3, 1e4, 1e5};
+	struct erlang_target tg = {
+	    .service_level = 0.80, .sl_time_s = 20, .max_occupancy = 1.0, .shrinkage = 0.30};
 	struct erlang_load week[672];
 	int missed = 0;
 
@@ -138,9 +141,11 @@ int main(void)
 	printf("%-26s %9s %12s %12s %9s %10s %8s\n", "case", "agents", "alihdaya", "textbook",
 	       "speedup", "target", "/target");
 	for (size_t i = 0; i < sizeof(traffics) / sizeof(traffics[0]); i++) {
-		struct erlang_load l = { .contacts = traffics[i] * 10, .interval_s = 1800,
-					 .aht_s = 180, .model = ERLANG_C };
-		struct job ours = { &l, 1, &tg, 0 }, peer = { &l, 1, &tg, 1 };
+		struct erlang_load l = {.contacts = traffics[i] * 10,
+					.interval_s = 1800,
+					.aht_s = 180,
+					.model = ERLANG_C};
+		struct job ours = {&l, 1, &tg, 0}, peer = {&l, 1, &tg, 1};
 		struct erlang_plan p;
 		char name[64];
 		double t_ours, t_peer, target = traffics[i] == 1e4 ? 50e3 : 0;
@@ -161,11 +166,13 @@ int main(void)
 		double hour = (t % 96) / 4.0, day = t / 96;
 		double v = hour < 7 || hour >= 22 ? 8 : 60 + 140 * sin(M_PI * (hour - 7) / 15);
 
-		week[t] = (struct erlang_load){ .contacts = day >= 5 ? v * 0.5 : v, .interval_s = 900,
-						.aht_s = 300, .model = ERLANG_C };
+		week[t] = (struct erlang_load){.contacts = day >= 5 ? v * 0.5 : v,
+					       .interval_s = 900,
+					       .aht_s = 300,
+					       .model = ERLANG_C};
 	}
 	{
-		struct job ours = { week, 672, &tg, 0 }, peer = { week, 672, &tg, 1 };
+		struct job ours = {week, 672, &tg, 0}, peer = {week, 672, &tg, 1};
 		double t_ours, t_peer;
 
 		for (int t = 0; t < 672; t++) {
@@ -183,9 +190,12 @@ int main(void)
 	/* Erlang A has no target in the issue; shown for scale. */
 	printf("\nErlang A (patience 120 s), same targets, no peer:\n");
 	for (size_t i = 0; i < sizeof(traffics) / sizeof(traffics[0]); i++) {
-		struct erlang_load l = { .contacts = traffics[i] * 10, .interval_s = 1800,
-					 .aht_s = 180, .patience_s = 120, .model = ERLANG_A };
-		struct job ours = { &l, 1, &tg, 0 };
+		struct erlang_load l = {.contacts = traffics[i] * 10,
+					.interval_s = 1800,
+					.aht_s = 180,
+					.patience_s = 120,
+					.model = ERLANG_A};
+		struct job ours = {&l, 1, &tg, 0};
 		struct erlang_plan p;
 		char name[64], a[32];
 

@@ -15,34 +15,34 @@
 #define EXIT_USAGE 2
 
 static const char staff_usage[] =
-	"usage: alihdaya staff <command> [options]\n"
-	"\n"
-	"commands:\n"
-	"  erlang   agents needed for one interval's load (Erlang C or Erlang A)\n"
-	"  plan     staffing plan for an engagement from its forecast (not available yet)\n"
-	"\n"
-	"Run `alihdaya staff <command> --help` for its options. See docs/staffing.md.\n";
+    "usage: alihdaya staff <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  erlang   agents needed for one interval's load (Erlang C or Erlang A)\n"
+    "  plan     staffing plan for an engagement from its forecast (not available yet)\n"
+    "\n"
+    "Run `alihdaya staff <command> --help` for its options. See docs/staffing.md.\n";
 
 static const char erlang_usage[] =
-	"usage: alihdaya staff erlang --contacts N --interval DUR --aht DUR --target PCT/DUR\n"
-	"                             [--shrinkage PCT] [--max-occupancy PCT]\n"
-	"                             [--model c|a] [--patience DUR] [--max-abandon PCT] [--json]\n"
-	"\n"
-	"  --contacts N         contacts offered in the interval (may be fractional)\n"
-	"  --interval DUR       interval length: 15m, 30m, 1h, 900s, ...\n"
-	"  --aht DUR            average handle time: 180s, 3m, ...\n"
-	"  --target PCT/DUR     service level: 80/20s = 80% answered within 20 seconds\n"
-	"  --shrinkage PCT      paid time off the phones (default 0%); gives the scheduled count\n"
-	"  --max-occupancy PCT  occupancy cap (default 100%, no cap)\n"
-	"  --model c|a          c: Erlang C (default); a: Erlang A, callers abandon\n"
-	"  --patience DUR       mean patience before abandoning (required with --model a)\n"
-	"  --max-abandon PCT    Erlang A: also keep abandonment at or below this\n"
-	"  --json               print JSON instead of a table\n"
-	"\n"
-	"Percentages are given as 30% or 30. The service level is answered within the\n"
-	"time over all offered contacts; abandoned contacts count as misses.\n"
-	"\n"
-	"example: alihdaya staff erlang --contacts 100 --interval 30m --aht 180s --target 80/20s\n";
+    "usage: alihdaya staff erlang --contacts N --interval DUR --aht DUR --target PCT/DUR\n"
+    "                             [--shrinkage PCT] [--max-occupancy PCT]\n"
+    "                             [--model c|a] [--patience DUR] [--max-abandon PCT] [--json]\n"
+    "\n"
+    "  --contacts N         contacts offered in the interval (may be fractional)\n"
+    "  --interval DUR       interval length: 15m, 30m, 1h, 900s, ...\n"
+    "  --aht DUR            average handle time: 180s, 3m, ...\n"
+    "  --target PCT/DUR     service level: 80/20s = 80% answered within 20 seconds\n"
+    "  --shrinkage PCT      paid time off the phones (default 0%); gives the scheduled count\n"
+    "  --max-occupancy PCT  occupancy cap (default 100%, no cap)\n"
+    "  --model c|a          c: Erlang C (default); a: Erlang A, callers abandon\n"
+    "  --patience DUR       mean patience before abandoning (required with --model a)\n"
+    "  --max-abandon PCT    Erlang A: also keep abandonment at or below this\n"
+    "  --json               print JSON instead of a table\n"
+    "\n"
+    "Percentages are given as 30% or 30. The service level is answered within the\n"
+    "time over all offered contacts; abandoned contacts count as misses.\n"
+    "\n"
+    "example: alihdaya staff erlang --contacts 100 --interval 30m --aht 180s --target 80/20s\n";
 
 static int usage_error(const char *what, const char *arg)
 {
@@ -143,7 +143,7 @@ static bool opt_is(const char *arg, const char *name, size_t *len)
 
 static int parse_erlang_args(int argc, char **argv, struct erlang_args *a)
 {
-	*a = (struct erlang_args){ .load.model = ERLANG_C, .target.max_occupancy = 1.0 };
+	*a = (struct erlang_args){.load.model = ERLANG_C, .target.max_occupancy = 1.0};
 
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *v;
@@ -153,12 +153,12 @@ static int parse_erlang_args(int argc, char **argv, struct erlang_args *a)
 			a->json = true;
 			continue;
 		}
-#define OPT(name)                                                                            \
-	if (opt_is(arg, name, &len)) {                                                       \
-		if (!(v = opt_value(argc, argv, &i, arg, len)))                              \
+#define OPT(name)                                                                                  \
+	if (opt_is(arg, name, &len)) {                                                             \
+		if (!(v = opt_value(argc, argv, &i, arg, len)))                                    \
 			return usage_error("missing value for", name);
-#define END_OPT                                                                              \
-	continue;                                                                            \
+#define END_OPT                                                                                    \
+	continue;                                                                                  \
 	}
 		OPT("--contacts")
 		if (parse_number(v, &a->load.contacts) < 0 || a->load.contacts < 0)
@@ -212,8 +212,8 @@ static int parse_erlang_args(int argc, char **argv, struct erlang_args *a)
 		return usage_error("unknown option", arg);
 	}
 	if (!a->contacts || !a->interval || !a->aht || !a->target_s)
-		return usage_error("erlang needs --contacts, --interval, --aht and --target (see --help)",
-				   NULL);
+		return usage_error(
+		    "erlang needs --contacts, --interval, --aht and --target (see --help)", NULL);
 	if (a->load.model == ERLANG_A && !a->patience)
 		return usage_error("--model a needs --patience", NULL);
 	if (a->load.model == ERLANG_C && a->patience)
@@ -303,7 +303,8 @@ static int print_json(const struct erlang_args *a, const struct erlang_plan *p,
 	json_object_set_new(tg, "max_occupancy", json_real(a->target.max_occupancy));
 	json_object_set_new(tg, "shrinkage", json_real(a->target.shrinkage));
 	json_object_set_new(tg, "max_abandon",
-			    a->target.max_abandon > 0 ? json_real(a->target.max_abandon) : json_null());
+			    a->target.max_abandon > 0 ? json_real(a->target.max_abandon)
+						      : json_null());
 	json_object_set_new(o, "target", tg);
 	json_object_set_new(o, "agents", json_integer(p->agents));
 	json_object_set_new(o, "scheduled", json_integer(p->scheduled));
@@ -402,8 +403,8 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } staff_commands[] = {
-	{ "erlang", staff_erlang },
-	{ "plan", staff_plan },
+    {"erlang", staff_erlang},
+    {"plan", staff_plan},
 };
 
 int cli_staff(int argc, char **argv)

@@ -21,13 +21,13 @@
  */
 
 struct scratch {
-	int *free_pos;   /* compressed index -> interval */
-	int *comp;       /* interval -> compressed index, or -1 when used */
-	int *r, *d;      /* per batch: window in compressed coordinates */
-	bool *active;    /* per batch */
+	int *free_pos;	  /* compressed index -> interval */
+	int *comp;	  /* interval -> compressed index, or -1 when used */
+	int *r, *d;	  /* per batch: window in compressed coordinates */
+	bool *active;	  /* per batch */
 	int *head, *next; /* batches bucketed by compressed release */
-	double *add;     /* per compressed due: work of the batches seen */
-	double *level;   /* per interval: fractional workers */
+	double *add;	  /* per compressed due: work of the batches seen */
+	double *level;	  /* per interval: fractional workers */
 };
 
 static void scratch_free(struct scratch *s)
@@ -45,7 +45,7 @@ static void scratch_free(struct scratch *s)
 
 static int scratch_alloc(struct scratch *s, size_t n, size_t nb)
 {
-	*s = (struct scratch){ 0 };
+	*s = (struct scratch){0};
 	s->free_pos = malloc(n * sizeof(int));
 	s->comp = malloc(n * sizeof(int));
 	s->r = malloc((nb ? nb : 1) * sizeof(int));
@@ -192,10 +192,10 @@ int backlog_from_arrivals(const double *arrivals, size_t n, double interval_s, d
 		if (!isfinite(arrivals[i]) || arrivals[i] < 0)
 			return ERR_INVALID;
 		out[i] = (struct backlog_batch){
-			.release = (int)i,
-			.due = due > (double)(n - 1) ? (int)(n - 1) : (int)due,
-			.items = arrivals[i],
-			.handle_s = handle_s,
+		    .release = (int)i,
+		    .due = due > (double)(n - 1) ? (int)(n - 1) : (int)due,
+		    .items = arrivals[i],
+		    .handle_s = handle_s,
 		};
 	}
 	return 0;

@@ -1,4 +1,5 @@
-/* backlog.h - workers needed per interval so deferred work (forms, claims) finishes by its due time. */
+/* backlog.h - workers needed per interval so deferred work (forms, claims) finishes by its due
+ * time. */
 #ifndef ALIHDAYA_BACKLOG_H
 #define ALIHDAYA_BACKLOG_H
 
@@ -25,9 +26,9 @@
 #define BACKLOG_MAX_BATCHES 1000000
 
 struct backlog_batch {
-	int release;     /* first interval in which the items may be worked */
-	int due;         /* last interval, by whose end they must be finished */
-	double items;    /* >= 0, may be fractional (a forecast) */
+	int release;	 /* first interval in which the items may be worked */
+	int due;	 /* last interval, by whose end they must be finished */
+	double items;	 /* >= 0, may be fractional (a forecast) */
 	double handle_s; /* work per item in seconds, >= 0 */
 };
 

@@ -186,10 +186,10 @@ int erlang_traffic(const struct erlang_load *load, double *traffic)
 static void metrics_idle(struct erlang_metrics *m, long n, double a)
 {
 	*m = (struct erlang_metrics){
-		.agents = n,
-		.traffic = a,
-		.service_level = 1.0,
-		.sl_of_answered = 1.0,
+	    .agents = n,
+	    .traffic = a,
+	    .service_level = 1.0,
+	    .sl_of_answered = 1.0,
 	};
 }
 
@@ -202,7 +202,7 @@ static void metrics_c(double a, long n, double lx, double aht, double t, struct 
 		metrics_idle(m, n, a);
 		return;
 	}
-	*m = (struct erlang_metrics){ .agents = n, .traffic = a };
+	*m = (struct erlang_metrics){.agents = n, .traffic = a};
 	if (dn <= a) {
 		m->p_wait = 1.0;
 		m->asa_s = INFINITY;
@@ -247,10 +247,10 @@ struct a_sums {
 	double j, s, sx, st, at;
 };
 
-static const double gl_x[4] = { 0.1834346424956498, 0.5255324099163290, 0.7966664774136267,
-				0.9602898564975363 };
-static const double gl_w[4] = { 0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
-				0.1012285362903763 };
+static const double gl_x[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267,
+			       0.9602898564975363};
+static const double gl_w[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
+			       0.1012285362903763};
 
 static void integrate(const struct erlang_a *q, double phimax, double lo, double hi, int panels,
 		      double t, bool within, struct a_sums *s)
@@ -297,12 +297,12 @@ static void metrics_a(double a, long n, double aht, double patience, double t,
 		      struct erlang_metrics *m)
 {
 	struct erlang_a q;
-	struct a_sums s = { 0 };
+	struct a_sums s = {0};
 	struct invb it;
 	double lambda = a / aht, xs, phimax, lo, hi, level, lx, logr, lratio, pw, served;
 	int p1;
 
-	*m = (struct erlang_metrics){ .agents = n, .traffic = a };
+	*m = (struct erlang_metrics){.agents = n, .traffic = a};
 	if (a == 0) {
 		metrics_idle(m, n, a);
 		return;
@@ -507,7 +507,7 @@ int erlang_required(const struct erlang_load *load, const struct erlang_target *
 		return rc;
 	if (!valid_target(target))
 		return ERR_INVALID;
-	*plan = (struct erlang_plan){ 0 };
+	*plan = (struct erlang_plan){0};
 	if (a == 0) {
 		plan->limit = ERLANG_LIMIT_NONE;
 		metrics_idle(&plan->at, 0, 0);

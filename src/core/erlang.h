@@ -19,7 +19,7 @@
  * Errors: ERR_INVALID for a NaN, negative or out-of-range input. Nothing else.
  */
 
-#define ERLANG_MAX_TRAFFIC 1e6    /* Erlangs */
+#define ERLANG_MAX_TRAFFIC 1e6 /* Erlangs */
 #define ERLANG_MAX_AGENTS 10000000L
 
 enum erlang_model {
@@ -31,7 +31,7 @@ enum erlang_model {
 struct erlang_load {
 	double contacts;   /* arrivals in the interval, >= 0, need not be an integer */
 	double interval_s; /* length of the interval, > 0 */
-	double aht_s;      /* average handle time, > 0 */
+	double aht_s;	   /* average handle time, > 0 */
 	double patience_s; /* mean patience, > 0; used only by ERLANG_A */
 	enum erlang_model model;
 };
@@ -39,13 +39,13 @@ struct erlang_load {
 /* What a staffing level achieves. */
 struct erlang_metrics {
 	long agents;
-	double traffic;        /* offered load a = contacts * aht / interval, Erlangs */
-	double p_wait;         /* probability an arrival has to wait (finds all agents busy) */
-	double service_level;  /* answered within t / offered (abandons count as misses) */
-	double sl_of_answered; /* answered within t / answered */
-	double asa_s;          /* mean wait of the answered contacts; INFINITY if unstable */
-	double occupancy;      /* busy agents / agents, in [0, 1] */
-	double p_abandon;      /* offered contacts that abandon (0 for ERLANG_C) */
+	double traffic;		 /* offered load a = contacts * aht / interval, Erlangs */
+	double p_wait;		 /* probability an arrival has to wait (finds all agents busy) */
+	double service_level;	 /* answered within t / offered (abandons count as misses) */
+	double sl_of_answered;	 /* answered within t / answered */
+	double asa_s;		 /* mean wait of the answered contacts; INFINITY if unstable */
+	double occupancy;	 /* busy agents / agents, in [0, 1] */
+	double p_abandon;	 /* offered contacts that abandon (0 for ERLANG_C) */
 	double abandon_within_t; /* offered contacts that abandon within t (0 for ERLANG_C) */
 };
 
@@ -59,14 +59,14 @@ struct erlang_target {
 };
 
 enum erlang_limit {
-	ERLANG_LIMIT_NONE,          /* no traffic: zero agents */
+	ERLANG_LIMIT_NONE,	    /* no traffic: zero agents */
 	ERLANG_LIMIT_SERVICE_LEVEL, /* the service level target set the number */
-	ERLANG_LIMIT_OCCUPANCY,     /* the occupancy cap set the number */
-	ERLANG_LIMIT_ABANDON,       /* the abandonment limit set the number */
+	ERLANG_LIMIT_OCCUPANCY,	    /* the occupancy cap set the number */
+	ERLANG_LIMIT_ABANDON,	    /* the abandonment limit set the number */
 };
 
 struct erlang_plan {
-	long agents;    /* smallest number on the phones that meets every target */
+	long agents;	/* smallest number on the phones that meets every target */
 	long scheduled; /* ceil(agents / (1 - shrinkage)) */
 	enum erlang_limit limit;
 	struct erlang_metrics at; /* metrics with `agents` agents */

@@ -123,8 +123,8 @@ static void state_free(struct dshw_state *st)
 	free(st->w);
 }
 
-int forecast_dshw(const double *y, size_t n, size_t m1, size_t m2,
-		  const struct forecast_params *p, double *out, size_t h)
+int forecast_dshw(const double *y, size_t n, size_t m1, size_t m2, const struct forecast_params *p,
+		  double *out, size_t h)
 {
 	struct dshw_state st;
 	int rc;
@@ -162,7 +162,7 @@ static double score(struct fit_ctx *c, const struct forecast_params *p)
 
 static double *param_slot(struct forecast_params *p, int k)
 {
-	double *slots[5] = { &p->alpha, &p->beta, &p->gamma, &p->omega, &p->phi };
+	double *slots[5] = {&p->alpha, &p->beta, &p->gamma, &p->omega, &p->phi};
 
 	return slots[k];
 }
@@ -170,22 +170,23 @@ static double *param_slot(struct forecast_params *p, int k)
 /* A coarse grid first, then coordinate steps that halve when nothing improves. */
 static struct forecast_params fit_params(struct fit_ctx *c, double *best_wape)
 {
-	static const double alphas[] = { 0.005, 0.02, 0.05, 0.1, 0.2, 0.4 };
-	static const double seas[] = { 0, 0.02, 0.05, 0.1, 0.2, 0.4 };
-	static const double phis[] = { 0, 0.5, 0.8, 0.9, 0.97 };
-	static const double betas[] = { 0, 0.005 };
-	struct forecast_params best = { 0.1, 0, 0.1, 0.1, 0 }, p;
+	static const double alphas[] = {0.005, 0.02, 0.05, 0.1, 0.2, 0.4};
+	static const double seas[] = {0, 0.02, 0.05, 0.1, 0.2, 0.4};
+	static const double phis[] = {0, 0.5, 0.8, 0.9, 0.97};
+	static const double betas[] = {0, 0.005};
+	struct forecast_params best = {0.1, 0, 0.1, 0.1, 0}, p;
 	double bw = score(c, &best), step = 0.05;
 
 	for (size_t a = 0; a < sizeof(alphas) / sizeof(alphas[0]); a++)
 		for (size_t g = 0; g < sizeof(seas) / sizeof(seas[0]); g++)
 			for (size_t o = 0; o < sizeof(seas) / sizeof(seas[0]); o++)
 				for (size_t f = 0; f < sizeof(phis) / sizeof(phis[0]); f++)
-					for (size_t b = 0; b < sizeof(betas) / sizeof(betas[0]); b++) {
+					for (size_t b = 0; b < sizeof(betas) / sizeof(betas[0]);
+					     b++) {
 						double w;
 
-						p = (struct forecast_params){ alphas[a], betas[b], seas[g],
-									      seas[o], phis[f] };
+						p = (struct forecast_params){
+						    alphas[a], betas[b], seas[g], seas[o], phis[f]};
 						w = score(c, &p);
 						if (w < bw) {
 							bw = w;
@@ -243,7 +244,9 @@ static int fit_fallback(const double *y, size_t n, size_t m1, size_t m2, size_t 
 	size_t m = n >= m2 ? m2 : n >= m1 ? m1 : 0;
 	double *pred;
 
-	fit->method = m == m2 ? FORECAST_SNAIVE_WEEK : m == m1 ? FORECAST_SNAIVE_DAY : FORECAST_MEAN;
+	fit->method = m == m2	? FORECAST_SNAIVE_WEEK
+		      : m == m1 ? FORECAST_SNAIVE_DAY
+				: FORECAST_MEAN;
 	naive(y, n, m, out, h);
 	/* Score it the same way, when a holdout leaves enough to forecast from. */
 	if (n >= hv + (m ? m : 1) && hv > 0) {
@@ -268,13 +271,13 @@ int forecast_fit(const double *y, size_t n, size_t m1, size_t m2, double *out, s
 		return ERR_INVALID;
 	if ((rc = check_series(y, n, m1, m2, h)) < 0)
 		return rc;
-	*fit = (struct forecast_fit){ .wape = NAN };
+	*fit = (struct forecast_fit){.wape = NAN};
 	if (hv == 0)
 		hv = 1;
 	if (n < hv + 2 * m2)
 		return fit_fallback(y, n, m1, m2, hv, out, h, fit);
 
-	c = (struct fit_ctx){ .y = y, .train = n - hv, .hv = hv, .m1 = m1, .m2 = m2 };
+	c = (struct fit_ctx){.y = y, .train = n - hv, .hv = hv, .m1 = m1, .m2 = m2};
 	if ((rc = state_alloc(&c.st, m1, m2)) < 0)
 		return rc;
 	if (!(c.pred = malloc(hv * sizeof(double)))) {

@@ -1,4 +1,5 @@
-/* forecast.h - interval volume forecasts: double-seasonal Holt-Winters with a seasonal-naive fallback. */
+/* forecast.h - interval volume forecasts: double-seasonal Holt-Winters with a seasonal-naive
+ * fallback. */
 #ifndef ALIHDAYA_FORECAST_H
 #define ALIHDAYA_FORECAST_H
 
@@ -32,17 +33,17 @@ struct forecast_params {
 };
 
 enum forecast_method {
-	FORECAST_DSHW,          /* double-seasonal Holt-Winters, parameters fitted */
-	FORECAST_SNAIVE_WEEK,   /* same interval last week */
-	FORECAST_SNAIVE_DAY,    /* same interval yesterday */
-	FORECAST_MEAN,          /* less than a day of history */
+	FORECAST_DSHW,	      /* double-seasonal Holt-Winters, parameters fitted */
+	FORECAST_SNAIVE_WEEK, /* same interval last week */
+	FORECAST_SNAIVE_DAY,  /* same interval yesterday */
+	FORECAST_MEAN,	      /* less than a day of history */
 };
 
 struct forecast_fit {
 	enum forecast_method method;
 	struct forecast_params params; /* FORECAST_DSHW only */
-	size_t holdout;                /* points held out to score (and fit) the method; 0 if none */
-	double wape;                   /* on the holdout; NAN when holdout is 0 or all zero */
+	size_t holdout; /* points held out to score (and fit) the method; 0 if none */
+	double wape;	/* on the holdout; NAN when holdout is 0 or all zero */
 };
 
 /* "dshw", "seasonal_naive_week", ... Never NULL. */
@@ -55,8 +56,8 @@ double forecast_wape(const double *actual, const double *forecast, size_t n);
  * Runs the model with the given parameters over y (n >= 2 m2) and writes h
  * forecasts. OUT: out[h]. 0, ERR_INVALID, ERR_NOMEM.
  */
-int forecast_dshw(const double *y, size_t n, size_t m1, size_t m2,
-		  const struct forecast_params *p, double *out, size_t h);
+int forecast_dshw(const double *y, size_t n, size_t m1, size_t m2, const struct forecast_params *p,
+		  double *out, size_t h);
 
 /*
  * The forecast the planner uses. Holds out the last min(h, m2) points; if

@@ -40,7 +40,8 @@ static bool edf_feasible(const struct backlog_batch *b, size_t nb, size_t n, dou
 			cap -= use;
 		}
 		for (size_t i = 0; i < nb; i++) {
-			if ((size_t)b[i].due == t && left[i] > 1e-6 * (1 + b[i].items * b[i].handle_s))
+			if ((size_t)b[i].due == t &&
+			    left[i] > 1e-6 * (1 + b[i].items * b[i].handle_s))
 				ok = false;
 		}
 	}
@@ -91,7 +92,8 @@ static void check_plan(const struct backlog_batch *b, size_t nb, size_t n, doubl
 	assert_true(fabs(total - work) <= 1e-9 * (1 + work));
 	assert_true(edf_feasible(b, nb, n, interval_s, productive, rate, 1e-9));
 	assert_true(edf_feasible(b, nb, n, interval_s, productive, wd, 0));
-	assert_true(fabs(peak - peak_bound(b, nb, n, interval_s * productive)) <= 1e-9 * (1 + peak));
+	assert_true(fabs(peak - peak_bound(b, nb, n, interval_s * productive)) <=
+		    1e-9 * (1 + peak));
 	free(rate);
 	free(wd);
 	free(whole);
@@ -101,7 +103,7 @@ static void check_plan(const struct backlog_batch *b, size_t nb, size_t n, doubl
 static void test_hand_example(void **state)
 {
 	(void)state;
-	struct backlog_batch b = { .release = 0, .due = 3, .items = 10, .handle_s = 360 };
+	struct backlog_batch b = {.release = 0, .due = 3, .items = 10, .handle_s = 360};
 	double rate[6];
 	long whole[6];
 
@@ -122,8 +124,8 @@ static void test_nested_deadlines(void **state)
 {
 	(void)state;
 	struct backlog_batch b[] = {
-		{ .release = 0, .due = 9, .items = 20, .handle_s = 900 }, /* 20 worker-intervals */
-		{ .release = 2, .due = 3, .items = 10, .handle_s = 900 }, /* 10 in two intervals */
+	    {.release = 0, .due = 9, .items = 20, .handle_s = 900}, /* 20 worker-intervals */
+	    {.release = 2, .due = 3, .items = 10, .handle_s = 900}, /* 10 in two intervals */
 	};
 	double rate[10];
 
@@ -169,10 +171,10 @@ static void test_random_mixed(void **state)
 			x = x * 1103515245u + 12345u;
 			int len = (int)((x >> 8) % 12);
 			x = x * 1103515245u + 12345u;
-			b[i] = (struct backlog_batch){ .release = r,
-						       .due = r + len < N ? r + len : N - 1,
-						       .items = (double)((x >> 8) % 50) / 3.0,
-						       .handle_s = 60 + (double)((x >> 4) % 600) };
+			b[i] = (struct backlog_batch){.release = r,
+						      .due = r + len < N ? r + len : N - 1,
+						      .items = (double)((x >> 8) % 50) / 3.0,
+						      .handle_s = 60 + (double)((x >> 4) % 600)};
 		}
 		check_plan(b, NB, N, 1800, 0.9);
 	}
@@ -181,12 +183,12 @@ static void test_random_mixed(void **state)
 static void test_invalid(void **state)
 {
 	(void)state;
-	struct backlog_batch b = { .release = 3, .due = 2, .items = 1, .handle_s = 60 };
-	double rate[4], arr[4] = { 1, 2, 3, 4 };
+	struct backlog_batch b = {.release = 3, .due = 2, .items = 1, .handle_s = 60};
+	double rate[4], arr[4] = {1, 2, 3, 4};
 	struct backlog_batch out[4];
 
 	assert_int_equal(backlog_required(&b, 1, 4, 900, 1, rate, NULL), ERR_INVALID);
-	b = (struct backlog_batch){ .release = 0, .due = 4, .items = 1, .handle_s = 60 };
+	b = (struct backlog_batch){.release = 0, .due = 4, .items = 1, .handle_s = 60};
 	assert_int_equal(backlog_required(&b, 1, 4, 900, 1, rate, NULL), ERR_INVALID);
 	b.due = 3;
 	b.items = NAN;
@@ -207,9 +209,9 @@ static void test_invalid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hand_example),    cmocka_unit_test(test_nested_deadlines),
-		cmocka_unit_test(test_daily_sla),       cmocka_unit_test(test_random_mixed),
-		cmocka_unit_test(test_invalid),
+	    cmocka_unit_test(test_hand_example), cmocka_unit_test(test_nested_deadlines),
+	    cmocka_unit_test(test_daily_sla),	 cmocka_unit_test(test_random_mixed),
+	    cmocka_unit_test(test_invalid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

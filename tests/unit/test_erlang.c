@@ -11,29 +11,32 @@
 #include "core/erlang.h"
 #include "util/err.h"
 
-#define assert_near(x, want, tol)                                                            \
-	do {                                                                                 \
-		double x_ = (x), w_ = (want);                                                \
-		if (!(fabs(x_ - w_) <= (tol)))                                               \
-			fail_msg("%s = %.10g, want %.10g +- %g", #x, x_, w_, (double)(tol)); \
+#define assert_near(x, want, tol)                                                                  \
+	do {                                                                                       \
+		double x_ = (x), w_ = (want);                                                      \
+		if (!(fabs(x_ - w_) <= (tol)))                                                     \
+			fail_msg("%s = %.10g, want %.10g +- %g", #x, x_, w_, (double)(tol));       \
 	} while (0)
 
 static struct erlang_load load_c(double contacts, double interval, double aht)
 {
-	return (struct erlang_load){ .contacts = contacts, .interval_s = interval, .aht_s = aht,
-				     .model = ERLANG_C };
+	return (struct erlang_load){
+	    .contacts = contacts, .interval_s = interval, .aht_s = aht, .model = ERLANG_C};
 }
 
 static struct erlang_load load_a(double contacts, double interval, double aht, double patience)
 {
-	return (struct erlang_load){ .contacts = contacts, .interval_s = interval, .aht_s = aht,
-				     .patience_s = patience, .model = ERLANG_A };
+	return (struct erlang_load){.contacts = contacts,
+				    .interval_s = interval,
+				    .aht_s = aht,
+				    .patience_s = patience,
+				    .model = ERLANG_A};
 }
 
 static struct erlang_target target(double sl, double t, double occ, double shrink)
 {
-	return (struct erlang_target){ .service_level = sl, .sl_time_s = t, .max_occupancy = occ,
-				       .shrinkage = shrink };
+	return (struct erlang_target){
+	    .service_level = sl, .sl_time_s = t, .max_occupancy = occ, .shrinkage = shrink};
 }
 
 /* ---- the published checks of issue 4 ---------------------------------- */
@@ -130,7 +133,7 @@ static void test_scheduled_rounding(void **state)
 static void test_b_matches_forward_recursion(void **state)
 {
 	(void)state;
-	const double loads[] = { 0.3, 1.0, 7.25, 50.5, 1234.5, 9999.9 };
+	const double loads[] = {0.3, 1.0, 7.25, 50.5, 1234.5, 9999.9};
 
 	for (size_t i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
 		double a = loads[i], fwd = 1.0;
@@ -208,7 +211,8 @@ static void test_stability_1e5_erlangs(void **state)
 	l = load_a(1e6, 1800, 180, 120);
 	t.max_occupancy = 1.0;
 	assert_int_equal(erlang_required(&l, &t, &p), 0);
-	/* In this overloaded regime waits settle near patience * ln(a / n): fluid bound 0.8465 a. */
+	/* In this overloaded regime waits settle near patience * ln(a / n): fluid bound 0.8465 a.
+	 */
 	assert_true(p.agents > 84000 && p.agents < 101000);
 	assert_true(isfinite(p.at.asa_s) && p.at.service_level >= 0.8);
 }
@@ -342,13 +346,13 @@ static void test_a_matches_brute_force(void **state)
 		double contacts, interval, aht, patience, t;
 		int n;
 	} cases[] = {
-		{ 4, 60, 60, 30, 20, 5 },  { 4, 60, 60, 30, 20, 3 }, { 4, 60, 60, 30, 0, 4 },
-		{ 12, 60, 60, 90, 10, 9 }, { 12, 60, 60, 5, 30, 10 }, { 1, 60, 60, 600, 20, 2 },
+	    {4, 60, 60, 30, 20, 5},  {4, 60, 60, 30, 20, 3},  {4, 60, 60, 30, 0, 4},
+	    {12, 60, 60, 90, 10, 9}, {12, 60, 60, 5, 30, 10}, {1, 60, 60, 600, 20, 2},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct erlang_load l = load_a(cases[i].contacts, cases[i].interval, cases[i].aht,
-					      cases[i].patience);
+		struct erlang_load l =
+		    load_a(cases[i].contacts, cases[i].interval, cases[i].aht, cases[i].patience);
 		struct erlang_metrics m;
 		struct brute b;
 
@@ -358,7 +362,8 @@ static void test_a_matches_brute_force(void **state)
 		assert_near(m.p_wait, b.p_wait, 1e-9);
 		assert_near(m.p_abandon, b.p_abandon, 1e-9);
 		if (fabs(m.service_level - b.service_level) > 1e-8)
-			fail_msg("case %zu: sl %.10g brute %.10g", i, m.service_level, b.service_level);
+			fail_msg("case %zu: sl %.10g brute %.10g", i, m.service_level,
+				 b.service_level);
 		assert_near(m.occupancy, m.traffic * (1 - m.p_abandon) / cases[i].n, 1e-12);
 	}
 }
@@ -382,7 +387,7 @@ static void test_a_monotone(void **state)
 	}
 	/* More patience: fewer abandon, longer waits; the limit is Erlang C. */
 	double prev_ab = 1, prev_asa = 0;
-	const double pats[] = { 5, 30, 120, 600, 3600, 1e5, 1e7 };
+	const double pats[] = {5, 30, 120, 600, 3600, 1e5, 1e7};
 	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
 		l.patience_s = pats[i];
 		assert_int_equal(erlang_metrics(&l, 22, 20, &m), 0);
@@ -428,19 +433,19 @@ static void test_a_below_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_published_100_per_30m),
-		cmocka_unit_test(test_published_11_agents),
-		cmocka_unit_test(test_published_occupancy_cap),
-		cmocka_unit_test(test_published_25_per_600s),
-		cmocka_unit_test(test_scheduled_rounding),
-		cmocka_unit_test(test_b_matches_forward_recursion),
-		cmocka_unit_test(test_non_integer_traffic),
-		cmocka_unit_test(test_stability_1e5_erlangs),
-		cmocka_unit_test(test_invalid_input),
-		cmocka_unit_test(test_zero_traffic),
-		cmocka_unit_test(test_a_matches_brute_force),
-		cmocka_unit_test(test_a_monotone),
-		cmocka_unit_test(test_a_below_load),
+	    cmocka_unit_test(test_published_100_per_30m),
+	    cmocka_unit_test(test_published_11_agents),
+	    cmocka_unit_test(test_published_occupancy_cap),
+	    cmocka_unit_test(test_published_25_per_600s),
+	    cmocka_unit_test(test_scheduled_rounding),
+	    cmocka_unit_test(test_b_matches_forward_recursion),
+	    cmocka_unit_test(test_non_integer_traffic),
+	    cmocka_unit_test(test_stability_1e5_erlangs),
+	    cmocka_unit_test(test_invalid_input),
+	    cmocka_unit_test(test_zero_traffic),
+	    cmocka_unit_test(test_a_matches_brute_force),
+	    cmocka_unit_test(test_a_monotone),
+	    cmocka_unit_test(test_a_below_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,7 +75,7 @@ static void test_noiseless_is_exact(void **state)
 	(void)state;
 	enum { N = 3 * M2, H = 100 };
 	double y[N], fc[H];
-	struct forecast_params p = { .alpha = 0.1, .gamma = 0.1, .omega = 0.1 };
+	struct forecast_params p = {.alpha = 0.1, .gamma = 0.1, .omega = 0.1};
 
 	for (size_t t = 0; t < N; t++)
 		y[t] = truth(t) - 0.01 * (double)t; /* purely seasonal */
@@ -122,9 +122,9 @@ static void test_fallbacks(void **state)
 static void test_wape_and_invalid(void **state)
 {
 	(void)state;
-	double a[3] = { 10, 0, 30 }, f[3] = { 12, 1, 27 }, z[3] = { 0, 0, 0 }, fc[4];
+	double a[3] = {10, 0, 30}, f[3] = {12, 1, 27}, z[3] = {0, 0, 0}, fc[4];
 	struct forecast_fit fit;
-	struct forecast_params p = { .alpha = 2 };
+	struct forecast_params p = {.alpha = 2};
 
 	assert_true(fabs(forecast_wape(a, f, 3) - 6.0 / 40.0) < 1e-15);
 	assert_true(isnan(forecast_wape(z, f, 3)));
@@ -140,10 +140,10 @@ static void test_wape_and_invalid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_recovers_double_seasonal),
-		cmocka_unit_test(test_noiseless_is_exact),
-		cmocka_unit_test(test_fallbacks),
-		cmocka_unit_test(test_wape_and_invalid),
+	    cmocka_unit_test(test_recovers_double_seasonal),
+	    cmocka_unit_test(test_noiseless_is_exact),
+	    cmocka_unit_test(test_fallbacks),
+	    cmocka_unit_test(test_wape_and_invalid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
