@@ -189,7 +189,8 @@ int cli_engagement(int argc, char **argv)
 	if (!strcmp(w.verb, "list")) {
 		if ((rc = work_open(&w, CLI_READ)))
 			return rc;
-		rc = print_list(&w, store_engagement_list(w.ctx.store, &w.pg, &out), out, cols);
+		rc = store_engagement_list(w.ctx.store, &w.pg, &out);
+		rc = print_list(&w, rc, out, cols);
 		goto out;
 	}
 	if (!e->client_id || !service || !e->name[0] || !e->sla_ms)
@@ -316,7 +317,8 @@ int cli_worker(int argc, char **argv)
 	if (!strcmp(w.verb, "list")) {
 		if ((rc = work_open(&w, CLI_READ)))
 			return rc;
-		rc = print_list(&w, store_worker_list(w.ctx.store, &w.pg, &out), out, cols);
+		rc = store_worker_list(w.ctx.store, &w.pg, &out);
+		rc = print_list(&w, rc, out, cols);
 		goto out;
 	}
 	if (!cm.u.worker.login[0] || !r->name[0] || !r->country[0])
@@ -401,7 +403,8 @@ int cli_item(int argc, char **argv)
 	if (!strcmp(w.verb, "list")) {
 		if ((rc = work_open(&w, CLI_READ)))
 			return rc;
-		rc = print_list(&w, store_item_list(w.ctx.store, &w.pg, &out), out, cols);
+		rc = store_item_list(w.ctx.store, &w.pg, &out);
+		rc = print_list(&w, rc, out, cols);
 		goto out;
 	}
 	if (!cm.u.item_create.engagement_id || !payload)

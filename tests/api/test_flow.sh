@@ -94,8 +94,8 @@ expect "cancel twice refused" 409
 # History: every step is an event.
 api GET "/v1/items/$I1/history" "$MGR"
 expect "history" 200
-check "history of reworked item" "create assign submit rework assign submit accept" "$(jqr '[.[]?,.data[]?|.action]|join(" ")')"
-check "history from/to" "queued" "$(jqr '[.[]?,.data[]?][0].to')"
+check "history of reworked item" "create assign submit rework assign submit accept" "$(jqr '[.[]|.action]|join(" ")')"
+check "history from/to" "queued" "$(jqr '.[0].to')"
 
 # KPO: the client's own reviewer approves deliverables.
 api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"payload\":{\"question\":\"non-compete\"}}"

@@ -7,6 +7,7 @@ start_server
 setup_world
 
 # 8 parallel submitters; record the ids the server acknowledged.
+pids=()
 for p in $(seq 1 8); do
   (
     for i in $(seq 1 25); do
@@ -15,8 +16,9 @@ for p in $(seq 1 8); do
       [ "$code" = 201 ] && jq -r .id "$TMP/r.$p.$i" >> "$TMP/acked.$p"
     done
   ) &
+  pids+=($!)
 done
-wait
+wait "${pids[@]}"
 cat "$TMP"/acked.* | sort -n > "$TMP/acked"
 check "200 acknowledged" 200 "$(wc -l < "$TMP/acked")"
 api POST /v1/work/next "$W1"
