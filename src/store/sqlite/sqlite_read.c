@@ -206,7 +206,7 @@ out:
 static int list_run(struct sq_conn *c, sqlite3_stmt *st, int limit, row_json_fn rj, json_t **out,
 		    const char *what)
 {
-	json_t *data = json_array(), *row, *page = NULL;
+	json_t *data = json_array(), *row = NULL, *page = NULL;
 	int64_t last = 0;
 	int rc, n = 0;
 	char cursor[24];
