@@ -178,10 +178,10 @@ int h_items_get(struct req *r)
 	return http__read(r, 0, j);
 }
 
-/* GET /v1/items/:id/history */
+/* GET /v1/items/:id/history -> [events, oldest first] */
 int h_items_history(struct req *r)
 {
-	json_t *it = NULL, *ev = NULL, *out;
+	json_t *it = NULL, *ev = NULL;
 	int rc;
 
 	rc = store_item_get(r->srv->store, r->param[0], false, &it);
@@ -193,10 +193,7 @@ int h_items_history(struct req *r)
 	}
 	json_decref(it);
 	rc = store_item_history(r->srv->store, r->param[0], &ev);
-	if (rc)
-		return http__read(r, rc, ev);
-	out = json_pack("{s:I, s:o}", "item_id", (json_int_t)r->param[0], "data", ev);
-	return out ? http__read(r, 0, out) : http__fail(r, ERR_NOMEM, NULL);
+	return http__read(r, rc, ev);
 }
 
 /*
