@@ -14,8 +14,8 @@ int h_clients_create(struct req *r)
 	int rc;
 
 	if ((rc = http__body(r, false, &in)) ||
-	    (rc = http__unpack(r, in, "{s:s, s:s, s?s}", "code", &code, "name", &name,
-			       "time_zone", &tz)))
+	    (rc = http__unpack(r, in, "{s:s, s:s, s?s}", "code", &code, "name", &name, "time_zone",
+			       &tz)))
 		goto out;
 	if (!(c = http__cmd_new(r, CMD_CLIENT_CREATE))) {
 		rc = ERR_NOMEM;

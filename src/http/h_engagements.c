@@ -41,11 +41,11 @@ int h_engagements_create(struct req *r)
 	int rc;
 
 	if ((rc = http__body(r, false, &in)) ||
-	    (rc = http__unpack(r, in, "{s:I, s?I, s?s, s:s, s?o, s?o, s:I, s?I, s?I, s?s}",
-			       "client_id", &client_id, "service_id", &service_id, "service_code",
-			       &scode, "name", &name, "required_skills", &skills,
-			       "required_languages", &langs, "sla_seconds", &sla,
-			       "default_priority", &prio, "lease_seconds", &lease, "time_zone", &tz)))
+	    (rc = http__unpack(
+		 r, in, "{s:I, s?I, s?s, s:s, s?o, s?o, s:I, s?I, s?I, s?s}", "client_id",
+		 &client_id, "service_id", &service_id, "service_code", &scode, "name", &name,
+		 "required_skills", &skills, "required_languages", &langs, "sla_seconds", &sla,
+		 "default_priority", &prio, "lease_seconds", &lease, "time_zone", &tz)))
 		goto out;
 	if (!(c = http__cmd_new(r, CMD_ENGAGEMENT_CREATE))) {
 		rc = ERR_NOMEM;
@@ -87,7 +87,8 @@ int h_engagements_create(struct req *r)
 		goto out;
 	}
 	if (!clock_valid_tz(e->time_zone)) {
-		rc = http__fail(r, ERR_INVALID, "time_zone %s is not an IANA time zone", e->time_zone);
+		rc = http__fail(r, ERR_INVALID, "time_zone %s is not an IANA time zone",
+				e->time_zone);
 		goto out;
 	}
 	e->client_id = client_id;

@@ -73,7 +73,8 @@ int h_items_create(struct req *r)
 		goto out;
 	}
 	if (due && clock_parse_rfc3339(due, &c->u.item_create.due_at)) {
-		rc = http__fail(r, ERR_INVALID, "due_at must be an RFC 3339 time like 2026-01-31T17:00:00Z");
+		rc = http__fail(r, ERR_INVALID,
+				"due_at must be an RFC 3339 time like 2026-01-31T17:00:00Z");
 		goto out;
 	}
 	if ((rc = dump_json(r, "payload", payload, &payload_text)))
@@ -115,7 +116,8 @@ int h_items_list(struct req *r)
 	if (state) {
 		if (item_state_parse(state, &st))
 			return http__fail(r, ERR_INVALID,
-					  "state must be queued, assigned, submitted, in_review, done, cancelled or failed");
+					  "state must be queued, assigned, submitted, in_review, "
+					  "done, cancelled or failed");
 		pg.state = (int)st + 1;
 	}
 	pg.client_id = client_id;
@@ -171,8 +173,9 @@ int h_items_get(struct req *r)
 		http__cmd_free(c);
 		if (rc) {
 			json_decref(j);
-			return http__fail(r, rc == ERR_SHUTDOWN ? rc : ERR_BUSY,
-					  "the read could not be recorded in the audit trail; retry");
+			return http__fail(
+			    r, rc == ERR_SHUTDOWN ? rc : ERR_BUSY,
+			    "the read could not be recorded in the audit trail; retry");
 		}
 	}
 	return http__read(r, 0, j);

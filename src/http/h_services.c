@@ -20,7 +20,8 @@ int h_services_create(struct req *r)
 		rc = ERR_NOMEM;
 		goto out;
 	}
-	if ((rc = http__code(r, "code", code, c->u.service.code, sizeof(c->u.service.code), true)) ||
+	if ((rc =
+		 http__code(r, "code", code, c->u.service.code, sizeof(c->u.service.code), true)) ||
 	    (rc = http__str(r, "name", name, c->u.service.name, sizeof(c->u.service.name), true)) ||
 	    (rc = http__code(r, "category", category, c->u.service.category,
 			     sizeof(c->u.service.category), true)))

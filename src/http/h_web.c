@@ -17,14 +17,14 @@ static const char *content_type(const char *name)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{ ".html", "text/html; charset=utf-8" },
-		{ ".css", "text/css; charset=utf-8" },
-		{ ".js", "text/javascript; charset=utf-8" },
-		{ ".json", "application/json" },
-		{ ".svg", "image/svg+xml" },
-		{ ".png", "image/png" },
-		{ ".ico", "image/x-icon" },
-		{ ".txt", "text/plain; charset=utf-8" },
+	    {".html", "text/html; charset=utf-8"},
+	    {".css", "text/css; charset=utf-8"},
+	    {".js", "text/javascript; charset=utf-8"},
+	    {".json", "application/json"},
+	    {".svg", "image/svg+xml"},
+	    {".png", "image/png"},
+	    {".ico", "image/x-icon"},
+	    {".txt", "text/plain; charset=utf-8"},
 	};
 	const char *dot = strrchr(name, '.');
 
@@ -80,7 +80,8 @@ static int send_file(struct req *r, const char *rel)
 int h_web_index(struct req *r)
 {
 	if (!r->srv->web_dir)
-		return http__fail(r, ERR_NOTFOUND, "no web interface is configured; the API is under /v1");
+		return http__fail(r, ERR_NOTFOUND,
+				  "no web interface is configured; the API is under /v1");
 	return send_file(r, "index.html");
 }
 

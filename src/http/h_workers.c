@@ -36,7 +36,8 @@ static int parse_clearances(struct req *r, json_t *arr, struct worker_rec *w)
 	if (json_array_size(arr) > MODEL_MAX_CLEAR)
 		return http__fail(r, ERR_INVALID, "clearances holds more than %d clients",
 				  MODEL_MAX_CLEAR);
-	json_array_foreach(arr, i, el) {
+	json_array_foreach(arr, i, el)
+	{
 		if (!json_is_integer(el) || json_integer_value(el) < 1)
 			return http__fail(r, ERR_INVALID, "clearances[%zu] must be a client id", i);
 		w->clear[i] = json_integer_value(el);
@@ -63,12 +64,13 @@ static int parse_credentials(struct req *r, json_t *arr, struct worker_rec *w)
 	if (json_array_size(arr) > MODEL_MAX_CREDS)
 		return http__fail(r, ERR_INVALID, "credentials holds more than %d entries",
 				  MODEL_MAX_CREDS);
-	json_array_foreach(arr, i, el) {
+	json_array_foreach(arr, i, el)
+	{
 		snprintf(name, sizeof(name), "credentials[%zu]", i);
 		if (!json_is_string(el))
 			return http__fail(r, ERR_INVALID, "%s must be a string", name);
-		if ((rc = http__str(r, name, json_string_value(el), w->creds[i], sizeof(w->creds[i]),
-				    true)))
+		if ((rc = http__str(r, name, json_string_value(el), w->creds[i],
+				    sizeof(w->creds[i]), true)))
 			return rc;
 	}
 	w->n_creds = i;
@@ -91,7 +93,8 @@ int h_workers_create(struct req *r)
 	int rc;
 
 	if ((rc = http__body(r, false, &in)) ||
-	    (rc = http__unpack(r, in, "{s:s, s:s, s:o, s?o, s?o, s:s, s:s, s?I, s:{s:I, s:s}, s:o, s?s}",
+	    (rc = http__unpack(r, in,
+			       "{s:s, s:s, s:o, s?o, s?o, s:s, s:s, s?I, s:{s:I, s:s}, s:o, s?s}",
 			       "login", &login, "name", &name, "skills", &skills, "languages",
 			       &langs, "credentials", &creds, "country", &country, "time_zone", &tz,
 			       "capacity", &capacity, "cost_per_hour", "amount_minor", &amount,
@@ -102,7 +105,8 @@ int h_workers_create(struct req *r)
 		goto out;
 	}
 	w = &c->u.worker.rec;
-	if ((rc = http__code(r, "login", login, c->u.worker.login, sizeof(c->u.worker.login), true)) ||
+	if ((rc = http__code(r, "login", login, c->u.worker.login, sizeof(c->u.worker.login),
+			     true)) ||
 	    (rc = http__str(r, "name", name, w->name, sizeof(w->name), true)) ||
 	    (rc = http__levels(r, "skills", skills, w->skills, MODEL_MAX_SKILLS, &w->n_skills,
 			       true)) ||
@@ -115,7 +119,8 @@ int h_workers_create(struct req *r)
 	    (rc = parse_clearances(r, clear, w)))
 		goto out;
 	if (!upper_letters(country, 2)) {
-		rc = http__fail(r, ERR_INVALID, "country must be an ISO 3166 alpha-2 code like \"PH\"");
+		rc = http__fail(r, ERR_INVALID,
+				"country must be an ISO 3166 alpha-2 code like \"PH\"");
 		goto out;
 	}
 	if (!upper_letters(currency, 3)) {
@@ -124,7 +129,8 @@ int h_workers_create(struct req *r)
 		goto out;
 	}
 	if (!clock_valid_tz(w->time_zone)) {
-		rc = http__fail(r, ERR_INVALID, "time_zone %s is not an IANA time zone", w->time_zone);
+		rc = http__fail(r, ERR_INVALID, "time_zone %s is not an IANA time zone",
+				w->time_zone);
 		goto out;
 	}
 	if (status && worker_status_parse(status, &w->status)) {
@@ -186,7 +192,8 @@ int h_workers_status(struct req *r)
 
 	if (!may_see_worker(r, r->param[0]))
 		return http__fail(r, ERR_NOTFOUND, NULL);
-	if ((rc = http__body(r, false, &in)) || (rc = http__unpack(r, in, "{s:s}", "status", &status)))
+	if ((rc = http__body(r, false, &in)) ||
+	    (rc = http__unpack(r, in, "{s:s}", "status", &status)))
 		goto out;
 	if (!(c = http__cmd_new(r, CMD_WORKER_STATUS))) {
 		rc = ERR_NOMEM;

@@ -1,4 +1,5 @@
-/* http_int.h - internals of the HTTP layer: the request, the route table, answer and input helpers. */
+/* http_int.h - internals of the HTTP layer: the request, the route table, answer and input helpers.
+ */
 #ifndef ALIHDAYA_HTTP_INT_H
 #define ALIHDAYA_HTTP_INT_H
 
@@ -31,7 +32,7 @@ struct http_server {
 	struct store *store;
 	struct MHD_Daemon *daemon;
 	int port;
-	struct http_rate *rate;            /* NULL when rate_per_s == 0 */
+	struct http_rate *rate;		   /* NULL when rate_per_s == 0 */
 	atomic_uint_fast64_t by_class[6];  /* answers by status / 100; [0] = anything else */
 	atomic_uint_fast64_t rate_limited; /* 429s given by the limiter */
 };
@@ -49,8 +50,8 @@ struct req {
 	const char *method;
 	const char *path; /* without the query string */
 	struct buf body;  /* cap = opts.max_body */
-	bool too_big;     /* the body passed the cap: answer 413 */
-	bool queued;      /* an answer was already handed to MHD */
+	bool too_big;	  /* the body passed the cap: answer 413 */
+	bool queued;	  /* an answer was already handed to MHD */
 	const struct route *route;
 	int64_t param[HTTP_MAX_PARAMS]; /* the :id segments of the path, in order */
 	size_t n_param;
@@ -92,7 +93,8 @@ extern const size_t http__n_routes;
  * methods: allow is then the Allow header value ("GET, POST").
  */
 int http__route_find(const char *method, const char *path, const struct route **out,
-		     int64_t params[HTTP_MAX_PARAMS], size_t *n_params, char *allow, size_t allow_n);
+		     int64_t params[HTTP_MAX_PARAMS], size_t *n_params, char *allow,
+		     size_t allow_n);
 
 /* rate.c: token bucket per user id. */
 int http__rate_new(int rate_per_s, int burst, struct http_rate **out);
@@ -111,7 +113,7 @@ void http__reply(struct req *r, int status, json_t *body);
  */
 int http__fail(struct req *r, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int http__fail_detail(struct req *r, int rc, json_t *detail, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Answers a store read: 200 with j (stolen) if rc == 0, else the error. Returns rc. */
 int http__read(struct req *r, int rc, json_t *j);
 
@@ -147,8 +149,8 @@ int http__page(struct req *r, struct store_page *pg);
  * An array of {code, level} (level 1..5; 1 when absent unless required)
  * into out[max]. NULL arr = none. 400 on duplicates or bad entries.
  */
-int http__levels(struct req *r, const char *field, json_t *arr, struct skill_level *out,
-		 size_t max, size_t *n, bool level_required);
+int http__levels(struct req *r, const char *field, json_t *arr, struct skill_level *out, size_t max,
+		 size_t *n, bool level_required);
 
 /* req.c: engine commands. */
 

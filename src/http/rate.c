@@ -15,14 +15,14 @@
 
 struct bucket {
 	int64_t user_id;
-	int64_t milli;   /* tokens * 1000 */
+	int64_t milli;	 /* tokens * 1000 */
 	int64_t last_ms; /* last refill */
 	struct bucket *next;
 };
 
 struct http_rate {
 	pthread_mutex_t lock;
-	int64_t rate;      /* tokens per second */
+	int64_t rate;	   /* tokens per second */
 	int64_t cap_milli; /* burst * 1000 */
 	struct bucket *slot[RATE_SLOTS];
 };

@@ -158,8 +158,7 @@ int http__unpack(struct req *r, json_t *root, const char *fmt, ...)
 	return 0;
 }
 
-int http__str(struct req *r, const char *field, const char *src, char *dst, size_t n,
-	      bool required)
+int http__str(struct req *r, const char *field, const char *src, char *dst, size_t n, bool required)
 {
 	size_t len;
 
@@ -288,9 +287,10 @@ int http__idem(struct req *r, struct cmd *c)
 	n = strlen(key);
 	if (n < 1 || n > IDEM_KEY_MAX ||
 	    key[strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")])
-		return http__fail(r, ERR_INVALID,
-				  "Idempotency-Key must be 1 to %d characters of A-Z a-z 0-9 _ . : -",
-				  IDEM_KEY_MAX);
+		return http__fail(
+		    r, ERR_INVALID,
+		    "Idempotency-Key must be 1 to %d characters of A-Z a-z 0-9 _ . : -",
+		    IDEM_KEY_MAX);
 	/* NUL separators: no method/path/body split can collide with another. */
 	crypto_generichash_init(&st, NULL, 0, sizeof(c->req_hash));
 	crypto_generichash_update(&st, (const unsigned char *)r->method, strlen(r->method) + 1);
@@ -326,8 +326,8 @@ int http__engine(struct req *r, struct cmd *c)
 
 /* ------------------------------------------------------ shared shapes */
 
-int http__levels(struct req *r, const char *field, json_t *arr, struct skill_level *out,
-		 size_t max, size_t *n, bool level_required)
+int http__levels(struct req *r, const char *field, json_t *arr, struct skill_level *out, size_t max,
+		 size_t *n, bool level_required)
 {
 	char name[96];
 	size_t i;
@@ -340,7 +340,8 @@ int http__levels(struct req *r, const char *field, json_t *arr, struct skill_lev
 		return http__fail(r, ERR_INVALID, "%s must be an array of {code, level}", field);
 	if (json_array_size(arr) > max)
 		return http__fail(r, ERR_INVALID, "%s holds more than %zu entries", field, max);
-	json_array_foreach(arr, i, el) {
+	json_array_foreach(arr, i, el)
+	{
 		const char *code = NULL;
 		json_int_t level = 1;
 		json_error_t e;

@@ -120,8 +120,8 @@ static void dispatch(struct req *r)
 
 /* ----------------------------------------------------- request lifecycle */
 
-static struct req *req_new(struct http_server *h, struct MHD_Connection *conn,
-			   const char *method, const char *url)
+static struct req *req_new(struct http_server *h, struct MHD_Connection *conn, const char *method,
+			   const char *url)
 {
 	struct req *r = calloc(1, sizeof(*r));
 
@@ -146,8 +146,8 @@ static void req_free(struct req *r)
 /* A declared Content-Length above the cap: refuse before reading any of it. */
 static bool declared_too_big(struct req *r)
 {
-	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *cl =
+	    MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	unsigned long long n;
 	char *end;
 
@@ -158,8 +158,8 @@ static bool declared_too_big(struct req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *h = cls;
 	struct req *r = *con_cls;
@@ -236,11 +236,12 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 void http__metrics_text(struct http_server *h, struct buf *out)
 {
-	static const char *const cls[6] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
+	static const char *const cls[6] = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
 	struct engine_stats st;
 
-	buf_puts(out, "# HELP alihdaya_http_requests_total HTTP requests answered, by status class.\n"
-		      "# TYPE alihdaya_http_requests_total counter\n");
+	buf_puts(out,
+		 "# HELP alihdaya_http_requests_total HTTP requests answered, by status class.\n"
+		 "# TYPE alihdaya_http_requests_total counter\n");
 	for (int i = 1; i <= 6; i++) {
 		int k = i % 6; /* "other" last */
 
@@ -248,7 +249,8 @@ void http__metrics_text(struct http_server *h, struct buf *out)
 			   (unsigned long long)atomic_load(&h->by_class[k]));
 	}
 	buf_printf(out,
-		   "# HELP alihdaya_http_rate_limited_total Requests refused by the per-token rate limit.\n"
+		   "# HELP alihdaya_http_rate_limited_total Requests refused by the per-token rate "
+		   "limit.\n"
 		   "# TYPE alihdaya_http_rate_limited_total counter\n"
 		   "alihdaya_http_rate_limited_total %llu\n",
 		   (unsigned long long)atomic_load(&h->rate_limited));
@@ -259,7 +261,8 @@ void http__metrics_text(struct http_server *h, struct buf *out)
 		   "# HELP alihdaya_engine_commands_total Commands the engine applied.\n"
 		   "# TYPE alihdaya_engine_commands_total counter\n"
 		   "alihdaya_engine_commands_total %llu\n"
-		   "# HELP alihdaya_engine_batches_total Transactions the engine committed (group commits).\n"
+		   "# HELP alihdaya_engine_batches_total Transactions the engine committed (group "
+		   "commits).\n"
 		   "# TYPE alihdaya_engine_batches_total counter\n"
 		   "alihdaya_engine_batches_total %llu\n"
 		   "# HELP alihdaya_engine_commit_failures_total Batches whose commit failed.\n"
@@ -340,19 +343,18 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 		sin6->sin6_port = htons((uint16_t)o->port);
 		flags |= MHD_USE_IPv6;
 	} else {
-		rc = buf_error(err, ERR_INVALID, "http: bind address %s is not an IP address", bind);
+		rc =
+		    buf_error(err, ERR_INVALID, "http: bind address %s is not an IP address", bind);
 		goto out;
 	}
 
 	h->daemon = MHD_start_daemon(
-		flags, (uint16_t)o->port, NULL, NULL, on_request, h,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->conn_timeout_s,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
-		MHD_OPTION_END);
+	    flags, (uint16_t)o->port, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER,
+	    on_mhd_log, (void *)NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)o->conn_timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+	    MHD_OPTION_END);
 	if (!h->daemon) {
 		rc = buf_error(err, ERR_IO, "http: cannot listen on %s port %d", bind, o->port);
 		goto out;
