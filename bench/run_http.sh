@@ -39,7 +39,7 @@ run() { # LABEL EXTRA_FLAGS...
   local label=$1; shift
   local d="$TMP/$label"
   setup "$d"
-  $BIN serve --data "$d" --port 0 --threads 4 "$@" > "$d/out" 2> "$d/err" &
+  $BIN serve --data "$d" --port 0 --threads "${THREADS:-4}" "$@" > "$d/out" 2> "$d/err" &
   local pid=$!
   for _ in $(seq 1 100); do grep -q listening "$d/out" && break; sleep 0.05; done
   local port; port=$(sed -n 's/.*:\([0-9]*\) (data.*/\1/p' "$d/out")

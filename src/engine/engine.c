@@ -82,10 +82,13 @@ out:
 	e->stats.leases_expired = e->st.leases_expired;
 	e->stats.queued_items = e->st.n_queued;
 	e->stats.leased_items = e->st.n_assigned;
-	for (struct cmd *c = batch; c; c = c->next)
-		c->done = 1;
-	pthread_cond_broadcast(&e->answered);
 	pthread_mutex_unlock(&e->mu);
+	while (batch) {
+		struct cmd *next = batch->next; /* the caller owns c once it is posted */
+
+		sem_post(&batch->done);
+		batch = next;
+	}
 }
 
 static void *engine_main(void *arg)
@@ -157,12 +160,10 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
 		goto fail;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->wake, NULL);
-	pthread_cond_init(&e->answered, NULL);
 	if (pthread_create(&e->thread, NULL, engine_main, e)) {
 		rc = buf_error(err, ERR_NOMEM, "cannot start the engine thread");
 		pthread_mutex_destroy(&e->mu);
 		pthread_cond_destroy(&e->wake);
-		pthread_cond_destroy(&e->answered);
 		goto fail;
 	}
 	*out = e;
@@ -180,13 +181,13 @@ int engine_call(struct engine *e, struct cmd *c)
 	c->reply = NULL;
 	c->replayed = false;
 	c->next = NULL;
-	c->done = 0;
 	pthread_mutex_lock(&e->mu);
 	if (e->stopping) {
 		pthread_mutex_unlock(&e->mu);
 		c->rc = ERR_SHUTDOWN;
 		return c->rc;
 	}
+	sem_init(&c->done, 0, 0);
 	if (e->tail)
 		e->tail->next = c;
 	else
@@ -194,9 +195,10 @@ int engine_call(struct engine *e, struct cmd *c)
 	e->tail = c;
 	e->npending++;
 	pthread_cond_signal(&e->wake);
-	while (!c->done)
-		pthread_cond_wait(&e->answered, &e->mu);
 	pthread_mutex_unlock(&e->mu);
+	while (sem_wait(&c->done) && errno == EINTR)
+		;
+	sem_destroy(&c->done);
 	return c->rc;
 }
 
@@ -212,7 +214,6 @@ void engine_stop(struct engine *e)
 	engine_state_release(&e->st);
 	pthread_mutex_destroy(&e->mu);
 	pthread_cond_destroy(&e->wake);
-	pthread_cond_destroy(&e->answered);
 	free(e);
 }
 

@@ -3,6 +3,7 @@
 #define ALIHDAYA_ENGINE_H
 
 #include <jansson.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -104,9 +105,10 @@ struct cmd {
 	json_t *reply;
 	bool replayed;
 
-	/* engine-internal */
+	/* engine-internal: the caller sleeps on its own semaphore, so a batch
+	 * wakes exactly the callers it answered. */
 	struct cmd *next;
-	int done;
+	sem_t done;
 };
 
 struct engine_opts {

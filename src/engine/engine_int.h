@@ -63,7 +63,6 @@ struct engine {
 	pthread_t thread;
 	pthread_mutex_t mu; /* guards pending, stopping, stats */
 	pthread_cond_t wake;     /* engine waits for commands */
-	pthread_cond_t answered; /* callers wait for their command */
 	struct cmd *head, *tail;
 	size_t npending;
 	int stopping;

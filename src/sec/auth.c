@@ -1,11 +1,13 @@
 /* auth.c - bearer tokens, authentication, and the role and scope predicates. */
 #include "sec/auth.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "util/clock.h"
 #include "util/err.h"
 
 const struct actor AUTH_LOCAL_ADMIN = { 0, "local", ROLE_ADMIN, 0, 0 };
@@ -24,6 +26,62 @@ void auth_token_new(char text[AUTH_TOKEN_TEXT], unsigned char hash[32])
 	sodium_bin2hex(text + 4, AUTH_TOKEN_TEXT - 4, raw, sizeof(raw));
 	sodium_memzero(raw, sizeof(raw));
 	auth_token_hash(text, hash);
+}
+
+/*
+ * Every request presents its token, and looking it up costs two reads.
+ * A small direct-mapped cache of recent successes keeps that off the hot
+ * path; an entry lives AUTH_CACHE_TTL_MS, so a token removed from the store
+ * (or a worker record added) is seen within that time.
+ */
+#define AUTH_CACHE_SLOTS 1024
+#define AUTH_CACHE_TTL_MS 5000
+
+struct auth_cache_slot {
+	const struct store *store;
+	unsigned char hash[32];
+	struct actor actor;
+	int64_t expires;
+};
+
+static struct auth_cache_slot auth_cache[AUTH_CACHE_SLOTS];
+static pthread_mutex_t auth_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t cache_slot(const unsigned char hash[32])
+{
+	return ((size_t)hash[0] << 8 | hash[1]) % AUTH_CACHE_SLOTS;
+}
+
+static bool cache_get(const struct store *s, const unsigned char hash[32], struct actor *out)
+{
+	struct auth_cache_slot *e = &auth_cache[cache_slot(hash)];
+	bool hit;
+
+	pthread_mutex_lock(&auth_cache_mu);
+	hit = e->store == s && e->expires > clock_now_ms() && !memcmp(e->hash, hash, 32);
+	if (hit)
+		*out = e->actor;
+	pthread_mutex_unlock(&auth_cache_mu);
+	return hit;
+}
+
+static void cache_put(const struct store *s, const unsigned char hash[32], const struct actor *a)
+{
+	struct auth_cache_slot *e = &auth_cache[cache_slot(hash)];
+
+	pthread_mutex_lock(&auth_cache_mu);
+	e->store = s;
+	memcpy(e->hash, hash, 32);
+	e->actor = *a;
+	e->expires = clock_now_ms() + AUTH_CACHE_TTL_MS;
+	pthread_mutex_unlock(&auth_cache_mu);
+}
+
+void auth_cache_clear(void)
+{
+	pthread_mutex_lock(&auth_cache_mu);
+	memset(auth_cache, 0, sizeof(auth_cache));
+	pthread_mutex_unlock(&auth_cache_mu);
 }
 
 int auth_authenticate(struct store *s, const char *authorization, struct actor *out)
@@ -45,6 +103,8 @@ int auth_authenticate(struct store *s, const char *authorization, struct actor *
 	if (n != AUTH_TOKEN_TEXT - 1 || strncmp(tok, "ahd_", 4))
 		return ERR_UNAUTH;
 	auth_token_hash(tok, hash);
+	if (cache_get(s, hash, out))
+		return 0;
 	rc = store_token_lookup(s, hash, &u);
 	if (rc == ERR_NOTFOUND)
 		return ERR_UNAUTH;
@@ -69,6 +129,7 @@ int auth_authenticate(struct store *s, const char *authorization, struct actor *
 		}
 		free(w);
 	}
+	cache_put(s, hash, out);
 	return 0;
 }
 

@@ -38,9 +38,13 @@ void auth_token_hash(const char *text, unsigned char hash[32]);
 
 /*
  * Resolves "Bearer <token>" (the Authorization header value, may be NULL)
- * to an actor. ERR_UNAUTH when missing, malformed or unknown.
+ * to an actor. ERR_UNAUTH when missing, malformed or unknown. Successful
+ * lookups are cached for 5 seconds.
  */
 int auth_authenticate(struct store *s, const char *authorization, struct actor *out);
+
+/* Forgets every cached token (tests; after revoking tokens). */
+void auth_cache_clear(void);
 
 /* True if the actor's role is in the mask. */
 bool auth_role_allowed(const struct actor *a, unsigned mask);

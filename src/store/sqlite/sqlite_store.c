@@ -278,7 +278,7 @@ static int open_writer(struct sq_conn *c, const char *path, struct buf *err)
 	 */
 	rc = exec_sql(c->db,
 		      "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
-		      "PRAGMA temp_store = MEMORY;",
+		      "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456;",
 		      err, "pragmas");
 	if (rc)
 		return rc;
@@ -296,7 +296,12 @@ static int open_reader(struct sq_conn *c, const char *path, struct buf *err)
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, SQ_BUSY_TIMEOUT_MS);
-	return exec_sql(c->db, "PRAGMA temp_store = MEMORY", err, "reader pragmas");
+	/*
+	 * mmap: every commit of the writer invalidates the readers' page caches;
+	 * mapped pages are re-read without a pread() system call each.
+	 */
+	return exec_sql(c->db, "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456;", err,
+			"reader pragmas");
 }
 
 static void sq_close(struct store *base)
