@@ -84,9 +84,12 @@ out:
 	e->stats.leased_items = e->st.n_assigned;
 	pthread_mutex_unlock(&e->mu);
 	while (batch) {
-		struct cmd *next = batch->next; /* the caller owns c once it is posted */
+		struct cmd *next = batch->next; /* the caller owns c once it is told */
 
-		sem_post(&batch->done);
+		if (batch->on_done)
+			batch->on_done(batch, batch->on_done_arg);
+		else
+			sem_post(&batch->done);
 		batch = next;
 	}
 }
@@ -174,7 +177,7 @@ fail:
 	return rc;
 }
 
-int engine_call(struct engine *e, struct cmd *c)
+static int engine_enqueue(struct engine *e, struct cmd *c)
 {
 	c->rc = 0;
 	c->status = 200;
@@ -187,7 +190,6 @@ int engine_call(struct engine *e, struct cmd *c)
 		c->rc = ERR_SHUTDOWN;
 		return c->rc;
 	}
-	sem_init(&c->done, 0, 0);
 	if (e->tail)
 		e->tail->next = c;
 	else
@@ -196,6 +198,25 @@ int engine_call(struct engine *e, struct cmd *c)
 	e->npending++;
 	pthread_cond_signal(&e->wake);
 	pthread_mutex_unlock(&e->mu);
+	return 0;
+}
+
+int engine_submit(struct engine *e, struct cmd *c, void (*on_done)(struct cmd *c, void *arg),
+		  void *arg)
+{
+	c->on_done = on_done;
+	c->on_done_arg = arg;
+	return engine_enqueue(e, c);
+}
+
+int engine_call(struct engine *e, struct cmd *c)
+{
+	c->on_done = NULL;
+	sem_init(&c->done, 0, 0);
+	if (engine_enqueue(e, c)) {
+		sem_destroy(&c->done);
+		return c->rc;
+	}
 	while (sem_wait(&c->done) && errno == EINTR)
 		;
 	sem_destroy(&c->done);

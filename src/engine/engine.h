@@ -109,6 +109,8 @@ struct cmd {
 	 * wakes exactly the callers it answered. */
 	struct cmd *next;
 	sem_t done;
+	void (*on_done)(struct cmd *c, void *arg);
+	void *on_done_arg;
 };
 
 struct engine_opts {
@@ -131,6 +133,16 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
  * engine_stop() has begun.
  */
 int engine_call(struct engine *e, struct cmd *c);
+
+/*
+ * Runs a command without blocking: on_done(c, arg) is called on the engine
+ * thread once the command is durably applied or refused (results in c as
+ * for engine_call). on_done must be quick and must not call the engine.
+ * The command and what it points to must live until then. Returns 0, or
+ * ERR_SHUTDOWN without calling on_done.
+ */
+int engine_submit(struct engine *e, struct cmd *c, void (*on_done)(struct cmd *c, void *arg),
+		  void *arg);
 
 /* Stops taking commands, finishes the batch in flight, joins the thread, frees. */
 void engine_stop(struct engine *e);

@@ -35,6 +35,13 @@ struct http_server {
 	struct http_rate *rate;		   /* NULL when rate_per_s == 0 */
 	atomic_uint_fast64_t by_class[6];  /* answers by status / 100; [0] = anything else */
 	atomic_uint_fast64_t rate_limited; /* 429s given by the limiter */
+	/*
+	 * Requests suspended while the engine runs their command. http_stop()
+	 * sets stopping, then waits for this to reach 0: MHD must not be stopped
+	 * with a connection suspended.
+	 */
+	atomic_int suspended;
+	atomic_bool stopping;
 };
 
 #define HTTP_MAX_PARAMS 2
@@ -65,6 +72,16 @@ struct req {
 	const char *ctype;
 	bool replayed;
 	char allow[64]; /* Allow header of a 405 */
+
+	/*
+	 * The command the engine runs for this request (owned here, with copies
+	 * of the strings it points to). While it runs the connection is
+	 * suspended; once answered the connection resumes and the handler runs
+	 * again from the top, and http__engine() returns the stored answer.
+	 */
+	struct cmd *pending;
+	atomic_bool pending_done;
+	bool suspended;
 };
 
 typedef int (*http_handler)(struct req *r);
@@ -167,9 +184,13 @@ int http__idem(struct req *r, struct cmd *c);
 /*
  * Runs c through the engine and answers from it: c->status with c->reply
  * (moved into the answer), or the error with c->reply merged into it.
- * Returns c->rc.
+ * Returns c->rc. The first time, the command is handed to the engine and
+ * ERR_SUSPENDED is returned: the handler must return it at once, without
+ * answering; it runs again when the engine has answered.
  */
 int http__engine(struct req *r, struct cmd *c);
+/* Frees r->pending (a finished command) and its string copies. */
+void http__pending_free(struct req *r);
 
 typedef int (*http_getter)(struct store *s, int64_t id, json_t **out);
 /*

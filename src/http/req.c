@@ -301,13 +301,128 @@ int http__idem(struct req *r, struct cmd *c)
 	return 0;
 }
 
+/* The strings a command points to belong to the handler's run; keep copies. */
+static int dup_str(const char **p)
+{
+	char *d;
+
+	if (!*p)
+		return 0;
+	d = strdup(*p);
+	if (!d)
+		return ERR_NOMEM;
+	*p = d;
+	return 0;
+}
+
+static void free_strs(struct cmd *c)
+{
+	free((char *)c->idem_key);
+	if (c->type == CMD_ITEM_CREATE)
+		free((char *)c->u.item_create.payload);
+	if (c->type >= CMD_ITEM_NEXT && c->type <= CMD_ITEM_CANCEL) {
+		free((char *)c->u.op.result_json);
+		free((char *)c->u.op.reason);
+	}
+}
+
+static struct cmd *cmd_keep(const struct cmd *c)
+{
+	struct cmd *p = malloc(sizeof(*p));
+	int rc;
+
+	if (!p)
+		return NULL;
+	*p = *c;
+	p->reply = NULL;
+	if (p->type != CMD_ITEM_CREATE)
+		p->u.item_create.payload = NULL; /* union: only one of these is live */
+	if (p->type < CMD_ITEM_NEXT || p->type > CMD_ITEM_CANCEL)
+		p->u.op.result_json = p->u.op.reason = NULL;
+	rc = dup_str(&p->idem_key);
+	if (!rc && p->type == CMD_ITEM_CREATE)
+		rc = dup_str(&p->u.item_create.payload);
+	if (!rc && p->type >= CMD_ITEM_NEXT && p->type <= CMD_ITEM_CANCEL) {
+		rc = dup_str(&p->u.op.result_json);
+		if (!rc)
+			rc = dup_str(&p->u.op.reason);
+	}
+	if (rc) {
+		free_strs(p);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void http__pending_free(struct req *r)
+{
+	if (!r->pending)
+		return;
+	free_strs(r->pending);
+	json_decref(r->pending->reply);
+	free(r->pending);
+	r->pending = NULL;
+}
+
+/* Engine thread: the command is durable (or refused); wake the connection. */
+static void on_engine_done(struct cmd *c, void *arg)
+{
+	struct req *r = arg;
+	struct http_server *h = r->srv;
+
+	(void)c;
+	atomic_store(&r->pending_done, true);
+	MHD_resume_connection(r->conn);
+	atomic_fetch_sub(&h->suspended, 1);
+}
+
+/* First run: hand the command over and suspend the connection. */
+static int engine_start_cmd(struct req *r, struct cmd *c)
+{
+	struct http_server *h = r->srv;
+	struct cmd *p;
+
+	/* Counted before the check, so http_stop() never misses one. */
+	atomic_fetch_add(&h->suspended, 1);
+	if (atomic_load(&h->stopping)) {
+		atomic_fetch_sub(&h->suspended, 1);
+		return http__fail(r, ERR_SHUTDOWN, NULL);
+	}
+	p = cmd_keep(c);
+	if (!p) {
+		atomic_fetch_sub(&h->suspended, 1);
+		return http__fail(r, ERR_NOMEM, NULL);
+	}
+	p->actor = &r->actor;
+	r->pending = p;
+	atomic_store(&r->pending_done, false);
+	MHD_suspend_connection(r->conn);
+	if (engine_submit(h->engine, p, on_engine_done, r)) {
+		MHD_resume_connection(r->conn);
+		atomic_fetch_sub(&h->suspended, 1);
+		http__pending_free(r);
+		return http__fail(r, ERR_SHUTDOWN, NULL);
+	}
+	r->suspended = true;
+	return ERR_SUSPENDED;
+}
+
 int http__engine(struct req *r, struct cmd *c)
 {
 	json_t *reply;
 	int rc;
 
-	c->actor = &r->actor;
-	rc = engine_call(r->srv->engine, c);
+	if (!r->pending || !atomic_load(&r->pending_done))
+		return engine_start_cmd(r, c);
+	/* Second run: the answer is here. */
+	c->rc = r->pending->rc;
+	c->status = r->pending->status;
+	c->reply = r->pending->reply;
+	c->replayed = r->pending->replayed;
+	r->pending->reply = NULL;
+	http__pending_free(r);
+	rc = c->rc;
 	reply = c->reply;
 	c->reply = NULL;
 	r->replayed = c->replayed;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "http/http_int.h"
 #include "util/clock.h"
@@ -99,7 +100,9 @@ static void dispatch(struct req *r)
 			http__fail(r, rc, rc == ERR_UNAUTH ? NULL : "could not check the token");
 			return;
 		}
-		if (h->rate && !http__rate_take(h->rate, r->actor.user_id, clock_now_ms())) {
+		/* A resumed request was counted on its first run. */
+		if (h->rate && !r->pending &&
+		    !http__rate_take(h->rate, r->actor.user_id, clock_now_ms())) {
 			atomic_fetch_add(&h->rate_limited, 1);
 			http__fail(r, ERR_RATE, "more than %d requests per second for this token",
 				   h->opts.rate_per_s);
@@ -111,7 +114,10 @@ static void dispatch(struct req *r)
 			return;
 		}
 	}
+	r->suspended = false;
 	rc = r->route->fn(r);
+	if (rc == ERR_SUSPENDED && r->suspended)
+		return;
 	if (rc && !r->out && !r->raw)
 		http__fail(r, rc, NULL);
 	else if (!rc && !r->status)
@@ -137,6 +143,10 @@ static struct req *req_new(struct http_server *h, struct MHD_Connection *conn, c
 
 static void req_free(struct req *r)
 {
+	if (r->pending && !atomic_load(&r->pending_done))
+		log_error("http: request freed while the engine holds its command; leaking it");
+	else
+		http__pending_free(r);
 	buf_release(&r->body);
 	json_decref(r->out);
 	free(r->raw);
@@ -201,10 +211,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (r->too_big)
+	if (r->too_big) {
 		http__fail(r, ERR_TOOBIG, "the body is larger than %zu bytes", h->opts.max_body);
-	else
+	} else {
 		dispatch(r);
+		if (r->suspended)
+			return MHD_YES; /* the engine resumes us; we run again then */
+	}
 	return queue_answer(r);
 }
 
@@ -300,7 +313,8 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 	struct sockaddr_storage ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 	struct http_server *h;
 	const char *bind;
@@ -376,9 +390,19 @@ int http_port(const struct http_server *h)
 
 void http_stop(struct http_server *h)
 {
+	MHD_socket ls;
+
 	if (!h)
 		return;
-	if (h->daemon)
+	if (h->daemon) {
+		/* No new connections; requests already waiting on the engine finish. */
+		ls = MHD_quiesce_daemon(h->daemon);
+		if (ls != MHD_INVALID_SOCKET)
+			close(ls);
+		atomic_store(&h->stopping, true);
+		while (atomic_load(&h->suspended) > 0)
+			usleep(1000);
 		MHD_stop_daemon(h->daemon);
+	}
 	server_free(h);
 }

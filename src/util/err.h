@@ -23,7 +23,8 @@
 	X(ERR_METHOD, -13, "method_not_allowed", "method not allowed on this route", 405) \
 	X(ERR_SHUTDOWN, -14, "shutting_down", "server is shutting down", 503)      \
 	X(ERR_IDEM, -15, "idempotency_mismatch", "Idempotency-Key was used with a different request", 422) \
-	X(ERR_INTERNAL, -16, "internal", "internal error", 500)
+	X(ERR_INTERNAL, -16, "internal", "internal error", 500)                    \
+	X(ERR_SUSPENDED, -17, "suspended", "request waits for the engine (internal)", 500)
 
 enum err {
 	ERR_OK = 0,

@@ -4,7 +4,7 @@
 
 init_data
 start_server
-setup_world 1   # leases of one second
+setup_world 3   # leases of three seconds
 
 api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"payload\":{\"n\":1}}"
 A=$(jqr .id)
@@ -14,7 +14,7 @@ B=$(jqr .id)
 api POST /v1/work/next "$W1"
 check "W1 takes A" "$A" "$(jqr .id)"
 EA=$(jqr .lease.epoch)
-sleep 2.5
+sleep 4
 api GET "/v1/items/$A" "$MGR"
 check "expired lease returns A to the queue" queued "$(jqr .state)"
 api POST "/v1/items/$A/submit" "$W1" "{\"epoch\":$EA,\"result\":{}}"
@@ -42,7 +42,7 @@ api POST /v1/work/next "$W1"
 check "W1 takes B" "$B" "$(jqr .id)"
 stop_server KILL
 start_server
-sleep 2.5
+sleep 4
 api GET "/v1/items/$B" "$MGR"
 check "lease recovered and expired after restart" queued "$(jqr .state)"
 finish
