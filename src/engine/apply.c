@@ -8,6 +8,7 @@
 #include "core/route.h"
 #include "engine/engine_int.h"
 #include "sec/audit.h"
+#include "store/shape.h"
 #include "sec/auth.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -102,8 +103,13 @@ static int load_item(void *ctx, const struct item_rec *r)
 	it->worker_id = r->worker_id;
 	it->epoch = r->epoch;
 	it->lease_expires = r->lease_expires;
+	if (r->external_ref[0] && !(it->external_ref = strdup(r->external_ref))) {
+		free(it);
+		return ERR_NOMEM;
+	}
 	rc = idmap_put(&st->items, r->id, it);
 	if (rc) {
+		free(it->external_ref);
 		free(it);
 		return rc;
 	}
@@ -164,6 +170,8 @@ void engine_state_release(struct engine_state *st)
 
 	for (size_t i = 0; idmap_next(&st->engagements, &i, &id, &v);)
 		queue_release(&((struct live_engagement *)v)->q);
+	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);)
+		free(((struct live_item *)v)->external_ref);
 	idmap_release(&st->clients); /* values are markers, not allocations */
 	free_all(&st->services);
 	free_all(&st->engagements);
@@ -274,6 +282,34 @@ static int reply_id(struct cmd *c, int status, int64_t id)
 	return c->reply ? 0 : ERR_NOMEM;
 }
 
+/*
+ * Item commands answer with the item as it is after the command (without
+ * payload and result), in the one wire shape of store/shape.c, so the
+ * HTTP layer need not read it back.
+ */
+static int reply_item(struct cmd *c, int status, const struct live_item *it, enum item_state to,
+		      int64_t worker_id, int64_t epoch, int64_t lease_expires)
+{
+	struct item_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = it->qe.id;
+	r.engagement_id = it->engagement_id;
+	r.client_id = it->client_id;
+	if (it->external_ref)
+		snprintf(r.external_ref, sizeof(r.external_ref), "%s", it->external_ref);
+	r.priority = it->qe.priority;
+	r.created_at = it->created_at;
+	r.due_at = it->qe.due_at;
+	r.state = to;
+	r.worker_id = worker_id;
+	r.epoch = epoch;
+	r.lease_expires = lease_expires;
+	c->status = status;
+	c->reply = store_json_item(&r, false);
+	return c->reply ? 0 : ERR_NOMEM;
+}
+
 /* Write the item's new lease/state fields. */
 static int item_write(struct engine *e, const struct live_item *it, enum item_state to,
 		      int64_t worker_id, int64_t epoch, int64_t lease_expires, const char *result)
@@ -328,6 +364,7 @@ static void requeue(struct engine_state *st, struct live_item *it)
 static void drop_item(struct engine_state *st, struct live_item *it)
 {
 	idmap_del(&st->items, it->qe.id);
+	free(it->external_ref);
 	free(it);
 }
 
@@ -618,6 +655,11 @@ static int apply_item_create(struct engine *e, struct cmd *c, int64_t now)
 	it = calloc(1, sizeof(*it));
 	if (!it)
 		return ERR_NOMEM;
+	if (c->u.item_create.external_ref[0] &&
+	    !(it->external_ref = strdup(c->u.item_create.external_ref))) {
+		free(it);
+		return ERR_NOMEM;
+	}
 	memset(&r, 0, sizeof(r));
 	r.engagement_id = le->rec.id;
 	r.client_id = le->rec.client_id;
@@ -643,7 +685,7 @@ static int apply_item_create(struct engine *e, struct cmd *c, int64_t now)
 	if (!rc)
 		rc = audit_append(e, c, "item.create", "item", r.id, r.client_id, now);
 	if (!rc)
-		rc = reply_id(c, 201, r.id);
+		rc = reply_item(c, 201, it, ITEM_QUEUED, 0, 0, 0);
 	if (!rc)
 		rc = commit_point(e, c, now);
 	if (rc)
@@ -656,6 +698,7 @@ static int apply_item_create(struct engine *e, struct cmd *c, int64_t now)
 	requeue(&e->st, it);
 	return 0;
 out:
+	free(it->external_ref);
 	free(it);
 	return rc;
 }
@@ -702,7 +745,7 @@ static int apply_item_next(struct engine *e, struct cmd *c, int64_t now)
 	if (!rc)
 		rc = audit_append(e, c, "item.assign", "item", it->qe.id, it->client_id, now);
 	if (!rc)
-		rc = reply_id(c, 200, it->qe.id);
+		rc = reply_item(c, 200, it, ITEM_ASSIGNED, wid, epoch, expires);
 	if (!rc)
 		rc = commit_point(e, c, now);
 	if (rc)
@@ -782,7 +825,7 @@ static int apply_item_submit(struct engine *e, struct cmd *c, int64_t now)
 	if (!rc)
 		rc = audit_append(e, c, "item.submit", "item", it->qe.id, it->client_id, now);
 	if (!rc)
-		rc = reply_id(c, 200, it->qe.id);
+		rc = reply_item(c, 200, it, ITEM_SUBMITTED, it->worker_id, it->epoch, 0);
 	if (!rc)
 		rc = commit_point(e, c, now);
 	if (rc)
@@ -841,7 +884,7 @@ static int apply_item_review(struct engine *e, struct cmd *c, int64_t now, enum 
 		rc = audit_append(e, c, act == ACT_ACCEPT ? "item.accept" : "item.rework", "item",
 				  it->qe.id, it->client_id, now);
 	if (!rc)
-		rc = reply_id(c, 200, it->qe.id);
+		rc = reply_item(c, 200, it, to, act == ACT_REWORK ? 0 : it->worker_id, it->epoch, 0);
 	if (!rc)
 		rc = commit_point(e, c, now);
 	free(detail);
@@ -881,7 +924,7 @@ static int apply_item_cancel(struct engine *e, struct cmd *c, int64_t now)
 	if (!rc)
 		rc = audit_append(e, c, "item.cancel", "item", it->qe.id, it->client_id, now);
 	if (!rc)
-		rc = reply_id(c, 200, it->qe.id);
+		rc = reply_item(c, 200, it, ITEM_CANCELLED, it->worker_id, it->epoch, 0);
 	if (!rc)
 		rc = commit_point(e, c, now);
 	free(detail);

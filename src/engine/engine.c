@@ -11,6 +11,14 @@
 #include "util/err.h"
 #include "util/log.h"
 
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 static void deadline_to_timespec(int64_t ms, struct timespec *ts)
 {
 	ts->tv_sec = (time_t)(ms / 1000);
@@ -45,6 +53,7 @@ static void fail_batch(struct cmd *batch, int rc)
 static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 {
 	int64_t now = clock_now_ms();
+	uint64_t t_start = mono_us(), t_apply = t_start, t_commit = t_start;
 	int rc;
 
 	rc = store_begin(e->store);
@@ -62,7 +71,9 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 	}
 	for (struct cmd *c = batch; c; c = c->next)
 		engine_apply(e, c, now);
+	t_apply = mono_us();
 	rc = store_commit(e->store);
+	t_commit = mono_us();
 	if (rc) {
 		log_error("engine: commit of %zu commands failed: %s (%s)", n, err_message(rc),
 			  store_errmsg(e->store));
@@ -77,6 +88,8 @@ out:
 	pthread_mutex_lock(&e->mu);
 	e->stats.commands += n;
 	e->stats.batches++;
+	e->stats.apply_us += t_apply - t_start;
+	e->stats.commit_us += t_commit - t_apply;
 	if (rc)
 		e->stats.commit_failures++;
 	e->stats.leases_expired = e->st.leases_expired;

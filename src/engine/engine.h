@@ -92,9 +92,10 @@ struct cmd {
 	 * OUT, valid after engine_call returns:
 	 *  rc: 0 or an ERR_* code.
 	 *  status: HTTP status to answer (201 created, 200 ok, 204 no work).
-	 *  reply: on success {"id": N} of the record created or changed (the
-	 *  caller reads the record itself from the store: the batch is committed
-	 *  when engine_call returns, so a reader sees it); CMD_TOKEN_CREATE gives
+	 *  reply: on success, item commands give the item as it is now, without
+	 *  payload and result (store/shape.h); other creates give {"id": N} and
+	 *  the caller reads the record from the store (the batch is committed
+	 *  when the command is answered, so a reader sees it); CMD_TOKEN_CREATE gives
 	 *  {"token","user_id"}; NULL for 204 and CMD_AUDIT. On error: details to
 	 *  merge into the error object, e.g. {"state":"done"} or {"message":...}.
 	 *  Owned by the caller (json_decref).
@@ -155,6 +156,8 @@ struct engine_stats {
 	uint64_t queued_items;
 	uint64_t leased_items;
 	uint64_t leases_expired;
+	uint64_t apply_us;  /* time spent applying commands (memory + SQL), total */
+	uint64_t commit_us; /* time spent in COMMIT (the fsync), total */
 };
 void engine_get_stats(struct engine *e, struct engine_stats *out);
 

@@ -19,6 +19,7 @@ struct live_item {
 	int64_t worker_id; /* current lease holder, or last worker once submitted */
 	int64_t epoch;
 	int64_t lease_expires;
+	char *external_ref; /* NULL when none; owned */
 };
 
 struct live_engagement {

@@ -293,6 +293,14 @@ void http__metrics_text(struct http_server *h, struct buf *out)
 		   (unsigned long long)st.commands, (unsigned long long)st.batches,
 		   (unsigned long long)st.commit_failures, (unsigned long long)st.queued_items,
 		   (unsigned long long)st.leased_items, (unsigned long long)st.leases_expired);
+	buf_printf(out,
+		   "# HELP alihdaya_engine_apply_seconds_total Time the engine spent applying commands.\n"
+		   "# TYPE alihdaya_engine_apply_seconds_total counter\n"
+		   "alihdaya_engine_apply_seconds_total %.6f\n"
+		   "# HELP alihdaya_engine_commit_seconds_total Time the engine spent committing (fsync).\n"
+		   "# TYPE alihdaya_engine_commit_seconds_total counter\n"
+		   "alihdaya_engine_commit_seconds_total %.6f\n",
+		   (double)st.apply_us / 1e6, (double)st.commit_us / 1e6);
 }
 
 /* ------------------------------------------------------------ start, stop */

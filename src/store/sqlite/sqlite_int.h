@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
+#include "store/shape.h"
 #include "store/store.h"
 
 /* Column lists, in the order the row decoders read them. */
@@ -207,13 +208,6 @@ int sq__row_worker(sqlite3_stmt *st, struct worker_rec *out);
 /* Leaves payload and result NULL. */
 int sq__row_item(sqlite3_stmt *st, struct item_rec *out);
 
-json_t *sq__json_client(const struct client_rec *c);
-json_t *sq__json_service(const struct service_rec *sv);
-json_t *sq__json_engagement(const struct engagement_rec *e);
-json_t *sq__json_user(const struct user_rec *u);
-json_t *sq__json_worker(const struct worker_rec *w);
-/* payload/result: JSON texts or NULL; included only if with_payload. */
-json_t *sq__json_item(const struct item_rec *it, bool with_payload);
 
 /* JSON text of skills or languages ([{"code","level"}]). OUT: malloc'd, NULL on ENOMEM. */
 char *sq__skills_text(const struct skill_level *sk, size_t n);

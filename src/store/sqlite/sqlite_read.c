@@ -29,7 +29,7 @@ static int rj_client(sqlite3_stmt *st, json_t **out)
 	struct client_rec c;
 	int rc = sq__row_client(st, &c);
 
-	return rc ? rc : json_or_nomem(sq__json_client(&c), out, "client");
+	return rc ? rc : json_or_nomem(store_json_client(&c), out, "client");
 }
 
 static int rj_service(sqlite3_stmt *st, json_t **out)
@@ -37,7 +37,7 @@ static int rj_service(sqlite3_stmt *st, json_t **out)
 	struct service_rec sv;
 	int rc = sq__row_service(st, &sv);
 
-	return rc ? rc : json_or_nomem(sq__json_service(&sv), out, "service");
+	return rc ? rc : json_or_nomem(store_json_service(&sv), out, "service");
 }
 
 static int rj_engagement(sqlite3_stmt *st, json_t **out)
@@ -45,7 +45,7 @@ static int rj_engagement(sqlite3_stmt *st, json_t **out)
 	struct engagement_rec e;
 	int rc = sq__row_engagement(st, &e);
 
-	return rc ? rc : json_or_nomem(sq__json_engagement(&e), out, "engagement");
+	return rc ? rc : json_or_nomem(store_json_engagement(&e), out, "engagement");
 }
 
 static int rj_user(sqlite3_stmt *st, json_t **out)
@@ -53,7 +53,7 @@ static int rj_user(sqlite3_stmt *st, json_t **out)
 	struct user_rec u;
 	int rc = sq__row_user(st, &u);
 
-	return rc ? rc : json_or_nomem(sq__json_user(&u), out, "user");
+	return rc ? rc : json_or_nomem(store_json_user(&u), out, "user");
 }
 
 static int rj_worker(sqlite3_stmt *st, json_t **out)
@@ -65,7 +65,7 @@ static int rj_worker(sqlite3_stmt *st, json_t **out)
 		return sq__error(ERR_NOMEM, "worker: out of memory");
 	rc = sq__row_worker(st, w);
 	if (!rc)
-		rc = json_or_nomem(sq__json_worker(w), out, "worker");
+		rc = json_or_nomem(store_json_worker(w), out, "worker");
 	free(w);
 	return rc;
 }
@@ -76,7 +76,7 @@ static int rj_item(sqlite3_stmt *st, json_t **out)
 	struct item_rec it;
 	int rc = sq__row_item(st, &it);
 
-	return rc ? rc : json_or_nomem(sq__json_item(&it, false), out, "item");
+	return rc ? rc : json_or_nomem(store_json_item(&it, false), out, "item");
 }
 
 static int rj_item_full(sqlite3_stmt *st, json_t **out)
@@ -89,8 +89,11 @@ static int rj_item_full(sqlite3_stmt *st, json_t **out)
 	/* Borrowed from the statement: valid until the next step or reset. */
 	it.payload = (char *)sqlite3_column_text(st, 11);
 	it.result = (char *)sqlite3_column_text(st, 12);
-	*out = sq__json_item(&it, true);
-	return *out ? 0 : ERR_IO; /* sq__json_item recorded why */
+	*out = store_json_item(&it, true);
+	if (!*out)
+		return sq__error(ERR_IO, "item %lld: stored payload or result is not JSON",
+				 (long long)it.id);
+	return 0;
 }
 
 static json_t *hex_json(sqlite3_stmt *st, int col)

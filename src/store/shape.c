@@ -1,0 +1,138 @@
+/* shape.c - the wire JSON of every record, one renderer per record, shared by all backends and the engine. */
+#include "store/shape.h"
+
+#include <string.h>
+
+#include "core/item.h"
+#include "util/clock.h"
+
+/* ================================================================
+ * JSON shapes
+ * ================================================================ */
+
+static json_t *time_json(int64_t ms)
+{
+	char t[40];
+
+	clock_format_ms(ms, t, sizeof(t));
+	return json_string(t);
+}
+
+/* An id that is 0 when absent: null on the wire. */
+static json_t *id_or_null(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+static json_t *str_json(const char *s, size_t max)
+{
+	return json_stringn(s, strnlen(s, max));
+}
+
+static json_t *skills_json(const struct skill_level *sk, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++) {
+		if (json_array_append_new(a, json_pack("{s:o, s:i}", "code",
+						       str_json(sk[i].code, MODEL_CODE_MAX),
+						       "level", sk[i].level))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+json_t *store_json_client(const struct client_rec *c)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)c->id, "code",
+			 str_json(c->code, MODEL_CODE_MAX), "name",
+			 str_json(c->name, MODEL_NAME_MAX), "time_zone",
+			 str_json(c->time_zone, MODEL_TZ_MAX), "created_at",
+			 time_json(c->created_at));
+}
+
+json_t *store_json_service(const struct service_rec *sv)
+{
+	return json_pack("{s:I, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)sv->id, "code",
+			 str_json(sv->code, MODEL_CODE_MAX), "name",
+			 str_json(sv->name, MODEL_NAME_MAX), "kind", service_kind_name(sv->kind),
+			 "category", str_json(sv->category, MODEL_CODE_MAX), "created_at",
+			 time_json(sv->created_at));
+}
+
+json_t *store_json_engagement(const struct engagement_rec *e)
+{
+	return json_pack(
+	    "{s:I, s:I, s:I, s:o, s:s, s:o*, s:o*, s:I, s:i, s:I, s:o, s:o}", "id",
+	    (json_int_t)e->id, "client_id", (json_int_t)e->client_id, "service_id",
+	    (json_int_t)e->service_id, "name", str_json(e->name, MODEL_NAME_MAX), "kind",
+	    service_kind_name(e->kind), "required_skills", skills_json(e->skills, e->n_skills),
+	    "required_languages", skills_json(e->langs, e->n_langs), "sla_seconds",
+	    (json_int_t)(e->sla_ms / 1000), "default_priority", e->default_priority,
+	    "lease_seconds", (json_int_t)(e->lease_ms / 1000), "time_zone",
+	    str_json(e->time_zone, MODEL_TZ_MAX), "created_at", time_json(e->created_at));
+}
+
+json_t *store_json_user(const struct user_rec *u)
+{
+	return json_pack("{s:I, s:o, s:s, s:o, s:o}", "id", (json_int_t)u->id, "name",
+			 str_json(u->name, MODEL_CODE_MAX), "role", role_name(u->role), "client_id",
+			 id_or_null(u->client_id), "created_at", time_json(u->created_at));
+}
+
+json_t *store_json_worker(const struct worker_rec *w)
+{
+	json_t *creds = json_array(), *clear = json_array();
+
+	for (size_t i = 0; creds && i < w->n_creds; i++)
+		json_array_append_new(creds, str_json(w->creds[i], MODEL_CODE_MAX));
+	for (size_t i = 0; clear && i < w->n_clear; i++)
+		json_array_append_new(clear, json_integer(w->clear[i]));
+	return json_pack(
+	    "{s:I, s:I, s:o, s:o*, s:o*, s:o*, s:o, s:o, s:i, "
+	    "s:{s:I, s:o}, s:o*, s:s, s:o}",
+	    "id", (json_int_t)w->id, "user_id", (json_int_t)w->user_id, "name",
+	    str_json(w->name, MODEL_NAME_MAX), "skills", skills_json(w->skills, w->n_skills),
+	    "languages", skills_json(w->langs, w->n_langs), "credentials", creds, "country",
+	    str_json(w->country, MODEL_CODE_MAX), "time_zone", str_json(w->time_zone, MODEL_TZ_MAX),
+	    "capacity", w->capacity, "cost_per_hour", "amount_minor", (json_int_t)w->cost_minor,
+	    "currency", str_json(w->currency, sizeof(w->currency)), "clearances", clear, "status",
+	    worker_status_name(w->status), "created_at", time_json(w->created_at));
+}
+
+static json_t *text_json(const char *t)
+{
+	json_error_t e;
+
+	if (!t)
+		return json_null();
+	return json_loads(t, JSON_DECODE_ANY, &e);
+}
+
+json_t *store_json_item(const struct item_rec *it, bool with_payload)
+{
+	json_t *o, *lease;
+
+	if (it->state == ITEM_ASSIGNED)
+		lease = json_pack("{s:o, s:o}", "worker_id", id_or_null(it->worker_id),
+				  "expires_at", time_json(it->lease_expires));
+	else
+		lease = json_null();
+	o = json_pack("{s:I, s:I, s:I, s:o, s:i, s:s, s:o, s:o, s:I, s:o*}", "id",
+		      (json_int_t)it->id, "engagement_id", (json_int_t)it->engagement_id,
+		      "client_id", (json_int_t)it->client_id, "external_ref",
+		      it->external_ref[0] ? str_json(it->external_ref, MODEL_REF_MAX) : json_null(),
+		      "priority", it->priority, "state", item_state_name(it->state), "created_at",
+		      time_json(it->created_at), "due_at", time_json(it->due_at), "epoch",
+		      (json_int_t)it->epoch, "lease", lease);
+	/* json_object_set_new steals the value even when it fails. */
+	if (o && with_payload &&
+	    (json_object_set_new(o, "payload", text_json(it->payload)) ||
+	     json_object_set_new(o, "result", text_json(it->result)))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
