@@ -1,0 +1,209 @@
+/* plan.c - a staffing plan from forecast volumes: Erlang C or backlog, advice, integer cost. */
+#include "core/plan.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/backlog.h"
+#include "util/err.h"
+
+const char *plan_model_name(enum plan_model m)
+{
+	return m == PLAN_QUEUE ? "erlang_c" : "backlog";
+}
+
+int plan_model_parse(const char *s, enum plan_model *out)
+{
+	if (!strcmp(s, "erlang_c") || !strcmp(s, "queue"))
+		*out = PLAN_QUEUE;
+	else if (!strcmp(s, "backlog"))
+		*out = PLAN_BACKLOG;
+	else
+		return ERR_INVALID;
+	return 0;
+}
+
+enum plan_model plan_model_for(double sla_s, double interval_s)
+{
+	return sla_s < interval_s ? PLAN_QUEUE : PLAN_BACKLOG;
+}
+
+const char *plan_advice(const struct plan_interval *iv)
+{
+	return iv->change > 0 ? "add" : iv->change < 0 ? "release" : "ok";
+}
+
+const char *plan_cost_state_name(enum plan_cost_state s)
+{
+	switch (s) {
+	case PLAN_COST_OK: return "ok";
+	case PLAN_COST_NO_WORKERS: return "no_workers";
+	case PLAN_COST_MIXED: return "mixed_currencies";
+	}
+	return "ok";
+}
+
+/* ================================================================
+ * Required workers
+ * ================================================================ */
+
+static int required_queue(const struct plan_input *in, struct plan_interval *iv)
+{
+	struct erlang_load load = {.interval_s = (double)in->interval_s,
+				   .aht_s = in->aht_s,
+				   .model = ERLANG_C};
+	struct erlang_plan p;
+	int rc;
+
+	for (size_t i = 0; i < in->n; i++) {
+		load.contacts = in->volume[i];
+		rc = erlang_required(&load, &in->target, &p);
+		if (rc)
+			return rc;
+		iv[i].load = p.at.traffic;
+		iv[i].required = p.scheduled;
+	}
+	return 0;
+}
+
+static int required_backlog(const struct plan_input *in, struct plan_interval *iv)
+{
+	size_t n = in->n + in->n_ahead;
+	struct backlog_batch *b = calloc(n, sizeof(*b));
+	double *rate = calloc(n, sizeof(*rate));
+	long *whole = calloc(n, sizeof(*whole));
+	int rc = ERR_NOMEM;
+
+	if (!b || !rate || !whole)
+		goto out;
+	rc = backlog_from_arrivals(in->volume, n, (double)in->interval_s, in->aht_s, in->sla_s, b);
+	if (rc)
+		goto out;
+	rc = backlog_required(b, n, n, (double)in->interval_s, 1.0 - in->target.shrinkage, rate,
+			      whole);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < in->n; i++) {
+		iv[i].load = rate[i];
+		iv[i].required = whole[i];
+	}
+out:
+	free(b);
+	free(rate);
+	free(whole);
+	return rc;
+}
+
+/* ================================================================
+ * Cost: integer minor units, rounded half up
+ * ================================================================ */
+
+/* round(a * b / d) for a, b >= 0, d > 0; ERR_TOOBIG past int64. */
+static int muldiv(int64_t a, int64_t b, int64_t d, int64_t *out)
+{
+	int64_t p;
+
+	if (__builtin_mul_overflow(a, b, &p) || __builtin_add_overflow(p, d / 2, &p))
+		return ERR_TOOBIG;
+	*out = p / d;
+	return 0;
+}
+
+static int price(const struct plan_input *in, struct plan_result *res)
+{
+	int64_t sum = 0, sum_avail = 0, hours_den, horizon_s;
+	const struct plan_worker *w = in->workers;
+	int rc;
+
+	if (in->n_workers == 0) {
+		res->cost_state = PLAN_COST_NO_WORKERS;
+		return 0;
+	}
+	for (size_t i = 0; i < in->n_workers; i++) {
+		if (strcmp(w[i].currency, w[0].currency)) {
+			res->cost_state = PLAN_COST_MIXED;
+			return 0;
+		}
+		if (__builtin_add_overflow(sum, w[i].cost_minor, &sum) ||
+		    (w[i].available && __builtin_add_overflow(sum_avail, w[i].cost_minor, &sum_avail)))
+			return ERR_TOOBIG;
+	}
+	res->cost_state = PLAN_COST_OK;
+	memcpy(res->currency, w[0].currency, sizeof(res->currency));
+	res->currency[sizeof(res->currency) - 1] = '\0';
+	res->avg_cost_minor = (sum + (int64_t)in->n_workers / 2) / (int64_t)in->n_workers;
+	hours_den = 3600 * (int64_t)in->n_workers;
+	if ((rc = muldiv(res->worker_seconds, sum, hours_den, &res->cost_minor)))
+		return rc;
+	horizon_s = (int64_t)in->n * in->interval_s;
+	return muldiv(horizon_s, sum_avail, 3600, &res->available_cost_minor);
+}
+
+/* ================================================================
+ * The plan
+ * ================================================================ */
+
+static bool input_ok(const struct plan_input *in)
+{
+	if (!in->volume || in->n == 0 || in->interval_s <= 0 || !(in->aht_s > 0) ||
+	    !isfinite(in->aht_s) || (in->n_workers && !in->workers))
+		return false;
+	if (!(in->target.shrinkage >= 0 && in->target.shrinkage < 1))
+		return false;
+	for (size_t i = 0; i < in->n + in->n_ahead; i++) {
+		if (!(in->volume[i] >= 0) || !isfinite(in->volume[i]))
+			return false;
+	}
+	for (size_t i = 0; i < in->n_workers; i++) {
+		if (in->workers[i].cost_minor < 0)
+			return false;
+	}
+	if (in->model == PLAN_BACKLOG)
+		return in->sla_s >= (double)in->interval_s && isfinite(in->sla_s);
+	return in->model == PLAN_QUEUE;
+}
+
+int plan_compute(const struct plan_input *in, struct plan_interval *iv, struct plan_result *res)
+{
+	long available = 0;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	/* The caps first: input_ok() reads n + n_ahead volumes. */
+	if (in->n > PLAN_MAX_INTERVALS || in->n_ahead > PLAN_MAX_INTERVALS ||
+	    in->n_workers > PLAN_MAX_WORKERS)
+		return ERR_TOOBIG;
+	if (!input_ok(in))
+		return ERR_INVALID;
+	for (size_t i = 0; i < in->n_workers; i++)
+		available += in->workers[i].available;
+	res->qualified = (long)in->n_workers;
+	res->available = available;
+
+	memset(iv, 0, in->n * sizeof(*iv));
+	for (size_t i = 0; i < in->n; i++)
+		iv[i].volume = in->volume[i];
+	rc = in->model == PLAN_QUEUE ? required_queue(in, iv) : required_backlog(in, iv);
+	if (rc)
+		return rc;
+
+	for (size_t i = 0; i < in->n; i++) {
+		int64_t s;
+
+		iv[i].available = available;
+		iv[i].change = iv[i].required - available;
+		if (iv[i].required > res->peak_required)
+			res->peak_required = iv[i].required;
+		if (iv[i].change > 0)
+			res->n_add++;
+		else if (iv[i].change < 0)
+			res->n_release++;
+		else
+			res->n_ok++;
+		if (__builtin_mul_overflow((int64_t)iv[i].required, in->interval_s, &s) ||
+		    __builtin_add_overflow(res->worker_seconds, s, &res->worker_seconds))
+			return ERR_TOOBIG;
+	}
+	return price(in, res);
+}
