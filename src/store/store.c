@@ -314,3 +314,19 @@ int store_backup(struct store *s, const char *path)
 {
 	return s->ops->backup(s, path);
 }
+
+int store_engagement_rec(struct store *s, int64_t id, struct engagement_rec *out)
+{
+	return s->ops->engagement_rec(s, id, out);
+}
+
+int store_workers_each(struct store *s, store_worker_cb cb, void *ctx)
+{
+	return s->ops->workers_each(s, cb, ctx);
+}
+
+int store_arrivals(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,
+		   int64_t interval_ms, double *counts, size_t n)
+{
+	return s->ops->arrivals(s, engagement_id, from_ms, to_ms, interval_ms, counts, n);
+}

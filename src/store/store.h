@@ -115,6 +115,10 @@ struct store_ops {
 	int (*audit_list)(struct store *s, const struct store_page *pg, json_t **out);
 	int (*audit_verify)(struct store *s, int64_t *checked, int64_t *bad_seq);
 	int (*backup)(struct store *s, const char *path);
+	int (*engagement_rec)(struct store *s, int64_t id, struct engagement_rec *out);
+	int (*workers_each)(struct store *s, store_worker_cb cb, void *ctx);
+	int (*arrivals)(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,
+			int64_t interval_ms, double *counts, size_t n);
 };
 
 /* Every backend's struct begins with this. */
@@ -209,5 +213,23 @@ int store_audit_list(struct store *s, const struct store_page *pg, json_t **out)
 int store_audit_verify(struct store *s, int64_t *checked, int64_t *bad_seq);
 /* Online backup of the whole store to path (SQLite backup API). */
 int store_backup(struct store *s, const char *path);
+
+/* reader: inputs of a staffing plan (docs/staffing.md) */
+
+/* An engagement as a record (not JSON). ERR_NOTFOUND if there is none. OUT: *out. */
+int store_engagement_rec(struct store *s, int64_t id, struct engagement_rec *out);
+/*
+ * Walks every worker, with clearances, in id order. The record passed to cb
+ * is valid only during the call. A callback returning non-zero stops the
+ * walk and is returned.
+ */
+int store_workers_each(struct store *s, store_worker_cb cb, void *ctx);
+/*
+ * Items of the engagement created in [from_ms, to_ms), counted per interval
+ * of interval_ms from from_ms. n must be (to_ms - from_ms) / interval_ms
+ * exactly. OUT: counts[n]. ERR_INVALID for a bad window.
+ */
+int store_arrivals(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,
+		   int64_t interval_ms, double *counts, size_t n);
 
 #endif

@@ -131,7 +131,10 @@
 		      "ORDER BY seq LIMIT ?2")                                                     \
 	X(AUDIT_LIST_CLIENT, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE "                          \
 			     "client_id = ?3 AND seq > ?1 ORDER BY seq LIMIT ?2")                  \
-	X(AUDIT_ALL, "SELECT " SQ_AUDIT_COLS " FROM audit ORDER BY seq")
+	X(AUDIT_ALL, "SELECT " SQ_AUDIT_COLS " FROM audit ORDER BY seq")                           \
+	X(ARRIVALS, "SELECT (created_at - ?2) / ?4, count(*) FROM items "                          \
+		    "WHERE engagement_id = ?1 AND created_at >= ?2 AND created_at < ?3 "           \
+		    "GROUP BY 1")
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,
@@ -267,6 +270,10 @@ int sq_item_history(struct store *s, int64_t item_id, json_t **out);
 int sq_audit_list(struct store *s, const struct store_page *pg, json_t **out);
 int sq_audit_verify(struct store *s, int64_t *checked, int64_t *bad_seq);
 int sq_backup(struct store *s, const char *path);
+int sq_engagement_rec(struct store *s, int64_t id, struct engagement_rec *out);
+int sq_workers_each(struct store *s, store_worker_cb cb, void *ctx);
+int sq_arrivals(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,
+		int64_t interval_ms, double *counts, size_t n);
 
 /* ---- schema (sqlite_schema.c) ---- */
 

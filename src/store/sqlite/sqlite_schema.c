@@ -133,6 +133,9 @@ const char *const sq__migrations[] = {
     "  body TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (user_id, key));",
+
+    /* 2: arrivals per interval for staffing plans (store_arrivals) */
+    "CREATE INDEX items_engagement_created ON items(engagement_id, created_at);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

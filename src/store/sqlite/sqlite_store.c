@@ -428,4 +428,7 @@ const struct store_ops sq__ops = {
     .audit_list = sq_audit_list,
     .audit_verify = sq_audit_verify,
     .backup = sq_backup,
+    .engagement_rec = sq_engagement_rec,
+    .workers_each = sq_workers_each,
+    .arrivals = sq_arrivals,
 };
