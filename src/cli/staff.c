@@ -1,4 +1,4 @@
-/* staff.c - the `staff` subcommand: Erlang staffing from the command line. */
+/* staff.c - the `staff` subcommand: Erlang staffing and engagement plans from the command line. */
 #include <jansson.h>
 #include <math.h>
 #include <stdbool.h>
@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/common.h"
 #include "core/erlang.h"
+#include "store/staffing.h"
 #include "util/clock.h"
 #include "util/err.h"
 
@@ -19,7 +21,7 @@ static const char staff_usage[] =
     "\n"
     "commands:\n"
     "  erlang   agents needed for one interval's load (Erlang C or Erlang A)\n"
-    "  plan     staffing plan for an engagement from its forecast (not available yet)\n"
+    "  plan     staffing plan for an engagement from its recorded arrivals\n"
     "\n"
     "Run `alihdaya staff <command> --help` for its options. See docs/staffing.md.\n";
 
@@ -227,28 +229,6 @@ static int parse_erlang_args(int argc, char **argv, struct erlang_args *a)
 /* Output                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static json_t *json_num(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *metrics_json(const struct erlang_metrics *m, bool model_a)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "agents", json_integer(m->agents));
-	json_object_set_new(o, "p_wait", json_num(m->p_wait));
-	json_object_set_new(o, "service_level", json_num(m->service_level));
-	json_object_set_new(o, "asa_s", json_num(m->asa_s));
-	json_object_set_new(o, "occupancy", json_num(m->occupancy));
-	if (model_a) {
-		json_object_set_new(o, "sl_of_answered", json_num(m->sl_of_answered));
-		json_object_set_new(o, "p_abandon", json_num(m->p_abandon));
-		json_object_set_new(o, "abandon_within_t", json_num(m->abandon_within_t));
-	}
-	return o;
-}
-
 static void print_row(const struct erlang_metrics *m, bool model_a, bool chosen)
 {
 	char asa[32];
@@ -288,32 +268,9 @@ static int collect_rows(const struct erlang_args *a, const struct erlang_plan *p
 static int print_json(const struct erlang_args *a, const struct erlang_plan *p,
 		      const struct erlang_metrics *rows, int nrows)
 {
-	bool model_a = a->load.model == ERLANG_A;
-	json_t *o = json_object(), *tg = json_object(), *tbl = json_array();
-	char *s;
+	json_t *o = staffing_erlang_json(&a->load, &a->target, p, rows, nrows);
+	char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : NULL;
 
-	json_object_set_new(o, "model", json_string(model_a ? "erlang_a" : "erlang_c"));
-	json_object_set_new(o, "contacts", json_real(a->load.contacts));
-	json_object_set_new(o, "interval_s", json_real(a->load.interval_s));
-	json_object_set_new(o, "aht_s", json_real(a->load.aht_s));
-	json_object_set_new(o, "patience_s", model_a ? json_real(a->load.patience_s) : json_null());
-	json_object_set_new(o, "traffic_erlangs", json_real(p->at.traffic));
-	json_object_set_new(tg, "service_level", json_real(a->target.service_level));
-	json_object_set_new(tg, "within_s", json_real(a->target.sl_time_s));
-	json_object_set_new(tg, "max_occupancy", json_real(a->target.max_occupancy));
-	json_object_set_new(tg, "shrinkage", json_real(a->target.shrinkage));
-	json_object_set_new(tg, "max_abandon",
-			    a->target.max_abandon > 0 ? json_real(a->target.max_abandon)
-						      : json_null());
-	json_object_set_new(o, "target", tg);
-	json_object_set_new(o, "agents", json_integer(p->agents));
-	json_object_set_new(o, "scheduled", json_integer(p->scheduled));
-	json_object_set_new(o, "limited_by", json_string(erlang_limit_name(p->limit)));
-	json_object_set_new(o, "metrics", metrics_json(&p->at, model_a));
-	for (int i = 0; i < nrows; i++)
-		json_array_append_new(tbl, metrics_json(&rows[i], model_a));
-	json_object_set_new(o, "table", tbl);
-	s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 	json_decref(o);
 	if (!s) {
 		fprintf(stderr, "staff: out of memory\n");
@@ -385,18 +342,255 @@ static int staff_erlang(int argc, char **argv)
 	return 0;
 }
 
-/* staff plan --engagement ID --days N: needs the store and engine (issue 4, later). */
+static const char plan_usage[] =
+    "usage: alihdaya staff plan --engagement ID [--days N] [--interval DUR] [--aht DUR]\n"
+    "                           [--model backlog|erlang_c] [--target PCT/DUR]\n"
+    "                           [--shrinkage PCT] [--max-occupancy PCT] [--json] [--data DIR]\n"
+    "\n"
+    "  --engagement ID      the engagement to plan\n"
+    "  --days N             days ahead, 1 to 28 (default 7)\n"
+    "  --interval DUR       15m, 30m or 1h (default 15m)\n"
+    "  --aht DUR            handle time per item (default 5m)\n"
+    "  --model M            backlog (deferred work, due = arrival + SLA) or erlang_c (callers\n"
+    "                       wait); default: erlang_c if the SLA is shorter than an interval\n"
+    "  --target PCT/DUR     erlang_c: service level, e.g. 80/20s (default 80%, within the SLA)\n"
+    "  --shrinkage PCT      paid time off the work (default 0%)\n"
+    "  --max-occupancy PCT  erlang_c: occupancy cap (default 100%)\n"
+    "  --json               print JSON (the same as GET /v1/engagements/:id/staffing)\n"
+    "  --data DIR           data directory (default from the configuration)\n"
+    "\n"
+    "The forecast comes from the recorded arrivals (up to six weeks); with too little\n"
+    "history it falls back to a seasonal-naive forecast and says so. Reads only: safe\n"
+    "beside a running server. See docs/staffing.md.\n"
+    "\n"
+    "example: alihdaya staff plan --engagement 1 --days 7 --interval 30m --aht 4m\n";
+
+struct plan_args {
+	struct staffing_opts o;
+	bool json;
+};
+
+static int parse_plan_args(int argc, char **argv, struct plan_args *a, struct cli_ctx *ctx)
+{
+	struct buf err = BUF_INIT;
+	bool have_id = false;
+	double d;
+	long l;
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *v;
+		size_t len;
+
+		if (!strcmp(arg, "--json")) {
+			a->json = true;
+			continue;
+		}
+#define OPT(name)                                                                                  \
+	if (opt_is(arg, name, &len)) {                                                             \
+		if (!(v = opt_value(argc, argv, &i, arg, len)))                                    \
+			return usage_error("missing value for", name);
+#define END_OPT                                                                                    \
+	continue;                                                                                  \
+	}
+		OPT("--engagement")
+		if (cli_parse_id(v, &a->o.engagement_id))
+			return usage_error("--engagement wants a positive id", v);
+		have_id = true;
+		END_OPT
+		OPT("--days")
+		if (cli_parse_int(v, 1, STAFFING_MAX_DAYS, &l))
+			return usage_error("--days wants 1 to 28", v);
+		a->o.days = (int)l;
+		END_OPT
+		OPT("--interval")
+		if (parse_seconds(v, &d) < 0 || (d != 900 && d != 1800 && d != 3600))
+			return usage_error("--interval wants 15m, 30m or 1h", v);
+		a->o.interval_s = (int64_t)d;
+		END_OPT
+		OPT("--aht")
+		if (parse_seconds(v, &a->o.aht_s) < 0 || a->o.aht_s <= 0 ||
+		    a->o.aht_s > STAFFING_MAX_AHT_S)
+			return usage_error("--aht wants a duration like 5m, up to 24h", v);
+		END_OPT
+		OPT("--model")
+		if (plan_model_parse(v, &a->o.model))
+			return usage_error("--model wants backlog or erlang_c", v);
+		a->o.model_set = true;
+		END_OPT
+		OPT("--target")
+		if (parse_target(v, &a->o.service_level, &a->o.within_s) < 0 ||
+		    a->o.service_level <= 0 || a->o.service_level >= 1)
+			return usage_error("--target wants PCT/DUR like 80/20s, 0 < PCT < 100", v);
+		END_OPT
+		OPT("--shrinkage")
+		if (parse_percent(v, &a->o.shrinkage) < 0 || a->o.shrinkage >= 1)
+			return usage_error("--shrinkage wants a percentage below 100", v);
+		END_OPT
+		OPT("--max-occupancy")
+		if (parse_percent(v, &a->o.max_occupancy) < 0 || a->o.max_occupancy <= 0)
+			return usage_error("--max-occupancy wants a percentage above 0", v);
+		END_OPT
+		OPT("--data")
+		if (config_set(&ctx->cfg, "data", v, &err)) {
+			fprintf(stderr, "staff: --data: %s\n", buf_str(&err));
+			buf_release(&err);
+			return EXIT_USAGE;
+		}
+		END_OPT
+#undef OPT
+#undef END_OPT
+		return usage_error("unknown option", arg);
+	}
+	if (!have_id)
+		return usage_error("plan needs --engagement ID (see --help)", NULL);
+	return 0;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "-";
+}
+
+static long long jint(json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+/* "2026-05-04T09:15:00.000Z" -> "2026-05-04 09:15" */
+static void short_time(const char *iso, char *out, size_t n)
+{
+	snprintf(out, n, "%.10s %.5s", iso, strlen(iso) > 11 ? iso + 11 : "");
+}
+
+/* Minor units as major.minor (two decimals: the common case of ISO 4217). */
+static void money(long long minor, char *out, size_t n)
+{
+	snprintf(out, n, "%s%lld.%02lld", minor < 0 ? "-" : "", llabs(minor) / 100,
+		 llabs(minor) % 100);
+}
+
+/* Runs of intervals with the same advice and required count share one row. */
+static void print_plan_table(json_t *p)
+{
+	json_t *fc = json_object_get(p, "forecast"), *wk = json_object_get(p, "workers"),
+	       *cost = json_object_get(p, "cost"), *sum = json_object_get(p, "summary"),
+	       *iv = json_object_get(p, "intervals"), *wape = json_object_get(fc, "wape");
+	size_t n = json_array_size(iv);
+	char a[32], b[32], c1[32], c2[32];
+
+	printf("staffing plan: engagement %lld \"%s\" (%s), model %s\n", jint(p, "engagement_id"),
+	       jstr(p, "engagement"), jstr(p, "kind"), jstr(p, "model"));
+	short_time(jstr(p, "start"), a, sizeof(a));
+	short_time(jstr(p, "end"), b, sizeof(b));
+	printf("horizon: %s to %s UTC, %lld-minute intervals; AHT %gs%s; SLA %gs; shrinkage "
+	       "%g%%\n",
+	       a, b, jint(p, "interval_s") / 60, json_real_value(json_object_get(p, "aht_s")),
+	       json_is_true(json_object_get(p, "aht_default")) ? " (default)" : "",
+	       json_real_value(json_object_get(p, "sla_s")),
+	       100 * json_real_value(json_object_get(p, "shrinkage")));
+	printf("forecast: %s", jstr(fc, "method"));
+	if (json_is_real(wape))
+		printf(", WAPE %.1f%% on %lld held-out intervals", 100 * json_real_value(wape),
+		       jint(fc, "holdout_intervals"));
+	else
+		printf(", WAPE n/a (nothing to score)");
+	printf("; history %lld intervals, %lld items\n", jint(fc, "history_intervals"),
+	       jint(fc, "history_items"));
+	printf("          %s\n", jstr(fc, "note"));
+	printf("workers: %lld qualified and cleared, %lld available now\n\n", jint(wk, "qualified"),
+	       jint(wk, "available"));
+
+	printf("  %-16s  %-16s  %9s  %8s  %9s  %s\n", "from", "to", "volume", "required",
+	       "available", "advice");
+	for (size_t i = 0; i < n;) {
+		json_t *r = json_array_get(iv, i);
+		long long req = jint(r, "required"), chg = jint(r, "change");
+		const char *adv = jstr(r, "advice");
+		double vol = 0;
+		size_t j = i;
+
+		while (j < n && jint(json_array_get(iv, j), "required") == req) {
+			vol += json_real_value(json_object_get(json_array_get(iv, j), "volume"));
+			j++;
+		}
+		short_time(jstr(r, "start"), a, sizeof(a));
+		short_time(j < n ? jstr(json_array_get(iv, j), "start") : jstr(p, "end"), b,
+			   sizeof(b));
+		if (strcmp(adv, "ok"))
+			snprintf(c1, sizeof(c1), "%s %lld", adv, chg);
+		else
+			snprintf(c1, sizeof(c1), "ok");
+		/* The end's date only when it is not the start's. */
+		printf("  %-16s  %-16s  %9.1f  %8lld  %9lld  %s\n", a,
+		       strncmp(a, b, 10) ? b : b + 11, vol, req, jint(r, "available"), c1);
+		i = j;
+	}
+	printf("\npeak %lld required; intervals: %lld add, %lld release, %lld ok; forecast "
+	       "volume %.1f items\n",
+	       jint(sum, "peak_required"), jint(sum, "intervals_add"),
+	       jint(sum, "intervals_release"), jint(sum, "intervals_ok"),
+	       json_real_value(json_object_get(sum, "volume")));
+	if (!strcmp(jstr(cost, "state"), "ok")) {
+		money(jint(cost, "plan_minor"), c1, sizeof(c1));
+		money(jint(cost, "available_minor"), c2, sizeof(c2));
+		money(jint(cost, "avg_cost_per_hour_minor"), a, sizeof(a));
+		printf("cost: %s %s for %.1f worker-hours at %s/h on average (the workers "
+		       "available now: %s %s)\n",
+		       c1, jstr(cost, "currency"),
+		       json_real_value(json_object_get(cost, "worker_hours")), a, c2,
+		       jstr(cost, "currency"));
+	} else {
+		printf("cost: not priced (%s); %.1f worker-hours\n", jstr(cost, "state"),
+		       json_real_value(json_object_get(cost, "worker_hours")));
+	}
+}
+
+/* staff plan --engagement ID [--days N] [--interval DUR] [--aht DUR] [--json] [--data DIR] */
 static int staff_plan(int argc, char **argv)
 {
+	struct plan_args a = {.o = STAFFING_OPTS_INIT};
+	struct cli_ctx ctx = CLI_CTX_INIT;
+	struct buf err = BUF_INIT;
+	json_t *out = NULL;
+	int rc;
+
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: alihdaya staff plan --engagement ID [--days N] [--json]\n"
-			       "(not available yet: it needs the recorded arrival history)\n");
+			fputs(plan_usage, stdout);
 			return 0;
 		}
 	}
-	fprintf(stderr, "staff plan: not available yet (needs the store and engine)\n");
-	return EXIT_RUNTIME;
+	if (cli_config(&ctx, &err)) {
+		rc = cli_fail("staff plan", EXIT_USAGE, "%s", buf_str(&err));
+		goto out;
+	}
+	if ((rc = parse_plan_args(argc, argv, &a, &ctx)) != 0)
+		goto out;
+	if (staffing_check(&a.o, &err)) {
+		rc = cli_fail("staff plan", EXIT_USAGE, "%s", buf_str(&err));
+		goto out;
+	}
+	if (cli_open(&ctx, CLI_READ, false, &err)) {
+		rc = cli_fail("staff plan", EXIT_RUNTIME, "%s", buf_str(&err));
+		goto out;
+	}
+	rc = staffing_plan(ctx.store, &a.o, clock_now_ms(), &out, &err);
+	if (rc) {
+		rc = cli_fail("staff plan", rc == ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME, "%s",
+			      buf_str(&err));
+		goto out;
+	}
+	if (a.json)
+		cli_print_json(out);
+	else
+		print_plan_table(out);
+out:
+	json_decref(out);
+	cli_close(&ctx);
+	buf_release(&err);
+	return rc;
 }
 
 static const struct {

@@ -236,5 +236,7 @@ int h_items_rework(struct req *r);
 int h_items_cancel(struct req *r);
 int h_audit_list(struct req *r);
 int h_audit_verify(struct req *r);
+int h_staff_erlang(struct req *r);
+int h_engagements_staffing(struct req *r);
 
 #endif

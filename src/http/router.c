@@ -35,6 +35,7 @@ const struct route http__routes[] = {
     {"POST", "/v1/engagements", R_STAFF, h_engagements_create},
     {"GET", "/v1/engagements", R_STAFF | R_AUDITOR | R_CLIENT, h_engagements_list},
     {"GET", "/v1/engagements/:id", R_STAFF | R_AUDITOR | R_CLIENT | R_WORKER, h_engagements_get},
+    {"GET", "/v1/engagements/:id/staffing", R_STAFF, h_engagements_staffing},
 
     {"POST", "/v1/users", R_ADMIN, h_users_create},
     {"GET", "/v1/users", R_ADMIN, h_users_list},
@@ -58,6 +59,8 @@ const struct route http__routes[] = {
 
     {"GET", "/v1/audit", R_AUDITOR | R_ADMIN, h_audit_list},
     {"GET", "/v1/audit/verify", R_AUDITOR | R_ADMIN, h_audit_verify},
+
+    {"GET", "/v1/staff/erlang", R_STAFF | R_WORKER | R_AUDITOR, h_staff_erlang},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
