@@ -28,15 +28,27 @@ static void deadline_to_timespec(int64_t ms, struct timespec *ts)
 /*
  * A failed commit leaves memory ahead of the store. Rather than undo each
  * command, rebuild the live state from the store, which is the truth.
+ * The reload can fail too (the store still failing, out of memory): the
+ * state is then empty, need_reload stays set, and every batch tries again
+ * before it applies anything, failing its commands until a reload works.
+ * Applying them to the empty state would refuse good commands (404) and
+ * let memory diverge from the store.
  */
-static void engine_reload(struct engine *e)
+static int engine_reload(struct engine *e)
 {
 	struct buf err = BUF_INIT;
+	uint64_t expired = e->st.leases_expired;
+	int rc;
 
 	engine_state_release(&e->st);
-	if (engine_state_load(&e->st, e->store, &err))
-		log_error("engine: reload after failed commit failed: %s", buf_str(&err));
+	rc = engine_state_load(&e->st, e->store, &err);
+	if (rc) {
+		log_error("engine: reloading the live state failed: %s", buf_str(&err));
+		e->st.need_reload = 1;
+	}
+	e->st.leases_expired = expired;
 	buf_release(&err);
+	return rc;
 }
 
 static void fail_batch(struct cmd *batch, int rc)
@@ -56,6 +68,10 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 	uint64_t t_start = mono_us(), t_apply = t_start, t_commit = t_start;
 	int rc;
 
+	if (e->st.need_reload && (rc = engine_reload(e))) {
+		fail_batch(batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
+		goto out;
+	}
 	rc = store_begin(e->store);
 	if (!rc)
 		rc = store_audit_tail(e->store, &e->st.audit_seq, e->st.audit_hash);
