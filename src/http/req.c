@@ -335,10 +335,7 @@ static struct cmd *cmd_keep(const struct cmd *c)
 		return NULL;
 	*p = *c;
 	p->reply = NULL;
-	if (p->type != CMD_ITEM_CREATE)
-		p->u.item_create.payload = NULL; /* union: only one of these is live */
-	if (p->type < CMD_ITEM_NEXT || p->type > CMD_ITEM_CANCEL)
-		p->u.op.result_json = p->u.op.reason = NULL;
+	/* u is a union: only the string fields of this command's type are live. */
 	rc = dup_str(&p->idem_key);
 	if (!rc && p->type == CMD_ITEM_CREATE)
 		rc = dup_str(&p->u.item_create.payload);

@@ -10,6 +10,14 @@ api GET /v1/health ""
 expect "health" 200
 check "health status" ok "$(jqr .status)"
 
+api GET "/v1/engagements/$BPO" "$MGR"
+check "engagement name kept" "Claim forms" "$(jqr .name)"
+check "engagement skills kept" "data_entry:2" "$(jqr '.required_skills[0]|"\(.code):\(.level)"')"
+api GET "/v1/workers/$W2ID" "$MGR"
+check "worker credentials kept" "bar:IN" "$(jqr '.credentials[0]')"
+check "worker cost kept" "2600 USD" "$(jqr '"\(.cost_per_hour.amount_minor) \(.cost_per_hour.currency)"')"
+api GET "/v1/clients/$ACME" "$MGR"
+check "client name kept" "Acme Insurance" "$(jqr .name)"
 api GET /v1/services "$MGR" '' 
 expect "catalogue listed" 200
 api GET "/v1/services?limit=100" "$MGR"
