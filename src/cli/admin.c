@@ -181,32 +181,6 @@ help:
 }
 
 /* ------------------------------------------------------------------ */
-/* Record subcommands share one shape: <noun> create|list [options].   */
-/* ------------------------------------------------------------------ */
-
-struct list_opts {
-	bool json;
-	struct store_page pg;
-};
-
-static int list_opt(struct list_opts *lo, int c, const char *arg)
-{
-	long n;
-
-	switch (c) {
-	case 'j': lo->json = true; return 1;
-	case 'A':
-		if (cli_parse_id(arg, &lo->pg.after))
-			return -1;
-		return 1;
-	case 'L':
-		if (cli_parse_int(arg, 1, STORE_PAGE_MAX, &n))
-			return -1;
-		lo->pg.limit = (int)n;
-		return 1;
-	}
-	return 0;
-}
 
 /* user create --name N --role R [--client ID] | user list */
 int cli_user(int argc, char **argv)
@@ -219,27 +193,19 @@ int cli_user(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	static const char *const cols[] = { "id", "name", "role", "client_id", NULL };
-	struct cli_ctx ctx = CLI_CTX_INIT;
 	struct cmd cm = { .type = CMD_USER_CREATE };
-	struct list_opts lo = { .pg = { .limit = STORE_PAGE_DEFAULT } };
-	const char *verb = argc >= 2 ? argv[1] : "";
+	struct cli_noun w;
 	json_t *out = NULL;
-	int c, rc = 0, lr;
+	int c, rc;
 
-	if ((rc = start(&ctx, "user")))
+	if ((rc = cli_noun_begin(&w, argc, argv, "user")))
 		return rc;
-	if (strcmp(verb, "create") && strcmp(verb, "list"))
+	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
-	optind = 1;
 	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if (common_opt(&ctx, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
-		if ((lr = list_opt(&lo, c, optarg))) {
-			if (lr < 0)
-				return cli_fail("user", 2, "bad --after or --limit");
+		if ((rc = cli_noun_opt(&w, c, optarg))) {
+			if (rc < 0)
+				return -rc;
 			continue;
 		}
 		switch (c) {
@@ -260,37 +226,30 @@ int cli_user(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (!strcmp(verb, "list")) {
-		if ((rc = open_or_fail(&ctx, "user list", CLI_READ, false)))
+	if (!strcmp(w.verb, "list")) {
+		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
-		rc = store_user_list(ctx.store, &lo.pg, &out);
-		if (rc)
-			rc = cli_fail("user list", 1, "%s", store_errmsg(ctx.store));
-		else
-			cli_print_list(out, cols, lo.json);
+		rc = store_user_list(w.ctx.store, &w.pg, &out);
+		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}
 	if (!cm.u.user.name[0])
 		return cli_fail("user create", 2, "--name is required");
 	if (cm.u.user.role == ROLE_CLIENT && !cm.u.user.client_id)
 		return cli_fail("user create", 2, "--client ID is required for a client user");
-	if ((rc = open_or_fail(&ctx, "user create", CLI_WRITE_SHARED, false)))
+	/* Users change no live state, so this works beside a running server. */
+	if ((rc = cli_noun_open(&w, CLI_WRITE_SHARED)))
 		return rc;
-	rc = cli_engine(&ctx, "user create", &cm);
-	if (!rc)
-		printf("user %lld created\n",
-		       (long long)json_integer_value(json_object_get(cm.reply, "id")));
+	rc = cli_noun_created(&w, &cm);
 out:
-	json_decref(out);
-	json_decref(cm.reply);
-	cli_close(&ctx);
+	cli_close(&w.ctx);
 	return rc;
 help:
 	printf("usage: alihdaya user create --name NAME --role ROLE [--client ID] [--data DIR]\n"
 	       "       alihdaya user list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
 	       "ROLE is admin, manager, worker, client or auditor; a client user belongs to\n"
 	       "exactly one client (--client). Workers are made with 'alihdaya worker create'.\n");
-	return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+	return cli_wants_help(argc, argv) ? 0 : 2;
 }
 
 /* client create --code C --name N [--tz ZONE] | client list */
@@ -304,28 +263,20 @@ int cli_client(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	static const char *const cols[] = { "id", "code", "name", "time_zone", NULL };
-	struct cli_ctx ctx = CLI_CTX_INIT;
 	struct cmd cm = { .type = CMD_CLIENT_CREATE };
-	struct list_opts lo = { .pg = { .limit = STORE_PAGE_DEFAULT } };
-	const char *verb = argc >= 2 ? argv[1] : "";
+	struct cli_noun w;
 	json_t *out = NULL;
-	int c, rc = 0, lr;
+	int c, rc;
 
-	if ((rc = start(&ctx, "client")))
+	if ((rc = cli_noun_begin(&w, argc, argv, "client")))
 		return rc;
-	if (strcmp(verb, "create") && strcmp(verb, "list"))
+	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
 	snprintf(cm.u.client.time_zone, sizeof(cm.u.client.time_zone), "UTC");
-	optind = 1;
 	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if (common_opt(&ctx, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
-		if ((lr = list_opt(&lo, c, optarg))) {
-			if (lr < 0)
-				return cli_fail("client", 2, "bad --after or --limit");
+		if ((rc = cli_noun_opt(&w, c, optarg))) {
+			if (rc < 0)
+				return -rc;
 			continue;
 		}
 		switch (c) {
@@ -346,34 +297,26 @@ int cli_client(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (!strcmp(verb, "list")) {
-		if ((rc = open_or_fail(&ctx, "client list", CLI_READ, false)))
+	if (!strcmp(w.verb, "list")) {
+		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
-		rc = store_client_list(ctx.store, &lo.pg, &out);
-		if (rc)
-			rc = cli_fail("client list", 1, "%s", store_errmsg(ctx.store));
-		else
-			cli_print_list(out, cols, lo.json);
+		rc = store_client_list(w.ctx.store, &w.pg, &out);
+		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}
 	if (!cm.u.client.code[0] || !cm.u.client.name[0])
 		return cli_fail("client create", 2, "--code and --name are required");
-	if ((rc = open_or_fail(&ctx, "client create", CLI_WRITE, false)))
+	if ((rc = cli_noun_open(&w, CLI_WRITE)))
 		return rc;
-	rc = cli_engine(&ctx, "client create", &cm);
-	if (!rc)
-		printf("client %lld created\n",
-		       (long long)json_integer_value(json_object_get(cm.reply, "id")));
+	rc = cli_noun_created(&w, &cm);
 out:
-	json_decref(out);
-	json_decref(cm.reply);
-	cli_close(&ctx);
+	cli_close(&w.ctx);
 	return rc;
 help:
 	printf("usage: alihdaya client create --code CODE --name NAME [--tz ZONE] [--data DIR]\n"
 	       "       alihdaya client list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
 	       "A client is one outsourcing customer; all its data carries its id.\n");
-	return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+	return cli_wants_help(argc, argv) ? 0 : 2;
 }
 
 /* service create --code C --name N --kind bpo|kpo --category CAT | service list */
@@ -387,46 +330,39 @@ int cli_service(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },           { 0, 0, 0, 0 }
 	};
 	static const char *const cols[] = { "id", "code", "kind", "category", "name", NULL };
-	struct cli_ctx ctx = CLI_CTX_INIT;
 	struct cmd cm = { .type = CMD_SERVICE_CREATE };
-	struct list_opts lo = { .pg = { .limit = STORE_PAGE_DEFAULT } };
-	const char *verb = argc >= 2 ? argv[1] : "";
+	struct service_rec *sv = &cm.u.service;
 	bool have_kind = false;
+	struct cli_noun w;
 	json_t *out = NULL;
-	int c, rc = 0, lr;
+	int c, rc;
 
-	if ((rc = start(&ctx, "service")))
+	if ((rc = cli_noun_begin(&w, argc, argv, "service")))
 		return rc;
-	if (strcmp(verb, "create") && strcmp(verb, "list"))
+	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
-	optind = 1;
 	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if (common_opt(&ctx, c, optarg, &rc)) {
-			if (rc)
-				return rc;
-			continue;
-		}
-		if ((lr = list_opt(&lo, c, optarg))) {
-			if (lr < 0)
-				return cli_fail("service", 2, "bad --after or --limit");
+		if ((rc = cli_noun_opt(&w, c, optarg))) {
+			if (rc < 0)
+				return -rc;
 			continue;
 		}
 		switch (c) {
 		case 'c':
-			if (cli_copy(cm.u.service.code, sizeof(cm.u.service.code), optarg))
+			if (cli_copy(sv->code, sizeof(sv->code), optarg))
 				return cli_fail("service", 2, "--code: 1 to %d bytes", MODEL_CODE_MAX - 1);
 			break;
 		case 'n':
-			if (cli_copy(cm.u.service.name, sizeof(cm.u.service.name), optarg))
+			if (cli_copy(sv->name, sizeof(sv->name), optarg))
 				return cli_fail("service", 2, "--name: 1 to %d bytes", MODEL_NAME_MAX - 1);
 			break;
 		case 'k':
-			if (service_kind_parse(optarg, &cm.u.service.kind))
+			if (service_kind_parse(optarg, &sv->kind))
 				return cli_fail("service", 2, "--kind: bpo or kpo");
 			have_kind = true;
 			break;
 		case 'g':
-			if (cli_copy(cm.u.service.category, sizeof(cm.u.service.category), optarg))
+			if (cli_copy(sv->category, sizeof(sv->category), optarg))
 				return cli_fail("service", 2, "--category: 1 to %d bytes",
 						MODEL_CODE_MAX - 1);
 			break;
@@ -434,33 +370,24 @@ int cli_service(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (!strcmp(verb, "list")) {
-		if ((rc = open_or_fail(&ctx, "service list", CLI_READ, false)))
+	if (!strcmp(w.verb, "list")) {
+		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
-		rc = store_service_list(ctx.store, &lo.pg, &out);
-		if (rc)
-			rc = cli_fail("service list", 1, "%s", store_errmsg(ctx.store));
-		else
-			cli_print_list(out, cols, lo.json);
+		rc = store_service_list(w.ctx.store, &w.pg, &out);
+		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}
-	if (!cm.u.service.code[0] || !cm.u.service.name[0] || !have_kind ||
-	    !cm.u.service.category[0])
+	if (!sv->code[0] || !sv->name[0] || !have_kind || !sv->category[0])
 		return cli_fail("service create", 2, "--code, --name, --kind and --category are required");
-	if ((rc = open_or_fail(&ctx, "service create", CLI_WRITE, false)))
+	if ((rc = cli_noun_open(&w, CLI_WRITE)))
 		return rc;
-	rc = cli_engine(&ctx, "service create", &cm);
-	if (!rc)
-		printf("service %lld created\n",
-		       (long long)json_integer_value(json_object_get(cm.reply, "id")));
+	rc = cli_noun_created(&w, &cm);
 out:
-	json_decref(out);
-	json_decref(cm.reply);
-	cli_close(&ctx);
+	cli_close(&w.ctx);
 	return rc;
 help:
 	printf("usage: alihdaya service create --code CODE --name NAME --kind bpo|kpo --category CAT\n"
 	       "       alihdaya service list [--json] [--data DIR]\n\n"
 	       "Services are the provider's catalogue; 'alihdaya init' installs the default one.\n");
-	return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+	return cli_wants_help(argc, argv) ? 0 : 2;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -238,4 +239,91 @@ int cli_parse_skill(const char *s, struct skill_level *out)
 	snprintf(out->code, sizeof(out->code), "%s", code);
 	out->level = (int)lvl;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The shape every record subcommand shares: <noun> create|list.       */
+/* ------------------------------------------------------------------ */
+
+int cli_noun_opt(struct cli_noun *w, int c, const char *arg)
+{
+	struct buf err = BUF_INIT;
+	long n;
+	int rc = 1;
+
+	switch (c) {
+	case 'd':
+		if (config_set(&w->ctx.cfg, "data", arg, &err))
+			rc = -cli_fail(w->noun, 2, "--data: %s", buf_str(&err));
+		break;
+	case 'j': w->json = true; break;
+	case 'A':
+		if (cli_parse_id(arg, &w->pg.after))
+			rc = -cli_fail(w->noun, 2, "--after: an id");
+		break;
+	case 'L':
+		if (cli_parse_int(arg, 1, STORE_PAGE_MAX, &n))
+			rc = -cli_fail(w->noun, 2, "--limit: 1 to %d", STORE_PAGE_MAX);
+		else
+			w->pg.limit = (int)n;
+		break;
+	default: rc = 0;
+	}
+	buf_release(&err);
+	return rc;
+}
+
+int cli_noun_begin(struct cli_noun *w, int argc, char **argv, const char *noun)
+{
+	struct buf err = BUF_INIT;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->ctx.lock_fd = -1;
+	w->noun = noun;
+	w->verb = argc >= 2 ? argv[1] : "";
+	w->pg.limit = STORE_PAGE_DEFAULT;
+	rc = cli_config(&w->ctx, &err);
+	if (rc)
+		rc = cli_fail(noun, 2, "%s", buf_str(&err));
+	buf_release(&err);
+	optind = 1;
+	return rc;
+}
+
+int cli_noun_open(struct cli_noun *w, enum cli_open_mode m)
+{
+	struct buf err = BUF_INIT;
+	int rc = cli_open(&w->ctx, m, false, &err);
+
+	if (rc)
+		rc = cli_fail(w->noun, 1, "%s", buf_str(&err));
+	buf_release(&err);
+	return rc;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+}
+
+int cli_noun_list(struct cli_noun *w, int rc, json_t *out, const char *const *cols)
+{
+	if (rc)
+		rc = cli_fail(w->noun, 1, "%s", store_errmsg(w->ctx.store));
+	else
+		cli_print_list(out, cols, w->json);
+	json_decref(out);
+	return rc ? 1 : 0;
+}
+
+int cli_noun_created(struct cli_noun *w, struct cmd *cm)
+{
+	int rc = cli_engine(&w->ctx, w->noun, cm);
+
+	if (!rc)
+		printf("%s %lld created\n", w->noun,
+		       (long long)json_integer_value(json_object_get(cm->reply, "id")));
+	json_decref(cm->reply);
+	return rc;
 }

@@ -65,4 +65,29 @@ int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Copies a string into a bounded field; ERR_INVALID when too long or empty. */
 int cli_copy(char *dst, size_t n, const char *src);
 
+/*
+ * What every record subcommand (<noun> create|list) shares: the settings,
+ * the verb, and the options --data, --json, --after, --limit.
+ */
+struct cli_noun {
+	struct cli_ctx ctx;
+	const char *noun;
+	const char *verb; /* argv[1] */
+	bool json;
+	struct store_page pg;
+};
+
+/* Loads settings, resets getopt. Exit code, 0 to go on. */
+int cli_noun_begin(struct cli_noun *w, int argc, char **argv, const char *noun);
+/* The shared options: 1 handled, 0 not one of them, <0 the negated exit code. */
+int cli_noun_opt(struct cli_noun *w, int c, const char *arg);
+/* Opens the installation (see cli_open); exit code. */
+int cli_noun_open(struct cli_noun *w, enum cli_open_mode m);
+/* Prints a store list result (rc from the store call) as a table or JSON; frees out. */
+int cli_noun_list(struct cli_noun *w, int rc, json_t *out, const char *const *cols);
+/* Runs a create command and prints "<noun> N created"; exit code. */
+int cli_noun_created(struct cli_noun *w, struct cmd *cm);
+/* True for "<noun> --help" or "-h". */
+bool cli_wants_help(int argc, char **argv);
+
 #endif

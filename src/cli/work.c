@@ -10,99 +10,6 @@
 #include "util/clock.h"
 #include "util/err.h"
 
-/* Shared by the three: --data, --json, --after, --limit; the verb; opening. */
-struct work_args {
-	struct cli_ctx ctx;
-	const char *noun;
-	const char *verb;
-	bool json;
-	struct store_page pg;
-};
-
-/* Handles the shared options. 1 = handled, 0 = not ours, <0 = exit code. */
-static int work_opt(struct work_args *w, int c, const char *arg)
-{
-	struct buf err = BUF_INIT;
-	long n;
-	int rc = 1;
-
-	switch (c) {
-	case 'd':
-		if (config_set(&w->ctx.cfg, "data", arg, &err))
-			rc = -cli_fail(w->noun, 2, "--data: %s", buf_str(&err));
-		break;
-	case 'j': w->json = true; break;
-	case 'A':
-		if (cli_parse_id(arg, &w->pg.after))
-			rc = -cli_fail(w->noun, 2, "--after: an id");
-		break;
-	case 'L':
-		if (cli_parse_int(arg, 1, STORE_PAGE_MAX, &n))
-			rc = -cli_fail(w->noun, 2, "--limit: 1 to %d", STORE_PAGE_MAX);
-		else
-			w->pg.limit = (int)n;
-		break;
-	default: rc = 0;
-	}
-	buf_release(&err);
-	return rc;
-}
-
-static int work_begin(struct work_args *w, int argc, char **argv, const char *noun)
-{
-	struct buf err = BUF_INIT;
-	int rc;
-
-	memset(w, 0, sizeof(*w));
-	w->ctx.lock_fd = -1;
-	w->noun = noun;
-	w->verb = argc >= 2 ? argv[1] : "";
-	w->pg.limit = STORE_PAGE_DEFAULT;
-	rc = cli_config(&w->ctx, &err);
-	if (rc)
-		rc = cli_fail(noun, 2, "%s", buf_str(&err));
-	buf_release(&err);
-	optind = 1;
-	return rc;
-}
-
-static int work_open(struct work_args *w, enum cli_open_mode m)
-{
-	struct buf err = BUF_INIT;
-	int rc = cli_open(&w->ctx, m, false, &err);
-
-	if (rc)
-		rc = cli_fail(w->noun, 1, "%s", buf_str(&err));
-	buf_release(&err);
-	return rc;
-}
-
-static bool wants_help(int argc, char **argv)
-{
-	return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
-}
-
-static int print_list(struct work_args *w, int rc, json_t *out, const char *const *cols)
-{
-	if (rc)
-		rc = cli_fail(w->noun, 1, "%s", store_errmsg(w->ctx.store));
-	else
-		cli_print_list(out, cols, w->json);
-	json_decref(out);
-	return rc ? 1 : 0;
-}
-
-static int print_created(struct work_args *w, struct cmd *cm)
-{
-	int rc = cli_engine(&w->ctx, w->noun, cm);
-
-	if (!rc)
-		printf("%s %lld created\n", w->noun,
-		       (long long)json_integer_value(json_object_get(cm->reply, "id")));
-	json_decref(cm->reply);
-	return rc;
-}
-
 /* ------------------------------------------------------------------ */
 
 /* engagement create --client ID --service CODE --name N --sla DUR ... | engagement list */
@@ -120,7 +27,7 @@ int cli_engagement(int argc, char **argv)
 	};
 	static const char *const cols[] = { "id", "client_id", "kind", "name", "sla_seconds",
 					    "lease_seconds", NULL };
-	struct work_args w;
+	struct cli_noun w;
 	struct cmd cm = { .type = CMD_ENGAGEMENT_CREATE };
 	struct engagement_rec *e = &cm.u.engagement;
 	const char *service = NULL;
@@ -129,7 +36,7 @@ int cli_engagement(int argc, char **argv)
 	long n;
 	int c, rc;
 
-	if ((rc = work_begin(&w, argc, argv, "engagement")))
+	if ((rc = cli_noun_begin(&w, argc, argv, "engagement")))
 		return rc;
 	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
@@ -137,7 +44,7 @@ int cli_engagement(int argc, char **argv)
 	e->lease_ms = 30 * 60 * 1000;
 	snprintf(e->time_zone, sizeof(e->time_zone), "UTC");
 	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if ((rc = work_opt(&w, c, optarg))) {
+		if ((rc = cli_noun_opt(&w, c, optarg))) {
 			if (rc < 0)
 				return -rc;
 			continue;
@@ -187,15 +94,15 @@ int cli_engagement(int argc, char **argv)
 		}
 	}
 	if (!strcmp(w.verb, "list")) {
-		if ((rc = work_open(&w, CLI_READ)))
+		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
 		rc = store_engagement_list(w.ctx.store, &w.pg, &out);
-		rc = print_list(&w, rc, out, cols);
+		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}
 	if (!e->client_id || !service || !e->name[0] || !e->sla_ms)
 		return cli_fail("engagement create", 2, "--client, --service, --name and --sla are required");
-	if ((rc = work_open(&w, CLI_WRITE)))
+	if ((rc = cli_noun_open(&w, CLI_WRITE)))
 		return rc;
 	if (store_service_by_code(w.ctx.store, service, &sv)) {
 		rc = cli_fail("engagement create", 1, "no service '%s' (see: alihdaya service list)",
@@ -203,7 +110,7 @@ int cli_engagement(int argc, char **argv)
 		goto out;
 	}
 	e->service_id = sv.id;
-	rc = print_created(&w, &cm);
+	rc = cli_noun_created(&w, &cm);
 out:
 	cli_close(&w.ctx);
 	return rc;
@@ -216,7 +123,7 @@ help:
 	       "they arrive; a worker holds an item for --lease (default 30m) before it returns\n"
 	       "to the queue. Only workers with every --skill and --language at the level, and\n"
 	       "cleared for the client, receive its items.\n");
-	return wants_help(argc, argv) ? 0 : 2;
+	return cli_wants_help(argc, argv) ? 0 : 2;
 }
 
 /* worker create --login L --name N --skill C:L ... --clear CLIENT ... | worker list */
@@ -234,14 +141,14 @@ int cli_worker(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	static const char *const cols[] = { "id", "name", "country", "capacity", "status", NULL };
-	struct work_args w;
+	struct cli_noun w;
 	struct cmd cm = { .type = CMD_WORKER_CREATE };
 	struct worker_rec *r = &cm.u.worker.rec;
 	json_t *out = NULL;
 	long n;
 	int c, rc;
 
-	if ((rc = work_begin(&w, argc, argv, "worker")))
+	if ((rc = cli_noun_begin(&w, argc, argv, "worker")))
 		return rc;
 	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
@@ -250,7 +157,7 @@ int cli_worker(int argc, char **argv)
 	snprintf(r->currency, sizeof(r->currency), "USD");
 	snprintf(r->time_zone, sizeof(r->time_zone), "UTC");
 	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if ((rc = work_opt(&w, c, optarg))) {
+		if ((rc = cli_noun_opt(&w, c, optarg))) {
 			if (rc < 0)
 				return -rc;
 			continue;
@@ -315,17 +222,17 @@ int cli_worker(int argc, char **argv)
 		}
 	}
 	if (!strcmp(w.verb, "list")) {
-		if ((rc = work_open(&w, CLI_READ)))
+		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
 		rc = store_worker_list(w.ctx.store, &w.pg, &out);
-		rc = print_list(&w, rc, out, cols);
+		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}
 	if (!cm.u.worker.login[0] || !r->name[0] || !r->country[0])
 		return cli_fail("worker create", 2, "--login, --name and --country are required");
-	if ((rc = work_open(&w, CLI_WRITE)))
+	if ((rc = cli_noun_open(&w, CLI_WRITE)))
 		return rc;
-	rc = print_created(&w, &cm);
+	rc = cli_noun_created(&w, &cm);
 out:
 	cli_close(&w.ctx);
 	return rc;
@@ -336,7 +243,7 @@ help:
 	       "       alihdaya worker list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
 	       "Creates the worker and its login user (role worker). A worker receives items\n"
 	       "only of clients it is cleared for (--clear), up to --capacity at once.\n");
-	return wants_help(argc, argv) ? 0 : 2;
+	return cli_wants_help(argc, argv) ? 0 : 2;
 }
 
 /* item create --engagement ID --payload JSON [--ref R] [--priority P] | item list */
@@ -352,7 +259,7 @@ int cli_item(int argc, char **argv)
 	};
 	static const char *const cols[] = { "id", "engagement_id", "client_id", "state", "priority",
 					    "due_at", NULL };
-	struct work_args w;
+	struct cli_noun w;
 	struct cmd cm = { .type = CMD_ITEM_CREATE };
 	const char *payload = NULL;
 	enum item_state st;
@@ -361,12 +268,12 @@ int cli_item(int argc, char **argv)
 	long n;
 	int c, rc;
 
-	if ((rc = work_begin(&w, argc, argv, "item")))
+	if ((rc = cli_noun_begin(&w, argc, argv, "item")))
 		return rc;
 	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
 	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if ((rc = work_opt(&w, c, optarg))) {
+		if ((rc = cli_noun_opt(&w, c, optarg))) {
 			if (rc < 0)
 				return -rc;
 			continue;
@@ -401,10 +308,10 @@ int cli_item(int argc, char **argv)
 		}
 	}
 	if (!strcmp(w.verb, "list")) {
-		if ((rc = work_open(&w, CLI_READ)))
+		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
 		rc = store_item_list(w.ctx.store, &w.pg, &out);
-		rc = print_list(&w, rc, out, cols);
+		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}
 	if (!cm.u.item_create.engagement_id || !payload)
@@ -416,9 +323,9 @@ int cli_item(int argc, char **argv)
 	}
 	json_decref(pj);
 	cm.u.item_create.payload = payload;
-	if ((rc = work_open(&w, CLI_WRITE)))
+	if ((rc = cli_noun_open(&w, CLI_WRITE)))
 		return rc;
-	rc = print_created(&w, &cm);
+	rc = cli_noun_created(&w, &cm);
 out:
 	cli_close(&w.ctx);
 	return rc;
@@ -427,5 +334,5 @@ help:
 	       "       alihdaya item list [--engagement ID] [--client ID] [--state STATE] [--json]\n"
 	       "           [--after ID] [--limit N] [--data DIR]\n\n"
 	       "An item is one unit of work; it is due the engagement's SLA after it arrives.\n");
-	return wants_help(argc, argv) ? 0 : 2;
+	return cli_wants_help(argc, argv) ? 0 : 2;
 }
