@@ -1015,16 +1015,24 @@ void engine_apply(struct engine *e, struct cmd *c, int64_t now)
 
 	memcpy(hash, e->st.audit_hash, 32);
 	c->status = 200;
+	if (e->st.batch_failed) {
+		c->rc = e->st.batch_failed;
+		return;
+	}
 	rc = store_savepoint(e->store);
 	if (rc) {
-		c->rc = rc;
+		c->rc = e->st.batch_failed = rc;
 		return;
 	}
 	if (!idem_replay(e, c, &rc))
 		rc = apply_one(e, c, now);
+	if (rc == ERR_IO || rc == ERR_NOMEM || rc == ERR_BUSY)
+		e->st.batch_failed = rc;
 	if (rc) {
-		if (store_rollback_to(e->store))
+		if (store_rollback_to(e->store)) {
 			e->st.need_reload = 1;
+			e->st.batch_failed = ERR_IO;
+		}
 		e->st.audit_seq = seq;
 		memcpy(e->st.audit_hash, hash, 32);
 		if (rc == ERR_IO)
@@ -1032,6 +1040,7 @@ void engine_apply(struct engine *e, struct cmd *c, int64_t now)
 				  store_errmsg(e->store));
 	} else if (store_release(e->store)) {
 		e->st.need_reload = 1;
+		e->st.batch_failed = rc = ERR_IO;
 	}
 	c->rc = rc;
 	if (rc && c->reply && !json_is_object(c->reply)) {

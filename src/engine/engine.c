@@ -88,6 +88,16 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 	for (struct cmd *c = batch; c; c = c->next)
 		engine_apply(e, c, now);
 	t_apply = mono_us();
+	if (e->st.batch_failed) {
+		rc = e->st.batch_failed;
+		log_error("engine: a command of the batch failed in the store: %s (%s); rolling "
+			  "back %zu commands",
+			  err_message(rc), store_errmsg(e->store), n);
+		store_rollback(e->store);
+		engine_reload(e);
+		fail_batch(batch, rc == ERR_NOMEM || rc == ERR_BUSY ? rc : ERR_IO);
+		goto out;
+	}
 	rc = store_commit(e->store);
 	t_commit = mono_us();
 	if (rc) {

@@ -54,6 +54,13 @@ struct engine_state {
 	/* Set when memory could not follow a durable change (out of memory):
 	 * the batch thread rebuilds the live state from the store after commit. */
 	int need_reload;
+	/*
+	 * Set when a command of the open batch failed in the store (I/O, out of
+	 * memory) or its savepoint could not be rolled back: the transaction
+	 * may hold half a command, or SQLite may have rolled it back already.
+	 * The rest of the batch is refused and the whole batch rolled back.
+	 */
+	int batch_failed;
 };
 
 struct engine {
