@@ -997,11 +997,16 @@ static int idem_replay(struct engine *e, struct cmd *c, int *rc)
 	} else {
 		c->status = r.status;
 		c->reply = r.body ? json_loads(r.body, JSON_DECODE_ANY, NULL) : NULL;
-		if (c->reply && json_is_null(c->reply)) {
-			json_decref(c->reply);
-			c->reply = NULL;
+		if (r.body && !c->reply) {
+			/* Out of memory (we stored valid JSON): fail, never a bodiless 2xx. */
+			*rc = ERR_NOMEM;
+		} else {
+			if (c->reply && json_is_null(c->reply)) {
+				json_decref(c->reply);
+				c->reply = NULL;
+			}
+			c->replayed = true;
 		}
-		c->replayed = true;
 	}
 	free(r.body);
 	return 1;
