@@ -169,8 +169,13 @@ int h_items_get(struct req *r)
 		memcpy(c->u.audit.record_type, "item", sizeof("item"));
 		c->u.audit.record_id = r->param[0];
 		c->u.audit.client_id = json_integer_value(json_object_get(j, "client_id"));
-		rc = engine_call(r->srv->engine, c);
+		/* Suspends on the first run; the handler runs again once it is durable. */
+		rc = http__engine(r, c);
 		http__cmd_free(c);
+		if (rc == ERR_SUSPENDED) {
+			json_decref(j);
+			return rc;
+		}
 		if (rc) {
 			json_decref(j);
 			return http__fail(
