@@ -202,12 +202,7 @@ int cli_user(int argc, char **argv)
 		return rc;
 	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if ((rc = cli_noun_opt(&w, c, optarg))) {
-			if (rc < 0)
-				return -rc;
-			continue;
-		}
+	while ((c = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'n':
 			if (cli_copy(cm.u.user.name, sizeof(cm.u.user.name), optarg))
@@ -273,12 +268,7 @@ int cli_client(int argc, char **argv)
 	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
 	snprintf(cm.u.client.time_zone, sizeof(cm.u.client.time_zone), "UTC");
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if ((rc = cli_noun_opt(&w, c, optarg))) {
-			if (rc < 0)
-				return -rc;
-			continue;
-		}
+	while ((c = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'c':
 			if (cli_copy(cm.u.client.code, sizeof(cm.u.client.code), optarg))
@@ -341,12 +331,7 @@ int cli_service(int argc, char **argv)
 		return rc;
 	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if ((rc = cli_noun_opt(&w, c, optarg))) {
-			if (rc < 0)
-				return -rc;
-			continue;
-		}
+	while ((c = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'c':
 			if (cli_copy(sv->code, sizeof(sv->code), optarg))

@@ -245,7 +245,8 @@ int cli_parse_skill(const char *s, struct skill_level *out)
 /* The shape every record subcommand shares: <noun> create|list.       */
 /* ------------------------------------------------------------------ */
 
-int cli_noun_opt(struct cli_noun *w, int c, const char *arg)
+/* The shared options: 1 handled, 0 not one of them, <0 the negated exit code. */
+static int cli_noun_opt(struct cli_noun *w, int c, const char *arg)
 {
 	struct buf err = BUF_INIT;
 	long n;
@@ -271,6 +272,20 @@ int cli_noun_opt(struct cli_noun *w, int c, const char *arg)
 	}
 	buf_release(&err);
 	return rc;
+}
+
+int cli_noun_getopt(struct cli_noun *w, int argc, char **argv, const struct option *opts)
+{
+	int c, rc;
+
+	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		rc = cli_noun_opt(w, c, optarg);
+		if (rc < 0)
+			return '?'; /* explained on stderr; a usage error like any other */
+		if (rc == 0)
+			return c;
+	}
+	return -1;
 }
 
 int cli_noun_begin(struct cli_noun *w, int argc, char **argv, const char *noun)

@@ -79,8 +79,13 @@ struct cli_noun {
 
 /* Loads settings, resets getopt. Exit code, 0 to go on. */
 int cli_noun_begin(struct cli_noun *w, int argc, char **argv, const char *noun);
-/* The shared options: 1 handled, 0 not one of them, <0 the negated exit code. */
-int cli_noun_opt(struct cli_noun *w, int c, const char *arg);
+/*
+ * getopt_long over argv after the verb, handling the shared options itself:
+ * the next other option's character, '?' for a usage error (already
+ * explained on stderr), -1 at the end.
+ */
+struct option;
+int cli_noun_getopt(struct cli_noun *w, int argc, char **argv, const struct option *opts);
 /* Opens the installation (see cli_open); exit code. */
 int cli_noun_open(struct cli_noun *w, enum cli_open_mode m);
 /* Prints a store list result (rc from the store call) as a table or JSON; frees out. */

@@ -43,12 +43,7 @@ int cli_engagement(int argc, char **argv)
 	e->default_priority = 5;
 	e->lease_ms = 30 * 60 * 1000;
 	snprintf(e->time_zone, sizeof(e->time_zone), "UTC");
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if ((rc = cli_noun_opt(&w, c, optarg))) {
-			if (rc < 0)
-				return -rc;
-			continue;
-		}
+	while ((c = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'c':
 			if (cli_parse_id(optarg, &e->client_id))
@@ -156,12 +151,7 @@ int cli_worker(int argc, char **argv)
 	r->status = WORKER_AVAILABLE;
 	snprintf(r->currency, sizeof(r->currency), "USD");
 	snprintf(r->time_zone, sizeof(r->time_zone), "UTC");
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if ((rc = cli_noun_opt(&w, c, optarg))) {
-			if (rc < 0)
-				return -rc;
-			continue;
-		}
+	while ((c = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'u':
 			if (cli_copy(cm.u.worker.login, sizeof(cm.u.worker.login), optarg))
@@ -272,12 +262,7 @@ int cli_item(int argc, char **argv)
 		return rc;
 	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
-		if ((rc = cli_noun_opt(&w, c, optarg))) {
-			if (rc < 0)
-				return -rc;
-			continue;
-		}
+	while ((c = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'e':
 			if (cli_parse_id(optarg, &cm.u.item_create.engagement_id))
