@@ -34,50 +34,54 @@ static int load_client(void *ctx, const struct client_rec *c)
 	return idmap_put(&st->clients, c->id, (void *)1);
 }
 
+/* A zeroed value of `size` bytes stored under id. OUT: *out. */
+static int put_new(struct idmap *m, int64_t id, size_t size, void **out)
+{
+	void *v = calloc(1, size);
+
+	if (!v)
+		return ERR_NOMEM;
+	if (idmap_put(m, id, v)) {
+		free(v);
+		return ERR_NOMEM;
+	}
+	*out = v;
+	return 0;
+}
+
 static int load_service(void *ctx, const struct service_rec *sv)
 {
 	struct engine_state *st = ctx;
-	struct live_service *ls = malloc(sizeof(*ls));
+	struct live_service *ls;
+	int rc = put_new(&st->services, sv->id, sizeof(*ls), (void **)&ls);
 
-	if (!ls)
-		return ERR_NOMEM;
-	ls->id = sv->id;
-	ls->kind = sv->kind;
-	if (idmap_put(&st->services, sv->id, ls)) {
-		free(ls);
-		return ERR_NOMEM;
+	if (!rc) {
+		ls->id = sv->id;
+		ls->kind = sv->kind;
 	}
-	return 0;
+	return rc;
 }
 
 static int load_engagement(void *ctx, const struct engagement_rec *e)
 {
 	struct engine_state *st = ctx;
-	struct live_engagement *le = calloc(1, sizeof(*le));
+	struct live_engagement *le;
+	int rc = put_new(&st->engagements, e->id, sizeof(*le), (void **)&le);
 
-	if (!le)
-		return ERR_NOMEM;
-	le->rec = *e;
-	if (idmap_put(&st->engagements, e->id, le)) {
-		free(le);
-		return ERR_NOMEM;
-	}
-	return 0;
+	if (!rc)
+		le->rec = *e;
+	return rc;
 }
 
 static int load_worker(void *ctx, const struct worker_rec *w)
 {
 	struct engine_state *st = ctx;
-	struct live_worker *lw = calloc(1, sizeof(*lw));
+	struct live_worker *lw;
+	int rc = put_new(&st->workers, w->id, sizeof(*lw), (void **)&lw);
 
-	if (!lw)
-		return ERR_NOMEM;
-	lw->rec = *w;
-	if (idmap_put(&st->workers, w->id, lw)) {
-		free(lw);
-		return ERR_NOMEM;
-	}
-	return 0;
+	if (!rc)
+		lw->rec = *w;
+	return rc;
 }
 
 static int load_item(void *ctx, const struct item_rec *r)
