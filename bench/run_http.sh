@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run_http.sh - durable state changes per second over HTTP, with group commit and without.
-# usage: bench/run_http.sh [SECONDS=10] [CLIENTS=64]
+# usage: bench/run_http.sh [SECONDS=10] [CLIENTS=64]   (THREADS=N: HTTP threads, default one per core)
 # The peer is the same binary with --batch-max 1: one transaction (one fsync) per change,
 # which is what a server without group commit does. Both run here, now, on this machine.
 set -euo pipefail
@@ -39,7 +39,7 @@ run() { # LABEL EXTRA_FLAGS...
   local label=$1; shift
   local d="$TMP/$label"
   setup "$d"
-  $BIN serve --data "$d" --port 0 --threads "${THREADS:-4}" "$@" > "$d/out" 2> "$d/err" &
+  $BIN serve --data "$d" --port 0 ${THREADS:+--threads "$THREADS"} "$@" > "$d/out" 2> "$d/err" &
   local pid=$!
   for _ in $(seq 1 100); do grep -q listening "$d/out" && break; sleep 0.05; done
   local port; port=$(sed -n 's/.*:\([0-9]*\) (data.*/\1/p' "$d/out")

@@ -7,8 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/err.h"
+
+static int default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 2 ? 2 : n > 16 ? 16 : (int)n;
+}
 
 void config_defaults(struct config *c)
 {
@@ -16,7 +24,8 @@ void config_defaults(struct config *c)
 	snprintf(c->data_dir, sizeof(c->data_dir), "%s", "alihdaya-data");
 	snprintf(c->bind, sizeof(c->bind), "%s", "127.0.0.1");
 	c->port = 8080;
-	c->threads = 4;
+	/* Writes suspend while they wait on the engine, so threads beyond the cores add nothing. */
+	c->threads = default_threads();
 	c->max_body = 1L << 20;
 	c->max_depth = 32;
 	c->max_connections = 4096;
