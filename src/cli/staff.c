@@ -1,4 +1,4 @@
-/* staff.c - the `staff` subcommand: Erlang staffing and engagement plans from the command line. */
+/* staff.c - the `staff` subcommand: Erlang staffing, engagement and skill plans from the CLI. */
 #include <jansson.h>
 #include <math.h>
 #include <stdbool.h>
@@ -21,7 +21,7 @@ static const char staff_usage[] =
     "\n"
     "commands:\n"
     "  erlang   agents needed for one interval's load (Erlang C or Erlang A)\n"
-    "  plan     staffing plan for an engagement from its recorded arrivals\n"
+    "  plan     staffing plan for an engagement or a skill from recorded arrivals\n"
     "\n"
     "Run `alihdaya staff <command> --help` for its options. See docs/staffing.md.\n";
 
@@ -343,11 +343,14 @@ static int staff_erlang(int argc, char **argv)
 }
 
 static const char plan_usage[] =
-    "usage: alihdaya staff plan --engagement ID [--days N] [--interval DUR] [--aht DUR]\n"
-    "                           [--model backlog|erlang_c] [--target PCT/DUR]\n"
+    "usage: alihdaya staff plan (--engagement ID | --skill CODE) [--days N] [--interval DUR]\n"
+    "                           [--aht DUR] [--model backlog|erlang_c] [--target PCT/DUR]\n"
     "                           [--shrinkage PCT] [--max-occupancy PCT] [--json] [--data DIR]\n"
     "\n"
     "  --engagement ID      the engagement to plan\n"
+    "  --skill CODE         or a skill: every engagement requiring it, planned as above and\n"
+    "                       summed per interval, beside the workers holding it (at the highest\n"
+    "                       level required) cleared for one of those engagements' clients\n"
     "  --days N             days ahead, 1 to 28 (default 7)\n"
     "  --interval DUR       15m, 30m or 1h (default 15m)\n"
     "  --aht DUR            handle time per item (default 5m)\n"
@@ -356,17 +359,20 @@ static const char plan_usage[] =
     "  --target PCT/DUR     erlang_c: service level, e.g. 80/20s (default 80%, within the SLA)\n"
     "  --shrinkage PCT      paid time off the work (default 0%)\n"
     "  --max-occupancy PCT  erlang_c: occupancy cap (default 100%)\n"
-    "  --json               print JSON (the same as GET /v1/engagements/:id/staffing)\n"
+    "  --json               print JSON (the same as GET /v1/engagements/:id/staffing, or\n"
+    "                       GET /v1/staff/skill-plan?skill=CODE)\n"
     "  --data DIR           data directory (default from the configuration)\n"
     "\n"
     "The forecast comes from the recorded arrivals (up to six weeks); with too little\n"
     "history it falls back to a seasonal-naive forecast and says so. Reads only: safe\n"
     "beside a running server. See docs/staffing.md.\n"
     "\n"
-    "example: alihdaya staff plan --engagement 1 --days 7 --interval 30m --aht 4m\n";
+    "examples: alihdaya staff plan --engagement 1 --days 7 --interval 30m --aht 4m\n"
+    "          alihdaya staff plan --skill data_entry --days 7\n";
 
 struct plan_args {
 	struct staffing_opts o;
+	const char *skill; /* argv's; NULL: an engagement plan */
 	bool json;
 };
 
@@ -396,6 +402,12 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a, struct cl
 		if (cli_parse_id(v, &a->o.engagement_id))
 			return usage_error("--engagement wants a positive id", v);
 		have_id = true;
+		END_OPT
+		OPT("--skill")
+		if (!staffing_skill_code_ok(v))
+			return usage_error("--skill wants 1 to 63 of letters, digits and _ . : -",
+					   v);
+		a->skill = v;
 		END_OPT
 		OPT("--days")
 		if (cli_parse_int(v, 1, STAFFING_MAX_DAYS, &l))
@@ -441,8 +453,10 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a, struct cl
 #undef END_OPT
 		return usage_error("unknown option", arg);
 	}
-	if (!have_id)
-		return usage_error("plan needs --engagement ID (see --help)", NULL);
+	if (have_id && a->skill)
+		return usage_error("give --engagement or --skill, not both", NULL);
+	if (!have_id && !a->skill)
+		return usage_error("plan needs --engagement ID or --skill CODE (see --help)", NULL);
 	return 0;
 }
 
@@ -471,14 +485,14 @@ static void money(long long minor, char *out, size_t n)
 		 llabs(minor) % 100);
 }
 
+static void print_rows_and_cost(json_t *p);
+
 /* Runs of intervals with the same advice and required count share one row. */
 static void print_plan_table(json_t *p)
 {
 	json_t *fc = json_object_get(p, "forecast"), *wk = json_object_get(p, "workers"),
-	       *cost = json_object_get(p, "cost"), *sum = json_object_get(p, "summary"),
-	       *iv = json_object_get(p, "intervals"), *wape = json_object_get(fc, "wape");
-	size_t n = json_array_size(iv);
-	char a[32], b[32], c1[32], c2[32];
+	       *wape = json_object_get(fc, "wape");
+	char a[32], b[32];
 
 	printf("staffing plan: engagement %lld \"%s\" (%s), model %s\n", jint(p, "engagement_id"),
 	       jstr(p, "engagement"), jstr(p, "kind"), jstr(p, "model"));
@@ -501,6 +515,16 @@ static void print_plan_table(json_t *p)
 	printf("          %s\n", jstr(fc, "note"));
 	printf("workers: %lld qualified and cleared, %lld available now\n\n", jint(wk, "qualified"),
 	       jint(wk, "available"));
+	print_rows_and_cost(p);
+}
+
+/* The rows, summary and cost lines every plan's table ends with. */
+static void print_rows_and_cost(json_t *p)
+{
+	json_t *cost = json_object_get(p, "cost"), *sum = json_object_get(p, "summary"),
+	       *iv = json_object_get(p, "intervals");
+	size_t n = json_array_size(iv);
+	char a[32], b[32], c1[32], c2[32];
 
 	printf("  %-16s  %-16s  %9s  %8s  %9s  %s\n", "from", "to", "volume", "required",
 	       "available", "advice");
@@ -547,7 +571,43 @@ static void print_plan_table(json_t *p)
 	}
 }
 
-/* staff plan --engagement ID [--days N] [--interval DUR] [--aht DUR] [--json] [--data DIR] */
+/* A skill plan: its engagements one line each, then the summed rows as an engagement plan's. */
+static void print_skill_table(json_t *p)
+{
+	json_t *wk = json_object_get(p, "workers"), *es = json_object_get(p, "engagements"), *e;
+	size_t k;
+	char a[32], b[32];
+
+	printf("staffing plan: skill %s", jstr(p, "skill"));
+	if (json_is_integer(json_object_get(p, "level")))
+		printf(" at level %lld", jint(p, "level"));
+	printf(", %zu engagement%s\n", json_array_size(es), json_array_size(es) == 1 ? "" : "s");
+	short_time(jstr(p, "start"), a, sizeof(a));
+	short_time(jstr(p, "end"), b, sizeof(b));
+	printf("horizon: %s to %s UTC, %lld-minute intervals; AHT %gs%s; shrinkage %g%%\n", a, b,
+	       jint(p, "interval_s") / 60, json_real_value(json_object_get(p, "aht_s")),
+	       json_is_true(json_object_get(p, "aht_default")) ? " (default)" : "",
+	       100 * json_real_value(json_object_get(p, "shrinkage")));
+	if (json_is_string(json_object_get(p, "note")))
+		printf("note: %s\n", jstr(p, "note"));
+	json_array_foreach(es, k, e)
+	{
+		json_t *fc = json_object_get(e, "forecast"), *wape = json_object_get(fc, "wape");
+
+		printf("  engagement %lld \"%s\": level %lld, model %s, forecast %s",
+		       jint(e, "engagement_id"), jstr(e, "engagement"), jint(e, "level"),
+		       jstr(e, "model"), jstr(fc, "method"));
+		if (json_is_real(wape))
+			printf(" (WAPE %.1f%%)", 100 * json_real_value(wape));
+		printf(", peak %lld, %.1f worker-hours\n", jint(e, "peak_required"),
+		       json_real_value(json_object_get(e, "worker_hours")));
+	}
+	printf("workers: %lld hold the skill and are cleared, %lld available now\n\n",
+	       jint(wk, "qualified"), jint(wk, "available"));
+	print_rows_and_cost(p);
+}
+
+/* staff plan (--engagement ID | --skill CODE) [--days N] [--interval DUR] [--aht DUR] [--json] */
 static int staff_plan(int argc, char **argv)
 {
 	struct plan_args a = {.o = STAFFING_OPTS_INIT};
@@ -568,7 +628,7 @@ static int staff_plan(int argc, char **argv)
 	}
 	if ((rc = parse_plan_args(argc, argv, &a, &ctx)) != 0)
 		goto out;
-	if (staffing_check(&a.o, &err)) {
+	if (a.skill ? staffing_skill_check(a.skill, &a.o, &err) : staffing_check(&a.o, &err)) {
 		rc = cli_fail("staff plan", EXIT_USAGE, "%s", buf_str(&err));
 		goto out;
 	}
@@ -576,7 +636,10 @@ static int staff_plan(int argc, char **argv)
 		rc = cli_fail("staff plan", EXIT_RUNTIME, "%s", buf_str(&err));
 		goto out;
 	}
-	rc = staffing_plan(ctx.store, &a.o, clock_now_ms(), &out, &err);
+	if (a.skill)
+		rc = staffing_skill_plan(ctx.store, a.skill, &a.o, clock_now_ms(), &out, &err);
+	else
+		rc = staffing_plan(ctx.store, &a.o, clock_now_ms(), &out, &err);
 	if (rc) {
 		rc = cli_fail("staff plan", rc == ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME, "%s",
 			      buf_str(&err));
@@ -584,6 +647,8 @@ static int staff_plan(int argc, char **argv)
 	}
 	if (a.json)
 		cli_print_json(out);
+	else if (a.skill)
+		print_skill_table(out);
 	else
 		print_plan_table(out);
 out:

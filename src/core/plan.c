@@ -110,17 +110,17 @@ static int muldiv(int64_t a, int64_t b, int64_t d, int64_t *out)
 	return 0;
 }
 
-static int price(const struct plan_input *in, struct plan_result *res)
+static int price(const struct plan_worker *w, size_t n_workers, size_t n, int64_t interval_s,
+		 struct plan_result *res)
 {
 	int64_t sum = 0, sum_avail = 0, hours_den, horizon_s;
-	const struct plan_worker *w = in->workers;
 	int rc;
 
-	if (in->n_workers == 0) {
+	if (n_workers == 0) {
 		res->cost_state = PLAN_COST_NO_WORKERS;
 		return 0;
 	}
-	for (size_t i = 0; i < in->n_workers; i++) {
+	for (size_t i = 0; i < n_workers; i++) {
 		if (strcmp(w[i].currency, w[0].currency)) {
 			res->cost_state = PLAN_COST_MIXED;
 			return 0;
@@ -132,11 +132,11 @@ static int price(const struct plan_input *in, struct plan_result *res)
 	res->cost_state = PLAN_COST_OK;
 	memcpy(res->currency, w[0].currency, sizeof(res->currency));
 	res->currency[sizeof(res->currency) - 1] = '\0';
-	res->avg_cost_minor = (sum + (int64_t)in->n_workers / 2) / (int64_t)in->n_workers;
-	hours_den = 3600 * (int64_t)in->n_workers;
+	res->avg_cost_minor = (sum + (int64_t)n_workers / 2) / (int64_t)n_workers;
+	hours_den = 3600 * (int64_t)n_workers;
 	if ((rc = muldiv(res->worker_seconds, sum, hours_den, &res->cost_minor)))
 		return rc;
-	horizon_s = (int64_t)in->n * in->interval_s;
+	horizon_s = (int64_t)n * interval_s;
 	return muldiv(horizon_s, sum_avail, 3600, &res->available_cost_minor);
 }
 
@@ -164,31 +164,29 @@ static bool input_ok(const struct plan_input *in)
 	return in->model == PLAN_QUEUE;
 }
 
-int plan_compute(const struct plan_input *in, struct plan_interval *iv, struct plan_result *res)
+int plan_advise(const struct plan_worker *workers, size_t n_workers, int64_t interval_s,
+		struct plan_interval *iv, size_t n, struct plan_result *res)
 {
 	long available = 0;
-	int rc;
 
 	memset(res, 0, sizeof(*res));
-	/* The caps first: input_ok() reads n + n_ahead volumes. */
-	if (in->n > PLAN_MAX_INTERVALS || in->n_ahead > PLAN_MAX_INTERVALS ||
-	    in->n_workers > PLAN_MAX_WORKERS)
+	if (n > PLAN_MAX_INTERVALS || n_workers > PLAN_MAX_WORKERS)
 		return ERR_TOOBIG;
-	if (!input_ok(in))
+	if (n == 0 || interval_s <= 0 || (n_workers && !workers))
 		return ERR_INVALID;
-	for (size_t i = 0; i < in->n_workers; i++)
-		available += in->workers[i].available;
-	res->qualified = (long)in->n_workers;
+	for (size_t i = 0; i < n_workers; i++) {
+		if (workers[i].cost_minor < 0)
+			return ERR_INVALID;
+		available += workers[i].available;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (iv[i].required < 0)
+			return ERR_INVALID;
+	}
+	res->qualified = (long)n_workers;
 	res->available = available;
 
-	memset(iv, 0, in->n * sizeof(*iv));
-	for (size_t i = 0; i < in->n; i++)
-		iv[i].volume = in->volume[i];
-	rc = in->model == PLAN_QUEUE ? required_queue(in, iv) : required_backlog(in, iv);
-	if (rc)
-		return rc;
-
-	for (size_t i = 0; i < in->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		int64_t s;
 
 		iv[i].available = available;
@@ -201,9 +199,30 @@ int plan_compute(const struct plan_input *in, struct plan_interval *iv, struct p
 			res->n_release++;
 		else
 			res->n_ok++;
-		if (__builtin_mul_overflow((int64_t)iv[i].required, in->interval_s, &s) ||
+		if (__builtin_mul_overflow((int64_t)iv[i].required, interval_s, &s) ||
 		    __builtin_add_overflow(res->worker_seconds, s, &res->worker_seconds))
 			return ERR_TOOBIG;
 	}
-	return price(in, res);
+	return price(workers, n_workers, n, interval_s, res);
+}
+
+int plan_compute(const struct plan_input *in, struct plan_interval *iv, struct plan_result *res)
+{
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	/* The caps first: input_ok() reads n + n_ahead volumes. */
+	if (in->n > PLAN_MAX_INTERVALS || in->n_ahead > PLAN_MAX_INTERVALS ||
+	    in->n_workers > PLAN_MAX_WORKERS)
+		return ERR_TOOBIG;
+	if (!input_ok(in))
+		return ERR_INVALID;
+
+	memset(iv, 0, in->n * sizeof(*iv));
+	for (size_t i = 0; i < in->n; i++)
+		iv[i].volume = in->volume[i];
+	rc = in->model == PLAN_QUEUE ? required_queue(in, iv) : required_backlog(in, iv);
+	if (rc)
+		return rc;
+	return plan_advise(in->workers, in->n_workers, in->interval_s, iv, in->n, res);
 }

@@ -104,6 +104,17 @@ struct plan_result {
  */
 int plan_compute(const struct plan_input *in, struct plan_interval *iv, struct plan_result *res);
 
+/*
+ * The second half of plan_compute(), for required counts that come from
+ * elsewhere (the per-skill plan sums engagements' plans): sets available
+ * and change of iv[0..n-1] from the workers, and *res (advice counts, peak,
+ * worker-seconds, cost) as plan_compute() does. iv[i].required must be >= 0;
+ * volume and load are left as they are. OUT: iv[].available, iv[].change,
+ * *res. 0, ERR_INVALID, ERR_TOOBIG (beyond the caps, or past int64).
+ */
+int plan_advise(const struct plan_worker *workers, size_t n_workers, int64_t interval_s,
+		struct plan_interval *iv, size_t n, struct plan_result *res);
+
 /* "add", "release" or "ok" for an interval. Never NULL. */
 const char *plan_advice(const struct plan_interval *iv);
 

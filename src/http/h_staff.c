@@ -1,4 +1,4 @@
-/* h_staff.c - workforce planning: an Erlang check, and an engagement's staffing plan. */
+/* h_staff.c - workforce planning: an Erlang check, staffing plans per engagement and per skill. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +87,36 @@ int h_staff_erlang(struct req *r)
 	return http__read(r, 0, j);
 }
 
+/* The query parameters every plan takes into o; 400 on a bad one. */
+static int q_plan_opts(struct req *r, struct staffing_opts *o)
+{
+	const char *model = http__query(r, "model");
+	double days, interval;
+	int rc;
+
+	if ((rc = q_num(r, "days", false, 7, 1, false, STAFFING_MAX_DAYS, false, &days)) ||
+	    (rc = q_num(r, "interval", false, 900, 0, true, 3600, false, &interval)) ||
+	    (rc = q_num(r, "aht", false, 0, 0, true, STAFFING_MAX_AHT_S, false, &o->aht_s)) ||
+	    (rc = q_num(r, "target", false, 0.8, 0, true, 1, true, &o->service_level)) ||
+	    (rc =
+		 q_num(r, "within", false, 0, 0, false, STAFFING_MAX_AHT_S, false, &o->within_s)) ||
+	    (rc = q_num(r, "shrinkage", false, 0, 0, false, 1, true, &o->shrinkage)) ||
+	    (rc = q_num(r, "max_occupancy", false, 1, 0, true, 1, false, &o->max_occupancy)))
+		return rc;
+	if (days != floor(days))
+		return http__fail(r, ERR_INVALID, "days must be a whole number");
+	if (interval != 900 && interval != 1800 && interval != 3600)
+		return http__fail(r, ERR_INVALID, "interval must be 900, 1800 or 3600 seconds");
+	o->days = (int)days;
+	o->interval_s = (int64_t)interval;
+	if (model) {
+		if (plan_model_parse(model, &o->model))
+			return http__fail(r, ERR_INVALID, "model must be backlog or erlang_c");
+		o->model_set = true;
+	}
+	return 0;
+}
+
 /*
  * GET /v1/engagements/:id/staffing?days=7&interval=900&aht=300
  *   [&model=backlog|erlang_c&target=0.8&within=20&shrinkage=0.3&max_occupancy=0.85]
@@ -96,32 +126,40 @@ int h_engagements_staffing(struct req *r)
 {
 	struct staffing_opts o = STAFFING_OPTS_INIT;
 	struct buf err = BUF_INIT;
-	const char *model = http__query(r, "model");
-	double days, interval;
 	json_t *j = NULL;
 	int rc;
 
 	o.engagement_id = r->param[0];
-	if ((rc = q_num(r, "days", false, 7, 1, false, STAFFING_MAX_DAYS, false, &days)) ||
-	    (rc = q_num(r, "interval", false, 900, 0, true, 3600, false, &interval)) ||
-	    (rc = q_num(r, "aht", false, 0, 0, true, STAFFING_MAX_AHT_S, false, &o.aht_s)) ||
-	    (rc = q_num(r, "target", false, 0.8, 0, true, 1, true, &o.service_level)) ||
-	    (rc = q_num(r, "within", false, 0, 0, false, STAFFING_MAX_AHT_S, false, &o.within_s)) ||
-	    (rc = q_num(r, "shrinkage", false, 0, 0, false, 1, true, &o.shrinkage)) ||
-	    (rc = q_num(r, "max_occupancy", false, 1, 0, true, 1, false, &o.max_occupancy)))
+	if ((rc = q_plan_opts(r, &o)))
 		return rc;
-	if (days != floor(days))
-		return http__fail(r, ERR_INVALID, "days must be a whole number");
-	if (interval != 900 && interval != 1800 && interval != 3600)
-		return http__fail(r, ERR_INVALID, "interval must be 900, 1800 or 3600 seconds");
-	o.days = (int)days;
-	o.interval_s = (int64_t)interval;
-	if (model) {
-		if (plan_model_parse(model, &o.model))
-			return http__fail(r, ERR_INVALID, "model must be backlog or erlang_c");
-		o.model_set = true;
-	}
 	rc = staffing_plan(r->srv->store, &o, clock_now_ms(), &j, &err);
+	if (rc)
+		http__fail(r, rc, "%s", buf_str(&err));
+	else
+		http__read(r, 0, j);
+	buf_release(&err);
+	return rc;
+}
+
+/*
+ * GET /v1/staff/skill-plan?skill=CODE&days=7&interval=900&aht=300
+ *   [&model=...&target=...&within=...&shrinkage=...&max_occupancy=...]
+ * The plans of every engagement requiring the skill, summed, beside the
+ * skill's workers. A query parameter, not a path segment: the router's
+ * parameters are ids. Staff only: the plan shows cost rates.
+ */
+int h_staff_skill_plan(struct req *r)
+{
+	struct staffing_opts o = STAFFING_OPTS_INIT;
+	struct buf err = BUF_INIT;
+	char skill[MODEL_CODE_MAX];
+	json_t *j = NULL;
+	int rc;
+
+	if ((rc = http__code(r, "skill", http__query(r, "skill"), skill, sizeof(skill), true)) ||
+	    (rc = q_plan_opts(r, &o)))
+		return rc;
+	rc = staffing_skill_plan(r->srv->store, skill, &o, clock_now_ms(), &j, &err);
 	if (rc)
 		http__fail(r, rc, "%s", buf_str(&err));
 	else

@@ -238,5 +238,6 @@ int h_audit_list(struct req *r);
 int h_audit_verify(struct req *r);
 int h_staff_erlang(struct req *r);
 int h_engagements_staffing(struct req *r);
+int h_staff_skill_plan(struct req *r);
 
 #endif

@@ -61,6 +61,7 @@ const struct route http__routes[] = {
     {"GET", "/v1/audit/verify", R_AUDITOR | R_ADMIN, h_audit_verify},
 
     {"GET", "/v1/staff/erlang", R_STAFF | R_WORKER | R_AUDITOR, h_staff_erlang},
+    {"GET", "/v1/staff/skill-plan", R_STAFF, h_staff_skill_plan},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);

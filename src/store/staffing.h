@@ -1,4 +1,4 @@
-/* staffing.h - staffing answers as JSON from the store: an engagement's plan, an Erlang check. */
+/* staffing.h - staffing answers as JSON from the store: plans per engagement and per skill. */
 #ifndef ALIHDAYA_STAFFING_H
 #define ALIHDAYA_STAFFING_H
 
@@ -23,6 +23,7 @@
 #define STAFFING_HISTORY_WEEKS 6     /* history read for the forecast */
 #define STAFFING_DEFAULT_AHT_S 300.0 /* when the caller gives none */
 #define STAFFING_MAX_AHT_S 86400.0
+#define STAFFING_MAX_SKILL_ENGAGEMENTS 256 /* engagements one skill plan sums */
 
 struct staffing_opts {
 	int64_t engagement_id;
@@ -54,6 +55,26 @@ int staffing_check(const struct staffing_opts *o, struct buf *err);
  */
 int staffing_plan(struct store *s, const struct staffing_opts *o, int64_t now_ms, json_t **out,
 		  struct buf *err);
+
+/* True if code is a valid skill code: 1..MODEL_CODE_MAX-1 of [A-Za-z0-9_.:-]. */
+bool staffing_skill_code_ok(const char *code);
+
+/* As staffing_check() for a skill plan (o->engagement_id is ignored): the code, then o. */
+int staffing_skill_check(const char *skill, const struct staffing_opts *o, struct buf *err);
+
+/*
+ * The plan of a skill: every engagement whose required skills include it,
+ * each planned exactly as staffing_plan() would (same forecast, model and
+ * required workers), summed per interval; beside them the workers holding
+ * the skill at the highest level those engagements require and cleared for
+ * at least one of their clients, with advice and cost as in a plan. A skill
+ * no engagement requires answers an empty plan (required 0) with a "note".
+ * OUT: *out (json_decref). 0, ERR_INVALID (code or options, or a model an
+ * engagement cannot take), ERR_TOOBIG (over STAFFING_MAX_SKILL_ENGAGEMENTS),
+ * ERR_NOMEM or the store's error; err says why.
+ */
+int staffing_skill_plan(struct store *s, const char *skill, const struct staffing_opts *o,
+			int64_t now_ms, json_t **out, struct buf *err);
 
 /*
  * The answer of an Erlang check: inputs, the required agents and their

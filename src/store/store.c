@@ -325,6 +325,11 @@ int store_workers_each(struct store *s, store_worker_cb cb, void *ctx)
 	return s->ops->workers_each(s, cb, ctx);
 }
 
+int store_engagements_each(struct store *s, store_engagement_cb cb, void *ctx)
+{
+	return s->ops->engagements_each(s, cb, ctx);
+}
+
 int store_arrivals(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,
 		   int64_t interval_ms, double *counts, size_t n)
 {

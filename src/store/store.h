@@ -117,6 +117,7 @@ struct store_ops {
 	int (*backup)(struct store *s, const char *path);
 	int (*engagement_rec)(struct store *s, int64_t id, struct engagement_rec *out);
 	int (*workers_each)(struct store *s, store_worker_cb cb, void *ctx);
+	int (*engagements_each)(struct store *s, store_engagement_cb cb, void *ctx);
 	int (*arrivals)(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,
 			int64_t interval_ms, double *counts, size_t n);
 };
@@ -224,6 +225,12 @@ int store_engagement_rec(struct store *s, int64_t id, struct engagement_rec *out
  * walk and is returned.
  */
 int store_workers_each(struct store *s, store_worker_cb cb, void *ctx);
+/*
+ * Walks every engagement in id order on a reader connection (the per-skill
+ * plan). As store_workers_each(): the record is valid only during the call,
+ * a non-zero return from cb stops the walk and is returned.
+ */
+int store_engagements_each(struct store *s, store_engagement_cb cb, void *ctx);
 /*
  * Items of the engagement created in [from_ms, to_ms), counted per interval
  * of interval_ms from from_ms. n must be (to_ms - from_ms) / interval_ms

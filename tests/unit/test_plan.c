@@ -196,6 +196,68 @@ static void test_cost_integer_and_rounded(void **state)
 	assert_int_equal(plan_compute(&in, iv, &res), ERR_TOOBIG);
 }
 
+/*
+ * plan_advise() is plan_compute()'s second half: summing two engagements'
+ * required counts and advising on the sum gives what the per-skill plan
+ * reports, and advising an engagement's own counts gives its own result.
+ */
+static void test_advise_sums(void **state)
+{
+	double va[4] = {100, 0, 400, 50}, vb[4] = {10, 300, 0, 50};
+	struct plan_worker w[2] = {usd(900, true), usd(1100, false)};
+	struct plan_interval a[4], b[4], sum[4], again[4];
+	struct plan_result ra, rb, rs, rr;
+	struct plan_input in = {
+	    .model = PLAN_QUEUE,
+	    .n = 4,
+	    .interval_s = 1800,
+	    .aht_s = 180,
+	    .target = {.service_level = 0.8, .sl_time_s = 20, .max_occupancy = 1},
+	    .workers = w,
+	    .n_workers = 2,
+	};
+
+	(void)state;
+	in.volume = va;
+	assert_int_equal(plan_compute(&in, a, &ra), 0);
+	in.volume = vb;
+	assert_int_equal(plan_compute(&in, b, &rb), 0);
+	memcpy(again, a, sizeof(again));
+	assert_int_equal(plan_advise(w, 2, 1800, again, 4, &rr), 0);
+	assert_memory_equal(&rr, &ra, sizeof(rr));
+	assert_memory_equal(again, a, sizeof(again));
+
+	memset(sum, 0, sizeof(sum));
+	for (int i = 0; i < 4; i++) {
+		sum[i].volume = a[i].volume + b[i].volume;
+		sum[i].required = a[i].required + b[i].required;
+	}
+	assert_int_equal(plan_advise(w, 2, 1800, sum, 4, &rs), 0);
+	assert_int_equal(rs.qualified, 2);
+	assert_int_equal(rs.available, 1);
+	assert_int_equal(rs.worker_seconds, ra.worker_seconds + rb.worker_seconds);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(sum[i].available, 1);
+		assert_int_equal(sum[i].change, a[i].required + b[i].required - 1);
+	}
+	assert_int_equal(rs.n_add + rs.n_release + rs.n_ok, 4);
+	/* Priced at the average of 900 and 1100 an hour. */
+	assert_int_equal(rs.cost_minor, rs.worker_seconds * 1000 / 3600);
+	assert_int_equal(rs.available_cost_minor, 2 * 900);
+
+	/* No workers: every interval adds its required count, nothing is priced. */
+	assert_int_equal(plan_advise(NULL, 0, 1800, sum, 4, &rs), 0);
+	assert_int_equal(rs.cost_state, PLAN_COST_NO_WORKERS);
+	assert_int_equal(sum[0].change, sum[0].required);
+	/* Bad input. */
+	sum[1].required = -1;
+	assert_int_equal(plan_advise(w, 2, 1800, sum, 4, &rs), ERR_INVALID);
+	sum[1].required = 0;
+	assert_int_equal(plan_advise(w, 2, 0, sum, 4, &rs), ERR_INVALID);
+	assert_int_equal(plan_advise(w, 2, 1800, sum, 0, &rs), ERR_INVALID);
+	assert_int_equal(plan_advise(w, 2, 1800, sum, PLAN_MAX_INTERVALS + 1, &rs), ERR_TOOBIG);
+}
+
 static void test_invalid(void **state)
 {
 	double vol[2] = {1, 1};
@@ -324,6 +386,7 @@ int main(void)
 	    cmocka_unit_test(test_backlog_required),
 	    cmocka_unit_test(test_backlog_looks_ahead),
 	    cmocka_unit_test(test_cost_integer_and_rounded),
+	    cmocka_unit_test(test_advise_sums),
 	    cmocka_unit_test(test_invalid),
 	    cmocka_unit_test(test_forecast_then_plan),
 	};

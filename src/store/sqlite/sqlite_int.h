@@ -272,6 +272,7 @@ int sq_audit_verify(struct store *s, int64_t *checked, int64_t *bad_seq);
 int sq_backup(struct store *s, const char *path);
 int sq_engagement_rec(struct store *s, int64_t id, struct engagement_rec *out);
 int sq_workers_each(struct store *s, store_worker_cb cb, void *ctx);
+int sq_engagements_each(struct store *s, store_engagement_cb cb, void *ctx);
 int sq_arrivals(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,
 		int64_t interval_ms, double *counts, size_t n);
 

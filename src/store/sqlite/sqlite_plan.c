@@ -1,4 +1,4 @@
-/* sqlite_plan.c - SQLite readers for staffing plans: engagement record, workers, arrivals. */
+/* sqlite_plan.c - SQLite readers for staffing plans: engagements, workers, arrivals. */
 #include <stdlib.h>
 
 #include "store/sqlite/sqlite_int.h"
@@ -56,6 +56,31 @@ int sq_workers_each(struct store *base, store_worker_cb cb, void *ctx)
 	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, "workers");
 out:
 	free(w);
+	sq__done(st);
+	sq__reader_put(s, c);
+	return rc;
+}
+
+/* As sq_workers_each: the recovery walk's statement on a reader connection. */
+int sq_engagements_each(struct store *base, store_engagement_cb cb, void *ctx)
+{
+	struct sq_store *s = sq__of(base);
+	struct sq_conn *c = sq__reader_get(s);
+	struct engagement_rec e;
+	int rc;
+	sqlite3_stmt *st = sq__stmt(c, SQ_LOAD_ENGAGEMENTS, &rc);
+
+	if (!st)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = sq__row_engagement(st, &e);
+		if (!rc)
+			rc = cb(ctx, &e);
+		if (rc)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, "engagements");
+out:
 	sq__done(st);
 	sq__reader_put(s, c);
 	return rc;

@@ -430,5 +430,6 @@ const struct store_ops sq__ops = {
     .backup = sq_backup,
     .engagement_rec = sq_engagement_rec,
     .workers_each = sq_workers_each,
+    .engagements_each = sq_engagements_each,
     .arrivals = sq_arrivals,
 };
