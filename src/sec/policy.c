@@ -1,0 +1,210 @@
+/* policy.c - the access table (action x role) and the one function that reads it. */
+#include "sec/policy.h"
+
+#include "util/err.h"
+
+#define NO RULE_NO
+#define ANY RULE_ANY
+#define OWN RULE_OWN_CLIENT
+#define KPO RULE_OWN_KPO
+#define CLR RULE_CLEARED
+#define LSD RULE_LEASED
+#define SLF RULE_SELF
+
+struct action_def {
+	const char *name;
+	/* admin, manager, worker, client, auditor (enum role order) */
+	unsigned char rule[ROLE__COUNT];
+};
+
+/*
+ * The whole access policy. A worker sees the engagements of the clients it is
+ * cleared for, and an item only while it holds the item's lease (the payload
+ * comes with the lease); it may submit to any item of a client it is cleared
+ * for, so a late submit hears "stale lease", not "no such item". Auditors read
+ * everything but payloads.
+ */
+static const struct action_def actions[POL__COUNT] = {
+	[POL_PUBLIC] = { "public", { ANY, ANY, ANY, ANY, ANY } },
+	[POL_CLIENT_CREATE] = { "client.create", { ANY, NO, NO, NO, NO } },
+	[POL_CLIENT_READ] = { "client.read", { ANY, ANY, NO, OWN, ANY } },
+	[POL_SERVICE_CREATE] = { "service.create", { ANY, NO, NO, NO, NO } },
+	[POL_SERVICE_READ] = { "service.read", { ANY, ANY, ANY, ANY, ANY } },
+	[POL_ENGAGEMENT_CREATE] = { "engagement.create", { ANY, ANY, NO, NO, NO } },
+	[POL_ENGAGEMENT_READ] = { "engagement.read", { ANY, ANY, CLR, OWN, ANY } },
+	[POL_ENGAGEMENT_LIST] = { "engagement.list", { ANY, ANY, NO, OWN, ANY } },
+	[POL_ENGAGEMENT_STAFFING] = { "engagement.staffing", { ANY, ANY, NO, NO, NO } },
+	[POL_USER_CREATE] = { "user.create", { ANY, NO, NO, NO, NO } },
+	[POL_USER_READ] = { "user.read", { ANY, NO, NO, NO, NO } },
+	[POL_TOKEN_CREATE] = { "token.create", { ANY, NO, NO, NO, NO } },
+	[POL_WORKER_CREATE] = { "worker.create", { ANY, ANY, NO, NO, NO } },
+	[POL_WORKER_READ] = { "worker.read", { ANY, ANY, SLF, NO, NO } },
+	[POL_WORKER_LIST] = { "worker.list", { ANY, ANY, NO, NO, NO } },
+	[POL_WORKER_STATUS] = { "worker.status", { ANY, ANY, SLF, NO, NO } },
+	[POL_ITEM_CREATE] = { "item.create", { ANY, ANY, NO, OWN, NO } },
+	[POL_ITEM_READ] = { "item.read", { ANY, ANY, LSD, OWN, ANY } },
+	[POL_ITEM_PAYLOAD] = { "item.payload", { ANY, ANY, LSD, OWN, NO } },
+	[POL_ITEM_SUBMIT] = { "item.submit", { NO, NO, CLR, NO, NO } },
+	[POL_ITEM_REVIEW] = { "item.review", { ANY, ANY, NO, KPO, NO } },
+	[POL_ITEM_CANCEL] = { "item.cancel", { ANY, ANY, NO, OWN, NO } },
+	[POL_ITEM_FAIL] = { "item.fail", { ANY, ANY, NO, NO, NO } },
+	[POL_WORK_NEXT] = { "work.next", { ANY, ANY, ANY, NO, NO } },
+	[POL_AUDIT_READ] = { "audit.read", { ANY, NO, NO, NO, ANY } },
+	[POL_STAFF_ERLANG] = { "staff.erlang", { ANY, ANY, ANY, NO, ANY } },
+	[POL_STAFF_PLAN] = { "staff.plan", { ANY, ANY, NO, NO, NO } },
+};
+
+static const char *const rule_names[RULE__COUNT] = {
+	[RULE_NO] = "—",
+	[RULE_ANY] = "any",
+	[RULE_OWN_CLIENT] = "own client",
+	[RULE_OWN_KPO] = "own client, KPO",
+	[RULE_CLEARED] = "cleared clients",
+	[RULE_LEASED] = "leased to self",
+	[RULE_SELF] = "self",
+};
+
+enum policy_rule policy_rule_of(enum role r, enum policy_action act)
+{
+	if ((unsigned)act >= POL__COUNT || (unsigned)r >= ROLE__COUNT)
+		return RULE_NO;
+	return (enum policy_rule)actions[act].rule[r];
+}
+
+static bool cleared(const struct policy_scope *sc)
+{
+	size_t lo = 0, hi = sc->n_clear;
+
+	if (!sc->client_id || !sc->clear)
+		return false;
+	/* Clearances are kept ascending (worker records sort them). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sc->clear[mid] == sc->client_id)
+			return true;
+		if (sc->clear[mid] < sc->client_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static bool own_client(const struct actor *a, const struct policy_scope *sc)
+{
+	return a->role == ROLE_CLIENT && a->client_id != 0 && a->client_id == sc->client_id;
+}
+
+enum policy_verdict policy_check(const struct actor *a, enum policy_action act,
+				 const struct policy_scope *sc)
+{
+	enum policy_rule rule = policy_rule_of(a->role, act);
+
+	if (act == POL_PUBLIC)
+		return POLICY_ALLOW;
+	if (rule == RULE_NO)
+		return POLICY_FORBID;
+	if (!sc || rule == RULE_ANY)
+		return POLICY_ALLOW;
+	switch (rule) {
+	case RULE_OWN_CLIENT:
+		return own_client(a, sc) ? POLICY_ALLOW : POLICY_HIDE;
+	case RULE_OWN_KPO:
+		if (!own_client(a, sc))
+			return POLICY_HIDE;
+		return sc->kpo ? POLICY_ALLOW : POLICY_FORBID;
+	case RULE_CLEARED:
+		return a->role == ROLE_WORKER && a->worker_id && cleared(sc) ? POLICY_ALLOW
+									       : POLICY_HIDE;
+	case RULE_LEASED:
+		return a->role == ROLE_WORKER && a->worker_id &&
+			       a->worker_id == sc->lease_worker_id
+			   ? POLICY_ALLOW
+			   : POLICY_HIDE;
+	case RULE_SELF:
+		return a->role == ROLE_WORKER && a->worker_id && a->worker_id == sc->worker_id
+			   ? POLICY_ALLOW
+			   : POLICY_HIDE;
+	default:
+		return POLICY_FORBID;
+	}
+}
+
+int policy_err(enum policy_verdict v)
+{
+	switch (v) {
+	case POLICY_ALLOW: return 0;
+	case POLICY_HIDE: return ERR_NOTFOUND;
+	default: return ERR_FORBIDDEN;
+	}
+}
+
+int policy_require(const struct actor *a, enum policy_action act, const struct policy_scope *sc)
+{
+	return policy_err(policy_check(a, act, sc));
+}
+
+int policy_list_filter(const struct actor *a, enum policy_action act, int64_t *client_id,
+		       int64_t *worker_id)
+{
+	*client_id = 0;
+	*worker_id = 0;
+	switch (policy_rule_of(a->role, act)) {
+	case RULE_ANY:
+		return 0;
+	case RULE_OWN_CLIENT:
+	case RULE_OWN_KPO:
+		if (a->role != ROLE_CLIENT || !a->client_id)
+			return ERR_NOTFOUND;
+		*client_id = a->client_id;
+		return 0;
+	case RULE_LEASED:
+	case RULE_SELF:
+		if (a->role != ROLE_WORKER || !a->worker_id)
+			return ERR_NOTFOUND;
+		*worker_id = a->worker_id;
+		return 0;
+	default:
+		/* RULE_CLEARED lists would need a set filter; no list uses one. */
+		return ERR_FORBIDDEN;
+	}
+}
+
+bool policy_sees_payload(const struct actor *a, const struct policy_scope *sc)
+{
+	return policy_check(a, POL_ITEM_PAYLOAD, sc) == POLICY_ALLOW;
+}
+
+const char *policy_action_name(enum policy_action act)
+{
+	return (unsigned)act < POL__COUNT ? actions[act].name : "?";
+}
+
+const char *policy_rule_name(enum policy_rule r)
+{
+	return (unsigned)r < RULE__COUNT ? rule_names[r] : "?";
+}
+
+int policy_table_markdown(struct buf *out)
+{
+	int rc = buf_puts(out, "| action |");
+
+	for (int r = 0; !rc && r < ROLE__COUNT; r++)
+		rc = buf_printf(out, " %s |", role_name((enum role)r));
+	if (!rc)
+		rc = buf_puts(out, "\n|---|");
+	for (int r = 0; !rc && r < ROLE__COUNT; r++)
+		rc = buf_puts(out, "---|");
+	if (!rc)
+		rc = buf_puts(out, "\n");
+	for (int act = POL_PUBLIC + 1; !rc && act < POL__COUNT; act++) {
+		rc = buf_printf(out, "| `%s` |", actions[act].name);
+		for (int r = 0; !rc && r < ROLE__COUNT; r++)
+			rc = buf_printf(out, " %s |",
+					rule_names[policy_rule_of((enum role)r, (enum policy_action)act)]);
+		if (!rc)
+			rc = buf_puts(out, "\n");
+	}
+	return rc;
+}

@@ -1,0 +1,127 @@
+/* policy.h - the one access policy: who may do what to which record, and which fields they see. */
+#ifndef ALIHDAYA_POLICY_H
+#define ALIHDAYA_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "sec/auth.h"
+#include "util/buf.h"
+
+/*
+ * Every entry point (HTTP route, CLI command, web screen, engine command)
+ * names one action and asks policy_check() before it touches a record. No
+ * other code decides access: handlers and the engine only gather the
+ * record's scope (its client, its lease holder, ...) and the actor's facts
+ * (a worker's clearances, from the freshest source the caller has).
+ *
+ * The rules are one table, action x role (policy.c); docs/api.md's access
+ * table is generated from it (policy_table_markdown) and a test checks that
+ * the two agree.
+ */
+
+enum policy_action {
+	POL_PUBLIC, /* no authentication at all (health, metrics, the web app's files) */
+	POL_CLIENT_CREATE,
+	POL_CLIENT_READ, /* get and list */
+	POL_SERVICE_CREATE,
+	POL_SERVICE_READ,
+	POL_ENGAGEMENT_CREATE,
+	POL_ENGAGEMENT_READ, /* get */
+	POL_ENGAGEMENT_LIST,
+	POL_ENGAGEMENT_STAFFING,
+	POL_USER_CREATE,
+	POL_USER_READ,
+	POL_TOKEN_CREATE,
+	POL_WORKER_CREATE,
+	POL_WORKER_READ, /* get */
+	POL_WORKER_LIST,
+	POL_WORKER_STATUS,
+	POL_ITEM_CREATE,
+	POL_ITEM_READ,    /* an item's fields and history, and lists */
+	POL_ITEM_PAYLOAD, /* the payload and result fields of an item read */
+	POL_ITEM_SUBMIT,
+	POL_ITEM_REVIEW, /* accept, rework, start a review */
+	POL_ITEM_CANCEL,
+	POL_ITEM_FAIL,
+	POL_WORK_NEXT,
+	POL_AUDIT_READ, /* list and verify */
+	POL_STAFF_ERLANG,
+	POL_STAFF_PLAN, /* per-skill staffing plan */
+	POL__COUNT
+};
+
+/* How one role may use one action. */
+enum policy_rule {
+	RULE_NO,         /* 403: this role may not do it at all */
+	RULE_ANY,        /* any record */
+	RULE_OWN_CLIENT, /* records of the actor's own client; others are hidden (404) */
+	RULE_OWN_KPO,    /* as RULE_OWN_CLIENT, and only on KPO work (else 403) */
+	RULE_CLEARED,    /* a worker: records of clients it is cleared for; others 404 */
+	RULE_LEASED,     /* a worker: items it holds the lease of; others 404 */
+	RULE_SELF,       /* a worker: its own worker record; others 404 */
+	RULE__COUNT
+};
+
+enum policy_verdict { POLICY_ALLOW, POLICY_HIDE, POLICY_FORBID };
+
+/*
+ * What the record is, as far as access goes. Zero fields are unknown or
+ * none. For RULE_CLEARED the caller passes the acting worker's clearances
+ * (ascending client ids, as in struct worker_rec) from the freshest source
+ * it has: the engine's live record for writes, the store for reads.
+ */
+struct policy_scope {
+	int64_t client_id;       /* the client whose data this is */
+	int64_t worker_id;       /* a worker record: which one */
+	int64_t lease_worker_id; /* an item: who holds its lease now */
+	bool kpo;                /* the work is KPO (engagement, item) */
+	const int64_t *clear;    /* the acting worker's clearances */
+	size_t n_clear;
+};
+
+/* The rule of one role for one action (RULE_ANY for POL_PUBLIC). */
+enum policy_rule policy_rule_of(enum role r, enum policy_action act);
+
+/*
+ * May the actor take this action on this record? scope NULL asks about the
+ * role alone (may this role take the action on some record at all): the
+ * router's early 403. A hidden record must be answered exactly as a record
+ * that does not exist.
+ */
+enum policy_verdict policy_check(const struct actor *a, enum policy_action act,
+				 const struct policy_scope *scope);
+
+/* 0 for POLICY_ALLOW, ERR_NOTFOUND for POLICY_HIDE, ERR_FORBIDDEN for POLICY_FORBID. */
+int policy_err(enum policy_verdict v);
+
+/* policy_err(policy_check(a, act, scope)). */
+int policy_require(const struct actor *a, enum policy_action act, const struct policy_scope *scope);
+
+/*
+ * What a list must be narrowed to for this actor, so a list shows exactly
+ * the records policy_check() would allow one by one. OUT: client_id (0 = no
+ * filter), worker_id (the lease holder or the worker record, 0 = none).
+ * ERR_FORBIDDEN when the role may not list at all; ERR_NOTFOUND when a
+ * worker actor has no worker record (it can see nothing).
+ */
+int policy_list_filter(const struct actor *a, enum policy_action act, int64_t *client_id,
+		       int64_t *worker_id);
+
+/* True if the item read by this actor carries its payload and result fields. */
+bool policy_sees_payload(const struct actor *a, const struct policy_scope *scope);
+
+/* "item.read", ... (for logs, audit and docs). */
+const char *policy_action_name(enum policy_action act);
+/* "any", "own client", ... */
+const char *policy_rule_name(enum policy_rule r);
+
+/*
+ * The table as Markdown, action x role, appended to out: docs/api.md holds
+ * this text between its access-table markers. 0 or ERR_NOMEM.
+ */
+int policy_table_markdown(struct buf *out);
+
+#endif
