@@ -333,13 +333,13 @@ static void run(struct req *r)
 			   rc == ERR_METHOD ? r->allow : r->path);
 		return;
 	}
-	if (r->route->roles != ROUTE_PUBLIC) {
+	if (r->route->action != POL_PUBLIC) {
 		/* The token's format check and lookup; the actor then comes from X-Role. */
 		authz = __wrap_MHD_lookup_connection_value(NULL, MHD_HEADER_KIND, "Authorization");
 		(void)auth_authenticate(srv.store, authz, &who);
 		role = __wrap_MHD_lookup_connection_value(NULL, MHD_HEADER_KIND, "X-Role");
 		set_actor(&r->actor, role ? role : "admin");
-		if (!auth_role_allowed(&r->actor, r->route->roles)) {
+		if (policy_check(&r->actor, r->route->action, NULL) != POLICY_ALLOW) {
 			http__fail(r, ERR_FORBIDDEN, "role may not call this");
 			return;
 		}

@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "http/server.h"
 #include "sec/auth.h"
+#include "sec/policy.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -87,18 +88,16 @@ struct req {
 typedef int (*http_handler)(struct req *r);
 
 /*
- * A route: method, path pattern and the roles that may call it. In a
+ * A route: method, path pattern and the policy action it takes. In a
  * pattern ":id" matches one segment of decimal digits (a positive id, put
  * in req.param) and a final "*" matches any non-empty rest.
  */
 struct route {
 	const char *method;
 	const char *pattern;
-	unsigned roles; /* ROLE_BIT mask; ROUTE_PUBLIC = no authentication at all */
+	enum policy_action action; /* POL_PUBLIC = no authentication at all */
 	http_handler fn;
 };
-
-#define ROUTE_PUBLIC 0u
 
 /* router.c: the one route table. */
 extern const struct route http__routes[];

@@ -1,67 +1,60 @@
-/* router.c - the one route table of the API: method, path pattern, roles, handler. */
+/* router.c - the one route table of the API: method, path pattern, policy action, handler. */
 #include <stdio.h>
 #include <string.h>
 
 #include "http/http_int.h"
 #include "util/err.h"
 
-#define R_ADMIN ROLE_BIT(ROLE_ADMIN)
-#define R_MANAGER ROLE_BIT(ROLE_MANAGER)
-#define R_WORKER ROLE_BIT(ROLE_WORKER)
-#define R_CLIENT ROLE_BIT(ROLE_CLIENT)
-#define R_AUDITOR ROLE_BIT(ROLE_AUDITOR)
-#define R_STAFF ROLES_STAFF
-#define R_ALL ROLES_ALL
-
 /*
- * Role masks say who may call a route at all; record scope (another
- * client's record, a lease that is not yours) is decided by the handler
- * or the engine with the auth_* predicates and answers 404.
+ * Each route names the action it takes (sec/policy.h). The security layer
+ * (server.c) asks the policy whether the caller's role may take it at all
+ * (403 if not); the handler or the engine asks again with the record's scope
+ * (another client's record, a lease that is not yours: 404).
  */
 const struct route http__routes[] = {
-    {"GET", "/v1/health", ROUTE_PUBLIC, h_health},
-    {"GET", "/metrics", ROUTE_PUBLIC, h_metrics},
-    {"GET", "/", ROUTE_PUBLIC, h_web_index},
-    {"GET", "/web/*", ROUTE_PUBLIC, h_web_file},
+    {"GET", "/v1/health", POL_PUBLIC, h_health},
+    {"GET", "/metrics", POL_PUBLIC, h_metrics},
+    {"GET", "/", POL_PUBLIC, h_web_index},
+    {"GET", "/web/*", POL_PUBLIC, h_web_file},
 
-    {"POST", "/v1/clients", R_ADMIN, h_clients_create},
-    {"GET", "/v1/clients", R_STAFF | R_AUDITOR | R_CLIENT, h_clients_list},
-    {"GET", "/v1/clients/:id", R_STAFF | R_AUDITOR | R_CLIENT, h_clients_get},
+    {"POST", "/v1/clients", POL_CLIENT_CREATE, h_clients_create},
+    {"GET", "/v1/clients", POL_CLIENT_READ, h_clients_list},
+    {"GET", "/v1/clients/:id", POL_CLIENT_READ, h_clients_get},
 
-    {"POST", "/v1/services", R_ADMIN, h_services_create},
-    {"GET", "/v1/services", R_ALL, h_services_list},
-    {"GET", "/v1/services/:id", R_ALL, h_services_get},
+    {"POST", "/v1/services", POL_SERVICE_CREATE, h_services_create},
+    {"GET", "/v1/services", POL_SERVICE_READ, h_services_list},
+    {"GET", "/v1/services/:id", POL_SERVICE_READ, h_services_get},
 
-    {"POST", "/v1/engagements", R_STAFF, h_engagements_create},
-    {"GET", "/v1/engagements", R_STAFF | R_AUDITOR | R_CLIENT, h_engagements_list},
-    {"GET", "/v1/engagements/:id", R_STAFF | R_AUDITOR | R_CLIENT | R_WORKER, h_engagements_get},
-    {"GET", "/v1/engagements/:id/staffing", R_STAFF, h_engagements_staffing},
+    {"POST", "/v1/engagements", POL_ENGAGEMENT_CREATE, h_engagements_create},
+    {"GET", "/v1/engagements", POL_ENGAGEMENT_LIST, h_engagements_list},
+    {"GET", "/v1/engagements/:id", POL_ENGAGEMENT_READ, h_engagements_get},
+    {"GET", "/v1/engagements/:id/staffing", POL_ENGAGEMENT_STAFFING, h_engagements_staffing},
 
-    {"POST", "/v1/users", R_ADMIN, h_users_create},
-    {"GET", "/v1/users", R_ADMIN, h_users_list},
-    {"GET", "/v1/users/:id", R_ADMIN, h_users_get},
-    {"POST", "/v1/users/:id/tokens", R_ADMIN, h_users_token},
+    {"POST", "/v1/users", POL_USER_CREATE, h_users_create},
+    {"GET", "/v1/users", POL_USER_READ, h_users_list},
+    {"GET", "/v1/users/:id", POL_USER_READ, h_users_get},
+    {"POST", "/v1/users/:id/tokens", POL_TOKEN_CREATE, h_users_token},
 
-    {"POST", "/v1/workers", R_STAFF, h_workers_create},
-    {"GET", "/v1/workers", R_STAFF, h_workers_list},
-    {"GET", "/v1/workers/:id", R_STAFF | R_WORKER, h_workers_get},
-    {"POST", "/v1/workers/:id/status", R_STAFF | R_WORKER, h_workers_status},
+    {"POST", "/v1/workers", POL_WORKER_CREATE, h_workers_create},
+    {"GET", "/v1/workers", POL_WORKER_LIST, h_workers_list},
+    {"GET", "/v1/workers/:id", POL_WORKER_READ, h_workers_get},
+    {"POST", "/v1/workers/:id/status", POL_WORKER_STATUS, h_workers_status},
 
-    {"POST", "/v1/items", R_STAFF | R_CLIENT, h_items_create},
-    {"GET", "/v1/items", R_ALL, h_items_list},
-    {"GET", "/v1/items/:id", R_ALL, h_items_get},
-    {"GET", "/v1/items/:id/history", R_ALL, h_items_history},
-    {"POST", "/v1/items/:id/submit", R_WORKER, h_items_submit},
-    {"POST", "/v1/items/:id/accept", R_STAFF | R_CLIENT, h_items_accept},
-    {"POST", "/v1/items/:id/rework", R_STAFF | R_CLIENT, h_items_rework},
-    {"POST", "/v1/items/:id/cancel", R_STAFF | R_CLIENT, h_items_cancel},
-    {"POST", "/v1/work/next", R_WORKER | R_STAFF, h_work_next},
+    {"POST", "/v1/items", POL_ITEM_CREATE, h_items_create},
+    {"GET", "/v1/items", POL_ITEM_READ, h_items_list},
+    {"GET", "/v1/items/:id", POL_ITEM_READ, h_items_get},
+    {"GET", "/v1/items/:id/history", POL_ITEM_READ, h_items_history},
+    {"POST", "/v1/items/:id/submit", POL_ITEM_SUBMIT, h_items_submit},
+    {"POST", "/v1/items/:id/accept", POL_ITEM_REVIEW, h_items_accept},
+    {"POST", "/v1/items/:id/rework", POL_ITEM_REVIEW, h_items_rework},
+    {"POST", "/v1/items/:id/cancel", POL_ITEM_CANCEL, h_items_cancel},
+    {"POST", "/v1/work/next", POL_WORK_NEXT, h_work_next},
 
-    {"GET", "/v1/audit", R_AUDITOR | R_ADMIN, h_audit_list},
-    {"GET", "/v1/audit/verify", R_AUDITOR | R_ADMIN, h_audit_verify},
+    {"GET", "/v1/audit", POL_AUDIT_READ, h_audit_list},
+    {"GET", "/v1/audit/verify", POL_AUDIT_READ, h_audit_verify},
 
-    {"GET", "/v1/staff/erlang", R_STAFF | R_WORKER | R_AUDITOR, h_staff_erlang},
-    {"GET", "/v1/staff/skill-plan", R_STAFF, h_staff_skill_plan},
+    {"GET", "/v1/staff/erlang", POL_STAFF_ERLANG, h_staff_erlang},
+    {"GET", "/v1/staff/skill-plan", POL_STAFF_PLAN, h_staff_skill_plan},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);

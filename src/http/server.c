@@ -92,7 +92,7 @@ static void dispatch(struct req *r)
 			   r->allow);
 		return;
 	}
-	if (r->route->roles != ROUTE_PUBLIC) {
+	if (r->route->action != POL_PUBLIC) {
 		authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 						    MHD_HTTP_HEADER_AUTHORIZATION);
 		rc = auth_authenticate(h->store, authz, &r->actor);
@@ -108,7 +108,7 @@ static void dispatch(struct req *r)
 				   h->opts.rate_per_s);
 			return;
 		}
-		if (!auth_role_allowed(&r->actor, r->route->roles)) {
+		if (policy_check(&r->actor, r->route->action, NULL) != POLICY_ALLOW) {
 			http__fail(r, ERR_FORBIDDEN, "role %s may not call %s %s",
 				   role_name(r->actor.role), r->route->method, r->route->pattern);
 			return;
