@@ -21,8 +21,14 @@
  * records of the flow exist in their final states. Sanitizers catch
  * crashes and leaks.
  *
- *	test_fault [POINTS]   at most POINTS points per kind and mode (default
- *	                      60, spread evenly; 0 = every point)
+ *	test_fault [POINTS] [--shard I/N]
+ *		POINTS: at most POINTS points per kind and mode (default 60, spread
+ *		evenly; 0 = every point). --shard I/N (1 <= I <= N): of those runs,
+ *		only every Nth, starting with the Ith, numbered across all kinds and
+ *		modes; the N shards together run each of them exactly once. The
+ *		clean counting runs are repeated in every shard.
+ *
+ * CI (tests/fault/CMakeLists.txt) runs every point, in four shards.
  */
 #include <ftw.h>
 #include <limits.h>
@@ -577,11 +583,45 @@ static long run_one(enum fault_kind k, long at, bool persist, long *hit, int *fa
 	return n;
 }
 
+static int usage(void)
+{
+	fprintf(stderr, "usage: test_fault [POINTS] [--shard I/N]\n");
+	return 2;
+}
+
+/* "I/N" with 1 <= I <= N: *OUT */
+static bool parse_shard(const char *s, long *i, long *n)
+{
+	char *end;
+
+	*i = strtol(s, &end, 10);
+	if (end == s || *end != '/')
+		return false;
+	s = end + 1;
+	*n = strtol(s, &end, 10);
+	return end != s && !*end && *n >= 1 && *i >= 1 && *i <= *n;
+}
+
 int main(int argc, char **argv)
 {
-	long cap = argc > 1 ? strtol(argv[1], NULL, 10) : 60;
+	long cap = 60, shard = 1, shards = 1, seq = 0;
 	long total_points = 0, total_hits = 0, total_failures = 0;
+	bool have_cap = false;
+	char *end;
 
+	for (int a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--shard") && a + 1 < argc) {
+			if (!parse_shard(argv[++a], &shard, &shards))
+				return usage();
+		} else if (!have_cap) {
+			cap = strtol(argv[a], &end, 10);
+			if (end == argv[a] || *end || cap < 0)
+				return usage();
+			have_cap = true;
+		} else {
+			return usage();
+		}
+	}
 	if (!getenv("FAULT_VERBOSE"))
 		log_set_level((enum log_level)(LOG_ERROR + 1));
 	faults_install();
@@ -596,15 +636,19 @@ int main(int argc, char **argv)
 			     runs = 0, hits = 0, fails = 0;
 
 			for (long at = 1; at <= points + 1; at += step) {
+				if (seq++ % shards != shard - 1)
+					continue;
 				run_one(k, at, persist, &hit, &failures);
 				runs++;
 				hits += hit > 0;
 				fails += failures;
 			}
-			/* The loop's last run is past the end: it must pass with no fault. */
-			run_one(k, points + 1, persist, &hit, &failures);
-			CHECK(hit == 0 && failures == 0,
-			      "%s: a run past the last point hit a fault", kind_name[k]);
+			/* A run past the last point: it must pass with no fault. */
+			if (seq++ % shards == shard - 1) {
+				run_one(k, points + 1, persist, &hit, &failures);
+				CHECK(hit == 0 && failures == 0,
+				      "%s: a run past the last point hit a fault", kind_name[k]);
+			}
 			printf("fault %-6s %-10s %4ld points in the flow, %4ld runs, %4ld faults "
 			       "injected, %4ld clean failures retried\n",
 			       kind_name[k], persist ? "persistent" : "transient", points, runs,
@@ -614,8 +658,8 @@ int main(int argc, char **argv)
 			total_failures += fails;
 		}
 	}
-	printf("fault: %ld runs, %ld with a fault injected, %ld clean failures; %d check "
-	       "failures\n",
-	       total_points, total_hits, total_failures, errors);
+	printf("fault: shard %ld/%ld, %ld runs, %ld with a fault injected, %ld clean failures; "
+	       "%d check failures\n",
+	       shard, shards, total_points, total_hits, total_failures, errors);
 	return errors ? 1 : 0;
 }
