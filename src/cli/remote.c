@@ -19,8 +19,8 @@ static json_t *levels(const struct skill_level *l, size_t n)
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < n && a; i++)
-		json_array_append_new(a, json_pack("{s:s, s:i}", "code", l[i].code, "level",
-						   l[i].level));
+		json_array_append_new(
+		    a, json_pack("{s:s, s:i}", "code", l[i].code, "level", l[i].level));
 	return a;
 }
 
@@ -47,8 +47,8 @@ static int engagement_body(const struct engagement_rec *e, json_t **out, struct 
 			 (json_int_t)e->client_id, "service_id", (json_int_t)e->service_id, "name",
 			 e->name, "required_skills", levels(e->skills, e->n_skills),
 			 "required_languages", levels(e->langs, e->n_langs), "sla_seconds", sla,
-			 "default_priority", e->default_priority, "lease_seconds", lease, "time_zone",
-			 e->time_zone);
+			 "default_priority", e->default_priority, "lease_seconds", lease,
+			 "time_zone", e->time_zone);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/common.h"
@@ -18,6 +19,7 @@ int cli_serve_run(struct cli_ctx *ctx)
 	struct http_server *h = NULL;
 	struct buf err = BUF_INIT;
 	char sock[PATH_MAX];
+	struct stat st;
 	sigset_t set;
 	int sig = 0, rc;
 
@@ -42,6 +44,10 @@ int cli_serve_run(struct cli_ctx *ctx)
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	ho.local_socket = sock;
+	if (!stat(ctx->cfg.data_dir, &st) && (st.st_mode & 077))
+		log_warn("data directory %s is open to other users (mode %03o); 0700 is expected: "
+			 "its socket and store are the installation's admin",
+			 ctx->cfg.data_dir, (unsigned)(st.st_mode & 0777));
 	rc = http_start(&ho, ctx->engine, ctx->store, &h, &err);
 	if (rc) {
 		rc = cli_fail("serve", 1, "%s", buf_str(&err));
