@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include "cli/cli.h"
 #include "cli/common.h"
@@ -43,7 +44,10 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.web_dir = ctx->cfg.web_dir[0] ? ctx->cfg.web_dir : NULL;
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
-	ho.local_socket = sock;
+	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))
+		ho.local_socket = sock;
+	else /* still one writer: CLI writes then refuse and say to use the HTTP API */
+		log_warn("no local socket: %s is longer than a Unix socket path may be", sock);
 	if (!stat(ctx->cfg.data_dir, &st) && (st.st_mode & 077))
 		log_warn("data directory %s is open to other users (mode %03o); 0700 is expected: "
 			 "its socket and store are the installation's admin",
