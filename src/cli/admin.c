@@ -158,8 +158,8 @@ int cli_token(int argc, char **argv)
 	}
 	if (!user)
 		return cli_fail("token create", 2, "--user NAME is required");
-	/* Tokens change no live state, so this works beside a running server. */
-	if ((rc = open_or_fail(&ctx, "token create", CLI_WRITE_SHARED, false)))
+	/* Beside a running server, the server makes the token (cli_engine). */
+	if ((rc = open_or_fail(&ctx, "token create", CLI_WRITE, false)))
 		return rc;
 	if (store_user_by_name(ctx.store, user, &u)) {
 		rc = cli_fail("token create", 1, "no user named '%s' (see: alihdaya user list)", user);
@@ -232,8 +232,8 @@ int cli_user(int argc, char **argv)
 		return cli_fail("user create", 2, "--name is required");
 	if (cm.u.user.role == ROLE_CLIENT && !cm.u.user.client_id)
 		return cli_fail("user create", 2, "--client ID is required for a client user");
-	/* Users change no live state, so this works beside a running server. */
-	if ((rc = cli_noun_open(&w, CLI_WRITE_SHARED)))
+	/* Beside a running server, the server makes the user (cli_engine). */
+	if ((rc = cli_noun_open(&w, CLI_WRITE)))
 		return rc;
 	rc = cli_noun_created(&w, &cm);
 out:

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/remote.h"
 #include "sec/auth.h"
 #include "util/err.h"
 
@@ -60,19 +61,24 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	} else if (!S_ISDIR(st.st_mode)) {
 		return buf_error(err, ERR_INVALID, "'%s' is not a directory", ctx->cfg.data_dir);
 	}
-	if (mode != CLI_READ && mode != CLI_WRITE_SHARED) {
+	if (mode != CLI_READ) {
 		snprintf(path, sizeof(path), "%s/%s", ctx->cfg.data_dir, CLI_LOCK_FILE);
 		ctx->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (ctx->lock_fd < 0)
 			return buf_error(err, ERR_IO, "cannot open %s: %s", path, strerror(errno));
 		/* One process owns the live state of a data directory. */
 		if (flock(ctx->lock_fd, LOCK_EX | LOCK_NB)) {
+			rc = errno;
 			close(ctx->lock_fd);
 			ctx->lock_fd = -1;
-			return buf_error(err, ERR_BUSY,
-					 "a server is running on '%s'; use the HTTP API "
-					 "(docs/api.md) or stop it first",
-					 ctx->cfg.data_dir);
+			if (rc != EWOULDBLOCK)
+				return buf_error(err, ERR_IO, "cannot lock %s: %s", path,
+						 strerror(rc));
+			if (mode == CLI_SERVE)
+				return buf_error(err, ERR_BUSY, "a server is already running on '%s'",
+						 ctx->cfg.data_dir);
+			/* Its engine is the one writer: commands go to it (cli_engine). */
+			ctx->served = true;
 		}
 	}
 	snprintf(path, sizeof(path), "%s/%s", ctx->cfg.data_dir, CLI_DB_FILE);
@@ -82,7 +88,7 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	rc = store_open(path, mode == CLI_SERVE ? ctx->cfg.threads + 2 : 2, &ctx->store, err);
 	if (rc)
 		return rc;
-	if (mode != CLI_READ) {
+	if (mode != CLI_READ && !ctx->served) {
 		struct engine_opts o = { ctx->cfg.batch_max, 0 };
 		rc = engine_start(ctx->store, &o, &ctx->engine, &why);
 		if (rc) {
@@ -106,16 +112,28 @@ void cli_close(struct cli_ctx *ctx)
 	ctx->engine = NULL;
 	ctx->store = NULL;
 	ctx->lock_fd = -1;
+	ctx->served = false;
 }
 
 int cli_engine(struct cli_ctx *ctx, const char *cmdname, struct cmd *c)
 {
+	struct buf err = BUF_INIT;
 	const char *msg;
 	json_t *m;
 
 	c->actor = &AUTH_LOCAL_ADMIN;
-	if (!engine_call(ctx->engine, c))
+	if (ctx->served) {
+		if (!cli_remote_cmd(ctx, c, &err))
+			return 0;
+		if (!c->reply) {
+			cli_fail(cmdname, 1, "%s", buf_str(&err));
+			buf_release(&err);
+			return 1;
+		}
+		buf_release(&err);
+	} else if (!engine_call(ctx->engine, c)) {
 		return 0;
+	}
 	m = c->reply ? json_object_get(c->reply, "message") : NULL;
 	msg = m && json_is_string(m) ? json_string_value(m) : err_message(c->rc);
 	cli_fail(cmdname, 1, "%s", msg);

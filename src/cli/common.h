@@ -14,22 +14,30 @@
 
 #define CLI_DB_FILE "alihdaya.db"
 #define CLI_LOCK_FILE "alihdaya.lock"
+#define CLI_SOCK_FILE "alihdaya.sock" /* the server's local admin socket (see serve.c) */
 
-/* An open installation: the store, and for writes the engine. */
+/*
+ * An open installation: the store, and for writes either the engine (no
+ * server runs) or the server that holds the data directory (served).
+ */
 struct cli_ctx {
 	struct config cfg;
 	struct store *store;
 	struct engine *engine;
 	int lock_fd;
+	bool served; /* a server holds the lock: cli_engine() sends commands to it */
 };
 
 #define CLI_CTX_INIT { .lock_fd = -1 }
 
+/*
+ * One writer per data directory: the process holding the flock on
+ * alihdaya.lock runs the only engine. No mode starts an engine beside it.
+ */
 enum cli_open_mode {
-	CLI_READ,      /* store only */
-	CLI_WRITE,     /* store and engine; refuses while a server holds the data dir */
-	CLI_WRITE_SHARED, /* store and engine beside a running server (users, tokens) */
-	CLI_SERVE,     /* store and engine, holding the data dir lock */
+	CLI_READ,  /* store only (WAL readers are safe beside a writer) */
+	CLI_WRITE, /* store and engine; while a server holds the data dir, store only and served */
+	CLI_SERVE, /* store and engine, holding the data dir lock; refuses if it is held */
 };
 
 /*
@@ -50,7 +58,12 @@ int cli_install(struct cli_ctx *ctx, const char *admin, size_t *added);
 /* Prints "alihdaya <cmd>: <msg>" on stderr and returns the exit code. */
 int cli_fail(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Runs a command as the local admin; prints the engine's error on failure. */
+/*
+ * Runs a command as the local admin: on the engine, or when ctx->served as
+ * its API request on the server's socket (cli/remote.h). Prints the error on
+ * failure (exit code 1); on success c->reply holds the answer: {"id"} or the
+ * whole record for creates (use its "id"), {"token","user_id"} for tokens.
+ */
 int cli_engine(struct cli_ctx *ctx, const char *cmdname, struct cmd *c);
 
 /* Prints a list as an aligned table of the given keys, or as JSON. */

@@ -1,8 +1,11 @@
 /* serve.c - `alihdaya serve`: the HTTP API over the engine, with a graceful stop on SIGTERM/SIGINT. */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 #include "cli/cli.h"
 #include "cli/common.h"
@@ -16,6 +19,8 @@ int cli_serve_run(struct cli_ctx *ctx)
 	struct http_opts ho = HTTP_OPTS_INIT;
 	struct http_server *h = NULL;
 	struct buf err = BUF_INIT;
+	char sock[PATH_MAX];
+	struct stat st;
 	sigset_t set;
 	int sig = 0, rc;
 
@@ -37,6 +42,16 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.rate_per_s = ctx->cfg.rate_per_s;
 	ho.rate_burst = ctx->cfg.rate_per_s * 2;
 	ho.web_dir = ctx->cfg.web_dir[0] ? ctx->cfg.web_dir : NULL;
+	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
+	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
+	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))
+		ho.local_socket = sock;
+	else /* still one writer: CLI writes then refuse and say to use the HTTP API */
+		log_warn("no local socket: %s is longer than a Unix socket path may be", sock);
+	if (!stat(ctx->cfg.data_dir, &st) && (st.st_mode & 077))
+		log_warn("data directory %s is open to other users (mode %03o); 0700 is expected: "
+			 "its socket and store are the installation's admin",
+			 ctx->cfg.data_dir, (unsigned)(st.st_mode & 0777));
 	rc = http_start(&ho, ctx->engine, ctx->store, &h, &err);
 	if (rc) {
 		rc = cli_fail("serve", 1, "%s", buf_str(&err));
@@ -96,6 +111,8 @@ int cli_serve(int argc, char **argv)
 			       "Serves the HTTP API (docs/api.md) on ADDR:PORT (default 127.0.0.1:8080;\n"
 			       "--port 0 picks a free port, printed on start). SIGTERM or SIGINT stops\n"
 			       "it gracefully: no new requests, the batch in flight is committed.\n"
+			       "It also serves the API on DIR/alihdaya.sock (mode 0600) as the local\n"
+			       "admin, where the CLI's writes go while it runs.\n"
 			       "Settings may also come from ALIHDAYA_* variables or an INI file named by\n"
 			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n");
 			return 0;

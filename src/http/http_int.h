@@ -24,6 +24,16 @@
  */
 
 struct http_rate;
+struct http_server;
+
+/*
+ * One listening daemon of the server, passed to MHD as the request
+ * callback's argument so a request knows where it came from.
+ */
+struct http_listener {
+	struct http_server *srv;
+	bool local; /* the Unix socket: requests act as AUTH_LOCAL_ADMIN */
+};
 
 struct http_server {
 	struct http_opts opts; /* bind and web_dir point into the copies below */
@@ -33,6 +43,11 @@ struct http_server {
 	struct store *store;
 	struct MHD_Daemon *daemon;
 	int port;
+	struct http_listener tcp;
+	/* The Unix socket daemon, NULL when none; local_path is its file. */
+	struct http_listener local;
+	struct MHD_Daemon *local_daemon;
+	char *local_path;
 	struct http_rate *rate;		   /* NULL when rate_per_s == 0 */
 	atomic_uint_fast64_t by_class[6];  /* answers by status / 100; [0] = anything else */
 	atomic_uint_fast64_t rate_limited; /* 429s given by the limiter */
@@ -55,6 +70,7 @@ struct http_server {
 struct req {
 	struct http_server *srv;
 	struct MHD_Connection *conn;
+	bool local; /* arrived on the Unix socket */
 	const char *method;
 	const char *path; /* without the query string */
 	struct buf body;  /* cap = opts.max_body */

@@ -2,11 +2,14 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "http/http_int.h"
@@ -92,7 +95,14 @@ static void dispatch(struct req *r)
 			   r->allow);
 		return;
 	}
-	if (r->route->action != POL_PUBLIC) {
+	if (r->route->action != POL_PUBLIC && r->local) {
+		/*
+		 * The Unix socket is mode 0600 in the data directory: only the
+		 * installation's owner (and root) can connect, as they could
+		 * open the store itself. File permissions are the authentication.
+		 */
+		r->actor = AUTH_LOCAL_ADMIN;
+	} else if (r->route->action != POL_PUBLIC) {
 		authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 						    MHD_HTTP_HEADER_AUTHORIZATION);
 		rc = auth_authenticate(h->store, authz, &r->actor);
@@ -108,11 +118,12 @@ static void dispatch(struct req *r)
 				   h->opts.rate_per_s);
 			return;
 		}
-		if (policy_check(&r->actor, r->route->action, NULL) != POLICY_ALLOW) {
-			http__fail(r, ERR_FORBIDDEN, "role %s may not call %s %s",
-				   role_name(r->actor.role), r->route->method, r->route->pattern);
-			return;
-		}
+	}
+	/* The role's question only; the record's scope is asked by the use case. */
+	if (policy_check(&r->actor, r->route->action, NULL) != POLICY_ALLOW) {
+		http__fail(r, ERR_FORBIDDEN, "role %s may not call %s %s",
+			   role_name(r->actor.role), r->route->method, r->route->pattern);
+		return;
 	}
 	r->suspended = false;
 	rc = r->route->fn(r);
@@ -126,14 +137,16 @@ static void dispatch(struct req *r)
 
 /* ----------------------------------------------------- request lifecycle */
 
-static struct req *req_new(struct http_server *h, struct MHD_Connection *conn, const char *method,
-			   const char *url)
+static struct req *req_new(struct http_listener *l, struct MHD_Connection *conn,
+			   const char *method, const char *url)
 {
 	struct req *r = calloc(1, sizeof(*r));
+	struct http_server *h = l->srv;
 
 	if (!r)
 		return NULL;
 	r->srv = h;
+	r->local = l->local;
 	r->conn = conn;
 	r->method = method;
 	r->path = url;
@@ -171,13 +184,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
 {
-	struct http_server *h = cls;
+	struct http_listener *l = cls;
+	struct http_server *h = l->srv;
 	struct req *r = *con_cls;
 	int rc;
 
 	(void)version;
 	if (!r) {
-		r = req_new(h, conn, method, url);
+		r = req_new(l, conn, method, url);
 		if (!r)
 			return MHD_NO;
 		*con_cls = r;
@@ -310,9 +324,86 @@ static void server_free(struct http_server *h)
 	if (!h)
 		return;
 	http__rate_free(h->rate);
+	free(h->local_path);
 	free(h->bind);
 	free(h->web_dir);
 	free(h);
+}
+
+/*
+ * A listening Unix stream socket at path, mode 0600. The caller holds the
+ * data directory lock, so a socket already there is a dead server's: it is
+ * removed. Anything else at the path is left alone and refused.
+ * OUT: *fd_out.
+ */
+static int local_listen(const char *path, int *fd_out, struct buf *err)
+{
+	struct sockaddr_un sun;
+	size_t n = strlen(path);
+	struct stat st;
+	int fd, rc;
+
+	*fd_out = -1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (n >= sizeof(sun.sun_path))
+		return buf_error(err, ERR_INVALID,
+				 "http: the socket path %s is longer than %zu bytes; use a shorter "
+				 "data directory path",
+				 path, sizeof(sun.sun_path) - 1);
+	memcpy(sun.sun_path, path, n + 1);
+	if (!lstat(path, &st)) {
+		if (!S_ISSOCK(st.st_mode))
+			return buf_error(err, ERR_EXISTS, "http: %s exists and is not a socket", path);
+		if (unlink(path))
+			return buf_error(err, ERR_IO, "http: cannot remove the stale socket %s: %s",
+					 path, strerror(errno));
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return buf_error(err, ERR_IO, "http: socket: %s", strerror(errno));
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		rc = buf_error(err, ERR_IO, "http: cannot bind %s: %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	/* Before listen(): until then nobody can connect, whatever the umask made it. */
+	if (chmod(path, 0600) || listen(fd, 64)) {
+		rc = buf_error(err, ERR_IO, "http: cannot set up %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return rc;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+/* The second daemon: the same requests on the local socket, one thread. */
+static int local_start(struct http_server *h, const char *path, struct buf *err)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
+	int fd, rc;
+
+	h->local_path = strdup(path);
+	if (!h->local_path)
+		return buf_error(err, ERR_NOMEM, "http: out of memory");
+	if ((rc = local_listen(path, &fd, err)))
+		return rc;
+	h->local.srv = h;
+	h->local.local = true;
+	h->local_daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, &h->local, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+	    (void *)NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_CONNECTION_LIMIT,
+	    64u, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->opts.conn_timeout_s,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL, MHD_OPTION_END);
+	if (!h->local_daemon) {
+		close(fd);
+		unlink(path);
+		return buf_error(err, ERR_IO, "http: cannot serve on %s", path);
+	}
+	log_info("http: listening on %s as the local admin", path);
+	return 0;
 }
 
 int http_start(const struct http_opts *o, struct engine *e, struct store *s,
@@ -370,8 +461,9 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 		goto out;
 	}
 
+	h->tcp.srv = h;
 	h->daemon = MHD_start_daemon(
-	    flags, (uint16_t)o->port, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER,
+	    flags, (uint16_t)o->port, NULL, NULL, on_request, &h->tcp, MHD_OPTION_EXTERNAL_LOGGER,
 	    on_mhd_log, (void *)NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -384,6 +476,11 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = info && info->port ? info->port : o->port;
 	log_info("http: listening on %s port %d with %d threads", bind, h->port, o->threads);
+	if (o->local_socket && (rc = local_start(h, o->local_socket, err))) {
+		MHD_stop_daemon(h->daemon);
+		goto out;
+	}
+	h->opts.local_socket = h->local_path;
 	*out = h;
 	return 0;
 out:
@@ -402,15 +499,24 @@ void http_stop(struct http_server *h)
 
 	if (!h)
 		return;
+	/* No new connections on either; requests already waiting on the engine finish. */
 	if (h->daemon) {
-		/* No new connections; requests already waiting on the engine finish. */
 		ls = MHD_quiesce_daemon(h->daemon);
 		if (ls != MHD_INVALID_SOCKET)
 			close(ls);
-		atomic_store(&h->stopping, true);
-		while (atomic_load(&h->suspended) > 0)
-			usleep(1000);
-		MHD_stop_daemon(h->daemon);
 	}
+	if (h->local_daemon) {
+		ls = MHD_quiesce_daemon(h->local_daemon);
+		if (ls != MHD_INVALID_SOCKET)
+			close(ls);
+		unlink(h->local_path);
+	}
+	atomic_store(&h->stopping, true);
+	while (atomic_load(&h->suspended) > 0)
+		usleep(1000);
+	if (h->local_daemon)
+		MHD_stop_daemon(h->local_daemon);
+	if (h->daemon)
+		MHD_stop_daemon(h->daemon);
 	server_free(h);
 }

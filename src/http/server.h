@@ -20,13 +20,26 @@ struct http_opts {
 	int rate_per_s;           /* requests per second per token, 0 = unlimited (default 0) */
 	int rate_burst;           /* token bucket size (default 2 * rate_per_s) */
 	const char *web_dir;      /* static web UI directory, NULL = none */
+	/*
+	 * A Unix socket path to serve the same API on as the local admin
+	 * (AUTH_LOCAL_ADMIN, no token), NULL = none. The caller must hold the
+	 * data directory's lock: a file already at the path is taken for a
+	 * stale socket and removed. The socket is made mode 0600 before it
+	 * listens, and removed by http_stop().
+	 */
+	const char *local_socket;
 };
 
-#define HTTP_OPTS_INIT { "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL }
+#define HTTP_OPTS_INIT { "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL }
 
 struct http_server;
 
-/* Starts serving. OUT: *out, stopped with http_stop(). */
+/*
+ * Starts serving on TCP and, if o->local_socket is set, on that Unix socket
+ * too. A local socket that cannot be made (path longer than sun_path allows,
+ * bind error) fails the start: the caller asked for it.
+ * OUT: *out, stopped with http_stop().
+ */
 int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 	       struct http_server **out, struct buf *err);
 /* The port actually bound. */

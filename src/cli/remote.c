@@ -1,0 +1,272 @@
+/* remote.c - a CLI write sent to the server that holds the data directory, on its Unix socket. */
+#include "cli/remote.h"
+
+#include <curl/curl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include "util/err.h"
+
+/* ------------------------------------------------------------------ */
+/* The command as its API request (docs/api.md).                       */
+/* ------------------------------------------------------------------ */
+
+static json_t *levels(const struct skill_level *l, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n && a; i++)
+		json_array_append_new(
+		    a, json_pack("{s:s, s:i}", "code", l[i].code, "level", l[i].level));
+	return a;
+}
+
+/* The API takes whole seconds; the CLI parses milliseconds. */
+static int whole_seconds(int64_t ms, const char *what, json_int_t *out, struct buf *err)
+{
+	if (ms % 1000)
+		return buf_error(err, ERR_INVALID,
+				 "%s: whole seconds while a server runs (it takes %s in seconds)",
+				 what, what);
+	*out = (json_int_t)(ms / 1000);
+	return 0;
+}
+
+static int engagement_body(const struct engagement_rec *e, json_t **out, struct buf *err)
+{
+	json_int_t sla, lease;
+	int rc;
+
+	if ((rc = whole_seconds(e->sla_ms, "--sla", &sla, err)) ||
+	    (rc = whole_seconds(e->lease_ms, "--lease", &lease, err)))
+		return rc;
+	*out = json_pack("{s:I, s:I, s:s, s:o, s:o, s:I, s:i, s:I, s:s}", "client_id",
+			 (json_int_t)e->client_id, "service_id", (json_int_t)e->service_id, "name",
+			 e->name, "required_skills", levels(e->skills, e->n_skills),
+			 "required_languages", levels(e->langs, e->n_langs), "sla_seconds", sla,
+			 "default_priority", e->default_priority, "lease_seconds", lease,
+			 "time_zone", e->time_zone);
+	return 0;
+}
+
+static json_t *worker_body(const struct cmd *c)
+{
+	const struct worker_rec *w = &c->u.worker.rec;
+	json_t *creds = json_array(), *clear = json_array();
+
+	for (size_t i = 0; i < w->n_creds && creds; i++)
+		json_array_append_new(creds, json_string(w->creds[i]));
+	for (size_t i = 0; i < w->n_clear && clear; i++)
+		json_array_append_new(clear, json_integer(w->clear[i]));
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:i, s:{s:I, s:s}, s:o, s:s}",
+			 "login", c->u.worker.login, "name", w->name, "skills",
+			 levels(w->skills, w->n_skills), "languages", levels(w->langs, w->n_langs),
+			 "credentials", creds, "country", w->country, "time_zone", w->time_zone,
+			 "capacity", w->capacity, "cost_per_hour", "amount_minor",
+			 (json_int_t)w->cost_minor, "currency", w->currency, "clearances", clear,
+			 "status", worker_status_name(w->status));
+}
+
+static json_t *item_body(const struct cmd *c)
+{
+	json_t *b, *payload = json_loads(c->u.item_create.payload, JSON_REJECT_DUPLICATES, NULL);
+
+	b = payload ? json_pack("{s:I, s:o}", "engagement_id",
+				(json_int_t)c->u.item_create.engagement_id, "payload", payload)
+		    : NULL;
+	if (b && c->u.item_create.external_ref[0])
+		json_object_set_new(b, "external_ref", json_string(c->u.item_create.external_ref));
+	if (b && c->u.item_create.priority)
+		json_object_set_new(b, "priority", json_integer(c->u.item_create.priority));
+	return b;
+}
+
+/* OUT: path[n] and *body (json_decref) of the request that does what c does. */
+static int request_of(const struct cmd *c, char *path, size_t n, json_t **body, struct buf *err)
+{
+	const struct user_rec *u = &c->u.user;
+	int rc = 0;
+
+	*body = NULL;
+	switch (c->type) {
+	case CMD_CLIENT_CREATE:
+		snprintf(path, n, "/v1/clients");
+		*body = json_pack("{s:s, s:s, s:s}", "code", c->u.client.code, "name",
+				  c->u.client.name, "time_zone", c->u.client.time_zone);
+		break;
+	case CMD_SERVICE_CREATE:
+		snprintf(path, n, "/v1/services");
+		*body = json_pack("{s:s, s:s, s:s, s:s}", "code", c->u.service.code, "name",
+				  c->u.service.name, "kind", service_kind_name(c->u.service.kind),
+				  "category", c->u.service.category);
+		break;
+	case CMD_ENGAGEMENT_CREATE:
+		snprintf(path, n, "/v1/engagements");
+		if ((rc = engagement_body(&c->u.engagement, body, err)))
+			return rc;
+		break;
+	case CMD_USER_CREATE:
+		snprintf(path, n, "/v1/users");
+		*body = json_pack("{s:s, s:s}", "name", u->name, "role", role_name(u->role));
+		if (*body && u->role == ROLE_CLIENT)
+			json_object_set_new(*body, "client_id", json_integer(u->client_id));
+		break;
+	case CMD_TOKEN_CREATE:
+		snprintf(path, n, "/v1/users/%lld/tokens", (long long)c->u.token.user_id);
+		*body = json_object();
+		break;
+	case CMD_WORKER_CREATE:
+		snprintf(path, n, "/v1/workers");
+		*body = worker_body(c);
+		break;
+	case CMD_ITEM_CREATE:
+		snprintf(path, n, "/v1/items");
+		*body = item_body(c);
+		break;
+	default:
+		return buf_error(err, ERR_INVALID,
+				 "this command cannot be sent to the running server; use the HTTP "
+				 "API (docs/api.md) or stop the server first");
+	}
+	if (!*body)
+		return buf_error(err, ERR_NOMEM, "cannot build the request");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The exchange.                                                       */
+/* ------------------------------------------------------------------ */
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct buf *b = arg;
+
+	/* A short count makes curl stop with CURLE_WRITE_ERROR: the answer is too big. */
+	return buf_append(b, p, size * nmemb) ? 0 : size * nmemb;
+}
+
+/* The ERR_* whose code string the answer carries; fallback when unknown. */
+static int err_of_code(const char *code, int fallback)
+{
+	for (int e = -1; code && e >= ERR_SUSPENDED; e--)
+		if (!strcmp(err_code(e), code))
+			return e;
+	return fallback;
+}
+
+/* POSTs body to path on the socket. OUT: *status, answer (its text). */
+static int post(const char *sock, const char *path, const char *body, long *status,
+		struct buf *answer, struct buf *err)
+{
+	char url[256], cerr[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdr = NULL;
+	CURLcode cc;
+	CURL *cu;
+	int rc = 0;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT))
+		return buf_error(err, ERR_NOMEM, "cannot start libcurl");
+	cu = curl_easy_init();
+	hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	/* No "100 Continue" round trip: the server reads the body at once. */
+	hdr = hdr ? curl_slist_append(hdr, "Expect:") : NULL;
+	if (!cu || !hdr) {
+		rc = buf_error(err, ERR_NOMEM, "cannot start libcurl");
+		goto out;
+	}
+	/* The host is never resolved: the socket is the address. */
+	snprintf(url, sizeof(url), "http://localhost%s", path);
+	curl_easy_setopt(cu, CURLOPT_UNIX_SOCKET_PATH, sock);
+	curl_easy_setopt(cu, CURLOPT_URL, url);
+	curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(cu, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(cu, CURLOPT_WRITEDATA, answer);
+	curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(cu, CURLOPT_TIMEOUT, (long)CLI_REMOTE_TIMEOUT_S);
+	curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(cu, CURLOPT_NOPROXY, "*");
+	cc = curl_easy_perform(cu);
+	if (cc == CURLE_COULDNT_CONNECT) {
+		rc = buf_error(err, ERR_BUSY,
+			       "a server holds this data directory (its lock is taken) but nothing "
+			       "answers on %s; if it is stopping, run the command again, else use "
+			       "the HTTP API (docs/api.md)",
+			       sock);
+	} else if (cc == CURLE_OPERATION_TIMEDOUT) {
+		rc = buf_error(err, ERR_BUSY,
+			       "the server on %s gave no answer in %d s; the command may or may "
+			       "not have been applied (check with a list command)",
+			       sock, CLI_REMOTE_TIMEOUT_S);
+	} else if (cc) {
+		rc = buf_error(err, ERR_IO, "talking to the server on %s: %s", sock,
+			       cerr[0] ? cerr : curl_easy_strerror(cc));
+	} else {
+		curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, status);
+	}
+out:
+	curl_slist_free_all(hdr);
+	if (cu)
+		curl_easy_cleanup(cu);
+	curl_global_cleanup();
+	return rc;
+}
+
+int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err)
+{
+	struct buf answer = BUF_INIT;
+	char path[128], sock[PATH_MAX];
+	json_t *body = NULL, *j = NULL, *e;
+	char *text = NULL;
+	long status = 0;
+	int rc;
+
+	c->reply = NULL;
+	c->status = 0;
+	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
+	if (strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		rc = buf_error(err, ERR_INVALID,
+			       "a server holds this data directory, but its socket path %s is too "
+			       "long to connect to; use the HTTP API (docs/api.md)",
+			       sock);
+		goto out;
+	}
+	if ((rc = request_of(c, path, sizeof(path), &body, err)))
+		goto out;
+	text = json_dumps(body, JSON_COMPACT);
+	if (!text) {
+		rc = buf_error(err, ERR_NOMEM, "cannot build the request");
+		goto out;
+	}
+	if ((rc = post(sock, path, text, &status, &answer, err)))
+		goto out;
+	c->status = (int)status;
+	j = answer.len ? json_loadb(answer.data, answer.len, 0, NULL) : NULL;
+	if (status >= 200 && status < 300) {
+		c->reply = j;
+		j = NULL;
+		rc = 0;
+		goto out;
+	}
+	e = json_object_get(j, "error");
+	rc = err_of_code(json_string_value(json_object_get(e, "code")), ERR_INTERNAL);
+	if (json_is_object(e)) {
+		c->reply = json_incref(e);
+	} else {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "the server answered HTTP %ld without an error body",
+			 status);
+		c->reply = json_pack("{s:s}", "message", msg);
+	}
+out:
+	c->rc = rc;
+	free(text);
+	json_decref(body);
+	json_decref(j);
+	buf_release(&answer);
+	return rc;
+}

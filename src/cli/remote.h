@@ -1,0 +1,26 @@
+/* remote.h - a CLI write sent to the server that holds the data directory, on its Unix socket. */
+#ifndef ALIHDAYA_CLI_REMOTE_H
+#define ALIHDAYA_CLI_REMOTE_H
+
+#include "cli/common.h"
+
+/*
+ * How long a CLI write waits for the server's answer. A paused or busy
+ * server is waited for; one that never answers is given up on.
+ */
+#define CLI_REMOTE_TIMEOUT_S 120
+
+/*
+ * Sends the command c as its API request (POST /v1/users, /v1/users/:id/tokens,
+ * /v1/clients, ...) to <data dir>/alihdaya.sock, where the server answers as
+ * the local admin, and waits for the answer.
+ * OUT: c->status (the HTTP status), c->rc (0 for a 2xx, else the ERR_* of the
+ * answer's error code), c->reply (owned by the caller: the answer's record on
+ * success, its "error" object on failure, so "message" is where the local
+ * engine puts it).
+ * Returns c->rc; when the server could not be asked at all (no socket, no
+ * answer, a command with no API request) err says why and c->reply is NULL.
+ */
+int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err);
+
+#endif
