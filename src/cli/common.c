@@ -83,7 +83,7 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	if (rc)
 		return rc;
 	if (mode != CLI_READ) {
-		struct engine_opts o = { ctx->cfg.batch_max, 0 };
+		struct engine_opts o = { .batch_max = ctx->cfg.batch_max };
 		rc = engine_start(ctx->store, &o, &ctx->engine, &why);
 		if (rc) {
 			buf_error(err, rc, "%s", buf_str(&why));
@@ -110,17 +110,10 @@ void cli_close(struct cli_ctx *ctx)
 
 int cli_engine(struct cli_ctx *ctx, const char *cmdname, struct cmd *c)
 {
-	const char *msg;
-	json_t *m;
-
 	c->actor = &AUTH_LOCAL_ADMIN;
 	if (!engine_call(ctx->engine, c))
 		return 0;
-	m = c->reply ? json_object_get(c->reply, "message") : NULL;
-	msg = m && json_is_string(m) ? json_string_value(m) : err_message(c->rc);
-	cli_fail(cmdname, 1, "%s", msg);
-	json_decref(c->reply);
-	c->reply = NULL;
+	cli_fail(cmdname, 1, "%s", c->result.message[0] ? c->result.message : err_message(c->rc));
 	return 1;
 }
 
@@ -337,8 +330,6 @@ int cli_noun_created(struct cli_noun *w, struct cmd *cm)
 	int rc = cli_engine(&w->ctx, w->noun, cm);
 
 	if (!rc)
-		printf("%s %lld created\n", w->noun,
-		       (long long)json_integer_value(json_object_get(cm->reply, "id")));
-	json_decref(cm->reply);
+		printf("%s %lld created\n", w->noun, (long long)cm->result.id);
 	return rc;
 }

@@ -55,6 +55,8 @@ const struct route http__routes[] = {
     {"POST", "/v1/items/:id/accept", R_STAFF | R_CLIENT, h_items_accept},
     {"POST", "/v1/items/:id/rework", R_STAFF | R_CLIENT, h_items_rework},
     {"POST", "/v1/items/:id/cancel", R_STAFF | R_CLIENT, h_items_cancel},
+    {"POST", "/v1/items/:id/review", R_STAFF | R_CLIENT, h_items_review},
+    {"POST", "/v1/items/:id/fail", R_STAFF, h_items_fail},
     {"POST", "/v1/work/next", R_WORKER | R_STAFF, h_work_next},
 
     {"GET", "/v1/audit", R_AUDITOR | R_ADMIN, h_audit_list},
