@@ -12,22 +12,22 @@
  * only in the first answer); an audit record is not a client's write.
  */
 static const struct cmd_def cmd_table[CMD__COUNT] = {
-    [CMD_CLIENT_CREATE] = { "client.create", engine__client_create, true },
-    [CMD_SERVICE_CREATE] = { "service.create", engine__service_create, true },
-    [CMD_ENGAGEMENT_CREATE] = { "engagement.create", engine__engagement_create, true },
-    [CMD_USER_CREATE] = { "user.create", engine__user_create, true },
-    [CMD_TOKEN_CREATE] = { "token.create", engine__token_create, false },
-    [CMD_WORKER_CREATE] = { "worker.create", engine__worker_create, true },
-    [CMD_WORKER_STATUS] = { "worker.status", engine__worker_status, true },
-    [CMD_ITEM_CREATE] = { "item.create", engine__item_create, true },
-    [CMD_ITEM_NEXT] = { "item.next", engine__item_next, true },
-    [CMD_ITEM_SUBMIT] = { "item.submit", engine__item_submit, true },
-    [CMD_ITEM_REVIEW] = { "item.review", engine__item_review, true },
-    [CMD_ITEM_ACCEPT] = { "item.accept", engine__item_accept, true },
-    [CMD_ITEM_REWORK] = { "item.rework", engine__item_rework, true },
-    [CMD_ITEM_FAIL] = { "item.fail", engine__item_fail, true },
-    [CMD_ITEM_CANCEL] = { "item.cancel", engine__item_cancel, true },
-    [CMD_AUDIT] = { "audit", engine__audit, false },
+    [CMD_CLIENT_CREATE] = {"client.create", engine__client_create, true},
+    [CMD_SERVICE_CREATE] = {"service.create", engine__service_create, true},
+    [CMD_ENGAGEMENT_CREATE] = {"engagement.create", engine__engagement_create, true},
+    [CMD_USER_CREATE] = {"user.create", engine__user_create, true},
+    [CMD_TOKEN_CREATE] = {"token.create", engine__token_create, false},
+    [CMD_WORKER_CREATE] = {"worker.create", engine__worker_create, true},
+    [CMD_WORKER_STATUS] = {"worker.status", engine__worker_status, true},
+    [CMD_ITEM_CREATE] = {"item.create", engine__item_create, true},
+    [CMD_ITEM_NEXT] = {"item.next", engine__item_next, true},
+    [CMD_ITEM_SUBMIT] = {"item.submit", engine__item_submit, true},
+    [CMD_ITEM_REVIEW] = {"item.review", engine__item_review, true},
+    [CMD_ITEM_ACCEPT] = {"item.accept", engine__item_accept, true},
+    [CMD_ITEM_REWORK] = {"item.rework", engine__item_rework, true},
+    [CMD_ITEM_FAIL] = {"item.fail", engine__item_fail, true},
+    [CMD_ITEM_CANCEL] = {"item.cancel", engine__item_cancel, true},
+    [CMD_AUDIT] = {"audit", engine__audit, false},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

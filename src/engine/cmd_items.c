@@ -31,8 +31,8 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	r.engagement_id = le->rec.id;
 	r.client_id = le->rec.client_id;
 	snprintf(r.external_ref, sizeof(r.external_ref), "%s", c->u.item_create.external_ref);
-	r.priority = c->u.item_create.priority ? c->u.item_create.priority
-					       : le->rec.default_priority;
+	r.priority =
+	    c->u.item_create.priority ? c->u.item_create.priority : le->rec.default_priority;
 	r.created_at = now;
 	r.due_at = c->u.item_create.due_at ? c->u.item_create.due_at : now + le->rec.sla_ms;
 	r.state = to;
@@ -72,7 +72,7 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 	struct live_worker *lw = idmap_get(&e->st.workers, wid);
 	struct live_engagement *best_le = NULL;
 	struct queue_entry *best = NULL;
-	struct item_step s = { .act = ACT_ASSIGN };
+	struct item_step s = {.act = ACT_ASSIGN};
 	struct live_item *it;
 	enum item_state to;
 	int64_t id;
@@ -87,7 +87,8 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 		struct live_engagement *le = v;
 		struct queue_entry *head = queue_peek(&le->q);
 
-		if (head && (!best || queue_before(head, best)) && route_qualified(&lw->rec, &le->rec)) {
+		if (head && (!best || queue_before(head, best)) &&
+		    route_qualified(&lw->rec, &le->rec)) {
 			best = head;
 			best_le = le;
 		}
@@ -154,8 +155,8 @@ static int reason_detail(const char *reason, char **out)
 	n = (size_t)snprintf(d, cap, "{\"reason\":\"");
 	/* The JSON string escapes: quote, backslash and control characters. */
 	for (const unsigned char *p = (const unsigned char *)reason; *p; p++) {
-		static const char short_esc[] = { ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n',
-						  ['\f'] = 'f', ['\r'] = 'r' };
+		static const char short_esc[] = {
+		    ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
 
 		if (*p == '"' || *p == '\\') {
 			d[n++] = '\\';
@@ -213,7 +214,7 @@ static int needs_reason(struct cmd *c, const char *what)
 /* item.submit: the worker holding the lease, with its epoch, before the deadline */
 int engine__item_submit(struct engine *e, struct cmd *c, int64_t now)
 {
-	struct item_step s = { .act = ACT_SUBMIT, .result = c->u.op.result_json };
+	struct item_step s = {.act = ACT_SUBMIT, .result = c->u.op.result_json};
 	int rc = engine__scope_submit(c);
 
 	return rc ? rc : item_op(e, c, now, &s, NULL);
@@ -222,8 +223,8 @@ int engine__item_submit(struct engine *e, struct cmd *c, int64_t now)
 /* item.review: staff; for KPO engagements also the client's users */
 int engine__item_review(struct engine *e, struct cmd *c, int64_t now)
 {
-	struct item_step s = { .act = ACT_REVIEW,
-			       .refused = "only submitted work can be taken into review" };
+	struct item_step s = {.act = ACT_REVIEW,
+			      .refused = "only submitted work can be taken into review"};
 
 	return item_op(e, c, now, &s, engine__scope_review);
 }
@@ -231,7 +232,7 @@ int engine__item_review(struct engine *e, struct cmd *c, int64_t now)
 /* item.accept: as review */
 int engine__item_accept(struct engine *e, struct cmd *c, int64_t now)
 {
-	struct item_step s = { .act = ACT_ACCEPT, .refused = "only submitted work can be accepted" };
+	struct item_step s = {.act = ACT_ACCEPT, .refused = "only submitted work can be accepted"};
 
 	return item_op(e, c, now, &s, engine__scope_review);
 }
@@ -246,8 +247,8 @@ static int scope_review_reason(struct cmd *c, const struct live_engagement *le)
 /* item.rework: as review, with a reason */
 int engine__item_rework(struct engine *e, struct cmd *c, int64_t now)
 {
-	struct item_step s = { .act = ACT_REWORK,
-			       .refused = "only submitted work can be returned for rework" };
+	struct item_step s = {.act = ACT_REWORK,
+			      .refused = "only submitted work can be returned for rework"};
 
 	return item_op(e, c, now, &s, scope_review_reason);
 }
@@ -261,7 +262,7 @@ static int scope_fail_reason(struct cmd *c, const struct live_engagement *le)
 /* item.fail: staff, with a reason: an open item the workflow cannot finish */
 int engine__item_fail(struct engine *e, struct cmd *c, int64_t now)
 {
-	struct item_step s = { .act = ACT_FAIL };
+	struct item_step s = {.act = ACT_FAIL};
 	int rc = engine__scope_fail(c);
 
 	return rc ? rc : item_op(e, c, now, &s, scope_fail_reason);
@@ -270,7 +271,7 @@ int engine__item_fail(struct engine *e, struct cmd *c, int64_t now)
 /* item.cancel: staff, client (own items) */
 int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now)
 {
-	struct item_step s = { .act = ACT_CANCEL };
+	struct item_step s = {.act = ACT_CANCEL};
 	int rc = engine__scope_cancel(c);
 
 	return rc ? rc : item_op(e, c, now, &s, NULL);

@@ -1,4 +1,5 @@
-/* cmd_records.c - commands on records: clients, services, engagements, users, tokens, workers, audit. */
+/* cmd_records.c - commands on records: clients, services, engagements, users, tokens, workers,
+ * audit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -16,7 +16,7 @@ int64_t engine_next_deadline(const struct engine *e)
  */
 int engine_expire_leases(struct engine *e, int64_t now)
 {
-	static const struct item_step expire = { .act = ACT_EXPIRE };
+	static const struct item_step expire = {.act = ACT_EXPIRE};
 	const struct lease_deadline *d;
 	enum item_state to;
 	int rc;

@@ -32,8 +32,9 @@ int engine__idem_replay(struct engine *e, struct cmd *c, int *rc)
 				   "Idempotency-Key '%s' was used with a different request",
 				   c->idem_key);
 	} else if (r.status < CMD_OUT_OK || r.status > CMD_OUT_NONE) {
-		*rc = engine__fail(c, ERR_INTERNAL, "Idempotency-Key '%s': unknown stored outcome %d",
-				   c->idem_key, r.status);
+		*rc =
+		    engine__fail(c, ERR_INTERNAL, "Idempotency-Key '%s': unknown stored outcome %d",
+				 c->idem_key, r.status);
 	} else {
 		c->result.outcome = (enum cmd_outcome)r.status;
 		c->result.replayed = true;

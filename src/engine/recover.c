@@ -101,7 +101,7 @@ static int load_item(void *ctx, const struct item_rec *r)
 	}
 	if (it->state == ITEM_ASSIGNED) {
 		struct live_worker *lw = idmap_get(&st->workers, it->worker_id);
-		struct lease_deadline d = { it->lease_expires, it->qe.id, it->epoch };
+		struct lease_deadline d = {it->lease_expires, it->qe.id, it->epoch};
 
 		st->n_assigned++;
 		if (lw)

@@ -131,8 +131,8 @@ static int step_record(struct engine *e, struct cmd *c, const struct live_item *
 	char action[MODEL_CODE_MAX];
 	int rc;
 
-	rc = event_write(e, c, it, act, from, after->state, event_worker, after->epoch, detail,
-			 now);
+	rc =
+	    event_write(e, c, it, act, from, after->state, event_worker, after->epoch, detail, now);
 	if (rc)
 		return rc;
 	snprintf(action, sizeof(action), "item.%s", item_action_name(act));
@@ -144,8 +144,7 @@ static int step_record(struct engine *e, struct cmd *c, const struct live_item *
 	c->result.item = *after;
 	c->result.item.payload = NULL;
 	c->result.item.result = NULL;
-	return engine__done(e, c, act == ACT_CREATE ? CMD_OUT_CREATED : CMD_OUT_OK, it->qe.id,
-			    now);
+	return engine__done(e, c, act == ACT_CREATE ? CMD_OUT_CREATED : CMD_OUT_OK, it->qe.id, now);
 }
 
 int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const struct item_step *s,
@@ -156,7 +155,8 @@ int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const st
 
 	if (item_transition(it->state, s->act, to))
 		return c ? engine__conflict(c, ERR_CONFLICT, it->state,
-					    s->refused ? s->refused : "the item's state refuses this")
+					    s->refused ? s->refused
+						       : "the item's state refuses this")
 			 : ERR_CONFLICT;
 	step_target(it, s, *to, &r);
 	r.result = (char *)s->result;
@@ -211,8 +211,8 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 		lw = idmap_get(&st->workers, it->worker_id);
 		if (lw)
 			lw->load++;
-		if (lease_heap_push(&st->leases,
-				    (struct lease_deadline){ it->lease_expires, it->qe.id, it->epoch }))
+		if (lease_heap_push(&st->leases, (struct lease_deadline){it->lease_expires,
+									 it->qe.id, it->epoch}))
 			st->need_reload = 1;
 	}
 	if (to == ITEM_QUEUED && (!le || queue_push(&le->q, &it->qe)))

@@ -71,7 +71,7 @@ static int64_t create(struct fx *f, struct cmd *c)
 
 static void worker(struct fx *f, const char *login, struct actor *out)
 {
-	struct cmd c = { .type = CMD_WORKER_CREATE };
+	struct cmd c = {.type = CMD_WORKER_CREATE};
 	struct user_rec u;
 
 	snprintf(c.u.worker.login, sizeof(c.u.worker.login), "%s", login);
@@ -89,7 +89,7 @@ static void worker(struct fx *f, const char *login, struct actor *out)
 
 static int64_t engagement(struct fx *f, int64_t service)
 {
-	struct cmd c = { .type = CMD_ENGAGEMENT_CREATE };
+	struct cmd c = {.type = CMD_ENGAGEMENT_CREATE};
 
 	c.u.engagement.client_id = f->client;
 	c.u.engagement.service_id = service;
@@ -103,7 +103,7 @@ static int64_t engagement(struct fx *f, int64_t service)
 
 static int setup(void **state)
 {
-	struct engine_opts o = { .batch_max = 64, .tick_ms = 20, .clock = fake_clock };
+	struct engine_opts o = {.batch_max = 64, .tick_ms = 20, .clock = fake_clock};
 	struct fx *f = calloc(1, sizeof(*f));
 	struct buf err = BUF_INIT;
 	struct cmd c;
@@ -123,16 +123,16 @@ static int setup(void **state)
 	assert_int_equal(engine_start(f->s, &o, &f->e, &err), 0);
 	buf_release(&err);
 
-	c = (struct cmd){ .type = CMD_CLIENT_CREATE };
+	c = (struct cmd){.type = CMD_CLIENT_CREATE};
 	snprintf(c.u.client.code, sizeof(c.u.client.code), "acme");
 	snprintf(c.u.client.name, sizeof(c.u.client.name), "Acme");
 	snprintf(c.u.client.time_zone, sizeof(c.u.client.time_zone), "UTC");
 	f->client = create(f, &c);
-	c = (struct cmd){ .type = CMD_SERVICE_CREATE };
+	c = (struct cmd){.type = CMD_SERVICE_CREATE};
 	snprintf(c.u.service.code, sizeof(c.u.service.code), "forms");
 	c.u.service.kind = KIND_BPO;
 	bpo = create(f, &c);
-	c = (struct cmd){ .type = CMD_SERVICE_CREATE };
+	c = (struct cmd){.type = CMD_SERVICE_CREATE};
 	snprintf(c.u.service.code, sizeof(c.u.service.code), "legal");
 	c.u.service.kind = KIND_KPO;
 	kpo = create(f, &c);
@@ -140,7 +140,7 @@ static int setup(void **state)
 	f->kpo_engagement = engagement(f, kpo);
 	worker(f, "w1", &f->w1);
 	worker(f, "w2", &f->w2);
-	c = (struct cmd){ .type = CMD_USER_CREATE };
+	c = (struct cmd){.type = CMD_USER_CREATE};
 	snprintf(c.u.user.name, sizeof(c.u.user.name), "acme-reviewer");
 	c.u.user.role = ROLE_CLIENT;
 	c.u.user.client_id = f->client;
@@ -154,7 +154,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	const char *names[] = { "ahd.db", "ahd.db-wal", "ahd.db-shm" };
+	const char *names[] = {"ahd.db", "ahd.db-wal", "ahd.db-shm"};
 	char p[192];
 
 	engine_stop(f->e);
@@ -173,7 +173,7 @@ static int teardown(void **state)
 
 static int64_t item_in(struct fx *f, int64_t engagement_id)
 {
-	struct cmd c = { .type = CMD_ITEM_CREATE };
+	struct cmd c = {.type = CMD_ITEM_CREATE};
 
 	c.u.item_create.engagement_id = engagement_id;
 	c.u.item_create.payload = "{\"form\":1}";
@@ -187,7 +187,7 @@ static int64_t item_in(struct fx *f, int64_t engagement_id)
 /* get-next for worker w. OUT: the item leased (0: none) and its epoch. */
 static int64_t next(struct fx *f, const struct actor *w, int64_t *epoch)
 {
-	struct cmd c = { .type = CMD_ITEM_NEXT };
+	struct cmd c = {.type = CMD_ITEM_NEXT};
 
 	assert_int_equal(run(f, &c, w), 0);
 	if (c.result.outcome == CMD_OUT_NONE)
@@ -204,7 +204,7 @@ static int64_t next(struct fx *f, const struct actor *w, int64_t *epoch)
 static int op(struct fx *f, enum cmd_type t, const struct actor *a, int64_t id, int64_t epoch,
 	      const char *reason, int *st)
 {
-	struct cmd c = { .type = t };
+	struct cmd c = {.type = t};
 	int rc;
 
 	c.u.op.item_id = id;
@@ -391,14 +391,14 @@ static void test_idempotent_replay(void **state)
 static void test_token_user_lookup(void **state)
 {
 	struct fx *f = *state;
-	struct cmd c = { .type = CMD_TOKEN_CREATE };
+	struct cmd c = {.type = CMD_TOKEN_CREATE};
 
 	c.u.token.user_id = 999999;
 	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), ERR_NOTFOUND);
 	assert_non_null(strstr(c.result.message, "no user 999999"));
 	assert_string_equal(c.result.token, "");
 
-	c = (struct cmd){ .type = CMD_TOKEN_CREATE };
+	c = (struct cmd){.type = CMD_TOKEN_CREATE};
 	c.u.token.user_id = f->w1.user_id;
 	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), 0);
 	assert_int_equal(c.result.outcome, CMD_OUT_CREATED);
@@ -406,14 +406,14 @@ static void test_token_user_lookup(void **state)
 	assert_int_equal(strncmp(c.result.token, "ahd_", 4), 0);
 
 	atomic_store(&user_get_fails, true);
-	c = (struct cmd){ .type = CMD_TOKEN_CREATE };
+	c = (struct cmd){.type = CMD_TOKEN_CREATE};
 	c.u.token.user_id = f->w1.user_id;
 	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), ERR_IO);
 	assert_string_equal(c.result.message, "");
 	assert_string_equal(c.result.token, "");
 	atomic_store(&user_get_fails, false);
 	/* The engine recovers: the next batch works. */
-	c = (struct cmd){ .type = CMD_TOKEN_CREATE };
+	c = (struct cmd){.type = CMD_TOKEN_CREATE};
 	c.u.token.user_id = f->w1.user_id;
 	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), 0);
 }
