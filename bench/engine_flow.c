@@ -43,14 +43,12 @@ static int run_cmd(struct engine *e, struct cmd *c, const struct actor *a, int64
 
 	c->actor = a;
 	rc = engine_call(e, c);
-	if (!rc && c->reply) {
+	if (!rc) {
 		if (id)
-			*id = (int64_t)json_integer_value(json_object_get(c->reply, "id"));
+			*id = c->result.id;
 		if (epoch)
-			*epoch = (int64_t)json_integer_value(json_object_get(c->reply, "epoch"));
+			*epoch = c->result.item.epoch;
 	}
-	json_decref(c->reply);
-	c->reply = NULL;
 	return rc;
 }
 
@@ -71,7 +69,7 @@ static void *run(void *arg)
 		l->changes++;
 		memset(&c, 0, sizeof(c));
 		c.type = CMD_ITEM_NEXT;
-		if (run_cmd(l->e, &c, &l->worker, &id, &epoch) || c.status == 204) {
+		if (run_cmd(l->e, &c, &l->worker, &id, &epoch) || c.result.outcome == CMD_OUT_NONE) {
 			l->errors++;
 			continue;
 		}
@@ -100,7 +98,7 @@ static void *run(void *arg)
 
 int main(int argc, char **argv)
 {
-	struct engine_opts o = { 512, 0 };
+	struct engine_opts o = { .batch_max = 512 };
 	struct buf err = BUF_INIT;
 	struct engine_stats st;
 	struct store *s = NULL;

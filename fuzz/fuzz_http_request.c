@@ -144,14 +144,12 @@ int __wrap_engine_submit(struct engine *e, struct cmd *c, void (*on_done)(struct
 	(void)e;
 	check_cmd(c);
 	c->rc = cur.engine_rc;
-	c->status = c->type == CMD_ITEM_NEXT ? 200 : 201;
-	c->replayed = false;
-	if (c->rc)
-		c->reply = json_pack("{s:s}", "state", "done");
-	else if (c->type == CMD_TOKEN_CREATE)
-		c->reply = json_pack("{s:s, s:i}", "token", "ahd_x", "user_id", 1);
-	else
-		c->reply = json_pack("{s:i}", "id", 1);
+	memset(&c->result, 0, sizeof(c->result));
+	c->result.outcome = c->type == CMD_ITEM_NEXT ? CMD_OUT_OK : CMD_OUT_CREATED;
+	c->result.id = 1;
+	c->result.state = c->rc ? ITEM_DONE : -1;
+	if (c->type == CMD_TOKEN_CREATE)
+		snprintf(c->result.token, sizeof(c->result.token), "ahd_x");
 	on_done(c, arg); /* synchronously: the handler then runs its second half */
 	return 0;
 }
@@ -162,7 +160,8 @@ int __wrap_engine_call(struct engine *e, struct cmd *c)
 		return __real_engine_call(e, c);
 	check_cmd(c);
 	c->rc = cur.engine_rc;
-	c->reply = NULL;
+	memset(&c->result, 0, sizeof(c->result));
+	c->result.state = -1;
 	return c->rc;
 }
 
@@ -173,9 +172,7 @@ static int seed_cmd(struct cmd *c, int64_t *id)
 	int rc = cli_engine(&ctx, "fuzz", c);
 
 	if (!rc && id)
-		*id = json_integer_value(json_object_get(c->reply, "id"));
-	json_decref(c->reply);
-	c->reply = NULL;
+		*id = c->result.id;
 	return rc;
 }
 

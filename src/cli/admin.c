@@ -63,7 +63,6 @@ int cli_install(struct cli_ctx *ctx, const char *admin, size_t *added)
 			continue;
 		cm.u.service = cat[i];
 		rc = cli_engine(ctx, "init", &cm);
-		json_decref(cm.reply);
 		(*added)++;
 	}
 	if (!rc && store_user_by_name(ctx->store, admin, &u)) {
@@ -74,7 +73,6 @@ int cli_install(struct cli_ctx *ctx, const char *admin, size_t *added)
 					MODEL_CODE_MAX - 1);
 		cm.u.user.role = ROLE_ADMIN;
 		rc = cli_engine(ctx, "init", &cm);
-		json_decref(cm.reply);
 	}
 	return rc;
 }
@@ -168,8 +166,7 @@ int cli_token(int argc, char **argv)
 	cm.u.token.user_id = u.id;
 	rc = cli_engine(&ctx, "token create", &cm);
 	if (!rc)
-		printf("%s\n", json_string_value(json_object_get(cm.reply, "token")));
-	json_decref(cm.reply);
+		printf("%s\n", cm.result.token);
 out:
 	cli_close(&ctx);
 	return rc;

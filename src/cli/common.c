@@ -89,7 +89,7 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	if (rc)
 		return rc;
 	if (mode != CLI_READ && !ctx->served) {
-		struct engine_opts o = { ctx->cfg.batch_max, 0 };
+		struct engine_opts o = { .batch_max = ctx->cfg.batch_max };
 		rc = engine_start(ctx->store, &o, &ctx->engine, &why);
 		if (rc) {
 			buf_error(err, rc, "%s", buf_str(&why));
@@ -118,27 +118,20 @@ void cli_close(struct cli_ctx *ctx)
 int cli_engine(struct cli_ctx *ctx, const char *cmdname, struct cmd *c)
 {
 	struct buf err = BUF_INIT;
-	const char *msg;
-	json_t *m;
 
 	c->actor = &AUTH_LOCAL_ADMIN;
 	if (ctx->served) {
 		if (!cli_remote_cmd(ctx, c, &err))
 			return 0;
-		if (!c->reply) {
+		if (err.len) {
 			cli_fail(cmdname, 1, "%s", buf_str(&err));
 			buf_release(&err);
 			return 1;
 		}
-		buf_release(&err);
 	} else if (!engine_call(ctx->engine, c)) {
 		return 0;
 	}
-	m = c->reply ? json_object_get(c->reply, "message") : NULL;
-	msg = m && json_is_string(m) ? json_string_value(m) : err_message(c->rc);
-	cli_fail(cmdname, 1, "%s", msg);
-	json_decref(c->reply);
-	c->reply = NULL;
+	cli_fail(cmdname, 1, "%s", c->result.message[0] ? c->result.message : err_message(c->rc));
 	return 1;
 }
 
@@ -355,8 +348,6 @@ int cli_noun_created(struct cli_noun *w, struct cmd *cm)
 	int rc = cli_engine(&w->ctx, w->noun, cm);
 
 	if (!rc)
-		printf("%s %lld created\n", w->noun,
-		       (long long)json_integer_value(json_object_get(cm->reply, "id")));
-	json_decref(cm->reply);
+		printf("%s %lld created\n", w->noun, (long long)cm->result.id);
 	return rc;
 }

@@ -61,8 +61,8 @@ int cli_fail(const char *cmd, int code, const char *fmt, ...) __attribute__((for
 /*
  * Runs a command as the local admin: on the engine, or when ctx->served as
  * its API request on the server's socket (cli/remote.h). Prints the error on
- * failure (exit code 1); on success c->reply holds the answer: {"id"} or the
- * whole record for creates (use its "id"), {"token","user_id"} for tokens.
+ * failure (exit code 1); on success c->result holds the answer: the id of
+ * what was created, the token text for tokens.
  */
 int cli_engine(struct cli_ctx *ctx, const char *cmdname, struct cmd *c);
 

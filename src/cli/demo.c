@@ -21,9 +21,7 @@ static int demo_cmd(struct demo *d, struct cmd *c, int64_t *id)
 	int rc = cli_engine(&d->ctx, "demo", c);
 
 	if (!rc && id)
-		*id = (int64_t)json_integer_value(json_object_get(c->reply, "id"));
-	json_decref(c->reply);
-	c->reply = NULL;
+		*id = c->result.id;
 	return rc;
 }
 
@@ -215,8 +213,7 @@ static int demo_token(struct demo *d, const char *user, char *out, size_t n)
 	c.u.token.user_id = u.id;
 	rc = cli_engine(&d->ctx, "demo", &c);
 	if (!rc)
-		snprintf(out, n, "%s", json_string_value(json_object_get(c.reply, "token")));
-	json_decref(c.reply);
+		snprintf(out, n, "%s", c.result.token);
 	return rc;
 }
 

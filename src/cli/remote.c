@@ -215,6 +215,19 @@ out:
 	return rc;
 }
 
+/* The engine's result as the server's answer tells it: outcome, id, token. */
+static void result_of(struct cmd *c, long status, json_t *j)
+{
+	const char *tok = json_string_value(json_object_get(j, "token"));
+
+	c->result.outcome = status == 201 ? CMD_OUT_CREATED
+			    : status == 204 ? CMD_OUT_NONE
+					    : CMD_OUT_OK;
+	c->result.id = json_integer_value(json_object_get(j, tok ? "user_id" : "id"));
+	if (tok)
+		snprintf(c->result.token, sizeof(c->result.token), "%s", tok);
+}
+
 int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err)
 {
 	struct buf answer = BUF_INIT;
@@ -224,8 +237,8 @@ int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err)
 	long status = 0;
 	int rc;
 
-	c->reply = NULL;
-	c->status = 0;
+	memset(&c->result, 0, sizeof(c->result));
+	c->result.state = -1;
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	if (strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
 		rc = buf_error(err, ERR_INVALID,
@@ -243,25 +256,20 @@ int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err)
 	}
 	if ((rc = post(sock, path, text, &status, &answer, err)))
 		goto out;
-	c->status = (int)status;
 	j = answer.len ? json_loadb(answer.data, answer.len, 0, NULL) : NULL;
 	if (status >= 200 && status < 300) {
-		c->reply = j;
-		j = NULL;
+		result_of(c, status, j);
 		rc = 0;
 		goto out;
 	}
 	e = json_object_get(j, "error");
 	rc = err_of_code(json_string_value(json_object_get(e, "code")), ERR_INTERNAL);
-	if (json_is_object(e)) {
-		c->reply = json_incref(e);
-	} else {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "the server answered HTTP %ld without an error body",
-			 status);
-		c->reply = json_pack("{s:s}", "message", msg);
-	}
+	if (json_is_string(json_object_get(e, "message")))
+		snprintf(c->result.message, sizeof(c->result.message), "%s",
+			 json_string_value(json_object_get(e, "message")));
+	else
+		snprintf(c->result.message, sizeof(c->result.message),
+			 "the server answered HTTP %ld without an error body", status);
 out:
 	c->rc = rc;
 	free(text);

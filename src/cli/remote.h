@@ -14,12 +14,11 @@
  * Sends the command c as its API request (POST /v1/users, /v1/users/:id/tokens,
  * /v1/clients, ...) to <data dir>/alihdaya.sock, where the server answers as
  * the local admin, and waits for the answer.
- * OUT: c->status (the HTTP status), c->rc (0 for a 2xx, else the ERR_* of the
- * answer's error code), c->reply (owned by the caller: the answer's record on
- * success, its "error" object on failure, so "message" is where the local
- * engine puts it).
+ * OUT: c->rc (0 for a 2xx, else the ERR_* of the answer's error code) and
+ * c->result as the local engine fills it: outcome, id (token create: the
+ * user) and token on success, message on failure.
  * Returns c->rc; when the server could not be asked at all (no socket, no
- * answer, a command with no API request) err says why and c->reply is NULL.
+ * answer, a command with no API request) err says why.
  */
 int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err);
 

@@ -51,20 +51,43 @@ static int engine_reload(struct engine *e)
 	return rc;
 }
 
+static void result_reset(struct cmd_result *r)
+{
+	free(r->replay_text);
+	memset(r, 0, sizeof(*r));
+	r->state = -1;
+}
+
+/* Nothing of a failed batch is durable: no command keeps an answer but rc. */
 static void fail_batch(struct cmd *batch, int rc)
 {
 	for (struct cmd *c = batch; c; c = c->next) {
-		json_decref(c->reply);
-		c->reply = NULL;
-		c->replayed = false;
+		result_reset(&c->result);
 		c->rc = rc;
 	}
+}
+
+void cmd_release(struct cmd *c)
+{
+	free(c->result.replay_text);
+	c->result.replay_text = NULL;
+}
+
+static int64_t wall_clock(void *arg)
+{
+	(void)arg;
+	return clock_now_ms();
+}
+
+int64_t engine__now(const struct engine *e)
+{
+	return e->opts.clock(e->opts.clock_arg);
 }
 
 /* One batch: one transaction for every command in it. */
 static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 {
-	int64_t now = clock_now_ms();
+	int64_t now = engine__now(e);
 	uint64_t t_start = mono_us(), t_apply = t_start, t_commit = t_start;
 	int rc;
 
@@ -142,18 +165,24 @@ static void *engine_main(void *arg)
 		struct cmd *batch, *last;
 		size_t n = 0;
 
-		while (!e->head && !e->stopping) {
+		while (!e->head && !e->stopping && !e->woken) {
 			int64_t due = engine_next_deadline(e);
-			int64_t now = clock_now_ms();
+			int64_t now = engine__now(e);
 			struct timespec ts;
 
 			if (due <= now)
 				break;
+			/*
+			 * The engine's clock need not be the wall clock: wait
+			 * the time left by the engine's clock, measured on the
+			 * wall clock the condition variable uses, at most a tick.
+			 */
 			if (due - now > e->opts.tick_ms)
 				due = now + e->opts.tick_ms;
-			deadline_to_timespec(due, &ts);
+			deadline_to_timespec(clock_now_ms() + (due - now), &ts);
 			pthread_cond_timedwait(&e->wake, &e->mu, &ts);
 		}
+		e->woken = 0;
 		if (!e->head && e->stopping)
 			break;
 		/* Take up to batch_max commands, oldest first. */
@@ -197,6 +226,8 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
 	e->store = s;
 	e->opts.batch_max = o && o->batch_max > 0 ? o->batch_max : 512;
 	e->opts.tick_ms = o && o->tick_ms > 0 ? o->tick_ms : 200;
+	e->opts.clock = o && o->clock ? o->clock : wall_clock;
+	e->opts.clock_arg = o && o->clock ? o->clock_arg : NULL;
 	rc = engine_state_load(&e->st, s, err);
 	if (rc)
 		goto fail;
@@ -219,9 +250,8 @@ fail:
 static int engine_enqueue(struct engine *e, struct cmd *c)
 {
 	c->rc = 0;
-	c->status = 200;
-	c->reply = NULL;
-	c->replayed = false;
+	memset(&c->result, 0, sizeof(c->result));
+	c->result.state = -1;
 	c->next = NULL;
 	pthread_mutex_lock(&e->mu);
 	if (e->stopping) {
@@ -260,6 +290,14 @@ int engine_call(struct engine *e, struct cmd *c)
 		;
 	sem_destroy(&c->done);
 	return c->rc;
+}
+
+void engine_wake(struct engine *e)
+{
+	pthread_mutex_lock(&e->mu);
+	e->woken = 1;
+	pthread_cond_signal(&e->wake);
+	pthread_mutex_unlock(&e->mu);
 }
 
 void engine_stop(struct engine *e)

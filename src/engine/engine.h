@@ -2,15 +2,15 @@
 #ifndef ALIHDAYA_ENGINE_H
 #define ALIHDAYA_ENGINE_H
 
-#include <jansson.h>
 #include <semaphore.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "core/model.h"
 #include "sec/auth.h"
-#include "store/store.h"
 #include "util/buf.h"
+
+struct store;
 
 /*
  * HTTP handlers and the CLI never touch live state. They fill a struct cmd,
@@ -18,10 +18,15 @@
  * memory AND written its effects in a transaction that is durable (group
  * commit: every command waiting is applied and written in one transaction).
  *
+ * The engine answers in domain terms (struct cmd_result): an outcome, the
+ * record's id or the item as it is now, and on error a message and the
+ * item's state. It knows no HTTP status and no wire format; the adapters
+ * map outcomes to statuses and render records.
+ *
  * Security: the caller has already authenticated the actor and checked its
  * role for the route. The engine checks record scope (client, lease holder)
- * with the auth_* predicates, and writes the audit event for the change in
- * the same transaction.
+ * in engine/scope.c, and writes the audit event for the change in the same
+ * transaction.
  */
 
 enum cmd_type {
@@ -29,18 +34,58 @@ enum cmd_type {
 	CMD_SERVICE_CREATE,    /* u.service */
 	CMD_ENGAGEMENT_CREATE, /* u.engagement (kind is filled by the engine) */
 	CMD_USER_CREATE,       /* u.user */
-	CMD_TOKEN_CREATE,      /* u.token: reply {"token":"ahd_...","user_id":N} */
+	CMD_TOKEN_CREATE,      /* u.token: result.token, result.id = the user; never idempotent */
 	CMD_WORKER_CREATE,     /* u.worker: also creates its ROLE_WORKER user named u.worker_login */
 	CMD_WORKER_STATUS,     /* u.wstatus */
 	CMD_ITEM_CREATE,       /* u.item_create */
 	/* get-next for actor->worker_id (or u.op.worker_id for staff) */
-	CMD_ITEM_NEXT,         /* reply {"id":N}; 204 when no eligible work */
+	CMD_ITEM_NEXT,         /* result.item; CMD_OUT_NONE when no eligible work */
 	CMD_ITEM_SUBMIT,       /* u.op: item_id, epoch, result_json */
+	CMD_ITEM_REVIEW,       /* u.op: item_id (submitted -> in_review) */
 	CMD_ITEM_ACCEPT,       /* u.op: item_id */
 	CMD_ITEM_REWORK,       /* u.op: item_id, reason */
+	CMD_ITEM_FAIL,         /* u.op: item_id, reason (required) */
 	CMD_ITEM_CANCEL,       /* u.op: item_id, reason (optional) */
 	CMD_AUDIT,             /* u.audit: record a read (e.g. "item.read") durably */
 	CMD__COUNT
+};
+
+/* True for the commands that use u.op (and own its strings). */
+static inline bool cmd_type_is_op(enum cmd_type t)
+{
+	return t >= CMD_ITEM_NEXT && t <= CMD_ITEM_CANCEL;
+}
+
+/*
+ * What a command that succeeded did. The values are stored in the
+ * idempotency table (its status column): never renumber them.
+ */
+enum cmd_outcome {
+	CMD_OUT_OK = 0,      /* changed or recorded something */
+	CMD_OUT_CREATED = 1, /* created a record: result.id */
+	CMD_OUT_NONE = 2,    /* nothing to do (get-next found no eligible work) */
+};
+
+struct cmd_result {
+	enum cmd_outcome outcome;
+	int64_t id; /* the record created or changed (token create: the user) */
+	/*
+	 * has_item: item commands that changed an item give it as it is after
+	 * the command, without payload and result (both NULL).
+	 */
+	bool has_item;
+	struct item_rec item;
+	char token[AUTH_TOKEN_TEXT]; /* CMD_TOKEN_CREATE: the only copy of the token text */
+	/* On error: why, for the caller to show ("" = the error's own message). */
+	char message[256];
+	int state; /* on error: the item state that refused the command, or -1 */
+	/*
+	 * replayed: the answer comes from the idempotency record: outcome is
+	 * the stored one and replay_text the stored encoding (see encode),
+	 * malloc'd, released with cmd_release(). The other fields are unset.
+	 */
+	bool replayed;
+	char *replay_text;
 };
 
 struct cmd {
@@ -49,6 +94,14 @@ struct cmd {
 	/* Idempotency-Key, NULL if none. req_hash covers method, path and body. */
 	const char *idem_key;
 	unsigned char req_hash[32];
+	/*
+	 * The adapter's encoding of a successful answer, stored with the key so
+	 * a retry can be answered the same way. Required when idem_key is set.
+	 * Called on the engine thread at the command's commit point, with
+	 * c->result filled; must be quick and must not call the engine.
+	 * Returns 0 with *out_text malloc'd (the engine frees it), or ERR_NOMEM.
+	 */
+	int (*encode)(const struct cmd *c, char **out_text);
 
 	union {
 		struct client_rec client;
@@ -78,7 +131,7 @@ struct cmd {
 			int64_t worker_id;       /* CMD_ITEM_NEXT by staff on behalf of a worker */
 			int64_t epoch;
 			const char *result_json; /* CMD_ITEM_SUBMIT, owned by caller */
-			const char *reason;      /* CMD_ITEM_REWORK / CANCEL, owned by caller */
+			const char *reason;      /* REWORK / FAIL / CANCEL, owned by caller */
 		} op;
 		struct {
 			char action[MODEL_CODE_MAX];
@@ -91,20 +144,12 @@ struct cmd {
 	/*
 	 * OUT, valid after engine_call returns:
 	 *  rc: 0 or an ERR_* code.
-	 *  status: HTTP status to answer (201 created, 200 ok, 204 no work).
-	 *  reply: on success, item commands give the item as it is now, without
-	 *  payload and result (store/shape.h); other creates give {"id": N} and
-	 *  the caller reads the record from the store (the batch is committed
-	 *  when the command is answered, so a reader sees it); CMD_TOKEN_CREATE gives
-	 *  {"token","user_id"}; NULL for 204 and CMD_AUDIT. On error: details to
-	 *  merge into the error object, e.g. {"state":"done"} or {"message":...}.
-	 *  Owned by the caller (json_decref).
-	 *  replayed: true if this was answered from the idempotency record.
+	 *  result: see struct cmd_result. Creates other than items give only
+	 *  the id: the caller reads the record from the store (the batch is
+	 *  committed when the command is answered, so a reader sees it).
 	 */
 	int rc;
-	int status;
-	json_t *reply;
-	bool replayed;
+	struct cmd_result result;
 
 	/* engine-internal: the caller sleeps on its own semaphore, so a batch
 	 * wakes exactly the callers it answered. */
@@ -114,9 +159,22 @@ struct cmd {
 	void *on_done_arg;
 };
 
+/* Frees what the result owns (replay_text). Safe on a command never run. */
+void cmd_release(struct cmd *c);
+
+/* The engine's clock: milliseconds since the Unix epoch, UTC. */
+typedef int64_t (*engine_clock_fn)(void *arg);
+
 struct engine_opts {
 	int batch_max;        /* most commands in one transaction (default 512); 1 disables group commit */
 	int64_t tick_ms;      /* how often leases are checked at most (default 200) */
+	/*
+	 * Where the engine reads time (batch time, lease deadlines, the wait
+	 * for the next deadline). NULL: the wall clock (util/clock.h). Tests
+	 * pass a clock they move; the engine re-reads it at least every tick_ms.
+	 */
+	engine_clock_fn clock;
+	void *clock_arg;
 };
 
 struct engine;
@@ -130,7 +188,7 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
 
 /*
  * Runs a command. Blocks until it is durably applied or refused; the result
- * is in c->rc, c->status, c->reply. Returns c->rc. ERR_SHUTDOWN once
+ * is in c->rc and c->result. Returns c->rc. ERR_SHUTDOWN once
  * engine_stop() has begun.
  */
 int engine_call(struct engine *e, struct cmd *c);
@@ -144,6 +202,12 @@ int engine_call(struct engine *e, struct cmd *c);
  */
 int engine_submit(struct engine *e, struct cmd *c, void (*on_done)(struct cmd *c, void *arg),
 		  void *arg);
+
+/*
+ * Wakes the engine thread so it reads its clock again now (tests that move
+ * an injected clock; the wall clock needs no wake-up).
+ */
+void engine_wake(struct engine *e);
 
 /* Stops taking commands, finishes the batch in flight, joins the thread, frees. */
 void engine_stop(struct engine *e);

@@ -1,4 +1,4 @@
-/* engine_int.h - the engine's live state, shared by engine.c (thread, batches) and apply.c (commands). */
+/* engine_int.h - the engine's live state and internal API, shared by the files of src/engine/. */
 #ifndef ALIHDAYA_ENGINE_INT_H
 #define ALIHDAYA_ENGINE_INT_H
 
@@ -6,7 +6,9 @@
 
 #include "core/lease.h"
 #include "core/queue.h"
+#include "core/item.h"
 #include "engine/engine.h"
+#include "store/store.h"
 #include "util/idmap.h"
 
 /* An open item. qe must stay first: queue entries are cast back to items. */
@@ -74,17 +76,129 @@ struct engine {
 	struct cmd *head, *tail;
 	size_t npending;
 	int stopping;
+	int woken; /* engine_wake(): read the clock again */
 	struct engine_stats stats;
 };
 
-/* apply.c */
+/* Time in the engine: always through this, never the wall clock directly. */
+int64_t engine__now(const struct engine *e);
+
+/* recover.c: the live state from the store */
 int engine_state_load(struct engine_state *st, struct store *s, struct buf *err);
 void engine_state_release(struct engine_state *st);
-/* Applies one command inside the open batch transaction; sets c->rc etc. */
+
+/* apply.c: the command table and the per-command savepoint */
 void engine_apply(struct engine *e, struct cmd *c, int64_t now);
+
+/* One row per command type. */
+struct cmd_def {
+	const char *name;                                   /* for logs: "item.submit" */
+	int (*apply)(struct engine *e, struct cmd *c, int64_t now);
+	bool idempotent;                                    /* an Idempotency-Key applies */
+};
+/* The row for t, or NULL for a value outside the table. */
+const struct cmd_def *engine__cmd_def(enum cmd_type t);
+
+/* cmd_records.c, cmd_items.c: the commands (the table's apply functions) */
+int engine__client_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__service_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__engagement_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__user_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__token_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__worker_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__worker_status(struct engine *e, struct cmd *c, int64_t now);
+int engine__audit(struct engine *e, struct cmd *c, int64_t now);
+int engine__item_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__item_next(struct engine *e, struct cmd *c, int64_t now);
+int engine__item_submit(struct engine *e, struct cmd *c, int64_t now);
+int engine__item_review(struct engine *e, struct cmd *c, int64_t now);
+int engine__item_accept(struct engine *e, struct cmd *c, int64_t now);
+int engine__item_rework(struct engine *e, struct cmd *c, int64_t now);
+int engine__item_fail(struct engine *e, struct cmd *c, int64_t now);
+int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now);
+
+/* expire.c: lease expiry */
 /* Returns expired leases to their queues. 0 or a store error (batch must fail). */
 int engine_expire_leases(struct engine *e, int64_t now);
 /* The earliest lease deadline, or INT64_MAX. */
 int64_t engine_next_deadline(const struct engine *e);
+
+/* idem.c: idempotency */
+/* Answers c from its idempotency record if the key was seen. 1 = answered (*rc set). */
+int engine__idem_replay(struct engine *e, struct cmd *c, int *rc);
+/* Records c's answer (outcome and encoding) under its key, if it has one. */
+int engine__idem_record(struct engine *e, struct cmd *c, int64_t now);
+
+/*
+ * step.c: the steps every command shares. Every command follows the same
+ * order, so that a failure leaves no trace:
+ *   1. check against live state (no writes yet);
+ *   2. write every effect (record, item event, audit event) to the store;
+ *   3. engine__done() / engine__step(): set the result and record the
+ *      idempotent answer;
+ *   4. change memory: nothing after this point may fail the command.
+ * engine_apply() wraps each command in a savepoint and rolls back to it if
+ * any of steps 1-3 fails; the other commands of the batch still commit.
+ */
+
+/* Sets the error message of c's result and returns rc. */
+int engine__fail(struct cmd *c, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A command refused because of the item's state: rc, with that state and why. */
+int engine__conflict(struct cmd *c, int rc, enum item_state st, const char *why);
+/* Appends an audit event to the chain (c NULL: the engine itself, actor 0). */
+int engine__audit_append(struct engine *e, const struct cmd *c, const char *action,
+			 const char *rtype, int64_t rid, int64_t client_id, int64_t now);
+/* Step 3 for a command that is not an item transition: outcome, id, idempotent answer. */
+int engine__done(struct engine *e, struct cmd *c, enum cmd_outcome out, int64_t id, int64_t now);
+
+/* An item transition: what changes besides the state (item_transition() decides that). */
+struct item_step {
+	enum item_action act;
+	int64_t worker_id;     /* ACT_ASSIGN: the new lease holder */
+	int64_t epoch;         /* ACT_ASSIGN: the new epoch */
+	int64_t lease_expires; /* ACT_ASSIGN: the new deadline */
+	const char *result;    /* ACT_SUBMIT: the result JSON to store */
+	const char *detail;    /* the event's detail JSON, or NULL */
+	const char *refused;   /* the message when the item's state refuses the action */
+};
+
+/*
+ * Steps 2 and 3 of an item transition, written once: checks the transition
+ * against the table (core/item.c), writes the item update, the item event
+ * and the audit event ("item.<action>"), and, for a command (c non-NULL),
+ * sets c->result (the item after the step) and records the idempotent
+ * answer. OUT: *to, the item's new state. Memory is not changed: call
+ * engine__step_apply() after it succeeds.
+ */
+int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const struct item_step *s,
+		 int64_t now, enum item_state *to);
+/*
+ * Step 4 of an item transition: moves the item in memory to `to` (queues,
+ * leases, worker load, counters); a closed item is freed. Cannot fail; if
+ * memory cannot follow, need_reload is set.
+ */
+void engine__step_apply(struct engine *e, struct live_item *it, const struct item_step *s,
+			enum item_state to);
+/* The event of an item's creation, its audit event, result and idempotent answer. */
+int engine__step_create(struct engine *e, struct cmd *c, struct live_item *it, int64_t now);
+
+/* The live item as an item_rec in state `to` (no payload, no result). */
+void engine__item_rec(const struct live_item *it, struct item_rec *out);
+
+/*
+ * scope.c: every scope and role check of the engine, one function per
+ * check. Each returns 0 or the refusal (with c->result.message when it
+ * says more than the error's own message). They use sec/auth.h today;
+ * the access policy replaces them in one place.
+ */
+int engine__scope_item_create(struct cmd *c, const struct live_engagement *le);
+int engine__scope_worker_status(struct cmd *c, const struct live_worker *lw);
+bool engine__scope_item_visible(const struct engine *e, const struct cmd *c, int64_t client_id);
+int engine__scope_submit(struct cmd *c);
+int engine__scope_review(struct cmd *c, const struct live_engagement *le);
+int engine__scope_cancel(struct cmd *c);
+int engine__scope_fail(struct cmd *c);
+/* The worker a get-next is for: the actor itself, or the one staff name. */
+int64_t engine__scope_next_worker(const struct cmd *c);
 
 #endif

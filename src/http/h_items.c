@@ -1,4 +1,4 @@
-/* h_items.c - items: create, list, get, history; get-next; submit, accept, rework, cancel. */
+/* h_items.c - items: create, list, get, history; get-next; submit, accept, rework, cancel, review, fail. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -347,6 +347,32 @@ int h_items_cancel(struct req *r)
 	if (!(rc = http__body(r, true, &in)) &&
 	    !(rc = http__unpack(r, in, "{s?s}", "reason", &reason)))
 		rc = transition(r, CMD_ITEM_CANCEL, reason, false, NULL, 0);
+	json_decref(in);
+	return rc;
+}
+
+/* POST /v1/items/:id/review {}  [Idempotency-Key] */
+int h_items_review(struct req *r)
+{
+	json_t *in = NULL;
+	int rc;
+
+	if (!(rc = http__body(r, true, &in)) && !(rc = http__unpack(r, in, "{}")))
+		rc = transition(r, CMD_ITEM_REVIEW, NULL, false, NULL, 0);
+	json_decref(in);
+	return rc;
+}
+
+/* POST /v1/items/:id/fail {reason}  [Idempotency-Key] */
+int h_items_fail(struct req *r)
+{
+	const char *reason = NULL;
+	json_t *in = NULL;
+	int rc;
+
+	if (!(rc = http__body(r, false, &in)) &&
+	    !(rc = http__unpack(r, in, "{s:s}", "reason", &reason)))
+		rc = transition(r, CMD_ITEM_FAIL, reason, true, NULL, 0);
 	json_decref(in);
 	return rc;
 }

@@ -197,8 +197,9 @@ void http__cmd_free(struct cmd *c);
  */
 int http__idem(struct req *r, struct cmd *c);
 /*
- * Runs c through the engine and answers from it: c->status with c->reply
- * (moved into the answer), or the error with c->reply merged into it.
+ * Runs c through the engine and answers from it: the outcome as a status
+ * (created 201, ok 200, none 204) with the result rendered (a replay: the
+ * stored answer), or the error with the engine's message and state.
  * Returns c->rc. The first time, the command is handed to the engine and
  * ERR_SUSPENDED is returned: the handler must return it at once, without
  * answering; it runs again when the engine has answered.
@@ -249,6 +250,8 @@ int h_items_submit(struct req *r);
 int h_items_accept(struct req *r);
 int h_items_rework(struct req *r);
 int h_items_cancel(struct req *r);
+int h_items_review(struct req *r);
+int h_items_fail(struct req *r);
 int h_audit_list(struct req *r);
 int h_audit_verify(struct req *r);
 int h_staff_erlang(struct req *r);

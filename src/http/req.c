@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/item.h"
 #include "http/http_int.h"
+#include "store/shape.h"
 #include "util/err.h"
 
 /* ---------------------------------------------------------------- answers */
@@ -252,6 +254,52 @@ int http__page(struct req *r, struct store_page *pg)
 
 /* ------------------------------------------------------- engine commands */
 
+/*
+ * The wire shape of a command's successful answer: the item as it is now
+ * (without payload and result) for item commands, {"token","user_id"} for
+ * a token, nothing when there was no work or for an audit record, and
+ * {"id": N} for the other writes (http__expand() reads the record).
+ * NULL with *oom set when out of memory.
+ */
+static json_t *result_json(const struct cmd *c, bool *oom)
+{
+	const struct cmd_result *res = &c->result;
+	json_t *j;
+
+	*oom = false;
+	if (res->outcome == CMD_OUT_NONE || c->type == CMD_AUDIT)
+		return NULL;
+	if (c->type == CMD_TOKEN_CREATE)
+		j = json_pack("{s:s,s:I}", "token", res->token, "user_id", (json_int_t)res->id);
+	else if (res->has_item)
+		j = store_json_item(&res->item, false);
+	else
+		j = json_pack("{s:I}", "id", (json_int_t)res->id);
+	*oom = !j;
+	return j;
+}
+
+static int status_of(enum cmd_outcome o)
+{
+	return o == CMD_OUT_CREATED ? 201 : o == CMD_OUT_NONE ? 204 : 200;
+}
+
+/*
+ * The engine's encoder for the idempotency record (engine thread): the
+ * JSON text of the answer, "null" for none. A replay decodes it again.
+ */
+static int encode_result(const struct cmd *c, char **out_text)
+{
+	bool oom;
+	json_t *j = result_json(c, &oom);
+
+	if (oom)
+		return ERR_NOMEM;
+	*out_text = j ? json_dumps(j, JSON_COMPACT) : strdup("null");
+	json_decref(j);
+	return *out_text ? 0 : ERR_NOMEM;
+}
+
 struct cmd *http__cmd_new(struct req *r, enum cmd_type t)
 {
 	struct cmd *c = calloc(1, sizeof(*c));
@@ -262,6 +310,7 @@ struct cmd *http__cmd_new(struct req *r, enum cmd_type t)
 	}
 	c->type = t;
 	c->actor = &r->actor;
+	c->encode = encode_result;
 	return c;
 }
 
@@ -269,7 +318,7 @@ void http__cmd_free(struct cmd *c)
 {
 	if (!c)
 		return;
-	json_decref(c->reply);
+	cmd_release(c);
 	free(c);
 }
 
@@ -320,7 +369,7 @@ static void free_strs(struct cmd *c)
 	free((char *)c->idem_key);
 	if (c->type == CMD_ITEM_CREATE)
 		free((char *)c->u.item_create.payload);
-	if (c->type >= CMD_ITEM_NEXT && c->type <= CMD_ITEM_CANCEL) {
+	if (cmd_type_is_op(c->type)) {
 		free((char *)c->u.op.result_json);
 		free((char *)c->u.op.reason);
 	}
@@ -334,12 +383,12 @@ static struct cmd *cmd_keep(const struct cmd *c)
 	if (!p)
 		return NULL;
 	*p = *c;
-	p->reply = NULL;
+	memset(&p->result, 0, sizeof(p->result));
 	/* u is a union: only the string fields of this command's type are live. */
 	rc = dup_str(&p->idem_key);
 	if (!rc && p->type == CMD_ITEM_CREATE)
 		rc = dup_str(&p->u.item_create.payload);
-	if (!rc && p->type >= CMD_ITEM_NEXT && p->type <= CMD_ITEM_CANCEL) {
+	if (!rc && cmd_type_is_op(p->type)) {
 		rc = dup_str(&p->u.op.result_json);
 		if (!rc)
 			rc = dup_str(&p->u.op.reason);
@@ -357,7 +406,7 @@ void http__pending_free(struct req *r)
 	if (!r->pending)
 		return;
 	free_strs(r->pending);
-	json_decref(r->pending->reply);
+	cmd_release(r->pending);
 	free(r->pending);
 	r->pending = NULL;
 }
@@ -405,33 +454,78 @@ static int engine_start_cmd(struct req *r, struct cmd *c)
 	return ERR_SUSPENDED;
 }
 
+/* The error object's details from the engine: its message and the item's state. */
+static json_t *error_detail(const struct cmd_result *res)
+{
+	json_t *d;
+
+	if (!res->message[0] && res->state < 0)
+		return NULL;
+	d = json_object();
+	if (d && res->message[0])
+		json_object_set_new(d, "message", json_string(res->message));
+	if (d && res->state >= 0)
+		json_object_set_new(d, "state",
+				    json_string(item_state_name((enum item_state)res->state)));
+	return d;
+}
+
+/*
+ * The answer of a replay: the stored text, decoded ("null": no body), so
+ * that what follows (http__expand, the payload of get-next) treats it as
+ * the first answer was treated. OUT: *out. 0 or ERR_NOMEM.
+ */
+static int replay_json(const struct cmd_result *res, json_t **out)
+{
+	*out = NULL;
+	if (!res->replay_text || !strcmp(res->replay_text, "null"))
+		return 0;
+	*out = json_loads(res->replay_text, JSON_DECODE_ANY, NULL);
+	/* Out of memory (we stored valid JSON): fail, never a bodiless 2xx. */
+	return *out ? 0 : ERR_NOMEM;
+}
+
+/*
+ * The handler runs twice around the engine: the first run hands the
+ * command over and returns ERR_SUSPENDED; once the command is durable the
+ * connection resumes and the handler runs again from the top, and this
+ * call returns the answer. So everything a handler does before
+ * http__engine() runs twice: it may only parse and validate input and read
+ * the store (the second read may see the command's effect); it must not
+ * write, count, log per request or hand anything else to the engine.
+ */
 int http__engine(struct req *r, struct cmd *c)
 {
-	json_t *reply;
+	json_t *reply = NULL;
+	bool oom = false;
 	int rc;
 
 	if (!r->pending || !atomic_load(&r->pending_done))
 		return engine_start_cmd(r, c);
-	/* Second run: the answer is here. */
+	/* Second run: the answer is here; c takes over what it owns. */
 	c->rc = r->pending->rc;
-	c->status = r->pending->status;
-	c->reply = r->pending->reply;
-	c->replayed = r->pending->replayed;
-	r->pending->reply = NULL;
+	c->result = r->pending->result;
+	r->pending->result.replay_text = NULL;
 	http__pending_free(r);
 	rc = c->rc;
-	reply = c->reply;
-	c->reply = NULL;
-	r->replayed = c->replayed;
+	r->replayed = c->result.replayed;
 	if (rc) {
-		http__fail_detail(r, rc, reply, NULL);
+		http__fail_detail(r, rc, error_detail(&c->result), NULL);
 		return rc;
 	}
-	if (c->status == 204) {
+	if (c->result.replayed)
+		rc = replay_json(&c->result, &reply);
+	else
+		reply = result_json(c, &oom);
+	if (rc || oom) {
+		r->replayed = false;
+		return http__fail(r, ERR_NOMEM, NULL);
+	}
+	if (c->result.outcome == CMD_OUT_NONE) {
 		json_decref(reply);
 		http__reply(r, 204, NULL);
 	} else {
-		http__reply(r, c->status ? c->status : 200, reply);
+		http__reply(r, status_of(c->result.outcome), reply);
 	}
 	return 0;
 }

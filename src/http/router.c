@@ -48,6 +48,8 @@ const struct route http__routes[] = {
     {"POST", "/v1/items/:id/accept", POL_ITEM_REVIEW, h_items_accept},
     {"POST", "/v1/items/:id/rework", POL_ITEM_REVIEW, h_items_rework},
     {"POST", "/v1/items/:id/cancel", POL_ITEM_CANCEL, h_items_cancel},
+    {"POST", "/v1/items/:id/review", POL_ITEM_REVIEW, h_items_review},
+    {"POST", "/v1/items/:id/fail", POL_ITEM_FAIL, h_items_fail},
     {"POST", "/v1/work/next", POL_WORK_NEXT, h_work_next},
 
     {"GET", "/v1/audit", POL_AUDIT_READ, h_audit_list},

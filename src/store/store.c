@@ -165,6 +165,11 @@ int store_item_state_get(struct store *s, int64_t id, struct item_rec *out)
 	return s->ops->item_state_get(s, id, out);
 }
 
+int store_user_rec_get(struct store *s, int64_t id, struct user_rec *out)
+{
+	return s->ops->user_rec_get(s, id, out);
+}
+
 int store_event_insert(struct store *s, struct event_rec *ev)
 {
 	return s->ops->event_insert(s, ev);

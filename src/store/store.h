@@ -48,8 +48,8 @@ struct idem_rec {
 	int64_t user_id;
 	char key[MODEL_REF_MAX];
 	unsigned char request_hash[32]; /* method, path and body */
-	int status;                     /* HTTP status of the first answer */
-	char *body;                     /* JSON text of the first answer, owned */
+	int status;                     /* the engine's outcome of the first answer (cmd_outcome) */
+	char *body;                     /* the adapter's encoding of the first answer, owned */
 	int64_t created_at;
 };
 
@@ -80,6 +80,7 @@ struct store_ops {
 	int (*item_insert)(struct store *s, struct item_rec *it);
 	int (*item_update)(struct store *s, const struct item_rec *it);
 	int (*item_state_get)(struct store *s, int64_t id, struct item_rec *out);
+	int (*user_rec_get)(struct store *s, int64_t id, struct user_rec *out);
 	int (*event_insert)(struct store *s, struct event_rec *ev);
 	int (*audit_insert)(struct store *s, struct audit_rec *a);
 	int (*audit_tail)(struct store *s, int64_t *seq, unsigned char hash[32]);
@@ -172,6 +173,8 @@ int store_item_insert(struct store *s, struct item_rec *it);            /* paylo
 int store_item_update(struct store *s, const struct item_rec *it);
 /* Loads an item's fields without payload or result (writer connection, sees the open txn). */
 int store_item_state_get(struct store *s, int64_t id, struct item_rec *out);
+/* Loads a user (writer connection, sees the open txn). ERR_NOTFOUND if there is none. */
+int store_user_rec_get(struct store *s, int64_t id, struct user_rec *out);
 int store_event_insert(struct store *s, struct event_rec *ev);          /* sets ev->id */
 int store_audit_insert(struct store *s, struct audit_rec *a);           /* a->seq set by caller */
 /* Last audit seq and hash; 0 and all-zero hash when the trail is empty. */

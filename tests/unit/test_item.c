@@ -167,6 +167,13 @@ static void test_history_valid(void **state)
 	VALID({"create", Q, Q}, {"cancel", Q, C});
 	VALID({"create", Q, Q}, {"assign", Q, A}, {"submit", A, S}, {"review", S, R},
 	      {"fail", R, F});
+	/* The engine's fail command from each open state (staff, with a reason). */
+	VALID({"create", Q, Q}, {"fail", Q, F});
+	VALID({"create", Q, Q}, {"assign", Q, A}, {"fail", A, F});
+	VALID({"create", Q, Q}, {"assign", Q, A}, {"submit", A, S}, {"fail", S, F});
+	/* Cancel of an item in review. */
+	VALID({"create", Q, Q}, {"assign", Q, A}, {"submit", A, S}, {"review", S, R},
+	      {"cancel", R, C});
 }
 
 static void test_history_invalid(void **state)
@@ -191,6 +198,12 @@ static void test_history_invalid(void **state)
 	INVALID({"create", Q, Q}, {"assign", Q, A}, {"create", A, Q});
 	/* Unknown action name. */
 	INVALID({"create", Q, Q}, {"grab", Q, A});
+	/* Review only from submitted, and only once. */
+	INVALID({"create", Q, Q}, {"review", Q, R});
+	INVALID({"create", Q, Q}, {"assign", Q, A}, {"submit", A, S}, {"review", S, R},
+		{"review", R, R});
+	/* Nothing leaves failed. */
+	INVALID({"create", Q, Q}, {"fail", Q, F}, {"rework", F, Q});
 	/* Expire from anything but assigned. */
 	INVALID({"create", Q, Q}, {"assign", Q, A}, {"submit", A, S}, {"expire", S, Q});
 }

@@ -239,6 +239,7 @@ int sq_worker_set_status(struct store *s, int64_t worker_id, enum worker_status 
 int sq_item_insert(struct store *s, struct item_rec *it);
 int sq_item_update(struct store *s, const struct item_rec *it);
 int sq_item_state_get(struct store *s, int64_t id, struct item_rec *out);
+int sq_user_rec_get(struct store *s, int64_t id, struct user_rec *out);
 int sq_event_insert(struct store *s, struct event_rec *ev);
 int sq_audit_insert(struct store *s, struct audit_rec *a);
 int sq_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32]);

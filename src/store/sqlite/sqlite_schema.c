@@ -136,6 +136,10 @@ const char *const sq__migrations[] = {
 
     /* 2: arrivals per interval for staffing plans (store_arrivals) */
     "CREATE INDEX items_engagement_created ON items(engagement_id, created_at);",
+
+    /* 3: the idempotency status is the engine's outcome, not an HTTP status:
+     * 0 ok, 1 created, 2 none (src/engine/engine.h enum cmd_outcome). */
+    "UPDATE idempotency SET status = CASE status WHEN 201 THEN 1 WHEN 204 THEN 2 ELSE 0 END;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -398,6 +398,7 @@ const struct store_ops sq__ops = {
     .item_insert = sq_item_insert,
     .item_update = sq_item_update,
     .item_state_get = sq_item_state_get,
+    .user_rec_get = sq_user_rec_get,
     .event_insert = sq_event_insert,
     .audit_insert = sq_audit_insert,
     .audit_tail = sq_audit_tail,

@@ -338,6 +338,31 @@ int sq_item_update(struct store *s, const struct item_rec *it)
 	return rc;
 }
 
+int sq_user_rec_get(struct store *s, int64_t id, struct user_rec *out)
+{
+	struct sq_conn *w = W(s);
+	int rc;
+	sqlite3_stmt *st = sq__stmt(w, SQ_USER_GET, &rc);
+
+	if (!st)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, id);
+	if (rc != SQLITE_OK) {
+		rc = sq__fail(w->db, rc, "user get");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = sq__row_user(st, out);
+	else if (rc == SQLITE_DONE)
+		rc = sq__error(ERR_NOTFOUND, "user %lld not found", (long long)id);
+	else
+		rc = sq__fail(w->db, rc, "user get");
+out:
+	sq__done(st);
+	return rc;
+}
+
 int sq_item_state_get(struct store *s, int64_t id, struct item_rec *out)
 {
 	struct sq_conn *w = W(s);

@@ -1,0 +1,278 @@
+/* cmd_items.c - commands on items: create, next, submit, review, accept, rework, fail, cancel. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/route.h"
+#include "engine/engine_int.h"
+#include "util/err.h"
+
+/* item.create: staff, client (own engagements) */
+int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct live_engagement *le = idmap_get(&e->st.engagements, c->u.item_create.engagement_id);
+	struct live_item *it;
+	struct item_rec r;
+	enum item_state to;
+	int rc;
+
+	if ((rc = engine__scope_item_create(c, le)))
+		return rc;
+	item_transition(ITEM_QUEUED, ACT_CREATE, &to); /* create ignores `from` */
+	it = calloc(1, sizeof(*it));
+	if (!it)
+		return ERR_NOMEM;
+	if (c->u.item_create.external_ref[0] &&
+	    !(it->external_ref = strdup(c->u.item_create.external_ref))) {
+		free(it);
+		return ERR_NOMEM;
+	}
+	memset(&r, 0, sizeof(r));
+	r.engagement_id = le->rec.id;
+	r.client_id = le->rec.client_id;
+	snprintf(r.external_ref, sizeof(r.external_ref), "%s", c->u.item_create.external_ref);
+	r.priority =
+	    c->u.item_create.priority ? c->u.item_create.priority : le->rec.default_priority;
+	r.created_at = now;
+	r.due_at = c->u.item_create.due_at ? c->u.item_create.due_at : now + le->rec.sla_ms;
+	r.state = to;
+	r.payload = (char *)c->u.item_create.payload;
+	rc = store_item_insert(e->store, &r);
+	if (rc)
+		goto out;
+	it->qe.id = r.id;
+	it->qe.priority = r.priority;
+	it->qe.due_at = r.due_at;
+	it->qe.heap_idx = QUEUE_NOT_QUEUED;
+	it->engagement_id = r.engagement_id;
+	it->client_id = r.client_id;
+	it->created_at = now;
+	it->state = to;
+	rc = engine__step_create(e, c, it, now);
+	if (rc)
+		goto out;
+	if (idmap_put(&e->st.items, it->qe.id, it)) {
+		e->st.need_reload = 1;
+		goto out;
+	}
+	e->st.n_queued++;
+	if (queue_push(&le->q, &it->qe))
+		e->st.need_reload = 1;
+	return 0;
+out:
+	free(it->external_ref);
+	free(it);
+	return rc;
+}
+
+/* work.next: a worker (or staff on a worker's behalf) takes the best eligible item */
+int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
+{
+	int64_t wid = engine__scope_next_worker(c);
+	struct live_worker *lw = idmap_get(&e->st.workers, wid);
+	struct live_engagement *best_le = NULL;
+	struct queue_entry *best = NULL;
+	struct item_step s = {.act = ACT_ASSIGN};
+	struct live_item *it;
+	enum item_state to;
+	int64_t id;
+	void *v;
+	int rc;
+
+	if (!lw)
+		return engine__fail(c, ERR_NOTFOUND, "no worker record for this user");
+	if (!route_has_room(&lw->rec, lw->load))
+		return engine__done(e, c, CMD_OUT_NONE, 0, now);
+	for (size_t i = 0; idmap_next(&e->st.engagements, &i, &id, &v);) {
+		struct live_engagement *le = v;
+		struct queue_entry *head = queue_peek(&le->q);
+
+		if (head && (!best || queue_before(head, best)) &&
+		    route_qualified(&lw->rec, &le->rec)) {
+			best = head;
+			best_le = le;
+		}
+	}
+	if (!best)
+		return engine__done(e, c, CMD_OUT_NONE, 0, now);
+	it = (struct live_item *)best;
+	s.worker_id = wid;
+	s.epoch = it->epoch + 1;
+	s.lease_expires = now + best_le->rec.lease_ms;
+	rc = engine__step(e, c, it, &s, now, &to);
+	if (rc)
+		return rc;
+	engine__step_apply(e, it, &s, to);
+	return 0;
+}
+
+/*
+ * The item for a transition, or an error: 404 when the actor may not see it,
+ * 409 with its state when it is closed (workers: stale).
+ */
+static int find_open_item(struct engine *e, struct cmd *c, struct live_item **out)
+{
+	int64_t id = c->u.op.item_id;
+	struct live_item *it = idmap_get(&e->st.items, id);
+	struct item_rec r;
+	int64_t client_id;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if (it) {
+		client_id = it->client_id;
+	} else {
+		rc = store_item_state_get(e->store, id, &r);
+		item_rec_release(&r);
+		if (rc == ERR_NOTFOUND)
+			return engine__fail(c, rc, "no item %lld", (long long)id);
+		if (rc)
+			return rc;
+		client_id = r.client_id;
+	}
+	if (!engine__scope_item_visible(e, c, client_id))
+		return engine__fail(c, ERR_NOTFOUND, "no item %lld", (long long)id);
+	if (!it)
+		return engine__conflict(c, c->actor->role == ROLE_WORKER ? ERR_STALE : ERR_CONFLICT,
+					r.state, "the item is closed");
+	*out = it;
+	return 0;
+}
+
+/* {"reason": reason} as the event's detail, or NULL for no reason. OUT: *out (free()). */
+static int reason_detail(const char *reason, char **out)
+{
+	size_t n = 0, cap;
+	char *d;
+
+	*out = NULL;
+	if (!reason || !*reason)
+		return 0;
+	cap = strlen(reason) * 6 + sizeof("{\"reason\":\"\"}");
+	d = malloc(cap);
+	if (!d)
+		return ERR_NOMEM;
+	n = (size_t)snprintf(d, cap, "{\"reason\":\"");
+	/* The JSON string escapes: quote, backslash and control characters. */
+	for (const unsigned char *p = (const unsigned char *)reason; *p; p++) {
+		static const char short_esc[] = {
+		    ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
+
+		if (*p == '"' || *p == '\\') {
+			d[n++] = '\\';
+			d[n++] = (char)*p;
+		} else if (*p < 0x20 && *p < sizeof(short_esc) && short_esc[*p]) {
+			d[n++] = '\\';
+			d[n++] = short_esc[*p];
+		} else if (*p < 0x20) {
+			n += (size_t)snprintf(d + n, cap - n, "\\u%04X", *p);
+		} else {
+			d[n++] = (char)*p;
+		}
+	}
+	snprintf(d + n, cap - n, "\"}");
+	*out = d;
+	return 0;
+}
+
+/* One transition of an open item: find it, check scope, step, apply. */
+static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_step *s,
+		   int (*scope)(struct cmd *c, const struct live_engagement *le))
+{
+	struct live_item *it;
+	enum item_state to;
+	char *detail = NULL;
+	int rc;
+
+	rc = find_open_item(e, c, &it);
+	if (!rc && scope)
+		rc = scope(c, idmap_get(&e->st.engagements, it->engagement_id));
+	if (rc)
+		return rc;
+	if (s->act == ACT_SUBMIT &&
+	    (it->state != ITEM_ASSIGNED || it->worker_id != c->actor->worker_id ||
+	     it->epoch != c->u.op.epoch || now >= it->lease_expires))
+		return engine__conflict(c, ERR_STALE, it->state,
+					"your lease on this item is stale or has expired");
+	if ((rc = reason_detail(c->u.op.reason, &detail)))
+		return rc;
+	s->detail = detail;
+	rc = engine__step(e, c, it, s, now, &to);
+	if (!rc)
+		engine__step_apply(e, it, s, to);
+	free(detail);
+	return rc;
+}
+
+static int needs_reason(struct cmd *c, const char *what)
+{
+	if (!c->u.op.reason || !*c->u.op.reason)
+		return engine__fail(c, ERR_INVALID, "%s needs a reason", what);
+	return 0;
+}
+
+/* item.submit: the worker holding the lease, with its epoch, before the deadline */
+int engine__item_submit(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct item_step s = {.act = ACT_SUBMIT, .result = c->u.op.result_json};
+	int rc = engine__scope_submit(c);
+
+	return rc ? rc : item_op(e, c, now, &s, NULL);
+}
+
+/* item.review: staff; for KPO engagements also the client's users */
+int engine__item_review(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct item_step s = {.act = ACT_REVIEW,
+			      .refused = "only submitted work can be taken into review"};
+
+	return item_op(e, c, now, &s, engine__scope_review);
+}
+
+/* item.accept: as review */
+int engine__item_accept(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct item_step s = {.act = ACT_ACCEPT, .refused = "only submitted work can be accepted"};
+
+	return item_op(e, c, now, &s, engine__scope_review);
+}
+
+static int scope_review_reason(struct cmd *c, const struct live_engagement *le)
+{
+	int rc = engine__scope_review(c, le);
+
+	return rc ? rc : needs_reason(c, "rework");
+}
+
+/* item.rework: as review, with a reason */
+int engine__item_rework(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct item_step s = {.act = ACT_REWORK,
+			      .refused = "only submitted work can be returned for rework"};
+
+	return item_op(e, c, now, &s, scope_review_reason);
+}
+
+static int scope_fail_reason(struct cmd *c, const struct live_engagement *le)
+{
+	(void)le;
+	return needs_reason(c, "failing an item");
+}
+
+/* item.fail: staff, with a reason: an open item the workflow cannot finish */
+int engine__item_fail(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct item_step s = {.act = ACT_FAIL};
+	int rc = engine__scope_fail(c);
+
+	return rc ? rc : item_op(e, c, now, &s, scope_fail_reason);
+}
+
+/* item.cancel: staff, client (own items) */
+int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct item_step s = {.act = ACT_CANCEL};
+	int rc = engine__scope_cancel(c);
+
+	return rc ? rc : item_op(e, c, now, &s, NULL);
+}

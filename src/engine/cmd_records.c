@@ -1,0 +1,234 @@
+/* cmd_records.c - commands on records: clients, services, engagements, users, tokens, workers,
+ * audit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_int.h"
+#include "sec/auth.h"
+#include "util/err.h"
+
+/* client.create: admin */
+int engine__client_create(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct client_rec r = c->u.client;
+	int rc;
+
+	r.created_at = now;
+	rc = store_client_insert(e->store, &r);
+	if (rc == ERR_EXISTS)
+		return engine__fail(c, rc, "a client with code '%s' exists", r.code);
+	if (!rc)
+		rc = engine__audit_append(e, c, "client.create", "client", r.id, r.id, now);
+	if (!rc)
+		rc = engine__done(e, c, CMD_OUT_CREATED, r.id, now);
+	if (rc)
+		return rc;
+	if (idmap_put(&e->st.clients, r.id, (void *)1))
+		e->st.need_reload = 1;
+	return 0;
+}
+
+/* service.create: admin */
+int engine__service_create(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct service_rec r = c->u.service;
+	struct live_service *ls = malloc(sizeof(*ls));
+	int rc;
+
+	if (!ls)
+		return ERR_NOMEM;
+	r.created_at = now;
+	rc = store_service_insert(e->store, &r);
+	if (rc == ERR_EXISTS)
+		rc = engine__fail(c, rc, "a service with code '%s' exists", r.code);
+	if (!rc)
+		rc = engine__audit_append(e, c, "service.create", "service", r.id, 0, now);
+	if (!rc)
+		rc = engine__done(e, c, CMD_OUT_CREATED, r.id, now);
+	if (rc) {
+		free(ls);
+		return rc;
+	}
+	ls->id = r.id;
+	ls->kind = r.kind;
+	if (idmap_put(&e->st.services, r.id, ls)) {
+		free(ls);
+		e->st.need_reload = 1;
+	}
+	return 0;
+}
+
+/* engagement.create: staff */
+int engine__engagement_create(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct live_engagement *le;
+	struct live_service *ls;
+	int rc;
+
+	if (!idmap_get(&e->st.clients, c->u.engagement.client_id))
+		return engine__fail(c, ERR_NOTFOUND, "no client %lld",
+				    (long long)c->u.engagement.client_id);
+	ls = idmap_get(&e->st.services, c->u.engagement.service_id);
+	if (!ls)
+		return engine__fail(c, ERR_NOTFOUND, "no service %lld",
+				    (long long)c->u.engagement.service_id);
+	le = calloc(1, sizeof(*le));
+	if (!le)
+		return ERR_NOMEM;
+	le->rec = c->u.engagement;
+	le->rec.kind = ls->kind;
+	le->rec.created_at = now;
+	rc = store_engagement_insert(e->store, &le->rec);
+	if (!rc)
+		rc = engine__audit_append(e, c, "engagement.create", "engagement", le->rec.id,
+					  le->rec.client_id, now);
+	if (!rc)
+		rc = engine__done(e, c, CMD_OUT_CREATED, le->rec.id, now);
+	if (rc) {
+		free(le);
+		return rc;
+	}
+	if (idmap_put(&e->st.engagements, le->rec.id, le)) {
+		free(le);
+		e->st.need_reload = 1;
+	}
+	return 0;
+}
+
+/* user.create: admin */
+int engine__user_create(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct user_rec r = c->u.user;
+	int rc;
+
+	if (r.role == ROLE_CLIENT && !idmap_get(&e->st.clients, r.client_id))
+		return engine__fail(c, ERR_NOTFOUND, "no client %lld", (long long)r.client_id);
+	if (r.role != ROLE_CLIENT)
+		r.client_id = 0;
+	r.created_at = now;
+	rc = store_user_insert(e->store, &r);
+	if (rc == ERR_EXISTS)
+		return engine__fail(c, rc, "a user named '%s' exists", r.name);
+	if (!rc)
+		rc = engine__audit_append(e, c, "user.create", "user", r.id, r.client_id, now);
+	if (!rc)
+		rc = engine__done(e, c, CMD_OUT_CREATED, r.id, now);
+	return rc;
+}
+
+/*
+ * token.create: admin. The token text exists only in this result. The
+ * user is looked up first, so "no such user" is an answer while any other
+ * store error fails the batch like every store error.
+ */
+int engine__token_create(struct engine *e, struct cmd *c, int64_t now)
+{
+	unsigned char hash[32];
+	struct user_rec u;
+	int rc;
+
+	rc = store_user_rec_get(e->store, c->u.token.user_id, &u);
+	if (rc == ERR_NOTFOUND)
+		return engine__fail(c, rc, "no user %lld", (long long)c->u.token.user_id);
+	if (rc)
+		return rc;
+	auth_token_new(c->result.token, hash);
+	rc = store_token_insert(e->store, u.id, hash, now);
+	if (!rc)
+		rc = engine__audit_append(e, c, "token.create", "user", u.id, 0, now);
+	if (!rc)
+		rc = engine__done(e, c, CMD_OUT_CREATED, u.id, now);
+	if (rc)
+		memset(c->result.token, 0, sizeof(c->result.token));
+	return rc;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* worker.create: staff. Creates the worker's login user too. */
+int engine__worker_create(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct live_worker *lw;
+	struct user_rec u;
+	size_t n = 0;
+	int rc;
+
+	lw = calloc(1, sizeof(*lw));
+	if (!lw)
+		return ERR_NOMEM;
+	lw->rec = c->u.worker.rec;
+	qsort(lw->rec.clear, lw->rec.n_clear, sizeof(int64_t), cmp_id);
+	for (size_t i = 0; i < lw->rec.n_clear; i++) {
+		if (!idmap_get(&e->st.clients, lw->rec.clear[i])) {
+			rc = engine__fail(c, ERR_INVALID, "clearances: no client %lld",
+					  (long long)lw->rec.clear[i]);
+			goto out;
+		}
+		if (!n || lw->rec.clear[n - 1] != lw->rec.clear[i])
+			lw->rec.clear[n++] = lw->rec.clear[i];
+	}
+	lw->rec.n_clear = n;
+	memset(&u, 0, sizeof(u));
+	snprintf(u.name, sizeof(u.name), "%s", c->u.worker.login);
+	u.role = ROLE_WORKER;
+	u.created_at = now;
+	rc = store_user_insert(e->store, &u);
+	if (rc == ERR_EXISTS) {
+		rc = engine__fail(c, rc, "a user named '%s' exists", u.name);
+		goto out;
+	}
+	lw->rec.user_id = u.id;
+	lw->rec.created_at = now;
+	if (!rc)
+		rc = store_worker_insert(e->store, &lw->rec);
+	if (!rc)
+		rc = engine__audit_append(e, c, "worker.create", "worker", lw->rec.id, 0, now);
+	if (!rc)
+		rc = engine__done(e, c, CMD_OUT_CREATED, lw->rec.id, now);
+	if (rc)
+		goto out;
+	if (idmap_put(&e->st.workers, lw->rec.id, lw)) {
+		e->st.need_reload = 1;
+		goto out;
+	}
+	return 0;
+out:
+	free(lw);
+	return rc;
+}
+
+/* worker.status: staff, or the worker itself */
+int engine__worker_status(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct live_worker *lw = idmap_get(&e->st.workers, c->u.wstatus.worker_id);
+	int rc;
+
+	if ((rc = engine__scope_worker_status(c, lw)))
+		return rc;
+	rc = store_worker_set_status(e->store, lw->rec.id, c->u.wstatus.status);
+	if (!rc)
+		rc = engine__audit_append(e, c, "worker.status", "worker", lw->rec.id, 0, now);
+	if (!rc)
+		rc = engine__done(e, c, CMD_OUT_OK, lw->rec.id, now);
+	if (rc)
+		return rc;
+	lw->rec.status = c->u.wstatus.status;
+	return 0;
+}
+
+/* audit: a read of client data, made durable before the data is sent */
+int engine__audit(struct engine *e, struct cmd *c, int64_t now)
+{
+	int rc = engine__audit_append(e, c, c->u.audit.action, c->u.audit.record_type,
+				      c->u.audit.record_id, c->u.audit.client_id, now);
+
+	if (!rc)
+		rc = engine__done(e, c, CMD_OUT_OK, c->u.audit.record_id, now);
+	return rc;
+}

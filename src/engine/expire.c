@@ -1,0 +1,39 @@
+/* expire.c - lease expiry: a lease that runs out returns its item to the queue. */
+#include <stdint.h>
+
+#include "engine/engine_int.h"
+
+int64_t engine_next_deadline(const struct engine *e)
+{
+	const struct lease_deadline *d = lease_heap_peek(&e->st.leases);
+
+	return d ? d->expires : INT64_MAX;
+}
+
+/*
+ * A lease is expired at its deadline, not before: d->expires <= now, the
+ * same rule that refuses a submit at now >= lease_expires.
+ */
+int engine_expire_leases(struct engine *e, int64_t now)
+{
+	static const struct item_step expire = {.act = ACT_EXPIRE};
+	const struct lease_deadline *d;
+	enum item_state to;
+	int rc;
+
+	while ((d = lease_heap_peek(&e->st.leases)) && d->expires <= now) {
+		struct live_item *it = idmap_get(&e->st.items, d->item_id);
+
+		if (!it || it->state != ITEM_ASSIGNED || it->epoch != d->epoch) {
+			lease_heap_pop(&e->st.leases); /* ended early: submitted, cancelled */
+			continue;
+		}
+		rc = engine__step(e, NULL, it, &expire, now, &to);
+		if (rc)
+			return rc;
+		lease_heap_pop(&e->st.leases);
+		engine__step_apply(e, it, &expire, to);
+		e->st.leases_expired++;
+	}
+	return 0;
+}

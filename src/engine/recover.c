@@ -1,0 +1,164 @@
+/* recover.c - the live state rebuilt from the store at start and after a failed batch. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_int.h"
+#include "util/err.h"
+
+static int load_client(void *ctx, const struct client_rec *c)
+{
+	struct engine_state *st = ctx;
+
+	return idmap_put(&st->clients, c->id, (void *)1);
+}
+
+/* A zeroed value of `size` bytes stored under id. OUT: *out. */
+static int put_new(struct idmap *m, int64_t id, size_t size, void **out)
+{
+	void *v = calloc(1, size);
+
+	if (!v)
+		return ERR_NOMEM;
+	if (idmap_put(m, id, v)) {
+		free(v);
+		return ERR_NOMEM;
+	}
+	*out = v;
+	return 0;
+}
+
+static int load_service(void *ctx, const struct service_rec *sv)
+{
+	struct engine_state *st = ctx;
+	struct live_service *ls;
+	int rc = put_new(&st->services, sv->id, sizeof(*ls), (void **)&ls);
+
+	if (!rc) {
+		ls->id = sv->id;
+		ls->kind = sv->kind;
+	}
+	return rc;
+}
+
+static int load_engagement(void *ctx, const struct engagement_rec *e)
+{
+	struct engine_state *st = ctx;
+	struct live_engagement *le;
+	int rc = put_new(&st->engagements, e->id, sizeof(*le), (void **)&le);
+
+	if (!rc)
+		le->rec = *e;
+	return rc;
+}
+
+static int load_worker(void *ctx, const struct worker_rec *w)
+{
+	struct engine_state *st = ctx;
+	struct live_worker *lw;
+	int rc = put_new(&st->workers, w->id, sizeof(*lw), (void **)&lw);
+
+	if (!rc)
+		lw->rec = *w;
+	return rc;
+}
+
+static int load_item(void *ctx, const struct item_rec *r)
+{
+	struct engine_state *st = ctx;
+	struct live_engagement *le = idmap_get(&st->engagements, r->engagement_id);
+	struct live_item *it;
+	int rc;
+
+	if (!le)
+		return ERR_INTERNAL;
+	it = calloc(1, sizeof(*it));
+	if (!it)
+		return ERR_NOMEM;
+	it->qe.id = r->id;
+	it->qe.priority = r->priority;
+	it->qe.due_at = r->due_at;
+	it->qe.heap_idx = QUEUE_NOT_QUEUED;
+	it->engagement_id = r->engagement_id;
+	it->client_id = r->client_id;
+	it->created_at = r->created_at;
+	it->state = r->state;
+	it->worker_id = r->worker_id;
+	it->epoch = r->epoch;
+	it->lease_expires = r->lease_expires;
+	if (r->external_ref[0] && !(it->external_ref = strdup(r->external_ref))) {
+		free(it);
+		return ERR_NOMEM;
+	}
+	rc = idmap_put(&st->items, r->id, it);
+	if (rc) {
+		free(it->external_ref);
+		free(it);
+		return rc;
+	}
+	if (it->state == ITEM_QUEUED) {
+		st->n_queued++;
+		return queue_push(&le->q, &it->qe);
+	}
+	if (it->state == ITEM_ASSIGNED) {
+		struct live_worker *lw = idmap_get(&st->workers, it->worker_id);
+		struct lease_deadline d = {it->lease_expires, it->qe.id, it->epoch};
+
+		st->n_assigned++;
+		if (lw)
+			lw->load++;
+		return lease_heap_push(&st->leases, d);
+	}
+	return 0;
+}
+
+int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
+{
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rc = store_load_clients(s, load_client, st);
+	if (!rc)
+		rc = store_load_services(s, load_service, st);
+	if (!rc)
+		rc = store_load_engagements(s, load_engagement, st);
+	if (!rc)
+		rc = store_load_workers(s, load_worker, st);
+	if (!rc)
+		rc = store_load_open_items(s, load_item, st);
+	if (!rc)
+		rc = store_audit_tail(s, &st->audit_seq, st->audit_hash);
+	if (rc) {
+		buf_error(err, rc, "cannot recover live state: %s (%s)", err_message(rc),
+			  store_errmsg(s));
+		engine_state_release(st);
+	}
+	return rc;
+}
+
+static void free_all(struct idmap *m)
+{
+	int64_t id;
+	void *v;
+
+	for (size_t i = 0; idmap_next(m, &i, &id, &v);)
+		free(v);
+	idmap_release(m);
+}
+
+void engine_state_release(struct engine_state *st)
+{
+	int64_t id;
+	void *v;
+
+	for (size_t i = 0; idmap_next(&st->engagements, &i, &id, &v);)
+		queue_release(&((struct live_engagement *)v)->q);
+	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);)
+		free(((struct live_item *)v)->external_ref);
+	idmap_release(&st->clients); /* values are markers, not allocations */
+	free_all(&st->services);
+	free_all(&st->engagements);
+	free_all(&st->workers);
+	free_all(&st->items);
+	lease_heap_release(&st->leases);
+	memset(st, 0, sizeof(*st));
+}

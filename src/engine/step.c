@@ -1,0 +1,225 @@
+/* step.c - the steps commands share: errors, audit events, item transitions, the commit point. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_int.h"
+#include "sec/audit.h"
+#include "util/err.h"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+int engine__fail(struct cmd *c, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->result.message, sizeof(c->result.message), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int engine__conflict(struct cmd *c, int rc, enum item_state st, const char *why)
+{
+	snprintf(c->result.message, sizeof(c->result.message), "%s", why);
+	c->result.state = (int)st;
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Audit chain and the commit point                                    */
+/* ------------------------------------------------------------------ */
+
+int engine__audit_append(struct engine *e, const struct cmd *c, const char *action,
+			 const char *rtype, int64_t rid, int64_t client_id, int64_t now)
+{
+	struct audit_rec a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.seq = e->st.audit_seq + 1;
+	a.at = now;
+	a.actor_user_id = c ? c->actor->user_id : 0;
+	snprintf(a.action, sizeof(a.action), "%s", action);
+	snprintf(a.record_type, sizeof(a.record_type), "%s", rtype);
+	a.record_id = rid;
+	a.client_id = client_id;
+	memcpy(a.prev_hash, e->st.audit_hash, 32);
+	audit_hash(&a, a.hash);
+	rc = store_audit_insert(e->store, &a);
+	if (rc)
+		return rc;
+	e->st.audit_seq = a.seq;
+	memcpy(e->st.audit_hash, a.hash, 32);
+	return 0;
+}
+
+int engine__done(struct engine *e, struct cmd *c, enum cmd_outcome out, int64_t id, int64_t now)
+{
+	c->result.outcome = out;
+	c->result.id = id;
+	return engine__idem_record(e, c, now);
+}
+
+/* ------------------------------------------------------------------ */
+/* Item transitions                                                    */
+/* ------------------------------------------------------------------ */
+
+void engine__item_rec(const struct live_item *it, struct item_rec *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = it->qe.id;
+	out->engagement_id = it->engagement_id;
+	out->client_id = it->client_id;
+	if (it->external_ref)
+		snprintf(out->external_ref, sizeof(out->external_ref), "%s", it->external_ref);
+	out->priority = it->qe.priority;
+	out->created_at = it->created_at;
+	out->due_at = it->qe.due_at;
+	out->state = it->state;
+	out->worker_id = it->worker_id;
+	out->epoch = it->epoch;
+	out->lease_expires = it->lease_expires;
+}
+
+static int event_write(struct engine *e, const struct cmd *c, const struct live_item *it,
+		       enum item_action act, int from, enum item_state to, int64_t worker_id,
+		       int64_t epoch, const char *detail, int64_t now)
+{
+	struct event_rec ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.item_id = it->qe.id;
+	ev.at = now;
+	snprintf(ev.action, sizeof(ev.action), "%s", item_action_name(act));
+	ev.from_state = (enum item_state)from;
+	ev.to_state = to;
+	ev.actor_user_id = c ? c->actor->user_id : 0;
+	ev.worker_id = worker_id;
+	ev.epoch = epoch;
+	ev.detail = (char *)detail;
+	return store_event_insert(e->store, &ev);
+}
+
+/*
+ * What the item holds after the step: a queued item has no worker, an
+ * assigned one the new lease, anything else keeps its (last) worker.
+ */
+static void step_target(const struct live_item *it, const struct item_step *s, enum item_state to,
+			struct item_rec *r)
+{
+	engine__item_rec(it, r);
+	r->state = to;
+	r->lease_expires = 0;
+	if (to == ITEM_QUEUED) {
+		r->worker_id = 0;
+	} else if (to == ITEM_ASSIGNED) {
+		r->worker_id = s->worker_id;
+		r->epoch = s->epoch;
+		r->lease_expires = s->lease_expires;
+	}
+}
+
+/* Event, audit event, result and idempotent answer: the tail of every item step. */
+static int step_record(struct engine *e, struct cmd *c, const struct live_item *it,
+		       enum item_action act, int from, const struct item_rec *after,
+		       int64_t event_worker, const char *detail, int64_t now)
+{
+	char action[MODEL_CODE_MAX];
+	int rc;
+
+	rc =
+	    event_write(e, c, it, act, from, after->state, event_worker, after->epoch, detail, now);
+	if (rc)
+		return rc;
+	snprintf(action, sizeof(action), "item.%s", item_action_name(act));
+	/* For an assign, this event is also the read: the worker receives the payload. */
+	rc = engine__audit_append(e, c, action, "item", it->qe.id, it->client_id, now);
+	if (rc || !c)
+		return rc;
+	c->result.has_item = true;
+	c->result.item = *after;
+	c->result.item.payload = NULL;
+	c->result.item.result = NULL;
+	return engine__done(e, c, act == ACT_CREATE ? CMD_OUT_CREATED : CMD_OUT_OK, it->qe.id, now);
+}
+
+int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const struct item_step *s,
+		 int64_t now, enum item_state *to)
+{
+	struct item_rec r;
+	int rc;
+
+	if (item_transition(it->state, s->act, to))
+		return c ? engine__conflict(c, ERR_CONFLICT, it->state,
+					    s->refused ? s->refused
+						       : "the item's state refuses this")
+			 : ERR_CONFLICT;
+	step_target(it, s, *to, &r);
+	r.result = (char *)s->result;
+	rc = store_item_update(e->store, &r);
+	if (rc)
+		return rc;
+	/* The event names the worker concerned: the new holder, or the one it leaves. */
+	return step_record(e, c, it, s->act, (int)it->state, &r,
+			   r.worker_id ? r.worker_id : it->worker_id, s->detail, now);
+}
+
+int engine__step_create(struct engine *e, struct cmd *c, struct live_item *it, int64_t now)
+{
+	struct item_rec r;
+
+	engine__item_rec(it, &r);
+	return step_record(e, c, it, ACT_CREATE, -1, &r, 0, NULL, now);
+}
+
+/* The counter of items in state s, or NULL for the states not counted. */
+static uint64_t *state_count(struct engine_state *st, enum item_state s)
+{
+	return s == ITEM_QUEUED ? &st->n_queued : s == ITEM_ASSIGNED ? &st->n_assigned : NULL;
+}
+
+void engine__step_apply(struct engine *e, struct live_item *it, const struct item_step *s,
+			enum item_state to)
+{
+	struct engine_state *st = &e->st;
+	struct live_engagement *le = idmap_get(&st->engagements, it->engagement_id);
+	struct live_worker *lw;
+	uint64_t *n;
+	struct item_rec r;
+
+	step_target(it, s, to, &r);
+	if (it->state == ITEM_QUEUED && to != ITEM_QUEUED && le)
+		queue_remove(&le->q, &it->qe);
+	if (it->state == ITEM_ASSIGNED && to != ITEM_ASSIGNED) {
+		lw = idmap_get(&st->workers, it->worker_id);
+		if (lw && lw->load > 0)
+			lw->load--;
+	}
+	if ((n = state_count(st, it->state)))
+		(*n)--;
+	if ((n = state_count(st, to)))
+		(*n)++;
+	it->state = to;
+	it->worker_id = r.worker_id;
+	it->epoch = r.epoch;
+	it->lease_expires = r.lease_expires;
+	if (to == ITEM_ASSIGNED) {
+		lw = idmap_get(&st->workers, it->worker_id);
+		if (lw)
+			lw->load++;
+		if (lease_heap_push(&st->leases, (struct lease_deadline){it->lease_expires,
+									 it->qe.id, it->epoch}))
+			st->need_reload = 1;
+	}
+	if (to == ITEM_QUEUED && (!le || queue_push(&le->q, &it->qe)))
+		st->need_reload = 1;
+	if (!item_state_open(to)) {
+		idmap_del(&st->items, it->qe.id);
+		free(it->external_ref);
+		free(it);
+	}
+}
