@@ -8,10 +8,10 @@
 #include "core/route.h"
 #include "engine/engine_int.h"
 #include "sec/audit.h"
-#include "store/shape.h"
 #include "sec/auth.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "wire/wire.h"
 
 /*
  * Every command follows the same order, so that a failure leaves no trace:
@@ -310,7 +310,7 @@ static int reply_item(struct cmd *c, int status, const struct live_item *it, enu
 	r.epoch = epoch;
 	r.lease_expires = lease_expires;
 	c->status = status;
-	c->reply = store_json_item(&r, false);
+	c->reply = wire_item(&r, false);
 	return c->reply ? 0 : ERR_NOMEM;
 }
 

@@ -93,7 +93,7 @@ struct cmd {
 	 *  rc: 0 or an ERR_* code.
 	 *  status: HTTP status to answer (201 created, 200 ok, 204 no work).
 	 *  reply: on success, item commands give the item as it is now, without
-	 *  payload and result (store/shape.h); other creates give {"id": N} and
+	 *  payload and result (wire/wire.h); other creates give {"id": N} and
 	 *  the caller reads the record from the store (the batch is committed
 	 *  when the command is answered, so a reader sees it); CMD_TOKEN_CREATE gives
 	 *  {"token","user_id"}; NULL for 204 and CMD_AUDIT. On error: details to

@@ -74,8 +74,8 @@ int http__read(struct req *r, int rc, json_t *j)
 		json_decref(j);
 		return http__fail(r, rc, NULL);
 	}
-	if (!j)
-		return http__fail(r, ERR_INTERNAL, "the store returned no record");
+	if (!j) /* the renderers (src/wire/) fail only when out of memory */
+		return http__fail(r, ERR_NOMEM, "cannot render the answer");
 	http__reply(r, 200, j);
 	return 0;
 }

@@ -1,11 +1,11 @@
-/* sqlite_rows.c - SQLite rows to domain records (their wire JSON is in store/shape.c). */
+/* sqlite_rows.c - SQLite rows to domain records, and the walk that hands them to callbacks. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/item.h"
 #include "store/sqlite/sqlite_int.h"
-#include "util/clock.h"
 #include "util/err.h"
 
 /* ================================================================
@@ -29,107 +29,271 @@ static int col_int(sqlite3_stmt *st, int i)
 	return sqlite3_column_int(st, i);
 }
 
-static int col_json(sqlite3_stmt *st, int i, json_t **out)
-{
-	const char *t = (const char *)sqlite3_column_text(st, i);
-	json_error_t e;
-
-	*out = NULL;
-	if (!t)
-		return 0;
-	*out = json_loads(t, JSON_DECODE_ANY, &e);
-	if (!*out)
-		return sq__error(ERR_IO, "stored JSON in column %d is invalid: %s", i, e.text);
-	return 0;
-}
-
 /* ================================================================
- * JSON text <-> skill lists
+ * JSON text <-> skill, credential and clearance lists
+ *
+ * The lists are stored as JSON texts of one fixed shape. A small codec
+ * of that shape keeps the store free of a JSON library (the wire JSON
+ * lives in src/wire/); it reads any valid JSON text of the shape,
+ * including the ones earlier versions wrote with jansson.
  * ================================================================ */
+
+static int put_str(struct buf *b, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	int rc = buf_puts(b, "\"");
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\')
+			rc = buf_printf(b, "\\%c", ch);
+		else if (ch < 0x20)
+			rc = buf_printf(b, "\\u%04x", ch);
+		else
+			rc = buf_append(b, &s[i], 1);
+	}
+	return rc ? rc : buf_puts(b, "\"");
+}
 
 char *sq__skills_text(const struct skill_level *sk, size_t n)
 {
-	json_t *a = json_array();
-	char *text = NULL;
+	struct buf b = BUF_INIT;
+	int rc = buf_puts(&b, "[");
 
-	if (!a)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_pack("{s:s%, s:i}", "code", sk[i].code,
-				      strnlen(sk[i].code, MODEL_CODE_MAX), "level", sk[i].level);
-
-		if (!o || json_array_append_new(a, o))
-			goto out;
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = buf_puts(&b, i ? ",{\"code\":" : "{\"code\":");
+		if (!rc)
+			rc = put_str(&b, sk[i].code, MODEL_CODE_MAX);
+		if (!rc)
+			rc = buf_printf(&b, ",\"level\":%d}", sk[i].level);
 	}
-	text = json_dumps(a, JSON_COMPACT);
-out:
-	json_decref(a);
-	return text;
+	if (!rc)
+		rc = buf_puts(&b, "]");
+	if (rc) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
 }
 
 char *sq__creds_text(const char (*creds)[MODEL_CODE_MAX], size_t n)
 {
-	json_t *a = json_array();
-	char *text = NULL;
+	struct buf b = BUF_INIT;
+	int rc = buf_puts(&b, "[");
 
-	if (!a)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		json_t *v = json_stringn(creds[i], strnlen(creds[i], MODEL_CODE_MAX));
-
-		if (!v || json_array_append_new(a, v))
-			goto out;
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = i ? buf_puts(&b, ",") : 0;
+		if (!rc)
+			rc = put_str(&b, creds[i], MODEL_CODE_MAX);
 	}
-	text = json_dumps(a, JSON_COMPACT);
-out:
-	json_decref(a);
-	return text;
+	if (!rc)
+		rc = buf_puts(&b, "]");
+	if (rc) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* A cursor over a stored JSON text; every reader skips leading white space. */
+struct jtext {
+	const char *p;
+};
+
+static void j_ws(struct jtext *j)
+{
+	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+		j->p++;
+}
+
+static bool j_eat(struct jtext *j, char ch)
+{
+	j_ws(j);
+	if (*j->p != ch)
+		return false;
+	j->p++;
+	return true;
+}
+
+static bool j_hex4(const char *p, unsigned *out)
+{
+	*out = 0;
+	for (int i = 0; i < 4; i++) {
+		char ch = p[i];
+		unsigned d = ch >= '0' && ch <= '9'   ? (unsigned)(ch - '0')
+			     : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+			     : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10)
+						      : 16u;
+
+		if (d > 15)
+			return false;
+		*out = *out << 4 | d;
+	}
+	return true;
+}
+
+/* Appends code point u as UTF-8 to dst[*k..n-1], dropping what does not fit. */
+static void j_utf8(unsigned u, char *dst, size_t n, size_t *k)
+{
+	unsigned char b[4];
+	size_t len = u < 0x80 ? 1 : u < 0x800 ? 2 : u < 0x10000 ? 3 : 4;
+
+	if (len == 1) {
+		b[0] = (unsigned char)u;
+	} else {
+		for (size_t i = len - 1; i > 0; i--, u >>= 6)
+			b[i] = (unsigned char)(0x80 | (u & 0x3f));
+		b[0] = (unsigned char)((0xf00u >> len) | u); /* 110x, 1110, 11110 */
+	}
+	if (*k + len < n) {
+		memcpy(dst + *k, b, len);
+		*k += len;
+	}
+}
+
+/* A JSON string into dst (bounded, NUL-terminated; a longer one is cut). */
+static bool j_str(struct jtext *j, char *dst, size_t n)
+{
+	size_t k = 0;
+	unsigned u, lo;
+
+	if (!j_eat(j, '"'))
+		return false;
+	while (*j->p && *j->p != '"') {
+		char ch = *j->p++;
+
+		if (ch != '\\') {
+			if (k + 1 < n)
+				dst[k++] = ch;
+			continue;
+		}
+		ch = *j->p++;
+		switch (ch) {
+		case 'b': u = '\b'; break;
+		case 'f': u = '\f'; break;
+		case 'n': u = '\n'; break;
+		case 'r': u = '\r'; break;
+		case 't': u = '\t'; break;
+		case '"': case '\\': case '/': u = (unsigned char)ch; break;
+		case 'u':
+			if (!j_hex4(j->p, &u))
+				return false;
+			j->p += 4;
+			if (u >= 0xd800 && u < 0xdc00 && j->p[0] == '\\' && j->p[1] == 'u' &&
+			    j_hex4(j->p + 2, &lo) && lo >= 0xdc00 && lo < 0xe000) {
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+				j->p += 6;
+			}
+			break;
+		default: return false;
+		}
+		j_utf8(u, dst, n, &k);
+	}
+	if (n)
+		dst[k < n ? k : n - 1] = '\0';
+	return j_eat(j, '"');
+}
+
+static bool j_int(struct jtext *j, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	j_ws(j);
+	errno = 0;
+	v = strtoll(j->p, &end, 10);
+	if (end == j->p || errno)
+		return false;
+	j->p = end;
+	*out = v;
+	return true;
+}
+
+/*
+ * Walks a stored array: for each element calls one(j, i, ctx), which reads
+ * the element. Elements past max are read and dropped (one() gets i >= max).
+ * NULL text is the empty list.
+ */
+static int j_array(sqlite3_stmt *st, int col, size_t max, size_t *n,
+		   bool (*one)(struct jtext *j, size_t i, void *ctx), void *ctx)
+{
+	struct jtext j = { (const char *)sqlite3_column_text(st, col) };
+	size_t i = 0;
+
+	*n = 0;
+	if (!j.p)
+		return 0;
+	if (!j_eat(&j, '['))
+		goto bad;
+	if (!j_eat(&j, ']')) {
+		do {
+			if (!one(&j, i, ctx))
+				goto bad;
+			i++;
+		} while (j_eat(&j, ','));
+		if (!j_eat(&j, ']'))
+			goto bad;
+	}
+	*n = i < max ? i : max;
+	return 0;
+bad:
+	return sq__error(ERR_IO, "stored JSON in column %d is not a list of the expected shape", col);
+}
+
+/* {"code": "...", "level": N}, keys in any order. */
+static bool one_skill(struct jtext *j, size_t i, void *ctx)
+{
+	struct skill_level scratch, *sk = i < MODEL_MAX_SKILLS ? (struct skill_level *)ctx + i : &scratch;
+	char key[8];
+	int64_t level = 0;
+
+	sk->code[0] = '\0';
+	if (!j_eat(j, '{'))
+		return false;
+	if (!j_eat(j, '}')) {
+		do {
+			if (!j_str(j, key, sizeof(key)) || !j_eat(j, ':'))
+				return false;
+			if (!strcmp(key, "code") ? !j_str(j, sk->code, sizeof(sk->code))
+						  : !j_int(j, &level))
+				return false;
+		} while (j_eat(j, ','));
+		if (!j_eat(j, '}'))
+			return false;
+	}
+	sk->level = (int)level;
+	return true;
 }
 
 static int skills_parse(sqlite3_stmt *st, int col, struct skill_level *sk, size_t max, size_t *n)
 {
-	json_t *a, *v;
-	size_t i;
-	int rc = col_json(st, col, &a);
+	/* one_skill indexes up to MODEL_MAX_SKILLS; languages hold fewer. */
+	struct skill_level tmp[MODEL_MAX_SKILLS];
+	int rc = j_array(st, col, max, n, one_skill, tmp);
 
-	*n = 0;
-	if (rc || !a)
-		return rc;
-	json_array_foreach(a, i, v)
-	{
-		if (*n >= max)
-			break;
-		snprintf(sk[*n].code, sizeof(sk[*n].code), "%s",
-			 json_string_value(json_object_get(v, "code"))
-			     ? json_string_value(json_object_get(v, "code"))
-			     : "");
-		sk[*n].level = (int)json_integer_value(json_object_get(v, "level"));
-		(*n)++;
-	}
-	json_decref(a);
-	return 0;
+	if (!rc)
+		memcpy(sk, tmp, *n * sizeof(*sk));
+	return rc;
 }
 
-static int creds_parse(sqlite3_stmt *st, int col, struct worker_rec *w)
+static bool one_cred(struct jtext *j, size_t i, void *ctx)
 {
-	json_t *a, *v;
-	size_t i;
-	int rc = col_json(st, col, &a);
+	char scratch[MODEL_CODE_MAX];
+	char(*creds)[MODEL_CODE_MAX] = ctx;
 
-	w->n_creds = 0;
-	if (rc || !a)
-		return rc;
-	json_array_foreach(a, i, v)
-	{
-		const char *t = json_string_value(v);
+	return j_str(j, i < MODEL_MAX_CREDS ? creds[i] : scratch, MODEL_CODE_MAX);
+}
 
-		if (w->n_creds >= MODEL_MAX_CREDS)
-			break;
-		snprintf(w->creds[w->n_creds], MODEL_CODE_MAX, "%s", t ? t : "");
-		w->n_creds++;
-	}
-	json_decref(a);
-	return 0;
+static bool one_clear(struct jtext *j, size_t i, void *ctx)
+{
+	int64_t v, *clear = ctx;
+
+	if (!j_int(j, &v))
+		return false;
+	if (i < MODEL_MAX_CLEAR)
+		clear[i] = v;
+	return true;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -137,26 +301,6 @@ static int cmp_i64(const void *a, const void *b)
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
-}
-
-static int clear_parse(sqlite3_stmt *st, int col, struct worker_rec *w)
-{
-	json_t *a, *v;
-	size_t i;
-	int rc = col_json(st, col, &a);
-
-	w->n_clear = 0;
-	if (rc || !a)
-		return rc;
-	json_array_foreach(a, i, v)
-	{
-		if (w->n_clear >= MODEL_MAX_CLEAR)
-			break;
-		w->clear[w->n_clear++] = json_integer_value(v);
-	}
-	json_decref(a);
-	qsort(w->clear, w->n_clear, sizeof(w->clear[0]), cmp_i64);
-	return 0;
 }
 
 /* ================================================================
@@ -235,7 +379,7 @@ int sq__row_worker(sqlite3_stmt *st, struct worker_rec *w)
 	if (!rc)
 		rc = skills_parse(st, 4, w->langs, MODEL_MAX_LANGS, &w->n_langs);
 	if (!rc)
-		rc = creds_parse(st, 5, w);
+		rc = j_array(st, 5, MODEL_MAX_CREDS, &w->n_creds, one_cred, w->creds);
 	if (rc)
 		return rc;
 	sq__col_str(st, 6, w->country, sizeof(w->country));
@@ -246,7 +390,10 @@ int sq__row_worker(sqlite3_stmt *st, struct worker_rec *w)
 	if (worker_status_parse((const char *)sqlite3_column_text(st, 11), &w->status))
 		return sq__error(ERR_IO, "worker %lld: unknown status", (long long)w->id);
 	w->created_at = col_i64(st, 12);
-	return clear_parse(st, 13, w);
+	rc = j_array(st, 13, MODEL_MAX_CLEAR, &w->n_clear, one_clear, w->clear);
+	if (!rc)
+		qsort(w->clear, w->n_clear, sizeof(w->clear[0]), cmp_i64);
+	return rc;
 }
 
 int sq__row_item(sqlite3_stmt *st, struct item_rec *it)
@@ -267,3 +414,124 @@ int sq__row_item(sqlite3_stmt *st, struct item_rec *it)
 	return 0;
 }
 
+
+int sq__row_event(sqlite3_stmt *st, struct event_rec *ev)
+{
+	const char *from = (const char *)sqlite3_column_text(st, 4);
+
+	memset(ev, 0, sizeof(*ev));
+	ev->id = col_i64(st, 0);
+	ev->item_id = col_i64(st, 1);
+	ev->at = col_i64(st, 2);
+	sq__col_str(st, 3, ev->action, sizeof(ev->action));
+	/* A create has no from state (stored NULL). */
+	ev->from_state = ITEM_STATE__COUNT;
+	if ((from && item_state_parse(from, &ev->from_state)) ||
+	    item_state_parse((const char *)sqlite3_column_text(st, 5), &ev->to_state))
+		return sq__error(ERR_IO, "event %lld: unknown state", (long long)ev->id);
+	ev->actor_user_id = col_i64(st, 6);
+	ev->worker_id = col_i64(st, 7);
+	ev->epoch = col_i64(st, 8);
+	ev->detail = (char *)sqlite3_column_text(st, 9);
+	return 0;
+}
+
+/* A hash column: 32 bytes, or all zero when the stored value is not 32 bytes long. */
+static void col_hash(sqlite3_stmt *st, int col, unsigned char out[32])
+{
+	const void *h = sqlite3_column_blob(st, col);
+
+	if (h && sqlite3_column_bytes(st, col) == 32)
+		memcpy(out, h, 32);
+	else
+		memset(out, 0, 32);
+}
+
+int sq__row_audit(sqlite3_stmt *st, struct audit_rec *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->seq = col_i64(st, 0);
+	a->at = col_i64(st, 1);
+	a->actor_user_id = col_i64(st, 2);
+	sq__col_str(st, 3, a->action, sizeof(a->action));
+	sq__col_str(st, 4, a->record_type, sizeof(a->record_type));
+	a->record_id = col_i64(st, 5);
+	a->client_id = col_i64(st, 6);
+	col_hash(st, 7, a->prev_hash);
+	col_hash(st, 8, a->hash);
+	return 0;
+}
+
+/* ================================================================
+ * Walks: rows of any kind to their callbacks
+ * ================================================================ */
+
+/* Room for one record of any kind (a walk allocates one, off the stack). */
+union sq_rec {
+	struct client_rec client;
+	struct service_rec service;
+	struct engagement_rec engagement;
+	struct user_rec user;
+	struct worker_rec worker;
+	struct item_rec item;
+	struct event_rec event;
+	struct audit_rec audit;
+};
+
+int sq__row_decode(enum sq_kind k, sqlite3_stmt *st, void *rec)
+{
+	switch (k) {
+	case SQ_K_CLIENT: return sq__row_client(st, rec);
+	case SQ_K_SERVICE: return sq__row_service(st, rec);
+	case SQ_K_ENGAGEMENT: return sq__row_engagement(st, rec);
+	case SQ_K_USER: return sq__row_user(st, rec);
+	case SQ_K_WORKER: return sq__row_worker(st, rec);
+	case SQ_K_ITEM: return sq__row_item(st, rec);
+	case SQ_K_EVENT: return sq__row_event(st, rec);
+	case SQ_K_AUDIT: return sq__row_audit(st, rec);
+	}
+	return sq__error(ERR_INTERNAL, "unknown record kind %d", (int)k);
+}
+
+static int emit(enum sq_kind k, union sq_cb cb, void *ctx, const union sq_rec *r)
+{
+	switch (k) {
+	case SQ_K_CLIENT: return cb.client(ctx, &r->client);
+	case SQ_K_SERVICE: return cb.service(ctx, &r->service);
+	case SQ_K_ENGAGEMENT: return cb.engagement(ctx, &r->engagement);
+	case SQ_K_USER: return cb.user(ctx, &r->user);
+	case SQ_K_WORKER: return cb.worker(ctx, &r->worker);
+	case SQ_K_ITEM: return cb.item(ctx, &r->item);
+	case SQ_K_EVENT: return cb.event(ctx, &r->event);
+	case SQ_K_AUDIT: return cb.audit(ctx, &r->audit);
+	}
+	return ERR_INTERNAL;
+}
+
+int sq__walk(struct sq_conn *c, sqlite3_stmt *st, enum sq_kind k, union sq_cb cb, void *ctx,
+	     int *n, int64_t *last, const char *what)
+{
+	union sq_rec *r = malloc(sizeof(*r));
+	int rc, rows = 0;
+	int64_t id = 0;
+
+	if (!r)
+		return sq__error(ERR_NOMEM, "%s: out of memory", what);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = sq__row_decode(k, st, r);
+		if (!rc)
+			rc = emit(k, cb, ctx, r);
+		if (rc)
+			goto out;
+		id = sqlite3_column_int64(st, 0);
+		rows++;
+	}
+	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, what);
+out:
+	if (n)
+		*n = rows;
+	if (last)
+		*last = id;
+	free(r);
+	return rc;
+}
