@@ -227,6 +227,23 @@ union sq_cb {
 	store_audit_cb audit;
 };
 
+/* The ?1 of a lookup: a text (len < 0), a blob (p, len) or, when p is NULL, an id. */
+struct sq_key {
+	const void *p;
+	int len;
+	int64_t id;
+};
+
+#define SQ_KEY_ID(v) ((struct sq_key){ NULL, 0, (v) })
+
+/*
+ * Runs the cached statement `id` of c with ?1 = key and decodes its one row
+ * as kind k into out (ERR_NOTFOUND without a row). OUT: *rc. Returns the
+ * statement still on that row when *rc is 0 (for more columns), else NULL;
+ * the caller resets it (sq__done).
+ */
+sqlite3_stmt *sq__lookup(struct sq_conn *c, enum sq_stmt id, struct sq_key key, enum sq_kind k,
+			 void *out, const char *what, int *rc);
 /* Decodes the current row as kind k into rec (a record of that kind). */
 int sq__row_decode(enum sq_kind k, sqlite3_stmt *st, void *rec);
 /*

@@ -16,15 +16,6 @@
  * One record by key
  * ================================================================ */
 
-/* The ?1 of a lookup: a text (len < 0), a blob (p, len) or, when p is NULL, an id. */
-struct sq_key {
-	const void *p;
-	int len;
-	int64_t id;
-};
-
-#define KEY_ID(v) ((struct sq_key){ NULL, 0, (v) })
-
 /* SQ_ITEM_GET also selects the payload and result: copies owned by the record. */
 static int item_texts(sqlite3_stmt *st, struct item_rec *it)
 {
@@ -40,39 +31,17 @@ static int item_texts(sqlite3_stmt *st, struct item_rec *it)
 	return 0;
 }
 
-/* Runs statement `id` with ?1 = key and decodes its one row as kind k into out. */
+/* sq__lookup on a borrowed reader connection; SQ_ITEM_GET also copies the texts. */
 static int lookup(struct store *base, enum sq_stmt id, struct sq_key key, enum sq_kind k,
 		  void *out, const char *what)
 {
 	struct sq_store *s = sq__of(base);
 	struct sq_conn *c = sq__reader_get(s);
 	int rc;
-	sqlite3_stmt *st = sq__stmt(c, id, &rc);
+	sqlite3_stmt *st = sq__lookup(c, id, key, k, out, what, &rc);
 
-	if (!st)
-		goto out;
-	if (key.len < 0)
-		rc = sqlite3_bind_text(st, 1, key.p, -1, SQLITE_STATIC);
-	else if (key.p)
-		rc = sqlite3_bind_blob(st, 1, key.p, key.len, SQLITE_STATIC);
-	else
-		rc = sqlite3_bind_int64(st, 1, key.id);
-	if (rc != SQLITE_OK) {
-		rc = sq__fail(c->db, rc, what);
-		goto out;
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		rc = sq__row_decode(k, st, out);
-	else if (rc == SQLITE_DONE && key.p)
-		rc = sq__error(ERR_NOTFOUND, "%s: not found", what);
-	else if (rc == SQLITE_DONE)
-		rc = sq__error(ERR_NOTFOUND, "%s %lld not found", what, (long long)key.id);
-	else
-		rc = sq__fail(c->db, rc, what);
-	if (!rc && id == SQ_ITEM_GET)
+	if (st && id == SQ_ITEM_GET)
 		rc = item_texts(st, out);
-out:
 	sq__done(st);
 	sq__reader_put(s, c);
 	return rc;
@@ -84,57 +53,60 @@ int sq_token_lookup(struct store *s, const unsigned char hash[32], struct user_r
 		      "token lookup");
 }
 
+/* A lookup by code or name: one no record can have is not looked up. */
+static int lookup_code(struct store *s, enum sq_stmt id, const char *code, enum sq_kind k,
+		       void *out, const char *what)
+{
+	if (strnlen(code, MODEL_CODE_MAX) >= MODEL_CODE_MAX)
+		return sq__error(ERR_NOTFOUND, "%s: too long", what);
+	return lookup(s, id, (struct sq_key){ code, -1, 0 }, k, out, what);
+}
+
 int sq_user_by_name(struct store *s, const char *name, struct user_rec *out)
 {
-	if (strnlen(name, MODEL_CODE_MAX) >= MODEL_CODE_MAX)
-		return sq__error(ERR_NOTFOUND, "user: name too long");
-	return lookup(s, SQ_USER_BY_NAME, (struct sq_key){ name, -1, 0 }, SQ_K_USER, out,
-		      "user by name");
+	return lookup_code(s, SQ_USER_BY_NAME, name, SQ_K_USER, out, "user by name");
 }
 
 int sq_worker_by_user(struct store *s, int64_t user_id, struct worker_rec *out)
 {
-	return lookup(s, SQ_WORKER_BY_USER, KEY_ID(user_id), SQ_K_WORKER, out, "worker by user");
+	return lookup(s, SQ_WORKER_BY_USER, SQ_KEY_ID(user_id), SQ_K_WORKER, out, "worker by user");
 }
 
 int sq_service_by_code(struct store *s, const char *code, struct service_rec *out)
 {
-	if (strnlen(code, MODEL_CODE_MAX) >= MODEL_CODE_MAX)
-		return sq__error(ERR_NOTFOUND, "service: code too long");
-	return lookup(s, SQ_SERVICE_BY_CODE, (struct sq_key){ code, -1, 0 }, SQ_K_SERVICE, out,
-		      "service by code");
+	return lookup_code(s, SQ_SERVICE_BY_CODE, code, SQ_K_SERVICE, out, "service by code");
 }
 
 int sq_client_get(struct store *s, int64_t id, struct client_rec *out)
 {
-	return lookup(s, SQ_CLIENT_GET, KEY_ID(id), SQ_K_CLIENT, out, "client");
+	return lookup(s, SQ_CLIENT_GET, SQ_KEY_ID(id), SQ_K_CLIENT, out, "client");
 }
 
 int sq_service_get(struct store *s, int64_t id, struct service_rec *out)
 {
-	return lookup(s, SQ_SERVICE_GET, KEY_ID(id), SQ_K_SERVICE, out, "service");
+	return lookup(s, SQ_SERVICE_GET, SQ_KEY_ID(id), SQ_K_SERVICE, out, "service");
 }
 
 int sq_engagement_get(struct store *s, int64_t id, struct engagement_rec *out)
 {
-	return lookup(s, SQ_ENGAGEMENT_GET, KEY_ID(id), SQ_K_ENGAGEMENT, out, "engagement");
+	return lookup(s, SQ_ENGAGEMENT_GET, SQ_KEY_ID(id), SQ_K_ENGAGEMENT, out, "engagement");
 }
 
 int sq_user_get(struct store *s, int64_t id, struct user_rec *out)
 {
-	return lookup(s, SQ_USER_GET, KEY_ID(id), SQ_K_USER, out, "user");
+	return lookup(s, SQ_USER_GET, SQ_KEY_ID(id), SQ_K_USER, out, "user");
 }
 
 int sq_worker_get(struct store *s, int64_t id, struct worker_rec *out)
 {
-	return lookup(s, SQ_WORKER_GET, KEY_ID(id), SQ_K_WORKER, out, "worker");
+	return lookup(s, SQ_WORKER_GET, SQ_KEY_ID(id), SQ_K_WORKER, out, "worker");
 }
 
 /* Without payload the statement of the writer's state read serves: the same columns. */
 int sq_item_get(struct store *s, int64_t id, bool with_payload, struct item_rec *out)
 {
 	out->payload = out->result = NULL; /* safe to release whatever happens */
-	return lookup(s, with_payload ? SQ_ITEM_GET : SQ_ITEM_STATE_GET, KEY_ID(id), SQ_K_ITEM,
+	return lookup(s, with_payload ? SQ_ITEM_GET : SQ_ITEM_STATE_GET, SQ_KEY_ID(id), SQ_K_ITEM,
 		      out, "item");
 }
 
@@ -206,47 +178,23 @@ out:
 	return rc;
 }
 
-int sq_client_list(struct store *s, const struct store_page *pg, store_client_cb cb, void *ctx,
-		   int64_t *next_after)
-{
-	return list_simple(s, SQ_CLIENT_LIST, SQ_CLIENT_LIST, pg, SQ_K_CLIENT,
-			   (union sq_cb){ .client = cb }, ctx, next_after, "client list");
-}
+/* sq_NAME_list: a page of NAME records, its client filter statement BY_CLIENT (or PLAIN: none). */
+#define SQ_LIST(NAME, PLAIN, BY_CLIENT, KIND)                                                      \
+	int sq_##NAME##_list(struct store *s, const struct store_page *pg, store_##NAME##_cb cb,   \
+			     void *ctx, int64_t *next_after)                                       \
+	{                                                                                          \
+		return list_simple(s, PLAIN, BY_CLIENT, pg, KIND, (union sq_cb){ .NAME = cb }, ctx, \
+				   next_after, #NAME " list");                                     \
+	}
 
-int sq_service_list(struct store *s, const struct store_page *pg, store_service_cb cb, void *ctx,
-		    int64_t *next_after)
-{
-	return list_simple(s, SQ_SERVICE_LIST, SQ_SERVICE_LIST, pg, SQ_K_SERVICE,
-			   (union sq_cb){ .service = cb }, ctx, next_after, "service list");
-}
+SQ_LIST(client, SQ_CLIENT_LIST, SQ_CLIENT_LIST, SQ_K_CLIENT)
+SQ_LIST(service, SQ_SERVICE_LIST, SQ_SERVICE_LIST, SQ_K_SERVICE)
+SQ_LIST(engagement, SQ_ENGAGEMENT_LIST, SQ_ENGAGEMENT_LIST_CLIENT, SQ_K_ENGAGEMENT)
+SQ_LIST(user, SQ_USER_LIST, SQ_USER_LIST_CLIENT, SQ_K_USER)
+SQ_LIST(worker, SQ_WORKER_LIST, SQ_WORKER_LIST, SQ_K_WORKER)
+SQ_LIST(audit, SQ_AUDIT_LIST, SQ_AUDIT_LIST_CLIENT, SQ_K_AUDIT)
 
-int sq_engagement_list(struct store *s, const struct store_page *pg, store_engagement_cb cb,
-		       void *ctx, int64_t *next_after)
-{
-	return list_simple(s, SQ_ENGAGEMENT_LIST, SQ_ENGAGEMENT_LIST_CLIENT, pg, SQ_K_ENGAGEMENT,
-			   (union sq_cb){ .engagement = cb }, ctx, next_after, "engagement list");
-}
-
-int sq_user_list(struct store *s, const struct store_page *pg, store_user_cb cb, void *ctx,
-		 int64_t *next_after)
-{
-	return list_simple(s, SQ_USER_LIST, SQ_USER_LIST_CLIENT, pg, SQ_K_USER,
-			   (union sq_cb){ .user = cb }, ctx, next_after, "user list");
-}
-
-int sq_worker_list(struct store *s, const struct store_page *pg, store_worker_cb cb, void *ctx,
-		   int64_t *next_after)
-{
-	return list_simple(s, SQ_WORKER_LIST, SQ_WORKER_LIST, pg, SQ_K_WORKER,
-			   (union sq_cb){ .worker = cb }, ctx, next_after, "worker list");
-}
-
-int sq_audit_list(struct store *s, const struct store_page *pg, store_audit_cb cb, void *ctx,
-		  int64_t *next_after)
-{
-	return list_simple(s, SQ_AUDIT_LIST, SQ_AUDIT_LIST_CLIENT, pg, SQ_K_AUDIT,
-			   (union sq_cb){ .audit = cb }, ctx, next_after, "audit list");
-}
+#undef SQ_LIST
 
 int sq_audit_each(struct store *s, int64_t after_seq, store_audit_cb cb, void *ctx)
 {

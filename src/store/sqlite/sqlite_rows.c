@@ -493,6 +493,36 @@ int sq__row_decode(enum sq_kind k, sqlite3_stmt *st, void *rec)
 	return sq__error(ERR_INTERNAL, "unknown record kind %d", (int)k);
 }
 
+sqlite3_stmt *sq__lookup(struct sq_conn *c, enum sq_stmt id, struct sq_key key, enum sq_kind k,
+			 void *out, const char *what, int *rc)
+{
+	sqlite3_stmt *st = sq__stmt(c, id, rc);
+
+	if (!st)
+		return NULL;
+	if (key.len < 0)
+		*rc = sqlite3_bind_text(st, 1, key.p, -1, SQLITE_STATIC);
+	else if (key.p)
+		*rc = sqlite3_bind_blob(st, 1, key.p, key.len, SQLITE_STATIC);
+	else
+		*rc = sqlite3_bind_int64(st, 1, key.id);
+	if (*rc == SQLITE_OK)
+		*rc = sqlite3_step(st);
+	if (*rc == SQLITE_ROW)
+		*rc = sq__row_decode(k, st, out);
+	else if (*rc == SQLITE_DONE && key.p)
+		*rc = sq__error(ERR_NOTFOUND, "%s: not found", what);
+	else if (*rc == SQLITE_DONE)
+		*rc = sq__error(ERR_NOTFOUND, "%s %lld not found", what, (long long)key.id);
+	else
+		*rc = sq__fail(c->db, *rc, what);
+	if (*rc) {
+		sq__done(st);
+		return NULL;
+	}
+	return st;
+}
+
 static int emit(enum sq_kind k, union sq_cb cb, void *ctx, const union sq_rec *r)
 {
 	switch (k) {

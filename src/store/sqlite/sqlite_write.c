@@ -341,26 +341,9 @@ int sq_item_update(struct store *s, const struct item_rec *it)
 
 int sq_item_state_get(struct store *s, int64_t id, struct item_rec *out)
 {
-	struct sq_conn *w = W(s);
 	int rc;
-	sqlite3_stmt *st = sq__stmt(w, SQ_ITEM_STATE_GET, &rc);
 
-	if (!st)
-		return rc;
-	rc = sqlite3_bind_int64(st, 1, id);
-	if (rc != SQLITE_OK) {
-		rc = sq__fail(w->db, rc, "item state");
-		goto out;
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		rc = sq__row_item(st, out);
-	else if (rc == SQLITE_DONE)
-		rc = sq__error(ERR_NOTFOUND, "item %lld not found", (long long)id);
-	else
-		rc = sq__fail(w->db, rc, "item state");
-out:
-	sq__done(st);
+	sq__done(sq__lookup(W(s), SQ_ITEM_STATE_GET, SQ_KEY_ID(id), SQ_K_ITEM, out, "item", &rc));
 	return rc;
 }
 
