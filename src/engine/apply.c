@@ -288,7 +288,7 @@ static int reply_id(struct cmd *c, int status, int64_t id)
 
 /*
  * Item commands answer with the item as it is after the command (without
- * payload and result), in the one wire shape of store/shape.c, so the
+ * payload and result), in the one wire shape of wire/wire.c, so the
  * HTTP layer need not read it back.
  */
 static int reply_item(struct cmd *c, int status, const struct live_item *it, enum item_state to,
