@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 	struct engine *e = NULL;
 	struct lane *lanes;
 	char path[1024];
-	int64_t client, service = 0, eng;
+	int64_t client = 0, service = 0, eng = 0;
 	unsigned long changes = 0, errors = 0;
 	double secs, t0, el;
 	int n;
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 	lanes = calloc((size_t)n, sizeof(*lanes));
 	for (int i = 0; i < n; i++) {
 		struct cmd c = { .type = CMD_WORKER_CREATE };
-		int64_t wid;
+		int64_t wid = 0;
 
 		snprintf(c.u.worker.login, sizeof(c.u.worker.login), "w%d", i);
 		snprintf(c.u.worker.rec.name, sizeof(c.u.worker.rec.name), "W%d", i);

@@ -8,6 +8,7 @@
 #include "cli/common.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 /* Options every subcommand takes. Returns 1 if handled. */
 static int common_opt(struct cli_ctx *ctx, int c, const char *arg, int *rc)
@@ -221,7 +222,7 @@ int cli_user(int argc, char **argv)
 	if (!strcmp(w.verb, "list")) {
 		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
-		rc = store_user_list(w.ctx.store, &w.pg, &out);
+		rc = wire_user_list(w.ctx.store, &w.pg, &out);
 		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}
@@ -287,7 +288,7 @@ int cli_client(int argc, char **argv)
 	if (!strcmp(w.verb, "list")) {
 		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
-		rc = store_client_list(w.ctx.store, &w.pg, &out);
+		rc = wire_client_list(w.ctx.store, &w.pg, &out);
 		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}
@@ -355,7 +356,7 @@ int cli_service(int argc, char **argv)
 	if (!strcmp(w.verb, "list")) {
 		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
-		rc = store_service_list(w.ctx.store, &w.pg, &out);
+		rc = wire_service_list(w.ctx.store, &w.pg, &out);
 		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}

@@ -5,7 +5,9 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "sec/audit.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 static int open_read(struct cli_ctx *ctx, const char *name, int argc, char **argv, bool *json,
 		     struct store_page *pg)
@@ -71,14 +73,14 @@ int cli_audit(int argc, char **argv)
 	if ((rc = open_read(&ctx, "audit", argc - 1, argv + 1, &json, &pg)))
 		return rc;
 	if (!strcmp(verb, "list")) {
-		rc = store_audit_list(ctx.store, &pg, &out);
+		rc = wire_audit_list(ctx.store, &pg, &out);
 		if (rc)
 			rc = cli_fail("audit list", 1, "%s", store_errmsg(ctx.store));
 		else
 			cli_print_list(out, cols, json);
 		json_decref(out);
 	} else {
-		rc = store_audit_verify(ctx.store, &checked, &bad);
+		rc = audit_verify(ctx.store, &checked, &bad);
 		if (rc)
 			rc = cli_fail("audit verify", 1, "%s", store_errmsg(ctx.store));
 		else if (bad)

@@ -37,7 +37,7 @@ static int whole_seconds(int64_t ms, const char *what, json_int_t *out, struct b
 
 static int engagement_body(const struct engagement_rec *e, json_t **out, struct buf *err)
 {
-	json_int_t sla, lease;
+	json_int_t sla = 0, lease = 0;
 	int rc;
 
 	if ((rc = whole_seconds(e->sla_ms, "--sla", &sla, err)) ||

@@ -9,6 +9,7 @@
 #include "core/item.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 /* ------------------------------------------------------------------ */
 
@@ -91,7 +92,7 @@ int cli_engagement(int argc, char **argv)
 	if (!strcmp(w.verb, "list")) {
 		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
-		rc = store_engagement_list(w.ctx.store, &w.pg, &out);
+		rc = wire_engagement_list(w.ctx.store, &w.pg, &out);
 		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}
@@ -214,7 +215,7 @@ int cli_worker(int argc, char **argv)
 	if (!strcmp(w.verb, "list")) {
 		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
-		rc = store_worker_list(w.ctx.store, &w.pg, &out);
+		rc = wire_worker_list(w.ctx.store, &w.pg, &out);
 		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}
@@ -295,7 +296,7 @@ int cli_item(int argc, char **argv)
 	if (!strcmp(w.verb, "list")) {
 		if ((rc = cli_noun_open(&w, CLI_READ)))
 			return rc;
-		rc = store_item_list(w.ctx.store, &w.pg, &out);
+		rc = wire_item_list(w.ctx.store, &w.pg, &out);
 		rc = cli_noun_list(&w, rc, out, cols);
 		goto out;
 	}

@@ -11,7 +11,7 @@
 int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct live_engagement *le = idmap_get(&e->st.engagements, c->u.item_create.engagement_id);
-	struct live_item *it;
+	struct live_item *it = NULL;
 	struct item_rec r;
 	enum item_state to;
 	int rc;
@@ -73,7 +73,7 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 	struct live_engagement *best_le = NULL;
 	struct queue_entry *best = NULL;
 	struct item_step s = {.act = ACT_ASSIGN};
-	struct live_item *it;
+	struct live_item *it = NULL;
 	enum item_state to;
 	int64_t id;
 	void *v;
@@ -179,7 +179,7 @@ static int reason_detail(const char *reason, char **out)
 static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_step *s,
 		   int (*scope)(struct cmd *c, const struct live_engagement *le))
 {
-	struct live_item *it;
+	struct live_item *it = NULL;
 	enum item_state to;
 	char *detail = NULL;
 	int rc;

@@ -1,6 +1,8 @@
 /* h_audit.c - the audit trail: list it, verify its hash chain. */
 #include "http/http_int.h"
+#include "sec/audit.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 /* GET /v1/audit?after=&limit= */
 int h_audit_list(struct req *r)
@@ -11,7 +13,7 @@ int h_audit_list(struct req *r)
 
 	if ((rc = http__page(r, &pg)))
 		return rc;
-	rc = store_audit_list(r->srv->store, &pg, &j);
+	rc = wire_audit_list(r->srv->store, &pg, &j);
 	return http__read(r, rc, j);
 }
 
@@ -22,7 +24,7 @@ int h_audit_verify(struct req *r)
 	json_t *j;
 	int rc;
 
-	rc = store_audit_verify(r->srv->store, &checked, &bad);
+	rc = audit_verify(r->srv->store, &checked, &bad);
 	if (rc)
 		return http__fail(r, rc, NULL);
 	j = json_pack("{s:I, s:b, s:o}", "checked", (json_int_t)checked, "intact", bad == 0,

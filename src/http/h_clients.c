@@ -4,6 +4,7 @@
 #include "http/http_int.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 /* POST /v1/clients {code, name, time_zone?="UTC"} */
 int h_clients_create(struct req *r)
@@ -32,7 +33,7 @@ int h_clients_create(struct req *r)
 		goto out;
 	}
 	if (!(rc = http__engine(r, c)))
-		http__expand(r, store_client_get);
+		http__expand(r, wire_client_read);
 out:
 	http__cmd_free(c);
 	json_decref(in);
@@ -49,23 +50,17 @@ int h_clients_list(struct req *r)
 	if ((rc = http__page(r, &pg)))
 		return rc;
 	if (r->actor.role != ROLE_CLIENT) {
-		rc = store_client_list(r->srv->store, &pg, &list);
+		rc = wire_client_list(r->srv->store, &pg, &list);
 		return http__read(r, rc, list);
 	}
 	/* A page of at most one: the caller's own client. */
 	if (r->actor.client_id > pg.after) {
-		rc = store_client_get(r->srv->store, r->actor.client_id, &one);
+		rc = wire_client_read(r->srv->store, r->actor.client_id, &one);
 		if (rc && rc != ERR_NOTFOUND)
 			return http__fail(r, rc, NULL);
 	}
-	list = json_pack("{s:[], s:n}", "data", "next_cursor");
-	if (!list) {
-		json_decref(one);
-		return http__fail(r, ERR_NOMEM, NULL);
-	}
-	if (one)
-		json_array_append_new(json_object_get(list, "data"), one);
-	return http__read(r, 0, list);
+	list = wire_page(one ? json_pack("[o]", one) : json_array(), 0);
+	return list ? http__read(r, 0, list) : http__fail(r, ERR_NOMEM, NULL);
 }
 
 /* GET /v1/clients/:id */
@@ -76,6 +71,6 @@ int h_clients_get(struct req *r)
 
 	if (!auth_client_visible(&r->actor, r->param[0]))
 		return http__fail(r, ERR_NOTFOUND, NULL);
-	rc = store_client_get(r->srv->store, r->param[0], &j);
+	rc = wire_client_read(r->srv->store, r->param[0], &j);
 	return http__read(r, rc, j);
 }

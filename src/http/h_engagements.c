@@ -4,6 +4,7 @@
 #include "http/http_int.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 #define SLA_MAX_S ((json_int_t)10 * 365 * 86400)
 #define LEASE_MAX_S ((json_int_t)30 * 86400)
@@ -11,18 +12,14 @@
 /* The engagement's zone defaults to its client's. */
 static int client_zone(struct req *r, int64_t client_id, char *out, size_t n)
 {
-	json_t *cl = NULL;
-	const char *tz;
+	struct client_rec cl;
 	int rc = store_client_get(r->srv->store, client_id, &cl);
 
 	if (rc == ERR_NOTFOUND)
 		return http__fail(r, rc, "no client %lld", (long long)client_id);
 	if (rc)
 		return http__fail(r, rc, NULL);
-	tz = json_string_value(json_object_get(cl, "time_zone"));
-	rc = http__str(r, "time_zone", tz ? tz : "UTC", out, n, true);
-	json_decref(cl);
-	return rc;
+	return http__str(r, "time_zone", cl.time_zone, out, n, true);
 }
 
 /*
@@ -97,7 +94,7 @@ int h_engagements_create(struct req *r)
 	e->default_priority = (int)prio;
 	e->lease_ms = (int64_t)lease * 1000;
 	if (!(rc = http__engine(r, c)))
-		http__expand(r, store_engagement_get);
+		http__expand(r, wire_engagement_read);
 out:
 	http__cmd_free(c);
 	json_decref(in);
@@ -117,27 +114,22 @@ int h_engagements_list(struct req *r)
 	pg.client_id = client_id;
 	if (r->actor.role == ROLE_CLIENT) {
 		if (client_id && client_id != r->actor.client_id)
-			return http__read(r, 0, json_pack("{s:[], s:n}", "data", "next_cursor"));
+			return http__read(r, 0, wire_page(json_array(), 0));
 		pg.client_id = r->actor.client_id;
 	}
-	rc = store_engagement_list(r->srv->store, &pg, &j);
+	rc = wire_engagement_list(r->srv->store, &pg, &j);
 	return http__read(r, rc, j);
 }
 
 /* GET /v1/engagements/:id (workers may read any: it says what skills a queue needs) */
 int h_engagements_get(struct req *r)
 {
-	json_t *j = NULL;
-	int64_t client_id;
-	int rc;
+	struct engagement_rec e;
+	int rc = store_engagement_get(r->srv->store, r->param[0], &e);
 
-	rc = store_engagement_get(r->srv->store, r->param[0], &j);
 	if (rc)
-		return http__read(r, rc, j);
-	client_id = json_integer_value(json_object_get(j, "client_id"));
-	if (r->actor.role != ROLE_WORKER && !auth_client_visible(&r->actor, client_id)) {
-		json_decref(j);
+		return http__fail(r, rc, NULL);
+	if (r->actor.role != ROLE_WORKER && !auth_client_visible(&r->actor, e.client_id))
 		return http__fail(r, ERR_NOTFOUND, NULL);
-	}
-	return http__read(r, 0, j);
+	return http__read(r, 0, wire_engagement(&e));
 }

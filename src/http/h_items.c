@@ -6,27 +6,21 @@
 #include "http/http_int.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 #define REASON_MAX 2000
-
-/* The worker holding the item's lease, 0 if none (store shape: "lease": {"worker_id"} | null). */
-static int64_t lease_worker(json_t *it)
-{
-	json_t *lease = json_object_get(it, "lease");
-
-	return json_integer_value(json_object_get(lease, "worker_id"));
-}
 
 /* Answers to writes carry the item without its payload. */
 static int item_get_brief(struct store *s, int64_t id, json_t **out)
 {
-	return store_item_get(s, id, false, out);
+	return wire_item_read(s, id, false, out);
 }
 
-static bool item_visible(const struct req *r, json_t *it)
+/* Only an assigned item has a lease holder (the wire shows "lease": null otherwise). */
+static bool item_visible(const struct req *r, const struct item_rec *it)
 {
-	return auth_item_visible(&r->actor, json_integer_value(json_object_get(it, "client_id")),
-				 lease_worker(it));
+	return auth_item_visible(&r->actor, it->client_id,
+				 it->state == ITEM_ASSIGNED ? it->worker_id : 0);
 }
 
 /* Serialized JSON of any value, or 400/503. OUT: *out (free()). */
@@ -93,7 +87,7 @@ out:
 
 static json_t *empty_page(void)
 {
-	return json_pack("{s:[], s:n}", "data", "next_cursor");
+	return wire_page(json_array(), 0);
 }
 
 /*
@@ -137,7 +131,7 @@ int h_items_list(struct req *r)
 	default:
 		break;
 	}
-	rc = store_item_list(r->srv->store, &pg, &j);
+	rc = wire_item_list(r->srv->store, &pg, &j);
 	return http__read(r, rc, j);
 }
 
@@ -149,58 +143,62 @@ int h_items_list(struct req *r)
 int h_items_get(struct req *r)
 {
 	bool with_payload = auth_payload_readable(&r->actor);
+	struct item_rec it = { 0 };
 	struct cmd *c = NULL;
-	json_t *j = NULL;
+	json_t *j;
 	int rc;
 
-	rc = store_item_get(r->srv->store, r->param[0], with_payload, &j);
+	rc = store_item_get(r->srv->store, r->param[0], with_payload, &it);
 	if (rc)
-		return http__read(r, rc, j);
-	if (!item_visible(r, j)) {
-		json_decref(j);
-		return http__fail(r, ERR_NOTFOUND, NULL);
+		goto out;
+	if (!item_visible(r, &it)) {
+		rc = ERR_NOTFOUND;
+		goto out;
 	}
 	if (with_payload) {
 		if (!(c = http__cmd_new(r, CMD_AUDIT))) {
-			json_decref(j);
+			item_rec_release(&it);
 			return ERR_NOMEM;
 		}
 		memcpy(c->u.audit.action, "item.read", sizeof("item.read"));
 		memcpy(c->u.audit.record_type, "item", sizeof("item"));
 		c->u.audit.record_id = r->param[0];
-		c->u.audit.client_id = json_integer_value(json_object_get(j, "client_id"));
+		c->u.audit.client_id = it.client_id;
 		/* Suspends on the first run; the handler runs again once it is durable. */
 		rc = http__engine(r, c);
 		http__cmd_free(c);
 		if (rc == ERR_SUSPENDED) {
-			json_decref(j);
+			item_rec_release(&it);
 			return rc;
 		}
 		if (rc) {
-			json_decref(j);
+			item_rec_release(&it);
 			return http__fail(
 			    r, rc == ERR_SHUTDOWN ? rc : ERR_BUSY,
 			    "the read could not be recorded in the audit trail; retry");
 		}
 	}
-	return http__read(r, 0, j);
+	j = wire_item(&it, with_payload);
+	/* Rendering fails for memory, or for a stored payload or result that is not JSON. */
+	rc = j ? 0 : with_payload ? ERR_IO : ERR_NOMEM;
+out:
+	item_rec_release(&it);
+	return rc ? http__fail(r, rc, NULL) : http__read(r, 0, j);
 }
 
 /* GET /v1/items/:id/history -> [events, oldest first] */
 int h_items_history(struct req *r)
 {
-	json_t *it = NULL, *ev = NULL;
+	struct item_rec it;
+	json_t *ev = NULL;
 	int rc;
 
 	rc = store_item_get(r->srv->store, r->param[0], false, &it);
 	if (rc)
-		return http__read(r, rc, it);
-	if (!item_visible(r, it)) {
-		json_decref(it);
+		return http__fail(r, rc, NULL);
+	if (!item_visible(r, &it))
 		return http__fail(r, ERR_NOTFOUND, NULL);
-	}
-	json_decref(it);
-	rc = store_item_history(r->srv->store, r->param[0], &ev);
+	rc = wire_history_read(r->srv->store, r->param[0], &ev);
 	return http__read(r, rc, ev);
 }
 
@@ -246,7 +244,7 @@ int h_work_next(struct req *r)
 	item_id = json_integer_value(json_object_get(r->out, "id"));
 	if (item_id <= 0)
 		goto out;
-	rc = store_item_get(r->srv->store, item_id, true, &full);
+	rc = wire_item_read(r->srv->store, item_id, true, &full);
 	if (rc || !json_is_object(full)) {
 		json_decref(full);
 		rc = http__fail(r, rc ? rc : ERR_INTERNAL,

@@ -3,6 +3,7 @@
 
 #include "http/http_int.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 /* POST /v1/services {code, name, kind: "bpo"|"kpo", category} */
 int h_services_create(struct req *r)
@@ -31,7 +32,7 @@ int h_services_create(struct req *r)
 		goto out;
 	}
 	if (!(rc = http__engine(r, c)))
-		http__expand(r, store_service_get);
+		http__expand(r, wire_service_read);
 out:
 	http__cmd_free(c);
 	json_decref(in);
@@ -47,7 +48,7 @@ int h_services_list(struct req *r)
 
 	if ((rc = http__page(r, &pg)))
 		return rc;
-	rc = store_service_list(r->srv->store, &pg, &j);
+	rc = wire_service_list(r->srv->store, &pg, &j);
 	return http__read(r, rc, j);
 }
 
@@ -57,6 +58,6 @@ int h_services_get(struct req *r)
 	json_t *j = NULL;
 	int rc;
 
-	rc = store_service_get(r->srv->store, r->param[0], &j);
+	rc = wire_service_read(r->srv->store, r->param[0], &j);
 	return http__read(r, rc, j);
 }

@@ -3,6 +3,7 @@
 
 #include "http/http_int.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 /* POST /v1/users {name, role, client_id (required iff role is "client")} */
 int h_users_create(struct req *r)
@@ -37,7 +38,7 @@ int h_users_create(struct req *r)
 	}
 	c->u.user.client_id = client_id;
 	if (!(rc = http__engine(r, c)))
-		http__expand(r, store_user_get);
+		http__expand(r, wire_user_read);
 out:
 	http__cmd_free(c);
 	json_decref(in);
@@ -55,7 +56,7 @@ int h_users_list(struct req *r)
 	if ((rc = http__page(r, &pg)) || (rc = http__query_id(r, "client_id", &client_id)))
 		return rc;
 	pg.client_id = client_id;
-	rc = store_user_list(r->srv->store, &pg, &j);
+	rc = wire_user_list(r->srv->store, &pg, &j);
 	return http__read(r, rc, j);
 }
 
@@ -65,7 +66,7 @@ int h_users_get(struct req *r)
 	json_t *j = NULL;
 	int rc;
 
-	rc = store_user_get(r->srv->store, r->param[0], &j);
+	rc = wire_user_read(r->srv->store, r->param[0], &j);
 	return http__read(r, rc, j);
 }
 

@@ -5,6 +5,7 @@
 #include "http/http_int.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 #define COST_MAX_MINOR ((json_int_t)100000000) /* 1,000,000.00 an hour is not a typo we accept */
 
@@ -142,7 +143,7 @@ int h_workers_create(struct req *r)
 	w->capacity = (int)capacity;
 	w->cost_minor = amount;
 	if (!(rc = http__engine(r, c)))
-		http__expand(r, store_worker_get);
+		http__expand(r, wire_worker_read);
 out:
 	http__cmd_free(c);
 	json_decref(in);
@@ -158,7 +159,7 @@ int h_workers_list(struct req *r)
 
 	if ((rc = http__page(r, &pg)))
 		return rc;
-	rc = store_worker_list(r->srv->store, &pg, &j);
+	rc = wire_worker_list(r->srv->store, &pg, &j);
 	return http__read(r, rc, j);
 }
 
@@ -178,7 +179,7 @@ int h_workers_get(struct req *r)
 
 	if (!may_see_worker(r, r->param[0]))
 		return http__fail(r, ERR_NOTFOUND, NULL);
-	rc = store_worker_get(r->srv->store, r->param[0], &j);
+	rc = wire_worker_read(r->srv->store, r->param[0], &j);
 	return http__read(r, rc, j);
 }
 
@@ -205,7 +206,7 @@ int h_workers_status(struct req *r)
 	}
 	c->u.wstatus.worker_id = r->param[0];
 	if (!(rc = http__engine(r, c)))
-		http__expand(r, store_worker_get);
+		http__expand(r, wire_worker_read);
 out:
 	http__cmd_free(c);
 	json_decref(in);

@@ -7,7 +7,7 @@
 
 #include "core/item.h"
 #include "http/http_int.h"
-#include "store/shape.h"
+#include "wire/wire.h"
 #include "util/err.h"
 
 /* ---------------------------------------------------------------- answers */
@@ -76,8 +76,8 @@ int http__read(struct req *r, int rc, json_t *j)
 		json_decref(j);
 		return http__fail(r, rc, NULL);
 	}
-	if (!j)
-		return http__fail(r, ERR_INTERNAL, "the store returned no record");
+	if (!j) /* the renderers (src/wire/) fail only when out of memory */
+		return http__fail(r, ERR_NOMEM, "cannot render the answer");
 	http__reply(r, 200, j);
 	return 0;
 }
@@ -272,7 +272,7 @@ static json_t *result_json(const struct cmd *c, bool *oom)
 	if (c->type == CMD_TOKEN_CREATE)
 		j = json_pack("{s:s,s:I}", "token", res->token, "user_id", (json_int_t)res->id);
 	else if (res->has_item)
-		j = store_json_item(&res->item, false);
+		j = wire_item(&res->item, false);
 	else
 		j = json_pack("{s:I}", "id", (json_int_t)res->id);
 	*oom = !j;

@@ -1,8 +1,10 @@
-/* audit.c - hashing of the audit chain. */
+/* audit.c - hashing and verification of the audit chain. */
 #include "sec/audit.h"
 
 #include <sodium.h>
 #include <string.h>
+
+#include "store/store.h"
 
 static void put_i64(crypto_generichash_state *st, int64_t v)
 {
@@ -44,4 +46,38 @@ void audit_hash(const struct audit_rec *a, unsigned char out[32])
 void audit_hex(const unsigned char h[32], char out[65])
 {
 	sodium_bin2hex(out, 65, h, 32);
+}
+
+struct verify {
+	unsigned char prev[32]; /* the hash the next event must chain to */
+	int64_t checked;
+	int64_t bad_seq;
+};
+
+/* Stops the walk (non-zero) at the first event that breaks the chain. */
+static int verify_one(void *ctx, const struct audit_rec *a)
+{
+	struct verify *v = ctx;
+	struct audit_rec want = *a;
+	unsigned char hash[32];
+
+	memcpy(want.prev_hash, v->prev, 32);
+	audit_hash(&want, hash);
+	v->checked++;
+	if (memcmp(a->prev_hash, v->prev, 32) || memcmp(a->hash, hash, 32)) {
+		v->bad_seq = a->seq;
+		return 1;
+	}
+	memcpy(v->prev, a->hash, 32);
+	return 0;
+}
+
+int audit_verify(struct store *s, int64_t *checked, int64_t *bad_seq)
+{
+	struct verify v = { .checked = 0 };
+	int rc = store_audit_each(s, 0, verify_one, &v);
+
+	*checked = v.checked;
+	*bad_seq = v.bad_seq;
+	return rc == 1 ? 0 : rc;
 }

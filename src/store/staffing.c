@@ -528,7 +528,7 @@ int staffing_plan(struct store *s, const struct staffing_opts *o, int64_t now_ms
 	*out = NULL;
 	if ((rc = staffing_check(o, err)))
 		return rc;
-	rc = store_engagement_rec(s, o->engagement_id, &r.e);
+	rc = store_engagement_get(s, o->engagement_id, &r.e);
 	if (rc == ERR_NOTFOUND) {
 		rc = buf_error(err, rc, "no engagement %lld", (long long)o->engagement_id);
 		goto out;

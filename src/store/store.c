@@ -240,89 +240,91 @@ int store_service_by_code(struct store *s, const char *code, struct service_rec 
 	return s->ops->service_by_code(s, code, out);
 }
 
-int store_client_get(struct store *s, int64_t id, json_t **out)
+int store_client_get(struct store *s, int64_t id, struct client_rec *out)
 {
 	return s->ops->client_get(s, id, out);
 }
 
-int store_client_list(struct store *s, const struct store_page *pg, json_t **out)
+int store_client_list(struct store *s, const struct store_page *pg, store_client_cb cb,
+		      void *ctx, int64_t *next_after)
 {
-	return s->ops->client_list(s, pg, out);
+	return s->ops->client_list(s, pg, cb, ctx, next_after);
 }
 
-int store_service_get(struct store *s, int64_t id, json_t **out)
+int store_service_get(struct store *s, int64_t id, struct service_rec *out)
 {
 	return s->ops->service_get(s, id, out);
 }
 
-int store_service_list(struct store *s, const struct store_page *pg, json_t **out)
+int store_service_list(struct store *s, const struct store_page *pg, store_service_cb cb,
+		       void *ctx, int64_t *next_after)
 {
-	return s->ops->service_list(s, pg, out);
+	return s->ops->service_list(s, pg, cb, ctx, next_after);
 }
 
-int store_engagement_get(struct store *s, int64_t id, json_t **out)
+int store_engagement_get(struct store *s, int64_t id, struct engagement_rec *out)
 {
 	return s->ops->engagement_get(s, id, out);
 }
 
-int store_engagement_list(struct store *s, const struct store_page *pg, json_t **out)
+int store_engagement_list(struct store *s, const struct store_page *pg, store_engagement_cb cb,
+			  void *ctx, int64_t *next_after)
 {
-	return s->ops->engagement_list(s, pg, out);
+	return s->ops->engagement_list(s, pg, cb, ctx, next_after);
 }
 
-int store_user_get(struct store *s, int64_t id, json_t **out)
+int store_user_get(struct store *s, int64_t id, struct user_rec *out)
 {
 	return s->ops->user_get(s, id, out);
 }
 
-int store_user_list(struct store *s, const struct store_page *pg, json_t **out)
+int store_user_list(struct store *s, const struct store_page *pg, store_user_cb cb, void *ctx,
+		    int64_t *next_after)
 {
-	return s->ops->user_list(s, pg, out);
+	return s->ops->user_list(s, pg, cb, ctx, next_after);
 }
 
-int store_worker_get(struct store *s, int64_t id, json_t **out)
+int store_worker_get(struct store *s, int64_t id, struct worker_rec *out)
 {
 	return s->ops->worker_get(s, id, out);
 }
 
-int store_worker_list(struct store *s, const struct store_page *pg, json_t **out)
+int store_worker_list(struct store *s, const struct store_page *pg, store_worker_cb cb,
+		      void *ctx, int64_t *next_after)
 {
-	return s->ops->worker_list(s, pg, out);
+	return s->ops->worker_list(s, pg, cb, ctx, next_after);
 }
 
-int store_item_get(struct store *s, int64_t id, bool with_payload, json_t **out)
+int store_item_get(struct store *s, int64_t id, bool with_payload, struct item_rec *out)
 {
 	return s->ops->item_get(s, id, with_payload, out);
 }
 
-int store_item_list(struct store *s, const struct store_page *pg, json_t **out)
+int store_item_list(struct store *s, const struct store_page *pg, store_item_cb cb, void *ctx,
+		    int64_t *next_after)
 {
-	return s->ops->item_list(s, pg, out);
+	return s->ops->item_list(s, pg, cb, ctx, next_after);
 }
 
-int store_item_history(struct store *s, int64_t item_id, json_t **out)
+int store_item_history(struct store *s, int64_t item_id, store_event_cb cb, void *ctx)
 {
-	return s->ops->item_history(s, item_id, out);
+	return s->ops->item_history(s, item_id, cb, ctx);
 }
 
-int store_audit_list(struct store *s, const struct store_page *pg, json_t **out)
+int store_audit_list(struct store *s, const struct store_page *pg, store_audit_cb cb, void *ctx,
+		     int64_t *next_after)
 {
-	return s->ops->audit_list(s, pg, out);
+	return s->ops->audit_list(s, pg, cb, ctx, next_after);
 }
 
-int store_audit_verify(struct store *s, int64_t *checked, int64_t *bad_seq)
+int store_audit_each(struct store *s, int64_t after_seq, store_audit_cb cb, void *ctx)
 {
-	return s->ops->audit_verify(s, checked, bad_seq);
+	return s->ops->audit_each(s, after_seq, cb, ctx);
 }
 
 int store_backup(struct store *s, const char *path)
 {
 	return s->ops->backup(s, path);
-}
-
-int store_engagement_rec(struct store *s, int64_t id, struct engagement_rec *out)
-{
-	return s->ops->engagement_rec(s, id, out);
 }
 
 int store_workers_each(struct store *s, store_worker_cb cb, void *ctx)

@@ -2,7 +2,6 @@
 #ifndef ALIHDAYA_STORE_H
 #define ALIHDAYA_STORE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,8 +23,16 @@
  * ERR_BUSY). A description may be appended to the backend's last-error
  * buffer, read with store_errmsg().
  *
- * Read results are jansson objects ready to send on the wire, owned by the
- * caller (json_decref). Times in them are RFC 3339 strings; ids are integers.
+ * Reads answer with the records of core/model.h, never with wire JSON (the
+ * adapters render records: src/wire/). Ownership and lifetimes:
+ *  - a *_get fills a caller's record; only an item's payload and result
+ *    texts are heap memory, owned by the caller (item_rec_release()).
+ *  - walks (*_list, *_each, load_*, item_history) pass each record to a
+ *    callback, in id (or seq) order. The record and every pointer in it
+ *    (an event's detail) are valid only during that call: copy what you
+ *    keep. A callback returning non-zero stops the walk, and the walk
+ *    returns that value. A walk holds one reader connection (writer for
+ *    load_*) for its whole duration: a callback must not call the store.
  */
 
 struct store;
@@ -58,6 +65,9 @@ typedef int (*store_service_cb)(void *ctx, const struct service_rec *sv);
 typedef int (*store_engagement_cb)(void *ctx, const struct engagement_rec *e);
 typedef int (*store_worker_cb)(void *ctx, const struct worker_rec *w);
 typedef int (*store_item_cb)(void *ctx, const struct item_rec *it);
+typedef int (*store_user_cb)(void *ctx, const struct user_rec *u);
+typedef int (*store_event_cb)(void *ctx, const struct event_rec *ev);
+typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
 
 /* The table a backend fills in. See the store_* wrappers for contracts. */
 struct store_ops {
@@ -100,23 +110,29 @@ struct store_ops {
 	int (*user_by_name)(struct store *s, const char *name, struct user_rec *out);
 	int (*worker_by_user)(struct store *s, int64_t user_id, struct worker_rec *out);
 	int (*service_by_code)(struct store *s, const char *code, struct service_rec *out);
-	int (*client_get)(struct store *s, int64_t id, json_t **out);
-	int (*client_list)(struct store *s, const struct store_page *pg, json_t **out);
-	int (*service_get)(struct store *s, int64_t id, json_t **out);
-	int (*service_list)(struct store *s, const struct store_page *pg, json_t **out);
-	int (*engagement_get)(struct store *s, int64_t id, json_t **out);
-	int (*engagement_list)(struct store *s, const struct store_page *pg, json_t **out);
-	int (*user_get)(struct store *s, int64_t id, json_t **out);
-	int (*user_list)(struct store *s, const struct store_page *pg, json_t **out);
-	int (*worker_get)(struct store *s, int64_t id, json_t **out);
-	int (*worker_list)(struct store *s, const struct store_page *pg, json_t **out);
-	int (*item_get)(struct store *s, int64_t id, bool with_payload, json_t **out);
-	int (*item_list)(struct store *s, const struct store_page *pg, json_t **out);
-	int (*item_history)(struct store *s, int64_t item_id, json_t **out);
-	int (*audit_list)(struct store *s, const struct store_page *pg, json_t **out);
-	int (*audit_verify)(struct store *s, int64_t *checked, int64_t *bad_seq);
+	int (*client_get)(struct store *s, int64_t id, struct client_rec *out);
+	int (*client_list)(struct store *s, const struct store_page *pg, store_client_cb cb,
+			   void *ctx, int64_t *next_after);
+	int (*service_get)(struct store *s, int64_t id, struct service_rec *out);
+	int (*service_list)(struct store *s, const struct store_page *pg, store_service_cb cb,
+			    void *ctx, int64_t *next_after);
+	int (*engagement_get)(struct store *s, int64_t id, struct engagement_rec *out);
+	int (*engagement_list)(struct store *s, const struct store_page *pg,
+			       store_engagement_cb cb, void *ctx, int64_t *next_after);
+	int (*user_get)(struct store *s, int64_t id, struct user_rec *out);
+	int (*user_list)(struct store *s, const struct store_page *pg, store_user_cb cb, void *ctx,
+			 int64_t *next_after);
+	int (*worker_get)(struct store *s, int64_t id, struct worker_rec *out);
+	int (*worker_list)(struct store *s, const struct store_page *pg, store_worker_cb cb,
+			   void *ctx, int64_t *next_after);
+	int (*item_get)(struct store *s, int64_t id, bool with_payload, struct item_rec *out);
+	int (*item_list)(struct store *s, const struct store_page *pg, store_item_cb cb, void *ctx,
+			 int64_t *next_after);
+	int (*item_history)(struct store *s, int64_t item_id, store_event_cb cb, void *ctx);
+	int (*audit_list)(struct store *s, const struct store_page *pg, store_audit_cb cb,
+			  void *ctx, int64_t *next_after);
+	int (*audit_each)(struct store *s, int64_t after_seq, store_audit_cb cb, void *ctx);
 	int (*backup)(struct store *s, const char *path);
-	int (*engagement_rec)(struct store *s, int64_t id, struct engagement_rec *out);
 	int (*workers_each)(struct store *s, store_worker_cb cb, void *ctx);
 	int (*engagements_each)(struct store *s, store_engagement_cb cb, void *ctx);
 	int (*arrivals)(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,
@@ -196,32 +212,56 @@ int store_token_lookup(struct store *s, const unsigned char hash[32], struct use
 int store_user_by_name(struct store *s, const char *name, struct user_rec *out);
 int store_worker_by_user(struct store *s, int64_t user_id, struct worker_rec *out);
 int store_service_by_code(struct store *s, const char *code, struct service_rec *out);
-int store_client_get(struct store *s, int64_t id, json_t **out);
-int store_client_list(struct store *s, const struct store_page *pg, json_t **out);
-int store_service_get(struct store *s, int64_t id, json_t **out);
-int store_service_list(struct store *s, const struct store_page *pg, json_t **out);
-int store_engagement_get(struct store *s, int64_t id, json_t **out);
-int store_engagement_list(struct store *s, const struct store_page *pg, json_t **out);
-int store_user_get(struct store *s, int64_t id, json_t **out);
-int store_user_list(struct store *s, const struct store_page *pg, json_t **out);
-int store_worker_get(struct store *s, int64_t id, json_t **out);
-int store_worker_list(struct store *s, const struct store_page *pg, json_t **out);
-/* with_payload false omits "payload" and "result" (for roles that may not read them). */
-int store_item_get(struct store *s, int64_t id, bool with_payload, json_t **out);
-/* Lists never include payloads. */
-int store_item_list(struct store *s, const struct store_page *pg, json_t **out);
-/* Array of events, oldest first. */
-int store_item_history(struct store *s, int64_t item_id, json_t **out);
-int store_audit_list(struct store *s, const struct store_page *pg, json_t **out);
-/* Recomputes the hash chain. *bad_seq = 0 if intact, else the first broken seq. */
-int store_audit_verify(struct store *s, int64_t *checked, int64_t *bad_seq);
+/*
+ * Gets: ERR_NOTFOUND when there is no record with that id. OUT: *out.
+ * Lists: the records of one page (ids > pg->after, at most pg->limit, the
+ * page's filters) passed to cb in id order. OUT: *next_after, the cursor of
+ * the next page: the last id passed when the page is full, 0 when this page
+ * is the last one.
+ */
+int store_client_get(struct store *s, int64_t id, struct client_rec *out);
+int store_client_list(struct store *s, const struct store_page *pg, store_client_cb cb,
+		      void *ctx, int64_t *next_after);
+int store_service_get(struct store *s, int64_t id, struct service_rec *out);
+int store_service_list(struct store *s, const struct store_page *pg, store_service_cb cb,
+		       void *ctx, int64_t *next_after);
+int store_engagement_get(struct store *s, int64_t id, struct engagement_rec *out);
+/* Filter: pg->client_id. */
+int store_engagement_list(struct store *s, const struct store_page *pg, store_engagement_cb cb,
+			  void *ctx, int64_t *next_after);
+int store_user_get(struct store *s, int64_t id, struct user_rec *out);
+/* Filter: pg->client_id. */
+int store_user_list(struct store *s, const struct store_page *pg, store_user_cb cb, void *ctx,
+		    int64_t *next_after);
+/* With clearances. A worker_rec is several KiB: keep it off small stacks. */
+int store_worker_get(struct store *s, int64_t id, struct worker_rec *out);
+int store_worker_list(struct store *s, const struct store_page *pg, store_worker_cb cb,
+		      void *ctx, int64_t *next_after);
+/*
+ * with_payload loads the payload and result texts (JSON, NULL when absent)
+ * into out, owned by the caller: item_rec_release(out). Without it they are
+ * NULL and nothing needs releasing.
+ */
+int store_item_get(struct store *s, int64_t id, bool with_payload, struct item_rec *out);
+/* Filters: client_id, engagement_id, worker_id, state. Records never carry payloads. */
+int store_item_list(struct store *s, const struct store_page *pg, store_item_cb cb, void *ctx,
+		    int64_t *next_after);
+/*
+ * The item's events, oldest first; ERR_NOTFOUND if there is no such item.
+ * A "create" event has from_state ITEM_STATE__COUNT (none). ev->detail is
+ * a JSON text or NULL, borrowed for the call.
+ */
+int store_item_history(struct store *s, int64_t item_id, store_event_cb cb, void *ctx);
+/* Audit events by seq (the cursor is a seq). Filter: pg->client_id. */
+int store_audit_list(struct store *s, const struct store_page *pg, store_audit_cb cb, void *ctx,
+		     int64_t *next_after);
+/* Every audit event with seq > after_seq, in seq order, in one snapshot (sec/audit.c verifies). */
+int store_audit_each(struct store *s, int64_t after_seq, store_audit_cb cb, void *ctx);
 /* Online backup of the whole store to path (SQLite backup API). */
 int store_backup(struct store *s, const char *path);
 
 /* reader: inputs of a staffing plan (docs/staffing.md) */
 
-/* An engagement as a record (not JSON). ERR_NOTFOUND if there is none. OUT: *out. */
-int store_engagement_rec(struct store *s, int64_t id, struct engagement_rec *out);
 /*
  * Walks every worker, with clearances, in id order. The record passed to cb
  * is valid only during the call. A callback returning non-zero stops the

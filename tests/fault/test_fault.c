@@ -42,6 +42,8 @@
 #include <unistd.h>
 
 #include "cli/common.h"
+#include "core/item.h"
+#include "sec/audit.h"
 #include "sec/auth.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -513,7 +515,8 @@ static void flow_verify(struct flow *fl)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	int64_t checked = 0, bad = -1;
-	json_t *j = NULL;
+	struct client_rec cl;
+	struct item_rec it = { 0 };
 	const char *state;
 	int rc;
 
@@ -543,24 +546,19 @@ static void flow_verify(struct flow *fl)
 	CHECK(rc == 0, "%s: reopen: %s", where, buf_str(&err));
 	if (rc)
 		goto out;
-	rc = store_audit_verify(s, &checked, &bad);
+	rc = audit_verify(s, &checked, &bad);
 	CHECK(rc == 0 && bad == 0 && checked > 0, "%s: audit verify rc %d bad %lld", where, rc,
 	      (long long)bad);
-	rc = store_client_get(s, fl->client, &j);
+	rc = store_client_get(s, fl->client, &cl);
 	CHECK(rc == 0, "%s: client %lld missing", where, (long long)fl->client);
-	json_decref(j);
-	j = NULL;
-	rc = store_item_get(s, fl->item_a, false, &j);
-	state = json_string_value(json_object_get(j, "state"));
+	rc = store_item_get(s, fl->item_a, false, &it);
+	state = rc ? NULL : item_state_name(it.state);
 	CHECK(rc == 0 && state && !strcmp(state, "done"), "%s: item a is %s", where,
 	      state ? state : "missing");
-	json_decref(j);
-	j = NULL;
-	rc = store_item_get(s, fl->item_b, false, &j);
-	state = json_string_value(json_object_get(j, "state"));
+	rc = store_item_get(s, fl->item_b, false, &it);
+	state = rc ? NULL : item_state_name(it.state);
 	CHECK(rc == 0 && state && !strcmp(state, "cancelled"), "%s: item b is %s", where,
 	      state ? state : "missing");
-	json_decref(j);
 	/* The live state loads from what is there. */
 	rc = engine_start(s, NULL, &e, &err);
 	CHECK(rc == 0, "%s: engine restart: %s", where, buf_str(&err));

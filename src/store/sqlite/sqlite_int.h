@@ -2,12 +2,10 @@
 #ifndef ALIHDAYA_SQLITE_INT_H
 #define ALIHDAYA_SQLITE_INT_H
 
-#include <jansson.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 
-#include "store/shape.h"
 #include "store/store.h"
 
 /* Column lists, in the order the row decoders read them. */
@@ -131,7 +129,7 @@
 		      "ORDER BY seq LIMIT ?2")                                                     \
 	X(AUDIT_LIST_CLIENT, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE "                          \
 			     "client_id = ?3 AND seq > ?1 ORDER BY seq LIMIT ?2")                  \
-	X(AUDIT_ALL, "SELECT " SQ_AUDIT_COLS " FROM audit ORDER BY seq")                           \
+	X(AUDIT_EACH, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq")         \
 	X(ARRIVALS, "SELECT (created_at - ?2) / ?4, count(*) FROM items "                          \
 		    "WHERE engagement_id = ?1 AND created_at >= ?2 AND created_at < ?3 "           \
 		    "GROUP BY 1")
@@ -200,7 +198,7 @@ int sq__fail(sqlite3 *db, int rc, const char *what);
 int sq__error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *sq__errmsg(struct store *s);
 
-/* ---- row decoders and JSON shapes (sqlite_rows.c) ---- */
+/* ---- row decoders and walks (sqlite_rows.c) ---- */
 
 /* Each decodes the current row of a statement selecting the matching SQ_*_COLS. */
 int sq__row_client(sqlite3_stmt *st, struct client_rec *out);
@@ -210,12 +208,65 @@ int sq__row_user(sqlite3_stmt *st, struct user_rec *out);
 int sq__row_worker(sqlite3_stmt *st, struct worker_rec *out);
 /* Leaves payload and result NULL. */
 int sq__row_item(sqlite3_stmt *st, struct item_rec *out);
+/* detail is borrowed from the statement: valid until its next step or reset. */
+int sq__row_event(sqlite3_stmt *st, struct event_rec *out);
+int sq__row_audit(sqlite3_stmt *st, struct audit_rec *out);
 
+/* The record kinds a walk decodes, and the callback each is passed to. */
+enum sq_kind { SQ_K_CLIENT, SQ_K_SERVICE, SQ_K_ENGAGEMENT, SQ_K_USER, SQ_K_WORKER, SQ_K_ITEM,
+	       SQ_K_EVENT, SQ_K_AUDIT };
 
-/* JSON text of skills or languages ([{"code","level"}]). OUT: malloc'd, NULL on ENOMEM. */
-char *sq__skills_text(const struct skill_level *sk, size_t n);
-/* JSON text of credentials (["CA", ...]). OUT: malloc'd. */
-char *sq__creds_text(const char (*creds)[MODEL_CODE_MAX], size_t n);
+union sq_cb {
+	store_client_cb client;
+	store_service_cb service;
+	store_engagement_cb engagement;
+	store_user_cb user;
+	store_worker_cb worker;
+	store_item_cb item;
+	store_event_cb event;
+	store_audit_cb audit;
+};
+
+/* The ?1 of a lookup: a text (len < 0), a blob (p, len) or, when p is NULL, an id. */
+struct sq_key {
+	const void *p;
+	int len;
+	int64_t id;
+};
+
+#define SQ_KEY_ID(v) ((struct sq_key){ NULL, 0, (v) })
+
+/*
+ * Runs the cached statement `id` of c with ?1 = key and decodes its one row
+ * as kind k into out (ERR_NOTFOUND without a row). OUT: *rc. Returns the
+ * statement still on that row when *rc is 0 (for more columns), else NULL;
+ * the caller resets it (sq__done).
+ */
+sqlite3_stmt *sq__lookup(struct sq_conn *c, enum sq_stmt id, struct sq_key key, enum sq_kind k,
+			 void *out, const char *what, int *rc);
+/* Decodes the current row as kind k into rec (a record of that kind). */
+int sq__row_decode(enum sq_kind k, sqlite3_stmt *st, void *rec);
+/*
+ * Steps a bound statement to its end, decoding each row as kind k and
+ * passing it to cb; a non-zero return from cb stops the walk and is
+ * returned. OUT: *n rows passed and *last, column 0 of the last (either
+ * may be NULL). Does not reset st.
+ */
+int sq__walk(struct sq_conn *c, sqlite3_stmt *st, enum sq_kind k, union sq_cb cb, void *ctx,
+	     int *n, int64_t *last, const char *what);
+
+/*
+ * sqlite_lists.c: the list columns (skills, languages, credentials,
+ * clearances) are JSON texts in the database. Texts: malloc'd, NULL on
+ * ENOMEM. Parsers: column col of st into at most max entries (more are
+ * dropped); NULL is an empty list; a text of another shape is ERR_IO.
+ */
+char *sq__skills_text(const struct skill_level *sk, size_t n); /* [{"code","level"}] */
+char *sq__creds_text(const char (*creds)[MODEL_CODE_MAX], size_t n); /* ["CA", ...] */
+int sq__skills_parse(sqlite3_stmt *st, int col, struct skill_level *sk, size_t max, size_t *n);
+int sq__creds_parse(sqlite3_stmt *st, int col, char (*creds)[MODEL_CODE_MAX], size_t max,
+		    size_t *n);
+int sq__clear_parse(sqlite3_stmt *st, int col, int64_t *clear, size_t max, size_t *n); /* [1, 2] */
 
 /* Copies column i as text into dst (bounded); NULL becomes "". */
 void sq__col_str(sqlite3_stmt *st, int i, char *dst, size_t n);
@@ -255,23 +306,29 @@ int sq_token_lookup(struct store *s, const unsigned char hash[32], struct user_r
 int sq_user_by_name(struct store *s, const char *name, struct user_rec *out);
 int sq_worker_by_user(struct store *s, int64_t user_id, struct worker_rec *out);
 int sq_service_by_code(struct store *s, const char *code, struct service_rec *out);
-int sq_client_get(struct store *s, int64_t id, json_t **out);
-int sq_client_list(struct store *s, const struct store_page *pg, json_t **out);
-int sq_service_get(struct store *s, int64_t id, json_t **out);
-int sq_service_list(struct store *s, const struct store_page *pg, json_t **out);
-int sq_engagement_get(struct store *s, int64_t id, json_t **out);
-int sq_engagement_list(struct store *s, const struct store_page *pg, json_t **out);
-int sq_user_get(struct store *s, int64_t id, json_t **out);
-int sq_user_list(struct store *s, const struct store_page *pg, json_t **out);
-int sq_worker_get(struct store *s, int64_t id, json_t **out);
-int sq_worker_list(struct store *s, const struct store_page *pg, json_t **out);
-int sq_item_get(struct store *s, int64_t id, bool with_payload, json_t **out);
-int sq_item_list(struct store *s, const struct store_page *pg, json_t **out);
-int sq_item_history(struct store *s, int64_t item_id, json_t **out);
-int sq_audit_list(struct store *s, const struct store_page *pg, json_t **out);
-int sq_audit_verify(struct store *s, int64_t *checked, int64_t *bad_seq);
+int sq_client_get(struct store *s, int64_t id, struct client_rec *out);
+int sq_client_list(struct store *s, const struct store_page *pg, store_client_cb cb, void *ctx,
+		   int64_t *next_after);
+int sq_service_get(struct store *s, int64_t id, struct service_rec *out);
+int sq_service_list(struct store *s, const struct store_page *pg, store_service_cb cb, void *ctx,
+		    int64_t *next_after);
+int sq_engagement_get(struct store *s, int64_t id, struct engagement_rec *out);
+int sq_engagement_list(struct store *s, const struct store_page *pg, store_engagement_cb cb,
+		       void *ctx, int64_t *next_after);
+int sq_user_get(struct store *s, int64_t id, struct user_rec *out);
+int sq_user_list(struct store *s, const struct store_page *pg, store_user_cb cb, void *ctx,
+		 int64_t *next_after);
+int sq_worker_get(struct store *s, int64_t id, struct worker_rec *out);
+int sq_worker_list(struct store *s, const struct store_page *pg, store_worker_cb cb, void *ctx,
+		   int64_t *next_after);
+int sq_item_get(struct store *s, int64_t id, bool with_payload, struct item_rec *out);
+int sq_item_list(struct store *s, const struct store_page *pg, store_item_cb cb, void *ctx,
+		 int64_t *next_after);
+int sq_item_history(struct store *s, int64_t item_id, store_event_cb cb, void *ctx);
+int sq_audit_list(struct store *s, const struct store_page *pg, store_audit_cb cb, void *ctx,
+		  int64_t *next_after);
+int sq_audit_each(struct store *s, int64_t after_seq, store_audit_cb cb, void *ctx);
 int sq_backup(struct store *s, const char *path);
-int sq_engagement_rec(struct store *s, int64_t id, struct engagement_rec *out);
 int sq_workers_each(struct store *s, store_worker_cb cb, void *ctx);
 int sq_engagements_each(struct store *s, store_engagement_cb cb, void *ctx);
 int sq_arrivals(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,

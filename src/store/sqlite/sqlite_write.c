@@ -1,4 +1,5 @@
 /* sqlite_write.c - SQLite writer side: transactions, inserts, updates, recovery loads. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -365,26 +366,9 @@ out:
 
 int sq_item_state_get(struct store *s, int64_t id, struct item_rec *out)
 {
-	struct sq_conn *w = W(s);
 	int rc;
-	sqlite3_stmt *st = sq__stmt(w, SQ_ITEM_STATE_GET, &rc);
 
-	if (!st)
-		return rc;
-	rc = sqlite3_bind_int64(st, 1, id);
-	if (rc != SQLITE_OK) {
-		rc = sq__fail(w->db, rc, "item state");
-		goto out;
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		rc = sq__row_item(st, out);
-	else if (rc == SQLITE_DONE)
-		rc = sq__error(ERR_NOTFOUND, "item %lld not found", (long long)id);
-	else
-		rc = sq__fail(w->db, rc, "item state");
-out:
-	sq__done(st);
+	sq__done(sq__lookup(W(s), SQ_ITEM_STATE_GET, SQ_KEY_ID(id), SQ_K_ITEM, out, "item", &rc));
 	return rc;
 }
 
@@ -526,20 +510,9 @@ int sq_idem_put(struct store *s, const struct idem_rec *r)
  * Recovery loads
  * ================================================================ */
 
-/* The callback of a load, whichever record type it takes. */
-union load_cb {
-	store_client_cb client;
-	store_service_cb service;
-	store_engagement_cb engagement;
-	store_worker_cb worker;
-	store_item_cb item;
-};
-
-/* Decodes one row into rec and hands it to the callback. */
-typedef int (*load_row_fn)(sqlite3_stmt *st, void *rec, union load_cb cb, void *ctx);
-
-static int load_walk(struct store *s, enum sq_stmt id, void *rec, load_row_fn fn, union load_cb cb,
-		     void *ctx, const char *what)
+/* Walks a recovery statement on the writer connection (it sees the open transaction). */
+static int load_walk(struct store *s, enum sq_stmt id, enum sq_kind k, union sq_cb cb, void *ctx,
+		     const char *what)
 {
 	struct sq_conn *w = W(s);
 	int rc;
@@ -547,93 +520,37 @@ static int load_walk(struct store *s, enum sq_stmt id, void *rec, load_row_fn fn
 
 	if (!st)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = fn(st, rec, cb, ctx);
-		if (rc)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? 0 : sq__fail(w->db, rc, what);
-out:
+	rc = sq__walk(w, st, k, cb, ctx, NULL, NULL, what);
 	sq__done(st);
 	return rc;
 }
 
-static int load_client_row(sqlite3_stmt *st, void *rec, union load_cb cb, void *ctx)
-{
-	int rc = sq__row_client(st, rec);
-
-	return rc ? rc : cb.client(ctx, rec);
-}
-
-static int load_service_row(sqlite3_stmt *st, void *rec, union load_cb cb, void *ctx)
-{
-	int rc = sq__row_service(st, rec);
-
-	return rc ? rc : cb.service(ctx, rec);
-}
-
-static int load_engagement_row(sqlite3_stmt *st, void *rec, union load_cb cb, void *ctx)
-{
-	int rc = sq__row_engagement(st, rec);
-
-	return rc ? rc : cb.engagement(ctx, rec);
-}
-
-static int load_worker_row(sqlite3_stmt *st, void *rec, union load_cb cb, void *ctx)
-{
-	int rc = sq__row_worker(st, rec);
-
-	return rc ? rc : cb.worker(ctx, rec);
-}
-
-static int load_item_row(sqlite3_stmt *st, void *rec, union load_cb cb, void *ctx)
-{
-	int rc = sq__row_item(st, rec);
-
-	return rc ? rc : cb.item(ctx, rec);
-}
-
 int sq_load_clients(struct store *s, store_client_cb cb, void *ctx)
 {
-	struct client_rec c;
-
-	return load_walk(s, SQ_LOAD_CLIENTS, &c, load_client_row, (union load_cb){.client = cb},
-			 ctx, "load clients");
+	return load_walk(s, SQ_LOAD_CLIENTS, SQ_K_CLIENT, (union sq_cb){ .client = cb }, ctx,
+			 "load clients");
 }
 
 int sq_load_services(struct store *s, store_service_cb cb, void *ctx)
 {
-	struct service_rec sv;
-
-	return load_walk(s, SQ_LOAD_SERVICES, &sv, load_service_row, (union load_cb){.service = cb},
-			 ctx, "load services");
+	return load_walk(s, SQ_LOAD_SERVICES, SQ_K_SERVICE, (union sq_cb){ .service = cb }, ctx,
+			 "load services");
 }
 
 int sq_load_engagements(struct store *s, store_engagement_cb cb, void *ctx)
 {
-	struct engagement_rec e;
-
-	return load_walk(s, SQ_LOAD_ENGAGEMENTS, &e, load_engagement_row,
-			 (union load_cb){.engagement = cb}, ctx, "load engagements");
+	return load_walk(s, SQ_LOAD_ENGAGEMENTS, SQ_K_ENGAGEMENT,
+			 (union sq_cb){ .engagement = cb }, ctx, "load engagements");
 }
 
 int sq_load_workers(struct store *s, store_worker_cb cb, void *ctx)
 {
-	struct worker_rec *w = malloc(sizeof(*w)); /* large: keep it off the stack */
-	int rc;
-
-	if (!w)
-		return sq__error(ERR_NOMEM, "load workers: out of memory");
-	rc = load_walk(s, SQ_LOAD_WORKERS, w, load_worker_row, (union load_cb){.worker = cb}, ctx,
-		       "load workers");
-	free(w);
-	return rc;
+	return load_walk(s, SQ_LOAD_WORKERS, SQ_K_WORKER, (union sq_cb){ .worker = cb }, ctx,
+			 "load workers");
 }
 
 int sq_load_open_items(struct store *s, store_item_cb cb, void *ctx)
 {
-	struct item_rec it;
-
-	return load_walk(s, SQ_LOAD_OPEN_ITEMS, &it, load_item_row, (union load_cb){.item = cb},
-			 ctx, "load open items");
+	return load_walk(s, SQ_LOAD_OPEN_ITEMS, SQ_K_ITEM, (union sq_cb){ .item = cb }, ctx,
+			 "load open items");
 }

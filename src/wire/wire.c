@@ -1,0 +1,297 @@
+/* wire.c - the wire JSON of every record, one renderer each; pages; store reads rendered. */
+#include "wire/wire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/item.h"
+#include "sec/audit.h"
+#include "util/clock.h"
+#include "util/err.h"
+
+/* ================================================================
+ * JSON shapes
+ * ================================================================ */
+
+static json_t *time_json(int64_t ms)
+{
+	char t[40];
+
+	clock_format_ms(ms, t, sizeof(t));
+	return json_string(t);
+}
+
+/* An id that is 0 when absent: null on the wire. */
+static json_t *id_or_null(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+static json_t *str_json(const char *s, size_t max)
+{
+	return json_stringn(s, strnlen(s, max));
+}
+
+static json_t *skills_json(const struct skill_level *sk, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++) {
+		if (json_array_append_new(a, json_pack("{s:o, s:i}", "code",
+						       str_json(sk[i].code, MODEL_CODE_MAX),
+						       "level", sk[i].level))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+json_t *wire_client(const struct client_rec *c)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)c->id, "code",
+			 str_json(c->code, MODEL_CODE_MAX), "name",
+			 str_json(c->name, MODEL_NAME_MAX), "time_zone",
+			 str_json(c->time_zone, MODEL_TZ_MAX), "created_at",
+			 time_json(c->created_at));
+}
+
+json_t *wire_service(const struct service_rec *sv)
+{
+	return json_pack("{s:I, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)sv->id, "code",
+			 str_json(sv->code, MODEL_CODE_MAX), "name",
+			 str_json(sv->name, MODEL_NAME_MAX), "kind", service_kind_name(sv->kind),
+			 "category", str_json(sv->category, MODEL_CODE_MAX), "created_at",
+			 time_json(sv->created_at));
+}
+
+json_t *wire_engagement(const struct engagement_rec *e)
+{
+	return json_pack(
+	    "{s:I, s:I, s:I, s:o, s:s, s:o*, s:o*, s:I, s:i, s:I, s:o, s:o}", "id",
+	    (json_int_t)e->id, "client_id", (json_int_t)e->client_id, "service_id",
+	    (json_int_t)e->service_id, "name", str_json(e->name, MODEL_NAME_MAX), "kind",
+	    service_kind_name(e->kind), "required_skills", skills_json(e->skills, e->n_skills),
+	    "required_languages", skills_json(e->langs, e->n_langs), "sla_seconds",
+	    (json_int_t)(e->sla_ms / 1000), "default_priority", e->default_priority,
+	    "lease_seconds", (json_int_t)(e->lease_ms / 1000), "time_zone",
+	    str_json(e->time_zone, MODEL_TZ_MAX), "created_at", time_json(e->created_at));
+}
+
+json_t *wire_user(const struct user_rec *u)
+{
+	return json_pack("{s:I, s:o, s:s, s:o, s:o}", "id", (json_int_t)u->id, "name",
+			 str_json(u->name, MODEL_CODE_MAX), "role", role_name(u->role), "client_id",
+			 id_or_null(u->client_id), "created_at", time_json(u->created_at));
+}
+
+json_t *wire_worker(const struct worker_rec *w)
+{
+	json_t *creds = json_array(), *clear = json_array();
+
+	for (size_t i = 0; creds && i < w->n_creds; i++)
+		json_array_append_new(creds, str_json(w->creds[i], MODEL_CODE_MAX));
+	for (size_t i = 0; clear && i < w->n_clear; i++)
+		json_array_append_new(clear, json_integer(w->clear[i]));
+	return json_pack(
+	    "{s:I, s:I, s:o, s:o*, s:o*, s:o*, s:o, s:o, s:i, "
+	    "s:{s:I, s:o}, s:o*, s:s, s:o}",
+	    "id", (json_int_t)w->id, "user_id", (json_int_t)w->user_id, "name",
+	    str_json(w->name, MODEL_NAME_MAX), "skills", skills_json(w->skills, w->n_skills),
+	    "languages", skills_json(w->langs, w->n_langs), "credentials", creds, "country",
+	    str_json(w->country, MODEL_CODE_MAX), "time_zone", str_json(w->time_zone, MODEL_TZ_MAX),
+	    "capacity", w->capacity, "cost_per_hour", "amount_minor", (json_int_t)w->cost_minor,
+	    "currency", str_json(w->currency, sizeof(w->currency)), "clearances", clear, "status",
+	    worker_status_name(w->status), "created_at", time_json(w->created_at));
+}
+
+static json_t *text_json(const char *t)
+{
+	json_error_t e;
+
+	if (!t)
+		return json_null();
+	return json_loads(t, JSON_DECODE_ANY, &e);
+}
+
+json_t *wire_item(const struct item_rec *it, bool with_payload)
+{
+	json_t *o, *lease;
+
+	if (it->state == ITEM_ASSIGNED)
+		lease = json_pack("{s:o, s:o}", "worker_id", id_or_null(it->worker_id),
+				  "expires_at", time_json(it->lease_expires));
+	else
+		lease = json_null();
+	o = json_pack("{s:I, s:I, s:I, s:o, s:i, s:s, s:o, s:o, s:I, s:o*}", "id",
+		      (json_int_t)it->id, "engagement_id", (json_int_t)it->engagement_id,
+		      "client_id", (json_int_t)it->client_id, "external_ref",
+		      it->external_ref[0] ? str_json(it->external_ref, MODEL_REF_MAX) : json_null(),
+		      "priority", it->priority, "state", item_state_name(it->state), "created_at",
+		      time_json(it->created_at), "due_at", time_json(it->due_at), "epoch",
+		      (json_int_t)it->epoch, "lease", lease);
+	/* json_object_set_new steals the value even when it fails. */
+	if (o && with_payload &&
+	    (json_object_set_new(o, "payload", text_json(it->payload)) ||
+	     json_object_set_new(o, "result", text_json(it->result)))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *wire_event(const struct event_rec *ev)
+{
+	bool no_from = !strcmp(ev->action, "create") || ev->from_state >= ITEM_STATE__COUNT;
+	json_t *d = text_json(ev->detail);
+
+	if (!d)
+		return NULL;
+	return json_pack("{s:I, s:o, s:o, s:o, s:s, s:o, s:o, s:I, s:o}", "id", (json_int_t)ev->id,
+			 "at", time_json(ev->at), "action", str_json(ev->action, MODEL_CODE_MAX),
+			 "from", no_from ? json_null() : json_string(item_state_name(ev->from_state)),
+			 "to", item_state_name(ev->to_state), "actor_user_id",
+			 id_or_null(ev->actor_user_id), "worker_id", id_or_null(ev->worker_id),
+			 "epoch", (json_int_t)ev->epoch, "detail", d);
+}
+
+json_t *wire_audit(const struct audit_rec *a)
+{
+	char prev[65], hash[65];
+
+	audit_hex(a->prev_hash, prev);
+	audit_hex(a->hash, hash);
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:I, s:o, s:s, s:s}", "seq", (json_int_t)a->seq,
+			 "at", time_json(a->at), "actor_user_id", id_or_null(a->actor_user_id),
+			 "action", str_json(a->action, MODEL_CODE_MAX), "record_type",
+			 str_json(a->record_type, MODEL_CODE_MAX), "record_id",
+			 (json_int_t)a->record_id, "client_id", id_or_null(a->client_id),
+			 "prev_hash", prev, "hash", hash);
+}
+
+json_t *wire_page(json_t *data, int64_t next_after)
+{
+	char cursor[24];
+
+	if (!data)
+		return NULL;
+	/* The cursor is a string on the wire: clients must not do arithmetic on it. */
+	snprintf(cursor, sizeof(cursor), "%lld", (long long)next_after);
+	return json_pack("{s:o, s:o}", "data", data, "next_cursor",
+			 next_after ? json_string(cursor) : json_null());
+}
+
+/* ================================================================
+ * Store reads, rendered
+ * ================================================================ */
+
+/* A walk's callback body: appends one rendered record to the array ctx. */
+static int page_add(void *ctx, json_t *v)
+{
+	return v && !json_array_append_new(ctx, v) ? 0 : ERR_NOMEM;
+}
+
+/* Finishes a list read: the page, or rc with nothing. */
+static int page_end(int rc, json_t *data, int64_t next_after, json_t **out)
+{
+	*out = NULL;
+	if (rc) {
+		json_decref(data);
+		return rc;
+	}
+	*out = wire_page(data, next_after);
+	return *out ? 0 : ERR_NOMEM;
+}
+
+/* Finishes a get: the rendered record, or rc with nothing. */
+static int read_end(int rc, json_t *v, json_t **out)
+{
+	*out = NULL;
+	if (rc) {
+		json_decref(v);
+		return rc;
+	}
+	*out = v;
+	return v ? 0 : ERR_NOMEM;
+}
+
+/*
+ * For a record NAME of type REC with store_NAME_list: add_NAME (the walk's
+ * callback, rendering each record with RENDER(r)) and wire_NAME_list.
+ */
+#define WIRE_LIST(NAME, REC, RENDER)                                                               \
+	static int add_##NAME(void *ctx, const REC *r)                                             \
+	{                                                                                          \
+		return page_add(ctx, RENDER);                                                      \
+	}                                                                                          \
+                                                                                                   \
+	int wire_##NAME##_list(struct store *s, const struct store_page *pg, json_t **out)        \
+	{                                                                                          \
+		json_t *data = json_array();                                                       \
+		int64_t next = 0;                                                                  \
+		int rc = data ? store_##NAME##_list(s, pg, add_##NAME, data, &next) : ERR_NOMEM;   \
+                                                                                                   \
+		return page_end(rc, data, next, out);                                              \
+	}
+
+/*
+ * wire_NAME_read for a record with store_NAME_get. The record is on the
+ * heap because a worker_rec is several KiB and these run on HTTP threads.
+ */
+#define WIRE_READ(NAME, REC)                                                                       \
+	int wire_##NAME##_read(struct store *s, int64_t id, json_t **out)                         \
+	{                                                                                          \
+		REC *r = malloc(sizeof(*r));                                                       \
+		int rc = r ? store_##NAME##_get(s, id, r) : ERR_NOMEM;                             \
+		json_t *v = rc ? NULL : wire_##NAME(r);                                            \
+                                                                                                   \
+		free(r);                                                                           \
+		return read_end(rc, v, out);                                                       \
+	}
+
+WIRE_READ(client, struct client_rec)
+WIRE_LIST(client, struct client_rec, wire_client(r))
+WIRE_READ(service, struct service_rec)
+WIRE_LIST(service, struct service_rec, wire_service(r))
+WIRE_READ(engagement, struct engagement_rec)
+WIRE_LIST(engagement, struct engagement_rec, wire_engagement(r))
+WIRE_READ(user, struct user_rec)
+WIRE_LIST(user, struct user_rec, wire_user(r))
+WIRE_READ(worker, struct worker_rec)
+WIRE_LIST(worker, struct worker_rec, wire_worker(r))
+/* Lists never carry payloads. */
+WIRE_LIST(item, struct item_rec, wire_item(r, false))
+WIRE_LIST(audit, struct audit_rec, wire_audit(r))
+
+#undef WIRE_READ
+#undef WIRE_LIST
+
+int wire_item_read(struct store *s, int64_t id, bool with_payload, json_t **out)
+{
+	struct item_rec it = { 0 };
+	int rc = store_item_get(s, id, with_payload, &it);
+	json_t *v = rc ? NULL : wire_item(&it, with_payload);
+
+	if (!rc && !v && (it.payload || it.result))
+		rc = ERR_IO; /* the stored text is not JSON */
+	item_rec_release(&it);
+	return read_end(rc, v, out);
+}
+
+static int add_event(void *ctx, const struct event_rec *ev)
+{
+	json_t *v = wire_event(ev);
+
+	if (!v)
+		return ev->detail ? ERR_IO : ERR_NOMEM;
+	return page_add(ctx, v);
+}
+
+int wire_history_read(struct store *s, int64_t item_id, json_t **out)
+{
+	json_t *arr = json_array();
+	int rc = arr ? store_item_history(s, item_id, add_event, arr) : ERR_NOMEM;
+
+	return read_end(rc, arr, out);
+}

@@ -1,0 +1,72 @@
+/* wire.h - the wire JSON of every record (docs/api.md): one renderer each, pages, and reads rendered. */
+#ifndef ALIHDAYA_WIRE_H
+#define ALIHDAYA_WIRE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "store/store.h"
+
+/*
+ * The adapters' side of the store: the store answers with records, the
+ * HTTP API and the CLI's --json show them in these shapes. Keeping one
+ * renderer per record here is what keeps the API's answers the same
+ * whichever backend or front end produced them.
+ */
+
+/* ---- renderers ---- */
+
+/*
+ * Each returns a new value (the caller owns it) or NULL when out of memory.
+ * Times are RFC 3339 strings, absent ids (0) are null.
+ */
+json_t *wire_client(const struct client_rec *c);
+json_t *wire_service(const struct service_rec *sv);
+json_t *wire_engagement(const struct engagement_rec *e);
+json_t *wire_user(const struct user_rec *u);
+json_t *wire_worker(const struct worker_rec *w);
+/*
+ * payload and result are JSON texts or NULL; they are included only if
+ * with_payload. NULL also when a stored text is not valid JSON.
+ */
+json_t *wire_item(const struct item_rec *it, bool with_payload);
+/* One history entry; "from" is null for a create. NULL also when detail is not JSON. */
+json_t *wire_event(const struct event_rec *ev);
+/* One audit event with its hashes in lower-case hex. */
+json_t *wire_audit(const struct audit_rec *a);
+
+/*
+ * A page: {"data": data, "next_cursor": "<next_after>" | null (when 0)}.
+ * Takes data (an array) even on failure; NULL when out of memory or data
+ * is NULL.
+ */
+json_t *wire_page(json_t *data, int64_t next_after);
+
+/* ---- store reads, rendered ---- */
+
+/*
+ * Each reads through store.h and renders: a get gives the record's object,
+ * a list gives the page (wire_page). 0 or the store's error (ERR_NOTFOUND,
+ * ERR_IO, ...); ERR_NOMEM when rendering fails. OUT: *out, owned by the
+ * caller (json_decref), NULL on error.
+ */
+int wire_client_read(struct store *s, int64_t id, json_t **out);
+int wire_client_list(struct store *s, const struct store_page *pg, json_t **out);
+int wire_service_read(struct store *s, int64_t id, json_t **out);
+int wire_service_list(struct store *s, const struct store_page *pg, json_t **out);
+int wire_engagement_read(struct store *s, int64_t id, json_t **out);
+int wire_engagement_list(struct store *s, const struct store_page *pg, json_t **out);
+int wire_user_read(struct store *s, int64_t id, json_t **out);
+int wire_user_list(struct store *s, const struct store_page *pg, json_t **out);
+int wire_worker_read(struct store *s, int64_t id, json_t **out);
+int wire_worker_list(struct store *s, const struct store_page *pg, json_t **out);
+/* ERR_IO also when a stored payload or result is not JSON. */
+int wire_item_read(struct store *s, int64_t id, bool with_payload, json_t **out);
+int wire_item_list(struct store *s, const struct store_page *pg, json_t **out);
+/* The item's history as an array of events, oldest first. */
+int wire_history_read(struct store *s, int64_t item_id, json_t **out);
+int wire_audit_list(struct store *s, const struct store_page *pg, json_t **out);
+
+#endif
