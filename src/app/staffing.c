@@ -14,32 +14,40 @@
  * ================================================================ */
 
 /*
- * The one range rule of an optional number: absent takes dflt; present
- * must lie in [lo, hi] (ends open when lo_open / hi_open). The message
- * names the field as the API does; the CLI's options carry the same names.
+ * The range rule of one number: absent (APP_ABSENT) takes dflt, or is an
+ * error when dflt is APP_ABSENT too (required); present must lie in
+ * [lo, hi], an end open when lo_open / hi_open. field is named as the API
+ * names it; the CLI's options carry the same names.
  */
-static int in_range(const char *field, double v, double dflt, double lo, bool lo_open, double hi,
-		    bool hi_open, double *out, struct buf *err)
+struct range {
+	const char *field;
+	double v, dflt, lo, hi;
+	bool lo_open, hi_open;
+	double *out;
+};
+
+static int check_ranges(const struct range *r, size_t n, struct buf *err)
 {
-	if (isnan(v)) {
-		*out = dflt;
-		return 0;
+	for (size_t i = 0; i < n; i++) {
+		double v = r[i].v;
+
+		if (isnan(v) && isnan(r[i].dflt))
+			return buf_error(err, ERR_INVALID, "%s is required", r[i].field);
+		if (isnan(v)) {
+			*r[i].out = r[i].dflt;
+			continue;
+		}
+		if (!isfinite(v) || (r[i].lo_open ? v <= r[i].lo : v < r[i].lo) ||
+		    (r[i].hi_open ? v >= r[i].hi : v > r[i].hi))
+			return buf_error(err, ERR_INVALID, "%s must be %s %g and %s %g", r[i].field,
+					 r[i].lo_open ? "above" : "at least", r[i].lo,
+					 r[i].hi_open ? "below" : "at most", r[i].hi);
+		*r[i].out = v;
 	}
-	if (!isfinite(v) || (lo_open ? v <= lo : v < lo) || (hi_open ? v >= hi : v > hi))
-		return buf_error(err, ERR_INVALID, "%s must be %s %g and %s %g", field,
-				 lo_open ? "above" : "at least", lo, hi_open ? "below" : "at most", hi);
-	*out = v;
 	return 0;
 }
 
-/* As in_range() for a number the caller must give. */
-static int in_required(const char *field, double v, double lo, bool lo_open, double hi,
-		       bool hi_open, double *out, struct buf *err)
-{
-	if (isnan(v))
-		return buf_error(err, ERR_INVALID, "%s is required", field);
-	return in_range(field, v, 0, lo, lo_open, hi, hi_open, out, err);
-}
+#define NRANGES(r) (sizeof(r) / sizeof((r)[0]))
 
 static bool skill_code_ok(const char *code)
 {
@@ -55,31 +63,27 @@ static bool skill_code_ok(const char *code)
 static int plan_opts(const struct staff_plan_in *in, struct staff_opts *o, struct buf *err)
 {
 	double days, interval;
+	const struct range r[] = {
+	    {"days", in->days, 7, 1, STAFF_MAX_DAYS, false, false, &days},
+	    {"interval", in->interval_s, 900, 0, 3600, true, false, &interval},
+	    {"aht", in->aht_s, STAFF_DEFAULT_AHT_S, 0, STAFF_MAX_SECONDS, true, false, &o->aht_s},
+	    {"target", in->service_level, 0.8, 0, 1, true, true, &o->service_level},
+	    {"within", in->within_s, 0, 0, STAFF_MAX_SECONDS, false, false, &o->within_s},
+	    {"shrinkage", in->shrinkage, 0, 0, 1, false, true, &o->shrinkage},
+	    {"max_occupancy", in->max_occupancy, 1, 0, 1, true, false, &o->max_occupancy},
+	};
 	int rc;
 
-	*o = (struct staff_opts){0};
-	if ((rc = in_range("days", in->days, 7, 1, false, STAFF_MAX_DAYS, false, &days, err)))
+	*o = (struct staff_opts){.aht_default = isnan(in->aht_s)};
+	if ((rc = check_ranges(r, NRANGES(r), err)))
 		return rc;
 	if (days != floor(days))
 		return buf_error(err, ERR_INVALID, "days must be a whole number");
-	if ((rc = in_range("interval", in->interval_s, 900, 0, true, 3600, false, &interval, err)))
-		return rc;
 	if (interval != 900 && interval != 1800 && interval != 3600)
 		return buf_error(err, ERR_INVALID,
 				 "interval must be 900, 1800 or 3600 seconds (15m, 30m, 1h)");
 	o->days = (int)days;
 	o->interval_s = (int64_t)interval;
-	o->aht_default = isnan(in->aht_s);
-	if ((rc = in_range("aht", in->aht_s, STAFF_DEFAULT_AHT_S, 0, true, STAFF_MAX_SECONDS,
-			   false, &o->aht_s, err)) ||
-	    (rc = in_range("target", in->service_level, 0.8, 0, true, 1, true, &o->service_level,
-			   err)) ||
-	    (rc = in_range("within", in->within_s, 0, 0, false, STAFF_MAX_SECONDS, false,
-			   &o->within_s, err)) ||
-	    (rc = in_range("shrinkage", in->shrinkage, 0, 0, false, 1, true, &o->shrinkage, err)) ||
-	    (rc = in_range("max_occupancy", in->max_occupancy, 1, 0, true, 1, false,
-			   &o->max_occupancy, err)))
-		return rc;
 	if (in->model) {
 		if (plan_model_parse(in->model, &o->model))
 			return buf_error(err, ERR_INVALID, "model must be backlog or erlang_c");
@@ -97,37 +101,29 @@ int app_staff_erlang(const struct app *app, const struct actor *actor,
 {
 	struct erlang_load *load = &out->load;
 	struct erlang_target *t = &out->target;
-	bool model_a;
+	bool model_a = in->model && !strcasecmp(in->model, "a");
+	const struct range r[] = {
+	    {"contacts", in->contacts, APP_ABSENT, 0, ERLANG_MAX_TRAFFIC * 1000, false, false,
+	     &load->contacts},
+	    {"interval", in->interval_s, APP_ABSENT, 0, 86400 * 7, true, false, &load->interval_s},
+	    {"aht", in->aht_s, APP_ABSENT, 0, STAFF_MAX_SECONDS, true, false, &load->aht_s},
+	    {"target", in->service_level, 0.8, 0, 1, true, true, &t->service_level},
+	    {"within", in->within_s, 20, 0, STAFF_MAX_SECONDS, false, false, &t->sl_time_s},
+	    {"shrinkage", in->shrinkage, 0, 0, 1, false, true, &t->shrinkage},
+	    {"max_occupancy", in->max_occupancy, 1, 0, 1, true, false, &t->max_occupancy},
+	    {"max_abandon", in->max_abandon, 0, 0, 1, false, true, &t->max_abandon},
+	    /* Required by model a; model c refuses it below. */
+	    {"patience", in->patience_s, model_a ? APP_ABSENT : 0, 0, STAFF_MAX_SECONDS, true,
+	     false, &load->patience_s},
+	};
 	int rc;
 
 	(void)app;
 	(void)actor; /* every role the route table lets in may ask: the check reads nothing */
-	*out = (struct staff_erlang){0};
-	if (!in->model || !strcasecmp(in->model, "c"))
-		load->model = ERLANG_C;
-	else if (!strcasecmp(in->model, "a"))
-		load->model = ERLANG_A;
-	else
+	*out = (struct staff_erlang){.load.model = model_a ? ERLANG_A : ERLANG_C};
+	if (in->model && !model_a && strcasecmp(in->model, "c"))
 		return buf_error(err, ERR_INVALID, "model must be c or a");
-	model_a = load->model == ERLANG_A;
-	if ((rc = in_required("contacts", in->contacts, 0, false, ERLANG_MAX_TRAFFIC * 1000, false,
-			      &load->contacts, err)) ||
-	    (rc = in_required("interval", in->interval_s, 0, true, 86400 * 7, false,
-			      &load->interval_s, err)) ||
-	    (rc = in_required("aht", in->aht_s, 0, true, STAFF_MAX_SECONDS, false, &load->aht_s,
-			      err)) ||
-	    (rc = in_range("target", in->service_level, 0.8, 0, true, 1, true, &t->service_level,
-			   err)) ||
-	    (rc = in_range("within", in->within_s, 20, 0, false, STAFF_MAX_SECONDS, false,
-			   &t->sl_time_s, err)) ||
-	    (rc = in_range("shrinkage", in->shrinkage, 0, 0, false, 1, true, &t->shrinkage, err)) ||
-	    (rc = in_range("max_occupancy", in->max_occupancy, 1, 0, true, 1, false,
-			   &t->max_occupancy, err)) ||
-	    (rc = in_range("max_abandon", in->max_abandon, 0, 0, false, 1, true, &t->max_abandon,
-			   err)))
-		return rc;
-	if (model_a && (rc = in_required("patience", in->patience_s, 0, true, STAFF_MAX_SECONDS,
-					 false, &load->patience_s, err)))
+	if ((rc = check_ranges(r, NRANGES(r), err)))
 		return rc;
 	if (!model_a && (!isnan(in->patience_s) || t->max_abandon > 0))
 		return buf_error(err, ERR_INVALID, "patience and max_abandon apply to model a only");

@@ -76,22 +76,44 @@ int h_staff_erlang(struct req *r)
 	return rc;
 }
 
-/* The query parameters every plan takes into in; 400 on a number that does not parse. */
-static int q_plan(struct req *r, struct staff_plan_in *in)
+/*
+ * Both plans: the query parameters into the typed input, then the plan of
+ * ?skill= when by_skill, else of the engagement of the path.
+ */
+static int plan(struct req *r, bool by_skill)
 {
+	struct staff_plan_in in = STAFF_PLAN_IN_INIT;
 	const struct q_num q[] = {
-	    {"days", &in->days},
-	    {"interval", &in->interval_s},
-	    {"aht", &in->aht_s},
-	    {"target", &in->service_level},
-	    {"within", &in->within_s},
-	    {"shrinkage", &in->shrinkage},
-	    {"max_occupancy", &in->max_occupancy},
+	    {"days", &in.days},
+	    {"interval", &in.interval_s},
+	    {"aht", &in.aht_s},
+	    {"target", &in.service_level},
+	    {"within", &in.within_s},
+	    {"shrinkage", &in.shrinkage},
+	    {"max_occupancy", &in.max_occupancy},
 	};
+	struct app app = {.store = r->srv->store};
+	struct staff_plan ep = {0};
+	struct staff_skill_plan sp = {0};
+	struct buf err = BUF_INIT;
+	int rc;
 
-	in->model = http__query(r, "model");
-	in->skill = http__query(r, "skill");
-	return q_nums(r, q, sizeof(q) / sizeof(q[0]));
+	if ((rc = q_nums(r, q, sizeof(q) / sizeof(q[0]))))
+		return rc;
+	in.model = http__query(r, "model");
+	if (by_skill) {
+		in.skill = http__query(r, "skill");
+		rc = app_staff_skill_plan(&app, &r->actor, &in, &sp, &err);
+		rc = answer(r, rc, &err, rc ? NULL : wire_staff_skill_plan(&sp));
+	} else {
+		in.engagement_id = r->param[0];
+		rc = app_staff_plan(&app, &r->actor, &in, &ep, &err);
+		rc = answer(r, rc, &err, rc ? NULL : wire_staff_plan(&ep));
+	}
+	staff_plan_release(&ep);
+	staff_skill_plan_release(&sp);
+	buf_release(&err);
+	return rc;
 }
 
 /*
@@ -101,20 +123,7 @@ static int q_plan(struct req *r, struct staff_plan_in *in)
  */
 int h_engagements_staffing(struct req *r)
 {
-	struct staff_plan_in in = STAFF_PLAN_IN_INIT;
-	struct app app = {.store = r->srv->store};
-	struct staff_plan out = {0};
-	struct buf err = BUF_INIT;
-	int rc;
-
-	if ((rc = q_plan(r, &in)))
-		return rc;
-	in.engagement_id = r->param[0];
-	rc = app_staff_plan(&app, &r->actor, &in, &out, &err);
-	rc = answer(r, rc, &err, rc ? NULL : wire_staff_plan(&out));
-	staff_plan_release(&out);
-	buf_release(&err);
-	return rc;
+	return plan(r, false);
 }
 
 /*
@@ -126,17 +135,5 @@ int h_engagements_staffing(struct req *r)
  */
 int h_staff_skill_plan(struct req *r)
 {
-	struct staff_plan_in in = STAFF_PLAN_IN_INIT;
-	struct app app = {.store = r->srv->store};
-	struct staff_skill_plan out = {0};
-	struct buf err = BUF_INIT;
-	int rc;
-
-	if ((rc = q_plan(r, &in)))
-		return rc;
-	rc = app_staff_skill_plan(&app, &r->actor, &in, &out, &err);
-	rc = answer(r, rc, &err, rc ? NULL : wire_staff_skill_plan(&out));
-	staff_skill_plan_release(&out);
-	buf_release(&err);
-	return rc;
+	return plan(r, true);
 }

@@ -136,6 +136,18 @@ static json_t *forecast_json(const struct staff_forecast *f)
 	return fc;
 }
 
+/* Sets the horizon and options of root, in the order both plans answer them. */
+static void horizon_json(json_t *root, const struct staff_opts *o, int64_t start_ms,
+			 int64_t end_ms)
+{
+	json_object_set_new(root, "start", time_json(start_ms));
+	json_object_set_new(root, "end", time_json(end_ms));
+	json_object_set_new(root, "days", json_integer(o->days));
+	json_object_set_new(root, "interval_s", json_integer(o->interval_s));
+	json_object_set_new(root, "aht_s", json_real(o->aht_s));
+	json_object_set_new(root, "aht_default", json_boolean(o->aht_default));
+}
+
 /*
  * Sets "summary" and "intervals" of root from iv[n] starting at start_ms;
  * "load" per interval only when with_load. 0 or ERR_NOMEM.
@@ -198,12 +210,7 @@ json_t *wire_staff_plan(const struct staff_plan *p)
 	json_object_set_new(root, "engagement", json_string(p->engagement.name));
 	json_object_set_new(root, "kind", json_string(service_kind_name(p->engagement.kind)));
 	json_object_set_new(root, "model", json_string(plan_model_name(p->model)));
-	json_object_set_new(root, "start", time_json(p->start_ms));
-	json_object_set_new(root, "end", time_json(p->end_ms));
-	json_object_set_new(root, "days", json_integer(o->days));
-	json_object_set_new(root, "interval_s", json_integer(o->interval_s));
-	json_object_set_new(root, "aht_s", json_real(o->aht_s));
-	json_object_set_new(root, "aht_default", json_boolean(o->aht_default));
+	horizon_json(root, o, p->start_ms, p->end_ms);
 	json_object_set_new(root, "sla_s", json_real(p->sla_s));
 	json_object_set_new(root, "shrinkage", json_real(o->shrinkage));
 	if (p->model == PLAN_QUEUE) {
@@ -258,12 +265,7 @@ json_t *wire_staff_skill_plan(const struct staff_skill_plan *p)
 	}
 	json_object_set_new(root, "skill", json_string(p->skill));
 	json_object_set_new(root, "level", p->n_parts ? json_integer(p->level) : json_null());
-	json_object_set_new(root, "start", time_json(p->start_ms));
-	json_object_set_new(root, "end", time_json(p->end_ms));
-	json_object_set_new(root, "days", json_integer(o->days));
-	json_object_set_new(root, "interval_s", json_integer(o->interval_s));
-	json_object_set_new(root, "aht_s", json_real(o->aht_s));
-	json_object_set_new(root, "aht_default", json_boolean(o->aht_default));
+	horizon_json(root, o, p->start_ms, p->end_ms);
 	json_object_set_new(root, "shrinkage", json_real(o->shrinkage));
 	json_object_set_new(root, "note", p->note ? json_string(p->note) : json_null());
 	json_object_set_new(root, "engagements", parts);
