@@ -67,10 +67,10 @@ static int plan_opts(const struct staff_plan_in *in, struct staff_opts *o, struc
 	    {"days", in->days, 7, 1, STAFF_MAX_DAYS, false, false, &days},
 	    {"interval", in->interval_s, 900, 0, 3600, true, false, &interval},
 	    {"aht", in->aht_s, STAFF_DEFAULT_AHT_S, 0, STAFF_MAX_SECONDS, true, false, &o->aht_s},
-	    {"target", in->service_level, 0.8, 0, 1, true, true, &o->service_level},
-	    {"within", in->within_s, 0, 0, STAFF_MAX_SECONDS, false, false, &o->within_s},
-	    {"shrinkage", in->shrinkage, 0, 0, 1, false, true, &o->shrinkage},
-	    {"max_occupancy", in->max_occupancy, 1, 0, 1, true, false, &o->max_occupancy},
+	    {"target", in->target.service_level, 0.8, 0, 1, true, true, &o->service_level},
+	    {"within", in->target.within_s, 0, 0, STAFF_MAX_SECONDS, false, false, &o->within_s},
+	    {"shrinkage", in->target.shrinkage, 0, 0, 1, false, true, &o->shrinkage},
+	    {"max_occupancy", in->target.max_occupancy, 1, 0, 1, true, false, &o->max_occupancy},
 	};
 	int rc;
 
@@ -107,10 +107,10 @@ int app_staff_erlang(const struct app *app, const struct actor *actor,
 	     &load->contacts},
 	    {"interval", in->interval_s, APP_ABSENT, 0, 86400 * 7, true, false, &load->interval_s},
 	    {"aht", in->aht_s, APP_ABSENT, 0, STAFF_MAX_SECONDS, true, false, &load->aht_s},
-	    {"target", in->service_level, 0.8, 0, 1, true, true, &t->service_level},
-	    {"within", in->within_s, 20, 0, STAFF_MAX_SECONDS, false, false, &t->sl_time_s},
-	    {"shrinkage", in->shrinkage, 0, 0, 1, false, true, &t->shrinkage},
-	    {"max_occupancy", in->max_occupancy, 1, 0, 1, true, false, &t->max_occupancy},
+	    {"target", in->target.service_level, 0.8, 0, 1, true, true, &t->service_level},
+	    {"within", in->target.within_s, 20, 0, STAFF_MAX_SECONDS, false, false, &t->sl_time_s},
+	    {"shrinkage", in->target.shrinkage, 0, 0, 1, false, true, &t->shrinkage},
+	    {"max_occupancy", in->target.max_occupancy, 1, 0, 1, true, false, &t->max_occupancy},
 	    {"max_abandon", in->max_abandon, 0, 0, 1, false, true, &t->max_abandon},
 	    /* Required by model a; model c refuses it below. */
 	    {"patience", in->patience_s, model_a ? APP_ABSENT : 0, 0, STAFF_MAX_SECONDS, true,
@@ -126,7 +126,8 @@ int app_staff_erlang(const struct app *app, const struct actor *actor,
 	if ((rc = check_ranges(r, NRANGES(r), err)))
 		return rc;
 	if (!model_a && (!isnan(in->patience_s) || t->max_abandon > 0))
-		return buf_error(err, ERR_INVALID, "patience and max_abandon apply to model a only");
+		return buf_error(err, ERR_INVALID,
+				 "patience and max_abandon apply to model a only");
 	if (erlang_required(load, t, &out->plan))
 		return buf_error(err, ERR_INVALID,
 				 "the load is out of range (traffic up to %g Erlangs)",
@@ -251,12 +252,14 @@ static int walk_error(struct store *s, int rc, struct buf *err)
 static const char *forecast_note(const struct staff_forecast *f)
 {
 	switch (f->fit.method) {
-	case FORECAST_DSHW: return "double-seasonal Holt-Winters fitted on the held-out history";
+	case FORECAST_DSHW:
+		return "double-seasonal Holt-Winters fitted on the held-out history";
 	case FORECAST_SNAIVE_WEEK:
 		return "fallback: under three weeks of history, same interval last week";
 	case FORECAST_SNAIVE_DAY:
 		return "fallback: under a week of history, same interval yesterday";
-	case FORECAST_MEAN: break;
+	case FORECAST_MEAN:
+		break;
 	}
 	if (f->history_intervals == 0)
 		return "fallback: no arrival history yet, the forecast is zero";
@@ -383,8 +386,8 @@ void staff_plan_release(struct staff_plan *p)
 	p->n = 0;
 }
 
-int app_staff_plan(const struct app *app, const struct actor *actor,
-		   const struct staff_plan_in *in, struct staff_plan *out, struct buf *err)
+int app_staff_plan(const struct app *app, const struct actor *actor, const struct staff_plan_in *in,
+		   struct staff_plan *out, struct buf *err)
 {
 	struct pool pool = {0};
 	int rc;

@@ -22,9 +22,9 @@
  */
 
 #define STAFF_MAX_DAYS 28
-#define STAFF_HISTORY_WEEKS 6	  /* history read for the forecast */
-#define STAFF_DEFAULT_AHT_S 300.0 /* a plan's handle time when the caller gives none */
-#define STAFF_MAX_SECONDS 86400.0 /* cap of handle times, patience and "within" */
+#define STAFF_HISTORY_WEEKS 6		/* history read for the forecast */
+#define STAFF_DEFAULT_AHT_S 300.0	/* a plan's handle time when the caller gives none */
+#define STAFF_MAX_SECONDS 86400.0	/* cap of handle times, patience and "within" */
 #define STAFF_MAX_SKILL_ENGAGEMENTS 256 /* engagements one skill plan sums */
 #define STAFF_ERLANG_ROWS 6		/* three agent counts below the answer, two above */
 
@@ -32,25 +32,36 @@
  * The Erlang check
  * ================================================================ */
 
+/* The service target of a staffing search, as given (APP_ABSENT: not given). */
+struct staff_target_in {
+	double service_level; /* the target service level, (0, 1); absent: 0.8 */
+	double within_s;      /* answered within, [0, STAFF_MAX_SECONDS]; default: see the use */
+	double shrinkage;     /* paid time off the work, [0, 1); absent: 0 */
+	double max_occupancy; /* (0, 1]; absent: 1 (no cap) */
+};
+
+#define STAFF_TARGET_IN_INIT                                                                       \
+	{                                                                                          \
+		.service_level = APP_ABSENT, .within_s = APP_ABSENT, .shrinkage = APP_ABSENT,      \
+		.max_occupancy = APP_ABSENT                                                        \
+	}
+
 /* Numbers are APP_ABSENT when not given. */
 struct staff_erlang_in {
-	const char *model;    /* "c" (NULL: the default) or "a"; either case */
-	double contacts;      /* required: 0 .. 1000 * ERLANG_MAX_TRAFFIC */
-	double interval_s;    /* required: (0, 7 days] */
-	double aht_s;	      /* required: (0, STAFF_MAX_SECONDS] */
-	double patience_s;    /* model a: required, (0, STAFF_MAX_SECONDS]; model c: absent */
-	double service_level; /* (0, 1); absent: 0.8 */
-	double within_s;      /* [0, STAFF_MAX_SECONDS]; absent: 20 */
-	double shrinkage;     /* [0, 1); absent: 0 */
-	double max_occupancy; /* (0, 1]; absent: 1 (no cap) */
-	double max_abandon;   /* [0, 1), model a only unless 0; absent: 0 (no limit) */
+	const char *model; /* "c" (NULL: the default) or "a"; either case */
+	double contacts;   /* required: 0 .. 1000 * ERLANG_MAX_TRAFFIC */
+	double interval_s; /* required: (0, 7 days] */
+	double aht_s;	   /* required: (0, STAFF_MAX_SECONDS] */
+	double patience_s; /* model a: required, (0, STAFF_MAX_SECONDS]; model c: absent */
+	struct staff_target_in target; /* within absent: 20 s */
+	double max_abandon;	       /* [0, 1), model a only unless 0; absent: 0 (no limit) */
 };
 
 #define STAFF_ERLANG_IN_INIT                                                                       \
 	{                                                                                          \
 		.contacts = APP_ABSENT, .interval_s = APP_ABSENT, .aht_s = APP_ABSENT,             \
-		.patience_s = APP_ABSENT, .service_level = APP_ABSENT, .within_s = APP_ABSENT,     \
-		.shrinkage = APP_ABSENT, .max_occupancy = APP_ABSENT, .max_abandon = APP_ABSENT    \
+		.patience_s = APP_ABSENT, .target = STAFF_TARGET_IN_INIT,                          \
+		.max_abandon = APP_ABSENT                                                          \
 	}
 
 struct staff_erlang {
@@ -81,17 +92,14 @@ struct staff_plan_in {
 	double interval_s;     /* 900, 1800 or 3600; absent: 900 */
 	double aht_s;	       /* (0, STAFF_MAX_SECONDS]; absent: STAFF_DEFAULT_AHT_S, said so */
 	const char *model;     /* "backlog" or "erlang_c"; NULL: plan_model_for() the SLA */
-	double service_level;  /* erlang_c target, (0, 1); absent: 0.8 */
-	double within_s;       /* erlang_c: [0, STAFF_MAX_SECONDS]; absent or 0: the SLA */
-	double shrinkage;      /* [0, 1); absent: 0 */
-	double max_occupancy;  /* erlang_c: (0, 1]; absent: 1 */
+	/* service level, within (absent or 0: the SLA) and occupancy: erlang_c only */
+	struct staff_target_in target;
 };
 
 #define STAFF_PLAN_IN_INIT                                                                         \
 	{                                                                                          \
 		.days = APP_ABSENT, .interval_s = APP_ABSENT, .aht_s = APP_ABSENT,                 \
-		.service_level = APP_ABSENT, .within_s = APP_ABSENT, .shrinkage = APP_ABSENT,      \
-		.max_occupancy = APP_ABSENT                                                        \
+		.target = STAFF_TARGET_IN_INIT                                                     \
 	}
 
 /* The options of a plan as checked, defaults applied (both kinds of plan). */
@@ -137,7 +145,7 @@ struct staff_skill_part {
 	enum plan_model model;
 	double sla_s;
 	struct staff_forecast forecast;
-	double volume;	       /* forecast over the horizon */
+	double volume; /* forecast over the horizon */
 	long peak_required;
 	int64_t worker_seconds;
 };
@@ -148,7 +156,7 @@ struct staff_skill_plan {
 	int level; /* highest required; 0 when no engagement requires the skill */
 	struct staff_opts opts;
 	int64_t start_ms, end_ms;
-	const char *note; /* NULL, or why the plan is empty; static */
+	const char *note;		/* NULL, or why the plan is empty; static */
 	struct staff_skill_part *parts; /* n_parts, owned */
 	size_t n_parts;
 	struct plan_result result;
@@ -169,8 +177,8 @@ void staff_skill_plan_release(struct staff_skill_plan *p);
  * ERR_NOTFOUND (no such engagement), ERR_TOOBIG, ERR_NOMEM or the store's
  * error; err says why.
  */
-int app_staff_plan(const struct app *app, const struct actor *actor,
-		   const struct staff_plan_in *in, struct staff_plan *out, struct buf *err);
+int app_staff_plan(const struct app *app, const struct actor *actor, const struct staff_plan_in *in,
+		   struct staff_plan *out, struct buf *err);
 
 /*
  * The plan of in->skill: every engagement whose required skills include it,

@@ -156,13 +156,22 @@ static const char *const opt_wants[] = {
 static int opt_set(struct opt *o, const char *v)
 {
 	switch (o->kind) {
-	case OPT_FLAG: *(bool *)o->dst = true; return 0;
-	case OPT_NUMBER: return parse_number(v, o->dst);
-	case OPT_SECONDS: return parse_seconds(v, o->dst);
-	case OPT_PERCENT: return parse_percent(v, o->dst);
-	case OPT_TARGET: return parse_target(v, o->dst, o->dst2);
-	case OPT_ID: return cli_parse_id(v, o->dst);
-	case OPT_TEXT: *(const char **)o->dst = v; return 0;
+	case OPT_FLAG:
+		*(bool *)o->dst = true;
+		return 0;
+	case OPT_NUMBER:
+		return parse_number(v, o->dst);
+	case OPT_SECONDS:
+		return parse_seconds(v, o->dst);
+	case OPT_PERCENT:
+		return parse_percent(v, o->dst);
+	case OPT_TARGET:
+		return parse_target(v, o->dst, o->dst2);
+	case OPT_ID:
+		return cli_parse_id(v, o->dst);
+	case OPT_TEXT:
+		*(const char **)o->dst = v;
+		return 0;
 	}
 	return ERR_INVALID;
 }
@@ -177,7 +186,8 @@ static int parse_opts(int argc, char **argv, struct opt *opts, size_t n)
 
 		for (size_t k = 0; k < n && !o; k++) {
 			len = strlen(opts[k].name);
-			if (!strncmp(arg, opts[k].name, len) && (arg[len] == '\0' || arg[len] == '='))
+			if (!strncmp(arg, opts[k].name, len) &&
+			    (arg[len] == '\0' || arg[len] == '='))
 				o = &opts[k];
 		}
 		if (!o)
@@ -191,13 +201,22 @@ static int parse_opts(int argc, char **argv, struct opt *opts, size_t n)
 				return usage_error("missing value for", o->name);
 		}
 		if (opt_set(o, v)) {
-			fprintf(stderr, "staff: %s wants %s: '%s'\n", o->name, opt_wants[o->kind], v);
+			fprintf(stderr, "staff: %s wants %s: '%s'\n", o->name, opt_wants[o->kind],
+				v);
 			return EXIT_USAGE;
 		}
 		o->given = v ? v : arg;
 	}
 	return 0;
 }
+
+/* The options of a service target (struct staff_target_in t), in both commands' tables. */
+// clang-format off
+#define TARGET_OPTS(t)                                                                             \
+	{"--target", OPT_TARGET, &(t).service_level, &(t).within_s, NULL},                         \
+	{"--shrinkage", OPT_PERCENT, &(t).shrinkage, NULL, NULL},                                  \
+	{"--max-occupancy", OPT_PERCENT, &(t).max_occupancy, NULL, NULL}
+// clang-format on
 
 /* The text given for the option called name; NULL if it was not given. */
 static const char *opt_given(const struct opt *opts, size_t n, const char *name)
@@ -303,9 +322,7 @@ static int staff_erlang(int argc, char **argv)
 	    {"--contacts", OPT_NUMBER, &in.contacts, NULL, NULL},
 	    {"--interval", OPT_SECONDS, &in.interval_s, NULL, NULL},
 	    {"--aht", OPT_SECONDS, &in.aht_s, NULL, NULL},
-	    {"--target", OPT_TARGET, &in.service_level, &in.within_s, NULL},
-	    {"--shrinkage", OPT_PERCENT, &in.shrinkage, NULL, NULL},
-	    {"--max-occupancy", OPT_PERCENT, &in.max_occupancy, NULL, NULL},
+	    TARGET_OPTS(in.target),
 	    {"--max-abandon", OPT_PERCENT, &in.max_abandon, NULL, NULL},
 	    {"--patience", OPT_SECONDS, &in.patience_s, NULL, NULL},
 	    {"--model", OPT_TEXT, &in.model, NULL, NULL},
@@ -419,7 +436,8 @@ static void print_rows_and_cost(const struct plan_interval *iv, size_t n, int64_
 			j++;
 		}
 		short_time(start_ms + (int64_t)i * interval_s * 1000, a, sizeof(a));
-		short_time(j < n ? start_ms + (int64_t)j * interval_s * 1000 : end_ms, b, sizeof(b));
+		short_time(j < n ? start_ms + (int64_t)j * interval_s * 1000 : end_ms, b,
+			   sizeof(b));
 		if (strcmp(adv, "ok"))
 			snprintf(c1, sizeof(c1), "%s %ld", adv, labs(iv[i].change));
 		else
@@ -526,9 +544,7 @@ static int staff_plan(int argc, char **argv)
 	    {"--interval", OPT_SECONDS, &in.interval_s, NULL, NULL},
 	    {"--aht", OPT_SECONDS, &in.aht_s, NULL, NULL},
 	    {"--model", OPT_TEXT, &in.model, NULL, NULL},
-	    {"--target", OPT_TARGET, &in.service_level, &in.within_s, NULL},
-	    {"--shrinkage", OPT_PERCENT, &in.shrinkage, NULL, NULL},
-	    {"--max-occupancy", OPT_PERCENT, &in.max_occupancy, NULL, NULL},
+	    TARGET_OPTS(in.target),
 	    {"--data", OPT_TEXT, &data, NULL, NULL},
 	};
 	struct app app = {0};

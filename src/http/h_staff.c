@@ -35,6 +35,20 @@ static int q_nums(struct req *r, const struct q_num *q, size_t n)
 	return 0;
 }
 
+/* As q_nums() for q[n], then the service target every staffing question takes. */
+static int q_nums_target(struct req *r, const struct q_num *q, size_t n, struct staff_target_in *t)
+{
+	const struct q_num tq[] = {
+	    {"target", &t->service_level},
+	    {"within", &t->within_s},
+	    {"shrinkage", &t->shrinkage},
+	    {"max_occupancy", &t->max_occupancy},
+	};
+	int rc = q_nums(r, q, n);
+
+	return rc ? rc : q_nums(r, tq, sizeof(tq) / sizeof(tq[0]));
+}
+
 /* The answer of a use case: 200 with its JSON, or its error. */
 static int answer(struct req *r, int rc, const struct buf *err, json_t *j)
 {
@@ -56,11 +70,8 @@ int h_staff_erlang(struct req *r)
 {
 	struct staff_erlang_in in = STAFF_ERLANG_IN_INIT;
 	const struct q_num q[] = {
-	    {"contacts", &in.contacts},		  {"interval", &in.interval_s},
-	    {"aht", &in.aht_s},			  {"target", &in.service_level},
-	    {"within", &in.within_s},		  {"shrinkage", &in.shrinkage},
-	    {"max_occupancy", &in.max_occupancy}, {"max_abandon", &in.max_abandon},
-	    {"patience", &in.patience_s},
+	    {"contacts", &in.contacts},	      {"interval", &in.interval_s}, {"aht", &in.aht_s},
+	    {"max_abandon", &in.max_abandon}, {"patience", &in.patience_s},
 	};
 	struct app app = {.store = r->srv->store};
 	struct staff_erlang out;
@@ -68,7 +79,7 @@ int h_staff_erlang(struct req *r)
 	int rc;
 
 	in.model = http__query(r, "model");
-	if ((rc = q_nums(r, q, sizeof(q) / sizeof(q[0]))))
+	if ((rc = q_nums_target(r, q, sizeof(q) / sizeof(q[0]), &in.target)))
 		return rc;
 	rc = app_staff_erlang(&app, &r->actor, &in, &out, &err);
 	rc = answer(r, rc, &err, rc ? NULL : wire_staff_erlang(&out));
@@ -87,10 +98,6 @@ static int plan(struct req *r, bool by_skill)
 	    {"days", &in.days},
 	    {"interval", &in.interval_s},
 	    {"aht", &in.aht_s},
-	    {"target", &in.service_level},
-	    {"within", &in.within_s},
-	    {"shrinkage", &in.shrinkage},
-	    {"max_occupancy", &in.max_occupancy},
 	};
 	struct app app = {.store = r->srv->store};
 	struct staff_plan ep = {0};
@@ -98,7 +105,7 @@ static int plan(struct req *r, bool by_skill)
 	struct buf err = BUF_INIT;
 	int rc;
 
-	if ((rc = q_nums(r, q, sizeof(q) / sizeof(q[0]))))
+	if ((rc = q_nums_target(r, q, sizeof(q) / sizeof(q[0]), &in.target)))
 		return rc;
 	in.model = http__query(r, "model");
 	if (by_skill) {

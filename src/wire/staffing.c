@@ -130,15 +130,15 @@ static json_t *forecast_json(const struct staff_forecast *f)
 	json_object_set_new(fc, "wape", num(f->fit.wape));
 	json_object_set_new(fc, "holdout_intervals", json_integer((json_int_t)f->fit.holdout));
 	json_object_set_new(fc, "history_from", time_json(f->history_from_ms));
-	json_object_set_new(fc, "history_intervals", json_integer((json_int_t)f->history_intervals));
+	json_object_set_new(fc, "history_intervals",
+			    json_integer((json_int_t)f->history_intervals));
 	json_object_set_new(fc, "history_items", json_integer((json_int_t)f->history_items));
 	json_object_set_new(fc, "note", json_string(f->note));
 	return fc;
 }
 
 /* Sets the horizon and options of root, in the order both plans answer them. */
-static void horizon_json(json_t *root, const struct staff_opts *o, int64_t start_ms,
-			 int64_t end_ms)
+static void horizon_json(json_t *root, const struct staff_opts *o, int64_t start_ms, int64_t end_ms)
 {
 	json_object_set_new(root, "start", time_json(start_ms));
 	json_object_set_new(root, "end", time_json(end_ms));

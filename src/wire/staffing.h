@@ -1,4 +1,4 @@
-/* staffing.h - the JSON of staffing answers (Erlang check, plans), as the API and CLI print them. */
+/* staffing.h - the JSON of staffing answers (Erlang check, plans) for the API and the CLI. */
 #ifndef ALIHDAYA_WIRE_STAFFING_H
 #define ALIHDAYA_WIRE_STAFFING_H
 

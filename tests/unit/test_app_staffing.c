@@ -40,9 +40,9 @@ static struct staff_erlang_in erlang_ok(void)
 	in.contacts = 100;
 	in.interval_s = 1800;
 	in.aht_s = 180;
-	in.service_level = 0.8;
-	in.within_s = 20;
-	in.shrinkage = 0.3;
+	in.target.service_level = 0.8;
+	in.target.within_s = 20;
+	in.target.shrinkage = 0.3;
 	return in;
 }
 
@@ -71,7 +71,7 @@ static void test_erlang_ok_and_defaults(void **state)
 
 	/* Absent: target 80% within 20 s, no occupancy cap, no shrinkage, model c. */
 	in = erlang_ok();
-	in.service_level = in.within_s = in.shrinkage = APP_ABSENT;
+	in.target.service_level = in.target.within_s = in.target.shrinkage = APP_ABSENT;
 	assert_int_equal(app_staff_erlang(&NO_STORE, &AUTH_LOCAL_ADMIN, &in, &out, &err), 0);
 	assert_true(out.load.model == ERLANG_C);
 	assert_true(out.target.service_level == 0.8 && out.target.sl_time_s == 20);
@@ -119,16 +119,16 @@ static void test_erlang_rules(void **state)
 	BAD("aht", in.aht_s = APP_ABSENT);
 	BAD("aht", in.aht_s = 0);
 	BAD("aht", in.aht_s = 86401);
-	BAD("target", in.service_level = 0);
-	BAD("target", in.service_level = 1);
-	BAD("within", in.within_s = -1);
-	BAD("shrinkage", in.shrinkage = 1);
-	BAD("shrinkage", in.shrinkage = -0.1);
-	BAD("max_occupancy", in.max_occupancy = 0);
-	BAD("max_occupancy", in.max_occupancy = 1.5);
+	BAD("target", in.target.service_level = 0);
+	BAD("target", in.target.service_level = 1);
+	BAD("within", in.target.within_s = -1);
+	BAD("shrinkage", in.target.shrinkage = 1);
+	BAD("shrinkage", in.target.shrinkage = -0.1);
+	BAD("max_occupancy", in.target.max_occupancy = 0);
+	BAD("max_occupancy", in.target.max_occupancy = 1.5);
 	BAD("max_abandon", in.max_abandon = 1);
 	BAD("model", in.model = "b");
-	BAD("patience", in.model = "a");		    /* model a needs patience */
+	BAD("patience", in.model = "a"); /* model a needs patience */
 	BAD("patience", (in.model = "a", in.patience_s = 0));
 	BAD("patience", in.patience_s = 30);		    /* model c refuses it */
 	BAD("max_abandon", in.max_abandon = 0.1);	    /* model a only */
@@ -183,10 +183,10 @@ static void test_plan_rules(void **state)
 	BAD("interval", true, in.interval_s = 7200);
 	BAD("aht", true, in.aht_s = 0);
 	BAD("aht", true, in.aht_s = 86401);
-	BAD("target", true, in.service_level = 0);
-	BAD("within", true, in.within_s = 86401);
-	BAD("shrinkage", true, in.shrinkage = -0.1);
-	BAD("max_occupancy", true, in.max_occupancy = 2);
+	BAD("target", true, in.target.service_level = 0);
+	BAD("within", true, in.target.within_s = 86401);
+	BAD("shrinkage", true, in.target.shrinkage = -0.1);
+	BAD("max_occupancy", true, in.target.max_occupancy = 2);
 	BAD("model", true, in.model = "phone");
 #undef BAD
 }
