@@ -28,10 +28,6 @@
 #define STAFF_MAX_SKILL_ENGAGEMENTS 256 /* engagements one skill plan sums */
 #define STAFF_ERLANG_ROWS 6		/* three agent counts below the answer, two above */
 
-/* ================================================================
- * The Erlang check
- * ================================================================ */
-
 /* The service target of a staffing search, as given (APP_ABSENT: not given). */
 struct staff_target_in {
 	double service_level; /* the target service level, (0, 1); absent: 0.8 */
@@ -45,6 +41,10 @@ struct staff_target_in {
 		.service_level = APP_ABSENT, .within_s = APP_ABSENT, .shrinkage = APP_ABSENT,      \
 		.max_occupancy = APP_ABSENT                                                        \
 	}
+
+/* ================================================================
+ * The Erlang check
+ * ================================================================ */
 
 /* Numbers are APP_ABSENT when not given. */
 struct staff_erlang_in {
