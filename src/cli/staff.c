@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/staffing.h"
 #include "cli/cli.h"
 #include "cli/common.h"
-#include "core/erlang.h"
-#include "store/staffing.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "wire/staffing.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -56,8 +56,32 @@ static int usage_error(const char *what, const char *arg)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Argument parsing                                                          */
+/* Options                                                                   */
 /* ------------------------------------------------------------------------ */
+
+/*
+ * The options of a command as a table: each turns its text into the typed
+ * input of the use case. Only the syntax is checked here (a number, a
+ * duration, a percentage); the ranges and the rules between options are the
+ * use case's (app/staffing.c), so the CLI and the API refuse the same input.
+ */
+enum opt_kind {
+	OPT_FLAG,    /* no value: *(bool *)dst = true */
+	OPT_NUMBER,  /* "12.5" -> *(double *)dst */
+	OPT_SECONDS, /* "15m" -> *(double *)dst in seconds */
+	OPT_PERCENT, /* "30%" or "30" -> *(double *)dst = 0.30 */
+	OPT_TARGET,  /* "80/20s" -> *(double *)dst = 0.80, *dst2 = 20 */
+	OPT_ID,	     /* a positive id -> *(int64_t *)dst */
+	OPT_TEXT,    /* *(const char **)dst = the text */
+};
+
+struct opt {
+	const char *name;
+	enum opt_kind kind;
+	void *dst;
+	double *dst2;
+	const char *given; /* OUT: the value's text, NULL if the option was not given */
+};
 
 static int parse_number(const char *s, double *out)
 {
@@ -73,7 +97,7 @@ static int parse_number(const char *s, double *out)
 	return 0;
 }
 
-/* "30%" or "30" -> 0.30; the number must lie in [0, 100]. */
+/* "30%" or "30" -> 0.30. */
 static int parse_percent(const char *s, double *out)
 {
 	char tmp[64];
@@ -85,7 +109,7 @@ static int parse_percent(const char *s, double *out)
 	memcpy(tmp, s, n + 1);
 	if (tmp[n - 1] == '%')
 		tmp[n - 1] = '\0';
-	if (parse_number(tmp, &v) < 0 || v < 0 || v > 100)
+	if (parse_number(tmp, &v) < 0)
 		return ERR_INVALID;
 	*out = v / 100.0;
 	return 0;
@@ -120,113 +144,108 @@ static int parse_target(const char *s, double *sl, double *t)
 	return 0;
 }
 
-struct erlang_args {
-	struct erlang_load load;
-	struct erlang_target target;
-	const char *contacts, *interval, *aht, *target_s, *patience;
-	bool json;
+/* What a kind of option wants, for the message when its value does not parse. */
+static const char *const opt_wants[] = {
+    [OPT_NUMBER] = "a number",
+    [OPT_SECONDS] = "a duration like 30m",
+    [OPT_PERCENT] = "a percentage like 30%",
+    [OPT_TARGET] = "PCT/DUR like 80/20s",
+    [OPT_ID] = "a positive id",
 };
 
-/* Splits "--name=value" or takes the next argument; NULL when missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *arg, size_t namelen)
+static int opt_set(struct opt *o, const char *v)
 {
-	if (arg[namelen] == '=')
-		return arg + namelen + 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
+	switch (o->kind) {
+	case OPT_FLAG:
+		*(bool *)o->dst = true;
+		return 0;
+	case OPT_NUMBER:
+		return parse_number(v, o->dst);
+	case OPT_SECONDS:
+		return parse_seconds(v, o->dst);
+	case OPT_PERCENT:
+		return parse_percent(v, o->dst);
+	case OPT_TARGET:
+		return parse_target(v, o->dst, o->dst2);
+	case OPT_ID:
+		return cli_parse_id(v, o->dst);
+	case OPT_TEXT:
+		*(const char **)o->dst = v;
+		return 0;
+	}
+	return ERR_INVALID;
 }
 
-static bool opt_is(const char *arg, const char *name, size_t *len)
+/* argv[1..] against opts[n]: "--name value" or "--name=value". 0 or EXIT_USAGE (said). */
+static int parse_opts(int argc, char **argv, struct opt *opts, size_t n)
 {
-	*len = strlen(name);
-	return !strncmp(arg, name, *len) && (arg[*len] == '\0' || arg[*len] == '=');
-}
-
-static int parse_erlang_args(int argc, char **argv, struct erlang_args *a)
-{
-	*a = (struct erlang_args){.load.model = ERLANG_C, .target.max_occupancy = 1.0};
-
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *v;
-		size_t len;
+		const char *arg = argv[i], *v = NULL;
+		struct opt *o = NULL;
+		size_t len = 0;
 
-		if (!strcmp(arg, "--json")) {
-			a->json = true;
-			continue;
+		for (size_t k = 0; k < n && !o; k++) {
+			len = strlen(opts[k].name);
+			if (!strncmp(arg, opts[k].name, len) &&
+			    (arg[len] == '\0' || arg[len] == '='))
+				o = &opts[k];
 		}
-#define OPT(name)                                                                                  \
-	if (opt_is(arg, name, &len)) {                                                             \
-		if (!(v = opt_value(argc, argv, &i, arg, len)))                                    \
-			return usage_error("missing value for", name);
-#define END_OPT                                                                                    \
-	continue;                                                                                  \
+		if (!o)
+			return usage_error("unknown option", arg);
+		if (o->kind != OPT_FLAG) {
+			if (arg[len] == '=')
+				v = arg + len + 1;
+			else if (i + 1 < argc)
+				v = argv[++i];
+			else
+				return usage_error("missing value for", o->name);
+		}
+		if (opt_set(o, v)) {
+			fprintf(stderr, "staff: %s wants %s: '%s'\n", o->name, opt_wants[o->kind],
+				v);
+			return EXIT_USAGE;
+		}
+		o->given = v ? v : arg;
 	}
-		OPT("--contacts")
-		if (parse_number(v, &a->load.contacts) < 0 || a->load.contacts < 0)
-			return usage_error("--contacts wants a number >= 0", v);
-		a->contacts = v;
-		END_OPT
-		OPT("--interval")
-		if (parse_seconds(v, &a->load.interval_s) < 0 || a->load.interval_s <= 0)
-			return usage_error("--interval wants a duration like 30m", v);
-		a->interval = v;
-		END_OPT
-		OPT("--aht")
-		if (parse_seconds(v, &a->load.aht_s) < 0 || a->load.aht_s <= 0)
-			return usage_error("--aht wants a duration like 180s", v);
-		a->aht = v;
-		END_OPT
-		OPT("--target")
-		if (parse_target(v, &a->target.service_level, &a->target.sl_time_s) < 0 ||
-		    a->target.service_level <= 0 || a->target.service_level >= 1)
-			return usage_error("--target wants PCT/DUR like 80/20s, 0 < PCT < 100", v);
-		a->target_s = v;
-		END_OPT
-		OPT("--shrinkage")
-		if (parse_percent(v, &a->target.shrinkage) < 0 || a->target.shrinkage >= 1)
-			return usage_error("--shrinkage wants a percentage below 100", v);
-		END_OPT
-		OPT("--max-occupancy")
-		if (parse_percent(v, &a->target.max_occupancy) < 0 || a->target.max_occupancy <= 0)
-			return usage_error("--max-occupancy wants a percentage above 0", v);
-		END_OPT
-		OPT("--max-abandon")
-		if (parse_percent(v, &a->target.max_abandon) < 0 || a->target.max_abandon <= 0 ||
-		    a->target.max_abandon >= 1)
-			return usage_error("--max-abandon wants a percentage between 0 and 100", v);
-		END_OPT
-		OPT("--patience")
-		if (parse_seconds(v, &a->load.patience_s) < 0 || a->load.patience_s <= 0)
-			return usage_error("--patience wants a duration like 120s", v);
-		a->patience = v;
-		END_OPT
-		OPT("--model")
-		if (!strcmp(v, "c") || !strcmp(v, "C"))
-			a->load.model = ERLANG_C;
-		else if (!strcmp(v, "a") || !strcmp(v, "A"))
-			a->load.model = ERLANG_A;
-		else
-			return usage_error("--model wants c or a", v);
-		END_OPT
-#undef OPT
-#undef END_OPT
-		return usage_error("unknown option", arg);
-	}
-	if (!a->contacts || !a->interval || !a->aht || !a->target_s)
-		return usage_error(
-		    "erlang needs --contacts, --interval, --aht and --target (see --help)", NULL);
-	if (a->load.model == ERLANG_A && !a->patience)
-		return usage_error("--model a needs --patience", NULL);
-	if (a->load.model == ERLANG_C && a->patience)
-		return usage_error("--patience applies to --model a only", NULL);
-	if (a->load.model == ERLANG_C && a->target.max_abandon > 0)
-		return usage_error("--max-abandon applies to --model a only", NULL);
 	return 0;
 }
 
+/* The options of a service target (struct staff_target_in t), in both commands' tables. */
+// clang-format off
+#define TARGET_OPTS(t)                                                                             \
+	{"--target", OPT_TARGET, &(t).service_level, &(t).within_s, NULL},                         \
+	{"--shrinkage", OPT_PERCENT, &(t).shrinkage, NULL, NULL},                                  \
+	{"--max-occupancy", OPT_PERCENT, &(t).max_occupancy, NULL, NULL}
+// clang-format on
+
+/* The text given for the option called name; NULL if it was not given. */
+static const char *opt_given(const struct opt *opts, size_t n, const char *name)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (!strcmp(opts[k].name, name))
+			return opts[k].given;
+	}
+	return NULL;
+}
+
+/* True if argv asks for help. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	}
+	return false;
+}
+
+/* A use case's error: ERR_INVALID is the caller's input (exit 2), the rest the machine's. */
+static int app_fail(const char *cmd, int rc, const struct buf *err)
+{
+	return cli_fail(cmd, rc == ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME, "%s", buf_str(err));
+}
+
 /* ------------------------------------------------------------------------ */
-/* Output                                                                    */
+/* staff erlang                                                              */
 /* ------------------------------------------------------------------------ */
 
 static void print_row(const struct erlang_metrics *m, bool model_a, bool chosen)
@@ -244,31 +263,9 @@ static void print_row(const struct erlang_metrics *m, bool model_a, bool chosen)
 	printf("\n");
 }
 
-/* The rows shown around the answer, so a manager sees what one more or less does. */
-#define ROWS_BELOW 3
-#define ROWS_ABOVE 2
-
-static int collect_rows(const struct erlang_args *a, const struct erlang_plan *p,
-			struct erlang_metrics *rows, int *nrows)
+static int print_erlang_json(const struct staff_erlang *e)
 {
-	long first = p->agents - ROWS_BELOW < 1 ? 1 : p->agents - ROWS_BELOW;
-	int n = 0;
-
-	for (long k = first; k <= p->agents + ROWS_ABOVE; k++) {
-		int rc = erlang_metrics(&a->load, k, a->target.sl_time_s, &rows[n]);
-
-		if (rc < 0)
-			return rc;
-		n++;
-	}
-	*nrows = n;
-	return 0;
-}
-
-static int print_json(const struct erlang_args *a, const struct erlang_plan *p,
-		      const struct erlang_metrics *rows, int nrows)
-{
-	json_t *o = staffing_erlang_json(&a->load, &a->target, p, rows, nrows);
+	json_t *o = wire_staff_erlang(e);
 	char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : NULL;
 
 	json_decref(o);
@@ -281,66 +278,86 @@ static int print_json(const struct erlang_args *a, const struct erlang_plan *p,
 	return 0;
 }
 
-static void print_table(const struct erlang_args *a, const struct erlang_plan *p,
-			const struct erlang_metrics *rows, int nrows)
+/* The load as the user wrote it (contacts, interval, aht, patience), then the answer. */
+static void print_erlang_table(const struct staff_erlang *e, const char *contacts,
+			       const char *interval, const char *aht, const char *patience)
 {
-	bool model_a = a->load.model == ERLANG_A;
+	const struct erlang_target *t = &e->target;
+	const struct erlang_plan *p = &e->plan;
+	bool model_a = e->load.model == ERLANG_A;
 
-	printf("%s: %s contacts per %s, AHT %s", model_a ? "Erlang A" : "Erlang C", a->contacts,
-	       a->interval, a->aht);
+	printf("%s: %s contacts per %s, AHT %s", model_a ? "Erlang A" : "Erlang C", contacts,
+	       interval, aht);
 	if (model_a)
-		printf(", mean patience %s", a->patience);
+		printf(", mean patience %s", patience);
 	printf(" -> %.2f Erlangs\n", p->at.traffic);
-	printf("target: %g%% answered within %gs", 100 * a->target.service_level,
-	       a->target.sl_time_s);
-	if (a->target.max_occupancy < 1)
-		printf(", occupancy <= %g%%", 100 * a->target.max_occupancy);
-	if (a->target.max_abandon > 0)
-		printf(", abandonment <= %g%%", 100 * a->target.max_abandon);
-	printf(", shrinkage %g%%\n\n", 100 * a->target.shrinkage);
+	printf("target: %g%% answered within %gs", 100 * t->service_level, t->sl_time_s);
+	if (t->max_occupancy < 1)
+		printf(", occupancy <= %g%%", 100 * t->max_occupancy);
+	if (t->max_abandon > 0)
+		printf(", abandonment <= %g%%", 100 * t->max_abandon);
+	printf(", shrinkage %g%%\n\n", 100 * t->shrinkage);
 	if (p->agents == 0) {
 		printf("no traffic: 0 agents, 0 scheduled\n");
 		return;
 	}
 	printf("   agents   P(wait)  service level         ASA  occupancy%s\n",
 	       model_a ? "   abandon" : "");
-	for (int i = 0; i < nrows; i++)
-		print_row(&rows[i], model_a, rows[i].agents == p->agents);
+	for (int i = 0; i < e->nrows; i++)
+		print_row(&e->rows[i], model_a, e->rows[i].agents == p->agents);
 	printf("\nrequired: %ld agents on the phones, %ld scheduled (set by %s)\n", p->agents,
 	       p->scheduled, erlang_limit_name(p->limit));
 }
 
-/* ------------------------------------------------------------------------ */
-/* Commands                                                                  */
-/* ------------------------------------------------------------------------ */
-
 /* staff erlang --contacts N --interval DUR --aht DUR --target PCT/DUR [...] */
 static int staff_erlang(int argc, char **argv)
 {
-	struct erlang_args a;
-	struct erlang_plan p;
-	struct erlang_metrics rows[ROWS_BELOW + ROWS_ABOVE + 1];
-	int nrows = 0, rc;
+	struct staff_erlang_in in = STAFF_ERLANG_IN_INIT;
+	struct app app = {0}; /* the check reads nothing */
+	struct staff_erlang out;
+	struct buf err = BUF_INIT;
+	bool json = false;
+	struct opt opts[] = {
+	    {"--json", OPT_FLAG, &json, NULL, NULL},
+	    {"--contacts", OPT_NUMBER, &in.contacts, NULL, NULL},
+	    {"--interval", OPT_SECONDS, &in.interval_s, NULL, NULL},
+	    {"--aht", OPT_SECONDS, &in.aht_s, NULL, NULL},
+	    TARGET_OPTS(in.target),
+	    {"--max-abandon", OPT_PERCENT, &in.max_abandon, NULL, NULL},
+	    {"--patience", OPT_SECONDS, &in.patience_s, NULL, NULL},
+	    {"--model", OPT_TEXT, &in.model, NULL, NULL},
+	};
+	size_t n = sizeof(opts) / sizeof(opts[0]);
+	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(erlang_usage, stdout);
-			return 0;
-		}
+	if (wants_help(argc, argv)) {
+		fputs(erlang_usage, stdout);
+		return 0;
 	}
-	if ((rc = parse_erlang_args(argc, argv, &a)) != 0)
+	if ((rc = parse_opts(argc, argv, opts, n)))
 		return rc;
-	rc = erlang_required(&a.load, &a.target, &p);
-	if (rc == 0 && p.agents > 0)
-		rc = collect_rows(&a, &p, rows, &nrows);
-	if (rc < 0)
-		return usage_error("the load or target is out of range (traffic up to 1e6 Erlangs)",
-				   NULL);
-	if (a.json)
-		return print_json(&a, &p, rows, nrows);
-	print_table(&a, &p, rows, nrows);
-	return 0;
+	/* The API defaults the target (80/20s); on the command line it is said. */
+	if (!opt_given(opts, n, "--target"))
+		return usage_error(
+		    "erlang needs --contacts, --interval, --aht and --target (see --help)", NULL);
+	if ((rc = app_staff_erlang(&app, &AUTH_LOCAL_ADMIN, &in, &out, &err))) {
+		rc = app_fail("staff erlang", rc, &err);
+		goto out;
+	}
+	if (json)
+		rc = print_erlang_json(&out);
+	else
+		print_erlang_table(&out, opt_given(opts, n, "--contacts"),
+				   opt_given(opts, n, "--interval"), opt_given(opts, n, "--aht"),
+				   opt_given(opts, n, "--patience"));
+out:
+	buf_release(&err);
+	return rc;
 }
+
+/* ------------------------------------------------------------------------ */
+/* staff plan                                                                */
+/* ------------------------------------------------------------------------ */
 
 static const char plan_usage[] =
     "usage: alihdaya staff plan (--engagement ID | --skill CODE) [--days N] [--interval DUR]\n"
@@ -370,111 +387,12 @@ static const char plan_usage[] =
     "examples: alihdaya staff plan --engagement 1 --days 7 --interval 30m --aht 4m\n"
     "          alihdaya staff plan --skill data_entry --days 7\n";
 
-struct plan_args {
-	struct staffing_opts o;
-	const char *skill; /* argv's; NULL: an engagement plan */
-	bool json;
-};
-
-static int parse_plan_args(int argc, char **argv, struct plan_args *a, struct cli_ctx *ctx)
-{
-	struct buf err = BUF_INIT;
-	bool have_id = false;
-	double d;
-	long l;
-
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *v;
-		size_t len;
-
-		if (!strcmp(arg, "--json")) {
-			a->json = true;
-			continue;
-		}
-#define OPT(name)                                                                                  \
-	if (opt_is(arg, name, &len)) {                                                             \
-		if (!(v = opt_value(argc, argv, &i, arg, len)))                                    \
-			return usage_error("missing value for", name);
-#define END_OPT                                                                                    \
-	continue;                                                                                  \
-	}
-		OPT("--engagement")
-		if (cli_parse_id(v, &a->o.engagement_id))
-			return usage_error("--engagement wants a positive id", v);
-		have_id = true;
-		END_OPT
-		OPT("--skill")
-		if (!staffing_skill_code_ok(v))
-			return usage_error("--skill wants 1 to 63 of letters, digits and _ . : -",
-					   v);
-		a->skill = v;
-		END_OPT
-		OPT("--days")
-		if (cli_parse_int(v, 1, STAFFING_MAX_DAYS, &l))
-			return usage_error("--days wants 1 to 28", v);
-		a->o.days = (int)l;
-		END_OPT
-		OPT("--interval")
-		if (parse_seconds(v, &d) < 0 || (d != 900 && d != 1800 && d != 3600))
-			return usage_error("--interval wants 15m, 30m or 1h", v);
-		a->o.interval_s = (int64_t)d;
-		END_OPT
-		OPT("--aht")
-		if (parse_seconds(v, &a->o.aht_s) < 0 || a->o.aht_s <= 0 ||
-		    a->o.aht_s > STAFFING_MAX_AHT_S)
-			return usage_error("--aht wants a duration like 5m, up to 24h", v);
-		END_OPT
-		OPT("--model")
-		if (plan_model_parse(v, &a->o.model))
-			return usage_error("--model wants backlog or erlang_c", v);
-		a->o.model_set = true;
-		END_OPT
-		OPT("--target")
-		if (parse_target(v, &a->o.service_level, &a->o.within_s) < 0 ||
-		    a->o.service_level <= 0 || a->o.service_level >= 1)
-			return usage_error("--target wants PCT/DUR like 80/20s, 0 < PCT < 100", v);
-		END_OPT
-		OPT("--shrinkage")
-		if (parse_percent(v, &a->o.shrinkage) < 0 || a->o.shrinkage >= 1)
-			return usage_error("--shrinkage wants a percentage below 100", v);
-		END_OPT
-		OPT("--max-occupancy")
-		if (parse_percent(v, &a->o.max_occupancy) < 0 || a->o.max_occupancy <= 0)
-			return usage_error("--max-occupancy wants a percentage above 0", v);
-		END_OPT
-		OPT("--data")
-		if (config_set(&ctx->cfg, "data", v, &err)) {
-			fprintf(stderr, "staff: --data: %s\n", buf_str(&err));
-			buf_release(&err);
-			return EXIT_USAGE;
-		}
-		END_OPT
-#undef OPT
-#undef END_OPT
-		return usage_error("unknown option", arg);
-	}
-	if (have_id && a->skill)
-		return usage_error("give --engagement or --skill, not both", NULL);
-	if (!have_id && !a->skill)
-		return usage_error("plan needs --engagement ID or --skill CODE (see --help)", NULL);
-	return 0;
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "-";
-}
-
-static long long jint(json_t *o, const char *k)
-{
-	return (long long)json_integer_value(json_object_get(o, k));
-}
-
 /* "2026-05-04T09:15:00.000Z" -> "2026-05-04 09:15" */
-static void short_time(const char *iso, char *out, size_t n)
+static void short_time(int64_t ms, char *out, size_t n)
 {
+	char iso[40];
+
+	clock_format_ms(ms, iso, sizeof(iso));
 	snprintf(out, n, "%.10s %.5s", iso, strlen(iso) > 11 ? iso + 11 : "");
 }
 
@@ -485,174 +403,197 @@ static void money(long long minor, char *out, size_t n)
 		 llabs(minor) % 100);
 }
 
-static void print_rows_and_cost(json_t *p);
-
-/* Runs of intervals with the same advice and required count share one row. */
-static void print_plan_table(json_t *p)
+/* "horizon: ..." of a plan, up to the AHT; the caller ends the line. */
+static void print_horizon(const struct staff_opts *o, int64_t start_ms, int64_t end_ms)
 {
-	json_t *fc = json_object_get(p, "forecast"), *wk = json_object_get(p, "workers"),
-	       *wape = json_object_get(fc, "wape");
 	char a[32], b[32];
 
-	printf("staffing plan: engagement %lld \"%s\" (%s), model %s\n", jint(p, "engagement_id"),
-	       jstr(p, "engagement"), jstr(p, "kind"), jstr(p, "model"));
-	short_time(jstr(p, "start"), a, sizeof(a));
-	short_time(jstr(p, "end"), b, sizeof(b));
-	printf("horizon: %s to %s UTC, %lld-minute intervals; AHT %gs%s; SLA %gs; shrinkage "
-	       "%g%%\n",
-	       a, b, jint(p, "interval_s") / 60, json_real_value(json_object_get(p, "aht_s")),
-	       json_is_true(json_object_get(p, "aht_default")) ? " (default)" : "",
-	       json_real_value(json_object_get(p, "sla_s")),
-	       100 * json_real_value(json_object_get(p, "shrinkage")));
-	printf("forecast: %s", jstr(fc, "method"));
-	if (json_is_real(wape))
-		printf(", WAPE %.1f%% on %lld held-out intervals", 100 * json_real_value(wape),
-		       jint(fc, "holdout_intervals"));
-	else
-		printf(", WAPE n/a (nothing to score)");
-	printf("; history %lld intervals, %lld items\n", jint(fc, "history_intervals"),
-	       jint(fc, "history_items"));
-	printf("          %s\n", jstr(fc, "note"));
-	printf("workers: %lld qualified and cleared, %lld available now\n\n", jint(wk, "qualified"),
-	       jint(wk, "available"));
-	print_rows_and_cost(p);
+	short_time(start_ms, a, sizeof(a));
+	short_time(end_ms, b, sizeof(b));
+	printf("horizon: %s to %s UTC, %lld-minute intervals; AHT %gs%s", a, b,
+	       (long long)o->interval_s / 60, o->aht_s, o->aht_default ? " (default)" : "");
 }
 
-/* The rows, summary and cost lines every plan's table ends with. */
-static void print_rows_and_cost(json_t *p)
+/*
+ * The rows, summary and cost lines every plan's table ends with. Runs of
+ * intervals with the same required count share one row.
+ */
+static void print_rows_and_cost(const struct plan_interval *iv, size_t n, int64_t start_ms,
+				int64_t end_ms, int64_t interval_s, const struct plan_result *res)
 {
-	json_t *cost = json_object_get(p, "cost"), *sum = json_object_get(p, "summary"),
-	       *iv = json_object_get(p, "intervals");
-	size_t n = json_array_size(iv);
 	char a[32], b[32], c1[32], c2[32];
+	double total = 0;
 
 	printf("  %-16s  %-16s  %9s  %8s  %9s  %s\n", "from", "to", "volume", "required",
 	       "available", "advice");
 	for (size_t i = 0; i < n;) {
-		json_t *r = json_array_get(iv, i);
-		long long req = jint(r, "required"), chg = jint(r, "change");
-		const char *adv = jstr(r, "advice");
+		const char *adv = plan_advice(&iv[i]);
 		double vol = 0;
 		size_t j = i;
 
-		while (j < n && jint(json_array_get(iv, j), "required") == req) {
-			vol += json_real_value(json_object_get(json_array_get(iv, j), "volume"));
+		while (j < n && iv[j].required == iv[i].required) {
+			vol += iv[j].volume;
 			j++;
 		}
-		short_time(jstr(r, "start"), a, sizeof(a));
-		short_time(j < n ? jstr(json_array_get(iv, j), "start") : jstr(p, "end"), b,
+		short_time(start_ms + (int64_t)i * interval_s * 1000, a, sizeof(a));
+		short_time(j < n ? start_ms + (int64_t)j * interval_s * 1000 : end_ms, b,
 			   sizeof(b));
 		if (strcmp(adv, "ok"))
-			snprintf(c1, sizeof(c1), "%s %lld", adv, chg);
+			snprintf(c1, sizeof(c1), "%s %ld", adv, labs(iv[i].change));
 		else
 			snprintf(c1, sizeof(c1), "ok");
 		/* The end's date only when it is not the start's. */
-		printf("  %-16s  %-16s  %9.1f  %8lld  %9lld  %s\n", a,
-		       strncmp(a, b, 10) ? b : b + 11, vol, req, jint(r, "available"), c1);
+		printf("  %-16s  %-16s  %9.1f  %8ld  %9ld  %s\n", a, strncmp(a, b, 10) ? b : b + 11,
+		       vol, iv[i].required, iv[i].available, c1);
 		i = j;
 	}
-	printf("\npeak %lld required; intervals: %lld add, %lld release, %lld ok; forecast "
+	for (size_t i = 0; i < n; i++)
+		total += iv[i].volume;
+	printf("\npeak %ld required; intervals: %zu add, %zu release, %zu ok; forecast "
 	       "volume %.1f items\n",
-	       jint(sum, "peak_required"), jint(sum, "intervals_add"),
-	       jint(sum, "intervals_release"), jint(sum, "intervals_ok"),
-	       json_real_value(json_object_get(sum, "volume")));
-	if (!strcmp(jstr(cost, "state"), "ok")) {
-		money(jint(cost, "plan_minor"), c1, sizeof(c1));
-		money(jint(cost, "available_minor"), c2, sizeof(c2));
-		money(jint(cost, "avg_cost_per_hour_minor"), a, sizeof(a));
+	       res->peak_required, res->n_add, res->n_release, res->n_ok, total);
+	if (res->cost_state == PLAN_COST_OK) {
+		money(res->cost_minor, c1, sizeof(c1));
+		money(res->available_cost_minor, c2, sizeof(c2));
+		money(res->avg_cost_minor, a, sizeof(a));
 		printf("cost: %s %s for %.1f worker-hours at %s/h on average (the workers "
 		       "available now: %s %s)\n",
-		       c1, jstr(cost, "currency"),
-		       json_real_value(json_object_get(cost, "worker_hours")), a, c2,
-		       jstr(cost, "currency"));
+		       c1, res->currency, (double)res->worker_seconds / 3600.0, a, c2,
+		       res->currency);
 	} else {
-		printf("cost: not priced (%s); %.1f worker-hours\n", jstr(cost, "state"),
-		       json_real_value(json_object_get(cost, "worker_hours")));
+		printf("cost: not priced (%s); %.1f worker-hours\n",
+		       plan_cost_state_name(res->cost_state), (double)res->worker_seconds / 3600.0);
 	}
 }
 
-/* A skill plan: its engagements one line each, then the summed rows as an engagement plan's. */
-static void print_skill_table(json_t *p)
+static void print_plan_table(const struct staff_plan *p)
 {
-	json_t *wk = json_object_get(p, "workers"), *es = json_object_get(p, "engagements"), *e;
-	size_t k;
-	char a[32], b[32];
+	const struct staff_forecast *f = &p->forecast;
 
-	printf("staffing plan: skill %s", jstr(p, "skill"));
-	if (json_is_integer(json_object_get(p, "level")))
-		printf(" at level %lld", jint(p, "level"));
-	printf(", %zu engagement%s\n", json_array_size(es), json_array_size(es) == 1 ? "" : "s");
-	short_time(jstr(p, "start"), a, sizeof(a));
-	short_time(jstr(p, "end"), b, sizeof(b));
-	printf("horizon: %s to %s UTC, %lld-minute intervals; AHT %gs%s; shrinkage %g%%\n", a, b,
-	       jint(p, "interval_s") / 60, json_real_value(json_object_get(p, "aht_s")),
-	       json_is_true(json_object_get(p, "aht_default")) ? " (default)" : "",
-	       100 * json_real_value(json_object_get(p, "shrinkage")));
-	if (json_is_string(json_object_get(p, "note")))
-		printf("note: %s\n", jstr(p, "note"));
-	json_array_foreach(es, k, e)
-	{
-		json_t *fc = json_object_get(e, "forecast"), *wape = json_object_get(fc, "wape");
+	printf("staffing plan: engagement %lld \"%s\" (%s), model %s\n",
+	       (long long)p->engagement.id, p->engagement.name,
+	       service_kind_name(p->engagement.kind), plan_model_name(p->model));
+	print_horizon(&p->opts, p->start_ms, p->end_ms);
+	printf("; SLA %gs; shrinkage %g%%\n", p->sla_s, 100 * p->opts.shrinkage);
+	printf("forecast: %s", forecast_method_name(f->fit.method));
+	if (isfinite(f->fit.wape))
+		printf(", WAPE %.1f%% on %zu held-out intervals", 100 * f->fit.wape,
+		       f->fit.holdout);
+	else
+		printf(", WAPE n/a (nothing to score)");
+	printf("; history %zu intervals, %lld items\n", f->history_intervals,
+	       (long long)f->history_items);
+	printf("          %s\n", f->note);
+	printf("workers: %ld qualified and cleared, %ld available now\n\n", p->result.qualified,
+	       p->result.available);
+	print_rows_and_cost(p->iv, p->n, p->start_ms, p->end_ms, p->opts.interval_s, &p->result);
+}
 
-		printf("  engagement %lld \"%s\": level %lld, model %s, forecast %s",
-		       jint(e, "engagement_id"), jstr(e, "engagement"), jint(e, "level"),
-		       jstr(e, "model"), jstr(fc, "method"));
-		if (json_is_real(wape))
-			printf(" (WAPE %.1f%%)", 100 * json_real_value(wape));
-		printf(", peak %lld, %.1f worker-hours\n", jint(e, "peak_required"),
-		       json_real_value(json_object_get(e, "worker_hours")));
+/* A skill plan: its engagements one line each, then the summed rows as an engagement plan's. */
+static void print_skill_table(const struct staff_skill_plan *p)
+{
+	printf("staffing plan: skill %s", p->skill);
+	if (p->n_parts)
+		printf(" at level %d", p->level);
+	printf(", %zu engagement%s\n", p->n_parts, p->n_parts == 1 ? "" : "s");
+	print_horizon(&p->opts, p->start_ms, p->end_ms);
+	printf("; shrinkage %g%%\n", 100 * p->opts.shrinkage);
+	if (p->note)
+		printf("note: %s\n", p->note);
+	for (size_t k = 0; k < p->n_parts; k++) {
+		const struct staff_skill_part *e = &p->parts[k];
+
+		printf("  engagement %lld \"%s\": level %d, model %s, forecast %s",
+		       (long long)e->engagement_id, e->name, e->level, plan_model_name(e->model),
+		       forecast_method_name(e->forecast.fit.method));
+		if (isfinite(e->forecast.fit.wape))
+			printf(" (WAPE %.1f%%)", 100 * e->forecast.fit.wape);
+		printf(", peak %ld, %.1f worker-hours\n", e->peak_required,
+		       (double)e->worker_seconds / 3600.0);
 	}
-	printf("workers: %lld hold the skill and are cleared, %lld available now\n\n",
-	       jint(wk, "qualified"), jint(wk, "available"));
-	print_rows_and_cost(p);
+	printf("workers: %ld hold the skill and are cleared, %ld available now\n\n",
+	       p->result.qualified, p->result.available);
+	print_rows_and_cost(p->iv, p->n, p->start_ms, p->end_ms, p->opts.interval_s, &p->result);
+}
+
+/* Prints a plan's JSON (the API's body); EXIT_RUNTIME when out of memory. */
+static int print_json(json_t *j)
+{
+	if (!j)
+		return cli_fail("staff plan", EXIT_RUNTIME, "out of memory");
+	cli_print_json(j);
+	json_decref(j);
+	return 0;
 }
 
 /* staff plan (--engagement ID | --skill CODE) [--days N] [--interval DUR] [--aht DUR] [--json] */
 static int staff_plan(int argc, char **argv)
 {
-	struct plan_args a = {.o = STAFFING_OPTS_INIT};
+	struct staff_plan_in in = STAFF_PLAN_IN_INIT;
 	struct cli_ctx ctx = CLI_CTX_INIT;
 	struct buf err = BUF_INIT;
-	json_t *out = NULL;
+	struct staff_plan plan = {0};
+	struct staff_skill_plan skill = {0};
+	const char *data = NULL;
+	bool json = false;
+	struct opt opts[] = {
+	    {"--json", OPT_FLAG, &json, NULL, NULL},
+	    {"--engagement", OPT_ID, &in.engagement_id, NULL, NULL},
+	    {"--skill", OPT_TEXT, &in.skill, NULL, NULL},
+	    {"--days", OPT_NUMBER, &in.days, NULL, NULL},
+	    {"--interval", OPT_SECONDS, &in.interval_s, NULL, NULL},
+	    {"--aht", OPT_SECONDS, &in.aht_s, NULL, NULL},
+	    {"--model", OPT_TEXT, &in.model, NULL, NULL},
+	    TARGET_OPTS(in.target),
+	    {"--data", OPT_TEXT, &data, NULL, NULL},
+	};
+	struct app app = {0};
 	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(plan_usage, stdout);
-			return 0;
-		}
+	if (wants_help(argc, argv)) {
+		fputs(plan_usage, stdout);
+		return 0;
 	}
 	if (cli_config(&ctx, &err)) {
 		rc = cli_fail("staff plan", EXIT_USAGE, "%s", buf_str(&err));
 		goto out;
 	}
-	if ((rc = parse_plan_args(argc, argv, &a, &ctx)) != 0)
+	if ((rc = parse_opts(argc, argv, opts, sizeof(opts) / sizeof(opts[0]))))
 		goto out;
-	if (a.skill ? staffing_skill_check(a.skill, &a.o, &err) : staffing_check(&a.o, &err)) {
-		rc = cli_fail("staff plan", EXIT_USAGE, "%s", buf_str(&err));
+	if (data && config_set(&ctx.cfg, "data", data, &err)) {
+		fprintf(stderr, "staff: --data: %s\n", buf_str(&err));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	/* One command for both plans (the API has a route each): say which. */
+	if (in.engagement_id && in.skill) {
+		rc = usage_error("give --engagement or --skill, not both", NULL);
+		goto out;
+	}
+	if (!in.engagement_id && !in.skill) {
+		rc = usage_error("plan needs --engagement ID or --skill CODE (see --help)", NULL);
 		goto out;
 	}
 	if (cli_open(&ctx, CLI_READ, false, &err)) {
 		rc = cli_fail("staff plan", EXIT_RUNTIME, "%s", buf_str(&err));
 		goto out;
 	}
-	if (a.skill)
-		rc = staffing_skill_plan(ctx.store, a.skill, &a.o, clock_now_ms(), &out, &err);
+	app.store = ctx.store;
+	if (in.skill)
+		rc = app_staff_skill_plan(&app, &AUTH_LOCAL_ADMIN, &in, &skill, &err);
 	else
-		rc = staffing_plan(ctx.store, &a.o, clock_now_ms(), &out, &err);
-	if (rc) {
-		rc = cli_fail("staff plan", rc == ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME, "%s",
-			      buf_str(&err));
-		goto out;
-	}
-	if (a.json)
-		cli_print_json(out);
-	else if (a.skill)
-		print_skill_table(out);
+		rc = app_staff_plan(&app, &AUTH_LOCAL_ADMIN, &in, &plan, &err);
+	if (rc)
+		rc = app_fail("staff plan", rc, &err);
+	else if (json)
+		rc = print_json(in.skill ? wire_staff_skill_plan(&skill) : wire_staff_plan(&plan));
+	else if (in.skill)
+		print_skill_table(&skill);
 	else
-		print_plan_table(out);
+		print_plan_table(&plan);
 out:
-	json_decref(out);
+	staff_plan_release(&plan);
+	staff_skill_plan_release(&skill);
 	cli_close(&ctx);
 	buf_release(&err);
 	return rc;

@@ -1,38 +1,64 @@
 /* h_staff.c - workforce planning: an Erlang check, staffing plans per engagement and per skill. */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "app/staffing.h"
 #include "http/http_int.h"
-#include "store/staffing.h"
-#include "util/clock.h"
 #include "util/err.h"
+#include "wire/staffing.h"
+
+/* A query parameter read as a number into *dst. */
+struct q_num {
+	const char *name;
+	double *dst;
+};
 
 /*
- * A number in the query string. Absent: *out = dflt, or 400 when required.
- * Present: 400 unless it is a finite number in [lo, hi] (open ends when
- * lo_open / hi_open).
+ * The numbers of the query string: an absent one stays APP_ABSENT, a present
+ * one must parse as a finite number (400). Ranges and defaults are the use
+ * case's (app/staffing.c).
  */
-static int q_num(struct req *r, const char *name, bool required, double dflt, double lo,
-		 bool lo_open, double hi, bool hi_open, double *out)
+static int q_nums(struct req *r, const struct q_num *q, size_t n)
 {
-	const char *v = http__query(r, name);
-	char *end;
-	double x;
+	for (size_t i = 0; i < n; i++) {
+		const char *v = http__query(r, q[i].name);
+		char *end;
+		double x;
 
-	*out = dflt;
-	if (!v) {
-		if (required)
-			return http__fail(r, ERR_INVALID, "query parameter %s is required", name);
-		return 0;
+		if (!v)
+			continue;
+		x = strtod(v, &end);
+		if (!*v || *end || !isfinite(x))
+			return http__fail(r, ERR_INVALID, "%s must be a number", q[i].name);
+		*q[i].dst = x;
 	}
-	x = strtod(v, &end);
-	if (!*v || *end || !isfinite(x) || (lo_open ? x <= lo : x < lo) ||
-	    (hi_open ? x >= hi : x > hi))
-		return http__fail(r, ERR_INVALID, "%s must be a number %s %g and %s %g", name,
-				  lo_open ? "above" : "from", lo, hi_open ? "below" : "up to", hi);
-	*out = x;
 	return 0;
+}
+
+/* As q_nums() for q[n], then the service target every staffing question takes. */
+static int q_nums_target(struct req *r, const struct q_num *q, size_t n, struct staff_target_in *t)
+{
+	const struct q_num tq[] = {
+	    {"target", &t->service_level},
+	    {"within", &t->within_s},
+	    {"shrinkage", &t->shrinkage},
+	    {"max_occupancy", &t->max_occupancy},
+	};
+	int rc = q_nums(r, q, n);
+
+	return rc ? rc : q_nums(r, tq, sizeof(tq) / sizeof(tq[0]));
+}
+
+/* The answer of a use case: 200 with its JSON, or its error. */
+static int answer(struct req *r, int rc, const struct buf *err, json_t *j)
+{
+	if (rc) {
+		json_decref(j);
+		return http__fail(r, rc, "%s", buf_str(err));
+	}
+	if (!j)
+		return http__fail(r, ERR_NOMEM, NULL);
+	return http__read(r, 0, j);
 }
 
 /*
@@ -42,79 +68,59 @@ static int q_num(struct req *r, const char *name, bool required, double dflt, do
  */
 int h_staff_erlang(struct req *r)
 {
-	struct erlang_load load = {.model = ERLANG_C};
-	struct erlang_target t = {0};
-	struct erlang_plan p;
-	struct erlang_metrics rows[6];
-	const char *model = http__query(r, "model");
-	double patience = 0;
-	long first;
-	int rc, nrows = 0;
-	json_t *j;
-
-	if (model && !strcmp(model, "a"))
-		load.model = ERLANG_A;
-	else if (model && strcmp(model, "c"))
-		return http__fail(r, ERR_INVALID, "model must be c or a");
-	if ((rc = q_num(r, "contacts", true, 0, 0, false, ERLANG_MAX_TRAFFIC * 1000, false,
-			&load.contacts)) ||
-	    (rc = q_num(r, "interval", true, 0, 0, true, 86400 * 7, false, &load.interval_s)) ||
-	    (rc = q_num(r, "aht", true, 0, 0, true, 86400, false, &load.aht_s)) ||
-	    (rc = q_num(r, "target", false, 0.8, 0, true, 1, true, &t.service_level)) ||
-	    (rc = q_num(r, "within", false, 20, 0, false, 86400, false, &t.sl_time_s)) ||
-	    (rc = q_num(r, "shrinkage", false, 0, 0, false, 1, true, &t.shrinkage)) ||
-	    (rc = q_num(r, "max_occupancy", false, 1, 0, true, 1, false, &t.max_occupancy)) ||
-	    (rc = q_num(r, "max_abandon", false, 0, 0, false, 1, true, &t.max_abandon)) ||
-	    (rc = q_num(r, "patience", load.model == ERLANG_A, 0, 0, true, 86400, false,
-			&patience)))
-		return rc;
-	if (load.model == ERLANG_C && (http__query(r, "patience") || t.max_abandon > 0))
-		return http__fail(r, ERR_INVALID, "patience and max_abandon apply to model=a only");
-	load.patience_s = patience;
-	if (erlang_required(&load, &t, &p))
-		return http__fail(r, ERR_INVALID,
-				  "the load is out of range (traffic up to %g Erlangs)",
-				  ERLANG_MAX_TRAFFIC);
-	first = p.agents > 3 ? p.agents - 3 : 1;
-	for (long k = first; p.agents > 0 && k <= p.agents + 2; k++) {
-		if (erlang_metrics(&load, k, t.sl_time_s, &rows[nrows]))
-			return http__fail(r, ERR_INVALID, "the load is out of range");
-		nrows++;
-	}
-	j = staffing_erlang_json(&load, &t, &p, rows, nrows);
-	if (!j)
-		return http__fail(r, ERR_NOMEM, NULL);
-	return http__read(r, 0, j);
-}
-
-/* The query parameters every plan takes into o; 400 on a bad one. */
-static int q_plan_opts(struct req *r, struct staffing_opts *o)
-{
-	const char *model = http__query(r, "model");
-	double days, interval;
+	struct staff_erlang_in in = STAFF_ERLANG_IN_INIT;
+	const struct q_num q[] = {
+	    {"contacts", &in.contacts},	      {"interval", &in.interval_s}, {"aht", &in.aht_s},
+	    {"max_abandon", &in.max_abandon}, {"patience", &in.patience_s},
+	};
+	struct app app = {.store = r->srv->store};
+	struct staff_erlang out;
+	struct buf err = BUF_INIT;
 	int rc;
 
-	if ((rc = q_num(r, "days", false, 7, 1, false, STAFFING_MAX_DAYS, false, &days)) ||
-	    (rc = q_num(r, "interval", false, 900, 0, true, 3600, false, &interval)) ||
-	    (rc = q_num(r, "aht", false, 0, 0, true, STAFFING_MAX_AHT_S, false, &o->aht_s)) ||
-	    (rc = q_num(r, "target", false, 0.8, 0, true, 1, true, &o->service_level)) ||
-	    (rc =
-		 q_num(r, "within", false, 0, 0, false, STAFFING_MAX_AHT_S, false, &o->within_s)) ||
-	    (rc = q_num(r, "shrinkage", false, 0, 0, false, 1, true, &o->shrinkage)) ||
-	    (rc = q_num(r, "max_occupancy", false, 1, 0, true, 1, false, &o->max_occupancy)))
+	in.model = http__query(r, "model");
+	if ((rc = q_nums_target(r, q, sizeof(q) / sizeof(q[0]), &in.target)))
 		return rc;
-	if (days != floor(days))
-		return http__fail(r, ERR_INVALID, "days must be a whole number");
-	if (interval != 900 && interval != 1800 && interval != 3600)
-		return http__fail(r, ERR_INVALID, "interval must be 900, 1800 or 3600 seconds");
-	o->days = (int)days;
-	o->interval_s = (int64_t)interval;
-	if (model) {
-		if (plan_model_parse(model, &o->model))
-			return http__fail(r, ERR_INVALID, "model must be backlog or erlang_c");
-		o->model_set = true;
+	rc = app_staff_erlang(&app, &r->actor, &in, &out, &err);
+	rc = answer(r, rc, &err, rc ? NULL : wire_staff_erlang(&out));
+	buf_release(&err);
+	return rc;
+}
+
+/*
+ * Both plans: the query parameters into the typed input, then the plan of
+ * ?skill= when by_skill, else of the engagement of the path.
+ */
+static int plan(struct req *r, bool by_skill)
+{
+	struct staff_plan_in in = STAFF_PLAN_IN_INIT;
+	const struct q_num q[] = {
+	    {"days", &in.days},
+	    {"interval", &in.interval_s},
+	    {"aht", &in.aht_s},
+	};
+	struct app app = {.store = r->srv->store};
+	struct staff_plan ep = {0};
+	struct staff_skill_plan sp = {0};
+	struct buf err = BUF_INIT;
+	int rc;
+
+	if ((rc = q_nums_target(r, q, sizeof(q) / sizeof(q[0]), &in.target)))
+		return rc;
+	in.model = http__query(r, "model");
+	if (by_skill) {
+		in.skill = http__query(r, "skill");
+		rc = app_staff_skill_plan(&app, &r->actor, &in, &sp, &err);
+		rc = answer(r, rc, &err, rc ? NULL : wire_staff_skill_plan(&sp));
+	} else {
+		in.engagement_id = r->param[0];
+		rc = app_staff_plan(&app, &r->actor, &in, &ep, &err);
+		rc = answer(r, rc, &err, rc ? NULL : wire_staff_plan(&ep));
 	}
-	return 0;
+	staff_plan_release(&ep);
+	staff_skill_plan_release(&sp);
+	buf_release(&err);
+	return rc;
 }
 
 /*
@@ -124,21 +130,7 @@ static int q_plan_opts(struct req *r, struct staffing_opts *o)
  */
 int h_engagements_staffing(struct req *r)
 {
-	struct staffing_opts o = STAFFING_OPTS_INIT;
-	struct buf err = BUF_INIT;
-	json_t *j = NULL;
-	int rc;
-
-	o.engagement_id = r->param[0];
-	if ((rc = q_plan_opts(r, &o)))
-		return rc;
-	rc = staffing_plan(r->srv->store, &o, clock_now_ms(), &j, &err);
-	if (rc)
-		http__fail(r, rc, "%s", buf_str(&err));
-	else
-		http__read(r, 0, j);
-	buf_release(&err);
-	return rc;
+	return plan(r, false);
 }
 
 /*
@@ -150,20 +142,5 @@ int h_engagements_staffing(struct req *r)
  */
 int h_staff_skill_plan(struct req *r)
 {
-	struct staffing_opts o = STAFFING_OPTS_INIT;
-	struct buf err = BUF_INIT;
-	char skill[MODEL_CODE_MAX];
-	json_t *j = NULL;
-	int rc;
-
-	if ((rc = http__code(r, "skill", http__query(r, "skill"), skill, sizeof(skill), true)) ||
-	    (rc = q_plan_opts(r, &o)))
-		return rc;
-	rc = staffing_skill_plan(r->srv->store, skill, &o, clock_now_ms(), &j, &err);
-	if (rc)
-		http__fail(r, rc, "%s", buf_str(&err));
-	else
-		http__read(r, 0, j);
-	buf_release(&err);
-	return rc;
+	return plan(r, true);
 }
