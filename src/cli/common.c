@@ -98,6 +98,8 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 		}
 	}
 	buf_release(&why);
+	ctx->app.store = ctx->store;
+	ctx->app.engine = ctx->engine;
 	return 0;
 }
 
@@ -111,6 +113,7 @@ void cli_close(struct cli_ctx *ctx)
 		close(ctx->lock_fd);
 	ctx->engine = NULL;
 	ctx->store = NULL;
+	memset(&ctx->app, 0, sizeof(ctx->app));
 	ctx->lock_fd = -1;
 	ctx->served = false;
 }
@@ -128,7 +131,7 @@ int cli_engine(struct cli_ctx *ctx, const char *cmdname, struct cmd *c)
 			buf_release(&err);
 			return 1;
 		}
-	} else if (!engine_call(ctx->engine, c)) {
+	} else if (!app_call(&ctx->app, c)) {
 		return 0;
 	}
 	cli_fail(cmdname, 1, "%s", c->result.message[0] ? c->result.message : err_message(c->rc));

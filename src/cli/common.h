@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/model.h"
+#include "app/app.h"
 #include "engine/engine.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -24,6 +25,7 @@ struct cli_ctx {
 	struct config cfg;
 	struct store *store;
 	struct engine *engine;
+	struct app app; /* the use cases run against store and engine (NULL when served) */
 	int lock_fd;
 	bool served; /* a server holds the lock: cli_engine() sends commands to it */
 };

@@ -73,7 +73,6 @@ int h_staff_erlang(struct req *r)
 	    {"contacts", &in.contacts},	      {"interval", &in.interval_s}, {"aht", &in.aht_s},
 	    {"max_abandon", &in.max_abandon}, {"patience", &in.patience_s},
 	};
-	struct app app = {.store = r->srv->store};
 	struct staff_erlang out;
 	struct buf err = BUF_INIT;
 	int rc;
@@ -81,7 +80,7 @@ int h_staff_erlang(struct req *r)
 	in.model = http__query(r, "model");
 	if ((rc = q_nums_target(r, q, sizeof(q) / sizeof(q[0]), &in.target)))
 		return rc;
-	rc = app_staff_erlang(&app, &r->actor, &in, &out, &err);
+	rc = app_staff_erlang(&r->srv->app, &r->actor, &in, &out, &err);
 	rc = answer(r, rc, &err, rc ? NULL : wire_staff_erlang(&out));
 	buf_release(&err);
 	return rc;
@@ -99,7 +98,6 @@ static int plan(struct req *r, bool by_skill)
 	    {"interval", &in.interval_s},
 	    {"aht", &in.aht_s},
 	};
-	struct app app = {.store = r->srv->store};
 	struct staff_plan ep = {0};
 	struct staff_skill_plan sp = {0};
 	struct buf err = BUF_INIT;
@@ -110,11 +108,11 @@ static int plan(struct req *r, bool by_skill)
 	in.model = http__query(r, "model");
 	if (by_skill) {
 		in.skill = http__query(r, "skill");
-		rc = app_staff_skill_plan(&app, &r->actor, &in, &sp, &err);
+		rc = app_staff_skill_plan(&r->srv->app, &r->actor, &in, &sp, &err);
 		rc = answer(r, rc, &err, rc ? NULL : wire_staff_skill_plan(&sp));
 	} else {
 		in.engagement_id = r->param[0];
-		rc = app_staff_plan(&app, &r->actor, &in, &ep, &err);
+		rc = app_staff_plan(&r->srv->app, &r->actor, &in, &ep, &err);
 		rc = answer(r, rc, &err, rc ? NULL : wire_staff_plan(&ep));
 	}
 	staff_plan_release(&ep);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "engine/engine.h"
 #include "http/server.h"
 #include "sec/auth.h"
@@ -41,6 +42,7 @@ struct http_server {
 	char *web_dir;
 	struct engine *engine;
 	struct store *store;
+	struct app app; /* the use cases run against store and engine */
 	struct MHD_Daemon *daemon;
 	int port;
 	struct http_listener tcp;

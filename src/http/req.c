@@ -444,7 +444,7 @@ static int engine_start_cmd(struct req *r, struct cmd *c)
 	r->pending = p;
 	atomic_store(&r->pending_done, false);
 	MHD_suspend_connection(r->conn);
-	if (engine_submit(h->engine, p, on_engine_done, r)) {
+	if (app_submit(&h->app, p, on_engine_done, r)) {
 		MHD_resume_connection(r->conn);
 		atomic_fetch_sub(&h->suspended, 1);
 		http__pending_free(r);

@@ -429,6 +429,8 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 		return buf_error(err, ERR_NOMEM, "http: out of memory");
 	h->opts = *o;
 	h->engine = e;
+	h->app.engine = e;
+	h->app.store = s;
 	h->store = s;
 	bind = o->bind && *o->bind ? o->bind : "127.0.0.1";
 	h->bind = strdup(bind);
