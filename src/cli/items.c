@@ -1,96 +1,133 @@
-/* items.c - the item subcommand: create and list work items. */
+/* items.c - the item subcommand: argv into app/items.h's inputs, the records as a table or JSON. */
 #include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "app/items.h"
 #include "cli/cli.h"
 #include "cli/common.h"
-#include "core/item.h"
-#include "util/clock.h"
 #include "util/err.h"
 #include "wire/wire.h"
 
-/* item create --engagement ID --payload JSON [--ref R] [--priority P] | item list */
+/* What argv gave, for either verb; the use cases check it (and name the field). */
+struct item_args {
+	struct item_create_in create;
+	struct item_list_in list;
+};
+
+/* A use case's refusal: exit 2 for input (ERR_INVALID), else 1. */
+static int app_refused(const char *cmd, int rc, struct buf *err)
+{
+	int code = cli_fail(cmd, rc == ERR_INVALID ? 2 : 1, "%s",
+			    err->len ? buf_str(err) : err_message(rc));
+
+	buf_release(err);
+	return code;
+}
+
+/* One option of the item command into a: 0, or the exit code of its syntax error. */
+static int item_opt(struct item_args *a, int opt, const char *arg)
+{
+	json_error_t jerr;
+	json_t *pj;
+	long n;
+
+	switch (opt) {
+	case 'e':
+		if (cli_parse_id(arg, &a->create.engagement_id))
+			return cli_fail("item", 2, "--engagement: an engagement id");
+		a->list.engagement_id = a->create.engagement_id;
+		return 0;
+	case 'c':
+		return cli_parse_id(arg, &a->list.client_id) ? cli_fail("item", 2, "--client: a client id")
+							     : 0;
+	case 'p':
+		if (cli_parse_int(arg, LONG_MIN, LONG_MAX, &n))
+			return cli_fail("item", 2, "--priority: a whole number, 1 (low) to 9 (urgent)");
+		a->create.priority = (double)n;
+		return 0;
+	case 'P':
+		/* Syntax only here: whether it is an object or an array is the use case's rule. */
+		if (!(pj = json_loads(arg, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr)))
+			return cli_fail("item", 2, "--payload: not JSON (%s)", jerr.text);
+		json_decref(pj);
+		a->create.payload = arg;
+		return 0;
+	case 'r': a->create.external_ref = arg; return 0;
+	case 's': a->list.state = arg; return 0;
+	default: return 2;
+	}
+}
+
+static int item_create(struct cli_noun *w, struct item_args *a)
+{
+	struct cmd cm = {.type = CMD_ITEM_CREATE};
+	struct buf err = BUF_INIT;
+	int rc = app_item_create(&w->ctx.app, &AUTH_LOCAL_ADMIN, &a->create, &cm, &err);
+
+	if (rc)
+		return app_refused("item create", rc, &err);
+	return cli_noun_open(w, CLI_WRITE) ? 1 : cli_noun_created(w, &cm);
+}
+
+static int item_list(struct cli_noun *w, struct item_args *a)
+{
+	static const char *const cols[] = {"id",       "engagement_id", "client_id", "state",
+					   "priority", "due_at",	NULL};
+	struct buf err = BUF_INIT;
+	int64_t next = 0;
+	json_t *data;
+	int rc;
+
+	if (cli_noun_open(w, CLI_READ))
+		return 1;
+	if (!(data = json_array()))
+		return cli_fail("item list", 1, "%s", err_message(ERR_NOMEM));
+	a->list.page = w->pg;
+	rc = app_item_list(&w->ctx.app, &AUTH_LOCAL_ADMIN, &a->list, wire_item_add, data, &next,
+			   &err);
+	if (rc) {
+		json_decref(data);
+		return app_refused("item list", rc, &err);
+	}
+	return cli_noun_list(w, 0, wire_page(data, next), cols);
+}
+
+/* item create --engagement ID --payload JSON [--ref R] [--priority P] [--due T] | item list */
 int cli_item(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "data", required_argument, 0, 'd' },     { "json", no_argument, 0, 'j' },
-		{ "after", required_argument, 0, 'A' },    { "limit", required_argument, 0, 'L' },
-		{ "engagement", required_argument, 0, 'e' }, { "payload", required_argument, 0, 'P' },
-		{ "ref", required_argument, 0, 'r' },      { "priority", required_argument, 0, 'p' },
-		{ "state", required_argument, 0, 's' },    { "client", required_argument, 0, 'c' },
-		{ "help", no_argument, 0, 'h' },           { 0, 0, 0, 0 }
-	};
-	static const char *const cols[] = { "id", "engagement_id", "client_id", "state", "priority",
-					    "due_at", NULL };
+	    {"data", required_argument, 0, 'd'},   {"json", no_argument, 0, 'j'},
+	    {"after", required_argument, 0, 'A'},  {"limit", required_argument, 0, 'L'},
+	    {"engagement", required_argument, 0, 'e'}, {"payload", required_argument, 0, 'P'},
+	    {"ref", required_argument, 0, 'r'},    {"priority", required_argument, 0, 'p'},
+	    {"due", required_argument, 0, 'D'},    {"state", required_argument, 0, 's'},
+	    {"client", required_argument, 0, 'c'}, {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0}};
+	struct item_args a = {.create = ITEM_CREATE_IN_INIT};
 	struct cli_noun w;
-	struct cmd cm = { .type = CMD_ITEM_CREATE };
-	const char *payload = NULL;
-	enum item_state st;
-	json_error_t jerr;
-	json_t *out = NULL, *pj;
-	long n;
-	int c, rc;
+	int opt, rc;
 
 	if ((rc = cli_noun_begin(&w, argc, argv, "item")))
 		return rc;
 	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
 		goto help;
-	while ((c = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
-		switch (c) {
-		case 'e':
-			if (cli_parse_id(optarg, &cm.u.item_create.engagement_id))
-				return cli_fail("item", 2, "--engagement: an engagement id");
-			w.pg.engagement_id = cm.u.item_create.engagement_id;
-			break;
-		case 'P': payload = optarg; break;
-		case 'r':
-			if (cli_copy(cm.u.item_create.external_ref, MODEL_REF_MAX, optarg))
-				return cli_fail("item", 2, "--ref: 1 to %d bytes", MODEL_REF_MAX - 1);
-			break;
-		case 'p':
-			if (cli_parse_int(optarg, 1, 9, &n))
-				return cli_fail("item", 2, "--priority: 1 (low) to 9 (urgent)");
-			cm.u.item_create.priority = (int)n;
-			break;
-		case 's':
-			if (item_state_parse(optarg, &st))
-				return cli_fail("item", 2, "--state: queued, assigned, submitted, in_review, done, cancelled or failed");
-			w.pg.state = (int)st + 1;
-			break;
-		case 'c':
-			if (cli_parse_id(optarg, &w.pg.client_id))
-				return cli_fail("item", 2, "--client: a client id");
-			break;
-		case 'h': goto help;
-		default: return 2;
-		}
-	}
-	if (!strcmp(w.verb, "list")) {
-		if ((rc = cli_noun_open(&w, CLI_READ)))
+	while ((opt = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
+		if (opt == 'h')
+			goto help;
+		if (opt == 'D')
+			a.create.due_at = optarg;
+		else if ((rc = item_opt(&a, opt, optarg)))
 			return rc;
-		rc = wire_item_list(w.ctx.store, &w.pg, &out);
-		rc = cli_noun_list(&w, rc, out, cols);
-		goto out;
 	}
-	if (!cm.u.item_create.engagement_id || !payload)
-		return cli_fail("item create", 2, "--engagement and --payload are required");
-	pj = json_loads(payload, JSON_REJECT_DUPLICATES, &jerr);
-	if (!pj || (!json_is_object(pj) && !json_is_array(pj))) {
-		json_decref(pj);
-		return cli_fail("item create", 2, "--payload: a JSON object or array (%s)", jerr.text);
-	}
-	json_decref(pj);
-	cm.u.item_create.payload = payload;
-	if ((rc = cli_noun_open(&w, CLI_WRITE)))
-		return rc;
-	rc = cli_noun_created(&w, &cm);
-out:
+	rc = strcmp(w.verb, "list") ? item_create(&w, &a) : item_list(&w, &a);
 	cli_close(&w.ctx);
 	return rc;
 help:
 	printf("usage: alihdaya item create --engagement ID --payload JSON [--ref REF] [--priority 1-9]\n"
+	       "           [--due RFC3339]\n"
 	       "       alihdaya item list [--engagement ID] [--client ID] [--state STATE] [--json]\n"
 	       "           [--after ID] [--limit N] [--data DIR]\n\n"
 	       "An item is one unit of work; it is due the engagement's SLA after it arrives.\n");

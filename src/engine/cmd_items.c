@@ -68,18 +68,19 @@ out:
 /* work.next: a worker (or staff on a worker's behalf) takes the best eligible item */
 int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 {
-	int64_t wid = engine__scope_next_worker(c);
-	struct live_worker *lw = idmap_get(&e->st.workers, wid);
 	struct live_engagement *best_le = NULL;
 	struct queue_entry *best = NULL;
 	struct item_step s = {.act = ACT_ASSIGN};
 	struct live_item *it = NULL;
+	struct live_worker *lw;
 	enum item_state to;
-	int64_t id;
+	int64_t id, wid;
 	void *v;
 	int rc;
 
-	if (!lw)
+	if ((rc = engine__scope_next(c, &wid)))
+		return rc;
+	if (!(lw = idmap_get(&e->st.workers, wid)))
 		return engine__fail(c, ERR_NOTFOUND, "no worker record for this user");
 	if (!route_has_room(&lw->rec, lw->load))
 		return engine__done(e, c, CMD_OUT_NONE, 0, now);
@@ -107,20 +108,26 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 }
 
 /*
- * The item for a transition, or an error: 404 when the actor may not see it,
- * 409 with its state when it is closed (workers: stale).
+ * The item for a transition, or an error: 403 for a role that may never
+ * take act, 404 when the policy hides the item from the actor, 409 with its
+ * state when it is closed (workers: stale), then 403 when the policy forbids
+ * act on this item (a client approving BPO work).
  */
-static int find_open_item(struct engine *e, struct cmd *c, struct live_item **out)
+static int find_open_item(struct engine *e, struct cmd *c, enum policy_action act,
+			  struct live_item **out)
 {
 	int64_t id = c->u.op.item_id;
 	struct live_item *it = idmap_get(&e->st.items, id);
+	enum policy_verdict v;
 	struct item_rec r;
-	int64_t client_id;
 	int rc;
 
+	if (policy_check(c->actor, act, NULL) == POLICY_FORBID)
+		return ERR_FORBIDDEN;
 	memset(&r, 0, sizeof(r));
 	if (it) {
-		client_id = it->client_id;
+		r.client_id = it->client_id;
+		r.engagement_id = it->engagement_id;
 	} else {
 		rc = store_item_state_get(e->store, id, &r);
 		item_rec_release(&r);
@@ -128,13 +135,15 @@ static int find_open_item(struct engine *e, struct cmd *c, struct live_item **ou
 			return engine__fail(c, rc, "no item %lld", (long long)id);
 		if (rc)
 			return rc;
-		client_id = r.client_id;
 	}
-	if (!engine__scope_item_visible(e, c, client_id))
+	v = engine__scope_item(e, c, act, r.client_id, r.engagement_id);
+	if (v == POLICY_HIDE)
 		return engine__fail(c, ERR_NOTFOUND, "no item %lld", (long long)id);
 	if (!it)
 		return engine__conflict(c, c->actor->role == ROLE_WORKER ? ERR_STALE : ERR_CONFLICT,
 					r.state, "the item is closed");
+	if (v == POLICY_FORBID)
+		return engine__scope_forbidden(c, act);
 	*out = it;
 	return 0;
 }
@@ -175,20 +184,22 @@ static int reason_detail(const char *reason, char **out)
 	return 0;
 }
 
-/* One transition of an open item: find it, check scope, step, apply. */
+/*
+ * One transition of an open item: find it, ask the policy, step, apply.
+ * reason_for names the action in the refusal when it needs a reason.
+ */
 static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_step *s,
-		   int (*scope)(struct cmd *c, const struct live_engagement *le))
+		   enum policy_action act, const char *reason_for)
 {
 	struct live_item *it = NULL;
 	enum item_state to;
 	char *detail = NULL;
 	int rc;
 
-	rc = find_open_item(e, c, &it);
-	if (!rc && scope)
-		rc = scope(c, idmap_get(&e->st.engagements, it->engagement_id));
-	if (rc)
+	if ((rc = find_open_item(e, c, act, &it)))
 		return rc;
+	if (reason_for && (!c->u.op.reason || !*c->u.op.reason))
+		return engine__fail(c, ERR_INVALID, "%s needs a reason", reason_for);
 	if (s->act == ACT_SUBMIT &&
 	    (it->state != ITEM_ASSIGNED || it->worker_id != c->actor->worker_id ||
 	     it->epoch != c->u.op.epoch || now >= it->lease_expires))
@@ -204,20 +215,12 @@ static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_ste
 	return rc;
 }
 
-static int needs_reason(struct cmd *c, const char *what)
-{
-	if (!c->u.op.reason || !*c->u.op.reason)
-		return engine__fail(c, ERR_INVALID, "%s needs a reason", what);
-	return 0;
-}
-
 /* item.submit: the worker holding the lease, with its epoch, before the deadline */
 int engine__item_submit(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct item_step s = {.act = ACT_SUBMIT, .result = c->u.op.result_json};
-	int rc = engine__scope_submit(c);
 
-	return rc ? rc : item_op(e, c, now, &s, NULL);
+	return item_op(e, c, now, &s, POL_ITEM_SUBMIT, NULL);
 }
 
 /* item.review: staff; for KPO engagements also the client's users */
@@ -226,7 +229,7 @@ int engine__item_review(struct engine *e, struct cmd *c, int64_t now)
 	struct item_step s = {.act = ACT_REVIEW,
 			      .refused = "only submitted work can be taken into review"};
 
-	return item_op(e, c, now, &s, engine__scope_review);
+	return item_op(e, c, now, &s, POL_ITEM_REVIEW, NULL);
 }
 
 /* item.accept: as review */
@@ -234,14 +237,7 @@ int engine__item_accept(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct item_step s = {.act = ACT_ACCEPT, .refused = "only submitted work can be accepted"};
 
-	return item_op(e, c, now, &s, engine__scope_review);
-}
-
-static int scope_review_reason(struct cmd *c, const struct live_engagement *le)
-{
-	int rc = engine__scope_review(c, le);
-
-	return rc ? rc : needs_reason(c, "rework");
+	return item_op(e, c, now, &s, POL_ITEM_REVIEW, NULL);
 }
 
 /* item.rework: as review, with a reason */
@@ -250,29 +246,21 @@ int engine__item_rework(struct engine *e, struct cmd *c, int64_t now)
 	struct item_step s = {.act = ACT_REWORK,
 			      .refused = "only submitted work can be returned for rework"};
 
-	return item_op(e, c, now, &s, scope_review_reason);
-}
-
-static int scope_fail_reason(struct cmd *c, const struct live_engagement *le)
-{
-	(void)le;
-	return needs_reason(c, "failing an item");
+	return item_op(e, c, now, &s, POL_ITEM_REVIEW, "rework");
 }
 
 /* item.fail: staff, with a reason: an open item the workflow cannot finish */
 int engine__item_fail(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct item_step s = {.act = ACT_FAIL};
-	int rc = engine__scope_fail(c);
 
-	return rc ? rc : item_op(e, c, now, &s, scope_fail_reason);
+	return item_op(e, c, now, &s, POL_ITEM_FAIL, "failing an item");
 }
 
 /* item.cancel: staff, client (own items) */
 int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct item_step s = {.act = ACT_CANCEL};
-	int rc = engine__scope_cancel(c);
 
-	return rc ? rc : item_op(e, c, now, &s, NULL);
+	return item_op(e, c, now, &s, POL_ITEM_CANCEL, NULL);
 }

@@ -8,6 +8,7 @@
 #include "core/queue.h"
 #include "core/item.h"
 #include "engine/engine.h"
+#include "sec/policy.h"
 #include "store/store.h"
 #include "util/idmap.h"
 
@@ -186,19 +187,20 @@ int engine__step_create(struct engine *e, struct cmd *c, struct live_item *it, i
 void engine__item_rec(const struct live_item *it, struct item_rec *out);
 
 /*
- * scope.c: every scope and role check of the engine, one function per
- * check. Each returns 0 or the refusal (with c->result.message when it
- * says more than the error's own message). They use sec/auth.h today;
- * the access policy replaces them in one place.
+ * scope.c: the engine's questions to the access policy (sec/policy.h), one
+ * function per question, with the scope only live state knows. Each returns
+ * 0 or the refusal (with c->result.message when it says more than the
+ * error's own message).
  */
 int engine__scope_item_create(struct cmd *c, const struct live_engagement *le);
 int engine__scope_worker_status(struct cmd *c, const struct live_worker *lw);
-bool engine__scope_item_visible(const struct engine *e, const struct cmd *c, int64_t client_id);
-int engine__scope_submit(struct cmd *c);
-int engine__scope_review(struct cmd *c, const struct live_engagement *le);
-int engine__scope_cancel(struct cmd *c);
-int engine__scope_fail(struct cmd *c);
-/* The worker a get-next is for: the actor itself, or the one staff name. */
-int64_t engine__scope_next_worker(const struct cmd *c);
+/* The policy's verdict on act for an item of client_id in engagement_id. */
+enum policy_verdict engine__scope_item(const struct engine *e, const struct cmd *c,
+				       enum policy_action act, int64_t client_id,
+				       int64_t engagement_id);
+/* The refusal for POLICY_FORBID on act (ERR_FORBIDDEN, with a message where it helps). */
+int engine__scope_forbidden(struct cmd *c, enum policy_action act);
+/* work.next: the worker it is for: the actor itself, or the one staff name. */
+int engine__scope_next(struct cmd *c, int64_t *worker_id);
 
 #endif

@@ -1,88 +1,82 @@
-/* scope.c - every scope and role check the engine makes, one function per check. */
-#include "core/route.h"
+/* scope.c - the engine's questions to the access policy, asked with the scope only live state knows. */
 #include "engine/engine_int.h"
-#include "sec/auth.h"
+#include "sec/policy.h"
 #include "util/err.h"
 
 /*
- * The engine checks what the route table cannot: which records an actor
- * may touch. These functions are the only place it decides that, so the
- * access policy can replace them here without touching a command.
+ * The engine decides no access itself: it gathers what only it knows now
+ * (an engagement's client and kind, a worker's live clearances, the lease
+ * holder) and asks sec/policy.h. These functions are the only place it asks.
  */
 
-static bool is_staff(const struct actor *a)
-{
-	return a->role == ROLE_ADMIN || a->role == ROLE_MANAGER;
-}
-
-/* item.create: staff, or a client user for its own client's engagements */
+/* item.create: the engagement's client scopes it */
 int engine__scope_item_create(struct cmd *c, const struct live_engagement *le)
 {
-	if (!le || !auth_client_visible(c->actor, le->rec.client_id))
+	struct policy_scope sc = {.client_id = le ? le->rec.client_id : 0};
+	enum policy_verdict v = policy_check(c->actor, POL_ITEM_CREATE, &sc);
+
+	if (v == POLICY_FORBID)
+		return ERR_FORBIDDEN;
+	if (!le || v == POLICY_HIDE)
 		return engine__fail(c, ERR_NOTFOUND, "no engagement %lld",
 				    (long long)c->u.item_create.engagement_id);
-	if (!is_staff(c->actor) && c->actor->role != ROLE_CLIENT)
-		return ERR_FORBIDDEN;
 	return 0;
 }
 
-/* worker.status: staff, or the worker itself; other workers do not see it */
+/* worker.status: the worker record scopes it (a worker: itself only) */
 int engine__scope_worker_status(struct cmd *c, const struct live_worker *lw)
 {
-	if (!lw || (c->actor->role == ROLE_WORKER && c->actor->worker_id != lw->rec.id))
+	struct policy_scope sc = {.worker_id = lw ? lw->rec.id : 0};
+	enum policy_verdict v = policy_check(c->actor, POL_WORKER_STATUS, &sc);
+
+	if (v == POLICY_FORBID)
+		return ERR_FORBIDDEN;
+	if (!lw || v == POLICY_HIDE)
 		return engine__fail(c, ERR_NOTFOUND, "no worker %lld",
 				    (long long)c->u.wstatus.worker_id);
 	return 0;
 }
 
 /*
- * Whether the actor may see an item of this client at all (else 404).
- * Workers see the items of clients they are cleared for here, so a late
- * submit hears "stale", not "not found".
+ * An item transition: the item's client, the engagement's kind and, for a
+ * worker, its clearances now (its live record; ascending, as worker records
+ * keep them), so a late submit to a cleared client's item hears "stale",
+ * not "not found".
  */
-bool engine__scope_item_visible(const struct engine *e, const struct cmd *c, int64_t client_id)
+enum policy_verdict engine__scope_item(const struct engine *e, const struct cmd *c,
+				       enum policy_action act, int64_t client_id,
+				       int64_t engagement_id)
 {
-	const struct actor *a = c->actor;
+	const struct live_engagement *le = idmap_get(&e->st.engagements, engagement_id);
+	struct policy_scope sc = {.client_id = client_id, .kpo = le && le->rec.kind == KIND_KPO};
 
-	if (a->role == ROLE_WORKER) {
-		const struct live_worker *lw = idmap_get(&e->st.workers, a->worker_id);
+	if (c->actor->role == ROLE_WORKER) {
+		const struct live_worker *lw = idmap_get(&e->st.workers, c->actor->worker_id);
 
-		return lw && route_cleared(&lw->rec, client_id);
+		if (lw) {
+			sc.clear = lw->rec.clear;
+			sc.n_clear = lw->rec.n_clear;
+		}
 	}
-	return auth_client_visible(a, client_id);
+	return policy_check(c->actor, act, &sc);
 }
 
-/* item.submit: workers only (the lease holder is checked with the epoch) */
-int engine__scope_submit(struct cmd *c)
+/* The refusal of a forbidden transition: review says why a client may not approve. */
+int engine__scope_forbidden(struct cmd *c, enum policy_action act)
 {
-	return c->actor->role == ROLE_WORKER ? 0 : ERR_FORBIDDEN;
-}
-
-/* item.review / accept / rework: staff; for KPO engagements also the client's users */
-int engine__scope_review(struct cmd *c, const struct live_engagement *le)
-{
-	if (c->actor->role == ROLE_CLIENT && (!le || le->rec.kind != KIND_KPO))
+	if (act == POL_ITEM_REVIEW && policy_rule_of(c->actor->role, act) == RULE_OWN_KPO)
 		return engine__fail(
 		    c, ERR_FORBIDDEN,
 		    "client approval applies to KPO engagements; a manager reviews BPO work");
-	if (!is_staff(c->actor) && c->actor->role != ROLE_CLIENT)
+	return ERR_FORBIDDEN;
+}
+
+/* work.next: the worker it is for (the actor itself, or the one staff name), or 0 */
+int engine__scope_next(struct cmd *c, int64_t *worker_id)
+{
+	*worker_id = 0;
+	if (policy_check(c->actor, POL_WORK_NEXT, NULL) != POLICY_ALLOW)
 		return ERR_FORBIDDEN;
+	*worker_id = c->actor->role == ROLE_WORKER ? c->actor->worker_id : c->u.op.worker_id;
 	return 0;
-}
-
-/* item.cancel: staff, client (own items: visibility is checked first) */
-int engine__scope_cancel(struct cmd *c)
-{
-	return is_staff(c->actor) || c->actor->role == ROLE_CLIENT ? 0 : ERR_FORBIDDEN;
-}
-
-/* item.fail: staff only */
-int engine__scope_fail(struct cmd *c)
-{
-	return is_staff(c->actor) ? 0 : ERR_FORBIDDEN;
-}
-
-int64_t engine__scope_next_worker(const struct cmd *c)
-{
-	return c->actor->role == ROLE_WORKER ? c->actor->worker_id : c->u.op.worker_id;
 }

@@ -1,29 +1,41 @@
-/* h_items.c - items: create, list, get, history; get-next; submit, accept, rework, cancel, review, fail. */
+/* h_items.c - items and work over HTTP: the body or query parsed, app/items.h asked, wire/ rendered. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/item.h"
+#include "app/items.h"
 #include "http/http_int.h"
-#include "util/clock.h"
 #include "util/err.h"
 #include "wire/wire.h"
 
-#define REASON_MAX 2000
+/*
+ * The rules of the input and every access decision are the use cases'
+ * (app/items.c, the engine's scope.c): a handler only turns JSON into typed
+ * input and records into JSON.
+ */
 
-/* Answers to writes carry the item without its payload. */
-static int item_get_brief(struct store *s, int64_t id, json_t **out)
+/* The error of a use case, with its line when it gave one. Releases err; returns rc. */
+static int app_fail(struct req *r, int rc, struct buf *err)
 {
-	return wire_item_read(s, id, false, out);
+	if (err->len)
+		http__fail(r, rc, "%s", buf_str(err));
+	else
+		http__fail(r, rc, NULL);
+	buf_release(err);
+	return rc;
 }
 
-/* Only an assigned item has a lease holder (the wire shows "lease": null otherwise). */
-static bool item_visible(const struct req *r, const struct item_rec *it)
+/* A read's answer: 200 with j (stolen) when rc is 0, else the use case's error. */
+static int answer(struct req *r, int rc, struct buf *err, json_t *j)
 {
-	return auth_item_visible(&r->actor, it->client_id,
-				 it->state == ITEM_ASSIGNED ? it->worker_id : 0);
+	if (rc) {
+		json_decref(j);
+		return app_fail(r, rc, err);
+	}
+	buf_release(err);
+	return http__read(r, 0, j);
 }
 
-/* Serialized JSON of any value, or 400/503. OUT: *out (free()). */
+/* Serialized JSON of any value, or 503. OUT: *out (free()). */
 static int dump_json(struct req *r, const char *field, json_t *v, char **out)
 {
 	*out = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -36,170 +48,145 @@ static int dump_json(struct req *r, const char *field, json_t *v, char **out)
  * POST /v1/items {engagement_id, payload: object | array, external_ref?, priority?: 1..9,
  *   due_at?: RFC 3339}  [Idempotency-Key]
  * A client user may only create for its own client's engagements; the engine
- * checks that with the actor and answers 404 otherwise.
+ * asks the policy with the engagement's client and answers 404 otherwise.
  */
 int h_items_create(struct req *r)
 {
-	const char *ref = NULL, *due = NULL;
+	struct item_create_in in = ITEM_CREATE_IN_INIT;
 	json_int_t engagement_id = 0, prio = 0;
-	json_t *in = NULL, *payload = NULL;
+	json_t *body = NULL, *payload = NULL;
+	struct buf err = BUF_INIT;
 	char *payload_text = NULL;
 	struct cmd *c = NULL;
 	int rc;
 
-	if ((rc = http__body(r, false, &in)) ||
-	    (rc = http__unpack(r, in, "{s:I, s:o, s?s, s?I, s?s}", "engagement_id", &engagement_id,
-			       "payload", &payload, "external_ref", &ref, "priority", &prio,
-			       "due_at", &due)))
+	if ((rc = http__body(r, false, &body)) ||
+	    (rc = http__unpack(r, body, "{s:I, s:o, s?s, s?I, s?s}", "engagement_id",
+			       &engagement_id, "payload", &payload, "external_ref",
+			       &in.external_ref, "priority", &prio, "due_at", &in.due_at)))
 		goto out;
 	if (!(c = http__cmd_new(r, CMD_ITEM_CREATE))) {
 		rc = ERR_NOMEM;
 		goto out;
 	}
-	if ((rc = http__idem(r, c)) ||
-	    (rc = http__range(r, "engagement_id", engagement_id, 1, INT64_MAX)) ||
-	    (rc = http__str(r, "external_ref", ref, c->u.item_create.external_ref,
-			    sizeof(c->u.item_create.external_ref), false)) ||
-	    (json_object_get(in, "priority") && (rc = http__range(r, "priority", prio, 1, 9))))
+	if ((rc = http__idem(r, c)) || (rc = dump_json(r, "payload", payload, &payload_text)))
 		goto out;
-	if (!json_is_object(payload) && !json_is_array(payload)) {
-		rc = http__fail(r, ERR_INVALID, "payload must be a JSON object or array");
-		goto out;
-	}
-	if (due && clock_parse_rfc3339(due, &c->u.item_create.due_at)) {
-		rc = http__fail(r, ERR_INVALID,
-				"due_at must be an RFC 3339 time like 2026-01-31T17:00:00Z");
-		goto out;
-	}
-	if ((rc = dump_json(r, "payload", payload, &payload_text)))
-		goto out;
-	c->u.item_create.engagement_id = engagement_id;
-	c->u.item_create.priority = (int)prio;
-	c->u.item_create.payload = payload_text;
-	if (!(rc = http__engine(r, c)))
-		http__expand(r, item_get_brief);
+	in.engagement_id = engagement_id;
+	in.payload = payload_text;
+	if (json_object_get(body, "priority"))
+		in.priority = (double)prio;
+	if ((rc = app_item_create(&r->srv->app, &r->actor, &in, c, &err)))
+		rc = app_fail(r, rc, &err);
+	else
+		rc = http__engine(r, c);
 out:
 	free(payload_text);
 	http__cmd_free(c);
-	json_decref(in);
+	json_decref(body);
 	return rc;
-}
-
-static json_t *empty_page(void)
-{
-	return wire_page(json_array(), 0);
 }
 
 /*
  * GET /v1/items?after=&limit=&state=&engagement_id=&client_id=
- * Client users see their client's items, workers the items leased to them.
- * Lists never carry payloads.
+ * The policy narrows the list: client users see their client's items,
+ * workers the items leased to them. Lists never carry payloads.
  */
 int h_items_list(struct req *r)
 {
-	const char *state = http__query(r, "state");
-	int64_t client_id, engagement_id;
-	struct store_page pg;
-	enum item_state st;
-	json_t *j = NULL;
+	struct item_list_in in = {.state = http__query(r, "state")};
+	struct buf err = BUF_INIT;
+	int64_t next = 0;
+	json_t *data;
 	int rc;
 
-	if ((rc = http__page(r, &pg)) || (rc = http__query_id(r, "client_id", &client_id)) ||
-	    (rc = http__query_id(r, "engagement_id", &engagement_id)))
+	if ((rc = http__page(r, &in.page)) || (rc = http__query_id(r, "client_id", &in.client_id)) ||
+	    (rc = http__query_id(r, "engagement_id", &in.engagement_id)))
 		return rc;
-	if (state) {
-		if (item_state_parse(state, &st))
-			return http__fail(r, ERR_INVALID,
-					  "state must be queued, assigned, submitted, in_review, "
-					  "done, cancelled or failed");
-		pg.state = (int)st + 1;
-	}
-	pg.client_id = client_id;
-	pg.engagement_id = engagement_id;
-	switch (r->actor.role) {
-	case ROLE_CLIENT:
-		if (client_id && client_id != r->actor.client_id)
-			return http__read(r, 0, empty_page());
-		pg.client_id = r->actor.client_id;
-		break;
-	case ROLE_WORKER:
-		/* worker_id 0 would mean "no filter": a worker without a record sees nothing. */
-		if (!r->actor.worker_id)
-			return http__read(r, 0, empty_page());
-		pg.worker_id = r->actor.worker_id;
-		break;
-	default:
-		break;
-	}
-	rc = wire_item_list(r->srv->store, &pg, &j);
-	return http__read(r, rc, j);
+	if (!(data = json_array()))
+		return http__fail(r, ERR_NOMEM, NULL);
+	rc = app_item_list(&r->srv->app, &r->actor, &in, wire_item_add, data, &next, &err);
+	return answer(r, rc, &err, rc ? data : wire_page(data, next));
 }
 
 /*
  * GET /v1/items/:id
- * A payload read is audited ("item.read") durably before the payload leaves;
- * roles that may not read payloads (auditors) get the item without it.
+ * A payload read is audited ("item.read") durably before the payload is
+ * read; roles that may not read payloads (auditors) get the item without it.
  */
 int h_items_get(struct req *r)
 {
-	bool with_payload = auth_payload_readable(&r->actor);
-	struct item_rec it = { 0 };
-	struct cmd *c = NULL;
-	json_t *j;
+	const struct app *app = &r->srv->app;
+	struct item_read rd = {0};
+	struct buf err = BUF_INIT;
+	struct cmd *audit;
+	json_t *j = NULL;
 	int rc;
 
-	rc = store_item_get(r->srv->store, r->param[0], with_payload, &it);
-	if (rc)
-		goto out;
-	if (!item_visible(r, &it)) {
-		rc = ERR_NOTFOUND;
-		goto out;
-	}
-	if (with_payload) {
-		if (!(c = http__cmd_new(r, CMD_AUDIT))) {
-			item_rec_release(&it);
-			return ERR_NOMEM;
-		}
-		memcpy(c->u.audit.action, "item.read", sizeof("item.read"));
-		memcpy(c->u.audit.record_type, "item", sizeof("item"));
-		c->u.audit.record_id = r->param[0];
-		c->u.audit.client_id = it.client_id;
+	if (!(audit = http__cmd_new(r, CMD_AUDIT)))
+		return ERR_NOMEM;
+	rc = app_item_get_begin(app, &r->actor, r->param[0], &rd, audit, &err);
+	if (!rc && rd.with_payload) {
 		/* Suspends on the first run; the handler runs again once it is durable. */
-		rc = http__engine(r, c);
-		http__cmd_free(c);
-		if (rc == ERR_SUSPENDED) {
-			item_rec_release(&it);
-			return rc;
-		}
-		if (rc) {
-			item_rec_release(&it);
-			return http__fail(
-			    r, rc == ERR_SHUTDOWN ? rc : ERR_BUSY,
-			    "the read could not be recorded in the audit trail; retry");
-		}
+		rc = http__engine(r, audit);
+		if (rc == ERR_SUSPENDED)
+			goto out;
+		rc = app_item_get_end(app, &r->actor, rc, &rd, &err);
 	}
-	j = wire_item(&it, with_payload);
 	/* Rendering fails for memory, or for a stored payload or result that is not JSON. */
-	rc = j ? 0 : with_payload ? ERR_IO : ERR_NOMEM;
+	if (!rc && !(j = wire_item(&rd.item, rd.with_payload)))
+		rc = rd.with_payload ? ERR_IO : ERR_NOMEM;
+	rc = answer(r, rc, &err, j);
 out:
-	item_rec_release(&it);
-	return rc ? http__fail(r, rc, NULL) : http__read(r, 0, j);
+	buf_release(&err);
+	item_read_release(&rd);
+	http__cmd_free(audit);
+	return rc;
 }
 
 /* GET /v1/items/:id/history -> [events, oldest first] */
 int h_items_history(struct req *r)
 {
-	struct item_rec it;
-	json_t *ev = NULL;
+	struct buf err = BUF_INIT;
+	json_t *events = json_array();
 	int rc;
 
-	rc = store_item_get(r->srv->store, r->param[0], false, &it);
-	if (rc)
-		return http__fail(r, rc, NULL);
-	if (!item_visible(r, &it))
-		return http__fail(r, ERR_NOTFOUND, NULL);
-	rc = wire_history_read(r->srv->store, r->param[0], &ev);
-	return http__read(r, rc, ev);
+	if (!events)
+		return http__fail(r, ERR_NOMEM, NULL);
+	rc = app_item_history(&r->srv->app, &r->actor, r->param[0], wire_event_add, events, &err);
+	return answer(r, rc, &err, events);
+}
+
+/*
+ * The engine answers get-next without the payload; the batch is committed,
+ * so the read sees the lease. The engine's fields win over the read.
+ */
+static int next_with_payload(struct req *r)
+{
+	int64_t id = json_integer_value(json_object_get(r->out, "id"));
+	struct item_rec it = {0};
+	struct buf err = BUF_INIT;
+	json_t *full = NULL, *lease;
+	int rc;
+
+	if (id <= 0)
+		return 0;
+	rc = app_work_next_item(&r->srv->app, &r->actor, id, &it, &err);
+	if (!rc && !(full = wire_item(&it, true)))
+		rc = it.payload || it.result ? ERR_IO : ERR_NOMEM;
+	item_rec_release(&it);
+	buf_release(&err);
+	if (rc || !json_is_object(full)) {
+		json_decref(full);
+		return http__fail(r, rc ? rc : ERR_INTERNAL,
+				  "the item was leased but could not be read; see GET /v1/items");
+	}
+	json_object_update(full, r->out);
+	lease = json_object_get(full, "lease");
+	if (json_is_object(lease) && !json_object_get(lease, "epoch"))
+		json_object_set(lease, "epoch", json_object_get(full, "epoch"));
+	json_decref(r->out);
+	r->out = full;
+	return 0;
 }
 
 /*
@@ -210,167 +197,97 @@ int h_items_history(struct req *r)
 int h_work_next(struct req *r)
 {
 	json_int_t worker_id = 0;
-	json_t *in = NULL, *full = NULL, *lease;
+	struct buf err = BUF_INIT;
 	struct cmd *c = NULL;
-	int64_t item_id;
+	json_t *body = NULL;
 	int rc;
 
-	if ((rc = http__body(r, true, &in)) ||
-	    (rc = http__unpack(r, in, "{s?I}", "worker_id", &worker_id)))
+	if ((rc = http__body(r, true, &body)) ||
+	    (rc = http__unpack(r, body, "{s?I}", "worker_id", &worker_id)))
 		goto out;
-	if (r->actor.role == ROLE_WORKER) {
-		if (worker_id && worker_id != r->actor.worker_id) {
-			rc = http__fail(r, ERR_FORBIDDEN, "a worker can only ask work for itself");
-			goto out;
-		}
-		if (!r->actor.worker_id) {
-			rc = http__fail(r, ERR_NOTFOUND, "this user has no worker record");
-			goto out;
-		}
-	} else if ((rc = http__range(r, "worker_id", worker_id, 1, INT64_MAX))) {
-		goto out;
-	}
 	if (!(c = http__cmd_new(r, CMD_ITEM_NEXT))) {
 		rc = ERR_NOMEM;
 		goto out;
 	}
-	c->u.op.worker_id = r->actor.role == ROLE_WORKER ? 0 : worker_id;
-	if ((rc = http__idem(r, c)) || (rc = http__engine(r, c)) || r->status != 200)
-		goto out;
-	/*
-	 * The engine answers without the payload; the batch is committed, so
-	 * the reader sees the lease. The engine's fields win over the read.
-	 */
-	item_id = json_integer_value(json_object_get(r->out, "id"));
-	if (item_id <= 0)
-		goto out;
-	rc = wire_item_read(r->srv->store, item_id, true, &full);
-	if (rc || !json_is_object(full)) {
-		json_decref(full);
-		rc = http__fail(r, rc ? rc : ERR_INTERNAL,
-				"the item was leased but could not be read; see GET /v1/items");
-		goto out;
-	}
-	json_object_update(full, r->out);
-	lease = json_object_get(full, "lease");
-	if (json_is_object(lease) && !json_object_get(lease, "epoch"))
-		json_object_set(lease, "epoch", json_object_get(full, "epoch"));
-	json_decref(r->out);
-	r->out = full;
+	if ((rc = app_work_next(&r->srv->app, &r->actor, worker_id, c, &err)))
+		rc = app_fail(r, rc, &err);
+	else if (!(rc = http__idem(r, c)) && !(rc = http__engine(r, c)) && r->status == 200)
+		rc = next_with_payload(r);
 out:
 	http__cmd_free(c);
-	json_decref(in);
+	json_decref(body);
+	return rc;
+}
+
+/* ================================================================
+ * Transitions: the body unpacked into an item_op_in, the use case fills
+ * the command, the engine decides scope, lease epoch and state (404, 409).
+ * ================================================================ */
+
+struct op_route {
+	app_item_op_fn fn;
+	const char *fmt; /* the body's fields: {epoch, result} for submit, else at most reason */
+	bool empty_ok;	 /* an empty body is {} */
+};
+
+static int transition(struct req *r, const struct op_route *o)
+{
+	struct item_op_in in = {.item_id = r->param[0]};
+	json_t *body = NULL, *result = NULL;
+	struct buf err = BUF_INIT;
+	json_int_t epoch = 0;
+	struct cmd *c = NULL;
+	char *text = NULL;
+	int rc;
+
+	if ((rc = http__body(r, o->empty_ok, &body)))
+		goto out;
+	/* jansson reads only the arguments its format names. */
+	if (o->fn == app_item_submit)
+		rc = http__unpack(r, body, o->fmt, "epoch", &epoch, "result", &result);
+	else
+		rc = http__unpack(r, body, o->fmt, "reason", &in.reason);
+	if (rc || (result && (rc = dump_json(r, "result", result, &text))))
+		goto out;
+	in.epoch = epoch;
+	in.result = text;
+	/* The use case sets the command's type. */
+	if (!(c = http__cmd_new(r, CMD__COUNT))) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	if ((rc = o->fn(&r->srv->app, &r->actor, &in, c, &err)))
+		rc = app_fail(r, rc, &err);
+	else if (!(rc = http__idem(r, c)))
+		rc = http__engine(r, c);
+out:
+	free(text);
+	http__cmd_free(c);
+	json_decref(body);
 	return rc;
 }
 
 /*
- * The item transitions share one shape: fill u.op, pass the Idempotency-Key,
- * and let the engine decide scope, lease epoch and state (404, 409).
+ * One handler per route, each an op_route:
+ *   POST /v1/items/:id/submit {epoch, result: any JSON}  [Idempotency-Key]
+ *   POST /v1/items/:id/accept {}  [Idempotency-Key]
+ *   POST /v1/items/:id/rework {reason}  [Idempotency-Key]
+ *   POST /v1/items/:id/cancel {reason?}  [Idempotency-Key]
+ *   POST /v1/items/:id/review {}  [Idempotency-Key]
+ *   POST /v1/items/:id/fail {reason}  [Idempotency-Key]
  */
-static int transition(struct req *r, enum cmd_type t, const char *reason, bool reason_required,
-		      const char *result_json, int64_t epoch)
-{
-	struct cmd *c;
-	int rc;
+#define OP_ROUTE(VERB, FMT, EMPTY_OK)                                                              \
+	int h_items_##VERB(struct req *r)                                                          \
+	{                                                                                          \
+		static const struct op_route o = {app_item_##VERB, FMT, EMPTY_OK};                 \
+		return transition(r, &o);                                                          \
+	}
 
-	if (reason_required && (!reason || !*reason))
-		return http__fail(r, ERR_INVALID, "reason is required");
-	if (reason && strlen(reason) > REASON_MAX)
-		return http__fail(r, ERR_INVALID, "reason is longer than %d bytes", REASON_MAX);
-	if (!(c = http__cmd_new(r, t)))
-		return ERR_NOMEM;
-	c->u.op.item_id = r->param[0];
-	c->u.op.epoch = epoch;
-	c->u.op.reason = reason;
-	c->u.op.result_json = result_json;
-	if (!(rc = http__idem(r, c)) && !(rc = http__engine(r, c)))
-		http__expand(r, item_get_brief);
-	http__cmd_free(c);
-	return rc;
-}
+OP_ROUTE(submit, "{s:I, s:o}", false)
+OP_ROUTE(accept, "{}", true)
+OP_ROUTE(rework, "{s:s}", false)
+OP_ROUTE(cancel, "{s?s}", true)
+OP_ROUTE(review, "{}", true)
+OP_ROUTE(fail, "{s:s}", false)
 
-/* POST /v1/items/:id/submit {epoch, result: any JSON}  [Idempotency-Key] */
-int h_items_submit(struct req *r)
-{
-	json_int_t epoch = 0;
-	json_t *in = NULL, *result = NULL;
-	char *text = NULL;
-	int rc;
-
-	if ((rc = http__body(r, false, &in)) ||
-	    (rc = http__unpack(r, in, "{s:I, s:o}", "epoch", &epoch, "result", &result)) ||
-	    (rc = http__range(r, "epoch", epoch, 1, INT64_MAX)) ||
-	    (rc = dump_json(r, "result", result, &text)))
-		goto out;
-	rc = transition(r, CMD_ITEM_SUBMIT, NULL, false, text, epoch);
-out:
-	free(text);
-	json_decref(in);
-	return rc;
-}
-
-/* POST /v1/items/:id/accept {}  [Idempotency-Key] */
-int h_items_accept(struct req *r)
-{
-	json_t *in = NULL;
-	int rc;
-
-	if (!(rc = http__body(r, true, &in)) && !(rc = http__unpack(r, in, "{}")))
-		rc = transition(r, CMD_ITEM_ACCEPT, NULL, false, NULL, 0);
-	json_decref(in);
-	return rc;
-}
-
-/* POST /v1/items/:id/rework {reason}  [Idempotency-Key] */
-int h_items_rework(struct req *r)
-{
-	const char *reason = NULL;
-	json_t *in = NULL;
-	int rc;
-
-	if (!(rc = http__body(r, false, &in)) &&
-	    !(rc = http__unpack(r, in, "{s:s}", "reason", &reason)))
-		rc = transition(r, CMD_ITEM_REWORK, reason, true, NULL, 0);
-	json_decref(in);
-	return rc;
-}
-
-/* POST /v1/items/:id/cancel {reason?}  [Idempotency-Key] */
-int h_items_cancel(struct req *r)
-{
-	const char *reason = NULL;
-	json_t *in = NULL;
-	int rc;
-
-	if (!(rc = http__body(r, true, &in)) &&
-	    !(rc = http__unpack(r, in, "{s?s}", "reason", &reason)))
-		rc = transition(r, CMD_ITEM_CANCEL, reason, false, NULL, 0);
-	json_decref(in);
-	return rc;
-}
-
-/* POST /v1/items/:id/review {}  [Idempotency-Key] */
-int h_items_review(struct req *r)
-{
-	json_t *in = NULL;
-	int rc;
-
-	if (!(rc = http__body(r, true, &in)) && !(rc = http__unpack(r, in, "{}")))
-		rc = transition(r, CMD_ITEM_REVIEW, NULL, false, NULL, 0);
-	json_decref(in);
-	return rc;
-}
-
-/* POST /v1/items/:id/fail {reason}  [Idempotency-Key] */
-int h_items_fail(struct req *r)
-{
-	const char *reason = NULL;
-	json_t *in = NULL;
-	int rc;
-
-	if (!(rc = http__body(r, false, &in)) &&
-	    !(rc = http__unpack(r, in, "{s:s}", "reason", &reason)))
-		rc = transition(r, CMD_ITEM_FAIL, reason, true, NULL, 0);
-	json_decref(in);
-	return rc;
-}
+#undef OP_ROUTE

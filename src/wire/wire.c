@@ -156,6 +156,26 @@ json_t *wire_event(const struct event_rec *ev)
 			 "epoch", (json_int_t)ev->epoch, "detail", d);
 }
 
+/* Appends v (stolen) to the array ctx. */
+static int item_append(void *ctx, json_t *v)
+{
+	return v && !json_array_append_new(ctx, v) ? 0 : ERR_NOMEM;
+}
+
+int wire_item_add(void *ctx, const struct item_rec *it)
+{
+	return item_append(ctx, wire_item(it, false));
+}
+
+int wire_event_add(void *ctx, const struct event_rec *ev)
+{
+	json_t *v = wire_event(ev);
+
+	if (!v)
+		return ev->detail ? ERR_IO : ERR_NOMEM;
+	return item_append(ctx, v);
+}
+
 json_t *wire_audit(const struct audit_rec *a)
 {
 	char prev[65], hash[65];
@@ -260,38 +280,7 @@ WIRE_READ(user, struct user_rec)
 WIRE_LIST(user, struct user_rec, wire_user(r))
 WIRE_READ(worker, struct worker_rec)
 WIRE_LIST(worker, struct worker_rec, wire_worker(r))
-/* Lists never carry payloads. */
-WIRE_LIST(item, struct item_rec, wire_item(r, false))
 WIRE_LIST(audit, struct audit_rec, wire_audit(r))
 
 #undef WIRE_READ
 #undef WIRE_LIST
-
-int wire_item_read(struct store *s, int64_t id, bool with_payload, json_t **out)
-{
-	struct item_rec it = { 0 };
-	int rc = store_item_get(s, id, with_payload, &it);
-	json_t *v = rc ? NULL : wire_item(&it, with_payload);
-
-	if (!rc && !v && (it.payload || it.result))
-		rc = ERR_IO; /* the stored text is not JSON */
-	item_rec_release(&it);
-	return read_end(rc, v, out);
-}
-
-static int add_event(void *ctx, const struct event_rec *ev)
-{
-	json_t *v = wire_event(ev);
-
-	if (!v)
-		return ev->detail ? ERR_IO : ERR_NOMEM;
-	return page_add(ctx, v);
-}
-
-int wire_history_read(struct store *s, int64_t item_id, json_t **out)
-{
-	json_t *arr = json_array();
-	int rc = arr ? store_item_history(s, item_id, add_event, arr) : ERR_NOMEM;
-
-	return read_end(rc, arr, out);
-}

@@ -34,6 +34,13 @@ json_t *wire_worker(const struct worker_rec *w);
 json_t *wire_item(const struct item_rec *it, bool with_payload);
 /* One history entry; "from" is null for a create. NULL also when detail is not JSON. */
 json_t *wire_event(const struct event_rec *ev);
+/*
+ * Walk callbacks (store_item_cb, store_event_cb) that append the record
+ * rendered to the JSON array ctx: wire_item_add without payload (lists never
+ * carry one). 0, ERR_NOMEM, or ERR_IO for an event whose detail is not JSON.
+ */
+int wire_item_add(void *ctx, const struct item_rec *it);
+int wire_event_add(void *ctx, const struct event_rec *ev);
 /* One audit event with its hashes in lower-case hex. */
 json_t *wire_audit(const struct audit_rec *a);
 
@@ -62,11 +69,6 @@ int wire_user_read(struct store *s, int64_t id, json_t **out);
 int wire_user_list(struct store *s, const struct store_page *pg, json_t **out);
 int wire_worker_read(struct store *s, int64_t id, json_t **out);
 int wire_worker_list(struct store *s, const struct store_page *pg, json_t **out);
-/* ERR_IO also when a stored payload or result is not JSON. */
-int wire_item_read(struct store *s, int64_t id, bool with_payload, json_t **out);
-int wire_item_list(struct store *s, const struct store_page *pg, json_t **out);
-/* The item's history as an array of events, oldest first. */
-int wire_history_read(struct store *s, int64_t item_id, json_t **out);
 int wire_audit_list(struct store *s, const struct store_page *pg, json_t **out);
 
 #endif

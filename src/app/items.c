@@ -1,0 +1,339 @@
+/* items.c - item and work use cases: input rules, the policy's read decisions, commands filled. */
+#include "app/items.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/item.h"
+#include "util/err.h"
+
+/* ================================================================
+ * Shared rules
+ * ================================================================ */
+
+/* The role's question alone: may it take act on some record at all? */
+static int role_may(const struct actor *actor, enum policy_action act, struct buf *err)
+{
+	if (policy_check(actor, act, NULL) == POLICY_ALLOW)
+		return 0;
+	return buf_error(err, ERR_FORBIDDEN, "role %s may not take %s", role_name(actor->role),
+			 policy_action_name(act));
+}
+
+/* A positive id; the API's words for an out-of-range one. */
+static int id_ok(const char *field, int64_t v, struct buf *err)
+{
+	if (v >= 1)
+		return 0;
+	return buf_error(err, ERR_INVALID, "%s must be between 1 and %lld", field,
+			 (long long)INT64_MAX);
+}
+
+/* An optional text of 1..max-1 bytes (NULL: not given). */
+static int text_ok(const char *field, const char *s, size_t max, struct buf *err)
+{
+	size_t n;
+
+	if (!s)
+		return 0;
+	n = strlen(s);
+	if (n == 0)
+		return buf_error(err, ERR_INVALID, "%s must not be empty", field);
+	if (n >= max)
+		return buf_error(err, ERR_INVALID, "%s is longer than %zu bytes", field, max - 1);
+	return 0;
+}
+
+/* JSON text (already parsed by the adapter) that holds an object or an array. */
+static bool json_text_is_container(const char *t)
+{
+	t += strspn(t, " \t\r\n");
+	return *t == '{' || *t == '[';
+}
+
+/* What the policy is asked about an item: its client and, while assigned, its lease holder. */
+static struct policy_scope item_scope(const struct item_rec *it)
+{
+	return (struct policy_scope){
+	    .client_id = it->client_id,
+	    .lease_worker_id = it->state == ITEM_ASSIGNED ? it->worker_id : 0,
+	};
+}
+
+/* A store error as the API words it ("no such record", "storage error"). */
+static int store_fail(int rc, struct buf *err)
+{
+	return buf_error(err, rc, "%s", err_message(rc));
+}
+
+/*
+ * The item if the actor may read it (POL_ITEM_READ with its scope); an item
+ * it may not see is ERR_NOTFOUND, as one that does not exist. OUT: *out
+ * (item_rec_release(), also on error).
+ */
+static int read_scoped(const struct app *app, const struct actor *actor, int64_t id,
+		       bool with_payload, struct item_rec *out, struct buf *err)
+{
+	struct policy_scope sc;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_item_get(app->store, id, with_payload, out)))
+		return store_fail(rc, err);
+	sc = item_scope(out);
+	if ((rc = policy_require(actor, POL_ITEM_READ, &sc)))
+		return store_fail(rc, err);
+	return 0;
+}
+
+/* ================================================================
+ * Writes
+ * ================================================================ */
+
+int app_item_create(const struct app *app, const struct actor *actor,
+		    const struct item_create_in *in, struct cmd *c, struct buf *err)
+{
+	double prio = in->priority;
+	int64_t due = 0;
+	int rc;
+
+	(void)app;
+	if ((rc = role_may(actor, POL_ITEM_CREATE, err)) ||
+	    (rc = id_ok("engagement_id", in->engagement_id, err)) ||
+	    (rc = text_ok("external_ref", in->external_ref, MODEL_REF_MAX, err)))
+		return rc;
+	if (!isnan(prio) && (prio < 1 || prio > 9 || prio != floor(prio)))
+		return buf_error(err, ERR_INVALID, "priority must be between 1 and 9");
+	if (!in->payload)
+		return buf_error(err, ERR_INVALID, "payload is required");
+	if (!json_text_is_container(in->payload))
+		return buf_error(err, ERR_INVALID, "payload must be a JSON object or array");
+	if (in->due_at && clock_parse_rfc3339(in->due_at, &due))
+		return buf_error(err, ERR_INVALID,
+				 "due_at must be an RFC 3339 time like 2026-01-31T17:00:00Z");
+	c->type = CMD_ITEM_CREATE;
+	c->actor = actor;
+	memset(&c->u.item_create, 0, sizeof(c->u.item_create));
+	c->u.item_create.engagement_id = in->engagement_id;
+	if (in->external_ref)
+		memcpy(c->u.item_create.external_ref, in->external_ref, strlen(in->external_ref) + 1);
+	c->u.item_create.priority = isnan(prio) ? 0 : (int)prio;
+	c->u.item_create.due_at = due;
+	c->u.item_create.payload = in->payload;
+	return 0;
+}
+
+/* What each transition asks of its input. */
+struct op_rule {
+	enum cmd_type type;
+	enum policy_action act;
+	bool epoch, result; /* submit */
+	bool reason, reason_required;
+};
+
+static int item_op(const struct actor *actor, const struct op_rule *o, const struct item_op_in *in,
+		   struct cmd *c, struct buf *err)
+{
+	const char *reason = o->reason ? in->reason : NULL;
+	int rc;
+
+	if ((rc = role_may(actor, o->act, err)) || (rc = id_ok("item id", in->item_id, err)))
+		return rc;
+	if (o->epoch && (rc = id_ok("epoch", in->epoch, err)))
+		return rc;
+	if (o->result && !in->result)
+		return buf_error(err, ERR_INVALID, "result is required");
+	if (o->reason_required && (!reason || !*reason))
+		return buf_error(err, ERR_INVALID, "reason is required");
+	if (reason && strlen(reason) > ITEM_REASON_MAX)
+		return buf_error(err, ERR_INVALID, "reason is longer than %d bytes",
+				 ITEM_REASON_MAX);
+	c->type = o->type;
+	c->actor = actor;
+	memset(&c->u.op, 0, sizeof(c->u.op));
+	c->u.op.item_id = in->item_id;
+	c->u.op.epoch = o->epoch ? in->epoch : 0;
+	c->u.op.result_json = o->result ? in->result : NULL;
+	c->u.op.reason = reason;
+	return 0;
+}
+
+/* One use case per verb; the engine asks the policy with the item's live scope. */
+#define ITEM_OP(VERB, ...)                                                                         \
+	int app_item_##VERB(const struct app *app, const struct actor *actor,                      \
+			    const struct item_op_in *in, struct cmd *c, struct buf *err)           \
+	{                                                                                          \
+		static const struct op_rule o = {__VA_ARGS__};                                     \
+                                                                                                   \
+		(void)app;                                                                         \
+		return item_op(actor, &o, in, c, err);                                             \
+	}
+
+ITEM_OP(submit, .type = CMD_ITEM_SUBMIT, .act = POL_ITEM_SUBMIT, .epoch = true, .result = true)
+ITEM_OP(review, .type = CMD_ITEM_REVIEW, .act = POL_ITEM_REVIEW)
+ITEM_OP(accept, .type = CMD_ITEM_ACCEPT, .act = POL_ITEM_REVIEW)
+ITEM_OP(rework, .type = CMD_ITEM_REWORK, .act = POL_ITEM_REVIEW, .reason = true, .reason_required = true)
+ITEM_OP(cancel, .type = CMD_ITEM_CANCEL, .act = POL_ITEM_CANCEL, .reason = true)
+ITEM_OP(fail, .type = CMD_ITEM_FAIL, .act = POL_ITEM_FAIL, .reason = true, .reason_required = true)
+
+#undef ITEM_OP
+
+int app_work_next(const struct app *app, const struct actor *actor, int64_t worker_id,
+		  struct cmd *c, struct buf *err)
+{
+	int rc;
+
+	(void)app;
+	if ((rc = role_may(actor, POL_WORK_NEXT, err)))
+		return rc;
+	if (actor->role == ROLE_WORKER) {
+		if (worker_id && worker_id != actor->worker_id)
+			return buf_error(err, ERR_FORBIDDEN, "a worker can only ask work for itself");
+		if (!actor->worker_id)
+			return buf_error(err, ERR_NOTFOUND, "this user has no worker record");
+		worker_id = 0; /* the engine takes the actor's own */
+	} else if ((rc = id_ok("worker_id", worker_id, err))) {
+		return rc;
+	}
+	c->type = CMD_ITEM_NEXT;
+	c->actor = actor;
+	memset(&c->u.op, 0, sizeof(c->u.op));
+	c->u.op.worker_id = worker_id;
+	return 0;
+}
+
+int app_work_next_item(const struct app *app, const struct actor *actor, int64_t item_id,
+		       struct item_rec *out, struct buf *err)
+{
+	struct policy_scope sc;
+	int rc = read_scoped(app, actor, item_id, true, out, err);
+
+	if (rc)
+		return rc;
+	sc = item_scope(out);
+	if (!policy_sees_payload(actor, &sc)) {
+		free(out->payload);
+		free(out->result);
+		out->payload = out->result = NULL;
+	}
+	return 0;
+}
+
+/* ================================================================
+ * Reads
+ * ================================================================ */
+
+void item_read_release(struct item_read *rd)
+{
+	item_rec_release(&rd->item);
+	rd->with_payload = false;
+}
+
+int app_item_get_begin(const struct app *app, const struct actor *actor, int64_t id,
+		       struct item_read *rd, struct cmd *audit, struct buf *err)
+{
+	struct policy_scope sc;
+	int rc;
+
+	rd->with_payload = false;
+	if ((rc = role_may(actor, POL_ITEM_READ, err)) ||
+	    (rc = read_scoped(app, actor, id, false, &rd->item, err)))
+		return rc;
+	sc = item_scope(&rd->item);
+	rd->with_payload = policy_sees_payload(actor, &sc);
+	if (!rd->with_payload)
+		return 0;
+	audit->type = CMD_AUDIT;
+	audit->actor = actor;
+	memset(&audit->u.audit, 0, sizeof(audit->u.audit));
+	memcpy(audit->u.audit.action, "item.read", sizeof("item.read"));
+	memcpy(audit->u.audit.record_type, "item", sizeof("item"));
+	audit->u.audit.record_id = id;
+	audit->u.audit.client_id = rd->item.client_id;
+	return 0;
+}
+
+int app_item_get_end(const struct app *app, const struct actor *actor, int audit_rc,
+		     struct item_read *rd, struct buf *err)
+{
+	int64_t id = rd->item.id;
+
+	if (!rd->with_payload)
+		return 0;
+	if (audit_rc)
+		return buf_error(err, audit_rc == ERR_SHUTDOWN ? ERR_SHUTDOWN : ERR_BUSY,
+				 "the read could not be recorded in the audit trail; retry");
+	item_rec_release(&rd->item);
+	return read_scoped(app, actor, id, true, &rd->item, err);
+}
+
+int app_item_get(const struct app *app, const struct actor *actor, int64_t id,
+		 struct item_read *rd, struct buf *err)
+{
+	struct cmd *audit = calloc(1, sizeof(*audit));
+	int rc;
+
+	memset(rd, 0, sizeof(*rd));
+	if (!audit)
+		return buf_error(err, ERR_NOMEM, "%s", err_message(ERR_NOMEM));
+	rc = app_item_get_begin(app, actor, id, rd, audit, err);
+	if (!rc && rd->with_payload)
+		rc = app_item_get_end(app, actor, app_call(app, audit), rd, err);
+	cmd_release(audit);
+	free(audit);
+	return rc;
+}
+
+int app_item_list(const struct app *app, const struct actor *actor, const struct item_list_in *in,
+		  store_item_cb cb, void *ctx, int64_t *next_after, struct buf *err)
+{
+	struct store_page pg = {.after = in->page.after, .limit = in->page.limit};
+	int64_t client_id, worker_id;
+	enum item_state st;
+	int rc;
+
+	*next_after = 0;
+	if ((rc = role_may(actor, POL_ITEM_READ, err)))
+		return rc;
+	if (in->state) {
+		if (item_state_parse(in->state, &st))
+			return buf_error(err, ERR_INVALID,
+					 "state must be queued, assigned, submitted, in_review, "
+					 "done, cancelled or failed");
+		pg.state = (int)st + 1;
+	}
+	if (pg.limit < 1 || pg.limit > STORE_PAGE_MAX)
+		return buf_error(err, ERR_INVALID, "limit must be between 1 and %d", STORE_PAGE_MAX);
+	rc = policy_list_filter(actor, POL_ITEM_READ, &client_id, &worker_id);
+	if (rc == ERR_NOTFOUND)
+		return 0; /* an actor without its record sees nothing: worker_id 0 is no filter */
+	if (rc)
+		return store_fail(rc, err);
+	/* A client naming another client sees nothing, as if it had none. */
+	if (client_id && in->client_id && in->client_id != client_id)
+		return 0;
+	pg.client_id = client_id ? client_id : in->client_id;
+	pg.worker_id = worker_id;
+	pg.engagement_id = in->engagement_id;
+	if ((rc = store_item_list(app->store, &pg, cb, ctx, next_after)))
+		return store_fail(rc, err);
+	return 0;
+}
+
+int app_item_history(const struct app *app, const struct actor *actor, int64_t id,
+		     store_event_cb cb, void *ctx, struct buf *err)
+{
+	struct item_rec it;
+	int rc;
+
+	if ((rc = role_may(actor, POL_ITEM_READ, err)))
+		return rc;
+	rc = read_scoped(app, actor, id, false, &it, err);
+	item_rec_release(&it);
+	if (rc)
+		return rc;
+	if ((rc = store_item_history(app->store, id, cb, ctx)))
+		return store_fail(rc, err);
+	return 0;
+}
