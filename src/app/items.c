@@ -33,16 +33,12 @@ static int id_ok(const char *field, int64_t v, struct buf *err)
 /* An optional text of 1..max-1 bytes (NULL: not given). */
 static int text_ok(const char *field, const char *s, size_t max, struct buf *err)
 {
-	size_t n;
+	size_t n = s ? strlen(s) : 1;
 
-	if (!s)
-		return 0;
-	n = strlen(s);
 	if (n == 0)
 		return buf_error(err, ERR_INVALID, "%s must not be empty", field);
-	if (n >= max)
-		return buf_error(err, ERR_INVALID, "%s is longer than %zu bytes", field, max - 1);
-	return 0;
+	return n < max ? 0
+		       : buf_error(err, ERR_INVALID, "%s is longer than %zu bytes", field, max - 1);
 }
 
 /* JSON text (already parsed by the adapter) that holds an object or an array. */
@@ -117,7 +113,8 @@ int app_item_create(const struct app *app, const struct actor *actor,
 	memset(&c->u.item_create, 0, sizeof(c->u.item_create));
 	c->u.item_create.engagement_id = in->engagement_id;
 	if (in->external_ref)
-		memcpy(c->u.item_create.external_ref, in->external_ref, strlen(in->external_ref) + 1);
+		memcpy(c->u.item_create.external_ref, in->external_ref,
+		       strlen(in->external_ref) + 1);
 	c->u.item_create.priority = isnan(prio) ? 0 : (int)prio;
 	c->u.item_create.due_at = due;
 	c->u.item_create.payload = in->payload;
@@ -173,7 +170,8 @@ static int item_op(const struct actor *actor, const struct op_rule *o, const str
 ITEM_OP(submit, .type = CMD_ITEM_SUBMIT, .act = POL_ITEM_SUBMIT, .epoch = true, .result = true)
 ITEM_OP(review, .type = CMD_ITEM_REVIEW, .act = POL_ITEM_REVIEW)
 ITEM_OP(accept, .type = CMD_ITEM_ACCEPT, .act = POL_ITEM_REVIEW)
-ITEM_OP(rework, .type = CMD_ITEM_REWORK, .act = POL_ITEM_REVIEW, .reason = true, .reason_required = true)
+ITEM_OP(rework, .type = CMD_ITEM_REWORK, .act = POL_ITEM_REVIEW, .reason = true,
+	.reason_required = true)
 ITEM_OP(cancel, .type = CMD_ITEM_CANCEL, .act = POL_ITEM_CANCEL, .reason = true)
 ITEM_OP(fail, .type = CMD_ITEM_FAIL, .act = POL_ITEM_FAIL, .reason = true, .reason_required = true)
 
@@ -189,7 +187,8 @@ int app_work_next(const struct app *app, const struct actor *actor, int64_t work
 		return rc;
 	if (actor->role == ROLE_WORKER) {
 		if (worker_id && worker_id != actor->worker_id)
-			return buf_error(err, ERR_FORBIDDEN, "a worker can only ask work for itself");
+			return buf_error(err, ERR_FORBIDDEN,
+					 "a worker can only ask work for itself");
 		if (!actor->worker_id)
 			return buf_error(err, ERR_NOTFOUND, "this user has no worker record");
 		worker_id = 0; /* the engine takes the actor's own */
@@ -268,8 +267,8 @@ int app_item_get_end(const struct app *app, const struct actor *actor, int audit
 	return read_scoped(app, actor, id, true, &rd->item, err);
 }
 
-int app_item_get(const struct app *app, const struct actor *actor, int64_t id,
-		 struct item_read *rd, struct buf *err)
+int app_item_get(const struct app *app, const struct actor *actor, int64_t id, struct item_read *rd,
+		 struct buf *err)
 {
 	struct cmd *audit = calloc(1, sizeof(*audit));
 	int rc;
@@ -304,7 +303,8 @@ int app_item_list(const struct app *app, const struct actor *actor, const struct
 		pg.state = (int)st + 1;
 	}
 	if (pg.limit < 1 || pg.limit > STORE_PAGE_MAX)
-		return buf_error(err, ERR_INVALID, "limit must be between 1 and %d", STORE_PAGE_MAX);
+		return buf_error(err, ERR_INVALID, "limit must be between 1 and %d",
+				 STORE_PAGE_MAX);
 	rc = policy_list_filter(actor, POL_ITEM_READ, &client_id, &worker_id);
 	if (rc == ERR_NOTFOUND)
 		return 0; /* an actor without its record sees nothing: worker_id 0 is no filter */

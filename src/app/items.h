@@ -36,7 +36,10 @@ struct item_create_in {
 	const char *due_at;	  /* NULL: arrival + SLA; else RFC 3339 */
 };
 
-#define ITEM_CREATE_IN_INIT { .priority = APP_ABSENT }
+#define ITEM_CREATE_IN_INIT                                                                        \
+	{                                                                                          \
+		.priority = APP_ABSENT                                                             \
+	}
 
 /* c points to in->payload: it must live until the command has run. */
 int app_item_create(const struct app *app, const struct actor *actor,
@@ -115,8 +118,8 @@ int app_item_get_begin(const struct app *app, const struct actor *actor, int64_t
 int app_item_get_end(const struct app *app, const struct actor *actor, int audit_rc,
 		     struct item_read *rd, struct buf *err);
 /* The three steps for a caller that may block (the CLI, tests): app_call() for the audit. */
-int app_item_get(const struct app *app, const struct actor *actor, int64_t id,
-		 struct item_read *rd, struct buf *err);
+int app_item_get(const struct app *app, const struct actor *actor, int64_t id, struct item_read *rd,
+		 struct buf *err);
 void item_read_release(struct item_read *rd);
 
 /* A list's filters, as given. */

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,11 +42,13 @@ static int item_opt(struct item_args *a, int opt, const char *arg)
 		a->list.engagement_id = a->create.engagement_id;
 		return 0;
 	case 'c':
-		return cli_parse_id(arg, &a->list.client_id) ? cli_fail("item", 2, "--client: a client id")
-							     : 0;
+		return cli_parse_id(arg, &a->list.client_id)
+			   ? cli_fail("item", 2, "--client: a client id")
+			   : 0;
 	case 'p':
 		if (cli_parse_int(arg, LONG_MIN, LONG_MAX, &n))
-			return cli_fail("item", 2, "--priority: a whole number, 1 (low) to 9 (urgent)");
+			return cli_fail("item", 2,
+					"--priority: a whole number, 1 (low) to 9 (urgent)");
 		a->create.priority = (double)n;
 		return 0;
 	case 'P':
@@ -55,9 +58,14 @@ static int item_opt(struct item_args *a, int opt, const char *arg)
 		json_decref(pj);
 		a->create.payload = arg;
 		return 0;
-	case 'r': a->create.external_ref = arg; return 0;
-	case 's': a->list.state = arg; return 0;
-	default: return 2;
+	case 'r':
+		a->create.external_ref = arg;
+		return 0;
+	case 's':
+		a->list.state = arg;
+		return 0;
+	default:
+		return 2;
 	}
 }
 
@@ -95,26 +103,34 @@ static int item_list(struct cli_noun *w, struct item_args *a)
 	return cli_noun_list(w, 0, wire_page(data, next), cols);
 }
 
+/* The options of both verbs; --data, --json, --after and --limit are cli_noun_getopt()'s. */
+/* The table is laid out by hand: four options a row. */
+// clang-format off
+#define OPT(name, arg, c) { name, arg##_argument, 0, c }
+static const struct option item_opts[] = {
+	OPT("data", required, 'd'), OPT("after", required, 'A'), OPT("limit", required, 'L'),
+	OPT("json", no, 'j'), OPT("engagement", required, 'e'), OPT("payload", required, 'P'),
+	OPT("ref", required, 'r'), OPT("priority", required, 'p'), OPT("due", required, 'D'),
+	OPT("state", required, 's'), OPT("client", required, 'c'), OPT("help", no, 'h'),
+	{ 0, 0, 0, 0 },
+};
+#undef OPT
+// clang-format on
+
 /* item create --engagement ID --payload JSON [--ref R] [--priority P] [--due T] | item list */
 int cli_item(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"data", required_argument, 0, 'd'},   {"json", no_argument, 0, 'j'},
-	    {"after", required_argument, 0, 'A'},  {"limit", required_argument, 0, 'L'},
-	    {"engagement", required_argument, 0, 'e'}, {"payload", required_argument, 0, 'P'},
-	    {"ref", required_argument, 0, 'r'},    {"priority", required_argument, 0, 'p'},
-	    {"due", required_argument, 0, 'D'},    {"state", required_argument, 0, 's'},
-	    {"client", required_argument, 0, 'c'}, {"help", no_argument, 0, 'h'},
-	    {0, 0, 0, 0}};
 	struct item_args a = {.create = ITEM_CREATE_IN_INIT};
 	struct cli_noun w;
-	int opt, rc;
+	bool create;
+	int opt, rc = cli_noun_begin(&w, argc, argv, "item");
 
-	if ((rc = cli_noun_begin(&w, argc, argv, "item")))
+	if (rc)
 		return rc;
-	if (strcmp(w.verb, "create") && strcmp(w.verb, "list"))
+	create = !strcmp(w.verb, "create");
+	if (!create && strcmp(w.verb, "list"))
 		goto help;
-	while ((opt = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
+	while ((opt = cli_noun_getopt(&w, argc, argv, item_opts)) != -1) {
 		if (opt == 'h')
 			goto help;
 		if (opt == 'D')
@@ -122,14 +138,16 @@ int cli_item(int argc, char **argv)
 		else if ((rc = item_opt(&a, opt, optarg)))
 			return rc;
 	}
-	rc = strcmp(w.verb, "list") ? item_create(&w, &a) : item_list(&w, &a);
+	rc = create ? item_create(&w, &a) : item_list(&w, &a);
 	cli_close(&w.ctx);
 	return rc;
 help:
-	printf("usage: alihdaya item create --engagement ID --payload JSON [--ref REF] [--priority 1-9]\n"
-	       "           [--due RFC3339]\n"
-	       "       alihdaya item list [--engagement ID] [--client ID] [--state STATE] [--json]\n"
-	       "           [--after ID] [--limit N] [--data DIR]\n\n"
-	       "An item is one unit of work; it is due the engagement's SLA after it arrives.\n");
+	printf(
+	    "usage: alihdaya item create --engagement ID --payload JSON [--ref REF] [--priority "
+	    "1-9]\n"
+	    "           [--due RFC3339]\n"
+	    "       alihdaya item list [--engagement ID] [--client ID] [--state STATE] [--json]\n"
+	    "           [--after ID] [--limit N] [--data DIR]\n\n"
+	    "An item is one unit of work; it is due the engagement's SLA after it arrives.\n");
 	return cli_wants_help(argc, argv) ? 0 : 2;
 }

@@ -1,4 +1,5 @@
-/* scope.c - the engine's questions to the access policy, asked with the scope only live state knows. */
+/* scope.c - the engine's questions to the access policy, asked with the scope only live state
+ * knows. */
 #include "engine/engine_int.h"
 #include "sec/policy.h"
 #include "util/err.h"
@@ -9,32 +10,38 @@
  * holder) and asks sec/policy.h. These functions are the only place it asks.
  */
 
+/*
+ * A record named by id, looked up live (exists), and the policy's verdict
+ * on act with its scope: 403, or 404 "no <what> <id>" for one that is
+ * missing or hidden from the actor.
+ */
+static int record_verdict(struct cmd *c, enum policy_action act, const struct policy_scope *sc,
+			  bool exists, const char *what, int64_t id)
+{
+	enum policy_verdict v = policy_check(c->actor, act, sc);
+
+	if (v == POLICY_FORBID)
+		return ERR_FORBIDDEN;
+	if (!exists || v == POLICY_HIDE)
+		return engine__fail(c, ERR_NOTFOUND, "no %s %lld", what, (long long)id);
+	return 0;
+}
+
 /* item.create: the engagement's client scopes it */
 int engine__scope_item_create(struct cmd *c, const struct live_engagement *le)
 {
 	struct policy_scope sc = {.client_id = le ? le->rec.client_id : 0};
-	enum policy_verdict v = policy_check(c->actor, POL_ITEM_CREATE, &sc);
 
-	if (v == POLICY_FORBID)
-		return ERR_FORBIDDEN;
-	if (!le || v == POLICY_HIDE)
-		return engine__fail(c, ERR_NOTFOUND, "no engagement %lld",
-				    (long long)c->u.item_create.engagement_id);
-	return 0;
+	return record_verdict(c, POL_ITEM_CREATE, &sc, le, "engagement",
+			      c->u.item_create.engagement_id);
 }
 
 /* worker.status: the worker record scopes it (a worker: itself only) */
 int engine__scope_worker_status(struct cmd *c, const struct live_worker *lw)
 {
-	struct policy_scope sc = {.worker_id = lw ? lw->rec.id : 0};
-	enum policy_verdict v = policy_check(c->actor, POL_WORKER_STATUS, &sc);
-
-	if (v == POLICY_FORBID)
-		return ERR_FORBIDDEN;
-	if (!lw || v == POLICY_HIDE)
-		return engine__fail(c, ERR_NOTFOUND, "no worker %lld",
-				    (long long)c->u.wstatus.worker_id);
-	return 0;
+	return record_verdict(c, POL_WORKER_STATUS,
+			      &(struct policy_scope){.worker_id = lw ? lw->rec.id : 0}, lw,
+			      "worker", c->u.wstatus.worker_id);
 }
 
 /*

@@ -1,4 +1,4 @@
-/* h_items.c - items and work over HTTP: the body or query parsed, app/items.h asked, wire/ rendered. */
+/* h_items.c - items and work over HTTP: input parsed, app/items.h asked, records rendered. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +45,19 @@ static int dump_json(struct req *r, const char *field, json_t *v, char **out)
 }
 
 /*
+ * A write the use case prepared in c (rc: its answer): its refusal, or the
+ * Idempotency-Key read and the command run (ERR_SUSPENDED on the first run).
+ */
+static int run_write(struct req *r, int rc, struct buf *err, struct cmd *c)
+{
+	if (rc)
+		return app_fail(r, rc, err);
+	if ((rc = http__idem(r, c)))
+		return rc;
+	return http__engine(r, c);
+}
+
+/*
  * POST /v1/items {engagement_id, payload: object | array, external_ref?, priority?: 1..9,
  *   due_at?: RFC 3339}  [Idempotency-Key]
  * A client user may only create for its own client's engagements; the engine
@@ -52,33 +65,27 @@ static int dump_json(struct req *r, const char *field, json_t *v, char **out)
  */
 int h_items_create(struct req *r)
 {
+	struct cmd *c = http__cmd_new(r, CMD_ITEM_CREATE);
 	struct item_create_in in = ITEM_CREATE_IN_INIT;
 	json_int_t engagement_id = 0, prio = 0;
 	json_t *body = NULL, *payload = NULL;
 	struct buf err = BUF_INIT;
 	char *payload_text = NULL;
-	struct cmd *c = NULL;
 	int rc;
 
+	if (!c)
+		return ERR_NOMEM;
 	if ((rc = http__body(r, false, &body)) ||
 	    (rc = http__unpack(r, body, "{s:I, s:o, s?s, s?I, s?s}", "engagement_id",
 			       &engagement_id, "payload", &payload, "external_ref",
-			       &in.external_ref, "priority", &prio, "due_at", &in.due_at)))
-		goto out;
-	if (!(c = http__cmd_new(r, CMD_ITEM_CREATE))) {
-		rc = ERR_NOMEM;
-		goto out;
-	}
-	if ((rc = http__idem(r, c)) || (rc = dump_json(r, "payload", payload, &payload_text)))
+			       &in.external_ref, "priority", &prio, "due_at", &in.due_at)) ||
+	    (rc = dump_json(r, "payload", payload, &payload_text)))
 		goto out;
 	in.engagement_id = engagement_id;
 	in.payload = payload_text;
 	if (json_object_get(body, "priority"))
 		in.priority = (double)prio;
-	if ((rc = app_item_create(&r->srv->app, &r->actor, &in, c, &err)))
-		rc = app_fail(r, rc, &err);
-	else
-		rc = http__engine(r, c);
+	rc = run_write(r, app_item_create(&r->srv->app, &r->actor, &in, c, &err), &err, c);
 out:
 	free(payload_text);
 	http__cmd_free(c);
@@ -99,7 +106,8 @@ int h_items_list(struct req *r)
 	json_t *data;
 	int rc;
 
-	if ((rc = http__page(r, &in.page)) || (rc = http__query_id(r, "client_id", &in.client_id)) ||
+	if ((rc = http__page(r, &in.page)) ||
+	    (rc = http__query_id(r, "client_id", &in.client_id)) ||
 	    (rc = http__query_id(r, "engagement_id", &in.engagement_id)))
 		return rc;
 	if (!(data = json_array()))
@@ -196,24 +204,20 @@ static int next_with_payload(struct req *r)
  */
 int h_work_next(struct req *r)
 {
+	struct cmd *c = http__cmd_new(r, CMD_ITEM_NEXT);
 	json_int_t worker_id = 0;
 	struct buf err = BUF_INIT;
-	struct cmd *c = NULL;
 	json_t *body = NULL;
 	int rc;
 
-	if ((rc = http__body(r, true, &body)) ||
-	    (rc = http__unpack(r, body, "{s?I}", "worker_id", &worker_id)))
-		goto out;
-	if (!(c = http__cmd_new(r, CMD_ITEM_NEXT))) {
-		rc = ERR_NOMEM;
-		goto out;
+	if (!c)
+		return ERR_NOMEM;
+	if (!(rc = http__body(r, true, &body)) &&
+	    !(rc = http__unpack(r, body, "{s?I}", "worker_id", &worker_id))) {
+		rc = app_work_next(&r->srv->app, &r->actor, worker_id, c, &err);
+		if (!(rc = run_write(r, rc, &err, c)) && r->status == 200)
+			rc = next_with_payload(r);
 	}
-	if ((rc = app_work_next(&r->srv->app, &r->actor, worker_id, c, &err)))
-		rc = app_fail(r, rc, &err);
-	else if (!(rc = http__idem(r, c)) && !(rc = http__engine(r, c)) && r->status == 200)
-		rc = next_with_payload(r);
-out:
 	http__cmd_free(c);
 	json_decref(body);
 	return rc;
@@ -232,14 +236,17 @@ struct op_route {
 
 static int transition(struct req *r, const struct op_route *o)
 {
+	/* The use case sets the command's type. */
+	struct cmd *c = http__cmd_new(r, CMD__COUNT);
 	struct item_op_in in = {.item_id = r->param[0]};
 	json_t *body = NULL, *result = NULL;
 	struct buf err = BUF_INIT;
 	json_int_t epoch = 0;
-	struct cmd *c = NULL;
 	char *text = NULL;
 	int rc;
 
+	if (!c)
+		return ERR_NOMEM;
 	if ((rc = http__body(r, o->empty_ok, &body)))
 		goto out;
 	/* jansson reads only the arguments its format names. */
@@ -251,19 +258,11 @@ static int transition(struct req *r, const struct op_route *o)
 		goto out;
 	in.epoch = epoch;
 	in.result = text;
-	/* The use case sets the command's type. */
-	if (!(c = http__cmd_new(r, CMD__COUNT))) {
-		rc = ERR_NOMEM;
-		goto out;
-	}
-	if ((rc = o->fn(&r->srv->app, &r->actor, &in, c, &err)))
-		rc = app_fail(r, rc, &err);
-	else if (!(rc = http__idem(r, c)))
-		rc = http__engine(r, c);
+	rc = run_write(r, o->fn(&r->srv->app, &r->actor, &in, c, &err), &err, c);
 out:
-	free(text);
 	http__cmd_free(c);
 	json_decref(body);
+	free(text);
 	return rc;
 }
 
