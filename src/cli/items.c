@@ -73,8 +73,12 @@ static int item_create(struct cli_noun *w, struct item_args *a)
 {
 	struct cmd cm = {.type = CMD_ITEM_CREATE};
 	struct buf err = BUF_INIT;
-	int rc = app_item_create(&w->ctx.app, &AUTH_LOCAL_ADMIN, &a->create, &cm, &err);
+	int rc;
 
+	/* Presence is argv's syntax, as the body's is the API's; the values are the use case's. */
+	if (!a->create.engagement_id || !a->create.payload)
+		return cli_fail("item create", 2, "--engagement and --payload are required");
+	rc = app_item_create(&w->ctx.app, &AUTH_LOCAL_ADMIN, &a->create, &cm, &err);
 	if (rc)
 		return app_refused("item create", rc, &err);
 	return cli_noun_open(w, CLI_WRITE) ? 1 : cli_noun_created(w, &cm);
