@@ -114,14 +114,14 @@ static int item_list(struct cli_noun *w, struct item_args *a)
 static const struct option item_opts[] = {
 	OPT("data", required, 'd'), OPT("after", required, 'A'), OPT("limit", required, 'L'),
 	OPT("json", no, 'j'), OPT("engagement", required, 'e'), OPT("payload", required, 'P'),
-	OPT("ref", required, 'r'), OPT("priority", required, 'p'), OPT("due", required, 'D'),
-	OPT("state", required, 's'), OPT("client", required, 'c'), OPT("help", no, 'h'),
+	OPT("ref", required, 'r'), OPT("priority", required, 'p'), OPT("state", required, 's'),
+	OPT("client", required, 'c'), OPT("help", no, 'h'),
 	{ 0, 0, 0, 0 },
 };
 #undef OPT
 // clang-format on
 
-/* item create --engagement ID --payload JSON [--ref R] [--priority P] [--due T] | item list */
+/* item create --engagement ID --payload JSON [--ref R] [--priority P] | item list */
 int cli_item(int argc, char **argv)
 {
 	struct item_args a = {.create = ITEM_CREATE_IN_INIT};
@@ -137,9 +137,7 @@ int cli_item(int argc, char **argv)
 	while ((opt = cli_noun_getopt(&w, argc, argv, item_opts)) != -1) {
 		if (opt == 'h')
 			goto help;
-		if (opt == 'D')
-			a.create.due_at = optarg;
-		else if ((rc = item_opt(&a, opt, optarg)))
+		if ((rc = item_opt(&a, opt, optarg)))
 			return rc;
 	}
 	rc = create ? item_create(&w, &a) : item_list(&w, &a);
@@ -147,9 +145,8 @@ int cli_item(int argc, char **argv)
 	return rc;
 help:
 	printf(
-	    "usage: alihdaya item create --engagement ID --payload JSON [--ref REF] [--priority "
-	    "1-9]\n"
-	    "           [--due RFC3339]\n"
+	    "usage: alihdaya item create --engagement ID --payload JSON [--ref REF]\n"
+	    "           [--priority 1-9]\n"
 	    "       alihdaya item list [--engagement ID] [--client ID] [--state STATE] [--json]\n"
 	    "           [--after ID] [--limit N] [--data DIR]\n\n"
 	    "An item is one unit of work; it is due the engagement's SLA after it arrives.\n");
