@@ -274,6 +274,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	o.max_depth = 8;
 	srv.opts = o;
 	srv.store = ctx.store;
+	/* The use cases read through the app (app/app.h); it has no engine, as srv has none. */
+	srv.app = (struct app){.store = ctx.store};
 	srv.web_dir = web_dir;
 	return 0;
 }
