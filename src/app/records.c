@@ -1,0 +1,82 @@
+/* records.c - what the record use cases share: the policy's answer, walks forwarded, a get of any kind. */
+#include "app/records.h"
+
+#include <stdlib.h>
+
+#include "app/clients.h"
+#include "app/engagements.h"
+#include "app/people.h"
+#include "app/services.h"
+#include "util/err.h"
+
+int app_allow(const struct actor *actor, enum policy_action act, const struct policy_scope *scope,
+	      struct buf *err)
+{
+	int rc = policy_require(actor, act, scope);
+
+	if (rc == ERR_FORBIDDEN)
+		return buf_error(err, rc, "role %s may not take %s", role_name(actor->role),
+				 policy_action_name(act));
+	return rc;
+}
+
+int app_fwd(struct app_fwd *f, const struct app_rec *r)
+{
+	f->cb_rc = f->cb(f->ctx, r);
+	return f->cb_rc;
+}
+
+int app_store_end(const struct app *app, const struct app_fwd *f, int rc, struct buf *err)
+{
+	if (!rc || (f && rc == f->cb_rc))
+		return rc;
+	return buf_error(err, rc, "%s", store_errmsg(app->store));
+}
+
+/* Every record a get may fill (a worker_rec is several KiB: this lives on the heap). */
+union any_rec {
+	struct client_rec client;
+	struct service_rec service;
+	struct engagement_rec engagement;
+	struct user_rec user;
+	struct worker_rec worker;
+};
+
+int app_get(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
+	    app_rec_cb cb, void *ctx, struct buf *err)
+{
+	union any_rec *a = malloc(sizeof(*a));
+	struct app_rec r = {.kind = k};
+	int rc;
+
+	if (!a)
+		return buf_error(err, ERR_NOMEM, "out of memory");
+	switch (k) {
+	case APP_CLIENT:
+		rc = app_client_get(app, actor, id, &a->client, err);
+		r.u.client = &a->client;
+		break;
+	case APP_SERVICE:
+		rc = app_service_get(app, actor, id, &a->service, err);
+		r.u.service = &a->service;
+		break;
+	case APP_ENGAGEMENT:
+		rc = app_engagement_get(app, actor, id, &a->engagement, err);
+		r.u.engagement = &a->engagement;
+		break;
+	case APP_USER:
+		rc = app_user_get(app, actor, id, &a->user, err);
+		r.u.user = &a->user;
+		break;
+	case APP_WORKER:
+		rc = app_worker_get(app, actor, id, &a->worker, err);
+		r.u.worker = &a->worker;
+		break;
+	default:
+		rc = buf_error(err, ERR_INVALID, "this kind of record has no get");
+	}
+	if (!rc)
+		rc = cb(ctx, &r);
+	free(a);
+	return rc;
+}

@@ -1,0 +1,79 @@
+/* records.h - what every record use case shares: the kinds, a record of any kind, lists and gets. */
+#ifndef ALIHDAYA_APP_RECORDS_H
+#define ALIHDAYA_APP_RECORDS_H
+
+#include <stdint.h>
+
+#include "app/app.h"
+#include "app/input.h"
+#include "core/model.h"
+
+/*
+ * The records the use cases of app/clients.h, services.h, engagements.h,
+ * people.h and audit.h read. A list passes each record it may show to one
+ * callback as a struct app_rec, so an adapter renders any page with one
+ * function (wire_rec()); a get fills the caller's typed record.
+ *
+ * Errors as app/app.h; in particular a record the actor may not see is
+ * ERR_NOTFOUND exactly as one that does not exist, and then err is left
+ * as it was (the two must read the same). ERR_FORBIDDEN: the role may not
+ * take the action at all.
+ */
+
+enum app_kind { APP_CLIENT, APP_SERVICE, APP_ENGAGEMENT, APP_USER, APP_WORKER, APP_AUDIT };
+
+/* One record of any kind, borrowed for the callback's duration. */
+struct app_rec {
+	enum app_kind kind;
+	union {
+		const struct client_rec *client;
+		const struct service_rec *service;
+		const struct engagement_rec *engagement;
+		const struct user_rec *user;
+		const struct worker_rec *worker;
+		const struct audit_rec *audit;
+	} u;
+};
+
+/* A list's callback; non-zero stops the list, which returns it. */
+typedef int (*app_rec_cb)(void *ctx, const struct app_rec *rec);
+
+/*
+ * Every list use case: the page of in (checked here), narrowed to what the
+ * actor may see, each record passed to cb in id order. OUT: *next, the
+ * cursor of the next page (0: this is the last).
+ */
+typedef int (*app_list_fn)(const struct app *app, const struct actor *actor,
+			   const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
+			   struct buf *err);
+
+/*
+ * The record of kind k with this id as the actor may read it, passed to cb
+ * (the adapters' one way to show the record a write made). APP_AUDIT has
+ * no get: ERR_INVALID.
+ */
+int app_get(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
+	    app_rec_cb cb, void *ctx, struct buf *err);
+
+/* ---- for the use case files ---- */
+
+/*
+ * The actor may take act on scope (NULL: the role alone): 0, ERR_NOTFOUND
+ * (err untouched) or ERR_FORBIDDEN (said so in err).
+ */
+int app_allow(const struct actor *actor, enum policy_action act, const struct policy_scope *scope,
+	      struct buf *err);
+
+/* A list's callback and its context, with what the callback answered. */
+struct app_fwd {
+	app_rec_cb cb;
+	void *ctx;
+	int cb_rc;
+};
+
+/* Passes r to f's callback; keeps and returns its answer (the store walk's callback body). */
+int app_fwd(struct app_fwd *f, const struct app_rec *r);
+/* The store's answer rc: 0, the callback's own answer, or the store's error said in err. */
+int app_store_end(const struct app *app, const struct app_fwd *f, int rc, struct buf *err);
+
+#endif

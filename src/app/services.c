@@ -1,0 +1,55 @@
+/* services.c - service catalogue use cases: the input rules of a service; everyone reads the catalogue. */
+#include "app/services.h"
+
+#include "util/err.h"
+
+int app_service_create(const struct app *app, const struct actor *actor,
+		       const struct service_in *in, struct cmd *c, struct buf *err)
+{
+	struct service_rec *sv = &c->u.service;
+	int rc;
+
+	(void)app;
+	c->type = CMD_SERVICE_CREATE;
+	*sv = (struct service_rec){0};
+	if ((rc = app_allow(actor, POL_SERVICE_CREATE, NULL, err)) ||
+	    (rc = app_in_code("code", in->code, sv->code, sizeof(sv->code), true, err)) ||
+	    (rc = app_in_str("name", in->name, sv->name, sizeof(sv->name), true, err)) ||
+	    (rc = app_in_code("category", in->category, sv->category, sizeof(sv->category), true,
+			      err)))
+		return rc;
+	if (!in->kind || service_kind_parse(in->kind, &sv->kind))
+		return buf_error(err, ERR_INVALID, "kind must be \"bpo\" or \"kpo\"");
+	return 0;
+}
+
+int app_service_get(const struct app *app, const struct actor *actor, int64_t id,
+		    struct service_rec *out, struct buf *err)
+{
+	int rc = app_allow(actor, POL_SERVICE_READ, NULL, err);
+
+	if (rc)
+		return rc;
+	rc = store_service_get(app->store, id, out);
+	return rc == ERR_NOTFOUND ? rc : app_store_end(app, NULL, rc, err);
+}
+
+static int each_service(void *ctx, const struct service_rec *sv)
+{
+	return app_fwd(ctx, &(struct app_rec){.kind = APP_SERVICE, .u.service = sv});
+}
+
+int app_service_list(const struct app *app, const struct actor *actor,
+		     const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
+		     struct buf *err)
+{
+	struct app_fwd f = {cb, ctx, 0};
+	struct store_page pg;
+	int rc;
+
+	*next = 0;
+	if ((rc = app_allow(actor, POL_SERVICE_READ, NULL, err)) || (rc = app_page(in, &pg, err)))
+		return rc;
+	return app_store_end(app, &f, store_service_list(app->store, &pg, each_service, &f, next),
+			     err);
+}
