@@ -8,6 +8,7 @@
 
 #include "core/model.h"
 #include "app/app.h"
+#include "app/records.h"
 #include "engine/engine.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -89,7 +90,8 @@ struct cli_noun {
 	const char *noun;
 	const char *verb; /* argv[1] */
 	bool json;
-	struct store_page pg;
+	struct app_page_in page; /* --after, --limit as given (a list may add client_id) */
+	struct store_page pg;	 /* the same, checked (app_page()), for lists not yet in app/ */
 };
 
 /* Loads settings, resets getopt. Exit code, 0 to go on. */
@@ -109,5 +111,71 @@ int cli_noun_list(struct cli_noun *w, int rc, json_t *out, const char *const *co
 int cli_noun_created(struct cli_noun *w, struct cmd *cm);
 /* True for "<noun> --help" or "-h". */
 bool cli_wants_help(int argc, char **argv);
+
+/* ---- the record subcommands' one path: arguments into a use case's input ---- */
+
+/* How an option's argument is kept; syntax only, the use case checks the rules. */
+enum cli_arg_type {
+	CLI_ARG_STR,	/* const char **dst */
+	CLI_ARG_NUM,	/* double *dst: a decimal number */
+	CLI_ARG_ID,	/* int64_t *dst: a positive id */
+	CLI_ARG_DUR,	/* double *dst: a duration (90s, 30m, 24h, 5d) in seconds */
+	CLI_ARG_STRS,	/* const char *dst[max], repeated; *n counts them */
+	CLI_ARG_IDS,	/* int64_t dst[max], repeated; *n counts them */
+	CLI_ARG_LEVELS, /* struct cli_levels *dst: repeated CODE[:LEVEL] */
+};
+
+/*
+ * One option of a subcommand: --name ARG into dst. A repeated option
+ * counts past max without keeping more, so the use case can refuse the
+ * count with its own message.
+ */
+struct cli_arg {
+	const char *name;
+	enum cli_arg_type type;
+	void *dst;
+	size_t *n;
+	size_t max;
+};
+
+/* An option kept once, a repeated one (up to max in dst), and the end of a list of them. */
+#define CLI_ARG(name, type, dst) { (name), (type), (dst), NULL, 0 }
+#define CLI_ARG_N(name, type, dst, n, max) { (name), (type), (dst), (n), (max) }
+#define CLI_ARG_END { NULL, CLI_ARG_STR, NULL, NULL, 0 }
+
+#define CLI_LEVELS_MAX 16 /* at least MODEL_MAX_SKILLS and MODEL_MAX_LANGS */
+
+/* Repeated CODE[:LEVEL] arguments as a use case takes them (in points into sl). */
+struct cli_levels {
+	struct skill_level sl[CLI_LEVELS_MAX];
+	struct app_level_in in[CLI_LEVELS_MAX];
+	size_t n;
+};
+
+#define CLI_GO_ON (-1)
+
+/*
+ * The arguments after the verb: the shared options and args. verbs lists
+ * the verbs the noun takes ("create list"; NULL: any word). CLI_GO_ON to
+ * go on, else the exit code: usage (printed, with 0 for --help) or a
+ * usage error (explained on stderr).
+ */
+int cli_noun_parse(struct cli_noun *w, int argc, char **argv, const struct cli_arg *args,
+		   const char *verbs, const char *usage);
+
+/* A write use case's signature, in taken as void so one path serves every noun. */
+typedef int (*cli_make_fn)(const struct app *app, const struct actor *actor, const void *in,
+			   struct cmd *c, struct buf *err);
+
+/* Prints the page of any list use case (w->page) as a table of cols, or JSON; exit code. */
+int cli_noun_page(struct cli_noun *w, app_list_fn list, const char *const *cols);
+/*
+ * The verb: "list" prints list's page; else the installation is opened for
+ * writing, make() fills c from in as the local admin (an ERR_INVALID exits
+ * 2), the command runs (cli_engine) and "<noun> N created" is printed (a
+ * token: its text). Closes w. Exit code.
+ */
+int cli_noun_run(struct cli_noun *w, app_list_fn list, const char *const *cols, cli_make_fn make,
+		 const void *in, struct cmd *c);
 
 #endif

@@ -182,6 +182,19 @@ json_t *wire_page(json_t *data, int64_t next_after)
 			 next_after ? json_string(cursor) : json_null());
 }
 
+json_t *wire_rec(const struct app_rec *r)
+{
+	switch (r->kind) {
+	case APP_CLIENT: return wire_client(r->u.client);
+	case APP_SERVICE: return wire_service(r->u.service);
+	case APP_ENGAGEMENT: return wire_engagement(r->u.engagement);
+	case APP_USER: return wire_user(r->u.user);
+	case APP_WORKER: return wire_worker(r->u.worker);
+	case APP_AUDIT: return wire_audit(r->u.audit);
+	}
+	return NULL;
+}
+
 /* ================================================================
  * Store reads, rendered
  * ================================================================ */
@@ -190,6 +203,11 @@ json_t *wire_page(json_t *data, int64_t next_after)
 static int page_add(void *ctx, json_t *v)
 {
 	return v && !json_array_append_new(ctx, v) ? 0 : ERR_NOMEM;
+}
+
+int wire_rec_add(void *ctx, const struct app_rec *r)
+{
+	return page_add(ctx, wire_rec(r));
 }
 
 /* Finishes a list read: the page, or rc with nothing. */
@@ -235,36 +253,9 @@ static int read_end(int rc, json_t *v, json_t **out)
 		return page_end(rc, data, next, out);                                              \
 	}
 
-/*
- * wire_NAME_read for a record with store_NAME_get. The record is on the
- * heap because a worker_rec is several KiB and these run on HTTP threads.
- */
-#define WIRE_READ(NAME, REC)                                                                       \
-	int wire_##NAME##_read(struct store *s, int64_t id, json_t **out)                         \
-	{                                                                                          \
-		REC *r = malloc(sizeof(*r));                                                       \
-		int rc = r ? store_##NAME##_get(s, id, r) : ERR_NOMEM;                             \
-		json_t *v = rc ? NULL : wire_##NAME(r);                                            \
-                                                                                                   \
-		free(r);                                                                           \
-		return read_end(rc, v, out);                                                       \
-	}
-
-WIRE_READ(client, struct client_rec)
-WIRE_LIST(client, struct client_rec, wire_client(r))
-WIRE_READ(service, struct service_rec)
-WIRE_LIST(service, struct service_rec, wire_service(r))
-WIRE_READ(engagement, struct engagement_rec)
-WIRE_LIST(engagement, struct engagement_rec, wire_engagement(r))
-WIRE_READ(user, struct user_rec)
-WIRE_LIST(user, struct user_rec, wire_user(r))
-WIRE_READ(worker, struct worker_rec)
-WIRE_LIST(worker, struct worker_rec, wire_worker(r))
 /* Lists never carry payloads. */
 WIRE_LIST(item, struct item_rec, wire_item(r, false))
-WIRE_LIST(audit, struct audit_rec, wire_audit(r))
 
-#undef WIRE_READ
 #undef WIRE_LIST
 
 int wire_item_read(struct store *s, int64_t id, bool with_payload, json_t **out)

@@ -1,4 +1,4 @@
-/* wire.h - the wire JSON of every record (docs/api.md): one renderer each, pages, and reads rendered. */
+/* wire.h - the wire JSON of every record (docs/api.md): one renderer each, pages, and item reads rendered. */
 #ifndef ALIHDAYA_WIRE_H
 #define ALIHDAYA_WIRE_H
 
@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/records.h"
 #include "core/model.h"
 #include "store/store.h"
 
@@ -44,7 +45,15 @@ json_t *wire_audit(const struct audit_rec *a);
  */
 json_t *wire_page(json_t *data, int64_t next_after);
 
-/* ---- store reads, rendered ---- */
+/* Any record a use case passes (app/records.h), by its kind's renderer. NULL: out of memory. */
+json_t *wire_rec(const struct app_rec *r);
+/*
+ * An app_rec_cb: appends wire_rec(r) to the JSON array ctx, so any list use
+ * case fills a page's data. ERR_NOMEM when rendering fails.
+ */
+int wire_rec_add(void *ctx, const struct app_rec *r);
+
+/* ---- store reads, rendered (items) ---- */
 
 /*
  * Each reads through store.h and renders: a get gives the record's object,
@@ -52,21 +61,10 @@ json_t *wire_page(json_t *data, int64_t next_after);
  * ERR_IO, ...); ERR_NOMEM when rendering fails. OUT: *out, owned by the
  * caller (json_decref), NULL on error.
  */
-int wire_client_read(struct store *s, int64_t id, json_t **out);
-int wire_client_list(struct store *s, const struct store_page *pg, json_t **out);
-int wire_service_read(struct store *s, int64_t id, json_t **out);
-int wire_service_list(struct store *s, const struct store_page *pg, json_t **out);
-int wire_engagement_read(struct store *s, int64_t id, json_t **out);
-int wire_engagement_list(struct store *s, const struct store_page *pg, json_t **out);
-int wire_user_read(struct store *s, int64_t id, json_t **out);
-int wire_user_list(struct store *s, const struct store_page *pg, json_t **out);
-int wire_worker_read(struct store *s, int64_t id, json_t **out);
-int wire_worker_list(struct store *s, const struct store_page *pg, json_t **out);
 /* ERR_IO also when a stored payload or result is not JSON. */
 int wire_item_read(struct store *s, int64_t id, bool with_payload, json_t **out);
 int wire_item_list(struct store *s, const struct store_page *pg, json_t **out);
 /* The item's history as an array of events, oldest first. */
 int wire_history_read(struct store *s, int64_t item_id, json_t **out);
-int wire_audit_list(struct store *s, const struct store_page *pg, json_t **out);
 
 #endif
