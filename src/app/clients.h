@@ -17,9 +17,5 @@ int app_client_create(const struct app *app, const struct actor *actor,
 /* client.read: a client user reads only its own client. */
 int app_client_get(const struct app *app, const struct actor *actor, int64_t id,
 		   struct client_rec *out, struct buf *err);
-/* client.read: a client user's page holds its own client only. */
-int app_client_list(const struct app *app, const struct actor *actor,
-		    const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
-		    struct buf *err);
 
 #endif

@@ -117,32 +117,3 @@ int app_engagement_get(const struct app *app, const struct actor *actor, int64_t
 	return engagement_allow(app, actor, out, err);
 }
 
-static int each_engagement(void *ctx, const struct engagement_rec *e)
-{
-	return app_fwd(ctx, &(struct app_rec){.kind = APP_ENGAGEMENT, .u.engagement = e});
-}
-
-int app_engagement_list(const struct app *app, const struct actor *actor,
-			const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
-			struct buf *err)
-{
-	struct app_fwd f = {cb, ctx, 0};
-	int64_t only = 0, worker = 0;
-	struct store_page pg;
-	int rc;
-
-	*next = 0;
-	if ((rc = app_page(in, &pg, err)))
-		return rc;
-	rc = policy_list_filter(actor, POL_ENGAGEMENT_LIST, &only, &worker);
-	if (rc == ERR_NOTFOUND)
-		return 0;
-	if (rc)
-		return app_allow(actor, POL_ENGAGEMENT_LIST, NULL, err);
-	if (only && pg.client_id && pg.client_id != only)
-		return 0; /* another client's: nothing this actor may see */
-	if (only)
-		pg.client_id = only;
-	return app_store_end(app, &f,
-			     store_engagement_list(app->store, &pg, each_engagement, &f, next), err);
-}

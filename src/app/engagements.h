@@ -31,9 +31,5 @@ int app_engagement_create(const struct app *app, const struct actor *actor,
 /* engagement.read: a client user its own client's, a worker those of clients it is cleared for. */
 int app_engagement_get(const struct app *app, const struct actor *actor, int64_t id,
 		       struct engagement_rec *out, struct buf *err);
-/* engagement.list; in->client_id filters (a client user's other clients: an empty page). */
-int app_engagement_list(const struct app *app, const struct actor *actor,
-			const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
-			struct buf *err);
 
 #endif

@@ -46,26 +46,7 @@ int app_user_get(const struct app *app, const struct actor *actor, int64_t id,
 
 	if (rc)
 		return rc;
-	rc = store_user_get(app->store, id, out);
-	return rc == ERR_NOTFOUND ? rc : app_store_end(app, NULL, rc, err);
-}
-
-static int each_user(void *ctx, const struct user_rec *u)
-{
-	return app_fwd(ctx, &(struct app_rec){.kind = APP_USER, .u.user = u});
-}
-
-int app_user_list(const struct app *app, const struct actor *actor, const struct app_page_in *in,
-		  app_rec_cb cb, void *ctx, int64_t *next, struct buf *err)
-{
-	struct app_fwd f = {cb, ctx, 0};
-	struct store_page pg;
-	int rc;
-
-	*next = 0;
-	if ((rc = app_allow(actor, POL_USER_READ, NULL, err)) || (rc = app_page(in, &pg, err)))
-		return rc;
-	return app_store_end(app, &f, store_user_list(app->store, &pg, each_user, &f, next), err);
+	return app_got(app, store_user_get(app->store, id, out), err);
 }
 
 int app_token_create(const struct app *app, const struct actor *actor, const struct token_in *in,
@@ -224,26 +205,6 @@ int app_worker_get(const struct app *app, const struct actor *actor, int64_t id,
 
 	if (rc)
 		return rc;
-	rc = store_worker_get(app->store, id, out);
-	return rc == ERR_NOTFOUND ? rc : app_store_end(app, NULL, rc, err);
+	return app_got(app, store_worker_get(app->store, id, out), err);
 }
 
-static int each_worker(void *ctx, const struct worker_rec *w)
-{
-	return app_fwd(ctx, &(struct app_rec){.kind = APP_WORKER, .u.worker = w});
-}
-
-int app_worker_list(const struct app *app, const struct actor *actor,
-		    const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
-		    struct buf *err)
-{
-	struct app_fwd f = {cb, ctx, 0};
-	struct store_page pg;
-	int rc;
-
-	*next = 0;
-	if ((rc = app_allow(actor, POL_WORKER_LIST, NULL, err)) || (rc = app_page(in, &pg, err)))
-		return rc;
-	return app_store_end(app, &f, store_worker_list(app->store, &pg, each_worker, &f, next),
-			     err);
-}

@@ -53,9 +53,6 @@ int app_user_create(const struct app *app, const struct actor *actor, const stru
 		    struct cmd *c, struct buf *err);
 int app_user_get(const struct app *app, const struct actor *actor, int64_t id,
 		 struct user_rec *out, struct buf *err);
-/* user.read; in->client_id filters. */
-int app_user_list(const struct app *app, const struct actor *actor, const struct app_page_in *in,
-		  app_rec_cb cb, void *ctx, int64_t *next, struct buf *err);
 /* token.create: fills c (CMD_TOKEN_CREATE); a name is looked up (ERR_NOTFOUND, said so). */
 int app_token_create(const struct app *app, const struct actor *actor, const struct token_in *in,
 		     struct cmd *c, struct buf *err);
@@ -69,8 +66,5 @@ int app_worker_status(const struct app *app, const struct actor *actor,
 /* worker.read: staff, or the worker itself. out is several KiB: keep it off small stacks. */
 int app_worker_get(const struct app *app, const struct actor *actor, int64_t id,
 		   struct worker_rec *out, struct buf *err);
-int app_worker_list(const struct app *app, const struct actor *actor,
-		    const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
-		    struct buf *err);
 
 #endif

@@ -33,6 +33,11 @@ int app_store_end(const struct app *app, const struct app_fwd *f, int rc, struct
 	return buf_error(err, rc, "%s", store_errmsg(app->store));
 }
 
+int app_got(const struct app *app, int rc, struct buf *err)
+{
+	return rc == ERR_NOTFOUND ? rc : app_store_end(app, NULL, rc, err);
+}
+
 /* Every record a get may fill (a worker_rec is several KiB: this lives on the heap). */
 union any_rec {
 	struct client_rec client;

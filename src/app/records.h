@@ -10,9 +10,11 @@
 
 /*
  * The records the use cases of app/clients.h, services.h, engagements.h,
- * people.h and audit.h read. A list passes each record it may show to one
- * callback as a struct app_rec, so an adapter renders any page with one
- * function (wire_rec()); a get fills the caller's typed record.
+ * people.h and audit.h read. There is one list for every kind (app_list():
+ * app/lists.c), passing each record it may show to one callback as a
+ * struct app_rec, so an adapter renders any page with one function
+ * (wire_rec()); a get fills the caller's typed record (app_client_get()
+ * ...), or passes it as an app_rec (app_get()).
  *
  * Errors as app/app.h; in particular a record the actor may not see is
  * ERR_NOTFOUND exactly as one that does not exist, and then err is left
@@ -39,13 +41,16 @@ struct app_rec {
 typedef int (*app_rec_cb)(void *ctx, const struct app_rec *rec);
 
 /*
- * Every list use case: the page of in (checked here), narrowed to what the
- * actor may see, each record passed to cb in id order. OUT: *next, the
- * cursor of the next page (0: this is the last).
+ * Every list: the page of in (checked here) of the records of kind k the
+ * actor may see, each passed to cb in id order (audit events: seq order).
+ * The policy narrows it (policy_list_filter): a client user's page holds
+ * its own client's records only, and in->client_id naming another client
+ * is an empty page. in->client_id filters clients, engagements and users.
+ * OUT: *next, the cursor of the next page (0: this is the last).
  */
-typedef int (*app_list_fn)(const struct app *app, const struct actor *actor,
-			   const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
-			   struct buf *err);
+int app_list(const struct app *app, const struct actor *actor, enum app_kind k,
+	     const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
+	     struct buf *err);
 
 /*
  * The record of kind k with this id as the actor may read it, passed to cb
@@ -75,5 +80,7 @@ struct app_fwd {
 int app_fwd(struct app_fwd *f, const struct app_rec *r);
 /* The store's answer rc: 0, the callback's own answer, or the store's error said in err. */
 int app_store_end(const struct app *app, const struct app_fwd *f, int rc, struct buf *err);
+/* A store get's answer rc: 0, ERR_NOTFOUND (err untouched), or the store's error said in err. */
+int app_got(const struct app *app, int rc, struct buf *err);
 
 #endif

@@ -30,26 +30,6 @@ int app_service_get(const struct app *app, const struct actor *actor, int64_t id
 
 	if (rc)
 		return rc;
-	rc = store_service_get(app->store, id, out);
-	return rc == ERR_NOTFOUND ? rc : app_store_end(app, NULL, rc, err);
+	return app_got(app, store_service_get(app->store, id, out), err);
 }
 
-static int each_service(void *ctx, const struct service_rec *sv)
-{
-	return app_fwd(ctx, &(struct app_rec){.kind = APP_SERVICE, .u.service = sv});
-}
-
-int app_service_list(const struct app *app, const struct actor *actor,
-		     const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
-		     struct buf *err)
-{
-	struct app_fwd f = {cb, ctx, 0};
-	struct store_page pg;
-	int rc;
-
-	*next = 0;
-	if ((rc = app_allow(actor, POL_SERVICE_READ, NULL, err)) || (rc = app_page(in, &pg, err)))
-		return rc;
-	return app_store_end(app, &f, store_service_list(app->store, &pg, each_service, &f, next),
-			     err);
-}

@@ -17,8 +17,5 @@ int app_service_create(const struct app *app, const struct actor *actor,
 		       const struct service_in *in, struct cmd *c, struct buf *err);
 int app_service_get(const struct app *app, const struct actor *actor, int64_t id,
 		    struct service_rec *out, struct buf *err);
-int app_service_list(const struct app *app, const struct actor *actor,
-		     const struct app_page_in *in, app_rec_cb cb, void *ctx, int64_t *next,
-		     struct buf *err);
 
 #endif

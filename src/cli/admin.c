@@ -124,7 +124,7 @@ int cli_init(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
-/* Records: argv into the use cases of app/ (one path: cli_noun_run). */
+/* Records: argv into the use cases of app/ (one path: cli_noun_main). */
 
 static int make_token(const struct app *app, const struct actor *a, const void *in,
 		      struct cmd *c, struct buf *err)
@@ -135,54 +135,52 @@ static int make_token(const struct app *app, const struct actor *a, const void *
 /* token create --user NAME [--data DIR] */
 int cli_token(int argc, char **argv)
 {
+	static const struct cli_noun_def def = {
+	    .noun = "token",
+	    .verbs = "create",
+	    .usage = "usage: alihdaya token create --user NAME [--data DIR]\n\n"
+		     "Prints a new bearer token for the user. Only its hash is stored: keep the\n"
+		     "printed text, it cannot be shown again. Use it as 'Authorization: Bearer TOKEN'.\n",
+	    .make = make_token,
+	};
 	struct token_in in = {0};
 	const struct cli_arg args[] = {CLI_ARG("user", CLI_ARG_STR, &in.user_name), CLI_ARG_END};
-	struct cmd cm = {0};
-	struct cli_noun w;
-	int rc;
 
-	if ((rc = cli_noun_begin(&w, argc, argv, "token")) ||
-	    (rc = cli_noun_parse(&w, argc, argv, args, "create",
-				 "usage: alihdaya token create --user NAME [--data DIR]\n\n"
-				 "Prints a new bearer token for the user. Only its hash is stored: keep the\n"
-				 "printed text, it cannot be shown again. Use it as 'Authorization: Bearer TOKEN'.\n")) !=
-		CLI_GO_ON)
-		return rc;
-	if (!in.user_name)
-		return cli_fail("token create", 2, "--user NAME is required");
-	return cli_noun_run(&w, NULL, NULL, make_token, &in, &cm);
+	return cli_noun_main(&def, argc, argv, args, &in);
 }
 
-static int make_user(const struct app *app, const struct actor *a, const void *in, struct cmd *c,
-		     struct buf *err)
+/* The client_id rule needs to know whether --client was given at all. */
+static int make_user(const struct app *app, const struct actor *a, const void *in,
+		     struct cmd *c, struct buf *err)
 {
-	return app_user_create(app, a, in, c, err);
+	struct user_in u = *(const struct user_in *)in;
+
+	u.has_client_id = u.client_id != 0;
+	return app_user_create(app, a, &u, c, err);
 }
 
 /* user create --name N --role R [--client ID] | user list */
 int cli_user(int argc, char **argv)
 {
 	static const char *const cols[] = { "id", "name", "role", "client_id", NULL };
+	static const struct cli_noun_def def = {
+	    .noun = "user",
+	    .verbs = "create list",
+	    .usage =
+		"usage: alihdaya user create --name NAME --role ROLE [--client ID] [--data DIR]\n"
+		"       alihdaya user list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
+		"ROLE is admin, manager, worker, client or auditor; a client user belongs to\n"
+		"exactly one client (--client). Workers are made with 'alihdaya worker create'.\n",
+	    .kind = APP_USER,
+	    .cols = cols,
+	    .make = make_user,
+	};
 	struct user_in in = {0};
 	const struct cli_arg args[] = {CLI_ARG("name", CLI_ARG_STR, &in.name),
 				       CLI_ARG("role", CLI_ARG_STR, &in.role),
-				       CLI_ARG("client", CLI_ARG_ID, &in.client_id),
-				       CLI_ARG_END};
-	struct cmd cm = {0};
-	struct cli_noun w;
-	int rc;
+				       CLI_ARG("client", CLI_ARG_ID, &in.client_id), CLI_ARG_END};
 
-	if ((rc = cli_noun_begin(&w, argc, argv, "user")) ||
-	    (rc = cli_noun_parse(
-		 &w, argc, argv, args, "create list",
-		 "usage: alihdaya user create --name NAME --role ROLE [--client ID] [--data DIR]\n"
-		 "       alihdaya user list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
-		 "ROLE is admin, manager, worker, client or auditor; a client user belongs to\n"
-		 "exactly one client (--client). Workers are made with 'alihdaya worker create'.\n")) !=
-		CLI_GO_ON)
-		return rc;
-	in.has_client_id = in.client_id != 0;
-	return cli_noun_run(&w, app_user_list, cols, make_user, &in, &cm);
+	return cli_noun_main(&def, argc, argv, args, &in);
 }
 
 static int make_client(const struct app *app, const struct actor *a, const void *in,
@@ -195,24 +193,23 @@ static int make_client(const struct app *app, const struct actor *a, const void 
 int cli_client(int argc, char **argv)
 {
 	static const char *const cols[] = { "id", "code", "name", "time_zone", NULL };
+	static const struct cli_noun_def def = {
+	    .noun = "client",
+	    .verbs = "create list",
+	    .usage =
+		"usage: alihdaya client create --code CODE --name NAME [--tz ZONE] [--data DIR]\n"
+		"       alihdaya client list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
+		"A client is one outsourcing customer; all its data carries its id.\n",
+	    .kind = APP_CLIENT,
+	    .cols = cols,
+	    .make = make_client,
+	};
 	struct client_in in = {0};
 	const struct cli_arg args[] = {CLI_ARG("code", CLI_ARG_STR, &in.code),
 				       CLI_ARG("name", CLI_ARG_STR, &in.name),
-				       CLI_ARG("tz", CLI_ARG_STR, &in.time_zone),
-				       CLI_ARG_END};
-	struct cmd cm = {0};
-	struct cli_noun w;
-	int rc;
+				       CLI_ARG("tz", CLI_ARG_STR, &in.time_zone), CLI_ARG_END};
 
-	if ((rc = cli_noun_begin(&w, argc, argv, "client")) ||
-	    (rc = cli_noun_parse(
-		 &w, argc, argv, args, "create list",
-		 "usage: alihdaya client create --code CODE --name NAME [--tz ZONE] [--data DIR]\n"
-		 "       alihdaya client list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
-		 "A client is one outsourcing customer; all its data carries its id.\n")) !=
-		CLI_GO_ON)
-		return rc;
-	return cli_noun_run(&w, app_client_list, cols, make_client, &in, &cm);
+	return cli_noun_main(&def, argc, argv, args, &in);
 }
 
 static int make_service(const struct app *app, const struct actor *a, const void *in,
@@ -225,23 +222,22 @@ static int make_service(const struct app *app, const struct actor *a, const void
 int cli_service(int argc, char **argv)
 {
 	static const char *const cols[] = { "id", "code", "kind", "category", "name", NULL };
+	static const struct cli_noun_def def = {
+	    .noun = "service",
+	    .verbs = "create list",
+	    .usage = "usage: alihdaya service create --code CODE --name NAME --kind bpo|kpo "
+		     "--category CAT\n"
+		     "       alihdaya service list [--json] [--data DIR]\n\n"
+		     "Services are the provider's catalogue; 'alihdaya init' installs the default one.\n",
+	    .kind = APP_SERVICE,
+	    .cols = cols,
+	    .make = make_service,
+	};
 	struct service_in in = {0};
 	const struct cli_arg args[] = {CLI_ARG("code", CLI_ARG_STR, &in.code),
 				       CLI_ARG("name", CLI_ARG_STR, &in.name),
 				       CLI_ARG("kind", CLI_ARG_STR, &in.kind),
-				       CLI_ARG("category", CLI_ARG_STR, &in.category),
-				       CLI_ARG_END};
-	struct cmd cm = {0};
-	struct cli_noun w;
-	int rc;
+				       CLI_ARG("category", CLI_ARG_STR, &in.category), CLI_ARG_END};
 
-	if ((rc = cli_noun_begin(&w, argc, argv, "service")) ||
-	    (rc = cli_noun_parse(
-		 &w, argc, argv, args, "create list",
-		 "usage: alihdaya service create --code CODE --name NAME --kind bpo|kpo --category CAT\n"
-		 "       alihdaya service list [--json] [--data DIR]\n\n"
-		 "Services are the provider's catalogue; 'alihdaya init' installs the default one.\n")) !=
-		CLI_GO_ON)
-		return rc;
-	return cli_noun_run(&w, app_service_list, cols, make_service, &in, &cm);
+	return cli_noun_main(&def, argc, argv, args, &in);
 }

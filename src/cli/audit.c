@@ -1,6 +1,5 @@
 /* audit.c - `alihdaya audit list|verify` (app/audit.h) and `alihdaya backup FILE`. */
 #include <stdio.h>
-#include <string.h>
 
 #include "app/audit.h"
 #include "cli/cli.h"
@@ -29,47 +28,50 @@ int cli_audit(int argc, char **argv)
 {
 	static const char *const cols[] = { "seq", "at", "actor_user_id", "action", "record_type",
 					    "record_id", "client_id", NULL };
-	struct cli_noun w;
-	int rc;
+	static const struct cli_noun_def def = {
+	    .noun = "audit",
+	    .verbs = "list verify",
+	    .usage = "usage: alihdaya audit list [--after SEQ] [--limit N] [--json] [--data DIR]\n"
+		     "       alihdaya audit verify [--data DIR]\n\n"
+		     "The audit trail records who did what to which record, and who read which\n"
+		     "payload. Each event's hash covers the one before: verify recomputes the\n"
+		     "chain and names the first event that was changed, removed or reordered.\n",
+	    .kind = APP_AUDIT,
+	    .cols = cols,
+	    .other = verify,
+	};
 
-	if ((rc = cli_noun_begin(&w, argc, argv, "audit")) ||
-	    (rc = cli_noun_parse(
-		 &w, argc, argv, NULL, "list verify",
-		 "usage: alihdaya audit list [--after SEQ] [--limit N] [--json] [--data DIR]\n"
-		 "       alihdaya audit verify [--data DIR]\n\n"
-		 "The audit trail records who did what to which record, and who read which\n"
-		 "payload. Each event's hash covers the one before: verify recomputes the\n"
-		 "chain and names the first event that was changed, removed or reordered.\n")) !=
-		CLI_GO_ON)
+	return cli_noun_main(&def, argc, argv, NULL, NULL);
+}
+
+/* The file stands where a verb would. */
+static int backup(struct cli_noun *w)
+{
+	int rc = cli_noun_open(w, CLI_READ);
+
+	if (rc)
 		return rc;
-	rc = !strcmp(w.verb, "list") ? cli_noun_page(&w, app_audit_list, cols) : verify(&w);
-	cli_close(&w.ctx);
-	return rc ? 1 : 0;
+	if (store_backup(w->ctx.store, w->verb))
+		return cli_fail("backup", 1, "%s", store_errmsg(w->ctx.store));
+	printf("backup written to %s\n", w->verb);
+	return 0;
 }
 
 /* backup FILE [--data DIR] */
 int cli_backup(int argc, char **argv)
 {
-	struct cli_noun w;
-	int rc;
+	static const struct cli_noun_def def = {
+	    .noun = "backup",
+	    .usage = "usage: alihdaya backup FILE [--data DIR]\n\n"
+		     "Copies the store to FILE with SQLite's online backup, safe while the server\n"
+		     "runs. To restore: stop the server, copy FILE to DIR/alihdaya.db (remove any\n"
+		     "alihdaya.db-wal and alihdaya.db-shm beside it), start the server.\n",
+	    .other = backup,
+	};
 
 	if (argc < 2 || cli_wants_help(argc, argv)) {
-		printf("usage: alihdaya backup FILE [--data DIR]\n\n"
-		       "Copies the store to FILE with SQLite's online backup, safe while the server\n"
-		       "runs. To restore: stop the server, copy FILE to DIR/alihdaya.db (remove any\n"
-		       "alihdaya.db-wal and alihdaya.db-shm beside it), start the server.\n");
+		fputs(def.usage, stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	/* The file stands where a verb would. */
-	if ((rc = cli_noun_begin(&w, argc, argv, "backup")) ||
-	    (rc = cli_noun_parse(&w, argc, argv, NULL, NULL, "")) != CLI_GO_ON ||
-	    (rc = cli_noun_open(&w, CLI_READ)))
-		return rc;
-	rc = store_backup(w.ctx.store, w.verb);
-	if (rc)
-		rc = cli_fail("backup", 1, "%s", store_errmsg(w.ctx.store));
-	else
-		printf("backup written to %s\n", w.verb);
-	cli_close(&w.ctx);
-	return rc ? 1 : 0;
+	return cli_noun_main(&def, argc, argv, NULL, NULL);
 }

@@ -372,6 +372,7 @@ int cli_noun_created(struct cli_noun *w, struct cmd *cm)
 /* ------------------------------------------------------------------ */
 
 #define CLI_OPTS_MAX 32
+#define CLI_GO_ON (-1) /* noun_parse(): the options are read, go on */
 
 /* Appends v to a repeated option's array (counted past max, kept up to it). */
 static void *slot(const struct cli_arg *a, size_t size)
@@ -381,9 +382,10 @@ static void *slot(const struct cli_arg *a, size_t size)
 	return i < a->max ? (char *)a->dst + i * size : NULL;
 }
 
-static int arg_levels(struct cli_levels *lv, const char *v)
+static int arg_levels(const struct cli_arg *a, const char *v)
 {
-	size_t i = lv->n++;
+	struct cli_levels *lv = a->dst;
+	size_t i = (*a->n)++;
 
 	if (i >= CLI_LEVELS_MAX)
 		return 0; /* the use case refuses the count */
@@ -416,7 +418,7 @@ static int arg_take(const struct cli_arg *a, const char *v)
 			*str = v;
 		return 0;
 	case CLI_ARG_IDS: return (id = slot(a, sizeof(*id))) ? cli_parse_id(v, id) : 0;
-	case CLI_ARG_LEVELS: return arg_levels(a->dst, v);
+	case CLI_ARG_LEVELS: return arg_levels(a, v);
 	}
 	return ERR_INVALID;
 }
@@ -443,8 +445,9 @@ static bool verb_ok(const char *verbs, const char *verb)
 	return false;
 }
 
-int cli_noun_parse(struct cli_noun *w, int argc, char **argv, const struct cli_arg *args,
-		   const char *verbs, const char *usage)
+/* The arguments after the verb. CLI_GO_ON, or the exit code (usage printed or explained). */
+static int noun_parse(struct cli_noun *w, int argc, char **argv, const struct cli_noun_def *d,
+		      const struct cli_arg *args)
 {
 	static const struct option shared[] = {
 		{"data", required_argument, 0, 'd'}, {"json", no_argument, 0, 'j'},
@@ -458,13 +461,13 @@ int cli_noun_parse(struct cli_noun *w, int argc, char **argv, const struct cli_a
 	memcpy(opts, shared, sizeof(shared));
 	for (k = 0; args && args[k].name && n < CLI_OPTS_MAX; k++, n++)
 		opts[n] = (struct option){args[k].name, required_argument, 0, 256 + (int)k};
-	if (verbs && !verb_ok(verbs, w->verb)) {
-		fputs(usage, stdout);
+	if (d->verbs && !verb_ok(d->verbs, w->verb)) {
+		fputs(d->usage, stdout);
 		return cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	while ((c = cli_noun_getopt(w, argc, argv, opts)) != -1) {
 		if (c == 'h') {
-			fputs(usage, stdout);
+			fputs(d->usage, stdout);
 			return 0;
 		}
 		if (c < 256)
@@ -477,46 +480,49 @@ int cli_noun_parse(struct cli_noun *w, int argc, char **argv, const struct cli_a
 	return CLI_GO_ON;
 }
 
-int cli_noun_page(struct cli_noun *w, app_list_fn list, const char *const *cols)
+/* A use case's error: its line (or the error's message); ERR_INVALID is a usage error. */
+static int app_fail(const struct cli_noun *w, int rc, const struct buf *err)
 {
-	struct buf err = BUF_INIT;
-	json_t *data = json_array(), *page = NULL;
-	int64_t next = 0;
-	int rc = data ? cli_noun_open(w, CLI_READ) : cli_fail(w->noun, 1, "out of memory");
-
-	if (!rc) {
-		rc = list(&w->ctx.app, &AUTH_LOCAL_ADMIN, &w->page, wire_rec_add, data, &next, &err);
-		page = rc ? NULL : wire_page(data, next);
-		data = NULL; /* wire_page took it */
-		if (rc || !page)
-			rc = cli_fail(w->noun, rc == ERR_INVALID ? 2 : 1, "%s",
-				      err.len ? buf_str(&err) : err_message(rc ? rc : ERR_NOMEM));
-		else
-			cli_print_list(page, cols, w->json);
-	}
-	json_decref(data);
-	json_decref(page);
-	buf_release(&err);
-	return rc;
+	return cli_fail(w->noun, rc == ERR_INVALID ? 2 : 1, "%s",
+			err->len ? buf_str(err) : err_message(rc));
 }
 
-int cli_noun_run(struct cli_noun *w, app_list_fn list, const char *const *cols, cli_make_fn make,
-		 const void *in, struct cmd *c)
+static int noun_page(struct cli_noun *w, const struct cli_noun_def *d, struct buf *err)
 {
-	struct buf err = BUF_INIT;
+	json_t *data = json_array(), *page = NULL;
+	int64_t next = 0;
+	int rc = cli_noun_open(w, CLI_READ);
+
+	if (rc || !data) {
+		json_decref(data);
+		return rc ? rc : cli_fail(w->noun, 1, "out of memory");
+	}
+	rc = app_list(&w->ctx.app, &AUTH_LOCAL_ADMIN, d->kind, &w->page, wire_rec_add, data, &next,
+		      err);
+	if (rc) {
+		json_decref(data);
+		return app_fail(w, rc, err);
+	}
+	if (!(page = wire_page(data, next)))
+		return cli_fail(w->noun, 1, "out of memory");
+	cli_print_list(page, d->cols, w->json);
+	json_decref(page);
+	return 0;
+}
+
+static int noun_create(struct cli_noun *w, const struct cli_noun_def *d, const void *in,
+		       struct buf *err)
+{
+	struct cmd *c = calloc(1, sizeof(*c)); /* a worker's command is several KiB */
 	int rc;
 
-	if (list && !strcmp(w->verb, "list")) {
-		rc = cli_noun_page(w, list, cols);
-		goto out;
-	}
+	if (!c)
+		return cli_fail(w->noun, 1, "out of memory");
 	/* Beside a running server, the server runs the command (cli_engine). */
 	if ((rc = cli_noun_open(w, CLI_WRITE)))
 		goto out;
-	rc = make(&w->ctx.app, &AUTH_LOCAL_ADMIN, in, c, &err);
-	if (rc) {
-		rc = cli_fail(w->noun, rc == ERR_INVALID ? 2 : 1, "%s",
-			      err.len ? buf_str(&err) : err_message(rc));
+	if ((rc = d->make(&w->ctx.app, &AUTH_LOCAL_ADMIN, in, c, err))) {
+		rc = app_fail(w, rc, err);
 		goto out;
 	}
 	if ((rc = cli_engine(&w->ctx, w->noun, c)))
@@ -526,7 +532,28 @@ int cli_noun_run(struct cli_noun *w, app_list_fn list, const char *const *cols, 
 	else
 		printf("%s %lld created\n", w->noun, (long long)c->result.id);
 out:
+	cmd_release(c);
+	free(c);
+	return rc;
+}
+
+int cli_noun_main(const struct cli_noun_def *d, int argc, char **argv, const struct cli_arg *args,
+		  const void *in)
+{
+	struct buf err = BUF_INIT;
+	struct cli_noun w;
+	int rc;
+
+	if ((rc = cli_noun_begin(&w, argc, argv, d->noun)) ||
+	    (rc = noun_parse(&w, argc, argv, d, args)) != CLI_GO_ON)
+		return rc;
+	if (d->cols && !strcmp(w.verb, "list"))
+		rc = noun_page(&w, d, &err);
+	else if (d->make && !strcmp(w.verb, "create"))
+		rc = noun_create(&w, d, in, &err);
+	else
+		rc = d->other(&w);
 	buf_release(&err);
-	cli_close(&w->ctx);
+	cli_close(&w.ctx);
 	return rc;
 }

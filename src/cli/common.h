@@ -145,37 +145,37 @@ struct cli_arg {
 
 #define CLI_LEVELS_MAX 16 /* at least MODEL_MAX_SKILLS and MODEL_MAX_LANGS */
 
-/* Repeated CODE[:LEVEL] arguments as a use case takes them (in points into sl). */
+/* Repeated CODE[:LEVEL] arguments as a use case takes them (in points into sl; n: the arg's). */
 struct cli_levels {
 	struct skill_level sl[CLI_LEVELS_MAX];
 	struct app_level_in in[CLI_LEVELS_MAX];
-	size_t n;
 };
-
-#define CLI_GO_ON (-1)
-
-/*
- * The arguments after the verb: the shared options and args. verbs lists
- * the verbs the noun takes ("create list"; NULL: any word). CLI_GO_ON to
- * go on, else the exit code: usage (printed, with 0 for --help) or a
- * usage error (explained on stderr).
- */
-int cli_noun_parse(struct cli_noun *w, int argc, char **argv, const struct cli_arg *args,
-		   const char *verbs, const char *usage);
 
 /* A write use case's signature, in taken as void so one path serves every noun. */
 typedef int (*cli_make_fn)(const struct app *app, const struct actor *actor, const void *in,
 			   struct cmd *c, struct buf *err);
 
-/* Prints the page of any list use case (w->page) as a table of cols, or JSON; exit code. */
-int cli_noun_page(struct cli_noun *w, app_list_fn list, const char *const *cols);
+/* A record subcommand: its verbs and what each runs. */
+struct cli_noun_def {
+	const char *noun;
+	const char *verbs; /* the verbs it takes, "create list" */
+	const char *usage; /* printed for --help and a wrong verb */
+	enum app_kind kind;
+	const char *const *cols; /* list: the list of kind as these columns; NULL: no list */
+	cli_make_fn make;	 /* create: fills the command from in; NULL: no create */
+	int (*other)(struct cli_noun *w); /* any other verb (the store is not open) */
+};
+
 /*
- * The verb: "list" prints list's page; else the installation is opened for
- * writing, make() fills c from in as the local admin (an ERR_INVALID exits
- * 2), the command runs (cli_engine) and "<noun> N created" is printed (a
- * token: its text). Closes w. Exit code.
+ * The one path of every record subcommand: argv after the verb into args
+ * (syntax only, and the shared --data --json --after --limit --help), then
+ * the verb. "list" prints the page of d->kind (app_list()) as a table or
+ * JSON. "create" opens the installation for writing, d->make() fills a
+ * command from in as the local admin, the command runs (cli_engine()) and
+ * "<noun> N created" is printed (a token: its text). A use case's
+ * ERR_INVALID exits 2 with its line, any other error 1. Exit code.
  */
-int cli_noun_run(struct cli_noun *w, app_list_fn list, const char *const *cols, cli_make_fn make,
-		 const void *in, struct cmd *c);
+int cli_noun_main(const struct cli_noun_def *d, int argc, char **argv, const struct cli_arg *args,
+		  const void *in);
 
 #endif

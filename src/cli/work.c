@@ -1,6 +1,4 @@
 /* work.c - subcommands for the work's setup: engagement, worker (app/engagements.h, app/people.h). */
-#include <stdlib.h>
-
 #include "app/engagements.h"
 #include "app/people.h"
 #include "cli/cli.h"
@@ -17,40 +15,39 @@ int cli_engagement(int argc, char **argv)
 {
 	static const char *const cols[] = { "id", "client_id", "kind", "name", "sla_seconds",
 					    "lease_seconds", NULL };
-	struct engagement_in in = ENGAGEMENT_IN_INIT;
+	static const struct cli_noun_def def = {
+	    .noun = "engagement",
+	    .verbs = "create list",
+	    .usage =
+		"usage: alihdaya engagement create --client ID --service CODE --name NAME --sla DUR\n"
+		"           [--lease DUR] [--priority 1-9] [--skill CODE:LEVEL]... [--language CODE:LEVEL]...\n"
+		"           [--tz ZONE] [--data DIR]\n"
+		"       alihdaya engagement list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
+		"An engagement is one client's contract for one service. Items are due --sla after\n"
+		"they arrive; a worker holds an item for --lease (default 30m) before it returns\n"
+		"to the queue. Only workers with every --skill and --language at the level, and\n"
+		"cleared for the client, receive its items. --tz defaults to the client's zone.\n",
+	    .kind = APP_ENGAGEMENT,
+	    .cols = cols,
+	    .make = make_engagement,
+	};
 	struct cli_levels skills = {0}, langs = {0};
-	const struct cli_arg args[] = {CLI_ARG("client", CLI_ARG_ID, &in.client_id),
-				       CLI_ARG("service", CLI_ARG_STR, &in.service_code),
-				       CLI_ARG("name", CLI_ARG_STR, &in.name),
-				       CLI_ARG("sla", CLI_ARG_DUR, &in.sla_s),
-				       CLI_ARG("lease", CLI_ARG_DUR, &in.lease_s),
-				       CLI_ARG("priority", CLI_ARG_NUM, &in.priority),
-				       CLI_ARG("skill", CLI_ARG_LEVELS, &skills),
-				       CLI_ARG("language", CLI_ARG_LEVELS, &langs),
-				       CLI_ARG("tz", CLI_ARG_STR, &in.time_zone),
-				       CLI_ARG_END};
-	struct cmd cm = {0};
-	struct cli_noun w;
-	int rc;
+	struct engagement_in in = ENGAGEMENT_IN_INIT;
+	const struct cli_arg args[] = {
+	    CLI_ARG("client", CLI_ARG_ID, &in.client_id),
+	    CLI_ARG("service", CLI_ARG_STR, &in.service_code),
+	    CLI_ARG("name", CLI_ARG_STR, &in.name),
+	    CLI_ARG("sla", CLI_ARG_DUR, &in.sla_s),
+	    CLI_ARG("lease", CLI_ARG_DUR, &in.lease_s),
+	    CLI_ARG("priority", CLI_ARG_NUM, &in.priority),
+	    CLI_ARG_N("skill", CLI_ARG_LEVELS, &skills, &in.n_skills, CLI_LEVELS_MAX),
+	    CLI_ARG_N("language", CLI_ARG_LEVELS, &langs, &in.n_langs, CLI_LEVELS_MAX),
+	    CLI_ARG("tz", CLI_ARG_STR, &in.time_zone),
+	    CLI_ARG_END};
 
-	if ((rc = cli_noun_begin(&w, argc, argv, "engagement")) ||
-	    (rc = cli_noun_parse(
-		 &w, argc, argv, args, "create list",
-		 "usage: alihdaya engagement create --client ID --service CODE --name NAME --sla DUR\n"
-		 "           [--lease DUR] [--priority 1-9] [--skill CODE:LEVEL]... [--language CODE:LEVEL]...\n"
-		 "           [--tz ZONE] [--data DIR]\n"
-		 "       alihdaya engagement list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
-		 "An engagement is one client's contract for one service. Items are due --sla after\n"
-		 "they arrive; a worker holds an item for --lease (default 30m) before it returns\n"
-		 "to the queue. Only workers with every --skill and --language at the level, and\n"
-		 "cleared for the client, receive its items. --tz defaults to the client's zone.\n")) !=
-		CLI_GO_ON)
-		return rc;
 	in.skills = skills.in;
-	in.n_skills = skills.n;
 	in.langs = langs.in;
-	in.n_langs = langs.n;
-	return cli_noun_run(&w, app_engagement_list, cols, make_engagement, &in, &cm);
+	return cli_noun_main(&def, argc, argv, args, &in);
 }
 
 static int make_worker(const struct app *app, const struct actor *a, const void *in,
@@ -63,15 +60,29 @@ static int make_worker(const struct app *app, const struct actor *a, const void 
 int cli_worker(int argc, char **argv)
 {
 	static const char *const cols[] = { "id", "name", "country", "capacity", "status", NULL };
+	static const struct cli_noun_def def = {
+	    .noun = "worker",
+	    .verbs = "create list",
+	    .usage =
+		"usage: alihdaya worker create --login LOGIN --name NAME --country CC [--tz ZONE]\n"
+		"           [--skill CODE:LEVEL]... [--language CODE:LEVEL]... [--credential C]...\n"
+		"           [--capacity N] [--cost MINOR_PER_HOUR] [--currency USD] [--clear CLIENT_ID]...\n"
+		"       alihdaya worker list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
+		"Creates the worker and its login user (role worker). A worker receives items\n"
+		"only of clients it is cleared for (--clear), up to --capacity at once.\n",
+	    .kind = APP_WORKER,
+	    .cols = cols,
+	    .make = make_worker,
+	};
 	static int64_t clear[MODEL_MAX_CLEAR]; /* 2 KiB: off the stack */
-	struct worker_in in = WORKER_IN_INIT;
 	struct cli_levels skills = {0}, langs = {0};
 	const char *creds[MODEL_MAX_CREDS];
+	struct worker_in in = WORKER_IN_INIT;
 	const struct cli_arg args[] = {
 	    CLI_ARG("login", CLI_ARG_STR, &in.login),
 	    CLI_ARG("name", CLI_ARG_STR, &in.name),
-	    CLI_ARG("skill", CLI_ARG_LEVELS, &skills),
-	    CLI_ARG("language", CLI_ARG_LEVELS, &langs),
+	    CLI_ARG_N("skill", CLI_ARG_LEVELS, &skills, &in.n_skills, CLI_LEVELS_MAX),
+	    CLI_ARG_N("language", CLI_ARG_LEVELS, &langs, &in.n_langs, CLI_LEVELS_MAX),
 	    CLI_ARG_N("credential", CLI_ARG_STRS, creds, &in.n_creds, MODEL_MAX_CREDS),
 	    CLI_ARG("country", CLI_ARG_STR, &in.country),
 	    CLI_ARG("tz", CLI_ARG_STR, &in.time_zone),
@@ -80,31 +91,10 @@ int cli_worker(int argc, char **argv)
 	    CLI_ARG("currency", CLI_ARG_STR, &in.currency),
 	    CLI_ARG_N("clear", CLI_ARG_IDS, clear, &in.n_clear, MODEL_MAX_CLEAR),
 	    CLI_ARG_END};
-	struct cmd *cm = calloc(1, sizeof(*cm)); /* a worker command is several KiB */
-	struct cli_noun w;
-	int rc;
 
-	if (!cm)
-		return cli_fail("worker", 1, "out of memory");
-	if ((rc = cli_noun_begin(&w, argc, argv, "worker")) ||
-	    (rc = cli_noun_parse(
-		 &w, argc, argv, args, "create list",
-		 "usage: alihdaya worker create --login LOGIN --name NAME --country CC [--tz ZONE]\n"
-		 "           [--skill CODE:LEVEL]... [--language CODE:LEVEL]... [--credential C]...\n"
-		 "           [--capacity N] [--cost MINOR_PER_HOUR] [--currency USD] [--clear CLIENT_ID]...\n"
-		 "       alihdaya worker list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
-		 "Creates the worker and its login user (role worker). A worker receives items\n"
-		 "only of clients it is cleared for (--clear), up to --capacity at once.\n")) !=
-		CLI_GO_ON)
-		goto out;
 	in.skills = skills.in;
-	in.n_skills = skills.n;
 	in.langs = langs.in;
-	in.n_langs = langs.n;
 	in.creds = creds;
 	in.clear = clear;
-	rc = cli_noun_run(&w, app_worker_list, cols, make_worker, &in, cm);
-out:
-	free(cm);
-	return rc;
+	return cli_noun_main(&def, argc, argv, args, &in);
 }

@@ -6,7 +6,7 @@
 /* GET /v1/audit?after=&limit= */
 int h_audit_list(struct req *r)
 {
-	return http__list(r, app_audit_list, false);
+	return http__list(r, APP_AUDIT, false);
 }
 
 /* GET /v1/audit/verify -> {"checked": N, "intact": bool, "first_bad_seq": N | null} */

@@ -18,7 +18,7 @@ int h_clients_create(struct req *r)
 /* GET /v1/clients?after=&limit= (a client user sees only its own client) */
 int h_clients_list(struct req *r)
 {
-	return http__list(r, app_client_list, false);
+	return http__list(r, APP_CLIENT, false);
 }
 
 /* GET /v1/clients/:id */

@@ -42,7 +42,7 @@ int h_engagements_create(struct req *r)
 /* GET /v1/engagements?after=&limit=&client_id= (client users: their own client only) */
 int h_engagements_list(struct req *r)
 {
-	return http__list(r, app_engagement_list, true);
+	return http__list(r, APP_ENGAGEMENT, true);
 }
 
 /* GET /v1/engagements/:id (workers: of the clients they are cleared for) */

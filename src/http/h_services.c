@@ -18,7 +18,7 @@ int h_services_create(struct req *r)
 /* GET /v1/services?after=&limit= */
 int h_services_list(struct req *r)
 {
-	return http__list(r, app_service_list, false);
+	return http__list(r, APP_SERVICE, false);
 }
 
 /* GET /v1/services/:id */

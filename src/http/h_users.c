@@ -21,7 +21,7 @@ int h_users_create(struct req *r)
 /* GET /v1/users?after=&limit=&client_id= */
 int h_users_list(struct req *r)
 {
-	return http__list(r, app_user_list, true);
+	return http__list(r, APP_USER, true);
 }
 
 /* GET /v1/users/:id */

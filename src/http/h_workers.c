@@ -101,7 +101,7 @@ int h_workers_create(struct req *r)
 /* GET /v1/workers?after=&limit= */
 int h_workers_list(struct req *r)
 {
-	return http__list(r, app_worker_list, false);
+	return http__list(r, APP_WORKER, false);
 }
 
 /* GET /v1/workers/:id (staff, or the worker itself) */

@@ -230,8 +230,8 @@ void http__expand(struct req *r, http_getter get);
  * ERR_NOTFOUND, else the table's message. Releases err; returns rc.
  */
 int http__app_fail(struct req *r, int rc, struct buf *err);
-/* Answers any list use case: the page of ?after=&limit= (and ?client_id= when by_client). */
-int http__list(struct req *r, app_list_fn list, bool by_client);
+/* Answers the list of kind k (app_list()): the page of ?after=&limit= (?client_id= when by_client). */
+int http__list(struct req *r, enum app_kind k, bool by_client);
 /* Answers the record of kind k with this id as the actor may read it (app_get()). */
 int http__get(struct req *r, enum app_kind k, int64_t id);
 /* A write request on its way: its body, its command, the use case's error line. */

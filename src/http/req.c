@@ -578,7 +578,7 @@ int http__app_fail(struct req *r, int rc, struct buf *err)
 	return rc;
 }
 
-int http__list(struct req *r, app_list_fn list, bool by_client)
+int http__list(struct req *r, enum app_kind k, bool by_client)
 {
 	struct app_page_in in;
 	struct buf err = BUF_INIT;
@@ -589,7 +589,7 @@ int http__list(struct req *r, app_list_fn list, bool by_client)
 	if (!data)
 		return http__fail(r, ERR_NOMEM, NULL);
 	page_in(r, by_client, &in);
-	rc = list(&r->srv->app, &r->actor, &in, wire_rec_add, data, &next, &err);
+	rc = app_list(&r->srv->app, &r->actor, k, &in, wire_rec_add, data, &next, &err);
 	if (rc) {
 		json_decref(data);
 		return http__app_fail(r, rc, &err);
