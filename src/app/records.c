@@ -57,31 +57,49 @@ int app_get(const struct app *app, const struct actor *actor, enum app_kind k, i
 	if (!a)
 		return buf_error(err, ERR_NOMEM, "out of memory");
 	switch (k) {
-	case APP_CLIENT:
-		rc = app_client_get(app, actor, id, &a->client, err);
-		r.u.client = &a->client;
-		break;
-	case APP_SERVICE:
-		rc = app_service_get(app, actor, id, &a->service, err);
-		r.u.service = &a->service;
-		break;
-	case APP_ENGAGEMENT:
-		rc = app_engagement_get(app, actor, id, &a->engagement, err);
-		r.u.engagement = &a->engagement;
-		break;
-	case APP_USER:
-		rc = app_user_get(app, actor, id, &a->user, err);
-		r.u.user = &a->user;
-		break;
-	case APP_WORKER:
-		rc = app_worker_get(app, actor, id, &a->worker, err);
-		r.u.worker = &a->worker;
-		break;
-	default:
-		rc = buf_error(err, ERR_INVALID, "this kind of record has no get");
+	case APP_CLIENT: rc = app_client_get(app, actor, id, &a->client, err); break;
+	case APP_SERVICE: rc = app_service_get(app, actor, id, &a->service, err); break;
+	case APP_ENGAGEMENT: rc = app_engagement_get(app, actor, id, &a->engagement, err); break;
+	case APP_USER: rc = app_user_get(app, actor, id, &a->user, err); break;
+	case APP_WORKER: rc = app_worker_get(app, actor, id, &a->worker, err); break;
+	default: rc = buf_error(err, ERR_INVALID, "this kind of record has no get");
 	}
+	/*
+	 * Every member of the union is at a, and pointers to structures share
+	 * one representation (C17 6.2.5): the kind's own member reads it.
+	 */
+	r.u.client = &a->client;
 	if (!rc)
 		rc = cb(ctx, &r);
 	free(a);
 	return rc;
+}
+
+int app_write(const struct app *app, const struct actor *actor, enum cmd_type t, const void *in,
+	      struct cmd *c, struct buf *err)
+{
+	switch (t) {
+	case CMD_CLIENT_CREATE: return app_client_create(app, actor, in, c, err);
+	case CMD_SERVICE_CREATE: return app_service_create(app, actor, in, c, err);
+	case CMD_ENGAGEMENT_CREATE: return app_engagement_create(app, actor, in, c, err);
+	case CMD_USER_CREATE: return app_user_create(app, actor, in, c, err);
+	case CMD_TOKEN_CREATE: return app_token_create(app, actor, in, c, err);
+	case CMD_WORKER_CREATE: return app_worker_create(app, actor, in, c, err);
+	case CMD_WORKER_STATUS: return app_worker_status(app, actor, in, c, err);
+	default: return buf_error(err, ERR_INVALID, "no such write of a record");
+	}
+}
+
+bool app_write_shows(enum cmd_type t, enum app_kind *k)
+{
+	static const int kinds[CMD__COUNT] = {
+	    [CMD_CLIENT_CREATE] = APP_CLIENT + 1, [CMD_SERVICE_CREATE] = APP_SERVICE + 1,
+	    [CMD_ENGAGEMENT_CREATE] = APP_ENGAGEMENT + 1, [CMD_USER_CREATE] = APP_USER + 1,
+	    [CMD_WORKER_CREATE] = APP_WORKER + 1, [CMD_WORKER_STATUS] = APP_WORKER + 1,
+	};
+
+	if ((unsigned)t >= CMD__COUNT || !kinds[t])
+		return false;
+	*k = (enum app_kind)(kinds[t] - 1);
+	return true;
 }

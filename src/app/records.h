@@ -2,6 +2,7 @@
 #ifndef ALIHDAYA_APP_RECORDS_H
 #define ALIHDAYA_APP_RECORDS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app/app.h"
@@ -59,6 +60,20 @@ int app_list(const struct app *app, const struct actor *actor, enum app_kind k,
  */
 int app_get(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
 	    app_rec_cb cb, void *ctx, struct buf *err);
+
+/*
+ * Every write of these records by its command type, so an adapter has one
+ * create path: fills c from in exactly as the typed use case does. in is
+ * that use case's input: CMD_CLIENT_CREATE struct client_in,
+ * CMD_SERVICE_CREATE service_in, CMD_ENGAGEMENT_CREATE engagement_in,
+ * CMD_USER_CREATE user_in, CMD_TOKEN_CREATE token_in, CMD_WORKER_CREATE
+ * worker_in, CMD_WORKER_STATUS worker_status_in. ERR_INVALID for any
+ * other type.
+ */
+int app_write(const struct app *app, const struct actor *actor, enum cmd_type t, const void *in,
+	      struct cmd *c, struct buf *err);
+/* True if the write t answers with a record, of kind *k (a token answers with its text). */
+bool app_write_shows(enum cmd_type t, enum app_kind *k);
 
 /* ---- for the use case files ---- */
 

@@ -126,12 +126,6 @@ int cli_init(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* Records: argv into the use cases of app/ (one path: cli_noun_main). */
 
-static int make_token(const struct app *app, const struct actor *a, const void *in,
-		      struct cmd *c, struct buf *err)
-{
-	return app_token_create(app, a, in, c, err);
-}
-
 /* token create --user NAME [--data DIR] */
 int cli_token(int argc, char **argv)
 {
@@ -141,22 +135,12 @@ int cli_token(int argc, char **argv)
 	    .usage = "usage: alihdaya token create --user NAME [--data DIR]\n\n"
 		     "Prints a new bearer token for the user. Only its hash is stored: keep the\n"
 		     "printed text, it cannot be shown again. Use it as 'Authorization: Bearer TOKEN'.\n",
-	    .make = make_token,
+	    .create = CMD_TOKEN_CREATE,
 	};
 	struct token_in in = {0};
 	const struct cli_arg args[] = {CLI_ARG("user", CLI_ARG_STR, &in.user_name), CLI_ARG_END};
 
 	return cli_noun_main(&def, argc, argv, args, &in);
-}
-
-/* The client_id rule needs to know whether --client was given at all. */
-static int make_user(const struct app *app, const struct actor *a, const void *in,
-		     struct cmd *c, struct buf *err)
-{
-	struct user_in u = *(const struct user_in *)in;
-
-	u.has_client_id = u.client_id != 0;
-	return app_user_create(app, a, &u, c, err);
 }
 
 /* user create --name N --role R [--client ID] | user list */
@@ -173,20 +157,15 @@ int cli_user(int argc, char **argv)
 		"exactly one client (--client). Workers are made with 'alihdaya worker create'.\n",
 	    .kind = APP_USER,
 	    .cols = cols,
-	    .make = make_user,
+	    .create = CMD_USER_CREATE,
 	};
 	struct user_in in = {0};
 	const struct cli_arg args[] = {CLI_ARG("name", CLI_ARG_STR, &in.name),
 				       CLI_ARG("role", CLI_ARG_STR, &in.role),
-				       CLI_ARG("client", CLI_ARG_ID, &in.client_id), CLI_ARG_END};
+				       CLI_ARG_GIVEN("client", CLI_ARG_ID, &in.client_id, &in.has_client_id),
+				       CLI_ARG_END};
 
 	return cli_noun_main(&def, argc, argv, args, &in);
-}
-
-static int make_client(const struct app *app, const struct actor *a, const void *in,
-		       struct cmd *c, struct buf *err)
-{
-	return app_client_create(app, a, in, c, err);
 }
 
 /* client create --code C --name N [--tz ZONE] | client list */
@@ -202,7 +181,7 @@ int cli_client(int argc, char **argv)
 		"A client is one outsourcing customer; all its data carries its id.\n",
 	    .kind = APP_CLIENT,
 	    .cols = cols,
-	    .make = make_client,
+	    .create = CMD_CLIENT_CREATE,
 	};
 	struct client_in in = {0};
 	const struct cli_arg args[] = {CLI_ARG("code", CLI_ARG_STR, &in.code),
@@ -210,12 +189,6 @@ int cli_client(int argc, char **argv)
 				       CLI_ARG("tz", CLI_ARG_STR, &in.time_zone), CLI_ARG_END};
 
 	return cli_noun_main(&def, argc, argv, args, &in);
-}
-
-static int make_service(const struct app *app, const struct actor *a, const void *in,
-			struct cmd *c, struct buf *err)
-{
-	return app_service_create(app, a, in, c, err);
 }
 
 /* service create --code C --name N --kind bpo|kpo --category CAT | service list */
@@ -231,7 +204,7 @@ int cli_service(int argc, char **argv)
 		     "Services are the provider's catalogue; 'alihdaya init' installs the default one.\n",
 	    .kind = APP_SERVICE,
 	    .cols = cols,
-	    .make = make_service,
+	    .create = CMD_SERVICE_CREATE,
 	};
 	struct service_in in = {0};
 	const struct cli_arg args[] = {CLI_ARG("code", CLI_ARG_STR, &in.code),

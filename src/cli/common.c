@@ -473,6 +473,8 @@ static int noun_parse(struct cli_noun *w, int argc, char **argv, const struct cl
 		if (c < 256)
 			return 2; /* explained by getopt or the shared options */
 		k = (size_t)(c - 256);
+		if (args[k].given)
+			*args[k].given = true;
 		if (arg_take(&args[k], optarg))
 			return cli_fail(w->noun, 2, "--%s: %s", args[k].name,
 					arg_syntax(args[k].type));
@@ -521,7 +523,7 @@ static int noun_create(struct cli_noun *w, const struct cli_noun_def *d, const v
 	/* Beside a running server, the server runs the command (cli_engine). */
 	if ((rc = cli_noun_open(w, CLI_WRITE)))
 		goto out;
-	if ((rc = d->make(&w->ctx.app, &AUTH_LOCAL_ADMIN, in, c, err))) {
+	if ((rc = app_write(&w->ctx.app, &AUTH_LOCAL_ADMIN, d->create, in, c, err))) {
 		rc = app_fail(w, rc, err);
 		goto out;
 	}
@@ -549,7 +551,7 @@ int cli_noun_main(const struct cli_noun_def *d, int argc, char **argv, const str
 		return rc;
 	if (d->cols && !strcmp(w.verb, "list"))
 		rc = noun_page(&w, d, &err);
-	else if (d->make && !strcmp(w.verb, "create"))
+	else if (!strcmp(w.verb, "create")) /* a verb of d->verbs */
 		rc = noun_create(&w, d, in, &err);
 	else
 		rc = d->other(&w);

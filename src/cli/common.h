@@ -136,12 +136,14 @@ struct cli_arg {
 	void *dst;
 	size_t *n;
 	size_t max;
+	bool *given; /* set when the option is given; NULL: not asked */
 };
 
 /* An option kept once, a repeated one (up to max in dst), and the end of a list of them. */
-#define CLI_ARG(name, type, dst) { (name), (type), (dst), NULL, 0 }
-#define CLI_ARG_N(name, type, dst, n, max) { (name), (type), (dst), (n), (max) }
-#define CLI_ARG_END { NULL, CLI_ARG_STR, NULL, NULL, 0 }
+#define CLI_ARG(name, type, dst) { (name), (type), (dst), NULL, 0, NULL }
+#define CLI_ARG_GIVEN(name, type, dst, given) { (name), (type), (dst), NULL, 0, (given) }
+#define CLI_ARG_N(name, type, dst, n, max) { (name), (type), (dst), (n), (max), NULL }
+#define CLI_ARG_END { NULL, CLI_ARG_STR, NULL, NULL, 0, NULL }
 
 #define CLI_LEVELS_MAX 16 /* at least MODEL_MAX_SKILLS and MODEL_MAX_LANGS */
 
@@ -151,10 +153,6 @@ struct cli_levels {
 	struct app_level_in in[CLI_LEVELS_MAX];
 };
 
-/* A write use case's signature, in taken as void so one path serves every noun. */
-typedef int (*cli_make_fn)(const struct app *app, const struct actor *actor, const void *in,
-			   struct cmd *c, struct buf *err);
-
 /* A record subcommand: its verbs and what each runs. */
 struct cli_noun_def {
 	const char *noun;
@@ -162,7 +160,7 @@ struct cli_noun_def {
 	const char *usage; /* printed for --help and a wrong verb */
 	enum app_kind kind;
 	const char *const *cols; /* list: the list of kind as these columns; NULL: no list */
-	cli_make_fn make;	 /* create: fills the command from in; NULL: no create */
+	enum cmd_type create;	 /* create (when in verbs): the write app_write() fills from in */
 	int (*other)(struct cli_noun *w); /* any other verb (the store is not open) */
 };
 
@@ -170,8 +168,8 @@ struct cli_noun_def {
  * The one path of every record subcommand: argv after the verb into args
  * (syntax only, and the shared --data --json --after --limit --help), then
  * the verb. "list" prints the page of d->kind (app_list()) as a table or
- * JSON. "create" opens the installation for writing, d->make() fills a
- * command from in as the local admin, the command runs (cli_engine()) and
+ * JSON. "create" opens the installation for writing, app_write() fills the
+ * command d->create from in as the local admin, the command runs (cli_engine()) and
  * "<noun> N created" is printed (a token: its text). A use case's
  * ERR_INVALID exits 2 with its line, any other error 1. Exit code.
  */

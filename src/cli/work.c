@@ -4,12 +4,6 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 
-static int make_engagement(const struct app *app, const struct actor *a, const void *in,
-			   struct cmd *c, struct buf *err)
-{
-	return app_engagement_create(app, a, in, c, err);
-}
-
 /* engagement create --client ID --service CODE --name N --sla DUR ... | engagement list */
 int cli_engagement(int argc, char **argv)
 {
@@ -29,7 +23,7 @@ int cli_engagement(int argc, char **argv)
 		"cleared for the client, receive its items. --tz defaults to the client's zone.\n",
 	    .kind = APP_ENGAGEMENT,
 	    .cols = cols,
-	    .make = make_engagement,
+	    .create = CMD_ENGAGEMENT_CREATE,
 	};
 	struct cli_levels skills = {0}, langs = {0};
 	struct engagement_in in = ENGAGEMENT_IN_INIT;
@@ -50,12 +44,6 @@ int cli_engagement(int argc, char **argv)
 	return cli_noun_main(&def, argc, argv, args, &in);
 }
 
-static int make_worker(const struct app *app, const struct actor *a, const void *in,
-		       struct cmd *c, struct buf *err)
-{
-	return app_worker_create(app, a, in, c, err);
-}
-
 /* worker create --login L --name N --skill C:L ... --clear CLIENT ... | worker list */
 int cli_worker(int argc, char **argv)
 {
@@ -72,7 +60,7 @@ int cli_worker(int argc, char **argv)
 		"only of clients it is cleared for (--clear), up to --capacity at once.\n",
 	    .kind = APP_WORKER,
 	    .cols = cols,
-	    .make = make_worker,
+	    .create = CMD_WORKER_CREATE,
 	};
 	static int64_t clear[MODEL_MAX_CLEAR]; /* 2 KiB: off the stack */
 	struct cli_levels skills = {0}, langs = {0};

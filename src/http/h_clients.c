@@ -6,13 +6,9 @@
 int h_clients_create(struct req *r)
 {
 	struct client_in in = {0};
-	struct http_write w;
 
-	if (http__write_begin(r, &w, CMD_CLIENT_CREATE, "{s:s, s:s, s?s}", "code", &in.code,
-			      "name", &in.name, "time_zone", &in.time_zone))
-		return w.rc;
-	return http__write_end(&w, app_client_create(&r->srv->app, &r->actor, &in, w.c, &w.err),
-			       true, APP_CLIENT);
+	return http__write(r, CMD_CLIENT_CREATE, &in, "{s:s, s:s, s?s}", "code", &in.code, "name",
+			   &in.name, "time_zone", &in.time_zone);
 }
 
 /* GET /v1/clients?after=&limit= (a client user sees only its own client) */

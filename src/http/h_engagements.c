@@ -33,10 +33,9 @@ int h_engagements_create(struct req *r)
 				&in.n_skills)) &&
 	    !(rc = http__levels(r, "required_languages", jlangs, langs, MODEL_MAX_LANGS,
 				&in.n_langs)) &&
-	    !(rc = http__num(r, "default_priority", jprio, &in.priority)) &&
-	    !(rc = http__num(r, "lease_seconds", jlease, &in.lease_s)))
-		rc = app_engagement_create(&r->srv->app, &r->actor, &in, w.c, &w.err);
-	return http__write_end(&w, rc, true, APP_ENGAGEMENT);
+	    !(rc = http__num(r, "default_priority", jprio, &in.priority)))
+		rc = http__num(r, "lease_seconds", jlease, &in.lease_s);
+	return http__write_end(&w, rc, &in);
 }
 
 /* GET /v1/engagements?after=&limit=&client_id= (client users: their own client only) */

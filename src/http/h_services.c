@@ -6,13 +6,9 @@
 int h_services_create(struct req *r)
 {
 	struct service_in in = {0};
-	struct http_write w;
 
-	if (http__write_begin(r, &w, CMD_SERVICE_CREATE, "{s:s, s:s, s:s, s:s}", "code", &in.code,
-			      "name", &in.name, "kind", &in.kind, "category", &in.category))
-		return w.rc;
-	return http__write_end(&w, app_service_create(&r->srv->app, &r->actor, &in, w.c, &w.err),
-			       true, APP_SERVICE);
+	return http__write(r, CMD_SERVICE_CREATE, &in, "{s:s, s:s, s:s, s:s}", "code", &in.code,
+			   "name", &in.name, "kind", &in.kind, "category", &in.category);
 }
 
 /* GET /v1/services?after=&limit= */

@@ -14,8 +14,7 @@ int h_users_create(struct req *r)
 		return w.rc;
 	in.has_client_id = json_object_get(w.body, "client_id") != NULL;
 	in.client_id = client_id;
-	return http__write_end(&w, app_user_create(&r->srv->app, &r->actor, &in, w.c, &w.err),
-			       true, APP_USER);
+	return http__write_end(&w, 0, &in);
 }
 
 /* GET /v1/users?after=&limit=&client_id= */
@@ -34,10 +33,6 @@ int h_users_get(struct req *r)
 int h_users_token(struct req *r)
 {
 	struct token_in in = {.user_id = r->param[0]};
-	struct http_write w;
 
-	if (http__write_begin(r, &w, CMD_TOKEN_CREATE, "{}"))
-		return w.rc;
-	return http__write_end(&w, app_token_create(&r->srv->app, &r->actor, &in, w.c, &w.err),
-			       false, APP_USER);
+	return http__write(r, CMD_TOKEN_CREATE, &in, "{}");
 }

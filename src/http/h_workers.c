@@ -91,9 +91,8 @@ int h_workers_create(struct req *r)
 		in.skills = a->skills;
 		in.langs = a->langs;
 		in.cost_minor = (double)amount;
-		rc = app_worker_create(&r->srv->app, &r->actor, &in, w.c, &w.err);
 	}
-	rc = http__write_end(&w, rc, true, APP_WORKER);
+	rc = http__write_end(&w, rc, &in);
 	free(a);
 	return rc;
 }
@@ -114,10 +113,6 @@ int h_workers_get(struct req *r)
 int h_workers_status(struct req *r)
 {
 	struct worker_status_in in = {.worker_id = r->param[0]};
-	struct http_write w;
 
-	if (http__write_begin(r, &w, CMD_WORKER_STATUS, "{s:s}", "status", &in.status))
-		return w.rc;
-	return http__write_end(&w, app_worker_status(&r->srv->app, &r->actor, &in, w.c, &w.err),
-			       true, APP_WORKER);
+	return http__write(r, CMD_WORKER_STATUS, &in, "{s:s}", "status", &in.status);
 }

@@ -251,13 +251,17 @@ struct http_write {
 int http__write_begin(struct req *r, struct http_write *w, enum cmd_type t, const char *fmt,
 		      ...);
 /*
- * rc is the use case's that filled w->c: its error is answered with the
- * line in w->err (unless the handler answered it already: its own parsing); else the command runs through http__engine(), and with
- * expand an answer of only {"id": N} becomes the record of kind k as the
- * actor reads it. Frees w. Returns as http__engine() (ERR_SUSPENDED: return
- * it at once).
+ * rc is the handler's own parsing after http__write_begin() (answered
+ * already when not 0). Then app_write() fills w->c from in (the use case's
+ * input for the command's type), its error answered with its line in
+ * w->err; else the command runs through http__engine(), and an answer of
+ * only {"id": N} becomes the record the write shows (app_write_shows()) as
+ * the actor reads it. Frees w. Returns as http__engine() (ERR_SUSPENDED:
+ * return it at once).
  */
-int http__write_end(struct http_write *w, int rc, bool expand, enum app_kind k);
+int http__write_end(struct http_write *w, int rc, const void *in);
+/* http__write_begin() and http__write_end(), for a write whose body needs nothing more. */
+int http__write(struct req *r, enum cmd_type t, const void *in, const char *fmt, ...);
 
 /* server.c */
 void http__metrics_text(struct http_server *h, struct buf *out);

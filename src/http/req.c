@@ -619,19 +619,16 @@ int http__get(struct req *r, enum app_kind k, int64_t id)
 	return http__read(r, 0, j);
 }
 
-int http__write_begin(struct req *r, struct http_write *w, enum cmd_type t, const char *fmt,
-		      ...)
+/* Reads the body and makes the command (see http__write_begin()); ap: the unpack's. */
+static int write_begin(struct req *r, struct http_write *w, enum cmd_type t, const char *fmt,
+		       va_list ap)
 {
 	json_error_t e;
-	va_list ap;
 
 	*w = (struct http_write){.r = r, .err = BUF_INIT};
 	if ((w->rc = http__body(r, !strcmp(fmt, "{}"), &w->body)))
 		goto fail;
-	va_start(ap, fmt);
-	w->rc = json_vunpack_ex(w->body, &e, JSON_STRICT, fmt, ap);
-	va_end(ap);
-	if (w->rc) {
+	if (json_vunpack_ex(w->body, &e, JSON_STRICT, fmt, ap)) {
 		w->rc = http__fail(r, ERR_INVALID, "invalid body: %s", e.text);
 		goto fail;
 	}
@@ -644,19 +641,34 @@ fail:
 	return w->rc;
 }
 
-int http__write_end(struct http_write *w, int rc, bool expand, enum app_kind k)
+int http__write_begin(struct req *r, struct http_write *w, enum cmd_type t, const char *fmt,
+		      ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = write_begin(r, w, t, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int http__write_end(struct http_write *w, int rc, const void *in)
 {
 	struct req *r = w->r;
 	struct buf why = BUF_INIT;
 	json_t *id, *rec = NULL;
+	enum app_kind k;
 
+	if (!rc)
+		rc = app_write(&r->srv->app, &r->actor, w->c->type, in, w->c, &w->err);
 	if (rc) {
 		/* The handler's own parsing may have answered already. */
 		if (!r->status)
 			http__app_fail(r, rc, &w->err);
 		goto out;
 	}
-	if ((rc = http__engine(r, w->c)) || !expand)
+	if ((rc = http__engine(r, w->c)) || !app_write_shows(w->c->type, &k))
 		goto out;
 	/*
 	 * An answer of only {"id": N} becomes the record as the actor reads it
@@ -678,4 +690,16 @@ out:
 	w->c = NULL;
 	w->body = NULL;
 	return rc;
+}
+
+int http__write(struct req *r, enum cmd_type t, const void *in, const char *fmt, ...)
+{
+	struct http_write w;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = write_begin(r, &w, t, fmt, ap);
+	va_end(ap);
+	return rc ? rc : http__write_end(&w, 0, in);
 }
