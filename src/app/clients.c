@@ -10,13 +10,12 @@ int app_client_create(const struct app *app, const struct actor *actor,
 	int rc;
 
 	(void)app;
-	c->type = CMD_CLIENT_CREATE;
 	*cl = (struct client_rec){0};
-	if ((rc = app_allow(actor, POL_CLIENT_CREATE, NULL, err)) ||
-	    (rc = app_in_code("code", in->code, cl->code, sizeof(cl->code), true, err)) ||
-	    (rc = app_in_str("name", in->name, cl->name, sizeof(cl->name), true, err)))
-		return rc;
-	return app_in_tz("time_zone", in->time_zone, "UTC", cl->time_zone, err);
+	c->type = CMD_CLIENT_CREATE;
+	rc = app_allow(actor, POL_CLIENT_CREATE, NULL, err);
+	if (!rc)
+		rc = app_in_code_name(in->code, in->name, cl->code, cl->name, err);
+	return rc ? rc : app_in_tz("time_zone", in->time_zone, "UTC", cl->time_zone, err);
 }
 
 int app_client_get(const struct app *app, const struct actor *actor, int64_t id,

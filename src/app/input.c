@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -44,6 +45,14 @@ int app_in_code(const char *field, const char *src, char *dst, size_t n, bool re
 	return 0;
 }
 
+int app_in_code_name(const char *code, const char *name, char dst_code[MODEL_CODE_MAX],
+		     char dst_name[MODEL_NAME_MAX], struct buf *err)
+{
+	int rc = app_in_code("code", code, dst_code, MODEL_CODE_MAX, true, err);
+
+	return rc ? rc : app_in_str("name", name, dst_name, MODEL_NAME_MAX, true, err);
+}
+
 int app_in_range(const char *field, int64_t v, int64_t lo, int64_t hi, struct buf *err)
 {
 	if (v < lo || v > hi)
@@ -79,20 +88,14 @@ int app_in_tz(const char *field, const char *src, const char *dflt, char *dst, s
 	return 0;
 }
 
-/* A non-negative decimal of at most 18 digits: no sign, no spaces, no overflow. */
+/* A non-negative decimal of at most 18 digits: no sign, no spaces, so no overflow either. */
 static bool parse_u63(const char *s, int64_t *out)
 {
-	int64_t v = 0;
-	size_t n = strlen(s);
+	size_t digits = strspn(s, "0123456789");
 
-	if (n == 0 || n > 18)
+	if (digits == 0 || digits > 18 || s[digits] != '\0')
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
+	*out = strtoll(s, NULL, 10);
 	return true;
 }
 

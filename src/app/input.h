@@ -23,6 +23,9 @@ int app_in_str(const char *field, const char *src, char *dst, size_t n, bool req
 /* As app_in_str, and only [A-Za-z0-9_.:-] (codes, logins, skill names). */
 int app_in_code(const char *field, const char *src, char *dst, size_t n, bool required,
 		struct buf *err);
+/* A record's code and display name, both required (clients, services). */
+int app_in_code_name(const char *code, const char *name, char dst_code[MODEL_CODE_MAX],
+		     char dst_name[MODEL_NAME_MAX], struct buf *err);
 /* lo <= v <= hi ("<field> must be between lo and hi"). */
 int app_in_range(const char *field, int64_t v, int64_t lo, int64_t hi, struct buf *err);
 /* A number (APP_ABSENT: dflt; dflt APP_ABSENT too: required), whole, in [lo, hi]. */

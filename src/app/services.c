@@ -13,8 +13,7 @@ int app_service_create(const struct app *app, const struct actor *actor,
 	c->type = CMD_SERVICE_CREATE;
 	*sv = (struct service_rec){0};
 	if ((rc = app_allow(actor, POL_SERVICE_CREATE, NULL, err)) ||
-	    (rc = app_in_code("code", in->code, sv->code, sizeof(sv->code), true, err)) ||
-	    (rc = app_in_str("name", in->name, sv->name, sizeof(sv->name), true, err)) ||
+	    (rc = app_in_code_name(in->code, in->name, sv->code, sv->name, err)) ||
 	    (rc = app_in_code("category", in->category, sv->category, sizeof(sv->category), true,
 			      err)))
 		return rc;

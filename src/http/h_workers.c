@@ -12,47 +12,35 @@ struct worker_arrays {
 	int64_t clear[MODEL_MAX_CLEAR];
 };
 
-static int parse_clearances(struct req *r, json_t *arr, struct worker_arrays *a,
-			    struct worker_in *in)
+/*
+ * A JSON array of client ids (ids) or of strings into out[cap]; NULL arr is
+ * none. Types only: the use case checks the values, and the count, which
+ * *n gives even past cap.
+ */
+static int parse_array(struct req *r, const char *field, json_t *arr, bool ids, void *out,
+		       size_t cap, size_t *n)
 {
+	const char *what = ids ? "client id" : "string";
 	size_t i;
 	json_t *el;
 
-	if (!json_is_array(arr))
-		return http__fail(r, ERR_INVALID, "clearances must be an array of client ids");
-	in->n_clear = json_array_size(arr); /* over the cap: the use case refuses it */
-	json_array_foreach(arr, i, el)
-	{
-		if (i >= MODEL_MAX_CLEAR)
-			break;
-		if (!json_is_integer(el))
-			return http__fail(r, ERR_INVALID, "clearances[%zu] must be a client id", i);
-		a->clear[i] = json_integer_value(el);
-	}
-	in->clear = a->clear;
-	return 0;
-}
-
-static int parse_credentials(struct req *r, json_t *arr, struct worker_arrays *a,
-			     struct worker_in *in)
-{
-	size_t i;
-	json_t *el;
-
+	*n = 0;
 	if (!arr)
 		return 0;
 	if (!json_is_array(arr))
-		return http__fail(r, ERR_INVALID, "credentials must be an array of strings");
-	in->n_creds = json_array_size(arr);
+		return http__fail(r, ERR_INVALID, "%s must be an array of %ss", field, what);
+	*n = json_array_size(arr);
 	json_array_foreach(arr, i, el)
 	{
-		if (i >= MODEL_MAX_CREDS)
+		if (i >= cap)
 			break;
-		if (!json_is_string(el))
-			return http__fail(r, ERR_INVALID, "credentials[%zu] must be a string", i);
-		a->creds[i] = json_string_value(el);
+		if (ids ? !json_is_integer(el) : !json_is_string(el))
+			return http__fail(r, ERR_INVALID, "%s[%zu] must be a %s", field, i, what);
+		if (ids)
+			((int64_t *)out)[i] = json_integer_value(el);
+		else
+			((const char **)out)[i] = json_string_value(el);
 	}
-	in->creds = a->creds;
 	return 0;
 }
 
@@ -85,11 +73,15 @@ int h_workers_create(struct req *r)
 				       &in.n_skills)) &&
 		   !(rc = http__levels(r, "languages", langs, a->langs, MODEL_MAX_LANGS,
 				       &in.n_langs)) &&
-		   !(rc = parse_credentials(r, creds, a, &in)) &&
-		   !(rc = parse_clearances(r, clear, a, &in)) &&
+		   !(rc = parse_array(r, "credentials", creds, false, a->creds, MODEL_MAX_CREDS,
+				      &in.n_creds)) &&
+		   !(rc = parse_array(r, "clearances", clear, true, a->clear, MODEL_MAX_CLEAR,
+				      &in.n_clear)) &&
 		   !(rc = http__num(r, "capacity", capacity, &in.capacity))) {
 		in.skills = a->skills;
 		in.langs = a->langs;
+		in.creds = a->creds;
+		in.clear = a->clear;
 		in.cost_minor = (double)amount;
 	}
 	rc = http__write_end(&w, rc, &in);
