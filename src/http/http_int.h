@@ -177,6 +177,8 @@ int http__range(struct req *r, const char *field, json_int_t v, json_int_t lo, j
 const char *http__query(struct req *r, const char *name);
 /* Optional positive id in the query string; *out = 0 when absent. 400 if malformed. */
 int http__query_id(struct req *r, const char *name, int64_t *out);
+/* The page as the query string gives it (app/input.h); ?client_id= only when by_client. */
+void http__page_in(struct req *r, bool by_client, struct app_page_in *in);
 /* ?after= and ?limit= into pg (other fields zeroed). 400 if malformed or out of range. */
 int http__page(struct req *r, struct store_page *pg);
 
@@ -188,7 +190,7 @@ int http__page(struct req *r, struct store_page *pg);
 int http__levels(struct req *r, const char *field, json_t *arr, struct app_level_in *out,
 		 size_t cap, size_t *n);
 
-/* An optional integer of the body as a use case's number: NULL is APP_ABSENT. 400 if not one. */
+/* req_app.c: an optional integer of the body as a use case's number (NULL: APP_ABSENT); 400 if not one. */
 int http__num(struct req *r, const char *field, json_t *v, double *out);
 
 /* req.c: engine commands. */
@@ -223,7 +225,7 @@ typedef int (*http_getter)(struct store *s, int64_t id, json_t **out);
  */
 void http__expand(struct req *r, http_getter get);
 
-/* req.c: use cases (app/). */
+/* req_app.c: use cases (app/). */
 
 /*
  * Answers a use case's error: its line in err for ERR_INVALID and
