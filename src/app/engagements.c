@@ -54,9 +54,7 @@ int app_engagement_create(const struct app *app, const struct actor *actor,
 	int64_t sla, prio, lease;
 	int rc;
 
-	c->type = CMD_ENGAGEMENT_CREATE;
-	*e = (struct engagement_rec){0};
-	if ((rc = app_allow(actor, POL_ENGAGEMENT_CREATE, NULL, err)) ||
+	if ((rc = app_write_start(actor, POL_ENGAGEMENT_CREATE, CMD_ENGAGEMENT_CREATE, c, err)) ||
 	    (rc = app_in_range("client_id", in->client_id, 1, INT64_MAX, err)) ||
 	    (rc = app_in_str("name", in->name, e->name, sizeof(e->name), true, err)) ||
 	    (rc = app_in_levels("required_skills", in->skills, in->n_skills, true, e->skills,

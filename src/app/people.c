@@ -18,9 +18,7 @@ int app_user_create(const struct app *app, const struct actor *actor, const stru
 	int rc;
 
 	(void)app;
-	c->type = CMD_USER_CREATE;
-	*u = (struct user_rec){0};
-	if ((rc = app_allow(actor, POL_USER_CREATE, NULL, err)) ||
+	if ((rc = app_write_start(actor, POL_USER_CREATE, CMD_USER_CREATE, c, err)) ||
 	    (rc = app_in_code("name", in->name, u->name, sizeof(u->name), true, err)))
 		return rc;
 	if (!in->role || role_parse(in->role, &u->role))
@@ -39,25 +37,13 @@ int app_user_create(const struct app *app, const struct actor *actor, const stru
 	return 0;
 }
 
-int app_user_get(const struct app *app, const struct actor *actor, int64_t id,
-		 struct user_rec *out, struct buf *err)
-{
-	int rc = app_allow(actor, POL_USER_READ, NULL, err);
-
-	if (rc)
-		return rc;
-	return app_got(app, store_user_get(app->store, id, out), err);
-}
-
 int app_token_create(const struct app *app, const struct actor *actor, const struct token_in *in,
 		     struct cmd *c, struct buf *err)
 {
 	struct user_rec u;
 	int rc;
 
-	c->type = CMD_TOKEN_CREATE;
-	c->u.token.user_id = 0;
-	if ((rc = app_allow(actor, POL_TOKEN_CREATE, NULL, err)))
+	if ((rc = app_write_start(actor, POL_TOKEN_CREATE, CMD_TOKEN_CREATE, c, err)))
 		return rc;
 	if (!!in->user_id == !!in->user_name)
 		return buf_error(err, ERR_INVALID, "give exactly one of user_id and user");
@@ -150,11 +136,10 @@ int app_worker_create(const struct app *app, const struct actor *actor,
 	int rc;
 
 	(void)app;
-	c->type = CMD_WORKER_CREATE;
-	memset(&c->u.worker, 0, sizeof(c->u.worker));
+	if ((rc = app_write_start(actor, POL_WORKER_CREATE, CMD_WORKER_CREATE, c, err)))
+		return rc;
 	w->status = WORKER_AVAILABLE;
-	if ((rc = app_allow(actor, POL_WORKER_CREATE, NULL, err)) ||
-	    (rc = app_in_code("login", in->login, c->u.worker.login, sizeof(c->u.worker.login),
+	if ((rc = app_in_code("login", in->login, c->u.worker.login, sizeof(c->u.worker.login),
 			      true, err)) ||
 	    (rc = app_in_str("name", in->name, w->name, sizeof(w->name), true, err)) ||
 	    (rc = app_in_levels("skills", in->skills, in->n_skills, true, w->skills,
@@ -189,22 +174,12 @@ int app_worker_status(const struct app *app, const struct actor *actor,
 	int rc;
 
 	(void)app;
-	c->type = CMD_WORKER_STATUS;
-	c->u.wstatus.worker_id = in->worker_id;
 	/* Whose status it is comes first: another worker's is "no such worker", whatever the body. */
-	if ((rc = app_allow(actor, POL_WORKER_STATUS,
+	if ((rc = app_write_start(actor, POL_WORKER_STATUS, CMD_WORKER_STATUS, c, err)) ||
+	    (rc = app_allow(actor, POL_WORKER_STATUS,
 			    &(struct policy_scope){.worker_id = in->worker_id}, err)))
 		return rc;
+	c->u.wstatus.worker_id = in->worker_id;
 	return status_of(in->status, &c->u.wstatus.status, err);
-}
-
-int app_worker_get(const struct app *app, const struct actor *actor, int64_t id,
-		   struct worker_rec *out, struct buf *err)
-{
-	int rc = app_allow(actor, POL_WORKER_READ, &(struct policy_scope){.worker_id = id}, err);
-
-	if (rc)
-		return rc;
-	return app_got(app, store_worker_get(app->store, id, out), err);
 }
 

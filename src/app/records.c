@@ -2,6 +2,7 @@
 #include "app/records.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "app/clients.h"
 #include "app/engagements.h"
@@ -18,6 +19,14 @@ int app_allow(const struct actor *actor, enum policy_action act, const struct po
 		return buf_error(err, rc, "role %s may not take %s", role_name(actor->role),
 				 policy_action_name(act));
 	return rc;
+}
+
+int app_write_start(const struct actor *actor, enum policy_action act, enum cmd_type t,
+		    struct cmd *c, struct buf *err)
+{
+	c->type = t;
+	memset(&c->u, 0, sizeof(c->u));
+	return app_allow(actor, act, NULL, err);
 }
 
 int app_fwd(struct app_fwd *f, const struct app_rec *r)

@@ -12,7 +12,7 @@
 /*
  * The records the use cases of app/clients.h, services.h, engagements.h,
  * people.h and audit.h read. There is one list for every kind (app_list():
- * app/lists.c), passing each record it may show to one callback as a
+ * app/reads.c), passing each record it may show to one callback as a
  * struct app_rec, so an adapter renders any page with one function
  * (wire_rec()); a get fills the caller's typed record (app_client_get()
  * ...), or passes it as an app_rec (app_get()).
@@ -83,6 +83,13 @@ bool app_write_shows(enum cmd_type t, enum app_kind *k);
  */
 int app_allow(const struct actor *actor, enum policy_action act, const struct policy_scope *scope,
 	      struct buf *err);
+
+/*
+ * The start of every write: c becomes the command t with its input zeroed,
+ * and the actor's role must be one that may take act at all.
+ */
+int app_write_start(const struct actor *actor, enum policy_action act, enum cmd_type t,
+		    struct cmd *c, struct buf *err);
 
 /* A list's callback and its context, with what the callback answered. */
 struct app_fwd {

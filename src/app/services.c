@@ -10,9 +10,7 @@ int app_service_create(const struct app *app, const struct actor *actor,
 	int rc;
 
 	(void)app;
-	c->type = CMD_SERVICE_CREATE;
-	*sv = (struct service_rec){0};
-	if ((rc = app_allow(actor, POL_SERVICE_CREATE, NULL, err)) ||
+	if ((rc = app_write_start(actor, POL_SERVICE_CREATE, CMD_SERVICE_CREATE, c, err)) ||
 	    (rc = app_in_code_name(in->code, in->name, sv->code, sv->name, err)) ||
 	    (rc = app_in_code("category", in->category, sv->category, sizeof(sv->category), true,
 			      err)))
@@ -20,15 +18,5 @@ int app_service_create(const struct app *app, const struct actor *actor,
 	if (!in->kind || service_kind_parse(in->kind, &sv->kind))
 		return buf_error(err, ERR_INVALID, "kind must be \"bpo\" or \"kpo\"");
 	return 0;
-}
-
-int app_service_get(const struct app *app, const struct actor *actor, int64_t id,
-		    struct service_rec *out, struct buf *err)
-{
-	int rc = app_allow(actor, POL_SERVICE_READ, NULL, err);
-
-	if (rc)
-		return rc;
-	return app_got(app, store_service_get(app->store, id, out), err);
 }
 
