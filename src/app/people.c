@@ -45,7 +45,9 @@ int app_token_create(const struct app *app, const struct actor *actor, const str
 
 	if ((rc = app_write_start(actor, POL_TOKEN_CREATE, CMD_TOKEN_CREATE, c, err)))
 		return rc;
-	if (!!in->user_id == !!in->user_name)
+	if (!in->user_id && !in->user_name)
+		return buf_error(err, ERR_INVALID, "user is required (an id or a name)");
+	if (in->user_id && in->user_name)
 		return buf_error(err, ERR_INVALID, "give exactly one of user_id and user");
 	if (in->user_id) {
 		c->u.token.user_id = in->user_id;
