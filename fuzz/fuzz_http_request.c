@@ -274,6 +274,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	o.max_depth = 8;
 	srv.opts = o;
 	srv.store = ctx.store;
+	srv.app.store = ctx.store; /* the handlers read through app/ */
 	srv.web_dir = web_dir;
 	return 0;
 }
