@@ -8,6 +8,7 @@
 
 #include "core/model.h"
 #include "app/app.h"
+#include "app/records.h"
 #include "engine/engine.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -89,7 +90,8 @@ struct cli_noun {
 	const char *noun;
 	const char *verb; /* argv[1] */
 	bool json;
-	struct store_page pg;
+	struct app_page_in page; /* --after, --limit as given (a list may add client_id) */
+	struct store_page pg;	 /* the same, checked (app_page()), for lists not yet in app/ */
 };
 
 /* Loads settings, resets getopt. Exit code, 0 to go on. */
@@ -109,5 +111,69 @@ int cli_noun_list(struct cli_noun *w, int rc, json_t *out, const char *const *co
 int cli_noun_created(struct cli_noun *w, struct cmd *cm);
 /* True for "<noun> --help" or "-h". */
 bool cli_wants_help(int argc, char **argv);
+
+/* ---- the record subcommands' one path: arguments into a use case's input ---- */
+
+/* How an option's argument is kept; syntax only, the use case checks the rules. */
+enum cli_arg_type {
+	CLI_ARG_STR,	/* const char **dst */
+	CLI_ARG_NUM,	/* double *dst: a decimal number */
+	CLI_ARG_ID,	/* int64_t *dst: a positive id */
+	CLI_ARG_DUR,	/* double *dst: a duration (90s, 30m, 24h, 5d) in seconds */
+	CLI_ARG_STRS,	/* const char *dst[max], repeated; *n counts them */
+	CLI_ARG_IDS,	/* int64_t dst[max], repeated; *n counts them */
+	CLI_ARG_LEVELS, /* struct cli_levels *dst: repeated CODE[:LEVEL] */
+};
+
+/*
+ * One option of a subcommand: --name ARG into dst. A repeated option
+ * counts past max without keeping more, so the use case can refuse the
+ * count with its own message.
+ */
+struct cli_arg {
+	const char *name;
+	enum cli_arg_type type;
+	void *dst;
+	size_t *n;
+	size_t max;
+	bool *given; /* set when the option is given; NULL: not asked */
+};
+
+/* An option kept once, a repeated one (up to max in dst), and the end of a list of them. */
+#define CLI_ARG(name, type, dst) { (name), (type), (dst), NULL, 0, NULL }
+#define CLI_ARG_GIVEN(name, type, dst, given) { (name), (type), (dst), NULL, 0, (given) }
+#define CLI_ARG_N(name, type, dst, n, max) { (name), (type), (dst), (n), (max), NULL }
+#define CLI_ARG_END { NULL, CLI_ARG_STR, NULL, NULL, 0, NULL }
+
+#define CLI_LEVELS_MAX 16 /* at least MODEL_MAX_SKILLS and MODEL_MAX_LANGS */
+
+/* Repeated CODE[:LEVEL] arguments as a use case takes them (in points into sl; n: the arg's). */
+struct cli_levels {
+	struct skill_level sl[CLI_LEVELS_MAX];
+	struct app_level_in in[CLI_LEVELS_MAX];
+};
+
+/* A record subcommand: its verbs and what each runs. */
+struct cli_noun_def {
+	const char *noun;
+	const char *verbs; /* the verbs it takes, "create list" */
+	const char *usage; /* printed for --help and a wrong verb */
+	enum app_kind kind;
+	const char *const *cols; /* list: the list of kind as these columns; NULL: no list */
+	enum cmd_type create;	 /* create (when in verbs): the write app_write() fills from in */
+	int (*other)(struct cli_noun *w); /* any other verb (the store is not open) */
+};
+
+/*
+ * The one path of every record subcommand: argv after the verb into args
+ * (syntax only, and the shared --data --json --after --limit --help), then
+ * the verb. "list" prints the page of d->kind (app_list()) as a table or
+ * JSON. "create" opens the installation for writing, app_write() fills the
+ * command d->create from in as the local admin, the command runs (cli_engine()) and
+ * "<noun> N created" is printed (a token: its text). A use case's
+ * ERR_INVALID exits 2 with its line, any other error 1. Exit code.
+ */
+int cli_noun_main(const struct cli_noun_def *d, int argc, char **argv, const struct cli_arg *args,
+		  const void *in);
 
 #endif

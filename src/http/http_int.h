@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/records.h"
 #include "engine/engine.h"
 #include "http/server.h"
 #include "sec/auth.h"
@@ -176,15 +177,21 @@ int http__range(struct req *r, const char *field, json_int_t v, json_int_t lo, j
 const char *http__query(struct req *r, const char *name);
 /* Optional positive id in the query string; *out = 0 when absent. 400 if malformed. */
 int http__query_id(struct req *r, const char *name, int64_t *out);
+/* The page as the query string gives it (app/input.h); ?client_id= only when by_client. */
+void http__page_in(struct req *r, bool by_client, struct app_page_in *in);
 /* ?after= and ?limit= into pg (other fields zeroed). 400 if malformed or out of range. */
 int http__page(struct req *r, struct store_page *pg);
 
 /*
- * An array of {code, level} (level 1..5; 1 when absent unless required)
- * into out[max]. NULL arr = none. 400 on duplicates or bad entries.
+ * An array of {code, level?} (NULL arr = none) as given, into out[cap]:
+ * only its shape is checked (the use case checks codes, levels, repeats).
+ * OUT: *n, the array's size (it may be over cap: the use case refuses it).
  */
-int http__levels(struct req *r, const char *field, json_t *arr, struct skill_level *out, size_t max,
-		 size_t *n, bool level_required);
+int http__levels(struct req *r, const char *field, json_t *arr, struct app_level_in *out,
+		 size_t cap, size_t *n);
+
+/* req_app.c: an optional integer of the body as a use case's number (NULL: APP_ABSENT); 400 if not one. */
+int http__num(struct req *r, const char *field, json_t *v, double *out);
 
 /* req.c: engine commands. */
 
@@ -217,6 +224,46 @@ typedef int (*http_getter)(struct store *s, int64_t id, json_t **out);
  * reader sees it). Anything else is left as the engine gave it.
  */
 void http__expand(struct req *r, http_getter get);
+
+/* req_app.c: use cases (app/). */
+
+/*
+ * Answers a use case's error: its line in err for ERR_INVALID and
+ * ERR_NOTFOUND, else the table's message. Releases err; returns rc.
+ */
+int http__app_fail(struct req *r, int rc, struct buf *err);
+/* Answers the list of kind k (app_list()): the page of ?after=&limit= (?client_id= when by_client). */
+int http__list(struct req *r, enum app_kind k, bool by_client);
+/* Answers the record of kind k with this id as the actor may read it (app_get()). */
+int http__get(struct req *r, enum app_kind k, int64_t id);
+/* A write request on its way: its body, its command, the use case's error line. */
+struct http_write {
+	struct req *r;
+	json_t *body; /* what the unpacked strings point into */
+	struct cmd *c;
+	struct buf err;
+	int rc; /* http__write_begin()'s answered error */
+};
+
+/*
+ * Reads the body (empty allowed only when fmt is "{}"), unpacks it as
+ * http__unpack() does and makes the command of type t. 0, or the error
+ * (answered, nothing left to free) in w->rc.
+ */
+int http__write_begin(struct req *r, struct http_write *w, enum cmd_type t, const char *fmt,
+		      ...);
+/*
+ * rc is the handler's own parsing after http__write_begin() (answered
+ * already when not 0). Then app_write() fills w->c from in (the use case's
+ * input for the command's type), its error answered with its line in
+ * w->err; else the command runs through http__engine(), and an answer of
+ * only {"id": N} becomes the record the write shows (app_write_shows()) as
+ * the actor reads it. Frees w. Returns as http__engine() (ERR_SUSPENDED:
+ * return it at once).
+ */
+int http__write_end(struct http_write *w, int rc, const void *in);
+/* http__write_begin() and http__write_end(), for a write whose body needs nothing more. */
+int http__write(struct req *r, enum cmd_type t, const void *in, const char *fmt, ...);
 
 /* server.c */
 void http__metrics_text(struct http_server *h, struct buf *out);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/item.h"
+#include "app/input.h"
 #include "http/http_int.h"
 #include "wire/wire.h"
 #include "util/err.h"
@@ -160,61 +161,35 @@ int http__unpack(struct req *r, json_t *root, const char *fmt, ...)
 	return 0;
 }
 
+/* Answers the error of an input rule (its message in err) and returns rc. */
+static int rule_fail(struct req *r, int rc, struct buf *err)
+{
+	if (rc)
+		http__fail(r, rc, "%s", buf_str(err));
+	buf_release(err);
+	return rc;
+}
+
 int http__str(struct req *r, const char *field, const char *src, char *dst, size_t n, bool required)
 {
-	size_t len;
+	struct buf err = BUF_INIT;
 
-	if (!src) {
-		if (required)
-			return http__fail(r, ERR_INVALID, "%s is required", field);
-		dst[0] = '\0';
-		return 0;
-	}
-	len = strlen(src);
-	if (len == 0)
-		return http__fail(r, ERR_INVALID, "%s must not be empty", field);
-	if (len >= n)
-		return http__fail(r, ERR_INVALID, "%s is longer than %zu bytes", field, n - 1);
-	memcpy(dst, src, len + 1);
-	return 0;
+	return rule_fail(r, app_in_str(field, src, dst, n, required, &err), &err);
 }
 
 int http__code(struct req *r, const char *field, const char *src, char *dst, size_t n,
 	       bool required)
 {
-	int rc = http__str(r, field, src, dst, n, required);
+	struct buf err = BUF_INIT;
 
-	if (rc || !src)
-		return rc;
-	if (dst[strspn(dst, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")])
-		return http__fail(r, ERR_INVALID, "%s may only hold letters, digits and _ . : -",
-				  field);
-	return 0;
+	return rule_fail(r, app_in_code(field, src, dst, n, required, &err), &err);
 }
 
 int http__range(struct req *r, const char *field, json_int_t v, json_int_t lo, json_int_t hi)
 {
-	if (v < lo || v > hi)
-		return http__fail(r, ERR_INVALID, "%s must be between %lld and %lld", field,
-				  (long long)lo, (long long)hi);
-	return 0;
-}
+	struct buf err = BUF_INIT;
 
-/* A non-negative decimal of at most 18 digits: no sign, no spaces, no overflow. */
-static bool parse_u63(const char *s, int64_t *out)
-{
-	int64_t v = 0;
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 18)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
+	return rule_fail(r, app_in_range(field, v, lo, hi, &err), &err);
 }
 
 const char *http__query(struct req *r, const char *name)
@@ -225,31 +200,26 @@ const char *http__query(struct req *r, const char *name)
 int http__query_id(struct req *r, const char *name, int64_t *out)
 {
 	const char *v = http__query(r, name);
+	struct buf err = BUF_INIT;
 
 	*out = 0;
-	if (!v)
-		return 0;
-	if (!parse_u63(v, out) || *out == 0)
-		return http__fail(r, ERR_INVALID, "%s must be a positive integer", name);
-	return 0;
+	return v ? rule_fail(r, app_in_id_text(name, v, out, &err), &err) : 0;
+}
+
+void http__page_in(struct req *r, bool by_client, struct app_page_in *in)
+{
+	in->after = http__query(r, "after");
+	in->limit = http__query(r, "limit");
+	in->client_id = by_client ? http__query(r, "client_id") : NULL;
 }
 
 int http__page(struct req *r, struct store_page *pg)
 {
-	const char *after = http__query(r, "after"), *limit = http__query(r, "limit");
-	int64_t v;
+	struct app_page_in in;
+	struct buf err = BUF_INIT;
 
-	memset(pg, 0, sizeof(*pg));
-	pg->limit = STORE_PAGE_DEFAULT;
-	if (after && !parse_u63(after, &pg->after))
-		return http__fail(r, ERR_INVALID, "after must be a non-negative integer cursor");
-	if (limit) {
-		if (!parse_u63(limit, &v) || v < 1 || v > STORE_PAGE_MAX)
-			return http__fail(r, ERR_INVALID, "limit must be between 1 and %d",
-					  STORE_PAGE_MAX);
-		pg->limit = (int)v;
-	}
-	return 0;
+	http__page_in(r, false, &in);
+	return rule_fail(r, app_page(&in, pg, &err), &err);
 }
 
 /* ------------------------------------------------------- engine commands */
@@ -532,10 +502,9 @@ int http__engine(struct req *r, struct cmd *c)
 
 /* ------------------------------------------------------ shared shapes */
 
-int http__levels(struct req *r, const char *field, json_t *arr, struct skill_level *out, size_t max,
-		 size_t *n, bool level_required)
+int http__levels(struct req *r, const char *field, json_t *arr, struct app_level_in *out,
+		 size_t cap, size_t *n)
 {
-	char name[96];
 	size_t i;
 	json_t *el;
 
@@ -544,31 +513,25 @@ int http__levels(struct req *r, const char *field, json_t *arr, struct skill_lev
 		return 0;
 	if (!json_is_array(arr))
 		return http__fail(r, ERR_INVALID, "%s must be an array of {code, level}", field);
-	if (json_array_size(arr) > max)
-		return http__fail(r, ERR_INVALID, "%s holds more than %zu entries", field, max);
+	/* More than cap: the use case says so before it reads an entry. */
+	*n = json_array_size(arr);
 	json_array_foreach(arr, i, el)
 	{
-		const char *code = NULL;
-		json_int_t level = 1;
+		json_t *level = NULL;
 		json_error_t e;
-		int rc;
 
-		snprintf(name, sizeof(name), "%s[%zu]", field, i);
-		rc = json_unpack_ex(el, &e, JSON_STRICT,
-				    level_required ? "{s:s, s:I}" : "{s:s, s?I}", "code", &code,
-				    "level", &level);
-		if (rc)
-			return http__fail(r, ERR_INVALID, "%s: %s", name, e.text);
-		if ((rc = http__code(r, name, code, out[i].code, sizeof(out[i].code), true)) ||
-		    (rc = http__range(r, name, level, 1, 5)))
-			return rc;
-		out[i].level = (int)level;
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(out[k].code, out[i].code))
-				return http__fail(r, ERR_INVALID, "%s: %s is listed twice", field,
-						  out[i].code);
+		if (i >= cap)
+			break;
+		out[i] = (struct app_level_in){.level = APP_ABSENT};
+		if (json_unpack_ex(el, &e, JSON_STRICT, "{s:s, s?o}", "code", &out[i].code,
+				   "level", &level))
+			return http__fail(r, ERR_INVALID, "%s[%zu]: %s", field, i, e.text);
+		if (level && !json_is_integer(level))
+			return http__fail(r, ERR_INVALID, "%s[%zu]: level must be an integer",
+					  field, i);
+		if (level)
+			out[i].level = (double)json_integer_value(level);
 	}
-	*n = i;
 	return 0;
 }
 

@@ -157,14 +157,15 @@ json_t *wire_event(const struct event_rec *ev)
 }
 
 /* Appends v (stolen) to the array ctx. */
-static int item_append(void *ctx, json_t *v)
+/* A walk's callback body: appends one rendered record (stolen) to the array ctx. */
+static int page_add(void *ctx, json_t *v)
 {
 	return v && !json_array_append_new(ctx, v) ? 0 : ERR_NOMEM;
 }
 
 int wire_item_add(void *ctx, const struct item_rec *it)
 {
-	return item_append(ctx, wire_item(it, false));
+	return page_add(ctx, wire_item(it, false));
 }
 
 int wire_event_add(void *ctx, const struct event_rec *ev)
@@ -173,7 +174,7 @@ int wire_event_add(void *ctx, const struct event_rec *ev)
 
 	if (!v)
 		return ev->detail ? ERR_IO : ERR_NOMEM;
-	return item_append(ctx, v);
+	return page_add(ctx, v);
 }
 
 json_t *wire_audit(const struct audit_rec *a)
@@ -202,85 +203,25 @@ json_t *wire_page(json_t *data, int64_t next_after)
 			 next_after ? json_string(cursor) : json_null());
 }
 
+json_t *wire_rec(const struct app_rec *r)
+{
+	switch (r->kind) {
+	case APP_CLIENT: return wire_client(r->u.client);
+	case APP_SERVICE: return wire_service(r->u.service);
+	case APP_ENGAGEMENT: return wire_engagement(r->u.engagement);
+	case APP_USER: return wire_user(r->u.user);
+	case APP_WORKER: return wire_worker(r->u.worker);
+	case APP_AUDIT: return wire_audit(r->u.audit);
+	}
+	return NULL;
+}
+
 /* ================================================================
- * Store reads, rendered
+ * Pages: walk callbacks that append rendered records
  * ================================================================ */
 
-/* A walk's callback body: appends one rendered record to the array ctx. */
-static int page_add(void *ctx, json_t *v)
+int wire_rec_add(void *ctx, const struct app_rec *r)
 {
-	return v && !json_array_append_new(ctx, v) ? 0 : ERR_NOMEM;
+	return page_add(ctx, wire_rec(r));
 }
 
-/* Finishes a list read: the page, or rc with nothing. */
-static int page_end(int rc, json_t *data, int64_t next_after, json_t **out)
-{
-	*out = NULL;
-	if (rc) {
-		json_decref(data);
-		return rc;
-	}
-	*out = wire_page(data, next_after);
-	return *out ? 0 : ERR_NOMEM;
-}
-
-/* Finishes a get: the rendered record, or rc with nothing. */
-static int read_end(int rc, json_t *v, json_t **out)
-{
-	*out = NULL;
-	if (rc) {
-		json_decref(v);
-		return rc;
-	}
-	*out = v;
-	return v ? 0 : ERR_NOMEM;
-}
-
-/*
- * For a record NAME of type REC with store_NAME_list: add_NAME (the walk's
- * callback, rendering each record with RENDER(r)) and wire_NAME_list.
- */
-#define WIRE_LIST(NAME, REC, RENDER)                                                               \
-	static int add_##NAME(void *ctx, const REC *r)                                             \
-	{                                                                                          \
-		return page_add(ctx, RENDER);                                                      \
-	}                                                                                          \
-                                                                                                   \
-	int wire_##NAME##_list(struct store *s, const struct store_page *pg, json_t **out)        \
-	{                                                                                          \
-		json_t *data = json_array();                                                       \
-		int64_t next = 0;                                                                  \
-		int rc = data ? store_##NAME##_list(s, pg, add_##NAME, data, &next) : ERR_NOMEM;   \
-                                                                                                   \
-		return page_end(rc, data, next, out);                                              \
-	}
-
-/*
- * wire_NAME_read for a record with store_NAME_get. The record is on the
- * heap because a worker_rec is several KiB and these run on HTTP threads.
- */
-#define WIRE_READ(NAME, REC)                                                                       \
-	int wire_##NAME##_read(struct store *s, int64_t id, json_t **out)                         \
-	{                                                                                          \
-		REC *r = malloc(sizeof(*r));                                                       \
-		int rc = r ? store_##NAME##_get(s, id, r) : ERR_NOMEM;                             \
-		json_t *v = rc ? NULL : wire_##NAME(r);                                            \
-                                                                                                   \
-		free(r);                                                                           \
-		return read_end(rc, v, out);                                                       \
-	}
-
-WIRE_READ(client, struct client_rec)
-WIRE_LIST(client, struct client_rec, wire_client(r))
-WIRE_READ(service, struct service_rec)
-WIRE_LIST(service, struct service_rec, wire_service(r))
-WIRE_READ(engagement, struct engagement_rec)
-WIRE_LIST(engagement, struct engagement_rec, wire_engagement(r))
-WIRE_READ(user, struct user_rec)
-WIRE_LIST(user, struct user_rec, wire_user(r))
-WIRE_READ(worker, struct worker_rec)
-WIRE_LIST(worker, struct worker_rec, wire_worker(r))
-WIRE_LIST(audit, struct audit_rec, wire_audit(r))
-
-#undef WIRE_READ
-#undef WIRE_LIST

@@ -1,4 +1,4 @@
-/* wire.h - the wire JSON of every record (docs/api.md): one renderer each, pages, and reads rendered. */
+/* wire.h - the wire JSON of every record (docs/api.md): one renderer each, pages, and item reads rendered. */
 #ifndef ALIHDAYA_WIRE_H
 #define ALIHDAYA_WIRE_H
 
@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/records.h"
 #include "core/model.h"
 #include "store/store.h"
 
@@ -51,24 +52,12 @@ json_t *wire_audit(const struct audit_rec *a);
  */
 json_t *wire_page(json_t *data, int64_t next_after);
 
-/* ---- store reads, rendered ---- */
-
+/* Any record a use case passes (app/records.h), by its kind's renderer. NULL: out of memory. */
+json_t *wire_rec(const struct app_rec *r);
 /*
- * Each reads through store.h and renders: a get gives the record's object,
- * a list gives the page (wire_page). 0 or the store's error (ERR_NOTFOUND,
- * ERR_IO, ...); ERR_NOMEM when rendering fails. OUT: *out, owned by the
- * caller (json_decref), NULL on error.
+ * An app_rec_cb: appends wire_rec(r) to the JSON array ctx, so any list use
+ * case fills a page's data. ERR_NOMEM when rendering fails.
  */
-int wire_client_read(struct store *s, int64_t id, json_t **out);
-int wire_client_list(struct store *s, const struct store_page *pg, json_t **out);
-int wire_service_read(struct store *s, int64_t id, json_t **out);
-int wire_service_list(struct store *s, const struct store_page *pg, json_t **out);
-int wire_engagement_read(struct store *s, int64_t id, json_t **out);
-int wire_engagement_list(struct store *s, const struct store_page *pg, json_t **out);
-int wire_user_read(struct store *s, int64_t id, json_t **out);
-int wire_user_list(struct store *s, const struct store_page *pg, json_t **out);
-int wire_worker_read(struct store *s, int64_t id, json_t **out);
-int wire_worker_list(struct store *s, const struct store_page *pg, json_t **out);
-int wire_audit_list(struct store *s, const struct store_page *pg, json_t **out);
+int wire_rec_add(void *ctx, const struct app_rec *r);
 
 #endif

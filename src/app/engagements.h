@@ -1,0 +1,35 @@
+/* engagements.h - engagements (one client's contract for one service): create, get, list. */
+#ifndef ALIHDAYA_APP_ENGAGEMENTS_H
+#define ALIHDAYA_APP_ENGAGEMENTS_H
+
+#include "app/records.h"
+
+#define ENGAGEMENT_SLA_MAX_S ((int64_t)10 * 365 * 86400)
+#define ENGAGEMENT_LEASE_MAX_S ((int64_t)30 * 86400)
+
+/* An engagement as given; numbers APP_ABSENT, ids 0 and strings NULL when not given. */
+struct engagement_in {
+	int64_t client_id;	  /* required, > 0 */
+	int64_t service_id;	  /* exactly one of service_id and service_code */
+	const char *service_code;
+	const char *name; /* required */
+	const struct app_level_in *skills; /* required_skills: levels required */
+	size_t n_skills;
+	const struct app_level_in *langs; /* required_languages: level 1 when absent */
+	size_t n_langs;
+	double sla_s;	    /* required: whole seconds, 1..ENGAGEMENT_SLA_MAX_S */
+	double priority;    /* default_priority 1..9; absent: 5 */
+	double lease_s;	    /* 1..ENGAGEMENT_LEASE_MAX_S; absent: 1800 */
+	const char *time_zone; /* NULL: the client's */
+};
+
+#define ENGAGEMENT_IN_INIT { .sla_s = APP_ABSENT, .priority = APP_ABSENT, .lease_s = APP_ABSENT }
+
+/* engagement.create: fills c (CMD_ENGAGEMENT_CREATE); reads the service and the client's zone. */
+int app_engagement_create(const struct app *app, const struct actor *actor,
+			  const struct engagement_in *in, struct cmd *c, struct buf *err);
+/* engagement.read: a client user its own client's, a worker those of clients it is cleared for. */
+int app_engagement_get(const struct app *app, const struct actor *actor, int64_t id,
+		       struct engagement_rec *out, struct buf *err);
+
+#endif

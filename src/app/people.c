@@ -1,0 +1,187 @@
+/* people.c - user, token and worker use cases: their input rules, and who reads which. */
+#include "app/people.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+
+/* ================================================================
+ * Users and tokens
+ * ================================================================ */
+
+int app_user_create(const struct app *app, const struct actor *actor, const struct user_in *in,
+		    struct cmd *c, struct buf *err)
+{
+	struct user_rec *u = &c->u.user;
+	int rc;
+
+	(void)app;
+	if ((rc = app_write_start(actor, POL_USER_CREATE, CMD_USER_CREATE, c, err)) ||
+	    (rc = app_in_code("name", in->name, u->name, sizeof(u->name), true, err)))
+		return rc;
+	if (!in->role || role_parse(in->role, &u->role))
+		return buf_error(err, ERR_INVALID,
+				 "role must be admin, manager, worker, client or auditor");
+	/* The client_id rule: a client user belongs to exactly one client, nobody else to any. */
+	if (u->role == ROLE_CLIENT) {
+		if (!in->has_client_id)
+			return buf_error(err, ERR_INVALID, "client_id is required for role client");
+		if ((rc = app_in_range("client_id", in->client_id, 1, INT64_MAX, err)))
+			return rc;
+	} else if (in->has_client_id) {
+		return buf_error(err, ERR_INVALID, "client_id is only for users with role client");
+	}
+	u->client_id = in->client_id;
+	return 0;
+}
+
+int app_token_create(const struct app *app, const struct actor *actor, const struct token_in *in,
+		     struct cmd *c, struct buf *err)
+{
+	struct user_rec u;
+	int rc;
+
+	if ((rc = app_write_start(actor, POL_TOKEN_CREATE, CMD_TOKEN_CREATE, c, err)))
+		return rc;
+	if (!in->user_id && !in->user_name)
+		return buf_error(err, ERR_INVALID, "user is required (an id or a name)");
+	if (in->user_id && in->user_name)
+		return buf_error(err, ERR_INVALID, "give exactly one of user_id and user");
+	if (in->user_id) {
+		c->u.token.user_id = in->user_id;
+		return app_in_range("user_id", in->user_id, 1, INT64_MAX, err);
+	}
+	rc = store_user_by_name(app->store, in->user_name, &u);
+	if (rc == ERR_NOTFOUND)
+		return buf_error(err, rc, "no user named '%s' (see: alihdaya user list)",
+				 in->user_name);
+	if (rc)
+		return app_store_end(app, NULL, rc, err);
+	c->u.token.user_id = u.id;
+	return 0;
+}
+
+/* ================================================================
+ * Workers
+ * ================================================================ */
+
+static bool upper_letters(const char *s, size_t n)
+{
+	if (!s || strlen(s) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return false;
+	return true;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* clearances: client ids, kept ascending and unique (the policy searches them). */
+static int clearances(const struct worker_in *in, struct worker_rec *w, struct buf *err)
+{
+	size_t n = 0;
+
+	if (in->n_clear > MODEL_MAX_CLEAR)
+		return buf_error(err, ERR_INVALID, "clearances holds more than %d clients",
+				 MODEL_MAX_CLEAR);
+	for (size_t i = 0; i < in->n_clear; i++) {
+		if (in->clear[i] < 1)
+			return buf_error(err, ERR_INVALID, "clearances[%zu] must be a client id", i);
+		w->clear[i] = in->clear[i];
+	}
+	qsort(w->clear, in->n_clear, sizeof(w->clear[0]), cmp_id);
+	for (size_t k = 0; k < in->n_clear; k++)
+		if (n == 0 || w->clear[n - 1] != w->clear[k])
+			w->clear[n++] = w->clear[k];
+	w->n_clear = n;
+	return 0;
+}
+
+static int credentials(const struct worker_in *in, struct worker_rec *w, struct buf *err)
+{
+	char name[48];
+	int rc;
+
+	if (in->n_creds > MODEL_MAX_CREDS)
+		return buf_error(err, ERR_INVALID, "credentials holds more than %d entries",
+				 MODEL_MAX_CREDS);
+	for (size_t i = 0; i < in->n_creds; i++) {
+		snprintf(name, sizeof(name), "credentials[%zu]", i);
+		if ((rc = app_in_str(name, in->creds[i], w->creds[i], sizeof(w->creds[i]), true,
+				     err)))
+			return rc;
+	}
+	w->n_creds = in->n_creds;
+	return 0;
+}
+
+static int status_of(const char *s, enum worker_status *out, struct buf *err)
+{
+	if (!s || worker_status_parse(s, out))
+		return buf_error(err, ERR_INVALID, "status must be available, away or offline");
+	return 0;
+}
+
+int app_worker_create(const struct app *app, const struct actor *actor,
+		      const struct worker_in *in, struct cmd *c, struct buf *err)
+{
+	struct worker_rec *w = &c->u.worker.rec;
+	int64_t capacity, cost;
+	int rc;
+
+	(void)app;
+	if ((rc = app_write_start(actor, POL_WORKER_CREATE, CMD_WORKER_CREATE, c, err)))
+		return rc;
+	w->status = WORKER_AVAILABLE;
+	if ((rc = app_in_code("login", in->login, c->u.worker.login, sizeof(c->u.worker.login),
+			      true, err)) ||
+	    (rc = app_in_str("name", in->name, w->name, sizeof(w->name), true, err)) ||
+	    (rc = app_in_levels("skills", in->skills, in->n_skills, true, w->skills,
+				MODEL_MAX_SKILLS, &w->n_skills, err)) ||
+	    (rc = app_in_levels("languages", in->langs, in->n_langs, true, w->langs,
+				MODEL_MAX_LANGS, &w->n_langs, err)) ||
+	    (rc = credentials(in, w, err)) ||
+	    (rc = app_in_whole("capacity", in->capacity, 1, 1, 1000, &capacity, err)) ||
+	    (rc = app_in_whole("cost_per_hour.amount_minor", in->cost_minor, 0, 0,
+			       WORKER_COST_MAX_MINOR, &cost, err)) ||
+	    (rc = clearances(in, w, err)))
+		return rc;
+	if (!upper_letters(in->country, 2))
+		return buf_error(err, ERR_INVALID,
+				 "country must be an ISO 3166 alpha-2 code like \"PH\"");
+	if (!upper_letters(in->currency ? in->currency : "USD", 3))
+		return buf_error(err, ERR_INVALID,
+				 "cost_per_hour.currency must be an ISO 4217 code like \"USD\"");
+	if ((rc = app_in_tz("time_zone", in->time_zone, "UTC", w->time_zone, err)) ||
+	    (in->status && (rc = status_of(in->status, &w->status, err))))
+		return rc;
+	memcpy(w->country, in->country, 3);
+	memcpy(w->currency, in->currency ? in->currency : "USD", 4);
+	w->capacity = (int)capacity;
+	w->cost_minor = cost;
+	return 0;
+}
+
+int app_worker_status(const struct app *app, const struct actor *actor,
+		      const struct worker_status_in *in, struct cmd *c, struct buf *err)
+{
+	int rc;
+
+	(void)app;
+	/* Whose status it is comes first: another worker's is "no such worker", whatever the body. */
+	if ((rc = app_write_start(actor, POL_WORKER_STATUS, CMD_WORKER_STATUS, c, err)) ||
+	    (rc = app_allow(actor, POL_WORKER_STATUS,
+			    &(struct policy_scope){.worker_id = in->worker_id}, err)))
+		return rc;
+	c->u.wstatus.worker_id = in->worker_id;
+	return status_of(in->status, &c->u.wstatus.status, err);
+}
+

@@ -1,0 +1,70 @@
+/* people.h - users, their tokens and workers (with their status): create, get, list. */
+#ifndef ALIHDAYA_APP_PEOPLE_H
+#define ALIHDAYA_APP_PEOPLE_H
+
+#include <stdbool.h>
+
+#include "app/records.h"
+
+/* A user as given. */
+struct user_in {
+	const char *name; /* required: a code */
+	const char *role; /* required: admin, manager, worker, client or auditor */
+	bool has_client_id;
+	int64_t client_id; /* required (> 0) iff role is client, else not given */
+};
+
+/* A token request: for user_id, or for the user named user_name (exactly one). */
+struct token_in {
+	int64_t user_id;
+	const char *user_name;
+};
+
+#define WORKER_COST_MAX_MINOR ((int64_t)100000000) /* 1,000,000.00 an hour is a typo */
+
+/* A worker as given; numbers APP_ABSENT and strings NULL when not given. */
+struct worker_in {
+	const char *login;     /* required: a code; the worker's user is named so */
+	const char *name;      /* required */
+	const struct app_level_in *skills, *langs; /* levels required */
+	size_t n_skills, n_langs;
+	const char *const *creds;
+	size_t n_creds;
+	const char *country;   /* required: ISO 3166 alpha-2, upper case */
+	const char *time_zone; /* NULL: UTC */
+	double capacity;       /* 1..1000; absent: 1 */
+	double cost_minor;     /* cost_per_hour.amount_minor, 0..WORKER_COST_MAX_MINOR; absent: 0 */
+	const char *currency;  /* ISO 4217, upper case; NULL: USD */
+	const int64_t *clear;  /* clearances: client ids, any order, repeats allowed */
+	size_t n_clear;
+	const char *status;    /* NULL: available */
+};
+
+#define WORKER_IN_INIT { .capacity = APP_ABSENT, .cost_minor = APP_ABSENT }
+
+/* A worker's new status as given. */
+struct worker_status_in {
+	int64_t worker_id;
+	const char *status; /* required: available, away or offline */
+};
+
+/* user.create: fills c (CMD_USER_CREATE). */
+int app_user_create(const struct app *app, const struct actor *actor, const struct user_in *in,
+		    struct cmd *c, struct buf *err);
+int app_user_get(const struct app *app, const struct actor *actor, int64_t id,
+		 struct user_rec *out, struct buf *err);
+/* token.create: fills c (CMD_TOKEN_CREATE); a name is looked up (ERR_NOTFOUND, said so). */
+int app_token_create(const struct app *app, const struct actor *actor, const struct token_in *in,
+		     struct cmd *c, struct buf *err);
+
+/* worker.create: fills c (CMD_WORKER_CREATE). */
+int app_worker_create(const struct app *app, const struct actor *actor,
+		      const struct worker_in *in, struct cmd *c, struct buf *err);
+/* worker.status: staff, or the worker itself (others: ERR_NOTFOUND). Fills c. */
+int app_worker_status(const struct app *app, const struct actor *actor,
+		      const struct worker_status_in *in, struct cmd *c, struct buf *err);
+/* worker.read: staff, or the worker itself. out is several KiB: keep it off small stacks. */
+int app_worker_get(const struct app *app, const struct actor *actor, int64_t id,
+		   struct worker_rec *out, struct buf *err);
+
+#endif

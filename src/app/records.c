@@ -1,0 +1,114 @@
+/* records.c - what the record use cases share: the policy's answer, walks forwarded, a get of any kind. */
+#include "app/records.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/clients.h"
+#include "app/engagements.h"
+#include "app/people.h"
+#include "app/services.h"
+#include "util/err.h"
+
+int app_allow(const struct actor *actor, enum policy_action act, const struct policy_scope *scope,
+	      struct buf *err)
+{
+	int rc = policy_require(actor, act, scope);
+
+	if (rc == ERR_FORBIDDEN)
+		return buf_error(err, rc, "role %s may not take %s", role_name(actor->role),
+				 policy_action_name(act));
+	return rc;
+}
+
+int app_write_start(const struct actor *actor, enum policy_action act, enum cmd_type t,
+		    struct cmd *c, struct buf *err)
+{
+	c->type = t;
+	memset(&c->u, 0, sizeof(c->u));
+	return app_allow(actor, act, NULL, err);
+}
+
+int app_fwd(struct app_fwd *f, const struct app_rec *r)
+{
+	f->cb_rc = f->cb(f->ctx, r);
+	return f->cb_rc;
+}
+
+int app_store_end(const struct app *app, const struct app_fwd *f, int rc, struct buf *err)
+{
+	if (!rc || (f && rc == f->cb_rc))
+		return rc;
+	return buf_error(err, rc, "%s", store_errmsg(app->store));
+}
+
+int app_got(const struct app *app, int rc, struct buf *err)
+{
+	return rc == ERR_NOTFOUND ? rc : app_store_end(app, NULL, rc, err);
+}
+
+/* Every record a get may fill (a worker_rec is several KiB: this lives on the heap). */
+union any_rec {
+	struct client_rec client;
+	struct service_rec service;
+	struct engagement_rec engagement;
+	struct user_rec user;
+	struct worker_rec worker;
+};
+
+int app_get(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
+	    app_rec_cb cb, void *ctx, struct buf *err)
+{
+	union any_rec *a = malloc(sizeof(*a));
+	struct app_rec r = {.kind = k};
+	int rc;
+
+	if (!a)
+		return buf_error(err, ERR_NOMEM, "out of memory");
+	switch (k) {
+	case APP_CLIENT: rc = app_client_get(app, actor, id, &a->client, err); break;
+	case APP_SERVICE: rc = app_service_get(app, actor, id, &a->service, err); break;
+	case APP_ENGAGEMENT: rc = app_engagement_get(app, actor, id, &a->engagement, err); break;
+	case APP_USER: rc = app_user_get(app, actor, id, &a->user, err); break;
+	case APP_WORKER: rc = app_worker_get(app, actor, id, &a->worker, err); break;
+	default: rc = buf_error(err, ERR_INVALID, "this kind of record has no get");
+	}
+	/*
+	 * Every member of the union is at a, and pointers to structures share
+	 * one representation (C17 6.2.5): the kind's own member reads it.
+	 */
+	r.u.client = &a->client;
+	if (!rc)
+		rc = cb(ctx, &r);
+	free(a);
+	return rc;
+}
+
+int app_write(const struct app *app, const struct actor *actor, enum cmd_type t, const void *in,
+	      struct cmd *c, struct buf *err)
+{
+	switch (t) {
+	case CMD_CLIENT_CREATE: return app_client_create(app, actor, in, c, err);
+	case CMD_SERVICE_CREATE: return app_service_create(app, actor, in, c, err);
+	case CMD_ENGAGEMENT_CREATE: return app_engagement_create(app, actor, in, c, err);
+	case CMD_USER_CREATE: return app_user_create(app, actor, in, c, err);
+	case CMD_TOKEN_CREATE: return app_token_create(app, actor, in, c, err);
+	case CMD_WORKER_CREATE: return app_worker_create(app, actor, in, c, err);
+	case CMD_WORKER_STATUS: return app_worker_status(app, actor, in, c, err);
+	default: return buf_error(err, ERR_INVALID, "no such write of a record");
+	}
+}
+
+bool app_write_shows(enum cmd_type t, enum app_kind *k)
+{
+	static const int kinds[CMD__COUNT] = {
+	    [CMD_CLIENT_CREATE] = APP_CLIENT + 1, [CMD_SERVICE_CREATE] = APP_SERVICE + 1,
+	    [CMD_ENGAGEMENT_CREATE] = APP_ENGAGEMENT + 1, [CMD_USER_CREATE] = APP_USER + 1,
+	    [CMD_WORKER_CREATE] = APP_WORKER + 1, [CMD_WORKER_STATUS] = APP_WORKER + 1,
+	};
+
+	if ((unsigned)t >= CMD__COUNT || !kinds[t])
+		return false;
+	*k = (enum app_kind)(kinds[t] - 1);
+	return true;
+}
