@@ -47,7 +47,13 @@ struct engine_state {
 	struct idmap workers;     /* id -> struct live_worker */
 	struct idmap items;       /* id -> struct live_item, open items only */
 	struct lease_heap leases;
-	/* audit chain tail, re-read at the start of every batch */
+	/*
+	 * The audit chain's tail: read from the store once, at recovery (and at
+	 * a reload), then advanced in memory by every audit event. The engine is
+	 * the one writer (docs/architecture.md "One writer"), so nothing else
+	 * moves it. A command that fails restores it (engine_apply); a batch that
+	 * fails restores it and reloads.
+	 */
 	int64_t audit_seq;
 	unsigned char audit_hash[32];
 	uint64_t leases_expired;
@@ -158,7 +164,8 @@ struct item_step {
 	int64_t epoch;         /* ACT_ASSIGN: the new epoch */
 	int64_t lease_expires; /* ACT_ASSIGN: the new deadline */
 	const char *result;    /* ACT_SUBMIT: the result JSON to store */
-	const char *detail;    /* the event's detail JSON, or NULL */
+	const char *reason;    /* the event's reason, plain text, or NULL: the store encodes it */
+	const char *detail;    /* the event's detail JSON when there is no reason, or NULL */
 	const char *refused;   /* the message when the item's state refuses the action */
 };
 

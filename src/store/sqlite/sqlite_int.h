@@ -33,6 +33,15 @@
 #define SQ_OPEN_STATES "('queued', 'assigned', 'submitted', 'in_review')"
 
 /*
+ * The record of id ?1; a page of records by id (or seq): ids > ?1, at most
+ * ?2, with WHERE ("" or SQ_OF_CLIENT, the records of client ?3) before it.
+ */
+#define SQ_BY_ID(COLS, FROM, ID) "SELECT " COLS " FROM " FROM " WHERE " ID " = ?1"
+#define SQ_PAGE(COLS, FROM, WHERE, ID)                                                             \
+	"SELECT " COLS " FROM " FROM " WHERE " WHERE ID " > ?1 ORDER BY " ID " LIMIT ?2"
+#define SQ_OF_CLIENT "client_id = ?3 AND "
+
+/*
  * Every statement the backend runs, prepared once per connection on first
  * use (SQLITE_PREPARE_PERSISTENT) and reset after each use.
  */
@@ -95,40 +104,27 @@
 			"FROM tokens t JOIN users u ON u.id = t.user_id "                          \
 			"WHERE t.hash = ?1")                                                       \
 	X(USER_BY_NAME, "SELECT " SQ_USER_COLS " FROM users WHERE name = ?1")                      \
-	X(WORKER_BY_USER, "SELECT " SQ_WORKER_COLS " FROM workers w "                              \
-			  "WHERE w.user_id = ?1")                                                  \
-	X(SERVICE_BY_CODE, "SELECT " SQ_SERVICE_COLS " FROM services "                             \
-			   "WHERE code = ?1")                                                      \
-	X(CLIENT_GET, "SELECT " SQ_CLIENT_COLS " FROM clients WHERE id = ?1")                      \
-	X(CLIENT_LIST, "SELECT " SQ_CLIENT_COLS " FROM clients WHERE id > ?1 "                     \
-		       "ORDER BY id LIMIT ?2")                                                     \
-	X(SERVICE_GET, "SELECT " SQ_SERVICE_COLS " FROM services WHERE id = ?1")                   \
-	X(SERVICE_LIST, "SELECT " SQ_SERVICE_COLS " FROM services WHERE id > ?1 "                  \
-			"ORDER BY id LIMIT ?2")                                                    \
-	X(ENGAGEMENT_GET, "SELECT " SQ_ENGAGEMENT_COLS " FROM engagements "                        \
-			  "WHERE id = ?1")                                                         \
-	X(ENGAGEMENT_LIST, "SELECT " SQ_ENGAGEMENT_COLS " FROM engagements "                       \
-			   "WHERE id > ?1 ORDER BY id LIMIT ?2")                                   \
-	X(ENGAGEMENT_LIST_CLIENT, "SELECT " SQ_ENGAGEMENT_COLS " FROM "                            \
-				  "engagements WHERE client_id = ?3 AND id > ?1 "                  \
-				  "ORDER BY id LIMIT ?2")                                          \
-	X(USER_GET, "SELECT " SQ_USER_COLS " FROM users WHERE id = ?1")                            \
-	X(USER_LIST, "SELECT " SQ_USER_COLS " FROM users WHERE id > ?1 "                           \
-		     "ORDER BY id LIMIT ?2")                                                       \
-	X(USER_LIST_CLIENT, "SELECT " SQ_USER_COLS " FROM users WHERE "                            \
-			    "client_id = ?3 AND id > ?1 ORDER BY id LIMIT ?2")                     \
-	X(WORKER_GET, "SELECT " SQ_WORKER_COLS " FROM workers w WHERE w.id = ?1")                  \
-	X(WORKER_LIST, "SELECT " SQ_WORKER_COLS " FROM workers w WHERE w.id > ?1 "                 \
-		       "ORDER BY w.id LIMIT ?2")                                                   \
+	X(WORKER_BY_USER, "SELECT " SQ_WORKER_COLS " FROM workers w WHERE w.user_id = ?1")         \
+	X(SERVICE_BY_CODE, "SELECT " SQ_SERVICE_COLS " FROM services WHERE code = ?1")            \
+	X(CLIENT_GET, SQ_BY_ID(SQ_CLIENT_COLS, "clients", "id"))                                   \
+	X(CLIENT_LIST, SQ_PAGE(SQ_CLIENT_COLS, "clients", "", "id"))                               \
+	X(SERVICE_GET, SQ_BY_ID(SQ_SERVICE_COLS, "services", "id"))                                \
+	X(SERVICE_LIST, SQ_PAGE(SQ_SERVICE_COLS, "services", "", "id"))                            \
+	X(ENGAGEMENT_GET, SQ_BY_ID(SQ_ENGAGEMENT_COLS, "engagements", "id"))                       \
+	X(ENGAGEMENT_LIST, SQ_PAGE(SQ_ENGAGEMENT_COLS, "engagements", "", "id"))                   \
+	X(ENGAGEMENT_LIST_CLIENT, SQ_PAGE(SQ_ENGAGEMENT_COLS, "engagements", SQ_OF_CLIENT, "id"))  \
+	X(USER_GET, SQ_BY_ID(SQ_USER_COLS, "users", "id"))                                         \
+	X(USER_LIST, SQ_PAGE(SQ_USER_COLS, "users", "", "id"))                                     \
+	X(USER_LIST_CLIENT, SQ_PAGE(SQ_USER_COLS, "users", SQ_OF_CLIENT, "id"))                    \
+	X(WORKER_GET, SQ_BY_ID(SQ_WORKER_COLS, "workers w", "w.id"))                               \
+	X(WORKER_LIST, SQ_PAGE(SQ_WORKER_COLS, "workers w", "", "w.id"))                           \
 	X(ITEM_GET, "SELECT " SQ_ITEM_COLS ", payload, result FROM items "                         \
 		    "WHERE id = ?1")                                                               \
 	X(ITEM_HISTORY, "SELECT " SQ_EVENT_COLS " FROM item_events "                               \
 			"WHERE item_id = ?1 ORDER BY id")                                          \
 	X(ITEM_EXISTS, "SELECT 1 FROM items WHERE id = ?1")                                        \
-	X(AUDIT_LIST, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 "                        \
-		      "ORDER BY seq LIMIT ?2")                                                     \
-	X(AUDIT_LIST_CLIENT, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE "                          \
-			     "client_id = ?3 AND seq > ?1 ORDER BY seq LIMIT ?2")                  \
+	X(AUDIT_LIST, SQ_PAGE(SQ_AUDIT_COLS, "audit", "", "seq"))                                  \
+	X(AUDIT_LIST_CLIENT, SQ_PAGE(SQ_AUDIT_COLS, "audit", SQ_OF_CLIENT, "seq"))                 \
 	X(AUDIT_EACH, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq")         \
 	X(ARRIVALS, "SELECT (created_at - ?2) / ?4, count(*) FROM items "                          \
 		    "WHERE engagement_id = ?1 AND created_at >= ?2 AND created_at < ?3 "           \
@@ -257,7 +253,7 @@ int sq__walk(struct sq_conn *c, sqlite3_stmt *st, enum sq_kind k, union sq_cb cb
 
 /*
  * sqlite_lists.c: the list columns (skills, languages, credentials,
- * clearances) are JSON texts in the database. Texts: malloc'd, NULL on
+ * clearances) and an event's detail are JSON texts in the database. Texts: malloc'd, NULL on
  * ENOMEM. Parsers: column col of st into at most max entries (more are
  * dropped); NULL is an empty list; a text of another shape is ERR_IO.
  */
@@ -268,71 +264,20 @@ int sq__creds_parse(sqlite3_stmt *st, int col, char (*creds)[MODEL_CODE_MAX], si
 		    size_t *n);
 int sq__clear_parse(sqlite3_stmt *st, int col, int64_t *clear, size_t max, size_t *n); /* [1, 2] */
 
+/*
+ * {"reason": reason} as an item event's detail, NULL for no reason (NULL or
+ * ""). ERR_INVALID: reason is not UTF-8. OUT: *out (free()).
+ */
+int sq__reason_detail(const char *reason, char **out);
+
 /* Copies column i as text into dst (bounded); NULL becomes "". */
 void sq__col_str(sqlite3_stmt *st, int i, char *dst, size_t n);
 
 /* ---- the callbacks of sq__ops: writer (sqlite_write.c), reader (sqlite_read.c) ---- */
 
-int sq_begin(struct store *s);
-int sq_commit(struct store *s);
-int sq_rollback(struct store *s);
-int sq_savepoint(struct store *s);
-int sq_release(struct store *s);
-int sq_rollback_to(struct store *s);
-int sq_client_insert(struct store *s, struct client_rec *c);
-int sq_service_insert(struct store *s, struct service_rec *sv);
-int sq_engagement_insert(struct store *s, struct engagement_rec *e);
-int sq_user_insert(struct store *s, struct user_rec *u);
-int sq_token_insert(struct store *s, int64_t user_id, const unsigned char hash[32],
-		    int64_t created_at);
-int sq_worker_insert(struct store *s, struct worker_rec *w);
-int sq_worker_set_status(struct store *s, int64_t worker_id, enum worker_status st);
-int sq_item_insert(struct store *s, struct item_rec *it);
-int sq_item_update(struct store *s, const struct item_rec *it);
-int sq_item_state_get(struct store *s, int64_t id, struct item_rec *out);
-int sq_user_rec_get(struct store *s, int64_t id, struct user_rec *out);
-int sq_event_insert(struct store *s, struct event_rec *ev);
-int sq_audit_insert(struct store *s, struct audit_rec *a);
-int sq_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32]);
-int sq_idem_get(struct store *s, int64_t user_id, const char *key, struct idem_rec *out);
-int sq_idem_put(struct store *s, const struct idem_rec *r);
-int sq_load_clients(struct store *s, store_client_cb cb, void *ctx);
-int sq_load_services(struct store *s, store_service_cb cb, void *ctx);
-int sq_load_engagements(struct store *s, store_engagement_cb cb, void *ctx);
-int sq_load_workers(struct store *s, store_worker_cb cb, void *ctx);
-int sq_load_open_items(struct store *s, store_item_cb cb, void *ctx);
-
-int sq_token_lookup(struct store *s, const unsigned char hash[32], struct user_rec *out);
-int sq_user_by_name(struct store *s, const char *name, struct user_rec *out);
-int sq_worker_by_user(struct store *s, int64_t user_id, struct worker_rec *out);
-int sq_service_by_code(struct store *s, const char *code, struct service_rec *out);
-int sq_client_get(struct store *s, int64_t id, struct client_rec *out);
-int sq_client_list(struct store *s, const struct store_page *pg, store_client_cb cb, void *ctx,
-		   int64_t *next_after);
-int sq_service_get(struct store *s, int64_t id, struct service_rec *out);
-int sq_service_list(struct store *s, const struct store_page *pg, store_service_cb cb, void *ctx,
-		    int64_t *next_after);
-int sq_engagement_get(struct store *s, int64_t id, struct engagement_rec *out);
-int sq_engagement_list(struct store *s, const struct store_page *pg, store_engagement_cb cb,
-		       void *ctx, int64_t *next_after);
-int sq_user_get(struct store *s, int64_t id, struct user_rec *out);
-int sq_user_list(struct store *s, const struct store_page *pg, store_user_cb cb, void *ctx,
-		 int64_t *next_after);
-int sq_worker_get(struct store *s, int64_t id, struct worker_rec *out);
-int sq_worker_list(struct store *s, const struct store_page *pg, store_worker_cb cb, void *ctx,
-		   int64_t *next_after);
-int sq_item_get(struct store *s, int64_t id, bool with_payload, struct item_rec *out);
-int sq_item_list(struct store *s, const struct store_page *pg, store_item_cb cb, void *ctx,
-		 int64_t *next_after);
-int sq_item_history(struct store *s, int64_t item_id, store_event_cb cb, void *ctx);
-int sq_audit_list(struct store *s, const struct store_page *pg, store_audit_cb cb, void *ctx,
-		  int64_t *next_after);
-int sq_audit_each(struct store *s, int64_t after_seq, store_audit_cb cb, void *ctx);
-int sq_backup(struct store *s, const char *path);
-int sq_workers_each(struct store *s, store_worker_cb cb, void *ctx);
-int sq_engagements_each(struct store *s, store_engagement_cb cb, void *ctx);
-int sq_arrivals(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,
-		int64_t interval_ms, double *counts, size_t n);
+#define X(name, params, args) int sq_##name params;
+STORE_OPS(X)
+#undef X
 
 /* ---- schema (sqlite_schema.c) ---- */
 

@@ -339,28 +339,12 @@ int sq_item_update(struct store *s, const struct item_rec *it)
 	return rc;
 }
 
+/* The writer's own lookups: they see the open transaction. */
 int sq_user_rec_get(struct store *s, int64_t id, struct user_rec *out)
 {
-	struct sq_conn *w = W(s);
 	int rc;
-	sqlite3_stmt *st = sq__stmt(w, SQ_USER_GET, &rc);
 
-	if (!st)
-		return rc;
-	rc = sqlite3_bind_int64(st, 1, id);
-	if (rc != SQLITE_OK) {
-		rc = sq__fail(w->db, rc, "user get");
-		goto out;
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		rc = sq__row_user(st, out);
-	else if (rc == SQLITE_DONE)
-		rc = sq__error(ERR_NOTFOUND, "user %lld not found", (long long)id);
-	else
-		rc = sq__fail(w->db, rc, "user get");
-out:
-	sq__done(st);
+	sq__done(sq__lookup(W(s), SQ_USER_GET, SQ_KEY_ID(id), SQ_K_USER, out, "user", &rc));
 	return rc;
 }
 
@@ -376,10 +360,15 @@ int sq_event_insert(struct store *s, struct event_rec *ev)
 {
 	struct sq_conn *w = W(s);
 	int rc, b = 0, from = (int)ev->from_state;
+	char *reason = NULL;
 	sqlite3_stmt *st = sq__stmt(w, SQ_EVENT_INSERT, &rc);
 
 	if (!st)
 		return rc;
+	if ((rc = sq__reason_detail(ev->reason, &reason))) {
+		sq__done(st);
+		return rc;
+	}
 	/* A create has no "from" state: stored as NULL. */
 	if (!strcmp(ev->action, "create") || from < 0 || from >= ITEM_STATE__COUNT)
 		from = -1;
@@ -393,8 +382,9 @@ int sq_event_insert(struct store *s, struct event_rec *ev)
 	b |= bind_id_opt(st, 6, ev->actor_user_id);
 	b |= bind_id_opt(st, 7, ev->worker_id);
 	b |= sqlite3_bind_int64(st, 8, ev->epoch);
-	b |= bind_json(st, 9, ev->detail);
+	b |= bind_json(st, 9, reason ? reason : ev->detail);
 	rc = step_done(w, st, b, "event insert");
+	free(reason);
 	/* The client_id subquery finds no item: NOT NULL fails before the foreign key. */
 	if (rc && sqlite3_extended_errcode(w->db) == SQLITE_CONSTRAINT_NOTNULL)
 		rc = sq__error(ERR_NOTFOUND, "event insert: item %lld not found",
