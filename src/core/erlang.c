@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "util/err.h"
+#include "util/names.h"
 
 /* A rescaling step for the inverse recursion: mantissa stays below 1e250. */
 #define SCALE_HI 1e250
@@ -21,17 +22,14 @@
 
 const char *erlang_limit_name(enum erlang_limit l)
 {
-	switch (l) {
-	case ERLANG_LIMIT_SERVICE_LEVEL:
-		return "service_level";
-	case ERLANG_LIMIT_OCCUPANCY:
-		return "occupancy";
-	case ERLANG_LIMIT_ABANDON:
-		return "abandonment";
-	case ERLANG_LIMIT_NONE:
-		break;
-	}
-	return "none";
+	static const char *const names[] = {
+	    [ERLANG_LIMIT_NONE] = "none",
+	    [ERLANG_LIMIT_SERVICE_LEVEL] = "service_level",
+	    [ERLANG_LIMIT_OCCUPANCY] = "occupancy",
+	    [ERLANG_LIMIT_ABANDON] = "abandonment",
+	};
+
+	return names_of(names, NAMES_COUNT(names), (int)l, "none");
 }
 
 /* ------------------------------------------------------------------------ */

@@ -6,20 +6,18 @@
 #include <stdlib.h>
 
 #include "util/err.h"
+#include "util/names.h"
 
 const char *forecast_method_name(enum forecast_method m)
 {
-	switch (m) {
-	case FORECAST_DSHW:
-		return "dshw";
-	case FORECAST_SNAIVE_WEEK:
-		return "seasonal_naive_week";
-	case FORECAST_SNAIVE_DAY:
-		return "seasonal_naive_day";
-	case FORECAST_MEAN:
-		break;
-	}
-	return "mean";
+	static const char *const names[] = {
+	    [FORECAST_DSHW] = "dshw",
+	    [FORECAST_SNAIVE_WEEK] = "seasonal_naive_week",
+	    [FORECAST_SNAIVE_DAY] = "seasonal_naive_day",
+	    [FORECAST_MEAN] = "mean",
+	};
+
+	return names_of(names, NAMES_COUNT(names), (int)m, "mean");
 }
 
 double forecast_wape(const double *actual, const double *forecast, size_t n)

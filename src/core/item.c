@@ -1,9 +1,8 @@
 /* item.c - the item state machine as one transition table. */
 #include "core/item.h"
 
-#include <string.h>
-
 #include "util/err.h"
+#include "util/names.h"
 
 static const char *const state_names[ITEM_STATE__COUNT] = {
     [ITEM_QUEUED] = "queued",	    [ITEM_ASSIGNED] = "assigned", [ITEM_SUBMITTED] = "submitted",
@@ -56,46 +55,8 @@ static const unsigned char next[ITEM_STATE__COUNT][ACT__COUNT] = {
 
 #undef TO
 
-static int parse_name(const char *s, const char *const *names, int n, int *out)
-{
-	if (!s)
-		return ERR_INVALID;
-	for (int i = 0; i < n; i++) {
-		if (!strcmp(s, names[i])) {
-			*out = i;
-			return 0;
-		}
-	}
-	return ERR_INVALID;
-}
-
-const char *item_state_name(enum item_state s)
-{
-	return (unsigned)s < ITEM_STATE__COUNT ? state_names[s] : "unknown";
-}
-
-int item_state_parse(const char *s, enum item_state *out)
-{
-	int v, rc = parse_name(s, state_names, ITEM_STATE__COUNT, &v);
-
-	if (!rc)
-		*out = (enum item_state)v;
-	return rc;
-}
-
-const char *item_action_name(enum item_action a)
-{
-	return (unsigned)a < ACT__COUNT ? action_names[a] : "unknown";
-}
-
-int item_action_parse(const char *s, enum item_action *out)
-{
-	int v, rc = parse_name(s, action_names, ACT__COUNT, &v);
-
-	if (!rc)
-		*out = (enum item_action)v;
-	return rc;
-}
+NAMES_ENUM(item_state, enum item_state, state_names)
+NAMES_ENUM(item_action, enum item_action, action_names)
 
 bool item_state_open(enum item_state s)
 {

@@ -19,9 +19,8 @@ int engine__client_create(struct engine *e, struct cmd *c, int64_t now)
 	if (rc == ERR_EXISTS)
 		return engine__fail(c, rc, "a client with code '%s' exists", r.code);
 	if (!rc)
-		rc = engine__audit_append(e, c, "client.create", "client", r.id, r.id, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, r.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "client.create", "client", r.id,
+					 r.id, now);
 	if (rc)
 		return rc;
 	if (idmap_put(&e->st.clients, r.id, (void *)1))
@@ -43,9 +42,8 @@ int engine__service_create(struct engine *e, struct cmd *c, int64_t now)
 	if (rc == ERR_EXISTS)
 		rc = engine__fail(c, rc, "a service with code '%s' exists", r.code);
 	if (!rc)
-		rc = engine__audit_append(e, c, "service.create", "service", r.id, 0, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, r.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "service.create", "service", r.id,
+					 0, now);
 	if (rc) {
 		free(ls);
 		return rc;
@@ -81,10 +79,8 @@ int engine__engagement_create(struct engine *e, struct cmd *c, int64_t now)
 	le->rec.created_at = now;
 	rc = store_engagement_insert(e->store, &le->rec);
 	if (!rc)
-		rc = engine__audit_append(e, c, "engagement.create", "engagement", le->rec.id,
-					  le->rec.client_id, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, le->rec.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "engagement.create", "engagement",
+					 le->rec.id, le->rec.client_id, now);
 	if (rc) {
 		free(le);
 		return rc;
@@ -111,9 +107,8 @@ int engine__user_create(struct engine *e, struct cmd *c, int64_t now)
 	if (rc == ERR_EXISTS)
 		return engine__fail(c, rc, "a user named '%s' exists", r.name);
 	if (!rc)
-		rc = engine__audit_append(e, c, "user.create", "user", r.id, r.client_id, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, r.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "user.create", "user", r.id,
+					 r.client_id, now);
 	return rc;
 }
 
@@ -136,9 +131,8 @@ int engine__token_create(struct engine *e, struct cmd *c, int64_t now)
 	auth_token_new(c->result.token, hash);
 	rc = store_token_insert(e->store, u.id, hash, now);
 	if (!rc)
-		rc = engine__audit_append(e, c, "token.create", "user", u.id, 0, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, u.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "token.create", "user", u.id, 0,
+					 now);
 	if (rc)
 		memset(c->result.token, 0, sizeof(c->result.token));
 	return rc;
@@ -188,9 +182,8 @@ int engine__worker_create(struct engine *e, struct cmd *c, int64_t now)
 	if (!rc)
 		rc = store_worker_insert(e->store, &lw->rec);
 	if (!rc)
-		rc = engine__audit_append(e, c, "worker.create", "worker", lw->rec.id, 0, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, lw->rec.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "worker.create", "worker",
+					 lw->rec.id, 0, now);
 	if (rc)
 		goto out;
 	if (idmap_put(&e->st.workers, lw->rec.id, lw)) {
@@ -213,9 +206,8 @@ int engine__worker_status(struct engine *e, struct cmd *c, int64_t now)
 		return rc;
 	rc = store_worker_set_status(e->store, lw->rec.id, c->u.wstatus.status);
 	if (!rc)
-		rc = engine__audit_append(e, c, "worker.status", "worker", lw->rec.id, 0, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_OK, lw->rec.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_OK, "worker.status", "worker", lw->rec.id, 0,
+					 now);
 	if (rc)
 		return rc;
 	lw->rec.status = c->u.wstatus.status;
@@ -225,10 +217,6 @@ int engine__worker_status(struct engine *e, struct cmd *c, int64_t now)
 /* audit: a read of client data, made durable before the data is sent */
 int engine__audit(struct engine *e, struct cmd *c, int64_t now)
 {
-	int rc = engine__audit_append(e, c, c->u.audit.action, c->u.audit.record_type,
-				      c->u.audit.record_id, c->u.audit.client_id, now);
-
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_OK, c->u.audit.record_id, now);
-	return rc;
+	return engine__record_done(e, c, CMD_OUT_OK, c->u.audit.action, c->u.audit.record_type,
+				   c->u.audit.record_id, c->u.audit.client_id, now);
 }

@@ -156,6 +156,12 @@ int engine__audit_append(struct engine *e, const struct cmd *c, const char *acti
 			 const char *rtype, int64_t rid, int64_t client_id, int64_t now);
 /* Step 3 for a command that is not an item transition: outcome, id, idempotent answer. */
 int engine__done(struct engine *e, struct cmd *c, enum cmd_outcome out, int64_t id, int64_t now);
+/*
+ * Steps 2 (its audit event) and 3 of a command on the record (rtype, id): what a
+ * command not an item transition ends with once its own writes are done.
+ */
+int engine__record_done(struct engine *e, struct cmd *c, enum cmd_outcome out, const char *action,
+			const char *rtype, int64_t id, int64_t client_id, int64_t now);
 
 /* An item transition: what changes besides the state (item_transition() decides that). */
 struct item_step {

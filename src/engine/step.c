@@ -64,6 +64,14 @@ int engine__done(struct engine *e, struct cmd *c, enum cmd_outcome out, int64_t 
 	return engine__idem_record(e, c, now);
 }
 
+int engine__record_done(struct engine *e, struct cmd *c, enum cmd_outcome out, const char *action,
+			const char *rtype, int64_t id, int64_t client_id, int64_t now)
+{
+	int rc = engine__audit_append(e, c, action, rtype, id, client_id, now);
+
+	return rc ? rc : engine__done(e, c, out, id, now);
+}
+
 /* ------------------------------------------------------------------ */
 /* Item transitions                                                    */
 /* ------------------------------------------------------------------ */
@@ -134,8 +142,7 @@ static int step_record(struct engine *e, struct cmd *c, const struct live_item *
 	char action[MODEL_CODE_MAX];
 	int rc;
 
-	rc =
-	    event_write(e, c, it, act, from, after->state, event_worker, after->epoch, s, now);
+	rc = event_write(e, c, it, act, from, after->state, event_worker, after->epoch, s, now);
 	if (rc)
 		return rc;
 	snprintf(action, sizeof(action), "item.%s", item_action_name(act));

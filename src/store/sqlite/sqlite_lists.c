@@ -1,4 +1,4 @@
-/* sqlite_lists.c - the database's JSON texts: list columns (skills, clearances ...), event details. */
+/* sqlite_lists.c - the database's JSON texts: the list columns and an item event's detail. */
 #include <stdio.h>
 #include <string.h>
 
@@ -87,8 +87,8 @@ static int walk_array(sqlite3_stmt *st, int col, size_t max, size_t *n,
 		/* Past max still checked: a list of another shape is bad at any length. */
 		if (!take(v, *n, *n < max ? ctx : NULL)) {
 			json_decref(a);
-			return sq__error(ERR_IO, "stored JSON in column %d is not a list of the "
-						 "expected shape", col);
+			return sq__error(ERR_IO, "stored JSON in column %d: a list of another shape",
+					 col);
 		}
 		if (*n < max)
 			(*n)++;
