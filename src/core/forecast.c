@@ -8,16 +8,13 @@
 #include "util/err.h"
 #include "util/names.h"
 
+/* In the order of enum forecast_method. */
+static const char *const method_names[] = {"dshw", "seasonal_naive_week", "seasonal_naive_day",
+					   "mean"};
+
 const char *forecast_method_name(enum forecast_method m)
 {
-	static const char *const names[] = {
-	    [FORECAST_DSHW] = "dshw",
-	    [FORECAST_SNAIVE_WEEK] = "seasonal_naive_week",
-	    [FORECAST_SNAIVE_DAY] = "seasonal_naive_day",
-	    [FORECAST_MEAN] = "mean",
-	};
-
-	return names_of(names, NAMES_COUNT(names), (int)m, "mean");
+	return names_of(method_names, NAMES_COUNT(method_names), (int)m, "mean");
 }
 
 double forecast_wape(const double *actual, const double *forecast, size_t n)

@@ -20,6 +20,7 @@ static const char *const action_names[ACT__COUNT] = {
  * next[from][action] is the target state plus one, so that the zero every
  * unlisted cell gets from the initializer means "refused". ACT_CREATE has
  * no row of its own: it ignores `from` and is handled before the lookup.
+ * Cancel and fail end any open item: they are the one row open_any.
  */
 #define TO(s) ((unsigned char)((s) + 1))
 
@@ -27,29 +28,26 @@ static const char *const action_names[ACT__COUNT] = {
 static const unsigned char next[ITEM_STATE__COUNT][ACT__COUNT] = {
 	[ITEM_QUEUED] = {
 		[ACT_ASSIGN] = TO(ITEM_ASSIGNED),
-		[ACT_CANCEL] = TO(ITEM_CANCELLED),
-		[ACT_FAIL] = TO(ITEM_FAILED),
 	},
 	[ITEM_ASSIGNED] = {
 		[ACT_EXPIRE] = TO(ITEM_QUEUED),
 		[ACT_SUBMIT] = TO(ITEM_SUBMITTED),
-		[ACT_CANCEL] = TO(ITEM_CANCELLED),
-		[ACT_FAIL] = TO(ITEM_FAILED),
 	},
 	[ITEM_SUBMITTED] = {
 		[ACT_REVIEW] = TO(ITEM_IN_REVIEW),
 		[ACT_ACCEPT] = TO(ITEM_DONE),
 		[ACT_REWORK] = TO(ITEM_QUEUED),
-		[ACT_CANCEL] = TO(ITEM_CANCELLED),
-		[ACT_FAIL] = TO(ITEM_FAILED),
 	},
 	[ITEM_IN_REVIEW] = {
 		[ACT_ACCEPT] = TO(ITEM_DONE),
 		[ACT_REWORK] = TO(ITEM_QUEUED),
-		[ACT_CANCEL] = TO(ITEM_CANCELLED),
-		[ACT_FAIL] = TO(ITEM_FAILED),
 	},
 	/* done, cancelled and failed are final: all cells zero. */
+};
+
+static const unsigned char open_any[ACT__COUNT] = {
+	[ACT_CANCEL] = TO(ITEM_CANCELLED),
+	[ACT_FAIL] = TO(ITEM_FAILED),
 };
 /* clang-format on */
 
@@ -74,7 +72,7 @@ int item_transition(enum item_state from, enum item_action act, enum item_state 
 	/* Out-of-range values are refused like any other transition. */
 	if ((unsigned)from >= ITEM_STATE__COUNT || (unsigned)act >= ACT__COUNT)
 		return ERR_CONFLICT;
-	cell = next[from][act];
+	cell = item_state_open(from) && open_any[act] ? open_any[act] : next[from][act];
 	if (!cell)
 		return ERR_CONFLICT;
 	*to = (enum item_state)(cell - 1);

@@ -8,6 +8,15 @@
 #include "sec/auth.h"
 #include "util/err.h"
 
+/*
+ * The answer to a record's insert: ERR_EXISTS (its unique key is taken) is
+ * refused as "a <what> '<key>' exists"; any other rc is returned as it is.
+ */
+static int inserted(struct cmd *c, int rc, const char *what, const char *key)
+{
+	return rc == ERR_EXISTS ? engine__fail(c, rc, "a %s '%s' exists", what, key) : rc;
+}
+
 /* client.create: admin */
 int engine__client_create(struct engine *e, struct cmd *c, int64_t now)
 {
@@ -15,9 +24,7 @@ int engine__client_create(struct engine *e, struct cmd *c, int64_t now)
 	int rc;
 
 	r.created_at = now;
-	rc = store_client_insert(e->store, &r);
-	if (rc == ERR_EXISTS)
-		return engine__fail(c, rc, "a client with code '%s' exists", r.code);
+	rc = inserted(c, store_client_insert(e->store, &r), "client with code", r.code);
 	if (!rc)
 		rc = engine__record_done(e, c, CMD_OUT_CREATED, "client.create", "client", r.id,
 					 r.id, now);
@@ -38,9 +45,7 @@ int engine__service_create(struct engine *e, struct cmd *c, int64_t now)
 	if (!ls)
 		return ERR_NOMEM;
 	r.created_at = now;
-	rc = store_service_insert(e->store, &r);
-	if (rc == ERR_EXISTS)
-		rc = engine__fail(c, rc, "a service with code '%s' exists", r.code);
+	rc = inserted(c, store_service_insert(e->store, &r), "service with code", r.code);
 	if (!rc)
 		rc = engine__record_done(e, c, CMD_OUT_CREATED, "service.create", "service", r.id,
 					 0, now);
@@ -103,9 +108,7 @@ int engine__user_create(struct engine *e, struct cmd *c, int64_t now)
 	if (r.role != ROLE_CLIENT)
 		r.client_id = 0;
 	r.created_at = now;
-	rc = store_user_insert(e->store, &r);
-	if (rc == ERR_EXISTS)
-		return engine__fail(c, rc, "a user named '%s' exists", r.name);
+	rc = inserted(c, store_user_insert(e->store, &r), "user named", r.name);
 	if (!rc)
 		rc = engine__record_done(e, c, CMD_OUT_CREATED, "user.create", "user", r.id,
 					 r.client_id, now);
@@ -172,11 +175,7 @@ int engine__worker_create(struct engine *e, struct cmd *c, int64_t now)
 	snprintf(u.name, sizeof(u.name), "%s", c->u.worker.login);
 	u.role = ROLE_WORKER;
 	u.created_at = now;
-	rc = store_user_insert(e->store, &u);
-	if (rc == ERR_EXISTS) {
-		rc = engine__fail(c, rc, "a user named '%s' exists", u.name);
-		goto out;
-	}
+	rc = inserted(c, store_user_insert(e->store, &u), "user named", u.name);
 	lw->rec.user_id = u.id;
 	lw->rec.created_at = now;
 	if (!rc)
