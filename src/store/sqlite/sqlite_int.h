@@ -3,6 +3,7 @@
 #define ALIHDAYA_SQLITE_INT_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 
@@ -194,19 +195,50 @@ int sq__fail(sqlite3 *db, int rc, const char *what);
 int sq__error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *sq__errmsg(struct store *s);
 
-/* ---- row decoders and walks (sqlite_rows.c) ---- */
+/* ---- fields, rows and walks (sqlite_rows.c) ---- */
 
-/* Each decodes the current row of a statement selecting the matching SQ_*_COLS. */
-int sq__row_client(sqlite3_stmt *st, struct client_rec *out);
-int sq__row_service(sqlite3_stmt *st, struct service_rec *out);
-int sq__row_engagement(sqlite3_stmt *st, struct engagement_rec *out);
-int sq__row_user(sqlite3_stmt *st, struct user_rec *out);
-int sq__row_worker(sqlite3_stmt *st, struct worker_rec *out);
-/* Leaves payload and result NULL. */
-int sq__row_item(sqlite3_stmt *st, struct item_rec *out);
-/* detail is borrowed from the statement: valid until its next step or reset. */
-int sq__row_event(sqlite3_stmt *st, struct event_rec *out);
-int sq__row_audit(sqlite3_stmt *st, struct audit_rec *out);
+/*
+ * How a record's field is kept in its column. A statement's columns (a
+ * SELECT's SQ_*_COLS, an INSERT's ?1, ?2, ...) are one table of these, in
+ * column order: the same table decodes a row into a record or binds one.
+ */
+enum sq_ftype {
+	SQ_I64,     /* int64_t */
+	SQ_INT,     /* int */
+	SQ_ID,      /* int64_t reference: 0 is stored as NULL, NULL reads as 0 */
+	SQ_TEXT,    /* char[size]: NULL reads as "" */
+	SQ_REF,     /* char[size]: "" is stored as NULL */
+	SQ_STR,     /* char *, bound only: NULL is stored as "" */
+	SQ_JSON,    /* char *, a JSON text or NULL; read: borrowed from the statement */
+	SQ_KIND,    /* enum service_kind, by name */
+	SQ_ROLE,    /* enum role, by name */
+	SQ_WSTATUS, /* enum worker_status, by name */
+	SQ_STATE,   /* enum item_state, by name */
+	SQ_FROM,    /* enum item_state, by name; ITEM_STATE__COUNT (none) is NULL */
+	SQ_SKILLS,  /* struct skill_level[], its size_t count at n_off: [{"code","level"}] */
+	SQ_CODES,   /* char[][MODEL_CODE_MAX], count at n_off: ["CA", ...] */
+	SQ_CLEAR,   /* int64_t[], count at n_off, read only (json_group_array), sorted */
+	SQ_HASH,    /* unsigned char[32] as a blob; read: all zero unless 32 bytes */
+};
+
+struct sq_field {
+	enum sq_ftype type;
+	size_t off;   /* of the field in the record */
+	size_t size;  /* of the field: arrays bound the text or the list */
+	size_t n_off; /* lists: of their count */
+	const char *name;
+};
+
+#define SQ_F(TYPE, S, f) { TYPE, offsetof(S, f), sizeof(((S *)0)->f), 0, #f }
+#define SQ_FN(TYPE, S, f, n) { TYPE, offsetof(S, f), sizeof(((S *)0)->f), offsetof(S, n), #f }
+#define SQ_NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
+
+/*
+ * Binds fields f[0..n) of rec to ?1..?n of st (list texts are handed to
+ * SQLite, which frees them). 0, or ERR_NOMEM / the bind's error as sq__fail.
+ */
+int sq__bind_fields(sqlite3_stmt *st, const struct sq_field *f, size_t n, const void *rec,
+		    const char *what);
 
 /* The record kinds a walk decodes, and the callback each is passed to. */
 enum sq_kind { SQ_K_CLIENT, SQ_K_SERVICE, SQ_K_ENGAGEMENT, SQ_K_USER, SQ_K_WORKER, SQ_K_ITEM,
@@ -240,7 +272,11 @@ struct sq_key {
  */
 sqlite3_stmt *sq__lookup(struct sq_conn *c, enum sq_stmt id, struct sq_key key, enum sq_kind k,
 			 void *out, const char *what, int *rc);
-/* Decodes the current row as kind k into rec (a record of that kind). */
+/*
+ * Decodes the current row, the columns of kind k's SQ_*_COLS, into rec (a
+ * record of that kind, zeroed first). An event's detail is borrowed from
+ * the statement: valid until its next step or reset.
+ */
 int sq__row_decode(enum sq_kind k, sqlite3_stmt *st, void *rec);
 /*
  * Steps a bound statement to its end, decoding each row as kind k and
