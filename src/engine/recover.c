@@ -120,15 +120,13 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	rc = store_load_clients(s, load_client, st);
-	if (!rc)
-		rc = store_load_services(s, load_service, st);
-	if (!rc)
-		rc = store_load_engagements(s, load_engagement, st);
-	if (!rc)
-		rc = store_load_workers(s, load_worker, st);
-	if (!rc)
-		rc = store_load_open_items(s, load_item, st);
+	rc = store_load(s,
+			&(struct store_load){.client = load_client,
+					     .service = load_service,
+					     .engagement = load_engagement,
+					     .worker = load_worker,
+					     .open_item = load_item},
+			st);
 	if (!rc)
 		rc = store_audit_tail(s, &st->audit_seq, st->audit_hash);
 	if (rc) {

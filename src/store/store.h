@@ -11,7 +11,7 @@
 /*
  * Threading contract:
  *  - "writer" functions (begin/commit/rollback, *_insert, *_update, idem_*,
- *    audit_tail and load_*) are called only from the engine thread. They use
+ *    audit_tail and load) are called only from the engine thread. They use
  *    the one writer connection; everything between store_begin() and
  *    store_commit() is one transaction, durable once commit returns 0.
  *  - "reader" functions (*_get, *_list, token_lookup) may be called from any
@@ -27,12 +27,12 @@
  * adapters render records: src/wire/). Ownership and lifetimes:
  *  - a *_get fills a caller's record; only an item's payload and result
  *    texts are heap memory, owned by the caller (item_rec_release()).
- *  - walks (*_list, *_each, load_*, item_history) pass each record to a
+ *  - walks (*_list, *_each, load, item_history) pass each record to a
  *    callback, in id (or seq) order. The record and every pointer in it
  *    (an event's detail) are valid only during that call: copy what you
  *    keep. A callback returning non-zero stops the walk, and the walk
  *    returns that value. A walk holds one reader connection (writer for
- *    load_*) for its whole duration: a callback must not call the store.
+ *    load) for its whole duration: a callback must not call the store.
  */
 
 struct store;
@@ -68,6 +68,15 @@ typedef int (*store_item_cb)(void *ctx, const struct item_rec *it);
 typedef int (*store_user_cb)(void *ctx, const struct user_rec *u);
 typedef int (*store_event_cb)(void *ctx, const struct event_rec *ev);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
+
+/* The callbacks of a recovery load (store_load()), one per kind of record. */
+struct store_load {
+	store_client_cb client;
+	store_service_cb service;
+	store_engagement_cb engagement;
+	store_worker_cb worker;
+	store_item_cb open_item;
+};
 
 /*
  * Every backend callback, listed once: X(name, params, args). The list makes
@@ -119,13 +128,13 @@ typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
 	X(idem_get, (struct store *s, int64_t user_id, const char *key, struct idem_rec *out),    \
 	  (s, user_id, key, out))                                                                  \
 	X(idem_put, (struct store *s, const struct idem_rec *r), (s, r))                          \
-	/* writer: recovery at start. A callback returning non-zero stops the walk. */             \
-	X(load_clients, (struct store *s, store_client_cb cb, void *ctx), (s, cb, ctx))           \
-	X(load_services, (struct store *s, store_service_cb cb, void *ctx), (s, cb, ctx))         \
-	X(load_engagements, (struct store *s, store_engagement_cb cb, void *ctx), (s, cb, ctx))   \
-	X(load_workers, (struct store *s, store_worker_cb cb, void *ctx), (s, cb, ctx))           \
-	/* Items in queued, assigned, submitted or in_review; payload and result NULL. */          \
-	X(load_open_items, (struct store *s, store_item_cb cb, void *ctx), (s, cb, ctx))          \
+	/*                                                                                         \
+	 * writer: recovery at start. Walks clients, services, engagements, workers               \
+	 * and the open items (queued, assigned, submitted or in_review; payload and              \
+	 * result NULL), in that order, each to its callback in l (NULL: not walked).             \
+	 * A callback returning non-zero stops the load and is returned.                          \
+	 */                                                                                        \
+	X(load, (struct store *s, const struct store_load *l, void *ctx), (s, l, ctx))             \
 	/* reader */                                                                               \
 	X(token_lookup, (struct store *s, const unsigned char hash[32], struct user_rec *out),    \
 	  (s, hash, out))                                                                          \

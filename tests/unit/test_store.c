@@ -769,7 +769,7 @@ static void test_items(void **state)
 	}
 
 	/* open items: queued 2, 4, 5 (ids), assigned 0, in_review 1; done 3 left out */
-	assert_int_equal(store_load_open_items(s, collect_item, &col), 0);
+	assert_int_equal(store_load(s, &(struct store_load){.open_item = collect_item}, &col), 0);
 	assert_int_equal(col.n, 5);
 	assert_true(col.payload_null);
 	assert_int_equal(col.ids[0], items[0]);
@@ -780,7 +780,7 @@ static void test_items(void **state)
 	assert_int_equal(col.ids[3], items[4]);
 	/* a callback's non-zero return stops the walk and is returned */
 	col = (struct collect){.stop_after = 2};
-	assert_int_equal(store_load_open_items(s, collect_item, &col), 77);
+	assert_int_equal(store_load(s, &(struct store_load){.open_item = collect_item}, &col), 77);
 	assert_int_equal(col.n, 2);
 }
 
@@ -1141,16 +1141,17 @@ static void test_reopen(void **state)
 	    pragma(store_sqlite_writer_db(f->s), "PRAGMA user_version", v, sizeof(v)), v);
 	assert_int_equal(store_client_get(f->s, c2, &c), 0);
 	assert_string_equal(c.code, "globex");
-	assert_int_equal(store_load_clients(f->s, count_client, &n), 0);
+	assert_int_equal(store_load(f->s, &(struct store_load){.client = count_client}, &n), 0);
 	assert_int_equal(n, 2);
 	n = 0;
-	assert_int_equal(store_load_services(f->s, count_service, &n), 0);
+	assert_int_equal(store_load(f->s, &(struct store_load){.service = count_service}, &n), 0);
 	assert_int_equal(n, 1);
 	n = 0;
-	assert_int_equal(store_load_engagements(f->s, check_engagement, &n), 0);
+	assert_int_equal(store_load(f->s, &(struct store_load){.engagement = check_engagement}, &n),
+			 0);
 	assert_int_equal(n, 1);
 	n = 0;
-	assert_int_equal(store_load_workers(f->s, check_worker, &n), 0);
+	assert_int_equal(store_load(f->s, &(struct store_load){.worker = check_worker}, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(store_item_get(f->s, 1, true, &it), 0);
 	assert_string_equal(it.payload, "{\"x\":1}");

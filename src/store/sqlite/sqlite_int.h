@@ -197,6 +197,10 @@ const char *sq__errmsg(struct store *s);
 
 /* ---- fields, rows and walks (sqlite_rows.c) ---- */
 
+/* The record kinds: rows decoded, inserted and walked. */
+enum sq_kind { SQ_K_CLIENT, SQ_K_SERVICE, SQ_K_ENGAGEMENT, SQ_K_USER, SQ_K_WORKER, SQ_K_ITEM,
+	       SQ_K_EVENT, SQ_K_AUDIT };
+
 /*
  * How a record's field is kept in its column. A statement's columns (a
  * SELECT's SQ_*_COLS, an INSERT's ?1, ?2, ...) are one table of these, in
@@ -231,7 +235,17 @@ struct sq_field {
 
 #define SQ_F(TYPE, S, f) { TYPE, offsetof(S, f), sizeof(((S *)0)->f), 0, #f }
 #define SQ_FN(TYPE, S, f, n) { TYPE, offsetof(S, f), sizeof(((S *)0)->f), offsetof(S, n), #f }
+/* The same for a record of core/model.h: SQ_R(SQ_TEXT, client_rec, code). */
+#define SQ_R(TYPE, rec, f) SQ_F(TYPE, struct rec, f)
+#define SQ_RN(TYPE, rec, f, n) SQ_FN(TYPE, struct rec, f, n)
 #define SQ_NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
+
+/*
+ * The fields an INSERT of kind k binds as ?1, ?2, ...: the record's SQ_*_COLS
+ * without its id (but an audit event's seq), and for an item, its payload
+ * and result after them. OUT: *f, *n.
+ */
+int sq__insert_fields(enum sq_kind k, const struct sq_field **f, size_t *n);
 
 /*
  * Binds fields f[0..n) of rec to ?1..?n of st (list texts are handed to
@@ -240,10 +254,7 @@ struct sq_field {
 int sq__bind_fields(sqlite3_stmt *st, const struct sq_field *f, size_t n, const void *rec,
 		    const char *what);
 
-/* The record kinds a walk decodes, and the callback each is passed to. */
-enum sq_kind { SQ_K_CLIENT, SQ_K_SERVICE, SQ_K_ENGAGEMENT, SQ_K_USER, SQ_K_WORKER, SQ_K_ITEM,
-	       SQ_K_EVENT, SQ_K_AUDIT };
-
+/* The callback each record kind is passed to. */
 union sq_cb {
 	store_client_cb client;
 	store_service_cb service;

@@ -41,90 +41,111 @@ static void col_hash(sqlite3_stmt *st, int col, unsigned char out[32])
  * The columns of each record, in the order of its SQ_*_COLS
  * ================================================================ */
 
+/* One column of each kind of record: X(type, field); XN(type, list, its count). */
 #define C(T, f) SQ_F(T, struct client_rec, f)
-static const struct sq_field client_cols[] = {
-    C(SQ_I64, id), C(SQ_TEXT, code), C(SQ_TEXT, name), C(SQ_TEXT, time_zone), C(SQ_I64, created_at),
-};
-#undef C
-
 #define S(T, f) SQ_F(T, struct service_rec, f)
-static const struct sq_field service_cols[] = {
-    S(SQ_I64, id),	    S(SQ_TEXT, code),	      S(SQ_TEXT, name),
-    S(SQ_KIND, kind),	    S(SQ_TEXT, category),     S(SQ_I64, created_at),
-};
-#undef S
-
 #define E(T, f) SQ_F(T, struct engagement_rec, f)
+#define U(T, f) SQ_F(T, struct user_rec, f)
+#define W(T, f) SQ_F(T, struct worker_rec, f)
+#define I(T, f) SQ_F(T, struct item_rec, f)
+#define V(T, f) SQ_F(T, struct event_rec, f)
+#define A(T, f) SQ_F(T, struct audit_rec, f)
+#define EN(T, f, n) SQ_FN(T, struct engagement_rec, f, n)
+#define WN(T, f, n) SQ_FN(T, struct worker_rec, f, n)
+
+/* clang-format off */
+static const struct sq_field client_cols[] = {
+    C(SQ_I64, id), C(SQ_TEXT, code), C(SQ_TEXT, name), C(SQ_TEXT, time_zone),
+    C(SQ_I64, created_at),
+};
+
+static const struct sq_field service_cols[] = {
+    S(SQ_I64, id), S(SQ_TEXT, code), S(SQ_TEXT, name), S(SQ_KIND, kind), S(SQ_TEXT, category),
+    S(SQ_I64, created_at),
+};
+
 static const struct sq_field engagement_cols[] = {
     E(SQ_I64, id), E(SQ_I64, client_id), E(SQ_I64, service_id), E(SQ_TEXT, name), E(SQ_KIND, kind),
-    SQ_FN(SQ_SKILLS, struct engagement_rec, skills, n_skills),
-    SQ_FN(SQ_SKILLS, struct engagement_rec, langs, n_langs),
-    E(SQ_I64, sla_ms), E(SQ_INT, default_priority), E(SQ_I64, lease_ms), E(SQ_TEXT, time_zone),
-    E(SQ_I64, created_at),
+    EN(SQ_SKILLS, skills, n_skills), EN(SQ_SKILLS, langs, n_langs), E(SQ_I64, sla_ms),
+    E(SQ_INT, default_priority), E(SQ_I64, lease_ms), E(SQ_TEXT, time_zone), E(SQ_I64, created_at),
 };
-#undef E
 
-#define U(T, f) SQ_F(T, struct user_rec, f)
 static const struct sq_field user_cols[] = {
     U(SQ_I64, id), U(SQ_TEXT, name), U(SQ_ROLE, role), U(SQ_ID, client_id), U(SQ_I64, created_at),
 };
-#undef U
 
-#define W(T, f) SQ_F(T, struct worker_rec, f)
 static const struct sq_field worker_cols[] = {
-    W(SQ_I64, id), W(SQ_I64, user_id), W(SQ_TEXT, name),
-    SQ_FN(SQ_SKILLS, struct worker_rec, skills, n_skills),
-    SQ_FN(SQ_SKILLS, struct worker_rec, langs, n_langs),
-    SQ_FN(SQ_CODES, struct worker_rec, creds, n_creds),
-    W(SQ_TEXT, country), W(SQ_TEXT, time_zone), W(SQ_INT, capacity), W(SQ_I64, cost_minor),
-    W(SQ_TEXT, currency), W(SQ_WSTATUS, status), W(SQ_I64, created_at),
-    SQ_FN(SQ_CLEAR, struct worker_rec, clear, n_clear),
+    W(SQ_I64, id), W(SQ_I64, user_id), W(SQ_TEXT, name), WN(SQ_SKILLS, skills, n_skills),
+    WN(SQ_SKILLS, langs, n_langs), WN(SQ_CODES, creds, n_creds), W(SQ_TEXT, country),
+    W(SQ_TEXT, time_zone), W(SQ_INT, capacity), W(SQ_I64, cost_minor), W(SQ_TEXT, currency),
+    W(SQ_WSTATUS, status), W(SQ_I64, created_at), WN(SQ_CLEAR, clear, n_clear),
 };
-#undef W
 
-/* Payload and result are not among them: SQ_ITEM_GET selects them after these. */
-#define I(T, f) SQ_F(T, struct item_rec, f)
+/* Payload and result last: a row decodes without them (SQ_ITEM_GET copies them). */
 static const struct sq_field item_cols[] = {
     I(SQ_I64, id), I(SQ_I64, engagement_id), I(SQ_I64, client_id), I(SQ_REF, external_ref),
     I(SQ_INT, priority), I(SQ_I64, created_at), I(SQ_I64, due_at), I(SQ_STATE, state),
-    I(SQ_ID, worker_id), I(SQ_I64, epoch), I(SQ_I64, lease_expires),
+    I(SQ_ID, worker_id), I(SQ_I64, epoch), I(SQ_I64, lease_expires), I(SQ_JSON, payload),
+    I(SQ_JSON, result),
 };
-#undef I
 
 /* A create has no from state (stored NULL); detail is borrowed from the statement. */
-#define V(T, f) SQ_F(T, struct event_rec, f)
 static const struct sq_field event_cols[] = {
     V(SQ_I64, id), V(SQ_I64, item_id), V(SQ_I64, at), V(SQ_TEXT, action), V(SQ_FROM, from_state),
     V(SQ_STATE, to_state), V(SQ_ID, actor_user_id), V(SQ_ID, worker_id), V(SQ_I64, epoch),
     V(SQ_JSON, detail),
 };
-#undef V
 
-#define A(T, f) SQ_F(T, struct audit_rec, f)
 static const struct sq_field audit_cols[] = {
     A(SQ_I64, seq), A(SQ_I64, at), A(SQ_ID, actor_user_id), A(SQ_TEXT, action),
     A(SQ_TEXT, record_type), A(SQ_I64, record_id), A(SQ_ID, client_id), A(SQ_HASH, prev_hash),
     A(SQ_HASH, hash),
 };
+/* clang-format on */
+
+#undef C
+#undef S
+#undef E
+#undef EN
+#undef U
+#undef W
+#undef WN
+#undef I
+#undef V
 #undef A
 
-/* Each kind of record: its columns, its size and its name in messages. */
+/*
+ * Each kind of record: its columns; those a row decodes, [0, n_row); those
+ * its INSERT binds as ?1, ?2, ..., [ins_from, ins_to) (the id is the new
+ * row's, the clearances rows of their own); its size and name in messages.
+ */
 static const struct {
 	const struct sq_field *f;
-	size_t n, size;
+	size_t n_row, ins_from, ins_to, size;
 	const char *name;
 } kinds[] = {
-#define K(KIND, cols, S, name) [KIND] = { cols, SQ_NFIELDS(cols), sizeof(S), name }
-    K(SQ_K_CLIENT, client_cols, struct client_rec, "client"),
-    K(SQ_K_SERVICE, service_cols, struct service_rec, "service"),
-    K(SQ_K_ENGAGEMENT, engagement_cols, struct engagement_rec, "engagement"),
-    K(SQ_K_USER, user_cols, struct user_rec, "user"),
-    K(SQ_K_WORKER, worker_cols, struct worker_rec, "worker"),
-    K(SQ_K_ITEM, item_cols, struct item_rec, "item"),
-    K(SQ_K_EVENT, event_cols, struct event_rec, "event"),
-    K(SQ_K_AUDIT, audit_cols, struct audit_rec, "audit event"),
+#define K(KIND, cols, row_drop, from, ins_drop, S, name)                                           \
+	[KIND] = { cols,       SQ_NFIELDS(cols) - (row_drop), from, SQ_NFIELDS(cols) - (ins_drop), \
+		   sizeof(S), name }
+    K(SQ_K_CLIENT, client_cols, 0, 1, 0, struct client_rec, "client"),
+    K(SQ_K_SERVICE, service_cols, 0, 1, 0, struct service_rec, "service"),
+    K(SQ_K_ENGAGEMENT, engagement_cols, 0, 1, 0, struct engagement_rec, "engagement"),
+    K(SQ_K_USER, user_cols, 0, 1, 0, struct user_rec, "user"),
+    K(SQ_K_WORKER, worker_cols, 0, 1, 1, struct worker_rec, "worker"),
+    K(SQ_K_ITEM, item_cols, 2, 1, 0, struct item_rec, "item"),
+    K(SQ_K_EVENT, event_cols, 0, 1, 0, struct event_rec, "event"),
+    K(SQ_K_AUDIT, audit_cols, 0, 0, 0, struct audit_rec, "audit event"),
 #undef K
 };
+
+int sq__insert_fields(enum sq_kind k, const struct sq_field **f, size_t *n)
+{
+	if ((unsigned)k >= SQ_NFIELDS(kinds) || !kinds[k].f)
+		return sq__error(ERR_INTERNAL, "unknown record kind %d", (int)k);
+	*f = kinds[k].f + kinds[k].ins_from;
+	*n = kinds[k].ins_to - kinds[k].ins_from;
+	return 0;
+}
 
 /* ================================================================
  * Fields to columns and back
@@ -197,7 +218,7 @@ int sq__row_decode(enum sq_kind k, sqlite3_stmt *st, void *rec)
 	if ((unsigned)k >= SQ_NFIELDS(kinds) || !kinds[k].f)
 		return sq__error(ERR_INTERNAL, "unknown record kind %d", (int)k);
 	memset(rec, 0, kinds[k].size);
-	for (size_t i = 0; i < kinds[k].n; i++) {
+	for (size_t i = 0; i < kinds[k].n_row; i++) {
 		rc = decode_field(st, (int)i, &kinds[k].f[i], rec);
 		if (rc == ERR_INVALID)
 			return sq__error(ERR_IO, "%s %lld: unknown %s", kinds[k].name,

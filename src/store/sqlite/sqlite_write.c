@@ -38,13 +38,20 @@ static int write_row(struct sq_conn *w, enum sq_stmt id, const struct sq_field *
 	return rc;
 }
 
-/* write_row for an INSERT. OUT: *id, the new row's id (unchanged on failure). */
-static int insert_row(struct sq_conn *w, enum sq_stmt id, const struct sq_field *f, size_t n,
-		      const void *rec, int64_t *new_id, const char *what)
+/*
+ * The INSERT id of a record of kind k (its columns: sq__insert_fields).
+ * OUT: *new_id, the new row's id (unchanged on failure); NULL: not wanted.
+ */
+static int insert_rec(struct sq_conn *w, enum sq_stmt id, enum sq_kind k, const void *rec,
+		      int64_t *new_id, const char *what)
 {
-	int rc = write_row(w, id, f, n, rec, what);
+	const struct sq_field *f;
+	size_t n;
+	int rc = sq__insert_fields(k, &f, &n);
 
 	if (!rc)
+		rc = write_row(w, id, f, n, rec, what);
+	if (!rc && new_id)
 		*new_id = sqlite3_last_insert_rowid(w->db);
 	return rc;
 }
@@ -101,60 +108,29 @@ int sq_rollback_to(struct store *s)
 }
 
 /* ================================================================
- * Inserts and updates: each statement's ?1, ?2, ... as a table of fields
+ * Inserts and updates: a statement's ?1, ?2, ... are a table of fields, a
+ * record's own columns for an INSERT (sqlite_rows.c)
  * ================================================================ */
-
-#define C(T, f) SQ_F(T, struct client_rec, f)
-static const struct sq_field client_ins[] = {
-    C(SQ_TEXT, code), C(SQ_TEXT, name), C(SQ_TEXT, time_zone), C(SQ_I64, created_at),
-};
-#undef C
 
 int sq_client_insert(struct store *s, struct client_rec *c)
 {
-	return insert_row(W(s), SQ_CLIENT_INSERT, client_ins, SQ_NFIELDS(client_ins), c, &c->id,
-			  "client insert");
+	return insert_rec(W(s), SQ_CLIENT_INSERT, SQ_K_CLIENT, c, &c->id, "client insert");
 }
-
-#define S(T, f) SQ_F(T, struct service_rec, f)
-static const struct sq_field service_ins[] = {
-    S(SQ_TEXT, code), S(SQ_TEXT, name), S(SQ_KIND, kind), S(SQ_TEXT, category),
-    S(SQ_I64, created_at),
-};
-#undef S
 
 int sq_service_insert(struct store *s, struct service_rec *sv)
 {
-	return insert_row(W(s), SQ_SERVICE_INSERT, service_ins, SQ_NFIELDS(service_ins), sv, &sv->id,
-			  "service insert");
+	return insert_rec(W(s), SQ_SERVICE_INSERT, SQ_K_SERVICE, sv, &sv->id, "service insert");
 }
-
-#define E(T, f) SQ_F(T, struct engagement_rec, f)
-static const struct sq_field engagement_ins[] = {
-    E(SQ_I64, client_id), E(SQ_I64, service_id), E(SQ_TEXT, name), E(SQ_KIND, kind),
-    SQ_FN(SQ_SKILLS, struct engagement_rec, skills, n_skills),
-    SQ_FN(SQ_SKILLS, struct engagement_rec, langs, n_langs),
-    E(SQ_I64, sla_ms), E(SQ_INT, default_priority), E(SQ_I64, lease_ms), E(SQ_TEXT, time_zone),
-    E(SQ_I64, created_at),
-};
-#undef E
 
 int sq_engagement_insert(struct store *s, struct engagement_rec *e)
 {
-	return insert_row(W(s), SQ_ENGAGEMENT_INSERT, engagement_ins, SQ_NFIELDS(engagement_ins), e,
-			  &e->id, "engagement insert");
+	return insert_rec(W(s), SQ_ENGAGEMENT_INSERT, SQ_K_ENGAGEMENT, e, &e->id,
+			  "engagement insert");
 }
-
-#define U(T, f) SQ_F(T, struct user_rec, f)
-static const struct sq_field user_ins[] = {
-    U(SQ_TEXT, name), U(SQ_ROLE, role), U(SQ_ID, client_id), U(SQ_I64, created_at),
-};
-#undef U
 
 int sq_user_insert(struct store *s, struct user_rec *u)
 {
-	return insert_row(W(s), SQ_USER_INSERT, user_ins, SQ_NFIELDS(user_ins), u, &u->id,
-			  "user insert");
+	return insert_rec(W(s), SQ_USER_INSERT, SQ_K_USER, u, &u->id, "user insert");
 }
 
 /* A token: only its hash is stored. */
@@ -178,17 +154,6 @@ int sq_token_insert(struct store *s, int64_t user_id, const unsigned char hash[3
 			 "token insert");
 }
 
-#define R(T, f) SQ_F(T, struct worker_rec, f)
-static const struct sq_field worker_ins[] = {
-    R(SQ_I64, user_id), R(SQ_TEXT, name),
-    SQ_FN(SQ_SKILLS, struct worker_rec, skills, n_skills),
-    SQ_FN(SQ_SKILLS, struct worker_rec, langs, n_langs),
-    SQ_FN(SQ_CODES, struct worker_rec, creds, n_creds),
-    R(SQ_TEXT, country), R(SQ_TEXT, time_zone), R(SQ_INT, capacity), R(SQ_I64, cost_minor),
-    R(SQ_TEXT, currency), R(SQ_WSTATUS, status), R(SQ_I64, created_at),
-};
-#undef R
-
 /* One clearance: worker a is cleared for client b. */
 struct pair_row {
 	int64_t a, b;
@@ -201,8 +166,7 @@ static const struct sq_field pair_ins[] = {
 static int worker_insert_rows(struct sq_conn *w, struct worker_rec *r)
 {
 	size_t n_clear = r->n_clear < MODEL_MAX_CLEAR ? r->n_clear : MODEL_MAX_CLEAR;
-	int rc = insert_row(w, SQ_WORKER_INSERT, worker_ins, SQ_NFIELDS(worker_ins), r, &r->id,
-			    "worker insert");
+	int rc = insert_rec(w, SQ_WORKER_INSERT, SQ_K_WORKER, r, &r->id, "worker insert");
 
 	for (size_t i = 0; !rc && i < n_clear; i++)
 		rc = write_row(w, SQ_CLEARANCE_INSERT, pair_ins, SQ_NFIELDS(pair_ins),
@@ -243,26 +207,17 @@ int sq_worker_set_status(struct store *s, int64_t worker_id, enum worker_status 
 			  &(struct status_row){ worker_id, status }, worker_id, "worker status");
 }
 
-#define I(T, f) SQ_F(T, struct item_rec, f)
-static const struct sq_field item_ins[] = {
-    I(SQ_I64, engagement_id), I(SQ_I64, client_id), I(SQ_REF, external_ref), I(SQ_INT, priority),
-    I(SQ_I64, created_at), I(SQ_I64, due_at), I(SQ_STATE, state), I(SQ_ID, worker_id),
-    I(SQ_I64, epoch), I(SQ_I64, lease_expires), I(SQ_JSON, payload), I(SQ_JSON, result),
-};
-
 /* A NULL result keeps the stored one (COALESCE in the statement). */
 static const struct sq_field item_upd[] = {
-    I(SQ_I64, id), I(SQ_STATE, state), I(SQ_ID, worker_id), I(SQ_I64, epoch),
-    I(SQ_I64, lease_expires), I(SQ_JSON, result),
+    SQ_R(SQ_I64, item_rec, id), SQ_R(SQ_STATE, item_rec, state), SQ_R(SQ_ID, item_rec, worker_id), SQ_R(SQ_I64, item_rec, epoch),
+    SQ_R(SQ_I64, item_rec, lease_expires), SQ_R(SQ_JSON, item_rec, result),
 };
-#undef I
 
 int sq_item_insert(struct store *s, struct item_rec *it)
 {
 	if (!it->payload)
 		return sq__error(ERR_INVALID, "item insert: payload is required");
-	return insert_row(W(s), SQ_ITEM_INSERT, item_ins, SQ_NFIELDS(item_ins), it, &it->id,
-			  "item insert");
+	return insert_rec(W(s), SQ_ITEM_INSERT, SQ_K_ITEM, it, &it->id, "item insert");
 }
 
 int sq_item_update(struct store *s, const struct item_rec *it)
@@ -288,14 +243,6 @@ int sq_item_state_get(struct store *s, int64_t id, struct item_rec *out)
 	return rc;
 }
 
-#define V(T, f) SQ_F(T, struct event_rec, f)
-static const struct sq_field event_ins[] = {
-    V(SQ_I64, item_id), V(SQ_I64, at), V(SQ_TEXT, action), V(SQ_FROM, from_state),
-    V(SQ_STATE, to_state), V(SQ_ID, actor_user_id), V(SQ_ID, worker_id), V(SQ_I64, epoch),
-    V(SQ_JSON, detail),
-};
-#undef V
-
 int sq_event_insert(struct store *s, struct event_rec *ev)
 {
 	struct sq_conn *w = W(s);
@@ -310,8 +257,7 @@ int sq_event_insert(struct store *s, struct event_rec *ev)
 		row.from_state = ITEM_STATE__COUNT;
 	if (reason)
 		row.detail = reason;
-	rc = insert_row(w, SQ_EVENT_INSERT, event_ins, SQ_NFIELDS(event_ins), &row, &ev->id,
-			"event insert");
+	rc = insert_rec(w, SQ_EVENT_INSERT, SQ_K_EVENT, &row, &ev->id, "event insert");
 	free(reason);
 	/* The client_id subquery finds no item: NOT NULL fails before the foreign key. */
 	if (rc && sqlite3_extended_errcode(w->db) == SQLITE_CONSTRAINT_NOTNULL)
@@ -320,19 +266,10 @@ int sq_event_insert(struct store *s, struct event_rec *ev)
 	return rc;
 }
 
-#define A(T, f) SQ_F(T, struct audit_rec, f)
-static const struct sq_field audit_ins[] = {
-    A(SQ_I64, seq), A(SQ_I64, at), A(SQ_ID, actor_user_id), A(SQ_TEXT, action),
-    A(SQ_TEXT, record_type), A(SQ_I64, record_id), A(SQ_ID, client_id), A(SQ_HASH, prev_hash),
-    A(SQ_HASH, hash),
-};
-#undef A
-
 /* a->seq is the caller's: the chain's next. */
 int sq_audit_insert(struct store *s, struct audit_rec *a)
 {
-	return write_row(W(s), SQ_AUDIT_INSERT, audit_ins, SQ_NFIELDS(audit_ins), a,
-			 "audit insert");
+	return insert_rec(W(s), SQ_AUDIT_INSERT, SQ_K_AUDIT, a, NULL, "audit insert");
 }
 
 int sq_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32])
@@ -400,12 +337,10 @@ out:
 	return rc;
 }
 
-#define D(T, f) SQ_F(T, struct idem_rec, f)
 static const struct sq_field idem_ins[] = {
-    D(SQ_I64, user_id), D(SQ_TEXT, key), D(SQ_HASH, request_hash), D(SQ_INT, status),
-    D(SQ_STR, body), D(SQ_I64, created_at),
+    SQ_R(SQ_I64, idem_rec, user_id), SQ_R(SQ_TEXT, idem_rec, key), SQ_R(SQ_HASH, idem_rec, request_hash), SQ_R(SQ_INT, idem_rec, status),
+    SQ_R(SQ_STR, idem_rec, body), SQ_R(SQ_I64, idem_rec, created_at),
 };
-#undef D
 
 int sq_idem_put(struct store *s, const struct idem_rec *r)
 {
@@ -431,32 +366,26 @@ static int load_walk(struct store *s, enum sq_stmt id, enum sq_kind k, union sq_
 	return rc;
 }
 
-int sq_load_clients(struct store *s, store_client_cb cb, void *ctx)
+int sq_load(struct store *s, const struct store_load *l, void *ctx)
 {
-	return load_walk(s, SQ_LOAD_CLIENTS, SQ_K_CLIENT, (union sq_cb){ .client = cb }, ctx,
-			 "load clients");
-}
+	const struct {
+		enum sq_stmt stmt;
+		enum sq_kind kind;
+		union sq_cb cb;
+		bool on;
+		const char *what;
+	} walks[] = {
+	    {SQ_LOAD_CLIENTS, SQ_K_CLIENT, {.client = l->client}, l->client, "load clients"},
+	    {SQ_LOAD_SERVICES, SQ_K_SERVICE, {.service = l->service}, l->service, "load services"},
+	    {SQ_LOAD_ENGAGEMENTS, SQ_K_ENGAGEMENT, {.engagement = l->engagement}, l->engagement,
+	     "load engagements"},
+	    {SQ_LOAD_WORKERS, SQ_K_WORKER, {.worker = l->worker}, l->worker, "load workers"},
+	    {SQ_LOAD_OPEN_ITEMS, SQ_K_ITEM, {.item = l->open_item}, l->open_item, "load open items"},
+	};
+	int rc = 0;
 
-int sq_load_services(struct store *s, store_service_cb cb, void *ctx)
-{
-	return load_walk(s, SQ_LOAD_SERVICES, SQ_K_SERVICE, (union sq_cb){ .service = cb }, ctx,
-			 "load services");
-}
-
-int sq_load_engagements(struct store *s, store_engagement_cb cb, void *ctx)
-{
-	return load_walk(s, SQ_LOAD_ENGAGEMENTS, SQ_K_ENGAGEMENT,
-			 (union sq_cb){ .engagement = cb }, ctx, "load engagements");
-}
-
-int sq_load_workers(struct store *s, store_worker_cb cb, void *ctx)
-{
-	return load_walk(s, SQ_LOAD_WORKERS, SQ_K_WORKER, (union sq_cb){ .worker = cb }, ctx,
-			 "load workers");
-}
-
-int sq_load_open_items(struct store *s, store_item_cb cb, void *ctx)
-{
-	return load_walk(s, SQ_LOAD_OPEN_ITEMS, SQ_K_ITEM, (union sq_cb){ .item = cb }, ctx,
-			 "load open items");
+	for (size_t i = 0; !rc && i < sizeof(walks) / sizeof(walks[0]); i++)
+		if (walks[i].on)
+			rc = load_walk(s, walks[i].stmt, walks[i].kind, walks[i].cb, ctx, walks[i].what);
+	return rc;
 }
