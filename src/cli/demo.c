@@ -8,6 +8,7 @@
 #include "cli/common.h"
 #include "cli/serve.h"
 #include "util/err.h"
+#include "util/names.h"
 
 struct demo {
 	struct cli_ctx ctx;
@@ -53,41 +54,41 @@ static void skill(struct skill_level *s, size_t *n, const char *code, int level)
 	(*n)++;
 }
 
+/* Two engagements: claim intake forms for Acme (BPO), legal research for LexCorp (KPO). */
 static int demo_engagements(struct demo *d)
 {
-	struct cmd c = { .type = CMD_ENGAGEMENT_CREATE };
-	struct engagement_rec *e = &c.u.engagement;
+	const struct {
+		const char *service, *name, *skill, *tz;
+		int level;
+		int64_t client, sla_ms, lease_ms, *out;
+	} es[] = {
+		{ "data_entry", "Claim intake forms", "data_entry", "America/New_York", 2, d->acme,
+		  24LL * 3600 * 1000, 15LL * 60 * 1000, &d->forms },
+		{ "legal", "Contract and case-law research", "legal_research", "Europe/London", 4,
+		  d->lex, 5LL * 24 * 3600 * 1000, 4LL * 3600 * 1000, &d->legal },
+	};
 	struct service_rec sv;
 	int rc;
 
-	if ((rc = store_service_by_code(d->ctx.store, "data_entry", &sv)))
-		return rc;
-	e->client_id = d->acme;
-	e->service_id = sv.id;
-	snprintf(e->name, sizeof(e->name), "Claim intake forms");
-	skill(e->skills, &e->n_skills, "data_entry", 2);
-	skill(e->langs, &e->n_langs, "en", 2);
-	e->sla_ms = 24LL * 3600 * 1000;
-	e->default_priority = 5;
-	e->lease_ms = 15LL * 60 * 1000;
-	snprintf(e->time_zone, sizeof(e->time_zone), "America/New_York");
-	if ((rc = demo_cmd(d, &c, &d->forms)))
-		return rc;
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++) {
+		struct cmd c = { .type = CMD_ENGAGEMENT_CREATE };
+		struct engagement_rec *e = &c.u.engagement;
 
-	memset(&c, 0, sizeof(c));
-	c.type = CMD_ENGAGEMENT_CREATE;
-	if ((rc = store_service_by_code(d->ctx.store, "legal", &sv)))
-		return rc;
-	e->client_id = d->lex;
-	e->service_id = sv.id;
-	snprintf(e->name, sizeof(e->name), "Contract and case-law research");
-	skill(e->skills, &e->n_skills, "legal_research", 4);
-	skill(e->langs, &e->n_langs, "en", 4);
-	e->sla_ms = 5LL * 24 * 3600 * 1000;
-	e->default_priority = 5;
-	e->lease_ms = 4LL * 3600 * 1000;
-	snprintf(e->time_zone, sizeof(e->time_zone), "Europe/London");
-	return demo_cmd(d, &c, &d->legal);
+		if ((rc = store_service_by_code(d->ctx.store, es[i].service, &sv)))
+			return rc;
+		e->client_id = es[i].client;
+		e->service_id = sv.id;
+		snprintf(e->name, sizeof(e->name), "%s", es[i].name);
+		skill(e->skills, &e->n_skills, es[i].skill, es[i].level);
+		skill(e->langs, &e->n_langs, "en", es[i].level);
+		e->sla_ms = es[i].sla_ms;
+		e->default_priority = 5;
+		e->lease_ms = es[i].lease_ms;
+		snprintf(e->time_zone, sizeof(e->time_zone), "%s", es[i].tz);
+		if ((rc = demo_cmd(d, &c, es[i].out)))
+			return rc;
+	}
+	return 0;
 }
 
 /* 20 workers: operators in Manila, Jakarta, Pune, Nairobi; lawyers and analysts for KPO. */
@@ -160,9 +161,8 @@ static int demo_items(struct demo *d, int n_forms)
 {
 	static const char *const names[] = { "John Miller", "Aisha Khan", "Wei Chen",
 					     "Sara Lopez", "Tom O'Brien", "Nadia Petrova" };
-	static const struct {
-		const char *q, *jur;
-	} kpo[] = {
+	/* The research questions (name) and their jurisdictions (text). */
+	static const struct name_pair kpo[] = {
 		{ "Enforceability of non-compete clauses for remote employees", "England and Wales" },
 		{ "Case law on force majeure and pandemic-related supply failures", "New York" },
 		{ "GDPR exposure of transferring HR data to an Indian processor", "EU" },
@@ -192,7 +192,7 @@ static int demo_items(struct demo *d, int n_forms)
 		snprintf(payload, sizeof(payload),
 			 "{\"question\":\"%s\",\"jurisdiction\":\"%s\",\"deliverable\":\"research memo\","
 			 "\"pages_max\":12,\"milestones\":[\"sources\",\"draft\",\"final\"]}",
-			 kpo[i].q, kpo[i].jur);
+			 kpo[i].name, kpo[i].text);
 		c.u.item_create.engagement_id = d->legal;
 		snprintf(c.u.item_create.external_ref, MODEL_REF_MAX, "LEX-M-%03zu", i + 1);
 		c.u.item_create.payload = payload;

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "util/err.h"
+#include "util/names.h"
 
 /* A rescaling step for the inverse recursion: mantissa stays below 1e250. */
 #define SCALE_HI 1e250
@@ -19,19 +20,12 @@
 /* Comparisons with a target tolerate this much rounding noise. */
 #define EPS 1e-12
 
+/* In the order of enum erlang_limit. */
+static const char *const limit_names[] = {"none", "service_level", "occupancy", "abandonment"};
+
 const char *erlang_limit_name(enum erlang_limit l)
 {
-	switch (l) {
-	case ERLANG_LIMIT_SERVICE_LEVEL:
-		return "service_level";
-	case ERLANG_LIMIT_OCCUPANCY:
-		return "occupancy";
-	case ERLANG_LIMIT_ABANDON:
-		return "abandonment";
-	case ERLANG_LIMIT_NONE:
-		break;
-	}
-	return "none";
+	return names_of(limit_names, NAMES_COUNT(limit_names), (int)l, "none");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -114,45 +108,46 @@ static bool valid_traffic(double a)
 	return isfinite(a) && a >= 0 && a <= ERLANG_MAX_TRAFFIC;
 }
 
-int erlang_b(double a, long n, double *b)
+static bool valid_agents(long n)
+{
+	return n >= 0 && n <= ERLANG_MAX_AGENTS;
+}
+
+/* log(1/B(n, a)) by the inverse recursion. */
+static double inv_b_log(double a, long n)
 {
 	struct invb it;
 
-	if (!valid_traffic(a) || n < 0 || n > ERLANG_MAX_AGENTS)
-		return ERR_INVALID;
-	if (n == 0) {
-		*b = 1.0;
-		return 0;
-	}
-	if (a == 0 || far_above(a, n)) {
-		*b = 0.0;
-		return 0;
-	}
 	invb_init(&it, a, n);
-	*b = exp(-invb_log(&it));
+	return invb_log(&it);
+}
+
+int erlang_b(double a, long n, double *b)
+{
+	if (!valid_traffic(a) || !valid_agents(n))
+		return ERR_INVALID;
+	/* No agents block every call; no traffic, or agents far above it, none. */
+	if (n == 0)
+		*b = 1.0;
+	else if (a == 0 || far_above(a, n))
+		*b = 0.0;
+	else
+		*b = exp(-inv_b_log(a, n));
 	return 0;
 }
 
 int erlang_c(double a, long n, double *c)
 {
-	struct invb it;
-
-	if (!valid_traffic(a) || n < 0 || n > ERLANG_MAX_AGENTS)
+	if (!valid_traffic(a) || !valid_agents(n))
 		return ERR_INVALID;
-	if (a == 0) {
+	if (a == 0)
 		*c = n == 0 ? 1.0 : 0.0;
-		return 0;
-	}
-	if ((double)n <= a) {
+	else if ((double)n <= a)
 		*c = 1.0;
-		return 0;
-	}
-	if (far_above(a, n)) {
+	else if (far_above(a, n))
 		*c = 0.0;
-		return 0;
-	}
-	invb_init(&it, a, n);
-	*c = erlang_c_from(a, n, invb_log(&it));
+	else
+		*c = erlang_c_from(a, n, inv_b_log(a, n));
 	return 0;
 }
 

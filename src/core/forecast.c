@@ -6,20 +6,15 @@
 #include <stdlib.h>
 
 #include "util/err.h"
+#include "util/names.h"
+
+/* In the order of enum forecast_method. */
+static const char *const method_names[] = {"dshw", "seasonal_naive_week", "seasonal_naive_day",
+					   "mean"};
 
 const char *forecast_method_name(enum forecast_method m)
 {
-	switch (m) {
-	case FORECAST_DSHW:
-		return "dshw";
-	case FORECAST_SNAIVE_WEEK:
-		return "seasonal_naive_week";
-	case FORECAST_SNAIVE_DAY:
-		return "seasonal_naive_day";
-	case FORECAST_MEAN:
-		break;
-	}
-	return "mean";
+	return names_of(method_names, NAMES_COUNT(method_names), (int)m, "mean");
 }
 
 double forecast_wape(const double *actual, const double *forecast, size_t n)

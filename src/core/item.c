@@ -1,9 +1,8 @@
 /* item.c - the item state machine as one transition table. */
 #include "core/item.h"
 
-#include <string.h>
-
 #include "util/err.h"
+#include "util/names.h"
 
 static const char *const state_names[ITEM_STATE__COUNT] = {
     [ITEM_QUEUED] = "queued",	    [ITEM_ASSIGNED] = "assigned", [ITEM_SUBMITTED] = "submitted",
@@ -21,6 +20,7 @@ static const char *const action_names[ACT__COUNT] = {
  * next[from][action] is the target state plus one, so that the zero every
  * unlisted cell gets from the initializer means "refused". ACT_CREATE has
  * no row of its own: it ignores `from` and is handled before the lookup.
+ * Cancel and fail end any open item: they are the one row open_any.
  */
 #define TO(s) ((unsigned char)((s) + 1))
 
@@ -28,74 +28,33 @@ static const char *const action_names[ACT__COUNT] = {
 static const unsigned char next[ITEM_STATE__COUNT][ACT__COUNT] = {
 	[ITEM_QUEUED] = {
 		[ACT_ASSIGN] = TO(ITEM_ASSIGNED),
-		[ACT_CANCEL] = TO(ITEM_CANCELLED),
-		[ACT_FAIL] = TO(ITEM_FAILED),
 	},
 	[ITEM_ASSIGNED] = {
 		[ACT_EXPIRE] = TO(ITEM_QUEUED),
 		[ACT_SUBMIT] = TO(ITEM_SUBMITTED),
-		[ACT_CANCEL] = TO(ITEM_CANCELLED),
-		[ACT_FAIL] = TO(ITEM_FAILED),
 	},
 	[ITEM_SUBMITTED] = {
 		[ACT_REVIEW] = TO(ITEM_IN_REVIEW),
 		[ACT_ACCEPT] = TO(ITEM_DONE),
 		[ACT_REWORK] = TO(ITEM_QUEUED),
-		[ACT_CANCEL] = TO(ITEM_CANCELLED),
-		[ACT_FAIL] = TO(ITEM_FAILED),
 	},
 	[ITEM_IN_REVIEW] = {
 		[ACT_ACCEPT] = TO(ITEM_DONE),
 		[ACT_REWORK] = TO(ITEM_QUEUED),
-		[ACT_CANCEL] = TO(ITEM_CANCELLED),
-		[ACT_FAIL] = TO(ITEM_FAILED),
 	},
 	/* done, cancelled and failed are final: all cells zero. */
+};
+
+static const unsigned char open_any[ACT__COUNT] = {
+	[ACT_CANCEL] = TO(ITEM_CANCELLED),
+	[ACT_FAIL] = TO(ITEM_FAILED),
 };
 /* clang-format on */
 
 #undef TO
 
-static int parse_name(const char *s, const char *const *names, int n, int *out)
-{
-	if (!s)
-		return ERR_INVALID;
-	for (int i = 0; i < n; i++) {
-		if (!strcmp(s, names[i])) {
-			*out = i;
-			return 0;
-		}
-	}
-	return ERR_INVALID;
-}
-
-const char *item_state_name(enum item_state s)
-{
-	return (unsigned)s < ITEM_STATE__COUNT ? state_names[s] : "unknown";
-}
-
-int item_state_parse(const char *s, enum item_state *out)
-{
-	int v, rc = parse_name(s, state_names, ITEM_STATE__COUNT, &v);
-
-	if (!rc)
-		*out = (enum item_state)v;
-	return rc;
-}
-
-const char *item_action_name(enum item_action a)
-{
-	return (unsigned)a < ACT__COUNT ? action_names[a] : "unknown";
-}
-
-int item_action_parse(const char *s, enum item_action *out)
-{
-	int v, rc = parse_name(s, action_names, ACT__COUNT, &v);
-
-	if (!rc)
-		*out = (enum item_action)v;
-	return rc;
-}
+NAMES_ENUM(item_state, enum item_state, state_names)
+NAMES_ENUM(item_action, enum item_action, action_names)
 
 bool item_state_open(enum item_state s)
 {
@@ -113,7 +72,7 @@ int item_transition(enum item_state from, enum item_action act, enum item_state 
 	/* Out-of-range values are refused like any other transition. */
 	if ((unsigned)from >= ITEM_STATE__COUNT || (unsigned)act >= ACT__COUNT)
 		return ERR_CONFLICT;
-	cell = next[from][act];
+	cell = item_state_open(from) && open_any[act] ? open_any[act] : next[from][act];
 	if (!cell)
 		return ERR_CONFLICT;
 	*to = (enum item_state)(cell - 1);

@@ -148,7 +148,13 @@ struct event_rec {
 	int64_t actor_user_id; /* 0 = the system (lease expiry) */
 	int64_t worker_id;
 	int64_t epoch;
-	char *detail; /* JSON text or NULL, e.g. {"reason":"..."} */
+	/*
+	 * Written: the reason of a rework, fail or cancel as plain text (NULL or
+	 * "" for none); the store keeps it as the detail {"reason": reason}.
+	 * Read back (history), reason is NULL and detail that JSON text.
+	 */
+	const char *reason;
+	char *detail; /* JSON text or NULL; written only when there is no reason */
 };
 
 /* One audit event; hash = BLAKE2b-256(prev_hash || canonical fields). */

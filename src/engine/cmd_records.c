@@ -8,6 +8,15 @@
 #include "sec/auth.h"
 #include "util/err.h"
 
+/*
+ * The answer to a record's insert: ERR_EXISTS (its unique key is taken) is
+ * refused as "a <what> '<key>' exists"; any other rc is returned as it is.
+ */
+static int inserted(struct cmd *c, int rc, const char *what, const char *key)
+{
+	return rc == ERR_EXISTS ? engine__fail(c, rc, "a %s '%s' exists", what, key) : rc;
+}
+
 /* client.create: admin */
 int engine__client_create(struct engine *e, struct cmd *c, int64_t now)
 {
@@ -15,13 +24,10 @@ int engine__client_create(struct engine *e, struct cmd *c, int64_t now)
 	int rc;
 
 	r.created_at = now;
-	rc = store_client_insert(e->store, &r);
-	if (rc == ERR_EXISTS)
-		return engine__fail(c, rc, "a client with code '%s' exists", r.code);
+	rc = inserted(c, store_client_insert(e->store, &r), "client with code", r.code);
 	if (!rc)
-		rc = engine__audit_append(e, c, "client.create", "client", r.id, r.id, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, r.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "client.create", "client", r.id,
+					 r.id, now);
 	if (rc)
 		return rc;
 	if (idmap_put(&e->st.clients, r.id, (void *)1))
@@ -39,13 +45,10 @@ int engine__service_create(struct engine *e, struct cmd *c, int64_t now)
 	if (!ls)
 		return ERR_NOMEM;
 	r.created_at = now;
-	rc = store_service_insert(e->store, &r);
-	if (rc == ERR_EXISTS)
-		rc = engine__fail(c, rc, "a service with code '%s' exists", r.code);
+	rc = inserted(c, store_service_insert(e->store, &r), "service with code", r.code);
 	if (!rc)
-		rc = engine__audit_append(e, c, "service.create", "service", r.id, 0, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, r.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "service.create", "service", r.id,
+					 0, now);
 	if (rc) {
 		free(ls);
 		return rc;
@@ -81,10 +84,8 @@ int engine__engagement_create(struct engine *e, struct cmd *c, int64_t now)
 	le->rec.created_at = now;
 	rc = store_engagement_insert(e->store, &le->rec);
 	if (!rc)
-		rc = engine__audit_append(e, c, "engagement.create", "engagement", le->rec.id,
-					  le->rec.client_id, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, le->rec.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "engagement.create", "engagement",
+					 le->rec.id, le->rec.client_id, now);
 	if (rc) {
 		free(le);
 		return rc;
@@ -107,13 +108,10 @@ int engine__user_create(struct engine *e, struct cmd *c, int64_t now)
 	if (r.role != ROLE_CLIENT)
 		r.client_id = 0;
 	r.created_at = now;
-	rc = store_user_insert(e->store, &r);
-	if (rc == ERR_EXISTS)
-		return engine__fail(c, rc, "a user named '%s' exists", r.name);
+	rc = inserted(c, store_user_insert(e->store, &r), "user named", r.name);
 	if (!rc)
-		rc = engine__audit_append(e, c, "user.create", "user", r.id, r.client_id, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, r.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "user.create", "user", r.id,
+					 r.client_id, now);
 	return rc;
 }
 
@@ -136,9 +134,8 @@ int engine__token_create(struct engine *e, struct cmd *c, int64_t now)
 	auth_token_new(c->result.token, hash);
 	rc = store_token_insert(e->store, u.id, hash, now);
 	if (!rc)
-		rc = engine__audit_append(e, c, "token.create", "user", u.id, 0, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, u.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "token.create", "user", u.id, 0,
+					 now);
 	if (rc)
 		memset(c->result.token, 0, sizeof(c->result.token));
 	return rc;
@@ -178,19 +175,14 @@ int engine__worker_create(struct engine *e, struct cmd *c, int64_t now)
 	snprintf(u.name, sizeof(u.name), "%s", c->u.worker.login);
 	u.role = ROLE_WORKER;
 	u.created_at = now;
-	rc = store_user_insert(e->store, &u);
-	if (rc == ERR_EXISTS) {
-		rc = engine__fail(c, rc, "a user named '%s' exists", u.name);
-		goto out;
-	}
+	rc = inserted(c, store_user_insert(e->store, &u), "user named", u.name);
 	lw->rec.user_id = u.id;
 	lw->rec.created_at = now;
 	if (!rc)
 		rc = store_worker_insert(e->store, &lw->rec);
 	if (!rc)
-		rc = engine__audit_append(e, c, "worker.create", "worker", lw->rec.id, 0, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_CREATED, lw->rec.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, "worker.create", "worker",
+					 lw->rec.id, 0, now);
 	if (rc)
 		goto out;
 	if (idmap_put(&e->st.workers, lw->rec.id, lw)) {
@@ -213,9 +205,8 @@ int engine__worker_status(struct engine *e, struct cmd *c, int64_t now)
 		return rc;
 	rc = store_worker_set_status(e->store, lw->rec.id, c->u.wstatus.status);
 	if (!rc)
-		rc = engine__audit_append(e, c, "worker.status", "worker", lw->rec.id, 0, now);
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_OK, lw->rec.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_OK, "worker.status", "worker", lw->rec.id, 0,
+					 now);
 	if (rc)
 		return rc;
 	lw->rec.status = c->u.wstatus.status;
@@ -225,10 +216,6 @@ int engine__worker_status(struct engine *e, struct cmd *c, int64_t now)
 /* audit: a read of client data, made durable before the data is sent */
 int engine__audit(struct engine *e, struct cmd *c, int64_t now)
 {
-	int rc = engine__audit_append(e, c, c->u.audit.action, c->u.audit.record_type,
-				      c->u.audit.record_id, c->u.audit.client_id, now);
-
-	if (!rc)
-		rc = engine__done(e, c, CMD_OUT_OK, c->u.audit.record_id, now);
-	return rc;
+	return engine__record_done(e, c, CMD_OUT_OK, c->u.audit.action, c->u.audit.record_type,
+				   c->u.audit.record_id, c->u.audit.client_id, now);
 }

@@ -84,28 +84,49 @@ int64_t engine__now(const struct engine *e)
 	return e->opts.clock(e->opts.clock_arg);
 }
 
-/* One batch: one transaction for every command in it. */
+/* The audit chain's tail as it was when the batch began. */
+struct tail_mark {
+	int64_t seq;
+	unsigned char hash[32];
+};
+
+/*
+ * Undoes a batch: the transaction, the audit tail its commands advanced,
+ * and the live state (rebuilt from the store); its commands fail with rc.
+ */
+static void batch_undo(struct engine *e, const struct tail_mark *t, struct cmd *batch, int rc)
+{
+	store_rollback(e->store);
+	e->st.audit_seq = t->seq;
+	memcpy(e->st.audit_hash, t->hash, 32);
+	engine_reload(e);
+	fail_batch(batch, rc);
+}
+
+/*
+ * One batch: one transaction for every command in it. The audit tail is
+ * the one in memory: the engine is the only writer of the store.
+ */
 static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 {
 	int64_t now = engine__now(e);
 	uint64_t t_start = mono_us(), t_apply = t_start, t_commit = t_start;
+	struct tail_mark tail;
 	int rc;
 
 	if (e->st.need_reload && (rc = engine_reload(e))) {
 		fail_batch(batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
 		goto out;
 	}
+	tail.seq = e->st.audit_seq;
+	memcpy(tail.hash, e->st.audit_hash, 32);
 	rc = store_begin(e->store);
-	if (!rc)
-		rc = store_audit_tail(e->store, &e->st.audit_seq, e->st.audit_hash);
 	if (!rc)
 		rc = engine_expire_leases(e, now);
 	if (rc) {
 		log_error("engine: cannot start batch: %s (%s)", err_message(rc),
 			  store_errmsg(e->store));
-		store_rollback(e->store);
-		engine_reload(e);
-		fail_batch(batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
+		batch_undo(e, &tail, batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
 		goto out;
 	}
 	for (struct cmd *c = batch; c; c = c->next)
@@ -116,9 +137,7 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 		log_error("engine: a command of the batch failed in the store: %s (%s); rolling "
 			  "back %zu commands",
 			  err_message(rc), store_errmsg(e->store), n);
-		store_rollback(e->store);
-		engine_reload(e);
-		fail_batch(batch, rc == ERR_NOMEM || rc == ERR_BUSY ? rc : ERR_IO);
+		batch_undo(e, &tail, batch, rc == ERR_NOMEM || rc == ERR_BUSY ? rc : ERR_IO);
 		goto out;
 	}
 	rc = store_commit(e->store);
@@ -126,9 +145,7 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 	if (rc) {
 		log_error("engine: commit of %zu commands failed: %s (%s)", n, err_message(rc),
 			  store_errmsg(e->store));
-		store_rollback(e->store);
-		engine_reload(e);
-		fail_batch(batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
+		batch_undo(e, &tail, batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
 	} else if (e->st.need_reload) {
 		log_warn("engine: memory fell behind the store; reloading live state");
 		engine_reload(e);

@@ -48,7 +48,13 @@ struct engine_state {
 	struct idmap workers;     /* id -> struct live_worker */
 	struct idmap items;       /* id -> struct live_item, open items only */
 	struct lease_heap leases;
-	/* audit chain tail, re-read at the start of every batch */
+	/*
+	 * The audit chain's tail: read from the store once, at recovery (and at
+	 * a reload), then advanced in memory by every audit event. The engine is
+	 * the one writer (docs/architecture.md "One writer"), so nothing else
+	 * moves it. A command that fails restores it (engine_apply); a batch that
+	 * fails restores it and reloads.
+	 */
 	int64_t audit_seq;
 	unsigned char audit_hash[32];
 	uint64_t leases_expired;
@@ -151,6 +157,12 @@ int engine__audit_append(struct engine *e, const struct cmd *c, const char *acti
 			 const char *rtype, int64_t rid, int64_t client_id, int64_t now);
 /* Step 3 for a command that is not an item transition: outcome, id, idempotent answer. */
 int engine__done(struct engine *e, struct cmd *c, enum cmd_outcome out, int64_t id, int64_t now);
+/*
+ * Steps 2 (its audit event) and 3 of a command on the record (rtype, id): what a
+ * command not an item transition ends with once its own writes are done.
+ */
+int engine__record_done(struct engine *e, struct cmd *c, enum cmd_outcome out, const char *action,
+			const char *rtype, int64_t id, int64_t client_id, int64_t now);
 
 /* An item transition: what changes besides the state (item_transition() decides that). */
 struct item_step {
@@ -159,7 +171,8 @@ struct item_step {
 	int64_t epoch;         /* ACT_ASSIGN: the new epoch */
 	int64_t lease_expires; /* ACT_ASSIGN: the new deadline */
 	const char *result;    /* ACT_SUBMIT: the result JSON to store */
-	const char *detail;    /* the event's detail JSON, or NULL */
+	const char *reason;    /* the event's reason, plain text, or NULL: the store encodes it */
+	const char *detail;    /* the event's detail JSON when there is no reason, or NULL */
 	const char *refused;   /* the message when the item's state refuses the action */
 };
 

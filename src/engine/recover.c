@@ -1,4 +1,5 @@
 /* recover.c - the live state rebuilt from the store at start and after a failed batch. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,8 +13,12 @@ static int load_client(void *ctx, const struct client_rec *c)
 	return idmap_put(&st->clients, c->id, (void *)1);
 }
 
-/* A zeroed value of `size` bytes stored under id. OUT: *out. */
-static int put_new(struct idmap *m, int64_t id, size_t size, void **out)
+/*
+ * A new zeroed value of `size` bytes stored under id, its first rec_size
+ * bytes a copy of rec (the live structs begin with their record). OUT: *out.
+ */
+static int put_new(struct idmap *m, int64_t id, size_t size, const void *rec, size_t rec_size,
+		   void **out)
 {
 	void *v = calloc(1, size);
 
@@ -23,6 +28,8 @@ static int put_new(struct idmap *m, int64_t id, size_t size, void **out)
 		free(v);
 		return ERR_NOMEM;
 	}
+	if (rec)
+		memcpy(v, rec, rec_size);
 	*out = v;
 	return 0;
 }
@@ -31,7 +38,7 @@ static int load_service(void *ctx, const struct service_rec *sv)
 {
 	struct engine_state *st = ctx;
 	struct live_service *ls;
-	int rc = put_new(&st->services, sv->id, sizeof(*ls), (void **)&ls);
+	int rc = put_new(&st->services, sv->id, sizeof(*ls), NULL, 0, (void **)&ls);
 
 	if (!rc) {
 		ls->id = sv->id;
@@ -40,26 +47,23 @@ static int load_service(void *ctx, const struct service_rec *sv)
 	return rc;
 }
 
+_Static_assert(offsetof(struct live_engagement, rec) == 0, "rec first");
+_Static_assert(offsetof(struct live_worker, rec) == 0, "rec first");
+
 static int load_engagement(void *ctx, const struct engagement_rec *e)
 {
 	struct engine_state *st = ctx;
-	struct live_engagement *le;
-	int rc = put_new(&st->engagements, e->id, sizeof(*le), (void **)&le);
+	void *le;
 
-	if (!rc)
-		le->rec = *e;
-	return rc;
+	return put_new(&st->engagements, e->id, sizeof(struct live_engagement), e, sizeof(*e), &le);
 }
 
 static int load_worker(void *ctx, const struct worker_rec *w)
 {
 	struct engine_state *st = ctx;
-	struct live_worker *lw;
-	int rc = put_new(&st->workers, w->id, sizeof(*lw), (void **)&lw);
+	void *lw;
 
-	if (!rc)
-		lw->rec = *w;
-	return rc;
+	return put_new(&st->workers, w->id, sizeof(struct live_worker), w, sizeof(*w), &lw);
 }
 
 static int load_item(void *ctx, const struct item_rec *r)
@@ -116,15 +120,13 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	rc = store_load_clients(s, load_client, st);
-	if (!rc)
-		rc = store_load_services(s, load_service, st);
-	if (!rc)
-		rc = store_load_engagements(s, load_engagement, st);
-	if (!rc)
-		rc = store_load_workers(s, load_worker, st);
-	if (!rc)
-		rc = store_load_open_items(s, load_item, st);
+	rc = store_load(s,
+			&(struct store_load){.client = load_client,
+					     .service = load_service,
+					     .engagement = load_engagement,
+					     .worker = load_worker,
+					     .open_item = load_item},
+			st);
 	if (!rc)
 		rc = store_audit_tail(s, &st->audit_seq, st->audit_hash);
 	if (rc) {

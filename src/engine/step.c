@@ -64,6 +64,14 @@ int engine__done(struct engine *e, struct cmd *c, enum cmd_outcome out, int64_t 
 	return engine__idem_record(e, c, now);
 }
 
+int engine__record_done(struct engine *e, struct cmd *c, enum cmd_outcome out, const char *action,
+			const char *rtype, int64_t id, int64_t client_id, int64_t now)
+{
+	int rc = engine__audit_append(e, c, action, rtype, id, client_id, now);
+
+	return rc ? rc : engine__done(e, c, out, id, now);
+}
+
 /* ------------------------------------------------------------------ */
 /* Item transitions                                                    */
 /* ------------------------------------------------------------------ */
@@ -87,7 +95,7 @@ void engine__item_rec(const struct live_item *it, struct item_rec *out)
 
 static int event_write(struct engine *e, const struct cmd *c, const struct live_item *it,
 		       enum item_action act, int from, enum item_state to, int64_t worker_id,
-		       int64_t epoch, const char *detail, int64_t now)
+		       int64_t epoch, const struct item_step *s, int64_t now)
 {
 	struct event_rec ev;
 
@@ -100,7 +108,10 @@ static int event_write(struct engine *e, const struct cmd *c, const struct live_
 	ev.actor_user_id = c ? c->actor->user_id : 0;
 	ev.worker_id = worker_id;
 	ev.epoch = epoch;
-	ev.detail = (char *)detail;
+	if (s) {
+		ev.reason = s->reason;
+		ev.detail = (char *)s->detail;
+	}
 	return store_event_insert(e->store, &ev);
 }
 
@@ -126,13 +137,12 @@ static void step_target(const struct live_item *it, const struct item_step *s, e
 /* Event, audit event, result and idempotent answer: the tail of every item step. */
 static int step_record(struct engine *e, struct cmd *c, const struct live_item *it,
 		       enum item_action act, int from, const struct item_rec *after,
-		       int64_t event_worker, const char *detail, int64_t now)
+		       int64_t event_worker, const struct item_step *s, int64_t now)
 {
 	char action[MODEL_CODE_MAX];
 	int rc;
 
-	rc =
-	    event_write(e, c, it, act, from, after->state, event_worker, after->epoch, detail, now);
+	rc = event_write(e, c, it, act, from, after->state, event_worker, after->epoch, s, now);
 	if (rc)
 		return rc;
 	snprintf(action, sizeof(action), "item.%s", item_action_name(act));
@@ -165,7 +175,7 @@ int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const st
 		return rc;
 	/* The event names the worker concerned: the new holder, or the one it leaves. */
 	return step_record(e, c, it, s->act, (int)it->state, &r,
-			   r.worker_id ? r.worker_id : it->worker_id, s->detail, now);
+			   r.worker_id ? r.worker_id : it->worker_id, s, now);
 }
 
 int engine__step_create(struct engine *e, struct cmd *c, struct live_item *it, int64_t now)

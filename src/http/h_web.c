@@ -8,15 +8,14 @@
 
 #include "http/http_int.h"
 #include "util/err.h"
+#include "util/names.h"
 
 #define WEB_FILE_MAX ((off_t)4 << 20)
 #define WEB_PATH_MAX 512
 
 static const char *content_type(const char *name)
 {
-	static const struct {
-		const char *ext, *type;
-	} types[] = {
+	static const struct name_pair types[] = {
 	    {".html", "text/html; charset=utf-8"},
 	    {".css", "text/css; charset=utf-8"},
 	    {".js", "text/javascript; charset=utf-8"},
@@ -26,12 +25,9 @@ static const char *content_type(const char *name)
 	    {".ico", "image/x-icon"},
 	    {".txt", "text/plain; charset=utf-8"},
 	};
-	const char *dot = strrchr(name, '.');
+	const char *type = names_find(types, NAMES_COUNT(types), strrchr(name, '.'));
 
-	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(dot, types[i].ext))
-			return types[i].type;
-	return "application/octet-stream";
+	return type ? type : "application/octet-stream";
 }
 
 /* Answers the file rel (relative to web_dir, already checked) or 404. */

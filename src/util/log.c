@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -44,32 +45,37 @@ static void log_emit(enum log_level lvl, const char *msg)
 	json_decref(o);
 }
 
-void log_msg(enum log_level lvl, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (lvl < min_level)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_emit(lvl, msg);
-}
-
-void log_errno(enum log_level lvl, const char *fmt, ...)
+/* Formats and emits one line; with_errno appends ": strerror(errno as it was on entry)". */
+static void log_vemit(enum log_level lvl, bool with_errno, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	int saved = errno;
 	size_t n;
-	va_list ap;
 
 	if (lvl < min_level)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	n = strlen(msg);
-	snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
+	if (with_errno) {
+		n = strlen(msg);
+		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
+	}
 	log_emit(lvl, msg);
+}
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(lvl, false, fmt, ap);
+	va_end(ap);
+}
+
+void log_errno(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(lvl, true, fmt, ap);
+	va_end(ap);
 }

@@ -16,6 +16,7 @@
 
 #include "core/item.h"
 #include "engine/engine.h"
+#include "sec/audit.h"
 #include "store/store.h"
 #include "util/err.h"
 
@@ -42,6 +43,15 @@ static int failing_user_rec_get(struct store *s, int64_t id, struct user_rec *ou
 	if (atomic_load(&user_get_fails))
 		return ERR_IO;
 	return real_ops->user_rec_get(s, id, out);
+}
+
+/* Reads of the audit tail: the engine makes them at recovery only. */
+static atomic_int tail_reads;
+
+static int counting_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32])
+{
+	atomic_fetch_add(&tail_reads, 1);
+	return real_ops->audit_tail(s, seq, hash);
 }
 
 struct fx {
@@ -119,6 +129,8 @@ static int setup(void **state)
 	real_ops = f->s->ops;
 	wrapped_ops = *real_ops;
 	wrapped_ops.user_rec_get = failing_user_rec_get;
+	wrapped_ops.audit_tail = counting_audit_tail;
+	atomic_store(&tail_reads, 0);
 	f->s->ops = &wrapped_ops;
 	assert_int_equal(engine_start(f->s, &o, &f->e, &err), 0);
 	buf_release(&err);
@@ -418,6 +430,50 @@ static void test_token_user_lookup(void **state)
 	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), 0);
 }
 
+static int last_event(void *ctx, const struct event_rec *ev)
+{
+	char *detail = ctx;
+
+	snprintf(detail, 128, "%s", ev->detail ? ev->detail : "(null)");
+	return 0;
+}
+
+/*
+ * The audit tail is read once, at recovery, and then kept in memory: batches
+ * do not read it again. A failed batch rolls it back (and reloads, which reads
+ * it): the chain stays whole and goes on from the last durable event.
+ */
+static void test_audit_tail_in_memory(void **state)
+{
+	struct fx *f = *state;
+	struct cmd c = {.type = CMD_TOKEN_CREATE};
+	int64_t checked = 0, bad = -1, a;
+	char detail[128];
+	int st;
+
+	assert_int_equal(atomic_load(&tail_reads), 1); /* recovery, in setup */
+	a = item_in(f, f->engagement);
+	item_in(f, f->engagement);
+	assert_int_equal(op(f, CMD_ITEM_CANCEL, &AUTH_LOCAL_ADMIN, a, 0, "dup \"of\" CLM-1\n", &st),
+			 0);
+	assert_int_equal(atomic_load(&tail_reads), 1);
+
+	/* The event's reason is stored as the detail JSON, escaped by jansson. */
+	assert_int_equal(store_item_history(f->s, a, last_event, detail), 0);
+	assert_string_equal(detail, "{\"reason\":\"dup \\\"of\\\" CLM-1\\n\"}");
+
+	atomic_store(&user_get_fails, true);
+	c.u.token.user_id = f->w1.user_id;
+	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), ERR_IO);
+	atomic_store(&user_get_fails, false);
+	assert_int_equal(atomic_load(&tail_reads), 2); /* the reload after the failed batch */
+	item_in(f, f->engagement);
+	assert_int_equal(atomic_load(&tail_reads), 2);
+	assert_int_equal(audit_verify(f->s, &checked, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_true(checked > 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +482,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_review_and_fail, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_idempotent_replay, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_token_user_lookup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_tail_in_memory, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

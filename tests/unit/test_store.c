@@ -769,7 +769,7 @@ static void test_items(void **state)
 	}
 
 	/* open items: queued 2, 4, 5 (ids), assigned 0, in_review 1; done 3 left out */
-	assert_int_equal(store_load_open_items(s, collect_item, &col), 0);
+	assert_int_equal(store_load(s, &(struct store_load){.open_item = collect_item}, &col), 0);
 	assert_int_equal(col.n, 5);
 	assert_true(col.payload_null);
 	assert_int_equal(col.ids[0], items[0]);
@@ -780,7 +780,7 @@ static void test_items(void **state)
 	assert_int_equal(col.ids[3], items[4]);
 	/* a callback's non-zero return stops the walk and is returned */
 	col = (struct collect){.stop_after = 2};
-	assert_int_equal(store_load_open_items(s, collect_item, &col), 77);
+	assert_int_equal(store_load(s, &(struct store_load){.open_item = collect_item}, &col), 77);
 	assert_int_equal(col.n, 2);
 }
 
@@ -800,7 +800,7 @@ static void test_events(void **state)
 {
 	struct fx *f = *state;
 	struct store *s = f->s;
-	int64_t c1, svc, e1, wu, wid, item, aid;
+	int64_t c1, svc, e1, wu, wid, item, aid, assign_id;
 	struct event_rec ev = {0};
 	json_t *j;
 	char want[1024];
@@ -831,6 +831,17 @@ static void test_events(void **state)
 	ev.epoch = 1;
 	ev.detail = "{\"reason\":\"get-next\"}";
 	assert_int_equal(store_event_insert(s, &ev), 0);
+	assign_id = ev.id;
+	/* A reason in plain text: the store writes the detail {"reason": ...}. */
+	snprintf(ev.action, sizeof(ev.action), "%s", item_action_name(ACT_CANCEL));
+	ev.from_state = ITEM_ASSIGNED;
+	ev.to_state = ITEM_CANCELLED;
+	ev.detail = NULL;
+	ev.reason = "scan \"unreadable\"\n\\ \x01 caf\xc3\xa9";
+	assert_int_equal(store_event_insert(s, &ev), 0);
+	ev.reason = "not UTF-8: \xff";
+	assert_int_equal(store_event_insert(s, &ev), ERR_INVALID);
+	ev.reason = NULL;
 	ev.item_id = 424242;
 	assert_int_equal(store_event_insert(s, &ev), ERR_NOTFOUND);
 	assert_int_equal(store_commit(s), 0);
@@ -843,8 +854,13 @@ static void test_events(void **state)
 		 "\"epoch\":0,\"detail\":null},"
 		 "{\"id\":%lld,\"at\":\"2023-11-14T22:13:21.000Z\",\"action\":\"assign\","
 		 "\"from\":\"queued\",\"to\":\"assigned\",\"actor_user_id\":null,"
-		 "\"worker_id\":%lld,\"epoch\":1,\"detail\":{\"reason\":\"get-next\"}}]",
-		 (long long)ev.id - 1, (long long)aid, (long long)ev.id, (long long)wid);
+		 "\"worker_id\":%lld,\"epoch\":1,\"detail\":{\"reason\":\"get-next\"}},"
+		 "{\"id\":%lld,\"at\":\"2023-11-14T22:13:21.000Z\",\"action\":\"cancel\","
+		 "\"from\":\"assigned\",\"to\":\"cancelled\",\"actor_user_id\":null,"
+		 "\"worker_id\":%lld,\"epoch\":1,"
+		 "\"detail\":{\"reason\":\"scan \\\"unreadable\\\"\\n\\\\ \\u0001 caf\xc3\xa9\"}}]",
+		 (long long)assign_id - 1, (long long)aid, (long long)assign_id, (long long)wid,
+		 (long long)assign_id + 1, (long long)wid);
 	assert_wire_eq(j, want);
 	j = json_array();
 	assert_int_equal(store_item_history(s, 424242, history_add, j), ERR_NOTFOUND);
@@ -1125,16 +1141,17 @@ static void test_reopen(void **state)
 	    pragma(store_sqlite_writer_db(f->s), "PRAGMA user_version", v, sizeof(v)), v);
 	assert_int_equal(store_client_get(f->s, c2, &c), 0);
 	assert_string_equal(c.code, "globex");
-	assert_int_equal(store_load_clients(f->s, count_client, &n), 0);
+	assert_int_equal(store_load(f->s, &(struct store_load){.client = count_client}, &n), 0);
 	assert_int_equal(n, 2);
 	n = 0;
-	assert_int_equal(store_load_services(f->s, count_service, &n), 0);
+	assert_int_equal(store_load(f->s, &(struct store_load){.service = count_service}, &n), 0);
 	assert_int_equal(n, 1);
 	n = 0;
-	assert_int_equal(store_load_engagements(f->s, check_engagement, &n), 0);
+	assert_int_equal(store_load(f->s, &(struct store_load){.engagement = check_engagement}, &n),
+			 0);
 	assert_int_equal(n, 1);
 	n = 0;
-	assert_int_equal(store_load_workers(f->s, check_worker, &n), 0);
+	assert_int_equal(store_load(f->s, &(struct store_load){.worker = check_worker}, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(store_item_get(f->s, 1, true, &it), 0);
 	assert_string_equal(it.payload, "{\"x\":1}");

@@ -3,6 +3,7 @@
 #define ALIHDAYA_SQLITE_INT_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 
@@ -31,6 +32,15 @@
 	"seq, at, actor_user_id, action, record_type, record_id, client_id, "                      \
 	"prev_hash, hash"
 #define SQ_OPEN_STATES "('queued', 'assigned', 'submitted', 'in_review')"
+
+/*
+ * The record of id ?1; a page of records by id (or seq): ids > ?1, at most
+ * ?2, with WHERE ("" or SQ_OF_CLIENT, the records of client ?3) before it.
+ */
+#define SQ_BY_ID(COLS, FROM, ID) "SELECT " COLS " FROM " FROM " WHERE " ID " = ?1"
+#define SQ_PAGE(COLS, FROM, WHERE, ID)                                                             \
+	"SELECT " COLS " FROM " FROM " WHERE " WHERE ID " > ?1 ORDER BY " ID " LIMIT ?2"
+#define SQ_OF_CLIENT "client_id = ?3 AND "
 
 /*
  * Every statement the backend runs, prepared once per connection on first
@@ -95,40 +105,27 @@
 			"FROM tokens t JOIN users u ON u.id = t.user_id "                          \
 			"WHERE t.hash = ?1")                                                       \
 	X(USER_BY_NAME, "SELECT " SQ_USER_COLS " FROM users WHERE name = ?1")                      \
-	X(WORKER_BY_USER, "SELECT " SQ_WORKER_COLS " FROM workers w "                              \
-			  "WHERE w.user_id = ?1")                                                  \
-	X(SERVICE_BY_CODE, "SELECT " SQ_SERVICE_COLS " FROM services "                             \
-			   "WHERE code = ?1")                                                      \
-	X(CLIENT_GET, "SELECT " SQ_CLIENT_COLS " FROM clients WHERE id = ?1")                      \
-	X(CLIENT_LIST, "SELECT " SQ_CLIENT_COLS " FROM clients WHERE id > ?1 "                     \
-		       "ORDER BY id LIMIT ?2")                                                     \
-	X(SERVICE_GET, "SELECT " SQ_SERVICE_COLS " FROM services WHERE id = ?1")                   \
-	X(SERVICE_LIST, "SELECT " SQ_SERVICE_COLS " FROM services WHERE id > ?1 "                  \
-			"ORDER BY id LIMIT ?2")                                                    \
-	X(ENGAGEMENT_GET, "SELECT " SQ_ENGAGEMENT_COLS " FROM engagements "                        \
-			  "WHERE id = ?1")                                                         \
-	X(ENGAGEMENT_LIST, "SELECT " SQ_ENGAGEMENT_COLS " FROM engagements "                       \
-			   "WHERE id > ?1 ORDER BY id LIMIT ?2")                                   \
-	X(ENGAGEMENT_LIST_CLIENT, "SELECT " SQ_ENGAGEMENT_COLS " FROM "                            \
-				  "engagements WHERE client_id = ?3 AND id > ?1 "                  \
-				  "ORDER BY id LIMIT ?2")                                          \
-	X(USER_GET, "SELECT " SQ_USER_COLS " FROM users WHERE id = ?1")                            \
-	X(USER_LIST, "SELECT " SQ_USER_COLS " FROM users WHERE id > ?1 "                           \
-		     "ORDER BY id LIMIT ?2")                                                       \
-	X(USER_LIST_CLIENT, "SELECT " SQ_USER_COLS " FROM users WHERE "                            \
-			    "client_id = ?3 AND id > ?1 ORDER BY id LIMIT ?2")                     \
-	X(WORKER_GET, "SELECT " SQ_WORKER_COLS " FROM workers w WHERE w.id = ?1")                  \
-	X(WORKER_LIST, "SELECT " SQ_WORKER_COLS " FROM workers w WHERE w.id > ?1 "                 \
-		       "ORDER BY w.id LIMIT ?2")                                                   \
+	X(WORKER_BY_USER, "SELECT " SQ_WORKER_COLS " FROM workers w WHERE w.user_id = ?1")         \
+	X(SERVICE_BY_CODE, "SELECT " SQ_SERVICE_COLS " FROM services WHERE code = ?1")            \
+	X(CLIENT_GET, SQ_BY_ID(SQ_CLIENT_COLS, "clients", "id"))                                   \
+	X(CLIENT_LIST, SQ_PAGE(SQ_CLIENT_COLS, "clients", "", "id"))                               \
+	X(SERVICE_GET, SQ_BY_ID(SQ_SERVICE_COLS, "services", "id"))                                \
+	X(SERVICE_LIST, SQ_PAGE(SQ_SERVICE_COLS, "services", "", "id"))                            \
+	X(ENGAGEMENT_GET, SQ_BY_ID(SQ_ENGAGEMENT_COLS, "engagements", "id"))                       \
+	X(ENGAGEMENT_LIST, SQ_PAGE(SQ_ENGAGEMENT_COLS, "engagements", "", "id"))                   \
+	X(ENGAGEMENT_LIST_CLIENT, SQ_PAGE(SQ_ENGAGEMENT_COLS, "engagements", SQ_OF_CLIENT, "id"))  \
+	X(USER_GET, SQ_BY_ID(SQ_USER_COLS, "users", "id"))                                         \
+	X(USER_LIST, SQ_PAGE(SQ_USER_COLS, "users", "", "id"))                                     \
+	X(USER_LIST_CLIENT, SQ_PAGE(SQ_USER_COLS, "users", SQ_OF_CLIENT, "id"))                    \
+	X(WORKER_GET, SQ_BY_ID(SQ_WORKER_COLS, "workers w", "w.id"))                               \
+	X(WORKER_LIST, SQ_PAGE(SQ_WORKER_COLS, "workers w", "", "w.id"))                           \
 	X(ITEM_GET, "SELECT " SQ_ITEM_COLS ", payload, result FROM items "                         \
 		    "WHERE id = ?1")                                                               \
 	X(ITEM_HISTORY, "SELECT " SQ_EVENT_COLS " FROM item_events "                               \
 			"WHERE item_id = ?1 ORDER BY id")                                          \
 	X(ITEM_EXISTS, "SELECT 1 FROM items WHERE id = ?1")                                        \
-	X(AUDIT_LIST, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 "                        \
-		      "ORDER BY seq LIMIT ?2")                                                     \
-	X(AUDIT_LIST_CLIENT, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE "                          \
-			     "client_id = ?3 AND seq > ?1 ORDER BY seq LIMIT ?2")                  \
+	X(AUDIT_LIST, SQ_PAGE(SQ_AUDIT_COLS, "audit", "", "seq"))                                  \
+	X(AUDIT_LIST_CLIENT, SQ_PAGE(SQ_AUDIT_COLS, "audit", SQ_OF_CLIENT, "seq"))                 \
 	X(AUDIT_EACH, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq")         \
 	X(ARRIVALS, "SELECT (created_at - ?2) / ?4, count(*) FROM items "                          \
 		    "WHERE engagement_id = ?1 AND created_at >= ?2 AND created_at < ?3 "           \
@@ -198,24 +195,66 @@ int sq__fail(sqlite3 *db, int rc, const char *what);
 int sq__error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *sq__errmsg(struct store *s);
 
-/* ---- row decoders and walks (sqlite_rows.c) ---- */
+/* ---- fields, rows and walks (sqlite_rows.c) ---- */
 
-/* Each decodes the current row of a statement selecting the matching SQ_*_COLS. */
-int sq__row_client(sqlite3_stmt *st, struct client_rec *out);
-int sq__row_service(sqlite3_stmt *st, struct service_rec *out);
-int sq__row_engagement(sqlite3_stmt *st, struct engagement_rec *out);
-int sq__row_user(sqlite3_stmt *st, struct user_rec *out);
-int sq__row_worker(sqlite3_stmt *st, struct worker_rec *out);
-/* Leaves payload and result NULL. */
-int sq__row_item(sqlite3_stmt *st, struct item_rec *out);
-/* detail is borrowed from the statement: valid until its next step or reset. */
-int sq__row_event(sqlite3_stmt *st, struct event_rec *out);
-int sq__row_audit(sqlite3_stmt *st, struct audit_rec *out);
-
-/* The record kinds a walk decodes, and the callback each is passed to. */
+/* The record kinds: rows decoded, inserted and walked. */
 enum sq_kind { SQ_K_CLIENT, SQ_K_SERVICE, SQ_K_ENGAGEMENT, SQ_K_USER, SQ_K_WORKER, SQ_K_ITEM,
 	       SQ_K_EVENT, SQ_K_AUDIT };
 
+/*
+ * How a record's field is kept in its column. A statement's columns (a
+ * SELECT's SQ_*_COLS, an INSERT's ?1, ?2, ...) are one table of these, in
+ * column order: the same table decodes a row into a record or binds one.
+ */
+enum sq_ftype {
+	SQ_I64,     /* int64_t */
+	SQ_INT,     /* int */
+	SQ_ID,      /* int64_t reference: 0 is stored as NULL, NULL reads as 0 */
+	SQ_TEXT,    /* char[size]: NULL reads as "" */
+	SQ_REF,     /* char[size]: "" is stored as NULL */
+	SQ_STR,     /* char *, bound only: NULL is stored as "" */
+	SQ_JSON,    /* char *, a JSON text or NULL; read: borrowed from the statement */
+	SQ_KIND,    /* enum service_kind, by name */
+	SQ_ROLE,    /* enum role, by name */
+	SQ_WSTATUS, /* enum worker_status, by name */
+	SQ_STATE,   /* enum item_state, by name */
+	SQ_FROM,    /* enum item_state, by name; ITEM_STATE__COUNT (none) is NULL */
+	SQ_SKILLS,  /* struct skill_level[], its size_t count at n_off: [{"code","level"}] */
+	SQ_CODES,   /* char[][MODEL_CODE_MAX], count at n_off: ["CA", ...] */
+	SQ_CLEAR,   /* int64_t[], count at n_off, read only (json_group_array), sorted */
+	SQ_HASH,    /* unsigned char[32] as a blob; read: all zero unless 32 bytes */
+};
+
+struct sq_field {
+	enum sq_ftype type;
+	size_t off;   /* of the field in the record */
+	size_t size;  /* of the field: arrays bound the text or the list */
+	size_t n_off; /* lists: of their count */
+	const char *name;
+};
+
+#define SQ_F(TYPE, S, f) { TYPE, offsetof(S, f), sizeof(((S *)0)->f), 0, #f }
+#define SQ_FN(TYPE, S, f, n) { TYPE, offsetof(S, f), sizeof(((S *)0)->f), offsetof(S, n), #f }
+/* The same for a record of core/model.h: SQ_R(SQ_TEXT, client_rec, code). */
+#define SQ_R(TYPE, rec, f) SQ_F(TYPE, struct rec, f)
+#define SQ_RN(TYPE, rec, f, n) SQ_FN(TYPE, struct rec, f, n)
+#define SQ_NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
+
+/*
+ * The fields an INSERT of kind k binds as ?1, ?2, ...: the record's SQ_*_COLS
+ * without its id (but an audit event's seq), and for an item, its payload
+ * and result after them. OUT: *f, *n.
+ */
+int sq__insert_fields(enum sq_kind k, const struct sq_field **f, size_t *n);
+
+/*
+ * Binds fields f[0..n) of rec to ?1..?n of st (list texts are handed to
+ * SQLite, which frees them). 0, or ERR_NOMEM / the bind's error as sq__fail.
+ */
+int sq__bind_fields(sqlite3_stmt *st, const struct sq_field *f, size_t n, const void *rec,
+		    const char *what);
+
+/* The callback each record kind is passed to. */
 union sq_cb {
 	store_client_cb client;
 	store_service_cb service;
@@ -244,7 +283,11 @@ struct sq_key {
  */
 sqlite3_stmt *sq__lookup(struct sq_conn *c, enum sq_stmt id, struct sq_key key, enum sq_kind k,
 			 void *out, const char *what, int *rc);
-/* Decodes the current row as kind k into rec (a record of that kind). */
+/*
+ * Decodes the current row, the columns of kind k's SQ_*_COLS, into rec (a
+ * record of that kind, zeroed first). An event's detail is borrowed from
+ * the statement: valid until its next step or reset.
+ */
 int sq__row_decode(enum sq_kind k, sqlite3_stmt *st, void *rec);
 /*
  * Steps a bound statement to its end, decoding each row as kind k and
@@ -257,7 +300,7 @@ int sq__walk(struct sq_conn *c, sqlite3_stmt *st, enum sq_kind k, union sq_cb cb
 
 /*
  * sqlite_lists.c: the list columns (skills, languages, credentials,
- * clearances) are JSON texts in the database. Texts: malloc'd, NULL on
+ * clearances) and an event's detail are JSON texts in the database. Texts: malloc'd, NULL on
  * ENOMEM. Parsers: column col of st into at most max entries (more are
  * dropped); NULL is an empty list; a text of another shape is ERR_IO.
  */
@@ -268,71 +311,20 @@ int sq__creds_parse(sqlite3_stmt *st, int col, char (*creds)[MODEL_CODE_MAX], si
 		    size_t *n);
 int sq__clear_parse(sqlite3_stmt *st, int col, int64_t *clear, size_t max, size_t *n); /* [1, 2] */
 
+/*
+ * {"reason": reason} as an item event's detail, NULL for no reason (NULL or
+ * ""). ERR_INVALID: reason is not UTF-8. OUT: *out (free()).
+ */
+int sq__reason_detail(const char *reason, char **out);
+
 /* Copies column i as text into dst (bounded); NULL becomes "". */
 void sq__col_str(sqlite3_stmt *st, int i, char *dst, size_t n);
 
 /* ---- the callbacks of sq__ops: writer (sqlite_write.c), reader (sqlite_read.c) ---- */
 
-int sq_begin(struct store *s);
-int sq_commit(struct store *s);
-int sq_rollback(struct store *s);
-int sq_savepoint(struct store *s);
-int sq_release(struct store *s);
-int sq_rollback_to(struct store *s);
-int sq_client_insert(struct store *s, struct client_rec *c);
-int sq_service_insert(struct store *s, struct service_rec *sv);
-int sq_engagement_insert(struct store *s, struct engagement_rec *e);
-int sq_user_insert(struct store *s, struct user_rec *u);
-int sq_token_insert(struct store *s, int64_t user_id, const unsigned char hash[32],
-		    int64_t created_at);
-int sq_worker_insert(struct store *s, struct worker_rec *w);
-int sq_worker_set_status(struct store *s, int64_t worker_id, enum worker_status st);
-int sq_item_insert(struct store *s, struct item_rec *it);
-int sq_item_update(struct store *s, const struct item_rec *it);
-int sq_item_state_get(struct store *s, int64_t id, struct item_rec *out);
-int sq_user_rec_get(struct store *s, int64_t id, struct user_rec *out);
-int sq_event_insert(struct store *s, struct event_rec *ev);
-int sq_audit_insert(struct store *s, struct audit_rec *a);
-int sq_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32]);
-int sq_idem_get(struct store *s, int64_t user_id, const char *key, struct idem_rec *out);
-int sq_idem_put(struct store *s, const struct idem_rec *r);
-int sq_load_clients(struct store *s, store_client_cb cb, void *ctx);
-int sq_load_services(struct store *s, store_service_cb cb, void *ctx);
-int sq_load_engagements(struct store *s, store_engagement_cb cb, void *ctx);
-int sq_load_workers(struct store *s, store_worker_cb cb, void *ctx);
-int sq_load_open_items(struct store *s, store_item_cb cb, void *ctx);
-
-int sq_token_lookup(struct store *s, const unsigned char hash[32], struct user_rec *out);
-int sq_user_by_name(struct store *s, const char *name, struct user_rec *out);
-int sq_worker_by_user(struct store *s, int64_t user_id, struct worker_rec *out);
-int sq_service_by_code(struct store *s, const char *code, struct service_rec *out);
-int sq_client_get(struct store *s, int64_t id, struct client_rec *out);
-int sq_client_list(struct store *s, const struct store_page *pg, store_client_cb cb, void *ctx,
-		   int64_t *next_after);
-int sq_service_get(struct store *s, int64_t id, struct service_rec *out);
-int sq_service_list(struct store *s, const struct store_page *pg, store_service_cb cb, void *ctx,
-		    int64_t *next_after);
-int sq_engagement_get(struct store *s, int64_t id, struct engagement_rec *out);
-int sq_engagement_list(struct store *s, const struct store_page *pg, store_engagement_cb cb,
-		       void *ctx, int64_t *next_after);
-int sq_user_get(struct store *s, int64_t id, struct user_rec *out);
-int sq_user_list(struct store *s, const struct store_page *pg, store_user_cb cb, void *ctx,
-		 int64_t *next_after);
-int sq_worker_get(struct store *s, int64_t id, struct worker_rec *out);
-int sq_worker_list(struct store *s, const struct store_page *pg, store_worker_cb cb, void *ctx,
-		   int64_t *next_after);
-int sq_item_get(struct store *s, int64_t id, bool with_payload, struct item_rec *out);
-int sq_item_list(struct store *s, const struct store_page *pg, store_item_cb cb, void *ctx,
-		 int64_t *next_after);
-int sq_item_history(struct store *s, int64_t item_id, store_event_cb cb, void *ctx);
-int sq_audit_list(struct store *s, const struct store_page *pg, store_audit_cb cb, void *ctx,
-		  int64_t *next_after);
-int sq_audit_each(struct store *s, int64_t after_seq, store_audit_cb cb, void *ctx);
-int sq_backup(struct store *s, const char *path);
-int sq_workers_each(struct store *s, store_worker_cb cb, void *ctx);
-int sq_engagements_each(struct store *s, store_engagement_cb cb, void *ctx);
-int sq_arrivals(struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,
-		int64_t interval_ms, double *counts, size_t n);
+#define X(name, params, args) int sq_##name params;
+STORE_OPS(X)
+#undef X
 
 /* ---- schema (sqlite_schema.c) ---- */
 

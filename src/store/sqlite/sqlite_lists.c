@@ -1,12 +1,13 @@
-/* sqlite_lists.c - the list columns (skills, languages, credentials, clearances) as JSON texts. */
+/* sqlite_lists.c - the database's JSON texts: the list columns and an item event's detail. */
 #include <stdio.h>
 #include <string.h>
 
 /*
- * The SQLite backend keeps these lists as JSON texts (clearances come from
- * SQLite's own json_group_array). Reading and writing them is jansson's job,
- * here and nowhere else in src/store/: store.h and everything above it speak
- * records, and the wire JSON is src/wire/'s.
+ * The SQLite backend keeps these lists, and an item event's detail, as JSON
+ * texts (clearances come from SQLite's own json_group_array). Reading and
+ * writing them is jansson's job, here and nowhere else in src/store/:
+ * store.h and everything above it speak records, and the wire JSON is
+ * src/wire/'s.
  */
 #include <jansson.h>
 
@@ -31,12 +32,6 @@ static int col_array(sqlite3_stmt *st, int col, json_t **out)
 		return sq__error(ERR_IO, "stored JSON in column %d is not a list", col);
 	}
 	return 0;
-}
-
-static int bad_shape(json_t *a, int col)
-{
-	json_decref(a);
-	return sq__error(ERR_IO, "stored JSON in column %d is not a list of the expected shape", col);
 }
 
 /* Serializes a (stolen) array; NULL when out of memory. */
@@ -71,7 +66,14 @@ char *sq__creds_text(const char (*creds)[MODEL_CODE_MAX], size_t n)
 	return dump(a, ok);
 }
 
-int sq__skills_parse(sqlite3_stmt *st, int col, struct skill_level *sk, size_t max, size_t *n)
+/*
+ * Walks the array in column col: each element goes to take(v, i, ctx), i its
+ * index; past max, with ctx NULL (checked, then dropped). take returns false
+ * for an element of another shape: ERR_IO.
+ * OUT: *n, the elements kept. NULL is an empty list.
+ */
+static int walk_array(sqlite3_stmt *st, int col, size_t max, size_t *n,
+		      bool (*take)(json_t *v, size_t i, void *ctx), void *ctx)
 {
 	json_t *a, *v;
 	size_t i;
@@ -82,58 +84,100 @@ int sq__skills_parse(sqlite3_stmt *st, int col, struct skill_level *sk, size_t m
 		return rc;
 	json_array_foreach(a, i, v)
 	{
-		const char *code;
-		json_int_t level;
-
-		if (json_unpack(v, "{s:s, s:I}", "code", &code, "level", &level))
-			return bad_shape(a, col);
-		if (*n < max) {
-			snprintf(sk[*n].code, sizeof(sk[*n].code), "%s", code);
-			sk[*n].level = (int)level;
-			(*n)++;
+		/* Past max still checked: a list of another shape is bad at any length. */
+		if (!take(v, *n, *n < max ? ctx : NULL)) {
+			json_decref(a);
+			return sq__error(ERR_IO, "stored JSON in column %d: a list of another shape",
+					 col);
 		}
+		if (*n < max)
+			(*n)++;
 	}
 	json_decref(a);
 	return 0;
+}
+
+/* ctx NULL: check only (an element past max). */
+static bool take_skill(json_t *v, size_t i, void *ctx)
+{
+	struct skill_level *sk = ctx;
+	const char *code;
+	json_int_t level;
+
+	if (json_unpack(v, "{s:s, s:I}", "code", &code, "level", &level))
+		return false;
+	if (sk) {
+		snprintf(sk[i].code, sizeof(sk[i].code), "%s", code);
+		sk[i].level = (int)level;
+	}
+	return true;
+}
+
+static bool take_cred(json_t *v, size_t i, void *ctx)
+{
+	char (*creds)[MODEL_CODE_MAX] = ctx;
+
+	if (!json_is_string(v))
+		return false;
+	if (creds)
+		snprintf(creds[i], MODEL_CODE_MAX, "%s", json_string_value(v));
+	return true;
+}
+
+static bool take_client(json_t *v, size_t i, void *ctx)
+{
+	int64_t *clear = ctx;
+
+	if (!json_is_integer(v))
+		return false;
+	if (clear)
+		clear[i] = json_integer_value(v);
+	return true;
+}
+
+int sq__skills_parse(sqlite3_stmt *st, int col, struct skill_level *sk, size_t max, size_t *n)
+{
+	return walk_array(st, col, max, n, take_skill, sk);
 }
 
 int sq__creds_parse(sqlite3_stmt *st, int col, char (*creds)[MODEL_CODE_MAX], size_t max,
 		    size_t *n)
 {
-	json_t *a, *v;
-	size_t i;
-	int rc = col_array(st, col, &a);
-
-	*n = 0;
-	if (rc || !a)
-		return rc;
-	json_array_foreach(a, i, v)
-	{
-		if (!json_is_string(v))
-			return bad_shape(a, col);
-		if (*n < max)
-			snprintf(creds[(*n)++], MODEL_CODE_MAX, "%s", json_string_value(v));
-	}
-	json_decref(a);
-	return 0;
+	return walk_array(st, col, max, n, take_cred, creds);
 }
 
 int sq__clear_parse(sqlite3_stmt *st, int col, int64_t *clear, size_t max, size_t *n)
 {
-	json_t *a, *v;
-	size_t i;
-	int rc = col_array(st, col, &a);
+	return walk_array(st, col, max, n, take_client, clear);
+}
 
-	*n = 0;
-	if (rc || !a)
+/* ================================================================
+ * An item event's detail
+ * ================================================================ */
+
+int sq__reason_detail(const char *reason, char **out)
+{
+	json_t *o, *r;
+	int rc;
+
+	*out = NULL;
+	if (!reason || !*reason)
+		return 0;
+	r = json_string(reason);
+	if (!r) {
+		/* json_string() refuses a text that is not UTF-8; _nocheck fails only for memory. */
+		json_t *probe = json_string_nocheck(reason);
+
+		rc = probe ? sq__error(ERR_INVALID, "event detail: the reason is not UTF-8")
+			   : sq__error(ERR_NOMEM, "event detail: out of memory");
+		json_decref(probe);
 		return rc;
-	json_array_foreach(a, i, v)
-	{
-		if (!json_is_integer(v))
-			return bad_shape(a, col);
-		if (*n < max)
-			clear[(*n)++] = json_integer_value(v);
 	}
-	json_decref(a);
-	return 0;
+	o = json_object();
+	if (o && !json_object_set_new(o, "reason", r)) /* steals r, also on failure */
+		*out = json_dumps(o, JSON_COMPACT);
+	else if (!o)
+		json_decref(r);
+	json_decref(o);
+	return *out ? 0 : sq__error(ERR_NOMEM, "event detail: out of memory");
 }

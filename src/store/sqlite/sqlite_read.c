@@ -133,49 +133,44 @@ static int page_run(struct sq_conn *c, sqlite3_stmt *st, const struct store_page
 	return rc;
 }
 
-/* Lists with an optional client filter: by_client selects the ?3 variant. */
-static int list_simple(struct store *base, enum sq_stmt plain, enum sq_stmt by_client,
+/*
+ * Runs statement id on a borrowed reader, arg bound to ?at when at > 0: a
+ * page (?1 after, ?2 limit; OUT: *next_after) or, when pg is NULL, every row.
+ */
+static int reader_walk(struct store *base, enum sq_stmt id, int at, int64_t arg,
 		       const struct store_page *pg, enum sq_kind k, union sq_cb cb, void *ctx,
 		       int64_t *next_after, const char *what)
-{
-	struct sq_store *s = sq__of(base);
-	struct sq_conn *c = sq__reader_get(s);
-	bool filter = pg->client_id && by_client != plain;
-	int rc;
-	sqlite3_stmt *st = sq__stmt(c, filter ? by_client : plain, &rc);
-
-	*next_after = 0;
-	if (!st)
-		goto out;
-	if (filter && (rc = sqlite3_bind_int64(st, 3, pg->client_id)) != SQLITE_OK)
-		rc = sq__fail(c->db, rc, what);
-	else
-		rc = page_run(c, st, pg, k, cb, ctx, next_after, what);
-out:
-	sq__done(st);
-	sq__reader_put(s, c);
-	return rc;
-}
-
-/* Walks statement `id`, its ?1 bound to arg when has_arg. */
-static int walk_all(struct store *base, enum sq_stmt id, bool has_arg, int64_t arg,
-		    enum sq_kind k, union sq_cb cb, void *ctx, const char *what)
 {
 	struct sq_store *s = sq__of(base);
 	struct sq_conn *c = sq__reader_get(s);
 	int rc;
 	sqlite3_stmt *st = sq__stmt(c, id, &rc);
 
+	if (next_after)
+		*next_after = 0;
 	if (!st)
 		goto out;
-	if (has_arg && (rc = sqlite3_bind_int64(st, 1, arg)) != SQLITE_OK)
+	if (at > 0 && (rc = sqlite3_bind_int64(st, at, arg)) != SQLITE_OK)
 		rc = sq__fail(c->db, rc, what);
+	else if (pg)
+		rc = page_run(c, st, pg, k, cb, ctx, next_after, what);
 	else
 		rc = sq__walk(c, st, k, cb, ctx, NULL, NULL, what);
 out:
 	sq__done(st);
 	sq__reader_put(s, c);
 	return rc;
+}
+
+/* Lists with an optional client filter: by_client selects the ?3 variant. */
+static int list_simple(struct store *s, enum sq_stmt plain, enum sq_stmt by_client,
+		       const struct store_page *pg, enum sq_kind k, union sq_cb cb, void *ctx,
+		       int64_t *next_after, const char *what)
+{
+	bool filter = pg->client_id && by_client != plain;
+
+	return reader_walk(s, filter ? by_client : plain, filter ? 3 : 0, pg->client_id, pg, k, cb,
+			   ctx, next_after, what);
 }
 
 /* sq_NAME_list: a page of NAME records, its client filter statement BY_CLIENT (or PLAIN: none). */
@@ -198,21 +193,21 @@ SQ_LIST(audit, SQ_AUDIT_LIST, SQ_AUDIT_LIST_CLIENT, SQ_K_AUDIT)
 
 int sq_audit_each(struct store *s, int64_t after_seq, store_audit_cb cb, void *ctx)
 {
-	return walk_all(s, SQ_AUDIT_EACH, true, after_seq, SQ_K_AUDIT,
-			(union sq_cb){ .audit = cb }, ctx, "audit walk");
+	return reader_walk(s, SQ_AUDIT_EACH, 1, after_seq, NULL, SQ_K_AUDIT,
+			   (union sq_cb){.audit = cb}, ctx, NULL, "audit walk");
 }
 
 /* The reader runs the recovery walk's statement: same columns, its own connection. */
 int sq_workers_each(struct store *s, store_worker_cb cb, void *ctx)
 {
-	return walk_all(s, SQ_LOAD_WORKERS, false, 0, SQ_K_WORKER, (union sq_cb){ .worker = cb },
-			ctx, "workers");
+	return reader_walk(s, SQ_LOAD_WORKERS, 0, 0, NULL, SQ_K_WORKER, (union sq_cb){.worker = cb},
+			   ctx, NULL, "workers");
 }
 
 int sq_engagements_each(struct store *s, store_engagement_cb cb, void *ctx)
 {
-	return walk_all(s, SQ_LOAD_ENGAGEMENTS, false, 0, SQ_K_ENGAGEMENT,
-			(union sq_cb){ .engagement = cb }, ctx, "engagements");
+	return reader_walk(s, SQ_LOAD_ENGAGEMENTS, 0, 0, NULL, SQ_K_ENGAGEMENT,
+			   (union sq_cb){.engagement = cb}, ctx, NULL, "engagements");
 }
 
 int sq_item_list(struct store *base, const struct store_page *pg, store_item_cb cb, void *ctx,

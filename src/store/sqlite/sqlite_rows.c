@@ -19,154 +19,11 @@ void sq__col_str(sqlite3_stmt *st, int i, char *dst, size_t n)
 	snprintf(dst, n, "%s", t ? (const char *)t : "");
 }
 
-static int64_t col_i64(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_int64(st, i);
-}
-
-static int col_int(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_int(st, i);
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
-}
-
-/* ================================================================
- * Row decoders
- * ================================================================ */
-
-int sq__row_client(sqlite3_stmt *st, struct client_rec *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->id = col_i64(st, 0);
-	sq__col_str(st, 1, c->code, sizeof(c->code));
-	sq__col_str(st, 2, c->name, sizeof(c->name));
-	sq__col_str(st, 3, c->time_zone, sizeof(c->time_zone));
-	c->created_at = col_i64(st, 4);
-	return 0;
-}
-
-int sq__row_service(sqlite3_stmt *st, struct service_rec *sv)
-{
-	memset(sv, 0, sizeof(*sv));
-	sv->id = col_i64(st, 0);
-	sq__col_str(st, 1, sv->code, sizeof(sv->code));
-	sq__col_str(st, 2, sv->name, sizeof(sv->name));
-	if (service_kind_parse((const char *)sqlite3_column_text(st, 3), &sv->kind))
-		return sq__error(ERR_IO, "service %lld: unknown kind", (long long)sv->id);
-	sq__col_str(st, 4, sv->category, sizeof(sv->category));
-	sv->created_at = col_i64(st, 5);
-	return 0;
-}
-
-int sq__row_engagement(sqlite3_stmt *st, struct engagement_rec *e)
-{
-	int rc;
-
-	memset(e, 0, sizeof(*e));
-	e->id = col_i64(st, 0);
-	e->client_id = col_i64(st, 1);
-	e->service_id = col_i64(st, 2);
-	sq__col_str(st, 3, e->name, sizeof(e->name));
-	if (service_kind_parse((const char *)sqlite3_column_text(st, 4), &e->kind))
-		return sq__error(ERR_IO, "engagement %lld: unknown kind", (long long)e->id);
-	rc = sq__skills_parse(st, 5, e->skills, MODEL_MAX_SKILLS, &e->n_skills);
-	if (!rc)
-		rc = sq__skills_parse(st, 6, e->langs, MODEL_MAX_LANGS, &e->n_langs);
-	if (rc)
-		return rc;
-	e->sla_ms = col_i64(st, 7);
-	e->default_priority = col_int(st, 8);
-	e->lease_ms = col_i64(st, 9);
-	sq__col_str(st, 10, e->time_zone, sizeof(e->time_zone));
-	e->created_at = col_i64(st, 11);
-	return 0;
-}
-
-int sq__row_user(sqlite3_stmt *st, struct user_rec *u)
-{
-	memset(u, 0, sizeof(*u));
-	u->id = col_i64(st, 0);
-	sq__col_str(st, 1, u->name, sizeof(u->name));
-	if (role_parse((const char *)sqlite3_column_text(st, 2), &u->role))
-		return sq__error(ERR_IO, "user %lld: unknown role", (long long)u->id);
-	u->client_id = col_i64(st, 3); /* NULL reads as 0 */
-	u->created_at = col_i64(st, 4);
-	return 0;
-}
-
-int sq__row_worker(sqlite3_stmt *st, struct worker_rec *w)
-{
-	int rc;
-
-	memset(w, 0, sizeof(*w));
-	w->id = col_i64(st, 0);
-	w->user_id = col_i64(st, 1);
-	sq__col_str(st, 2, w->name, sizeof(w->name));
-	rc = sq__skills_parse(st, 3, w->skills, MODEL_MAX_SKILLS, &w->n_skills);
-	if (!rc)
-		rc = sq__skills_parse(st, 4, w->langs, MODEL_MAX_LANGS, &w->n_langs);
-	if (!rc)
-		rc = sq__creds_parse(st, 5, w->creds, MODEL_MAX_CREDS, &w->n_creds);
-	if (rc)
-		return rc;
-	sq__col_str(st, 6, w->country, sizeof(w->country));
-	sq__col_str(st, 7, w->time_zone, sizeof(w->time_zone));
-	w->capacity = col_int(st, 8);
-	w->cost_minor = col_i64(st, 9);
-	sq__col_str(st, 10, w->currency, sizeof(w->currency));
-	if (worker_status_parse((const char *)sqlite3_column_text(st, 11), &w->status))
-		return sq__error(ERR_IO, "worker %lld: unknown status", (long long)w->id);
-	w->created_at = col_i64(st, 12);
-	rc = sq__clear_parse(st, 13, w->clear, MODEL_MAX_CLEAR, &w->n_clear);
-	if (!rc)
-		qsort(w->clear, w->n_clear, sizeof(w->clear[0]), cmp_i64);
-	return rc;
-}
-
-int sq__row_item(sqlite3_stmt *st, struct item_rec *it)
-{
-	memset(it, 0, sizeof(*it));
-	it->id = col_i64(st, 0);
-	it->engagement_id = col_i64(st, 1);
-	it->client_id = col_i64(st, 2);
-	sq__col_str(st, 3, it->external_ref, sizeof(it->external_ref));
-	it->priority = col_int(st, 4);
-	it->created_at = col_i64(st, 5);
-	it->due_at = col_i64(st, 6);
-	if (item_state_parse((const char *)sqlite3_column_text(st, 7), &it->state))
-		return sq__error(ERR_IO, "item %lld: unknown state", (long long)it->id);
-	it->worker_id = col_i64(st, 8);
-	it->epoch = col_i64(st, 9);
-	it->lease_expires = col_i64(st, 10);
-	return 0;
-}
-
-
-int sq__row_event(sqlite3_stmt *st, struct event_rec *ev)
-{
-	const char *from = (const char *)sqlite3_column_text(st, 4);
-
-	memset(ev, 0, sizeof(*ev));
-	ev->id = col_i64(st, 0);
-	ev->item_id = col_i64(st, 1);
-	ev->at = col_i64(st, 2);
-	sq__col_str(st, 3, ev->action, sizeof(ev->action));
-	/* A create has no from state (stored NULL). */
-	ev->from_state = ITEM_STATE__COUNT;
-	if ((from && item_state_parse(from, &ev->from_state)) ||
-	    item_state_parse((const char *)sqlite3_column_text(st, 5), &ev->to_state))
-		return sq__error(ERR_IO, "event %lld: unknown state", (long long)ev->id);
-	ev->actor_user_id = col_i64(st, 6);
-	ev->worker_id = col_i64(st, 7);
-	ev->epoch = col_i64(st, 8);
-	ev->detail = (char *)sqlite3_column_text(st, 9);
-	return 0;
 }
 
 /* A hash column: 32 bytes, or all zero when the stored value is not 32 bytes long. */
@@ -180,18 +37,278 @@ static void col_hash(sqlite3_stmt *st, int col, unsigned char out[32])
 		memset(out, 0, 32);
 }
 
-int sq__row_audit(sqlite3_stmt *st, struct audit_rec *a)
+/* ================================================================
+ * The columns of each record, in the order of its SQ_*_COLS
+ * ================================================================ */
+
+/* One column of each kind of record: X(type, field); XN(type, list, its count). */
+#define C(T, f) SQ_F(T, struct client_rec, f)
+#define S(T, f) SQ_F(T, struct service_rec, f)
+#define E(T, f) SQ_F(T, struct engagement_rec, f)
+#define U(T, f) SQ_F(T, struct user_rec, f)
+#define W(T, f) SQ_F(T, struct worker_rec, f)
+#define I(T, f) SQ_F(T, struct item_rec, f)
+#define V(T, f) SQ_F(T, struct event_rec, f)
+#define A(T, f) SQ_F(T, struct audit_rec, f)
+#define EN(T, f, n) SQ_FN(T, struct engagement_rec, f, n)
+#define WN(T, f, n) SQ_FN(T, struct worker_rec, f, n)
+
+/* clang-format off */
+static const struct sq_field client_cols[] = {
+    C(SQ_I64, id), C(SQ_TEXT, code), C(SQ_TEXT, name), C(SQ_TEXT, time_zone),
+    C(SQ_I64, created_at),
+};
+
+static const struct sq_field service_cols[] = {
+    S(SQ_I64, id), S(SQ_TEXT, code), S(SQ_TEXT, name), S(SQ_KIND, kind), S(SQ_TEXT, category),
+    S(SQ_I64, created_at),
+};
+
+static const struct sq_field engagement_cols[] = {
+    E(SQ_I64, id), E(SQ_I64, client_id), E(SQ_I64, service_id), E(SQ_TEXT, name), E(SQ_KIND, kind),
+    EN(SQ_SKILLS, skills, n_skills), EN(SQ_SKILLS, langs, n_langs), E(SQ_I64, sla_ms),
+    E(SQ_INT, default_priority), E(SQ_I64, lease_ms), E(SQ_TEXT, time_zone), E(SQ_I64, created_at),
+};
+
+static const struct sq_field user_cols[] = {
+    U(SQ_I64, id), U(SQ_TEXT, name), U(SQ_ROLE, role), U(SQ_ID, client_id), U(SQ_I64, created_at),
+};
+
+static const struct sq_field worker_cols[] = {
+    W(SQ_I64, id), W(SQ_I64, user_id), W(SQ_TEXT, name), WN(SQ_SKILLS, skills, n_skills),
+    WN(SQ_SKILLS, langs, n_langs), WN(SQ_CODES, creds, n_creds), W(SQ_TEXT, country),
+    W(SQ_TEXT, time_zone), W(SQ_INT, capacity), W(SQ_I64, cost_minor), W(SQ_TEXT, currency),
+    W(SQ_WSTATUS, status), W(SQ_I64, created_at), WN(SQ_CLEAR, clear, n_clear),
+};
+
+/* Payload and result last: a row decodes without them (SQ_ITEM_GET copies them). */
+static const struct sq_field item_cols[] = {
+    I(SQ_I64, id), I(SQ_I64, engagement_id), I(SQ_I64, client_id), I(SQ_REF, external_ref),
+    I(SQ_INT, priority), I(SQ_I64, created_at), I(SQ_I64, due_at), I(SQ_STATE, state),
+    I(SQ_ID, worker_id), I(SQ_I64, epoch), I(SQ_I64, lease_expires), I(SQ_JSON, payload),
+    I(SQ_JSON, result),
+};
+
+/* A create has no from state (stored NULL); detail is borrowed from the statement. */
+static const struct sq_field event_cols[] = {
+    V(SQ_I64, id), V(SQ_I64, item_id), V(SQ_I64, at), V(SQ_TEXT, action), V(SQ_FROM, from_state),
+    V(SQ_STATE, to_state), V(SQ_ID, actor_user_id), V(SQ_ID, worker_id), V(SQ_I64, epoch),
+    V(SQ_JSON, detail),
+};
+
+static const struct sq_field audit_cols[] = {
+    A(SQ_I64, seq), A(SQ_I64, at), A(SQ_ID, actor_user_id), A(SQ_TEXT, action),
+    A(SQ_TEXT, record_type), A(SQ_I64, record_id), A(SQ_ID, client_id), A(SQ_HASH, prev_hash),
+    A(SQ_HASH, hash),
+};
+/* clang-format on */
+
+#undef C
+#undef S
+#undef E
+#undef EN
+#undef U
+#undef W
+#undef WN
+#undef I
+#undef V
+#undef A
+
+/*
+ * Each kind of record: its columns; those a row decodes, [0, n_row); those
+ * its INSERT binds as ?1, ?2, ..., [ins_from, ins_to) (the id is the new
+ * row's, the clearances rows of their own); its size and name in messages.
+ */
+static const struct {
+	const struct sq_field *f;
+	size_t n_row, ins_from, ins_to, size;
+	const char *name;
+} kinds[] = {
+#define K(KIND, cols, row_drop, from, ins_drop, S, name)                                           \
+	[KIND] = { cols,       SQ_NFIELDS(cols) - (row_drop), from, SQ_NFIELDS(cols) - (ins_drop), \
+		   sizeof(S), name }
+    K(SQ_K_CLIENT, client_cols, 0, 1, 0, struct client_rec, "client"),
+    K(SQ_K_SERVICE, service_cols, 0, 1, 0, struct service_rec, "service"),
+    K(SQ_K_ENGAGEMENT, engagement_cols, 0, 1, 0, struct engagement_rec, "engagement"),
+    K(SQ_K_USER, user_cols, 0, 1, 0, struct user_rec, "user"),
+    K(SQ_K_WORKER, worker_cols, 0, 1, 1, struct worker_rec, "worker"),
+    K(SQ_K_ITEM, item_cols, 2, 1, 0, struct item_rec, "item"),
+    K(SQ_K_EVENT, event_cols, 0, 1, 0, struct event_rec, "event"),
+    K(SQ_K_AUDIT, audit_cols, 0, 0, 0, struct audit_rec, "audit event"),
+#undef K
+};
+
+int sq__insert_fields(enum sq_kind k, const struct sq_field **f, size_t *n)
 {
-	memset(a, 0, sizeof(*a));
-	a->seq = col_i64(st, 0);
-	a->at = col_i64(st, 1);
-	a->actor_user_id = col_i64(st, 2);
-	sq__col_str(st, 3, a->action, sizeof(a->action));
-	sq__col_str(st, 4, a->record_type, sizeof(a->record_type));
-	a->record_id = col_i64(st, 5);
-	a->client_id = col_i64(st, 6);
-	col_hash(st, 7, a->prev_hash);
-	col_hash(st, 8, a->hash);
+	if ((unsigned)k >= SQ_NFIELDS(kinds) || !kinds[k].f)
+		return sq__error(ERR_INTERNAL, "unknown record kind %d", (int)k);
+	*f = kinds[k].f + kinds[k].ins_from;
+	*n = kinds[k].ins_to - kinds[k].ins_from;
+	return 0;
+}
+
+/* ================================================================
+ * Fields to columns and back
+ * ================================================================ */
+
+/* Column col into the field f of rec. ERR_INVALID: a name no value has. */
+static int decode_field(sqlite3_stmt *st, int col, const struct sq_field *f, void *rec)
+{
+	void *p = (char *)rec + f->off;
+	size_t *n = (size_t *)((char *)rec + f->n_off);
+	const char *t = NULL;
+	int rc;
+
+	switch (f->type) {
+	case SQ_I64:
+	case SQ_ID:
+		*(int64_t *)p = sqlite3_column_int64(st, col);
+		return 0;
+	case SQ_INT:
+		*(int *)p = sqlite3_column_int(st, col);
+		return 0;
+	case SQ_TEXT:
+	case SQ_REF:
+		sq__col_str(st, col, p, f->size);
+		return 0;
+	case SQ_STR:
+		break;
+	case SQ_JSON:
+		*(char **)p = (char *)sqlite3_column_text(st, col);
+		return 0;
+	case SQ_KIND:
+	case SQ_ROLE:
+	case SQ_WSTATUS:
+	case SQ_STATE:
+	case SQ_FROM:
+		t = (const char *)sqlite3_column_text(st, col);
+		break;
+	case SQ_SKILLS:
+		return sq__skills_parse(st, col, p, f->size / sizeof(struct skill_level), n);
+	case SQ_CODES:
+		return sq__creds_parse(st, col, p, f->size / MODEL_CODE_MAX, n);
+	case SQ_CLEAR:
+		rc = sq__clear_parse(st, col, p, f->size / sizeof(int64_t), n);
+		if (!rc)
+			qsort(p, *n, sizeof(int64_t), cmp_i64);
+		return rc;
+	case SQ_HASH:
+		col_hash(st, col, p);
+		return 0;
+	}
+	switch (f->type) {
+	case SQ_KIND: return service_kind_parse(t, p);
+	case SQ_ROLE: return role_parse(t, p);
+	case SQ_WSTATUS: return worker_status_parse(t, p);
+	case SQ_FROM:
+		if (!t) {
+			*(enum item_state *)p = ITEM_STATE__COUNT;
+			return 0;
+		}
+		return item_state_parse(t, p);
+	case SQ_STATE: return item_state_parse(t, p);
+	default: return sq__error(ERR_INTERNAL, "field %s: not a column that is read", f->name);
+	}
+}
+
+int sq__row_decode(enum sq_kind k, sqlite3_stmt *st, void *rec)
+{
+	int rc;
+
+	if ((unsigned)k >= SQ_NFIELDS(kinds) || !kinds[k].f)
+		return sq__error(ERR_INTERNAL, "unknown record kind %d", (int)k);
+	memset(rec, 0, kinds[k].size);
+	for (size_t i = 0; i < kinds[k].n_row; i++) {
+		rc = decode_field(st, (int)i, &kinds[k].f[i], rec);
+		if (rc == ERR_INVALID)
+			return sq__error(ERR_IO, "%s %lld: unknown %s", kinds[k].name,
+					 (long long)sqlite3_column_int64(st, 0), kinds[k].f[i].name);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The name an enum field is stored as (NULL for SQ_FROM's none). */
+static const char *enum_text(const struct sq_field *f, const void *p)
+{
+	int from;
+
+	switch (f->type) {
+	case SQ_KIND: return service_kind_name(*(const enum service_kind *)p);
+	case SQ_ROLE: return role_name(*(const enum role *)p);
+	case SQ_WSTATUS: return worker_status_name(*(const enum worker_status *)p);
+	case SQ_FROM:
+		from = (int)*(const enum item_state *)p;
+		return from < 0 || from >= ITEM_STATE__COUNT ? NULL
+							     : item_state_name((enum item_state)from);
+	default: return item_state_name(*(const enum item_state *)p);
+	}
+}
+
+/* ?i from the field f of rec. A SQLite result code, or ERR_NOMEM for a list's text. */
+static int bind_field(sqlite3_stmt *st, int i, const struct sq_field *f, const void *rec)
+{
+	const void *p = (const char *)rec + f->off;
+	size_t n = f->n_off ? *(const size_t *)((const char *)rec + f->n_off) : 0;
+	const char *t;
+	char *list = NULL;
+
+	switch (f->type) {
+	case SQ_I64:
+		return sqlite3_bind_int64(st, i, *(const int64_t *)p);
+	case SQ_ID:
+		return *(const int64_t *)p ? sqlite3_bind_int64(st, i, *(const int64_t *)p)
+					   : sqlite3_bind_null(st, i);
+	case SQ_INT:
+		return sqlite3_bind_int(st, i, *(const int *)p);
+	case SQ_TEXT:
+	case SQ_REF:
+		t = p;
+		if (f->type == SQ_REF && !t[0])
+			return sqlite3_bind_null(st, i);
+		return sqlite3_bind_text(st, i, t, (int)strnlen(t, f->size), SQLITE_STATIC);
+	case SQ_STR:
+	case SQ_JSON:
+		t = *(const char *const *)p;
+		if (!t && f->type == SQ_STR)
+			t = "";
+		return t ? sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+	case SQ_KIND:
+	case SQ_ROLE:
+	case SQ_WSTATUS:
+	case SQ_STATE:
+	case SQ_FROM:
+		t = enum_text(f, p);
+		return t ? sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+	case SQ_SKILLS:
+		n = n < f->size / sizeof(struct skill_level) ? n : f->size / sizeof(struct skill_level);
+		list = sq__skills_text(p, n);
+		break;
+	case SQ_CODES:
+		n = n < f->size / MODEL_CODE_MAX ? n : f->size / MODEL_CODE_MAX;
+		list = sq__creds_text(p, n);
+		break;
+	case SQ_CLEAR:
+		return SQLITE_MISUSE; /* clearances are rows of their own */
+	case SQ_HASH:
+		return sqlite3_bind_blob(st, i, p, 32, SQLITE_STATIC);
+	}
+	/* SQLite frees the text once it is done with it, also when the bind fails. */
+	return list ? sqlite3_bind_text(st, i, list, -1, free) : ERR_NOMEM;
+}
+
+int sq__bind_fields(sqlite3_stmt *st, const struct sq_field *f, size_t n, const void *rec,
+		    const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = bind_field(st, (int)i + 1, &f[i], rec);
+
+		if (rc == ERR_NOMEM)
+			return sq__error(ERR_NOMEM, "%s: out of memory", what);
+		if (rc != SQLITE_OK)
+			return sq__fail(sqlite3_db_handle(st), rc, what);
+	}
 	return 0;
 }
 
@@ -210,21 +327,6 @@ union sq_rec {
 	struct event_rec event;
 	struct audit_rec audit;
 };
-
-int sq__row_decode(enum sq_kind k, sqlite3_stmt *st, void *rec)
-{
-	switch (k) {
-	case SQ_K_CLIENT: return sq__row_client(st, rec);
-	case SQ_K_SERVICE: return sq__row_service(st, rec);
-	case SQ_K_ENGAGEMENT: return sq__row_engagement(st, rec);
-	case SQ_K_USER: return sq__row_user(st, rec);
-	case SQ_K_WORKER: return sq__row_worker(st, rec);
-	case SQ_K_ITEM: return sq__row_item(st, rec);
-	case SQ_K_EVENT: return sq__row_event(st, rec);
-	case SQ_K_AUDIT: return sq__row_audit(st, rec);
-	}
-	return sq__error(ERR_INTERNAL, "unknown record kind %d", (int)k);
-}
 
 sqlite3_stmt *sq__lookup(struct sq_conn *c, enum sq_stmt id, struct sq_key key, enum sq_kind k,
 			 void *out, const char *what, int *rc)
