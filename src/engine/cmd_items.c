@@ -148,42 +148,6 @@ static int find_open_item(struct engine *e, struct cmd *c, enum policy_action ac
 	return 0;
 }
 
-/* {"reason": reason} as the event's detail, or NULL for no reason. OUT: *out (free()). */
-static int reason_detail(const char *reason, char **out)
-{
-	size_t n = 0, cap;
-	char *d;
-
-	*out = NULL;
-	if (!reason || !*reason)
-		return 0;
-	cap = strlen(reason) * 6 + sizeof("{\"reason\":\"\"}");
-	d = malloc(cap);
-	if (!d)
-		return ERR_NOMEM;
-	n = (size_t)snprintf(d, cap, "{\"reason\":\"");
-	/* The JSON string escapes: quote, backslash and control characters. */
-	for (const unsigned char *p = (const unsigned char *)reason; *p; p++) {
-		static const char short_esc[] = {
-		    ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
-
-		if (*p == '"' || *p == '\\') {
-			d[n++] = '\\';
-			d[n++] = (char)*p;
-		} else if (*p < 0x20 && *p < sizeof(short_esc) && short_esc[*p]) {
-			d[n++] = '\\';
-			d[n++] = short_esc[*p];
-		} else if (*p < 0x20) {
-			n += (size_t)snprintf(d + n, cap - n, "\\u%04X", *p);
-		} else {
-			d[n++] = (char)*p;
-		}
-	}
-	snprintf(d + n, cap - n, "\"}");
-	*out = d;
-	return 0;
-}
-
 /*
  * One transition of an open item: find it, ask the policy, step, apply.
  * reason_for names the action in the refusal when it needs a reason.
@@ -193,7 +157,6 @@ static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_ste
 {
 	struct live_item *it = NULL;
 	enum item_state to;
-	char *detail = NULL;
 	int rc;
 
 	if ((rc = find_open_item(e, c, act, &it)))
@@ -205,13 +168,10 @@ static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_ste
 	     it->epoch != c->u.op.epoch || now >= it->lease_expires))
 		return engine__conflict(c, ERR_STALE, it->state,
 					"your lease on this item is stale or has expired");
-	if ((rc = reason_detail(c->u.op.reason, &detail)))
-		return rc;
-	s->detail = detail;
+	s->reason = c->u.op.reason; /* plain text: the store writes the detail {"reason": ...} */
 	rc = engine__step(e, c, it, s, now, &to);
 	if (!rc)
 		engine__step_apply(e, it, s, to);
-	free(detail);
 	return rc;
 }
 

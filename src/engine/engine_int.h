@@ -172,7 +172,6 @@ struct item_step {
 	int64_t lease_expires; /* ACT_ASSIGN: the new deadline */
 	const char *result;    /* ACT_SUBMIT: the result JSON to store */
 	const char *reason;    /* the event's reason, plain text, or NULL: the store encodes it */
-	const char *detail;    /* the event's detail JSON when there is no reason, or NULL */
 	const char *refused;   /* the message when the item's state refuses the action */
 };
 

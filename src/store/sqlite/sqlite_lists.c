@@ -13,6 +13,7 @@
 
 #include "store/sqlite/sqlite_int.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 /* The array in column col (NULL for SQL NULL), or ERR_IO. OUT: *out (json_decref). */
 static int col_array(sqlite3_stmt *st, int col, json_t **out)
@@ -158,21 +159,16 @@ int sq__clear_parse(sqlite3_stmt *st, int col, int64_t *clear, size_t max, size_
 int sq__reason_detail(const char *reason, char **out)
 {
 	json_t *o, *r;
-	int rc;
 
 	*out = NULL;
 	if (!reason || !*reason)
 		return 0;
+	/* Checked first, so that a failure of json_string() below can only be memory. */
+	if (!utf8_valid(reason, strlen(reason)))
+		return sq__error(ERR_INVALID, "event detail: the reason is not UTF-8");
 	r = json_string(reason);
-	if (!r) {
-		/* json_string() refuses a text that is not UTF-8; _nocheck fails only for memory. */
-		json_t *probe = json_string_nocheck(reason);
-
-		rc = probe ? sq__error(ERR_INVALID, "event detail: the reason is not UTF-8")
-			   : sq__error(ERR_NOMEM, "event detail: out of memory");
-		json_decref(probe);
-		return rc;
-	}
+	if (!r)
+		return sq__error(ERR_NOMEM, "event detail: out of memory");
 	o = json_object();
 	if (o && !json_object_set_new(o, "reason", r)) /* steals r, also on failure */
 		*out = json_dumps(o, JSON_COMPACT);
