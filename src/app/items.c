@@ -186,11 +186,13 @@ int app_work_next(const struct app *app, const struct actor *actor, int64_t work
 	if ((rc = role_may(actor, POL_WORK_NEXT, err)))
 		return rc;
 	if (actor->role == ROLE_WORKER) {
-		if (worker_id && worker_id != actor->worker_id)
-			return buf_error(err, ERR_FORBIDDEN,
-					 "a worker can only ask work for itself");
+		struct policy_scope sc = { .worker_id = worker_id ? worker_id : actor->worker_id };
+
 		if (!actor->worker_id)
 			return buf_error(err, ERR_NOTFOUND, "this user has no worker record");
+		/* A worker takes work for itself only: another worker is hidden (404). */
+		if ((rc = policy_require(actor, POL_WORK_NEXT, &sc)))
+			return buf_error(err, rc, "no worker %lld", (long long)sc.worker_id);
 		worker_id = 0; /* the engine takes the actor's own */
 	} else if ((rc = id_ok("worker_id", worker_id, err))) {
 		return rc;

@@ -78,9 +78,9 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 	void *v;
 	int rc;
 
-	if ((rc = engine__scope_next(c, &wid)))
+	if ((rc = engine__scope_next(c, &wid)) && rc != ERR_NOTFOUND)
 		return rc;
-	if (!(lw = idmap_get(&e->st.workers, wid)))
+	if (rc || !(lw = idmap_get(&e->st.workers, wid)))
 		return engine__fail(c, ERR_NOTFOUND, "no worker record for this user");
 	if (!route_has_room(&lw->rec, lw->load))
 		return engine__done(e, c, CMD_OUT_NONE, 0, now);

@@ -81,9 +81,11 @@ int engine__scope_forbidden(struct cmd *c, enum policy_action act)
 /* work.next: the worker it is for (the actor itself, or the one staff name), or 0 */
 int engine__scope_next(struct cmd *c, int64_t *worker_id)
 {
-	*worker_id = 0;
-	if (policy_check(c->actor, POL_WORK_NEXT, NULL) != POLICY_ALLOW)
-		return ERR_FORBIDDEN;
-	*worker_id = c->actor->role == ROLE_WORKER ? c->actor->worker_id : c->u.op.worker_id;
-	return 0;
+	struct policy_scope sc = {
+		.worker_id = c->actor->role == ROLE_WORKER ? c->actor->worker_id : c->u.op.worker_id
+	};
+	int rc = policy_require(c->actor, POL_WORK_NEXT, &sc);
+
+	*worker_id = rc ? 0 : sc.worker_id;
+	return rc;
 }

@@ -132,34 +132,3 @@ int auth_authenticate(struct store *s, const char *authorization, struct actor *
 	cache_put(s, hash, out);
 	return 0;
 }
-
-bool auth_role_allowed(const struct actor *a, unsigned mask)
-{
-	return (mask & ROLE_BIT(a->role)) != 0;
-}
-
-bool auth_client_visible(const struct actor *a, int64_t client_id)
-{
-	switch (a->role) {
-	case ROLE_ADMIN:
-	case ROLE_MANAGER:
-	case ROLE_AUDITOR:
-		return true;
-	case ROLE_CLIENT:
-		return a->client_id != 0 && a->client_id == client_id;
-	default:
-		return false;
-	}
-}
-
-bool auth_item_visible(const struct actor *a, int64_t client_id, int64_t lease_worker_id)
-{
-	if (a->role == ROLE_WORKER)
-		return a->worker_id != 0 && a->worker_id == lease_worker_id;
-	return auth_client_visible(a, client_id);
-}
-
-bool auth_payload_readable(const struct actor *a)
-{
-	return a->role != ROLE_AUDITOR;
-}

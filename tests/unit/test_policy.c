@@ -72,7 +72,7 @@ static const struct row matrix[] = {
 	{ POL_ITEM_REVIEW,         { ALL, ALL,  NONE,  KPOC, NONE } },
 	{ POL_ITEM_CANCEL,         { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_ITEM_FAIL,           { ALL, ALL,  NONE,  NONE, NONE } },
-	{ POL_WORK_NEXT,           { ALL, ALL,  ALL,   NONE, NONE } },
+	{ POL_WORK_NEXT,           { ALL, ALL,  SELF,  NONE, NONE } },
 	{ POL_AUDIT_READ,          { ALL, NONE, NONE,  NONE, ALL } },
 	{ POL_STAFF_ERLANG,        { ALL, ALL,  ALL,   NONE, ALL } },
 	{ POL_STAFF_PLAN,          { ALL, ALL,  NONE,  NONE, NONE } },
