@@ -92,6 +92,11 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 		return rc;
 	if (mode != CLI_READ && !ctx->served) {
 		struct engine_opts o = { .batch_max = ctx->cfg.batch_max };
+
+		if (ctx->clock.path) {
+			o.clock = clock_file_ms;
+			o.clock_arg = &ctx->clock;
+		}
 		rc = engine_start(ctx->store, &o, &ctx->engine, &why);
 		if (rc) {
 			buf_error(err, rc, "%s", buf_str(&why));

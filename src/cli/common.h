@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/config.h"
 
 #define CLI_DB_FILE "alihdaya.db"
@@ -28,6 +29,8 @@ struct cli_ctx {
 	struct engine *engine;
 	struct app app; /* the use cases run against store and engine (NULL when served) */
 	int lock_fd;
+	/* serve --clock-file: the engine reads its time there (tests); path NULL = wall clock */
+	struct clock_file clock;
 	bool served; /* a server holds the lock: cli_engine() sends commands to it */
 };
 

@@ -84,7 +84,8 @@ int cli_serve(int argc, char **argv)
 		{ "max-body", required_argument, 0, 'm' },  { "rate", required_argument, 0, 'r' },
 		{ "batch-max", required_argument, 0, 'B' }, { "timeout", required_argument, 0, 'T' },
 		{ "web-dir", required_argument, 0, 'w' },   { "max-connections", required_argument, 0, 'C' },
-		{ "help", no_argument, 0, 'h' },            { 0, 0, 0, 0 }
+		{ "clock-file", required_argument, 0, 'K' }, { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
 	};
 	static const struct {
 		int opt;
@@ -114,8 +115,17 @@ int cli_serve(int argc, char **argv)
 			       "It also serves the API on DIR/alihdaya.sock (mode 0600) as the local\n"
 			       "admin, where the CLI's writes go while it runs.\n"
 			       "Settings may also come from ALIHDAYA_* variables or an INI file named by\n"
-			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n");
+			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n\n"
+			       "For tests only: --clock-file FILE makes the engine read the time (leases,\n"
+			       "due times, audit times) from FILE, milliseconds since the epoch, read again\n"
+			       "as it runs; a test writes a later time instead of sleeping.\n");
 			return 0;
+		}
+		if (c == 'K') {
+			rc = clock_file_open(&ctx.clock, optarg, &err);
+			if (rc)
+				goto bad;
+			continue;
 		}
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (keys[i].opt == c)

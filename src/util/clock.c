@@ -2,6 +2,7 @@
 #include "util/clock.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "util/buf.h"
 #include "util/err.h"
 
 int64_t clock_now_ms(void)
@@ -17,6 +19,51 @@ int64_t clock_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The file's number, or -1 when it cannot be read or is not a time. */
+static int64_t read_ms(const char *path)
+{
+	char text[32];
+	size_t n;
+	FILE *f = fopen(path, "re");
+	char *end;
+	long long v;
+
+	if (!f)
+		return -1;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	while (*end == '\n' || *end == ' ')
+		end++;
+	if (errno || end == text || *end || v < 0)
+		return -1;
+	return (int64_t)v;
+}
+
+int clock_file_open(struct clock_file *cf, const char *path, struct buf *err)
+{
+	cf->path = path;
+	cf->last = read_ms(path);
+	if (cf->last < 0)
+		return buf_error(err, ERR_INVALID,
+				 "clock file %s must hold milliseconds since the epoch, e.g. %lld",
+				 path, (long long)clock_now_ms());
+	return 0;
+}
+
+int64_t clock_file_ms(void *arg)
+{
+	struct clock_file *cf = arg;
+	int64_t v = read_ms(cf->path);
+
+	/* A writer replacing the file (rename) is never seen half-written; keep the last. */
+	if (v >= 0)
+		cf->last = v;
+	return cf->last;
 }
 
 void clock_format_ms(int64_t ms, char *out, size_t n)

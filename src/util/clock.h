@@ -7,6 +7,21 @@
 
 /* Milliseconds since the Unix epoch, UTC. */
 int64_t clock_now_ms(void);
+/*
+ * A clock that tests move instead of sleeping: the time is the decimal
+ * number of milliseconds since the epoch held in the file `path`, read again
+ * at every call, so a test writes a new value and the next reading sees it.
+ * clock_file_open() reads it once (0, or ERR_INVALID with why in err); later
+ * a file that cannot be read keeps the last time read. Single reader: the
+ * struct is the caller's, passed as the arg of clock_file_ms().
+ */
+struct clock_file {
+	const char *path;
+	int64_t last;
+};
+struct buf;
+int clock_file_open(struct clock_file *cf, const char *path, struct buf *err);
+int64_t clock_file_ms(void *cf);
 /* Formats ms as "2026-11-23T10:00:00.123Z" into out (at least 32 bytes). */
 void clock_format_ms(int64_t ms, char *out, size_t n);
 /* Parses RFC 3339 (Z or +hh:mm offset, optional fraction). 0 or ERR_INVALID. */

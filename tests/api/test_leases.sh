@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
 # test_leases.sh - an expired lease puts the item back in its place; stale epochs are refused.
+# The server's engine reads its time from a file (serve --clock-file): the test moves time
+# by writing the file instead of sleeping, to the millisecond of a lease's deadline.
 . "$(dirname "$0")/lib.sh"
 
+CLOCK=$TMP/clock
+echo 1767225600000 > "$CLOCK"        # 2026-01-01T00:00:00Z
+# advance MS: moves the engine's time forward (rename: never read half-written).
+advance() { echo $(( $(cat "$CLOCK") + $1 )) > "$CLOCK.new" && mv "$CLOCK.new" "$CLOCK"; }
+# wait_state ID STATE: the engine re-reads its clock at least every 200 ms; wait up to 5 s.
+wait_state() {
+  for _ in $(seq 1 100); do
+    api GET "/v1/items/$1" "$MGR"
+    [ "$(jqr .state)" = "$2" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 init_data
-start_server
+start_server --clock-file "$CLOCK"
 setup_world 3   # leases of three seconds
 
 api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"payload\":{\"n\":1}}"
@@ -14,9 +30,14 @@ B=$(jqr .id)
 api POST /v1/work/next "$W1"
 check "W1 takes A" "$A" "$(jqr .id)"
 EA=$(jqr .lease.epoch)
-sleep 4
+check "the lease ends at the engine's time + 3 s" "2026-01-01T00:00:03.000Z" "$(jqr .lease.expires_at)"
+advance 2999
+sleep 0.5                             # more than two of the engine's clock readings
 api GET "/v1/items/$A" "$MGR"
-check "expired lease returns A to the queue" queued "$(jqr .state)"
+check "1 ms before its deadline the lease holds" assigned "$(jqr .state)"
+advance 1
+wait_state "$A" queued
+check "at its deadline the lease returns A to the queue" queued "$(jqr .state)"
 api POST "/v1/items/$A/submit" "$W1" "{\"epoch\":$EA,\"result\":{}}"
 expect "submit after expiry refused" 409
 check "refusal is stale_lease" stale_lease "$(jqr .error.code)"
@@ -41,8 +62,10 @@ check "history shows the expiry" "create assign expire assign submit" "$(jqr '[.
 api POST /v1/work/next "$W1"
 check "W1 takes B" "$B" "$(jqr .id)"
 stop_server KILL
-start_server
-sleep 4
+start_server --clock-file "$CLOCK"
 api GET "/v1/items/$B" "$MGR"
+check "lease recovered after restart" assigned "$(jqr .state)"
+advance 3000
+wait_state "$B" queued
 check "lease recovered and expired after restart" queued "$(jqr .state)"
 finish
