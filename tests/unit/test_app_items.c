@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "unit.h"
 // clang-format on
 
 #include <stdatomic.h>
@@ -210,29 +212,14 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	const char *names[] = {"ahd.db", "ahd.db-wal", "ahd.db-shm"};
-	char p[192];
-
 	engine_stop(f->e);
 	store_close(f->s);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(p, sizeof(p), "%s/%s", f->dir, names[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	unit_store_dir_remove(f->dir);
 	free(f);
 	return 0;
 }
 
 /* ---------------------------------------------------------------- input rules */
-
-/* ERR_INVALID, and the line names the field. */
-static void assert_invalid(int rc, struct buf *err, const char *field)
-{
-	assert_int_equal(rc, ERR_INVALID);
-	assert_non_null(strstr(buf_str(err), field));
-	buf_release(err);
-}
 
 static struct item_create_in create_ok(int64_t engagement_id)
 {
@@ -253,27 +240,27 @@ static void test_create_rules(void **state)
 	struct item_create_in in;
 
 	in = create_ok(0);
-	assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "engagement_id");
+	unit_assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "engagement_id");
 	in = create_ok(f->eng_acme);
 	in.payload = "\"a string\"";
-	assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "payload");
+	unit_assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "payload");
 	in.payload = NULL;
-	assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "payload");
+	unit_assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "payload");
 	in = create_ok(f->eng_acme);
 	in.priority = 10;
-	assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "priority");
+	unit_assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "priority");
 	in.priority = 2.5;
-	assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "priority");
+	unit_assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "priority");
 	in = create_ok(f->eng_acme);
 	in.due_at = "tomorrow";
-	assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "due_at");
+	unit_assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "due_at");
 	in = create_ok(f->eng_acme);
 	memset(long_ref, 'r', MODEL_REF_MAX);
 	long_ref[MODEL_REF_MAX] = '\0';
 	in.external_ref = long_ref;
-	assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "external_ref");
+	unit_assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "external_ref");
 	in.external_ref = "";
-	assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "external_ref");
+	unit_assert_invalid(app_item_create(&f->app, a, &in, c, &err), &err, "external_ref");
 
 	/* Defaults applied, the command filled; nothing ran. */
 	in = create_ok(f->eng_acme);
@@ -302,17 +289,17 @@ static void test_op_and_list_rules(void **state)
 	struct cmd *c = cmd_new();
 	int64_t next;
 
-	assert_invalid(app_item_rework(&f->app, a, &in, c, &err), &err, "reason");
+	unit_assert_invalid(app_item_rework(&f->app, a, &in, c, &err), &err, "reason");
 	in.reason = "";
-	assert_invalid(app_item_fail(&f->app, a, &in, c, &err), &err, "reason");
+	unit_assert_invalid(app_item_fail(&f->app, a, &in, c, &err), &err, "reason");
 	memset(reason, 'x', sizeof(reason) - 1);
 	reason[sizeof(reason) - 1] = '\0';
 	in.reason = reason;
-	assert_invalid(app_item_cancel(&f->app, a, &in, c, &err), &err, "reason");
+	unit_assert_invalid(app_item_cancel(&f->app, a, &in, c, &err), &err, "reason");
 	in = (struct item_op_in){.item_id = f->a, .result = "{}"};
-	assert_invalid(app_item_submit(&f->app, &f->w1, &in, c, &err), &err, "epoch");
-	assert_invalid(app_work_next(&f->app, a, 0, c, &err), &err, "worker_id");
-	assert_invalid(app_item_list(&f->app, a, &li, NULL, NULL, &next, &err), &err, "state");
+	unit_assert_invalid(app_item_submit(&f->app, &f->w1, &in, c, &err), &err, "epoch");
+	unit_assert_invalid(app_work_next(&f->app, a, 0, c, &err), &err, "worker_id");
+	unit_assert_invalid(app_item_list(&f->app, a, &li, NULL, NULL, &next, &err), &err, "state");
 	/* A cancel takes its reason; accept ignores one. */
 	in = (struct item_op_in){.item_id = f->u, .reason = "dup"};
 	assert_int_equal(app_item_cancel(&f->app, a, &in, c, &err), 0);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "unit.h"
 // clang-format on
 
 #include <stdio.h>
@@ -115,27 +117,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	const char *names[] = {"ahd.db", "ahd.db-wal", "ahd.db-shm"};
-	char p[192];
-
 	engine_stop(f->e);
 	store_close(f->s);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", f->dir, names[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	unit_store_dir_remove(f->dir);
 	free(f);
 	return 0;
-}
-
-/* rc is ERR_INVALID and the message names field. */
-static void assert_invalid(int rc, struct buf *err, const char *field)
-{
-	assert_int_equal(rc, ERR_INVALID);
-	if (!strstr(buf_str(err), field))
-		fail_msg("message '%s' does not name %s", buf_str(err), field);
-	buf_reset(err);
 }
 
 /* ---------------------------------------------------------------- input rules */
@@ -148,16 +134,16 @@ static void test_client_and_service_rules(void **state)
 	struct service_in sv = {.code = "x", .name = "X", .kind = "bxo", .category = "c"};
 	struct cmd *c = &f->c;
 
-	assert_invalid(app_client_create(&f->app, &AUTH_LOCAL_ADMIN, &in, c, &err), &err, "code");
+	unit_assert_invalid(app_client_create(&f->app, &AUTH_LOCAL_ADMIN, &in, c, &err), &err, "code");
 	in = (struct client_in){.code = "ok"};
-	assert_invalid(app_client_create(&f->app, &AUTH_LOCAL_ADMIN, &in, c, &err), &err, "name");
+	unit_assert_invalid(app_client_create(&f->app, &AUTH_LOCAL_ADMIN, &in, c, &err), &err, "name");
 	in = (struct client_in){.code = "ok", .name = "Ok", .time_zone = "Nowhere/City"};
-	assert_invalid(app_client_create(&f->app, &AUTH_LOCAL_ADMIN, &in, c, &err), &err,
+	unit_assert_invalid(app_client_create(&f->app, &AUTH_LOCAL_ADMIN, &in, c, &err), &err,
 		       "time_zone");
 	in.time_zone = NULL; /* UTC */
 	assert_int_equal(app_client_create(&f->app, &AUTH_LOCAL_ADMIN, &in, c, &err), 0);
 	assert_string_equal(c->u.client.time_zone, "UTC");
-	assert_invalid(app_service_create(&f->app, &AUTH_LOCAL_ADMIN, &sv, c, &err), &err, "kind");
+	unit_assert_invalid(app_service_create(&f->app, &AUTH_LOCAL_ADMIN, &sv, c, &err), &err, "kind");
 	/* Role first: a manager may not make clients, whatever the input. */
 	assert_int_equal(app_client_create(&f->app, &f->manager, &in, c, &err), ERR_FORBIDDEN);
 	buf_release(&err);
@@ -174,20 +160,20 @@ static void test_engagement_rules(void **state)
 	in.client_id = f->acme;
 	in.service_code = "forms";
 	in.name = "E";
-	assert_invalid(app_engagement_create(&f->app, &f->manager, &in, c, &err), &err,
+	unit_assert_invalid(app_engagement_create(&f->app, &f->manager, &in, c, &err), &err,
 		       "sla_seconds");
 	in.sla_s = 3600;
 	in.priority = 10;
-	assert_invalid(app_engagement_create(&f->app, &f->manager, &in, c, &err), &err,
+	unit_assert_invalid(app_engagement_create(&f->app, &f->manager, &in, c, &err), &err,
 		       "default_priority");
 	in.priority = APP_ABSENT;
 	in.service_id = 1;
-	assert_invalid(app_engagement_create(&f->app, &f->manager, &in, c, &err), &err,
+	unit_assert_invalid(app_engagement_create(&f->app, &f->manager, &in, c, &err), &err,
 		       "service_id");
 	in.service_id = 0;
 	in.skills = &bad;
 	in.n_skills = 1;
-	assert_invalid(app_engagement_create(&f->app, &f->manager, &in, c, &err), &err,
+	unit_assert_invalid(app_engagement_create(&f->app, &f->manager, &in, c, &err), &err,
 		       "required_skills[0]");
 	in.n_skills = 0;
 	in.service_code = "nope";
@@ -212,29 +198,29 @@ static void test_user_and_worker_rules(void **state)
 	struct cmd *c = &f->c;
 
 	/* The client_id rule, both ways. */
-	assert_invalid(app_user_create(&f->app, &AUTH_LOCAL_ADMIN, &u, c, &err), &err,
+	unit_assert_invalid(app_user_create(&f->app, &AUTH_LOCAL_ADMIN, &u, c, &err), &err,
 		       "client_id");
 	u = (struct user_in){.name = "m2", .role = "manager", .has_client_id = true,
 			     .client_id = f->acme};
-	assert_invalid(app_user_create(&f->app, &AUTH_LOCAL_ADMIN, &u, c, &err), &err,
+	unit_assert_invalid(app_user_create(&f->app, &AUTH_LOCAL_ADMIN, &u, c, &err), &err,
 		       "client_id");
 	u = (struct user_in){.name = "m2", .role = "boss"};
-	assert_invalid(app_user_create(&f->app, &AUTH_LOCAL_ADMIN, &u, c, &err), &err, "role");
+	unit_assert_invalid(app_user_create(&f->app, &AUTH_LOCAL_ADMIN, &u, c, &err), &err, "role");
 
 	w.login = "w3";
 	w.name = "W3";
 	w.country = "ph";
-	assert_invalid(app_worker_create(&f->app, &f->manager, &w, c, &err), &err, "country");
+	unit_assert_invalid(app_worker_create(&f->app, &f->manager, &w, c, &err), &err, "country");
 	w.country = "PH";
 	w.capacity = 0;
-	assert_invalid(app_worker_create(&f->app, &f->manager, &w, c, &err), &err, "capacity");
+	unit_assert_invalid(app_worker_create(&f->app, &f->manager, &w, c, &err), &err, "capacity");
 	w.capacity = APP_ABSENT;
 	w.clear = &zero;
 	w.n_clear = 1;
-	assert_invalid(app_worker_create(&f->app, &f->manager, &w, c, &err), &err, "clearances");
+	unit_assert_invalid(app_worker_create(&f->app, &f->manager, &w, c, &err), &err, "clearances");
 	w.n_clear = 0;
 	w.currency = "usd";
-	assert_invalid(app_worker_create(&f->app, &f->manager, &w, c, &err), &err, "currency");
+	unit_assert_invalid(app_worker_create(&f->app, &f->manager, &w, c, &err), &err, "currency");
 	buf_release(&err);
 }
 
@@ -253,13 +239,13 @@ static void test_page_rules(void **state)
 	int64_t next;
 	int n = 0;
 
-	assert_invalid(app_list(&f->app, &AUTH_LOCAL_ADMIN, APP_CLIENT, &pg, count, &n, &next, &err),
+	unit_assert_invalid(app_list(&f->app, &AUTH_LOCAL_ADMIN, APP_CLIENT, &pg, count, &n, &next, &err),
 		       &err, "limit");
 	pg = (struct app_page_in){.after = "x"};
-	assert_invalid(app_list(&f->app, &AUTH_LOCAL_ADMIN, APP_CLIENT, &pg, count, &n, &next, &err),
+	unit_assert_invalid(app_list(&f->app, &AUTH_LOCAL_ADMIN, APP_CLIENT, &pg, count, &n, &next, &err),
 		       &err, "after");
 	pg = (struct app_page_in){.client_id = "-1"};
-	assert_invalid(app_list(&f->app, &AUTH_LOCAL_ADMIN, APP_USER, &pg, count, &n, &next, &err),
+	unit_assert_invalid(app_list(&f->app, &AUTH_LOCAL_ADMIN, APP_USER, &pg, count, &n, &next, &err),
 		       &err, "client_id");
 	pg = (struct app_page_in){.limit = "1"};
 	assert_int_equal(
@@ -354,7 +340,7 @@ static void test_people_reads(void **state)
 	st.status = "asleep";
 	assert_int_equal(app_worker_status(&f->app, &f->worker, &st, &f->c, &err), ERR_NOTFOUND);
 	st.worker_id = f->w1;
-	assert_invalid(app_worker_status(&f->app, &f->worker, &st, &f->c, &err), &err, "status");
+	unit_assert_invalid(app_worker_status(&f->app, &f->worker, &st, &f->c, &err), &err, "status");
 	assert_int_equal(app_user_get(&f->app, &f->manager, 1, &u, &err), ERR_FORBIDDEN);
 	buf_reset(&err);
 	assert_int_equal(app_client_get(&f->app, &f->client, f->lex, &cl, &err), ERR_NOTFOUND);

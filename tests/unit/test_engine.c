@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "unit.h"
 // clang-format on
 
 #include <stdatomic.h>
@@ -166,17 +168,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	const char *names[] = {"ahd.db", "ahd.db-wal", "ahd.db-shm"};
-	char p[192];
-
 	engine_stop(f->e);
 	f->s->ops = real_ops;
 	store_close(f->s);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(p, sizeof(p), "%s/%s", f->dir, names[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	unit_store_dir_remove(f->dir);
 	free(f);
 	return 0;
 }
