@@ -1,6 +1,8 @@
 /* staffing.c - staffing use cases: input rules, plans per engagement and per skill, Erlang. */
 #include "app/staffing.h"
 
+#include "app/records.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,8 +121,9 @@ int app_staff_erlang(const struct app *app, const struct actor *actor,
 	int rc;
 
 	(void)app;
-	(void)actor; /* every role the route table lets in may ask: the check reads nothing */
 	*out = (struct staff_erlang){.load.model = model_a ? ERLANG_A : ERLANG_C};
+	if ((rc = app_allow(actor, POL_STAFF_ERLANG, NULL, err)))
+		return rc;
 	if (in->model && !model_a && strcasecmp(in->model, "c"))
 		return buf_error(err, ERR_INVALID, "model must be c or a");
 	if ((rc = check_ranges(r, NRANGES(r), err)))
@@ -392,8 +395,10 @@ int app_staff_plan(const struct app *app, const struct actor *actor, const struc
 	struct pool pool = {0};
 	int rc;
 
-	(void)actor; /* the route table admits staff only (cost rates); the CLI is the admin */
 	*out = (struct staff_plan){0};
+	/* Staff only (the plan shows cost rates); any engagement. */
+	if ((rc = app_allow(actor, POL_ENGAGEMENT_STAFFING, NULL, err)))
+		return rc;
 	if (in->engagement_id <= 0)
 		return buf_error(err, ERR_INVALID, "engagement must be a positive id");
 	if ((rc = plan_opts(in, &out->opts, err)))
@@ -458,8 +463,9 @@ int app_staff_skill_plan(const struct app *app, const struct actor *actor,
 	int64_t now_ms = app_now_ms(app);
 	int rc;
 
-	(void)actor; /* as app_staff_plan() */
 	*out = (struct staff_skill_plan){0};
+	if ((rc = app_allow(actor, POL_STAFF_PLAN, NULL, err)))
+		return rc;
 	if (!in->skill || !skill_code_ok(in->skill))
 		return buf_error(err, ERR_INVALID,
 				 "skill must be 1 to %d characters of letters, digits and _ . : -",
