@@ -119,6 +119,8 @@ api POST "/v1/items/$IU/submit" "$W1" '{"epoch":1,"result":{}}'
 expect "worker submits to a cleared client's item it does not hold" 409
 api POST "/v1/workers/$W2ID/status" "$W1" '{"status":"away"}'
 expect "worker sets another worker's status" 404
+api POST /v1/work/next "$W1" "{\"worker_id\":$W2ID}"
+expect "worker takes work for another worker" 404
 api POST /v1/items "$ACMEU" "{\"engagement_id\":$KPO,\"payload\":{}}"
 expect "client creates in another client's engagement" 404
 # A client approves KPO work only: IA is BPO work of its own client.
