@@ -22,13 +22,13 @@ static inline void unit_store_dir_remove(const char *dir)
 	rmdir(dir);
 }
 
-/* rc is ERR_INVALID and the message in err names field; err is emptied for the next check. */
+/* rc is ERR_INVALID and the message in err names field; err is released (reusable) after. */
 static inline void unit_assert_invalid(int rc, struct buf *err, const char *field)
 {
 	assert_int_equal(rc, ERR_INVALID);
 	if (!strstr(buf_str(err), field))
 		fail_msg("message '%s' does not name %s", buf_str(err), field);
-	buf_reset(err);
+	buf_release(err);
 }
 
 #endif
