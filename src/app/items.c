@@ -286,10 +286,47 @@ int app_item_get(const struct app *app, const struct actor *actor, int64_t id, s
 	return rc;
 }
 
+/* An optional RFC 3339 filter into ms (0: not given; a time at the epoch is 1 ms later). */
+static int time_filter(const char *field, const char *v, int64_t *out, struct buf *err)
+{
+	*out = 0;
+	if (!v)
+		return 0;
+	if (clock_parse_rfc3339(v, out))
+		return buf_error(err, ERR_INVALID,
+				 "%s must be an RFC 3339 time like 2026-01-31T17:00:00Z", field);
+	if (*out <= 0)
+		*out = 1;
+	return 0;
+}
+
+/* The searches of a list, checked, into f. */
+static int item_filter(const struct app *app, const struct item_list_in *in,
+		       struct store_item_filter *f, struct buf *err)
+{
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if ((rc = time_filter("due_before", in->due_before, &f->due_before, err)) ||
+	    (rc = time_filter("due_after", in->due_after, &f->due_after, err)) ||
+	    (rc = time_filter("created_before", in->created_before, &f->created_before, err)) ||
+	    (rc = time_filter("created_after", in->created_after, &f->created_after, err)) ||
+	    (rc = text_ok("external_ref", in->external_ref, MODEL_REF_MAX, err)) ||
+	    (rc = text_ok("ref_contains", in->ref_contains, MODEL_REF_MAX, err)))
+		return rc;
+	if (in->worker_id < 0)
+		return id_ok("worker_id", in->worker_id, err);
+	f->late_at = in->late ? app_now_ms(app) : 0;
+	f->external_ref = in->external_ref;
+	f->ref_contains = in->ref_contains;
+	return 0;
+}
+
 int app_item_list(const struct app *app, const struct actor *actor, const struct item_list_in *in,
 		  store_item_cb cb, void *ctx, int64_t *next_after, struct buf *err)
 {
 	struct store_page pg = {.after = in->page.after, .limit = in->page.limit};
+	struct store_item_filter f;
 	int64_t client_id, worker_id;
 	enum item_state st;
 	int rc;
@@ -307,6 +344,8 @@ int app_item_list(const struct app *app, const struct actor *actor, const struct
 	if (pg.limit < 1 || pg.limit > STORE_PAGE_MAX)
 		return buf_error(err, ERR_INVALID, "limit must be between 1 and %d",
 				 STORE_PAGE_MAX);
+	if ((rc = item_filter(app, in, &f, err)))
+		return rc;
 	rc = policy_list_filter(actor, POL_ITEM_READ, &client_id, &worker_id);
 	if (rc == ERR_NOTFOUND)
 		return 0; /* an actor without its record sees nothing: worker_id 0 is no filter */
@@ -315,10 +354,13 @@ int app_item_list(const struct app *app, const struct actor *actor, const struct
 	/* A client naming another client sees nothing, as if it had none. */
 	if (client_id && in->client_id && in->client_id != client_id)
 		return 0;
+	/* A worker naming another worker sees nothing: its list is its own leases. */
+	if (worker_id && in->worker_id && in->worker_id != worker_id)
+		return 0;
 	pg.client_id = client_id ? client_id : in->client_id;
-	pg.worker_id = worker_id;
+	pg.worker_id = worker_id ? worker_id : in->worker_id;
 	pg.engagement_id = in->engagement_id;
-	if ((rc = store_item_list(app->store, &pg, cb, ctx, next_after)))
+	if ((rc = store_item_find(app->store, &pg, &f, cb, ctx, next_after)))
 		return store_fail(rc, err);
 	return 0;
 }

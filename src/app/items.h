@@ -128,6 +128,13 @@ struct item_list_in {
 	const char *state;	/* NULL: any; else an item state's name */
 	int64_t engagement_id;	/* 0: any */
 	int64_t client_id;	/* 0: any */
+	/* The searches (docs/api.md "Finding items"); NULL or 0: no filter. */
+	const char *due_before, *due_after;	    /* RFC 3339 */
+	const char *created_before, *created_after; /* RFC 3339 */
+	bool late;		  /* past due and still open, at the app's clock now */
+	int64_t worker_id;	  /* the lease holder (or last worker once submitted) */
+	const char *external_ref; /* exactly */
+	const char *ref_contains; /* text within external_ref (ASCII case-insensitive) */
 };
 
 /*

@@ -14,6 +14,8 @@ int cli_token(int argc, char **argv);
 int cli_client(int argc, char **argv);
 int cli_service(int argc, char **argv);
 int cli_engagement(int argc, char **argv);
+/* engagement queue ID (queue.c); cli_engagement hands the verb over. */
+int cli_engagement_queue(int argc, char **argv);
 int cli_worker(int argc, char **argv);
 int cli_item(int argc, char **argv);
 int cli_user(int argc, char **argv);

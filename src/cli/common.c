@@ -404,6 +404,7 @@ static int arg_levels(const struct cli_arg *a, const char *v)
 static int arg_take(const struct cli_arg *a, const char *v)
 {
 	int64_t ms, *id;
+	int rc;
 	const char **str;
 	char *end;
 
@@ -414,8 +415,9 @@ static int arg_take(const struct cli_arg *a, const char *v)
 		return *v && !*end ? 0 : ERR_INVALID;
 	case CLI_ARG_ID: return cli_parse_id(v, a->dst);
 	case CLI_ARG_DUR:
-		if (clock_parse_duration(v, &ms))
-			return ERR_INVALID;
+		/* A bare number is refused: noun_parse asks for a unit. */
+		if ((rc = clock_parse_duration_unit(v, &ms)))
+			return rc;
 		*(double *)a->dst = (double)ms / 1000.0;
 		return 0;
 	case CLI_ARG_STRS:
@@ -434,7 +436,7 @@ static const char *arg_syntax(enum cli_arg_type t)
 	case CLI_ARG_NUM: return "a number";
 	case CLI_ARG_ID:
 	case CLI_ARG_IDS: return "a positive id";
-	case CLI_ARG_DUR: return "a duration like 90s, 30m, 24h or 5d";
+	case CLI_ARG_DUR: return "a duration with its unit, like 90s, 30m, 24h or 5d (days)";
 	case CLI_ARG_LEVELS: return "CODE[:LEVEL] with LEVEL 1 to 5";
 	default: return "a value";
 	}
@@ -461,7 +463,8 @@ static int noun_parse(struct cli_noun *w, int argc, char **argv, const struct cl
 	};
 	struct option opts[CLI_OPTS_MAX + 1] = {{0}};
 	size_t n = sizeof(shared) / sizeof(shared[0]), k;
-	int c;
+	int64_t ms;
+	int c, rc;
 
 	memcpy(opts, shared, sizeof(shared));
 	for (k = 0; args && args[k].name && n < CLI_OPTS_MAX; k++, n++)
@@ -480,7 +483,13 @@ static int noun_parse(struct cli_noun *w, int argc, char **argv, const struct cl
 		k = (size_t)(c - 256);
 		if (args[k].given)
 			*args[k].given = true;
-		if (arg_take(&args[k], optarg))
+		if ((rc = arg_take(&args[k], optarg)) && args[k].type == CLI_ARG_DUR &&
+		    !clock_parse_duration(optarg, &ms))
+			return cli_fail(w->noun, 2,
+					"--%s: %s has no unit; write it with one: %ss, %sm, %sh or "
+					"%sd (days)",
+					args[k].name, optarg, optarg, optarg, optarg, optarg);
+		if (rc)
 			return cli_fail(w->noun, 2, "--%s: %s", args[k].name,
 					arg_syntax(args[k].type));
 	}

@@ -28,6 +28,26 @@ static int app_refused(const char *cmd, int rc, struct buf *err)
 	return code;
 }
 
+/* The list's searches, options numbered from OPT_FIND (their values are the use case's). */
+enum { OPT_FIND = 300, OPT_DUE_BEFORE = OPT_FIND, OPT_DUE_AFTER, OPT_LATE, OPT_WORKER,
+       OPT_REF_CONTAINS, OPT_CREATED_BEFORE, OPT_CREATED_AFTER };
+
+static int item_find_opt(struct item_list_in *l, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_DUE_BEFORE: l->due_before = arg; return 0;
+	case OPT_DUE_AFTER: l->due_after = arg; return 0;
+	case OPT_LATE: l->late = true; return 0;
+	case OPT_WORKER:
+		return cli_parse_id(arg, &l->worker_id) ? cli_fail("item", 2, "--worker: a worker id")
+							 : 0;
+	case OPT_REF_CONTAINS: l->ref_contains = arg; return 0;
+	case OPT_CREATED_BEFORE: l->created_before = arg; return 0;
+	case OPT_CREATED_AFTER: l->created_after = arg; return 0;
+	default: return 2;
+	}
+}
+
 /* One option of the item command into a: 0, or the exit code of its syntax error. */
 static int item_opt(struct item_args *a, int opt, const char *arg)
 {
@@ -60,12 +80,13 @@ static int item_opt(struct item_args *a, int opt, const char *arg)
 		return 0;
 	case 'r':
 		a->create.external_ref = arg;
+		a->list.external_ref = arg; /* list: exactly this reference */
 		return 0;
 	case 's':
 		a->list.state = arg;
 		return 0;
 	default:
-		return 2;
+		return item_find_opt(&a->list, opt, arg);
 	}
 }
 
@@ -116,6 +137,11 @@ static const struct option item_opts[] = {
 	OPT("json", no, 'j'), OPT("engagement", required, 'e'), OPT("payload", required, 'P'),
 	OPT("ref", required, 'r'), OPT("priority", required, 'p'), OPT("state", required, 's'),
 	OPT("client", required, 'c'), OPT("help", no, 'h'),
+	OPT("due-before", required, OPT_DUE_BEFORE), OPT("due-after", required, OPT_DUE_AFTER),
+	OPT("late", no, OPT_LATE), OPT("worker", required, OPT_WORKER),
+	OPT("ref-contains", required, OPT_REF_CONTAINS),
+	OPT("created-before", required, OPT_CREATED_BEFORE),
+	OPT("created-after", required, OPT_CREATED_AFTER),
 	{ 0, 0, 0, 0 },
 };
 #undef OPT
@@ -148,7 +174,10 @@ help:
 	    "usage: alihdaya item create --engagement ID --payload JSON [--ref REF]\n"
 	    "           [--priority 1-9]\n"
 	    "       alihdaya item list [--engagement ID] [--client ID] [--state STATE] [--json]\n"
+	    "           [--worker ID] [--late] [--due-before T] [--due-after T] [--ref REF]\n"
+	    "           [--ref-contains TEXT] [--created-before T] [--created-after T]\n"
 	    "           [--after ID] [--limit N] [--data DIR]\n\n"
+	    "Times T are RFC 3339 (2026-01-31T17:00:00Z); --late: past due and still open.\n"
 	    "An item is one unit of work; it is due the engagement's SLA after it arrives.\n");
 	return cli_wants_help(argc, argv) ? 0 : 2;
 }

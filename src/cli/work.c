@@ -1,4 +1,6 @@
 /* work.c - subcommands for the work's setup: engagement, worker (app/engagements.h, app/people.h). */
+#include <string.h>
+
 #include "app/engagements.h"
 #include "app/people.h"
 #include "cli/cli.h"
@@ -16,7 +18,9 @@ int cli_engagement(int argc, char **argv)
 		"usage: alihdaya engagement create --client ID --service CODE --name NAME --sla DUR\n"
 		"           [--lease DUR] [--priority 1-9] [--skill CODE:LEVEL]... [--language CODE:LEVEL]...\n"
 		"           [--tz ZONE] [--data DIR]\n"
-		"       alihdaya engagement list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
+		"       alihdaya engagement list [--json] [--after ID] [--limit N] [--data DIR]\n"
+		"       alihdaya engagement queue ID [--json] [--data DIR]\n\n"
+		"Durations take a unit: 90s, 30m, 8h or 5d (days); a bare number is refused.\n"
 		"An engagement is one client's contract for one service. Items are due --sla after\n"
 		"they arrive; a worker holds an item for --lease (default 30m) before it returns\n"
 		"to the queue. Only workers with every --skill and --language at the level, and\n"
@@ -39,6 +43,8 @@ int cli_engagement(int argc, char **argv)
 	    CLI_ARG("tz", CLI_ARG_STR, &in.time_zone),
 	    CLI_ARG_END};
 
+	if (argc >= 2 && !strcmp(argv[1], "queue"))
+		return cli_engagement_queue(argc, argv);
 	in.skills = skills.in;
 	in.langs = langs.in;
 	return cli_noun_main(&def, argc, argv, args, &in);

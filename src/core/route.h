@@ -19,4 +19,51 @@ bool route_has_room(const struct worker_rec *w, int load);
 /* True if client_id is in w->clear (sorted ascending; binary search). */
 bool route_cleared(const struct worker_rec *w, int64_t client_id);
 
+/*
+ * Why a take-next found nothing, from the most specific to the least: the
+ * worker is not available, holds its capacity, or, among the engagements
+ * with queued work, is cleared for none of their clients, or is cleared but
+ * below a required skill or language level; or no work is queued at all.
+ * The names are the API's (route_reason_name()); never renumber.
+ */
+enum route_reason {
+	ROUTE_ELIGIBLE,	     /* some queued work fits: the take-next would lease it */
+	ROUTE_NO_WORK,	     /* no engagement has queued work */
+	ROUTE_NOT_CLEARED,   /* work is queued, but only for clients the worker is not cleared for */
+	ROUTE_BELOW_LEVEL,   /* cleared, but a skill or language is missing or below the level */
+	ROUTE_AT_CAPACITY,   /* the worker holds as many leases as its capacity */
+	ROUTE_NOT_AVAILABLE, /* the worker's status is away or offline */
+	ROUTE_REASON__COUNT
+};
+
+/* "no_work", "not_cleared", ...; "eligible" for ROUTE_ELIGIBLE. */
+const char *route_reason_name(enum route_reason r);
+
+/*
+ * The answer being built over the engagements a take-next looked at. For
+ * ROUTE_BELOW_LEVEL, the first requirement short (of the first engagement
+ * cleared for): its code, whether it is a language, the level needed and
+ * the worker's (0: not held). For ROUTE_AT_CAPACITY: have is the load,
+ * need the capacity.
+ */
+struct route_explain {
+	enum route_reason reason;
+	int64_t engagement_id; /* ROUTE_BELOW_LEVEL, ROUTE_NOT_CLEARED: the engagement meant */
+	bool lang;
+	char code[MODEL_CODE_MAX];
+	int need, have;
+};
+
+/* Starts an explanation: not available, at capacity, or (until work is seen) no work. */
+void route_explain_init(struct route_explain *x, const struct worker_rec *w, int load);
+/*
+ * Takes account of an engagement with queued work. Once the worker is
+ * eligible for one, or when init decided (status, capacity), nothing changes.
+ */
+void route_explain_add(struct route_explain *x, const struct worker_rec *w,
+		       const struct engagement_rec *e);
+/* One line for a person, e.g. "skill data_entry level 3 is required; you have 1". OUT: out[n]. */
+void route_explain_text(const struct route_explain *x, const struct worker_rec *w, char *out,
+			size_t n);
+
 #endif

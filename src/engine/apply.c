@@ -35,17 +35,19 @@ const struct cmd_def *engine__cmd_def(enum cmd_type t)
 	return (unsigned)t < CMD__COUNT && cmd_table[t].apply ? &cmd_table[t] : NULL;
 }
 
-/* Only the error's message and the state that refused survive a failure. */
+/* Only the error's message, the state that refused and the id it names survive a failure. */
 static void result_keep_error(struct cmd_result *r)
 {
 	char message[sizeof(r->message)];
 	int state = r->state;
+	int64_t id = r->id; /* ERR_EXISTS: the record that holds the key */
 
 	memcpy(message, r->message, sizeof(message));
 	free(r->replay_text);
 	memset(r, 0, sizeof(*r));
 	memcpy(r->message, message, sizeof(message));
 	r->state = state;
+	r->id = id;
 }
 
 void engine_apply(struct engine *e, struct cmd *c, int64_t now)

@@ -7,6 +7,31 @@
 #include "engine/engine_int.h"
 #include "util/err.h"
 
+/*
+ * An external_ref names one item of an engagement: a second create with it
+ * is ERR_EXISTS, with the first item's id. The store's lookup (indexed on
+ * (engagement_id, external_ref), on the writer connection, so it sees this
+ * batch's creates) covers open and closed items alike; an idempotent replay
+ * is answered before this runs.
+ */
+static int ref_unused(struct engine *e, struct cmd *c)
+{
+	int64_t id = 0;
+	int rc;
+
+	if (!c->u.item_create.external_ref[0])
+		return 0;
+	rc = store_item_by_ref(e->store, c->u.item_create.engagement_id,
+			       c->u.item_create.external_ref, &id);
+	if (rc == ERR_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	c->result.id = id;
+	return engine__fail(c, ERR_EXISTS, "external_ref is already used by item %lld",
+			    (long long)id);
+}
+
 /* item.create: staff, client (own engagements) */
 int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 {
@@ -16,7 +41,7 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	enum item_state to;
 	int rc;
 
-	if ((rc = engine__scope_item_create(c, le)))
+	if ((rc = engine__scope_item_create(c, le)) || (rc = ref_unused(e, c)))
 		return rc;
 	item_transition(ITEM_QUEUED, ACT_CREATE, &to); /* create ignores `from` */
 	it = calloc(1, sizeof(*it));
@@ -65,6 +90,31 @@ out:
 	return rc;
 }
 
+/*
+ * get-next found nothing: the answer says why, from live state (route.c
+ * decides), so a worker and a manager know what to fix.
+ */
+static int next_none(struct engine *e, struct cmd *c, const struct live_worker *lw, int64_t now)
+{
+	struct route_explain x;
+	int64_t id;
+	void *v;
+
+	route_explain_init(&x, &lw->rec, lw->load);
+	for (size_t i = 0; idmap_next(&e->st.engagements, &i, &id, &v);) {
+		struct live_engagement *le = v;
+
+		if (queue_peek(&le->q))
+			route_explain_add(&x, &lw->rec, &le->rec);
+	}
+	/* Eligible yet nothing taken cannot happen: say "no work" rather than lie. */
+	if (x.reason == ROUTE_ELIGIBLE)
+		x.reason = ROUTE_NO_WORK;
+	c->result.none_reason = (int)x.reason;
+	route_explain_text(&x, &lw->rec, c->result.none_message, sizeof(c->result.none_message));
+	return engine__done(e, c, CMD_OUT_NONE, 0, now);
+}
+
 /* work.next: a worker (or staff on a worker's behalf) takes the best eligible item */
 int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 {
@@ -83,7 +133,7 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 	if (rc || !(lw = idmap_get(&e->st.workers, wid)))
 		return engine__fail(c, ERR_NOTFOUND, "no worker record for this user");
 	if (!route_has_room(&lw->rec, lw->load))
-		return engine__done(e, c, CMD_OUT_NONE, 0, now);
+		return next_none(e, c, lw, now);
 	for (size_t i = 0; idmap_next(&e->st.engagements, &i, &id, &v);) {
 		struct live_engagement *le = v;
 		struct queue_entry *head = queue_peek(&le->q);
@@ -95,7 +145,7 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 		}
 	}
 	if (!best)
-		return engine__done(e, c, CMD_OUT_NONE, 0, now);
+		return next_none(e, c, lw, now);
 	it = (struct live_item *)best;
 	s.worker_id = wid;
 	s.epoch = it->epoch + 1;

@@ -80,6 +80,14 @@ struct cmd_result {
 	char message[256];
 	int state; /* on error: the item state that refused the command, or -1 */
 	/*
+	 * CMD_ITEM_NEXT answered CMD_OUT_NONE: why (enum route_reason of
+	 * core/route.h, never ROUTE_ELIGIBLE) and a line saying what to fix.
+	 * On ERR_EXISTS (an item create whose external_ref is taken), id is the
+	 * existing item.
+	 */
+	int none_reason;
+	char none_message[256];
+	/*
 	 * replayed: the answer comes from the idempotency record: outcome is
 	 * the stored one and replay_text the stored encoding (see encode),
 	 * malloc'd, released with cmd_release(). The other fields are unset.

@@ -93,8 +93,24 @@ out:
 	return rc;
 }
 
+/* The searches of an item list: the query string's texts, the use case checks them. */
+static int list_filters(struct req *r, struct item_list_in *in)
+{
+	in->due_before = http__query(r, "due_before");
+	in->due_after = http__query(r, "due_after");
+	in->created_before = http__query(r, "created_before");
+	in->created_after = http__query(r, "created_after");
+	in->external_ref = http__query(r, "external_ref");
+	in->ref_contains = http__query(r, "ref_contains");
+	int rc = http__query_bool(r, "late", &in->late);
+
+	return rc ? rc : http__query_id(r, "worker_id", &in->worker_id);
+}
+
 /*
- * GET /v1/items?after=&limit=&state=&engagement_id=&client_id=
+ * GET /v1/items?after=&limit=&state=&engagement_id=&client_id=&worker_id=
+ *   &due_before=&due_after=&late=true&external_ref=&ref_contains=
+ *   &created_before=&created_after=
  * The policy narrows the list: client users see their client's items,
  * workers the items leased to them. Lists never carry payloads.
  */
@@ -108,7 +124,8 @@ int h_items_list(struct req *r)
 
 	if ((rc = http__page(r, &in.page)) ||
 	    (rc = http__query_id(r, "client_id", &in.client_id)) ||
-	    (rc = http__query_id(r, "engagement_id", &in.engagement_id)))
+	    (rc = http__query_id(r, "engagement_id", &in.engagement_id)) ||
+	    (rc = list_filters(r, &in)))
 		return rc;
 	if (!(data = json_array()))
 		return http__fail(r, ERR_NOMEM, NULL);
@@ -200,7 +217,8 @@ static int next_with_payload(struct req *r)
 /*
  * POST /v1/work/next {worker_id?}  [Idempotency-Key]
  * A worker asks for itself; staff name the worker. 200 with the item, its
- * payload and "lease", or 204 when nothing is eligible.
+ * payload and "lease"; or, when nothing is eligible, 200 with
+ * {"id": null, "reason", "message"} (req.c: result_json()).
  */
 int h_work_next(struct req *r)
 {

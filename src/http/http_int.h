@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -118,6 +119,20 @@ struct route {
 	http_handler fn;
 };
 
+/*
+ * The query parameters the route of method + pattern declares (router.c's
+ * second table), space-separated: any other one is 400, naming it. "" takes
+ * none; NULL (a route not in that table: it reads its own, or none) is not
+ * checked.
+ */
+const char *http__route_query(const struct route *rt);
+
+#define HTTP_Q_PAGE "after limit"
+#define HTTP_Q_PAGE_CLIENT "after limit client_id"
+#define HTTP_Q_ITEMS                                                                               \
+	"after limit state engagement_id client_id worker_id due_before due_after late "          \
+	"external_ref ref_contains created_before created_after"
+
 /* router.c: the one route table. */
 extern const struct route http__routes[];
 extern const size_t http__n_routes;
@@ -160,8 +175,12 @@ int http__read(struct req *r, int rc, json_t *j);
  * empty_ok. OUT: *out (json_decref).
  */
 int http__body(struct req *r, bool empty_ok, json_t **out);
-/* json_unpack_ex with JSON_STRICT: unknown or wrongly typed fields are 400. */
+/*
+ * json_unpack_ex with JSON_STRICT: unknown or wrongly typed fields are 400;
+ * a wrong type names its field ("sla_seconds: Expected integer, got string").
+ */
 int http__unpack(struct req *r, json_t *root, const char *fmt, ...);
+int http__unpack_v(struct req *r, json_t *root, const char *fmt, va_list ap);
 /*
  * Copies src (may be NULL when !required) into dst[n]: 400 if missing,
  * empty or too long for dst.
@@ -173,6 +192,10 @@ int http__code(struct req *r, const char *field, const char *src, char *dst, siz
 	       bool required);
 /* 400 unless lo <= v <= hi. */
 int http__range(struct req *r, const char *field, json_int_t v, json_int_t lo, json_int_t hi);
+/* 400 naming the first query parameter the route does not declare (route.query). */
+int http__query_check(struct req *r);
+/* ?name=true|false (absent: false); 400 for anything else. */
+int http__query_bool(struct req *r, const char *name, bool *out);
 /* A query string value, NULL if absent. */
 const char *http__query(struct req *r, const char *name);
 /* Optional positive id in the query string; *out = 0 when absent. 400 if malformed. */
@@ -306,5 +329,6 @@ int h_audit_verify(struct req *r);
 int h_staff_erlang(struct req *r);
 int h_engagements_staffing(struct req *r);
 int h_staff_skill_plan(struct req *r);
+int h_engagements_queue(struct req *r);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/item.h"
+#include "core/route.h"
 #include "app/input.h"
 #include "http/http_int.h"
 #include "wire/wire.h"
@@ -147,18 +148,77 @@ int http__body(struct req *r, bool empty_ok, json_t **out)
 	return 0;
 }
 
-int http__unpack(struct req *r, json_t *root, const char *fmt, ...)
+/*
+ * The key of a flat object format ("{s:I, s?s}") whose value token jansson
+ * stopped at (e->position is one past it), read from the unpack's
+ * arguments ap: every key is a const char *, every value one pointer (a
+ * string with '%' two), 'n' none. NULL when the format is not flat.
+ */
+static const char *unpack_key(const char *fmt, int position, va_list ap)
+{
+	const char *key = NULL;
+	bool want_key = true;
+
+	for (int i = 0; fmt[i]; i++) {
+		char t = fmt[i];
+
+		if (t == '{' && i == 0)
+			continue;
+		if (t == ' ' || t == ',' || t == ':' || t == '?' || t == '*' || t == '!' || t == '}')
+			continue;
+		if (t == '{' || t == '[' || t == ']')
+			return NULL; /* nested: not ours to walk */
+		if (want_key) {
+			if (t != 's')
+				return NULL;
+			key = va_arg(ap, const char *);
+			want_key = false;
+			continue;
+		}
+		if (i + 1 >= position)
+			return key;
+		if (t != 'n')
+			(void)va_arg(ap, void *);
+		if (t == 's' && fmt[i + 1] == '%') {
+			(void)va_arg(ap, void *);
+			i++;
+		}
+		want_key = true;
+	}
+	return NULL;
+}
+
+int http__unpack_v(struct req *r, json_t *root, const char *fmt, va_list ap)
 {
 	json_error_t e;
+	const char *key;
+	va_list names;
+	int rc;
+
+	va_copy(names, ap);
+	rc = json_vunpack_ex(root, &e, JSON_STRICT, fmt, ap);
+	if (!rc) {
+		va_end(names);
+		return 0;
+	}
+	/* jansson says "Expected integer, got string" without the field: say which. */
+	key = json_error_code(&e) == json_error_wrong_type ? unpack_key(fmt, e.position, names)
+							    : NULL;
+	va_end(names);
+	if (key)
+		return http__fail(r, ERR_INVALID, "invalid body: %s: %s", key, e.text);
+	return http__fail(r, ERR_INVALID, "invalid body: %s", e.text);
+}
+
+int http__unpack(struct req *r, json_t *root, const char *fmt, ...)
+{
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
-	rc = json_vunpack_ex(root, &e, JSON_STRICT, fmt, ap);
+	rc = http__unpack_v(r, root, fmt, ap);
 	va_end(ap);
-	if (rc)
-		return http__fail(r, ERR_INVALID, "invalid body: %s", e.text);
-	return 0;
+	return rc;
 }
 
 /* Answers the error of an input rule (its message in err) and returns rc. */
@@ -190,6 +250,71 @@ int http__range(struct req *r, const char *field, json_int_t v, json_int_t lo, j
 	struct buf err = BUF_INIT;
 
 	return rule_fail(r, app_in_range(field, v, lo, hi, &err), &err);
+}
+
+/* True if name is one of the space-separated words of list. */
+static bool word_in(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t w = strcspn(p, " ");
+
+		if (w == n && !strncmp(p, name, n))
+			return true;
+		p += w;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+struct query_walk {
+	const char *allowed;
+	const char *unknown; /* the first parameter not allowed (MHD's, valid for the request) */
+};
+
+static enum MHD_Result query_param(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	struct query_walk *q = cls;
+
+	(void)kind;
+	(void)value;
+	if (key && !word_in(q->allowed, key)) {
+		q->unknown = key;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+int http__query_check(struct req *r)
+{
+	struct query_walk q = {.allowed = http__route_query(r->route)};
+
+	if (!q.allowed)
+		return 0;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_param, &q);
+	if (!q.unknown)
+		return 0;
+	if (!*q.allowed)
+		return http__fail(r, ERR_INVALID, "unknown query parameter %.100s: this route takes none",
+				  q.unknown);
+	return http__fail(r, ERR_INVALID, "unknown query parameter %.100s; known: %s", q.unknown,
+			  q.allowed);
+}
+
+int http__query_bool(struct req *r, const char *name, bool *out)
+{
+	const char *v = http__query(r, name);
+
+	*out = false;
+	if (!v)
+		return 0;
+	if (!strcmp(v, "true") || !strcmp(v, "false")) {
+		*out = v[0] == 't';
+		return 0;
+	}
+	return http__fail(r, ERR_INVALID, "%s must be true or false", name);
 }
 
 const char *http__query(struct req *r, const char *name)
@@ -225,6 +350,20 @@ int http__page(struct req *r, struct store_page *pg)
 /* ------------------------------------------------------- engine commands */
 
 /*
+ * A take-next that found nothing: {"id": null, "reason", "message"}, so a
+ * client that reads "id" sees no item, and a person sees what to fix.
+ */
+static json_t *next_none_json(const struct cmd_result *res, bool *oom)
+{
+	json_t *j = json_pack("{s:n, s:s, s:s}", "id", "reason",
+			      route_reason_name((enum route_reason)res->none_reason), "message",
+			      res->none_message);
+
+	*oom = !j;
+	return j;
+}
+
+/*
  * The wire shape of a command's successful answer: the item as it is now
  * (without payload and result) for item commands, {"token","user_id"} for
  * a token, nothing when there was no work or for an audit record, and
@@ -237,6 +376,8 @@ static json_t *result_json(const struct cmd *c, bool *oom)
 	json_t *j;
 
 	*oom = false;
+	if (res->outcome == CMD_OUT_NONE && c->type == CMD_ITEM_NEXT)
+		return next_none_json(res, oom);
 	if (res->outcome == CMD_OUT_NONE || c->type == CMD_AUDIT)
 		return NULL;
 	if (c->type == CMD_TOKEN_CREATE)
@@ -440,6 +581,18 @@ static json_t *error_detail(const struct cmd_result *res)
 	return d;
 }
 
+/* An item create whose external_ref is taken names the item that has it (detail: stolen). */
+static json_t *exists_detail(const struct cmd *c, json_t *d)
+{
+	if (c->rc != ERR_EXISTS || c->type != CMD_ITEM_CREATE || c->result.id <= 0)
+		return d;
+	if (!d)
+		d = json_object();
+	if (d)
+		json_object_set_new(d, "item_id", json_integer((json_int_t)c->result.id));
+	return d;
+}
+
 /*
  * The answer of a replay: the stored text, decoded ("null": no body), so
  * that what follows (http__expand, the payload of get-next) treats it as
@@ -480,7 +633,7 @@ int http__engine(struct req *r, struct cmd *c)
 	rc = c->rc;
 	r->replayed = c->result.replayed;
 	if (rc) {
-		http__fail_detail(r, rc, error_detail(&c->result), NULL);
+		http__fail_detail(r, rc, exists_detail(c, error_detail(&c->result)), NULL);
 		return rc;
 	}
 	if (c->result.replayed)
@@ -491,9 +644,11 @@ int http__engine(struct req *r, struct cmd *c)
 		r->replayed = false;
 		return http__fail(r, ERR_NOMEM, NULL);
 	}
-	if (c->result.outcome == CMD_OUT_NONE) {
-		json_decref(reply);
+	/* A replay recorded before work/next explained itself answers 204, as it did. */
+	if (c->result.outcome == CMD_OUT_NONE && !reply) {
 		http__reply(r, 204, NULL);
+	} else if (c->result.outcome == CMD_OUT_NONE) {
+		http__reply(r, 200, reply);
 	} else {
 		http__reply(r, status_of(c->result.outcome), reply);
 	}

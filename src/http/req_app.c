@@ -77,15 +77,11 @@ int http__get(struct req *r, enum app_kind k, int64_t id)
 static int write_begin(struct req *r, struct http_write *w, enum cmd_type t, const char *fmt,
 		       va_list ap)
 {
-	json_error_t e;
-
 	*w = (struct http_write){.r = r, .err = BUF_INIT};
 	if ((w->rc = http__body(r, !strcmp(fmt, "{}"), &w->body)))
 		goto fail;
-	if (json_vunpack_ex(w->body, &e, JSON_STRICT, fmt, ap)) {
-		w->rc = http__fail(r, ERR_INVALID, "invalid body: %s", e.text);
+	if ((w->rc = http__unpack_v(r, w->body, fmt, ap)))
 		goto fail;
-	}
 	if ((w->c = http__cmd_new(r, t)))
 		return 0;
 	w->rc = ERR_NOMEM;

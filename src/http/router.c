@@ -9,7 +9,8 @@
  * Each route names the action it takes (sec/policy.h). The security layer
  * (server.c) asks the policy whether the caller's role may take it at all
  * (403 if not); the handler or the engine asks again with the record's scope
- * (another client's record, a lease that is not yours: 404).
+ * (another client's record, a lease that is not yours: 404). A route that
+ * declares its query parameters (the lists) refuses any other (400).
  */
 const struct route http__routes[] = {
     {"GET", "/v1/health", POL_PUBLIC, h_health},
@@ -29,6 +30,7 @@ const struct route http__routes[] = {
     {"GET", "/v1/engagements", POL_ENGAGEMENT_LIST, h_engagements_list},
     {"GET", "/v1/engagements/:id", POL_ENGAGEMENT_READ, h_engagements_get},
     {"GET", "/v1/engagements/:id/staffing", POL_ENGAGEMENT_STAFFING, h_engagements_staffing},
+    {"GET", "/v1/engagements/:id/queue", POL_ENGAGEMENT_QUEUE, h_engagements_queue},
 
     {"POST", "/v1/users", POL_USER_CREATE, h_users_create},
     {"GET", "/v1/users", POL_USER_READ, h_users_list},
@@ -60,6 +62,29 @@ const struct route http__routes[] = {
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
+
+/* The query parameters of the routes that declare them: every list, and the queue summary. */
+static const struct {
+	const char *method, *pattern, *query;
+} route_queries[] = {
+    {"GET", "/v1/clients", HTTP_Q_PAGE},
+    {"GET", "/v1/services", HTTP_Q_PAGE},
+    {"GET", "/v1/engagements", HTTP_Q_PAGE_CLIENT},
+    {"GET", "/v1/engagements/:id/queue", ""},
+    {"GET", "/v1/users", HTTP_Q_PAGE_CLIENT},
+    {"GET", "/v1/workers", HTTP_Q_PAGE},
+    {"GET", "/v1/items", HTTP_Q_ITEMS},
+    {"GET", "/v1/audit", HTTP_Q_PAGE},
+};
+
+const char *http__route_query(const struct route *rt)
+{
+	for (size_t i = 0; rt && i < sizeof(route_queries) / sizeof(route_queries[0]); i++)
+		if (!strcmp(route_queries[i].pattern, rt->pattern) &&
+		    !strcmp(route_queries[i].method, rt->method))
+			return route_queries[i].query;
+	return NULL;
+}
 
 /* A positive decimal id of at most 18 digits (so it cannot overflow int64). */
 static bool parse_id_segment(const char *s, size_t n, int64_t *out)

@@ -125,6 +125,9 @@ static void dispatch(struct req *r)
 			   role_name(r->actor.role), r->route->method, r->route->pattern);
 		return;
 	}
+	/* A list's filter misspelt must not quietly widen the answer. */
+	if (http__query_check(r))
+		return;
 	r->suspended = false;
 	rc = r->route->fn(r);
 	if (rc == ERR_SUSPENDED && r->suspended)

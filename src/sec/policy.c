@@ -34,6 +34,8 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_ENGAGEMENT_READ] = { "engagement.read", { ANY, ANY, CLR, OWN, ANY } },
 	[POL_ENGAGEMENT_LIST] = { "engagement.list", { ANY, ANY, NO, OWN, ANY } },
 	[POL_ENGAGEMENT_STAFFING] = { "engagement.staffing", { ANY, ANY, NO, NO, NO } },
+	/* Not clients: it names the provider's workers and their load across every client. */
+	[POL_ENGAGEMENT_QUEUE] = { "engagement.queue", { ANY, ANY, NO, NO, ANY } },
 	[POL_USER_CREATE] = { "user.create", { ANY, NO, NO, NO, NO } },
 	[POL_USER_READ] = { "user.read", { ANY, NO, NO, NO, NO } },
 	[POL_TOKEN_CREATE] = { "token.create", { ANY, NO, NO, NO, NO } },

@@ -32,6 +32,7 @@ enum policy_action {
 	POL_ENGAGEMENT_READ, /* get */
 	POL_ENGAGEMENT_LIST,
 	POL_ENGAGEMENT_STAFFING,
+	POL_ENGAGEMENT_QUEUE, /* the queue summary: depth, due, who holds what, worker loads */
 	POL_USER_CREATE,
 	POL_USER_READ,
 	POL_TOKEN_CREATE,

@@ -47,6 +47,31 @@ struct store_page {
 	int state;             /* items: enum item_state + 1, 0 = any */
 };
 
+/*
+ * The filters of an item search beyond struct store_page's (store_item_find).
+ * Zero or NULL fields mean "no filter"; times are ms since the epoch, bounds
+ * exclusive.
+ */
+struct store_item_filter {
+	int64_t due_before, due_after;	       /* due_at < due_before, due_at > due_after */
+	int64_t created_before, created_after; /* created_at likewise */
+	int64_t late_at;	 /* open (queued .. in_review) and due_at < late_at */
+	const char *external_ref; /* exactly this reference */
+	const char *ref_contains; /* the reference holds this text (no wildcards: taken literally) */
+};
+
+/* An engagement's queue as the store holds it at one moment (store_engagement_queue). */
+struct store_queue {
+	int64_t by_state[ITEM_STATE__COUNT]; /* items of the engagement in each state */
+	int64_t oldest_id;		      /* the queued item waiting longest (0: none) */
+	int64_t oldest_created_at;
+	int64_t due_soon; /* open, now <= due_at < now + soon_ms */
+	int64_t late;	  /* open, due_at < now */
+};
+
+/* A worker's leases held now, across every engagement (store_engagement_queue). */
+typedef int (*store_load_cb)(void *ctx, int64_t worker_id, int64_t leases);
+
 #define STORE_PAGE_MAX 500
 #define STORE_PAGE_DEFAULT 50
 
@@ -170,6 +195,27 @@ struct store_load {
 	  (s, id, with_payload, out))                                                              \
 	/* Filters: client_id, engagement_id, worker_id, state. Records never carry payloads. */   \
 	X(item_list, STORE_LIST_PARAMS(item), (s, pg, cb, ctx, next_after))                        \
+	/* As item_list, and every filter of f (NULL: none) at once. */                              \
+	X(item_find,                                                                               \
+	  (struct store *s, const struct store_page *pg, const struct store_item_filter *f,        \
+	   store_item_cb cb, void *ctx, int64_t *next_after),                                      \
+	  (s, pg, f, cb, ctx, next_after))                                                          \
+	/*                                                                                         \
+	 * writer (sees the open txn): the first item of the engagement whose                      \
+	 * external_ref is ref, open or closed. OUT: *id. ERR_NOTFOUND if none.                    \
+	 */                                                                                        \
+	X(item_by_ref, (struct store *s, int64_t engagement_id, const char *ref, int64_t *id),    \
+	  (s, engagement_id, ref, id))                                                              \
+	/*                                                                                         \
+	 * reader, one snapshot: the engagement's counts at now (OUT: *q), its                     \
+	 * assigned items oldest lease first to held (NULL: not walked), then every                \
+	 * worker holding a lease anywhere, with the number held, to load (NULL:                   \
+	 * not walked). A callback returning non-zero stops and is returned.                       \
+	 */                                                                                        \
+	X(engagement_queue,                                                                        \
+	  (struct store *s, int64_t engagement_id, int64_t now, int64_t soon_ms,                   \
+	   struct store_queue *q, store_item_cb held, store_load_cb load, void *ctx),              \
+	  (s, engagement_id, now, soon_ms, q, held, load, ctx))                                    \
 	/*                                                                                         \
 	 * The item's events, oldest first; ERR_NOTFOUND if there is no such item.                 \
 	 * A "create" event has from_state ITEM_STATE__COUNT (none). ev->detail is                 \

@@ -189,3 +189,12 @@ int clock_valid_tz(const char *name)
 	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
+
+int clock_parse_duration_unit(const char *s, int64_t *ms_out)
+{
+	int rc = clock_parse_duration(s, ms_out);
+
+	if (!rc && !s[strspn(s, "0123456789")])
+		return ERR_INVALID;
+	return rc;
+}

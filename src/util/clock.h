@@ -26,8 +26,16 @@ int64_t clock_file_ms(void *cf);
 void clock_format_ms(int64_t ms, char *out, size_t n);
 /* Parses RFC 3339 (Z or +hh:mm offset, optional fraction). 0 or ERR_INVALID. */
 int clock_parse_rfc3339(const char *s, int64_t *ms_out);
-/* Parses a duration like "24h", "5d", "90m", "30s", "1500ms" or plain seconds. */
+/*
+ * Parses a duration: a whole number and its unit, ms, s, m, h or d (days),
+ * like "1500ms", "30s", "90m", "24h", "5d"; a plain number is seconds.
+ */
 int clock_parse_duration(const char *s, int64_t *ms_out);
+/*
+ * As clock_parse_duration, but a plain number is ERR_INVALID: on a command
+ * line "--sla 8" could mean hours as well as seconds, so a unit is required.
+ */
+int clock_parse_duration_unit(const char *s, int64_t *ms_out);
 /* True if name is an IANA zone present in the system's zoneinfo. */
 int clock_valid_tz(const char *name);
 

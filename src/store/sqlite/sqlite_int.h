@@ -124,6 +124,8 @@
 	X(ITEM_HISTORY, "SELECT " SQ_EVENT_COLS " FROM item_events "                               \
 			"WHERE item_id = ?1 ORDER BY id")                                          \
 	X(ITEM_EXISTS, "SELECT 1 FROM items WHERE id = ?1")                                        \
+	X(ITEM_BY_REF, "SELECT id FROM items WHERE engagement_id = ?1 AND external_ref = ?2 "      \
+		       "ORDER BY id LIMIT 1")                                                      \
 	X(AUDIT_LIST, SQ_PAGE(SQ_AUDIT_COLS, "audit", "", "seq"))                                  \
 	X(AUDIT_LIST_CLIENT, SQ_PAGE(SQ_AUDIT_COLS, "audit", SQ_OF_CLIENT, "seq"))                 \
 	X(AUDIT_EACH, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq")         \

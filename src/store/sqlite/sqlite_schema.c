@@ -140,6 +140,13 @@ const char *const sq__migrations[] = {
     /* 3: the idempotency status is the engine's outcome, not an HTTP status:
      * 0 ok, 1 created, 2 none (src/engine/engine.h enum cmd_outcome). */
     "UPDATE idempotency SET status = CASE status WHEN 201 THEN 1 WHEN 204 THEN 2 ELSE 0 END;",
+
+    /* find and explain (issue 14): an external_ref once per engagement (store_item_by_ref),
+     * the queue summary's counts by state and due time, late items across engagements. */
+    "CREATE INDEX IF NOT EXISTS items_engagement_ref ON items(engagement_id, external_ref) "
+    "  WHERE external_ref IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS items_engagement_state ON items(engagement_id, state, due_at);"
+    "CREATE INDEX IF NOT EXISTS items_open_due ON items(due_at) WHERE state IN " SQ_OPEN_STATES ";",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
