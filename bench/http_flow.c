@@ -129,7 +129,12 @@ static void lane_done(struct lane *l, struct stats *st, long code)
 		}
 		break;
 	case S_NEXT:
-		if (code == 200 && (j = json_loads(buf_str(&l->body), 0, NULL))) {
+		j = code == 200 ? json_loads(buf_str(&l->body), 0, NULL) : NULL;
+		/* Nothing eligible: 200 with {"id": null, "reason"} (or 204 before issue 14). */
+		if (j && !json_is_integer(json_object_get(j, "id"))) {
+			json_decref(j);
+			l->step = S_CREATE;
+		} else if (j) {
 			st->changes++;
 			l->item = (long)json_integer_value(json_object_get(j, "id"));
 			l->epoch = (long)json_integer_value(

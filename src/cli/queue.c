@@ -53,7 +53,10 @@ static void print_text(const struct engagement_queue *q)
 
 int cli_engagement_queue(int argc, char **argv)
 {
-	static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+					     {"json", no_argument, 0, 'j'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
 	struct engagement_queue q = ENGAGEMENT_QUEUE_INIT;
 	struct buf err = BUF_INIT;
 	const char *idtext = NULL;
@@ -71,10 +74,12 @@ int cli_engagement_queue(int argc, char **argv)
 		fputs(queue_usage, stderr);
 		return 2;
 	}
-	/* getopt moved the operands to the end: "queue" and the id. */
-	for (int i = optind; i < argc; i++)
-		if (strcmp(argv[i], "queue"))
+	/* getopt ran over argv + 1 (the verb is its argv[0]) and moved the id to its end. */
+	for (int i = optind + 1; i < argc; i++)
+		if (!idtext)
 			idtext = argv[i];
+		else
+			return cli_fail("engagement queue", 2, "one engagement id, not %s", argv[i]);
 	if (!idtext || cli_parse_id(idtext, &id))
 		return cli_fail("engagement queue", 2, "an engagement id is required (see --help)");
 	if (cli_noun_open(&w, CLI_READ))

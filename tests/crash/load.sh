@@ -84,7 +84,10 @@ worker() {
   while [ ! -e "$LOAD/stop.work" ]; do
     j=$((j + 1)); key="n-$w-$j-$BASHPID"
     code=$(post /v1/work/next "$tok" '{}' "$key" "$out")
-    if [ "$code" = 204 ]; then sleep 0.1; continue; fi
+    # Nothing eligible: 200 with {"id": null, "reason": ...} (204 from before issue 14).
+    if [ "$code" = 204 ] || { [ "$code" = 200 ] && [ "$(jq -r .id "$out")" = null ]; }; then
+      sleep 0.1; continue
+    fi
     if transient "$code"; then sleep 0.05; j=$((j - 1)); continue; fi
     if [ "$code" != 200 ]; then
       echo "worker $w: next answered $code $(head -c 200 "$out")" >> "$LOAD/errors"; sleep 0.2; continue

@@ -58,6 +58,7 @@ static const struct row matrix[] = {
 	{ POL_ENGAGEMENT_READ,     { ALL, ALL,  OWNC,  OWNC, ALL } },
 	{ POL_ENGAGEMENT_LIST,     { ALL, ALL,  NONE,  OWNC, ALL } },
 	{ POL_ENGAGEMENT_STAFFING, { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_ENGAGEMENT_QUEUE,    { ALL, ALL,  NONE,  NONE, ALL } },
 	{ POL_USER_CREATE,         { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_USER_READ,           { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_TOKEN_CREATE,        { ALL, NONE, NONE,  NONE, NONE } },
