@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/un.h>
 
+#include "core/route.h"
 #include "util/err.h"
 
 /* ------------------------------------------------------------------ */
@@ -220,9 +221,22 @@ static void result_of(struct cmd *c, long status, json_t *j)
 {
 	const char *tok = json_string_value(json_object_get(j, "token"));
 
+	const char *why = json_string_value(json_object_get(j, "reason"));
+
 	c->result.outcome = status == 201 ? CMD_OUT_CREATED
 			    : status == 204 ? CMD_OUT_NONE
 					    : CMD_OUT_OK;
+	/* A take-next that found nothing: 200 with {"id": null, "reason", "message"}. */
+	if (status == 200 && why && json_is_null(json_object_get(j, "id"))) {
+		c->result.outcome = CMD_OUT_NONE;
+		for (int r = 0; r < ROUTE_REASON__COUNT; r++)
+			if (!strcmp(why, route_reason_name((enum route_reason)r)))
+				c->result.none_reason = r;
+		const char *msg = json_string_value(json_object_get(j, "message"));
+
+		snprintf(c->result.none_message, sizeof(c->result.none_message), "%s",
+			 msg ? msg : "");
+	}
 	c->result.id = json_integer_value(json_object_get(j, tok ? "user_id" : "id"));
 	if (tok)
 		snprintf(c->result.token, sizeof(c->result.token), "%s", tok);
