@@ -45,6 +45,7 @@ row GET "/v1/engagements/$BPO"                ""    401  200  200  200  200  200
 row GET "/v1/engagements/$KPO"                ""    401  200  200  404  404  200
 row GET "/v1/engagements"                     ""    401  200  200  403  200  200
 row GET "/v1/engagements/$BPO/staffing"       ""    401  200  200  403  403  403
+row GET "/v1/engagements/$BPO/queue"          ""    401  200  200  403  403  200
 row GET "/v1/users/1"                         ""    401  200  403  403  403  403
 row GET "/v1/users"                           ""    401  200  403  403  403  403
 row GET "/v1/workers/$W1ID"                   ""    401  200  200  200  403  403
