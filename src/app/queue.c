@@ -126,7 +126,8 @@ int app_engagement_queue(const struct app *app, const struct actor *actor, int64
 	if ((rc = store_engagement_get(app->store, id, &out->eng)))
 		return rc == ERR_NOTFOUND ? buf_error(err, rc, "no engagement %lld", (long long)id)
 					  : app_got(app, rc, err);
-	sc = (struct policy_scope){.client_id = out->eng.client_id, .kpo = out->eng.kind == KIND_KPO};
+	sc = (struct policy_scope){.client_id = out->eng.client_id,
+				   .kpo = out->eng.kind == KIND_KPO};
 	if ((rc = app_allow(actor, POL_ENGAGEMENT_QUEUE, &sc, err)))
 		return rc == ERR_NOTFOUND ? buf_error(err, rc, "no engagement %lld", (long long)id)
 					  : rc;

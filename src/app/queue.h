@@ -42,8 +42,8 @@ struct queue_worker {
 
 struct engagement_queue {
 	struct engagement_rec eng;
-	int64_t at;	       /* the moment the counts are for */
-	struct store_queue q; /* depth by state, oldest waiting, due soon, late */
+	int64_t at;		  /* the moment the counts are for */
+	struct store_queue q;	  /* depth by state, oldest waiting, due soon, late */
 	struct queue_lease *held; /* oldest lease deadline first */
 	size_t n_held;
 	struct queue_worker *workers; /* eligible workers, by id */
@@ -51,7 +51,10 @@ struct engagement_queue {
 	bool workers_truncated; /* more than QUEUE_WORKERS_MAX were eligible */
 };
 
-#define ENGAGEMENT_QUEUE_INIT {0}
+#define ENGAGEMENT_QUEUE_INIT                                                                      \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 /*
  * engagement.queue: staff and auditors. ERR_NOTFOUND for an engagement that

@@ -41,8 +41,9 @@ static void print_text(const struct engagement_queue *q)
 	printf("held (%zu):\n", q->n_held);
 	for (size_t i = 0; i < q->n_held; i++) {
 		clock_format_ms(q->held[i].lease_expires, t, sizeof(t));
-		printf("  item %-8lld %-24s (worker %lld) until %s\n", (long long)q->held[i].item_id,
-		       q->held[i].worker_name, (long long)q->held[i].worker_id, t);
+		printf("  item %-8lld %-24s (worker %lld) until %s\n",
+		       (long long)q->held[i].item_id, q->held[i].worker_name,
+		       (long long)q->held[i].worker_id, t);
 	}
 	printf("eligible workers (%zu%s):\n", q->n_workers, q->workers_truncated ? ", more" : "");
 	for (size_t i = 0; i < q->n_workers; i++)
@@ -79,7 +80,8 @@ int cli_engagement_queue(int argc, char **argv)
 		if (!idtext)
 			idtext = argv[i];
 		else
-			return cli_fail("engagement queue", 2, "one engagement id, not %s", argv[i]);
+			return cli_fail("engagement queue", 2, "one engagement id, not %s",
+					argv[i]);
 	if (!idtext || cli_parse_id(idtext, &id))
 		return cli_fail("engagement queue", 2, "an engagement id is required (see --help)");
 	if (cli_noun_open(&w, CLI_READ))

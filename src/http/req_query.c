@@ -49,7 +49,8 @@ int http__query_check(struct req *r)
 	if (!q.unknown)
 		return 0;
 	if (!*q.allowed)
-		return http__fail(r, ERR_INVALID, "unknown query parameter %.100s: this route takes none",
+		return http__fail(r, ERR_INVALID,
+				  "unknown query parameter %.100s: this route takes none",
 				  q.unknown);
 	return http__fail(r, ERR_INVALID, "unknown query parameter %.100s; known: %s", q.unknown,
 			  q.allowed);

@@ -52,9 +52,9 @@ static json_t *held_json(const struct engagement_queue *q)
 
 	for (size_t i = 0; a && i < q->n_held; i++) {
 		const struct queue_lease *l = &q->held[i];
-		json_t *e = json_pack("{s:I, s:I, s:s, s:I, s:o}", "item_id", (json_int_t)l->item_id,
-				      "worker_id", (json_int_t)l->worker_id, "worker",
-				      l->worker_name, "epoch", (json_int_t)l->epoch,
+		json_t *e = json_pack("{s:I, s:I, s:s, s:I, s:o}", "item_id",
+				      (json_int_t)l->item_id, "worker_id", (json_int_t)l->worker_id,
+				      "worker", l->worker_name, "epoch", (json_int_t)l->epoch,
 				      "lease_expires", time_json(l->lease_expires));
 
 		if (json_array_append_new(a, e)) {
@@ -71,10 +71,11 @@ static json_t *workers_json(const struct engagement_queue *q)
 
 	for (size_t i = 0; a && i < q->n_workers; i++) {
 		const struct queue_worker *w = &q->workers[i];
-		json_t *e = json_pack("{s:I, s:s, s:s, s:I, s:i, s:b}", "worker_id", (json_int_t)w->id,
-				      "name", w->name, "status", worker_status_name(w->status),
-				      "load", (json_int_t)w->load, "capacity", w->capacity, "has_room",
-				      w->status == WORKER_AVAILABLE && w->load < w->capacity);
+		json_t *e =
+		    json_pack("{s:I, s:s, s:s, s:I, s:i, s:b}", "worker_id", (json_int_t)w->id,
+			      "name", w->name, "status", worker_status_name(w->status), "load",
+			      (json_int_t)w->load, "capacity", w->capacity, "has_room",
+			      w->status == WORKER_AVAILABLE && w->load < w->capacity);
 
 		if (json_array_append_new(a, e)) {
 			json_decref(a);
@@ -89,7 +90,7 @@ json_t *wire_engagement_queue(const struct engagement_queue *q)
 	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:b}", "engagement_id",
 			 (json_int_t)q->eng.id, "name", q->eng.name, "at", time_json(q->at),
 			 "depth", depth_json(&q->q), "oldest_waiting", oldest_json(q),
-			 "due_next_hour", (json_int_t)q->q.due_soon, "late",
-			 (json_int_t)q->q.late, "held", held_json(q), "workers", workers_json(q),
-			 "workers_truncated", q->workers_truncated);
+			 "due_next_hour", (json_int_t)q->q.due_soon, "late", (json_int_t)q->q.late,
+			 "held", held_json(q), "workers", workers_json(q), "workers_truncated",
+			 q->workers_truncated);
 }

@@ -1,4 +1,5 @@
-/* test_route_explain.c - why a take-next found nothing: the reason route.c chooses, and its line. */
+/* test_route_explain.c - why a take-next found nothing: the reason route.c chooses, and its line.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

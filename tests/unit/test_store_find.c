@@ -1,4 +1,5 @@
-/* test_store_find.c - the store's item search (every filter, literal LIKE), external_ref lookup, queue summary. */
+/* test_store_find.c - the store's item search (every filter, literal LIKE), external_ref lookup,
+ * queue summary. */
 /* cmocka needs these before it. */
 // clang-format off
 #include <setjmp.h>
@@ -58,8 +59,11 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	const struct service_rec *cat;
 	struct client_rec c = {.created_at = T0};
-	struct engagement_rec e = {.kind = KIND_BPO, .sla_ms = HOUR, .default_priority = 5,
-				   .lease_ms = HOUR, .created_at = T0};
+	struct engagement_rec e = {.kind = KIND_BPO,
+				   .sla_ms = HOUR,
+				   .default_priority = 5,
+				   .lease_ms = HOUR,
+				   .created_at = T0};
 	struct user_rec u = {.role = ROLE_WORKER, .created_at = T0};
 	struct worker_rec *w = calloc(1, sizeof(*w));
 	struct service_rec sv;
@@ -167,7 +171,8 @@ static void test_filters(void **state)
 	assert_string_equal(find(f, &all, &(struct store_item_filter){.due_after = T0 + HOUR}),
 			    "3");
 	assert_string_equal(
-	    find(f, &all, &(struct store_item_filter){.created_after = T0, .created_before = T0 + 3}),
+	    find(f, &all,
+		 &(struct store_item_filter){.created_after = T0, .created_before = T0 + 3}),
 	    "2 3");
 	assert_string_equal(find(f, &all, &(struct store_item_filter){.external_ref = "CLM-1"}),
 			    "1 5");

@@ -16,8 +16,19 @@
  */
 
 /* Fixed parameter numbers of a search: ?1 after, ?2 limit, then one per filter. */
-enum { P_CLIENT = 3, P_ENG, P_WORKER, P_STATE, P_DUE_BEFORE, P_DUE_AFTER, P_CREATED_BEFORE,
-       P_CREATED_AFTER, P_LATE, P_REF, P_CONTAINS };
+enum {
+	P_CLIENT = 3,
+	P_ENG,
+	P_WORKER,
+	P_STATE,
+	P_DUE_BEFORE,
+	P_DUE_AFTER,
+	P_CREATED_BEFORE,
+	P_CREATED_AFTER,
+	P_LATE,
+	P_REF,
+	P_CONTAINS
+};
 
 static bool filter_empty(const struct store_item_filter *f)
 {
@@ -79,8 +90,9 @@ static int find_bind(sqlite3_stmt *st, const struct store_page *pg,
 	b |= bind_set(st, P_ENG, pg->engagement_id);
 	b |= bind_set(st, P_WORKER, pg->worker_id);
 	if (pg->state > 0)
-		b |= sqlite3_bind_text(st, P_STATE, item_state_name((enum item_state)(pg->state - 1)),
-				       -1, SQLITE_STATIC);
+		b |= sqlite3_bind_text(st, P_STATE,
+				       item_state_name((enum item_state)(pg->state - 1)), -1,
+				       SQLITE_STATIC);
 	b |= bind_set(st, P_DUE_BEFORE, f->due_before);
 	b |= bind_set(st, P_DUE_AFTER, f->due_after);
 	b |= bind_set(st, P_CREATED_BEFORE, f->created_before);
@@ -93,8 +105,8 @@ static int find_bind(sqlite3_stmt *st, const struct store_page *pg,
 	return b;
 }
 
-int sq_item_find(struct store *base, const struct store_page *pg,
-		 const struct store_item_filter *f, store_item_cb cb, void *ctx, int64_t *next_after)
+int sq_item_find(struct store *base, const struct store_page *pg, const struct store_item_filter *f,
+		 store_item_cb cb, void *ctx, int64_t *next_after)
 {
 	struct sq_store *s = sq__of(base);
 	struct sq_conn *c;
@@ -248,15 +260,17 @@ static int queue_counts(struct sq_conn *c, int64_t eid, int64_t now, int64_t soo
 			   "SELECT id, created_at FROM items WHERE engagement_id = ?1 "
 			   "AND state = 'queued' ORDER BY created_at, id LIMIT 1",
 			   &eid, 1, row_oldest, q)) ||
-	    (rc = run_rows(c,
-			   "SELECT count(*) FROM items WHERE engagement_id = ?1 AND state IN " SQ_OPEN_STATES
-			   " AND due_at >= ?2 AND due_at < ?3",
-			   soon, 3, row_count, &q->due_soon)))
+	    (rc = run_rows(
+		 c,
+		 "SELECT count(*) FROM items WHERE engagement_id = ?1 AND state IN " SQ_OPEN_STATES
+		 " AND due_at >= ?2 AND due_at < ?3",
+		 soon, 3, row_count, &q->due_soon)))
 		return rc;
-	return run_rows(c,
-			"SELECT count(*) FROM items WHERE engagement_id = ?1 AND state IN " SQ_OPEN_STATES
-			" AND due_at < ?2",
-			late, 2, row_count, &q->late);
+	return run_rows(
+	    c,
+	    "SELECT count(*) FROM items WHERE engagement_id = ?1 AND state IN " SQ_OPEN_STATES
+	    " AND due_at < ?2",
+	    late, 2, row_count, &q->late);
 }
 
 int sq_engagement_queue(struct store *base, int64_t engagement_id, int64_t now, int64_t soon_ms,
@@ -278,7 +292,8 @@ int sq_engagement_queue(struct store *base, int64_t engagement_id, int64_t now, 
 		goto end;
 	if (held) {
 		b = sqlite3_prepare_v2(c->db,
-				       "SELECT " SQ_ITEM_COLS " FROM items WHERE engagement_id = ?1 "
+				       "SELECT " SQ_ITEM_COLS
+				       " FROM items WHERE engagement_id = ?1 "
 				       "AND state = 'assigned' ORDER BY lease_expires, id",
 				       -1, &st, NULL);
 		if (b == SQLITE_OK)
