@@ -162,7 +162,8 @@ static int print_item(struct cli_noun *w, const struct cmd *cm)
 	if (!w->json) {
 		printf("item %lld %s", (long long)cm->result.id,
 		       cm->result.has_item ? item_state_name(cm->result.item.state) : "done");
-		if (cm->result.has_item && cm->result.item.worker_id)
+		/* Who holds it only while someone does: the same whether served or not. */
+		if (cm->result.has_item && cm->result.item.state == ITEM_ASSIGNED)
 			printf(" (worker %lld, epoch %lld)", (long long)cm->result.item.worker_id,
 			       (long long)cm->result.item.epoch);
 		printf("\n");

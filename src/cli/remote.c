@@ -288,7 +288,8 @@ static void result_of(struct cmd *c, long status, json_t *j)
 			      &c->result.item.state)) {
 		c->result.has_item = true;
 		c->result.item.id = c->result.id;
-		c->result.item.worker_id = json_integer_value(json_object_get(j, "worker_id"));
+		c->result.item.worker_id =
+		    json_integer_value(json_object_get(json_object_get(j, "lease"), "worker_id"));
 		c->result.item.epoch = json_integer_value(json_object_get(j, "epoch"));
 	}
 }
