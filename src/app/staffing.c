@@ -441,7 +441,7 @@ static int plan_engagement(struct store *s, int64_t now_ms, const struct plan_wo
 	struct staff_forecast *f = &p->forecast;
 	struct plan_input in = {0};
 	double *hist = NULL, *fc = NULL, *waiting = NULL, none = 0;
-	int64_t step = o->interval_s * 1000, earliest, cur_ms;
+	int64_t step = o->interval_s * 1000, earliest, cur_ms = 0;
 	size_t m1, m2, h, off;
 	int rc;
 
