@@ -4,11 +4,13 @@
 #include "app/records.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/route.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 /* ================================================================
@@ -91,6 +93,9 @@ static int plan_opts(const struct staff_plan_in *in, struct staff_opts *o, struc
 			return buf_error(err, ERR_INVALID, "model must be backlog or erlang_c");
 		o->model_set = true;
 	}
+	if (in->day && (!*in->day || (size_t)snprintf(o->day, sizeof(o->day), "%s", in->day) >=
+					   sizeof(o->day)))
+		return buf_error(err, ERR_INVALID, "day must be today, tomorrow or YYYY-MM-DD");
 	return 0;
 }
 
@@ -194,15 +199,23 @@ static int skill_scan_add(void *ctx, const struct engagement_rec *e)
 	return 0;
 }
 
-/* Holds the skill at the scan's level and is cleared for one of its engagements' clients. */
+/*
+ * A worker a plan counts for e: it meets every requirement of e (skills and
+ * languages at level, cleared for the client), exactly as routing decides,
+ * and it is active.
+ * ACTIVE: the record has no switch-off yet (issue 14's deactivation adds
+ * one); once it does, a deactivated worker is not counted here.
+ */
+static bool plan_counts(const struct worker_rec *w, const struct engagement_rec *e)
+{
+	return route_qualified(w, e);
+}
+
+/* Counted (plan_counts()) for at least one of the engagements requiring the skill. */
 static bool skill_holder(const struct worker_rec *w, const struct skill_scan *sc)
 {
-	bool held = false;
-
-	for (size_t k = 0; k < w->n_skills && !held; k++)
-		held = !strcmp(w->skills[k].code, sc->code) && w->skills[k].level >= sc->level;
-	for (size_t i = 0; held && i < sc->n; i++) {
-		if (route_cleared(w, sc->e[i].client_id))
+	for (size_t i = 0; i < sc->n; i++) {
+		if (plan_counts(w, &sc->e[i]))
 			return true;
 	}
 	return false;
@@ -220,7 +233,7 @@ static int pool_add(void *ctx, const struct worker_rec *w)
 {
 	struct pool *p = ctx;
 
-	if (p->e ? !route_qualified(w, p->e) : !skill_holder(w, p->sc))
+	if (p->e ? !plan_counts(w, p->e) : !skill_holder(w, p->sc))
 		return 0;
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : 64;
@@ -269,18 +282,149 @@ static const char *forecast_note(const struct staff_forecast *f)
 	return "fallback: under a day of history, its mean";
 }
 
-/* First interval boundary at or after ms (ms >= 0). */
-static int64_t ceil_to(int64_t ms, int64_t step)
+/* First boundary of the grid phase + k * step at or after ms. */
+static int64_t grid_ceil(int64_t ms, int64_t phase, int64_t step)
 {
-	return (ms + step - 1) / step * step;
+	int64_t d = ms - phase;
+
+	return phase + (d >= 0 ? (d + step - 1) / step : -(-d / step)) * step;
 }
 
-/* The interval holding now_ms: where every plan of o begins. */
+/* Last boundary of the grid phase + k * step at or before ms. */
+static int64_t grid_floor(int64_t ms, int64_t phase, int64_t step)
+{
+	int64_t d = ms - phase;
+
+	return phase + (d >= 0 ? d / step : -((-d + step - 1) / step)) * step;
+}
+
+/* The interval holding now_ms: where every plan of o without a day begins. */
 static int64_t plan_start(const struct staff_opts *o, int64_t now_ms)
 {
-	int64_t step = o->interval_s * 1000;
+	return grid_floor(now_ms, 0, o->interval_s * 1000);
+}
 
-	return now_ms / step * step;
+/* "YYYY-MM-DD" into its numbers (the calendar check is the caller's round trip). */
+static bool parse_date(const char *s, int *y, int *mon, int *d)
+{
+	int v[3] = {0}, widths[3] = {4, 2, 2};
+
+	for (int k = 0; k < 3; k++) {
+		for (int i = 0; i < widths[k]; i++, s++) {
+			if (*s < '0' || *s > '9')
+				return false;
+			v[k] = v[k] * 10 + (*s - '0');
+		}
+		if (*s++ != (k < 2 ? '-' : '\0'))
+			return false;
+	}
+	*y = v[0];
+	*mon = v[1];
+	*d = v[2];
+	return *mon >= 1 && *mon <= 12 && *d >= 1 && *d <= 31;
+}
+
+/*
+ * The horizon of p (its engagement and opts set): start_ms, end_ms, n,
+ * date, and OUT *cur_ms, the start of the interval holding now on the
+ * plan's grid (the forecast's history ends there). Without a day the grid
+ * is UTC's and the plan runs days * 24 h from now; with one, the grid is
+ * aligned to the local midnight of the day (a zone at +05:30 has hourly
+ * intervals at :30), and the plan runs to the midnight `days` local days
+ * later (23 or 25 hours on a change of clocks), today's from now.
+ */
+static int plan_horizon(struct staff_plan *p, int64_t now_ms, int64_t *cur_ms, struct buf *err)
+{
+	const struct staff_opts *o = &p->opts;
+	const char *tz = p->engagement.time_zone[0] ? p->engagement.time_zone : "UTC";
+	int64_t step = o->interval_s * 1000, today0, last0, m0, m1;
+	int y, mon, d, ty, tmon, td, ry, rmon, rd;
+
+	if (!o->day[0]) {
+		*cur_ms = p->start_ms = plan_start(o, now_ms);
+		p->n = (size_t)o->days * (size_t)(86400 / o->interval_s);
+		p->end_ms = p->start_ms + (int64_t)p->n * step;
+		return 0;
+	}
+	if (clock_local_date(tz, now_ms, &ty, &tmon, &td) ||
+	    clock_local_midnight(tz, ty, tmon, td, &today0) ||
+	    clock_local_midnight(tz, ty, tmon, td + STAFF_MAX_DAYS, &last0))
+		return buf_error(err, ERR_INVALID, "engagement %lld's time zone %s cannot be used",
+				 (long long)p->engagement.id, tz);
+	if (!strcmp(o->day, "today") || !strcmp(o->day, "tomorrow")) {
+		y = ty;
+		mon = tmon;
+		d = td + !strcmp(o->day, "tomorrow");
+	} else if (!parse_date(o->day, &y, &mon, &d)) {
+		return buf_error(err, ERR_INVALID, "day must be today, tomorrow or YYYY-MM-DD");
+	}
+	if (clock_local_midnight(tz, y, mon, d, &m0) ||
+	    clock_local_midnight(tz, y, mon, d + o->days, &m1) ||
+	    clock_local_date(tz, m0 + 12 * 3600 * 1000, &ry, &rmon, &rd))
+		return buf_error(err, ERR_INVALID, "day %s is not a date", o->day);
+	/* A parsed date that mktime() moved (February 30) is not a date. */
+	if (o->day[0] >= '0' && o->day[0] <= '9' && (ry != y || rmon != mon || rd != d))
+		return buf_error(err, ERR_INVALID, "day %s is not a date", o->day);
+	if (m0 < today0 || m0 > last0)
+		return buf_error(err, ERR_INVALID,
+				 "day must be today or up to %d days ahead in %s (today is "
+				 "%04d-%02d-%02d)",
+				 STAFF_MAX_DAYS, tz, ty, tmon, td);
+	snprintf(p->date, sizeof(p->date), "%04d-%02d-%02d", ry, rmon, rd);
+	*cur_ms = grid_floor(now_ms, m0, step);
+	p->start_ms = m0 > *cur_ms ? m0 : *cur_ms;
+	p->end_ms = grid_ceil(m1, m0, step);
+	p->n = (size_t)((p->end_ms - p->start_ms) / step);
+	return 0;
+}
+
+/* The queued items of the engagement, walked page by page. */
+struct waiting_walk {
+	int64_t cur_ms, step;
+	size_t n;	 /* intervals of the plan and past it (the waiting array) */
+	double *by_due;	 /* n: the carried items by the interval they are due in */
+	struct staff_now *now;
+};
+
+static int waiting_add(void *ctx, const struct item_rec *it)
+{
+	struct waiting_walk *ww = ctx;
+	int64_t k;
+
+	ww->now->waiting++;
+	/* Arrived in the current interval: counted as its arrivals instead. */
+	if (it->created_at >= ww->cur_ms)
+		return 0;
+	ww->now->carried++;
+	k = it->due_at > ww->cur_ms ? (it->due_at - ww->cur_ms - 1) / ww->step : 0;
+	ww->by_due[(size_t)k < ww->n ? (size_t)k : ww->n - 1] += 1;
+	return 0;
+}
+
+/*
+ * The work on the floor now (struct staff_now): the queued items, the
+ * carried ones into by_due[n] by due interval from cur_ms, and the arrivals
+ * of the current interval so far. 0 or the store's error.
+ */
+static int plan_floor(struct store *s, const struct staff_plan *p, int64_t cur_ms, int64_t step,
+		      double *by_due, size_t n, struct staff_now *now, struct buf *err)
+{
+	struct waiting_walk ww = {.cur_ms = cur_ms, .step = step, .n = n, .by_due = by_due,
+				  .now = now};
+	struct store_page pg = {.limit = STORE_PAGE_MAX,
+				.engagement_id = p->engagement.id,
+				.state = ITEM_QUEUED + 1};
+	int64_t next = 0;
+	int rc;
+
+	now->counted = true;
+	do {
+		pg.after = next;
+		if ((rc = store_item_list(s, &pg, waiting_add, &ww, &next)))
+			return buf_error(err, rc, "%s", store_errmsg(s));
+	} while (next > 0);
+	rc = store_arrivals(s, p->engagement.id, cur_ms, cur_ms + step, step, &now->arrived, 1);
+	return rc ? buf_error(err, rc, "%s", store_errmsg(s)) : 0;
 }
 
 /*
@@ -296,27 +440,28 @@ static int plan_engagement(struct store *s, int64_t now_ms, const struct plan_wo
 	const struct staff_opts *o = &p->opts;
 	struct staff_forecast *f = &p->forecast;
 	struct plan_input in = {0};
-	double *hist = NULL, *fc = NULL, none = 0;
-	int64_t step = o->interval_s * 1000, earliest;
-	size_t m1, m2, h;
+	double *hist = NULL, *fc = NULL, *waiting = NULL, none = 0;
+	int64_t step = o->interval_s * 1000, earliest, cur_ms = 0;
+	size_t m1, m2, h, off;
 	int rc;
 
+	if ((rc = plan_horizon(p, now_ms, &cur_ms, err)))
+		return rc;
 	/* Complete intervals since the engagement began, at most the history window. */
-	p->start_ms = plan_start(o, now_ms);
-	earliest = p->start_ms - (int64_t)STAFF_HISTORY_WEEKS * 7 * 86400 * 1000;
-	f->history_from_ms =
-	    ceil_to(p->engagement.created_at > 0 ? p->engagement.created_at : 0, step);
+	earliest = cur_ms - (int64_t)STAFF_HISTORY_WEEKS * 7 * 86400 * 1000;
+	f->history_from_ms = grid_ceil(p->engagement.created_at > 0 ? p->engagement.created_at : 0,
+				       cur_ms, step);
 	if (f->history_from_ms < earliest)
 		f->history_from_ms = earliest;
-	if (f->history_from_ms > p->start_ms)
-		f->history_from_ms = p->start_ms;
-	f->history_intervals = (size_t)((p->start_ms - f->history_from_ms) / step);
+	if (f->history_from_ms > cur_ms)
+		f->history_from_ms = cur_ms;
+	f->history_intervals = (size_t)((cur_ms - f->history_from_ms) / step);
 	f->history_items = 0;
 	if (f->history_intervals && !(hist = malloc(f->history_intervals * sizeof(*hist)))) {
 		rc = buf_error(err, ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	rc = store_arrivals(s, p->engagement.id, f->history_from_ms, p->start_ms, step,
+	rc = store_arrivals(s, p->engagement.id, f->history_from_ms, cur_ms, step,
 			    hist ? hist : &none, f->history_intervals);
 	if (rc) {
 		rc = buf_error(err, rc, "%s", store_errmsg(s));
@@ -333,7 +478,7 @@ static int plan_engagement(struct store *s, int64_t now_ms, const struct plan_wo
 	in.sla_s = p->sla_s;
 	m1 = (size_t)(86400 / o->interval_s);
 	m2 = 7 * m1;
-	in.n = (size_t)o->days * m1;
+	in.n = p->n;
 	if (in.model == PLAN_BACKLOG) {
 		if (in.sla_s < (double)o->interval_s) {
 			rc = buf_error(err, ERR_INVALID,
@@ -354,13 +499,14 @@ static int plan_engagement(struct store *s, int64_t now_ms, const struct plan_wo
 	};
 	p->model = in.model;
 	p->target = in.target;
-	p->n = in.n;
-	p->end_ms = p->start_ms + (int64_t)in.n * step;
 
-	h = in.n + in.n_ahead;
+	/* The forecast runs from the current interval; a later day's plan is its tail. */
+	off = (size_t)((p->start_ms - cur_ms) / step);
+	h = off + in.n + in.n_ahead;
 	p->iv = calloc(in.n, sizeof(*p->iv));
 	fc = calloc(h, sizeof(*fc));
-	if (!p->iv || !fc) {
+	waiting = calloc(in.n + in.n_ahead, sizeof(*waiting));
+	if (!p->iv || !fc || !waiting) {
 		rc = buf_error(err, ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -370,7 +516,16 @@ static int plan_engagement(struct store *s, int64_t now_ms, const struct plan_wo
 		goto out;
 	}
 	f->note = forecast_note(f);
-	in.volume = fc;
+	/* The floor now, when the plan holds the current interval: a later day's does not. */
+	if (off == 0) {
+		rc = plan_floor(s, p, cur_ms, step, waiting, in.n + in.n_ahead, &p->now, err);
+		if (rc)
+			goto out;
+		if (fc[0] < p->now.arrived)
+			fc[0] = p->now.arrived;
+		in.waiting = waiting;
+	}
+	in.volume = fc + off;
 	in.workers = workers;
 	in.n_workers = n_workers;
 	rc = plan_compute(&in, p->iv, &p->result);
@@ -379,6 +534,7 @@ static int plan_engagement(struct store *s, int64_t now_ms, const struct plan_wo
 out:
 	free(hist);
 	free(fc);
+	free(waiting);
 	return rc;
 }
 
@@ -472,6 +628,10 @@ int app_staff_skill_plan(const struct app *app, const struct actor *actor,
 				 MODEL_CODE_MAX - 1);
 	if ((rc = plan_opts(in, &out->opts, err)))
 		return rc;
+	if (out->opts.day[0])
+		return buf_error(err, ERR_INVALID,
+				 "day applies to an engagement's plan (in its time zone), not to a "
+				 "skill's");
 	memcpy(out->skill, in->skill, strlen(in->skill) + 1);
 	out->n = (size_t)out->opts.days * (size_t)(86400 / out->opts.interval_s);
 	out->start_ms = plan_start(&out->opts, now_ms);

@@ -92,6 +92,13 @@ struct staff_plan_in {
 	double interval_s;     /* 900, 1800 or 3600; absent: 900 */
 	double aht_s;	       /* (0, STAFF_MAX_SECONDS]; absent: STAFF_DEFAULT_AHT_S, said so */
 	const char *model;     /* "backlog" or "erlang_c"; NULL: plan_model_for() the SLA */
+	/*
+	 * app_staff_plan() only: "today", "tomorrow" or YYYY-MM-DD, a local day
+	 * of the engagement's time zone, today up to STAFF_MAX_DAYS ahead; the
+	 * plan then covers `days` local days from its midnight (today: from the
+	 * interval holding now). NULL: `days` times 24 hours from now.
+	 */
+	const char *day;
 	/* service level, within (absent or 0: the SLA) and occupancy: erlang_c only */
 	struct staff_target_in target;
 };
@@ -111,6 +118,19 @@ struct staff_opts {
 	bool model_set;	  /* else each engagement's plan_model_for() */
 	enum plan_model model;
 	double service_level, within_s, shrinkage, max_occupancy;
+	char day[16]; /* as given; "" when not */
+};
+
+/*
+ * The work on the floor when the plan starts: only a plan whose horizon
+ * holds the current interval counts it (counted); a plan of a later day
+ * plans that day's arrivals only.
+ */
+struct staff_now {
+	bool counted;
+	long waiting;	/* items queued now */
+	long carried;	/* of them, arrived before the current interval: planned at their due times */
+	double arrived; /* items arrived in the current interval so far (its volume at least) */
 };
 
 /* How an engagement's arrivals were forecast. */
@@ -130,6 +150,8 @@ struct staff_plan {
 	double sla_s;		     /* the engagement's */
 	struct erlang_target target; /* PLAN_QUEUE: as used (within defaults to the SLA) */
 	int64_t start_ms, end_ms;    /* the horizon: n intervals from the current one */
+	char date[11];		     /* with a day: the local date planned first, YYYY-MM-DD */
+	struct staff_now now;
 	struct staff_forecast forecast;
 	struct plan_result result;
 	struct plan_interval *iv; /* n, owned: staff_plan_release() */
@@ -170,9 +192,12 @@ void staff_skill_plan_release(struct staff_skill_plan *p);
 
 /*
  * The plan of in->engagement_id for in->days from the interval holding now
- * (UTC-aligned intervals), forecast from up to STAFF_HISTORY_WEEKS of
- * recorded arrivals since the engagement began; the workers route_qualified()
- * accepts for it. OUT: *out (staff_plan_release(), also after an error).
+ * (UTC-aligned intervals), or for the local day in->day (intervals aligned
+ * to its midnight), forecast from up to STAFF_HISTORY_WEEKS of recorded
+ * arrivals since the engagement began, with the work waiting now and the
+ * current interval's arrivals (struct staff_now); the workers counted are
+ * those that meet every requirement of the engagement (route_qualified():
+ * skills and languages at level, cleared for the client). OUT: *out (staff_plan_release(), also after an error).
  * 0, ERR_INVALID (input, or model backlog with an SLA under one interval),
  * ERR_NOTFOUND (no such engagement), ERR_TOOBIG, ERR_NOMEM or the store's
  * error; err says why.
@@ -183,9 +208,10 @@ int app_staff_plan(const struct app *app, const struct actor *actor, const struc
 /*
  * The plan of in->skill: every engagement whose required skills include it,
  * each planned exactly as app_staff_plan() would (same forecast, model and
- * required workers), summed per interval; beside them the workers holding
- * the skill at the highest level those engagements require and cleared for
- * at least one of their clients, with advice and cost as in a plan. A skill
+ * required workers), summed per interval; beside them the workers that
+ * meet every requirement of at least one of those engagements (as
+ * app_staff_plan() counts them), with advice and cost as in a plan; in->day
+ * is refused (the engagements' zones differ). A skill
  * no engagement requires is an empty plan (required 0) with a note.
  * OUT: *out (staff_skill_plan_release(), also after an error). 0,
  * ERR_INVALID, ERR_TOOBIG (over STAFF_MAX_SKILL_ENGAGEMENTS), ERR_NOMEM or

@@ -176,7 +176,7 @@ int cli_client(int argc, char **argv)
 	    .noun = "client",
 	    .verbs = "create list",
 	    .usage =
-		"usage: alihdaya client create --code CODE --name NAME [--tz ZONE] [--data DIR]\n"
+		"usage: alihdaya client create --code CODE --name NAME [--time-zone ZONE] [--data DIR]\n"
 		"       alihdaya client list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
 		"A client is one outsourcing customer; all its data carries its id.\n",
 	    .kind = APP_CLIENT,
@@ -186,6 +186,7 @@ int cli_client(int argc, char **argv)
 	struct client_in in = {0};
 	const struct cli_arg args[] = {CLI_ARG("code", CLI_ARG_STR, &in.code),
 				       CLI_ARG("name", CLI_ARG_STR, &in.name),
+				       CLI_ARG("time-zone", CLI_ARG_STR, &in.time_zone),
 				       CLI_ARG("tz", CLI_ARG_STR, &in.time_zone), CLI_ARG_END};
 
 	return cli_noun_main(&def, argc, argv, args, &in);

@@ -1,5 +1,10 @@
 /* audit.c - `alihdaya audit list|verify` (app/audit.h) and `alihdaya backup FILE`. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/audit.h"
 #include "cli/cli.h"
@@ -44,12 +49,33 @@ int cli_audit(int argc, char **argv)
 	return cli_noun_main(&def, argc, argv, NULL, NULL);
 }
 
-/* The file stands where a verb would. */
+/*
+ * The backup holds every payload and token hash: it is made 0600 (as the
+ * store's own directory is private) before SQLite writes into it, also when
+ * it replaces an older file. 0, or the exit code.
+ */
+static int private_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return cli_fail("backup", 1, "%s: %s", path, strerror(errno));
+	if (fchmod(fd, 0600)) {
+		int e = errno;
+
+		close(fd);
+		return cli_fail("backup", 1, "%s: %s", path, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+/* The file stands where a verb would (cli_backup() puts it there). */
 static int backup(struct cli_noun *w)
 {
 	int rc = cli_noun_open(w, CLI_READ);
 
-	if (rc)
+	if (rc || (rc = private_file(w->verb)))
 		return rc;
 	if (store_backup(w->ctx.store, w->verb))
 		return cli_fail("backup", 1, "%s", store_errmsg(w->ctx.store));
@@ -57,21 +83,49 @@ static int backup(struct cli_noun *w)
 	return 0;
 }
 
-/* backup FILE [--data DIR] */
+/* backup FILE [--data DIR], the options before or after FILE */
 int cli_backup(int argc, char **argv)
 {
 	static const struct cli_noun_def def = {
 	    .noun = "backup",
-	    .usage = "usage: alihdaya backup FILE [--data DIR]\n\n"
-		     "Copies the store to FILE with SQLite's online backup, safe while the server\n"
-		     "runs. To restore: stop the server, copy FILE to DIR/alihdaya.db (remove any\n"
-		     "alihdaya.db-wal and alihdaya.db-shm beside it), start the server.\n",
+	    .usage = "usage: alihdaya backup FILE [--data DIR]\n"
+		     "       alihdaya backup --data DIR FILE\n\n"
+		     "Copies the store to FILE (mode 0600: it holds every payload) with SQLite's\n"
+		     "online backup, safe while the server runs. To restore: stop the server, copy\n"
+		     "FILE to DIR/alihdaya.db (remove any alihdaya.db-wal and alihdaya.db-shm\n"
+		     "beside it), start the server.\n",
 	    .other = backup,
 	};
+	char *av[16];
+	int n = 1, file = 0;
 
-	if (argc < 2 || cli_wants_help(argc, argv)) {
+	if (argc < 2 || cli_wants_help(argc, argv) || argc > (int)(sizeof(av) / sizeof(av[0]))) {
 		fputs(def.usage, stdout);
-		return argc < 2 ? 2 : 0;
+		return argc == 2 ? 0 : 2;
 	}
-	return cli_noun_main(&def, argc, argv, NULL, NULL);
+	/* FILE is the one argument that is neither an option nor an option's value. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(def.usage, stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--data") || !strcmp(argv[i], "--json")) {
+			i += argv[i][2] == 'd';
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1])
+			continue; /* --data=DIR and unknown options: getopt's to explain */
+		if (file)
+			return cli_fail("backup", 2, "one FILE only (see --help)");
+		file = i;
+	}
+	if (!file)
+		return cli_fail("backup", 2, "which FILE? (see --help)");
+	av[0] = argv[0];
+	av[n++] = argv[file];
+	for (int i = 1; i < argc; i++) {
+		if (i != file)
+			av[n++] = argv[i];
+	}
+	return cli_noun_main(&def, n, av, NULL, NULL);
 }

@@ -18,6 +18,9 @@ int cli_engagement(int argc, char **argv);
 int cli_engagement_queue(int argc, char **argv);
 int cli_worker(int argc, char **argv);
 int cli_item(int argc, char **argv);
+/* worker status ID STATUS: the verb of `worker` that is not a record's (cli/items.c). */
+struct cli_noun;
+int cli_worker_status(struct cli_noun *w);
 int cli_user(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_backup(int argc, char **argv);

@@ -125,11 +125,33 @@ void cli_close(struct cli_ctx *ctx)
 	ctx->served = false;
 }
 
+int cli_as_token(struct cli_ctx *ctx, const char *cmdname)
+{
+	const char *tok = getenv("ALIHDAYA_TOKEN");
+	char authz[AUTH_TOKEN_TEXT + 16];
+	int rc;
+
+	if (!tok || !*tok)
+		return 0;
+	snprintf(authz, sizeof(authz), "Bearer %s", tok);
+	rc = auth_authenticate(ctx->store, authz, &ctx->actor);
+	if (rc)
+		return cli_fail(cmdname, 1, "ALIHDAYA_TOKEN: %s",
+				rc == ERR_UNAUTH ? "not a valid token" : err_message(rc));
+	ctx->token = tok;
+	return 0;
+}
+
+const struct actor *cli_actor(const struct cli_ctx *ctx)
+{
+	return ctx->token ? &ctx->actor : &AUTH_LOCAL_ADMIN;
+}
+
 int cli_engine(struct cli_ctx *ctx, const char *cmdname, struct cmd *c)
 {
 	struct buf err = BUF_INIT;
 
-	c->actor = &AUTH_LOCAL_ADMIN;
+	c->actor = cli_actor(ctx);
 	if (ctx->served) {
 		if (!cli_remote_cmd(ctx, c, &err))
 			return 0;
@@ -328,6 +350,8 @@ int cli_noun_begin(struct cli_noun *w, int argc, char **argv, const char *noun)
 	w->ctx.lock_fd = -1;
 	w->noun = noun;
 	w->verb = argc >= 2 ? argv[1] : "";
+	w->argc = argc;
+	w->argv = argv;
 	w->pg.limit = STORE_PAGE_DEFAULT;
 	rc = cli_config(&w->ctx, &err);
 	if (rc)

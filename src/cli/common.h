@@ -32,6 +32,12 @@ struct cli_ctx {
 	/* serve --clock-file: the engine reads its time there (tests); path NULL = wall clock */
 	struct clock_file clock;
 	bool served; /* a server holds the lock: cli_engine() sends commands to it */
+	/*
+	 * cli_as_token(): the CLI acts as this token's user (actor) instead of
+	 * the local admin; a served command carries the token to the server.
+	 */
+	const char *token;
+	struct actor actor;
 };
 
 #define CLI_CTX_INIT { .lock_fd = -1 }
@@ -65,7 +71,16 @@ int cli_install(struct cli_ctx *ctx, const char *admin, size_t *added);
 int cli_fail(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
- * Runs a command as the local admin: on the engine, or when ctx->served as
+ * The user whose token is in the environment (ALIHDAYA_TOKEN), on an open
+ * ctx: 0 and ctx->token, ctx->actor set (no token: the local admin, 0);
+ * exit code 1 (said on stderr) for a token that is not valid.
+ */
+int cli_as_token(struct cli_ctx *ctx, const char *cmdname);
+/* Who the CLI acts as: ctx->actor with a token, else the local admin. */
+const struct actor *cli_actor(const struct cli_ctx *ctx);
+
+/*
+ * Runs a command as cli_actor() (the local admin unless a token is used): on the engine, or when ctx->served as
  * its API request on the server's socket (cli/remote.h). Prints the error on
  * failure (exit code 1); on success c->result holds the answer: the id of
  * what was created, the token text for tokens.
@@ -92,6 +107,8 @@ struct cli_noun {
 	struct cli_ctx ctx;
 	const char *noun;
 	const char *verb; /* argv[1] */
+	int argc;	  /* the subcommand's argv, for a verb's own arguments (an id) */
+	char **argv;
 	bool json;
 	struct app_page_in page; /* --after, --limit as given (a list may add client_id) */
 	struct store_page pg;	 /* the same, checked (app_page()), for lists not yet in app/ */

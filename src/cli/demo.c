@@ -228,6 +228,7 @@ int cli_demo(int argc, char **argv)
 	struct demo d;
 	struct buf err = BUF_INIT;
 	char mgr[AUTH_TOKEN_TEXT], wrk[AUTH_TOKEN_TEXT], cli[AUTH_TOKEN_TEXT], path[600];
+	char aud[AUTH_TOKEN_TEXT], adm[AUTH_TOKEN_TEXT];
 	bool serve = true;
 	struct stat st;
 	size_t added;
@@ -255,8 +256,10 @@ int cli_demo(int argc, char **argv)
 			       "Creates a fresh installation in DIR (default ./alihdaya-demo): two clients,\n"
 			       "a BPO claim-forms engagement (24h SLA, N items, default 500) and a KPO legal\n"
 			       "research engagement (5-day SLA, 4 matters), 20 workers with varied skills,\n"
-			       "languages, countries and clearances. Prints tokens for a manager, a worker\n"
-			       "and a client user with curl commands to try, then serves on 127.0.0.1:PORT.\n");
+			       "languages, countries and clearances. Prints a token for each role (manager,\n"
+			       "worker, client user, auditor, admin) as one 'export' line to paste into a\n"
+			       "shell, with curl commands to try, then serves on 127.0.0.1:PORT in the\n"
+			       "foreground until Ctrl-C (--no-serve: stop after creating).\n");
 			buf_release(&err);
 			return 0;
 		default: buf_release(&err); return 2;
@@ -301,19 +304,36 @@ int cli_demo(int argc, char **argv)
 		rc = demo_token(&d, d.first_worker, wrk, sizeof(wrk));
 	if (!rc)
 		rc = demo_token(&d, "acme-ops", cli, sizeof(cli));
+	if (!rc)
+		rc = demo_token(&d, "audrey", aud, sizeof(aud));
+	if (!rc)
+		rc = demo_token(&d, "admin", adm, sizeof(adm));
 	if (rc) {
 		cli_close(&d.ctx);
 		rc = 1;
 		goto out;
 	}
-	printf("demo installation in %s: 2 clients, 2 engagements, 20 workers, %ld items\n\n"
-	       "  manager (maya):        %s\n  worker (%s):           %s\n  client user (acme-ops): %s\n\n"
-	       "try:\n"
-	       "  curl -s -H 'Authorization: Bearer %s' http://127.0.0.1:%d/v1/engagements\n"
-	       "  curl -s -X POST -H 'Authorization: Bearer %s' http://127.0.0.1:%d/v1/work/next\n"
-	       "  curl -s -H 'Authorization: Bearer %s' 'http://127.0.0.1:%d/v1/items?limit=5'\n\n",
-	       d.ctx.cfg.data_dir, items + 4, mgr, d.first_worker, wrk, cli, mgr, d.ctx.cfg.port, wrk,
-	       d.ctx.cfg.port, cli, d.ctx.cfg.port);
+	/*
+	 * The export line is meant to be pasted into a shell: the README's and
+	 * docs/api.md's curl lines use these names ($A the base URL).
+	 */
+	printf("demo installation in %s: 2 clients, 2 engagements, 20 workers, %ld items\n\n",
+	       d.ctx.cfg.data_dir, items + 4);
+	snprintf(path, sizeof(path), "worker (%s):", d.first_worker);
+	printf("  %-24s%s\n  %-24s%s\n  %-24s%s\n  %-24s%s\n  %-24s%s\n\n", "manager (maya):", mgr,
+	       path, wrk, "client user (acme-ops):", cli, "auditor (audrey):", aud,
+	       "admin (admin):", adm);
+	printf("paste into your shell:\n\n"
+	       "export MANAGER=%s WORKER=%s CLIENT=%s AUDITOR=%s ADMIN=%s A=http://127.0.0.1:%d\n\n"
+	       "then try:\n"
+	       "  curl -s -H \"Authorization: Bearer $MANAGER\" $A/v1/engagements\n"
+	       "  curl -s -X POST -H \"Authorization: Bearer $WORKER\" $A/v1/work/next\n"
+	       "  curl -s -H \"Authorization: Bearer $CLIENT\" \"$A/v1/items?limit=5\"\n\n",
+	       mgr, wrk, cli, aud, adm, d.ctx.cfg.port);
+	if (serve)
+		printf("The server runs in the foreground: stop it with Ctrl-C. The data stays in\n"
+		       "%s; start it again with 'alihdaya serve --data %s'.\n\n",
+		       d.ctx.cfg.data_dir, d.ctx.cfg.data_dir);
 	fflush(stdout);
 	if (!serve) {
 		cli_close(&d.ctx);

@@ -9,6 +9,7 @@
 #include <sys/un.h>
 
 #include "core/route.h"
+#include "core/item.h"
 #include "util/err.h"
 
 /* ------------------------------------------------------------------ */
@@ -85,6 +86,39 @@ static json_t *item_body(const struct cmd *c)
 	return b;
 }
 
+/* The transitions: POST /v1/items/:id/<verb> with the verb's fields (docs/api.md). */
+static int op_request(const struct cmd *c, char *path, size_t n, json_t **body, struct buf *err)
+{
+	static const struct {
+		enum cmd_type type;
+		const char *verb;
+	} verbs[] = {
+	    {CMD_ITEM_SUBMIT, "submit"}, {CMD_ITEM_REVIEW, "review"}, {CMD_ITEM_ACCEPT, "accept"},
+	    {CMD_ITEM_REWORK, "rework"}, {CMD_ITEM_FAIL, "fail"},     {CMD_ITEM_CANCEL, "cancel"},
+	};
+	const char *verb = "";
+	json_t *result;
+
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (verbs[i].type == c->type)
+			verb = verbs[i].verb;
+	}
+	snprintf(path, n, "/v1/items/%lld/%s", (long long)c->u.op.item_id, verb);
+	if (c->type == CMD_ITEM_SUBMIT) {
+		result = json_loads(c->u.op.result_json ? c->u.op.result_json : "null",
+				    JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+		if (!result)
+			return buf_error(err, ERR_INVALID, "the result is not JSON");
+		*body = json_pack("{s:I, s:o}", "epoch", (json_int_t)c->u.op.epoch, "result",
+				  result);
+		return 0;
+	}
+	*body = json_object();
+	if (*body && c->u.op.reason)
+		json_object_set_new(*body, "reason", json_string(c->u.op.reason));
+	return 0;
+}
+
 /* OUT: path[n] and *body (json_decref) of the request that does what c does. */
 static int request_of(const struct cmd *c, char *path, size_t n, json_t **body, struct buf *err)
 {
@@ -127,6 +161,23 @@ static int request_of(const struct cmd *c, char *path, size_t n, json_t **body, 
 		snprintf(path, n, "/v1/items");
 		*body = item_body(c);
 		break;
+	case CMD_WORKER_STATUS:
+		snprintf(path, n, "/v1/workers/%lld/status", (long long)c->u.wstatus.worker_id);
+		*body = json_pack("{s:s}", "status", worker_status_name(c->u.wstatus.status));
+		break;
+	case CMD_ITEM_NEXT:
+		snprintf(path, n, "/v1/work/next");
+		*body = json_pack("{s:I}", "worker_id", (json_int_t)c->u.op.worker_id);
+		break;
+	case CMD_ITEM_SUBMIT:
+	case CMD_ITEM_REVIEW:
+	case CMD_ITEM_ACCEPT:
+	case CMD_ITEM_REWORK:
+	case CMD_ITEM_FAIL:
+	case CMD_ITEM_CANCEL:
+		if ((rc = op_request(c, path, n, body, err)))
+			return rc;
+		break;
 	default:
 		return buf_error(err, ERR_INVALID,
 				 "this command cannot be sent to the running server; use the HTTP "
@@ -159,10 +210,10 @@ static int err_of_code(const char *code, int fallback)
 }
 
 /* POSTs body to path on the socket. OUT: *status, answer (its text). */
-static int post(const char *sock, const char *path, const char *body, long *status,
-		struct buf *answer, struct buf *err)
+static int post(const char *sock, const char *path, const char *body, const char *token,
+		long *status, struct buf *answer, struct buf *err)
 {
-	char url[256], cerr[CURL_ERROR_SIZE] = "";
+	char url[256], cerr[CURL_ERROR_SIZE] = "", authz[AUTH_TOKEN_TEXT + 32];
 	struct curl_slist *hdr = NULL;
 	CURLcode cc;
 	CURL *cu;
@@ -174,6 +225,11 @@ static int post(const char *sock, const char *path, const char *body, long *stat
 	hdr = curl_slist_append(NULL, "Content-Type: application/json");
 	/* No "100 Continue" round trip: the server reads the body at once. */
 	hdr = hdr ? curl_slist_append(hdr, "Expect:") : NULL;
+	/* With a token the server acts as its user, as on TCP; without, as the local admin. */
+	if (hdr && token) {
+		snprintf(authz, sizeof(authz), "Authorization: Bearer %s", token);
+		hdr = curl_slist_append(hdr, authz);
+	}
 	if (!cu || !hdr) {
 		rc = buf_error(err, ERR_NOMEM, "cannot start libcurl");
 		goto out;
@@ -240,6 +296,16 @@ static void result_of(struct cmd *c, long status, json_t *j)
 	c->result.id = json_integer_value(json_object_get(j, tok ? "user_id" : "id"));
 	if (tok)
 		snprintf(c->result.token, sizeof(c->result.token), "%s", tok);
+	/* An item command answers the item: its state and lease, as the engine's result. */
+	if (cmd_type_is_op(c->type) && status != 204 &&
+	    !item_state_parse(json_string_value(json_object_get(j, "state")),
+			      &c->result.item.state)) {
+		c->result.has_item = true;
+		c->result.item.id = c->result.id;
+		c->result.item.worker_id =
+		    json_integer_value(json_object_get(json_object_get(j, "lease"), "worker_id"));
+		c->result.item.epoch = json_integer_value(json_object_get(j, "epoch"));
+	}
 }
 
 int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err)
@@ -268,7 +334,7 @@ int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err)
 		rc = buf_error(err, ERR_NOMEM, "cannot build the request");
 		goto out;
 	}
-	if ((rc = post(sock, path, text, &status, &answer, err)))
+	if ((rc = post(sock, path, text, ctx->token, &status, &answer, err)))
 		goto out;
 	j = answer.len ? json_loadb(answer.data, answer.len, 0, NULL) : NULL;
 	if (status >= 200 && status < 300) {

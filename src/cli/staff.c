@@ -360,14 +360,18 @@ out:
 /* ------------------------------------------------------------------------ */
 
 static const char plan_usage[] =
-    "usage: alihdaya staff plan (--engagement ID | --skill CODE) [--days N] [--interval DUR]\n"
-    "                           [--aht DUR] [--model backlog|erlang_c] [--target PCT/DUR]\n"
+    "usage: alihdaya staff plan (--engagement ID | --skill CODE) [--day DAY] [--days N]\n"
+    "                           [--interval DUR] [--aht DUR] [--model backlog|erlang_c]\n"
+    "                           [--target PCT/DUR]\n"
     "                           [--shrinkage PCT] [--max-occupancy PCT] [--json] [--data DIR]\n"
     "\n"
     "  --engagement ID      the engagement to plan\n"
     "  --skill CODE         or a skill: every engagement requiring it, planned as above and\n"
-    "                       summed per interval, beside the workers holding it (at the highest\n"
-    "                       level required) cleared for one of those engagements' clients\n"
+    "                       summed per interval, beside the workers that meet every\n"
+    "                       requirement of one of those engagements\n"
+    "  --day DAY            today, tomorrow or YYYY-MM-DD: that local day of the engagement's\n"
+    "                       time zone (today: from now), and --days from it; default: from\n"
+    "                       now, --days times 24 hours (UTC intervals)\n"
     "  --days N             days ahead, 1 to 28 (default 7)\n"
     "  --interval DUR       15m, 30m or 1h (default 15m)\n"
     "  --aht DUR            handle time per item (default 5m)\n"
@@ -381,11 +385,13 @@ static const char plan_usage[] =
     "  --data DIR           data directory (default from the configuration)\n"
     "\n"
     "The forecast comes from the recorded arrivals (up to six weeks); with too little\n"
-    "history it falls back to a seasonal-naive forecast and says so. Reads only: safe\n"
-    "beside a running server. See docs/staffing.md.\n"
+    "history it falls back to a seasonal-naive forecast and says so. A plan that holds\n"
+    "the current interval also counts the work queued now and this interval's arrivals.\n"
+    "Reads only: safe beside a running server. See docs/staffing.md.\n"
     "\n"
     "examples: alihdaya staff plan --engagement 1 --days 7 --interval 30m --aht 4m\n"
-    "          alihdaya staff plan --skill data_entry --days 7\n";
+    "          alihdaya staff plan --engagement 1 --day tomorrow --days 1\n"
+          "          alihdaya staff plan --skill data_entry --days 7\n";
 
 /* "2026-05-04T09:15:00.000Z" -> "2026-05-04 09:15" */
 static void short_time(int64_t ms, char *out, size_t n)
@@ -460,6 +466,19 @@ static void print_rows_and_cost(const struct plan_interval *iv, size_t n, int64_
 		       "available now: %s %s)\n",
 		       c1, res->currency, (double)res->worker_seconds / 3600.0, a, c2,
 		       res->currency);
+	} else if (res->n_costs) {
+		printf("cost: %.1f worker-hours, priced per currency (each currency's workers "
+		       "take their share):\n",
+		       (double)res->worker_seconds / 3600.0);
+		for (size_t k = 0; k < res->n_costs; k++) {
+			const struct plan_cost *pc = &res->costs[k];
+
+			money(pc->cost_minor, c1, sizeof(c1));
+			money(pc->available_cost_minor, c2, sizeof(c2));
+			money(pc->avg_cost_minor, a, sizeof(a));
+			printf("  %s: %s for %ld workers at %s/h on average (available now: %s)\n",
+			       pc->currency, c1, pc->workers, a, c2);
+		}
 	} else {
 		printf("cost: not priced (%s); %.1f worker-hours\n",
 		       plan_cost_state_name(res->cost_state), (double)res->worker_seconds / 3600.0);
@@ -484,6 +503,12 @@ static void print_plan_table(const struct staff_plan *p)
 	printf("; history %zu intervals, %lld items\n", f->history_intervals,
 	       (long long)f->history_items);
 	printf("          %s\n", f->note);
+	if (p->date[0])
+		printf("day: %s in %s\n", p->date, p->engagement.time_zone);
+	if (p->now.counted)
+		printf("now: %ld queued (%ld from before this interval, planned at their due "
+		       "times); %.0f arrived this interval\n",
+		       p->now.waiting, p->now.carried, p->now.arrived);
 	printf("workers: %ld qualified and cleared, %ld available now\n\n", p->result.qualified,
 	       p->result.available);
 	print_rows_and_cost(p->iv, p->n, p->start_ms, p->end_ms, p->opts.interval_s, &p->result);
@@ -540,6 +565,7 @@ static int staff_plan(int argc, char **argv)
 	    {"--json", OPT_FLAG, &json, NULL, NULL},
 	    {"--engagement", OPT_ID, &in.engagement_id, NULL, NULL},
 	    {"--skill", OPT_TEXT, &in.skill, NULL, NULL},
+	    {"--day", OPT_TEXT, &in.day, NULL, NULL},
 	    {"--days", OPT_NUMBER, &in.days, NULL, NULL},
 	    {"--interval", OPT_SECONDS, &in.interval_s, NULL, NULL},
 	    {"--aht", OPT_SECONDS, &in.aht_s, NULL, NULL},

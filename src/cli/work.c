@@ -17,14 +17,15 @@ int cli_engagement(int argc, char **argv)
 	    .usage =
 		"usage: alihdaya engagement create --client ID --service CODE --name NAME --sla DUR\n"
 		"           [--lease DUR] [--priority 1-9] [--skill CODE:LEVEL]... [--language CODE:LEVEL]...\n"
-		"           [--tz ZONE] [--data DIR]\n"
+		"           [--time-zone ZONE] [--data DIR]\n"
 		"       alihdaya engagement list [--json] [--after ID] [--limit N] [--data DIR]\n"
 		"       alihdaya engagement queue ID [--json] [--data DIR]\n\n"
 		"Durations take a unit: 90s, 30m, 8h or 5d (days); a bare number is refused.\n"
 		"An engagement is one client's contract for one service. Items are due --sla after\n"
 		"they arrive; a worker holds an item for --lease (default 30m) before it returns\n"
 		"to the queue. Only workers with every --skill and --language at the level, and\n"
-		"cleared for the client, receive its items. --tz defaults to the client's zone.\n",
+		"cleared for the client, receive its items. --time-zone (old name --tz)\n"
+		"defaults to the client's zone, as on the API.\n",
 	    .kind = APP_ENGAGEMENT,
 	    .cols = cols,
 	    .create = CMD_ENGAGEMENT_CREATE,
@@ -40,6 +41,7 @@ int cli_engagement(int argc, char **argv)
 	    CLI_ARG("priority", CLI_ARG_NUM, &in.priority),
 	    CLI_ARG_N("skill", CLI_ARG_LEVELS, &skills, &in.n_skills, CLI_LEVELS_MAX),
 	    CLI_ARG_N("language", CLI_ARG_LEVELS, &langs, &in.n_langs, CLI_LEVELS_MAX),
+	    CLI_ARG("time-zone", CLI_ARG_STR, &in.time_zone),
 	    CLI_ARG("tz", CLI_ARG_STR, &in.time_zone),
 	    CLI_ARG_END};
 
@@ -56,17 +58,21 @@ int cli_worker(int argc, char **argv)
 	static const char *const cols[] = { "id", "name", "country", "capacity", "status", NULL };
 	static const struct cli_noun_def def = {
 	    .noun = "worker",
-	    .verbs = "create list",
+	    .verbs = "create list status",
 	    .usage =
-		"usage: alihdaya worker create --login LOGIN --name NAME --country CC [--tz ZONE]\n"
+		"usage: alihdaya worker create --login LOGIN --name NAME --country CC [--time-zone ZONE]\n"
 		"           [--skill CODE:LEVEL]... [--language CODE:LEVEL]... [--credential C]...\n"
-		"           [--capacity N] [--cost MINOR_PER_HOUR] [--currency USD] [--clear CLIENT_ID]...\n"
-		"       alihdaya worker list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
+		"           [--capacity N] [--cost-per-hour MINOR] [--currency USD]\n"
+		"           [--clearance CLIENT_ID]...\n"
+		"       alihdaya worker list [--json] [--after ID] [--limit N] [--data DIR]\n"
+		"       alihdaya worker status ID available|away|offline [--data DIR]\n\n"
 		"Creates the worker and its login user (role worker). A worker receives items\n"
-		"only of clients it is cleared for (--clear), up to --capacity at once.\n",
+		"only of clients it is cleared for (--clearance), up to --capacity at once.\n"
+		"Old names: --tz, --cost, --clear.\n",
 	    .kind = APP_WORKER,
 	    .cols = cols,
 	    .create = CMD_WORKER_CREATE,
+	    .other = cli_worker_status,
 	};
 	static int64_t clear[MODEL_MAX_CLEAR]; /* 2 KiB: off the stack */
 	struct cli_levels skills = {0}, langs = {0};
@@ -79,10 +85,13 @@ int cli_worker(int argc, char **argv)
 	    CLI_ARG_N("language", CLI_ARG_LEVELS, &langs, &in.n_langs, CLI_LEVELS_MAX),
 	    CLI_ARG_N("credential", CLI_ARG_STRS, creds, &in.n_creds, MODEL_MAX_CREDS),
 	    CLI_ARG("country", CLI_ARG_STR, &in.country),
+	    CLI_ARG("time-zone", CLI_ARG_STR, &in.time_zone),
 	    CLI_ARG("tz", CLI_ARG_STR, &in.time_zone),
 	    CLI_ARG("capacity", CLI_ARG_NUM, &in.capacity),
+	    CLI_ARG("cost-per-hour", CLI_ARG_NUM, &in.cost_minor),
 	    CLI_ARG("cost", CLI_ARG_NUM, &in.cost_minor),
 	    CLI_ARG("currency", CLI_ARG_STR, &in.currency),
+	    CLI_ARG_N("clearance", CLI_ARG_IDS, clear, &in.n_clear, MODEL_MAX_CLEAR),
 	    CLI_ARG_N("clear", CLI_ARG_IDS, clear, &in.n_clear, MODEL_MAX_CLEAR),
 	    CLI_ARG_END};
 

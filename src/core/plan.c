@@ -56,8 +56,12 @@ static int required_queue(const struct plan_input *in, struct plan_interval *iv)
 	struct erlang_plan p;
 	int rc;
 
+	double waiting = 0;
+
+	for (size_t i = 0; in->waiting && i < in->n + in->n_ahead; i++)
+		waiting += in->waiting[i];
 	for (size_t i = 0; i < in->n; i++) {
-		load.contacts = in->volume[i];
+		load.contacts = in->volume[i] + (i == 0 ? waiting : 0);
 		rc = erlang_required(&load, &in->target, &p);
 		if (rc)
 			return rc;
@@ -69,8 +73,9 @@ static int required_queue(const struct plan_input *in, struct plan_interval *iv)
 
 static int required_backlog(const struct plan_input *in, struct plan_interval *iv)
 {
-	size_t n = in->n + in->n_ahead;
-	struct backlog_batch *b = calloc(n, sizeof(*b));
+	size_t n = in->n + in->n_ahead, nb = n;
+	/* One batch per interval of arrivals, then one per due interval of the waiting work. */
+	struct backlog_batch *b = calloc(2 * n, sizeof(*b));
 	double *rate = calloc(n, sizeof(*rate));
 	long *whole = calloc(n, sizeof(*whole));
 	int rc = ERR_NOMEM;
@@ -80,7 +85,14 @@ static int required_backlog(const struct plan_input *in, struct plan_interval *i
 	rc = backlog_from_arrivals(in->volume, n, (double)in->interval_s, in->aht_s, in->sla_s, b);
 	if (rc)
 		goto out;
-	rc = backlog_required(b, n, n, (double)in->interval_s, 1.0 - in->target.shrinkage, rate,
+	for (size_t i = 0; in->waiting && i < n; i++) {
+		if (in->waiting[i] > 0)
+			b[nb++] = (struct backlog_batch){.release = 0,
+							 .due = (int)i,
+							 .items = in->waiting[i],
+							 .handle_s = in->aht_s};
+	}
+	rc = backlog_required(b, nb, n, (double)in->interval_s, 1.0 - in->target.shrinkage, rate,
 			      whole);
 	if (rc)
 		goto out;
@@ -110,10 +122,34 @@ static int muldiv(int64_t a, int64_t b, int64_t d, int64_t *out)
 	return 0;
 }
 
+/* The entry of currency cur in res->costs, added if new; NULL past PLAN_MAX_CURRENCIES. */
+static struct plan_cost *cost_of(struct plan_result *res, const char *cur)
+{
+	struct plan_cost *c;
+
+	for (size_t k = 0; k < res->n_costs; k++) {
+		if (!strncmp(res->costs[k].currency, cur, sizeof(c->currency)))
+			return &res->costs[k];
+	}
+	if (res->n_costs == PLAN_MAX_CURRENCIES)
+		return NULL;
+	c = &res->costs[res->n_costs++];
+	memcpy(c->currency, cur, sizeof(c->currency));
+	c->currency[sizeof(c->currency) - 1] = '\0';
+	return c;
+}
+
+/*
+ * Prices each currency's workers on their own (plan.h): sums[k] and
+ * avail[k] are the hourly costs of costs[k]'s workers and of those
+ * available. The single-currency fields of res are costs[0]'s when there
+ * is one currency.
+ */
 static int price(const struct plan_worker *w, size_t n_workers, size_t n, int64_t interval_s,
 		 struct plan_result *res)
 {
-	int64_t sum = 0, sum_avail = 0, hours_den, horizon_s;
+	int64_t sums[PLAN_MAX_CURRENCIES] = {0}, avail[PLAN_MAX_CURRENCIES] = {0};
+	int64_t hours_den, horizon_s;
 	int rc;
 
 	if (n_workers == 0) {
@@ -121,23 +157,42 @@ static int price(const struct plan_worker *w, size_t n_workers, size_t n, int64_
 		return 0;
 	}
 	for (size_t i = 0; i < n_workers; i++) {
-		if (strcmp(w[i].currency, w[0].currency)) {
+		struct plan_cost *c = cost_of(res, w[i].currency);
+		size_t k;
+
+		if (!c) {
+			/* Too many currencies to list: no cost rather than a partial one. */
+			res->n_costs = 0;
 			res->cost_state = PLAN_COST_MIXED;
 			return 0;
 		}
-		if (__builtin_add_overflow(sum, w[i].cost_minor, &sum) ||
-		    (w[i].available && __builtin_add_overflow(sum_avail, w[i].cost_minor, &sum_avail)))
+		k = (size_t)(c - res->costs);
+		c->workers++;
+		c->available += w[i].available;
+		if (__builtin_add_overflow(sums[k], w[i].cost_minor, &sums[k]) ||
+		    (w[i].available && __builtin_add_overflow(avail[k], w[i].cost_minor, &avail[k])))
 			return ERR_TOOBIG;
 	}
-	res->cost_state = PLAN_COST_OK;
-	memcpy(res->currency, w[0].currency, sizeof(res->currency));
-	res->currency[sizeof(res->currency) - 1] = '\0';
-	res->avg_cost_minor = (sum + (int64_t)n_workers / 2) / (int64_t)n_workers;
 	hours_den = 3600 * (int64_t)n_workers;
-	if ((rc = muldiv(res->worker_seconds, sum, hours_den, &res->cost_minor)))
-		return rc;
 	horizon_s = (int64_t)n * interval_s;
-	return muldiv(horizon_s, sum_avail, 3600, &res->available_cost_minor);
+	for (size_t k = 0; k < res->n_costs; k++) {
+		struct plan_cost *c = &res->costs[k];
+
+		c->avg_cost_minor = (sums[k] + c->workers / 2) / c->workers;
+		if ((rc = muldiv(res->worker_seconds, sums[k], hours_den, &c->cost_minor)) ||
+		    (rc = muldiv(horizon_s, avail[k], 3600, &c->available_cost_minor)))
+			return rc;
+	}
+	if (res->n_costs > 1) {
+		res->cost_state = PLAN_COST_MIXED;
+		return 0;
+	}
+	res->cost_state = PLAN_COST_OK;
+	memcpy(res->currency, res->costs[0].currency, sizeof(res->currency));
+	res->avg_cost_minor = res->costs[0].avg_cost_minor;
+	res->cost_minor = res->costs[0].cost_minor;
+	res->available_cost_minor = res->costs[0].available_cost_minor;
+	return 0;
 }
 
 /* ================================================================
@@ -153,6 +208,8 @@ static bool input_ok(const struct plan_input *in)
 		return false;
 	for (size_t i = 0; i < in->n + in->n_ahead; i++) {
 		if (!(in->volume[i] >= 0) || !isfinite(in->volume[i]))
+			return false;
+		if (in->waiting && (!(in->waiting[i] >= 0) || !isfinite(in->waiting[i])))
 			return false;
 	}
 	for (size_t i = 0; i < in->n_workers; i++) {

@@ -27,11 +27,16 @@
  * Money never passes through floating point: the cost is
  *   round(sum of required worker-seconds * sum of hourly costs / (3600 * workers))
  * in integer minor units, i.e. the required worker-hours at the average
- * hourly cost of the qualified workers.
+ * hourly cost of the qualified workers. Workers paid in several currencies
+ * are priced per currency: each currency's workers take their share of the
+ * required hours (in proportion to their number) at their own costs, so
+ *   cost[c] = round(worker-seconds * sum of costs in c / (3600 * workers))
+ * and with one currency cost[0] is the single cost above.
  */
 
 #define PLAN_MAX_INTERVALS 8064 /* as BACKLOG_MAX_INTERVALS: twelve weeks of 15 minutes */
 #define PLAN_MAX_WORKERS 1000000
+#define PLAN_MAX_CURRENCIES 16 /* priced one by one; beyond, the plan gives no cost */
 
 enum plan_model {
 	PLAN_QUEUE,   /* Erlang C per interval */
@@ -66,6 +71,13 @@ struct plan_input {
 	double sla_s;	      /* PLAN_BACKLOG: >= interval_s */
 	/* PLAN_QUEUE: service_level, sl_time_s, max_occupancy; both: shrinkage. */
 	struct erlang_target target;
+	/*
+	 * NULL, or n + n_ahead counts: the items already waiting when the plan
+	 * starts, by the interval they are due in (overdue ones in 0). A backlog
+	 * works them from interval 0 to their due interval; a queue answers them
+	 * in interval 0, beside its arrivals. Not part of any interval's volume.
+	 */
+	const double *waiting;
 	const struct plan_worker *workers;
 	size_t n_workers;
 };
@@ -82,7 +94,17 @@ struct plan_interval {
 enum plan_cost_state {
 	PLAN_COST_OK,
 	PLAN_COST_NO_WORKERS, /* nobody to take an average cost from */
-	PLAN_COST_MIXED,      /* workers are paid in more than one currency */
+	PLAN_COST_MIXED,      /* workers are paid in more than one currency: see costs[] */
+};
+
+/* The cost of one currency's workers (every plan with workers has at least one). */
+struct plan_cost {
+	char currency[4];
+	long workers;			/* qualified workers paid in it */
+	long available;			/* of them, available now */
+	int64_t avg_cost_minor;		/* their average hourly cost, rounded (display only) */
+	int64_t cost_minor;		/* their share of the required worker-hours at their costs */
+	int64_t available_cost_minor;	/* its workers on hand over the horizon at their own cost */
 };
 
 struct plan_result {
@@ -96,6 +118,9 @@ struct plan_result {
 	int64_t avg_cost_minor;		  /* average hourly cost, rounded (display only) */
 	int64_t cost_minor;		  /* the plan: required worker-hours at the average cost */
 	int64_t available_cost_minor;	  /* the workers on hand over the horizon at their own cost */
+	/* Per currency, in the order first met; n_costs 0 with over PLAN_MAX_CURRENCIES. */
+	size_t n_costs;
+	struct plan_cost costs[PLAN_MAX_CURRENCIES];
 };
 
 /*

@@ -106,6 +106,7 @@ static int plan(struct req *r, bool by_skill)
 	if ((rc = q_nums_target(r, q, sizeof(q) / sizeof(q[0]), &in.target)))
 		return rc;
 	in.model = http__query(r, "model");
+	in.day = http__query(r, "day");
 	if (by_skill) {
 		in.skill = http__query(r, "skill");
 		rc = app_staff_skill_plan(&r->srv->app, &r->actor, &in, &sp, &err);
@@ -123,6 +124,7 @@ static int plan(struct req *r, bool by_skill)
 
 /*
  * GET /v1/engagements/:id/staffing?days=7&interval=900&aht=300
+ *   [&day=today|tomorrow|YYYY-MM-DD]
  *   [&model=backlog|erlang_c&target=0.8&within=20&shrinkage=0.3&max_occupancy=0.85]
  * Staff only: the plan shows cost rates.
  */

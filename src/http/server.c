@@ -95,16 +95,20 @@ static void dispatch(struct req *r)
 			   r->allow);
 		return;
 	}
-	if (r->route->action != POL_PUBLIC && r->local) {
+	authz = r->route->action == POL_PUBLIC
+		    ? NULL
+		    : MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						  MHD_HTTP_HEADER_AUTHORIZATION);
+	if (r->route->action != POL_PUBLIC && r->local && !authz) {
 		/*
 		 * The Unix socket is mode 0600 in the data directory: only the
 		 * installation's owner (and root) can connect, as they could
 		 * open the store itself. File permissions are the authentication.
+		 * A request there with a token acts as the token's user (the CLI
+		 * with ALIHDAYA_TOKEN: a worker submitting), never as more.
 		 */
 		r->actor = AUTH_LOCAL_ADMIN;
 	} else if (r->route->action != POL_PUBLIC) {
-		authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						    MHD_HTTP_HEADER_AUTHORIZATION);
 		rc = auth_authenticate(h->store, authz, &r->actor);
 		if (rc) {
 			http__fail(r, rc, rc == ERR_UNAUTH ? NULL : "could not check the token");

@@ -2,6 +2,7 @@
 #include "util/clock.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -197,4 +198,79 @@ int clock_parse_duration_unit(const char *s, int64_t *ms_out)
 	if (!rc && !s[strspn(s, "0123456789")])
 		return ERR_INVALID;
 	return rc;
+}
+
+/* ================================================================
+ * Local days in a zone
+ * ================================================================ */
+
+/*
+ * The C library converts local time only for the zone named by TZ, which is
+ * process-wide: tz_lock serialises the switch, and tz_enter / tz_leave put
+ * the caller's TZ back so the rest of the program (UTC only) never sees it.
+ */
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int tz_enter(const char *tz, char *saved, size_t n, int *had)
+{
+	const char *old;
+
+	pthread_mutex_lock(&tz_lock);
+	old = getenv("TZ");
+	*had = old != NULL;
+	if (old && (size_t)snprintf(saved, n, "%s", old) >= n)
+		*had = 0; /* too long to keep: dropped, as nothing here reads it */
+	if (setenv("TZ", tz, 1)) {
+		pthread_mutex_unlock(&tz_lock);
+		return ERR_INVALID;
+	}
+	tzset();
+	return 0;
+}
+
+static void tz_leave(const char *saved, int had)
+{
+	if (had)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	pthread_mutex_unlock(&tz_lock);
+}
+
+int clock_local_date(const char *tz, int64_t ms, int *y, int *mon, int *mday)
+{
+	char saved[256];
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	struct tm tm;
+	int had, ok;
+
+	if (!clock_valid_tz(tz) || tz_enter(tz, saved, sizeof(saved), &had))
+		return ERR_INVALID;
+	ok = localtime_r(&t, &tm) != NULL;
+	tz_leave(saved, had);
+	if (!ok)
+		return ERR_INVALID;
+	*y = tm.tm_year + 1900;
+	*mon = tm.tm_mon + 1;
+	*mday = tm.tm_mday;
+	return 0;
+}
+
+int clock_local_midnight(const char *tz, int y, int mon, int mday, int64_t *ms_out)
+{
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mon - 1, .tm_mday = mday, .tm_isdst = -1};
+	char saved[256];
+	time_t t;
+	int had;
+
+	if (!clock_valid_tz(tz) || y < 1970 || y > 9999 || tz_enter(tz, saved, sizeof(saved), &had))
+		return ERR_INVALID;
+	/* A zone whose clocks jump over midnight: mktime moves to the first hour that exists. */
+	t = mktime(&tm);
+	tz_leave(saved, had);
+	if (t == (time_t)-1)
+		return ERR_INVALID;
+	*ms_out = (int64_t)t * 1000;
+	return 0;
 }

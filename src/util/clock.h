@@ -38,5 +38,16 @@ int clock_parse_duration(const char *s, int64_t *ms_out);
 int clock_parse_duration_unit(const char *s, int64_t *ms_out);
 /* True if name is an IANA zone present in the system's zoneinfo. */
 int clock_valid_tz(const char *name);
+/*
+ * Local calendar days in an IANA zone (a valid one: clock_valid_tz()).
+ * clock_local_date(): the date holding ms in tz (OUT: *y, *mon 1..12, *mday).
+ * clock_local_midnight(): the first instant of the day y-mon-mday in tz;
+ * mday may pass the month's end (normalised: day 32 of January is
+ * February 1), so "the day after" is mday + 1. Both switch the process's TZ
+ * under a lock and restore it: nothing else in the program uses local time.
+ * 0, or ERR_INVALID when the zone or date cannot be converted.
+ */
+int clock_local_date(const char *tz, int64_t ms, int *y, int *mon, int *mday);
+int clock_local_midnight(const char *tz, int y, int mon, int mday, int64_t *ms_out);
 
 #endif

@@ -97,7 +97,7 @@ static json_t *workers_json(const struct plan_result *res)
 
 static json_t *cost_json(const struct plan_result *res)
 {
-	json_t *cost = json_object();
+	json_t *cost = json_object(), *arr;
 
 	if (!cost)
 		return NULL;
@@ -115,6 +115,26 @@ static json_t *cost_json(const struct plan_result *res)
 		json_object_set_new(cost, "avg_cost_per_hour_minor", json_null());
 		json_object_set_new(cost, "plan_minor", json_null());
 		json_object_set_new(cost, "available_minor", json_null());
+	}
+	/* Per currency, also with one: a reader of mixed floors reads one shape. */
+	if (json_object_set_new(cost, "currencies", arr = json_array()) || !arr) {
+		json_decref(cost);
+		return NULL;
+	}
+	for (size_t k = 0; k < res->n_costs; k++) {
+		const struct plan_cost *c = &res->costs[k];
+		json_t *o = json_object();
+
+		if (json_array_append_new(arr, o) || !o) {
+			json_decref(cost);
+			return NULL;
+		}
+		json_object_set_new(o, "currency", json_string(c->currency));
+		json_object_set_new(o, "workers", json_integer(c->workers));
+		json_object_set_new(o, "available", json_integer(c->available));
+		json_object_set_new(o, "avg_cost_per_hour_minor", json_integer(c->avg_cost_minor));
+		json_object_set_new(o, "plan_minor", json_integer(c->cost_minor));
+		json_object_set_new(o, "available_minor", json_integer(c->available_cost_minor));
 	}
 	return cost;
 }
@@ -211,6 +231,22 @@ json_t *wire_staff_plan(const struct staff_plan *p)
 	json_object_set_new(root, "kind", json_string(service_kind_name(p->engagement.kind)));
 	json_object_set_new(root, "model", json_string(plan_model_name(p->model)));
 	horizon_json(root, o, p->start_ms, p->end_ms);
+	json_object_set_new(root, "day", p->date[0] ? json_string(p->date) : json_null());
+	json_object_set_new(root, "time_zone", json_string(p->engagement.time_zone));
+	if (p->now.counted) {
+		json_t *now = json_object();
+
+		if (!now) {
+			json_decref(root);
+			return NULL;
+		}
+		json_object_set_new(now, "waiting", json_integer(p->now.waiting));
+		json_object_set_new(now, "carried", json_integer(p->now.carried));
+		json_object_set_new(now, "arrived", json_real(p->now.arrived));
+		json_object_set_new(root, "now", now);
+	} else {
+		json_object_set_new(root, "now", json_null());
+	}
 	json_object_set_new(root, "sla_s", json_real(p->sla_s));
 	json_object_set_new(root, "shrinkage", json_real(o->shrinkage));
 	if (p->model == PLAN_QUEUE) {

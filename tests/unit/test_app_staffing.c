@@ -14,8 +14,11 @@
 #include <unistd.h>
 
 #include "app/staffing.h"
+#include "store/store.h"
 #include "util/clock.h"
 #include "util/err.h"
+
+#include "unit.h"
 
 /* 2023-11-14T22:13:20.000Z: an interval boundary of none of 15m, 30m, 1h. */
 #define T0 1700000000000LL
@@ -256,6 +259,242 @@ static void test_plans_on_empty_store(void **state)
 	rmdir(dir);
 }
 
+/* ================================================================
+ * A floor: the rules of who is counted, the work on it now, days, currencies
+ * ================================================================ */
+
+#define STEP15 (15 * 60 * 1000LL)
+#define CUR (T0 / STEP15 * STEP15) /* the 15-minute interval holding T0: 22:00Z */
+
+static struct skill_level lvl(const char *code, int level)
+{
+	struct skill_level s = {.level = level};
+
+	snprintf(s.code, sizeof(s.code), "%s", code);
+	return s;
+}
+
+/* A worker with data_entry:3; en at en_level, cleared for clear (0: none). */
+static void floor_worker(struct store *s, const char *login, int en_level, int64_t clear,
+			 const char *currency, enum worker_status st)
+{
+	struct user_rec u = {.role = ROLE_WORKER, .created_at = T0};
+	struct worker_rec *w = calloc(1, sizeof(*w));
+
+	assert_non_null(w);
+	snprintf(u.name, sizeof(u.name), "%s", login);
+	assert_int_equal(store_user_insert(s, &u), 0);
+	w->user_id = u.id;
+	snprintf(w->name, sizeof(w->name), "%s", login);
+	w->skills[w->n_skills++] = lvl("data_entry", 3);
+	w->langs[w->n_langs++] = lvl("en", en_level);
+	snprintf(w->country, sizeof(w->country), "ID");
+	snprintf(w->time_zone, sizeof(w->time_zone), "Asia/Jakarta");
+	w->capacity = 2;
+	w->cost_minor = 1000;
+	snprintf(w->currency, sizeof(w->currency), "%s", currency);
+	if (clear)
+		w->clear[w->n_clear++] = clear;
+	w->status = st;
+	w->created_at = T0;
+	assert_int_equal(store_worker_insert(s, w), 0);
+	free(w);
+}
+
+static void floor_item(struct store *s, int64_t eng, int64_t client, int64_t created,
+		       enum item_state st)
+{
+	struct item_rec it = {.engagement_id = eng,
+			      .client_id = client,
+			      .priority = 5,
+			      .created_at = created,
+			      .due_at = created + 86400000,
+			      .state = st};
+
+	it.payload = "{}";
+	assert_int_equal(store_item_insert(s, &it), 0);
+}
+
+/*
+ * One engagement in New York (data_entry:2, en:2, 24 h SLA) begun two days
+ * before T0; four workers of whom two meet every requirement (one in USD
+ * and available, one in EUR and away), one whose English is too low and one
+ * not cleared; 10 items queued since 19:00Z, 5 arrived in the current
+ * interval (queued), one done. OUT: the engagement's id.
+ */
+static int64_t floor_setup(struct store *s)
+{
+	struct client_rec c = {.created_at = T0};
+	const struct service_rec *cat;
+	struct service_rec sv;
+	struct engagement_rec e = {.kind = KIND_BPO,
+				   .sla_ms = 86400000,
+				   .default_priority = 5,
+				   .lease_ms = 1800000,
+				   .created_at = T0 - 2 * 86400000LL};
+
+	snprintf(c.code, sizeof(c.code), "acme");
+	snprintf(c.name, sizeof(c.name), "Acme");
+	snprintf(c.time_zone, sizeof(c.time_zone), "America/New_York");
+	assert_int_equal(store_client_insert(s, &c), 0);
+	assert_true(store_default_catalogue(&cat) > 0);
+	sv = cat[0];
+	sv.created_at = T0;
+	assert_int_equal(store_service_insert(s, &sv), 0);
+	e.client_id = c.id;
+	e.service_id = sv.id;
+	snprintf(e.name, sizeof(e.name), "Forms");
+	e.skills[e.n_skills++] = lvl("data_entry", 2);
+	e.langs[e.n_langs++] = lvl("en", 2);
+	snprintf(e.time_zone, sizeof(e.time_zone), "America/New_York");
+	assert_int_equal(store_engagement_insert(s, &e), 0);
+
+	floor_worker(s, "usd", 3, c.id, "USD", WORKER_AVAILABLE);
+	floor_worker(s, "eur", 2, c.id, "EUR", WORKER_AWAY);
+	floor_worker(s, "low-english", 1, c.id, "USD", WORKER_AVAILABLE);
+	floor_worker(s, "not-cleared", 3, 0, "USD", WORKER_AVAILABLE);
+	for (int i = 0; i < 10; i++)
+		floor_item(s, e.id, c.id, CUR - 3 * 3600000LL, ITEM_QUEUED);
+	for (int i = 0; i < 5; i++)
+		floor_item(s, e.id, c.id, CUR + 60000, ITEM_QUEUED);
+	floor_item(s, e.id, c.id, CUR - 3600000LL, ITEM_DONE);
+	return e.id;
+}
+
+static void test_plan_on_a_floor(void **state)
+{
+	char dir[] = "/tmp/ahd_app_XXXXXX", path[64];
+	struct staff_plan_in in = plan_in();
+	struct staff_plan p;
+	struct staff_skill_plan sp;
+	struct buf err = BUF_INIT;
+	struct app app = {.now_ms = fixed_now};
+	double volume = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ahd.db", dir);
+	assert_int_equal(store_open(path, 1, &app.store, &err), 0);
+	in.engagement_id = floor_setup(app.store);
+	in.days = 1;
+
+	assert_int_equal(app_staff_plan(&app, &AUTH_LOCAL_ADMIN, &in, &p, &err), 0);
+	/* Every requirement: too little English or no clearance is not counted. */
+	assert_int_equal(p.result.qualified, 2);
+	assert_int_equal(p.result.available, 1);
+	/* The floor now: 15 queued, 10 from before this interval, 5 arrived in it. */
+	assert_true(p.now.counted);
+	assert_int_equal(p.now.waiting, 15);
+	assert_int_equal(p.now.carried, 10);
+	assert_true(p.now.arrived == 5);
+	assert_true(p.iv[0].volume >= 5);
+	for (size_t i = 0; i < p.n; i++)
+		volume += p.iv[i].volume;
+	/* All of that work is in the plan (the backlog's profile sums the work exactly). */
+	assert_true(p.result.worker_seconds >= (int64_t)(15 * STAFF_DEFAULT_AHT_S));
+	assert_true(p.result.peak_required >= 1);
+	(void)volume;
+	/* Two currencies: each priced on its own, half the hours each. */
+	assert_int_equal(p.result.cost_state, PLAN_COST_MIXED);
+	assert_int_equal(p.result.n_costs, 2);
+	assert_string_equal(p.result.costs[0].currency, "USD");
+	assert_string_equal(p.result.costs[1].currency, "EUR");
+	assert_int_equal(p.result.costs[0].workers, 1);
+	assert_int_equal(p.result.costs[0].cost_minor,
+			 (p.result.worker_seconds * 1000 + 3600) / 7200);
+	assert_int_equal(p.date[0], '\0');
+	staff_plan_release(&p);
+
+	/* The skill plan counts the same workers: every requirement of one engagement. */
+	in.skill = "data_entry";
+	assert_int_equal(app_staff_skill_plan(&app, &AUTH_LOCAL_ADMIN, &in, &sp, &err), 0);
+	assert_int_equal(sp.result.qualified, 2);
+	assert_int_equal(sp.result.worker_seconds, p.result.worker_seconds);
+	staff_skill_plan_release(&sp);
+	/* A day is an engagement's (its zone); a skill's engagements have several. */
+	in.day = "tomorrow";
+	unit_assert_invalid(app_staff_skill_plan(&app, &AUTH_LOCAL_ADMIN, &in, &sp, &err), &err,
+			    "day");
+	staff_skill_plan_release(&sp);
+
+	/* Tomorrow in New York: from its midnight (05:00Z), one local day, no floor. */
+	assert_int_equal(app_staff_plan(&app, &AUTH_LOCAL_ADMIN, &in, &p, &err), 0);
+	assert_string_equal(p.date, "2023-11-15");
+	assert_int_equal(p.start_ms, 1700024400000LL); /* 2023-11-15T05:00:00Z */
+	assert_int_equal(p.n, 96);
+	assert_false(p.now.counted);
+	assert_int_equal(p.result.qualified, 2);
+	staff_plan_release(&p);
+	/* Today (it is 17:13 in New York): from the current interval to midnight. */
+	in.day = "today";
+	assert_int_equal(app_staff_plan(&app, &AUTH_LOCAL_ADMIN, &in, &p, &err), 0);
+	assert_string_equal(p.date, "2023-11-14");
+	assert_int_equal(p.start_ms, CUR);
+	assert_int_equal(p.end_ms, 1700024400000LL);
+	assert_true(p.now.counted && p.now.waiting == 15);
+	staff_plan_release(&p);
+	/* A date: the same as tomorrow. */
+	in.day = "2023-11-15";
+	assert_int_equal(app_staff_plan(&app, &AUTH_LOCAL_ADMIN, &in, &p, &err), 0);
+	assert_int_equal(p.start_ms, 1700024400000LL);
+	staff_plan_release(&p);
+	/* Not a day, past, too far, or not a date of the calendar. */
+	for (const char *const *d = (const char *const[]){"yesterday", "2023-11-13", "2023-12-31",
+							  "2023-02-30", "2023-11-5", "", NULL};
+	     *d; d++) {
+		in.day = *d;
+		unit_assert_invalid(app_staff_plan(&app, &AUTH_LOCAL_ADMIN, &in, &p, &err), &err,
+				    "day");
+		staff_plan_release(&p);
+	}
+	store_close(app.store);
+	buf_release(&err);
+	unit_store_dir_remove(dir);
+}
+
+static int64_t before_spring(void)
+{
+	return 1709985600000LL; /* 2024-03-09T12:00:00Z; New York springs forward on the 10th */
+}
+
+static int64_t before_fall(void)
+{
+	return 1699099200000LL; /* 2023-11-04T12:00:00Z; New York falls back on the 5th */
+}
+
+/* Local days of 23 and 25 hours: the plans of the days the clocks change. */
+static void test_plan_day_of_clock_change(void **state)
+{
+	char dir[] = "/tmp/ahd_app_XXXXXX", path[64];
+	struct staff_plan_in in = plan_in();
+	struct staff_plan p;
+	struct buf err = BUF_INIT;
+	struct app app = {.now_ms = before_spring};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ahd.db", dir);
+	assert_int_equal(store_open(path, 1, &app.store, &err), 0);
+	in.engagement_id = floor_setup(app.store);
+	in.days = 1;
+	in.interval_s = 3600;
+	in.day = "tomorrow";
+	assert_int_equal(app_staff_plan(&app, &AUTH_LOCAL_ADMIN, &in, &p, &err), 0);
+	assert_string_equal(p.date, "2024-03-10");
+	assert_int_equal(p.start_ms, 1710046800000LL); /* 05:00Z (EST) */
+	assert_int_equal(p.end_ms, 1710129600000LL);   /* next midnight: 04:00Z (EDT) */
+	assert_int_equal(p.n, 23);
+	staff_plan_release(&p);
+	app.now_ms = before_fall;
+	assert_int_equal(app_staff_plan(&app, &AUTH_LOCAL_ADMIN, &in, &p, &err), 0);
+	assert_string_equal(p.date, "2023-11-05");
+	assert_int_equal(p.n, 25);
+	staff_plan_release(&p);
+	store_close(app.store);
+	buf_release(&err);
+	unit_store_dir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +503,8 @@ int main(void)
 	    cmocka_unit_test(test_plan_rules),
 	    cmocka_unit_test(test_skill_code_rules),
 	    cmocka_unit_test(test_plans_on_empty_store),
+	    cmocka_unit_test(test_plan_on_a_floor),
+	    cmocka_unit_test(test_plan_day_of_clock_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

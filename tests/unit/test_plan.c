@@ -182,18 +182,53 @@ static void test_cost_integer_and_rounded(void **state)
 	in.n_workers = 3;
 	assert_int_equal(plan_compute(&in, iv, &res), 0);
 	assert_int_equal(res.cost_minor, 667);
-	/* Mixed currencies are not averaged. */
+	assert_int_equal(res.n_costs, 1);
+	assert_int_equal(res.costs[0].cost_minor, 667);
+	/* Mixed currencies are not averaged together: each is priced on its own. */
 	memcpy(w[2].currency, "EUR", 4);
 	assert_int_equal(plan_compute(&in, iv, &res), 0);
 	assert_int_equal(res.cost_state, PLAN_COST_MIXED);
 	assert_int_equal(res.cost_minor, 0);
 	assert_int_equal(res.worker_seconds, 3600);
+	assert_int_equal(res.n_costs, 2);
+	assert_string_equal(res.costs[0].currency, "USD");
+	assert_int_equal(res.costs[0].workers, 2);
+	assert_int_equal(res.costs[0].available, 1);
+	assert_int_equal(res.costs[0].avg_cost_minor, 1001); /* 1000.5 half up */
+	/* USD's two of three workers take 2/3 of the hour: 3600 * 2001 / (3600 * 3) = 667. */
+	assert_int_equal(res.costs[0].cost_minor, 667);
+	assert_int_equal(res.costs[0].available_cost_minor, 1000);
+	assert_string_equal(res.costs[1].currency, "EUR");
+	assert_int_equal(res.costs[1].workers, 1);
+	assert_int_equal(res.costs[1].cost_minor, 0);
+	assert_int_equal(res.costs[1].available_cost_minor, 0);
 	/* A cost past int64 is refused, not wrapped. */
 	memcpy(w[2].currency, "USD", 4);
 	w[0].cost_minor = INT64_MAX / 2;
 	w[1].cost_minor = INT64_MAX / 2;
 	in.n_workers = 2;
 	assert_int_equal(plan_compute(&in, iv, &res), ERR_TOOBIG);
+}
+
+/* Past PLAN_MAX_CURRENCIES the plan gives no cost rather than a partial one. */
+static void test_cost_many_currencies(void **state)
+{
+	struct plan_worker w[PLAN_MAX_CURRENCIES + 1];
+	struct plan_interval iv[1] = {{.required = 2}};
+	struct plan_result res;
+
+	(void)state;
+	for (size_t i = 0; i < PLAN_MAX_CURRENCIES + 1; i++) {
+		w[i] = usd(1000, true);
+		w[i].currency[0] = (char)('A' + i);
+	}
+	assert_int_equal(plan_advise(w, PLAN_MAX_CURRENCIES, 3600, iv, 1, &res), 0);
+	assert_int_equal(res.n_costs, PLAN_MAX_CURRENCIES);
+	/* Each of 16 workers takes 1/16 of two worker-hours at 10.00: 1.25 -> 125. */
+	assert_int_equal(res.costs[3].cost_minor, 125);
+	assert_int_equal(plan_advise(w, PLAN_MAX_CURRENCIES + 1, 3600, iv, 1, &res), 0);
+	assert_int_equal(res.cost_state, PLAN_COST_MIXED);
+	assert_int_equal(res.n_costs, 0);
 }
 
 /*
@@ -386,6 +421,7 @@ int main(void)
 	    cmocka_unit_test(test_backlog_required),
 	    cmocka_unit_test(test_backlog_looks_ahead),
 	    cmocka_unit_test(test_cost_integer_and_rounded),
+	    cmocka_unit_test(test_cost_many_currencies),
 	    cmocka_unit_test(test_advise_sums),
 	    cmocka_unit_test(test_invalid),
 	    cmocka_unit_test(test_forecast_then_plan),
