@@ -140,6 +140,21 @@ const char *const sq__migrations[] = {
     /* 3: the idempotency status is the engine's outcome, not an HTTP status:
      * 0 ok, 1 created, 2 none (src/engine/engine.h enum cmd_outcome). */
     "UPDATE idempotency SET status = CASE status WHEN 201 THEN 1 WHEN 204 THEN 2 ELSE 0 END;",
+
+    /* edits and switching off (issue 14): active flags, a lease's maximum and its start,
+     * the before and after of an edit in its audit event. Safe on any database: columns
+     * added with defaults, existing engagements get 4 x their lease as the maximum, and
+     * leases held now count from when they began (deadline - lease). */
+    "ALTER TABLE clients ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE engagements ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE engagements ADD COLUMN lease_max_ms INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE engagements SET lease_max_ms = 4 * lease_ms;"
+    "ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE workers ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE items ADD COLUMN lease_started INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE items SET lease_started = lease_expires - (SELECT e.lease_ms FROM engagements e"
+    "  WHERE e.id = items.engagement_id) WHERE state = 'assigned';"
+    "ALTER TABLE audit ADD COLUMN detail TEXT;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
