@@ -447,10 +447,10 @@ static void worker_apply(const struct cmd *c, const struct worker_rec *in, struc
 	}
 	if (HAS(UPD_CAPACITY))
 		r->capacity = in->capacity;
-	if (HAS(UPD_COST)) {
+	if (HAS(UPD_COST))
 		r->cost_minor = in->cost_minor;
+	if (HAS(UPD_CURRENCY))
 		memcpy(r->currency, in->currency, sizeof(r->currency));
-	}
 }
 
 static void worker_changes(struct change *ch, const struct worker_rec *a,

@@ -78,10 +78,11 @@ enum upd_field {
 	UPD_CREDS = 1u << 9,     /* worker */
 	UPD_CLEAR = 1u << 10,    /* worker: clearances */
 	UPD_CAPACITY = 1u << 11, /* worker */
-	UPD_COST = 1u << 12,     /* worker: cost_minor and currency */
+	UPD_COST = 1u << 12,     /* worker: cost_minor */
 	UPD_COUNTRY = 1u << 13,  /* worker */
 	UPD_ROLE = 1u << 14,     /* user: role and client_id together (the client_id rule) */
 	UPD_CLIENT = 1u << 15,   /* user: client_id alone (a client user moved to another client) */
+	UPD_CURRENCY = 1u << 16, /* worker: cost_per_hour.currency (UPD_COST: its amount) */
 };
 
 /* The records CMD_RECORD_ACTIVE switches on and off. */
