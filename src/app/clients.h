@@ -4,7 +4,7 @@
 
 #include "app/records.h"
 
-/* A client as given; NULL when not given. */
+/* A client as given; NULL when not given (an edit: unchanged). */
 struct client_in {
 	const char *code;      /* required: 1..MODEL_CODE_MAX-1 of [A-Za-z0-9_.:-] */
 	const char *name;      /* required */
@@ -13,6 +13,12 @@ struct client_in {
 
 /* client.create: fills c (CMD_CLIENT_CREATE). */
 int app_client_create(const struct app *app, const struct actor *actor,
+		      const struct client_in *in, struct cmd *c, struct buf *err);
+/*
+ * client.update: admin. Fills c (CMD_CLIENT_UPDATE) with the fields given
+ * (name, time_zone; NULL: unchanged); code cannot change.
+ */
+int app_client_update(const struct app *app, const struct actor *actor, int64_t id,
 		      const struct client_in *in, struct cmd *c, struct buf *err);
 /* client.read: a client user reads only its own client. */
 int app_client_get(const struct app *app, const struct actor *actor, int64_t id,

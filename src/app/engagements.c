@@ -6,18 +6,25 @@
 
 #include "util/err.h"
 
-/* The service named by id or code, exactly one of them. OUT: *id. */
+/* The service named by id or code, exactly one of them. OUT: *id, *kind (BPO when unknown). */
 static int service_of(const struct app *app, const struct engagement_in *in, int64_t *id,
-		      struct buf *err)
+		      enum service_kind *kind, struct buf *err)
 {
 	struct service_rec sv;
 	int rc;
 
+	*kind = KIND_BPO;
 	if (!!in->service_id == !!in->service_code)
 		return buf_error(err, ERR_INVALID, "give exactly one of service_id and service_code");
 	if (!in->service_code) {
 		*id = in->service_id;
-		return app_in_range("service_id", in->service_id, 1, INT64_MAX, err);
+		if ((rc = app_in_range("service_id", in->service_id, 1, INT64_MAX, err)))
+			return rc;
+		/* Only for the default lease: a missing service is the engine's answer. */
+		rc = store_service_get(app->store, in->service_id, &sv);
+		if (!rc)
+			*kind = sv.kind;
+		return rc && rc != ERR_NOTFOUND ? app_store_end(app, NULL, rc, err) : 0;
 	}
 	if (strlen(in->service_code) >= MODEL_CODE_MAX)
 		return buf_error(err, ERR_INVALID, "service_code is too long");
@@ -27,6 +34,7 @@ static int service_of(const struct app *app, const struct engagement_in *in, int
 	if (rc)
 		return app_store_end(app, NULL, rc, err);
 	*id = sv.id;
+	*kind = sv.kind;
 	return 0;
 }
 
@@ -47,33 +55,116 @@ static int zone_of(const struct app *app, const struct engagement_in *in, char *
 	return app_in_tz("time_zone", cl.time_zone, NULL, out, err);
 }
 
+/* A duration in whole seconds into *ms: on create with its default, on an edit if given. */
+static int seconds(const char *field, double v, double dflt, int64_t max, bool create,
+		   unsigned bit, int64_t *ms, unsigned *fields, struct buf *err)
+{
+	int64_t s;
+	int rc;
+
+	if (!create && isnan(v))
+		return 0;
+	if ((rc = app_in_whole(field, v, create ? dflt : APP_ABSENT, 1, max, &s, err)))
+		return rc;
+	*ms = s * 1000;
+	*fields |= bit;
+	return 0;
+}
+
+/*
+ * The fields of an engagement as given into e: all on create (defaults for
+ * the kind), those given on an edit (*fields). Its client and service are
+ * the contract's and cannot change.
+ */
+static int engagement_fields(const struct engagement_in *in, bool create, enum service_kind kind,
+			     struct engagement_rec *e, unsigned *fields, struct buf *err)
+{
+	double lease_dflt = kind == KIND_KPO ? ENGAGEMENT_LEASE_KPO_S : ENGAGEMENT_LEASE_BPO_S;
+	int64_t prio;
+	int rc;
+
+	*fields = 0;
+	if (!create && (in->client_id || in->service_id || in->service_code))
+		return buf_error(err, ERR_INVALID, "%s cannot be changed: make a new engagement",
+				 in->client_id ? "client_id" : "the service");
+	if ((create || in->name) &&
+	    (rc = app_in_str("name", in->name, e->name, sizeof(e->name), true, err)))
+		return rc;
+	if (in->name)
+		*fields |= UPD_NAME;
+	if (create || in->has_skills) {
+		if ((rc = app_in_levels("required_skills", in->skills, in->n_skills, true, e->skills,
+					MODEL_MAX_SKILLS, &e->n_skills, err)))
+			return rc;
+		*fields |= UPD_SKILLS;
+	}
+	if (create || in->has_langs) {
+		if ((rc = app_in_levels("required_languages", in->langs, in->n_langs, false,
+					e->langs, MODEL_MAX_LANGS, &e->n_langs, err)))
+			return rc;
+		*fields |= UPD_LANGS;
+	}
+	if ((rc = seconds("sla_seconds", in->sla_s, APP_ABSENT, ENGAGEMENT_SLA_MAX_S, create,
+			  UPD_SLA, &e->sla_ms, fields, err)) ||
+	    (rc = seconds("lease_seconds", in->lease_s, lease_dflt, ENGAGEMENT_LEASE_MAX_S, create,
+			  UPD_LEASE, &e->lease_ms, fields, err)))
+		return rc;
+	/* Absent on create: 0, and the engine makes it ENGAGEMENT_LEASE_MAX_FACTOR x the lease. */
+	if (!isnan(in->lease_max_s) &&
+	    (rc = seconds("lease_max_seconds", in->lease_max_s, APP_ABSENT,
+			  ENGAGEMENT_LEASE_TOTAL_MAX_S, false, UPD_LEASE_MAX, &e->lease_max_ms,
+			  fields, err)))
+		return rc;
+	if (create && !e->lease_max_ms)
+		e->lease_max_ms = ENGAGEMENT_LEASE_MAX_FACTOR * e->lease_ms;
+	if ((*fields & UPD_LEASE_MAX) && (*fields & UPD_LEASE || create) &&
+	    e->lease_max_ms < e->lease_ms)
+		return buf_error(err, ERR_INVALID, "lease_max_seconds must be at least lease_seconds");
+	if (create || !isnan(in->priority)) {
+		if ((rc = app_in_whole("default_priority", in->priority, create ? 5 : APP_ABSENT, 1,
+				       9, &prio, err)))
+			return rc;
+		e->default_priority = (int)prio;
+		*fields |= UPD_PRIORITY;
+	}
+	if (!create && in->time_zone) {
+		if ((rc = app_in_tz("time_zone", in->time_zone, NULL, e->time_zone, err)))
+			return rc;
+		*fields |= UPD_TZ;
+	}
+	return 0;
+}
+
 int app_engagement_create(const struct app *app, const struct actor *actor,
 			  const struct engagement_in *in, struct cmd *c, struct buf *err)
 {
 	struct engagement_rec *e = &c->u.engagement;
-	int64_t sla, prio, lease;
+	enum service_kind kind;
+	unsigned fields;
 	int rc;
 
 	if ((rc = app_write_start(actor, POL_ENGAGEMENT_CREATE, CMD_ENGAGEMENT_CREATE, c, err)) ||
 	    (rc = app_in_range("client_id", in->client_id, 1, INT64_MAX, err)) ||
-	    (rc = app_in_str("name", in->name, e->name, sizeof(e->name), true, err)) ||
-	    (rc = app_in_levels("required_skills", in->skills, in->n_skills, true, e->skills,
-				MODEL_MAX_SKILLS, &e->n_skills, err)) ||
-	    (rc = app_in_levels("required_languages", in->langs, in->n_langs, false, e->langs,
-				MODEL_MAX_LANGS, &e->n_langs, err)) ||
-	    (rc = app_in_whole("sla_seconds", in->sla_s, APP_ABSENT, 1, ENGAGEMENT_SLA_MAX_S, &sla,
-			       err)) ||
-	    (rc = app_in_whole("default_priority", in->priority, 5, 1, 9, &prio, err)) ||
-	    (rc = app_in_whole("lease_seconds", in->lease_s, 1800, 1, ENGAGEMENT_LEASE_MAX_S,
-			       &lease, err)) ||
-	    (rc = service_of(app, in, &e->service_id, err)) ||
+	    (rc = service_of(app, in, &e->service_id, &kind, err)) ||
+	    (rc = engagement_fields(in, true, kind, e, &fields, err)) ||
 	    (rc = zone_of(app, in, e->time_zone, err)))
 		return rc;
 	e->client_id = in->client_id;
-	e->sla_ms = sla * 1000;
-	e->default_priority = (int)prio;
-	e->lease_ms = lease * 1000;
 	return 0;
+}
+
+int app_engagement_update(const struct app *app, const struct actor *actor, int64_t id,
+			  const struct engagement_in *in, struct cmd *c, struct buf *err)
+{
+	int rc;
+
+	(void)app;
+	if ((rc = app_write_start(actor, POL_ENGAGEMENT_UPDATE, CMD_ENGAGEMENT_UPDATE, c, err)) ||
+	    (rc = app_in_range("id", id, 1, INT64_MAX, err)))
+		return rc;
+	c->u.upd.r.engagement.id = id;
+	return engagement_fields(in, false, KIND_BPO, &c->u.upd.r.engagement, &c->u.upd.fields,
+				 err);
 }
 
 /* What the policy needs of e for this actor: a worker's clearances come from its store record. */

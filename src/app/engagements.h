@@ -6,8 +6,17 @@
 
 #define ENGAGEMENT_SLA_MAX_S ((int64_t)10 * 365 * 86400)
 #define ENGAGEMENT_LEASE_MAX_S ((int64_t)30 * 86400)
+/* The default lease: BPO items take minutes, KPO work (research, a memo) takes hours. */
+#define ENGAGEMENT_LEASE_BPO_S 1800
+#define ENGAGEMENT_LEASE_KPO_S (8 * 3600)
+/* The default lease_max_seconds is this many leases; the longest one may give. */
+#define ENGAGEMENT_LEASE_MAX_FACTOR 4
+#define ENGAGEMENT_LEASE_TOTAL_MAX_S ((int64_t)120 * 86400)
 
-/* An engagement as given; numbers APP_ABSENT, ids 0 and strings NULL when not given. */
+/*
+ * An engagement as given; numbers APP_ABSENT, ids 0 and strings NULL when not
+ * given (an edit: unchanged; its lists change only when has_skills/has_langs).
+ */
 struct engagement_in {
 	int64_t client_id;	  /* required, > 0 */
 	int64_t service_id;	  /* exactly one of service_id and service_code */
@@ -19,14 +28,25 @@ struct engagement_in {
 	size_t n_langs;
 	double sla_s;	    /* required: whole seconds, 1..ENGAGEMENT_SLA_MAX_S */
 	double priority;    /* default_priority 1..9; absent: 5 */
-	double lease_s;	    /* 1..ENGAGEMENT_LEASE_MAX_S; absent: 1800 */
+	double lease_s;	    /* 1..ENGAGEMENT_LEASE_MAX_S; absent: 1800 (BPO), 28800 (KPO) */
+	double lease_max_s; /* the longest a lease may be renewed to; absent: 4 x lease_s */
 	const char *time_zone; /* NULL: the client's */
+	bool has_skills, has_langs; /* an edit: the lists were given (an empty one clears) */
 };
 
-#define ENGAGEMENT_IN_INIT { .sla_s = APP_ABSENT, .priority = APP_ABSENT, .lease_s = APP_ABSENT }
+#define ENGAGEMENT_IN_INIT                                                                         \
+	{ .sla_s = APP_ABSENT, .priority = APP_ABSENT, .lease_s = APP_ABSENT,                     \
+	  .lease_max_s = APP_ABSENT }
 
 /* engagement.create: fills c (CMD_ENGAGEMENT_CREATE); reads the service and the client's zone. */
 int app_engagement_create(const struct app *app, const struct actor *actor,
+			  const struct engagement_in *in, struct cmd *c, struct buf *err);
+/*
+ * engagement.update: staff. Fills c (CMD_ENGAGEMENT_UPDATE) with the fields
+ * given; the engine checks lease_max_seconds >= lease_seconds against the
+ * values as they will be. Items queued keep their due times.
+ */
+int app_engagement_update(const struct app *app, const struct actor *actor, int64_t id,
 			  const struct engagement_in *in, struct cmd *c, struct buf *err);
 /* engagement.read: a client user its own client's, a worker those of clients it is cleared for. */
 int app_engagement_get(const struct app *app, const struct actor *actor, int64_t id,

@@ -174,6 +174,7 @@ ITEM_OP(rework, .type = CMD_ITEM_REWORK, .act = POL_ITEM_REVIEW, .reason = true,
 	.reason_required = true)
 ITEM_OP(cancel, .type = CMD_ITEM_CANCEL, .act = POL_ITEM_CANCEL, .reason = true)
 ITEM_OP(fail, .type = CMD_ITEM_FAIL, .act = POL_ITEM_FAIL, .reason = true, .reason_required = true)
+ITEM_OP(renew, .type = CMD_ITEM_RENEW, .act = POL_ITEM_RENEW, .epoch = true)
 
 #undef ITEM_OP
 

@@ -70,6 +70,13 @@ int app_item_cancel(const struct app *app, const struct actor *actor, const stru
 		    struct cmd *c, struct buf *err);
 int app_item_fail(const struct app *app, const struct actor *actor, const struct item_op_in *in,
 		  struct cmd *c, struct buf *err);
+/*
+ * item.renew: the worker holding the lease, with its epoch: the lease runs
+ * the engagement's lease length from now, up to lease_max_seconds from its
+ * start (409 past it, or for a stale epoch).
+ */
+int app_item_renew(const struct app *app, const struct actor *actor, const struct item_op_in *in,
+		   struct cmd *c, struct buf *err);
 
 /*
  * Take next: the best eligible item for a worker. A worker asks for itself

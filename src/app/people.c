@@ -11,20 +11,29 @@
  * Users and tokens
  * ================================================================ */
 
-int app_user_create(const struct app *app, const struct actor *actor, const struct user_in *in,
-		    struct cmd *c, struct buf *err)
+/*
+ * A user's role and client_id as given into u: the client_id rule (a client
+ * user belongs to exactly one client, nobody else to any). On an edit a
+ * client_id alone (role not given) moves a client user to another client
+ * (UPD_CLIENT; the engine checks the user is one).
+ */
+static int user_role(const struct user_in *in, bool create, struct user_rec *u, unsigned *fields,
+		     struct buf *err)
 {
-	struct user_rec *u = &c->u.user;
 	int rc;
 
-	(void)app;
-	if ((rc = app_write_start(actor, POL_USER_CREATE, CMD_USER_CREATE, c, err)) ||
-	    (rc = app_in_code("name", in->name, u->name, sizeof(u->name), true, err)))
-		return rc;
+	if (!create && !in->role) {
+		if (!in->has_client_id)
+			return 0;
+		if ((rc = app_in_range("client_id", in->client_id, 1, INT64_MAX, err)))
+			return rc;
+		u->client_id = in->client_id;
+		*fields |= UPD_CLIENT;
+		return 0;
+	}
 	if (!in->role || role_parse(in->role, &u->role))
 		return buf_error(err, ERR_INVALID,
 				 "role must be admin, manager, worker, client or auditor");
-	/* The client_id rule: a client user belongs to exactly one client, nobody else to any. */
 	if (u->role == ROLE_CLIENT) {
 		if (!in->has_client_id)
 			return buf_error(err, ERR_INVALID, "client_id is required for role client");
@@ -34,7 +43,41 @@ int app_user_create(const struct app *app, const struct actor *actor, const stru
 		return buf_error(err, ERR_INVALID, "client_id is only for users with role client");
 	}
 	u->client_id = in->client_id;
+	*fields |= UPD_ROLE;
 	return 0;
+}
+
+int app_user_create(const struct app *app, const struct actor *actor, const struct user_in *in,
+		    struct cmd *c, struct buf *err)
+{
+	struct user_rec *u = &c->u.user;
+	unsigned fields = 0;
+	int rc;
+
+	(void)app;
+	if ((rc = app_write_start(actor, POL_USER_CREATE, CMD_USER_CREATE, c, err)) ||
+	    (rc = app_in_code("name", in->name, u->name, sizeof(u->name), true, err)))
+		return rc;
+	return user_role(in, true, u, &fields, err);
+}
+
+int app_user_update(const struct app *app, const struct actor *actor, int64_t id,
+		    const struct user_in *in, struct cmd *c, struct buf *err)
+{
+	struct user_rec *u = &c->u.upd.r.user;
+	int rc;
+
+	(void)app;
+	if ((rc = app_write_start(actor, POL_USER_UPDATE, CMD_USER_UPDATE, c, err)) ||
+	    (rc = app_in_range("id", id, 1, INT64_MAX, err)))
+		return rc;
+	u->id = id;
+	if (in->name) {
+		if ((rc = app_in_code("name", in->name, u->name, sizeof(u->name), true, err)))
+			return rc;
+		c->u.upd.fields |= UPD_NAME;
+	}
+	return user_role(in, false, u, &c->u.upd.fields, err);
 }
 
 int app_token_create(const struct app *app, const struct actor *actor, const struct token_in *in,
@@ -130,11 +173,82 @@ static int status_of(const char *s, enum worker_status *out, struct buf *err)
 	return 0;
 }
 
+/* Marks bit in *fields, and says whether the field is to be checked: on create always. */
+static bool want(bool create, bool given, unsigned bit, unsigned *fields)
+{
+	if (given)
+		*fields |= bit;
+	return create || given;
+}
+
+/*
+ * The fields of a worker as given into w: all on create (the defaults
+ * applied), those given on an edit (*fields). The one place a worker's input
+ * rules live. Its login and status are not edits: the login names its user,
+ * the status has its own use case (app_worker_status).
+ */
+static int worker_fields(const struct worker_in *in, bool create, struct worker_rec *w,
+			 unsigned *fields, struct buf *err)
+{
+	int64_t capacity, cost;
+	int rc;
+
+	*fields = 0;
+	if (!create && (in->login || in->status))
+		return buf_error(err, ERR_INVALID,
+				 in->login ? "login cannot be changed"
+					   : "status is set with POST /v1/workers/:id/status "
+					     "(alihdaya worker status)");
+	if (want(create, in->name, UPD_NAME, fields) &&
+	    (rc = app_in_str("name", in->name, w->name, sizeof(w->name), true, err)))
+		return rc;
+	if (want(create, in->has_skills, UPD_SKILLS, fields) &&
+	    (rc = app_in_levels("skills", in->skills, in->n_skills, true, w->skills,
+				MODEL_MAX_SKILLS, &w->n_skills, err)))
+		return rc;
+	if (want(create, in->has_langs, UPD_LANGS, fields) &&
+	    (rc = app_in_levels("languages", in->langs, in->n_langs, true, w->langs,
+				MODEL_MAX_LANGS, &w->n_langs, err)))
+		return rc;
+	if (want(create, in->has_creds, UPD_CREDS, fields) && (rc = credentials(in, w, err)))
+		return rc;
+	if (want(create, !isnan(in->capacity), UPD_CAPACITY, fields)) {
+		if ((rc = app_in_whole("capacity", in->capacity, create ? 1 : APP_ABSENT, 1, 1000,
+				       &capacity, err)))
+			return rc;
+		w->capacity = (int)capacity;
+	}
+	if (want(create, !isnan(in->cost_minor), UPD_COST, fields)) {
+		if ((rc = app_in_whole("cost_per_hour.amount_minor", in->cost_minor,
+				       create ? 0 : APP_ABSENT, 0, WORKER_COST_MAX_MINOR, &cost, err)))
+			return rc;
+		w->cost_minor = cost;
+	}
+	if (want(create, in->has_clear, UPD_CLEAR, fields) && (rc = clearances(in, w, err)))
+		return rc;
+	if (want(create, in->country, UPD_COUNTRY, fields)) {
+		if (!upper_letters(in->country, 2))
+			return buf_error(err, ERR_INVALID,
+					 "country must be an ISO 3166 alpha-2 code like \"PH\"");
+		memcpy(w->country, in->country, 3);
+	}
+	if (want(create, in->currency, UPD_CURRENCY, fields)) {
+		if (!upper_letters(in->currency ? in->currency : "USD", 3))
+			return buf_error(err, ERR_INVALID,
+					 "cost_per_hour.currency must be an ISO 4217 code like \"USD\"");
+		memcpy(w->currency, in->currency ? in->currency : "USD", 4);
+	}
+	if (want(create, in->time_zone, UPD_TZ, fields) &&
+	    (rc = app_in_tz("time_zone", in->time_zone, "UTC", w->time_zone, err)))
+		return rc;
+	return 0;
+}
+
 int app_worker_create(const struct app *app, const struct actor *actor,
 		      const struct worker_in *in, struct cmd *c, struct buf *err)
 {
 	struct worker_rec *w = &c->u.worker.rec;
-	int64_t capacity, cost;
+	unsigned fields;
 	int rc;
 
 	(void)app;
@@ -143,31 +257,23 @@ int app_worker_create(const struct app *app, const struct actor *actor,
 	w->status = WORKER_AVAILABLE;
 	if ((rc = app_in_code("login", in->login, c->u.worker.login, sizeof(c->u.worker.login),
 			      true, err)) ||
-	    (rc = app_in_str("name", in->name, w->name, sizeof(w->name), true, err)) ||
-	    (rc = app_in_levels("skills", in->skills, in->n_skills, true, w->skills,
-				MODEL_MAX_SKILLS, &w->n_skills, err)) ||
-	    (rc = app_in_levels("languages", in->langs, in->n_langs, true, w->langs,
-				MODEL_MAX_LANGS, &w->n_langs, err)) ||
-	    (rc = credentials(in, w, err)) ||
-	    (rc = app_in_whole("capacity", in->capacity, 1, 1, 1000, &capacity, err)) ||
-	    (rc = app_in_whole("cost_per_hour.amount_minor", in->cost_minor, 0, 0,
-			       WORKER_COST_MAX_MINOR, &cost, err)) ||
-	    (rc = clearances(in, w, err)))
-		return rc;
-	if (!upper_letters(in->country, 2))
-		return buf_error(err, ERR_INVALID,
-				 "country must be an ISO 3166 alpha-2 code like \"PH\"");
-	if (!upper_letters(in->currency ? in->currency : "USD", 3))
-		return buf_error(err, ERR_INVALID,
-				 "cost_per_hour.currency must be an ISO 4217 code like \"USD\"");
-	if ((rc = app_in_tz("time_zone", in->time_zone, "UTC", w->time_zone, err)) ||
+	    (rc = worker_fields(in, true, w, &fields, err)) ||
 	    (in->status && (rc = status_of(in->status, &w->status, err))))
 		return rc;
-	memcpy(w->country, in->country, 3);
-	memcpy(w->currency, in->currency ? in->currency : "USD", 4);
-	w->capacity = (int)capacity;
-	w->cost_minor = cost;
 	return 0;
+}
+
+int app_worker_update(const struct app *app, const struct actor *actor, int64_t id,
+		      const struct worker_in *in, struct cmd *c, struct buf *err)
+{
+	int rc;
+
+	(void)app;
+	if ((rc = app_write_start(actor, POL_WORKER_UPDATE, CMD_WORKER_UPDATE, c, err)) ||
+	    (rc = app_in_range("id", id, 1, INT64_MAX, err)))
+		return rc;
+	c->u.upd.r.worker.id = id;
+	return worker_fields(in, false, &c->u.upd.r.worker, &c->u.upd.fields, err);
 }
 
 int app_worker_status(const struct app *app, const struct actor *actor,

@@ -6,7 +6,7 @@
 
 #include "app/records.h"
 
-/* A user as given. */
+/* A user as given (an edit: NULL and !has_client_id are unchanged). */
 struct user_in {
 	const char *name; /* required: a code */
 	const char *role; /* required: admin, manager, worker, client or auditor */
@@ -22,7 +22,11 @@ struct token_in {
 
 #define WORKER_COST_MAX_MINOR ((int64_t)100000000) /* 1,000,000.00 an hour is a typo */
 
-/* A worker as given; numbers APP_ABSENT and strings NULL when not given. */
+/*
+ * A worker as given; numbers APP_ABSENT and strings NULL when not given (an
+ * edit: unchanged; its lists change only when their has_ flag is set, an
+ * empty list then clears).
+ */
 struct worker_in {
 	const char *login;     /* required: a code; the worker's user is named so */
 	const char *name;      /* required */
@@ -38,6 +42,7 @@ struct worker_in {
 	const int64_t *clear;  /* clearances: client ids, any order, repeats allowed */
 	size_t n_clear;
 	const char *status;    /* NULL: available */
+	bool has_skills, has_langs, has_creds, has_clear;
 };
 
 #define WORKER_IN_INIT { .capacity = APP_ABSENT, .cost_minor = APP_ABSENT }
@@ -51,6 +56,13 @@ struct worker_status_in {
 /* user.create: fills c (CMD_USER_CREATE). */
 int app_user_create(const struct app *app, const struct actor *actor, const struct user_in *in,
 		    struct cmd *c, struct buf *err);
+/*
+ * user.update: admin. name; role and client_id under the client_id rule, or
+ * client_id alone for a client user. The engine refuses a worker's login a
+ * role change. Its tokens stand for the new values from the next request on.
+ */
+int app_user_update(const struct app *app, const struct actor *actor, int64_t id,
+		    const struct user_in *in, struct cmd *c, struct buf *err);
 int app_user_get(const struct app *app, const struct actor *actor, int64_t id,
 		 struct user_rec *out, struct buf *err);
 /* token.create: fills c (CMD_TOKEN_CREATE); a name is looked up (ERR_NOTFOUND, said so). */
@@ -59,6 +71,9 @@ int app_token_create(const struct app *app, const struct actor *actor, const str
 
 /* worker.create: fills c (CMD_WORKER_CREATE). */
 int app_worker_create(const struct app *app, const struct actor *actor,
+		      const struct worker_in *in, struct cmd *c, struct buf *err);
+/* worker.update: staff. Every field but login and status; fills c (CMD_WORKER_UPDATE). */
+int app_worker_update(const struct app *app, const struct actor *actor, int64_t id,
 		      const struct worker_in *in, struct cmd *c, struct buf *err);
 /* worker.status: staff, or the worker itself (others: ERR_NOTFOUND). Fills c. */
 int app_worker_status(const struct app *app, const struct actor *actor,

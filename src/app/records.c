@@ -95,8 +95,65 @@ int app_write(const struct app *app, const struct actor *actor, enum cmd_type t,
 	case CMD_TOKEN_CREATE: return app_token_create(app, actor, in, c, err);
 	case CMD_WORKER_CREATE: return app_worker_create(app, actor, in, c, err);
 	case CMD_WORKER_STATUS: return app_worker_status(app, actor, in, c, err);
+	case CMD_CLIENT_UPDATE:
+	case CMD_SERVICE_UPDATE:
+	case CMD_ENGAGEMENT_UPDATE:
+	case CMD_USER_UPDATE:
+	case CMD_WORKER_UPDATE: {
+		const struct app_update_in *u = in;
+		enum app_kind k = APP_AUDIT;
+
+		app_write_shows(t, &k);
+		return app_update(app, actor, k, u->id, u->in, c, err);
+	}
+	case CMD_RECORD_ACTIVE: {
+		const struct app_active_in *a = in;
+
+		return app_set_active(app, actor, a->kind, a->id, a->active, c, err);
+	}
 	default: return buf_error(err, ERR_INVALID, "no such write of a record");
 	}
+}
+
+int app_update(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
+	       const void *in, struct cmd *c, struct buf *err)
+{
+	switch (k) {
+	case APP_CLIENT: return app_client_update(app, actor, id, in, c, err);
+	case APP_SERVICE: return app_service_update(app, actor, id, in, c, err);
+	case APP_ENGAGEMENT: return app_engagement_update(app, actor, id, in, c, err);
+	case APP_USER: return app_user_update(app, actor, id, in, c, err);
+	case APP_WORKER: return app_worker_update(app, actor, id, in, c, err);
+	default: return buf_error(err, ERR_INVALID, "this kind of record has no edits");
+	}
+}
+
+int app_set_active(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
+		   bool active, struct cmd *c, struct buf *err)
+{
+	static const struct {
+		enum policy_action act;
+		enum active_kind kind;
+		bool ok;
+	} kinds[] = {
+	    [APP_CLIENT] = {POL_CLIENT_DEACTIVATE, ACTIVE_CLIENT, true},
+	    [APP_ENGAGEMENT] = {POL_ENGAGEMENT_DEACTIVATE, ACTIVE_ENGAGEMENT, true},
+	    [APP_USER] = {POL_USER_DEACTIVATE, ACTIVE_USER, true},
+	    [APP_WORKER] = {POL_WORKER_DEACTIVATE, ACTIVE_WORKER, true},
+	};
+	int rc;
+
+	(void)app;
+	if ((unsigned)k >= sizeof(kinds) / sizeof(kinds[0]) || !kinds[k].ok)
+		return buf_error(err, ERR_INVALID,
+				 "only users, workers, clients and engagements are deactivated");
+	if ((rc = app_write_start(actor, kinds[k].act, CMD_RECORD_ACTIVE, c, err)) ||
+	    (rc = app_in_range("id", id, 1, INT64_MAX, err)))
+		return rc;
+	c->u.active.kind = kinds[k].kind;
+	c->u.active.id = id;
+	c->u.active.active = active;
+	return 0;
 }
 
 bool app_write_shows(enum cmd_type t, enum app_kind *k)
@@ -105,10 +162,30 @@ bool app_write_shows(enum cmd_type t, enum app_kind *k)
 	    [CMD_CLIENT_CREATE] = APP_CLIENT + 1, [CMD_SERVICE_CREATE] = APP_SERVICE + 1,
 	    [CMD_ENGAGEMENT_CREATE] = APP_ENGAGEMENT + 1, [CMD_USER_CREATE] = APP_USER + 1,
 	    [CMD_WORKER_CREATE] = APP_WORKER + 1, [CMD_WORKER_STATUS] = APP_WORKER + 1,
+	    [CMD_CLIENT_UPDATE] = APP_CLIENT + 1, [CMD_SERVICE_UPDATE] = APP_SERVICE + 1,
+	    [CMD_ENGAGEMENT_UPDATE] = APP_ENGAGEMENT + 1, [CMD_USER_UPDATE] = APP_USER + 1,
+	    [CMD_WORKER_UPDATE] = APP_WORKER + 1,
 	};
 
 	if ((unsigned)t >= CMD__COUNT || !kinds[t])
 		return false;
 	*k = (enum app_kind)(kinds[t] - 1);
+	return true;
+}
+
+bool app_cmd_shows(const struct cmd *c, enum app_kind *k)
+{
+	static const enum app_kind of_active[] = {
+	    [ACTIVE_USER] = APP_USER,
+	    [ACTIVE_WORKER] = APP_WORKER,
+	    [ACTIVE_CLIENT] = APP_CLIENT,
+	    [ACTIVE_ENGAGEMENT] = APP_ENGAGEMENT,
+	};
+
+	if (c->type != CMD_RECORD_ACTIVE)
+		return app_write_shows(c->type, k);
+	if ((unsigned)c->u.active.kind > ACTIVE_ENGAGEMENT)
+		return false;
+	*k = of_active[c->u.active.kind];
 	return true;
 }

@@ -74,6 +74,40 @@ int app_write(const struct app *app, const struct actor *actor, enum cmd_type t,
 	      struct cmd *c, struct buf *err);
 /* True if the write t answers with a record, of kind *k (a token answers with its text). */
 bool app_write_shows(enum cmd_type t, enum app_kind *k);
+/* The same for a prepared command (CMD_RECORD_ACTIVE shows the record it switched). */
+bool app_cmd_shows(const struct cmd *c, enum app_kind *k);
+
+/*
+ * An edit as app_write() takes it (CMD_CLIENT_UPDATE, CMD_SERVICE_UPDATE,
+ * CMD_ENGAGEMENT_UPDATE, CMD_USER_UPDATE, CMD_WORKER_UPDATE): the record's
+ * id and the input of that kind's create (struct client_in, ...), in which
+ * only what is given changes. Unknown to an edit: the create-only fields
+ * (a code, a login, a client), refused with ERR_INVALID.
+ */
+struct app_update_in {
+	int64_t id;
+	const void *in;
+};
+
+/* CMD_RECORD_ACTIVE as app_write() takes it: a user, worker, client or engagement, off or on. */
+struct app_active_in {
+	enum app_kind kind;
+	int64_t id;
+	bool active;
+};
+
+/*
+ * The edit of the record of kind k with this id (in: as struct
+ * app_update_in's). Fills c. ERR_INVALID for a kind without edits (audit).
+ */
+int app_update(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
+	       const void *in, struct cmd *c, struct buf *err);
+/*
+ * <kind>.deactivate / .activate: staff; users the admin. Fills c
+ * (CMD_RECORD_ACTIVE). ERR_INVALID for services and audit events.
+ */
+int app_set_active(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
+		   bool active, struct cmd *c, struct buf *err);
 
 /* ---- for the use case files ---- */
 

@@ -4,7 +4,7 @@
 
 #include "app/records.h"
 
-/* A service as given; every field required. */
+/* A service as given; every field required on create (an edit: NULL is unchanged). */
 struct service_in {
 	const char *code;     /* a code */
 	const char *name;     /* a display name */
@@ -14,6 +14,9 @@ struct service_in {
 
 /* service.create: fills c (CMD_SERVICE_CREATE). */
 int app_service_create(const struct app *app, const struct actor *actor,
+		       const struct service_in *in, struct cmd *c, struct buf *err);
+/* service.update: admin. name, category (NULL: unchanged); code and kind cannot change. */
+int app_service_update(const struct app *app, const struct actor *actor, int64_t id,
 		       const struct service_in *in, struct cmd *c, struct buf *err);
 int app_service_get(const struct app *app, const struct actor *actor, int64_t id,
 		    struct service_rec *out, struct buf *err);

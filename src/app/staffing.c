@@ -202,13 +202,11 @@ static int skill_scan_add(void *ctx, const struct engagement_rec *e)
 /*
  * A worker a plan counts for e: it meets every requirement of e (skills and
  * languages at level, cleared for the client), exactly as routing decides,
- * and it is active.
- * ACTIVE: the record has no switch-off yet (issue 14's deactivation adds
- * one); once it does, a deactivated worker is not counted here.
+ * and it is active (a suspended worker gets no work, so it staffs nothing).
  */
 static bool plan_counts(const struct worker_rec *w, const struct engagement_rec *e)
 {
-	return route_qualified(w, e);
+	return w->active && route_qualified(w, e);
 }
 
 /* Counted (plan_counts()) for at least one of the engagements requiring the skill. */

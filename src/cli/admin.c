@@ -149,12 +149,15 @@ int cli_user(int argc, char **argv)
 	static const char *const cols[] = { "id", "name", "role", "client_id", NULL };
 	static const struct cli_noun_def def = {
 	    .noun = "user",
-	    .verbs = "create list",
+	    .verbs = "create list update deactivate activate",
 	    .usage =
 		"usage: alihdaya user create --name NAME --role ROLE [--client ID] [--data DIR]\n"
-		"       alihdaya user list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
+		"       alihdaya user list [--json] [--after ID] [--limit N] [--data DIR]\n"
+		"       alihdaya user update ID [--name NAME] [--role ROLE [--client ID]] [--client ID]\n"
+		"       alihdaya user deactivate|activate ID [--data DIR]\n\n"
 		"ROLE is admin, manager, worker, client or auditor; a client user belongs to\n"
-		"exactly one client (--client). Workers are made with 'alihdaya worker create'.\n",
+		"exactly one client (--client). Workers are made with 'alihdaya worker create'.\n"
+		"A deactivated user's tokens stop working at once.\n",
 	    .kind = APP_USER,
 	    .cols = cols,
 	    .create = CMD_USER_CREATE,
@@ -174,11 +177,14 @@ int cli_client(int argc, char **argv)
 	static const char *const cols[] = { "id", "code", "name", "time_zone", NULL };
 	static const struct cli_noun_def def = {
 	    .noun = "client",
-	    .verbs = "create list",
+	    .verbs = "create list update deactivate activate",
 	    .usage =
 		"usage: alihdaya client create --code CODE --name NAME [--time-zone ZONE] [--data DIR]\n"
-		"       alihdaya client list [--json] [--after ID] [--limit N] [--data DIR]\n\n"
-		"A client is one outsourcing customer; all its data carries its id.\n",
+		"       alihdaya client list [--json] [--after ID] [--limit N] [--data DIR]\n"
+		"       alihdaya client update ID [--name NAME] [--time-zone ZONE] [--data DIR]\n"
+		"       alihdaya client deactivate|activate ID [--data DIR]\n\n"
+		"A client is one outsourcing customer; all its data carries its id. A deactivated\n"
+		"client's engagements hand out no work and take no items.\n",
 	    .kind = APP_CLIENT,
 	    .cols = cols,
 	    .create = CMD_CLIENT_CREATE,
@@ -198,10 +204,11 @@ int cli_service(int argc, char **argv)
 	static const char *const cols[] = { "id", "code", "kind", "category", "name", NULL };
 	static const struct cli_noun_def def = {
 	    .noun = "service",
-	    .verbs = "create list",
+	    .verbs = "create list update",
 	    .usage = "usage: alihdaya service create --code CODE --name NAME --kind bpo|kpo "
 		     "--category CAT\n"
-		     "       alihdaya service list [--json] [--data DIR]\n\n"
+		     "       alihdaya service list [--json] [--data DIR]\n"
+		     "       alihdaya service update ID [--name NAME] [--category CAT] [--data DIR]\n\n"
 		     "Services are the provider's catalogue; 'alihdaya init' installs the default one.\n",
 	    .kind = APP_SERVICE,
 	    .cols = cols,

@@ -577,6 +577,50 @@ out:
 	return rc;
 }
 
+/* The one ID after the verb (update, deactivate, activate). 0, or the exit code. */
+static int noun_id(struct cli_noun *w, int argc, char **argv, int64_t *id)
+{
+	/* getopt ran over argv + 1 and moved what is not an option to its end. */
+	int at = 1 + optind;
+
+	if (at >= argc || at + 1 != argc)
+		return cli_fail(w->noun, 2, "%s takes one %s id: alihdaya %s %s ID [options]",
+				w->verb, w->noun, w->noun, w->verb);
+	if (cli_parse_id(argv[at], id))
+		return cli_fail(w->noun, 2, "%s: not a %s id", argv[at], w->noun);
+	return 0;
+}
+
+/* update ID, deactivate ID, activate ID: the write as the local admin, then its line. */
+static int noun_change(struct cli_noun *w, const struct cli_noun_def *d, int argc, char **argv,
+		       const void *in, struct buf *err)
+{
+	struct cmd *c = calloc(1, sizeof(*c)); /* a worker's command is several KiB */
+	bool update = !strcmp(w->verb, "update");
+	int64_t id = 0;
+	int rc;
+
+	if (!c)
+		return cli_fail(w->noun, 1, "out of memory");
+	if ((rc = noun_id(w, argc, argv, &id)) || (rc = cli_noun_open(w, CLI_WRITE)))
+		goto out;
+	rc = update ? app_update(&w->ctx.app, &AUTH_LOCAL_ADMIN, d->kind, id, in, c, err)
+		    : app_set_active(&w->ctx.app, &AUTH_LOCAL_ADMIN, d->kind, id,
+				     !strcmp(w->verb, "activate"), c, err);
+	if (rc) {
+		rc = app_fail(w, rc, err);
+		goto out;
+	}
+	if ((rc = cli_engine(&w->ctx, w->noun, c)))
+		goto out;
+	printf("%s %lld %s\n", w->noun, (long long)id,
+	       update ? "updated" : c->u.active.active ? "activated" : "deactivated");
+out:
+	cmd_release(c);
+	free(c);
+	return rc;
+}
+
 int cli_noun_main(const struct cli_noun_def *d, int argc, char **argv, const struct cli_arg *args,
 		  const void *in)
 {
@@ -591,6 +635,9 @@ int cli_noun_main(const struct cli_noun_def *d, int argc, char **argv, const str
 		rc = noun_page(&w, d, &err);
 	else if (!strcmp(w.verb, "create")) /* a verb of d->verbs */
 		rc = noun_create(&w, d, in, &err);
+	else if (!strcmp(w.verb, "update") || !strcmp(w.verb, "deactivate") ||
+		 !strcmp(w.verb, "activate"))
+		rc = noun_change(&w, d, argc, argv, in, &err);
 	else
 		rc = d->other(&w);
 	buf_release(&err);

@@ -163,6 +163,8 @@ struct cli_arg {
 #define CLI_ARG(name, type, dst) { (name), (type), (dst), NULL, 0, NULL }
 #define CLI_ARG_GIVEN(name, type, dst, given) { (name), (type), (dst), NULL, 0, (given) }
 #define CLI_ARG_N(name, type, dst, n, max) { (name), (type), (dst), (n), (max), NULL }
+/* A repeated option that also says it was given (an edit: the list is replaced). */
+#define CLI_ARG_NG(name, type, dst, n, max, given) { (name), (type), (dst), (n), (max), (given) }
 #define CLI_ARG_END { NULL, CLI_ARG_STR, NULL, NULL, 0, NULL }
 
 #define CLI_LEVELS_MAX 16 /* at least MODEL_MAX_SKILLS and MODEL_MAX_LANGS */
@@ -176,7 +178,7 @@ struct cli_levels {
 /* A record subcommand: its verbs and what each runs. */
 struct cli_noun_def {
 	const char *noun;
-	const char *verbs; /* the verbs it takes, "create list" */
+	const char *verbs; /* the verbs it takes, "create list update deactivate activate" */
 	const char *usage; /* printed for --help and a wrong verb */
 	enum app_kind kind;
 	const char *const *cols; /* list: the list of kind as these columns; NULL: no list */
@@ -190,7 +192,10 @@ struct cli_noun_def {
  * the verb. "list" prints the page of d->kind (app_list()) as a table or
  * JSON. "create" opens the installation for writing, app_write() fills the
  * command d->create from in as the local admin, the command runs (cli_engine()) and
- * "<noun> N created" is printed (a token: its text). A use case's
+ * "<noun> N created" is printed (a token: its text). "update ID" runs the
+ * edit of d->kind (app_update()) with in as the create's options given,
+ * "deactivate ID" and "activate ID" switch the record (app_set_active()),
+ * and print "<noun> N updated" (deactivated, activated). A use case's
  * ERR_INVALID exits 2 with its line, any other error 1. Exit code.
  */
 int cli_noun_main(const struct cli_noun_def *d, int argc, char **argv, const struct cli_arg *args,

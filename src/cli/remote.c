@@ -39,18 +39,19 @@ static int whole_seconds(int64_t ms, const char *what, json_int_t *out, struct b
 
 static int engagement_body(const struct engagement_rec *e, json_t **out, struct buf *err)
 {
-	json_int_t sla = 0, lease = 0;
+	json_int_t sla = 0, lease = 0, lease_max = 0;
 	int rc;
 
 	if ((rc = whole_seconds(e->sla_ms, "--sla", &sla, err)) ||
-	    (rc = whole_seconds(e->lease_ms, "--lease", &lease, err)))
+	    (rc = whole_seconds(e->lease_ms, "--lease", &lease, err)) ||
+	    (rc = whole_seconds(e->lease_max_ms, "--lease-max", &lease_max, err)))
 		return rc;
-	*out = json_pack("{s:I, s:I, s:s, s:o, s:o, s:I, s:i, s:I, s:s}", "client_id",
+	*out = json_pack("{s:I, s:I, s:s, s:o, s:o, s:I, s:i, s:I, s:I, s:s}", "client_id",
 			 (json_int_t)e->client_id, "service_id", (json_int_t)e->service_id, "name",
 			 e->name, "required_skills", levels(e->skills, e->n_skills),
 			 "required_languages", levels(e->langs, e->n_langs), "sla_seconds", sla,
 			 "default_priority", e->default_priority, "lease_seconds", lease,
-			 "time_zone", e->time_zone);
+			 "lease_max_seconds", lease_max, "time_zone", e->time_zone);
 	return 0;
 }
 
@@ -119,13 +120,134 @@ static int op_request(const struct cmd *c, char *path, size_t n, json_t **body, 
 	return 0;
 }
 
-/* OUT: path[n] and *body (json_decref) of the request that does what c does. */
-static int request_of(const struct cmd *c, char *path, size_t n, json_t **body, struct buf *err)
+/* Sets key to v (stolen) in o; o becomes NULL when out of memory. */
+static void set(json_t **o, const char *key, json_t *v)
+{
+	if (*o && (!v || json_object_set_new(*o, key, v))) {
+		json_decref(*o);
+		*o = NULL;
+	}
+}
+
+/* An engagement's edit: the fields it changes, as PATCH /v1/engagements/:id takes them. */
+static int engagement_patch(const struct cmd *c, json_t **out, struct buf *err)
+{
+	const struct engagement_rec *e = &c->u.upd.r.engagement;
+	unsigned f = c->u.upd.fields;
+	json_int_t v = 0;
+	json_t *o = json_object();
+	int rc = 0;
+
+	if (f & UPD_NAME)
+		set(&o, "name", json_string(e->name));
+	if (f & UPD_SKILLS)
+		set(&o, "required_skills", levels(e->skills, e->n_skills));
+	if (f & UPD_LANGS)
+		set(&o, "required_languages", levels(e->langs, e->n_langs));
+	if ((f & UPD_SLA) && !(rc = whole_seconds(e->sla_ms, "--sla", &v, err)))
+		set(&o, "sla_seconds", json_integer(v));
+	if (!rc && (f & UPD_LEASE) && !(rc = whole_seconds(e->lease_ms, "--lease", &v, err)))
+		set(&o, "lease_seconds", json_integer(v));
+	if (!rc && (f & UPD_LEASE_MAX) &&
+	    !(rc = whole_seconds(e->lease_max_ms, "--lease-max", &v, err)))
+		set(&o, "lease_max_seconds", json_integer(v));
+	if (f & UPD_PRIORITY)
+		set(&o, "default_priority", json_integer(e->default_priority));
+	if (f & UPD_TZ)
+		set(&o, "time_zone", json_string(e->time_zone));
+	if (rc)
+		json_decref(o);
+	else
+		*out = o;
+	return rc;
+}
+
+/* A worker's edit: the fields it changes, as PATCH /v1/workers/:id takes them. */
+static json_t *worker_patch(const struct cmd *c)
+{
+	const struct worker_rec *w = &c->u.upd.r.worker;
+	unsigned f = c->u.upd.fields;
+	json_t *o = json_object(), *a, *cost;
+
+	if (f & UPD_NAME)
+		set(&o, "name", json_string(w->name));
+	if (f & UPD_SKILLS)
+		set(&o, "skills", levels(w->skills, w->n_skills));
+	if (f & UPD_LANGS)
+		set(&o, "languages", levels(w->langs, w->n_langs));
+	if (f & UPD_CREDS) {
+		a = json_array();
+		for (size_t i = 0; i < w->n_creds && a; i++)
+			json_array_append_new(a, json_string(w->creds[i]));
+		set(&o, "credentials", a);
+	}
+	if (f & UPD_CLEAR) {
+		a = json_array();
+		for (size_t i = 0; i < w->n_clear && a; i++)
+			json_array_append_new(a, json_integer(w->clear[i]));
+		set(&o, "clearances", a);
+	}
+	if (f & UPD_COUNTRY)
+		set(&o, "country", json_string(w->country));
+	if (f & UPD_TZ)
+		set(&o, "time_zone", json_string(w->time_zone));
+	if (f & UPD_CAPACITY)
+		set(&o, "capacity", json_integer(w->capacity));
+	if (f & (UPD_COST | UPD_CURRENCY)) {
+		cost = json_object();
+		if (f & UPD_COST)
+			set(&cost, "amount_minor", json_integer(w->cost_minor));
+		if (f & UPD_CURRENCY)
+			set(&cost, "currency", json_string(w->currency));
+		set(&o, "cost_per_hour", cost);
+	}
+	return o;
+}
+
+/* A user's edit: name, role (with its client_id) or client_id alone. */
+static json_t *user_patch(const struct cmd *c)
+{
+	const struct user_rec *u = &c->u.upd.r.user;
+	unsigned f = c->u.upd.fields;
+	json_t *o = json_object();
+
+	if (f & UPD_NAME)
+		set(&o, "name", json_string(u->name));
+	if (f & UPD_ROLE)
+		set(&o, "role", json_string(role_name(u->role)));
+	if ((f & UPD_CLIENT) || ((f & UPD_ROLE) && u->role == ROLE_CLIENT))
+		set(&o, "client_id", json_integer(u->client_id));
+	return o;
+}
+
+/* The path of CMD_RECORD_ACTIVE: /v1/<records>/ID/deactivate or /activate. */
+static void active_path(const struct cmd *c, char *path, size_t n)
+{
+	static const char *const nouns[] = {
+	    [ACTIVE_USER] = "users",
+	    [ACTIVE_WORKER] = "workers",
+	    [ACTIVE_CLIENT] = "clients",
+	    [ACTIVE_ENGAGEMENT] = "engagements",
+	};
+	enum active_kind k = c->u.active.kind;
+
+	snprintf(path, n, "/v1/%s/%lld/%s", (unsigned)k <= ACTIVE_ENGAGEMENT ? nouns[k] : "?",
+		 (long long)c->u.active.id, c->u.active.active ? "activate" : "deactivate");
+}
+
+/*
+ * OUT: *method, path[n] and *body (json_decref) of the request that does
+ * what c does.
+ */
+static int request_of(const struct cmd *c, const char **method, char *path, size_t n,
+		      json_t **body, struct buf *err)
 {
 	const struct user_rec *u = &c->u.user;
+	unsigned f = c->u.upd.fields;
 	int rc = 0;
 
 	*body = NULL;
+	*method = "POST";
 	switch (c->type) {
 	case CMD_CLIENT_CREATE:
 		snprintf(path, n, "/v1/clients");
@@ -178,6 +300,44 @@ static int request_of(const struct cmd *c, char *path, size_t n, json_t **body, 
 		if ((rc = op_request(c, path, n, body, err)))
 			return rc;
 		break;
+	case CMD_CLIENT_UPDATE:
+		*method = "PATCH";
+		snprintf(path, n, "/v1/clients/%lld", (long long)c->u.upd.r.client.id);
+		*body = json_object();
+		if (f & UPD_NAME)
+			set(body, "name", json_string(c->u.upd.r.client.name));
+		if (f & UPD_TZ)
+			set(body, "time_zone", json_string(c->u.upd.r.client.time_zone));
+		break;
+	case CMD_SERVICE_UPDATE:
+		*method = "PATCH";
+		snprintf(path, n, "/v1/services/%lld", (long long)c->u.upd.r.service.id);
+		*body = json_object();
+		if (f & UPD_NAME)
+			set(body, "name", json_string(c->u.upd.r.service.name));
+		if (f & UPD_CATEGORY)
+			set(body, "category", json_string(c->u.upd.r.service.category));
+		break;
+	case CMD_ENGAGEMENT_UPDATE:
+		*method = "PATCH";
+		snprintf(path, n, "/v1/engagements/%lld", (long long)c->u.upd.r.engagement.id);
+		if ((rc = engagement_patch(c, body, err)))
+			return rc;
+		break;
+	case CMD_USER_UPDATE:
+		*method = "PATCH";
+		snprintf(path, n, "/v1/users/%lld", (long long)c->u.upd.r.user.id);
+		*body = user_patch(c);
+		break;
+	case CMD_WORKER_UPDATE:
+		*method = "PATCH";
+		snprintf(path, n, "/v1/workers/%lld", (long long)c->u.upd.r.worker.id);
+		*body = worker_patch(c);
+		break;
+	case CMD_RECORD_ACTIVE:
+		active_path(c, path, n);
+		*body = json_object();
+		break;
 	default:
 		return buf_error(err, ERR_INVALID,
 				 "this command cannot be sent to the running server; use the HTTP "
@@ -209,8 +369,9 @@ static int err_of_code(const char *code, int fallback)
 	return fallback;
 }
 
-/* POSTs body to path on the socket. OUT: *status, answer (its text). */
-static int post(const char *sock, const char *path, const char *body, const char *token,
+/* Sends body to path on the socket with method, and token if any. OUT: *status, answer. */
+static int post(const char *sock, const char *method, const char *path, const char *body,
+		const char *token,
 		long *status, struct buf *answer, struct buf *err)
 {
 	char url[256], cerr[CURL_ERROR_SIZE] = "", authz[AUTH_TOKEN_TEXT + 32];
@@ -240,6 +401,8 @@ static int post(const char *sock, const char *path, const char *body, const char
 	curl_easy_setopt(cu, CURLOPT_URL, url);
 	curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(cu, CURLOPT_POSTFIELDS, body);
+	if (strcmp(method, "POST"))
+		curl_easy_setopt(cu, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(cu, CURLOPT_WRITEDATA, answer);
 	curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, cerr);
@@ -312,6 +475,7 @@ int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err)
 {
 	struct buf answer = BUF_INIT;
 	char path[128], sock[PATH_MAX];
+	const char *method = "POST";
 	json_t *body = NULL, *j = NULL, *e;
 	char *text = NULL;
 	long status = 0;
@@ -327,14 +491,14 @@ int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err)
 			       sock);
 		goto out;
 	}
-	if ((rc = request_of(c, path, sizeof(path), &body, err)))
+	if ((rc = request_of(c, &method, path, sizeof(path), &body, err)))
 		goto out;
 	text = json_dumps(body, JSON_COMPACT);
 	if (!text) {
 		rc = buf_error(err, ERR_NOMEM, "cannot build the request");
 		goto out;
 	}
-	if ((rc = post(sock, path, text, ctx->token, &status, &answer, err)))
+	if ((rc = post(sock, method, path, text, ctx->token, &status, &answer, err)))
 		goto out;
 	j = answer.len ? json_loadb(answer.data, answer.len, 0, NULL) : NULL;
 	if (status >= 200 && status < 300) {

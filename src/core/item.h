@@ -17,6 +17,7 @@ enum item_action {
 	ACT_REWORK,  /* submitted | in_review -> queued */
 	ACT_CANCEL,  /* any open state -> cancelled */
 	ACT_FAIL,    /* any open state -> failed */
+	ACT_RENEW,   /* assigned -> assigned: the holder extends its lease (same epoch) */
 	ACT__COUNT
 };
 

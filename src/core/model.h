@@ -47,6 +47,7 @@ struct client_rec {
 	char name[MODEL_NAME_MAX];
 	char time_zone[MODEL_TZ_MAX];
 	int64_t created_at;
+	bool active; /* false: deactivated; its engagements hand out no work and take no items */
 };
 
 struct service_rec {
@@ -73,6 +74,8 @@ struct engagement_rec {
 	int64_t lease_ms;      /* how long a worker holds an item */
 	char time_zone[MODEL_TZ_MAX];
 	int64_t created_at;
+	int64_t lease_max_ms;  /* the longest a lease may be renewed to, from its start */
+	bool active;           /* false: paused; hands out no work and takes no items */
 };
 
 struct user_rec {
@@ -81,6 +84,7 @@ struct user_rec {
 	enum role role;
 	int64_t client_id; /* only for ROLE_CLIENT, else 0 */
 	int64_t created_at;
+	bool active; /* false: deactivated; its tokens answer 401 */
 };
 
 struct worker_rec {
@@ -102,6 +106,7 @@ struct worker_rec {
 	int64_t clear[MODEL_MAX_CLEAR]; /* client ids, ascending */
 	enum worker_status status;
 	int64_t created_at;
+	bool active; /* false: suspended by staff; gets no work and cannot make itself available */
 };
 
 enum item_state {
@@ -131,6 +136,7 @@ struct item_rec {
 	int64_t worker_id;     /* lease holder, 0 if none */
 	int64_t epoch;         /* lease epoch, increases with every lease */
 	int64_t lease_expires; /* 0 if no lease */
+	int64_t lease_started; /* when the current lease began (renewals keep it), 0 if none */
 	char *payload;
 	char *result;
 };
@@ -157,7 +163,11 @@ struct event_rec {
 	char *detail; /* JSON text or NULL; written only when there is no reason */
 };
 
-/* One audit event; hash = BLAKE2b-256(prev_hash || canonical fields). */
+/*
+ * One audit event; hash = BLAKE2b-256(prev_hash || canonical fields || detail
+ * when present). detail: a JSON text or NULL (an edit's {"field": {"before",
+ * "after"}}); written: the caller's; read: borrowed for the walk's callback.
+ */
 struct audit_rec {
 	int64_t seq;
 	int64_t at;
@@ -168,6 +178,7 @@ struct audit_rec {
 	int64_t client_id; /* 0 when not client data */
 	unsigned char prev_hash[32];
 	unsigned char hash[32];
+	char *detail;
 };
 
 #endif

@@ -38,7 +38,7 @@ bool route_qualified(const struct worker_rec *w, const struct engagement_rec *e)
 
 bool route_has_room(const struct worker_rec *w, int load)
 {
-	return w->status == WORKER_AVAILABLE && load < w->capacity;
+	return w->active && w->status == WORKER_AVAILABLE && load < w->capacity;
 }
 
 bool route_cleared(const struct worker_rec *w, int64_t client_id)

@@ -13,7 +13,7 @@
  */
 bool route_qualified(const struct worker_rec *w, const struct engagement_rec *e);
 
-/* True if the worker is available and holds fewer than `capacity` leases. */
+/* True if the worker is active (not suspended), available and holds fewer than `capacity` leases. */
 bool route_has_room(const struct worker_rec *w, int load);
 
 /* True if client_id is in w->clear (sorted ascending; binary search). */

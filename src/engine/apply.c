@@ -19,6 +19,12 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_TOKEN_CREATE] = {"token.create", engine__token_create, false},
     [CMD_WORKER_CREATE] = {"worker.create", engine__worker_create, true},
     [CMD_WORKER_STATUS] = {"worker.status", engine__worker_status, true},
+    [CMD_CLIENT_UPDATE] = {"client.update", engine__client_update, true},
+    [CMD_SERVICE_UPDATE] = {"service.update", engine__service_update, true},
+    [CMD_ENGAGEMENT_UPDATE] = {"engagement.update", engine__engagement_update, true},
+    [CMD_USER_UPDATE] = {"user.update", engine__user_update, true},
+    [CMD_WORKER_UPDATE] = {"worker.update", engine__worker_update, true},
+    [CMD_RECORD_ACTIVE] = {"record.active", engine__record_active, true},
     [CMD_ITEM_CREATE] = {"item.create", engine__item_create, true},
     [CMD_ITEM_NEXT] = {"item.next", engine__item_next, true},
     [CMD_ITEM_SUBMIT] = {"item.submit", engine__item_submit, true},
@@ -27,6 +33,7 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_ITEM_REWORK] = {"item.rework", engine__item_rework, true},
     [CMD_ITEM_FAIL] = {"item.fail", engine__item_fail, true},
     [CMD_ITEM_CANCEL] = {"item.cancel", engine__item_cancel, true},
+    [CMD_ITEM_RENEW] = {"item.renew", engine__item_renew, true},
     [CMD_AUDIT] = {"audit", engine__audit, false},
 };
 

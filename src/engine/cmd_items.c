@@ -43,6 +43,13 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 
 	if ((rc = engine__scope_item_create(c, le)) || (rc = ref_unused(e, c)))
 		return rc;
+	if (!engine__engagement_open(e, le))
+		return engine__fail(c, ERR_CONFLICT,
+				    le->rec.active ? "the client of engagement %lld is deactivated: it "
+						     "takes no new items"
+						   : "engagement %lld is paused (deactivated): it takes "
+						     "no new items",
+				    (long long)le->rec.id);
 	item_transition(ITEM_QUEUED, ACT_CREATE, &to); /* create ignores `from` */
 	it = calloc(1, sizeof(*it));
 	if (!it)
@@ -139,7 +146,7 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 		struct queue_entry *head = queue_peek(&le->q);
 
 		if (head && (!best || queue_before(head, best)) &&
-		    route_qualified(&lw->rec, &le->rec)) {
+		    route_qualified(&lw->rec, &le->rec) && engine__engagement_open(e, le)) {
 			best = head;
 			best_le = le;
 		}
@@ -150,6 +157,7 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 	s.worker_id = wid;
 	s.epoch = it->epoch + 1;
 	s.lease_expires = now + best_le->rec.lease_ms;
+	s.lease_started = now;
 	rc = engine__step(e, c, it, &s, now, &to);
 	if (rc)
 		return rc;
@@ -186,7 +194,8 @@ static int find_open_item(struct engine *e, struct cmd *c, enum policy_action ac
 		if (rc)
 			return rc;
 	}
-	v = engine__scope_item(e, c, act, r.client_id, r.engagement_id);
+	v = engine__scope_item(e, c, act, r.client_id, r.engagement_id,
+			       it && it->state == ITEM_ASSIGNED ? it->worker_id : 0);
 	if (v == POLICY_HIDE)
 		return engine__fail(c, ERR_NOTFOUND, "no item %lld", (long long)id);
 	if (!it)
@@ -273,4 +282,48 @@ int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now)
 	struct item_step s = {.act = ACT_CANCEL};
 
 	return item_op(e, c, now, &s, POL_ITEM_CANCEL, NULL);
+}
+
+/*
+ * item.renew: the worker holding the lease, with its epoch, before the
+ * deadline. The lease runs the engagement's lease length from now, but never
+ * past lease_max_ms from when it began; a lease already at that maximum is
+ * refused (409), so the worker knows to submit or let it go.
+ */
+int engine__item_renew(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct item_step s = {.act = ACT_RENEW};
+	struct live_engagement *le;
+	struct live_item *it = NULL;
+	enum item_state to;
+	int64_t until, cap;
+	int rc;
+
+	if ((rc = find_open_item(e, c, POL_ITEM_RENEW, &it)))
+		return rc;
+	if (it->state != ITEM_ASSIGNED || it->worker_id != c->actor->worker_id ||
+	    it->epoch != c->u.op.epoch || now >= it->lease_expires)
+		return engine__conflict(c, ERR_STALE, it->state,
+					"your lease on this item is stale or has expired");
+	le = idmap_get(&e->st.engagements, it->engagement_id);
+	if (!le)
+		return ERR_INTERNAL;
+	until = now + le->rec.lease_ms;
+	cap = it->lease_started + le->rec.lease_max_ms;
+	if (until > cap)
+		until = cap;
+	if (until <= it->lease_expires)
+		return engine__fail(c, ERR_CONFLICT,
+				    "the lease has reached its maximum of %lld s from its start "
+				    "(lease_max_seconds of engagement %lld): submit the work, or it "
+				    "returns to the queue at its deadline",
+				    (long long)(le->rec.lease_max_ms / 1000), (long long)le->rec.id);
+	s.worker_id = it->worker_id;
+	s.epoch = it->epoch;
+	s.lease_expires = until;
+	s.lease_started = it->lease_started;
+	rc = engine__step(e, c, it, &s, now, &to);
+	if (!rc)
+		engine__step_apply(e, it, &s, to);
+	return rc;
 }

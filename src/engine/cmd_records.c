@@ -20,18 +20,27 @@ static int inserted(struct cmd *c, int rc, const char *what, const char *key)
 /* client.create: admin */
 int engine__client_create(struct engine *e, struct cmd *c, int64_t now)
 {
+	struct live_client *lc = malloc(sizeof(*lc));
 	struct client_rec r = c->u.client;
 	int rc;
 
+	if (!lc)
+		return ERR_NOMEM;
 	r.created_at = now;
+	r.active = true;
 	rc = inserted(c, store_client_insert(e->store, &r), "client with code", r.code);
 	if (!rc)
 		rc = engine__record_done(e, c, CMD_OUT_CREATED, "client.create", "client", r.id,
 					 r.id, now);
-	if (rc)
+	if (rc) {
+		free(lc);
 		return rc;
-	if (idmap_put(&e->st.clients, r.id, (void *)1))
+	}
+	lc->rec = r;
+	if (idmap_put(&e->st.clients, r.id, lc)) {
+		free(lc);
 		e->st.need_reload = 1;
+	}
 	return 0;
 }
 
@@ -53,8 +62,7 @@ int engine__service_create(struct engine *e, struct cmd *c, int64_t now)
 		free(ls);
 		return rc;
 	}
-	ls->id = r.id;
-	ls->kind = r.kind;
+	ls->rec = r;
 	if (idmap_put(&e->st.services, r.id, ls)) {
 		free(ls);
 		e->st.need_reload = 1;
@@ -80,8 +88,11 @@ int engine__engagement_create(struct engine *e, struct cmd *c, int64_t now)
 	if (!le)
 		return ERR_NOMEM;
 	le->rec = c->u.engagement;
-	le->rec.kind = ls->kind;
+	le->rec.kind = ls->rec.kind;
 	le->rec.created_at = now;
+	le->rec.active = true;
+	if (!le->rec.lease_max_ms)
+		le->rec.lease_max_ms = 4 * le->rec.lease_ms;
 	rc = store_engagement_insert(e->store, &le->rec);
 	if (!rc)
 		rc = engine__record_done(e, c, CMD_OUT_CREATED, "engagement.create", "engagement",
@@ -108,6 +119,7 @@ int engine__user_create(struct engine *e, struct cmd *c, int64_t now)
 	if (r.role != ROLE_CLIENT)
 		r.client_id = 0;
 	r.created_at = now;
+	r.active = true;
 	rc = inserted(c, store_user_insert(e->store, &r), "user named", r.name);
 	if (!rc)
 		rc = engine__record_done(e, c, CMD_OUT_CREATED, "user.create", "user", r.id,
@@ -175,6 +187,8 @@ int engine__worker_create(struct engine *e, struct cmd *c, int64_t now)
 	snprintf(u.name, sizeof(u.name), "%s", c->u.worker.login);
 	u.role = ROLE_WORKER;
 	u.created_at = now;
+	u.active = true;
+	lw->rec.active = true;
 	rc = inserted(c, store_user_insert(e->store, &u), "user named", u.name);
 	lw->rec.user_id = u.id;
 	lw->rec.created_at = now;
@@ -203,6 +217,13 @@ int engine__worker_status(struct engine *e, struct cmd *c, int64_t now)
 
 	if ((rc = engine__scope_worker_status(c, lw)))
 		return rc;
+	/* A suspension is staff's: the worker cannot lift it by making itself available. */
+	if (!lw->rec.active && c->actor->role == ROLE_WORKER &&
+	    c->u.wstatus.status == WORKER_AVAILABLE)
+		return engine__fail(c, ERR_CONFLICT,
+				    "worker %lld is suspended (deactivated by staff); only staff can "
+				    "reactivate it (POST /v1/workers/%lld/activate)",
+				    (long long)lw->rec.id, (long long)lw->rec.id);
 	rc = store_worker_set_status(e->store, lw->rec.id, c->u.wstatus.status);
 	if (!rc)
 		rc = engine__record_done(e, c, CMD_OUT_OK, "worker.status", "worker", lw->rec.id, 0,

@@ -112,7 +112,7 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 	int64_t now = engine__now(e);
 	uint64_t t_start = mono_us(), t_apply = t_start, t_commit = t_start;
 	struct tail_mark tail;
-	int rc;
+	int rc, auth_changed = 0;
 
 	if (e->st.need_reload && (rc = engine_reload(e))) {
 		fail_batch(batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
@@ -132,6 +132,9 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 	for (struct cmd *c = batch; c; c = c->next)
 		engine_apply(e, c, now);
 	t_apply = mono_us();
+	/* Kept here: a reload below starts the live state afresh. */
+	auth_changed = e->st.auth_changed;
+	e->st.auth_changed = 0;
 	if (e->st.batch_failed) {
 		rc = e->st.batch_failed;
 		log_error("engine: a command of the batch failed in the store: %s (%s); rolling "
@@ -151,6 +154,9 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 		engine_reload(e);
 	}
 out:
+	/* Before anyone is answered: the next request presents its token to an empty cache. */
+	if (auth_changed)
+		auth_cache_clear();
 	pthread_mutex_lock(&e->mu);
 	e->stats.commands += n;
 	e->stats.batches++;

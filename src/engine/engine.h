@@ -37,6 +37,13 @@ enum cmd_type {
 	CMD_TOKEN_CREATE,      /* u.token: result.token, result.id = the user; never idempotent */
 	CMD_WORKER_CREATE,     /* u.worker: also creates its ROLE_WORKER user named u.worker_login */
 	CMD_WORKER_STATUS,     /* u.wstatus */
+	/* Edits: u.upd, the record's id and its new values of the fields named in u.upd.fields */
+	CMD_CLIENT_UPDATE,     /* u.upd.r.client */
+	CMD_SERVICE_UPDATE,    /* u.upd.r.service */
+	CMD_ENGAGEMENT_UPDATE, /* u.upd.r.engagement */
+	CMD_USER_UPDATE,       /* u.upd.r.user */
+	CMD_WORKER_UPDATE,     /* u.upd.r.worker */
+	CMD_RECORD_ACTIVE,     /* u.active: deactivate or reactivate a record */
 	CMD_ITEM_CREATE,       /* u.item_create */
 	/* get-next for actor->worker_id (or u.op.worker_id for staff) */
 	CMD_ITEM_NEXT,         /* result.item; CMD_OUT_NONE when no eligible work */
@@ -46,6 +53,7 @@ enum cmd_type {
 	CMD_ITEM_REWORK,       /* u.op: item_id, reason */
 	CMD_ITEM_FAIL,         /* u.op: item_id, reason (required) */
 	CMD_ITEM_CANCEL,       /* u.op: item_id, reason (optional) */
+	CMD_ITEM_RENEW,        /* u.op: item_id, epoch: the lease holder extends its lease */
 	CMD_AUDIT,             /* u.audit: record a read (e.g. "item.read") durably */
 	CMD__COUNT
 };
@@ -53,8 +61,32 @@ enum cmd_type {
 /* True for the commands that use u.op (and own its strings). */
 static inline bool cmd_type_is_op(enum cmd_type t)
 {
-	return t >= CMD_ITEM_NEXT && t <= CMD_ITEM_CANCEL;
+	return t >= CMD_ITEM_NEXT && t <= CMD_ITEM_RENEW;
 }
+
+/* The fields an edit changes (u.upd.fields), one bit each; each kind takes some of them. */
+enum upd_field {
+	UPD_NAME = 1u << 0,      /* all kinds */
+	UPD_TZ = 1u << 1,        /* client, engagement, worker: time_zone */
+	UPD_CATEGORY = 1u << 2,  /* service */
+	UPD_SKILLS = 1u << 3,    /* engagement (required), worker */
+	UPD_LANGS = 1u << 4,     /* engagement (required), worker */
+	UPD_SLA = 1u << 5,       /* engagement */
+	UPD_PRIORITY = 1u << 6,  /* engagement: default_priority */
+	UPD_LEASE = 1u << 7,     /* engagement: lease_ms */
+	UPD_LEASE_MAX = 1u << 8, /* engagement: lease_max_ms */
+	UPD_CREDS = 1u << 9,     /* worker */
+	UPD_CLEAR = 1u << 10,    /* worker: clearances */
+	UPD_CAPACITY = 1u << 11, /* worker */
+	UPD_COST = 1u << 12,     /* worker: cost_minor */
+	UPD_COUNTRY = 1u << 13,  /* worker */
+	UPD_ROLE = 1u << 14,     /* user: role and client_id together (the client_id rule) */
+	UPD_CLIENT = 1u << 15,   /* user: client_id alone (a client user moved to another client) */
+	UPD_CURRENCY = 1u << 16, /* worker: cost_per_hour.currency (UPD_COST: its amount) */
+};
+
+/* The records CMD_RECORD_ACTIVE switches on and off. */
+enum active_kind { ACTIVE_USER, ACTIVE_WORKER, ACTIVE_CLIENT, ACTIVE_ENGAGEMENT };
 
 /*
  * What a command that succeeded did. The values are stored in the
@@ -127,6 +159,21 @@ struct cmd {
 			int64_t worker_id;
 			enum worker_status status;
 		} wstatus;
+		struct {
+			unsigned fields; /* enum upd_field bits */
+			union {
+				struct client_rec client;
+				struct service_rec service;
+				struct engagement_rec engagement;
+				struct user_rec user;
+				struct worker_rec worker;
+			} r;
+		} upd;
+		struct {
+			enum active_kind kind;
+			int64_t id;
+			bool active;
+		} active;
 		struct {
 			int64_t engagement_id;
 			char external_ref[MODEL_REF_MAX];

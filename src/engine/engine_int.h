@@ -22,6 +22,7 @@ struct live_item {
 	int64_t worker_id; /* current lease holder, or last worker once submitted */
 	int64_t epoch;
 	int64_t lease_expires;
+	int64_t lease_started; /* when the current lease began; renewals count from it */
 	char *external_ref; /* NULL when none; owned */
 };
 
@@ -36,13 +37,16 @@ struct live_worker {
 };
 
 struct live_service {
-	int64_t id;
-	enum service_kind kind;
+	struct service_rec rec;
+};
+
+struct live_client {
+	struct client_rec rec;
 };
 
 /* Everything the engine thread owns. Only that thread reads or writes it. */
 struct engine_state {
-	struct idmap clients;     /* id -> (void *)1: existence only */
+	struct idmap clients;     /* id -> struct live_client */
 	struct idmap services;    /* id -> struct live_service */
 	struct idmap engagements; /* id -> struct live_engagement */
 	struct idmap workers;     /* id -> struct live_worker */
@@ -70,6 +74,13 @@ struct engine_state {
 	 * The rest of the batch is refused and the whole batch rolled back.
 	 */
 	int batch_failed;
+	/*
+	 * Set by a command that changes who a token stands for (a user edited,
+	 * deactivated or reactivated): once the batch is durable, the token
+	 * cache (sec/auth.h) is cleared before any caller is answered, so the
+	 * very next request sees the change.
+	 */
+	int auth_changed;
 };
 
 struct engine {
@@ -114,6 +125,16 @@ int engine__user_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__token_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__worker_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__worker_status(struct engine *e, struct cmd *c, int64_t now);
+/* cmd_edit.c: edits and switching records off and on */
+int engine__client_update(struct engine *e, struct cmd *c, int64_t now);
+int engine__service_update(struct engine *e, struct cmd *c, int64_t now);
+int engine__engagement_update(struct engine *e, struct cmd *c, int64_t now);
+int engine__user_update(struct engine *e, struct cmd *c, int64_t now);
+int engine__worker_update(struct engine *e, struct cmd *c, int64_t now);
+int engine__record_active(struct engine *e, struct cmd *c, int64_t now);
+int engine__item_renew(struct engine *e, struct cmd *c, int64_t now);
+/* True if the engagement hands out work and takes items: it and its client are active. */
+bool engine__engagement_open(const struct engine *e, const struct live_engagement *le);
 int engine__audit(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_next(struct engine *e, struct cmd *c, int64_t now);
@@ -155,6 +176,10 @@ int engine__conflict(struct cmd *c, int rc, enum item_state st, const char *why)
 /* Appends an audit event to the chain (c NULL: the engine itself, actor 0). */
 int engine__audit_append(struct engine *e, const struct cmd *c, const char *action,
 			 const char *rtype, int64_t rid, int64_t client_id, int64_t now);
+/* The same with a detail (a JSON text, or NULL), which the event's hash covers. */
+int engine__audit_append_detail(struct engine *e, const struct cmd *c, const char *action,
+				const char *rtype, int64_t rid, int64_t client_id,
+				const char *detail, int64_t now);
 /* Step 3 for a command that is not an item transition: outcome, id, idempotent answer. */
 int engine__done(struct engine *e, struct cmd *c, enum cmd_outcome out, int64_t id, int64_t now);
 /*
@@ -170,6 +195,7 @@ struct item_step {
 	int64_t worker_id;     /* ACT_ASSIGN: the new lease holder */
 	int64_t epoch;         /* ACT_ASSIGN: the new epoch */
 	int64_t lease_expires; /* ACT_ASSIGN: the new deadline */
+	int64_t lease_started; /* ACT_ASSIGN, ACT_RENEW: when the lease began */
 	const char *result;    /* ACT_SUBMIT: the result JSON to store */
 	const char *reason;    /* the event's reason, plain text, or NULL: the store encodes it */
 	const char *refused;   /* the message when the item's state refuses the action */
@@ -206,10 +232,13 @@ void engine__item_rec(const struct live_item *it, struct item_rec *out);
  */
 int engine__scope_item_create(struct cmd *c, const struct live_engagement *le);
 int engine__scope_worker_status(struct cmd *c, const struct live_worker *lw);
-/* The policy's verdict on act for an item of client_id in engagement_id. */
+/*
+ * The policy's verdict on act for an item of client_id in engagement_id,
+ * leased now to lease_worker_id (0: to nobody).
+ */
 enum policy_verdict engine__scope_item(const struct engine *e, const struct cmd *c,
 				       enum policy_action act, int64_t client_id,
-				       int64_t engagement_id);
+				       int64_t engagement_id, int64_t lease_worker_id);
 /* The refusal for POLICY_FORBID on act (ERR_FORBIDDEN, with a message where it helps). */
 int engine__scope_forbidden(struct cmd *c, enum policy_action act);
 /* work.next: the worker it is for: the actor itself, or the one staff name. */

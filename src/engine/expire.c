@@ -24,8 +24,10 @@ int engine_expire_leases(struct engine *e, int64_t now)
 	while ((d = lease_heap_peek(&e->st.leases)) && d->expires <= now) {
 		struct live_item *it = idmap_get(&e->st.items, d->item_id);
 
-		if (!it || it->state != ITEM_ASSIGNED || it->epoch != d->epoch) {
-			lease_heap_pop(&e->st.leases); /* ended early: submitted, cancelled */
+		if (!it || it->state != ITEM_ASSIGNED || it->epoch != d->epoch ||
+		    it->lease_expires != d->expires) {
+			/* ended early (submitted, cancelled), or renewed: a later entry holds it */
+			lease_heap_pop(&e->st.leases);
 			continue;
 		}
 		rc = engine__step(e, NULL, it, &expire, now, &to);

@@ -6,12 +6,6 @@
 #include "engine/engine_int.h"
 #include "util/err.h"
 
-static int load_client(void *ctx, const struct client_rec *c)
-{
-	struct engine_state *st = ctx;
-
-	return idmap_put(&st->clients, c->id, (void *)1);
-}
 
 /*
  * A new zeroed value of `size` bytes stored under id, its first rec_size
@@ -34,21 +28,26 @@ static int put_new(struct idmap *m, int64_t id, size_t size, const void *rec, si
 	return 0;
 }
 
+static int load_client(void *ctx, const struct client_rec *c)
+{
+	struct engine_state *st = ctx;
+	void *lc;
+
+	return put_new(&st->clients, c->id, sizeof(struct live_client), c, sizeof(*c), &lc);
+}
+
 static int load_service(void *ctx, const struct service_rec *sv)
 {
 	struct engine_state *st = ctx;
-	struct live_service *ls;
-	int rc = put_new(&st->services, sv->id, sizeof(*ls), NULL, 0, (void **)&ls);
+	void *ls;
 
-	if (!rc) {
-		ls->id = sv->id;
-		ls->kind = sv->kind;
-	}
-	return rc;
+	return put_new(&st->services, sv->id, sizeof(struct live_service), sv, sizeof(*sv), &ls);
 }
 
 _Static_assert(offsetof(struct live_engagement, rec) == 0, "rec first");
 _Static_assert(offsetof(struct live_worker, rec) == 0, "rec first");
+_Static_assert(offsetof(struct live_client, rec) == 0, "rec first");
+_Static_assert(offsetof(struct live_service, rec) == 0, "rec first");
 
 static int load_engagement(void *ctx, const struct engagement_rec *e)
 {
@@ -89,6 +88,7 @@ static int load_item(void *ctx, const struct item_rec *r)
 	it->worker_id = r->worker_id;
 	it->epoch = r->epoch;
 	it->lease_expires = r->lease_expires;
+	it->lease_started = r->lease_started;
 	if (r->external_ref[0] && !(it->external_ref = strdup(r->external_ref))) {
 		free(it);
 		return ERR_NOMEM;
@@ -156,7 +156,7 @@ void engine_state_release(struct engine_state *st)
 		queue_release(&((struct live_engagement *)v)->q);
 	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);)
 		free(((struct live_item *)v)->external_ref);
-	idmap_release(&st->clients); /* values are markers, not allocations */
+	free_all(&st->clients);
 	free_all(&st->services);
 	free_all(&st->engagements);
 	free_all(&st->workers);

@@ -48,14 +48,17 @@ int engine__scope_worker_status(struct cmd *c, const struct live_worker *lw)
  * An item transition: the item's client, the engagement's kind and, for a
  * worker, its clearances now (its live record; ascending, as worker records
  * keep them), so a late submit to a cleared client's item hears "stale",
- * not "not found".
+ * not "not found"; and who holds the item's lease now, so a lease held keeps
+ * working after staff removed the clearance.
  */
 enum policy_verdict engine__scope_item(const struct engine *e, const struct cmd *c,
 				       enum policy_action act, int64_t client_id,
-				       int64_t engagement_id)
+				       int64_t engagement_id, int64_t lease_worker_id)
 {
 	const struct live_engagement *le = idmap_get(&e->st.engagements, engagement_id);
-	struct policy_scope sc = {.client_id = client_id, .kpo = le && le->rec.kind == KIND_KPO};
+	struct policy_scope sc = {.client_id = client_id,
+				  .lease_worker_id = lease_worker_id,
+				  .kpo = le && le->rec.kind == KIND_KPO};
 
 	if (c->actor->role == ROLE_WORKER) {
 		const struct live_worker *lw = idmap_get(&e->st.workers, c->actor->worker_id);

@@ -36,6 +36,13 @@ int engine__conflict(struct cmd *c, int rc, enum item_state st, const char *why)
 int engine__audit_append(struct engine *e, const struct cmd *c, const char *action,
 			 const char *rtype, int64_t rid, int64_t client_id, int64_t now)
 {
+	return engine__audit_append_detail(e, c, action, rtype, rid, client_id, NULL, now);
+}
+
+int engine__audit_append_detail(struct engine *e, const struct cmd *c, const char *action,
+				const char *rtype, int64_t rid, int64_t client_id,
+				const char *detail, int64_t now)
+{
 	struct audit_rec a;
 	int rc;
 
@@ -47,6 +54,7 @@ int engine__audit_append(struct engine *e, const struct cmd *c, const char *acti
 	snprintf(a.record_type, sizeof(a.record_type), "%s", rtype);
 	a.record_id = rid;
 	a.client_id = client_id;
+	a.detail = (char *)detail;
 	memcpy(a.prev_hash, e->st.audit_hash, 32);
 	audit_hash(&a, a.hash);
 	rc = store_audit_insert(e->store, &a);
@@ -91,6 +99,7 @@ void engine__item_rec(const struct live_item *it, struct item_rec *out)
 	out->worker_id = it->worker_id;
 	out->epoch = it->epoch;
 	out->lease_expires = it->lease_expires;
+	out->lease_started = it->lease_started;
 }
 
 static int event_write(struct engine *e, const struct cmd *c, const struct live_item *it,
@@ -123,12 +132,14 @@ static void step_target(const struct live_item *it, const struct item_step *s, e
 	engine__item_rec(it, r);
 	r->state = to;
 	r->lease_expires = 0;
+	r->lease_started = 0;
 	if (to == ITEM_QUEUED) {
 		r->worker_id = 0;
 	} else if (to == ITEM_ASSIGNED) {
 		r->worker_id = s->worker_id;
 		r->epoch = s->epoch;
 		r->lease_expires = s->lease_expires;
+		r->lease_started = s->lease_started;
 	}
 }
 
@@ -196,6 +207,7 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 	struct engine_state *st = &e->st;
 	struct live_engagement *le = idmap_get(&st->engagements, it->engagement_id);
 	struct live_worker *lw;
+	enum item_state from = it->state;
 	uint64_t *n;
 	struct item_rec r;
 
@@ -215,9 +227,11 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 	it->worker_id = r.worker_id;
 	it->epoch = r.epoch;
 	it->lease_expires = r.lease_expires;
+	it->lease_started = r.lease_started;
 	if (to == ITEM_ASSIGNED) {
+		/* A renewal keeps the lease (and the load it counts); only its deadline moves. */
 		lw = idmap_get(&st->workers, it->worker_id);
-		if (lw)
+		if (lw && from != ITEM_ASSIGNED)
 			lw->load++;
 		if (lease_heap_push(&st->leases, (struct lease_deadline){it->lease_expires,
 									 it->qe.id, it->epoch}))

@@ -268,7 +268,7 @@ static int transition(struct req *r, const struct op_route *o)
 	if ((rc = http__body(r, o->empty_ok, &body)))
 		goto out;
 	/* jansson reads only the arguments its format names. */
-	if (o->fn == app_item_submit)
+	if (o->fn == app_item_submit || o->fn == app_item_renew)
 		rc = http__unpack(r, body, o->fmt, "epoch", &epoch, "result", &result);
 	else
 		rc = http__unpack(r, body, o->fmt, "reason", &in.reason);
@@ -292,6 +292,7 @@ out:
  *   POST /v1/items/:id/cancel {reason?}  [Idempotency-Key]
  *   POST /v1/items/:id/review {}  [Idempotency-Key]
  *   POST /v1/items/:id/fail {reason}  [Idempotency-Key]
+ *   POST /v1/items/:id/renew {epoch}  [Idempotency-Key]
  */
 #define OP_ROUTE(VERB, FMT, EMPTY_OK)                                                              \
 	int h_items_##VERB(struct req *r)                                                          \
@@ -306,5 +307,6 @@ OP_ROUTE(rework, "{s:s}", false)
 OP_ROUTE(cancel, "{s?s}", true)
 OP_ROUTE(review, "{}", true)
 OP_ROUTE(fail, "{s:s}", false)
+OP_ROUTE(renew, "{s:I}", false)
 
 #undef OP_ROUTE

@@ -17,8 +17,8 @@ struct worker_arrays {
  * none. Types only: the use case checks the values, and the count, which
  * *n gives even past cap.
  */
-static int parse_array(struct req *r, const char *field, json_t *arr, bool ids, void *out,
-		       size_t cap, size_t *n)
+int http__array(struct req *r, const char *field, json_t *arr, bool ids, void *out, size_t cap,
+		size_t *n)
 {
 	const char *what = ids ? "client id" : "string";
 	size_t i;
@@ -73,9 +73,9 @@ int h_workers_create(struct req *r)
 				       &in.n_skills)) &&
 		   !(rc = http__levels(r, "languages", langs, a->langs, MODEL_MAX_LANGS,
 				       &in.n_langs)) &&
-		   !(rc = parse_array(r, "credentials", creds, false, a->creds, MODEL_MAX_CREDS,
+		   !(rc = http__array(r, "credentials", creds, false, a->creds, MODEL_MAX_CREDS,
 				      &in.n_creds)) &&
-		   !(rc = parse_array(r, "clearances", clear, true, a->clear, MODEL_MAX_CLEAR,
+		   !(rc = http__array(r, "clearances", clear, true, a->clear, MODEL_MAX_CLEAR,
 				      &in.n_clear)) &&
 		   !(rc = http__num(r, "capacity", capacity, &in.capacity))) {
 		in.skills = a->skills;

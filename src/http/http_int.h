@@ -324,6 +324,24 @@ int h_items_rework(struct req *r);
 int h_items_cancel(struct req *r);
 int h_items_review(struct req *r);
 int h_items_fail(struct req *r);
+int h_items_renew(struct req *r);
+/* h_edit.c: edits (PATCH) and switching records off and on */
+int h_clients_update(struct req *r);
+int h_services_update(struct req *r);
+int h_engagements_update(struct req *r);
+int h_users_update(struct req *r);
+int h_workers_update(struct req *r);
+int h_clients_deactivate(struct req *r);
+int h_clients_activate(struct req *r);
+int h_engagements_deactivate(struct req *r);
+int h_engagements_activate(struct req *r);
+int h_users_deactivate(struct req *r);
+int h_users_activate(struct req *r);
+int h_workers_deactivate(struct req *r);
+int h_workers_activate(struct req *r);
+/* h_workers.c: a JSON array of client ids (ids) or of strings into out[cap], types only */
+int http__array(struct req *r, const char *field, json_t *arr, bool ids, void *out, size_t cap,
+		size_t *n);
 int h_audit_list(struct req *r);
 int h_audit_verify(struct req *r);
 int h_staff_erlang(struct req *r);

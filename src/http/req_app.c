@@ -118,7 +118,7 @@ int http__write_end(struct http_write *w, int rc, const void *in)
 			http__app_fail(r, rc, &w->err);
 		goto out;
 	}
-	if ((rc = http__engine(r, w->c)) || !app_write_shows(w->c->type, &k))
+	if ((rc = http__engine(r, w->c)) || !app_cmd_shows(w->c, &k))
 		goto out;
 	/*
 	 * An answer of only {"id": N} becomes the record as the actor reads it

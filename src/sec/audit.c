@@ -40,6 +40,19 @@ void audit_hash(const struct audit_rec *a, unsigned char out[32])
 	put_str(&st, a->record_type);
 	put_i64(&st, a->record_id);
 	put_i64(&st, a->client_id);
+	/*
+	 * Appended only when present, so every event written before details
+	 * existed hashes exactly as it did: a 4-byte big-endian length, then
+	 * the JSON text's bytes.
+	 */
+	if (a->detail && a->detail[0]) {
+		size_t n = strlen(a->detail);
+		unsigned char len[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16),
+					(unsigned char)(n >> 8), (unsigned char)n};
+
+		crypto_generichash_update(&st, len, 4);
+		crypto_generichash_update(&st, (const unsigned char *)a->detail, n);
+	}
 	crypto_generichash_final(&st, out, 32);
 }
 

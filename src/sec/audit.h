@@ -10,8 +10,9 @@ struct store;
 
 /*
  * hash = BLAKE2b-256(prev_hash || seq || at || actor || action || record_type
- *                    || record_id || client_id), integers as 8-byte big-endian,
- * strings with a 2-byte length prefix. Changing any stored field, deleting or
+ *                    || record_id || client_id [|| detail]), integers as 8-byte
+ * big-endian, strings with a 2-byte length prefix; a detail (when not NULL
+ * or "") with a 4-byte length prefix, so events without one hash as before. Changing any stored field, deleting or
  * reordering events breaks every later hash.
  */
 void audit_hash(const struct audit_rec *a, unsigned char out[32]);

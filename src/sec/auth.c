@@ -32,7 +32,10 @@ void auth_token_new(char text[AUTH_TOKEN_TEXT], unsigned char hash[32])
  * Every request presents its token, and looking it up costs two reads.
  * A small direct-mapped cache of recent successes keeps that off the hot
  * path; an entry lives AUTH_CACHE_TTL_MS, so a token removed from the store
- * (or a worker record added) is seen within that time.
+ * (or a worker record added) is seen within that time. A user deactivated or
+ * edited is seen at once: the engine calls auth_cache_clear() once that is
+ * durable, which empties the cache and moves its generation on, so a lookup
+ * that read the store before the change cannot put its stale answer back.
  */
 #define AUTH_CACHE_SLOTS 1024
 #define AUTH_CACHE_TTL_MS 5000
@@ -42,10 +45,22 @@ struct auth_cache_slot {
 	unsigned char hash[32];
 	struct actor actor;
 	int64_t expires;
+	uint64_t gen;
 };
 
 static struct auth_cache_slot auth_cache[AUTH_CACHE_SLOTS];
 static pthread_mutex_t auth_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t auth_cache_gen = 1; /* under auth_cache_mu; slots of another are stale */
+
+static uint64_t cache_gen(void)
+{
+	uint64_t g;
+
+	pthread_mutex_lock(&auth_cache_mu);
+	g = auth_cache_gen;
+	pthread_mutex_unlock(&auth_cache_mu);
+	return g;
+}
 
 static size_t cache_slot(const unsigned char hash[32])
 {
@@ -58,18 +73,26 @@ static bool cache_get(const struct store *s, const unsigned char hash[32], struc
 	bool hit;
 
 	pthread_mutex_lock(&auth_cache_mu);
-	hit = e->store == s && e->expires > clock_now_ms() && !memcmp(e->hash, hash, 32);
+	hit = e->store == s && e->gen == auth_cache_gen && e->expires > clock_now_ms() &&
+	      !memcmp(e->hash, hash, 32);
 	if (hit)
 		*out = e->actor;
 	pthread_mutex_unlock(&auth_cache_mu);
 	return hit;
 }
 
-static void cache_put(const struct store *s, const unsigned char hash[32], const struct actor *a)
+/* Keeps a's lookup, made in generation gen, unless the cache was cleared since. */
+static void cache_put(const struct store *s, const unsigned char hash[32], const struct actor *a,
+		      uint64_t gen)
 {
 	struct auth_cache_slot *e = &auth_cache[cache_slot(hash)];
 
 	pthread_mutex_lock(&auth_cache_mu);
+	if (gen != auth_cache_gen) {
+		pthread_mutex_unlock(&auth_cache_mu);
+		return;
+	}
+	e->gen = gen;
 	e->store = s;
 	memcpy(e->hash, hash, 32);
 	e->actor = *a;
@@ -81,6 +104,7 @@ void auth_cache_clear(void)
 {
 	pthread_mutex_lock(&auth_cache_mu);
 	memset(auth_cache, 0, sizeof(auth_cache));
+	auth_cache_gen++;
 	pthread_mutex_unlock(&auth_cache_mu);
 }
 
@@ -90,6 +114,7 @@ int auth_authenticate(struct store *s, const char *authorization, struct actor *
 	struct user_rec u;
 	struct worker_rec *w = NULL;
 	const char *tok;
+	uint64_t gen;
 	size_t n;
 	int rc;
 
@@ -105,11 +130,14 @@ int auth_authenticate(struct store *s, const char *authorization, struct actor *
 	auth_token_hash(tok, hash);
 	if (cache_get(s, hash, out))
 		return 0;
+	gen = cache_gen();
 	rc = store_token_lookup(s, hash, &u);
 	if (rc == ERR_NOTFOUND)
 		return ERR_UNAUTH;
 	if (rc)
 		return rc;
+	if (!u.active) /* a deactivated user's tokens stop working */
+		return ERR_UNAUTH;
 	memset(out, 0, sizeof(*out));
 	out->user_id = u.id;
 	memcpy(out->name, u.name, sizeof(out->name));
@@ -129,6 +157,6 @@ int auth_authenticate(struct store *s, const char *authorization, struct actor *
 		}
 		free(w);
 	}
-	cache_put(s, hash, out);
+	cache_put(s, hash, out, gen);
 	return 0;
 }

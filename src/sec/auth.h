@@ -38,7 +38,10 @@ void auth_token_hash(const char *text, unsigned char hash[32]);
  */
 int auth_authenticate(struct store *s, const char *authorization, struct actor *out);
 
-/* Forgets every cached token (tests; after revoking tokens). */
+/*
+ * Forgets every cached token, at once for every thread: the engine calls it
+ * once a change of a user (deactivated, edited) is durable; tests too.
+ */
 void auth_cache_clear(void);
 
 #endif

@@ -10,6 +10,7 @@
 #define CLR RULE_CLEARED
 #define LSD RULE_LEASED
 #define SLF RULE_SELF
+#define CLL RULE_CLEARED_OR_LEASED
 
 struct action_def {
 	const char *name;
@@ -21,32 +22,45 @@ struct action_def {
  * The whole access policy. A worker sees the engagements of the clients it is
  * cleared for, and an item only while it holds the item's lease (the payload
  * comes with the lease); it may submit to any item of a client it is cleared
- * for, so a late submit hears "stale lease", not "no such item". Auditors read
- * everything but payloads.
+ * for, so a late submit hears "stale lease", not "no such item", and to the
+ * item whose lease it holds even when staff removed that clearance since (a
+ * lease held keeps working until it ends). Auditors read everything but
+ * payloads. Edits follow creation (who creates a record edits it); switching
+ * records off and on is staff's, users the admin's.
  */
 static const struct action_def actions[POL__COUNT] = {
 	[POL_PUBLIC] = { "public", { ANY, ANY, ANY, ANY, ANY } },
 	[POL_CLIENT_CREATE] = { "client.create", { ANY, NO, NO, NO, NO } },
 	[POL_CLIENT_READ] = { "client.read", { ANY, ANY, NO, OWN, ANY } },
+	[POL_CLIENT_UPDATE] = { "client.update", { ANY, NO, NO, NO, NO } },
+	[POL_CLIENT_DEACTIVATE] = { "client.deactivate", { ANY, ANY, NO, NO, NO } },
 	[POL_SERVICE_CREATE] = { "service.create", { ANY, NO, NO, NO, NO } },
 	[POL_SERVICE_READ] = { "service.read", { ANY, ANY, ANY, ANY, ANY } },
+	[POL_SERVICE_UPDATE] = { "service.update", { ANY, NO, NO, NO, NO } },
 	[POL_ENGAGEMENT_CREATE] = { "engagement.create", { ANY, ANY, NO, NO, NO } },
 	[POL_ENGAGEMENT_READ] = { "engagement.read", { ANY, ANY, CLR, OWN, ANY } },
 	[POL_ENGAGEMENT_LIST] = { "engagement.list", { ANY, ANY, NO, OWN, ANY } },
 	[POL_ENGAGEMENT_STAFFING] = { "engagement.staffing", { ANY, ANY, NO, NO, NO } },
 	/* Not clients: it names the provider's workers and their load across every client. */
 	[POL_ENGAGEMENT_QUEUE] = { "engagement.queue", { ANY, ANY, NO, NO, ANY } },
+	[POL_ENGAGEMENT_UPDATE] = { "engagement.update", { ANY, ANY, NO, NO, NO } },
+	[POL_ENGAGEMENT_DEACTIVATE] = { "engagement.deactivate", { ANY, ANY, NO, NO, NO } },
 	[POL_USER_CREATE] = { "user.create", { ANY, NO, NO, NO, NO } },
 	[POL_USER_READ] = { "user.read", { ANY, NO, NO, NO, NO } },
 	[POL_TOKEN_CREATE] = { "token.create", { ANY, NO, NO, NO, NO } },
+	[POL_USER_UPDATE] = { "user.update", { ANY, NO, NO, NO, NO } },
+	[POL_USER_DEACTIVATE] = { "user.deactivate", { ANY, NO, NO, NO, NO } },
 	[POL_WORKER_CREATE] = { "worker.create", { ANY, ANY, NO, NO, NO } },
 	[POL_WORKER_READ] = { "worker.read", { ANY, ANY, SLF, NO, NO } },
 	[POL_WORKER_LIST] = { "worker.list", { ANY, ANY, NO, NO, NO } },
 	[POL_WORKER_STATUS] = { "worker.status", { ANY, ANY, SLF, NO, NO } },
+	[POL_WORKER_UPDATE] = { "worker.update", { ANY, ANY, NO, NO, NO } },
+	[POL_WORKER_DEACTIVATE] = { "worker.deactivate", { ANY, ANY, NO, NO, NO } },
 	[POL_ITEM_CREATE] = { "item.create", { ANY, ANY, NO, OWN, NO } },
 	[POL_ITEM_READ] = { "item.read", { ANY, ANY, LSD, OWN, ANY } },
 	[POL_ITEM_PAYLOAD] = { "item.payload", { ANY, ANY, LSD, OWN, NO } },
-	[POL_ITEM_SUBMIT] = { "item.submit", { NO, NO, CLR, NO, NO } },
+	[POL_ITEM_SUBMIT] = { "item.submit", { NO, NO, CLL, NO, NO } },
+	[POL_ITEM_RENEW] = { "item.renew", { NO, NO, CLL, NO, NO } },
 	[POL_ITEM_REVIEW] = { "item.review", { ANY, ANY, NO, KPO, NO } },
 	[POL_ITEM_CANCEL] = { "item.cancel", { ANY, ANY, NO, OWN, NO } },
 	[POL_ITEM_FAIL] = { "item.fail", { ANY, ANY, NO, NO, NO } },
@@ -64,6 +78,7 @@ static const char *const rule_names[RULE__COUNT] = {
 	[RULE_CLEARED] = "cleared clients",
 	[RULE_LEASED] = "leased to self",
 	[RULE_SELF] = "self",
+	[RULE_CLEARED_OR_LEASED] = "cleared clients, or leased to self",
 };
 
 enum policy_rule policy_rule_of(enum role r, enum policy_action act)
@@ -119,6 +134,11 @@ enum policy_verdict policy_check(const struct actor *a, enum policy_action act,
 	case RULE_CLEARED:
 		return a->role == ROLE_WORKER && a->worker_id && cleared(sc) ? POLICY_ALLOW
 									       : POLICY_HIDE;
+	case RULE_CLEARED_OR_LEASED:
+		return a->role == ROLE_WORKER && a->worker_id &&
+			       (cleared(sc) || a->worker_id == sc->lease_worker_id)
+			   ? POLICY_ALLOW
+			   : POLICY_HIDE;
 	case RULE_LEASED:
 		return a->role == ROLE_WORKER && a->worker_id &&
 			       a->worker_id == sc->lease_worker_id

@@ -26,24 +26,34 @@ enum policy_action {
 	POL_PUBLIC, /* no authentication at all (health, metrics, the web app's files) */
 	POL_CLIENT_CREATE,
 	POL_CLIENT_READ, /* get and list */
+	POL_CLIENT_UPDATE,
+	POL_CLIENT_DEACTIVATE, /* deactivate and activate again */
 	POL_SERVICE_CREATE,
 	POL_SERVICE_READ,
+	POL_SERVICE_UPDATE,
 	POL_ENGAGEMENT_CREATE,
 	POL_ENGAGEMENT_READ, /* get */
 	POL_ENGAGEMENT_LIST,
 	POL_ENGAGEMENT_STAFFING,
 	POL_ENGAGEMENT_QUEUE, /* the queue summary: depth, due, who holds what, worker loads */
+	POL_ENGAGEMENT_UPDATE,
+	POL_ENGAGEMENT_DEACTIVATE, /* pause (deactivate) and activate again */
 	POL_USER_CREATE,
 	POL_USER_READ,
 	POL_TOKEN_CREATE,
+	POL_USER_UPDATE,
+	POL_USER_DEACTIVATE, /* deactivate and activate again */
 	POL_WORKER_CREATE,
 	POL_WORKER_READ, /* get */
 	POL_WORKER_LIST,
 	POL_WORKER_STATUS,
+	POL_WORKER_UPDATE,
+	POL_WORKER_DEACTIVATE, /* suspend (deactivate) and activate again */
 	POL_ITEM_CREATE,
 	POL_ITEM_READ,    /* an item's fields and history, and lists */
 	POL_ITEM_PAYLOAD, /* the payload and result fields of an item read */
 	POL_ITEM_SUBMIT,
+	POL_ITEM_RENEW, /* extend the lease one holds */
 	POL_ITEM_REVIEW, /* accept, rework, start a review */
 	POL_ITEM_CANCEL,
 	POL_ITEM_FAIL,
@@ -63,6 +73,7 @@ enum policy_rule {
 	RULE_CLEARED,    /* a worker: records of clients it is cleared for; others 404 */
 	RULE_LEASED,     /* a worker: items it holds the lease of; others 404 */
 	RULE_SELF,       /* a worker: its own worker record; others 404 */
+	RULE_CLEARED_OR_LEASED, /* a worker: as RULE_CLEARED, or an item whose lease it holds */
 	RULE__COUNT
 };
 

@@ -133,8 +133,18 @@ struct store_load {
 	X(worker_insert, (struct store *s, struct worker_rec *w), (s, w)) /* with clearances */  \
 	X(worker_set_status, (struct store *s, int64_t worker_id, enum worker_status st),         \
 	  (s, worker_id, st))                                                                      \
+	/*                                                                                         \
+	 * writer: edits of a record's changeable fields (and its active flag); its                \
+	 * id, code, kind and created_at stay. A worker's clearances are replaced.                 \
+	 * ERR_NOTFOUND when there is no such record.                                              \
+	 */                                                                                        \
+	X(client_update, (struct store *s, const struct client_rec *c), (s, c))                  \
+	X(service_update, (struct store *s, const struct service_rec *sv), (s, sv))              \
+	X(engagement_update, (struct store *s, const struct engagement_rec *e), (s, e))          \
+	X(user_update, (struct store *s, const struct user_rec *u), (s, u))                      \
+	X(worker_update, (struct store *s, const struct worker_rec *w), (s, w))                  \
 	X(item_insert, (struct store *s, struct item_rec *it), (s, it)) /* payload required */   \
-	/* Writes state, worker_id, epoch, lease_expires, and result if non-NULL. */               \
+	/* Writes state, worker_id, epoch, lease_expires, lease_started, and result if non-NULL. */ \
 	X(item_update, (struct store *s, const struct item_rec *it), (s, it))                     \
 	/* An item without payload or result (writer connection, sees the open txn). */            \
 	X(item_state_get, (struct store *s, int64_t id, struct item_rec *out), (s, id, out))      \

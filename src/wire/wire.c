@@ -50,11 +50,11 @@ static json_t *skills_json(const struct skill_level *sk, size_t n)
 
 json_t *wire_client(const struct client_rec *c)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)c->id, "code",
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:b}", "id", (json_int_t)c->id, "code",
 			 str_json(c->code, MODEL_CODE_MAX), "name",
 			 str_json(c->name, MODEL_NAME_MAX), "time_zone",
 			 str_json(c->time_zone, MODEL_TZ_MAX), "created_at",
-			 time_json(c->created_at));
+			 time_json(c->created_at), "active", c->active);
 }
 
 json_t *wire_service(const struct service_rec *sv)
@@ -69,21 +69,23 @@ json_t *wire_service(const struct service_rec *sv)
 json_t *wire_engagement(const struct engagement_rec *e)
 {
 	return json_pack(
-	    "{s:I, s:I, s:I, s:o, s:s, s:o*, s:o*, s:I, s:i, s:I, s:o, s:o}", "id",
+	    "{s:I, s:I, s:I, s:o, s:s, s:o*, s:o*, s:I, s:i, s:I, s:I, s:o, s:o, s:b}", "id",
 	    (json_int_t)e->id, "client_id", (json_int_t)e->client_id, "service_id",
 	    (json_int_t)e->service_id, "name", str_json(e->name, MODEL_NAME_MAX), "kind",
 	    service_kind_name(e->kind), "required_skills", skills_json(e->skills, e->n_skills),
 	    "required_languages", skills_json(e->langs, e->n_langs), "sla_seconds",
 	    (json_int_t)(e->sla_ms / 1000), "default_priority", e->default_priority,
-	    "lease_seconds", (json_int_t)(e->lease_ms / 1000), "time_zone",
-	    str_json(e->time_zone, MODEL_TZ_MAX), "created_at", time_json(e->created_at));
+	    "lease_seconds", (json_int_t)(e->lease_ms / 1000), "lease_max_seconds",
+	    (json_int_t)(e->lease_max_ms / 1000), "time_zone", str_json(e->time_zone, MODEL_TZ_MAX),
+	    "created_at", time_json(e->created_at), "active", e->active);
 }
 
 json_t *wire_user(const struct user_rec *u)
 {
-	return json_pack("{s:I, s:o, s:s, s:o, s:o}", "id", (json_int_t)u->id, "name",
+	return json_pack("{s:I, s:o, s:s, s:o, s:o, s:b}", "id", (json_int_t)u->id, "name",
 			 str_json(u->name, MODEL_CODE_MAX), "role", role_name(u->role), "client_id",
-			 id_or_null(u->client_id), "created_at", time_json(u->created_at));
+			 id_or_null(u->client_id), "created_at", time_json(u->created_at), "active",
+			 u->active);
 }
 
 json_t *wire_worker(const struct worker_rec *w)
@@ -96,14 +98,15 @@ json_t *wire_worker(const struct worker_rec *w)
 		json_array_append_new(clear, json_integer(w->clear[i]));
 	return json_pack(
 	    "{s:I, s:I, s:o, s:o*, s:o*, s:o*, s:o, s:o, s:i, "
-	    "s:{s:I, s:o}, s:o*, s:s, s:o}",
+	    "s:{s:I, s:o}, s:o*, s:s, s:o, s:b}",
 	    "id", (json_int_t)w->id, "user_id", (json_int_t)w->user_id, "name",
 	    str_json(w->name, MODEL_NAME_MAX), "skills", skills_json(w->skills, w->n_skills),
 	    "languages", skills_json(w->langs, w->n_langs), "credentials", creds, "country",
 	    str_json(w->country, MODEL_CODE_MAX), "time_zone", str_json(w->time_zone, MODEL_TZ_MAX),
 	    "capacity", w->capacity, "cost_per_hour", "amount_minor", (json_int_t)w->cost_minor,
 	    "currency", str_json(w->currency, sizeof(w->currency)), "clearances", clear, "status",
-	    worker_status_name(w->status), "created_at", time_json(w->created_at));
+	    worker_status_name(w->status), "created_at", time_json(w->created_at), "active",
+	    w->active);
 }
 
 static json_t *text_json(const char *t)
@@ -180,15 +183,19 @@ int wire_event_add(void *ctx, const struct event_rec *ev)
 json_t *wire_audit(const struct audit_rec *a)
 {
 	char prev[65], hash[65];
+	/* An edit's before and after; a text that is not JSON is shown as the text it is. */
+	json_t *d = a->detail ? text_json(a->detail) : json_null();
 
+	if (!d)
+		d = json_string(a->detail);
 	audit_hex(a->prev_hash, prev);
 	audit_hex(a->hash, hash);
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:I, s:o, s:s, s:s}", "seq", (json_int_t)a->seq,
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:I, s:o, s:s, s:s, s:o*}", "seq", (json_int_t)a->seq,
 			 "at", time_json(a->at), "actor_user_id", id_or_null(a->actor_user_id),
 			 "action", str_json(a->action, MODEL_CODE_MAX), "record_type",
 			 str_json(a->record_type, MODEL_CODE_MAX), "record_id",
 			 (json_int_t)a->record_id, "client_id", id_or_null(a->client_id),
-			 "prev_hash", prev, "hash", hash);
+			 "prev_hash", prev, "hash", hash, "detail", d);
 }
 
 json_t *wire_page(json_t *data, int64_t next_after)

@@ -18,6 +18,9 @@
 #     record_type    2-byte big-endian length, then its UTF-8 bytes (at most 63)
 #     record_id      8 bytes, big-endian
 #     client_id      8 bytes, big-endian; 0 when stored as NULL
+#     detail         only when stored and not empty (an edit's before and after, a JSON
+#                    text): 4-byte big-endian length, then its UTF-8 bytes; events without
+#                    one hash exactly as they did before details existed
 #   and each event's stored prev_hash equals the stored hash of the event before.
 . "$(dirname "$0")/lib.sh"
 
@@ -34,7 +37,8 @@ dump_rows() {
   "$SQL" -readonly -batch -noheader -separator ' ' "$DB" \
     "SELECT seq, at, quote(actor_user_id), hex(CAST(action AS BLOB)),
             hex(CAST(record_type AS BLOB)), record_id, quote(client_id),
-            lower(hex(prev_hash)), lower(hex(hash)), typeof(prev_hash), typeof(hash)
+            lower(hex(prev_hash)), lower(hex(hash)), typeof(prev_hash), typeof(hash),
+            'd' || ifnull(hex(CAST(detail AS BLOB)), '')
        FROM audit ORDER BY seq" > "$1"
 }
 
@@ -60,9 +64,10 @@ last_seq = 0
 n = 0
 for line in open(sys.argv[1]):
     f = line.split()
-    if len(f) == 9:     # hex() of an empty string prints nothing: the field is missing
+    if len(f) != 12:    # hex() of an empty string prints nothing: a field is missing
         raise SystemExit("unexpected empty text field: " + line)
-    seq, at, actor, action, rtype, rid, client, sprev, shash, tprev, thash = f
+    seq, at, actor, action, rtype, rid, client, sprev, shash, tprev, thash, detail = f
+    detail = bytes.fromhex(detail[1:])
     seq = int(seq)
     n += 1
     why = []
@@ -74,6 +79,8 @@ for line in open(sys.argv[1]):
         why.append("prev_hash is not the previous hash")
     msg = (prev + i64(seq) + i64(at) + i64(opt_id(actor)) + text(action) + text(rtype)
            + i64(rid) + i64(opt_id(client)))
+    if detail:
+        msg += len(detail).to_bytes(4, "big") + detail
     want = hashlib.blake2b(msg, digest_size=32).hexdigest()
     if want != shash:
         why.append("hash %s, recomputed %s" % (shash[:16], want[:16]))
@@ -121,6 +128,13 @@ api GET "/v1/items/$I1" "$ACMEU"
 api POST "/v1/items/$I2/cancel" "$MGR" '{"reason":"duplicate"}'
 [ "$STATUS" = 200 ] || api POST "/v1/items/$I1/cancel" "$MGR" '{"reason":"duplicate"}'
 expect "cancel" 200
+# Edits and switches: events with a detail (before and after), a quote in a name too.
+api PATCH "/v1/clients/$ACME" "$ADMIN" '{"name":"Acme \"Mutual\" Insurance"}'
+expect "edit a client" 200
+api PATCH "/v1/workers/$W1ID" "$MGR" '{"capacity":3,"skills":[{"code":"data_entry","level":4}]}'
+expect "edit a worker" 200
+api POST "/v1/engagements/$BPO/deactivate" "$MGR" ''
+expect "pause an engagement" 200
 
 # The trail as the API shows it, every page.
 : > "$TMP/api_rows"
@@ -142,13 +156,16 @@ N=$(wc -l < "$TMP/rows")
 [ "$N" -ge 30 ] && ok "trail has $N events" || bad "trail has only $N events"
 ACTIONS=$("$SQL" -readonly "$DB" "SELECT group_concat(a, ' ') FROM (SELECT DISTINCT action a FROM audit ORDER BY a)")
 for a in client.create user.create engagement.create worker.create token.create item.create \
-         item.assign item.submit item.rework item.accept item.cancel item.read; do
+         item.assign item.submit item.rework item.accept item.cancel item.read client.update \
+         worker.update engagement.deactivate; do
   case " $ACTIONS " in *" $a "*) ok "trail has $a";; *) bad "trail lacks $a (has: $ACTIONS)";; esac
 done
 "$SQL" -readonly "$DB" "SELECT count(*) FROM audit WHERE actor_user_id IS NULL OR client_id IS NULL" |
   grep -qv '^0$' && ok "trail has NULL actor or client ids" || bad "no NULL ids: the 0 rule is untested"
 "$SQL" -readonly "$DB" "SELECT count(*) FROM audit WHERE client_id IS NOT NULL" |
   grep -qv '^0$' && ok "trail has client ids" || bad "no client ids in the trail"
+check "trail has details (edits) and events without" "3 yes" \
+  "$("$SQL" -readonly "$DB" "SELECT count(detail), CASE WHEN count(*) > count(detail) THEN 'yes' END FROM audit" | tr '|' ' ')"
 
 OUT=$(py_check "$TMP/rows"); prc=$?
 check "python: script ran" 0 "$prc"
@@ -192,4 +209,13 @@ check "python flags the changed action of event $((MID + 3))" "bad $((MID + 3))"
 OUT=$("$BIN" audit verify --data "$DATA" 2>&1)
 printf '%s' "$OUT" | grep -q "broken at event $((MID + 3)) " && ok "CLI names event $((MID + 3))" ||
   bad "CLI does not name event $((MID + 3)): $OUT"
+
+# An edit's detail changed: the hash covers it.
+WSEQ=$("$SQL" -readonly "$DB" "SELECT seq FROM audit WHERE action = 'worker.update'")
+"$SQL" "$DB" "UPDATE audit SET detail = replace(detail, '\"after\":3', '\"after\":9') WHERE seq = $WSEQ" ||
+  bad "tampering failed"
+dump_rows "$TMP/rows"
+OUT=$(py_check "$TMP/rows")
+printf '%s\n' "$OUT" | grep -q "^bad $WSEQ " && ok "python flags the changed detail of event $WSEQ" ||
+  bad "python misses the changed detail of event $WSEQ: $OUT"
 finish

@@ -291,6 +291,7 @@ static void floor_worker(struct store *s, const char *login, int en_level, int64
 	snprintf(w->country, sizeof(w->country), "ID");
 	snprintf(w->time_zone, sizeof(w->time_zone), "Asia/Jakarta");
 	w->capacity = 2;
+	w->active = true;
 	w->cost_minor = 1000;
 	snprintf(w->currency, sizeof(w->currency), "%s", currency);
 	if (clear)

@@ -52,24 +52,34 @@ struct row {
 static const struct row matrix[] = {
 	{ POL_CLIENT_CREATE,       { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_CLIENT_READ,         { ALL, ALL,  NONE,  OWNC, ALL } },
+	{ POL_CLIENT_UPDATE,       { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_CLIENT_DEACTIVATE,   { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_SERVICE_CREATE,      { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_SERVICE_READ,        { ALL, ALL,  ALL,   ALL,  ALL } },
+	{ POL_SERVICE_UPDATE,      { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_ENGAGEMENT_CREATE,   { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_ENGAGEMENT_READ,     { ALL, ALL,  OWNC,  OWNC, ALL } },
 	{ POL_ENGAGEMENT_LIST,     { ALL, ALL,  NONE,  OWNC, ALL } },
 	{ POL_ENGAGEMENT_STAFFING, { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_ENGAGEMENT_QUEUE,    { ALL, ALL,  NONE,  NONE, ALL } },
+	{ POL_ENGAGEMENT_UPDATE,   { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_ENGAGEMENT_DEACTIVATE, { ALL, ALL, NONE, NONE, NONE } },
 	{ POL_USER_CREATE,         { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_USER_READ,           { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_TOKEN_CREATE,        { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_USER_UPDATE,         { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_USER_DEACTIVATE,     { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_WORKER_CREATE,       { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_WORKER_READ,         { ALL, ALL,  SELF,  NONE, NONE } },
 	{ POL_WORKER_LIST,         { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_WORKER_STATUS,       { ALL, ALL,  SELF,  NONE, NONE } },
+	{ POL_WORKER_UPDATE,       { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_WORKER_DEACTIVATE,   { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_ITEM_CREATE,         { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_ITEM_READ,           { ALL, ALL,  LEASE, OWNC, ALL } },
 	{ POL_ITEM_PAYLOAD,        { ALL, ALL,  LEASE, OWNC, NONE } },
 	{ POL_ITEM_SUBMIT,         { NONE, NONE, OWNC, NONE, NONE } },
+	{ POL_ITEM_RENEW,          { NONE, NONE, OWNC, NONE, NONE } },
 	{ POL_ITEM_REVIEW,         { ALL, ALL,  NONE,  KPOC, NONE } },
 	{ POL_ITEM_CANCEL,         { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_ITEM_FAIL,           { ALL, ALL,  NONE,  NONE, NONE } },
@@ -163,6 +173,19 @@ static void test_worker_edges(void **state)
 	sc.client_id = 398;
 	assert_int_equal(policy_check(&w, POL_ENGAGEMENT_READ, &sc), POLICY_HIDE);
 	sc.client_id = 0;
+	assert_int_equal(policy_check(&w, POL_ENGAGEMENT_READ, &sc), POLICY_HIDE);
+	/*
+	 * A lease held keeps working after staff removed the clearance: submit
+	 * and renew allow the lease holder, not another worker; reading the
+	 * engagement follows the clearances alone.
+	 */
+	sc = records[1]; /* client 2, leased to worker 8 */
+	sc.clear = clear_w7;
+	sc.n_clear = 1;
+	assert_int_equal(policy_check(&w, POL_ITEM_SUBMIT, &sc), POLICY_HIDE);
+	sc.lease_worker_id = 7;
+	assert_int_equal(policy_check(&w, POL_ITEM_SUBMIT, &sc), POLICY_ALLOW);
+	assert_int_equal(policy_check(&w, POL_ITEM_RENEW, &sc), POLICY_ALLOW);
 	assert_int_equal(policy_check(&w, POL_ENGAGEMENT_READ, &sc), POLICY_HIDE);
 }
 

@@ -31,6 +31,7 @@ static void worker(struct worker_rec *w)
 	w->clear[w->n_clear++] = 30;
 	w->capacity = 2;
 	w->status = WORKER_AVAILABLE;
+	w->active = true;
 }
 
 /* An engagement of client 20 needing accounting 3 and id 3. */
@@ -158,6 +159,10 @@ static void test_room(void **state)
 	worker(&w);
 	assert_true(route_has_room(&w, 0));
 	assert_true(route_has_room(&w, 1));
+	/* A suspended (deactivated) worker has no room, whatever its status and load. */
+	w.active = false;
+	assert_false(route_has_room(&w, 0));
+	w.active = true;
 	/* Capacity full. */
 	assert_false(route_has_room(&w, 2));
 	assert_false(route_has_room(&w, 3));

@@ -77,7 +77,7 @@ static int teardown(void **state)
 
 static int64_t add_client(struct store *s, const char *code)
 {
-	struct client_rec c = {.created_at = T0};
+	struct client_rec c = {.created_at = T0, .active = true};
 
 	snprintf(c.code, sizeof(c.code), "%s", code);
 	snprintf(c.name, sizeof(c.name), "Client %s", code);
@@ -109,6 +109,8 @@ static int64_t add_engagement(struct store *s, int64_t client, int64_t service)
 				   .sla_ms = 86400000,
 				   .default_priority = 5,
 				   .lease_ms = 1800000,
+				   .lease_max_ms = 7200000,
+				   .active = true,
 				   .created_at = T0};
 
 	snprintf(e.name, sizeof(e.name), "Invoices");
@@ -125,7 +127,7 @@ static int64_t add_engagement(struct store *s, int64_t client, int64_t service)
 
 static int64_t add_user(struct store *s, const char *name, enum role r, int64_t client)
 {
-	struct user_rec u = {.role = r, .client_id = client, .created_at = T0};
+	struct user_rec u = {.role = r, .client_id = client, .created_at = T0, .active = true};
 
 	snprintf(u.name, sizeof(u.name), "%s", name);
 	assert_int_equal(store_user_insert(s, &u), 0);
@@ -159,6 +161,7 @@ static int64_t add_worker(struct store *s, int64_t user, int64_t c1, int64_t c2)
 	w->clear[0] = c2 > c1 ? c2 : c1; /* deliberately unsorted */
 	w->clear[1] = c2 > c1 ? c1 : c2;
 	w->status = WORKER_AVAILABLE;
+	w->active = true;
 	w->created_at = T0;
 	assert_int_equal(store_worker_insert(s, w), 0);
 	id = w->id;
@@ -334,7 +337,8 @@ static void test_records_roundtrip(void **state)
 	assert_int_equal(store_client_get(s, c1, &c), 0);
 	snprintf(want, sizeof(want),
 		 "{\"id\":%lld,\"code\":\"acme\",\"name\":\"Client acme\","
-		 "\"time_zone\":\"Asia/Jakarta\",\"created_at\":\"2023-11-14T22:13:20.000Z\"}",
+		 "\"time_zone\":\"Asia/Jakarta\",\"created_at\":\"2023-11-14T22:13:20.000Z\","
+		 "\"active\":true}",
 		 (long long)c1);
 	assert_wire_eq(wire_client(&c), want);
 
@@ -351,22 +355,22 @@ static void test_records_roundtrip(void **state)
 		 "\"kind\":\"bpo\",\"required_skills\":[{\"code\":\"typing\",\"level\":3},"
 		 "{\"code\":\"accounting\",\"level\":2}],\"required_languages\":"
 		 "[{\"code\":\"id\",\"level\":4}],\"sla_seconds\":86400,\"default_priority\":5,"
-		 "\"lease_seconds\":1800,\"time_zone\":\"UTC\","
-		 "\"created_at\":\"2023-11-14T22:13:20.000Z\"}",
+		 "\"lease_seconds\":1800,\"lease_max_seconds\":7200,\"time_zone\":\"UTC\","
+		 "\"created_at\":\"2023-11-14T22:13:20.000Z\",\"active\":true}",
 		 (long long)eng, (long long)c1, (long long)svc);
 	assert_wire_eq(wire_engagement(&e), want);
 
 	assert_int_equal(store_user_get(s, cu, &u), 0);
 	snprintf(want, sizeof(want),
 		 "{\"id\":%lld,\"name\":\"acme-ops\",\"role\":\"client\",\"client_id\":%lld,"
-		 "\"created_at\":\"2023-11-14T22:13:20.000Z\"}",
+		 "\"created_at\":\"2023-11-14T22:13:20.000Z\",\"active\":true}",
 		 (long long)cu, (long long)c1);
 	assert_wire_eq(wire_user(&u), want);
 	assert_int_equal(store_user_get(s, admin, &u), 0);
 	assert_int_equal(u.client_id, 0);
 	snprintf(want, sizeof(want),
 		 "{\"id\":%lld,\"name\":\"root\",\"role\":\"admin\",\"client_id\":null,"
-		 "\"created_at\":\"2023-11-14T22:13:20.000Z\"}",
+		 "\"created_at\":\"2023-11-14T22:13:20.000Z\",\"active\":true}",
 		 (long long)admin);
 	assert_wire_eq(wire_user(&u), want);
 
@@ -378,7 +382,7 @@ static void test_records_roundtrip(void **state)
 		 "\"credentials\":[\"CA\"],\"country\":\"ID\",\"time_zone\":\"Asia/Jakarta\","
 		 "\"capacity\":3,\"cost_per_hour\":{\"amount_minor\":1250,\"currency\":\"USD\"},"
 		 "\"clearances\":[%lld,%lld],\"status\":\"available\","
-		 "\"created_at\":\"2023-11-14T22:13:20.000Z\"}",
+		 "\"created_at\":\"2023-11-14T22:13:20.000Z\",\"active\":true}",
 		 (long long)wid, (long long)wu, (long long)c1, (long long)c2);
 	assert_wire_eq(wire_worker(w), want);
 
@@ -485,7 +489,7 @@ static void test_unique_and_fk(void **state)
 {
 	struct fx *f = *state;
 	struct store *s = f->s;
-	struct client_rec c = {.created_at = T0};
+	struct client_rec c = {.created_at = T0, .active = true};
 	struct user_rec u = {.role = ROLE_ADMIN, .created_at = T0};
 	struct service_rec sv;
 	const struct service_rec *cat;

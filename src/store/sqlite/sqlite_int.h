@@ -10,27 +10,27 @@
 #include "store/store.h"
 
 /* Column lists, in the order the row decoders read them. */
-#define SQ_CLIENT_COLS "id, code, name, time_zone, created_at"
+#define SQ_CLIENT_COLS "id, code, name, time_zone, created_at, active"
 #define SQ_SERVICE_COLS "id, code, name, kind, category, created_at"
 #define SQ_ENGAGEMENT_COLS                                                                         \
 	"id, client_id, service_id, name, kind, skills, languages, sla_ms, "                       \
-	"default_priority, lease_ms, time_zone, created_at"
-#define SQ_USER_COLS "id, name, role, client_id, created_at"
+	"default_priority, lease_ms, time_zone, created_at, lease_max_ms, active"
+#define SQ_USER_COLS "id, name, role, client_id, created_at, active"
 #define SQ_WORKER_COLS                                                                             \
 	"w.id, w.user_id, w.name, w.skills, w.languages, w.credentials, "                          \
 	"w.country, w.time_zone, w.capacity, w.cost_minor, w.currency, "                           \
-	"w.status, w.created_at, "                                                                 \
+	"w.status, w.created_at, w.active, "                                                       \
 	"(SELECT json_group_array(c.client_id) FROM worker_clearances c "                          \
 	"WHERE c.worker_id = w.id)"
 #define SQ_ITEM_COLS                                                                               \
 	"id, engagement_id, client_id, external_ref, priority, created_at, "                       \
-	"due_at, state, worker_id, epoch, lease_expires"
+	"due_at, state, worker_id, epoch, lease_expires, lease_started"
 #define SQ_EVENT_COLS                                                                              \
 	"id, item_id, at, action, from_state, to_state, actor_user_id, "                           \
 	"worker_id, epoch, detail"
 #define SQ_AUDIT_COLS                                                                              \
 	"seq, at, actor_user_id, action, record_type, record_id, client_id, "                      \
-	"prev_hash, hash"
+	"prev_hash, hash, detail"
 #define SQ_OPEN_STATES "('queued', 'assigned', 'submitted', 'in_review')"
 
 /*
@@ -56,31 +56,44 @@
 	X(SP_INNER, "SAVEPOINT inner_op")                                                          \
 	X(SP_INNER_RELEASE, "RELEASE inner_op")                                                    \
 	X(SP_INNER_ROLLBACK, "ROLLBACK TO inner_op")                                               \
-	X(CLIENT_INSERT, "INSERT INTO clients(code, name, time_zone, created_at) "                 \
-			 "VALUES (?1, ?2, ?3, ?4)")                                                \
+	X(CLIENT_INSERT, "INSERT INTO clients(code, name, time_zone, created_at, active) "         \
+			 "VALUES (?1, ?2, ?3, ?4, ?5)")                                            \
+	X(CLIENT_UPDATE, "UPDATE clients SET name = ?2, time_zone = ?3, active = ?4 "              \
+			 "WHERE id = ?1")                                                          \
+	X(SERVICE_UPDATE, "UPDATE services SET name = ?2, category = ?3 WHERE id = ?1")            \
+	X(ENGAGEMENT_UPDATE, "UPDATE engagements SET name = ?2, skills = ?3, languages = ?4, "     \
+			     "sla_ms = ?5, default_priority = ?6, lease_ms = ?7, time_zone = ?8, " \
+			     "lease_max_ms = ?9, active = ?10 WHERE id = ?1")                      \
+	X(USER_UPDATE, "UPDATE users SET name = ?2, role = ?3, client_id = ?4, active = ?5 "       \
+		       "WHERE id = ?1")                                                            \
+	X(WORKER_UPDATE, "UPDATE workers SET name = ?2, skills = ?3, languages = ?4, "             \
+			 "credentials = ?5, country = ?6, time_zone = ?7, capacity = ?8, "         \
+			 "cost_minor = ?9, currency = ?10, active = ?11 WHERE id = ?1")            \
+	X(CLEARANCES_DELETE, "DELETE FROM worker_clearances WHERE worker_id = ?1")                \
 	X(SERVICE_INSERT, "INSERT INTO services(code, name, kind, category, "                      \
 			  "created_at) VALUES (?1, ?2, ?3, ?4, ?5)")                               \
 	X(ENGAGEMENT_INSERT, "INSERT INTO engagements(client_id, service_id, "                     \
 			     "name, kind, skills, languages, sla_ms, "                             \
-			     "default_priority, lease_ms, time_zone, created_at) "                 \
-			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")              \
-	X(USER_INSERT, "INSERT INTO users(name, role, client_id, created_at) "                     \
-		       "VALUES (?1, ?2, ?3, ?4)")                                                  \
+			     "default_priority, lease_ms, time_zone, created_at, lease_max_ms, "   \
+			     "active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, " \
+			     "?13)")                                                               \
+	X(USER_INSERT, "INSERT INTO users(name, role, client_id, created_at, active) "             \
+		       "VALUES (?1, ?2, ?3, ?4, ?5)")                                              \
 	X(TOKEN_INSERT, "INSERT INTO tokens(hash, user_id, created_at) "                           \
 			"VALUES (?1, ?2, ?3)")                                                     \
 	X(WORKER_INSERT, "INSERT INTO workers(user_id, name, skills, languages, "                  \
 			 "credentials, country, time_zone, capacity, cost_minor, "                 \
-			 "currency, status, created_at) VALUES (?1, ?2, ?3, ?4, "                  \
-			 "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")                                     \
+			 "currency, status, created_at, active) VALUES (?1, ?2, ?3, ?4, "          \
+			 "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")                                \
 	X(CLEARANCE_INSERT, "INSERT INTO worker_clearances(worker_id, client_id) "                 \
 			    "VALUES (?1, ?2)")                                                     \
 	X(WORKER_SET_STATUS, "UPDATE workers SET status = ?2 WHERE id = ?1")                       \
 	X(ITEM_INSERT, "INSERT INTO items(engagement_id, client_id, external_ref, "                \
 		       "priority, created_at, due_at, state, worker_id, epoch, "                   \
-		       "lease_expires, payload, result) VALUES (?1, ?2, ?3, ?4, "                  \
-		       "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")                                       \
+		       "lease_expires, lease_started, payload, result) VALUES (?1, ?2, ?3, ?4, "   \
+		       "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")                                  \
 	X(ITEM_UPDATE, "UPDATE items SET state = ?2, worker_id = ?3, epoch = ?4, "                 \
-		       "lease_expires = ?5, result = COALESCE(?6, result) "                        \
+		       "lease_expires = ?5, result = COALESCE(?6, result), lease_started = ?7 "    \
 		       "WHERE id = ?1")                                                            \
 	X(ITEM_STATE_GET, "SELECT " SQ_ITEM_COLS " FROM items WHERE id = ?1")                      \
 	X(EVENT_INSERT, "INSERT INTO item_events(item_id, client_id, at, action, "                 \
@@ -88,7 +101,7 @@
 			"detail) VALUES (?1, (SELECT client_id FROM items WHERE "                  \
 			"id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                               \
 	X(AUDIT_INSERT, "INSERT INTO audit(" SQ_AUDIT_COLS ") VALUES (?1, ?2, "                    \
-			"?3, ?4, ?5, ?6, ?7, ?8, ?9)")                                             \
+			"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")                                        \
 	X(AUDIT_TAIL, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")                     \
 	X(IDEM_GET, "SELECT request_hash, status, body, created_at FROM "                          \
 		    "idempotency WHERE user_id = ?1 AND key = ?2")                                 \
@@ -101,7 +114,7 @@
 	X(LOAD_WORKERS, "SELECT " SQ_WORKER_COLS " FROM workers w ORDER BY w.id")                  \
 	X(LOAD_OPEN_ITEMS,                                                                         \
 	  "SELECT " SQ_ITEM_COLS " FROM items WHERE state IN " SQ_OPEN_STATES " ORDER BY id")      \
-	X(TOKEN_LOOKUP, "SELECT u.id, u.name, u.role, u.client_id, u.created_at "                  \
+	X(TOKEN_LOOKUP, "SELECT u.id, u.name, u.role, u.client_id, u.created_at, u.active "        \
 			"FROM tokens t JOIN users u ON u.id = t.user_id "                          \
 			"WHERE t.hash = ?1")                                                       \
 	X(USER_BY_NAME, "SELECT " SQ_USER_COLS " FROM users WHERE name = ?1")                      \
@@ -225,6 +238,7 @@ enum sq_ftype {
 	SQ_CODES,   /* char[][MODEL_CODE_MAX], count at n_off: ["CA", ...] */
 	SQ_CLEAR,   /* int64_t[], count at n_off, read only (json_group_array), sorted */
 	SQ_HASH,    /* unsigned char[32] as a blob; read: all zero unless 32 bytes */
+	SQ_BOOL,    /* bool as 0 or 1 */
 };
 
 struct sq_field {

@@ -19,8 +19,9 @@
 /* SQ_ITEM_GET also selects the payload and result: copies owned by the record. */
 static int item_texts(sqlite3_stmt *st, struct item_rec *it)
 {
-	const char *p = (const char *)sqlite3_column_text(st, 11);
-	const char *r = (const char *)sqlite3_column_text(st, 12);
+	/* After the SQ_ITEM_COLS (12 of them): payload, result. */
+	const char *p = (const char *)sqlite3_column_text(st, 12);
+	const char *r = (const char *)sqlite3_column_text(st, 13);
 
 	it->payload = p ? strdup(p) : NULL;
 	it->result = r ? strdup(r) : NULL;

@@ -56,7 +56,7 @@ static void col_hash(sqlite3_stmt *st, int col, unsigned char out[32])
 /* clang-format off */
 static const struct sq_field client_cols[] = {
     C(SQ_I64, id), C(SQ_TEXT, code), C(SQ_TEXT, name), C(SQ_TEXT, time_zone),
-    C(SQ_I64, created_at),
+    C(SQ_I64, created_at), C(SQ_BOOL, active),
 };
 
 static const struct sq_field service_cols[] = {
@@ -68,24 +68,27 @@ static const struct sq_field engagement_cols[] = {
     E(SQ_I64, id), E(SQ_I64, client_id), E(SQ_I64, service_id), E(SQ_TEXT, name), E(SQ_KIND, kind),
     EN(SQ_SKILLS, skills, n_skills), EN(SQ_SKILLS, langs, n_langs), E(SQ_I64, sla_ms),
     E(SQ_INT, default_priority), E(SQ_I64, lease_ms), E(SQ_TEXT, time_zone), E(SQ_I64, created_at),
+    E(SQ_I64, lease_max_ms), E(SQ_BOOL, active),
 };
 
 static const struct sq_field user_cols[] = {
     U(SQ_I64, id), U(SQ_TEXT, name), U(SQ_ROLE, role), U(SQ_ID, client_id), U(SQ_I64, created_at),
+    U(SQ_BOOL, active),
 };
 
 static const struct sq_field worker_cols[] = {
     W(SQ_I64, id), W(SQ_I64, user_id), W(SQ_TEXT, name), WN(SQ_SKILLS, skills, n_skills),
     WN(SQ_SKILLS, langs, n_langs), WN(SQ_CODES, creds, n_creds), W(SQ_TEXT, country),
     W(SQ_TEXT, time_zone), W(SQ_INT, capacity), W(SQ_I64, cost_minor), W(SQ_TEXT, currency),
-    W(SQ_WSTATUS, status), W(SQ_I64, created_at), WN(SQ_CLEAR, clear, n_clear),
+    W(SQ_WSTATUS, status), W(SQ_I64, created_at), W(SQ_BOOL, active), WN(SQ_CLEAR, clear, n_clear),
 };
 
 /* Payload and result last: a row decodes without them (SQ_ITEM_GET copies them). */
 static const struct sq_field item_cols[] = {
     I(SQ_I64, id), I(SQ_I64, engagement_id), I(SQ_I64, client_id), I(SQ_REF, external_ref),
     I(SQ_INT, priority), I(SQ_I64, created_at), I(SQ_I64, due_at), I(SQ_STATE, state),
-    I(SQ_ID, worker_id), I(SQ_I64, epoch), I(SQ_I64, lease_expires), I(SQ_JSON, payload),
+    I(SQ_ID, worker_id), I(SQ_I64, epoch), I(SQ_I64, lease_expires), I(SQ_I64, lease_started),
+    I(SQ_JSON, payload),
     I(SQ_JSON, result),
 };
 
@@ -99,7 +102,7 @@ static const struct sq_field event_cols[] = {
 static const struct sq_field audit_cols[] = {
     A(SQ_I64, seq), A(SQ_I64, at), A(SQ_ID, actor_user_id), A(SQ_TEXT, action),
     A(SQ_TEXT, record_type), A(SQ_I64, record_id), A(SQ_ID, client_id), A(SQ_HASH, prev_hash),
-    A(SQ_HASH, hash),
+    A(SQ_HASH, hash), A(SQ_JSON, detail),
 };
 /* clang-format on */
 
@@ -194,6 +197,9 @@ static int decode_field(sqlite3_stmt *st, int col, const struct sq_field *f, voi
 		return rc;
 	case SQ_HASH:
 		col_hash(st, col, p);
+		return 0;
+	case SQ_BOOL:
+		*(bool *)p = sqlite3_column_int(st, col) != 0;
 		return 0;
 	}
 	switch (f->type) {
@@ -293,6 +299,8 @@ static int bind_field(sqlite3_stmt *st, int i, const struct sq_field *f, const v
 		return SQLITE_MISUSE; /* clearances are rows of their own */
 	case SQ_HASH:
 		return sqlite3_bind_blob(st, i, p, 32, SQLITE_STATIC);
+	case SQ_BOOL:
+		return sqlite3_bind_int(st, i, *(const bool *)p ? 1 : 0);
 	}
 	/* SQLite frees the text once it is done with it, also when the bind fails. */
 	return list ? sqlite3_bind_text(st, i, list, -1, free) : ERR_NOMEM;

@@ -147,6 +147,20 @@ const char *const sq__migrations[] = {
     "  WHERE external_ref IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS items_engagement_state ON items(engagement_id, state, due_at);"
     "CREATE INDEX IF NOT EXISTS items_open_due ON items(due_at) WHERE state IN " SQ_OPEN_STATES ";",
+    /* edits and switching off (issue 14): active flags, a lease's maximum and its start,
+     * the before and after of an edit in its audit event. Safe on any database: columns
+     * added with defaults, existing engagements get 4 x their lease as the maximum, and
+     * leases held now count from when they began (deadline - lease). */
+    "ALTER TABLE clients ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE engagements ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE engagements ADD COLUMN lease_max_ms INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE engagements SET lease_max_ms = 4 * lease_ms;"
+    "ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE workers ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE items ADD COLUMN lease_started INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE items SET lease_started = lease_expires - (SELECT e.lease_ms FROM engagements e"
+    "  WHERE e.id = items.engagement_id) WHERE state = 'assigned';"
+    "ALTER TABLE audit ADD COLUMN detail TEXT;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -207,10 +207,99 @@ int sq_worker_set_status(struct store *s, int64_t worker_id, enum worker_status 
 			  &(struct status_row){ worker_id, status }, worker_id, "worker status");
 }
 
+/* ================================================================
+ * Edits: the columns an UPDATE may change, ?1 the id
+ * ================================================================ */
+
+static const struct sq_field client_upd[] = {
+    SQ_R(SQ_I64, client_rec, id), SQ_R(SQ_TEXT, client_rec, name),
+    SQ_R(SQ_TEXT, client_rec, time_zone), SQ_R(SQ_BOOL, client_rec, active),
+};
+
+int sq_client_update(struct store *s, const struct client_rec *c)
+{
+	return update_row(W(s), SQ_CLIENT_UPDATE, client_upd, SQ_NFIELDS(client_upd), c, c->id,
+			  "client update");
+}
+
+static const struct sq_field service_upd[] = {
+    SQ_R(SQ_I64, service_rec, id), SQ_R(SQ_TEXT, service_rec, name),
+    SQ_R(SQ_TEXT, service_rec, category),
+};
+
+int sq_service_update(struct store *s, const struct service_rec *sv)
+{
+	return update_row(W(s), SQ_SERVICE_UPDATE, service_upd, SQ_NFIELDS(service_upd), sv, sv->id,
+			  "service update");
+}
+
+static const struct sq_field engagement_upd[] = {
+    SQ_R(SQ_I64, engagement_rec, id), SQ_R(SQ_TEXT, engagement_rec, name),
+    SQ_RN(SQ_SKILLS, engagement_rec, skills, n_skills),
+    SQ_RN(SQ_SKILLS, engagement_rec, langs, n_langs), SQ_R(SQ_I64, engagement_rec, sla_ms),
+    SQ_R(SQ_INT, engagement_rec, default_priority), SQ_R(SQ_I64, engagement_rec, lease_ms),
+    SQ_R(SQ_TEXT, engagement_rec, time_zone), SQ_R(SQ_I64, engagement_rec, lease_max_ms),
+    SQ_R(SQ_BOOL, engagement_rec, active),
+};
+
+int sq_engagement_update(struct store *s, const struct engagement_rec *e)
+{
+	return update_row(W(s), SQ_ENGAGEMENT_UPDATE, engagement_upd, SQ_NFIELDS(engagement_upd), e,
+			  e->id, "engagement update");
+}
+
+static const struct sq_field user_upd[] = {
+    SQ_R(SQ_I64, user_rec, id), SQ_R(SQ_TEXT, user_rec, name), SQ_R(SQ_ROLE, user_rec, role),
+    SQ_R(SQ_ID, user_rec, client_id), SQ_R(SQ_BOOL, user_rec, active),
+};
+
+int sq_user_update(struct store *s, const struct user_rec *u)
+{
+	return update_row(W(s), SQ_USER_UPDATE, user_upd, SQ_NFIELDS(user_upd), u, u->id,
+			  "user update");
+}
+
+static const struct sq_field worker_upd[] = {
+    SQ_R(SQ_I64, worker_rec, id), SQ_R(SQ_TEXT, worker_rec, name),
+    SQ_RN(SQ_SKILLS, worker_rec, skills, n_skills), SQ_RN(SQ_SKILLS, worker_rec, langs, n_langs),
+    SQ_RN(SQ_CODES, worker_rec, creds, n_creds), SQ_R(SQ_TEXT, worker_rec, country),
+    SQ_R(SQ_TEXT, worker_rec, time_zone), SQ_R(SQ_INT, worker_rec, capacity),
+    SQ_R(SQ_I64, worker_rec, cost_minor), SQ_R(SQ_TEXT, worker_rec, currency),
+    SQ_R(SQ_BOOL, worker_rec, active),
+};
+
+static const struct sq_field id_only[] = {
+    SQ_F(SQ_I64, struct pair_row, a),
+};
+
+int sq_worker_update(struct store *s, const struct worker_rec *r)
+{
+	struct sq_conn *w = W(s);
+	size_t n_clear = r->n_clear < MODEL_MAX_CLEAR ? r->n_clear : MODEL_MAX_CLEAR;
+	int rc = sq__exec(w, SQ_SP_INNER, "savepoint");
+
+	if (rc)
+		return rc;
+	/* The worker and its clearances change together or not at all. */
+	rc = update_row(w, SQ_WORKER_UPDATE, worker_upd, SQ_NFIELDS(worker_upd), r, r->id,
+			"worker update");
+	if (!rc)
+		rc = write_row(w, SQ_CLEARANCES_DELETE, id_only, SQ_NFIELDS(id_only),
+			       &(struct pair_row){ r->id, 0 }, "worker clearances delete");
+	for (size_t i = 0; !rc && i < n_clear; i++)
+		rc = write_row(w, SQ_CLEARANCE_INSERT, pair_ins, SQ_NFIELDS(pair_ins),
+			       &(struct pair_row){ r->id, r->clear[i] }, "worker clearance insert");
+	if (rc)
+		sq__exec(w, SQ_SP_INNER_ROLLBACK, "rollback to savepoint");
+	sq__exec(w, SQ_SP_INNER_RELEASE, "release savepoint");
+	return rc;
+}
+
 /* A NULL result keeps the stored one (COALESCE in the statement). */
 static const struct sq_field item_upd[] = {
     SQ_R(SQ_I64, item_rec, id), SQ_R(SQ_STATE, item_rec, state), SQ_R(SQ_ID, item_rec, worker_id), SQ_R(SQ_I64, item_rec, epoch),
     SQ_R(SQ_I64, item_rec, lease_expires), SQ_R(SQ_JSON, item_rec, result),
+    SQ_R(SQ_I64, item_rec, lease_started),
 };
 
 int sq_item_insert(struct store *s, struct item_rec *it)
