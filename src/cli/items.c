@@ -253,6 +253,7 @@ static const struct {
 } item_ops[] = {
     {"submit", app_item_submit}, {"accept", app_item_accept}, {"rework", app_item_rework},
     {"cancel", app_item_cancel}, {"review", app_item_review}, {"fail", app_item_fail},
+    {"renew", app_item_renew},
 };
 
 /* The verb's ID: the one argument left after the options. Exit code, 0 to go on. */
@@ -361,6 +362,7 @@ help:
 	    "           [--created-after T] [--after ID] [--limit N]\n"
 	    "       alihdaya item next [--worker ID] [--json]\n"
 	    "       alihdaya item submit ID --epoch N --result JSON [--json]\n"
+	    "       alihdaya item renew ID --epoch N [--json]\n"
 	    "       alihdaya item review|accept ID [--json]\n"
 	    "       alihdaya item rework|fail ID --reason TEXT [--json]\n"
 	    "       alihdaya item cancel ID [--reason TEXT] [--json]\n"

@@ -96,6 +96,7 @@ static int op_request(const struct cmd *c, char *path, size_t n, json_t **body, 
 	} verbs[] = {
 	    {CMD_ITEM_SUBMIT, "submit"}, {CMD_ITEM_REVIEW, "review"}, {CMD_ITEM_ACCEPT, "accept"},
 	    {CMD_ITEM_REWORK, "rework"}, {CMD_ITEM_FAIL, "fail"},     {CMD_ITEM_CANCEL, "cancel"},
+	    {CMD_ITEM_RENEW, "renew"},
 	};
 	const char *verb = "";
 	json_t *result;
@@ -112,6 +113,10 @@ static int op_request(const struct cmd *c, char *path, size_t n, json_t **body, 
 			return buf_error(err, ERR_INVALID, "the result is not JSON");
 		*body = json_pack("{s:I, s:o}", "epoch", (json_int_t)c->u.op.epoch, "result",
 				  result);
+		return 0;
+	}
+	if (c->type == CMD_ITEM_RENEW) {
+		*body = json_pack("{s:I}", "epoch", (json_int_t)c->u.op.epoch);
 		return 0;
 	}
 	*body = json_object();
@@ -297,6 +302,7 @@ static int request_of(const struct cmd *c, const char **method, char *path, size
 	case CMD_ITEM_REWORK:
 	case CMD_ITEM_FAIL:
 	case CMD_ITEM_CANCEL:
+	case CMD_ITEM_RENEW:
 		if ((rc = op_request(c, path, n, body, err)))
 			return rc;
 		break;

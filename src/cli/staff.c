@@ -119,13 +119,14 @@ static int parse_seconds(const char *s, double *out)
 {
 	int64_t ms;
 
-	if (clock_parse_duration(s, &ms) < 0)
+	/* A unit is required (issue 14): "300" could be seconds or minutes to a reader. */
+	if (clock_parse_duration_unit(s, &ms) < 0)
 		return ERR_INVALID;
 	*out = (double)ms / 1000.0;
 	return 0;
 }
 
-/* "80/20s", "80%/20s" or "80/20" (seconds). */
+/* "80/20s" or "80%/20s": the time takes a unit, as every duration. */
 static int parse_target(const char *s, double *sl, double *t)
 {
 	char tmp[64];
@@ -147,7 +148,7 @@ static int parse_target(const char *s, double *sl, double *t)
 /* What a kind of option wants, for the message when its value does not parse. */
 static const char *const opt_wants[] = {
     [OPT_NUMBER] = "a number",
-    [OPT_SECONDS] = "a duration like 30m",
+    [OPT_SECONDS] = "a duration with a unit, like 90s, 30m, 1h",
     [OPT_PERCENT] = "a percentage like 30%",
     [OPT_TARGET] = "PCT/DUR like 80/20s",
     [OPT_ID] = "a positive id",

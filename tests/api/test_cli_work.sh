@@ -61,6 +61,10 @@ out=$("$BIN" item next --data "$D" --worker 1); check "served next: exit" 0 $?
 id=$(echo "$out" | sed -n 's/^item \([0-9]*\) assigned.*/\1/p')
 epoch=$(echo "$out" | sed -n 's/.*(epoch \([0-9]*\),.*/\1/p')
 [ -n "$id" ] && ok "served next leases item $id" || bad "served next: $out"
+out=$(ALIHDAYA_TOKEN=$WORKER "$BIN" item renew "$id" --epoch "$epoch" --data "$D")
+check "served renew with the worker's token" "item $id assigned" "$(echo "$out" | sed 's/ (.*//')"
+ALIHDAYA_TOKEN=$WORKER "$BIN" item renew "$id" --epoch $((epoch + 7)) --data "$D" 2>/dev/null
+check "served renew with a stale epoch exits 1" 1 $?
 out=$(ALIHDAYA_TOKEN=$WORKER "$BIN" item submit "$id" --epoch "$epoch" --result '{"ok":1}' --data "$D")
 check "served submit with the worker's token" "item $id submitted" "$out"
 check "served review" "item $id in_review" "$("$BIN" item review "$id" --data "$D")"

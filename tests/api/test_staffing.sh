@@ -96,6 +96,7 @@ grep -q "fallback: no arrival history" "$TMP/plan2.txt" && ok "CLI says fallback
 "$BIN" staff plan --help | grep -q "usage: alihdaya staff plan" && ok "plan --help" || bad "plan --help"
 "$BIN" staff plan --data "$DATA" 2>/dev/null; check "plan without --engagement exits 2" 2 $?
 "$BIN" staff plan --data "$DATA" --engagement 1 --interval 10m 2>/dev/null; check "bad interval exits 2" 2 $?
+"$BIN" staff erlang --contacts 100 --interval 30m --aht 180 --target 80/20s 2>/dev/null; check "a duration without a unit exits 2" 2 $?
 "$BIN" staff plan --data "$DATA" --engagement 1 --days 30 2>/dev/null; check "bad days exits 2" 2 $?
 "$BIN" staff plan --data "$DATA" --engagement 999 2>"$TMP/e"; check "unknown engagement exits 1" 1 $?
 grep -q "no engagement 999" "$TMP/e" && ok "unknown engagement said" || bad "error: $(cat "$TMP/e")"
