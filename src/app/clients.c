@@ -45,15 +45,8 @@ int app_client_create(const struct app *app, const struct actor *actor,
 	return rc ? rc : client_fields(in, true, &c->u.client, &fields, err);
 }
 
-int app_client_update(const struct app *app, const struct actor *actor, int64_t id,
-		      const struct client_in *in, struct cmd *c, struct buf *err)
+int app_client_edit(const void *in, int64_t id, struct cmd *c, struct buf *err)
 {
-	int rc;
-
-	(void)app;
-	if ((rc = app_write_start(actor, POL_CLIENT_UPDATE, CMD_CLIENT_UPDATE, c, err)) ||
-	    (rc = app_in_range("id", id, 1, INT64_MAX, err)))
-		return rc;
 	c->u.upd.r.client.id = id;
 	return client_fields(in, false, &c->u.upd.r.client, &c->u.upd.fields, err);
 }

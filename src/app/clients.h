@@ -14,12 +14,6 @@ struct client_in {
 /* client.create: fills c (CMD_CLIENT_CREATE). */
 int app_client_create(const struct app *app, const struct actor *actor,
 		      const struct client_in *in, struct cmd *c, struct buf *err);
-/*
- * client.update: admin. Fills c (CMD_CLIENT_UPDATE) with the fields given
- * (name, time_zone; NULL: unchanged); code cannot change.
- */
-int app_client_update(const struct app *app, const struct actor *actor, int64_t id,
-		      const struct client_in *in, struct cmd *c, struct buf *err);
 /* client.read: a client user reads only its own client. */
 int app_client_get(const struct app *app, const struct actor *actor, int64_t id,
 		   struct client_rec *out, struct buf *err);

@@ -153,15 +153,8 @@ int app_engagement_create(const struct app *app, const struct actor *actor,
 	return 0;
 }
 
-int app_engagement_update(const struct app *app, const struct actor *actor, int64_t id,
-			  const struct engagement_in *in, struct cmd *c, struct buf *err)
+int app_engagement_edit(const void *in, int64_t id, struct cmd *c, struct buf *err)
 {
-	int rc;
-
-	(void)app;
-	if ((rc = app_write_start(actor, POL_ENGAGEMENT_UPDATE, CMD_ENGAGEMENT_UPDATE, c, err)) ||
-	    (rc = app_in_range("id", id, 1, INT64_MAX, err)))
-		return rc;
 	c->u.upd.r.engagement.id = id;
 	return engagement_fields(in, false, KIND_BPO, &c->u.upd.r.engagement, &c->u.upd.fields,
 				 err);

@@ -41,13 +41,6 @@ struct engagement_in {
 /* engagement.create: fills c (CMD_ENGAGEMENT_CREATE); reads the service and the client's zone. */
 int app_engagement_create(const struct app *app, const struct actor *actor,
 			  const struct engagement_in *in, struct cmd *c, struct buf *err);
-/*
- * engagement.update: staff. Fills c (CMD_ENGAGEMENT_UPDATE) with the fields
- * given; the engine checks lease_max_seconds >= lease_seconds against the
- * values as they will be. Items queued keep their due times.
- */
-int app_engagement_update(const struct app *app, const struct actor *actor, int64_t id,
-			  const struct engagement_in *in, struct cmd *c, struct buf *err);
 /* engagement.read: a client user its own client's, a worker those of clients it is cleared for. */
 int app_engagement_get(const struct app *app, const struct actor *actor, int64_t id,
 		       struct engagement_rec *out, struct buf *err);

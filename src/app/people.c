@@ -61,16 +61,12 @@ int app_user_create(const struct app *app, const struct actor *actor, const stru
 	return user_role(in, true, u, &fields, err);
 }
 
-int app_user_update(const struct app *app, const struct actor *actor, int64_t id,
-		    const struct user_in *in, struct cmd *c, struct buf *err)
+int app_user_edit(const void *v, int64_t id, struct cmd *c, struct buf *err)
 {
+	const struct user_in *in = v;
 	struct user_rec *u = &c->u.upd.r.user;
 	int rc;
 
-	(void)app;
-	if ((rc = app_write_start(actor, POL_USER_UPDATE, CMD_USER_UPDATE, c, err)) ||
-	    (rc = app_in_range("id", id, 1, INT64_MAX, err)))
-		return rc;
 	u->id = id;
 	if (in->name) {
 		if ((rc = app_in_code("name", in->name, u->name, sizeof(u->name), true, err)))
@@ -263,15 +259,8 @@ int app_worker_create(const struct app *app, const struct actor *actor,
 	return 0;
 }
 
-int app_worker_update(const struct app *app, const struct actor *actor, int64_t id,
-		      const struct worker_in *in, struct cmd *c, struct buf *err)
+int app_worker_edit(const void *in, int64_t id, struct cmd *c, struct buf *err)
 {
-	int rc;
-
-	(void)app;
-	if ((rc = app_write_start(actor, POL_WORKER_UPDATE, CMD_WORKER_UPDATE, c, err)) ||
-	    (rc = app_in_range("id", id, 1, INT64_MAX, err)))
-		return rc;
 	c->u.upd.r.worker.id = id;
 	return worker_fields(in, false, &c->u.upd.r.worker, &c->u.upd.fields, err);
 }

@@ -56,13 +56,6 @@ struct worker_status_in {
 /* user.create: fills c (CMD_USER_CREATE). */
 int app_user_create(const struct app *app, const struct actor *actor, const struct user_in *in,
 		    struct cmd *c, struct buf *err);
-/*
- * user.update: admin. name; role and client_id under the client_id rule, or
- * client_id alone for a client user. The engine refuses a worker's login a
- * role change. Its tokens stand for the new values from the next request on.
- */
-int app_user_update(const struct app *app, const struct actor *actor, int64_t id,
-		    const struct user_in *in, struct cmd *c, struct buf *err);
 int app_user_get(const struct app *app, const struct actor *actor, int64_t id,
 		 struct user_rec *out, struct buf *err);
 /* token.create: fills c (CMD_TOKEN_CREATE); a name is looked up (ERR_NOTFOUND, said so). */
@@ -71,9 +64,6 @@ int app_token_create(const struct app *app, const struct actor *actor, const str
 
 /* worker.create: fills c (CMD_WORKER_CREATE). */
 int app_worker_create(const struct app *app, const struct actor *actor,
-		      const struct worker_in *in, struct cmd *c, struct buf *err);
-/* worker.update: staff. Every field but login and status; fills c (CMD_WORKER_UPDATE). */
-int app_worker_update(const struct app *app, const struct actor *actor, int64_t id,
 		      const struct worker_in *in, struct cmd *c, struct buf *err);
 /* worker.status: staff, or the worker itself (others: ERR_NOTFOUND). Fills c. */
 int app_worker_status(const struct app *app, const struct actor *actor,

@@ -115,42 +115,67 @@ int app_write(const struct app *app, const struct actor *actor, enum cmd_type t,
 	}
 }
 
+/*
+ * What the writes of one record share, a kind: the edit (its policy action,
+ * command and input rules) and the switch off and on (policy action and
+ * engine kind; on = false: none). Both check the policy, then an id > 0.
+ */
+static const struct {
+	enum policy_action edit_act;
+	enum cmd_type edit_t;
+	int (*edit)(const void *in, int64_t id, struct cmd *c, struct buf *err);
+	enum policy_action active_act;
+	enum active_kind active_kind;
+	bool on;
+} record_writes[] = {
+    [APP_CLIENT] = {POL_CLIENT_UPDATE, CMD_CLIENT_UPDATE, app_client_edit,
+		    POL_CLIENT_DEACTIVATE, ACTIVE_CLIENT, true},
+    [APP_SERVICE] = {POL_SERVICE_UPDATE, CMD_SERVICE_UPDATE, app_service_edit, 0, 0, false},
+    [APP_ENGAGEMENT] = {POL_ENGAGEMENT_UPDATE, CMD_ENGAGEMENT_UPDATE, app_engagement_edit,
+			POL_ENGAGEMENT_DEACTIVATE, ACTIVE_ENGAGEMENT, true},
+    [APP_USER] = {POL_USER_UPDATE, CMD_USER_UPDATE, app_user_edit, POL_USER_DEACTIVATE,
+		  ACTIVE_USER, true},
+    [APP_WORKER] = {POL_WORKER_UPDATE, CMD_WORKER_UPDATE, app_worker_edit,
+		    POL_WORKER_DEACTIVATE, ACTIVE_WORKER, true},
+};
+
+/* The start of a write of record id of kind k (ok: the kind has it, else ERR_INVALID, why). */
+static int record_write_start(const struct actor *actor, enum app_kind k, bool active,
+			      int64_t id, struct cmd *c, struct buf *err)
+{
+	bool ok = (unsigned)k < sizeof(record_writes) / sizeof(record_writes[0]) &&
+		  (active ? record_writes[k].on : record_writes[k].edit != NULL);
+	int rc;
+
+	if (!ok)
+		return buf_error(err, ERR_INVALID, "%s",
+				 active ? "only users, workers, clients and engagements are deactivated"
+					: "this kind of record has no edits");
+	if (active)
+		rc = app_write_start(actor, record_writes[k].active_act, CMD_RECORD_ACTIVE, c, err);
+	else
+		rc = app_write_start(actor, record_writes[k].edit_act, record_writes[k].edit_t, c, err);
+	return rc ? rc : app_in_range("id", id, 1, INT64_MAX, err);
+}
+
 int app_update(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
 	       const void *in, struct cmd *c, struct buf *err)
 {
-	switch (k) {
-	case APP_CLIENT: return app_client_update(app, actor, id, in, c, err);
-	case APP_SERVICE: return app_service_update(app, actor, id, in, c, err);
-	case APP_ENGAGEMENT: return app_engagement_update(app, actor, id, in, c, err);
-	case APP_USER: return app_user_update(app, actor, id, in, c, err);
-	case APP_WORKER: return app_worker_update(app, actor, id, in, c, err);
-	default: return buf_error(err, ERR_INVALID, "this kind of record has no edits");
-	}
+	int rc = record_write_start(actor, k, false, id, c, err);
+
+	(void)app;
+	return rc ? rc : record_writes[k].edit(in, id, c, err);
 }
 
 int app_set_active(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
 		   bool active, struct cmd *c, struct buf *err)
 {
-	static const struct {
-		enum policy_action act;
-		enum active_kind kind;
-		bool ok;
-	} kinds[] = {
-	    [APP_CLIENT] = {POL_CLIENT_DEACTIVATE, ACTIVE_CLIENT, true},
-	    [APP_ENGAGEMENT] = {POL_ENGAGEMENT_DEACTIVATE, ACTIVE_ENGAGEMENT, true},
-	    [APP_USER] = {POL_USER_DEACTIVATE, ACTIVE_USER, true},
-	    [APP_WORKER] = {POL_WORKER_DEACTIVATE, ACTIVE_WORKER, true},
-	};
-	int rc;
+	int rc = record_write_start(actor, k, true, id, c, err);
 
 	(void)app;
-	if ((unsigned)k >= sizeof(kinds) / sizeof(kinds[0]) || !kinds[k].ok)
-		return buf_error(err, ERR_INVALID,
-				 "only users, workers, clients and engagements are deactivated");
-	if ((rc = app_write_start(actor, kinds[k].act, CMD_RECORD_ACTIVE, c, err)) ||
-	    (rc = app_in_range("id", id, 1, INT64_MAX, err)))
+	if (rc)
 		return rc;
-	c->u.active.kind = kinds[k].kind;
+	c->u.active.kind = record_writes[k].active_kind;
 	c->u.active.id = id;
 	c->u.active.active = active;
 	return 0;

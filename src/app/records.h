@@ -103,6 +103,25 @@ struct app_active_in {
 int app_update(const struct app *app, const struct actor *actor, enum app_kind k, int64_t id,
 	       const void *in, struct cmd *c, struct buf *err);
 /*
+ * The edits app_update runs once the policy and the id are checked: each sets
+ * c->u.upd's record id and fills the fields given (in: that kind's struct
+ * *_in; NULL strings unchanged).
+ *  client.update: admin. name, time_zone; code cannot change.
+ *  service.update: admin. name, category; code and kind cannot change.
+ *  engagement.update: staff. The engine checks lease_max_seconds >=
+ *    lease_seconds against the values as they will be; items queued keep
+ *    their due times.
+ *  user.update: admin. name; role and client_id under the client_id rule, or
+ *    client_id alone for a client user. The engine refuses a worker's login a
+ *    role change. Its tokens stand for the new values from the next request on.
+ *  worker.update: staff. Every field but login and status.
+ */
+int app_client_edit(const void *in, int64_t id, struct cmd *c, struct buf *err);
+int app_service_edit(const void *in, int64_t id, struct cmd *c, struct buf *err);
+int app_engagement_edit(const void *in, int64_t id, struct cmd *c, struct buf *err);
+int app_user_edit(const void *in, int64_t id, struct cmd *c, struct buf *err);
+int app_worker_edit(const void *in, int64_t id, struct cmd *c, struct buf *err);
+/*
  * <kind>.deactivate / .activate: staff; users the admin. Fills c
  * (CMD_RECORD_ACTIVE). ERR_INVALID for services and audit events.
  */

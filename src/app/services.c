@@ -44,15 +44,8 @@ int app_service_create(const struct app *app, const struct actor *actor,
 	return service_fields(in, true, &c->u.service, &fields, err);
 }
 
-int app_service_update(const struct app *app, const struct actor *actor, int64_t id,
-		       const struct service_in *in, struct cmd *c, struct buf *err)
+int app_service_edit(const void *in, int64_t id, struct cmd *c, struct buf *err)
 {
-	int rc;
-
-	(void)app;
-	if ((rc = app_write_start(actor, POL_SERVICE_UPDATE, CMD_SERVICE_UPDATE, c, err)) ||
-	    (rc = app_in_range("id", id, 1, INT64_MAX, err)))
-		return rc;
 	c->u.upd.r.service.id = id;
 	return service_fields(in, false, &c->u.upd.r.service, &c->u.upd.fields, err);
 }

@@ -15,9 +15,6 @@ struct service_in {
 /* service.create: fills c (CMD_SERVICE_CREATE). */
 int app_service_create(const struct app *app, const struct actor *actor,
 		       const struct service_in *in, struct cmd *c, struct buf *err);
-/* service.update: admin. name, category (NULL: unchanged); code and kind cannot change. */
-int app_service_update(const struct app *app, const struct actor *actor, int64_t id,
-		       const struct service_in *in, struct cmd *c, struct buf *err);
 int app_service_get(const struct app *app, const struct actor *actor, int64_t id,
 		    struct service_rec *out, struct buf *err);
 

@@ -119,29 +119,29 @@ static void test_client_service_rules(void **state)
 	struct service_in sv = {.kind = "kpo"};
 	struct cmd *c = &f->c;
 
-	unit_assert_invalid(app_client_update(&f->app, &AUTH_LOCAL_ADMIN, f->acme, &in, c, &err),
+	unit_assert_invalid(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_CLIENT, f->acme, &in, c, &err),
 			    &err, "code");
 	in = (struct client_in){.name = ""};
-	unit_assert_invalid(app_client_update(&f->app, &AUTH_LOCAL_ADMIN, f->acme, &in, c, &err),
+	unit_assert_invalid(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_CLIENT, f->acme, &in, c, &err),
 			    &err, "name");
 	in = (struct client_in){.time_zone = "Nowhere/City"};
-	unit_assert_invalid(app_client_update(&f->app, &AUTH_LOCAL_ADMIN, f->acme, &in, c, &err),
+	unit_assert_invalid(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_CLIENT, f->acme, &in, c, &err),
 			    &err, "time_zone");
 	in = (struct client_in){.name = "Acme Ltd"};
-	unit_assert_invalid(app_client_update(&f->app, &AUTH_LOCAL_ADMIN, 0, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_CLIENT, 0, &in, c, &err), &err,
 			    "id");
-	assert_int_equal(app_client_update(&f->app, &f->manager, f->acme, &in, c, &err),
+	assert_int_equal(app_update(&f->app, &f->manager, APP_CLIENT, f->acme, &in, c, &err),
 			 ERR_FORBIDDEN);
 	buf_release(&err);
-	assert_int_equal(app_client_update(&f->app, &AUTH_LOCAL_ADMIN, f->acme, &in, c, &err), 0);
+	assert_int_equal(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_CLIENT, f->acme, &in, c, &err), 0);
 	assert_int_equal(c->type, CMD_CLIENT_UPDATE);
 	assert_int_equal(c->u.upd.fields, UPD_NAME); /* only what was given */
 	assert_string_equal(c->u.upd.r.client.name, "Acme Ltd");
 
-	unit_assert_invalid(app_service_update(&f->app, &AUTH_LOCAL_ADMIN, f->forms, &sv, c, &err),
+	unit_assert_invalid(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_SERVICE, f->forms, &sv, c, &err),
 			    &err, "kind");
 	sv = (struct service_in){.category = "no spaces"};
-	unit_assert_invalid(app_service_update(&f->app, &AUTH_LOCAL_ADMIN, f->forms, &sv, c, &err),
+	unit_assert_invalid(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_SERVICE, f->forms, &sv, c, &err),
 			    &err, "category");
 }
 
@@ -156,32 +156,32 @@ static void test_engagement_rules(void **state)
 	struct cmd *c = &f->c;
 
 	in.client_id = f->acme;
-	unit_assert_invalid(app_engagement_update(&f->app, &f->manager, f->bpo, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_ENGAGEMENT, f->bpo, &in, c, &err), &err,
 			    "client_id");
 	in = (struct engagement_in)ENGAGEMENT_IN_INIT;
 	in.service_code = "legal";
-	unit_assert_invalid(app_engagement_update(&f->app, &f->manager, f->bpo, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_ENGAGEMENT, f->bpo, &in, c, &err), &err,
 			    "service");
 	in = (struct engagement_in)ENGAGEMENT_IN_INIT;
 	in.lease_s = 600;
 	in.lease_max_s = 300;
-	unit_assert_invalid(app_engagement_update(&f->app, &f->manager, f->bpo, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_ENGAGEMENT, f->bpo, &in, c, &err), &err,
 			    "lease_max_seconds");
 	in = (struct engagement_in)ENGAGEMENT_IN_INIT;
 	in.sla_s = 0;
-	unit_assert_invalid(app_engagement_update(&f->app, &f->manager, f->bpo, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_ENGAGEMENT, f->bpo, &in, c, &err), &err,
 			    "sla_seconds");
 	in = (struct engagement_in)ENGAGEMENT_IN_INIT;
 	in.priority = 10;
-	unit_assert_invalid(app_engagement_update(&f->app, &f->manager, f->bpo, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_ENGAGEMENT, f->bpo, &in, c, &err), &err,
 			    "default_priority");
 	in = (struct engagement_in)ENGAGEMENT_IN_INIT;
 	in.skills = &bad;
 	in.n_skills = 1;
 	in.has_skills = true;
-	unit_assert_invalid(app_engagement_update(&f->app, &f->manager, f->bpo, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_ENGAGEMENT, f->bpo, &in, c, &err), &err,
 			    "required_skills");
-	assert_int_equal(app_engagement_update(&f->app, &f->worker, f->bpo, &in, c, &err),
+	assert_int_equal(app_update(&f->app, &f->worker, APP_ENGAGEMENT, f->bpo, &in, c, &err),
 			 ERR_FORBIDDEN);
 	buf_release(&err);
 
@@ -233,18 +233,18 @@ static void test_user_rules(void **state)
 	struct user_rec w1u, got;
 	struct cmd *c = &f->c;
 
-	unit_assert_invalid(app_user_update(&f->app, &AUTH_LOCAL_ADMIN, f->mgr, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_USER, f->mgr, &in, c, &err), &err,
 			    "client_id");
 	in = (struct user_in){.role = "manager", .has_client_id = true, .client_id = f->acme};
-	unit_assert_invalid(app_user_update(&f->app, &AUTH_LOCAL_ADMIN, f->mgr, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_USER, f->mgr, &in, c, &err), &err,
 			    "client_id");
 	in = (struct user_in){.role = "boss"};
-	unit_assert_invalid(app_user_update(&f->app, &AUTH_LOCAL_ADMIN, f->mgr, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_USER, f->mgr, &in, c, &err), &err,
 			    "role");
 	in = (struct user_in){.name = "a b"};
-	unit_assert_invalid(app_user_update(&f->app, &AUTH_LOCAL_ADMIN, f->mgr, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &AUTH_LOCAL_ADMIN, APP_USER, f->mgr, &in, c, &err), &err,
 			    "name");
-	assert_int_equal(app_user_update(&f->app, &f->manager, f->mgr, &in, c, &err),
+	assert_int_equal(app_update(&f->app, &f->manager, APP_USER, f->mgr, &in, c, &err),
 			 ERR_FORBIDDEN);
 	buf_release(&err);
 
@@ -277,40 +277,40 @@ static void test_worker_rules(void **state)
 	struct cmd *c = &f->c;
 
 	in.login = "w9";
-	unit_assert_invalid(app_worker_update(&f->app, &f->manager, f->w1, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_WORKER, f->w1, &in, c, &err), &err,
 			    "login");
 	in = (struct worker_in)WORKER_IN_INIT;
 	in.status = "available";
-	unit_assert_invalid(app_worker_update(&f->app, &f->manager, f->w1, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_WORKER, f->w1, &in, c, &err), &err,
 			    "status");
 	in = (struct worker_in)WORKER_IN_INIT;
 	in.capacity = 0;
-	unit_assert_invalid(app_worker_update(&f->app, &f->manager, f->w1, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_WORKER, f->w1, &in, c, &err), &err,
 			    "capacity");
 	in = (struct worker_in)WORKER_IN_INIT;
 	in.country = "ph";
-	unit_assert_invalid(app_worker_update(&f->app, &f->manager, f->w1, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_WORKER, f->w1, &in, c, &err), &err,
 			    "country");
 	in = (struct worker_in)WORKER_IN_INIT;
 	in.currency = "us";
-	unit_assert_invalid(app_worker_update(&f->app, &f->manager, f->w1, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_WORKER, f->w1, &in, c, &err), &err,
 			    "currency");
 	in = (struct worker_in)WORKER_IN_INIT;
 	in.clear = &zero;
 	in.n_clear = 1;
 	in.has_clear = true;
-	unit_assert_invalid(app_worker_update(&f->app, &f->manager, f->w1, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_WORKER, f->w1, &in, c, &err), &err,
 			    "clearances");
 	in = (struct worker_in)WORKER_IN_INIT;
 	in.cost_minor = -1;
-	unit_assert_invalid(app_worker_update(&f->app, &f->manager, f->w1, &in, c, &err), &err,
+	unit_assert_invalid(app_update(&f->app, &f->manager, APP_WORKER, f->w1, &in, c, &err), &err,
 			    "amount_minor");
-	assert_int_equal(app_worker_update(&f->app, &f->worker, f->w1, &in, c, &err),
+	assert_int_equal(app_update(&f->app, &f->worker, APP_WORKER, f->w1, &in, c, &err),
 			 ERR_FORBIDDEN);
 	buf_release(&err);
 	in = (struct worker_in)WORKER_IN_INIT;
 	in.currency = "EUR";
-	assert_int_equal(app_worker_update(&f->app, &f->manager, f->w1, &in, c, &err), 0);
+	assert_int_equal(app_update(&f->app, &f->manager, APP_WORKER, f->w1, &in, c, &err), 0);
 	assert_int_equal(c->u.upd.fields, UPD_CURRENCY);
 }
 
