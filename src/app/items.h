@@ -53,30 +53,19 @@ struct item_op_in {
 	const char *reason; /* rework, fail: required; cancel: optional; <= ITEM_REASON_MAX */
 };
 
-/* The signature every transition shares (the HTTP adapter's table holds them). */
-typedef int (*app_item_op_fn)(const struct app *app, const struct actor *actor,
-			      const struct item_op_in *in, struct cmd *c, struct buf *err);
-
-/* Each points c to in's strings: they must live until the command has run. */
-int app_item_submit(const struct app *app, const struct actor *actor, const struct item_op_in *in,
-		    struct cmd *c, struct buf *err);
-int app_item_review(const struct app *app, const struct actor *actor, const struct item_op_in *in,
-		    struct cmd *c, struct buf *err);
-int app_item_accept(const struct app *app, const struct actor *actor, const struct item_op_in *in,
-		    struct cmd *c, struct buf *err);
-int app_item_rework(const struct app *app, const struct actor *actor, const struct item_op_in *in,
-		    struct cmd *c, struct buf *err);
-int app_item_cancel(const struct app *app, const struct actor *actor, const struct item_op_in *in,
-		    struct cmd *c, struct buf *err);
-int app_item_fail(const struct app *app, const struct actor *actor, const struct item_op_in *in,
-		  struct cmd *c, struct buf *err);
 /*
- * item.renew: the worker holding the lease, with its epoch: the lease runs
- * the engagement's lease length from now, up to lease_max_seconds from its
- * start (409 past it, or for a stale epoch).
+ * The signature every transition shares (the HTTP adapter's table holds
+ * them). Each points c to in's strings: they must live until the command has
+ * run. item.renew: the worker holding the lease, with its epoch: the lease
+ * runs the engagement's lease length from now, up to lease_max_seconds from
+ * its start (409 past it, or for a stale epoch).
  */
-int app_item_renew(const struct app *app, const struct actor *actor, const struct item_op_in *in,
-		   struct cmd *c, struct buf *err);
+typedef int app_item_op(const struct app *app, const struct actor *actor,
+			const struct item_op_in *in, struct cmd *c, struct buf *err);
+typedef app_item_op *app_item_op_fn;
+
+app_item_op app_item_submit, app_item_review, app_item_accept, app_item_rework, app_item_cancel,
+	app_item_fail, app_item_renew;
 
 /*
  * Take next: the best eligible item for a worker. A worker asks for itself
