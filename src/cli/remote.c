@@ -244,34 +244,85 @@ static void active_path(const struct cmd *c, char *path, size_t n)
  * OUT: *method, path[n] and *body (json_decref) of the request that does
  * what c does.
  */
+/* A name and one more string field of an edit, as its PATCH body gives them. */
+static json_t *two_patch(unsigned f, const char *name, unsigned bit, const char *key,
+			 const char *v)
+{
+	json_t *o = json_object();
+
+	if (f & UPD_NAME)
+		set(&o, "name", json_string(name));
+	if (f & bit)
+		set(&o, key, json_string(v));
+	return o;
+}
+
+/* An edit's PATCH: the record's path and the fields the edit gives. */
+static int patch_request(const struct cmd *c, char *path, size_t n, json_t **body,
+			 struct buf *err)
+{
+	const char *what = "workers";
+	int64_t id = c->u.upd.r.worker.id;
+	unsigned f = c->u.upd.fields;
+	int rc = 0;
+
+	switch (c->type) {
+	case CMD_CLIENT_UPDATE:
+		what = "clients", id = c->u.upd.r.client.id;
+		*body = two_patch(f, c->u.upd.r.client.name, UPD_TZ, "time_zone",
+				  c->u.upd.r.client.time_zone);
+		break;
+	case CMD_SERVICE_UPDATE:
+		what = "services", id = c->u.upd.r.service.id;
+		*body = two_patch(f, c->u.upd.r.service.name, UPD_CATEGORY, "category",
+				  c->u.upd.r.service.category);
+		break;
+	case CMD_ENGAGEMENT_UPDATE:
+		what = "engagements", id = c->u.upd.r.engagement.id;
+		rc = engagement_patch(c, body, err);
+		break;
+	case CMD_USER_UPDATE:
+		what = "users", id = c->u.upd.r.user.id;
+		*body = user_patch(c);
+		break;
+	default: *body = worker_patch(c); break;
+	}
+	snprintf(path, n, "/v1/%s/%lld", what, (long long)id);
+	return rc;
+}
+
 static int request_of(const struct cmd *c, const char **method, char *path, size_t n,
 		      json_t **body, struct buf *err)
 {
+	/* The commands that POST to a fixed path; the others make theirs below. */
+	static const char *const paths[CMD__COUNT] = {
+	    [CMD_CLIENT_CREATE] = "/v1/clients", [CMD_SERVICE_CREATE] = "/v1/services",
+	    [CMD_ENGAGEMENT_CREATE] = "/v1/engagements", [CMD_USER_CREATE] = "/v1/users",
+	    [CMD_WORKER_CREATE] = "/v1/workers", [CMD_ITEM_CREATE] = "/v1/items",
+	    [CMD_ITEM_NEXT] = "/v1/work/next",
+	};
 	const struct user_rec *u = &c->u.user;
-	unsigned f = c->u.upd.fields;
 	int rc = 0;
 
 	*body = NULL;
 	*method = "POST";
+	if ((unsigned)c->type < CMD__COUNT && paths[c->type])
+		snprintf(path, n, "%s", paths[c->type]);
 	switch (c->type) {
 	case CMD_CLIENT_CREATE:
-		snprintf(path, n, "/v1/clients");
 		*body = json_pack("{s:s, s:s, s:s}", "code", c->u.client.code, "name",
 				  c->u.client.name, "time_zone", c->u.client.time_zone);
 		break;
 	case CMD_SERVICE_CREATE:
-		snprintf(path, n, "/v1/services");
 		*body = json_pack("{s:s, s:s, s:s, s:s}", "code", c->u.service.code, "name",
 				  c->u.service.name, "kind", service_kind_name(c->u.service.kind),
 				  "category", c->u.service.category);
 		break;
 	case CMD_ENGAGEMENT_CREATE:
-		snprintf(path, n, "/v1/engagements");
 		if ((rc = engagement_body(&c->u.engagement, body, err)))
 			return rc;
 		break;
 	case CMD_USER_CREATE:
-		snprintf(path, n, "/v1/users");
 		*body = json_pack("{s:s, s:s}", "name", u->name, "role", role_name(u->role));
 		if (*body && u->role == ROLE_CLIENT)
 			json_object_set_new(*body, "client_id", json_integer(u->client_id));
@@ -281,11 +332,9 @@ static int request_of(const struct cmd *c, const char **method, char *path, size
 		*body = json_object();
 		break;
 	case CMD_WORKER_CREATE:
-		snprintf(path, n, "/v1/workers");
 		*body = worker_body(c);
 		break;
 	case CMD_ITEM_CREATE:
-		snprintf(path, n, "/v1/items");
 		*body = item_body(c);
 		break;
 	case CMD_WORKER_STATUS:
@@ -293,7 +342,6 @@ static int request_of(const struct cmd *c, const char **method, char *path, size
 		*body = json_pack("{s:s}", "status", worker_status_name(c->u.wstatus.status));
 		break;
 	case CMD_ITEM_NEXT:
-		snprintf(path, n, "/v1/work/next");
 		*body = json_pack("{s:I}", "worker_id", (json_int_t)c->u.op.worker_id);
 		break;
 	case CMD_ITEM_SUBMIT:
@@ -307,38 +355,13 @@ static int request_of(const struct cmd *c, const char **method, char *path, size
 			return rc;
 		break;
 	case CMD_CLIENT_UPDATE:
-		*method = "PATCH";
-		snprintf(path, n, "/v1/clients/%lld", (long long)c->u.upd.r.client.id);
-		*body = json_object();
-		if (f & UPD_NAME)
-			set(body, "name", json_string(c->u.upd.r.client.name));
-		if (f & UPD_TZ)
-			set(body, "time_zone", json_string(c->u.upd.r.client.time_zone));
-		break;
 	case CMD_SERVICE_UPDATE:
-		*method = "PATCH";
-		snprintf(path, n, "/v1/services/%lld", (long long)c->u.upd.r.service.id);
-		*body = json_object();
-		if (f & UPD_NAME)
-			set(body, "name", json_string(c->u.upd.r.service.name));
-		if (f & UPD_CATEGORY)
-			set(body, "category", json_string(c->u.upd.r.service.category));
-		break;
 	case CMD_ENGAGEMENT_UPDATE:
-		*method = "PATCH";
-		snprintf(path, n, "/v1/engagements/%lld", (long long)c->u.upd.r.engagement.id);
-		if ((rc = engagement_patch(c, body, err)))
-			return rc;
-		break;
 	case CMD_USER_UPDATE:
-		*method = "PATCH";
-		snprintf(path, n, "/v1/users/%lld", (long long)c->u.upd.r.user.id);
-		*body = user_patch(c);
-		break;
 	case CMD_WORKER_UPDATE:
 		*method = "PATCH";
-		snprintf(path, n, "/v1/workers/%lld", (long long)c->u.upd.r.worker.id);
-		*body = worker_patch(c);
+		if ((rc = patch_request(c, path, n, body, err)))
+			return rc;
 		break;
 	case CMD_RECORD_ACTIVE:
 		active_path(c, path, n);
