@@ -92,61 +92,6 @@ int h_users_update(struct req *r)
 	return http__write_end(&w, rc, &u);
 }
 
-/* The worker's arrays as given (several KiB: off the HTTP thread's stack). */
-struct worker_arrays {
-	struct app_level_in skills[MODEL_MAX_SKILLS], langs[MODEL_MAX_LANGS];
-	const char *creds[MODEL_MAX_CREDS];
-	int64_t clear[MODEL_MAX_CLEAR];
-};
-
-/*
- * PATCH /v1/workers/:id {name?, skills?, languages?, credentials?, country?, time_zone?,
- *   capacity?, cost_per_hour?: {amount_minor?, currency?}, clearances?}
- * Its status has its own route; a suspension is /deactivate.
- */
-int h_workers_update(struct req *r)
-{
-	json_t *skills = NULL, *langs = NULL, *creds = NULL, *clear = NULL, *capacity = NULL,
-	       *amount = NULL;
-	struct worker_in in = WORKER_IN_INIT;
-	struct app_update_in u = {.id = r->param[0], .in = &in};
-	struct worker_arrays *a = NULL;
-	struct http_write w;
-	int rc;
-
-	if (http__write_begin(r, &w, CMD_WORKER_UPDATE,
-			      "{s?s, s?o, s?o, s?o, s?s, s?s, s?o, s?{s?o, s?s}, s?o}", "name",
-			      &in.name, "skills", &skills, "languages", &langs, "credentials",
-			      &creds, "country", &in.country, "time_zone", &in.time_zone,
-			      "capacity", &capacity, "cost_per_hour", "amount_minor", &amount,
-			      "currency", &in.currency, "clearances", &clear))
-		return w.rc;
-	in.has_skills = skills;
-	in.has_langs = langs;
-	in.has_creds = creds;
-	in.has_clear = clear;
-	if (!(a = malloc(sizeof(*a)))) {
-		rc = http__fail(r, ERR_NOMEM, NULL);
-	} else if (!(rc = http__levels(r, "skills", skills, a->skills, MODEL_MAX_SKILLS,
-				       &in.n_skills)) &&
-		   !(rc = http__levels(r, "languages", langs, a->langs, MODEL_MAX_LANGS,
-				       &in.n_langs)) &&
-		   !(rc = http__array(r, "credentials", creds, false, a->creds, MODEL_MAX_CREDS,
-				      &in.n_creds)) &&
-		   !(rc = http__array(r, "clearances", clear, true, a->clear, MODEL_MAX_CLEAR,
-				      &in.n_clear)) &&
-		   !(rc = http__num(r, "capacity", capacity, &in.capacity)) &&
-		   !(rc = http__num(r, "cost_per_hour.amount_minor", amount, &in.cost_minor))) {
-		in.skills = a->skills;
-		in.langs = a->langs;
-		in.creds = a->creds;
-		in.clear = a->clear;
-	}
-	rc = http__write_end(&w, rc, &u);
-	free(a);
-	return rc;
-}
-
 /*
  * POST /v1/{clients,engagements,users,workers}/:id/deactivate {}  [Idempotency-Key]
  * POST /v1/{clients,engagements,users,workers}/:id/activate {}  [Idempotency-Key]

@@ -1,4 +1,4 @@
-/* h_workers.c - workers (the provider's operators and experts): create, list, get, status. */
+/* h_workers.c - workers (the provider's operators and experts): create, edit, list, get, status. */
 #include <stdlib.h>
 
 #include "app/people.h"
@@ -45,6 +45,35 @@ int http__array(struct req *r, const char *field, json_t *arr, bool ids, void *o
 }
 
 /*
+ * The lists and the capacity of a worker's body into in (each NULL: not
+ * given). OUT: *out, malloc'd (several KiB: off the stack of an HTTP
+ * thread), holds the lists in points to; the caller frees it.
+ */
+static int worker_lists(struct req *r, json_t *skills, json_t *langs, json_t *creds,
+			json_t *clear, json_t *capacity, struct worker_arrays **out,
+			struct worker_in *in)
+{
+	struct worker_arrays *a = malloc(sizeof(*a));
+	int rc;
+
+	if (!(*out = a))
+		return http__fail(r, ERR_NOMEM, NULL);
+	if ((rc = http__levels(r, "skills", skills, a->skills, MODEL_MAX_SKILLS, &in->n_skills)) ||
+	    (rc = http__levels(r, "languages", langs, a->langs, MODEL_MAX_LANGS, &in->n_langs)) ||
+	    (rc = http__array(r, "credentials", creds, false, a->creds, MODEL_MAX_CREDS,
+			      &in->n_creds)) ||
+	    (rc = http__array(r, "clearances", clear, true, a->clear, MODEL_MAX_CLEAR,
+			      &in->n_clear)) ||
+	    (rc = http__num(r, "capacity", capacity, &in->capacity)))
+		return rc;
+	in->skills = a->skills;
+	in->langs = a->langs;
+	in->creds = a->creds;
+	in->clear = a->clear;
+	return 0;
+}
+
+/*
  * POST /v1/workers {login, name, skills: [{code, level}], languages?: [{code, level}],
  *   credentials?: [string], country, time_zone, capacity?=1,
  *   cost_per_hour: {amount_minor, currency}, clearances: [client id], status?="available"}
@@ -66,25 +95,42 @@ int h_workers_create(struct req *r)
 		"cost_per_hour", "amount_minor", &amount, "currency", &in.currency, "clearances",
 		&clear, "status", &in.status))
 		return w.rc;
-	/* Several KiB: off the stack of an HTTP thread. */
-	if (!(a = malloc(sizeof(*a)))) {
-		rc = http__fail(r, ERR_NOMEM, NULL);
-	} else if (!(rc = http__levels(r, "skills", skills, a->skills, MODEL_MAX_SKILLS,
-				       &in.n_skills)) &&
-		   !(rc = http__levels(r, "languages", langs, a->langs, MODEL_MAX_LANGS,
-				       &in.n_langs)) &&
-		   !(rc = http__array(r, "credentials", creds, false, a->creds, MODEL_MAX_CREDS,
-				      &in.n_creds)) &&
-		   !(rc = http__array(r, "clearances", clear, true, a->clear, MODEL_MAX_CLEAR,
-				      &in.n_clear)) &&
-		   !(rc = http__num(r, "capacity", capacity, &in.capacity))) {
-		in.skills = a->skills;
-		in.langs = a->langs;
-		in.creds = a->creds;
-		in.clear = a->clear;
+	if (!(rc = worker_lists(r, skills, langs, creds, clear, capacity, &a, &in)))
 		in.cost_minor = (double)amount;
-	}
 	rc = http__write_end(&w, rc, &in);
+	free(a);
+	return rc;
+}
+
+/*
+ * PATCH /v1/workers/:id {name?, skills?, languages?, credentials?, country?, time_zone?,
+ *   capacity?, cost_per_hour?: {amount_minor?, currency?}, clearances?}
+ * Its status has its own route; a suspension is /deactivate.
+ */
+int h_workers_update(struct req *r)
+{
+	json_t *skills = NULL, *langs = NULL, *creds = NULL, *clear = NULL, *capacity = NULL,
+	       *amount = NULL;
+	struct worker_in in = WORKER_IN_INIT;
+	struct app_update_in u = {.id = r->param[0], .in = &in};
+	struct worker_arrays *a = NULL;
+	struct http_write w;
+	int rc;
+
+	if (http__write_begin(r, &w, CMD_WORKER_UPDATE,
+			      "{s?s, s?o, s?o, s?o, s?s, s?s, s?o, s?{s?o, s?s}, s?o}", "name",
+			      &in.name, "skills", &skills, "languages", &langs, "credentials",
+			      &creds, "country", &in.country, "time_zone", &in.time_zone,
+			      "capacity", &capacity, "cost_per_hour", "amount_minor", &amount,
+			      "currency", &in.currency, "clearances", &clear))
+		return w.rc;
+	in.has_skills = skills;
+	in.has_langs = langs;
+	in.has_creds = creds;
+	in.has_clear = clear;
+	if (!(rc = worker_lists(r, skills, langs, creds, clear, capacity, &a, &in)))
+		rc = http__num(r, "cost_per_hour.amount_minor", amount, &in.cost_minor);
+	rc = http__write_end(&w, rc, &u);
 	free(a);
 	return rc;
 }
