@@ -1,5 +1,6 @@
 /* cmd_edit.c - commands that change records: edits with their before and after, and switching
  * records off and on. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,123 +223,6 @@ static int edit_done(struct engine *e, struct cmd *c, struct change *ch, const c
 
 #define HAS(f) (c->u.upd.fields & (f))
 
-/* client.update: admin. name, time_zone. */
-int engine__client_update(struct engine *e, struct cmd *c, int64_t now)
-{
-	const struct client_rec *in = &c->u.upd.r.client;
-	struct live_client *lc = idmap_get(&e->st.clients, in->id);
-	struct change ch = {.b = BUF_INIT};
-	struct client_rec r;
-	int rc;
-
-	if (!lc)
-		return engine__fail(c, ERR_NOTFOUND, "no client %lld", (long long)in->id);
-	r = lc->rec;
-	if (HAS(UPD_NAME))
-		memcpy(r.name, in->name, sizeof(r.name));
-	if (HAS(UPD_TZ))
-		memcpy(r.time_zone, in->time_zone, sizeof(r.time_zone));
-	str_change(&ch, "name", lc->rec.name, r.name, MODEL_NAME_MAX);
-	str_change(&ch, "time_zone", lc->rec.time_zone, r.time_zone, MODEL_TZ_MAX);
-	rc = store_client_update(e->store, &r);
-	if (!rc)
-		rc = edit_done(e, c, &ch, "client.update", "client", r.id, r.id, now);
-	buf_release(&ch.b);
-	if (rc)
-		return rc;
-	lc->rec = r;
-	return 0;
-}
-
-/* service.update: admin. name, category (its kind stays: engagements copied it). */
-int engine__service_update(struct engine *e, struct cmd *c, int64_t now)
-{
-	const struct service_rec *in = &c->u.upd.r.service;
-	struct live_service *ls = idmap_get(&e->st.services, in->id);
-	struct change ch = {.b = BUF_INIT};
-	struct service_rec r;
-	int rc;
-
-	if (!ls)
-		return engine__fail(c, ERR_NOTFOUND, "no service %lld", (long long)in->id);
-	r = ls->rec;
-	if (HAS(UPD_NAME))
-		memcpy(r.name, in->name, sizeof(r.name));
-	if (HAS(UPD_CATEGORY))
-		memcpy(r.category, in->category, sizeof(r.category));
-	str_change(&ch, "name", ls->rec.name, r.name, MODEL_NAME_MAX);
-	str_change(&ch, "category", ls->rec.category, r.category, MODEL_CODE_MAX);
-	rc = store_service_update(e->store, &r);
-	if (!rc)
-		rc = edit_done(e, c, &ch, "service.update", "service", r.id, 0, now);
-	buf_release(&ch.b);
-	if (rc)
-		return rc;
-	ls->rec = r;
-	return 0;
-}
-
-/*
- * engagement.update: staff. name, requirements, SLA, priority, lease and its
- * maximum, time zone. Items already queued keep their due times; the new SLA
- * applies to items that arrive after it. A lease maximum below the lease is
- * refused against the values as they will be.
- */
-int engine__engagement_update(struct engine *e, struct cmd *c, int64_t now)
-{
-	const struct engagement_rec *in = &c->u.upd.r.engagement;
-	struct live_engagement *le = idmap_get(&e->st.engagements, in->id);
-	struct change ch = {.b = BUF_INIT};
-	struct engagement_rec r;
-	int rc;
-
-	if (!le)
-		return engine__fail(c, ERR_NOTFOUND, "no engagement %lld", (long long)in->id);
-	r = le->rec;
-	if (HAS(UPD_NAME))
-		memcpy(r.name, in->name, sizeof(r.name));
-	if (HAS(UPD_TZ))
-		memcpy(r.time_zone, in->time_zone, sizeof(r.time_zone));
-	if (HAS(UPD_SKILLS)) {
-		r.n_skills = in->n_skills;
-		memcpy(r.skills, in->skills, sizeof(r.skills));
-	}
-	if (HAS(UPD_LANGS)) {
-		r.n_langs = in->n_langs;
-		memcpy(r.langs, in->langs, sizeof(r.langs));
-	}
-	if (HAS(UPD_SLA))
-		r.sla_ms = in->sla_ms;
-	if (HAS(UPD_PRIORITY))
-		r.default_priority = in->default_priority;
-	if (HAS(UPD_LEASE))
-		r.lease_ms = in->lease_ms;
-	if (HAS(UPD_LEASE_MAX))
-		r.lease_max_ms = in->lease_max_ms;
-	if (r.lease_max_ms < r.lease_ms)
-		return engine__fail(c, ERR_INVALID,
-				    "lease_max_seconds (%lld) must be at least lease_seconds (%lld)",
-				    (long long)(r.lease_max_ms / 1000), (long long)(r.lease_ms / 1000));
-	str_change(&ch, "name", le->rec.name, r.name, MODEL_NAME_MAX);
-	levels_change(&ch, "required_skills", le->rec.skills, le->rec.n_skills, r.skills,
-		      r.n_skills);
-	levels_change(&ch, "required_languages", le->rec.langs, le->rec.n_langs, r.langs,
-		      r.n_langs);
-	int_change(&ch, "sla_seconds", le->rec.sla_ms / 1000, r.sla_ms / 1000);
-	int_change(&ch, "default_priority", le->rec.default_priority, r.default_priority);
-	int_change(&ch, "lease_seconds", le->rec.lease_ms / 1000, r.lease_ms / 1000);
-	int_change(&ch, "lease_max_seconds", le->rec.lease_max_ms / 1000, r.lease_max_ms / 1000);
-	str_change(&ch, "time_zone", le->rec.time_zone, r.time_zone, MODEL_TZ_MAX);
-	rc = store_engagement_update(e->store, &r);
-	if (!rc)
-		rc = edit_done(e, c, &ch, "engagement.update", "engagement", r.id, r.client_id, now);
-	buf_release(&ch.b);
-	if (rc)
-		return rc;
-	le->rec = r;
-	return 0;
-}
-
 /*
  * user.update: admin. name; role and client_id under the client_id rule (a
  * client user belongs to exactly one client, nobody else to any). A worker's
@@ -420,98 +304,238 @@ static int clearances(struct engine *e, struct cmd *c, struct worker_rec *r)
 	return 0;
 }
 
-/* The parts of a worker an edit may change, from in into r as the fields say. */
-static void worker_apply(const struct cmd *c, const struct worker_rec *in, struct worker_rec *r)
-{
-	if (HAS(UPD_NAME))
-		memcpy(r->name, in->name, sizeof(r->name));
-	if (HAS(UPD_TZ))
-		memcpy(r->time_zone, in->time_zone, sizeof(r->time_zone));
-	if (HAS(UPD_COUNTRY))
-		memcpy(r->country, in->country, sizeof(r->country));
-	if (HAS(UPD_SKILLS)) {
-		r->n_skills = in->n_skills;
-		memcpy(r->skills, in->skills, sizeof(r->skills));
-	}
-	if (HAS(UPD_LANGS)) {
-		r->n_langs = in->n_langs;
-		memcpy(r->langs, in->langs, sizeof(r->langs));
-	}
-	if (HAS(UPD_CREDS)) {
-		r->n_creds = in->n_creds;
-		memcpy(r->creds, in->creds, sizeof(r->creds));
-	}
-	if (HAS(UPD_CLEAR)) {
-		r->n_clear = in->n_clear;
-		memcpy(r->clear, in->clear, sizeof(r->clear));
-	}
-	if (HAS(UPD_CAPACITY))
-		r->capacity = in->capacity;
-	if (HAS(UPD_COST))
-		r->cost_minor = in->cost_minor;
-	if (HAS(UPD_CURRENCY))
-		memcpy(r->currency, in->currency, sizeof(r->currency));
-}
+/*
+ * client.update (admin: name, time_zone), service.update (admin: name,
+ * category; its kind stays: engagements copied it), engagement.update (staff:
+ * name, requirements, SLA, priority, lease and its maximum, time zone) and
+ * worker.update (staff: everything but its login, status and active flag)
+ * are one edit of a record that lives in memory, told apart by a table of
+ * their fields. Items already queued keep their due times (a new SLA applies
+ * to items that arrive after it); a capacity below the leases held keeps
+ * them: the worker gets no more work until it is under the new capacity.
+ */
 
-static void worker_changes(struct change *ch, const struct worker_rec *a,
-			   const struct worker_rec *b)
-{
-	str_change(ch, "name", a->name, b->name, MODEL_NAME_MAX);
-	levels_change(ch, "skills", a->skills, a->n_skills, b->skills, b->n_skills);
-	levels_change(ch, "languages", a->langs, a->n_langs, b->langs, b->n_langs);
-	if (a->n_creds != b->n_creds || memcmp(a->creds, b->creds, a->n_creds * MODEL_CODE_MAX)) {
-		field(ch, "credentials");
-		put_codes(ch, a->creds, a->n_creds);
-		put(ch, ",\"after\":");
-		put_codes(ch, b->creds, b->n_creds);
-		put(ch, "}");
-	}
-	if (a->n_clear != b->n_clear || memcmp(a->clear, b->clear, a->n_clear * sizeof(int64_t))) {
-		field(ch, "clearances");
-		put_ids(ch, a->clear, a->n_clear);
-		put(ch, ",\"after\":");
-		put_ids(ch, b->clear, b->n_clear);
-		put(ch, "}");
-	}
-	str_change(ch, "country", a->country, b->country, MODEL_CODE_MAX);
-	str_change(ch, "time_zone", a->time_zone, b->time_zone, MODEL_TZ_MAX);
-	int_change(ch, "capacity", a->capacity, b->capacity);
-	int_change(ch, "cost_per_hour.amount_minor", a->cost_minor, b->cost_minor);
-	str_change(ch, "cost_per_hour.currency", a->currency, b->currency, sizeof(a->currency));
-}
+/* How a field is kept, compared and said in the detail. */
+enum field_type {
+	F_STR,     /* char[size] */
+	F_LEVELS,  /* struct skill_level[], its count (size_t) at n_off */
+	F_CODES,   /* char[][MODEL_CODE_MAX], its count at n_off */
+	F_IDS,     /* int64_t[], its count at n_off */
+	F_INT,     /* int */
+	F_I64,     /* int64_t */
+	F_SECONDS, /* int64_t milliseconds, said (and compared) in whole seconds */
+};
+
+/* One field an edit may change: its enum upd_field bit, its API name, its place in the record. */
+struct edit_field {
+	unsigned bit;
+	const char *name;
+	enum field_type type;
+	size_t off, size, n_off;
+};
+
+#define FIELD(bit, name, type, rec, m)                                                             \
+	{ bit, name, type, offsetof(struct rec, m), sizeof(((struct rec *)0)->m), 0 }
+#define LIST(bit, name, type, rec, m, n)                                                           \
+	{ bit, name, type, offsetof(struct rec, m), sizeof(((struct rec *)0)->m), offsetof(struct rec, n) }
+
+/* Each in the order the audit detail gives them. */
+static const struct edit_field client_fields[] = {
+    FIELD(UPD_NAME, "name", F_STR, client_rec, name),
+    FIELD(UPD_TZ, "time_zone", F_STR, client_rec, time_zone),
+};
+static const struct edit_field service_fields[] = {
+    FIELD(UPD_NAME, "name", F_STR, service_rec, name),
+    FIELD(UPD_CATEGORY, "category", F_STR, service_rec, category),
+};
+static const struct edit_field engagement_fields[] = {
+    FIELD(UPD_NAME, "name", F_STR, engagement_rec, name),
+    LIST(UPD_SKILLS, "required_skills", F_LEVELS, engagement_rec, skills, n_skills),
+    LIST(UPD_LANGS, "required_languages", F_LEVELS, engagement_rec, langs, n_langs),
+    FIELD(UPD_SLA, "sla_seconds", F_SECONDS, engagement_rec, sla_ms),
+    FIELD(UPD_PRIORITY, "default_priority", F_INT, engagement_rec, default_priority),
+    FIELD(UPD_LEASE, "lease_seconds", F_SECONDS, engagement_rec, lease_ms),
+    FIELD(UPD_LEASE_MAX, "lease_max_seconds", F_SECONDS, engagement_rec, lease_max_ms),
+    FIELD(UPD_TZ, "time_zone", F_STR, engagement_rec, time_zone),
+};
+static const struct edit_field worker_fields[] = {
+    FIELD(UPD_NAME, "name", F_STR, worker_rec, name),
+    LIST(UPD_SKILLS, "skills", F_LEVELS, worker_rec, skills, n_skills),
+    LIST(UPD_LANGS, "languages", F_LEVELS, worker_rec, langs, n_langs),
+    LIST(UPD_CREDS, "credentials", F_CODES, worker_rec, creds, n_creds),
+    LIST(UPD_CLEAR, "clearances", F_IDS, worker_rec, clear, n_clear),
+    FIELD(UPD_COUNTRY, "country", F_STR, worker_rec, country),
+    FIELD(UPD_TZ, "time_zone", F_STR, worker_rec, time_zone),
+    FIELD(UPD_CAPACITY, "capacity", F_INT, worker_rec, capacity),
+    FIELD(UPD_COST, "cost_per_hour.amount_minor", F_I64, worker_rec, cost_minor),
+    FIELD(UPD_CURRENCY, "cost_per_hour.currency", F_STR, worker_rec, currency),
+};
+
+#undef FIELD
+#undef LIST
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * worker.update: staff. Everything but its login, status and active flag. A
- * capacity below the leases held now keeps them: the worker gets no more
- * work until it is under the new capacity.
+ * An edit's kind: its fields, the map of live records (each struct live_*
+ * begins with its rec), the record's size, and where the client of its audit
+ * event is (-1: none).
  */
-int engine__worker_update(struct engine *e, struct cmd *c, int64_t now)
+static const struct edit_kind {
+	enum cmd_type type;
+	const char *what;
+	const struct edit_field *fields;
+	size_t n_fields, map, size;
+	long client_off;
+} edit_kinds[] = {
+    {CMD_CLIENT_UPDATE, "client", client_fields, N(client_fields),
+     offsetof(struct engine_state, clients), sizeof(struct client_rec),
+     (long)offsetof(struct client_rec, id)},
+    {CMD_SERVICE_UPDATE, "service", service_fields, N(service_fields),
+     offsetof(struct engine_state, services), sizeof(struct service_rec), -1},
+    {CMD_ENGAGEMENT_UPDATE, "engagement", engagement_fields, N(engagement_fields),
+     offsetof(struct engine_state, engagements), sizeof(struct engagement_rec),
+     (long)offsetof(struct engagement_rec, client_id)},
+    {CMD_WORKER_UPDATE, "worker", worker_fields, N(worker_fields),
+     offsetof(struct engine_state, workers), sizeof(struct worker_rec), -1},
+};
+
+static int64_t i64_at(const char *p)
 {
-	struct worker_rec *in = &c->u.upd.r.worker;
-	struct live_worker *lw = idmap_get(&e->st.workers, in->id);
+	int64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static int int_at(const char *p)
+{
+	int v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static size_t count_at(const char *rec, const struct edit_field *f)
+{
+	size_t n;
+
+	memcpy(&n, rec + f->n_off, sizeof(n));
+	return n;
+}
+
+/* The change of field f between records a and b, if any, into ch. */
+static void field_change(struct change *ch, const struct edit_field *f, const char *a,
+			 const char *b)
+{
+	const char *x = a + f->off, *y = b + f->off;
+	size_t na = f->n_off ? count_at(a, f) : 0, nb = f->n_off ? count_at(b, f) : 0;
+	size_t el = f->type == F_CODES ? MODEL_CODE_MAX : sizeof(int64_t);
+
+	switch (f->type) {
+	case F_STR: str_change(ch, f->name, x, y, f->size); return;
+	case F_LEVELS:
+		levels_change(ch, f->name, (const struct skill_level *)(const void *)x, na,
+			      (const struct skill_level *)(const void *)y, nb);
+		return;
+	case F_INT: int_change(ch, f->name, int_at(x), int_at(y)); return;
+	case F_I64: int_change(ch, f->name, i64_at(x), i64_at(y)); return;
+	case F_SECONDS: int_change(ch, f->name, i64_at(x) / 1000, i64_at(y) / 1000); return;
+	case F_CODES:
+	case F_IDS:
+		if (na == nb && !memcmp(x, y, na * el))
+			return;
+		field(ch, f->name);
+		for (int side = 0; side < 2; side++) {
+			const char *p = side ? y : x;
+			size_t n = side ? nb : na;
+
+			if (side)
+				put(ch, ",\"after\":");
+			if (f->type == F_CODES)
+				put_codes(ch, (const char(*)[MODEL_CODE_MAX])(const void *)p, n);
+			else
+				put_ids(ch, (const int64_t *)(const void *)p, n);
+		}
+		put(ch, "}");
+		return;
+	}
+}
+
+/* The checks of a record as it will be: a lease maximum below the lease, clearances. */
+static int edit_check(struct engine *e, struct cmd *c, void *r)
+{
+	const struct engagement_rec *en = r;
+
+	if (c->type == CMD_ENGAGEMENT_UPDATE && en->lease_max_ms < en->lease_ms)
+		return engine__fail(c, ERR_INVALID,
+				    "lease_max_seconds (%lld) must be at least lease_seconds (%lld)",
+				    (long long)(en->lease_max_ms / 1000), (long long)(en->lease_ms / 1000));
+	if (c->type == CMD_WORKER_UPDATE && HAS(UPD_CLEAR))
+		return clearances(e, c, r);
+	return 0;
+}
+
+static int edit_store(struct engine *e, enum cmd_type t, const void *r)
+{
+	switch (t) {
+	case CMD_CLIENT_UPDATE: return store_client_update(e->store, r);
+	case CMD_SERVICE_UPDATE: return store_service_update(e->store, r);
+	case CMD_ENGAGEMENT_UPDATE: return store_engagement_update(e->store, r);
+	default: return store_worker_update(e->store, r);
+	}
+}
+
+/* The edit of a record that lives in memory: see the table above. */
+int engine__record_update(struct engine *e, struct cmd *c, int64_t now)
+{
+	const struct edit_kind *k = edit_kinds;
+	const char *in = (const char *)&c->u.upd.r; /* every member of the union is at its start */
 	struct change ch = {.b = BUF_INIT};
-	struct worker_rec *r;
+	char action[MODEL_CODE_MAX];
+	int64_t id = i64_at(in), client_id = 0; /* each record begins with its id */
+	char *live = NULL, *r = NULL;
 	int rc;
 
-	if (!lw)
-		return engine__fail(c, ERR_NOTFOUND, "no worker %lld", (long long)in->id);
-	if (!(r = malloc(sizeof(*r)))) /* several KiB */
+	while (k < edit_kinds + N(edit_kinds) - 1 && k->type != c->type)
+		k++;
+	if (k->type != c->type)
+		return ERR_INTERNAL;
+	/* The live record: the map of its kind in e->st, then its struct live_*. */
+	live = idmap_get((struct idmap *)(void *)((char *)&e->st + k->map), id);
+	if (!live)
+		return engine__fail(c, ERR_NOTFOUND, "no %s %lld", k->what, (long long)id);
+	if (!(r = malloc(k->size))) /* a worker: several KiB */
 		return ERR_NOMEM;
-	*r = lw->rec;
-	worker_apply(c, in, r);
-	if (HAS(UPD_CLEAR) && (rc = clearances(e, c, r)))
+	memcpy(r, live, k->size);
+	for (size_t i = 0; i < k->n_fields; i++) {
+		const struct edit_field *f = &k->fields[i];
+
+		if (!HAS(f->bit))
+			continue;
+		memcpy(r + f->off, in + f->off, f->size);
+		if (f->n_off)
+			memcpy(r + f->n_off, in + f->n_off, sizeof(size_t));
+	}
+	if ((rc = edit_check(e, c, r)))
 		goto out;
-	worker_changes(&ch, &lw->rec, r);
-	rc = store_worker_update(e->store, r);
+	for (size_t i = 0; i < k->n_fields; i++)
+		field_change(&ch, &k->fields[i], live, r);
+	if (k->client_off >= 0)
+		client_id = i64_at(r + k->client_off);
+	snprintf(action, sizeof(action), "%s.update", k->what);
+	rc = edit_store(e, c->type, r);
 	if (!rc)
-		rc = edit_done(e, c, &ch, "worker.update", "worker", r->id, 0, now);
+		rc = edit_done(e, c, &ch, action, k->what, id, client_id, now);
 	if (!rc)
-		lw->rec = *r;
+		memcpy(live, r, k->size);
 out:
 	buf_release(&ch.b);
 	free(r);
 	return rc;
 }
+
+#undef N
 
 #undef HAS
 

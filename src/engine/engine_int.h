@@ -126,11 +126,9 @@ int engine__token_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__worker_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__worker_status(struct engine *e, struct cmd *c, int64_t now);
 /* cmd_edit.c: edits and switching records off and on */
-int engine__client_update(struct engine *e, struct cmd *c, int64_t now);
-int engine__service_update(struct engine *e, struct cmd *c, int64_t now);
-int engine__engagement_update(struct engine *e, struct cmd *c, int64_t now);
+/* CMD_CLIENT_UPDATE, CMD_SERVICE_UPDATE, CMD_ENGAGEMENT_UPDATE, CMD_WORKER_UPDATE */
+int engine__record_update(struct engine *e, struct cmd *c, int64_t now);
 int engine__user_update(struct engine *e, struct cmd *c, int64_t now);
-int engine__worker_update(struct engine *e, struct cmd *c, int64_t now);
 int engine__record_active(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_renew(struct engine *e, struct cmd *c, int64_t now);
 /* True if the engagement hands out work and takes items: it and its client are active. */
