@@ -50,11 +50,25 @@ static int item_find_opt(struct item_list_in *l, int opt, const char *arg)
 	}
 }
 
+/*
+ * A JSON option's text into *out once it parses (any value): syntax only
+ * here, what it must be is the use case's rule. 0, or the exit code.
+ */
+static int json_opt(const char *name, const char *arg, const char **out)
+{
+	json_error_t jerr;
+	json_t *j = json_loads(arg, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+
+	if (!j)
+		return cli_fail("item", 2, "--%s: not JSON (%s)", name, jerr.text);
+	json_decref(j);
+	*out = arg;
+	return 0;
+}
+
 /* One option of the item command into a: 0, or the exit code of its syntax error. */
 static int item_opt(struct item_args *a, int opt, const char *arg)
 {
-	json_error_t jerr;
-	json_t *pj;
 	long n;
 
 	switch (opt) {
@@ -73,13 +87,7 @@ static int item_opt(struct item_args *a, int opt, const char *arg)
 					"--priority: a whole number, 1 (low) to 9 (urgent)");
 		a->create.priority = (double)n;
 		return 0;
-	case 'P':
-		/* Syntax only here: whether it is an object or an array is the use case's rule. */
-		if (!(pj = json_loads(arg, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr)))
-			return cli_fail("item", 2, "--payload: not JSON (%s)", jerr.text);
-		json_decref(pj);
-		a->create.payload = arg;
-		return 0;
+	case 'P': return json_opt("payload", arg, &a->create.payload);
 	case 'r':
 		a->create.external_ref = arg;
 		a->list.external_ref = arg; /* list: exactly this reference */
@@ -98,13 +106,7 @@ static int item_opt(struct item_args *a, int opt, const char *arg)
 			return cli_fail("item", 2, "--epoch: the lease's epoch, a positive number");
 		a->op.epoch = n;
 		return 0;
-	case 'R':
-		/* The result is any JSON value, as the API's "result". */
-		if (!(pj = json_loads(arg, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr)))
-			return cli_fail("item", 2, "--result: not JSON (%s)", jerr.text);
-		json_decref(pj);
-		a->op.result = arg;
-		return 0;
+	case 'R': return json_opt("result", arg, &a->op.result); /* any value, as the API's */
 	case 'W':
 		a->op.reason = arg;
 		return 0;
