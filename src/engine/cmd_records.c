@@ -17,57 +17,61 @@ static int inserted(struct cmd *c, int rc, const char *what, const char *key)
 	return rc == ERR_EXISTS ? engine__fail(c, rc, "a %s '%s' exists", what, key) : rc;
 }
 
-/* client.create: admin */
-int engine__client_create(struct engine *e, struct cmd *c, int64_t now)
+/*
+ * The end of the create of a record that lives in memory: rc is its insert's
+ * answer. Once the command is done, live (malloc'd, its rec filled) goes
+ * into map; a map that cannot take it makes the engine reload its state.
+ * Otherwise live is freed.
+ */
+static int created_live(struct engine *e, struct cmd *c, int rc, struct idmap *map, void *live,
+			const char *action, const char *rtype, int64_t id, int64_t client_id,
+			int64_t now)
 {
-	struct live_client *lc = malloc(sizeof(*lc));
-	struct client_rec r = c->u.client;
-	int rc;
-
-	if (!lc)
-		return ERR_NOMEM;
-	r.created_at = now;
-	r.active = true;
-	rc = inserted(c, store_client_insert(e->store, &r), "client with code", r.code);
 	if (!rc)
-		rc = engine__record_done(e, c, CMD_OUT_CREATED, "client.create", "client", r.id,
-					 r.id, now);
+		rc = engine__record_done(e, c, CMD_OUT_CREATED, action, rtype, id, client_id, now);
 	if (rc) {
-		free(lc);
+		free(live);
 		return rc;
 	}
-	lc->rec = r;
-	if (idmap_put(&e->st.clients, r.id, lc)) {
-		free(lc);
+	if (idmap_put(map, id, live)) {
+		free(live);
 		e->st.need_reload = 1;
 	}
 	return 0;
 }
 
+/* client.create: admin */
+int engine__client_create(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct live_client *lc = malloc(sizeof(*lc));
+	struct client_rec *r;
+	int rc;
+
+	if (!lc)
+		return ERR_NOMEM;
+	r = &lc->rec;
+	*r = c->u.client;
+	r->created_at = now;
+	r->active = true;
+	rc = inserted(c, store_client_insert(e->store, r), "client with code", r->code);
+	return created_live(e, c, rc, &e->st.clients, lc, "client.create", "client", r->id, r->id,
+			    now);
+}
+
 /* service.create: admin */
 int engine__service_create(struct engine *e, struct cmd *c, int64_t now)
 {
-	struct service_rec r = c->u.service;
 	struct live_service *ls = malloc(sizeof(*ls));
 	int rc;
 
 	if (!ls)
 		return ERR_NOMEM;
-	r.created_at = now;
-	rc = inserted(c, store_service_insert(e->store, &r), "service with code", r.code);
-	if (!rc)
-		rc = engine__record_done(e, c, CMD_OUT_CREATED, "service.create", "service", r.id,
-					 0, now);
-	if (rc) {
-		free(ls);
-		return rc;
-	}
-	ls->rec = r;
-	if (idmap_put(&e->st.services, r.id, ls)) {
-		free(ls);
-		e->st.need_reload = 1;
-	}
-	return 0;
+	ls->rec = c->u.service;
+	ls->rec.created_at = now;
+	rc = inserted(c, store_service_insert(e->store, &ls->rec), "service with code",
+		      ls->rec.code);
+	return created_live(e, c, rc, &e->st.services, ls, "service.create", "service",
+			    ls->rec.id, 0, now);
 }
 
 /* engagement.create: staff */
@@ -94,18 +98,8 @@ int engine__engagement_create(struct engine *e, struct cmd *c, int64_t now)
 	if (!le->rec.lease_max_ms)
 		le->rec.lease_max_ms = 4 * le->rec.lease_ms;
 	rc = store_engagement_insert(e->store, &le->rec);
-	if (!rc)
-		rc = engine__record_done(e, c, CMD_OUT_CREATED, "engagement.create", "engagement",
-					 le->rec.id, le->rec.client_id, now);
-	if (rc) {
-		free(le);
-		return rc;
-	}
-	if (idmap_put(&e->st.engagements, le->rec.id, le)) {
-		free(le);
-		e->st.need_reload = 1;
-	}
-	return 0;
+	return created_live(e, c, rc, &e->st.engagements, le, "engagement.create", "engagement",
+			    le->rec.id, le->rec.client_id, now);
 }
 
 /* user.create: admin */
@@ -194,16 +188,8 @@ int engine__worker_create(struct engine *e, struct cmd *c, int64_t now)
 	lw->rec.created_at = now;
 	if (!rc)
 		rc = store_worker_insert(e->store, &lw->rec);
-	if (!rc)
-		rc = engine__record_done(e, c, CMD_OUT_CREATED, "worker.create", "worker",
-					 lw->rec.id, 0, now);
-	if (rc)
-		goto out;
-	if (idmap_put(&e->st.workers, lw->rec.id, lw)) {
-		e->st.need_reload = 1;
-		goto out;
-	}
-	return 0;
+	return created_live(e, c, rc, &e->st.workers, lw, "worker.create", "worker", lw->rec.id, 0,
+			    now);
 out:
 	free(lw);
 	return rc;
