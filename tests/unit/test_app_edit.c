@@ -59,7 +59,6 @@ static int setup(void **state)
 {
 	struct engine_opts o = {.batch_max = 64};
 	struct fx *f = calloc(1, sizeof(*f));
-	struct buf err = BUF_INIT;
 	struct client_in acme = {.code = "acme", .name = "Acme"};
 	struct service_in forms = {.code = "forms", .name = "Forms", .kind = "bpo", .category = "d"};
 	struct service_in legal = {.code = "legal", .name = "Legal", .kind = "kpo", .category = "l"};
@@ -68,13 +67,8 @@ static int setup(void **state)
 	struct worker_in w = WORKER_IN_INIT;
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/ahd_appe_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/ahd.db", f->dir);
-	assert_int_equal(store_open(f->path, 2, &f->s, &err), 0);
-	assert_int_equal(engine_start(f->s, &o, &f->e, &err), 0);
-	buf_release(&err);
-	f->app = (struct app){.store = f->s, .engine = f->e};
+	unit_house_open(f->dir, sizeof(f->dir), f->path, sizeof(f->path), "ahd_appe", &o, &f->s, &f->e,
+			&f->app);
 	f->acme = make(f, CMD_CLIENT_CREATE, &acme);
 	f->forms = make(f, CMD_SERVICE_CREATE, &forms);
 	f->legal = make(f, CMD_SERVICE_CREATE, &legal);
@@ -102,9 +96,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	cmd_release(&f->c);
-	engine_stop(f->e);
-	store_close(f->s);
-	unit_store_dir_remove(f->dir);
+	unit_house_close(f->e, f->s, f->dir);
 	free(f);
 	return 0;
 }

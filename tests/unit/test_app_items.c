@@ -174,13 +174,8 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	atomic_store(&fake_now, T0);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/ahd_items_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/ahd.db", f->dir);
-	assert_int_equal(store_open(f->path, 2, &f->s, &err), 0);
-	assert_int_equal(engine_start(f->s, &o, &f->e, &err), 0);
-	buf_release(&err);
-	f->app = (struct app){.store = f->s, .engine = f->e};
+	unit_house_open(f->dir, sizeof(f->dir), f->path, sizeof(f->path), "ahd_items", &o, &f->s, &f->e,
+			&f->app);
 
 	f->acme = client(f, "acme");
 	f->lex = client(f, "lex");
@@ -212,9 +207,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	engine_stop(f->e);
-	store_close(f->s);
-	unit_store_dir_remove(f->dir);
+	unit_house_close(f->e, f->s, f->dir);
 	free(f);
 	return 0;
 }

@@ -81,7 +81,6 @@ static int setup(void **state)
 {
 	struct engine_opts o = {.batch_max = 64};
 	struct fx *f = calloc(1, sizeof(*f));
-	struct buf err = BUF_INIT;
 	struct client_in acme = {.code = "acme", .name = "Acme", .time_zone = "Europe/Berlin"};
 	struct client_in lex = {.code = "lex", .name = "Lex"};
 	struct service_in forms = {.code = "forms", .name = "Forms", .kind = "bpo",
@@ -89,13 +88,8 @@ static int setup(void **state)
 	struct user_in cu = {.name = "acme-user", .role = "client", .has_client_id = true};
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/ahd_app_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/ahd.db", f->dir);
-	assert_int_equal(store_open(f->path, 2, &f->s, &err), 0);
-	assert_int_equal(engine_start(f->s, &o, &f->e, &err), 0);
-	buf_release(&err);
-	f->app = (struct app){.store = f->s, .engine = f->e};
+	unit_house_open(f->dir, sizeof(f->dir), f->path, sizeof(f->path), "ahd_app", &o, &f->s, &f->e,
+			&f->app);
 
 	f->acme = make(f, CMD_CLIENT_CREATE, &acme);
 	f->lex = make(f, CMD_CLIENT_CREATE, &lex);
@@ -117,9 +111,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	engine_stop(f->e);
-	store_close(f->s);
-	unit_store_dir_remove(f->dir);
+	unit_house_close(f->e, f->s, f->dir);
 	free(f);
 	return 0;
 }

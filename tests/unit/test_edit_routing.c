@@ -524,9 +524,7 @@ static void run_seed(unsigned seed)
 	assert_true(f->leases > 0 && f->nones > 0 && f->edits > 0);
 
 	cmd_release(f->c);
-	engine_stop(f->e);
-	store_close(f->s);
-	unit_store_dir_remove(f->dir);
+	unit_house_close(f->e, f->s, f->dir);
 	free(f->c);
 	free(f->w);
 	free(f);

@@ -3,9 +3,13 @@
 #define ALIHDAYA_TEST_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "app/app.h"
+#include "engine/engine.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -20,6 +24,34 @@ static inline void unit_store_dir_remove(const char *dir)
 		unlink(p);
 	}
 	rmdir(dir);
+}
+
+/*
+ * A real store in a new folder /tmp/<tag>_XXXXXX and its engine started with o:
+ * what the use-case tests run against. OUT: dir[dn], path[pn] (the store file),
+ * *s, *e, and *app pointing at both. Fails the test when any step fails.
+ */
+static inline void unit_house_open(char *dir, size_t dn, char *path, size_t pn, const char *tag,
+				   const struct engine_opts *o, struct store **s, struct engine **e,
+				   struct app *app)
+{
+	struct buf err = BUF_INIT;
+
+	snprintf(dir, dn, "/tmp/%s_XXXXXX", tag);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, pn, "%s/ahd.db", dir);
+	assert_int_equal(store_open(path, 2, s, &err), 0);
+	assert_int_equal(engine_start(*s, o, e, &err), 0);
+	buf_release(&err);
+	*app = (struct app){ .store = *s, .engine = *e };
+}
+
+/* Stops the engine, closes the store and removes its folder. */
+static inline void unit_house_close(struct engine *e, struct store *s, const char *dir)
+{
+	engine_stop(e);
+	store_close(s);
+	unit_store_dir_remove(dir);
 }
 
 /* rc is ERR_INVALID and the message in err names field; err is released (reusable) after. */
