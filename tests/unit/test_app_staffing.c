@@ -215,7 +215,7 @@ static void test_skill_code_rules(void **state)
 /* With an empty store: defaults, the injected clock, and the answers of nothing to plan. */
 static void test_plans_on_empty_store(void **state)
 {
-	char dir[] = "/tmp/ahd_app_XXXXXX", path[64], p2[80];
+	char dir[64], path[96];
 	struct staff_plan_in in = plan_in();
 	struct staff_plan p;
 	struct staff_skill_plan sp;
@@ -223,9 +223,7 @@ static void test_plans_on_empty_store(void **state)
 	struct app app = {.now_ms = fixed_now};
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/ahd.db", dir);
-	assert_int_equal(store_open(path, 1, &app.store, &err), 0);
+	unit_store_open(dir, sizeof(dir), path, sizeof(path), "ahd_app", &app.store);
 
 	assert_int_equal(app_staff_plan(&app, &AUTH_LOCAL_ADMIN, &in, &p, &err), ERR_NOTFOUND);
 	assert_non_null(strstr(buf_str(&err), "no engagement 1"));
@@ -252,11 +250,7 @@ static void test_plans_on_empty_store(void **state)
 
 	store_close(app.store);
 	buf_release(&err);
-	for (const char *const *s = (const char *const[]){"", "-wal", "-shm", NULL}; *s; s++) {
-		snprintf(p2, sizeof(p2), "%s%s", path, *s);
-		unlink(p2);
-	}
-	rmdir(dir);
+	unit_store_dir_remove(dir);
 }
 
 /* ================================================================
@@ -364,7 +358,7 @@ static int64_t floor_setup(struct store *s)
 
 static void test_plan_on_a_floor(void **state)
 {
-	char dir[] = "/tmp/ahd_app_XXXXXX", path[64];
+	char dir[64], path[96];
 	struct staff_plan_in in = plan_in();
 	struct staff_plan p;
 	struct staff_skill_plan sp;
@@ -373,9 +367,7 @@ static void test_plan_on_a_floor(void **state)
 	double volume = 0;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/ahd.db", dir);
-	assert_int_equal(store_open(path, 1, &app.store, &err), 0);
+	unit_store_open(dir, sizeof(dir), path, sizeof(path), "ahd_app", &app.store);
 	in.engagement_id = floor_setup(app.store);
 	in.days = 1;
 
@@ -466,16 +458,14 @@ static int64_t before_fall(void)
 /* Local days of 23 and 25 hours: the plans of the days the clocks change. */
 static void test_plan_day_of_clock_change(void **state)
 {
-	char dir[] = "/tmp/ahd_app_XXXXXX", path[64];
+	char dir[64], path[96];
 	struct staff_plan_in in = plan_in();
 	struct staff_plan p;
 	struct buf err = BUF_INIT;
 	struct app app = {.now_ms = before_spring};
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/ahd.db", dir);
-	assert_int_equal(store_open(path, 1, &app.store, &err), 0);
+	unit_store_open(dir, sizeof(dir), path, sizeof(path), "ahd_app", &app.store);
 	in.engagement_id = floor_setup(app.store);
 	in.days = 1;
 	in.interval_s = 3600;

@@ -27,13 +27,12 @@ static inline void unit_store_dir_remove(const char *dir)
 }
 
 /*
- * A real store in a new folder /tmp/<tag>_XXXXXX and its engine started with o:
- * what the use-case tests run against. OUT: dir[dn], path[pn] (the store file),
- * *s, *e, and *app pointing at both. Fails the test when any step fails.
+ * A real store in a new folder /tmp/<tag>_XXXXXX: what the use-case tests run
+ * against. OUT: dir[dn], path[pn] (the store file), *s. Fails the test when a
+ * step fails.
  */
-static inline void unit_house_open(char *dir, size_t dn, char *path, size_t pn, const char *tag,
-				   const struct engine_opts *o, struct store **s, struct engine **e,
-				   struct app *app)
+static inline void unit_store_open(char *dir, size_t dn, char *path, size_t pn, const char *tag,
+				   struct store **s)
 {
 	struct buf err = BUF_INIT;
 
@@ -41,6 +40,17 @@ static inline void unit_house_open(char *dir, size_t dn, char *path, size_t pn, 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, pn, "%s/ahd.db", dir);
 	assert_int_equal(store_open(path, 2, s, &err), 0);
+	buf_release(&err);
+}
+
+/* unit_store_open(), then its engine started with o, and *app pointing at both. */
+static inline void unit_house_open(char *dir, size_t dn, char *path, size_t pn, const char *tag,
+				   const struct engine_opts *o, struct store **s, struct engine **e,
+				   struct app *app)
+{
+	struct buf err = BUF_INIT;
+
+	unit_store_open(dir, dn, path, pn, tag, s);
 	assert_int_equal(engine_start(*s, o, e, &err), 0);
 	buf_release(&err);
 	*app = (struct app){ .store = *s, .engine = *e };
