@@ -33,14 +33,20 @@ start_server() {
   : > "$TMP/server.out"
   "$BIN" serve --data "$DATA" --port 0 "$@" >"$TMP/server.out" 2>>"$TMP/server.err" &
   SERVER_PID=$!
-  for _ in $(seq 1 200); do
-    PORT=$(sed -n 's/^alihdaya listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$TMP/server.out")
-    [ -n "$PORT" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died:"; cat "$TMP/server.err"; exit 1; }
+  wait_listening "$TMP/server.out" "$TMP/server.err" 200
+  BASE="http://127.0.0.1:$PORT"
+}
+
+# wait_listening OUT ERR TRIES: waits (TRIES x 50 ms) for the "listening" line of the server
+# $SERVER_PID in file OUT and sets PORT; exits the test, showing ERR, if it dies or never listens.
+wait_listening() {
+  for _ in $(seq 1 "$3"); do
+    PORT=$(sed -n 's/^alihdaya listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$1")
+    [ -n "$PORT" ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died:"; cat "$2"; exit 1; }
     sleep 0.05
   done
-  [ -n "$PORT" ] || { echo "server did not start"; cat "$TMP/server.err"; exit 1; }
-  BASE="http://127.0.0.1:$PORT"
+  echo "server did not start"; cat "$2"; exit 1
 }
 
 # stop_server [signal]: default TERM (graceful). Returns the server's exit code.

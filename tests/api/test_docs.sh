@@ -21,13 +21,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 "$BIN" demo --data "$TMP/demo" --port 0 >"$TMP/demo.out" 2>"$TMP/demo.err" &
 SERVER_PID=$!
-for _ in $(seq 1 600); do
-  PORT=$(sed -n 's/^alihdaya listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$TMP/demo.out")
-  [ -n "$PORT" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "demo died:"; cat "$TMP/demo.err"; exit 1; }
-  sleep 0.05
-done
-[ -n "$PORT" ] || { echo "demo did not start"; cat "$TMP/demo.err"; exit 1; }
+wait_listening "$TMP/demo.out" "$TMP/demo.err" 600   # the demo first creates 500 items
 
 # The tokens as a reader gets them: the demo's export line, pasted.
 line=$(grep '^export MANAGER=' "$TMP/demo.out")
