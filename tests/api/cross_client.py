@@ -1,0 +1,734 @@
+#!/usr/bin/env python3
+# cross_client.py - the driver of test_cross_client.sh: three clients, every role, every route.
+#
+# Usage: cross_client.py BASE BIN DATA ROUTER_C POLICY_C API_MD CANARY_FILE
+#
+# (1) The authorisation matrix: every route of src/http/router.c (a route the PROBES table
+#     below does not describe fails the test) x no token, admin, manager, auditor and, for
+#     each of the 3 clients, its client user and its worker x every record of every client.
+#     The expected answer of a cell comes from docs/api.md's access table (the action of a
+#     route from its POL_ name in policy.c); a request of a client user or worker about a
+#     record of another client must never answer 2xx, and is sent with a body that would
+#     be accepted on a record of its own (so only the scope can stop it).
+# (2) Canaries: each client's payloads, results, external_refs, reasons and engagement names
+#     hold strings unique to it; no answer to another client's user or worker, and no answer
+#     without a token, holds one; auditors never see a payload or result canary. The
+#     canaries are written to CANARY_FILE for the shell to grep the server's logs.
+# (3) Forbidden fields: every create, PATCH and item command with client_id, role, state,
+#     worker_id, lease, epoch, id, created_at, active (those its body does not take) answers
+#     400 or changes nothing, and the same body without them then succeeds.
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+BASE, BIN, DATA, ROUTER_C, POLICY_C, API_MD, CANARY_FILE = sys.argv[1:8]
+
+PASS = 0
+FAIL = 0
+FAILS = []
+
+
+def ok(msg):
+    global PASS
+    PASS += 1
+
+
+def bad(msg):
+    global FAIL
+    FAIL += 1
+    FAILS.append(msg)
+    print("FAIL - " + msg, flush=True)
+
+
+def check(cond, msg):
+    ok(msg) if cond else bad(msg)
+    return cond
+
+
+# ------------------------------------------------------------------ HTTP
+
+# Every answer, with who asked and what was sent: the canary scan reads them all.
+SEEN = []
+
+
+def call(method, path, token=None, body=None, who=None, headers=None):
+    data = None
+    hdrs = dict(headers or {})
+    if token:
+        hdrs["Authorization"] = "Bearer " + token
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        hdrs["Content-Type"] = "application/json"
+    req = urllib.request.Request(BASE + path, data=data, method=method, headers=hdrs)
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            status, text = resp.status, resp.read().decode("utf-8", "replace")
+            rhdrs = str(resp.headers)
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode("utf-8", "replace")
+        rhdrs = str(e.headers)
+    SEEN.append({"who": who, "method": method, "path": path,
+                 "sent": path + (data.decode("utf-8", "replace") if data else ""),
+                 "status": status, "text": rhdrs + "\n" + text})
+    try:
+        js = json.loads(text) if text else None
+    except ValueError:
+        js = None
+    return status, js
+
+
+def must(status, js, want, what):
+    if status != want:
+        print(f"setup: {what}: HTTP {status} {json.dumps(js)[:300]}", file=sys.stderr)
+        sys.exit(1)
+    return js
+
+
+def token_for(user):
+    out = subprocess.run([BIN, "token", "create", "--data", DATA, "--user", user],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+# ------------------------------------------------------------------ the world
+
+ADMIN = token_for("admin")
+A = {"role": "admin", "tok": ADMIN, "client": None}
+js = must(*call("POST", "/v1/users", ADMIN, {"name": "mgr", "role": "manager"}), 201, "manager")
+js = must(*call("POST", "/v1/users", ADMIN, {"name": "aud", "role": "auditor"}), 201, "auditor")
+MGR = token_for("mgr")
+AUD = token_for("aud")
+
+RUN = secrets.token_hex(4)
+FIELDS = ["payload", "result", "ref", "rework", "cancel", "fail", "engname"]
+NCLI = 3
+CLIENTS = []      # per client: id, canaries, users, records
+CANARIES = {}     # canary -> (client index, field)
+
+
+def canary(ci, field):
+    c = f"cnry{RUN}c{ci}{field}{secrets.token_hex(3)}"
+    CANARIES[c] = (ci, field)
+    return c
+
+
+for ci in range(NCLI):
+    cl = {"i": ci, "can": {f: [] for f in FIELDS}}
+    cl["id"] = must(*call("POST", "/v1/clients", ADMIN,
+                          {"code": f"cli{ci}", "name": f"Client {ci}"}), 201, "client")["id"]
+    uname = f"cli{ci}-user"
+    cl["user_id"] = must(*call("POST", "/v1/users", ADMIN,
+                               {"name": uname, "role": "client", "client_id": cl["id"]}),
+                         201, "client user")["id"]
+    cl["utok"] = token_for(uname)
+    eng = {}
+    for kind, svc, skill, lvl in (("bpo", "data_entry", "data_entry", 2),
+                                  ("kpo", "legal", "legal_research", 4)):
+        name = canary(ci, "engname")
+        cl["can"]["engname"].append(name)
+        eng[kind] = must(*call("POST", "/v1/engagements", MGR, {
+            "client_id": cl["id"], "service_code": svc, "name": "Eng " + name,
+            "required_skills": [{"code": skill, "level": lvl}], "sla_seconds": 86400,
+            "lease_seconds": 3600}), 201, "engagement")["id"]
+    cl["eng"] = eng
+    login = f"w{ci}"
+    w = must(*call("POST", "/v1/workers", MGR, {
+        "login": login, "name": f"Worker {ci}",
+        "skills": [{"code": "data_entry", "level": 3}, {"code": "legal_research", "level": 5}],
+        "languages": [{"code": "en", "level": 5}], "country": "PH", "time_zone": "Asia/Manila",
+        "capacity": 3, "cost_per_hour": {"amount_minor": 900, "currency": "USD"},
+        "clearances": [cl["id"]]}), 201, "worker")
+    cl["worker_id"] = w["id"]
+    cl["wtok"] = token_for(login)
+    st, us = call("GET", "/v1/users?limit=500", ADMIN)
+    cl["wuser_id"] = [u["id"] for u in us["data"] if u["name"] == login][0]
+    CLIENTS.append(cl)
+
+
+def new_item(cl, kind, key=None):
+    pc, rc = canary(cl["i"], "payload"), canary(cl["i"], "ref")
+    cl["can"]["payload"].append(pc)
+    cl["can"]["ref"].append(rc)
+    hdr = {"Idempotency-Key": key} if key else None
+    st, js = call("POST", "/v1/items", cl["utok"],
+                  {"engagement_id": cl["eng"][kind], "external_ref": rc,
+                   "payload": {"note": pc, "n": 1}}, headers=hdr)
+    return must(st, js, 201, "item create")["id"]
+
+
+def lease(cl, want):
+    js = must(*call("POST", "/v1/work/next", cl["wtok"]), 200, "work/next")
+    if js.get("id") != want:
+        print(f"setup: worker {cl['i']} leased {js.get('id')}, not {want}", file=sys.stderr)
+        sys.exit(1)
+    return js["epoch"]
+
+
+def submit(cl, item, epoch):
+    rc = canary(cl["i"], "result")
+    cl["can"]["result"].append(rc)
+    must(*call("POST", f"/v1/items/{item}/submit", cl["wtok"],
+               {"epoch": epoch, "result": {"answer": rc}}), 200, "submit")
+
+
+for cl in CLIENTS:
+    it = {}
+    # done: leased, submitted, sent back with a reason, leased again, submitted, accepted.
+    i = it["done"] = new_item(cl, "kpo")
+    submit(cl, i, lease(cl, i))
+    r = canary(cl["i"], "rework")
+    cl["can"]["rework"].append(r)
+    must(*call("POST", f"/v1/items/{i}/rework", cl["utok"], {"reason": r}), 200, "rework")
+    submit(cl, i, lease(cl, i))
+    must(*call("POST", f"/v1/items/{i}/accept", cl["utok"], {}), 200, "accept")
+    i = it["in_review"] = new_item(cl, "kpo")
+    submit(cl, i, lease(cl, i))
+    must(*call("POST", f"/v1/items/{i}/review", cl["utok"], {}), 200, "review")
+    i = it["submitted"] = new_item(cl, "kpo")
+    submit(cl, i, lease(cl, i))
+    i = it["cancelled"] = new_item(cl, "bpo")
+    r = canary(cl["i"], "cancel")
+    cl["can"]["cancel"].append(r)
+    must(*call("POST", f"/v1/items/{i}/cancel", cl["utok"], {"reason": r}), 200, "cancel")
+    i = it["failed"] = new_item(cl, "bpo")
+    r = canary(cl["i"], "fail")
+    cl["can"]["fail"].append(r)
+    must(*call("POST", f"/v1/items/{i}/fail", MGR, {"reason": r}), 200, "fail")
+    i = it["assigned"] = new_item(cl, "bpo")
+    cl["epoch"] = lease(cl, i)
+    # The same Idempotency-Key for every client's user: each gets its own item, no replay.
+    i = it["queued"] = new_item(cl, "bpo", key="same-key-for-all-clients")
+    cl["items"] = it
+
+for cl in CLIENTS:
+    st, js = call("GET", f"/v1/items/{cl['items']['queued']}", ADMIN)
+    check(js["client_id"] == cl["id"] and js["payload"]["note"] in cl["can"]["payload"],
+          f"client {cl['i']}: a shared Idempotency-Key made its own item")
+
+with open(CANARY_FILE, "w") as f:
+    f.write("\n".join(CANARIES) + "\n")
+
+# Actors: the global roles once, the client-scoped ones once per client.
+ACTORS = [{"name": "none", "role": None, "tok": None, "ci": None},
+          {"name": "admin", "role": "admin", "tok": ADMIN, "ci": None},
+          {"name": "manager", "role": "manager", "tok": MGR, "ci": None},
+          {"name": "auditor", "role": "auditor", "tok": AUD, "ci": None}]
+for cl in CLIENTS:
+    ACTORS.append({"name": f"client{cl['i']}", "role": "client", "tok": cl["utok"],
+                   "ci": cl["i"]})
+    ACTORS.append({"name": f"worker{cl['i']}", "role": "worker", "tok": cl["wtok"],
+                   "ci": cl["i"], "wid": cl["worker_id"]})
+
+# ------------------------------------------------------------------ the tables read
+
+routes = re.findall(r'\{"(GET|POST|PATCH|PUT|DELETE)",\s*"([^"]+)",\s*(POL_\w+),',
+                    open(ROUTER_C).read())
+pol_names = dict(re.findall(r'\[(POL_\w+)\]\s*=\s*\{\s*"([^"]+)"', open(POLICY_C).read()))
+md = open(API_MD).read()
+table = md[md.index("<!-- access-table:begin -->"):md.index("<!-- access-table:end -->")]
+ROLES = ["admin", "manager", "worker", "client", "auditor"]
+RULES = {}
+for line in table.splitlines():
+    m = re.match(r"\|\s*`([a-z.]+)`\s*\|(.*)\|\s*$", line)
+    if m:
+        RULES[m.group(1)] = dict(zip(ROLES, [c.strip() for c in m.group(2).split("|")]))
+check(len(routes) >= 50, f"router.c parsed: {len(routes)} routes")
+check(len(RULES) >= 30, f"docs/api.md access table parsed: {len(RULES)} actions")
+
+# ------------------------------------------------------------------ the probes
+
+# The records of every kind, each with the client it belongs to (None: no client's).
+def records(kind):
+    out = []
+    for cl in CLIENTS:
+        if kind == "client":
+            out.append((cl["id"], cl["i"]))
+        elif kind == "engagement":
+            out += [(cl["eng"]["bpo"], cl["i"]), (cl["eng"]["kpo"], cl["i"])]
+        elif kind == "item":
+            out += [(v, cl["i"]) for v in cl["items"].values()]
+        elif kind == "worker":
+            out.append((cl["worker_id"], cl["i"]))
+        elif kind == "user":
+            out += [(cl["user_id"], cl["i"]), (cl["wuser_id"], cl["i"])]
+    if kind == "service":
+        out = [(1, None), (2, None)]
+    return out
+
+
+def item_client(item):
+    for cl in CLIENTS:
+        if item in cl["items"].values():
+            return cl
+    return None
+
+
+def item_state(item):
+    cl = item_client(item)
+    return [k for k, v in cl["items"].items() if v == item][0]
+
+
+# What a client user or worker would send for a record of its own: the only thing that may
+# stop it on another client's record is the scope. rec: the record id; a: the actor.
+def body_for(method, pattern, rec, a):
+    if pattern == "/v1/items/:id/submit":
+        return {"epoch": item_client(rec)["epoch"] if item_state(rec) == "assigned" else 1,
+                "result": {"x": 1}}
+    if pattern == "/v1/items/:id/renew":
+        return {"epoch": item_client(rec)["epoch"] if item_state(rec) == "assigned" else 1}
+    if pattern in ("/v1/items/:id/rework", "/v1/items/:id/fail", "/v1/items/:id/cancel"):
+        return {"reason": "probe"}
+    if pattern == "/v1/workers/:id/status":
+        return {"status": "away"}
+    if pattern in ("/v1/clients/:id", "/v1/services/:id", "/v1/engagements/:id"):
+        return {"name": "probe"}
+    if pattern == "/v1/workers/:id":
+        return {"capacity": 1}
+    if pattern == "/v1/users/:id":
+        return {"name": "probe"}
+    if method == "POST":
+        return {}
+    return None
+
+
+# Every route: the kind of record its :id names (None: no id), or for a route without an
+# id the probes a client-scoped actor sends about other clients' records. A route of
+# router.c missing here fails the test: describe it before it ships.
+PROBES = {
+    "GET /v1/health": "public", "GET /metrics": "public", "GET /": "public",
+    "GET /web/*": "public",
+    "POST /v1/clients": None, "GET /v1/clients": None, "GET /v1/clients/:id": "client",
+    "PATCH /v1/clients/:id": "client", "POST /v1/clients/:id/deactivate": "client",
+    "POST /v1/clients/:id/activate": "client",
+    "POST /v1/services": None, "GET /v1/services": None, "GET /v1/services/:id": "service",
+    "PATCH /v1/services/:id": "service",
+    "POST /v1/engagements": None, "GET /v1/engagements": None,
+    "GET /v1/engagements/:id": "engagement", "GET /v1/engagements/:id/staffing": "engagement",
+    "GET /v1/engagements/:id/queue": "engagement", "PATCH /v1/engagements/:id": "engagement",
+    "POST /v1/engagements/:id/deactivate": "engagement",
+    "POST /v1/engagements/:id/activate": "engagement",
+    "POST /v1/users": None, "GET /v1/users": None, "GET /v1/users/:id": "user",
+    "POST /v1/users/:id/tokens": "user", "PATCH /v1/users/:id": "user",
+    "POST /v1/users/:id/deactivate": "user", "POST /v1/users/:id/activate": "user",
+    "POST /v1/workers": None, "GET /v1/workers": None, "GET /v1/workers/:id": "worker",
+    "POST /v1/workers/:id/status": "worker", "PATCH /v1/workers/:id": "worker",
+    "POST /v1/workers/:id/deactivate": "worker", "POST /v1/workers/:id/activate": "worker",
+    "POST /v1/items": None, "GET /v1/items": None, "GET /v1/items/:id": "item",
+    "GET /v1/items/:id/history": "item", "POST /v1/items/:id/submit": "item",
+    "POST /v1/items/:id/accept": "item", "POST /v1/items/:id/rework": "item",
+    "POST /v1/items/:id/cancel": "item", "POST /v1/items/:id/review": "item",
+    "POST /v1/items/:id/fail": "item", "POST /v1/items/:id/renew": "item",
+    "POST /v1/work/next": None,
+    "GET /v1/audit": None, "GET /v1/audit/verify": None,
+    "GET /v1/staff/erlang": None, "GET /v1/staff/skill-plan": None,
+}
+# Query strings a route needs to answer 200 at all.
+QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",
+         "/v1/staff/skill-plan": "?skill=data_entry", "/web/*": ""}
+
+for m, p, pol in routes:
+    check(f"{m} {p}" in PROBES, f"route {m} {p} is covered by the cross-client probes")
+    check(pol == "POL_PUBLIC" or pol_names.get(pol) in RULES,
+          f"route {m} {p}: action {pol} is in docs/api.md's access table")
+for k in PROBES:
+    check(k in [f"{m} {p}" for m, p, _ in routes], f"probe {k} names a route of router.c")
+
+CELLS = 0          # requests of the matrix
+CROSS = 0          # of them: a client user or worker about another client's record
+CROSS_ROUTES = set()
+
+
+def in_scope_own(a, rec_ci):
+    return a["ci"] is not None and rec_ci == a["ci"]
+
+
+def classify(status):
+    return "2xx" if 200 <= status < 300 else str(status)
+
+
+def expect_cell(a, method, pattern, path, rule, rec_ci, body, kind):
+    """One request of the matrix, and the checks its answer must pass."""
+    global CELLS, CROSS
+    CELLS += 1
+    st, js = call(method, path, a["tok"], body, who=a["name"])
+    cell = f"{method} {path} as {a['name']}"
+    if a["role"] is None:
+        return check(st == 401, f"{cell}: no token answers 401, got {st}")
+    if rule == "—":
+        return check(st == 403, f"{cell}: the table says — (403), got {st}")
+    cross = a["ci"] is not None and rec_ci is not None and rec_ci != a["ci"]
+    if cross:
+        CROSS += 1
+        CROSS_ROUTES.add(f"{method} {pattern}")
+        if not check(st == 404, f"{cell}: another client's record answers 404, got {st}"
+                     f" {json.dumps(js)[:200]}"):
+            return False
+        return same_as_missing(a, method, pattern.replace(":id", NOID) + QUERY.get(pattern, ""),
+                               body, js, cell)
+    if a["ci"] is None and method == "GET":
+        # staff and auditors with "any": the record is there for them.
+        return check(st == 200, f"{cell}: {rule} answers 200, got {st}")
+    if a["ci"] is None:
+        # their writes carry a probe field: past the role, the strict body refuses it.
+        return check(st == 400, f"{cell}: {rule} passes the role, the probe body is 400,"
+                     f" got {st}")
+    return True
+
+
+# An id no record has: another client's record must answer exactly as this one does, so
+# that an error says nothing about what exists (nor its state: a paused engagement, a
+# closed item).
+NOID = "999999999"
+MISSING = {}
+
+
+def same_as_missing(a, method, path, body, js, cell):
+    key = (a["name"], method, path, json.dumps(body, sort_keys=True))
+    if key not in MISSING:
+        MISSING[key] = call(method, path, a["tok"], body, who=a["name"])
+    st, ref = MISSING[key]
+    # The ids differ ("no item 7", "no item 999999999"); everything else must not.
+    def norm(j):
+        return re.sub(r"\d+", "N", json.dumps((j or {}).get("error"), sort_keys=True))
+    return check(st == 404 and norm(ref) == norm(js),
+                 f"{cell}: answers as a missing record does: {json.dumps(js)[:160]} vs "
+                 f"{st} {json.dumps(ref)[:160]}")
+
+
+def run_matrix():
+    for method, pattern, pol in routes:
+        spec = PROBES.get(f"{method} {pattern}", "missing")
+        if spec == "missing":
+            continue
+        action = pol_names.get(pol, "public")
+        q = QUERY.get(pattern, "")
+        if spec == "public":
+            path = pattern.replace("*", "index.html") + q
+            for a in ACTORS:
+                st, js = call(method, path, a["tok"], who=a["name"])
+                check(st < 500, f"{method} {path} as {a['name']}: no 5xx, got {st}")
+            continue
+        for a in ACTORS:
+            rule = RULES[action].get(a["role"], "") if a["role"] else ""
+            if spec is None:
+                list_probes(a, method, pattern, rule, q)
+                continue
+            for rec, rec_ci in records(spec):
+                path = pattern.replace(":id", str(rec)) + q
+                if a["ci"] is None and method != "GET":
+                    body = {"__probe": True}
+                else:
+                    body = body_for(method, pattern, rec, a)
+                expect_cell(a, method, pattern, path, rule, rec_ci, body, spec)
+
+
+def own_only(a, js, path):
+    """A 2xx list of a client-scoped actor holds only records of its own client."""
+    cl = CLIENTS[a["ci"]]
+    rows = js.get("data", []) if isinstance(js, dict) else []
+    for row in rows:
+        cid = row.get("client_id", row.get("id") if "/v1/clients" in path else None)
+        if cid is not None and cid != cl["id"]:
+            bad(f"GET {path} as {a['name']}: lists client {cid}'s record {row.get('id')}")
+            return
+        # A worker's list holds its leases and the items it last worked (docs/api.md).
+        worked = [cl["items"][k] for k in ("assigned", "submitted", "in_review", "done")]
+        if a["role"] == "worker" and "/v1/items" in path and row.get("id") not in worked:
+            bad(f"GET {path} as {a['name']}: lists item {row.get('id')} it never worked")
+            return
+    ok(path)
+
+
+def list_probes(a, method, pattern, rule, q):
+    """Routes without an id: plain, and aimed at the other clients' records."""
+    global CELLS, CROSS
+    if method == "GET":
+        paths = [pattern + q]
+        if a["ci"] is not None:
+            for o in CLIENTS:
+                if o["i"] == a["ci"]:
+                    continue
+                sep = "&" if q else "?"
+                if pattern in ("/v1/items", "/v1/engagements", "/v1/users"):
+                    paths.append(f"{pattern}?client_id={o['id']}")
+                if pattern == "/v1/items":
+                    paths += [f"{pattern}?engagement_id={o['eng']['bpo']}",
+                              f"{pattern}?worker_id={o['worker_id']}",
+                              f"{pattern}?external_ref={o['can']['ref'][0]}",
+                              f"{pattern}?ref_contains={o['can']['ref'][0][:12]}",
+                              f"{pattern}?state=assigned&client_id={o['id']}"]
+                if pattern == "/v1/staff/skill-plan":
+                    paths.append(pattern + q + sep + "days=1")
+        for path in paths:
+            CELLS += 1
+            st, js = call(method, path, a["tok"], who=a["name"])
+            cell = f"GET {path} as {a['name']}"
+            if a["role"] is None:
+                check(st == 401, f"{cell}: no token answers 401, got {st}")
+            elif rule == "—":
+                check(st == 403, f"{cell}: the table says — (403), got {st}")
+            else:
+                if path != pattern + q:
+                    CROSS += 1
+                    CROSS_ROUTES.add(f"{method} {pattern}")
+                if check(st == 200, f"{cell}: {rule} answers 200, got {st}") and a["ci"] is not None:
+                    own_only(a, js, path)
+        return
+    # Creates and work/next: for a client-scoped actor, aimed at another client.
+    bodies = [{"__probe": True}]
+    if a["ci"] is not None:
+        bodies = []
+        for o in CLIENTS:
+            if o["i"] == a["ci"]:
+                continue
+            if pattern == "/v1/items":
+                bodies.append({"engagement_id": o["eng"]["bpo"], "payload": {"x": 1}})
+                bodies.append({"engagement_id": o["eng"]["kpo"], "payload": {"x": 1}})
+            elif pattern == "/v1/work/next":
+                bodies.append({"worker_id": o["worker_id"]})
+            elif pattern == "/v1/engagements":
+                bodies.append({"client_id": o["id"], "service_code": "data_entry",
+                               "name": "x", "sla_seconds": 60})
+            elif pattern == "/v1/users":
+                bodies.append({"name": f"x{secrets.token_hex(3)}", "role": "client",
+                               "client_id": o["id"]})
+            else:
+                bodies.append({"__probe": True})
+    for body in bodies:
+        CELLS += 1
+        st, js = call(method, pattern, a["tok"], body, who=a["name"])
+        cell = f"{method} {pattern} {json.dumps(body)} as {a['name']}"
+        if a["role"] is None:
+            check(st == 401, f"{cell}: no token answers 401, got {st}")
+        elif rule == "—":
+            check(st == 403, f"{cell}: the table says — (403), got {st}")
+        elif a["ci"] is None:
+            check(st == 400, f"{cell}: {rule} passes the role, the probe body is 400, got {st}")
+        else:
+            CROSS += 1
+            CROSS_ROUTES.add(f"{method} {pattern}")
+            if check(st == 404, f"{cell}: aimed at another client answers 404, got {st}"
+                     f" {json.dumps(js)[:200]}"):
+                ref = dict(body)
+                for k in ("engagement_id", "worker_id", "client_id"):
+                    if k in ref:
+                        ref[k] = int(NOID)
+                same_as_missing(a, method, pattern, ref, js, cell)
+
+
+run_matrix()
+
+# Reads a client's own people make in the ordinary course: lists, records, histories, the
+# work/next reasons. Their answers join the canary scan (and must hold their own canaries,
+# or the scan proves nothing).
+for cl in CLIENTS:
+    u, w = f"client{cl['i']}", f"worker{cl['i']}"
+    for path in ["/v1/items?limit=500", "/v1/engagements", "/v1/clients", "/v1/services",
+                 f"/v1/clients/{cl['id']}"] + \
+            [f"/v1/items/{i}" for i in cl["items"].values()] + \
+            [f"/v1/items/{i}/history" for i in cl["items"].values()]:
+        call("GET", path, cl["utok"], who=u)
+    for path in ["/v1/items?limit=500", f"/v1/workers/{cl['worker_id']}",
+                 f"/v1/items/{cl['items']['assigned']}",
+                 f"/v1/items/{cl['items']['assigned']}/history",
+                 f"/v1/engagements/{cl['eng']['bpo']}", f"/v1/engagements/{cl['eng']['kpo']}",
+                 "/v1/staff/erlang" + QUERY["/v1/staff/erlang"]]:
+        call("GET", path, cl["wtok"], who=w)
+    # below_level / not_cleared / at_capacity / no_work messages
+    call("POST", "/v1/work/next", cl["wtok"], {}, who=w)
+for path in ["/v1/audit?limit=500", "/v1/items?limit=500"] + \
+        [f"/v1/items/{i}" for cl in CLIENTS for i in cl["items"].values()]:
+    call("GET", path, AUD, who="auditor")
+
+# ------------------------------------------------------------------ (3) forbidden fields
+
+INJECT = {"client_id": None, "role": "admin", "state": "done", "worker_id": None,
+          "assigned_worker_id": None, "lease": None, "epoch": 99, "id": 999999,
+          "created_at": "2001-01-01T00:00:00.000Z", "active": False}
+FIELD_CASES = 0
+
+
+def inject_values(other):
+    v = dict(INJECT)
+    v["client_id"] = other["id"]
+    v["worker_id"] = other["worker_id"]
+    v["assigned_worker_id"] = other["worker_id"]
+    v["lease"] = {"worker_id": other["worker_id"], "epoch": 99}
+    return v
+
+
+def try_fields(what, method, path, tok, base, legit, read_back, who):
+    """Each forbidden field added to base: 400, or a 2xx whose record does not take it."""
+    global FIELD_CASES
+    me, other = CLIENTS[0], CLIENTS[1]
+    vals = inject_values(other)
+    for field, val in vals.items():
+        if field in legit:
+            continue
+        FIELD_CASES += 1
+        body = dict(base)
+        body[field] = val
+        st, js = call(method, path, tok, body, who=who)
+        if st == 400:
+            check((js or {}).get("error", {}).get("code") == "invalid",
+                  f"{what} with {field}: 400 invalid")
+            continue
+        if 200 <= st < 300:
+            rec = read_back(js)
+            check(rec is not None and rec.get(field) != val,
+                  f"{what} with {field}={val!r}: answered {st} and the record took it: "
+                  f"{json.dumps(rec)[:200]}")
+            continue
+        bad(f"{what} with {field}: expected 400 (or no effect), got {st} {json.dumps(js)[:200]}")
+    st, js = call(method, path, tok, base, who=who)
+    check(200 <= st < 300, f"{what}: the same body without them succeeds, got {st} "
+          f"{json.dumps(js)[:200]}")
+    return js
+
+
+def get_item(js):
+    return call("GET", f"/v1/items/{js['id']}", ADMIN)[1] if js and js.get("id") else None
+
+
+def getter(kind):
+    return lambda js: call("GET", f"/v1/{kind}/{js['id']}", ADMIN)[1] if js and js.get("id") else None
+
+
+def run_fields():
+    me = CLIENTS[0]
+    sfx = secrets.token_hex(3)
+    # Creates.
+    try_fields("POST /v1/clients", "POST", "/v1/clients", ADMIN,
+               {"code": f"fc{sfx}", "name": "F"}, set(), getter("clients"), "admin")
+    try_fields("POST /v1/services", "POST", "/v1/services", ADMIN,
+               {"code": f"fs{sfx}", "name": "F", "kind": "bpo", "category": "f"}, set(),
+               getter("services"), "admin")
+    try_fields("POST /v1/engagements", "POST", "/v1/engagements", MGR,
+               {"client_id": me["id"], "service_code": "data_entry", "name": "F",
+                "sla_seconds": 60}, {"client_id"}, getter("engagements"), "manager")
+    try_fields("POST /v1/users", "POST", "/v1/users", ADMIN,
+               {"name": f"fu{sfx}", "role": "client", "client_id": me["id"]},
+               {"client_id", "role"}, getter("users"), "admin")
+    wbase = {"login": f"fw{sfx}", "name": "F", "skills": [], "country": "PH",
+             "time_zone": "UTC", "cost_per_hour": {"amount_minor": 1, "currency": "USD"},
+             "clearances": [me["id"]]}
+    try_fields("POST /v1/workers", "POST", "/v1/workers", MGR, wbase, set(),
+               getter("workers"), "manager")
+    # An item create by a client user: client_id, state, worker, lease, epoch, id, created_at.
+    js = try_fields("POST /v1/items", "POST", "/v1/items", me["utok"],
+                    {"engagement_id": me["eng"]["kpo"], "payload": {"f": 1}}, set(), get_item,
+                    "client0")
+    fresh = js["id"]
+    rec = get_item(js)
+    check(rec["client_id"] == me["id"] and rec["state"] == "queued" and rec["epoch"] == 0
+          and rec["lease"] is None and not rec["created_at"].startswith("2001"),
+          f"the item created beside forbidden fields is the engagement's client's, queued, "
+          f"unleased: {json.dumps(rec)[:200]}")
+    # PATCHes.
+    try_fields("PATCH /v1/clients/:id", "PATCH", f"/v1/clients/{me['id']}", ADMIN,
+               {"name": "Client 0"}, set(), getter("clients"), "admin")
+    try_fields("PATCH /v1/services/:id", "PATCH", "/v1/services/1", ADMIN,
+               {"category": "data"}, set(), getter("services"), "admin")
+    try_fields("PATCH /v1/engagements/:id", "PATCH", f"/v1/engagements/{me['eng']['bpo']}",
+               MGR, {"default_priority": 5}, set(), getter("engagements"), "manager")
+    try_fields("PATCH /v1/users/:id", "PATCH", f"/v1/users/{me['user_id']}", ADMIN,
+               {"name": "cli0-user"}, {"role", "client_id"}, getter("users"), "admin")
+    try_fields("PATCH /v1/workers/:id", "PATCH", f"/v1/workers/{me['worker_id']}", MGR,
+               {"capacity": 3}, set(), getter("workers"), "manager")
+    # A worker's own status: no clearances, no other worker.
+    wfields = dict(INJECT)
+    for extra in ({"clearances": [CLIENTS[1]["id"]]}, {"skills": []}, {"capacity": 99}):
+        st, js = call("POST", f"/v1/workers/{me['worker_id']}/status", me["wtok"],
+                      dict({"status": "available"}, **extra), who="worker0")
+        check(st == 400, f"worker status with {list(extra)[0]}: 400, got {st}")
+    try_fields("POST /v1/workers/:id/status", "POST", f"/v1/workers/{me['worker_id']}/status",
+               me["wtok"], {"status": "available"}, set(), getter("workers"), "worker0")
+    # Switches.
+    for kind, rid, tok, who in (("clients", me["id"], MGR, "manager"),
+                                ("engagements", me["eng"]["bpo"], MGR, "manager"),
+                                ("workers", me["worker_id"], MGR, "manager"),
+                                ("users", me["user_id"], ADMIN, "admin")):
+        for verb in ("deactivate", "activate"):
+            try_fields(f"POST /v1/{kind}/:id/{verb}", "POST", f"/v1/{kind}/{rid}/{verb}", tok,
+                       {}, set(), getter(kind), who)
+    try_fields("POST /v1/users/:id/tokens", "POST", f"/v1/users/{me['user_id']}/tokens", ADMIN,
+               {}, set(), lambda js: {}, "admin")
+    # Item commands, each on an item in the state it needs, by the least privileged caller.
+    # work/next by the worker: the fresh KPO item above is the only queued one of client 0.
+    js = try_fields("POST /v1/work/next", "POST", "/v1/work/next", me["wtok"], {},
+                    {"worker_id"}, lambda js: js, "worker0")
+    check(js.get("id") == fresh, f"work/next after the refused bodies leases item {fresh}")
+    epoch = js.get("epoch")
+    try_fields("POST /v1/items/:id/renew", "POST", f"/v1/items/{fresh}/renew", me["wtok"],
+               {"epoch": epoch}, {"epoch"}, get_item, "worker0")
+    try_fields("POST /v1/items/:id/submit", "POST", f"/v1/items/{fresh}/submit", me["wtok"],
+               {"epoch": epoch, "result": {"r": 1}}, {"epoch"}, get_item, "worker0")
+    try_fields("POST /v1/items/:id/review", "POST", f"/v1/items/{fresh}/review", me["utok"],
+               {}, set(), get_item, "client0")
+    try_fields("POST /v1/items/:id/rework", "POST", f"/v1/items/{fresh}/rework", me["utok"],
+               {"reason": "again"}, set(), get_item, "client0")
+    st, js = call("GET", f"/v1/items/{fresh}", ADMIN)
+    check(js["state"] == "queued", "the reworked item is queued")
+    st, js = call("POST", "/v1/work/next", me["wtok"], who="worker0")
+    st, js = call("POST", f"/v1/items/{fresh}/submit", me["wtok"],
+                  {"epoch": js.get("epoch"), "result": {"r": 2}}, who="worker0")
+    try_fields("POST /v1/items/:id/accept", "POST", f"/v1/items/{fresh}/accept", me["utok"],
+               {}, set(), get_item, "client0")
+    i2 = new_item(me, "bpo")
+    try_fields("POST /v1/items/:id/cancel", "POST", f"/v1/items/{i2}/cancel", me["utok"],
+               {"reason": "x"}, set(), get_item, "client0")
+    i3 = new_item(me, "bpo")
+    try_fields("POST /v1/items/:id/fail", "POST", f"/v1/items/{i3}/fail", MGR,
+               {"reason": "x"}, set(), get_item, "manager")
+    # work/next by the worker for another worker, and the assigned worker of the lease.
+    st, js = call("POST", "/v1/work/next", me["wtok"], {"worker_id": CLIENTS[1]["worker_id"]},
+                  who="worker0")
+    check(st == 404, f"work/next for another client's worker: 404, got {st}")
+
+
+run_fields()
+
+# ------------------------------------------------------------------ (2) the canary scan
+
+own_seen = {cl["i"]: set() for cl in CLIENTS}
+SCANNED = 0
+for s in SEEN:
+    who = s["who"]
+    if who is None:
+        continue
+    SCANNED += 1
+    m = re.match(r"(client|worker)(\d)$", who)
+    for c, (ci, field) in CANARIES.items():
+        if c not in s["text"]:
+            continue
+        if c in s["sent"]:
+            continue  # echoed back to the one who sent it: not a leak
+        if m and int(m.group(2)) == ci:
+            own_seen[ci].add(field)
+            continue
+        if m:
+            bad(f"canary of client {ci} ({field}) in the answer to {who}: {s['method']} "
+                f"{s['path']} -> {s['status']}")
+        elif who == "none":
+            bad(f"canary of client {ci} ({field}) in an answer without a token: "
+                f"{s['method']} {s['path']}")
+        elif who == "auditor" and field in ("payload", "result"):
+            bad(f"{field} canary of client {ci} in the answer to the auditor: {s['method']} "
+                f"{s['path']}")
+for cl in CLIENTS:
+    # The scan sees each client's own data where it belongs, so its silence means something.
+    check(own_seen[cl["i"]] >= set(FIELDS),
+          f"client {cl['i']}'s own people saw its canaries: {sorted(own_seen[cl['i']])}")
+
+print(f"matrix: {len(routes)} routes x {len(ACTORS)} actors (no token, admin, manager, "
+      f"auditor, {NCLI} clients x client user and worker): {CELLS} requests, {CROSS} "
+      f"aimed at another client's records over {len(CROSS_ROUTES)} routes")
+print(f"canaries: {len(CANARIES)} planted, {SCANNED} answers scanned")
+print(f"forbidden fields: {FIELD_CASES} bodies")
+print(f"{PASS} passed, {FAIL} failed")
+sys.exit(1 if FAIL else 0)
