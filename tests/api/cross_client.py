@@ -210,6 +210,19 @@ for cl in CLIENTS:
     check(js["client_id"] == cl["id"] and js["payload"]["note"] in cl["can"]["payload"],
           f"client {cl['i']}: a shared Idempotency-Key made its own item")
 
+# A worker of client 0 below every engagement's level: its work/next reasons name
+# engagements, and must name only its own client's.
+w = must(*call("POST", "/v1/workers", MGR, {
+    "login": "w0low", "name": "Low", "skills": [{"code": "data_entry", "level": 1}],
+    "languages": [{"code": "en", "level": 5}], "country": "PH", "time_zone": "UTC",
+    "cost_per_hour": {"amount_minor": 1, "currency": "USD"},
+    "clearances": [CLIENTS[0]["id"]]}), 201, "low worker")
+LOW = token_for("w0low")
+# Switched off: client 1's KPO engagement and client 2 itself. Another client's paused
+# engagement or deactivated client must answer as a missing one (404), not 409 "paused".
+must(*call("POST", f"/v1/engagements/{CLIENTS[1]['eng']['kpo']}/deactivate", MGR), 200, "pause")
+must(*call("POST", f"/v1/clients/{CLIENTS[2]['id']}/deactivate", MGR), 200, "deactivate")
+
 with open(CANARY_FILE, "w") as f:
     f.write("\n".join(CANARIES) + "\n")
 
@@ -351,7 +364,7 @@ def classify(status):
     return "2xx" if 200 <= status < 300 else str(status)
 
 
-def expect_cell(a, method, pattern, path, rule, rec_ci, body, kind):
+def expect_cell(a, method, pattern, path, rule, rec_ci, body, kind, rec):
     """One request of the matrix, and the checks its answer must pass."""
     global CELLS, CROSS
     CELLS += 1
@@ -370,14 +383,17 @@ def expect_cell(a, method, pattern, path, rule, rec_ci, body, kind):
             return False
         return same_as_missing(a, method, pattern.replace(":id", NOID) + QUERY.get(pattern, ""),
                                body, js, cell)
-    if a["ci"] is None and method == "GET":
-        # staff and auditors with "any": the record is there for them.
-        return check(st == 200, f"{cell}: {rule} answers 200, got {st}")
-    if a["ci"] is None:
-        # their writes carry a probe field: past the role, the strict body refuses it.
+    if method != "GET":
+        # Writes on records the actor may reach carry a probe field (so the world stays
+        # as set up): past the role, the strict body refuses it.
         return check(st == 400, f"{cell}: {rule} passes the role, the probe body is 400,"
                      f" got {st}")
-    return True
+    want = 200
+    if a["role"] == "worker" and rule == "leased to self":
+        want = 200 if kind == "item" and rec == CLIENTS[a["ci"]]["items"]["assigned"] else 404
+    if a["role"] == "worker" and rule == "self":
+        want = 200 if rec == a["wid"] else 404
+    return check(st == want, f"{cell}: {rule} answers {want}, got {st}")
 
 
 # An id no record has: another client's record must answer exactly as this one does, so
@@ -420,11 +436,14 @@ def run_matrix():
                 continue
             for rec, rec_ci in records(spec):
                 path = pattern.replace(":id", str(rec)) + q
-                if a["ci"] is None and method != "GET":
-                    body = {"__probe": True}
-                else:
+                cross = a["ci"] is not None and rec_ci is not None and rec_ci != a["ci"]
+                if method == "GET":
+                    body = None
+                elif cross:
                     body = body_for(method, pattern, rec, a)
-                expect_cell(a, method, pattern, path, rule, rec_ci, body, spec)
+                else:
+                    body = {"__probe": True}
+                expect_cell(a, method, pattern, path, rule, rec_ci, body, spec, rec)
 
 
 def own_only(a, js, path):
@@ -462,6 +481,11 @@ def list_probes(a, method, pattern, rule, q):
                               f"{pattern}?external_ref={o['can']['ref'][0]}",
                               f"{pattern}?ref_contains={o['can']['ref'][0][:12]}",
                               f"{pattern}?state=assigned&client_id={o['id']}"]
+                if pattern in ("/v1/items", "/v1/engagements"):
+                    # a repeated parameter: neither copy widens the scope
+                    own = CLIENTS[a["ci"]]["id"]
+                    paths += [f"{pattern}?client_id={own}&client_id={o['id']}",
+                              f"{pattern}?client_id={o['id']}&client_id={own}"]
                 if pattern == "/v1/staff/skill-plan":
                     paths.append(pattern + q + sep + "days=1")
         for path in paths:
@@ -523,6 +547,45 @@ def list_probes(a, method, pattern, rule, q):
 
 run_matrix()
 
+# Methods the table does not route, on every path (another client's records for the ids):
+# 405 for everyone, before the token is looked at.
+OTHER_METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"]
+by_path = {}
+for m, p, _ in routes:
+    by_path.setdefault(p, set()).add(m)
+for pattern, methods in by_path.items():
+    spec = PROBES.get(f"{sorted(methods)[0]} {pattern}")
+    recs = records(spec) if spec not in (None, "public") else [(None, None)]
+    rec = [r for r, ci in recs if ci != 0][0] if spec not in (None, "public") else None
+    path = pattern.replace("*", "index.html")
+    if rec is not None:
+        path = path.replace(":id", str(rec))
+    for m in OTHER_METHODS:
+        if m in methods or (m == "HEAD" and "GET" in methods):
+            continue
+        for a in (ACTORS[0], ACTORS[4], ACTORS[5]):
+            CELLS += 1
+            st, js = call(m, path, a["tok"], {} if m in ("POST", "PATCH", "PUT") else None,
+                          who=a["name"])
+            check(st == 405, f"{m} {path} as {a['name']}: not routed, 405, got {st}")
+
+# Client 1 sends client 0's very request with client 0's Idempotency-Key: keys are per
+# user, so it runs as client 1's own request (404: not its engagement), never a replay of
+# client 0's answer.
+st, js = call("POST", "/v1/items", CLIENTS[1]["utok"],
+              {"engagement_id": CLIENTS[0]["eng"]["bpo"], "payload": {"x": 1}},
+              headers={"Idempotency-Key": "replay-probe"}, who="client1")
+st0, js0 = call("POST", "/v1/items", CLIENTS[0]["utok"],
+                {"engagement_id": CLIENTS[0]["eng"]["bpo"], "payload": {"x": 1}},
+                headers={"Idempotency-Key": "replay-probe"}, who="client0")
+st1, js1 = call("POST", "/v1/items", CLIENTS[1]["utok"],
+                {"engagement_id": CLIENTS[0]["eng"]["bpo"], "payload": {"x": 1}},
+                headers={"Idempotency-Key": "replay-probe"}, who="client1")
+check(st == 404 and st0 == 201 and st1 == 404,
+      f"another user's Idempotency-Key replays nothing: {st} {st0} {st1} {js1}")
+if st0 == 201:
+    call("POST", f"/v1/items/{js0['id']}/cancel", MGR, {})
+
 # Reads a client's own people make in the ordinary course: lists, records, histories, the
 # work/next reasons. Their answers join the canary scan (and must hold their own canaries,
 # or the scan proves nothing).
@@ -539,8 +602,19 @@ for cl in CLIENTS:
                  f"/v1/engagements/{cl['eng']['bpo']}", f"/v1/engagements/{cl['eng']['kpo']}",
                  "/v1/staff/erlang" + QUERY["/v1/staff/erlang"]]:
         call("GET", path, cl["wtok"], who=w)
-    # below_level / not_cleared / at_capacity / no_work messages
-    call("POST", "/v1/work/next", cl["wtok"], {}, who=w)
+
+# work/next's reasons. The low worker sees client 0's queued BPO item above its level:
+# below_level, naming client 0's engagement. Once worker 0 holds that item, only the
+# other clients' work is queued: not_cleared, naming none of it.
+c0 = CLIENTS[0]
+st, js = call("POST", "/v1/work/next", LOW, who="worker0")
+check(st == 200 and js.get("reason") == "below_level", f"low worker: below_level, got {js}")
+js = must(*call("POST", "/v1/work/next", c0["wtok"], who="worker0"), 200, "work/next")
+check(js.get("id") == c0["items"]["queued"], "worker 0 leases client 0's queued item")
+st, js = call("POST", "/v1/work/next", LOW, who="worker0")
+check(st == 200 and js.get("reason") == "not_cleared", f"low worker: not_cleared, got {js}")
+for cl in CLIENTS:
+    call("POST", "/v1/work/next", cl["wtok"], {}, who=f"worker{cl['i']}")
 for path in ["/v1/audit?limit=500", "/v1/items?limit=500"] + \
         [f"/v1/items/{i}" for cl in CLIENTS for i in cl["items"].values()]:
     call("GET", path, AUD, who="auditor")
@@ -575,8 +649,9 @@ def try_fields(what, method, path, tok, base, legit, read_back, who):
         body[field] = val
         st, js = call(method, path, tok, body, who=who)
         if st == 400:
-            check((js or {}).get("error", {}).get("code") == "invalid",
-                  f"{what} with {field}: 400 invalid")
+            err = (js or {}).get("error", {})
+            check(err.get("code") == "invalid" and field in err.get("message", ""),
+                  f"{what} with {field}: 400 invalid naming it, got {err}")
             continue
         if 200 <= st < 300:
             rec = read_back(js)
