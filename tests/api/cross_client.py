@@ -619,6 +619,41 @@ for path in ["/v1/audit?limit=500", "/v1/items?limit=500"] + \
         [f"/v1/items/{i}" for cl in CLIENTS for i in cl["items"].values()]:
     call("GET", path, AUD, who="auditor")
 
+# A worker cleared for clients 0 and 1 works an item of client 1 to submitted; staff then
+# remove its clearance for client 1. Its list is its leases (docs/api.md): neither the
+# submitted item nor, once the clearance is gone, anything of client 1 — GET answers 404
+# for both already.
+c1 = CLIENTS[1]
+wb = must(*call("POST", "/v1/workers", MGR, {
+    "login": "w01", "name": "Both", "skills": [{"code": "data_entry", "level": 5}],
+    "languages": [{"code": "en", "level": 5}], "country": "PH", "time_zone": "UTC",
+    "capacity": 5, "cost_per_hour": {"amount_minor": 1, "currency": "USD"},
+    "clearances": [CLIENTS[0]["id"], c1["id"]]}), 201, "worker of two clients")
+BOTH = token_for("w01")
+ib = new_item(c1, "bpo")
+js = must(*call("POST", "/v1/work/next", BOTH), 200, "work/next of two clients")
+check(js.get("id") == ib, f"the worker of two clients leases client 1's item {ib}")
+rc_ = canary(1, "result")
+c1["can"]["result"].append(rc_)
+must(*call("POST", f"/v1/items/{ib}/submit", BOTH, {"epoch": js["epoch"],
+                                                   "result": {"a": rc_}}), 200, "submit")
+st, js = call("GET", "/v1/items?limit=500", BOTH, who="worker01")
+check(st == 200 and ib not in [r["id"] for r in js["data"]],
+      f"a worker's list holds no item it submitted (GET /v1/items/{ib} is 404 for it): "
+      f"{[r['id'] for r in js['data']]}")
+must(*call("PATCH", f"/v1/workers/{wb['id']}", MGR, {"clearances": [CLIENTS[0]["id"]]}),
+     200, "clearance removed")
+# From now on it is client 0's worker only: any answer holding client 1's data is a leak.
+for path in ("/v1/items?limit=500", f"/v1/items?client_id={c1['id']}",
+             f"/v1/items?worker_id={wb['id']}", f"/v1/items?engagement_id={c1['eng']['bpo']}",
+             f"/v1/items?state=submitted", f"/v1/items/{ib}", f"/v1/items/{ib}/history",
+             f"/v1/engagements/{c1['eng']['bpo']}"):
+    st, js = call("GET", path, BOTH, who="worker0")
+    rows = js.get("data", []) if isinstance(js, dict) else []
+    check(st in (200, 404) and not [r for r in rows if r.get("client_id") == c1["id"]],
+          f"GET {path} by a worker no longer cleared for client 1: nothing of it, got {st} "
+          f"{json.dumps(js)[:200]}")
+
 # ------------------------------------------------------------------ (3) forbidden fields
 
 INJECT = {"client_id": None, "role": "admin", "state": "done", "worker_id": None,
