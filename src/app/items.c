@@ -358,6 +358,16 @@ int app_item_list(const struct app *app, const struct actor *actor, const struct
 	/* A worker naming another worker sees nothing: its list is its own leases. */
 	if (worker_id && in->worker_id && in->worker_id != worker_id)
 		return 0;
+	/*
+	 * Its leases only, as item.read allows one by one: an item keeps the worker_id
+	 * of its last lease after the submit, and a list by worker_id alone would show
+	 * the worker what it handed in, even of a client it is no longer cleared for.
+	 */
+	if (worker_id) {
+		if (pg.state && pg.state != (int)ITEM_ASSIGNED + 1)
+			return 0;
+		pg.state = (int)ITEM_ASSIGNED + 1;
+	}
 	pg.client_id = client_id ? client_id : in->client_id;
 	pg.worker_id = worker_id ? worker_id : in->worker_id;
 	pg.engagement_id = in->engagement_id;

@@ -455,10 +455,10 @@ def own_only(a, js, path):
         if cid is not None and cid != cl["id"]:
             bad(f"GET {path} as {a['name']}: lists client {cid}'s record {row.get('id')}")
             return
-        # A worker's list holds its leases and the items it last worked (docs/api.md).
-        worked = [cl["items"][k] for k in ("assigned", "submitted", "in_review", "done")]
-        if a["role"] == "worker" and "/v1/items" in path and row.get("id") not in worked:
-            bad(f"GET {path} as {a['name']}: lists item {row.get('id')} it never worked")
+        # A worker's list holds its leases only (docs/api.md), as GET /v1/items/:id does.
+        if a["role"] == "worker" and "/v1/items" in path and \
+                (row.get("lease") or {}).get("worker_id") != cl["worker_id"]:
+            bad(f"GET {path} as {a['name']}: lists item {row.get('id')} not leased to it")
             return
     ok(path)
 

@@ -428,6 +428,20 @@ static void test_writes(void **state)
 	assert_int_equal(submit(f, f->l, 1), ERR_NOTFOUND);
 	assert_int_equal(submit(f, f->u, 1), ERR_STALE);
 	assert_int_equal(submit(f, f->a, f->a_epoch), 0);
+	/* Handed in, it is no longer the worker's: its list is its leases, as its reads are. */
+	{
+		struct item_list_in li = {.page = {.limit = 50}};
+		int64_t next;
+		int n = 0;
+
+		assert_int_equal(app_item_list(&f->app, &f->w1, &li, count_item, &n, &next, &err),
+				 0);
+		assert_int_equal(n, 0);
+		li.state = "submitted";
+		assert_int_equal(app_item_list(&f->app, &f->w1, &li, count_item, &n, &next, &err),
+				 0);
+		assert_int_equal(n, 0);
+	}
 
 	/* A client's cancel of another client's item: hidden; a client's BPO approval: 403. */
 	assert_int_equal(app_item_cancel(&f->app, &f->acme_user, &in, c, &err), 0);
