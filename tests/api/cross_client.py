@@ -17,10 +17,12 @@
 # (3) Forbidden fields: every create, PATCH and item command with client_id, role, state,
 #     worker_id, lease, epoch, id, created_at, active (those its body does not take) answers
 #     400 or changes nothing, and the same body without them then succeeds.
+import http.client
 import json
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -56,6 +58,29 @@ def check(cond, msg):
 SEEN = []
 
 
+class UnixConnection(http.client.HTTPConnection):
+    """HTTP over the server's local socket (DATA/alihdaya.sock)."""
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(20)
+        self.sock.connect(os.path.join(DATA, "alihdaya.sock"))
+
+
+# None: TCP at BASE; "unix": the local socket, where a token acts as its user too.
+TRANSPORT = None
+
+
+def call_unix(method, path, hdrs, data):
+    conn = UnixConnection("localhost")
+    try:
+        conn.request(method, path, body=data, headers=hdrs)
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode("utf-8", "replace"), str(resp.headers)
+    finally:
+        conn.close()
+
+
 def call(method, path, token=None, body=None, who=None, headers=None):
     data = None
     hdrs = dict(headers or {})
@@ -65,13 +90,10 @@ def call(method, path, token=None, body=None, who=None, headers=None):
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         hdrs["Content-Type"] = "application/json"
     req = urllib.request.Request(BASE + path, data=data, method=method, headers=hdrs)
-    try:
-        with urllib.request.urlopen(req, timeout=20) as resp:
-            status, text = resp.status, resp.read().decode("utf-8", "replace")
-            rhdrs = str(resp.headers)
-    except urllib.error.HTTPError as e:
-        status, text = e.code, e.read().decode("utf-8", "replace")
-        rhdrs = str(e.headers)
+    if TRANSPORT == "unix":
+        status, text, rhdrs = call_unix(method, path, hdrs, data)
+    else:
+        status, text, rhdrs = call_tcp(req)
     SEEN.append({"who": who, "method": method, "path": path,
                  "sent": path + (data.decode("utf-8", "replace") if data else ""),
                  "status": status, "text": rhdrs + "\n" + text})
@@ -80,6 +102,17 @@ def call(method, path, token=None, body=None, who=None, headers=None):
     except ValueError:
         js = None
     return status, js
+
+
+def call_tcp(req):
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            status, text = resp.status, resp.read().decode("utf-8", "replace")
+            rhdrs = str(resp.headers)
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode("utf-8", "replace")
+        rhdrs = str(e.headers)
+    return status, text, rhdrs
 
 
 def must(status, js, want, what):
@@ -416,7 +449,7 @@ def same_as_missing(a, method, path, body, js, cell):
                  f"{st} {json.dumps(ref)[:160]}")
 
 
-def run_matrix():
+def run_matrix(actors):
     for method, pattern, pol in routes:
         spec = PROBES.get(f"{method} {pattern}", "missing")
         if spec == "missing":
@@ -425,11 +458,11 @@ def run_matrix():
         q = QUERY.get(pattern, "")
         if spec == "public":
             path = pattern.replace("*", "index.html") + q
-            for a in ACTORS:
+            for a in actors:
                 st, js = call(method, path, a["tok"], who=a["name"])
                 check(st < 500, f"{method} {path} as {a['name']}: no 5xx, got {st}")
             continue
-        for a in ACTORS:
+        for a in actors:
             rule = RULES[action].get(a["role"], "") if a["role"] else ""
             if spec is None:
                 list_probes(a, method, pattern, rule, q)
@@ -545,7 +578,13 @@ def list_probes(a, method, pattern, rule, q):
                 same_as_missing(a, method, pattern, ref, js, cell)
 
 
-run_matrix()
+run_matrix(ACTORS)
+# The local socket: a request there that carries a token acts as that token's user
+# (docs/api.md), so the client users and workers are held to the same matrix.
+TRANSPORT = "unix"
+check(call("GET", "/v1/users", None)[0] == 200, "the socket without a token is the local admin")
+run_matrix([a for a in ACTORS if a["ci"] is not None])
+TRANSPORT = None
 
 # Methods the table does not route, on every path (another client's records for the ids):
 # 405 for everyone, before the token is looked at.
@@ -653,6 +692,25 @@ for path in ("/v1/items?limit=500", f"/v1/items?client_id={c1['id']}",
     check(st in (200, 404) and not [r for r in rows if r.get("client_id") == c1["id"]],
           f"GET {path} by a worker no longer cleared for client 1: nothing of it, got {st} "
           f"{json.dumps(js)[:200]}")
+
+# A client user moved to another client (PATCH client_id) speaks for the new one from the
+# very next request: its token no longer reads the old client's items.
+c0 = CLIENTS[0]
+mv = must(*call("POST", "/v1/users", ADMIN, {"name": "mover", "role": "client",
+                                             "client_id": c0["id"]}), 201, "mover")
+MOVER = token_for("mover")
+st, js = call("GET", f"/v1/items/{c0['items']['done']}", MOVER)
+check(st == 200, f"the mover reads client 0's item before the move, got {st}")
+must(*call("PATCH", f"/v1/users/{mv['id']}", ADMIN, {"client_id": CLIENTS[1]["id"]}), 200,
+     "move")
+st, js = call("GET", f"/v1/items/{c0['items']['done']}", MOVER, who="client1")
+check(st == 404, f"the moved user reads client 0's item: 404 at once, got {st}")
+st, js = call("GET", "/v1/items?limit=500", MOVER, who="client1")
+check(st == 200 and {r["client_id"] for r in js["data"]} <= {CLIENTS[1]["id"]},
+      f"the moved user lists client 1's items only")
+must(*call("POST", f"/v1/users/{mv['id']}/deactivate", ADMIN), 200, "deactivate mover")
+st, js = call("GET", "/v1/items?limit=500", MOVER, who="client1")
+check(st == 401, f"a deactivated user's token answers 401 at once, got {st}")
 
 # ------------------------------------------------------------------ (3) forbidden fields
 
