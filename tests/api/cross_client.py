@@ -131,9 +131,8 @@ def token_for(user):
 # ------------------------------------------------------------------ the world
 
 ADMIN = token_for("admin")
-A = {"role": "admin", "tok": ADMIN, "client": None}
-js = must(*call("POST", "/v1/users", ADMIN, {"name": "mgr", "role": "manager"}), 201, "manager")
-js = must(*call("POST", "/v1/users", ADMIN, {"name": "aud", "role": "auditor"}), 201, "auditor")
+must(*call("POST", "/v1/users", ADMIN, {"name": "mgr", "role": "manager"}), 201, "manager")
+must(*call("POST", "/v1/users", ADMIN, {"name": "aud", "role": "auditor"}), 201, "auditor")
 MGR = token_for("mgr")
 AUD = token_for("aud")
 
@@ -387,6 +386,7 @@ for k in PROBES:
 CELLS = 0          # requests of the matrix
 CROSS = 0          # of them: a client user or worker about another client's record
 CROSS_ROUTES = set()
+CROSS_ALL = set()  # every request of a client user or worker about another client's record
 
 
 def in_scope_own(a, rec_ci):
@@ -403,6 +403,8 @@ def expect_cell(a, method, pattern, path, rule, rec_ci, body, kind, rec):
     CELLS += 1
     st, js = call(method, path, a["tok"], body, who=a["name"])
     cell = f"{method} {path} as {a['name']}"
+    if a["ci"] is not None and rec_ci is not None and rec_ci != a["ci"]:
+        CROSS_ALL.add((TRANSPORT, a["name"], method, path))
     if a["role"] is None:
         return check(st == 401, f"{cell}: no token answers 401, got {st}")
     if rule == "—":
@@ -525,6 +527,8 @@ def list_probes(a, method, pattern, rule, q):
             CELLS += 1
             st, js = call(method, path, a["tok"], who=a["name"])
             cell = f"GET {path} as {a['name']}"
+            if a["ci"] is not None and path != pattern + q:
+                CROSS_ALL.add((TRANSPORT, a["name"], method, path))
             if a["role"] is None:
                 check(st == 401, f"{cell}: no token answers 401, got {st}")
             elif rule == "—":
@@ -560,6 +564,8 @@ def list_probes(a, method, pattern, rule, q):
         CELLS += 1
         st, js = call(method, pattern, a["tok"], body, who=a["name"])
         cell = f"{method} {pattern} {json.dumps(body)} as {a['name']}"
+        if a["ci"] is not None:
+            CROSS_ALL.add((TRANSPORT, a["name"], method, pattern + json.dumps(body)))
         if a["role"] is None:
             check(st == 401, f"{cell}: no token answers 401, got {st}")
         elif rule == "—":
@@ -732,8 +738,7 @@ def inject_values(other):
 def try_fields(what, method, path, tok, base, legit, read_back, who):
     """Each forbidden field added to base: 400, or a 2xx whose record does not take it."""
     global FIELD_CASES
-    me, other = CLIENTS[0], CLIENTS[1]
-    vals = inject_values(other)
+    vals = inject_values(CLIENTS[1])
     for field, val in vals.items():
         if field in legit:
             continue
@@ -809,7 +814,6 @@ def run_fields():
     try_fields("PATCH /v1/workers/:id", "PATCH", f"/v1/workers/{me['worker_id']}", MGR,
                {"capacity": 3}, set(), getter("workers"), "manager")
     # A worker's own status: no clearances, no other worker.
-    wfields = dict(INJECT)
     for extra in ({"clearances": [CLIENTS[1]["id"]]}, {"skills": []}, {"capacity": 99}):
         st, js = call("POST", f"/v1/workers/{me['worker_id']}/status", me["wtok"],
                       dict({"status": "available"}, **extra), who="worker0")
@@ -896,6 +900,8 @@ for cl in CLIENTS:
 print(f"matrix: {len(routes)} routes x {len(ACTORS)} actors (no token, admin, manager, "
       f"auditor, {NCLI} clients x client user and worker): {CELLS} requests, {CROSS} "
       f"aimed at another client's records over {len(CROSS_ROUTES)} routes")
+print(f"cross-client: {len(CROSS_ALL)} requests by client users and workers about another "
+      f"client's records (TCP and socket), {CROSS} of them past the role check")
 print(f"canaries: {len(CANARIES)} planted, {SCANNED} answers scanned")
 print(f"forbidden fields: {FIELD_CASES} bodies")
 print(f"{PASS} passed, {FAIL} failed")
