@@ -74,6 +74,11 @@ const struct route http__routes[] = {
 
     {"GET", "/v1/staff/erlang", POL_STAFF_ERLANG, h_staff_erlang},
     {"GET", "/v1/staff/skill-plan", POL_STAFF_PLAN, h_staff_skill_plan},
+
+    {"GET", "/v1/tokens", POL_TOKEN_READ, h_tokens_list},
+    {"GET", "/v1/tokens/:id", POL_TOKEN_READ, h_tokens_get},
+    {"DELETE", "/v1/tokens/:id", POL_TOKEN_REVOKE, h_tokens_revoke},
+    {"POST", "/v1/tokens/:id/revoke", POL_TOKEN_REVOKE, h_tokens_revoke},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -97,6 +102,7 @@ static const struct {
     {"GET", "/v1/staff/erlang", HTTP_Q_STAFF " contacts max_abandon patience"},
     {"GET", "/v1/engagements/:id/staffing", HTTP_Q_STAFF " days day"},
     {"GET", "/v1/staff/skill-plan", HTTP_Q_STAFF " days day skill"},
+    {"GET", "/v1/tokens", HTTP_Q_PAGE " user_id"},
 };
 
 const char *http__route_query(const struct route *rt)
