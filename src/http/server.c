@@ -139,10 +139,10 @@ static bool head_too_big(struct req *r)
 /*
  * Everything a request passes before its body is read, as soon as its
  * headers are in, in this order: the size of its head (414, 431), a NUL in
- * its target (400), the route (404, 405), the address's limit for requests
- * without a valid token (429), authentication (401), the rate limit of the
- * token's user (429), the role (403), the query parameters the route
- * declares (400). False when the request is answered: MHD then closes the
+ * its target (400), the route (404, 405), authentication (401; 429 past
+ * the address's limit for requests without a valid token, which public
+ * routes count too), the rate limit of the token's user (429), the role
+ * (403), the query parameters the route declares (400). False when the request is answered: MHD then closes the
  * connection without reading the body. The handler runs once the body is
  * in, and only decides record scope.
  */
@@ -183,9 +183,14 @@ static bool gate(struct req *r)
 		 */
 		r->actor = AUTH_LOCAL_ADMIN;
 	} else if (r->route->action != POL_PUBLIC) {
-		if (address_limited(r))
-			return false;
+		/*
+		 * A valid token is never held back by its address's limit (many
+		 * users may share one address); a missing or bad one is counted,
+		 * and past the limit answered 429 instead of 401.
+		 */
 		rc = auth_authenticate(h->store, authz, &r->actor);
+		if (rc == ERR_UNAUTH && address_limited(r))
+			return false;
 		if (rc) {
 			if (rc == ERR_UNAUTH)
 				address_charge(r);
