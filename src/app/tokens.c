@@ -4,9 +4,8 @@
 #include "app/input.h"
 #include "util/err.h"
 
-int app_token_list(const struct app *app, const struct actor *actor,
-		   const struct token_list_in *in, store_token_cb cb, void *ctx,
-		   int64_t *next_after, struct buf *err)
+int app_token_list(const struct app *app, const struct actor *actor, const struct token_list_in *in,
+		   store_token_cb cb, void *ctx, int64_t *next_after, struct buf *err)
 {
 	struct store_page pg;
 	int64_t own = 0, asked = 0;

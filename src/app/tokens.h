@@ -13,9 +13,8 @@ struct token_list_in {
 	struct app_page_in page;
 	const char *user_id; /* as text; NULL = any the actor may see */
 };
-int app_token_list(const struct app *app, const struct actor *actor,
-		   const struct token_list_in *in, store_token_cb cb, void *ctx,
-		   int64_t *next_after, struct buf *err);
+int app_token_list(const struct app *app, const struct actor *actor, const struct token_list_in *in,
+		   store_token_cb cb, void *ctx, int64_t *next_after, struct buf *err);
 
 /* token.read of one token: ERR_NOTFOUND for one the actor may not see. */
 int app_token_get(const struct app *app, const struct actor *actor, int64_t id,

@@ -44,15 +44,16 @@ struct http_conns {
 	pthread_t thread;
 	bool thread_started;
 	bool stop;
-	int max;	    /* connections served at once */
-	int64_t timeout_ms; /* 0: no deadline */
-	int open;	    /* tracked now */
+	int max;		/* connections served at once */
+	int64_t timeout_ms;	/* 0: no deadline */
+	int open;		/* tracked now */
 	struct conn_track head; /* a ring; head.next is the oldest */
 	atomic_uint_fast64_t refused, cut;
 };
 
 #define REFUSE_BODY                                                                                \
-	"{\"error\":{\"code\":\"busy\",\"message\":\"too many open connections; retry in a moment\"}}"
+	"{\"error\":{\"code\":\"busy\",\"message\":\"too many open connections; retry in a "       \
+	"moment\"}}"
 #define REFUSE_BODY_LEN "82"
 _Static_assert(sizeof(REFUSE_BODY) - 1 == 82, "REFUSE_BODY_LEN is the body's length");
 

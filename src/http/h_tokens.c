@@ -1,4 +1,4 @@
-/* h_tokens.c - API tokens: list and revoke (app/tokens.h); a token is made under its user (h_users.c). */
+/* h_tokens.c - API tokens: list, get and revoke (app/tokens.h); made under a user (h_users.c). */
 #include "app/tokens.h"
 #include "http/http_int.h"
 #include "util/err.h"

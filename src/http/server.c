@@ -390,6 +390,7 @@ void http__metrics_text(struct http_server *h, struct buf *out)
 {
 	static const char *const cls[6] = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
 	struct engine_stats st;
+	uint64_t refused, cut;
 
 	buf_puts(out,
 		 "# HELP alihdaya_http_requests_total HTTP requests answered, by status class.\n"
@@ -406,6 +407,17 @@ void http__metrics_text(struct http_server *h, struct buf *out)
 		   "# TYPE alihdaya_http_rate_limited_total counter\n"
 		   "alihdaya_http_rate_limited_total %llu\n",
 		   (unsigned long long)atomic_load(&h->rate_limited));
+	http__conns_counts(h->tcp.conns, &refused, &cut);
+	buf_printf(out,
+		   "# HELP alihdaya_http_connections_refused_total Connections answered 503 past the "
+		   "connection limit.\n"
+		   "# TYPE alihdaya_http_connections_refused_total counter\n"
+		   "alihdaya_http_connections_refused_total %llu\n"
+		   "# HELP alihdaya_http_connections_cut_total Connections closed because a request "
+		   "was not received whole within the timeout.\n"
+		   "# TYPE alihdaya_http_connections_cut_total counter\n"
+		   "alihdaya_http_connections_cut_total %llu\n",
+		   (unsigned long long)refused, (unsigned long long)cut);
 	if (!h->engine)
 		return;
 	engine_get_stats(h->engine, &st);

@@ -1,4 +1,4 @@
-/* test_iprate.c - the per-address limit (http/rate.c): buckets by address, a fixed table, eviction. */
+/* test_iprate.c - the per-address limit (http/rate.c): buckets, a fixed table, eviction. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

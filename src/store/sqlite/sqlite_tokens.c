@@ -101,8 +101,8 @@ int sq_token_lookup(struct store *base, const unsigned char hash[32], struct use
 	struct sq_store *s = sq__of(base);
 	struct sq_conn *c = sq__reader_get(s);
 	int rc;
-	sqlite3_stmt *st = sq__lookup(c, SQ_TOKEN_LOOKUP, (struct sq_key){ hash, 32, 0 },
-				      SQ_K_USER, out, "token lookup", &rc);
+	sqlite3_stmt *st = sq__lookup(c, SQ_TOKEN_LOOKUP, (struct sq_key){hash, 32, 0}, SQ_K_USER,
+				      out, "token lookup", &rc);
 
 	/* After the user's six columns: the token's. */
 	if (st)
