@@ -1,10 +1,12 @@
 /* people.c - user, token and worker use cases: their input rules, and who reads which. */
 #include "app/people.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/clock.h"
 #include "util/err.h"
 
 /* ================================================================
@@ -76,13 +78,41 @@ int app_user_edit(const void *v, int64_t id, struct cmd *c, struct buf *err)
 	return user_role(in, false, u, &c->u.upd.fields, err);
 }
 
+/* The token's expiry as given (0: none), in the future. */
+static int token_expiry(const struct app *app, const struct token_in *in, int64_t *at,
+			struct buf *err)
+{
+	bool has_in = !isnan(in->expires_in) && in->expires_in != 0;
+	int64_t now = app_now_ms(app), s;
+	int rc;
+
+	*at = 0;
+	if (in->expires_at && has_in)
+		return buf_error(err, ERR_INVALID, "give at most one of expires_at and expires_in");
+	if (in->expires_at && clock_parse_rfc3339(in->expires_at, at))
+		return buf_error(err, ERR_INVALID,
+				 "expires_at must be an RFC 3339 time like 2027-01-31T17:00:00Z");
+	if (has_in) {
+		if ((rc = app_in_whole("expires_in", in->expires_in, 0, 1, TOKEN_EXPIRES_MAX_S, &s,
+				       err)))
+			return rc;
+		*at = now + s * 1000;
+	}
+	if (*at && *at <= now)
+		return buf_error(err, ERR_INVALID, "expires_at must be in the future");
+	if (*at && *at > now + TOKEN_EXPIRES_MAX_S * 1000)
+		return buf_error(err, ERR_INVALID, "a token expires within ten years at most");
+	return 0;
+}
+
 int app_token_create(const struct app *app, const struct actor *actor, const struct token_in *in,
 		     struct cmd *c, struct buf *err)
 {
 	struct user_rec u;
 	int rc;
 
-	if ((rc = app_write_start(actor, POL_TOKEN_CREATE, CMD_TOKEN_CREATE, c, err)))
+	if ((rc = app_write_start(actor, POL_TOKEN_CREATE, CMD_TOKEN_CREATE, c, err)) ||
+	    (rc = token_expiry(app, in, &c->u.token.expires_at, err)))
 		return rc;
 	if (!in->user_id && !in->user_name)
 		return buf_error(err, ERR_INVALID, "user is required (an id or a name)");

@@ -14,11 +14,19 @@ struct user_in {
 	int64_t client_id; /* required (> 0) iff role is client, else not given */
 };
 
-/* A token request: for user_id, or for the user named user_name (exactly one). */
+/*
+ * A token request: for user_id, or for the user named user_name (exactly
+ * one); an expiry as an RFC 3339 time or as seconds from now (at most one;
+ * neither: it never expires). Zero-initialised, expires_in is 0: none.
+ */
 struct token_in {
 	int64_t user_id;
 	const char *user_name;
+	const char *expires_at;
+	double expires_in; /* seconds; 0 or APP_ABSENT: not given */
 };
+
+#define TOKEN_EXPIRES_MAX_S ((int64_t)10 * 366 * 86400) /* ten years */
 
 #define WORKER_COST_MAX_MINOR ((int64_t)100000000) /* 1,000,000.00 an hour is a typo */
 

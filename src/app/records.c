@@ -8,6 +8,7 @@
 #include "app/engagements.h"
 #include "app/people.h"
 #include "app/services.h"
+#include "app/tokens.h"
 #include "util/err.h"
 
 int app_allow(const struct actor *actor, enum policy_action act, const struct policy_scope *scope,
@@ -93,6 +94,7 @@ int app_write(const struct app *app, const struct actor *actor, enum cmd_type t,
 	case CMD_ENGAGEMENT_CREATE: return app_engagement_create(app, actor, in, c, err);
 	case CMD_USER_CREATE: return app_user_create(app, actor, in, c, err);
 	case CMD_TOKEN_CREATE: return app_token_create(app, actor, in, c, err);
+	case CMD_TOKEN_REVOKE: return app_token_revoke(app, actor, in, c, err);
 	case CMD_WORKER_CREATE: return app_worker_create(app, actor, in, c, err);
 	case CMD_WORKER_STATUS: return app_worker_status(app, actor, in, c, err);
 	case CMD_CLIENT_UPDATE:

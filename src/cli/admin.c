@@ -9,6 +9,9 @@
 #include "app/clients.h"
 #include "app/people.h"
 #include "app/services.h"
+#include "app/tokens.h"
+#include "wire/tokens.h"
+#include "wire/wire.h"
 #include "util/err.h"
 
 /* Options every subcommand takes. Returns 1 if handled. */
@@ -126,20 +129,112 @@ int cli_init(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* Records: argv into the use cases of app/ (one path: cli_noun_main). */
 
-/* token create --user NAME [--data DIR] */
+/* token list [--user NAME]: every token (never its text), as the local admin */
+static int token_list(struct cli_noun *w, const char *user)
+{
+	static const char *const cols[] = {"id", "prefix", "user", "created_at", "expires_at",
+					   "last_used_at", "revoked", NULL};
+	struct token_list_in in = {.page = w->page};
+	json_t *data = json_array(), *page = NULL;
+	struct buf err = BUF_INIT;
+	char idtext[24];
+	struct user_rec u;
+	int64_t next = 0;
+	int rc = data ? cli_noun_open(w, CLI_READ) : cli_fail(w->noun, 1, "out of memory");
+
+	if (rc)
+		goto out;
+	if (user) {
+		if ((rc = store_user_by_name(w->ctx.store, user, &u))) {
+			rc = cli_fail(w->noun, rc == ERR_NOTFOUND ? 2 : 1, "no user named '%s'", user);
+			goto out;
+		}
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)u.id);
+		in.user_id = idtext;
+	}
+	rc = app_token_list(&w->ctx.app, &AUTH_LOCAL_ADMIN, &in, wire_token_add, data, &next, &err);
+	if (rc) {
+		rc = cli_fail(w->noun, rc == ERR_INVALID ? 2 : 1, "%s", buf_str(&err));
+		goto out;
+	}
+	if (!(page = wire_page(data, next))) {
+		rc = cli_fail(w->noun, 1, "out of memory");
+		goto out;
+	}
+	data = NULL;
+	cli_print_list(page, cols, w->json);
+out:
+	json_decref(data);
+	json_decref(page);
+	buf_release(&err);
+	return rc;
+}
+
+/* token revoke ID: beside a running server, the server revokes it (its cache forgets it at once) */
+static int token_revoke(struct cli_noun *w)
+{
+	struct token_revoke_in in = {0};
+	struct buf err = BUF_INIT;
+	int at = 1 + optind; /* getopt moved what is not an option to the end */
+	struct cmd *c = calloc(1, sizeof(*c));
+	int rc;
+
+	if (!c)
+		return cli_fail(w->noun, 1, "out of memory");
+	if (at >= w->argc || at + 1 != w->argc || cli_parse_id(w->argv[at], &in.token_id)) {
+		rc = cli_fail(w->noun, 2, "revoke takes one token id: alihdaya token revoke ID");
+		goto out;
+	}
+	if ((rc = cli_noun_open(w, CLI_WRITE)))
+		goto out;
+	if ((rc = app_token_revoke(&w->ctx.app, &AUTH_LOCAL_ADMIN, &in, c, &err))) {
+		rc = rc == ERR_NOTFOUND ? cli_fail(w->noun, 1, "no token %lld", (long long)in.token_id)
+					: cli_fail(w->noun, rc == ERR_INVALID ? 2 : 1, "%s",
+						   buf_str(&err));
+		goto out;
+	}
+	if ((rc = cli_engine(&w->ctx, w->noun, c)))
+		goto out;
+	printf("token %lld revoked\n", (long long)in.token_id);
+out:
+	buf_release(&err);
+	cmd_release(c);
+	free(c);
+	return rc;
+}
+
+/* The options as parsed: --user names the token's user on create and filters the list. */
+static const struct token_in *token_opts;
+
+static int token_other(struct cli_noun *w)
+{
+	if (!strcmp(w->verb, "list"))
+		return token_list(w, token_opts->user_name);
+	return token_revoke(w);
+}
+
+/* token create --user NAME [--expires DURATION] | token list [--user NAME] | token revoke ID */
 int cli_token(int argc, char **argv)
 {
 	static const struct cli_noun_def def = {
 	    .noun = "token",
-	    .verbs = "create",
-	    .usage = "usage: alihdaya token create --user NAME [--data DIR]\n\n"
-		     "Prints a new bearer token for the user. Only its hash is stored: keep the\n"
-		     "printed text, it cannot be shown again. Use it as 'Authorization: Bearer TOKEN'.\n",
+	    .verbs = "create list revoke",
+	    .usage = "usage: alihdaya token create --user NAME [--expires DURATION] [--data DIR]\n"
+		     "       alihdaya token list [--user NAME] [--json] [--after ID] [--limit N]\n"
+		     "       alihdaya token revoke ID [--data DIR]\n\n"
+		     "create prints a new bearer token for the user. Only its hash is stored: keep\n"
+		     "the printed text, it cannot be shown again. Use it as 'Authorization: Bearer\n"
+		     "TOKEN'. --expires 30d: it answers 401 after that (90s, 30m, 8h, 30d).\n"
+		     "list shows every token (id, first characters, user, times, revoked), never\n"
+		     "its text. revoke stops a token at once, also while a server runs.\n",
 	    .create = CMD_TOKEN_CREATE,
+	    .other = token_other,
 	};
 	struct token_in in = {0};
-	const struct cli_arg args[] = {CLI_ARG("user", CLI_ARG_STR, &in.user_name), CLI_ARG_END};
+	const struct cli_arg args[] = {CLI_ARG("user", CLI_ARG_STR, &in.user_name),
+				       CLI_ARG("expires", CLI_ARG_DUR, &in.expires_in), CLI_ARG_END};
 
+	token_opts = &in;
 	return cli_noun_main(&def, argc, argv, args, &in);
 }
 

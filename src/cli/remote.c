@@ -10,6 +10,7 @@
 
 #include "core/route.h"
 #include "core/item.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 /* ------------------------------------------------------------------ */
@@ -330,6 +331,17 @@ static int request_of(const struct cmd *c, const char **method, char *path, size
 	case CMD_TOKEN_CREATE:
 		snprintf(path, n, "/v1/users/%lld/tokens", (long long)c->u.token.user_id);
 		*body = json_object();
+		if (*body && c->u.token.expires_at) {
+			char t[40];
+
+			clock_format_ms(c->u.token.expires_at, t, sizeof(t));
+			json_object_set_new(*body, "expires_at", json_string(t));
+		}
+		break;
+	case CMD_TOKEN_REVOKE:
+		/* The server's engine revokes it, and empties the server's token cache at once. */
+		snprintf(path, n, "/v1/tokens/%lld/revoke", (long long)c->u.token.token_id);
+		*body = json_object();
 		break;
 	case CMD_WORKER_CREATE:
 		*body = worker_body(c);
@@ -486,8 +498,10 @@ static void result_of(struct cmd *c, long status, json_t *j)
 			 msg ? msg : "");
 	}
 	c->result.id = json_integer_value(json_object_get(j, tok ? "user_id" : "id"));
-	if (tok)
+	if (tok) {
 		snprintf(c->result.token, sizeof(c->result.token), "%s", tok);
+		c->result.token_id = json_integer_value(json_object_get(j, "id"));
+	}
 	/* An item command answers the item: its state and lease, as the engine's result. */
 	if (cmd_type_is_op(c->type) && status != 204 &&
 	    !item_state_parse(json_string_value(json_object_get(j, "state")),

@@ -41,6 +41,7 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.conn_timeout_s = ctx->cfg.conn_timeout_s;
 	ho.rate_per_s = ctx->cfg.rate_per_s;
 	ho.rate_burst = ctx->cfg.rate_per_s * 2;
+	ho.fail_rate_per_s = ctx->cfg.fail_rate_per_s;
 	ho.web_dir = ctx->cfg.web_dir[0] ? ctx->cfg.web_dir : NULL;
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
@@ -85,6 +86,7 @@ int cli_serve(int argc, char **argv)
 		{ "batch-max", required_argument, 0, 'B' }, { "timeout", required_argument, 0, 'T' },
 		{ "web-dir", required_argument, 0, 'w' },   { "max-connections", required_argument, 0, 'C' },
 		{ "clock-file", required_argument, 0, 'K' }, { "help", no_argument, 0, 'h' },
+		{ "fail-rate", required_argument, 0, 'F' },
 		{ 0, 0, 0, 0 }
 	};
 	static const struct {
@@ -93,7 +95,7 @@ int cli_serve(int argc, char **argv)
 	} keys[] = { { 'd', "data" },    { 'b', "bind" },       { 'p', "port" },
 		     { 't', "threads" }, { 'm', "max_body" },   { 'r', "rate_per_s" },
 		     { 'B', "batch_max" }, { 'T', "timeout" }, { 'w', "web_dir" },
-		     { 'C', "max_connections" } };
+		     { 'C', "max_connections" }, { 'F', "fail_rate_per_s" } };
 	struct cli_ctx ctx = CLI_CTX_INIT;
 	struct buf err = BUF_INIT;
 	int c, rc;
@@ -108,7 +110,8 @@ int cli_serve(int argc, char **argv)
 		if (c == 'h') {
 			printf("usage: alihdaya serve [--data DIR] [--bind ADDR] [--port N] [--threads N]\n"
 			       "           [--max-body BYTES] [--rate PER_SECOND] [--batch-max N]\n"
-			       "           [--timeout SECONDS] [--max-connections N] [--web-dir DIR]\n\n"
+			       "           [--timeout SECONDS] [--max-connections N] [--web-dir DIR]\n"
+			       "           [--fail-rate PER_SECOND]\n\n"
 			       "Serves the HTTP API (docs/api.md) on ADDR:PORT (default 127.0.0.1:8080;\n"
 			       "--port 0 picks a free port, printed on start). SIGTERM or SIGINT stops\n"
 			       "it gracefully: no new requests, the batch in flight is committed.\n"

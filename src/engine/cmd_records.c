@@ -128,6 +128,7 @@ int engine__user_create(struct engine *e, struct cmd *c, int64_t now)
  */
 int engine__token_create(struct engine *e, struct cmd *c, int64_t now)
 {
+	struct token_rec t = {0};
 	unsigned char hash[32];
 	struct user_rec u;
 	int rc;
@@ -138,13 +139,36 @@ int engine__token_create(struct engine *e, struct cmd *c, int64_t now)
 	if (rc)
 		return rc;
 	auth_token_new(c->result.token, hash);
-	rc = store_token_insert(e->store, u.id, hash, now);
+	t.user_id = u.id;
+	t.created_at = now;
+	t.expires_at = c->u.token.expires_at;
+	memcpy(t.prefix, c->result.token, STORE_TOKEN_PREFIX);
+	rc = store_token_insert(e->store, &t, hash);
 	if (!rc)
 		rc = engine__record_done(e, c, CMD_OUT_CREATED, "token.create", "user", u.id, 0,
 					 now);
 	if (rc)
 		memset(c->result.token, 0, sizeof(c->result.token));
+	c->result.token_id = rc ? 0 : t.id;
 	return rc;
+}
+
+/*
+ * token.revoke: the use case asked the policy (admin, or the token's own
+ * user). Once the batch is durable the token cache is emptied before anyone
+ * is answered (auth_changed), so the token's very next request is refused.
+ */
+int engine__token_revoke(struct engine *e, struct cmd *c, int64_t now)
+{
+	int64_t id = c->u.token.token_id;
+	int rc = store_token_revoke(e->store, id, now);
+
+	if (rc == ERR_NOTFOUND)
+		return engine__fail(c, rc, "no token %lld", (long long)id);
+	if (rc)
+		return rc;
+	e->st.auth_changed = 1;
+	return engine__record_done(e, c, CMD_OUT_OK, "token.revoke", "token", id, 0, now);
 }
 
 static int cmp_id(const void *a, const void *b)

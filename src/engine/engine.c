@@ -103,11 +103,50 @@ static void batch_undo(struct engine *e, const struct tail_mark *t, struct cmd *
 	fail_batch(batch, rc);
 }
 
+/* True when tokens' last uses wait and the last write of them is a minute old (or force). */
+static bool uses_due(const struct engine *e, bool force)
+{
+	return (force || clock_now_ms() - e->uses_at >= AUTH_USES_FLUSH_MS) &&
+	       auth_uses_pending(e->store);
+}
+
+/*
+ * The last uses of tokens that sec/auth.c noted since the last time,
+ * written in the batch's transaction at most once every AUTH_USES_FLUSH_MS
+ * (and when the engine stops), so no request writes. In a savepoint of
+ * their own: a failure loses these hints, never the batch's commands.
+ */
+static void engine_token_uses(struct engine *e, bool force)
+{
+	struct auth_use u[256];
+	size_t n = 0;
+	int rc;
+
+	if (!uses_due(e, force))
+		return;
+	e->uses_at = clock_now_ms();
+	if ((rc = store_savepoint(e->store)))
+		goto out;
+	do {
+		auth_uses_take(e->store, u, sizeof(u) / sizeof(u[0]), &n);
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = store_token_touch(e->store, u[i].token_id, u[i].at);
+	} while (!rc && n == sizeof(u) / sizeof(u[0]));
+	if (rc)
+		store_rollback_to(e->store);
+	else
+		rc = store_release(e->store);
+out:
+	if (rc)
+		log_warn("engine: could not record tokens' last use: %s", store_errmsg(e->store));
+}
+
 /*
  * One batch: one transaction for every command in it. The audit tail is
- * the one in memory: the engine is the only writer of the store.
+ * the one in memory: the engine is the only writer of the store. final:
+ * the engine stops after it (tokens' last uses are written whatever their age).
  */
-static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
+static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool final)
 {
 	int64_t now = engine__now(e);
 	uint64_t t_start = mono_us(), t_apply = t_start, t_commit = t_start;
@@ -131,6 +170,7 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 	}
 	for (struct cmd *c = batch; c; c = c->next)
 		engine_apply(e, c, now);
+	engine_token_uses(e, final);
 	t_apply = mono_us();
 	/* Kept here: a reload below starts the live state afresh. */
 	auth_changed = e->st.auth_changed;
@@ -193,7 +233,7 @@ static void *engine_main(void *arg)
 			int64_t now = engine__now(e);
 			struct timespec ts;
 
-			if (due <= now)
+			if (due <= now || uses_due(e, false))
 				break;
 			/*
 			 * The engine's clock need not be the wall clock: wait
@@ -206,8 +246,14 @@ static void *engine_main(void *arg)
 			pthread_cond_timedwait(&e->wake, &e->mu, &ts);
 		}
 		e->woken = 0;
-		if (!e->head && e->stopping)
+		if (!e->head && e->stopping) {
+			if (uses_due(e, true)) {
+				pthread_mutex_unlock(&e->mu);
+				engine_run_batch(e, NULL, 0, true);
+				pthread_mutex_lock(&e->mu);
+			}
 			break;
+		}
 		/* Take up to batch_max commands, oldest first. */
 		batch = e->head;
 		last = NULL;
@@ -226,10 +272,10 @@ static void *engine_main(void *arg)
 		}
 		pthread_mutex_unlock(&e->mu);
 		if (batch) {
-			engine_run_batch(e, batch, n);
+			engine_run_batch(e, batch, n, false);
 		} else {
-			/* Woken only by a lease deadline: expire in a batch of its own. */
-			engine_run_batch(e, NULL, 0);
+			/* Woken only by a lease deadline (or uses to write): a batch of its own. */
+			engine_run_batch(e, NULL, 0, false);
 		}
 		pthread_mutex_lock(&e->mu);
 	}
@@ -247,6 +293,7 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
 	if (!e)
 		return ERR_NOMEM;
 	e->store = s;
+	e->uses_at = clock_now_ms();
 	e->opts.batch_max = o && o->batch_max > 0 ? o->batch_max : 512;
 	e->opts.tick_ms = o && o->tick_ms > 0 ? o->tick_ms : 200;
 	e->opts.clock = o && o->clock ? o->clock : wall_clock;

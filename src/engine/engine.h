@@ -55,6 +55,7 @@ enum cmd_type {
 	CMD_ITEM_CANCEL,       /* u.op: item_id, reason (optional) */
 	CMD_ITEM_RENEW,        /* u.op: item_id, epoch: the lease holder extends its lease */
 	CMD_AUDIT,             /* u.audit: record a read (e.g. "item.read") durably */
+	CMD_TOKEN_REVOKE,      /* u.token: token_id (of user_id); result.id = the token */
 	CMD__COUNT
 };
 
@@ -108,6 +109,7 @@ struct cmd_result {
 	bool has_item;
 	struct item_rec item;
 	char token[AUTH_TOKEN_TEXT]; /* CMD_TOKEN_CREATE: the only copy of the token text */
+	int64_t token_id;	     /* CMD_TOKEN_CREATE: the token's id */
 	/* On error: why, for the caller to show ("" = the error's own message). */
 	char message[256];
 	int state; /* on error: the item state that refused the command, or -1 */
@@ -150,6 +152,8 @@ struct cmd {
 		struct user_rec user;
 		struct {
 			int64_t user_id;
+			int64_t expires_at; /* create: ms since the epoch, 0 = never */
+			int64_t token_id;   /* revoke */
 		} token;
 		struct {
 			struct worker_rec rec;

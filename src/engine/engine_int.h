@@ -95,6 +95,7 @@ struct engine {
 	size_t npending;
 	int stopping;
 	int woken; /* engine_wake(): read the clock again */
+	int64_t uses_at; /* wall clock of the last write of tokens' last uses (sec/auth.h) */
 	struct engine_stats stats;
 };
 
@@ -123,6 +124,7 @@ int engine__service_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__engagement_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__user_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__token_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__token_revoke(struct engine *e, struct cmd *c, int64_t now);
 int engine__worker_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__worker_status(struct engine *e, struct cmd *c, int64_t now);
 /* cmd_edit.c: edits and switching records off and on */

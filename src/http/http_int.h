@@ -36,7 +36,16 @@ struct http_server;
 struct http_listener {
 	struct http_server *srv;
 	bool local; /* the Unix socket: requests act as AUTH_LOCAL_ADMIN */
+	struct http_conns *conns; /* its open connections (conn.c) */
 };
+
+/* The longest request target (path and query) and the largest headers we answer. */
+#define HTTP_URI_MAX 8192
+#define HTTP_HEADERS_MAX 16384
+/* The burst of the per-address limit, in seconds of its rate. */
+#define HTTP_FAIL_BURST 5
+/* A client address as a rate limit key: family, then IPv4 or an IPv6 /64. */
+#define HTTP_ADDR_KEY 9
 
 struct http_server {
 	struct http_opts opts; /* bind and web_dir point into the copies below */
@@ -53,6 +62,7 @@ struct http_server {
 	struct MHD_Daemon *local_daemon;
 	char *local_path;
 	struct http_rate *rate;		   /* NULL when rate_per_s == 0 */
+	struct http_iprate *iprate;	   /* NULL when fail_rate_per_s == 0 */
 	atomic_uint_fast64_t by_class[6];  /* answers by status / 100; [0] = anything else */
 	atomic_uint_fast64_t rate_limited; /* 429s given by the limiter */
 	/*
@@ -75,7 +85,12 @@ struct req {
 	struct http_server *srv;
 	struct MHD_Connection *conn;
 	bool local; /* arrived on the Unix socket */
-	const char *method;
+	/* From the raw request target (on_uri): its length, an encoded NUL in it. */
+	size_t uri_len;
+	bool has_nul;
+	unsigned char addr[HTTP_ADDR_KEY]; /* the client's address as a rate limit key */
+	int retry_after;		   /* seconds, for a Retry-After header; 0 = none */
+	const char *method; /* NULL until the headers are in */
 	const char *path; /* without the query string */
 	struct buf body;  /* cap = opts.max_body */
 	bool too_big;	  /* the body passed the cap: answer 413 */
@@ -121,13 +136,13 @@ struct route {
 
 /*
  * The query parameters the route of method + pattern declares (router.c's
- * second table), space-separated: any other one is 400, naming it. "" takes
- * none; NULL (a route not in that table: it reads its own, or none) is not
- * checked.
+ * second table), space-separated: any other one is 400, naming it. A route
+ * not in that table takes none (""). NULL only for a NULL route.
  */
 const char *http__route_query(const struct route *rt);
 
 #define HTTP_Q_PAGE "after limit"
+#define HTTP_Q_STAFF "interval aht model target within shrinkage max_occupancy"
 #define HTTP_Q_PAGE_CLIENT "after limit client_id"
 #define HTTP_Q_ITEMS                                                                               \
 	"after limit state engagement_id client_id worker_id due_before due_after late "          \
@@ -151,6 +166,45 @@ int http__rate_new(int rate_per_s, int burst, struct http_rate **out);
 void http__rate_free(struct http_rate *rl);
 /* True if the user may make one more request now (and takes the token). */
 bool http__rate_take(struct http_rate *rl, int64_t user_id, int64_t now_ms);
+
+/*
+ * rate.c: token buckets per client address, in a table of fixed size (an
+ * address new to a full neighbourhood evicts the least recently seen one).
+ * check: 0 if the address may make a request now, else the seconds to wait
+ * (for Retry-After); it takes nothing. charge: takes one request.
+ */
+struct http_iprate;
+int http__iprate_new(int rate_per_s, int burst, struct http_iprate **out);
+void http__iprate_free(struct http_iprate *rl);
+int http__iprate_check(struct http_iprate *rl, const unsigned char key[HTTP_ADDR_KEY],
+		       int64_t now_ms);
+void http__iprate_charge(struct http_iprate *rl, const unsigned char key[HTTP_ADDR_KEY],
+			 int64_t now_ms);
+/* Addresses evicted so far (tests). */
+uint64_t http__iprate_evicted(struct http_iprate *rl);
+/* The key of a client address (NULL or another family: all zero). OUT: key. */
+struct sockaddr;
+void http__addr_key(const struct sockaddr *sa, unsigned char key[HTTP_ADDR_KEY]);
+
+/*
+ * conn.c: the open connections of one daemon. More than max at once are
+ * answered 503 and closed at once; a request not received whole within
+ * timeout_s (0: no deadline) of the connection's start or of the previous
+ * request's end has its socket shut down by a watchdog thread.
+ */
+struct http_conns;
+int http__conns_new(int max, int timeout_s, struct http_conns **out);
+/* After MHD_stop_daemon(). NULL is fine. */
+void http__conns_free(struct http_conns *cs);
+/* MHD_OPTION_NOTIFY_CONNECTION's callback; cls is the struct http_conns. */
+void http__conn_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+		       enum MHD_ConnectionNotificationCode code);
+/* The request on conn is received whole: no deadline until http__conn_next(). */
+void http__conn_received(struct http_conns *cs, struct MHD_Connection *conn);
+/* A request on conn ended: the next one's deadline starts now. */
+void http__conn_next(struct http_conns *cs, struct MHD_Connection *conn);
+/* Connections refused past the limit, and cut at the deadline, so far. */
+void http__conns_counts(struct http_conns *cs, uint64_t *refused, uint64_t *cut);
 
 /* req.c: answers. Each replaces any answer set before. */
 
@@ -348,5 +402,8 @@ int h_staff_erlang(struct req *r);
 int h_engagements_staffing(struct req *r);
 int h_staff_skill_plan(struct req *r);
 int h_engagements_queue(struct req *r);
+int h_tokens_list(struct req *r);
+int h_tokens_get(struct req *r);
+int h_tokens_revoke(struct req *r);
 
 #endif

@@ -10,6 +10,7 @@
 #include "app/input.h"
 #include "http/http_int.h"
 #include "wire/wire.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 /* ---------------------------------------------------------------- answers */
@@ -298,6 +299,18 @@ static json_t *next_none_json(const struct cmd_result *res, bool *oom)
 	return j;
 }
 
+/* A token made: its text (shown this once), id, user and expiry. */
+static json_t *token_json(const struct cmd *c)
+{
+	char t[40];
+
+	if (c->u.token.expires_at)
+		clock_format_ms(c->u.token.expires_at, t, sizeof(t));
+	return json_pack("{s:s, s:I, s:I, s:o}", "token", c->result.token, "id",
+			 (json_int_t)c->result.token_id, "user_id", (json_int_t)c->result.id,
+			 "expires_at", c->u.token.expires_at ? json_string(t) : json_null());
+}
+
 /*
  * The wire shape of a command's successful answer: the item as it is now
  * (without payload and result) for item commands, {"token","user_id"} for
@@ -316,7 +329,9 @@ static json_t *result_json(const struct cmd *c, bool *oom)
 	if (res->outcome == CMD_OUT_NONE || c->type == CMD_AUDIT)
 		return NULL;
 	if (c->type == CMD_TOKEN_CREATE)
-		j = json_pack("{s:s,s:I}", "token", res->token, "user_id", (json_int_t)res->id);
+		j = token_json(c);
+	else if (c->type == CMD_TOKEN_REVOKE)
+		j = json_pack("{s:I}", "id", (json_int_t)c->u.token.token_id);
 	else if (res->has_item)
 		j = wire_item(&res->item, false);
 	else

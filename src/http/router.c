@@ -74,11 +74,20 @@ const struct route http__routes[] = {
 
     {"GET", "/v1/staff/erlang", POL_STAFF_ERLANG, h_staff_erlang},
     {"GET", "/v1/staff/skill-plan", POL_STAFF_PLAN, h_staff_skill_plan},
+
+    {"GET", "/v1/tokens", POL_TOKEN_READ, h_tokens_list},
+    {"GET", "/v1/tokens/:id", POL_TOKEN_READ, h_tokens_get},
+    {"DELETE", "/v1/tokens/:id", POL_TOKEN_REVOKE, h_tokens_revoke},
+    {"POST", "/v1/tokens/:id/revoke", POL_TOKEN_REVOKE, h_tokens_revoke},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
 
-/* The query parameters of the routes that declare them: every list, and the queue summary. */
+/*
+ * The query parameters of the routes that take any: the lists, the queue
+ * summary and the staffing questions. Every other route takes none, so a
+ * parameter it would ignore is refused instead (400).
+ */
 static const struct {
 	const char *method, *pattern, *query;
 } route_queries[] = {
@@ -90,6 +99,10 @@ static const struct {
     {"GET", "/v1/workers", HTTP_Q_PAGE},
     {"GET", "/v1/items", HTTP_Q_ITEMS},
     {"GET", "/v1/audit", HTTP_Q_PAGE},
+    {"GET", "/v1/staff/erlang", HTTP_Q_STAFF " contacts max_abandon patience"},
+    {"GET", "/v1/engagements/:id/staffing", HTTP_Q_STAFF " days day"},
+    {"GET", "/v1/staff/skill-plan", HTTP_Q_STAFF " days day skill"},
+    {"GET", "/v1/tokens", HTTP_Q_PAGE " user_id"},
 };
 
 const char *http__route_query(const struct route *rt)
@@ -98,7 +111,7 @@ const char *http__route_query(const struct route *rt)
 		if (!strcmp(route_queries[i].pattern, rt->pattern) &&
 		    !strcmp(route_queries[i].method, rt->method))
 			return route_queries[i].query;
-	return NULL;
+	return rt ? "" : NULL;
 }
 
 /* A positive decimal id of at most 18 digits (so it cannot overflow int64). */

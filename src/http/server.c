@@ -17,6 +17,17 @@
 #include "util/err.h"
 #include "util/log.h"
 
+/*
+ * MHD's memory per connection. It must hold the largest head we answer
+ * ourselves (HTTP_URI_MAX, HTTP_HEADERS_MAX) with room to spare: a head
+ * larger than MHD's buffer is refused by MHD itself, with its own body.
+ */
+#define CONN_MEMORY (64 * 1024)
+/* MHD's limit above ours, per thread: connections to refuse with a 503 (conn.c). */
+#define CONN_SLACK 64
+/* Connections on the local socket. */
+#define LOCAL_CONNS 64
+
 /* ------------------------------------------------------------ answering */
 
 static void count_answer(struct http_server *h, int status)
@@ -61,6 +72,12 @@ static enum MHD_Result queue_answer(struct req *r)
 		MHD_add_response_header(resp, "Idempotent-Replayed", "true");
 	if (r->status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (r->retry_after > 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%d", r->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
 	if (r->status >= 500)
 		log_warn("%s %s answered %d: %.200s", r->method, r->path, r->status,
 			 text ? text : "");
@@ -73,27 +90,84 @@ static enum MHD_Result queue_answer(struct req *r)
 
 /* ------------------------------------------------------- security layer */
 
+/* A request without a valid token from an address whose bucket is empty: 429. */
+static bool address_limited(struct req *r)
+{
+	struct http_server *h = r->srv;
+	int wait;
+
+	if (!h->iprate || r->local)
+		return false;
+	wait = http__iprate_check(h->iprate, r->addr, clock_now_ms());
+	if (!wait)
+		return false;
+	atomic_fetch_add(&h->rate_limited, 1);
+	r->retry_after = wait;
+	http__fail(r, ERR_RATE, "more than %d requests per second without a valid token from this address",
+		   h->opts.fail_rate_per_s);
+	return true;
+}
+
+/* Takes one request from the address's bucket (no token, a bad one, or a public route). */
+static void address_charge(struct req *r)
+{
+	if (r->srv->iprate && !r->local)
+		http__iprate_charge(r->srv->iprate, r->addr, clock_now_ms());
+}
+
+/* The request line and headers within our limits, answered in our error shape. */
+static bool head_too_big(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+
+	if (r->uri_len > HTTP_URI_MAX) {
+		http__fail(r, ERR_TOOBIG, "the request target is longer than %d bytes",
+			   HTTP_URI_MAX);
+		r->status = 414;
+		return true;
+	}
+	if (ci && ci->header_size > HTTP_HEADERS_MAX) {
+		http__fail(r, ERR_TOOBIG, "the request headers are larger than %d bytes",
+			   HTTP_HEADERS_MAX);
+		r->status = 431;
+		return true;
+	}
+	return false;
+}
+
 /*
- * Everything a request passes before its handler, in this order: the route
- * (404, 405), authentication (401), the rate limit of the token's user
- * (429), the role (403). Handlers then only decide record scope.
+ * Everything a request passes before its body is read, as soon as its
+ * headers are in, in this order: the size of its head (414, 431), a NUL in
+ * its target (400), the route (404, 405), authentication (401; 429 past
+ * the address's limit for requests without a valid token, which public
+ * routes count too), the rate limit of the token's user (429), the role
+ * (403), the query parameters the route declares (400). False when the request is answered: MHD then closes the
+ * connection without reading the body. The handler runs once the body is
+ * in, and only decides record scope.
  */
-static void dispatch(struct req *r)
+static bool gate(struct req *r)
 {
 	struct http_server *h = r->srv;
 	const char *authz;
 	int rc;
 
+	if (head_too_big(r))
+		return false;
+	if (r->has_nul) {
+		http__fail(r, ERR_INVALID, "the request target holds an encoded NUL (%%00)");
+		return false;
+	}
 	rc = http__route_find(r->method, r->path, &r->route, r->param, &r->n_param, r->allow,
 			      sizeof(r->allow));
 	if (rc == ERR_NOTFOUND) {
 		http__fail(r, rc, "no route for %.200s", r->path);
-		return;
+		return false;
 	}
 	if (rc == ERR_METHOD) {
 		http__fail(r, rc, "%s is not allowed on this route; allowed: %s", r->method,
 			   r->allow);
-		return;
+		return false;
 	}
 	authz = r->route->action == POL_PUBLIC
 		    ? NULL
@@ -109,29 +183,47 @@ static void dispatch(struct req *r)
 		 */
 		r->actor = AUTH_LOCAL_ADMIN;
 	} else if (r->route->action != POL_PUBLIC) {
+		/*
+		 * A valid token is never held back by its address's limit (many
+		 * users may share one address); a missing or bad one is counted,
+		 * and past the limit answered 429 instead of 401.
+		 */
 		rc = auth_authenticate(h->store, authz, &r->actor);
+		if (rc == ERR_UNAUTH && address_limited(r))
+			return false;
 		if (rc) {
+			if (rc == ERR_UNAUTH)
+				address_charge(r);
 			http__fail(r, rc, rc == ERR_UNAUTH ? NULL : "could not check the token");
-			return;
+			return false;
 		}
-		/* A resumed request was counted on its first run. */
-		if (h->rate && !r->pending &&
-		    !http__rate_take(h->rate, r->actor.user_id, clock_now_ms())) {
+		if (h->rate && !http__rate_take(h->rate, r->actor.user_id, clock_now_ms())) {
 			atomic_fetch_add(&h->rate_limited, 1);
+			r->retry_after = 1;
 			http__fail(r, ERR_RATE, "more than %d requests per second for this token",
 				   h->opts.rate_per_s);
-			return;
+			return false;
 		}
+	} else {
+		if (address_limited(r))
+			return false;
+		address_charge(r);
 	}
 	/* The role's question only; the record's scope is asked by the use case. */
 	if (policy_check(&r->actor, r->route->action, NULL) != POLICY_ALLOW) {
 		http__fail(r, ERR_FORBIDDEN, "role %s may not call %s %s",
 			   role_name(r->actor.role), r->route->method, r->route->pattern);
-		return;
+		return false;
 	}
 	/* A list's filter misspelt must not quietly widen the answer. */
-	if (http__query_check(r))
-		return;
+	return http__query_check(r) == 0;
+}
+
+/* The handler, once the body is in (and again each time the engine resumes it). */
+static void dispatch(struct req *r)
+{
+	int rc;
+
 	r->suspended = false;
 	rc = r->route->fn(r);
 	if (rc == ERR_SUSPENDED && r->suspended)
@@ -144,8 +236,7 @@ static void dispatch(struct req *r)
 
 /* ----------------------------------------------------- request lifecycle */
 
-static struct req *req_new(struct http_listener *l, struct MHD_Connection *conn,
-			   const char *method, const char *url)
+static struct req *req_new(struct http_listener *l, struct MHD_Connection *conn)
 {
 	struct req *r = calloc(1, sizeof(*r));
 	struct http_server *h = l->srv;
@@ -155,8 +246,6 @@ static struct req *req_new(struct http_listener *l, struct MHD_Connection *conn,
 	r->srv = h;
 	r->local = l->local;
 	r->conn = conn;
-	r->method = method;
-	r->path = url;
 	buf_init(&r->body, h->opts.max_body);
 	return r;
 }
@@ -171,6 +260,29 @@ static void req_free(struct req *r)
 	json_decref(r->out);
 	free(r->raw);
 	free(r);
+}
+
+/*
+ * MHD's URI log callback: the request target as it came, before MHD
+ * decodes it and cuts it at an encoded NUL. The request is made here (MHD
+ * hands what we answer to the request callback as *con_cls) with what the
+ * raw target says: its length and whether it holds a %00.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_listener *l = cls;
+	struct req *r = req_new(l, conn);
+	const union MHD_ConnectionInfo *ci;
+
+	if (!r)
+		return NULL;
+	r->uri_len = strlen(uri);
+	r->has_nul = strstr(uri, "%00") != NULL;
+	if (!l->local) {
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		http__addr_key(ci ? ci->client_addr : NULL, r->addr);
+	}
+	return r;
 }
 
 /* A declared Content-Length above the cap: refuse before reading any of it. */
@@ -197,15 +309,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	int rc;
 
 	(void)version;
-	if (!r) {
-		r = req_new(l, conn, method, url);
-		if (!r)
-			return MHD_NO;
-		*con_cls = r;
+	if (!r)
+		return MHD_NO; /* out of memory in on_uri */
+	if (!r->method) {
 		/*
-		 * MHD lets us answer now, while the body is unread; it then
-		 * closes the connection instead of reading it.
+		 * The headers are in and the body is not: MHD lets us answer
+		 * now, and then closes the connection instead of reading it.
 		 */
+		r->method = method;
+		r->path = url;
+		if (!gate(r))
+			return queue_answer(r);
 		if (declared_too_big(r)) {
 			http__fail(r, ERR_TOOBIG, "the body is larger than %zu bytes",
 				   h->opts.max_body);
@@ -232,6 +346,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	/* The whole request is in: no receive deadline while it is handled and answered. */
+	http__conn_received(l->conns, conn);
 	if (r->too_big) {
 		http__fail(r, ERR_TOOBIG, "the body is larger than %zu bytes", h->opts.max_body);
 	} else {
@@ -245,9 +361,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)conn;
+	struct http_listener *l = cls;
+
 	(void)toe;
+	/* The next request on this connection must arrive within the timeout from now. */
+	http__conn_next(l->conns, conn);
 	if (*con_cls)
 		req_free(*con_cls);
 	*con_cls = NULL;
@@ -272,6 +390,7 @@ void http__metrics_text(struct http_server *h, struct buf *out)
 {
 	static const char *const cls[6] = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
 	struct engine_stats st;
+	uint64_t refused, cut;
 
 	buf_puts(out,
 		 "# HELP alihdaya_http_requests_total HTTP requests answered, by status class.\n"
@@ -288,6 +407,17 @@ void http__metrics_text(struct http_server *h, struct buf *out)
 		   "# TYPE alihdaya_http_rate_limited_total counter\n"
 		   "alihdaya_http_rate_limited_total %llu\n",
 		   (unsigned long long)atomic_load(&h->rate_limited));
+	http__conns_counts(h->tcp.conns, &refused, &cut);
+	buf_printf(out,
+		   "# HELP alihdaya_http_connections_refused_total Connections answered 503 past the "
+		   "connection limit.\n"
+		   "# TYPE alihdaya_http_connections_refused_total counter\n"
+		   "alihdaya_http_connections_refused_total %llu\n"
+		   "# HELP alihdaya_http_connections_cut_total Connections closed because a request "
+		   "was not received whole within the timeout.\n"
+		   "# TYPE alihdaya_http_connections_cut_total counter\n"
+		   "alihdaya_http_connections_cut_total %llu\n",
+		   (unsigned long long)refused, (unsigned long long)cut);
 	if (!h->engine)
 		return;
 	engine_get_stats(h->engine, &st);
@@ -331,6 +461,9 @@ static void server_free(struct http_server *h)
 	if (!h)
 		return;
 	http__rate_free(h->rate);
+	http__iprate_free(h->iprate);
+	http__conns_free(h->tcp.conns);
+	http__conns_free(h->local.conns);
 	free(h->local_path);
 	free(h->bind);
 	free(h->web_dir);
@@ -399,11 +532,19 @@ static int local_start(struct http_server *h, const char *path, struct buf *err)
 		return rc;
 	h->local.srv = h;
 	h->local.local = true;
+	if ((rc = http__conns_new(LOCAL_CONNS, h->opts.conn_timeout_s, &h->local.conns))) {
+		close(fd);
+		unlink(path);
+		return buf_error(err, rc, "http: cannot track connections");
+	}
 	h->local_daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, &h->local, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
 	    (void *)NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_CONNECTION_LIMIT,
-	    64u, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->opts.conn_timeout_s,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL, MHD_OPTION_END);
+	    (unsigned)(LOCAL_CONNS + CONN_SLACK), MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)h->opts.conn_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)CONN_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, http__conn_notify,
+	    (void *)h->local.conns, MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)&h->local,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)&h->local, MHD_OPTION_END);
 	if (!h->local_daemon) {
 		close(fd);
 		unlink(path);
@@ -429,7 +570,7 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 	*out = NULL;
 	if (o->port < 0 || o->port > 65535 || o->threads < 1 || o->max_body < 1 ||
 	    o->max_depth < 1 || o->max_connections < 1 || o->conn_timeout_s < 0 ||
-	    o->rate_per_s < 0 || o->rate_burst < 0)
+	    o->rate_per_s < 0 || o->rate_burst < 0 || o->fail_rate_per_s < 0)
 		return buf_error(err, ERR_INVALID, "http: an option is out of range");
 	h = calloc(1, sizeof(*h));
 	if (!h)
@@ -455,6 +596,14 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 			goto out;
 		}
 	}
+	if (o->fail_rate_per_s > 0) {
+		rc = http__iprate_new(o->fail_rate_per_s, HTTP_FAIL_BURST * o->fail_rate_per_s,
+				      &h->iprate);
+		if (rc) {
+			buf_error(err, rc, "http: cannot set up the address rate limiter");
+			goto out;
+		}
+	}
 
 	memset(&ss, 0, sizeof(ss));
 	if (inet_pton(AF_INET, bind, &sin->sin_addr) == 1) {
@@ -471,12 +620,24 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 	}
 
 	h->tcp.srv = h;
+	if ((rc = http__conns_new(o->max_connections, o->conn_timeout_s, &h->tcp.conns))) {
+		buf_error(err, rc, "http: cannot track connections");
+		goto out;
+	}
+	/*
+	 * MHD gets room above our limit: at its own it stops accepting and new
+	 * connections wait in the backlog; past ours (conn.c) they are answered
+	 * 503 at once. Each thread of the pool has its share of MHD's limit.
+	 */
 	h->daemon = MHD_start_daemon(
 	    flags, (uint16_t)o->port, NULL, NULL, on_request, &h->tcp, MHD_OPTION_EXTERNAL_LOGGER,
 	    on_mhd_log, (void *)NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)o->conn_timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+	    (unsigned)o->max_connections + (unsigned)(CONN_SLACK * o->threads),
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->conn_timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_NOTIFY_CONNECTION,
+	    http__conn_notify, (void *)h->tcp.conns, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+	    (void *)&h->tcp, MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)&h->tcp,
 	    MHD_OPTION_END);
 	if (!h->daemon) {
 		rc = buf_error(err, ERR_IO, "http: cannot listen on %s port %d", bind, o->port);

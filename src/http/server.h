@@ -28,9 +28,16 @@ struct http_opts {
 	 * listens, and removed by http_stop().
 	 */
 	const char *local_socket;
+	/*
+	 * Requests per second per client address that carry no valid token
+	 * (none, a bad one, or a public route), 0 = unlimited (default 20);
+	 * the bucket holds HTTP_FAIL_BURST (5) seconds of it. Over it: 429.
+	 */
+	int fail_rate_per_s;
 };
 
-#define HTTP_OPTS_INIT { "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL }
+#define HTTP_OPTS_INIT                                                                             \
+	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20 }
 
 struct http_server;
 

@@ -10,7 +10,7 @@
 #include "util/clock.h"
 #include "util/err.h"
 
-const struct actor AUTH_LOCAL_ADMIN = { 0, "local", ROLE_ADMIN, 0, 0 };
+const struct actor AUTH_LOCAL_ADMIN = { 0, "local", ROLE_ADMIN, 0, 0, 0 };
 
 void auth_token_hash(const char *text, unsigned char hash[32])
 {
@@ -31,11 +31,12 @@ void auth_token_new(char text[AUTH_TOKEN_TEXT], unsigned char hash[32])
 /*
  * Every request presents its token, and looking it up costs two reads.
  * A small direct-mapped cache of recent successes keeps that off the hot
- * path; an entry lives AUTH_CACHE_TTL_MS, so a token removed from the store
- * (or a worker record added) is seen within that time. A user deactivated or
- * edited is seen at once: the engine calls auth_cache_clear() once that is
- * durable, which empties the cache and moves its generation on, so a lookup
- * that read the store before the change cannot put its stale answer back.
+ * path; an entry lives AUTH_CACHE_TTL_MS (never past its token's expiry), so
+ * a token removed from the store (or a worker record added) is seen within
+ * that time. A token revoked, or a user deactivated or edited, is seen at
+ * once: the engine calls auth_cache_clear() once that is durable, which
+ * empties the cache and moves its generation on, so a lookup that read the
+ * store before the change cannot put its stale answer back.
  */
 #define AUTH_CACHE_SLOTS 1024
 #define AUTH_CACHE_TTL_MS 5000
@@ -83,8 +84,10 @@ static bool cache_get(const struct store *s, const unsigned char hash[32], struc
 
 /* Keeps a's lookup, made in generation gen, unless the cache was cleared since. */
 static void cache_put(const struct store *s, const unsigned char hash[32], const struct actor *a,
-		      uint64_t gen)
+		      uint64_t gen, int64_t token_expires)
 {
+	int64_t expires = clock_now_ms() + AUTH_CACHE_TTL_MS;
+
 	struct auth_cache_slot *e = &auth_cache[cache_slot(hash)];
 
 	pthread_mutex_lock(&auth_cache_mu);
@@ -96,7 +99,7 @@ static void cache_put(const struct store *s, const unsigned char hash[32], const
 	e->store = s;
 	memcpy(e->hash, hash, 32);
 	e->actor = *a;
-	e->expires = clock_now_ms() + AUTH_CACHE_TTL_MS;
+	e->expires = token_expires && token_expires < expires ? token_expires : expires;
 	pthread_mutex_unlock(&auth_cache_mu);
 }
 
@@ -108,10 +111,66 @@ void auth_cache_clear(void)
 	pthread_mutex_unlock(&auth_cache_mu);
 }
 
+/* ------------------------------------------------------------ last uses */
+
+/* Open addressing by token id; at == 0 is a free slot. */
+static struct auth_use uses[AUTH_USES_MAX];
+static size_t n_uses;
+static pthread_mutex_t uses_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void use_note(const struct store *s, int64_t token_id, int64_t at)
+{
+	size_t i = (size_t)((uint64_t)token_id * 2654435761u) % AUTH_USES_MAX;
+
+	if (token_id <= 0)
+		return;
+	pthread_mutex_lock(&uses_mu);
+	for (size_t k = 0; k < 16; k++, i = (i + 1) % AUTH_USES_MAX) {
+		if (uses[i].at && (uses[i].token_id != token_id || uses[i].store != s))
+			continue;
+		if (!uses[i].at)
+			n_uses++;
+		uses[i].store = s;
+		uses[i].token_id = token_id;
+		uses[i].at = at;
+		break;
+	}
+	pthread_mutex_unlock(&uses_mu);
+}
+
+bool auth_uses_pending(const struct store *s)
+{
+	bool any = false;
+
+	pthread_mutex_lock(&uses_mu);
+	for (size_t i = 0; n_uses && i < AUTH_USES_MAX && !any; i++)
+		any = uses[i].at && uses[i].store == s;
+	pthread_mutex_unlock(&uses_mu);
+	return any;
+}
+
+void auth_uses_take(const struct store *s, struct auth_use *out, size_t cap, size_t *n)
+{
+	*n = 0;
+	pthread_mutex_lock(&uses_mu);
+	for (size_t i = 0; i < AUTH_USES_MAX && *n < cap; i++) {
+		if (!uses[i].at || uses[i].store != s)
+			continue;
+		out[(*n)++] = uses[i];
+		uses[i].at = 0;
+		n_uses--;
+	}
+	pthread_mutex_unlock(&uses_mu);
+}
+
+/* ------------------------------------------------------- authentication */
+
 int auth_authenticate(struct store *s, const char *authorization, struct actor *out)
 {
 	unsigned char hash[32];
+	struct token_rec t;
 	struct user_rec u;
+	int64_t now;
 	struct worker_rec *w = NULL;
 	const char *tok;
 	uint64_t gen;
@@ -128,17 +187,22 @@ int auth_authenticate(struct store *s, const char *authorization, struct actor *
 	if (n != AUTH_TOKEN_TEXT - 1 || strncmp(tok, "ahd_", 4))
 		return ERR_UNAUTH;
 	auth_token_hash(tok, hash);
-	if (cache_get(s, hash, out))
+	now = clock_now_ms();
+	if (cache_get(s, hash, out)) {
+		use_note(s, out->token_id, now);
 		return 0;
+	}
 	gen = cache_gen();
-	rc = store_token_lookup(s, hash, &u);
+	rc = store_token_lookup(s, hash, &u, &t);
 	if (rc == ERR_NOTFOUND)
 		return ERR_UNAUTH;
 	if (rc)
 		return rc;
-	if (!u.active) /* a deactivated user's tokens stop working */
+	/* A deactivated user's tokens stop working; a revoked or expired one is unknown. */
+	if (!u.active || t.revoked_at || (t.expires_at && t.expires_at <= now))
 		return ERR_UNAUTH;
 	memset(out, 0, sizeof(*out));
+	out->token_id = t.id;
 	out->user_id = u.id;
 	memcpy(out->name, u.name, sizeof(out->name));
 	out->role = u.role;
@@ -157,6 +221,7 @@ int auth_authenticate(struct store *s, const char *authorization, struct actor *
 		}
 		free(w);
 	}
-	cache_put(s, hash, out, gen);
+	cache_put(s, hash, out, gen, t.expires_at);
+	use_note(s, t.id, now);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #define ALIHDAYA_AUTH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/model.h"
@@ -15,6 +16,7 @@ struct actor {
 	enum role role;
 	int64_t client_id; /* ROLE_CLIENT only */
 	int64_t worker_id; /* ROLE_WORKER only: the worker record of this user, 0 if none */
+	int64_t token_id;  /* the token presented, 0 for the local admin */
 };
 
 /* The CLI on the machine itself acts as an admin with user id 0. */
@@ -33,10 +35,30 @@ void auth_token_hash(const char *text, unsigned char hash[32]);
 
 /*
  * Resolves "Bearer <token>" (the Authorization header value, may be NULL)
- * to an actor. ERR_UNAUTH when missing, malformed or unknown. Successful
- * lookups are cached for 5 seconds.
+ * to an actor. ERR_UNAUTH when missing, malformed, unknown, revoked or
+ * expired, or its user is deactivated. Successful lookups are cached for 5
+ * seconds (never past the token's expiry); every success notes the token's
+ * use (auth_uses_take).
  */
 int auth_authenticate(struct store *s, const char *authorization, struct actor *out);
+
+/*
+ * Last use of tokens: noted in memory on each success, written by the
+ * engine at most once a minute (AUTH_USES_FLUSH_MS) and when it stops, so a
+ * request costs no write. The table is fixed in size: a use that finds no
+ * room is dropped (last_used_at is a hint, not an audit).
+ */
+#define AUTH_USES_FLUSH_MS 60000
+#define AUTH_USES_MAX 1024
+struct auth_use {
+	const struct store *store; /* whose token */
+	int64_t token_id;
+	int64_t at; /* ms since the epoch */
+};
+/* True if a use of a token of s is waiting to be written. */
+bool auth_uses_pending(const struct store *s);
+/* Moves up to cap waiting uses of tokens of s into out and forgets them. OUT: *n. */
+void auth_uses_take(const struct store *s, struct auth_use *out, size_t cap, size_t *n);
 
 /*
  * Forgets every cached token, at once for every thread: the engine calls it

@@ -11,6 +11,7 @@
 #define LSD RULE_LEASED
 #define SLF RULE_SELF
 #define CLL RULE_CLEARED_OR_LEASED
+#define USR RULE_OWN_USER
 
 struct action_def {
 	const char *name;
@@ -68,6 +69,9 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_AUDIT_READ] = { "audit.read", { ANY, NO, NO, NO, ANY } },
 	[POL_STAFF_ERLANG] = { "staff.erlang", { ANY, ANY, ANY, NO, ANY } },
 	[POL_STAFF_PLAN] = { "staff.plan", { ANY, ANY, NO, NO, NO } },
+	/* Every user lists and revokes its own tokens (a leaked one is stopped by its holder). */
+	[POL_TOKEN_READ] = { "token.read", { ANY, USR, USR, USR, USR } },
+	[POL_TOKEN_REVOKE] = { "token.revoke", { ANY, USR, USR, USR, USR } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {
@@ -79,6 +83,7 @@ static const char *const rule_names[RULE__COUNT] = {
 	[RULE_LEASED] = "leased to self",
 	[RULE_SELF] = "self",
 	[RULE_CLEARED_OR_LEASED] = "cleared clients, or leased to self",
+	[RULE_OWN_USER] = "own",
 };
 
 enum policy_rule policy_rule_of(enum role r, enum policy_action act)
@@ -148,6 +153,8 @@ enum policy_verdict policy_check(const struct actor *a, enum policy_action act,
 		return a->role == ROLE_WORKER && a->worker_id && a->worker_id == sc->worker_id
 			   ? POLICY_ALLOW
 			   : POLICY_HIDE;
+	case RULE_OWN_USER:
+		return a->user_id && a->user_id == sc->user_id ? POLICY_ALLOW : POLICY_HIDE;
 	default:
 		return POLICY_FORBID;
 	}
@@ -189,6 +196,22 @@ int policy_list_filter(const struct actor *a, enum policy_action act, int64_t *c
 		return 0;
 	default:
 		/* RULE_CLEARED lists would need a set filter; no list uses one. */
+		return ERR_FORBIDDEN;
+	}
+}
+
+int policy_user_filter(const struct actor *a, enum policy_action act, int64_t *user_id)
+{
+	*user_id = 0;
+	switch (policy_rule_of(a->role, act)) {
+	case RULE_ANY:
+		return 0;
+	case RULE_OWN_USER:
+		if (!a->user_id)
+			return ERR_NOTFOUND;
+		*user_id = a->user_id;
+		return 0;
+	default:
 		return ERR_FORBIDDEN;
 	}
 }

@@ -61,6 +61,8 @@ enum policy_action {
 	POL_AUDIT_READ, /* list and verify */
 	POL_STAFF_ERLANG,
 	POL_STAFF_PLAN, /* per-skill staffing plan */
+	POL_TOKEN_READ,   /* list API tokens (never their text or hash) */
+	POL_TOKEN_REVOKE, /* revoke an API token */
 	POL__COUNT
 };
 
@@ -74,6 +76,7 @@ enum policy_rule {
 	RULE_LEASED,     /* a worker: items it holds the lease of; others 404 */
 	RULE_SELF,       /* a worker: its own worker record; others 404 */
 	RULE_CLEARED_OR_LEASED, /* a worker: as RULE_CLEARED, or an item whose lease it holds */
+	RULE_OWN_USER,   /* records of the actor's own user (its tokens); others 404 */
 	RULE__COUNT
 };
 
@@ -92,6 +95,7 @@ struct policy_scope {
 	bool kpo;                /* the work is KPO (engagement, item) */
 	const int64_t *clear;    /* the acting worker's clearances */
 	size_t n_clear;
+	int64_t user_id;         /* a token: the user it stands for */
 };
 
 /* The rule of one role for one action (RULE_ANY for POL_PUBLIC). */
@@ -121,6 +125,12 @@ int policy_require(const struct actor *a, enum policy_action act, const struct p
  */
 int policy_list_filter(const struct actor *a, enum policy_action act, int64_t *client_id,
 		       int64_t *worker_id);
+
+/*
+ * As policy_list_filter() for a list of records owned by users (tokens).
+ * OUT: user_id, 0 = no filter. ERR_FORBIDDEN when the role may not list.
+ */
+int policy_user_filter(const struct actor *a, enum policy_action act, int64_t *user_id);
 
 /* True if the item read by this actor carries its payload and result fields. */
 bool policy_sees_payload(const struct actor *a, const struct policy_scope *scope);

@@ -45,6 +45,7 @@ struct store_page {
 	int64_t engagement_id; /* items */
 	int64_t worker_id;     /* items: only leased to this worker */
 	int state;             /* items: enum item_state + 1, 0 = any */
+	int64_t user_id;       /* tokens: only this user's */
 };
 
 /*
@@ -75,6 +76,22 @@ typedef int (*store_load_cb)(void *ctx, int64_t worker_id, int64_t leases);
 #define STORE_PAGE_MAX 500
 #define STORE_PAGE_DEFAULT 50
 
+/*
+ * An API token as the store keeps it: never its text, and its hash only in
+ * the store. Times are ms since the epoch; 0 = never (expires_at: no expiry,
+ * last_used_at: not used yet, or before uses were recorded, revoked_at: not
+ * revoked). prefix is the text's first STORE_TOKEN_PREFIX bytes ("ahd_" and
+ * 8 hex digits), "" for tokens made before prefixes were kept.
+ */
+#define STORE_TOKEN_PREFIX 12
+struct token_rec {
+	int64_t id;
+	int64_t user_id;
+	char user_name[MODEL_CODE_MAX]; /* reads only */
+	char prefix[STORE_TOKEN_PREFIX + 1];
+	int64_t created_at, expires_at, last_used_at, revoked_at;
+};
+
 /* Idempotency record: the answer given to the first request with a key. */
 struct idem_rec {
 	int64_t user_id;
@@ -93,6 +110,7 @@ typedef int (*store_item_cb)(void *ctx, const struct item_rec *it);
 typedef int (*store_user_cb)(void *ctx, const struct user_rec *u);
 typedef int (*store_event_cb)(void *ctx, const struct event_rec *ev);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
+typedef int (*store_token_cb)(void *ctx, const struct token_rec *t);
 
 /* The callbacks of a recovery load (store_load()), one per kind of record. */
 struct store_load {
@@ -127,9 +145,13 @@ struct store_load {
 	X(service_insert, (struct store *s, struct service_rec *sv), (s, sv)) /* ERR_EXISTS */   \
 	X(engagement_insert, (struct store *s, struct engagement_rec *e), (s, e))                \
 	X(user_insert, (struct store *s, struct user_rec *u), (s, u)) /* ERR_EXISTS: name */     \
-	X(token_insert,                                                                            \
-	  (struct store *s, int64_t user_id, const unsigned char hash[32], int64_t created_at),   \
-	  (s, user_id, hash, created_at))                                                          \
+	/* t: user_id, prefix, created_at, expires_at; sets t->id. ERR_EXISTS: the hash. */        \
+	X(token_insert, (struct store *s, struct token_rec *t, const unsigned char hash[32]),     \
+	  (s, t, hash))                                                                            \
+	/* Marks token id revoked at `at` (a revoked one keeps its time). ERR_NOTFOUND: none. */   \
+	X(token_revoke, (struct store *s, int64_t id, int64_t at), (s, id, at))                   \
+	/* Records a use of token id at `at` (a later use already recorded stays). */              \
+	X(token_touch, (struct store *s, int64_t id, int64_t at), (s, id, at))                    \
 	X(worker_insert, (struct store *s, struct worker_rec *w), (s, w)) /* with clearances */  \
 	X(worker_set_status, (struct store *s, int64_t worker_id, enum worker_status st),         \
 	  (s, worker_id, st))                                                                      \
@@ -171,8 +193,16 @@ struct store_load {
 	 */                                                                                        \
 	X(load, (struct store *s, const struct store_load *l, void *ctx), (s, l, ctx))             \
 	/* reader */                                                                               \
-	X(token_lookup, (struct store *s, const unsigned char hash[32], struct user_rec *out),    \
-	  (s, hash, out))                                                                          \
+	/*                                                                                         \
+	 * The token with this hash and its user, revoked and expired ones too (the                \
+	 * caller decides). OUT: *out, *tok (without user_name). ERR_NOTFOUND if none.             \
+	 */                                                                                        \
+	X(token_lookup,                                                                            \
+	  (struct store *s, const unsigned char hash[32], struct user_rec *out,                    \
+	   struct token_rec *tok),                                                                 \
+	  (s, hash, out, tok))                                                                     \
+	X(token_get, (struct store *s, int64_t id, struct token_rec *out), (s, id, out))          \
+	X(token_list, STORE_LIST_PARAMS(token), (s, pg, cb, ctx, next_after)) /* pg->user_id */   \
 	X(user_by_name, (struct store *s, const char *name, struct user_rec *out), (s, name, out)) \
 	X(worker_by_user, (struct store *s, int64_t user_id, struct worker_rec *out),             \
 	  (s, user_id, out))                                                                       \

@@ -31,6 +31,7 @@ void config_defaults(struct config *c)
 	c->max_connections = 4096;
 	c->conn_timeout_s = 30;
 	c->rate_per_s = 0;
+	c->fail_rate_per_s = 20;
 	c->batch_max = 512;
 }
 
@@ -70,6 +71,7 @@ int config_set(struct config *c, const char *key, const char *v, struct buf *err
 		{ "max_connections", 16, 1000000, offsetof(struct config, max_connections), 0 },
 		{ "timeout", 1, 3600, offsetof(struct config, conn_timeout_s), 0 },
 		{ "rate_per_s", 0, 1000000, offsetof(struct config, rate_per_s), 0 },
+		{ "fail_rate_per_s", 0, 1000000, offsetof(struct config, fail_rate_per_s), 0 },
 		{ "batch_max", 1, 100000, offsetof(struct config, batch_max), 0 },
 	};
 	long n;

@@ -16,6 +16,7 @@ struct config {
 	int max_connections;
 	int conn_timeout_s;
 	int rate_per_s;
+	int fail_rate_per_s; /* per client address, requests without a valid token */
 	int batch_max;
 	char web_dir[512];
 };
@@ -24,7 +25,7 @@ struct config {
 void config_defaults(struct config *c);
 /*
  * Reads an INI file ([server] bind, port, threads, max_body, max_depth,
- * max_connections, timeout, rate_per_s, batch_max, web_dir; [store] data).
+ * max_connections, timeout, rate_per_s, fail_rate_per_s, batch_max, web_dir; [store] data).
  * Unknown keys and bad values are errors with the line number in err.
  */
 int config_load_file(struct config *c, const char *path, struct buf *err);

@@ -4,7 +4,8 @@
  * usage: conn_hold PORT COUNT SECONDS [partial]
  *
  * Opens COUNT connections to 127.0.0.1:PORT (raising its own open-file limit to the
- * hard limit first), optionally sends half a request on each ("partial"), prints
+ * hard limit first), optionally sends half a request on each ("partial": its headers
+ * whole, with the token in $CONN_HOLD_TOKEN if set, and the start of its body), prints
  * "open N failed F" and flushes, then watches the connections for SECONDS and prints
  * "closed_by_server C after_ms T" where T is when the last of them was closed (or -1).
  * Exits 0 if at least one connection was opened. No dependencies beyond libc, so the
@@ -22,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char half_request[] = "POST /v1/items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-				   "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
-				   "{\"engagement_id\":";
+static const char half_head[] = "POST /v1/items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				"Content-Type: application/json\r\nContent-Length: 100\r\n";
+static const char half_body[] = "\r\n{\"engagement_id\":";
 
 static long now_ms(void)
 {
@@ -53,6 +54,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int partial = argc > 4 && strcmp(argv[4], "partial") == 0;
+	const char *token = getenv("CONN_HOLD_TOKEN");
+	char half_request[512];
+	int hn = snprintf(half_request, sizeof(half_request), "%s%s%s%s%s", half_head,
+			  token ? "Authorization: Bearer " : "", token ? token : "", token ? "\r\n" : "",
+			  half_body);
+
+	if (hn < 0 || (size_t)hn >= sizeof(half_request)) {
+		fprintf(stderr, "conn_hold: CONN_HOLD_TOKEN is too long\n");
+		return 2;
+	}
 
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -77,7 +88,7 @@ int main(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		if (partial && write(fd, half_request, sizeof(half_request) - 1) < 0) {
+		if (partial && write(fd, half_request, (size_t)hn) < 0) {
 			close(fd);
 			failed++;
 			continue;

@@ -48,7 +48,14 @@ expect "40,000 unclosed objects" 400
 alive && ok "server answers after the bodies" || bad "server does not answer"
 
 # ---- slow and idle clients (--timeout 2) ---------------------------------------------
+# Without a token a half-sent request is answered 401 when its headers are in, unread.
 "$HOLD" "$PORT" 5 10 partial > "$TMP/slow"
+read -r _ closed _ after < <(tail -1 "$TMP/slow")
+check "half requests without a token closed by the server" 5 "$closed"
+[ "$after" -ge 0 ] && [ "$after" -le 1000 ] && ok "answered at once (${after} ms), the body unread" \
+  || bad "half requests without a token closed after $after ms"
+# With one, the rest of the body is awaited until the timeout.
+CONN_HOLD_TOKEN=$ACMEU "$HOLD" "$PORT" 5 10 partial > "$TMP/slow"
 read -r _ opened _ failed < <(head -1 "$TMP/slow")
 read -r _ closed _ after < <(tail -1 "$TMP/slow")
 check "slow clients connected" "5 0" "$opened $failed"

@@ -21,6 +21,8 @@
  *   C  unleased:         client 1, worker record 7, no lease, KPO
  *   D  leased to other:  client 1, worker record 8, leased to worker 8, KPO
  *   E  own BPO work:     client 1, worker record 7, leased to worker 7, BPO
+ * Records owned by a user (tokens): A, C and E are the actor's own (user
+ * 100: every actor is user 100 here), B and D user 200's.
  * Each cell is five letters, one per record: a = allow, h = hide (404),
  * f = forbid (403). This is the policy as docs/api.md states it, typed in
  * independently of src/sec/policy.c.
@@ -28,11 +30,11 @@
 static const int64_t clear_w7[] = { 1 };
 
 static const struct policy_scope records[5] = {
-	{ .client_id = 1, .worker_id = 7, .lease_worker_id = 7, .kpo = true },
-	{ .client_id = 2, .worker_id = 8, .lease_worker_id = 8, .kpo = true },
-	{ .client_id = 1, .worker_id = 7, .lease_worker_id = 0, .kpo = true },
-	{ .client_id = 1, .worker_id = 8, .lease_worker_id = 8, .kpo = true },
-	{ .client_id = 1, .worker_id = 7, .lease_worker_id = 7, .kpo = false },
+	{ .client_id = 1, .worker_id = 7, .lease_worker_id = 7, .kpo = true, .user_id = 100 },
+	{ .client_id = 2, .worker_id = 8, .lease_worker_id = 8, .kpo = true, .user_id = 200 },
+	{ .client_id = 1, .worker_id = 7, .lease_worker_id = 0, .kpo = true, .user_id = 100 },
+	{ .client_id = 1, .worker_id = 8, .lease_worker_id = 8, .kpo = true, .user_id = 200 },
+	{ .client_id = 1, .worker_id = 7, .lease_worker_id = 7, .kpo = false, .user_id = 100 },
 };
 
 #define ALL "aaaaa"
@@ -41,6 +43,7 @@ static const struct policy_scope records[5] = {
 #define LEASE "ahhha"
 #define SELF "ahaha"
 #define KPOC "ahaaf"
+#define OWNU "ahaha" /* the actor's own user's records (its tokens) */
 
 struct row {
 	enum policy_action act;
@@ -87,6 +90,8 @@ static const struct row matrix[] = {
 	{ POL_AUDIT_READ,          { ALL, NONE, NONE,  NONE, ALL } },
 	{ POL_STAFF_ERLANG,        { ALL, ALL,  ALL,   NONE, ALL } },
 	{ POL_STAFF_PLAN,          { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_TOKEN_READ,          { ALL, OWNU, OWNU,  OWNU, OWNU } },
+	{ POL_TOKEN_REVOKE,        { ALL, OWNU, OWNU,  OWNU, OWNU } },
 };
 /* clang-format on */
 
@@ -95,7 +100,7 @@ static struct actor actor_of(enum role r)
 	struct actor a;
 
 	memset(&a, 0, sizeof(a));
-	a.user_id = 100 + r;
+	a.user_id = 100;
 	a.role = r;
 	if (r == ROLE_CLIENT)
 		a.client_id = 1;
@@ -206,6 +211,13 @@ static void test_list_filter(void **state)
 	assert_int_equal(policy_list_filter(&w, POL_CLIENT_READ, &cid, &wid), ERR_FORBIDDEN);
 	assert_int_equal(policy_list_filter(&c, POL_ENGAGEMENT_LIST, &cid, &wid), 0);
 	assert_int_equal(cid, 1);
+	/* Tokens: an admin lists all, anyone else its own user's; a user-less actor none. */
+	assert_int_equal(policy_user_filter(&m, POL_TOKEN_READ, &cid), 0);
+	assert_int_equal(cid, 100);
+	assert_int_equal(policy_user_filter(&AUTH_LOCAL_ADMIN, POL_TOKEN_READ, &cid), 0);
+	assert_int_equal(cid, 0);
+	w.user_id = 0;
+	assert_int_equal(policy_user_filter(&w, POL_TOKEN_REVOKE, &cid), ERR_NOTFOUND);
 }
 
 /* docs/api.md carries the table as generated; a change to either alone fails here. */

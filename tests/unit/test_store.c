@@ -312,6 +312,7 @@ static void test_records_roundtrip(void **state)
 	struct store *s = f->s;
 	unsigned char th[32];
 	struct user_rec u;
+	struct token_rec tok;
 	struct service_rec sv;
 	struct worker_rec *w = calloc(1, sizeof(*w));
 	struct client_rec c;
@@ -331,7 +332,10 @@ static void test_records_roundtrip(void **state)
 	wu = add_user(s, "wati", ROLE_WORKER, 0);
 	wid = add_worker(s, wu, c1, c2);
 	memset(th, 0xab, sizeof(th));
-	assert_int_equal(store_token_insert(s, cu, th, T0), 0);
+	tok = (struct token_rec){.user_id = cu, .created_at = T0, .expires_at = T0 + 1000,
+				 .prefix = "ahd_0123abcd"};
+	assert_int_equal(store_token_insert(s, &tok, th), 0);
+	assert_int_equal(tok.id, 1);
 	assert_int_equal(store_commit(s), 0);
 
 	assert_int_equal(store_client_get(s, c1, &c), 0);
@@ -387,13 +391,20 @@ static void test_records_roundtrip(void **state)
 	assert_wire_eq(wire_worker(w), want);
 
 	/* struct lookups */
-	assert_int_equal(store_token_lookup(s, th, &u), 0);
+	assert_int_equal(store_token_lookup(s, th, &u, &tok), 0);
+	assert_int_equal(tok.id, 1);
+	assert_int_equal(tok.expires_at, T0 + 1000);
+	assert_int_equal(tok.revoked_at, 0);
+	assert_int_equal(store_token_get(s, 1, &tok), 0);
+	assert_string_equal(tok.prefix, "ahd_0123abcd");
+	assert_string_equal(tok.user_name, "acme-ops");
+	assert_int_equal(store_token_get(s, 2, &tok), ERR_NOTFOUND);
 	assert_int_equal(u.id, cu);
 	assert_int_equal(u.role, ROLE_CLIENT);
 	assert_int_equal(u.client_id, c1);
 	assert_string_equal(u.name, "acme-ops");
 	memset(th, 0xcd, sizeof(th));
-	assert_int_equal(store_token_lookup(s, th, &u), ERR_NOTFOUND);
+	assert_int_equal(store_token_lookup(s, th, &u, &tok), ERR_NOTFOUND);
 	assert_int_equal(store_user_by_name(s, "root", &u), 0);
 	assert_int_equal(u.id, admin);
 	assert_int_equal(u.client_id, 0);
@@ -490,6 +501,7 @@ static void test_unique_and_fk(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct client_rec c = {.created_at = T0, .active = true};
+	struct token_rec tok;
 	struct user_rec u = {.role = ROLE_ADMIN, .created_at = T0};
 	struct service_rec sv;
 	const struct service_rec *cat;
@@ -509,8 +521,9 @@ static void test_unique_and_fk(void **state)
 	assert_int_equal(store_service_insert(s, &sv), 0);
 	sv = cat[1];
 	assert_int_equal(store_service_insert(s, &sv), ERR_EXISTS);
-	assert_int_equal(store_token_insert(s, uid, th, T0), 0);
-	assert_int_equal(store_token_insert(s, uid, th, T0), ERR_EXISTS);
+	tok = (struct token_rec){.user_id = uid, .created_at = T0};
+	assert_int_equal(store_token_insert(s, &tok, th), 0);
+	assert_int_equal(store_token_insert(s, &tok, th), ERR_EXISTS);
 	/* a reference to a missing row */
 	assert_int_equal(store_engagement_insert(s, &e), ERR_NOTFOUND);
 	/* the worker and its clearances go in together: a bad clearance undoes both */

@@ -31,6 +31,10 @@
 #define SQ_AUDIT_COLS                                                                              \
 	"seq, at, actor_user_id, action, record_type, record_id, client_id, "                      \
 	"prev_hash, hash, detail"
+/* A token's columns (sqlite_tokens.c reads them in this order), its user as u. */
+#define SQ_TOKEN_COLS                                                                              \
+	"t.id, t.user_id, u.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, "          \
+	"t.revoked_at"
 #define SQ_OPEN_STATES "('queued', 'assigned', 'submitted', 'in_review')"
 
 /*
@@ -79,8 +83,12 @@
 			     "?13)")                                                               \
 	X(USER_INSERT, "INSERT INTO users(name, role, client_id, created_at, active) "             \
 		       "VALUES (?1, ?2, ?3, ?4, ?5)")                                              \
-	X(TOKEN_INSERT, "INSERT INTO tokens(hash, user_id, created_at) "                           \
-			"VALUES (?1, ?2, ?3)")                                                     \
+	X(TOKEN_INSERT, "INSERT INTO tokens(hash, user_id, created_at, prefix, expires_at, id) "   \
+			"VALUES (?1, ?2, ?3, ?4, ?5, "                                             \
+			"(SELECT coalesce(max(id), 0) + 1 FROM tokens)) RETURNING id")             \
+	X(TOKEN_REVOKE, "UPDATE tokens SET revoked_at = CASE revoked_at WHEN 0 THEN ?2 "           \
+			"ELSE revoked_at END WHERE id = ?1")                                       \
+	X(TOKEN_TOUCH, "UPDATE tokens SET last_used_at = max(last_used_at, ?2) WHERE id = ?1")     \
 	X(WORKER_INSERT, "INSERT INTO workers(user_id, name, skills, languages, "                  \
 			 "credentials, country, time_zone, capacity, cost_minor, "                 \
 			 "currency, status, created_at, active) VALUES (?1, ?2, ?3, ?4, "          \
@@ -114,9 +122,16 @@
 	X(LOAD_WORKERS, "SELECT " SQ_WORKER_COLS " FROM workers w ORDER BY w.id")                  \
 	X(LOAD_OPEN_ITEMS,                                                                         \
 	  "SELECT " SQ_ITEM_COLS " FROM items WHERE state IN " SQ_OPEN_STATES " ORDER BY id")      \
-	X(TOKEN_LOOKUP, "SELECT u.id, u.name, u.role, u.client_id, u.created_at, u.active "        \
-			"FROM tokens t JOIN users u ON u.id = t.user_id "                          \
+	X(TOKEN_LOOKUP, "SELECT u.id, u.name, u.role, u.client_id, u.created_at, u.active, "       \
+			SQ_TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id "           \
 			"WHERE t.hash = ?1")                                                       \
+	X(TOKEN_GET, "SELECT " SQ_TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id "    \
+		     "WHERE t.id = ?1")                                                            \
+	X(TOKEN_LIST, "SELECT " SQ_TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id "   \
+		      "WHERE t.id > ?1 ORDER BY t.id LIMIT ?2")                                    \
+	X(TOKEN_LIST_USER, "SELECT " SQ_TOKEN_COLS " FROM tokens t JOIN users u "                  \
+			   "ON u.id = t.user_id WHERE t.user_id = ?3 AND t.id > ?1 "               \
+			   "ORDER BY t.id LIMIT ?2")                                               \
 	X(USER_BY_NAME, "SELECT " SQ_USER_COLS " FROM users WHERE name = ?1")                      \
 	X(WORKER_BY_USER, "SELECT " SQ_WORKER_COLS " FROM workers w WHERE w.user_id = ?1")         \
 	X(SERVICE_BY_CODE, "SELECT " SQ_SERVICE_COLS " FROM services WHERE code = ?1")            \

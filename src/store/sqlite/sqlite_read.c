@@ -48,12 +48,6 @@ static int lookup(struct store *base, enum sq_stmt id, struct sq_key key, enum s
 	return rc;
 }
 
-int sq_token_lookup(struct store *s, const unsigned char hash[32], struct user_rec *out)
-{
-	return lookup(s, SQ_TOKEN_LOOKUP, (struct sq_key){ hash, 32, 0 }, SQ_K_USER, out,
-		      "token lookup");
-}
-
 /* A lookup by code or name: one no record can have is not looked up. */
 static int lookup_code(struct store *s, enum sq_stmt id, const char *code, enum sq_kind k,
 		       void *out, const char *what)

@@ -161,6 +161,19 @@ const char *const sq__migrations[] = {
     "UPDATE items SET lease_started = lease_expires - (SELECT e.lease_ms FROM engagements e"
     "  WHERE e.id = items.engagement_id) WHERE state = 'assigned';"
     "ALTER TABLE audit ADD COLUMN detail TEXT;",
+    /* tokens and sessions (issue 8): a token has an id to list and revoke it by, the
+     * first bytes of its text to recognise it, an expiry, its last use (recorded at
+     * most once a minute) and when it was revoked; 0 = never. Safe on any database:
+     * columns added with defaults, existing tokens numbered in the order they were
+     * made, without a prefix (their text was never kept). */
+    "ALTER TABLE tokens ADD COLUMN id INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE tokens ADD COLUMN prefix TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE tokens ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE tokens ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE tokens SET id = (SELECT n FROM (SELECT hash AS h, row_number() OVER "
+    "  (ORDER BY created_at, hash) AS n FROM tokens) WHERE h = tokens.hash);"
+    "CREATE UNIQUE INDEX tokens_id ON tokens(id);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

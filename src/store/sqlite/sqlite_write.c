@@ -133,27 +133,6 @@ int sq_user_insert(struct store *s, struct user_rec *u)
 	return insert_rec(W(s), SQ_USER_INSERT, SQ_K_USER, u, &u->id, "user insert");
 }
 
-/* A token: only its hash is stored. */
-struct token_row {
-	unsigned char hash[32];
-	int64_t user_id, created_at;
-};
-
-static const struct sq_field token_ins[] = {
-    SQ_F(SQ_HASH, struct token_row, hash), SQ_F(SQ_I64, struct token_row, user_id),
-    SQ_F(SQ_I64, struct token_row, created_at),
-};
-
-int sq_token_insert(struct store *s, int64_t user_id, const unsigned char hash[32],
-		    int64_t created_at)
-{
-	struct token_row t = { .user_id = user_id, .created_at = created_at };
-
-	memcpy(t.hash, hash, 32);
-	return write_row(W(s), SQ_TOKEN_INSERT, token_ins, SQ_NFIELDS(token_ins), &t,
-			 "token insert");
-}
-
 /* One clearance: worker a is cleared for client b. */
 struct pair_row {
 	int64_t a, b;
