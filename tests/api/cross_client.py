@@ -71,12 +71,25 @@ class UnixConnection(http.client.HTTPConnection):
 TRANSPORT = None
 
 
+# A request refused when its headers arrive is answered before its body is read, and the
+# connection closed: the send may then fail (EPIPE, ECONNRESET) with the answer already
+# waiting to be read. Status 0: the server closed without an answer (a failed check).
+SEND_ERRORS = (BrokenPipeError, ConnectionResetError)
+CUT_SENDS = 0
+
+
 def call_unix(method, path, hdrs, data):
+    global CUT_SENDS
     conn = UnixConnection("localhost")
     try:
-        conn.request(method, path, body=data, headers=hdrs)
+        try:
+            conn.request(method, path, body=data, headers=hdrs)
+        except SEND_ERRORS:
+            CUT_SENDS += 1
         resp = conn.getresponse()
         return resp.status, resp.read().decode("utf-8", "replace"), str(resp.headers)
+    except (http.client.HTTPException, OSError) as e:
+        return 0, f"no answer: {e!r}", ""
     finally:
         conn.close()
 
@@ -94,6 +107,9 @@ def call(method, path, token=None, body=None, who=None, headers=None):
         status, text, rhdrs = call_unix(method, path, hdrs, data)
     else:
         status, text, rhdrs = call_tcp(req)
+    if status == 0:
+        bad(f"{method} {path} as {who}: the server closed the connection without an answer "
+            f"({text})")
     SEEN.append({"who": who, "method": method, "path": path,
                  "sent": path + (data.decode("utf-8", "replace") if data else ""),
                  "status": status, "text": rhdrs + "\n" + text})
@@ -112,6 +128,8 @@ def call_tcp(req):
     except urllib.error.HTTPError as e:
         status, text = e.code, e.read().decode("utf-8", "replace")
         rhdrs = str(e.headers)
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
+        status, text, rhdrs = 0, f"no answer: {e!r}", ""
     return status, text, rhdrs
 
 
@@ -122,17 +140,41 @@ def must(status, js, want, what):
     return js
 
 
+# Every token text handed out: none may appear in any answer but the one that made it.
+SECRETS = set()
+
+
 def token_for(user):
     out = subprocess.run([BIN, "token", "create", "--data", DATA, "--user", user],
                          capture_output=True, text=True, check=True)
+    SECRETS.add(out.stdout.strip())
     return out.stdout.strip()
+
+
+# The "token" records of the matrix: id -> the user it speaks for, that user's client (None:
+# staff) and its text. Made through the API (its answer has the id), one per user, beside
+# the token the user acts with: a revoke the scope failed to stop kills only this one.
+TOKS = {}
+
+
+def mint(uid, ci):
+    js = must(*call("POST", f"/v1/users/{uid}/tokens", ADMIN, {}), 201, "token for the matrix")
+    check(isinstance(js.get("id"), int) and js.get("user_id") == uid,
+          f"POST /v1/users/{uid}/tokens answers the token's id and user: {js}")
+    SECRETS.add(js["token"])
+    TOKS[js["id"]] = {"uid": uid, "ci": ci, "tok": js["token"]}
+    return js["id"]
 
 
 # ------------------------------------------------------------------ the world
 
 ADMIN = token_for("admin")
-must(*call("POST", "/v1/users", ADMIN, {"name": "mgr", "role": "manager"}), 201, "manager")
-must(*call("POST", "/v1/users", ADMIN, {"name": "aud", "role": "auditor"}), 201, "auditor")
+MGR_UID = must(*call("POST", "/v1/users", ADMIN, {"name": "mgr", "role": "manager"}), 201,
+               "manager")["id"]
+AUD_UID = must(*call("POST", "/v1/users", ADMIN, {"name": "aud", "role": "auditor"}), 201,
+               "auditor")["id"]
+ADMIN_UID = [u["id"] for u in must(*call("GET", "/v1/users?limit=500", ADMIN), 200,
+                                   "users")["data"] if u["name"] == "admin"][0]
 MGR = token_for("mgr")
 AUD = token_for("aud")
 
@@ -242,6 +284,12 @@ for cl in CLIENTS:
     check(js["client_id"] == cl["id"] and js["payload"]["note"] in cl["can"]["payload"],
           f"client {cl['i']}: a shared Idempotency-Key made its own item")
 
+for uid in (ADMIN_UID, MGR_UID, AUD_UID):
+    mint(uid, None)
+for cl in CLIENTS:
+    mint(cl["user_id"], cl["i"])
+    mint(cl["wuser_id"], cl["i"])
+
 # A worker of client 0 below every engagement's level: its work/next reasons name
 # engagements, and must name only its own client's.
 w = must(*call("POST", "/v1/workers", MGR, {
@@ -259,15 +307,15 @@ with open(CANARY_FILE, "w") as f:
     f.write("\n".join(CANARIES) + "\n")
 
 # Actors: the global roles once, the client-scoped ones once per client.
-ACTORS = [{"name": "none", "role": None, "tok": None, "ci": None},
-          {"name": "admin", "role": "admin", "tok": ADMIN, "ci": None},
-          {"name": "manager", "role": "manager", "tok": MGR, "ci": None},
-          {"name": "auditor", "role": "auditor", "tok": AUD, "ci": None}]
+ACTORS = [{"name": "none", "role": None, "tok": None, "ci": None, "uid": None},
+          {"name": "admin", "role": "admin", "tok": ADMIN, "ci": None, "uid": ADMIN_UID},
+          {"name": "manager", "role": "manager", "tok": MGR, "ci": None, "uid": MGR_UID},
+          {"name": "auditor", "role": "auditor", "tok": AUD, "ci": None, "uid": AUD_UID}]
 for cl in CLIENTS:
     ACTORS.append({"name": f"client{cl['i']}", "role": "client", "tok": cl["utok"],
-                   "ci": cl["i"]})
+                   "ci": cl["i"], "uid": cl["user_id"]})
     ACTORS.append({"name": f"worker{cl['i']}", "role": "worker", "tok": cl["wtok"],
-                   "ci": cl["i"], "wid": cl["worker_id"]})
+                   "ci": cl["i"], "wid": cl["worker_id"], "uid": cl["wuser_id"]})
 
 # ------------------------------------------------------------------ the tables read
 
@@ -303,7 +351,15 @@ def records(kind):
             out += [(cl["user_id"], cl["i"]), (cl["wuser_id"], cl["i"])]
     if kind == "service":
         out = [(1, None), (2, None)]
+    if kind == "token":
+        out = [(tid, t["ci"]) for tid, t in TOKS.items()]
     return out
+
+
+def foreign_token(a, kind, rec):
+    """A token of another user, asked about by a role that reaches only its own (token.*:
+    'own'): it must answer as a missing one, whoever's it is."""
+    return kind == "token" and a["role"] not in (None, "admin") and TOKS[rec]["uid"] != a["uid"]
 
 
 def item_client(item):
@@ -371,6 +427,8 @@ PROBES = {
     "POST /v1/work/next": None,
     "GET /v1/audit": None, "GET /v1/audit/verify": None,
     "GET /v1/staff/erlang": None, "GET /v1/staff/skill-plan": None,
+    "GET /v1/tokens": None, "GET /v1/tokens/:id": "token", "DELETE /v1/tokens/:id": "token",
+    "POST /v1/tokens/:id/revoke": "token",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",
@@ -410,10 +468,13 @@ def expect_cell(a, method, pattern, path, rule, rec_ci, body, kind, rec):
     if rule == "—":
         return check(st == 403, f"{cell}: the table says — (403), got {st}")
     cross = a["ci"] is not None and rec_ci is not None and rec_ci != a["ci"]
-    if cross:
-        CROSS += 1
-        CROSS_ROUTES.add(f"{method} {pattern}")
-        if not check(st == 404, f"{cell}: another client's record answers 404, got {st}"
+    foreign = foreign_token(a, kind, rec)
+    if cross or foreign:
+        if cross:
+            CROSS += 1
+            CROSS_ROUTES.add(f"{method} {pattern}")
+        whose = "another client's record" if cross else f"user {TOKS[rec]['uid']}'s token"
+        if not check(st == 404, f"{cell}: {whose} answers 404, got {st}"
                      f" {json.dumps(js)[:200]}"):
             return False
         return same_as_missing(a, method, pattern.replace(":id", NOID) + QUERY.get(pattern, ""),
@@ -474,7 +535,7 @@ def run_matrix(actors):
                 cross = a["ci"] is not None and rec_ci is not None and rec_ci != a["ci"]
                 if method == "GET":
                     body = None
-                elif cross:
+                elif cross or foreign_token(a, spec, rec):
                     body = body_for(method, pattern, rec, a)
                 else:
                     body = {"__probe": True}
@@ -496,6 +557,42 @@ def own_only(a, js, path):
             bad(f"GET {path} as {a['name']}: lists item {row.get('id')} not leased to it")
             return
     ok(path)
+
+
+TOKEN_KEYS = {"id", "prefix", "user_id", "user", "created_at", "expires_at", "last_used_at",
+              "revoked", "revoked_at"}
+
+
+def token_rows(a, js, path, want_own):
+    """A token list: the documented fields only (no text, no hash), no token text anywhere;
+    for anyone but an admin only its own tokens, with its matrix token among them when
+    want_own (else none at all: another user's user_id lists nothing)."""
+    rows = js.get("data") if isinstance(js, dict) else None
+    if not check(isinstance(rows, list), f"GET {path} as {a['name']}: a list, got {js}"):
+        return
+    text = json.dumps(js)
+    leaked = [t[:12] for t in SECRETS if t in text]
+    check(not leaked, f"GET {path} as {a['name']}: token texts in the answer: {leaked}")
+    for row in rows:
+        check(set(row) == TOKEN_KEYS, f"GET {path} as {a['name']}: token {row.get('id')} "
+              f"has the fields {sorted(row)}, not {sorted(TOKEN_KEYS)}")
+        if a["role"] == "admin":
+            continue
+        t = TOKS.get(row.get("id"))
+        check(row.get("user_id") == a["uid"] and (t is None or t["uid"] == a["uid"]),
+              f"GET {path} as {a['name']} (user {a['uid']}): lists token {row.get('id')} "
+              f"of user {row.get('user_id')}")
+    ids = {r.get("id") for r in rows}
+    if a["role"] == "admin":
+        check(set(TOKS) <= ids, f"GET {path} as admin: every token, missing "
+              f"{sorted(set(TOKS) - ids)}")
+    elif want_own:
+        mine = {tid for tid, t in TOKS.items() if t["uid"] == a["uid"]}
+        check(mine <= ids, f"GET {path} as {a['name']}: its own tokens {sorted(mine)} "
+              f"listed, got {sorted(ids)}")
+    else:
+        check(not rows, f"GET {path} as {a['name']}: another user's tokens: none, got "
+              f"{sorted(ids)}")
 
 
 def list_probes(a, method, pattern, rule, q):
@@ -523,6 +620,19 @@ def list_probes(a, method, pattern, rule, q):
                               f"{pattern}?client_id={o['id']}&client_id={own}"]
                 if pattern == "/v1/staff/skill-plan":
                     paths.append(pattern + q + sep + "days=1")
+                if pattern == "/v1/tokens":
+                    paths += [f"{pattern}?user_id={o['user_id']}",
+                              f"{pattern}?user_id={o['wuser_id']}"]
+        if pattern == "/v1/tokens" and a["role"] is not None:
+            # Another user of one's own client, and staff: no more than another client's.
+            others = sorted({t["uid"] for t in TOKS.values() if t["ci"] is None or
+                             t["ci"] == a["ci"]} - {a["uid"]})
+            extra = [f"{pattern}?user_id={u}" for u in others] if a["role"] != "admin" else []
+            for path in extra:
+                CELLS += 1
+                st, js = call(method, path, a["tok"], who=a["name"])
+                if check(st == 200, f"GET {path} as {a['name']}: {rule} answers 200, got {st}"):
+                    token_rows(a, js, path, False)
         for path in paths:
             CELLS += 1
             st, js = call(method, path, a["tok"], who=a["name"])
@@ -537,7 +647,11 @@ def list_probes(a, method, pattern, rule, q):
                 if path != pattern + q:
                     CROSS += 1
                     CROSS_ROUTES.add(f"{method} {pattern}")
-                if check(st == 200, f"{cell}: {rule} answers 200, got {st}") and a["ci"] is not None:
+                if not check(st == 200, f"{cell}: {rule} answers 200, got {st}"):
+                    continue
+                if pattern == "/v1/tokens":
+                    token_rows(a, js, path, "user_id=" not in path)
+                elif a["ci"] is not None:
                     own_only(a, js, path)
         return
     # Creates and work/next: for a client-scoped actor, aimed at another client.
@@ -591,6 +705,11 @@ TRANSPORT = "unix"
 check(call("GET", "/v1/users", None)[0] == 200, "the socket without a token is the local admin")
 run_matrix([a for a in ACTORS if a["ci"] is not None])
 TRANSPORT = None
+# Every revoke of another user's token answered 404: each matrix token still works.
+for tid, t in TOKS.items():
+    st, js = call("GET", f"/v1/tokens/{tid}", t["tok"])
+    check(st == 200 and js.get("revoked") is False,
+          f"token {tid} of user {t['uid']} still works after the matrix: {st} {js}")
 
 # Methods the table does not route, on every path (another client's records for the ids):
 # 405 for everyone, before the token is looked at.
@@ -861,9 +980,32 @@ def run_fields():
     st, js = call("POST", "/v1/work/next", me["wtok"], {"worker_id": CLIENTS[1]["worker_id"]},
                   who="worker0")
     check(st == 404, f"work/next for another client's worker: 404, got {st}")
+    # Revokes, on tokens made for them (the matrix's stay valid): a client user its own
+    # through the forbidden fields, then a worker its own with DELETE; each is 401 at once.
+    tid = mint(me["user_id"], me["i"])
+    vict = TOKS.pop(tid)["tok"]
+    js = try_fields("POST /v1/tokens/:id/revoke", "POST", f"/v1/tokens/{tid}/revoke",
+                    me["utok"], {}, set(), lambda js: js, "client0")
+    check(js.get("id") == tid and js.get("revoked") is True, f"the revoke answers the token, "
+          f"revoked: {js}")
+    check(call("GET", "/v1/tokens", vict)[0] == 401, "a token revoked by its user: 401")
+    tid = mint(me["wuser_id"], me["i"])
+    vict = TOKS.pop(tid)["tok"]
+    st, js = call("DELETE", f"/v1/tokens/{tid}", CLIENTS[1]["wtok"], who="worker1")
+    check(st == 404, f"DELETE another client's worker's token: 404, got {st}")
+    st, js = call("DELETE", f"/v1/tokens/{tid}", me["wtok"], who="worker0")
+    check(st == 200 and js.get("revoked") is True, f"DELETE its own token: 200, got {st} {js}")
+    check(call("GET", "/v1/tokens", vict)[0] == 401, "a token deleted by its user: 401")
 
 
 run_fields()
+
+# No token's text in any answer but the one that made it (a list shows a prefix only).
+for s in SEEN:
+    if s["method"] == "POST" and re.fullmatch(r"/v1/users/\d+/tokens", s["path"]):
+        continue
+    leaked = [t[:12] for t in SECRETS if t in s["text"]]
+    check(not leaked, f"token texts {leaked} in the answer to {s['method']} {s['path']}")
 
 # ------------------------------------------------------------------ (2) the canary scan
 
@@ -904,5 +1046,7 @@ print(f"cross-client: {len(CROSS_ALL)} requests by client users and workers abou
       f"client's records (TCP and socket), {CROSS} of them past the role check")
 print(f"canaries: {len(CANARIES)} planted, {SCANNED} answers scanned")
 print(f"forbidden fields: {FIELD_CASES} bodies")
+print(f"tokens: {len(TOKS)} in the matrix, {len(SECRETS)} texts looked for in every answer; "
+      f"socket: {CUT_SENDS} sends cut short by an answer before the body")
 print(f"{PASS} passed, {FAIL} failed")
 sys.exit(1 if FAIL else 0)

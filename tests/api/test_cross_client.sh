@@ -9,7 +9,10 @@
 ROOT=$(readlink -f "$(dirname "$0")/../..")
 
 init_data
-start_server
+# The per-address limit off: the matrix sends hundreds of requests without a valid token
+# from one address, each to be answered 401, not 429 (the limit's own test is
+# test_hardening.sh).
+start_server --fail-rate 0
 if python3 "$ROOT/tests/api/cross_client.py" "$BASE" "$BIN" "$DATA" "$ROOT/src/http/router.c" \
   "$ROOT/src/sec/policy.c" "$ROOT/docs/api.md" "$TMP/canaries"; then
   ok "cross-client matrix, canaries in answers, forbidden fields"
