@@ -9,7 +9,11 @@
 #     The expected answer of a cell comes from docs/api.md's access table (the action of a
 #     route from its POL_ name in policy.c); a request of a client user or worker about a
 #     record of another client must never answer 2xx, and is sent with a body that would
-#     be accepted on a record of its own (so only the scope can stop it).
+#     be accepted on a record of its own (so only the scope can stop it). Tokens are
+#     records too (one made per user beside the one it acts with): anyone but an admin
+#     reaches only its own, another user's answers as a missing one, and each still works
+#     after every revoke aimed at it; no token list holds another user's token, and no
+#     answer but a token's creation holds a token's text.
 # (2) Canaries: each client's payloads, results, external_refs, reasons and engagement names
 #     hold strings unique to it; no answer to another client's user or worker, and no answer
 #     without a token, holds one; auditors never see a payload or result canary. The

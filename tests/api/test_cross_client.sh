@@ -3,7 +3,8 @@
 # matrix (every route of src/http/router.c x every role and no token x every client's records:
 # no client user or worker gets another client's record), canaries planted in each client's
 # items found in no other client's answers and nowhere in the server's logs, and forbidden
-# fields (client_id, role, state, worker, epoch, id, created_at) refused on every write.
+# fields (client_id, role, state, worker, epoch, id, created_at) refused on every write;
+# tokens: only one's own (another user's is 404), no list with another's token or a text.
 # The driver is cross_client.py (Python's urllib and json); the log scan is grep, here.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(readlink -f "$(dirname "$0")/../..")
