@@ -303,7 +303,8 @@ int keys__master_write(const struct keyring *k, const struct master *m, size_t n
 	}
 	rc = rc ? buf_error(err, rc, "key file: out of memory")
 		: write_file(k, KEYS_MASTER_FILE, &text, err);
-	sodium_memzero(text.data, text.cap);
+	if (text.data)
+		sodium_memzero(text.data, text.alloc);
 	buf_release(&text);
 	return rc;
 }

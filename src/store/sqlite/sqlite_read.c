@@ -261,10 +261,12 @@ static int history_walk(struct store *base, struct sq_conn *c, sqlite3_stmt *st,
 		struct store_seal_ad ad = { client_id, "item_event", 0, "detail" };
 		char *detail = NULL;
 
-		rc = sq__row_decode(SQ_K_EVENT, st, &ev);
-		ad.record_id = ev.id;
+		/* Opened before the row is decoded: its text read of the column would change
+		 * the column's type (sqlite3_column_type is undefined after a conversion). */
+		ad.record_id = sqlite3_column_int64(st, 0);
+		rc = sq__open_col(base, st, 9, &ad, &detail, "item history");
 		if (!rc)
-			rc = sq__open_col(base, st, 9, &ad, &detail, "item history");
+			rc = sq__row_decode(SQ_K_EVENT, st, &ev);
 		if (!rc) {
 			ev.detail = detail;
 			rc = cb(ctx, &ev);

@@ -142,10 +142,12 @@ static int plain_batch(struct sq_conn *w, enum sq_stmt sel, int64_t after, int b
 		v[i].client_id = sqlite3_column_int64(st, 1);
 		/* Only TEXT is plain: a BLOB of the same row is sealed already and stays. */
 		for (int c = 0; c < ncol; c++) {
-			const char *t = (const char *)sqlite3_column_text(st, 2 + c);
+			const char *t;
 
+			/* The type first: a text read of a BLOB would convert it. */
 			if (sqlite3_column_type(st, 2 + c) != SQLITE_TEXT)
 				continue;
+			t = (const char *)sqlite3_column_text(st, 2 + c);
 			v[i].text[c] = strdup(t ? t : "");
 			if (!v[i].text[c]) {
 				rc = SQLITE_NOMEM;
