@@ -68,6 +68,10 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_AUDIT_READ] = { "audit.read", { ANY, NO, NO, NO, ANY } },
 	[POL_STAFF_ERLANG] = { "staff.erlang", { ANY, ANY, ANY, NO, ANY } },
 	[POL_STAFF_PLAN] = { "staff.plan", { ANY, ANY, NO, NO, NO } },
+	/* The installation's keys are the admin's alone: a manager runs work, not the vault. */
+	[POL_KEYS_READ] = { "keys.read", { ANY, NO, NO, NO, NO } },
+	[POL_KEYS_ROTATE] = { "keys.rotate", { ANY, NO, NO, NO, NO } },
+	[POL_CLIENT_REMOVE] = { "client.remove", { ANY, NO, NO, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

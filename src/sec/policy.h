@@ -61,6 +61,9 @@ enum policy_action {
 	POL_AUDIT_READ, /* list and verify */
 	POL_STAFF_ERLANG,
 	POL_STAFF_PLAN, /* per-skill staffing plan */
+	POL_KEYS_READ,	   /* the keyring's versions, no key material */
+	POL_KEYS_ROTATE,   /* a new master key version, new data key versions */
+	POL_CLIENT_REMOVE, /* crypto-shredding: the client's data key destroyed */
 	POL__COUNT
 };
 

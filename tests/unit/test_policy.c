@@ -87,6 +87,9 @@ static const struct row matrix[] = {
 	{ POL_AUDIT_READ,          { ALL, NONE, NONE,  NONE, ALL } },
 	{ POL_STAFF_ERLANG,        { ALL, ALL,  ALL,   NONE, ALL } },
 	{ POL_STAFF_PLAN,          { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_KEYS_READ,           { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_KEYS_ROTATE,         { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_CLIENT_REMOVE,       { ALL, NONE, NONE,  NONE, NONE } },
 };
 /* clang-format on */
 
