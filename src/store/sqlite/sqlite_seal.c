@@ -250,6 +250,13 @@ int sq_seal_plain(struct store *s, int batch, int64_t *n_sealed)
 	rc = pass_done(w, &done);
 	if (rc || done)
 		return rc;
+	/*
+	 * The plain texts must not stay behind in the file: secure_delete zeroes
+	 * the space a rewritten cell leaves, and the checkpoint at the end puts
+	 * the sealed pages over the old ones in the database file itself.
+	 */
+	if ((rc = sqlite3_exec(w->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL)))
+		return sq__fail(w->db, rc, "seal pass");
 	for (size_t t = 0; !rc && t < sizeof(seal_tables) / sizeof(seal_tables[0]); t++) {
 		int64_t after = 0;
 		int n = 0;
@@ -275,5 +282,9 @@ int sq_seal_plain(struct store *s, int batch, int64_t *n_sealed)
 	}
 	if (!rc)
 		rc = sq__exec(w, SQ_SEAL_DONE_SET, "seal pass");
+	if (!rc && *n_sealed &&
+	    (rc = sqlite3_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL)))
+		rc = sq__fail(w->db, rc, "seal pass: checkpoint");
+	sqlite3_exec(w->db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
 	return rc;
 }
