@@ -60,8 +60,11 @@ api POST "/v1/items/$IA/rework" "$MGR" "{\"reason\":\"$CA_W\"}"
 expect "acme rework with a reason" 200
 api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"payload\":{\"q\":\"$CL_P\"}}"
 IL=$(jqr .id)
-api POST /v1/work/next "$W2"
-api POST "/v1/items/$IL/submit" "$W2" "{\"epoch\":$(jqr .lease.epoch),\"result\":{\"a\":\"$CL_R\"}}"
+api POST /v1/work/next "$W2" '{}' -H "Idempotency-Key: next-$TAG"
+EPL=$(jqr .lease.epoch)
+api POST /v1/work/next "$W2" '{}' -H "Idempotency-Key: next-$TAG"
+check "get-next replayed with its payload" "$CL_P" "$(jqr .payload.q)"
+api POST "/v1/items/$IL/submit" "$W2" "{\"epoch\":$EPL,\"result\":{\"a\":\"$CL_R\"}}" -H "Idempotency-Key: sub-$TAG"
 expect "lex result" 200
 
 # Every read path answers in plain to those allowed.
