@@ -89,15 +89,30 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	if (!create && stat(path, &st))
 		return buf_error(err, ERR_NOTFOUND, "no store in '%s' (run: alihdaya init --data %s)",
 				 ctx->cfg.data_dir, ctx->cfg.data_dir);
-	/*
-	 * The keyring before the store: a wrong master key stops here, before
-	 * anything is read or written. Only the holder of the lock makes the
-	 * key file and keyring (at init or the first open after an upgrade).
-	 */
-	rc = keys_open(ctx->cfg.data_dir, mode != CLI_READ && !ctx->served, &ctx->keys, err);
+	rc = store_open(path, mode == CLI_SERVE ? ctx->cfg.threads + 2 : 2, &ctx->store, err);
 	if (rc)
 		return rc;
-	rc = store_open(path, mode == CLI_SERVE ? ctx->cfg.threads + 2 : 2, &ctx->store, err);
+	/*
+	 * The keyring before any record is read or written: a wrong master key
+	 * stops here. Only the holder of the lock makes the key file and the
+	 * keyring, and only for a store not sealed yet (a new one, or one from
+	 * before encryption): a sealed store without its keyring is a restore
+	 * that forgot it, and a new keyring would open nothing of it.
+	 */
+	if (mode != CLI_READ && !ctx->served) {
+		bool sealed = false;
+
+		rc = store_seal_done(ctx->store, &sealed);
+		if (rc)
+			return buf_error(err, rc, "%s", store_errmsg(ctx->store));
+		if (sealed && !keys_exist(ctx->cfg.data_dir))
+			return buf_error(err, ERR_NOTFOUND,
+					 "the values of %s are sealed, but %s/%s is missing: put "
+					 "back the keyring (and master key) that belong to it "
+					 "(docs/security.md)",
+					 path, ctx->cfg.data_dir, KEYS_FILE);
+	}
+	rc = keys_open(ctx->cfg.data_dir, mode != CLI_READ && !ctx->served, &ctx->keys, err);
 	if (rc)
 		return rc;
 	if (ctx->no_encrypt)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sec/keys_int.h"
 #include "util/err.h"
@@ -216,6 +217,14 @@ int keys_open(const char *dir, bool create, struct keyring **out, struct buf *er
 	}
 	*out = k;
 	return 0;
+}
+
+bool keys_exist(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, KEYS_FILE);
+	return access(path, F_OK) == 0;
 }
 
 void keys_close(struct keyring *k)

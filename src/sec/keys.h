@@ -48,6 +48,8 @@ struct keyring;
  * the keyring; ERR_IO. OUT: *out (keys_close()).
  */
 int keys_open(const char *dir, bool create, struct keyring **out, struct buf *err);
+/* Whether dir holds a keyring file. */
+bool keys_exist(const char *dir);
 /* Wipes the keys from memory and frees k (NULL is fine). */
 void keys_close(struct keyring *k);
 

@@ -244,6 +244,8 @@ struct store_load {
 	 * encryption), at most batch rows per transaction. OUT: *n values sealed.                 \
 	 */                                                                                        \
 	X(seal_plain, (struct store *s, int batch, int64_t *n), (s, batch, n))                     \
+	/* writer: whether that pass has run, i.e. the store's values are sealed. OUT: *done. */    \
+	X(seal_done, (struct store *s, bool *done), (s, done))                                     \
 	/* Online backup of the whole store to path (SQLite backup API). */                        \
 	X(backup, (struct store *s, const char *path), (s, path))                                 \
 	/*                                                                                         \

@@ -194,6 +194,9 @@ LIVE=$DATA
 DATA=$TMP/restored
 mkdir -m 700 "$DATA"
 cp "$TMP/before.db" "$DATA/alihdaya.db"
+OUT=$("$BIN" serve --data "$DATA" --port 0 2>&1)
+case "$OUT" in *"keyring is missing"*) ok "a sealed backup without its keyring is refused" ;; *) bad "no keyring: $OUT" ;; esac
+[ -e "$DATA/keyring" ] && bad "a new keyring was made beside a sealed database" || ok "no new keyring made"
 cp -p "$LIVE/keyring" "$LIVE/master.key" "$DATA/"
 start_server
 api GET "/v1/items/$IA" "$MGR"

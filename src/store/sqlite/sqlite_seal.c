@@ -230,6 +230,11 @@ static int pass_done(struct sq_conn *w, bool *done)
 	return rc;
 }
 
+int sq_seal_done(struct store *s, bool *done)
+{
+	return pass_done(&sq__of(s)->writer, done);
+}
+
 /*
  * Runs once per database (its marker then says done): one transaction per
  * batch, so a large old database is sealed without one huge transaction,
