@@ -109,7 +109,10 @@ struct keys_info {
 	size_t n_clients;
 };
 
-/* The keyring's summary, then each client in id order to cb (NULL: not walked). */
+/*
+ * The keyring's summary, then to cb (NULL: not walked) each live client in
+ * id order, then each destroyed one.
+ */
 int keys_status(struct keyring *k, struct keys_info *info,
 		int (*cb)(void *ctx, const struct keys_client *c), void *ctx);
 
