@@ -26,6 +26,7 @@ static const struct subcommand commands[] = {
 	{ "audit", cli_audit, "list and verify the audit trail" },
 	{ "backup", cli_backup, "copy the store to a file while it is in use" },
 	{ "staff", cli_staff, "workforce planning: Erlang staffing and plans" },
+	{ "keys", cli_keys, "the encryption keys: status and rotation" },
 };
 
 static void usage(FILE *f)

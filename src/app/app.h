@@ -50,8 +50,11 @@
  */
 
 /* What a use case runs against. One per server or CLI run; read-only after start. */
+struct keyring;
+
 struct app {
 	struct store *store;	 /* reads */
+	struct keyring *keys;	 /* sec/keys.h: rotation and shredding; NULL where not open */
 	struct engine *engine;	 /* writes; NULL where nothing is written */
 	int64_t (*now_ms)(void); /* the clock; NULL: clock_now_ms() */
 };

@@ -277,14 +277,20 @@ int cli_client(int argc, char **argv)
 		"usage: alihdaya client create --code CODE --name NAME [--time-zone ZONE] [--data DIR]\n"
 		"       alihdaya client list [--json] [--after ID] [--limit N] [--data DIR]\n"
 		"       alihdaya client update ID [--name NAME] [--time-zone ZONE] [--data DIR]\n"
-		"       alihdaya client deactivate|activate ID [--data DIR]\n\n"
+		"       alihdaya client deactivate|activate ID [--data DIR]\n"
+		"       alihdaya client remove ID --yes [--data DIR]\n\n"
 		"A client is one outsourcing customer; all its data carries its id. A deactivated\n"
-		"client's engagements hand out no work and take no items.\n",
+		"client's engagements hand out no work and take no items. remove deactivates it\n"
+		"and destroys its data key: none of its payloads or results opens again, in this\n"
+		"database or any backup of it (docs/security.md).\n",
 	    .kind = APP_CLIENT,
 	    .cols = cols,
 	    .create = CMD_CLIENT_CREATE,
 	};
 	struct client_in in = {0};
+
+	if (argc > 1 && !strcmp(argv[1], "remove"))
+		return cli_client_remove(argc, argv);
 	const struct cli_arg args[] = {CLI_ARG("code", CLI_ARG_STR, &in.code),
 				       CLI_ARG("name", CLI_ARG_STR, &in.name),
 				       CLI_ARG("time-zone", CLI_ARG_STR, &in.time_zone),

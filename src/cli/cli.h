@@ -25,5 +25,9 @@ int cli_user(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_staff(int argc, char **argv);
+/* keys status|rotate (keys.c) */
+int cli_keys(int argc, char **argv);
+/* client remove ID --yes (keys.c): cli_client hands the verb over. */
+int cli_client_remove(int argc, char **argv);
 
 #endif

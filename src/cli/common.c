@@ -17,7 +17,9 @@
 #include "util/clock.h"
 #include "wire/wire.h"
 #include "sec/auth.h"
+#include "sec/keys.h"
 #include "util/err.h"
+#include "util/log.h"
 
 int cli_fail(const char *cmd, int code, const char *fmt, ...)
 {
@@ -90,6 +92,45 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	rc = store_open(path, mode == CLI_SERVE ? ctx->cfg.threads + 2 : 2, &ctx->store, err);
 	if (rc)
 		return rc;
+	/*
+	 * The keyring before any record is read or written: a wrong master key
+	 * stops here. Only the holder of the lock makes the key file and the
+	 * keyring, and only for a store not sealed yet (a new one, or one from
+	 * before encryption): a sealed store without its keyring is a restore
+	 * that forgot it, and a new keyring would open nothing of it.
+	 */
+	if (mode != CLI_READ && !ctx->served) {
+		bool sealed = false;
+
+		rc = store_seal_done(ctx->store, &sealed);
+		if (rc)
+			return buf_error(err, rc, "%s", store_errmsg(ctx->store));
+		if (sealed && !keys_exist(ctx->cfg.data_dir))
+			return buf_error(err, ERR_NOTFOUND,
+					 "the values of %s are sealed, but %s/%s is missing: put "
+					 "back the keyring (and master key) that belong to it "
+					 "(docs/security.md)",
+					 path, ctx->cfg.data_dir, KEYS_FILE);
+	}
+	rc = keys_open(ctx->cfg.data_dir, mode != CLI_READ && !ctx->served, &ctx->keys, err);
+	if (rc)
+		return rc;
+	if (ctx->no_encrypt)
+		log_warn("--bench-no-encrypt: payloads and results are stored in plain (benchmark only)");
+	else
+		store_set_cipher(ctx->store, keys_cipher(ctx->keys));
+	if (mode != CLI_READ && !ctx->served && !ctx->no_encrypt) {
+		int64_t sealed = 0;
+
+		/* A database from before encryption: its plain values sealed once, in batches. */
+		rc = store_seal_plain(ctx->store, 500, &sealed);
+		if (rc)
+			return buf_error(err, rc, "sealing the values stored in plain: %s",
+					 store_errmsg(ctx->store));
+		if (sealed)
+			log_info("sealed %lld values stored in plain before encryption",
+				 (long long)sealed);
+	}
 	if (mode != CLI_READ && !ctx->served) {
 		struct engine_opts o = { .batch_max = ctx->cfg.batch_max };
 
@@ -107,6 +148,7 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	buf_release(&why);
 	ctx->app.store = ctx->store;
 	ctx->app.engine = ctx->engine;
+	ctx->app.keys = ctx->served ? NULL : ctx->keys;
 	return 0;
 }
 
@@ -116,6 +158,8 @@ void cli_close(struct cli_ctx *ctx)
 		engine_stop(ctx->engine);
 	if (ctx->store)
 		store_close(ctx->store);
+	keys_close(ctx->keys); /* after the store: its cipher is the keyring's */
+	ctx->keys = NULL;
 	if (ctx->lock_fd >= 0)
 		close(ctx->lock_fd);
 	ctx->engine = NULL;

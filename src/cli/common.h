@@ -28,6 +28,8 @@ struct cli_ctx {
 	struct store *store;
 	struct engine *engine;
 	struct app app; /* the use cases run against store and engine (NULL when served) */
+	struct keyring *keys; /* sec/keys.h: the store's cipher (opened by cli_open) */
+	bool no_encrypt;      /* serve --bench-no-encrypt: benchmark only, payloads in plain */
 	int lock_fd;
 	/* serve --clock-file: the engine reads its time there (tests); path NULL = wall clock */
 	struct clock_file clock;

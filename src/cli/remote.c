@@ -514,6 +514,28 @@ static void result_of(struct cmd *c, long status, json_t *j)
 	}
 }
 
+int cli_remote_request(struct cli_ctx *ctx, const char *method, const char *path,
+		       const char *body, long *status, json_t **answer, struct buf *err)
+{
+	struct buf got = BUF_INIT;
+	char sock[PATH_MAX];
+	int rc;
+
+	*status = 0;
+	*answer = NULL;
+	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
+	if (strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return buf_error(err, ERR_INVALID,
+				 "a server holds this data directory, but its socket path %s is "
+				 "too long to connect to; use the HTTP API (docs/api.md)",
+				 sock);
+	rc = post(sock, method, path, body, ctx->token, status, &got, err);
+	if (!rc && got.len)
+		*answer = json_loadb(got.data, got.len, 0, NULL);
+	buf_release(&got);
+	return rc;
+}
+
 int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err)
 {
 	struct buf answer = BUF_INIT;

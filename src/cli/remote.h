@@ -22,4 +22,13 @@
  */
 int cli_remote_cmd(struct cli_ctx *ctx, struct cmd *c, struct buf *err);
 
+/*
+ * Any API request on the server's socket (the keyring's routes, client
+ * removal: no engine command of their own). 0 when the server answered:
+ * OUT: *status and *answer (its JSON body or NULL; json_decref()); else
+ * err says why it could not be asked.
+ */
+int cli_remote_request(struct cli_ctx *ctx, const char *method, const char *path,
+		       const char *body, long *status, json_t **answer, struct buf *err);
+
 #endif

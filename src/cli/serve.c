@@ -43,6 +43,7 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.rate_burst = ctx->cfg.rate_per_s * 2;
 	ho.fail_rate_per_s = ctx->cfg.fail_rate_per_s;
 	ho.web_dir = ctx->cfg.web_dir[0] ? ctx->cfg.web_dir : NULL;
+	ho.keys = ctx->keys;
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))
@@ -87,6 +88,7 @@ int cli_serve(int argc, char **argv)
 		{ "web-dir", required_argument, 0, 'w' },   { "max-connections", required_argument, 0, 'C' },
 		{ "clock-file", required_argument, 0, 'K' }, { "help", no_argument, 0, 'h' },
 		{ "fail-rate", required_argument, 0, 'F' },
+		{ "bench-no-encrypt", no_argument, 0, 'E' },
 		{ 0, 0, 0, 0 }
 	};
 	static const struct {
@@ -123,6 +125,11 @@ int cli_serve(int argc, char **argv)
 			       "due times, audit times) from FILE, milliseconds since the epoch, read again\n"
 			       "as it runs; a test writes a later time instead of sleeping.\n");
 			return 0;
+		}
+		/* Benchmark only (bench/run_http.sh): the "off" run, payloads in plain. */
+		if (c == 'E') {
+			ctx.no_encrypt = true;
+			continue;
 		}
 		if (c == 'K') {
 			rc = clock_file_open(&ctx.clock, optarg, &err);

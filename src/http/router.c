@@ -72,6 +72,11 @@ const struct route http__routes[] = {
     {"GET", "/v1/audit", POL_AUDIT_READ, h_audit_list},
     {"GET", "/v1/audit/verify", POL_AUDIT_READ, h_audit_verify},
 
+    /* the keyring (docs/security.md) and crypto-shredding */
+    {"GET", "/v1/keys", POL_KEYS_READ, h_keys_status},
+    {"POST", "/v1/keys/rotate", POL_KEYS_ROTATE, h_keys_rotate},
+    {"DELETE", "/v1/clients/:id", POL_CLIENT_REMOVE, h_clients_remove},
+
     {"GET", "/v1/staff/erlang", POL_STAFF_ERLANG, h_staff_erlang},
     {"GET", "/v1/staff/skill-plan", POL_STAFF_PLAN, h_staff_skill_plan},
 

@@ -34,10 +34,12 @@ struct http_opts {
 	 * the bucket holds HTTP_FAIL_BURST (5) seconds of it. Over it: 429.
 	 */
 	int fail_rate_per_s;
+	/* The keyring (sec/keys.h) for keys rotate and client removal; NULL: those answer 503. */
+	struct keyring *keys;
 };
 
 #define HTTP_OPTS_INIT                                                                             \
-	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20 }
+	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20, NULL }
 
 struct http_server;
 

@@ -72,6 +72,10 @@ static const struct action_def actions[POL__COUNT] = {
 	/* Every user lists and revokes its own tokens (a leaked one is stopped by its holder). */
 	[POL_TOKEN_READ] = { "token.read", { ANY, USR, USR, USR, USR } },
 	[POL_TOKEN_REVOKE] = { "token.revoke", { ANY, USR, USR, USR, USR } },
+	/* The installation's keys are the admin's alone: a manager runs work, not the vault. */
+	[POL_KEYS_READ] = { "keys.read", { ANY, NO, NO, NO, NO } },
+	[POL_KEYS_ROTATE] = { "keys.rotate", { ANY, NO, NO, NO, NO } },
+	[POL_CLIENT_REMOVE] = { "client.remove", { ANY, NO, NO, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

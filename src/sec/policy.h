@@ -63,6 +63,9 @@ enum policy_action {
 	POL_STAFF_PLAN, /* per-skill staffing plan */
 	POL_TOKEN_READ,   /* list API tokens (never their text or hash) */
 	POL_TOKEN_REVOKE, /* revoke an API token */
+	POL_KEYS_READ,	   /* the keyring's versions, no key material */
+	POL_KEYS_ROTATE,   /* a new master key version, new data key versions */
+	POL_CLIENT_REMOVE, /* crypto-shredding: the client's data key destroyed */
 	POL__COUNT
 };
 

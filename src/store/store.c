@@ -39,6 +39,11 @@ const char *store_errmsg(struct store *s)
 	return s ? s->ops->errmsg(s) : "";
 }
 
+void store_set_cipher(struct store *s, const struct store_cipher *c)
+{
+	s->cipher = c;
+}
+
 /* ================================================================
  * Default catalogue (DESIGN.md): code = category for these services
  * ================================================================ */

@@ -268,6 +268,14 @@ struct store_load {
 	/* Every audit event with seq > after_seq, in seq order, in one snapshot (sec/ verifies). */ \
 	X(audit_each, (struct store *s, int64_t after_seq, store_audit_cb cb, void *ctx),         \
 	  (s, after_seq, cb, ctx))                                                                 \
+	/*                                                                                         \
+	 * writer, at open with the cipher installed, before the engine: seals the                 \
+	 * values of the sealed columns still in plain (a database from before                     \
+	 * encryption), at most batch rows per transaction. OUT: *n values sealed.                 \
+	 */                                                                                        \
+	X(seal_plain, (struct store *s, int batch, int64_t *n), (s, batch, n))                     \
+	/* writer: whether that pass has run, i.e. the store's values are sealed. OUT: *done. */    \
+	X(seal_done, (struct store *s, bool *done), (s, done))                                     \
 	/* Online backup of the whole store to path (SQLite backup API). */                        \
 	X(backup, (struct store *s, const char *path), (s, path))                                 \
 	/*                                                                                         \
@@ -301,10 +309,53 @@ struct store_ops {
 #undef X
 };
 
+/*
+ * Sealing of the columns that can hold a client's payload text: an item's
+ * payload and result, an item event's detail (a reason written by a
+ * person). The store seals them on write and opens them on read through a
+ * cipher its opener installs (sec/keys.h implements it: the store knows no
+ * keys). The additional data binds the value to where it lives, so a
+ * sealed value copied to another row, field or client does not open. Any
+ * new column of client text (comments, attachments) names its own
+ * record_type and field and goes through the same two calls.
+ */
+struct store_seal_ad {
+	int64_t client_id;
+	const char *record_type; /* "item", "item_event", ... */
+	int64_t record_id;
+	const char *field; /* "payload", "result", "detail", ... */
+};
+
+struct store_cipher {
+	void *ctx;
+	/*
+	 * Seals len bytes of plain. OUT: *out (malloc'd), *out_len. 0 or
+	 * ERR_SHREDDED (the client's key was destroyed), ERR_CRYPTO, ERR_NOMEM,
+	 * ERR_IO (the keyring file), with why in err.
+	 */
+	int (*seal)(void *ctx, const struct store_seal_ad *ad, const void *plain, size_t len,
+		    unsigned char **out, size_t *out_len, struct buf *err);
+	/*
+	 * Opens a sealed value. OUT: *plain, a NUL-terminated text (malloc'd).
+	 * ERR_SHREDDED, or ERR_CRYPTO for a value that does not open here (moved,
+	 * altered, another key), with why in err; never garbage.
+	 */
+	int (*open)(void *ctx, const struct store_seal_ad *ad, const unsigned char *blob,
+		    size_t len, char **plain, struct buf *err);
+};
+
 /* Every backend's struct begins with this. */
 struct store {
 	const struct store_ops *ops;
+	/* NULL: the sealed columns are written in plain (unit tests, the benchmark's "off"). */
+	const struct store_cipher *cipher;
 };
+
+/*
+ * Installs the cipher of the sealed columns (NULL: none). Call before the
+ * engine starts and before any read; c must outlive the store.
+ */
+void store_set_cipher(struct store *s, const struct store_cipher *c);
 
 /*
  * Opens the store named by `url`: a path to a SQLite file (created with its

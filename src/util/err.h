@@ -24,7 +24,9 @@
 	X(ERR_SHUTDOWN, -14, "shutting_down", "server is shutting down", 503)      \
 	X(ERR_IDEM, -15, "idempotency_mismatch", "Idempotency-Key was used with a different request", 422) \
 	X(ERR_INTERNAL, -16, "internal", "internal error", 500)                    \
-	X(ERR_SUSPENDED, -17, "suspended", "request waits for the engine (internal)", 500)
+	X(ERR_SUSPENDED, -17, "suspended", "request waits for the engine (internal)", 500) \
+	X(ERR_SHREDDED, -18, "gone", "the client was removed: its data key is destroyed", 410) \
+	X(ERR_CRYPTO, -19, "sealed", "a sealed value does not open with the keyring", 500)
 
 enum err {
 	ERR_OK = 0,

@@ -431,6 +431,7 @@ PROBES = {
     "POST /v1/work/next": None,
     "GET /v1/audit": None, "GET /v1/audit/verify": None,
     "GET /v1/staff/erlang": None, "GET /v1/staff/skill-plan": None,
+    "GET /v1/keys": None, "POST /v1/keys/rotate": None, "DELETE /v1/clients/:id": "client",
     "GET /v1/tokens": None, "GET /v1/tokens/:id": "token", "DELETE /v1/tokens/:id": "token",
     "POST /v1/tokens/:id/revoke": "token",
 }

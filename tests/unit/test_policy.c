@@ -92,6 +92,9 @@ static const struct row matrix[] = {
 	{ POL_STAFF_PLAN,          { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_TOKEN_READ,          { ALL, OWNU, OWNU,  OWNU, OWNU } },
 	{ POL_TOKEN_REVOKE,        { ALL, OWNU, OWNU,  OWNU, OWNU } },
+	{ POL_KEYS_READ,           { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_KEYS_ROTATE,         { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_CLIENT_REMOVE,       { ALL, NONE, NONE,  NONE, NONE } },
 };
 /* clang-format on */
 

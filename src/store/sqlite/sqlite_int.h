@@ -98,16 +98,16 @@
 	X(WORKER_SET_STATUS, "UPDATE workers SET status = ?2 WHERE id = ?1")                       \
 	X(ITEM_INSERT, "INSERT INTO items(engagement_id, client_id, external_ref, "                \
 		       "priority, created_at, due_at, state, worker_id, epoch, "                   \
-		       "lease_expires, lease_started, payload, result) VALUES (?1, ?2, ?3, ?4, "   \
-		       "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")                                  \
+		       "lease_expires, lease_started, payload, result, id) VALUES (?1, ?2, ?3, "   \
+		       "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")                         \
 	X(ITEM_UPDATE, "UPDATE items SET state = ?2, worker_id = ?3, epoch = ?4, "                 \
 		       "lease_expires = ?5, result = COALESCE(?6, result), lease_started = ?7 "    \
 		       "WHERE id = ?1")                                                            \
 	X(ITEM_STATE_GET, "SELECT " SQ_ITEM_COLS " FROM items WHERE id = ?1")                      \
 	X(EVENT_INSERT, "INSERT INTO item_events(item_id, client_id, at, action, "                 \
 			"from_state, to_state, actor_user_id, worker_id, epoch, "                  \
-			"detail) VALUES (?1, (SELECT client_id FROM items WHERE "                  \
-			"id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                               \
+			"detail, id) VALUES (?1, (SELECT client_id FROM items WHERE "              \
+			"id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")                          \
 	X(AUDIT_INSERT, "INSERT INTO audit(" SQ_AUDIT_COLS ") VALUES (?1, ?2, "                    \
 			"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")                                        \
 	X(AUDIT_TAIL, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")                     \
@@ -151,12 +151,25 @@
 		    "WHERE id = ?1")                                                               \
 	X(ITEM_HISTORY, "SELECT " SQ_EVENT_COLS " FROM item_events "                               \
 			"WHERE item_id = ?1 ORDER BY id")                                          \
-	X(ITEM_EXISTS, "SELECT 1 FROM items WHERE id = ?1")                                        \
+	X(ITEM_EXISTS, "SELECT client_id FROM items WHERE id = ?1")                                        \
 	X(ITEM_BY_REF, "SELECT id FROM items WHERE engagement_id = ?1 AND external_ref = ?2 "      \
 		       "ORDER BY id LIMIT 1")                                                      \
 	X(AUDIT_LIST, SQ_PAGE(SQ_AUDIT_COLS, "audit", "", "seq"))                                  \
 	X(AUDIT_LIST_CLIENT, SQ_PAGE(SQ_AUDIT_COLS, "audit", SQ_OF_CLIENT, "seq"))                 \
 	X(AUDIT_EACH, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq")         \
+	/* sealed columns (sqlite_seal.c): an explicit id, as the additional data names it */    \
+	X(ITEM_NEXT_ID, "SELECT coalesce(max(id), 0) + 1 FROM items")                              \
+	X(EVENT_NEXT_ID, "SELECT coalesce(max(id), 0) + 1 FROM item_events")                       \
+	X(ITEM_CLIENT, "SELECT client_id FROM items WHERE id = ?1")                                \
+	X(SEAL_ITEMS, "SELECT id, client_id, payload, result FROM items WHERE id > ?1 AND "        \
+		      "(typeof(payload) = 'text' OR typeof(result) = 'text') ORDER BY id LIMIT ?2") \
+	X(SEAL_ITEM_SET, "UPDATE items SET payload = COALESCE(?2, payload), "                      \
+			 "result = COALESCE(?3, result) WHERE id = ?1")                            \
+	X(SEAL_EVENTS, "SELECT id, client_id, detail FROM item_events WHERE id > ?1 AND "          \
+		       "typeof(detail) = 'text' ORDER BY id LIMIT ?2")                             \
+	X(SEAL_EVENT_SET, "UPDATE item_events SET detail = COALESCE(?2, detail) WHERE id = ?1")    \
+	X(SEAL_DONE_GET, "SELECT done FROM seal_pass")                                             \
+	X(SEAL_DONE_SET, "UPDATE seal_pass SET done = 1")                                          \
 	X(ARRIVALS, "SELECT (created_at - ?2) / ?4, count(*) FROM items "                          \
 		    "WHERE engagement_id = ?1 AND created_at >= ?2 AND created_at < ?3 "           \
 		    "GROUP BY 1")
@@ -350,6 +363,24 @@ int sq__reason_detail(const char *reason, char **out);
 
 /* Copies column i as text into dst (bounded); NULL becomes "". */
 void sq__col_str(sqlite3_stmt *st, int i, char *dst, size_t n);
+
+/* ---- sealed columns (sqlite_seal.c) ---- */
+
+/*
+ * Binds plain (NULL: NULL) to ?idx of st: sealed by s->cipher for ad, or
+ * as TEXT without a cipher. 0 or the cipher's / SQLite's error recorded.
+ */
+int sq__seal_bind(struct store *s, sqlite3_stmt *st, int idx, const struct store_seal_ad *ad,
+		  const char *plain, const char *what);
+/*
+ * Column col of the current row of st, opened for ad. OUT: *out (malloc'd,
+ * NULL for NULL). ERR_CRYPTO for a value that does not open, a plain value
+ * with a cipher, a sealed one without; ERR_SHREDDED; ERR_NOMEM.
+ */
+int sq__open_col(struct store *s, sqlite3_stmt *st, int col, const struct store_seal_ad *ad,
+		 char **out, const char *what);
+/* The id the next row of a table gets (statement ITEM_NEXT_ID / EVENT_NEXT_ID). OUT: *out. */
+int sq__next_id(struct sq_conn *w, enum sq_stmt id, int64_t *out);
 
 /* ---- the callbacks of sq__ops: writer (sqlite_write.c), reader (sqlite_read.c) ---- */
 

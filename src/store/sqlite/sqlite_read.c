@@ -16,20 +16,22 @@
  * One record by key
  * ================================================================ */
 
-/* SQ_ITEM_GET also selects the payload and result: copies owned by the record. */
-static int item_texts(sqlite3_stmt *st, struct item_rec *it)
+/*
+ * SQ_ITEM_GET also selects the payload and result, opened (sqlite_seal.c):
+ * copies owned by the record.
+ */
+static int item_texts(struct store *s, sqlite3_stmt *st, struct item_rec *it)
 {
+	struct store_seal_ad ad = { it->client_id, "item", it->id, "payload" };
 	/* After the SQ_ITEM_COLS (12 of them): payload, result. */
-	const char *p = (const char *)sqlite3_column_text(st, 12);
-	const char *r = (const char *)sqlite3_column_text(st, 13);
+	int rc = sq__open_col(s, st, 12, &ad, &it->payload, "item");
 
-	it->payload = p ? strdup(p) : NULL;
-	it->result = r ? strdup(r) : NULL;
-	if ((p && !it->payload) || (r && !it->result)) {
+	ad.field = "result";
+	if (!rc)
+		rc = sq__open_col(s, st, 13, &ad, &it->result, "item");
+	if (rc)
 		item_rec_release(it);
-		return sq__error(ERR_NOMEM, "item %lld: out of memory", (long long)it->id);
-	}
-	return 0;
+	return rc;
 }
 
 /* sq__lookup on a borrowed reader connection; SQ_ITEM_GET also copies the texts. */
@@ -42,7 +44,7 @@ static int lookup(struct store *base, enum sq_stmt id, struct sq_key key, enum s
 	sqlite3_stmt *st = sq__lookup(c, id, key, k, out, what, &rc);
 
 	if (st && id == SQ_ITEM_GET)
-		rc = item_texts(st, out);
+		rc = item_texts(base, st, out);
 	sq__done(st);
 	sq__reader_put(s, c);
 	return rc;
@@ -242,6 +244,34 @@ out:
 	return rc;
 }
 
+/* The events of an item of client_id to cb, each detail opened (sqlite_seal.c). */
+static int history_walk(struct store *base, struct sq_conn *c, sqlite3_stmt *st, int64_t client_id,
+			store_event_cb cb, void *ctx)
+{
+	struct event_rec ev;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_seal_ad ad = { client_id, "item_event", 0, "detail" };
+		char *detail = NULL;
+
+		/* Opened before the row is decoded: its text read of the column would change
+		 * the column's type (sqlite3_column_type is undefined after a conversion). */
+		ad.record_id = sqlite3_column_int64(st, 0);
+		rc = sq__open_col(base, st, 9, &ad, &detail, "item history");
+		if (!rc)
+			rc = sq__row_decode(SQ_K_EVENT, st, &ev);
+		if (!rc) {
+			ev.detail = detail;
+			rc = cb(ctx, &ev);
+		}
+		free(detail);
+		if (rc)
+			return rc;
+	}
+	return rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, "item history");
+}
+
 int sq_item_history(struct store *base, int64_t item_id, store_event_cb cb, void *ctx)
 {
 	struct sq_store *s = sq__of(base);
@@ -269,8 +299,7 @@ int sq_item_history(struct store *base, int64_t item_id, store_event_cb cb, void
 	else if (rc != SQLITE_ROW)
 		rc = sq__fail(c->db, rc, "item history");
 	else /* ex is still mid-row, so st runs inside the same implicit read transaction. */
-		rc = sq__walk(c, st, SQ_K_EVENT, (union sq_cb){ .event = cb }, ctx, NULL, NULL,
-			      "item history");
+		rc = history_walk(base, c, st, sqlite3_column_int64(ex, 0), cb, ctx);
 out:
 	sq__done(st);
 	sq__done(ex);

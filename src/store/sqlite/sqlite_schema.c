@@ -174,6 +174,12 @@ const char *const sq__migrations[] = {
     "UPDATE tokens SET id = (SELECT n FROM (SELECT hash AS h, row_number() OVER "
     "  (ORDER BY created_at, hash) AS n FROM tokens) WHERE h = tokens.hash);"
     "CREATE UNIQUE INDEX tokens_id ON tokens(id);",
+    /* encryption at rest (issue 8): the sealed columns (items.payload, items.result,
+     * item_events.detail) take BLOBs in their TEXT columns, so no column changes; old
+     * plain values are sealed by a one-time pass in C at the first open with a keyring
+     * (sq_seal_plain), which marks it done here. Safe on any database. */
+    "CREATE TABLE IF NOT EXISTS seal_pass (done INTEGER NOT NULL);"
+    "INSERT INTO seal_pass(done) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM seal_pass);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -281,17 +281,94 @@ static const struct sq_field item_upd[] = {
     SQ_R(SQ_I64, item_rec, lease_started),
 };
 
+/* A sealed column of a write: its ?index, its field name and its plain text (NULL: NULL). */
+struct sealed_col {
+	int idx;
+	const char *field;
+	const char *plain;
+};
+
+/*
+ * write_row with sealed columns: the fields of rec bound as ?1.., then each
+ * column of cols sealed for ad (its field set from the column) over its
+ * ?index, and ad->record_id as ?id_idx (0: none). Runs it and resets it.
+ */
+static int write_sealed(struct store *s, enum sq_stmt id, const struct sq_field *f, size_t n,
+			const void *rec, struct store_seal_ad ad, const struct sealed_col *cols,
+			size_t ncols, int id_idx, const char *what)
+{
+	struct sq_conn *w = W(s);
+	int rc;
+	sqlite3_stmt *st = sq__stmt(w, id, &rc);
+
+	if (!st)
+		return rc;
+	rc = sq__bind_fields(st, f, n, rec, what);
+	for (size_t i = 0; !rc && i < ncols; i++) {
+		ad.field = cols[i].field;
+		rc = sq__seal_bind(s, st, cols[i].idx, &ad, cols[i].plain, what);
+	}
+	if (!rc && id_idx) {
+		rc = sqlite3_bind_int64(st, id_idx, ad.record_id);
+		rc = rc == SQLITE_OK ? 0 : sq__fail(w->db, rc, what);
+	}
+	if (!rc) {
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_DONE ? 0 : sq__fail(w->db, rc, what);
+	}
+	sq__done(st);
+	return rc;
+}
+
+/*
+ * With a cipher the new item's id is chosen first (max + 1: one writer, in
+ * its transaction), because the additional data of its payload names it.
+ */
 int sq_item_insert(struct store *s, struct item_rec *it)
 {
+	const struct sq_field *f;
+	size_t n;
+	int64_t id;
+	int rc;
+
 	if (!it->payload)
 		return sq__error(ERR_INVALID, "item insert: payload is required");
-	return insert_rec(W(s), SQ_ITEM_INSERT, SQ_K_ITEM, it, &it->id, "item insert");
+	if (!s->cipher)
+		return insert_rec(W(s), SQ_ITEM_INSERT, SQ_K_ITEM, it, &it->id, "item insert");
+	rc = sq__insert_fields(SQ_K_ITEM, &f, &n);
+	if (!rc)
+		rc = sq__next_id(W(s), SQ_ITEM_NEXT_ID, &id);
+	if (!rc) {
+		const struct sealed_col cols[] = {
+		    { 12, "payload", it->payload },
+		    { 13, "result", it->result },
+		};
+		struct store_seal_ad ad = { it->client_id, "item", id, NULL };
+
+		rc = write_sealed(s, SQ_ITEM_INSERT, f, n, it, ad, cols, 2, 14, "item insert");
+	}
+	if (!rc)
+		it->id = id;
+	return rc;
 }
 
 int sq_item_update(struct store *s, const struct item_rec *it)
 {
-	return update_row(W(s), SQ_ITEM_UPDATE, item_upd, SQ_NFIELDS(item_upd), it, it->id,
+	const struct sealed_col cols[] = { { 6, "result", it->result } };
+	struct store_seal_ad ad = { it->client_id, "item", it->id, NULL };
+	int rc;
+
+	if (!s->cipher || !it->result)
+		return update_row(W(s), SQ_ITEM_UPDATE, item_upd, SQ_NFIELDS(item_upd), it,
+				  it->id, "item update");
+	if (it->client_id <= 0)
+		return sq__error(ERR_INTERNAL, "item update: item %lld without its client",
+				 (long long)it->id);
+	rc = write_sealed(s, SQ_ITEM_UPDATE, item_upd, SQ_NFIELDS(item_upd), it, ad, cols, 1, 0,
 			  "item update");
+	if (!rc && sqlite3_changes(W(s)->db) == 0)
+		rc = sq__error(ERR_NOTFOUND, "item update: %lld not found", (long long)it->id);
+	return rc;
 }
 
 /* The writer's own lookups: they see the open transaction. */
@@ -311,6 +388,49 @@ int sq_item_state_get(struct store *s, int64_t id, struct item_rec *out)
 	return rc;
 }
 
+/*
+ * An event with a detail under a cipher: the detail (a person's reason) is
+ * client text, sealed for the item's client and the event's id, both
+ * looked up first. OUT: *id.
+ */
+static int event_insert_sealed(struct store *s, const struct event_rec *row, int64_t *id)
+{
+	struct sq_conn *w = W(s);
+	const struct sq_field *f;
+	size_t n;
+	int64_t next = 0;
+	struct store_seal_ad ad = { 0, "item_event", 0, NULL };
+	int rc = sq__insert_fields(SQ_K_EVENT, &f, &n);
+	sqlite3_stmt *st = rc ? NULL : sq__stmt(w, SQ_ITEM_CLIENT, &rc);
+
+	if (!st)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, row->item_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ad.client_id = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = sq__error(ERR_NOTFOUND, "event insert: item %lld not found",
+			       (long long)row->item_id);
+	} else {
+		rc = sq__fail(w->db, rc, "event insert");
+	}
+	sq__done(st);
+	if (!rc)
+		rc = sq__next_id(w, SQ_EVENT_NEXT_ID, &next);
+	if (!rc) {
+		const struct sealed_col cols[] = { { 9, "detail", row->detail } };
+
+		ad.record_id = next;
+		rc = write_sealed(s, SQ_EVENT_INSERT, f, n, row, ad, cols, 1, 10, "event insert");
+	}
+	if (!rc)
+		*id = next;
+	return rc;
+}
+
 int sq_event_insert(struct store *s, struct event_rec *ev)
 {
 	struct sq_conn *w = W(s);
@@ -325,7 +445,10 @@ int sq_event_insert(struct store *s, struct event_rec *ev)
 		row.from_state = ITEM_STATE__COUNT;
 	if (reason)
 		row.detail = reason;
-	rc = insert_rec(w, SQ_EVENT_INSERT, SQ_K_EVENT, &row, &ev->id, "event insert");
+	if (s->cipher && row.detail)
+		rc = event_insert_sealed(s, &row, &ev->id);
+	else
+		rc = insert_rec(w, SQ_EVENT_INSERT, SQ_K_EVENT, &row, &ev->id, "event insert");
 	free(reason);
 	/* The client_id subquery finds no item: NOT NULL fails before the foreign key. */
 	if (rc && sqlite3_extended_errcode(w->db) == SQLITE_CONSTRAINT_NOTNULL)
