@@ -16,6 +16,7 @@
 #include "cli/remote.h"
 #include "util/clock.h"
 #include "wire/wire.h"
+#include "sec/audit_head.h"
 #include "sec/auth.h"
 #include "util/err.h"
 
@@ -93,6 +94,10 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	if (mode != CLI_READ && !ctx->served) {
 		struct engine_opts o = { .batch_max = ctx->cfg.batch_max };
 
+		rc = audit_signer_open(ctx->cfg.data_dir, ctx->head_copy, &ctx->signer, err);
+		if (rc)
+			return rc;
+		o.signer = ctx->signer;
 		if (ctx->clock.path) {
 			o.clock = clock_file_ms;
 			o.clock_arg = &ctx->clock;
@@ -107,6 +112,7 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	buf_release(&why);
 	ctx->app.store = ctx->store;
 	ctx->app.engine = ctx->engine;
+	ctx->app.data_dir = ctx->cfg.data_dir;
 	return 0;
 }
 
@@ -114,6 +120,8 @@ void cli_close(struct cli_ctx *ctx)
 {
 	if (ctx->engine)
 		engine_stop(ctx->engine);
+	audit_signer_free(ctx->signer);
+	ctx->signer = NULL;
 	if (ctx->store)
 		store_close(ctx->store);
 	if (ctx->lock_fd >= 0)

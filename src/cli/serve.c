@@ -42,6 +42,7 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.rate_per_s = ctx->cfg.rate_per_s;
 	ho.rate_burst = ctx->cfg.rate_per_s * 2;
 	ho.web_dir = ctx->cfg.web_dir[0] ? ctx->cfg.web_dir : NULL;
+	ho.data_dir = ctx->cfg.data_dir;
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))
@@ -85,6 +86,7 @@ int cli_serve(int argc, char **argv)
 		{ "batch-max", required_argument, 0, 'B' }, { "timeout", required_argument, 0, 'T' },
 		{ "web-dir", required_argument, 0, 'w' },   { "max-connections", required_argument, 0, 'C' },
 		{ "clock-file", required_argument, 0, 'K' }, { "help", no_argument, 0, 'h' },
+		{ "audit-head-copy", required_argument, 0, 'A' },
 		{ 0, 0, 0, 0 }
 	};
 	static const struct {
@@ -108,18 +110,26 @@ int cli_serve(int argc, char **argv)
 		if (c == 'h') {
 			printf("usage: alihdaya serve [--data DIR] [--bind ADDR] [--port N] [--threads N]\n"
 			       "           [--max-body BYTES] [--rate PER_SECOND] [--batch-max N]\n"
-			       "           [--timeout SECONDS] [--max-connections N] [--web-dir DIR]\n\n"
+			       "           [--timeout SECONDS] [--max-connections N] [--web-dir DIR]\n"
+			       "           [--audit-head-copy FILE]\n\n"
 			       "Serves the HTTP API (docs/api.md) on ADDR:PORT (default 127.0.0.1:8080;\n"
 			       "--port 0 picks a free port, printed on start). SIGTERM or SIGINT stops\n"
 			       "it gracefully: no new requests, the batch in flight is committed.\n"
 			       "It also serves the API on DIR/alihdaya.sock (mode 0600) as the local\n"
 			       "admin, where the CLI's writes go while it runs.\n"
+			       "After every commit that adds audit events it signs the audit tree head\n"
+			       "into DIR/audit-head, and into FILE too with --audit-head-copy (a place\n"
+			       "elsewhere: docs/audit.md).\n"
 			       "Settings may also come from ALIHDAYA_* variables or an INI file named by\n"
 			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n\n"
 			       "For tests only: --clock-file FILE makes the engine read the time (leases,\n"
 			       "due times, audit times) from FILE, milliseconds since the epoch, read again\n"
 			       "as it runs; a test writes a later time instead of sleeping.\n");
 			return 0;
+		}
+		if (c == 'A') {
+			ctx.head_copy = optarg;
+			continue;
 		}
 		if (c == 'K') {
 			rc = clock_file_open(&ctx.clock, optarg, &err);

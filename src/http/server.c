@@ -438,6 +438,7 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 	h->engine = e;
 	h->app.engine = e;
 	h->app.store = s;
+	h->app.data_dir = o->data_dir;
 	h->store = s;
 	bind = o->bind && *o->bind ? o->bind : "127.0.0.1";
 	h->bind = strdup(bind);

@@ -28,9 +28,11 @@ struct http_opts {
 	 * listens, and removed by http_stop().
 	 */
 	const char *local_socket;
+	/* The data directory: the audit tree head the API serves (NULL: none). */
+	const char *data_dir;
 };
 
-#define HTTP_OPTS_INIT { "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL }
+#define HTTP_OPTS_INIT { "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, NULL }
 
 struct http_server;
 
