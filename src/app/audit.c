@@ -1,17 +1,251 @@
-/* audit.c - audit trail use cases: the trail by seq, and the check of its hash chain. */
+/* audit.c - audit trail use cases: the check of its chain and tree, the signed head, proofs. */
 #include "app/audit.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sec/audit.h"
 #include "util/err.h"
 
+/* One more line of out->problems (cut short rather than overflow). */
+__attribute__((format(printf, 2, 3))) static void problem(struct audit_check *out,
+							   const char *fmt, ...)
+{
+	size_t n = strlen(out->problems);
+	va_list ap;
+
+	out->intact = false;
+	if (n + 2 >= sizeof(out->problems))
+		return;
+	if (n)
+		out->problems[n++] = '\n';
+	va_start(ap, fmt);
+	vsnprintf(out->problems + n, sizeof(out->problems) - n, fmt, ap);
+	va_end(ap);
+}
+
+static void bad_at(struct audit_check *out, int64_t seq)
+{
+	if (seq > 0 && (!out->first_bad || seq < out->first_bad))
+		out->first_bad = seq;
+}
+
+/* The head to check against: 0 with out->have_head, 0 without (said), or a real error. */
+static int head_load(const struct app *app, const struct audit_verify_in *in,
+		     struct audit_check *out, struct buf *err)
+{
+	char path[PATH_MAX];
+	unsigned char pk[32];
+	struct buf why = BUF_INIT;
+	const char *file = in->head_file;
+	int rc;
+
+	if (!file && !app->data_dir)
+		return 0;
+	if (!file) {
+		if (audit_head_path(app->data_dir, path, sizeof(path)))
+			return buf_error(err, ERR_TOOBIG, "data directory path too long");
+		file = path;
+	}
+	rc = audit_head_read(file, &out->head, &why);
+	if (rc == ERR_NOTFOUND) {
+		problem(out, "no signed tree head %s: removed newest events cannot be detected", file);
+		rc = 0;
+		goto out;
+	}
+	if (rc == ERR_INVALID) {
+		problem(out, "%s", buf_str(&why));
+		rc = 0;
+		goto out;
+	}
+	if (rc) {
+		rc = buf_error(err, rc, "%s", buf_str(&why));
+		goto out;
+	}
+	out->have_head = true;
+	if (!in->public_key) {
+		if (!app->data_dir) {
+			problem(out, "no public key to check %s with (give one)", file);
+			goto out;
+		}
+		buf_reset(&why);
+		if ((rc = audit_key_public(app->data_dir, pk, &why))) {
+			rc = buf_error(err, rc, "%s", buf_str(&why));
+			goto out;
+		}
+	}
+	if (memcmp(out->head.public_key, in->public_key ? in->public_key : pk, 32))
+		problem(out, "the signed head %s is signed with another key", file);
+	else if (!audit_head_signed(&out->head))
+		problem(out, "the signature of the signed head %s is not valid", file);
+out:
+	buf_release(&why);
+	return rc;
+}
+
+int app_audit_verify_with(const struct app *app, const struct actor *actor,
+			  const struct audit_verify_in *in, struct audit_check *out,
+			  struct buf *err)
+{
+	struct audit_report r;
+	int64_t size;
+	int rc;
+
+	*out = (struct audit_check){ .intact = true };
+	if ((rc = app_allow(actor, POL_AUDIT_READ, NULL, err)))
+		return rc;
+	/* The head before the trail's snapshot: a head written meanwhile is never ahead of it. */
+	if ((rc = head_load(app, in, out, err)))
+		return rc;
+	size = out->have_head ? out->head.tree_size : 0;
+	if ((rc = app_store_end(app, NULL, audit_verify_tree(app->store, size, &r), err)))
+		return rc;
+	out->checked = r.checked;
+	if (r.first_missing) {
+		problem(out, "event %lld is missing (events are numbered 1, 2, ...)",
+			(long long)r.first_missing);
+		bad_at(out, r.first_missing);
+	}
+	if (r.first_bad) {
+		problem(out, "chain broken at event %lld (%lld checked)", (long long)r.first_bad,
+			(long long)r.checked);
+		bad_at(out, r.first_bad);
+	}
+	if (!out->have_head)
+		return 0;
+	if (!r.head_reached) {
+		problem(out,
+			"truncated: the signed head covers %lld events, the trail holds %lld: event "
+			"%lld and after are missing",
+			(long long)size, (long long)r.checked, (long long)r.checked + 1);
+		bad_at(out, r.checked + 1);
+	} else if (memcmp(r.head_root, out->head.root, MERKLE_HASH)) {
+		problem(out,
+			"the first %lld events do not hash to the signed root: an event among them "
+			"was changed, removed, reordered or replaced",
+			(long long)size);
+	}
+	if (r.checked > size) {
+		out->unsigned_events = r.checked - size;
+		if (!in->live) {
+			problem(out, "events %lld..%lld were appended after the signed head",
+				(long long)size + 1, (long long)r.checked);
+			bad_at(out, size + 1);
+		}
+	}
+	return 0;
+}
+
 int app_audit_verify(const struct app *app, const struct actor *actor, struct audit_check *out,
 		     struct buf *err)
 {
+	struct audit_verify_in in = { .live = true };
+
+	return app_audit_verify_with(app, actor, &in, out, err);
+}
+
+int app_audit_head(const struct app *app, const struct actor *actor, struct audit_head *out,
+		   struct buf *err)
+{
+	char path[PATH_MAX];
+	struct buf why = BUF_INIT;
 	int rc;
 
-	*out = (struct audit_check){0};
-	if ((rc = app_allow(actor, POL_AUDIT_READ, NULL, err)))
+	memset(out, 0, sizeof(*out));
+	if ((rc = app_allow(actor, POL_AUDIT_HEAD, NULL, err)))
 		return rc;
-	return app_store_end(app, NULL, audit_verify(app->store, &out->checked, &out->first_bad),
-			     err);
+	if (!app->data_dir)
+		return ERR_NOTFOUND;
+	if (audit_head_path(app->data_dir, path, sizeof(path)))
+		return buf_error(err, ERR_TOOBIG, "data directory path too long");
+	rc = audit_head_read(path, out, &why);
+	if (rc && rc != ERR_NOTFOUND)
+		buf_error(err, rc, "%s", buf_str(&why));
+	buf_release(&why);
+	return rc;
+}
+
+/* A tree size as asked: 0 is the signed head's; at most the signed head's. */
+static int tree_size(const struct app *app, const struct actor *actor, const char *field,
+		     int64_t *size, int64_t *signed_size, struct buf *err)
+{
+	struct audit_head h;
+	int rc = app_audit_head(app, actor, &h, err);
+
+	if (rc == ERR_NOTFOUND)
+		return buf_error(err, ERR_NOTFOUND, "no signed tree head yet");
+	if (rc)
+		return rc;
+	*signed_size = h.tree_size;
+	if (*size == 0)
+		*size = h.tree_size;
+	if (*size < 1 || *size > h.tree_size)
+		return buf_error(err, ERR_INVALID, "%s: a tree size from 1 to %lld (the signed head)",
+				 field, (long long)h.tree_size);
+	return 0;
+}
+
+int app_audit_inclusion(const struct app *app, const struct actor *actor, int64_t seq,
+			int64_t size, struct audit_proof *out, struct buf *err)
+{
+	merkle_hash *leaves = NULL;
+	int64_t signed_size;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = app_allow(actor, POL_AUDIT_PROOF, NULL, err)) ||
+	    (rc = tree_size(app, actor, "tree_size", &size, &signed_size, err)))
+		return rc;
+	if (seq < 1 || seq > size)
+		return buf_error(err, ERR_INVALID, "seq: an event from 1 to tree_size (%lld)",
+				 (long long)size);
+	rc = audit_leaves(app->store, size, &leaves);
+	if (rc == ERR_NOTFOUND)
+		return buf_error(err, ERR_CONFLICT,
+				 "the trail no longer holds events 1..%lld: run audit verify",
+				 (long long)size);
+	if ((rc = app_store_end(app, NULL, rc, err)))
+		return rc;
+	out->leaf_index = seq - 1;
+	out->second = size;
+	memcpy(out->leaf, leaves[seq - 1], MERKLE_HASH);
+	merkle_root(leaves, (uint64_t)size, out->second_root);
+	rc = merkle_inclusion_proof(leaves, (uint64_t)size, (uint64_t)(seq - 1), out->path,
+				    &out->len);
+	free(leaves);
+	return rc;
+}
+
+int app_audit_consistency(const struct app *app, const struct actor *actor, int64_t first,
+			  int64_t second, struct audit_proof *out, struct buf *err)
+{
+	merkle_hash *leaves = NULL;
+	int64_t signed_size;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = app_allow(actor, POL_AUDIT_PROOF, NULL, err)) ||
+	    (rc = tree_size(app, actor, "second", &second, &signed_size, err)))
+		return rc;
+	if (first < 1 || first > second)
+		return buf_error(err, ERR_INVALID, "first: a tree size from 1 to second (%lld)",
+				 (long long)second);
+	rc = audit_leaves(app->store, second, &leaves);
+	if (rc == ERR_NOTFOUND)
+		return buf_error(err, ERR_CONFLICT,
+				 "the trail no longer holds events 1..%lld: run audit verify",
+				 (long long)second);
+	if ((rc = app_store_end(app, NULL, rc, err)))
+		return rc;
+	out->first = first;
+	out->second = second;
+	merkle_root(leaves, (uint64_t)first, out->first_root);
+	merkle_root(leaves, (uint64_t)second, out->second_root);
+	rc = merkle_consistency_proof(leaves, (uint64_t)second, (uint64_t)first, out->path,
+				      &out->len);
+	free(leaves);
+	return rc;
 }

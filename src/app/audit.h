@@ -1,17 +1,69 @@
-/* audit.h - the audit trail's check: verify its hash chain (its list: app_list(APP_AUDIT)). */
+/* audit.h - the audit trail's checks: its hash chain and Merkle tree against the signed head, proofs. */
 #ifndef ALIHDAYA_APP_AUDIT_H
 #define ALIHDAYA_APP_AUDIT_H
 
 #include "app/records.h"
+#include "sec/audit_head.h"
+
+/* What to verify against. */
+struct audit_verify_in {
+	/* The signed head: this file; NULL: <data_dir>/audit-head (none without a data_dir) */
+	const char *head_file;
+	/* The public key the head must be signed with: 32 bytes; NULL: the data dir's key file */
+	const unsigned char *public_key;
+	/* A server may be writing: events after the head are its batch, not yet signed */
+	bool live;
+};
 
 /* What a verification found. */
 struct audit_check {
-	int64_t checked;  /* events looked at */
-	int64_t first_bad; /* 0: the chain is intact; else the first event that breaks it */
+	int64_t checked;   /* events looked at */
+	int64_t first_bad; /* 0: intact or not located; else the first event changed, removed or moved */
+	bool intact;	   /* no problem at all */
+	bool have_head;	   /* a signed head was found and read (head) */
+	struct audit_head head;
+	int64_t unsigned_events; /* events after the head's tree_size */
+	/* One line per problem, the first event's first; "" when intact. */
+	char problems[1024];
 };
 
-/* audit.read: recomputes the chain (sec/audit.h). */
+/*
+ * audit.read: one walk of the trail: the chain, the seq numbers, and the
+ * Merkle root of the first head.tree_size events against the signed head
+ * (sec/audit.h, docs/audit.md). Fewer events than the head: truncation, the
+ * first missing seq named; more and not live: appended after the head.
+ * A problem of the trail is no error: 0 with out->intact false.
+ */
+int app_audit_verify_with(const struct app *app, const struct actor *actor,
+			  const struct audit_verify_in *in, struct audit_check *out,
+			  struct buf *err);
+/* The same against the data dir's head and key, with a server possibly writing. */
 int app_audit_verify(const struct app *app, const struct actor *actor, struct audit_check *out,
 		     struct buf *err);
+
+/* audit.head: the latest signed head (<data_dir>/audit-head). ERR_NOTFOUND when none. */
+int app_audit_head(const struct app *app, const struct actor *actor, struct audit_head *out,
+		   struct buf *err);
+
+/* An inclusion or consistency proof, as app_audit_inclusion()/app_audit_consistency() answer. */
+struct audit_proof {
+	int64_t leaf_index; /* inclusion: seq - 1 */
+	int64_t first, second; /* inclusion: second is the tree size */
+	merkle_hash leaf;      /* inclusion: the event's leaf hash */
+	merkle_hash first_root, second_root; /* consistency: both; inclusion: second_root */
+	merkle_hash path[MERKLE_PATH_MAX];
+	size_t len;
+};
+
+/*
+ * audit.proof: the audit path of event seq in the tree of the first
+ * tree_size events (APP_ABSENT-like 0: the latest signed head's size).
+ * ERR_INVALID (named field) when seq or tree_size is out of range.
+ */
+int app_audit_inclusion(const struct app *app, const struct actor *actor, int64_t seq,
+			int64_t tree_size, struct audit_proof *out, struct buf *err);
+/* audit.proof: the consistency proof from first to second (0: the signed head's size). */
+int app_audit_consistency(const struct app *app, const struct actor *actor, int64_t first,
+			  int64_t second, struct audit_proof *out, struct buf *err);
 
 #endif

@@ -71,6 +71,9 @@ const struct route http__routes[] = {
 
     {"GET", "/v1/audit", POL_AUDIT_READ, h_audit_list},
     {"GET", "/v1/audit/verify", POL_AUDIT_READ, h_audit_verify},
+    {"GET", "/v1/audit/head", POL_AUDIT_HEAD, h_audit_head},
+    {"GET", "/v1/audit/proof/inclusion", POL_AUDIT_PROOF, h_audit_inclusion},
+    {"GET", "/v1/audit/proof/consistency", POL_AUDIT_PROOF, h_audit_consistency},
 
     {"GET", "/v1/staff/erlang", POL_STAFF_ERLANG, h_staff_erlang},
     {"GET", "/v1/staff/skill-plan", POL_STAFF_PLAN, h_staff_skill_plan},
@@ -90,6 +93,9 @@ static const struct {
     {"GET", "/v1/workers", HTTP_Q_PAGE},
     {"GET", "/v1/items", HTTP_Q_ITEMS},
     {"GET", "/v1/audit", HTTP_Q_PAGE},
+    {"GET", "/v1/audit/head", ""},
+    {"GET", "/v1/audit/proof/inclusion", "seq tree_size"},
+    {"GET", "/v1/audit/proof/consistency", "first second"},
 };
 
 const char *http__route_query(const struct route *rt)

@@ -68,6 +68,9 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_AUDIT_READ] = { "audit.read", { ANY, NO, NO, NO, ANY } },
 	[POL_STAFF_ERLANG] = { "staff.erlang", { ANY, ANY, ANY, NO, ANY } },
 	[POL_STAFF_PLAN] = { "staff.plan", { ANY, ANY, NO, NO, NO } },
+	/* Those who read the trail may prove it: hashes only, no record's content. */
+	[POL_AUDIT_HEAD] = { "audit.head", { ANY, NO, NO, NO, ANY } },
+	[POL_AUDIT_PROOF] = { "audit.proof", { ANY, NO, NO, NO, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

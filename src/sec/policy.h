@@ -61,6 +61,8 @@ enum policy_action {
 	POL_AUDIT_READ, /* list and verify */
 	POL_STAFF_ERLANG,
 	POL_STAFF_PLAN, /* per-skill staffing plan */
+	POL_AUDIT_HEAD,	 /* the latest signed tree head of the audit Merkle tree */
+	POL_AUDIT_PROOF, /* its inclusion and consistency proofs */
 	POL__COUNT
 };
 
