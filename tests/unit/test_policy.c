@@ -87,6 +87,8 @@ static const struct row matrix[] = {
 	{ POL_AUDIT_READ,          { ALL, NONE, NONE,  NONE, ALL } },
 	{ POL_STAFF_ERLANG,        { ALL, ALL,  ALL,   NONE, ALL } },
 	{ POL_STAFF_PLAN,          { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_AUDIT_HEAD,          { ALL, NONE, NONE,  NONE, ALL } },
+	{ POL_AUDIT_PROOF,         { ALL, NONE, NONE,  NONE, ALL } },
 };
 /* clang-format on */
 
