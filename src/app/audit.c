@@ -33,12 +33,34 @@ static void bad_at(struct audit_check *out, int64_t seq)
 		out->first_bad = seq;
 }
 
-/* The head to check against: 0 with out->have_head, 0 without (said), or a real error. */
+/* The public key heads must carry: the caller's, or the data dir's key file's. */
+static int key_of(const struct app *app, const struct audit_verify_in *in, unsigned char pk[32],
+		  struct buf *err)
+{
+	struct buf why = BUF_INIT;
+	int rc = 0;
+
+	if (in->public_key)
+		memcpy(pk, in->public_key, 32);
+	else if (!app->data_dir)
+		rc = ERR_NOTFOUND;
+	else if ((rc = audit_key_public(app->data_dir, pk, &why)))
+		buf_error(err, rc, "%s", buf_str(&why));
+	buf_release(&why);
+	return rc;
+}
+
+static bool head_good(const struct audit_head *h, const unsigned char pk[32])
+{
+	return !memcmp(h->public_key, pk, 32) && audit_head_signed(h);
+}
+
+/* The head file: 0 with out->have_head (and its problems said), or a real error. */
 static int head_load(const struct app *app, const struct audit_verify_in *in,
-		     struct audit_check *out, struct buf *err)
+		     const unsigned char pk[32], bool have_pk, struct audit_check *out,
+		     struct buf *err)
 {
 	char path[PATH_MAX];
-	unsigned char pk[32];
 	struct buf why = BUF_INIT;
 	const char *file = in->head_file;
 	int rc;
@@ -51,92 +73,155 @@ static int head_load(const struct app *app, const struct audit_verify_in *in,
 		file = path;
 	}
 	rc = audit_head_read(file, &out->head, &why);
-	if (rc == ERR_NOTFOUND) {
-		problem(out, "no signed tree head %s: removed newest events cannot be detected", file);
+	if (rc == ERR_NOTFOUND || rc == ERR_INVALID) {
+		if (rc == ERR_NOTFOUND)
+			problem(out, "no signed tree head %s: removed newest events cannot be "
+				     "detected", file);
+		else
+			problem(out, "%s", buf_str(&why));
 		rc = 0;
-		goto out;
-	}
-	if (rc == ERR_INVALID) {
-		problem(out, "%s", buf_str(&why));
-		rc = 0;
-		goto out;
-	}
-	if (rc) {
+	} else if (rc) {
 		rc = buf_error(err, rc, "%s", buf_str(&why));
-		goto out;
-	}
-	out->have_head = true;
-	if (!in->public_key) {
-		if (!app->data_dir) {
-			problem(out, "no public key to check %s with (give one)", file);
-			goto out;
-		}
-		buf_reset(&why);
-		if ((rc = audit_key_public(app->data_dir, pk, &why))) {
-			rc = buf_error(err, rc, "%s", buf_str(&why));
-			goto out;
-		}
-	}
-	if (memcmp(out->head.public_key, in->public_key ? in->public_key : pk, 32))
+	} else if (!have_pk) {
+		problem(out, "no public key to check %s with (give one)", file);
+	} else if (memcmp(out->head.public_key, pk, 32)) {
 		problem(out, "the signed head %s is signed with another key", file);
-	else if (!audit_head_signed(&out->head))
+	} else if (!audit_head_signed(&out->head)) {
 		problem(out, "the signature of the signed head %s is not valid", file);
-out:
+	} else {
+		out->have_head = true;
+	}
 	buf_release(&why);
 	return rc;
+}
+
+/* The heads to check, growing: the file's, then the stored ones that are well signed. */
+struct heads {
+	struct audit_head *v;
+	size_t n, cap;
+	const unsigned char *pk;
+	int64_t bad_sig; /* the first stored head (its size) whose signature fails */
+};
+
+static int heads_add(struct heads *hs, const struct audit_head *h)
+{
+	if (hs->n == hs->cap) {
+		size_t cap = hs->cap ? 2 * hs->cap : 64;
+		struct audit_head *v = realloc(hs->v, cap * sizeof(*v));
+
+		if (!v)
+			return ERR_NOMEM;
+		hs->v = v;
+		hs->cap = cap;
+	}
+	hs->v[hs->n++] = *h;
+	return 0;
+}
+
+static int stored_head(void *ctx, const struct audit_head *h)
+{
+	struct heads *hs = ctx;
+
+	if (head_good(h, hs->pk))
+		return heads_add(hs, h);
+	if (!hs->bad_sig)
+		hs->bad_sig = h->tree_size;
+	return 0;
+}
+
+static int by_size(const void *a, const void *b)
+{
+	int64_t x = ((const struct audit_head *)a)->tree_size;
+	int64_t y = ((const struct audit_head *)b)->tree_size;
+
+	return (x > y) - (x < y);
+}
+
+/* What the walk found against the heads, said in out. latest: the largest head's size. */
+static void judge(const struct audit_verify_in *in, const struct audit_report *r, int64_t latest,
+		  struct audit_check *out)
+{
+	out->checked = r->checked;
+	if (r->first_missing) {
+		problem(out, "event %lld is missing (events are numbered 1, 2, ...)",
+			(long long)r->first_missing);
+		bad_at(out, r->first_missing);
+	}
+	if (r->first_bad) {
+		problem(out, "chain broken at event %lld (%lld checked)", (long long)r->first_bad,
+			(long long)r->checked);
+		bad_at(out, r->first_bad);
+	}
+	if (r->unreached) {
+		problem(out,
+			"truncated: a signed head covers %lld events, the trail holds %lld: event "
+			"%lld and after are missing",
+			(long long)r->unreached, (long long)r->checked, (long long)r->checked + 1);
+		bad_at(out, r->checked + 1);
+	}
+	if (r->bad_size && r->bad_size == r->good_size + 1) {
+		problem(out, "event %lld is not the one signed (the tree of %lld events differs "
+			     "from its signed head)",
+			(long long)r->bad_size, (long long)r->bad_size);
+		bad_at(out, r->bad_size);
+	} else if (r->bad_size) {
+		problem(out,
+			"the first %lld events do not hash to their signed root: the first bad "
+			"event is among %lld..%lld (changed, removed, reordered or replaced)",
+			(long long)r->bad_size, (long long)r->good_size + 1, (long long)r->bad_size);
+		bad_at(out, r->good_size + 1);
+	}
+	if (r->checked > latest && (out->have_head || latest)) {
+		out->unsigned_events = r->checked - latest;
+		if (!in->live) {
+			problem(out, "events %lld..%lld were appended after the latest signed head",
+				(long long)latest + 1, (long long)r->checked);
+			bad_at(out, latest + 1);
+		}
+	}
 }
 
 int app_audit_verify_with(const struct app *app, const struct actor *actor,
 			  const struct audit_verify_in *in, struct audit_check *out,
 			  struct buf *err)
 {
+	struct heads hs = { 0 };
 	struct audit_report r;
-	int64_t size;
+	unsigned char pk[32];
+	bool have_pk;
 	int rc;
 
 	*out = (struct audit_check){ .intact = true };
 	if ((rc = app_allow(actor, POL_AUDIT_READ, NULL, err)))
 		return rc;
-	/* The head before the trail's snapshot: a head written meanwhile is never ahead of it. */
-	if ((rc = head_load(app, in, out, err)))
+	rc = key_of(app, in, pk, err);
+	if (rc && rc != ERR_NOTFOUND)
 		return rc;
-	size = out->have_head ? out->head.tree_size : 0;
-	if ((rc = app_store_end(app, NULL, audit_verify_tree(app->store, size, &r), err)))
+	have_pk = !rc;
+	hs.pk = pk;
+	/*
+	 * The heads before the trail's snapshot: a head is written with (stored)
+	 * or after (the file) its events' commit, so none is ahead of the trail.
+	 */
+	if ((rc = head_load(app, in, pk, have_pk, out, err)))
 		return rc;
-	out->checked = r.checked;
-	if (r.first_missing) {
-		problem(out, "event %lld is missing (events are numbered 1, 2, ...)",
-			(long long)r.first_missing);
-		bad_at(out, r.first_missing);
-	}
-	if (r.first_bad) {
-		problem(out, "chain broken at event %lld (%lld checked)", (long long)r.first_bad,
-			(long long)r.checked);
-		bad_at(out, r.first_bad);
-	}
-	if (!out->have_head)
-		return 0;
-	if (!r.head_reached) {
-		problem(out,
-			"truncated: the signed head covers %lld events, the trail holds %lld: event "
-			"%lld and after are missing",
-			(long long)size, (long long)r.checked, (long long)r.checked + 1);
-		bad_at(out, r.checked + 1);
-	} else if (memcmp(r.head_root, out->head.root, MERKLE_HASH)) {
-		problem(out,
-			"the first %lld events do not hash to the signed root: an event among them "
-			"was changed, removed, reordered or replaced",
-			(long long)size);
-	}
-	if (r.checked > size) {
-		out->unsigned_events = r.checked - size;
-		if (!in->live) {
-			problem(out, "events %lld..%lld were appended after the signed head",
-				(long long)size + 1, (long long)r.checked);
-			bad_at(out, size + 1);
-		}
-	}
-	return 0;
+	if (out->have_head && (rc = heads_add(&hs, &out->head)))
+		goto out;
+	if (have_pk && (rc = app_store_end(app, NULL, store_audit_head_each(app->store, stored_head,
+									      &hs), err)))
+		goto out;
+	if (hs.bad_sig)
+		problem(out, "the stored head of %lld events is not signed by the audit key",
+			(long long)hs.bad_sig);
+	if (hs.n)
+		qsort(hs.v, hs.n, sizeof(*hs.v), by_size);
+	out->heads = (int64_t)hs.n;
+	if ((rc = app_store_end(app, NULL, audit_verify_tree(app->store, hs.v, hs.n, &r), err)))
+		goto out;
+	judge(in, &r, hs.n ? hs.v[hs.n - 1].tree_size : 0, out);
+out:
+	free(hs.v);
+	return rc;
 }
 
 int app_audit_verify(const struct app *app, const struct actor *actor, struct audit_check *out,

@@ -22,16 +22,19 @@ struct audit_check {
 	bool intact;	   /* no problem at all */
 	bool have_head;	   /* a signed head was found and read (head) */
 	struct audit_head head;
-	int64_t unsigned_events; /* events after the head's tree_size */
+	int64_t unsigned_events; /* events after the latest signed head's tree_size */
+	int64_t heads;		 /* signed heads checked: the file's and the stored ones */
 	/* One line per problem, the first event's first; "" when intact. */
 	char problems[1024];
 };
 
 /*
  * audit.read: one walk of the trail: the chain, the seq numbers, and the
- * Merkle root of the first head.tree_size events against the signed head
- * (sec/audit.h, docs/audit.md). Fewer events than the head: truncation, the
- * first missing seq named; more and not live: appended after the head.
+ * Merkle root at the size of every signed head (the head file, and the heads
+ * stored with each batch) against the head's (sec/audit.h, docs/audit.md).
+ * Fewer events than a head: truncation, the first missing seq named; a root
+ * that differs: the first bad event is between the last head that matched
+ * and it; more events than the latest head and not live: appended after it.
  * A problem of the trail is no error: 0 with out->intact false.
  */
 int app_audit_verify_with(const struct app *app, const struct actor *actor,

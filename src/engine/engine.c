@@ -104,24 +104,44 @@ int engine__tree_add(struct engine *e, const struct audit_rec *a)
 }
 
 /*
- * The batch is durable: its leaves join the tree, and one signed head
- * covers them before anyone is answered, so an acknowledged event is
- * never outside a head. A head that cannot be written is logged; the
- * previous one stays true, and the next batch writes a newer one.
+ * Before the commit: one signed head for the tree with the batch's events
+ * (the frontier and the batch's leaves, O(log n) hashes, one signature),
+ * stored in the batch's transaction. OUT: *signed_ when there is one.
+ * 0, or the store's error (the batch then fails).
  */
-static void tree_commit(struct engine *e, int64_t now)
+static int tree_sign(struct engine *e, int64_t now, struct audit_head *h, bool *signed_)
 {
-	struct buf err = BUF_INIT;
+	struct merkle_frontier f;
 	merkle_hash root;
 
+	*signed_ = false;
 	if (!e->opts.signer || !e->n_pending)
-		return;
+		return 0;
+	f = e->tree;
+	for (size_t i = 0; i < e->n_pending; i++)
+		merkle_frontier_append(&f, e->pending[i]);
+	merkle_frontier_root(&f, root);
+	if (!audit_signer_sign(e->opts.signer, (int64_t)f.size, now, root, h))
+		return 0;
+	*signed_ = true;
+	return store_audit_head_insert(e->store, h);
+}
+
+/*
+ * The batch is durable: its leaves join the tree, and its signed head is
+ * written outside the store before anyone is answered, so an acknowledged
+ * event is never outside the head file. A head that cannot be written is
+ * logged; the previous one stays true, and the next batch writes a newer one.
+ */
+static void tree_commit(struct engine *e, const struct audit_head *h)
+{
+	struct buf err = BUF_INIT;
+
 	for (size_t i = 0; i < e->n_pending; i++)
 		merkle_frontier_append(&e->tree, e->pending[i]);
 	e->n_pending = 0;
-	merkle_frontier_root(&e->tree, root);
-	if (audit_signer_publish(e->opts.signer, (int64_t)e->tree.size, now, root, &err))
-		log_error("engine: cannot publish the audit tree head: %s", buf_str(&err));
+	if (h && audit_signer_write(e->opts.signer, h, &err))
+		log_error("engine: cannot write the audit tree head: %s", buf_str(&err));
 	buf_release(&err);
 }
 
@@ -154,6 +174,8 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 	int64_t now = engine__now(e);
 	uint64_t t_start = mono_us(), t_apply = t_start, t_commit = t_start;
 	struct tail_mark tail;
+	struct audit_head head;
+	bool head_signed = false;
 	int rc, auth_changed = 0;
 
 	if (e->st.need_reload && (rc = engine_reload(e))) {
@@ -177,6 +199,8 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 	/* Kept here: a reload below starts the live state afresh. */
 	auth_changed = e->st.auth_changed;
 	e->st.auth_changed = 0;
+	if (!e->st.batch_failed && (rc = tree_sign(e, now, &head, &head_signed)))
+		e->st.batch_failed = rc;
 	if (e->st.batch_failed) {
 		rc = e->st.batch_failed;
 		log_error("engine: a command of the batch failed in the store: %s (%s); rolling "
@@ -192,7 +216,7 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n)
 			  store_errmsg(e->store));
 		batch_undo(e, &tail, batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
 	} else {
-		tree_commit(e, now);
+		tree_commit(e, head_signed ? &head : NULL);
 		if (e->st.need_reload) {
 			log_warn("engine: memory fell behind the store; reloading live state");
 			engine_reload(e);

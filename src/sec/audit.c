@@ -155,7 +155,32 @@ struct tree_walk {
 	bool head_reached;
 	merkle_hash head_root;
 	bool chain_only; /* audit_tree_load: no chain or seq checks */
+	/* audit_verify_tree: the heads to compare with, the next one, what was found */
+	const struct audit_head *heads;
+	size_t n_heads, next;
+	int64_t good_size, bad_size;
 };
+
+/* The heads of the tree's size now: their roots against the tree's. */
+static void heads_check(struct tree_walk *w)
+{
+	merkle_hash root;
+	bool have = false;
+
+	while (w->next < w->n_heads && w->heads[w->next].tree_size == (int64_t)w->f.size) {
+		const struct audit_head *h = &w->heads[w->next++];
+
+		if (!have)
+			merkle_frontier_root(&w->f, root);
+		have = true;
+		if (!memcmp(root, h->root, MERKLE_HASH)) {
+			if (!w->bad_size)
+				w->good_size = h->tree_size;
+		} else if (!w->bad_size) {
+			w->bad_size = h->tree_size;
+		}
+	}
+}
 
 static int tree_one(void *ctx, const struct audit_rec *a)
 {
@@ -178,10 +203,12 @@ static int tree_one(void *ctx, const struct audit_rec *a)
 		merkle_frontier_root(&w->f, w->head_root);
 		w->head_reached = true;
 	}
+	heads_check(w);
 	return 0;
 }
 
-int audit_verify_tree(struct store *s, int64_t head_size, struct audit_report *out)
+int audit_verify_tree(struct store *s, const struct audit_head *heads, size_t n,
+		      struct audit_report *out)
 {
 	struct tree_walk *w = calloc(1, sizeof(*w));
 	int rc;
@@ -189,14 +216,17 @@ int audit_verify_tree(struct store *s, int64_t head_size, struct audit_report *o
 	memset(out, 0, sizeof(*out));
 	if (!w)
 		return ERR_NOMEM;
-	w->head_size = head_size;
+	w->heads = heads;
+	w->n_heads = n;
+	heads_check(w); /* heads of the empty tree */
 	rc = store_audit_each(s, 0, tree_one, w);
 	out->checked = w->chain.checked;
 	out->last_seq = w->last_seq;
 	out->first_bad = w->chain.bad_seq;
 	out->first_missing = w->first_missing;
-	out->head_reached = w->head_reached || head_size == 0;
-	memcpy(out->head_root, w->head_root, MERKLE_HASH);
+	out->good_size = w->good_size;
+	out->bad_size = w->bad_size;
+	out->unreached = w->next < n ? heads[n - 1].tree_size : 0;
 	merkle_frontier_root(&w->f, out->root);
 	free(w);
 	return rc;

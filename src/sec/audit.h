@@ -46,18 +46,22 @@ struct audit_report {
 	int64_t last_seq;	/* the last one's seq, 0 when none */
 	int64_t first_bad;	/* the first event that breaks the chain, 0: none */
 	int64_t first_missing;	/* the first seq absent before last_seq (a gap), 0: none */
-	bool head_reached;	/* at least head_size events were walked */
-	merkle_hash head_root;	/* then: the root of the first head_size of them */
-	merkle_hash root;	/* the root of all of them */
+	int64_t bad_size;	/* the smallest head size whose root differs, 0: none */
+	int64_t good_size;	/* the largest head size below it (or overall) whose root matched */
+	int64_t unreached;	/* the largest head size beyond the trail (truncation), 0: none */
+	merkle_hash root;	/* the root of all the events */
 };
 
 /*
  * One walk of the whole trail (store_audit_each, one snapshot): the chain
  * as audit_verify() checks it, the seq numbers (1, 2, ... without a gap),
- * and the Merkle tree of the entries, with the root at head_size (0: none
- * wanted) and at the end. OUT: *out. 0, or the store's error.
+ * and the Merkle tree of the entries, whose root at each size of heads[]
+ * (sorted by tree_size; signatures already checked) is compared with the
+ * head's. A first bad event lies in (good_size, bad_size]. OUT: *out. 0,
+ * or the store's error.
  */
-int audit_verify_tree(struct store *s, int64_t head_size, struct audit_report *out);
+int audit_verify_tree(struct store *s, const struct audit_head *heads, size_t n,
+		      struct audit_report *out);
 
 /*
  * The right frontier of the tree of every stored event (the engine's

@@ -346,25 +346,39 @@ static int write_atomic(const char *path, const struct buf *text, struct buf *er
 	return rc;
 }
 
-int audit_signer_publish(struct audit_signer *s, int64_t size, int64_t now,
-			 const merkle_hash root, struct buf *err)
+bool audit_signer_sign(const struct audit_signer *s, int64_t size, int64_t now,
+		       const merkle_hash root, struct audit_head *out)
 {
-	struct audit_head h = { .tree_size = size, .timestamp = now };
 	unsigned char msg[AUDIT_HEAD_MSG];
-	struct buf text = BUF_INIT;
-	int rc;
 
 	if (s->halted)
-		return 0;
-	memcpy(h.root, root, MERKLE_HASH);
-	memcpy(h.public_key, s->pk, sizeof(s->pk));
-	audit_head_message(&h, msg);
-	crypto_sign_detached(h.signature, NULL, msg, sizeof(msg), s->sk);
-	rc = audit_head_text(&h, &text);
+		return false;
+	*out = (struct audit_head){ .tree_size = size, .timestamp = now };
+	memcpy(out->root, root, MERKLE_HASH);
+	memcpy(out->public_key, s->pk, sizeof(s->pk));
+	audit_head_message(out, msg);
+	crypto_sign_detached(out->signature, NULL, msg, sizeof(msg), s->sk);
+	return true;
+}
+
+int audit_signer_write(const struct audit_signer *s, const struct audit_head *h,
+		       struct buf *err)
+{
+	struct buf text = BUF_INIT;
+	int rc = audit_head_text(h, &text);
+
 	if (!rc)
 		rc = write_atomic(s->head, &text, err);
 	if (!rc && s->copy[0])
 		rc = write_atomic(s->copy, &text, err);
 	buf_release(&text);
 	return rc;
+}
+
+int audit_signer_publish(struct audit_signer *s, int64_t size, int64_t now,
+			 const merkle_hash root, struct buf *err)
+{
+	struct audit_head h;
+
+	return audit_signer_sign(s, size, now, root, &h) ? audit_signer_write(s, &h, err) : 0;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/model.h"
 #include "sec/merkle.h"
 #include "util/buf.h"
 
@@ -14,18 +15,7 @@ struct store;
 #define AUDIT_KEY_FILE "audit-signing.key"
 #define AUDIT_HEAD_FILE "audit-head"
 
-/*
- * A signed tree head: the tree of the first tree_size audit events has
- * root_hash, said at timestamp (ms since the epoch) by the holder of
- * public_key. The signature is Ed25519 over audit_head_message().
- */
-struct audit_head {
-	int64_t tree_size;
-	int64_t timestamp;
-	merkle_hash root;
-	unsigned char public_key[32];
-	unsigned char signature[64];
-};
+/* struct audit_head (core/model.h): its signature is Ed25519 over audit_head_message(). */
 
 /* "alihdaya-audit-head-v1" 0x00, tree_size, timestamp (8-byte big-endian), root. */
 #define AUDIT_HEAD_MSG 71
@@ -87,12 +77,19 @@ int audit_signer_resume(struct audit_signer *s, struct store *st, int64_t now,
 			struct merkle_frontier *f, struct buf *err);
 bool audit_signer_halted(const struct audit_signer *s);
 
+/* Signs {size, now, root} into *out; false (nothing signed) while halted. */
+bool audit_signer_sign(const struct audit_signer *s, int64_t size, int64_t now,
+		       const merkle_hash root, struct audit_head *out);
+
 /*
- * Signs {size, now, root} and writes it to the head file and the copy,
- * each atomically (a temp file beside it, fsync, rename). Nothing is done
- * while halted. 0, or ERR_IO with the path and reason in err (the head
- * file is then the previous one, still valid).
+ * Writes h to the head file and the copy, each atomically (a temp file
+ * beside it, fsync, rename). 0, or ERR_IO with the path and reason in err
+ * (the head file is then the previous one, still true of an older tree).
  */
+int audit_signer_write(const struct audit_signer *s, const struct audit_head *h,
+		       struct buf *err);
+
+/* audit_signer_sign() and audit_signer_write(); 0 while halted. */
 int audit_signer_publish(struct audit_signer *s, int64_t size, int64_t now,
 			 const merkle_hash root, struct buf *err);
 
