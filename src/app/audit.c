@@ -159,6 +159,14 @@ static void judge(const struct audit_verify_in *in, const struct audit_report *r
 			(long long)r->unreached, (long long)r->checked, (long long)r->checked + 1);
 		bad_at(out, r->checked + 1);
 	}
+	if (r->checked > latest && (out->have_head || latest)) {
+		out->unsigned_events = r->checked - latest;
+		if (!in->live) {
+			problem(out, "events %lld..%lld were appended after the latest signed head",
+				(long long)latest + 1, (long long)r->checked);
+			bad_at(out, latest + 1);
+		}
+	}
 	if (r->bad_size && r->bad_size == r->good_size + 1) {
 		problem(out, "event %lld is not the one signed (the tree of %lld events differs "
 			     "from its signed head)",
@@ -169,15 +177,12 @@ static void judge(const struct audit_verify_in *in, const struct audit_report *r
 			"the first %lld events do not hash to their signed root: the first bad "
 			"event is among %lld..%lld (changed, removed, reordered or replaced)",
 			(long long)r->bad_size, (long long)r->good_size + 1, (long long)r->bad_size);
-		bad_at(out, r->good_size + 1);
-	}
-	if (r->checked > latest && (out->have_head || latest)) {
-		out->unsigned_events = r->checked - latest;
-		if (!in->live) {
-			problem(out, "events %lld..%lld were appended after the latest signed head",
-				(long long)latest + 1, (long long)r->checked);
-			bad_at(out, latest + 1);
-		}
+		/*
+		 * The heads only bound it; an event the chain or the numbering names
+		 * inside the bounds is the exact one.
+		 */
+		if (!out->first_bad || out->first_bad > r->bad_size)
+			out->first_bad = r->good_size + 1;
 	}
 }
 
