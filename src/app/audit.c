@@ -10,20 +10,36 @@
 #include "sec/audit.h"
 #include "util/err.h"
 
-/* One more line of out->problems (cut short rather than overflow). */
+/* One more line of lines[size] (cut short rather than overflow). */
+static void line_add(char *lines, size_t size, const char *fmt, va_list ap)
+{
+	size_t n = strlen(lines);
+
+	if (n + 2 >= size)
+		return;
+	if (n)
+		lines[n++] = '\n';
+	vsnprintf(lines + n, size - n, fmt, ap);
+}
+
 __attribute__((format(printf, 2, 3))) static void problem(struct audit_check *out,
 							   const char *fmt, ...)
 {
-	size_t n = strlen(out->problems);
 	va_list ap;
 
 	out->intact = false;
-	if (n + 2 >= sizeof(out->problems))
-		return;
-	if (n)
-		out->problems[n++] = '\n';
 	va_start(ap, fmt);
-	vsnprintf(out->problems + n, sizeof(out->problems) - n, fmt, ap);
+	line_add(out->problems, sizeof(out->problems), fmt, ap);
+	va_end(ap);
+}
+
+__attribute__((format(printf, 2, 3))) static void note(struct audit_check *out,
+							const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	line_add(out->notes, sizeof(out->notes), fmt, ap);
 	va_end(ap);
 }
 
@@ -44,16 +60,12 @@ static int key_of(const struct app *app, const struct audit_verify_in *in, unsig
 		memcpy(pk, in->public_key, 32);
 	else if (!app->data_dir)
 		rc = ERR_NOTFOUND;
-	else if ((rc = audit_key_public(app->data_dir, pk, &why)))
+	else if ((rc = audit_key_public(app->data_dir, pk, &why)) && rc != ERR_NOTFOUND)
 		buf_error(err, rc, "%s", buf_str(&why));
 	buf_release(&why);
 	return rc;
 }
 
-static bool head_good(const struct audit_head *h, const unsigned char pk[32])
-{
-	return !memcmp(h->public_key, pk, 32) && audit_head_signed(h);
-}
 
 /* The head file: 0 with out->have_head (and its problems said), or a real error. */
 static int head_load(const struct app *app, const struct audit_verify_in *in,
@@ -73,7 +85,12 @@ static int head_load(const struct app *app, const struct audit_verify_in *in,
 		file = path;
 	}
 	rc = audit_head_read(file, &out->head, &why);
-	if (rc == ERR_NOTFOUND || rc == ERR_INVALID) {
+	if (rc == ERR_NOTFOUND && !have_pk && !in->head_file) {
+		/* Never signed here (no key either): a backup restored elsewhere, say. */
+		note(out, "no signed head file and no key in this data directory: the chain and "
+			  "the stored heads were checked");
+		rc = 0;
+	} else if (rc == ERR_NOTFOUND || rc == ERR_INVALID) {
 		if (rc == ERR_NOTFOUND)
 			problem(out, "no signed tree head %s: removed newest events cannot be "
 				     "detected", file);
@@ -82,8 +99,11 @@ static int head_load(const struct app *app, const struct audit_verify_in *in,
 		rc = 0;
 	} else if (rc) {
 		rc = buf_error(err, rc, "%s", buf_str(&why));
+	} else if (!have_pk && !audit_head_signed(&out->head)) {
+		problem(out, "the signature of the signed head %s is not valid", file);
 	} else if (!have_pk) {
-		problem(out, "no public key to check %s with (give one)", file);
+		note(out, "no key to pin: %s checked against its own public key", file);
+		out->have_head = true;
 	} else if (memcmp(out->head.public_key, pk, 32)) {
 		problem(out, "the signed head %s is signed with another key", file);
 	} else if (!audit_head_signed(&out->head)) {
@@ -99,8 +119,9 @@ static int head_load(const struct app *app, const struct audit_verify_in *in,
 struct heads {
 	struct audit_head *v;
 	size_t n, cap;
-	const unsigned char *pk;
-	int64_t bad_sig; /* the first stored head (its size) whose signature fails */
+	const unsigned char *pk; /* NULL: each head's own */
+	int64_t bad_sig;	 /* the first stored head (its size) whose signature fails */
+	int64_t other_key;	 /* stored heads signed with another key (not used) */
 };
 
 static int heads_add(struct heads *hs, const struct audit_head *h)
@@ -122,9 +143,15 @@ static int stored_head(void *ctx, const struct audit_head *h)
 {
 	struct heads *hs = ctx;
 
-	if (head_good(h, hs->pk))
+	/*
+	 * Heads of another key (an installation restored elsewhere signs with a
+	 * key of its own) prove nothing for this key, and forge nothing either.
+	 */
+	if (hs->pk && memcmp(h->public_key, hs->pk, 32))
+		hs->other_key++;
+	else if (audit_head_signed(h))
 		return heads_add(hs, h);
-	if (!hs->bad_sig)
+	else if (!hs->bad_sig)
 		hs->bad_sig = h->tree_size;
 	return 0;
 }
@@ -159,6 +186,13 @@ static void judge(const struct audit_verify_in *in, const struct audit_report *r
 			(long long)r->unreached, (long long)r->checked, (long long)r->checked + 1);
 		bad_at(out, r->checked + 1);
 	}
+	/*
+	 * The events after the last head that matched are proven by none (their
+	 * batch's head went with the cut, or they were put there since).
+	 */
+	if (r->unreached && r->good_size < r->checked && !r->bad_size)
+		problem(out, "events %lld..%lld are under no matching signed head",
+			(long long)r->good_size + 1, (long long)r->checked);
 	if (r->checked > latest && (out->have_head || latest)) {
 		out->unsigned_events = r->checked - latest;
 		if (!in->live) {
@@ -203,7 +237,7 @@ int app_audit_verify_with(const struct app *app, const struct actor *actor,
 	if (rc && rc != ERR_NOTFOUND)
 		return rc;
 	have_pk = !rc;
-	hs.pk = pk;
+	hs.pk = have_pk ? pk : NULL;
 	/*
 	 * The heads before the trail's snapshot: a head is written with (stored)
 	 * or after (the file) its events' commit, so none is ahead of the trail.
@@ -212,12 +246,17 @@ int app_audit_verify_with(const struct app *app, const struct actor *actor,
 		return rc;
 	if (out->have_head && (rc = heads_add(&hs, &out->head)))
 		goto out;
-	if (have_pk && (rc = app_store_end(app, NULL, store_audit_head_each(app->store, stored_head,
-									      &hs), err)))
+	if ((rc = app_store_end(app, NULL, store_audit_head_each(app->store, stored_head, &hs), err)))
 		goto out;
 	if (hs.bad_sig)
 		problem(out, "the stored head of %lld events is not signed by the audit key",
 			(long long)hs.bad_sig);
+	if (hs.other_key)
+		note(out, "%lld stored heads are signed with another key (not checked; --key checks "
+			  "them)",
+		     (long long)hs.other_key);
+	if (!have_pk && hs.n)
+		note(out, "no key to pin: the stored heads were checked against their own key");
 	if (hs.n)
 		qsort(hs.v, hs.n, sizeof(*hs.v), by_size);
 	out->heads = (int64_t)hs.n;

@@ -9,7 +9,11 @@
 struct audit_verify_in {
 	/* The signed head: this file; NULL: <data_dir>/audit-head (none without a data_dir) */
 	const char *head_file;
-	/* The public key the head must be signed with: 32 bytes; NULL: the data dir's key file */
+	/*
+	 * The public key the heads must be signed with: 32 bytes; NULL: the data
+	 * dir's key file; without one either (a backup restored elsewhere), each
+	 * head's own key, said in the notes: only a pinned key shuts out forged heads.
+	 */
 	const unsigned char *public_key;
 	/* A server may be writing: events after the head are its batch, not yet signed */
 	bool live;
@@ -26,6 +30,8 @@ struct audit_check {
 	int64_t heads;		 /* signed heads checked: the file's and the stored ones */
 	/* One line per problem, the first event's first; "" when intact. */
 	char problems[1024];
+	/* One line per thing worth saying that is no problem (heads of another key, no key). */
+	char notes[512];
 };
 
 /*

@@ -68,6 +68,12 @@ static int verify(struct cli_noun *w)
 				(long long)ck.first_bad);
 		rc = 1;
 	} else {
+		for (const char *p = ck.notes; *p;) {
+			int n = (int)strcspn(p, "\n");
+
+			printf("note: %.*s\n", n, p);
+			p += n + (p[n] == '\n');
+		}
 		printf("audit chain intact: %lld events\n", (long long)ck.checked);
 		if (ck.have_head)
 			printf("signed tree head: %lld events, root matches, signature valid\n",

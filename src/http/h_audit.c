@@ -30,6 +30,20 @@ static json_t *hex_list(const merkle_hash *path, size_t n)
 	return a;
 }
 
+/* Lines of text as a JSON array of strings. */
+static json_t *lines(const char *p)
+{
+	json_t *a = json_array();
+
+	while (a && *p) {
+		size_t n = strcspn(p, "\n");
+
+		json_array_append_new(a, json_stringn(p, n));
+		p += n + (p[n] == '\n');
+	}
+	return a;
+}
+
 static json_t *head_json(const struct audit_head *h)
 {
 	return json_pack("{s:I, s:I, s:o, s:o, s:o}", "tree_size", (json_int_t)h->tree_size,
@@ -40,30 +54,24 @@ static json_t *head_json(const struct audit_head *h)
 
 /*
  * GET /v1/audit/verify -> {"checked": N, "intact": bool, "first_bad_seq": N | null,
- *   "signed_size": N | null, "unsigned_events": N, "problems": [text...]}
+ *   "signed_size": N | null, "unsigned_events": N, "problems": [text...], "notes": [text...]}
  */
 int h_audit_verify(struct req *r)
 {
 	struct audit_check ck;
 	struct buf err = BUF_INIT;
-	json_t *j, *probs;
+	json_t *j;
 	int rc = app_audit_verify(&r->srv->app, &r->actor, &ck, &err);
 
 	if (rc)
 		return http__app_fail(r, rc, &err);
 	buf_release(&err);
-	probs = json_array();
-	for (const char *p = ck.problems; probs && *p;) {
-		size_t n = strcspn(p, "\n");
-
-		json_array_append_new(probs, json_stringn(p, n));
-		p += n + (p[n] == '\n');
-	}
-	j = json_pack("{s:I, s:b, s:o, s:o, s:I, s:o}", "checked", (json_int_t)ck.checked, "intact",
-		      ck.intact, "first_bad_seq",
+	j = json_pack("{s:I, s:b, s:o, s:o, s:I, s:o, s:o}", "checked", (json_int_t)ck.checked,
+		      "intact", ck.intact, "first_bad_seq",
 		      ck.first_bad ? json_integer(ck.first_bad) : json_null(), "signed_size",
 		      ck.have_head ? json_integer(ck.head.tree_size) : json_null(),
-		      "unsigned_events", (json_int_t)ck.unsigned_events, "problems", probs);
+		      "unsigned_events", (json_int_t)ck.unsigned_events, "problems",
+		      lines(ck.problems), "notes", lines(ck.notes));
 	return http__read(r, 0, j);
 }
 

@@ -331,6 +331,19 @@ rm -rf "$TMP/t"; cp -a "$DATA" "$TMP/t"; T=$TMP/t/alihdaya.db; eval "$ROLLBACK"
 "$BIN" audit verify --data "$TMP/t" >/dev/null 2>&1
 check "a consistent rollback passes against the data dir's own head (docs/audit.md)" 0 "$?"
 VERIFY_ARGS="--head $TMP/elsewhere/head" tamper "rollback, seen from the copy elsewhere" "$((OLD + 1))" "$ROLLBACK"
+CUT30='"$SQL" "$T" "DELETE FROM audit WHERE seq > $((N - 30)); DELETE FROM audit_heads WHERE tree_size > $((N - 30))" &&
+   rm "$TMP/t/audit-head" "$TMP/t/audit-signing.key"'
+VERIFY_ARGS="--head $TMP/elsewhere/head --key $PK" \
+  tamper "truncated, key and head file removed: the copy and the pinned key" "$((N - 29))" "$CUT30"
+# The same, then a write: the installation signs its truncated trail with a new key.
+VERIFY_ARGS="--head $TMP/elsewhere/head --key $PK" \
+  tamper "re-signed with a new key: the copy and the pinned key" "$((N - 28))" \
+  "$CUT30"' && "$BIN" token create --data "$TMP/t" --user admin >/dev/null'
+OUT=$("$BIN" audit verify --data "$TMP/t" --head "$TMP/elsewhere/head" --key "$PK" 2>&1); printf "%s" "$OUT" |
+  grep -q "events $((N - 29))..$((N - 29)) are under no matching signed head" &&
+  ok "re-signed: the event written since is under no matching head" || bad "re-signed: not said"
+"$BIN" audit verify --data "$TMP/t" >/dev/null 2>&1
+check "re-signed with a new key: passes without the pinned key (docs/audit.md)" 0 "$?"
 rm -rf "$TMP/t"; cp -a "$DATA" "$TMP/t"
 HS=$("$SQL" -readonly "$DATA/alihdaya.db" "SELECT min(tree_size) FROM audit_heads WHERE tree_size >= 5000")
 "$SQL" "$TMP/t/alihdaya.db" "UPDATE audit_heads SET signature = zeroblob(64) WHERE tree_size = $HS"
