@@ -151,6 +151,17 @@ static bool int_field(const char *text, const char *key, int64_t *out)
 	return true;
 }
 
+bool audit_head_parse(const char *text, struct audit_head *out)
+{
+	memset(out, 0, sizeof(*out));
+	return !strncmp(text, "alihdaya audit head v1\n", 23) &&
+	       int_field(text, "tree_size", &out->tree_size) &&
+	       int_field(text, "timestamp", &out->timestamp) &&
+	       hex_field(text, "root_hash", out->root, MERKLE_HASH) &&
+	       hex_field(text, "public_key", out->public_key, sizeof(out->public_key)) &&
+	       hex_field(text, "signature", out->signature, sizeof(out->signature));
+}
+
 int audit_head_read(const char *path, struct audit_head *out, struct buf *err)
 {
 	char text[1024];
@@ -159,12 +170,7 @@ int audit_head_read(const char *path, struct audit_head *out, struct buf *err)
 	memset(out, 0, sizeof(*out));
 	if (rc)
 		return rc;
-	if (strncmp(text, "alihdaya audit head v1\n", 23) ||
-	    !int_field(text, "tree_size", &out->tree_size) ||
-	    !int_field(text, "timestamp", &out->timestamp) ||
-	    !hex_field(text, "root_hash", out->root, MERKLE_HASH) ||
-	    !hex_field(text, "public_key", out->public_key, sizeof(out->public_key)) ||
-	    !hex_field(text, "signature", out->signature, sizeof(out->signature)))
+	if (!audit_head_parse(text, out))
 		return buf_error(err, ERR_INVALID, "%s is not an audit head file", path);
 	return 0;
 }

@@ -31,6 +31,9 @@ bool audit_head_signed(const struct audit_head *h);
  */
 int audit_head_text(const struct audit_head *h, struct buf *out);
 
+/* The head file's text (NUL-terminated) into *out; false when it is not one. */
+bool audit_head_parse(const char *text, struct audit_head *out);
+
 /*
  * Reads a head file. 0; ERR_NOTFOUND when there is no file; ERR_INVALID
  * (with the reason in err) when it does not parse; ERR_IO.
