@@ -57,6 +57,8 @@ struct app {
 	struct keyring *keys;	 /* sec/keys.h: rotation and shredding; NULL where not open */
 	struct engine *engine;	 /* writes; NULL where nothing is written */
 	int64_t (*now_ms)(void); /* the clock; NULL: clock_now_ms() */
+	/* The data directory (the audit head and key files); NULL: none (tests) */
+	const char *data_dir;
 };
 
 /* An optional number the caller was not given (a parsed number is always finite). */

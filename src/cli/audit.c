@@ -1,8 +1,11 @@
-/* audit.c - `alihdaya audit list|verify` (app/audit.h) and `alihdaya backup FILE`. */
+/* audit.c - `alihdaya audit list|verify|key` (app/audit.h) and `alihdaya backup FILE`. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,42 +14,132 @@
 #include "cli/common.h"
 #include "util/err.h"
 
+/* audit verify --head FILE, --key HEX (cli_audit() fills them) */
+static const char *opt_head, *opt_key;
+
+/*
+ * A server holds the data directory (its lock is taken): it may be between
+ * a commit and the head that signs it, so events after the head are its.
+ */
+static bool server_runs(const char *dir)
+{
+	char path[PATH_MAX];
+	bool held = false;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, CLI_LOCK_FILE);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	if (flock(fd, LOCK_SH | LOCK_NB))
+		held = errno == EWOULDBLOCK;
+	close(fd);
+	return held;
+}
+
 static int verify(struct cli_noun *w)
 {
+	struct audit_verify_in in = { .head_file = opt_head };
+	unsigned char pk[32];
 	struct audit_check ck;
 	struct buf err = BUF_INIT;
+	size_t got;
 	int rc = cli_noun_open(w, CLI_READ);
 
-	if (!rc && app_audit_verify(&w->ctx.app, &AUTH_LOCAL_ADMIN, &ck, &err))
+	if (rc)
+		return rc;
+	if (opt_key) {
+		if (strlen(opt_key) != 64 ||
+		    sodium_hex2bin(pk, 32, opt_key, 64, NULL, &got, NULL) || got != 32)
+			return cli_fail("audit verify", 2, "--key: 64 hex digits (audit key prints it)");
+		in.public_key = pk;
+	}
+	in.live = server_runs(w->ctx.cfg.data_dir);
+	if (app_audit_verify_with(&w->ctx.app, &AUTH_LOCAL_ADMIN, &in, &ck, &err)) {
 		rc = cli_fail("audit verify", 1, "%s", buf_str(&err));
-	else if (!rc && ck.first_bad)
-		rc = cli_fail("audit verify", 1, "chain broken at event %lld (%lld checked)",
-			      (long long)ck.first_bad, (long long)ck.checked);
-	else if (!rc)
+	} else if (!ck.intact) {
+		for (const char *p = ck.problems; *p;) {
+			int n = (int)strcspn(p, "\n");
+
+			cli_fail("audit verify", 1, "%.*s", n, p);
+			p += n + (p[n] == '\n');
+		}
+		if (ck.first_bad)
+			fprintf(stderr, "alihdaya audit verify: first bad event: %lld\n",
+				(long long)ck.first_bad);
+		rc = 1;
+	} else {
+		for (const char *p = ck.notes; *p;) {
+			int n = (int)strcspn(p, "\n");
+
+			printf("note: %.*s\n", n, p);
+			p += n + (p[n] == '\n');
+		}
 		printf("audit chain intact: %lld events\n", (long long)ck.checked);
+		if (ck.have_head)
+			printf("signed tree head: %lld events, root matches, signature valid\n",
+			       (long long)ck.head.tree_size);
+		if (ck.unsigned_events)
+			printf("%lld events after the signed head (a server is writing)\n",
+			       (long long)ck.unsigned_events);
+	}
 	buf_release(&err);
 	return rc;
 }
 
-/* audit list [--after SEQ] [--limit N] [--json] | audit verify */
+/* audit key: the public key the tree heads are signed with */
+static int key(struct cli_noun *w)
+{
+	struct buf err = BUF_INIT;
+	unsigned char pk[32];
+	char hexpk[65];
+	int rc = cli_noun_open(w, CLI_READ);
+
+	if (rc)
+		return rc;
+	if (audit_key_public(w->ctx.cfg.data_dir, pk, &err)) {
+		rc = cli_fail("audit key", 1, "%s", buf_str(&err));
+	} else {
+		sodium_bin2hex(hexpk, sizeof(hexpk), pk, 32);
+		printf("%s\n", hexpk);
+	}
+	buf_release(&err);
+	return rc;
+}
+
+static int other(struct cli_noun *w)
+{
+	return !strcmp(w->verb, "key") ? key(w) : verify(w);
+}
+
+/* audit list [--after SEQ] [--limit N] [--json] | audit verify [--head FILE] [--key HEX] | audit key */
 int cli_audit(int argc, char **argv)
 {
 	static const char *const cols[] = { "seq", "at", "actor_user_id", "action", "record_type",
 					    "record_id", "client_id", NULL };
 	static const struct cli_noun_def def = {
 	    .noun = "audit",
-	    .verbs = "list verify",
+	    .verbs = "list verify key",
 	    .usage = "usage: alihdaya audit list [--after SEQ] [--limit N] [--json] [--data DIR]\n"
-		     "       alihdaya audit verify [--data DIR]\n\n"
+		     "       alihdaya audit verify [--head FILE] [--key HEX] [--data DIR]\n"
+		     "       alihdaya audit key [--data DIR]\n\n"
 		     "The audit trail records who did what to which record, and who read which\n"
-		     "payload. Each event's hash covers the one before: verify recomputes the\n"
-		     "chain and names the first event that was changed, removed or reordered.\n",
+		     "payload. Each event's hash covers the one before, and the events are the\n"
+		     "leaves of a Merkle tree whose root the server signs after every commit\n"
+		     "(DIR/audit-head; docs/audit.md). verify recomputes the chain and the tree,\n"
+		     "checks them against the signed head (--head: one kept elsewhere; --key: the\n"
+		     "public key it must be signed with, else DIR's key) and names the first event\n"
+		     "that was changed, removed, reordered or cut off. key prints the public key.\n",
 	    .kind = APP_AUDIT,
 	    .cols = cols,
-	    .other = verify,
+	    .other = other,
+	};
+	static const struct cli_arg args[] = {
+	    CLI_ARG("head", CLI_ARG_STR, &opt_head),
+	    CLI_ARG("key", CLI_ARG_STR, &opt_key),
+	    CLI_ARG_END,
 	};
 
-	return cli_noun_main(&def, argc, argv, NULL, NULL);
+	return cli_noun_main(&def, argc, argv, args, NULL);
 }
 
 /*

@@ -16,6 +16,7 @@
 #include "cli/remote.h"
 #include "util/clock.h"
 #include "wire/wire.h"
+#include "sec/audit_head.h"
 #include "sec/auth.h"
 #include "sec/keys.h"
 #include "util/err.h"
@@ -47,7 +48,7 @@ int cli_config(struct cli_ctx *ctx, struct buf *err)
 	return config_load_env(&ctx->cfg, err);
 }
 
-int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct buf *err)
+static int open_inner(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct buf *err)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -134,6 +135,10 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	if (mode != CLI_READ && !ctx->served) {
 		struct engine_opts o = { .batch_max = ctx->cfg.batch_max };
 
+		rc = audit_signer_open(ctx->cfg.data_dir, ctx->head_copy, &ctx->signer, err);
+		if (rc)
+			return rc;
+		o.signer = ctx->signer;
 		if (ctx->clock.path) {
 			o.clock = clock_file_ms;
 			o.clock_arg = &ctx->clock;
@@ -149,13 +154,26 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	ctx->app.store = ctx->store;
 	ctx->app.engine = ctx->engine;
 	ctx->app.keys = ctx->served ? NULL : ctx->keys;
+	ctx->app.data_dir = ctx->cfg.data_dir;
 	return 0;
+}
+
+/* What open_inner() opened before it failed is closed again: no caller need clean up. */
+int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct buf *err)
+{
+	int rc = open_inner(ctx, mode, create, err);
+
+	if (rc)
+		cli_close(ctx);
+	return rc;
 }
 
 void cli_close(struct cli_ctx *ctx)
 {
 	if (ctx->engine)
 		engine_stop(ctx->engine);
+	audit_signer_free(ctx->signer);
+	ctx->signer = NULL;
 	if (ctx->store)
 		store_close(ctx->store);
 	keys_close(ctx->keys); /* after the store: its cipher is the keyring's */

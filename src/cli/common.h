@@ -40,6 +40,9 @@ struct cli_ctx {
 	 */
 	const char *token;
 	struct actor actor;
+	/* Signs the audit tree heads of the engine (opened with it); serve --audit-head-copy. */
+	struct audit_signer *signer;
+	const char *head_copy;
 };
 
 #define CLI_CTX_INIT { .lock_fd = -1 }

@@ -44,6 +44,7 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.fail_rate_per_s = ctx->cfg.fail_rate_per_s;
 	ho.web_dir = ctx->cfg.web_dir[0] ? ctx->cfg.web_dir : NULL;
 	ho.keys = ctx->keys;
+	ho.data_dir = ctx->cfg.data_dir;
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))
@@ -89,6 +90,7 @@ int cli_serve(int argc, char **argv)
 		{ "clock-file", required_argument, 0, 'K' }, { "help", no_argument, 0, 'h' },
 		{ "fail-rate", required_argument, 0, 'F' },
 		{ "bench-no-encrypt", no_argument, 0, 'E' },
+		{ "audit-head-copy", required_argument, 0, 'A' },
 		{ 0, 0, 0, 0 }
 	};
 	static const struct {
@@ -113,12 +115,15 @@ int cli_serve(int argc, char **argv)
 			printf("usage: alihdaya serve [--data DIR] [--bind ADDR] [--port N] [--threads N]\n"
 			       "           [--max-body BYTES] [--rate PER_SECOND] [--batch-max N]\n"
 			       "           [--timeout SECONDS] [--max-connections N] [--web-dir DIR]\n"
-			       "           [--fail-rate PER_SECOND]\n\n"
+			       "           [--fail-rate PER_SECOND] [--audit-head-copy FILE]\n\n"
 			       "Serves the HTTP API (docs/api.md) on ADDR:PORT (default 127.0.0.1:8080;\n"
 			       "--port 0 picks a free port, printed on start). SIGTERM or SIGINT stops\n"
 			       "it gracefully: no new requests, the batch in flight is committed.\n"
 			       "It also serves the API on DIR/alihdaya.sock (mode 0600) as the local\n"
 			       "admin, where the CLI's writes go while it runs.\n"
+			       "After every commit that adds audit events it signs the audit tree head\n"
+			       "into DIR/audit-head, and into FILE too with --audit-head-copy (a place\n"
+			       "elsewhere: docs/audit.md).\n"
 			       "Settings may also come from ALIHDAYA_* variables or an INI file named by\n"
 			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n\n"
 			       "For tests only: --clock-file FILE makes the engine read the time (leases,\n"
@@ -129,6 +134,10 @@ int cli_serve(int argc, char **argv)
 		/* Benchmark only (bench/run_http.sh): the "off" run, payloads in plain. */
 		if (c == 'E') {
 			ctx.no_encrypt = true;
+			continue;
+		}
+		if (c == 'A') {
+			ctx.head_copy = optarg;
 			continue;
 		}
 		if (c == 'K') {

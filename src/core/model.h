@@ -181,4 +181,17 @@ struct audit_rec {
 	char *detail;
 };
 
+/*
+ * A signed tree head of the audit Merkle tree (sec/audit_head.h): the tree
+ * of the first tree_size audit events has root, said at timestamp (ms since
+ * the epoch) by the holder of public_key (Ed25519 signature).
+ */
+struct audit_head {
+	int64_t tree_size;
+	int64_t timestamp;
+	unsigned char root[32];
+	unsigned char public_key[32];
+	unsigned char signature[64];
+};
+
 #endif

@@ -62,6 +62,7 @@ void engine_apply(struct engine *e, struct cmd *c, int64_t now)
 {
 	const struct cmd_def *d = engine__cmd_def(c->type);
 	int64_t seq = e->st.audit_seq;
+	size_t leaves = e->n_pending;
 	unsigned char hash[32];
 	int rc;
 
@@ -90,6 +91,7 @@ void engine_apply(struct engine *e, struct cmd *c, int64_t now)
 		}
 		e->st.audit_seq = seq;
 		memcpy(e->st.audit_hash, hash, 32);
+		e->n_pending = leaves;
 		if (rc == ERR_IO)
 			log_error("engine: %s failed: %s", d->name, store_errmsg(e->store));
 		result_keep_error(&c->result);

@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "engine/engine_int.h"
+#include "sec/audit.h"
+#include "sec/audit_head.h"
 #include "util/clock.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -84,6 +86,65 @@ int64_t engine__now(const struct engine *e)
 	return e->opts.clock(e->opts.clock_arg);
 }
 
+int engine__tree_add(struct engine *e, const struct audit_rec *a)
+{
+	if (!e->opts.signer)
+		return 0;
+	if (e->n_pending == e->cap_pending) {
+		size_t cap = e->cap_pending ? 2 * e->cap_pending : 64;
+		merkle_hash *p = realloc(e->pending, cap * sizeof(*p));
+
+		if (!p)
+			return ERR_NOMEM;
+		e->pending = p;
+		e->cap_pending = cap;
+	}
+	audit_leaf(a, e->pending[e->n_pending++]);
+	return 0;
+}
+
+/*
+ * Before the commit: one signed head for the tree with the batch's events
+ * (the frontier and the batch's leaves, O(log n) hashes, one signature),
+ * stored in the batch's transaction. OUT: *signed_ when there is one.
+ * 0, or the store's error (the batch then fails).
+ */
+static int tree_sign(struct engine *e, int64_t now, struct audit_head *h, bool *signed_)
+{
+	struct merkle_frontier f;
+	merkle_hash root;
+
+	*signed_ = false;
+	if (!e->opts.signer || !e->n_pending)
+		return 0;
+	f = e->tree;
+	for (size_t i = 0; i < e->n_pending; i++)
+		merkle_frontier_append(&f, e->pending[i]);
+	merkle_frontier_root(&f, root);
+	if (!audit_signer_sign(e->opts.signer, (int64_t)f.size, now, root, h))
+		return 0;
+	*signed_ = true;
+	return store_audit_head_insert(e->store, h);
+}
+
+/*
+ * The batch is durable: its leaves join the tree, and its signed head is
+ * written outside the store before anyone is answered, so an acknowledged
+ * event is never outside the head file. A head that cannot be written is
+ * logged; the previous one stays true, and the next batch writes a newer one.
+ */
+static void tree_commit(struct engine *e, const struct audit_head *h)
+{
+	struct buf err = BUF_INIT;
+
+	for (size_t i = 0; i < e->n_pending; i++)
+		merkle_frontier_append(&e->tree, e->pending[i]);
+	e->n_pending = 0;
+	if (h && audit_signer_write(e->opts.signer, h, &err))
+		log_error("engine: cannot write the audit tree head: %s", buf_str(&err));
+	buf_release(&err);
+}
+
 /* The audit chain's tail as it was when the batch began. */
 struct tail_mark {
 	int64_t seq;
@@ -97,6 +158,7 @@ struct tail_mark {
 static void batch_undo(struct engine *e, const struct tail_mark *t, struct cmd *batch, int rc)
 {
 	store_rollback(e->store);
+	e->n_pending = 0;
 	e->st.audit_seq = t->seq;
 	memcpy(e->st.audit_hash, t->hash, 32);
 	engine_reload(e);
@@ -151,6 +213,8 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 	int64_t now = engine__now(e);
 	uint64_t t_start = mono_us(), t_apply = t_start, t_commit = t_start;
 	struct tail_mark tail;
+	struct audit_head head;
+	bool head_signed = false;
 	int rc, auth_changed = 0;
 
 	if (e->st.need_reload && (rc = engine_reload(e))) {
@@ -175,6 +239,8 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 	/* Kept here: a reload below starts the live state afresh. */
 	auth_changed = e->st.auth_changed;
 	e->st.auth_changed = 0;
+	if (!e->st.batch_failed && (rc = tree_sign(e, now, &head, &head_signed)))
+		e->st.batch_failed = rc;
 	if (e->st.batch_failed) {
 		rc = e->st.batch_failed;
 		log_error("engine: a command of the batch failed in the store: %s (%s); rolling "
@@ -189,9 +255,12 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 		log_error("engine: commit of %zu commands failed: %s (%s)", n, err_message(rc),
 			  store_errmsg(e->store));
 		batch_undo(e, &tail, batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
-	} else if (e->st.need_reload) {
-		log_warn("engine: memory fell behind the store; reloading live state");
-		engine_reload(e);
+	} else {
+		tree_commit(e, head_signed ? &head : NULL);
+		if (e->st.need_reload) {
+			log_warn("engine: memory fell behind the store; reloading live state");
+			engine_reload(e);
+		}
 	}
 out:
 	/* Before anyone is answered: the next request presents its token to an empty cache. */
@@ -298,9 +367,24 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
 	e->opts.tick_ms = o && o->tick_ms > 0 ? o->tick_ms : 200;
 	e->opts.clock = o && o->clock ? o->clock : wall_clock;
 	e->opts.clock_arg = o && o->clock ? o->clock_arg : NULL;
+	e->opts.signer = o ? o->signer : NULL;
 	rc = engine_state_load(&e->st, s, err);
 	if (rc)
 		goto fail;
+	if (e->opts.signer) {
+		struct buf why = BUF_INIT;
+
+		rc = audit_signer_resume(e->opts.signer, s, engine__now(e), &e->tree, &why);
+		if (!rc && audit_signer_halted(e->opts.signer))
+			log_error("engine: audit tree heads are not signed: %s (run: alihdaya audit "
+				  "verify)",
+				  buf_str(&why));
+		else if (rc)
+			buf_error(err, rc, "cannot resume the audit tree: %s", buf_str(&why));
+		buf_release(&why);
+		if (rc)
+			goto fail;
+	}
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->wake, NULL);
 	if (pthread_create(&e->thread, NULL, engine_main, e)) {
@@ -382,6 +466,7 @@ void engine_stop(struct engine *e)
 	engine_state_release(&e->st);
 	pthread_mutex_destroy(&e->mu);
 	pthread_cond_destroy(&e->wake);
+	free(e->pending);
 	free(e);
 }
 

@@ -234,9 +234,17 @@ struct engine_opts {
 	 */
 	engine_clock_fn clock;
 	void *clock_arg;
+	/*
+	 * Signs a tree head of the audit Merkle tree after every batch that
+	 * added audit events (sec/audit_head.h), before its callers are
+	 * answered. NULL: no signed heads (unit tests). The caller's; it must
+	 * outlive the engine.
+	 */
+	struct audit_signer *signer;
 };
 
 struct engine;
+struct audit_signer;
 
 /*
  * Recovers live state from the store and starts the engine thread.

@@ -8,6 +8,7 @@
 #include "core/queue.h"
 #include "core/item.h"
 #include "engine/engine.h"
+#include "sec/merkle.h"
 #include "sec/policy.h"
 #include "store/store.h"
 #include "util/idmap.h"
@@ -97,7 +98,19 @@ struct engine {
 	int woken; /* engine_wake(): read the clock again */
 	int64_t uses_at; /* wall clock of the last write of tokens' last uses (sec/auth.h) */
 	struct engine_stats stats;
+	/*
+	 * The audit Merkle tree (only with opts.signer): the frontier of the
+	 * committed events, and the leaves the open batch added, folded in once
+	 * it commits. A command that fails drops its leaves (engine_apply), a
+	 * batch that fails all of them; the frontier only moves at a commit.
+	 */
+	struct merkle_frontier tree;
+	merkle_hash *pending;
+	size_t n_pending, cap_pending;
 };
+
+/* The leaf of an audit event just written, for the batch's signed head. 0 or ERR_NOMEM. */
+int engine__tree_add(struct engine *e, const struct audit_rec *a);
 
 /* Time in the engine: always through this, never the wall clock directly. */
 int64_t engine__now(const struct engine *e);

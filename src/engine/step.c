@@ -58,6 +58,8 @@ int engine__audit_append_detail(struct engine *e, const struct cmd *c, const cha
 	memcpy(a.prev_hash, e->st.audit_hash, 32);
 	audit_hash(&a, a.hash);
 	rc = store_audit_insert(e->store, &a);
+	if (!rc)
+		rc = engine__tree_add(e, &a);
 	if (rc)
 		return rc;
 	e->st.audit_seq = a.seq;

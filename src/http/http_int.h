@@ -401,6 +401,9 @@ int http__array(struct req *r, const char *field, json_t *arr, bool ids, void *o
 		size_t *n);
 int h_audit_list(struct req *r);
 int h_audit_verify(struct req *r);
+int h_audit_head(struct req *r);
+int h_audit_inclusion(struct req *r);
+int h_audit_consistency(struct req *r);
 int h_staff_erlang(struct req *r);
 int h_engagements_staffing(struct req *r);
 int h_staff_skill_plan(struct req *r);

@@ -71,6 +71,9 @@ const struct route http__routes[] = {
 
     {"GET", "/v1/audit", POL_AUDIT_READ, h_audit_list},
     {"GET", "/v1/audit/verify", POL_AUDIT_READ, h_audit_verify},
+    {"GET", "/v1/audit/head", POL_AUDIT_HEAD, h_audit_head},
+    {"GET", "/v1/audit/proof/inclusion", POL_AUDIT_PROOF, h_audit_inclusion},
+    {"GET", "/v1/audit/proof/consistency", POL_AUDIT_PROOF, h_audit_consistency},
 
     /* the keyring (docs/security.md) and crypto-shredding */
     {"GET", "/v1/keys", POL_KEYS_READ, h_keys_status},
@@ -108,6 +111,9 @@ static const struct {
     {"GET", "/v1/engagements/:id/staffing", HTTP_Q_STAFF " days day"},
     {"GET", "/v1/staff/skill-plan", HTTP_Q_STAFF " days day skill"},
     {"GET", "/v1/tokens", HTTP_Q_PAGE " user_id"},
+    {"GET", "/v1/audit/head", ""},
+    {"GET", "/v1/audit/proof/inclusion", "seq tree_size"},
+    {"GET", "/v1/audit/proof/consistency", "first second"},
 };
 
 const char *http__route_query(const struct route *rt)

@@ -580,6 +580,7 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 	h->app.engine = e;
 	h->app.store = s;
 	h->app.keys = o->keys;
+	h->app.data_dir = o->data_dir;
 	h->store = s;
 	bind = o->bind && *o->bind ? o->bind : "127.0.0.1";
 	h->bind = strdup(bind);

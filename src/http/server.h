@@ -36,10 +36,12 @@ struct http_opts {
 	int fail_rate_per_s;
 	/* The keyring (sec/keys.h) for keys rotate and client removal; NULL: those answer 503. */
 	struct keyring *keys;
+	/* The data directory: the audit tree head the API serves (NULL: none). */
+	const char *data_dir;
 };
 
 #define HTTP_OPTS_INIT                                                                             \
-	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20, NULL }
+	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20, NULL, NULL }
 
 struct http_server;
 

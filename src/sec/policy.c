@@ -76,6 +76,9 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_KEYS_READ] = { "keys.read", { ANY, NO, NO, NO, NO } },
 	[POL_KEYS_ROTATE] = { "keys.rotate", { ANY, NO, NO, NO, NO } },
 	[POL_CLIENT_REMOVE] = { "client.remove", { ANY, NO, NO, NO, NO } },
+	/* Those who read the trail may prove it: hashes only, no record's content. */
+	[POL_AUDIT_HEAD] = { "audit.head", { ANY, NO, NO, NO, ANY } },
+	[POL_AUDIT_PROOF] = { "audit.proof", { ANY, NO, NO, NO, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

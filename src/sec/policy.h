@@ -66,6 +66,8 @@ enum policy_action {
 	POL_KEYS_READ,	   /* the keyring's versions, no key material */
 	POL_KEYS_ROTATE,   /* a new master key version, new data key versions */
 	POL_CLIENT_REMOVE, /* crypto-shredding: the client's data key destroyed */
+	POL_AUDIT_HEAD,	 /* the latest signed tree head of the audit Merkle tree */
+	POL_AUDIT_PROOF, /* its inclusion and consistency proofs */
 	POL__COUNT
 };
 

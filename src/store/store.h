@@ -111,6 +111,7 @@ typedef int (*store_user_cb)(void *ctx, const struct user_rec *u);
 typedef int (*store_event_cb)(void *ctx, const struct event_rec *ev);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
 typedef int (*store_token_cb)(void *ctx, const struct token_rec *t);
+typedef int (*store_audit_head_cb)(void *ctx, const struct audit_head *h);
 
 /* The callbacks of a recovery load (store_load()), one per kind of record. */
 struct store_load {
@@ -276,6 +277,10 @@ struct store_load {
 	X(seal_plain, (struct store *s, int batch, int64_t *n), (s, batch, n))                     \
 	/* writer: whether that pass has run, i.e. the store's values are sealed. OUT: *done. */    \
 	X(seal_done, (struct store *s, bool *done), (s, done))                                     \
+	/* A signed tree head, in the engine's batch (one tree_size once: a later one replaces). */ \
+	X(audit_head_insert, (struct store *s, const struct audit_head *h), (s, h))               \
+	/* Every stored signed tree head by tree_size, in one snapshot. */                         \
+	X(audit_head_each, (struct store *s, store_audit_head_cb cb, void *ctx), (s, cb, ctx))    \
 	/* Online backup of the whole store to path (SQLite backup API). */                        \
 	X(backup, (struct store *s, const char *path), (s, path))                                 \
 	/*                                                                                         \

@@ -430,6 +430,8 @@ PROBES = {
     "POST /v1/items/:id/fail": "item", "POST /v1/items/:id/renew": "item",
     "POST /v1/work/next": None,
     "GET /v1/audit": None, "GET /v1/audit/verify": None,
+    "GET /v1/audit/head": None, "GET /v1/audit/proof/inclusion": None,
+    "GET /v1/audit/proof/consistency": None,
     "GET /v1/staff/erlang": None, "GET /v1/staff/skill-plan": None,
     "GET /v1/keys": None, "POST /v1/keys/rotate": None, "DELETE /v1/clients/:id": "client",
     "GET /v1/tokens": None, "GET /v1/tokens/:id": "token", "DELETE /v1/tokens/:id": "token",
@@ -437,7 +439,8 @@ PROBES = {
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",
-         "/v1/staff/skill-plan": "?skill=data_entry", "/web/*": ""}
+         "/v1/staff/skill-plan": "?skill=data_entry", "/v1/audit/proof/inclusion": "?seq=1",
+         "/v1/audit/proof/consistency": "?first=1", "/web/*": ""}
 
 for m, p, pol in routes:
     check(f"{m} {p}" in PROBES, f"route {m} {p} is covered by the cross-client probes")

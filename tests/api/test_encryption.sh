@@ -231,8 +231,9 @@ api POST "/v1/items/$IO/rework" "$MGR" "{\"reason\":\"$CA_W\"}"
 stop_server
 HITS=$(grep -a -c "$CA_P" "$DATA/alihdaya.db")
 [ "$HITS" -gt 0 ] && ok "the old database holds plain text (the scan sees it)" || bad "no plain text to seal"
-# As the schema was before this change: no marker of the pass.
-"$SQL" "$DATA/alihdaya.db" "DROP TABLE seal_pass; PRAGMA user_version = $(( $("$SQL" "$DATA/alihdaya.db" 'PRAGMA user_version') - 1 ));"
+# As a database from before encryption is after its migration: the pass not run yet
+# (later migrations are appended after the seal one, so its number is not rolled back).
+"$SQL" "$DATA/alihdaya.db" "UPDATE seal_pass SET done = 0;"
 start_server
 grep -q "sealed 3 values stored in plain" "$TMP/server.err" && ok "first start seals the plain values" || bad "seal pass: $(tail -3 "$TMP/server.err")"
 api GET "/v1/items/$IO" "$MGR"

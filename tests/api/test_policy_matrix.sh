@@ -60,6 +60,9 @@ row GET "/v1/items/$IU/history"               ""    401  200  200  404  200  200
 row GET "/v1/items"                           ""    401  200  200  200  200  200
 row GET "/v1/audit"                           ""    401  200  403  403  403  200
 row GET "/v1/audit/verify"                    ""    401  200  403  403  403  200
+row GET "/v1/audit/head"                      ""    401  200  403  403  403  200
+row GET "/v1/audit/proof/inclusion?seq=1"     ""    401  200  403  403  403  200
+row GET "/v1/audit/proof/consistency?first=1" ""    401  200  403  403  403  200
 row GET "/v1/staff/erlang?contacts=10&aht=300&interval=1800" \
                                               ""    401  200  200  200  403  200
 row GET "/v1/staff/skill-plan?skill=data_entry" ""  401  200  200  403  403  403

@@ -95,6 +95,8 @@ static const struct row matrix[] = {
 	{ POL_KEYS_READ,           { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_KEYS_ROTATE,         { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_CLIENT_REMOVE,       { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_AUDIT_HEAD,          { ALL, NONE, NONE,  NONE, ALL } },
+	{ POL_AUDIT_PROOF,         { ALL, NONE, NONE,  NONE, ALL } },
 };
 /* clang-format on */
 

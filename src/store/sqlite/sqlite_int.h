@@ -35,6 +35,7 @@
 #define SQ_TOKEN_COLS                                                                              \
 	"t.id, t.user_id, u.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, "          \
 	"t.revoked_at"
+#define SQ_AUDIT_HEAD_COLS "tree_size, at, root_hash, public_key, signature"
 #define SQ_OPEN_STATES "('queued', 'assigned', 'submitted', 'in_review')"
 
 /*
@@ -170,6 +171,9 @@
 	X(SEAL_EVENT_SET, "UPDATE item_events SET detail = COALESCE(?2, detail) WHERE id = ?1")    \
 	X(SEAL_DONE_GET, "SELECT done FROM seal_pass")                                             \
 	X(SEAL_DONE_SET, "UPDATE seal_pass SET done = 1")                                          \
+	X(AUDIT_HEAD_INSERT, "INSERT OR REPLACE INTO audit_heads(" SQ_AUDIT_HEAD_COLS ") "         \
+			     "VALUES (?1, ?2, ?3, ?4, ?5)")                                        \
+	X(AUDIT_HEAD_EACH, "SELECT " SQ_AUDIT_HEAD_COLS " FROM audit_heads ORDER BY tree_size")  \
 	X(ARRIVALS, "SELECT (created_at - ?2) / ?4, count(*) FROM items "                          \
 		    "WHERE engagement_id = ?1 AND created_at >= ?2 AND created_at < ?3 "           \
 		    "GROUP BY 1")
@@ -242,7 +246,7 @@ const char *sq__errmsg(struct store *s);
 
 /* The record kinds: rows decoded, inserted and walked. */
 enum sq_kind { SQ_K_CLIENT, SQ_K_SERVICE, SQ_K_ENGAGEMENT, SQ_K_USER, SQ_K_WORKER, SQ_K_ITEM,
-	       SQ_K_EVENT, SQ_K_AUDIT };
+	       SQ_K_EVENT, SQ_K_AUDIT, SQ_K_AUDIT_HEAD };
 
 /*
  * How a record's field is kept in its column. A statement's columns (a
@@ -265,7 +269,7 @@ enum sq_ftype {
 	SQ_SKILLS,  /* struct skill_level[], its size_t count at n_off: [{"code","level"}] */
 	SQ_CODES,   /* char[][MODEL_CODE_MAX], count at n_off: ["CA", ...] */
 	SQ_CLEAR,   /* int64_t[], count at n_off, read only (json_group_array), sorted */
-	SQ_HASH,    /* unsigned char[32] as a blob; read: all zero unless 32 bytes */
+	SQ_HASH,    /* unsigned char[size] (a hash, key, signature) as a blob; read: zero unless size bytes */
 	SQ_BOOL,    /* bool as 0 or 1 */
 };
 
@@ -308,6 +312,7 @@ union sq_cb {
 	store_item_cb item;
 	store_event_cb event;
 	store_audit_cb audit;
+	store_audit_head_cb audit_head;
 };
 
 /* The ?1 of a lookup: a text (len < 0), a blob (p, len) or, when p is NULL, an id. */

@@ -194,6 +194,12 @@ int sq_audit_each(struct store *s, int64_t after_seq, store_audit_cb cb, void *c
 			   (union sq_cb){.audit = cb}, ctx, NULL, "audit walk");
 }
 
+int sq_audit_head_each(struct store *s, store_audit_head_cb cb, void *ctx)
+{
+	return reader_walk(s, SQ_AUDIT_HEAD_EACH, 0, 0, NULL, SQ_K_AUDIT_HEAD,
+			   (union sq_cb){.audit_head = cb}, ctx, NULL, "audit head walk");
+}
+
 /* The reader runs the recovery walk's statement: same columns, its own connection. */
 int sq_workers_each(struct store *s, store_worker_cb cb, void *ctx)
 {

@@ -26,15 +26,15 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* A hash column: 32 bytes, or all zero when the stored value is not 32 bytes long. */
-static void col_hash(sqlite3_stmt *st, int col, unsigned char out[32])
+/* A hash column: n bytes, or all zero when the stored value is not n bytes long. */
+static void col_hash(sqlite3_stmt *st, int col, unsigned char *out, size_t n)
 {
 	const void *h = sqlite3_column_blob(st, col);
 
-	if (h && sqlite3_column_bytes(st, col) == 32)
-		memcpy(out, h, 32);
+	if (h && sqlite3_column_bytes(st, col) == (int)n)
+		memcpy(out, h, n);
 	else
-		memset(out, 0, 32);
+		memset(out, 0, n);
 }
 
 /* ================================================================
@@ -104,6 +104,12 @@ static const struct sq_field audit_cols[] = {
     A(SQ_TEXT, record_type), A(SQ_I64, record_id), A(SQ_ID, client_id), A(SQ_HASH, prev_hash),
     A(SQ_HASH, hash), A(SQ_JSON, detail),
 };
+
+static const struct sq_field audit_head_cols[] = {
+    SQ_R(SQ_I64, audit_head, tree_size), SQ_R(SQ_I64, audit_head, timestamp),
+    SQ_R(SQ_HASH, audit_head, root), SQ_R(SQ_HASH, audit_head, public_key),
+    SQ_R(SQ_HASH, audit_head, signature),
+};
 /* clang-format on */
 
 #undef C
@@ -138,6 +144,7 @@ static const struct {
     K(SQ_K_ITEM, item_cols, 2, 1, 0, struct item_rec, "item"),
     K(SQ_K_EVENT, event_cols, 0, 1, 0, struct event_rec, "event"),
     K(SQ_K_AUDIT, audit_cols, 0, 0, 0, struct audit_rec, "audit event"),
+    K(SQ_K_AUDIT_HEAD, audit_head_cols, 0, 0, 0, struct audit_head, "audit head"),
 #undef K
 };
 
@@ -196,7 +203,7 @@ static int decode_field(sqlite3_stmt *st, int col, const struct sq_field *f, voi
 			qsort(p, *n, sizeof(int64_t), cmp_i64);
 		return rc;
 	case SQ_HASH:
-		col_hash(st, col, p);
+		col_hash(st, col, p, f->size);
 		return 0;
 	case SQ_BOOL:
 		*(bool *)p = sqlite3_column_int(st, col) != 0;
@@ -298,7 +305,7 @@ static int bind_field(sqlite3_stmt *st, int i, const struct sq_field *f, const v
 	case SQ_CLEAR:
 		return SQLITE_MISUSE; /* clearances are rows of their own */
 	case SQ_HASH:
-		return sqlite3_bind_blob(st, i, p, 32, SQLITE_STATIC);
+		return sqlite3_bind_blob(st, i, p, (int)f->size, SQLITE_STATIC);
 	case SQ_BOOL:
 		return sqlite3_bind_int(st, i, *(const bool *)p ? 1 : 0);
 	}
@@ -334,6 +341,7 @@ union sq_rec {
 	struct item_rec item;
 	struct event_rec event;
 	struct audit_rec audit;
+	struct audit_head audit_head;
 };
 
 sqlite3_stmt *sq__lookup(struct sq_conn *c, enum sq_stmt id, struct sq_key key, enum sq_kind k,
@@ -377,6 +385,7 @@ static int emit(enum sq_kind k, union sq_cb cb, void *ctx, const union sq_rec *r
 	case SQ_K_ITEM: return cb.item(ctx, &r->item);
 	case SQ_K_EVENT: return cb.event(ctx, &r->event);
 	case SQ_K_AUDIT: return cb.audit(ctx, &r->audit);
+	case SQ_K_AUDIT_HEAD: return cb.audit_head(ctx, &r->audit_head);
 	}
 	return ERR_INTERNAL;
 }

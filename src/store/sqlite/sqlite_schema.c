@@ -180,6 +180,15 @@ const char *const sq__migrations[] = {
      * (sq_seal_plain), which marks it done here. Safe on any database. */
     "CREATE TABLE IF NOT EXISTS seal_pass (done INTEGER NOT NULL);"
     "INSERT INTO seal_pass(done) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM seal_pass);",
+    /* tamper-evident audit (issue 8): the signed tree heads of the audit Merkle tree, one
+     * per commit batch that added events (docs/audit.md); the latest is also kept outside
+     * the database, in <data>/audit-head. A new table: safe on any database. */
+    "CREATE TABLE IF NOT EXISTS audit_heads ("
+    "  tree_size INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  root_hash BLOB NOT NULL,"
+    "  public_key BLOB NOT NULL,"
+    "  signature BLOB NOT NULL);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -463,6 +463,11 @@ int sq_audit_insert(struct store *s, struct audit_rec *a)
 	return insert_rec(W(s), SQ_AUDIT_INSERT, SQ_K_AUDIT, a, NULL, "audit insert");
 }
 
+int sq_audit_head_insert(struct store *s, const struct audit_head *h)
+{
+	return insert_rec(W(s), SQ_AUDIT_HEAD_INSERT, SQ_K_AUDIT_HEAD, h, NULL, "audit head insert");
+}
+
 int sq_audit_tail(struct store *s, int64_t *seq, unsigned char hash[32])
 {
 	struct sq_conn *w = W(s);
