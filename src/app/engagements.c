@@ -173,10 +173,8 @@ static int engagement_allow(const struct app *app, const struct actor *actor,
 		if (!(w = malloc(sizeof(*w))))
 			return buf_error(err, ERR_NOMEM, "out of memory");
 		rc = store_worker_get(app->store, actor->worker_id, w);
-		if (!rc) {
-			sc.clear = w->clear;
-			sc.n_clear = w->n_clear;
-		}
+		if (!rc)
+			policy_scope_worker(&sc, w, app_now_ms(app));
 	}
 	if (!rc || rc == ERR_NOTFOUND) /* no worker record: no clearances */
 		rc = app_allow(actor, POL_ENGAGEMENT_READ, &sc, err);

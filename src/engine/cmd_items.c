@@ -112,7 +112,7 @@ static int next_none(struct engine *e, struct cmd *c, const struct live_worker *
 		struct live_engagement *le = v;
 
 		if (queue_peek(&le->q))
-			route_explain_add(&x, &lw->rec, &le->rec);
+			route_explain_add(&x, &lw->rec, &le->rec, now);
 	}
 	/* Eligible yet nothing taken cannot happen: say "no work" rather than lie. */
 	if (x.reason == ROUTE_ELIGIBLE)
@@ -146,7 +146,7 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 		struct queue_entry *head = queue_peek(&le->q);
 
 		if (head && (!best || queue_before(head, best)) &&
-		    route_qualified(&lw->rec, &le->rec) && engine__engagement_open(e, le)) {
+		    route_qualified(&lw->rec, &le->rec, now) && engine__engagement_open(e, le)) {
 			best = head;
 			best_le = le;
 		}

@@ -147,36 +147,25 @@ int engine__token_create(struct engine *e, struct cmd *c, int64_t now)
 	return rc;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* worker.create: staff. Creates the worker's login user too. */
 int engine__worker_create(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct live_worker *lw;
 	struct user_rec u;
-	size_t n = 0;
 	int rc;
 
 	lw = calloc(1, sizeof(*lw));
 	if (!lw)
 		return ERR_NOMEM;
 	lw->rec = c->u.worker.rec;
-	qsort(lw->rec.clear, lw->rec.n_clear, sizeof(int64_t), cmp_id);
+	worker_clear_sort(&lw->rec);
 	for (size_t i = 0; i < lw->rec.n_clear; i++) {
 		if (!idmap_get(&e->st.clients, lw->rec.clear[i])) {
 			rc = engine__fail(c, ERR_INVALID, "clearances: no client %lld",
 					  (long long)lw->rec.clear[i]);
 			goto out;
 		}
-		if (!n || lw->rec.clear[n - 1] != lw->rec.clear[i])
-			lw->rec.clear[n++] = lw->rec.clear[i];
 	}
-	lw->rec.n_clear = n;
 	memset(&u, 0, sizeof(u));
 	snprintf(u.name, sizeof(u.name), "%s", c->u.worker.login);
 	u.role = ROLE_WORKER;

@@ -161,6 +161,15 @@ const char *const sq__migrations[] = {
     "UPDATE items SET lease_started = lease_expires - (SELECT e.lease_ms FROM engagements e"
     "  WHERE e.id = items.engagement_id) WHERE state = 'assigned';"
     "ALTER TABLE audit ADD COLUMN detail TEXT;",
+    /* confidentiality (issue 8: masking, clearance rules, retention): an engagement's
+     * sensitive payload fields and how long its finished items are kept (0: forever); a
+     * clearance's expiry (0: none), NDA reference and the fields it shows in clear. Safe on
+     * any database: columns with defaults that mean what the rows meant before. */
+    "ALTER TABLE engagements ADD COLUMN sensitive TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE engagements ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE worker_clearances ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE worker_clearances ADD COLUMN nda_ref TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE worker_clearances ADD COLUMN unmasked TEXT NOT NULL DEFAULT '[]';",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

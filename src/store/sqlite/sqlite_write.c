@@ -154,24 +154,46 @@ int sq_token_insert(struct store *s, int64_t user_id, const unsigned char hash[3
 			 "token insert");
 }
 
-/* One clearance: worker a is cleared for client b. */
+/* One clearance: worker a is cleared for client b until `until` (0: no end), with its terms. */
 struct pair_row {
 	int64_t a, b;
+	int64_t until;
+	const char *nda_ref;
+	char *unmasked; /* a JSON list */
 };
 
 static const struct sq_field pair_ins[] = {
     SQ_F(SQ_I64, struct pair_row, a), SQ_F(SQ_I64, struct pair_row, b),
+    SQ_F(SQ_I64, struct pair_row, until), SQ_F(SQ_STR, struct pair_row, nda_ref),
+    SQ_F(SQ_JSON, struct pair_row, unmasked),
 };
+
+/* Every clearance row of worker r (its old ones deleted first by an update). */
+static int clearance_rows(struct sq_conn *w, const struct worker_rec *r)
+{
+	size_t n_clear = r->n_clear < MODEL_MAX_CLEAR ? r->n_clear : MODEL_MAX_CLEAR;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < n_clear; i++) {
+		const struct clear_terms *t = worker_terms(r, r->clear[i]);
+		struct pair_row row = { r->id, r->clear[i], r->clear_until[i], t ? t->nda_ref : "",
+					sq__creds_text(t ? t->unmasked : NULL,
+						       t ? t->n_unmasked : 0) };
+
+		if (!row.unmasked)
+			return sq__error(ERR_NOMEM, "worker clearance insert: out of memory");
+		rc = write_row(w, SQ_CLEARANCE_INSERT, pair_ins, SQ_NFIELDS(pair_ins), &row,
+			       "worker clearance insert");
+		free(row.unmasked);
+	}
+	return rc;
+}
 
 static int worker_insert_rows(struct sq_conn *w, struct worker_rec *r)
 {
-	size_t n_clear = r->n_clear < MODEL_MAX_CLEAR ? r->n_clear : MODEL_MAX_CLEAR;
 	int rc = insert_rec(w, SQ_WORKER_INSERT, SQ_K_WORKER, r, &r->id, "worker insert");
 
-	for (size_t i = 0; !rc && i < n_clear; i++)
-		rc = write_row(w, SQ_CLEARANCE_INSERT, pair_ins, SQ_NFIELDS(pair_ins),
-			       &(struct pair_row){ r->id, r->clear[i] }, "worker clearance insert");
-	return rc;
+	return rc ? rc : clearance_rows(w, r);
 }
 
 int sq_worker_insert(struct store *s, struct worker_rec *r)
@@ -240,6 +262,8 @@ static const struct sq_field engagement_upd[] = {
     SQ_R(SQ_INT, engagement_rec, default_priority), SQ_R(SQ_I64, engagement_rec, lease_ms),
     SQ_R(SQ_TEXT, engagement_rec, time_zone), SQ_R(SQ_I64, engagement_rec, lease_max_ms),
     SQ_R(SQ_BOOL, engagement_rec, active),
+    SQ_RN(SQ_SENSITIVE, engagement_rec, sensitive, n_sensitive),
+    SQ_R(SQ_INT, engagement_rec, retention_days),
 };
 
 int sq_engagement_update(struct store *s, const struct engagement_rec *e)
@@ -275,7 +299,6 @@ static const struct sq_field id_only[] = {
 int sq_worker_update(struct store *s, const struct worker_rec *r)
 {
 	struct sq_conn *w = W(s);
-	size_t n_clear = r->n_clear < MODEL_MAX_CLEAR ? r->n_clear : MODEL_MAX_CLEAR;
 	int rc = sq__exec(w, SQ_SP_INNER, "savepoint");
 
 	if (rc)
@@ -285,10 +308,9 @@ int sq_worker_update(struct store *s, const struct worker_rec *r)
 			"worker update");
 	if (!rc)
 		rc = write_row(w, SQ_CLEARANCES_DELETE, id_only, SQ_NFIELDS(id_only),
-			       &(struct pair_row){ r->id, 0 }, "worker clearances delete");
-	for (size_t i = 0; !rc && i < n_clear; i++)
-		rc = write_row(w, SQ_CLEARANCE_INSERT, pair_ins, SQ_NFIELDS(pair_ins),
-			       &(struct pair_row){ r->id, r->clear[i] }, "worker clearance insert");
+			       &(struct pair_row){ r->id, 0, 0, NULL, NULL }, "worker clearances delete");
+	if (!rc)
+		rc = clearance_rows(w, r);
 	if (rc)
 		sq__exec(w, SQ_SP_INNER_ROLLBACK, "rollback to savepoint");
 	sq__exec(w, SQ_SP_INNER_RELEASE, "release savepoint");
