@@ -1,6 +1,7 @@
 /* engagements.c - engagement use cases: the input rules of a contract, and who reads which. */
 #include "app/engagements.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,56 @@ static int seconds(const char *field, double v, double dflt, int64_t max, bool c
 	return 0;
 }
 
+/* The sensitive fields: names non-empty, bounded and unique; a mask each. */
+static int sensitive_of(const struct engagement_in *in, struct engagement_rec *e, struct buf *err)
+{
+	char name[48];
+	int rc;
+
+	if (in->n_sensitive > MODEL_MAX_SENSITIVE)
+		return buf_error(err, ERR_INVALID, "sensitive holds more than %d fields",
+				 MODEL_MAX_SENSITIVE);
+	for (size_t i = 0; i < in->n_sensitive; i++) {
+		struct sensitive_field *f = &e->sensitive[i];
+
+		snprintf(name, sizeof(name), "sensitive[%zu].field", i);
+		if ((rc = app_in_str(name, in->sensitive[i].field, f->field, sizeof(f->field), true,
+				     err)))
+			return rc;
+		if (mask_parse(in->sensitive[i].mask, &f->mask))
+			return buf_error(err, ERR_INVALID,
+					 "sensitive[%zu].mask must be last4, initials or hidden", i);
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(e->sensitive[k].field, f->field))
+				return buf_error(err, ERR_INVALID, "sensitive names '%s' twice",
+						 f->field);
+	}
+	e->n_sensitive = in->n_sensitive;
+	return 0;
+}
+
+/* The confidentiality fields of an engagement: sensitive, retention_days. */
+static int privacy_fields(const struct engagement_in *in, bool create, struct engagement_rec *e,
+			  unsigned *fields, struct buf *err)
+{
+	int64_t days;
+	int rc;
+
+	if (create || in->has_sensitive) {
+		if ((rc = sensitive_of(in, e, err)))
+			return rc;
+		*fields |= UPD_SENSITIVE;
+	}
+	if (create || !isnan(in->retention_days)) {
+		if ((rc = app_in_whole("retention_days", in->retention_days, create ? 0 : APP_ABSENT,
+				       0, MODEL_RETENTION_MAX_DAYS, &days, err)))
+			return rc;
+		e->retention_days = (int)days;
+		*fields |= UPD_RETENTION;
+	}
+	return 0;
+}
+
 /*
  * The fields of an engagement as given into e: all on create (defaults for
  * the kind), those given on an edit (*fields). Its client and service are
@@ -132,7 +183,7 @@ static int engagement_fields(const struct engagement_in *in, bool create, enum s
 			return rc;
 		*fields |= UPD_TZ;
 	}
-	return 0;
+	return privacy_fields(in, create, e, fields, err);
 }
 
 int app_engagement_create(const struct app *app, const struct actor *actor,

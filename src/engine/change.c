@@ -250,3 +250,32 @@ int change_end(struct change *ch, char **out)
 	return *out ? 0 : ERR_NOMEM;
 }
 
+
+static void put_sensitive(struct change *ch, const struct sensitive_field *f, size_t n)
+{
+	change_put(ch, "[");
+	for (size_t i = 0; i < n; i++) {
+		change_put(ch, i ? ",{\"field\":" : "{\"field\":");
+		put_str(ch, f[i].field, MODEL_CODE_MAX);
+		change_put(ch, ",\"mask\":\"");
+		change_put(ch, mask_name(f[i].mask));
+		change_put(ch, "\"}");
+	}
+	change_put(ch, "]");
+}
+
+void change_sensitive(struct change *ch, const char *name, const struct sensitive_field *a,
+		      size_t na, const struct sensitive_field *b, size_t nb)
+{
+	bool same = na == nb;
+
+	for (size_t i = 0; same && i < na; i++)
+		same = a[i].mask == b[i].mask && !strncmp(a[i].field, b[i].field, MODEL_CODE_MAX);
+	if (same)
+		return;
+	change_field(ch, name);
+	put_sensitive(ch, a, na);
+	change_put(ch, ",\"after\":");
+	put_sensitive(ch, b, nb);
+	change_put(ch, "}");
+}

@@ -37,6 +37,9 @@ void change_levels(struct change *ch, const char *name, const struct skill_level
 /* A worker's clearances: ids, or objects for those with an expiry (ms) or terms. */
 void change_clear(struct change *ch, const char *name, const struct worker_rec *a,
 		  const struct worker_rec *b);
+/* An engagement's sensitive fields: [{"field", "mask"}]. */
+void change_sensitive(struct change *ch, const char *name, const struct sensitive_field *a,
+		      size_t na, const struct sensitive_field *b, size_t nb);
 /* The expiries and terms that go with an edit's clearances, from in to r. */
 void change_clear_copy(struct worker_rec *r, const struct worker_rec *in);
 /* The detail's text (malloc'd, "{}" when nothing changed). OUT: *out. 0 or ERR_NOMEM. */

@@ -130,6 +130,7 @@ enum field_type {
 	F_CODES,   /* char[][MODEL_CODE_MAX], its count at n_off */
 	F_IDS,     /* int64_t[], its count at n_off */
 	F_CLEAR,   /* a worker's clearances: clear (here), clear_until and terms move along */
+	F_SENSITIVE, /* struct sensitive_field[], its count at n_off */
 	F_INT,     /* int */
 	F_I64,     /* int64_t */
 	F_SECONDS, /* int64_t milliseconds, said (and compared) in whole seconds */
@@ -166,6 +167,8 @@ static const struct edit_field engagement_fields[] = {
     FIELD(UPD_LEASE, "lease_seconds", F_SECONDS, engagement_rec, lease_ms),
     FIELD(UPD_LEASE_MAX, "lease_max_seconds", F_SECONDS, engagement_rec, lease_max_ms),
     FIELD(UPD_TZ, "time_zone", F_STR, engagement_rec, time_zone),
+    LIST(UPD_SENSITIVE, "sensitive", F_SENSITIVE, engagement_rec, sensitive, n_sensitive),
+    FIELD(UPD_RETENTION, "retention_days", F_INT, engagement_rec, retention_days),
 };
 static const struct edit_field worker_fields[] = {
     FIELD(UPD_NAME, "name", F_STR, worker_rec, name),
@@ -252,6 +255,9 @@ static void field_change(struct change *ch, const struct edit_field *f, const ch
 	case F_SECONDS: change_int(ch, f->name, i64_at(x) / 1000, i64_at(y) / 1000); return;
 	case F_CLEAR:
 		change_clear(ch, f->name, (const void *)a, (const void *)b);
+		return;
+	case F_SENSITIVE:
+		change_sensitive(ch, f->name, (const void *)x, na, (const void *)y, nb);
 		return;
 	case F_CODES:
 	case F_IDS:

@@ -212,6 +212,14 @@ int engine__worker_status(struct engine *e, struct cmd *c, int64_t now)
 /* audit: a read of client data, made durable before the data is sent */
 int engine__audit(struct engine *e, struct cmd *c, int64_t now)
 {
+	int rc;
+
+	if (c->u.audit.detail[0]) {
+		rc = engine__audit_append_detail(e, c, c->u.audit.action, c->u.audit.record_type,
+						 c->u.audit.record_id, c->u.audit.client_id,
+						 c->u.audit.detail, now);
+		return rc ? rc : engine__done(e, c, CMD_OUT_OK, c->u.audit.record_id, now);
+	}
 	return engine__record_done(e, c, CMD_OUT_OK, c->u.audit.action, c->u.audit.record_type,
 				   c->u.audit.record_id, c->u.audit.client_id, now);
 }

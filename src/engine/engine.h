@@ -83,6 +83,8 @@ enum upd_field {
 	UPD_ROLE = 1u << 14,     /* user: role and client_id together (the client_id rule) */
 	UPD_CLIENT = 1u << 15,   /* user: client_id alone (a client user moved to another client) */
 	UPD_CURRENCY = 1u << 16, /* worker: cost_per_hour.currency (UPD_COST: its amount) */
+	UPD_SENSITIVE = 1u << 17, /* engagement: its sensitive payload fields */
+	UPD_RETENTION = 1u << 18, /* engagement: retention_days */
 };
 
 /* The records CMD_RECORD_ACTIVE switches on and off. */
@@ -193,6 +195,8 @@ struct cmd {
 			char record_type[MODEL_CODE_MAX];
 			int64_t record_id;
 			int64_t client_id;
+			/* The event's detail, a JSON text ("" for none): item.unmask names its fields. */
+			char detail[8192];
 		} audit;
 	} u;
 

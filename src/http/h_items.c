@@ -133,12 +133,8 @@ int h_items_list(struct req *r)
 	return answer(r, rc, &err, rc ? data : wire_page(data, next));
 }
 
-/*
- * GET /v1/items/:id
- * A payload read is audited ("item.read") durably before the payload is
- * read; roles that may not read payloads (auditors) get the item without it.
- */
-int h_items_get(struct req *r)
+/* An item read, ordinary or unmasked (the use case's begin tells them apart). */
+static int item_read(struct req *r, bool unmask)
 {
 	const struct app *app = &r->srv->app;
 	struct item_read rd = {0};
@@ -149,7 +145,8 @@ int h_items_get(struct req *r)
 
 	if (!(audit = http__cmd_new(r, CMD_AUDIT)))
 		return ERR_NOMEM;
-	rc = app_item_get_begin(app, &r->actor, r->param[0], &rd, audit, &err);
+	rc = unmask ? app_item_unmask_begin(app, &r->actor, r->param[0], &rd, audit, &err)
+		    : app_item_get_begin(app, &r->actor, r->param[0], &rd, audit, &err);
 	if (!rc && rd.with_payload) {
 		/* Suspends on the first run; the handler runs again once it is durable. */
 		rc = http__engine(r, audit);
@@ -166,6 +163,28 @@ out:
 	item_read_release(&rd);
 	http__cmd_free(audit);
 	return rc;
+}
+
+/*
+ * GET /v1/items/:id
+ * A payload read is audited ("item.read") durably before the payload is
+ * read; roles that may not read payloads (auditors) get the item without it,
+ * and an engagement's sensitive fields come masked unless the policy shows
+ * them (item.cleartext).
+ */
+int h_items_get(struct req *r)
+{
+	return item_read(r, false);
+}
+
+/*
+ * GET /v1/items/:id/unmasked
+ * The item with every sensitive field in clear (item.unmask: staff, the
+ * client), recorded first as an "item.unmask" event naming the fields.
+ */
+int h_items_unmasked(struct req *r)
+{
+	return item_read(r, true);
 }
 
 /* GET /v1/items/:id/history -> [events, oldest first] */

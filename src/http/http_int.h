@@ -213,6 +213,13 @@ int http__page(struct req *r, struct store_page *pg);
 int http__levels(struct req *r, const char *field, json_t *arr, struct app_level_in *out,
 		 size_t cap, size_t *n);
 
+/*
+ * h_engagements.c: "sensitive": [{field, mask}] (NULL arr = none) into out[cap],
+ * shape only. OUT: *n, the array's size (it may be over cap).
+ */
+struct sensitive_in;
+int http__sensitive(struct req *r, json_t *arr, struct sensitive_in *out, size_t cap, size_t *n);
+
 /* req_app.c: an optional integer of the body as a use case's number (NULL: APP_ABSENT); 400 if not one. */
 int http__num(struct req *r, const char *field, json_t *v, double *out);
 
@@ -317,6 +324,7 @@ int h_items_create(struct req *r);
 int h_items_list(struct req *r);
 int h_items_get(struct req *r);
 int h_items_history(struct req *r);
+int h_items_unmasked(struct req *r);
 int h_work_next(struct req *r);
 int h_items_submit(struct req *r);
 int h_items_accept(struct req *r);

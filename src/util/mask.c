@@ -9,7 +9,7 @@
 
 #include "util/err.h"
 
-static const char *const names[MASK__COUNT] = {
+static const char *const mask_names[MASK__COUNT] = {
 	[MASK_NONE] = "none",
 	[MASK_LAST4] = "last4",
 	[MASK_INITIALS] = "initials",
@@ -18,13 +18,13 @@ static const char *const names[MASK__COUNT] = {
 
 const char *mask_name(enum mask_kind m)
 {
-	return (unsigned)m < MASK__COUNT ? names[m] : "?";
+	return (unsigned)m < MASK__COUNT ? mask_names[m] : "?";
 }
 
 int mask_parse(const char *s, enum mask_kind *out)
 {
 	for (int m = MASK_LAST4; s && m < MASK__COUNT; m++)
-		if (!strcmp(s, names[m])) {
+		if (!strcmp(s, mask_names[m])) {
 			*out = (enum mask_kind)m;
 			return 0;
 		}
@@ -152,5 +152,26 @@ int mask_payload(const char *payload, const struct mask_field *f, size_t n, char
 	if (!rc && !(*out = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY)))
 		rc = ERR_NOMEM;
 	json_decref(root);
+	return rc;
+}
+
+int mask_fields_detail(const char *const *names, size_t n, char *out, size_t cap)
+{
+	json_t *a = json_array(), *o = NULL;
+	char *t = NULL;
+	int rc = a ? 0 : ERR_NOMEM;
+
+	for (size_t i = 0; !rc && i < n; i++)
+		if (json_array_append_new(a, json_string(names[i])))
+			rc = ERR_NOMEM;
+	if (!rc && (!(o = json_pack("{s:O}", "fields", a)) || !(t = json_dumps(o, JSON_COMPACT))))
+		rc = ERR_NOMEM;
+	json_decref(o);
+	if (!rc && strlen(t) >= cap)
+		rc = ERR_TOOBIG;
+	if (!rc)
+		memcpy(out, t, strlen(t) + 1);
+	free(t);
+	json_decref(a);
 	return rc;
 }

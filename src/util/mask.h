@@ -43,4 +43,10 @@ struct mask_field {
  */
 int mask_payload(const char *payload, const struct mask_field *f, size_t n, char **out);
 
+/*
+ * {"fields": [names...]} as JSON text into out[cap] (the detail of an
+ * item.unmask audit event). 0, ERR_NOMEM, or ERR_TOOBIG when it does not fit.
+ */
+int mask_fields_detail(const char *const *names, size_t n, char *out, size_t cap);
+
 #endif

@@ -87,6 +87,8 @@ static const struct row matrix[] = {
 	{ POL_AUDIT_READ,          { ALL, NONE, NONE,  NONE, ALL } },
 	{ POL_STAFF_ERLANG,        { ALL, ALL,  ALL,   NONE, ALL } },
 	{ POL_STAFF_PLAN,          { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_ITEM_CLEARTEXT,      { NONE, NONE, OWNC, OWNC, NONE } },
+	{ POL_ITEM_UNMASK,         { ALL, ALL,  NONE,  OWNC, NONE } },
 };
 /* clang-format on */
 
