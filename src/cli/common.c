@@ -107,6 +107,10 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	buf_release(&why);
 	ctx->app.store = ctx->store;
 	ctx->app.engine = ctx->engine;
+	if (ctx->clock.path) {
+		ctx->app.clock = clock_file_ms;
+		ctx->app.clock_arg = &ctx->clock;
+	}
 	return 0;
 }
 

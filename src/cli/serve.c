@@ -42,6 +42,8 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.rate_per_s = ctx->cfg.rate_per_s;
 	ho.rate_burst = ctx->cfg.rate_per_s * 2;
 	ho.web_dir = ctx->cfg.web_dir[0] ? ctx->cfg.web_dir : NULL;
+	ho.clock = ctx->app.clock;
+	ho.clock_arg = ctx->app.clock_arg;
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))

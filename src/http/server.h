@@ -28,9 +28,12 @@ struct http_opts {
 	 * listens, and removed by http_stop().
 	 */
 	const char *local_socket;
+	/* The use cases' clock (serve --clock-file, as the engine's); NULL: the wall clock. */
+	int64_t (*clock)(void *arg);
+	void *clock_arg;
 };
 
-#define HTTP_OPTS_INIT { "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL }
+#define HTTP_OPTS_INIT { "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, NULL, NULL }
 
 struct http_server;
 
