@@ -299,6 +299,21 @@ int app_work_next(const struct app *app, const struct actor *actor, int64_t work
 	return 0;
 }
 
+int app_item_purge(const struct app *app, const struct actor *actor, bool dry_run, struct cmd *c,
+		   struct buf *err)
+{
+	int rc;
+
+	(void)app;
+	if ((rc = role_may(actor, POL_ITEM_PURGE, err)))
+		return rc;
+	c->type = CMD_ITEM_PURGE;
+	c->actor = actor;
+	memset(&c->u.purge, 0, sizeof(c->u.purge));
+	c->u.purge.dry_run = dry_run;
+	return 0;
+}
+
 int app_work_next_item(const struct app *app, const struct actor *actor, int64_t item_id,
 		       struct item_rec *out, struct buf *err)
 {

@@ -85,6 +85,14 @@ int app_work_next(const struct app *app, const struct actor *actor, int64_t work
 int app_work_next_item(const struct app *app, const struct actor *actor, int64_t item_id,
 		       struct item_rec *out, struct buf *err);
 
+/*
+ * item.purge (admin): fills c (CMD_ITEM_PURGE): the finished items past
+ * their engagement's retention_days, at most 2000 a command (result.purge_more
+ * says to send it again), deleted with their item events; dry_run counts.
+ */
+int app_item_purge(const struct app *app, const struct actor *actor, bool dry_run, struct cmd *c,
+		   struct buf *err);
+
 /* ================================================================
  * Reads
  * ================================================================ */

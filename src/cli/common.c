@@ -91,7 +91,9 @@ int cli_open(struct cli_ctx *ctx, enum cli_open_mode mode, bool create, struct b
 	if (rc)
 		return rc;
 	if (mode != CLI_READ && !ctx->served) {
-		struct engine_opts o = { .batch_max = ctx->cfg.batch_max };
+		/* The background purge is the server's; a CLI's engine purges when asked. */
+		struct engine_opts o = { .batch_max = ctx->cfg.batch_max,
+					 .purge_job = mode == CLI_SERVE };
 
 		if (ctx->clock.path) {
 			o.clock = clock_file_ms;

@@ -35,6 +35,7 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_ITEM_CANCEL] = {"item.cancel", engine__item_cancel, true},
     [CMD_ITEM_RENEW] = {"item.renew", engine__item_renew, true},
     [CMD_AUDIT] = {"audit", engine__audit, false},
+    [CMD_ITEM_PURGE] = {"item.purge", engine__item_purge, false},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

@@ -289,6 +289,8 @@ static int edit_check(struct engine *e, struct cmd *c, void *r)
 		return engine__fail(c, ERR_INVALID,
 				    "lease_max_seconds (%lld) must be at least lease_seconds (%lld)",
 				    (long long)(en->lease_max_ms / 1000), (long long)(en->lease_ms / 1000));
+	if (c->type == CMD_ENGAGEMENT_UPDATE && HAS(UPD_RETENTION))
+		engine__purge_soon(e); /* a spare purge if the edit fails: harmless */
 	if (c->type == CMD_WORKER_UPDATE && HAS(UPD_CLEAR))
 		return clearances(e, c, r);
 	return 0;

@@ -98,6 +98,8 @@ int engine__engagement_create(struct engine *e, struct cmd *c, int64_t now)
 	if (!le->rec.lease_max_ms)
 		le->rec.lease_max_ms = 4 * le->rec.lease_ms;
 	rc = store_engagement_insert(e->store, &le->rec);
+	if (le->rec.retention_days > 0)
+		engine__purge_soon(e);
 	return created_live(e, c, rc, &e->st.engagements, le, "engagement.create", "engagement",
 			    le->rec.id, le->rec.client_id, now);
 }

@@ -55,6 +55,7 @@ enum cmd_type {
 	CMD_ITEM_CANCEL,       /* u.op: item_id, reason (optional) */
 	CMD_ITEM_RENEW,        /* u.op: item_id, epoch: the lease holder extends its lease */
 	CMD_AUDIT,             /* u.audit: record a read (e.g. "item.read") durably */
+	CMD_ITEM_PURGE,        /* u.purge: finished items past their retention; result.purged */
 	CMD__COUNT
 };
 
@@ -128,6 +129,9 @@ struct cmd_result {
 	 */
 	bool replayed;
 	char *replay_text;
+	/* CMD_ITEM_PURGE: items and item events deleted (dry run: that would be); more to do. */
+	int64_t purged_items, purged_events;
+	bool purge_more;
 };
 
 struct cmd {
@@ -198,6 +202,9 @@ struct cmd {
 			/* The event's detail, a JSON text ("" for none): item.unmask names its fields. */
 			char detail[8192];
 		} audit;
+		struct {
+			bool dry_run; /* count only */
+		} purge;
 	} u;
 
 	/*
@@ -234,6 +241,12 @@ struct engine_opts {
 	 */
 	engine_clock_fn clock;
 	void *clock_arg;
+	/*
+	 * Run the background purge of retention (purge.c) in the batches: the
+	 * server's engine. Off: only CMD_ITEM_PURGE purges (a CLI's short-lived
+	 * engine, where a dry run must not delete on the side).
+	 */
+	bool purge_job;
 };
 
 struct engine;

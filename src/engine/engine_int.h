@@ -95,6 +95,13 @@ struct engine {
 	size_t npending;
 	int stopping;
 	int woken; /* engine_wake(): read the clock again */
+	/*
+	 * Retention (purge.c): the next time the background purge runs, and
+	 * whether the engine wakes for it (some engagement keeps items for a
+	 * limited time). Outside engine_state: a reload does not move it.
+	 */
+	int64_t purge_next;
+	bool purge_armed;
 	struct engine_stats stats;
 };
 
@@ -148,6 +155,12 @@ int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now);
 int engine_expire_leases(struct engine *e, int64_t now);
 /* The earliest lease deadline, or INT64_MAX. */
 int64_t engine_next_deadline(const struct engine *e);
+
+/* purge.c: the background purge, run in every batch (it does its work once a minute). */
+int engine__purge_tick(struct engine *e, int64_t now);
+int engine__item_purge(struct engine *e, struct cmd *c, int64_t now);
+/* An engagement's retention changed: the next batch purges, and the engine wakes for it. */
+void engine__purge_soon(struct engine *e);
 
 /* idem.c: idempotency */
 /* Answers c from its idempotency record if the key was seen. 1 = answered (*rc set). */

@@ -187,6 +187,31 @@ int h_items_unmasked(struct req *r)
 	return item_read(r, true);
 }
 
+/*
+ * POST /v1/purge {dry_run?=false} -> {dry_run, items, events, more}
+ * Finished items past their engagement's retention_days, deleted with their
+ * item events (at most 2000 a request: "more" says to send it again).
+ */
+int h_purge(struct req *r)
+{
+	struct buf err = BUF_INIT;
+	struct http_write w;
+	int dry = 0, rc;
+
+	if (http__write_begin(r, &w, CMD_ITEM_PURGE, "{s?b}", "dry_run", &dry))
+		return w.rc;
+	rc = app_item_purge(&r->srv->app, &r->actor, dry, w.c, &err);
+	if (rc)
+		rc = http__app_fail(r, rc, &err);
+	else
+		rc = http__engine(r, w.c);
+	buf_release(&err);
+	buf_release(&w.err);
+	http__cmd_free(w.c);
+	json_decref(w.body);
+	return rc;
+}
+
 /* GET /v1/items/:id/history -> [events, oldest first] */
 int h_items_history(struct req *r)
 {

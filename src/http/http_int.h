@@ -325,6 +325,7 @@ int h_items_list(struct req *r);
 int h_items_get(struct req *r);
 int h_items_history(struct req *r);
 int h_items_unmasked(struct req *r);
+int h_purge(struct req *r);
 int h_work_next(struct req *r);
 int h_items_submit(struct req *r);
 int h_items_accept(struct req *r);

@@ -76,6 +76,7 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_STAFF_PLAN] = { "staff.plan", { ANY, ANY, NO, NO, NO } },
 	[POL_ITEM_CLEARTEXT] = { "item.cleartext", { NO, NO, FLD, OWN, NO } },
 	[POL_ITEM_UNMASK] = { "item.unmask", { ANY, ANY, NO, OWN, NO } },
+	[POL_ITEM_PURGE] = { "item.purge", { ANY, NO, NO, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -68,6 +68,7 @@ enum policy_action {
 	 */
 	POL_ITEM_CLEARTEXT,
 	POL_ITEM_UNMASK, /* the payload read with every field in clear, always audited */
+	POL_ITEM_PURGE,  /* delete finished items past their engagement's retention */
 	POL__COUNT
 };
 

@@ -159,6 +159,16 @@ struct store_load {
 	X(audit_insert, (struct store *s, struct audit_rec *a), (s, a)) /* a->seq by caller */   \
 	/* Last audit seq and hash; 0 and all-zero hash when the trail is empty. */                \
 	X(audit_tail, (struct store *s, int64_t *seq, unsigned char hash[32]), (s, seq, hash))   \
+	/*                                                                                         \
+	 * writer: retention. The finished items (done, cancelled, failed) of the                  \
+	 * engagement whose last event is before `before`, at most limit of them,                  \
+	 * oldest id first, deleted with their item events (dry_run: only counted).               \
+	 * Audit events stay. OUT: *items, *events, the counts.                                    \
+	 */                                                                                        \
+	X(item_purge,                                                                              \
+	  (struct store *s, int64_t engagement_id, int64_t before, int limit, bool dry_run,       \
+	   int64_t *items, int64_t *events),                                                       \
+	  (s, engagement_id, before, limit, dry_run, items, events))                               \
 	/* ERR_NOTFOUND when the key is new. OUT: out->body (free()). */                           \
 	X(idem_get, (struct store *s, int64_t user_id, const char *key, struct idem_rec *out),    \
 	  (s, user_id, key, out))                                                                  \

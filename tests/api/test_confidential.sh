@@ -121,4 +121,83 @@ check "a past clearance routes nothing" "not_cleared" "$(jqr .reason)"
 api GET "/v1/engagements/$BPO" "$W4"
 expect "a past clearance reads no engagement" 404
 
+# ---------------------------------------------------------------- retention
+T1=$((1767225600000 + DAY))          # the engine's time now
+api PATCH "/v1/engagements/$BPO" "$MGR" '{"retention_days":30}'
+expect "retention_days set" 200
+check "retention_days reads back" "30" "$(jqr .retention_days)"
+api POST "/v1/items/$ITEM/accept" "$MGR" '{}'
+check "ITEM is done" "done" "$(jqr .state)"
+api POST "/v1/items/$I3/cancel" "$ACMEU" '{"reason":"duplicate"}'
+check "I3 is cancelled" "cancelled" "$(jqr .state)"
+api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,\"service_code\":\"data_entry\",\"name\":\"Kept\",\"sla_seconds\":86400}"
+KEEP=$(jqr .id)
+check "retention_days defaults to 0 (kept forever)" "0" "$(jqr .retention_days)"
+api POST /v1/items "$ACMEU" "{\"engagement_id\":$KEEP,\"payload\":{\"n\":4}}"
+K=$(jqr .id)
+api POST "/v1/items/$K/cancel" "$ACMEU" '{}'
+api GET "/v1/items/$ITEM/history" "$MGR"
+ITEM_EVENTS=$(jqr length)
+check "the CLI's dry run beside the server counts nothing yet" "would purge 0 finished items (0 item events)" \
+  "$("$BIN" purge --data "$DATA" --dry-run 2>&1)"
+
+set_clock $((T1 + 29 * DAY))
+sleep 0.5
+api GET "/v1/items/$ITEM" "$MGR"
+expect "29 days after it closed, the item is kept" 200
+
+set_clock $((T1 + 30 * DAY + 1000))
+gone=no
+for _ in $(seq 1 100); do
+  api GET "/v1/items/$ITEM" "$MGR"
+  [ "$STATUS" = 404 ] && { gone=yes; break; }
+  sleep 0.05
+done
+check "30 days after it closed, the server's job purged the done item" yes "$gone"
+api GET "/v1/items/$I3" "$MGR"
+expect "the cancelled item is purged too" 404
+api GET "/v1/items/$ITEM/history" "$MGR"
+expect "its history is gone with it" 404
+api GET "/v1/items/$I1" "$MGR"
+expect "an open item is kept" 200
+api GET "/v1/items/$K" "$MGR"
+expect "an engagement without retention keeps its finished items" 200
+api GET "/v1/audit?limit=500" "$ADMIN"
+check "one item.purge audit event with the counts" "$BPO 2 $((ITEM_EVENTS + 2))" \
+  "$(jqr '[.data[] | select(.action == "item.purge")] | last | "\(.record_id) \(.detail.items) \(.detail.events)"')"
+check "the trail still has the purged items' events" "yes" \
+  "$(jqr "[.data[] | select(.record_type == \"item\" and .record_id == $ITEM)] | if length > 0 then \"yes\" else \"no\" end")"
+if command -v sqlite3 >/dev/null; then
+  check "no row of the purged items is left (sqlite3)" "0 0" \
+    "$(sqlite3 "$DATA/alihdaya.db" "SELECT (SELECT count(*) FROM items WHERE id IN ($ITEM, $I3)) || ' ' || (SELECT count(*) FROM item_events WHERE item_id IN ($ITEM, $I3))")"
+fi
+check "the audit chain verifies after a purge" "0" "$("$BIN" audit verify --data "$DATA" >/dev/null 2>&1; echo $?)"
+
+# The CLI with no server: its own engine, its own clock file.
+api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,\"service_code\":\"data_entry\",\"name\":\"Short\",\"sla_seconds\":86400,\"retention_days\":1}"
+SHORT=$(jqr .id)
+api POST /v1/items "$ACMEU" "{\"engagement_id\":$SHORT,\"payload\":{\"n\":5}}"
+X=$(jqr .id)
+api POST "/v1/items/$X/cancel" "$ACMEU" '{}'
+stop_server
+echo $((T1 + 30 * DAY + 1000 + 2 * DAY)) > "$TMP/clock2"
+check "purge --dry-run counts" "would purge 1 finished items (2 item events)" \
+  "$("$BIN" purge --data "$DATA" --clock-file "$TMP/clock2" --dry-run 2>&1)"
+check "purge deletes" "purged 1 finished items (2 item events)" \
+  "$("$BIN" purge --data "$DATA" --clock-file "$TMP/clock2" 2>&1)"
+check "a second purge finds nothing" "purged 0 finished items (0 item events)" \
+  "$("$BIN" purge --data "$DATA" --clock-file "$TMP/clock2" 2>&1)"
+check "purge refuses an unknown option" "2" "$("$BIN" purge --data "$DATA" --force >/dev/null 2>&1; echo $?)"
+start_server --clock-file "$CLOCK"
+api GET "/v1/items/$X" "$MGR"
+expect "the CLI's purge is durable" 404
+api GET "/v1/items/$K" "$MGR"
+expect "and kept what it must" 200
+api POST /v1/purge "$MGR" '{}'
+expect "a manager may not purge" 403
+api POST /v1/purge "$ADMIN" '{"dry_run":true}'
+check "POST /v1/purge answers its counts" '{"dry_run":true,"items":0,"events":0,"more":false}' "$(jqr -c . 2>/dev/null || printf '%s' "$BODY")"
+api POST /v1/purge "$ADMIN" '{"force":true}'
+expect "unknown keys are refused" 400
+
 finish

@@ -89,6 +89,7 @@ static const struct row matrix[] = {
 	{ POL_STAFF_PLAN,          { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_ITEM_CLEARTEXT,      { NONE, NONE, OWNC, OWNC, NONE } },
 	{ POL_ITEM_UNMASK,         { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_ITEM_PURGE,          { ALL, NONE, NONE,  NONE, NONE } },
 };
 /* clang-format on */
 

@@ -141,6 +141,13 @@
 	X(ITEM_EXISTS, "SELECT 1 FROM items WHERE id = ?1")                                        \
 	X(ITEM_BY_REF, "SELECT id FROM items WHERE engagement_id = ?1 AND external_ref = ?2 "      \
 		       "ORDER BY id LIMIT 1")                                                      \
+	/* Finished items of ?1 whose last event is before ?2 (retention), their events counted. */ \
+	X(PURGE_PICK, "SELECT i.id, (SELECT count(*) FROM item_events v WHERE v.item_id = i.id) "  \
+		      "FROM items i WHERE i.engagement_id = ?1 AND i.state IN ('done', "           \
+		      "'cancelled', 'failed') AND (SELECT max(v.at) FROM item_events v "           \
+		      "WHERE v.item_id = i.id) < ?2 ORDER BY i.id LIMIT ?3")                       \
+	X(PURGE_EVENTS, "DELETE FROM item_events WHERE item_id = ?1")                              \
+	X(PURGE_ITEM, "DELETE FROM items WHERE id = ?1")                                           \
 	X(AUDIT_LIST, SQ_PAGE(SQ_AUDIT_COLS, "audit", "", "seq"))                                  \
 	X(AUDIT_LIST_CLIENT, SQ_PAGE(SQ_AUDIT_COLS, "audit", SQ_OF_CLIENT, "seq"))                 \
 	X(AUDIT_EACH, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq")         \
