@@ -353,28 +353,33 @@ int sq_item_purge(struct store *s, int64_t engagement_id, int64_t before, int li
 	int64_t *ids = NULL;
 	size_t n = 0;
 	int rc;
-	sqlite3_stmt *st = sq__stmt(w, SQ_PURGE_PICK, &rc);
+	sqlite3_stmt *st;
 
 	*items = *events = 0;
-	if (!st)
+	if (limit < 1)
+		return 0;
+	/* A dry run only counts; a purge keeps the ids (the engine bounds limit to a batch). */
+	if (!dry_run && !(ids = malloc((size_t)limit * sizeof(*ids))))
+		return sq__error(ERR_NOMEM, "item purge: out of memory");
+	if (!(st = sq__stmt(w, SQ_PURGE_PICK, &rc))) {
+		free(ids);
 		return rc;
-	if (limit < 1 || !(ids = malloc((size_t)limit * sizeof(*ids)))) {
-		sq__done(st);
-		return limit < 1 ? 0 : sq__error(ERR_NOMEM, "item purge: out of memory");
 	}
 	/* The ids first, the deletes after: no table changes under a running SELECT. */
 	if ((rc = sqlite3_bind_int64(st, 1, engagement_id)) == SQLITE_OK &&
 	    (rc = sqlite3_bind_int64(st, 2, before)) == SQLITE_OK &&
 	    (rc = sqlite3_bind_int(st, 3, limit)) == SQLITE_OK) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < (size_t)limit) {
-			ids[n++] = sqlite3_column_int64(st, 0);
+			if (ids)
+				ids[n] = sqlite3_column_int64(st, 0);
+			n++;
 			*events += sqlite3_column_int64(st, 1);
 		}
 	}
 	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq__fail(w->db, rc, "item purge");
 	sq__done(st);
 	*items = (int64_t)n;
-	for (size_t i = 0; !rc && !dry_run && i < n; i++) {
+	for (size_t i = 0; !rc && ids && i < n; i++) {
 		struct pair_row row = { ids[i], 0, 0, NULL, NULL };
 
 		rc = write_row(w, SQ_PURGE_EVENTS, purge_id, 1, &row, "item purge events");
