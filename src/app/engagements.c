@@ -100,7 +100,36 @@ static int sensitive_of(const struct engagement_in *in, struct engagement_rec *e
 	return 0;
 }
 
-/* The confidentiality fields of an engagement: sensitive, retention_days. */
+/* The wall: up to MODEL_MAX_WALL client ids, each once, and a window of whole days. */
+static int wall_of(const struct engagement_in *in, struct engagement_rec *e, struct buf *err)
+{
+	int64_t days = 0;
+	int rc;
+
+	e->n_wall = 0;
+	e->wall_days = 0;
+	if (in->n_wall > MODEL_MAX_WALL)
+		return buf_error(err, ERR_INVALID, "wall.clients holds more than %d clients",
+				 MODEL_MAX_WALL);
+	for (size_t i = 0; i < in->n_wall; i++) {
+		if (in->wall[i] < 1)
+			return buf_error(err, ERR_INVALID, "wall.clients[%zu] must be a client id", i);
+		for (size_t k = 0; k < i; k++)
+			if (in->wall[k] == in->wall[i])
+				return buf_error(err, ERR_INVALID, "wall.clients names %lld twice",
+						 (long long)in->wall[i]);
+		e->wall[i] = in->wall[i];
+	}
+	if (in->n_wall &&
+	    (rc = app_in_whole("wall.days", in->wall_days, APP_ABSENT, 1, MODEL_WALL_MAX_DAYS,
+			       &days, err)))
+		return rc;
+	e->n_wall = in->n_wall;
+	e->wall_days = (int)days;
+	return 0;
+}
+
+/* The confidentiality fields of an engagement: sensitive, retention_days, wall. */
 static int privacy_fields(const struct engagement_in *in, bool create, struct engagement_rec *e,
 			  unsigned *fields, struct buf *err)
 {
@@ -118,6 +147,11 @@ static int privacy_fields(const struct engagement_in *in, bool create, struct en
 			return rc;
 		e->retention_days = (int)days;
 		*fields |= UPD_RETENTION;
+	}
+	if (create || in->has_wall) {
+		if ((rc = wall_of(in, e, err)))
+			return rc;
+		*fields |= UPD_WALL;
 	}
 	return 0;
 }
@@ -211,6 +245,26 @@ int app_engagement_edit(const void *in, int64_t id, struct cmd *c, struct buf *e
 				 err);
 }
 
+int app_walled(const struct app *app, const struct actor *actor, const struct engagement_rec *e,
+	       bool *walled)
+{
+	int64_t now = app_now_ms(app), window = (int64_t)e->wall_days * 86400 * 1000, at;
+	int rc;
+
+	*walled = false;
+	if (actor->role != ROLE_WORKER || !actor->worker_id || e->wall_days <= 0)
+		return 0;
+	for (size_t i = 0; i < e->n_wall && i < MODEL_MAX_WALL; i++) {
+		if ((rc = store_worked_last(app->store, actor->worker_id, e->wall[i], &at)))
+			return rc;
+		if (at && now - at < window) {
+			*walled = true;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* What the policy needs of e for this actor: a worker's clearances come from its store record. */
 static int engagement_allow(const struct app *app, const struct actor *actor,
 			    const struct engagement_rec *e, struct buf *err)
@@ -226,6 +280,8 @@ static int engagement_allow(const struct app *app, const struct actor *actor,
 		rc = store_worker_get(app->store, actor->worker_id, w);
 		if (!rc)
 			policy_scope_worker(&sc, w, app_now_ms(app));
+		if (!rc)
+			rc = app_walled(app, actor, e, &sc.walled);
 	}
 	if (!rc || rc == ERR_NOTFOUND) /* no worker record: no clearances */
 		rc = app_allow(actor, POL_ENGAGEMENT_READ, &sc, err);

@@ -27,6 +27,8 @@
 #define MODEL_MAX_TERMS 16     /* clearances of a worker with an NDA reference or unmasked fields */
 #define MODEL_MAX_UNMASKED 8   /* fields one clearance shows in clear */
 #define MODEL_RETENTION_MAX_DAYS 36500
+#define MODEL_MAX_WALL 16      /* competitor clients an engagement's ethical wall names */
+#define MODEL_WALL_MAX_DAYS 3650
 
 enum role { ROLE_ADMIN, ROLE_MANAGER, ROLE_WORKER, ROLE_CLIENT, ROLE_AUDITOR, ROLE__COUNT };
 const char *role_name(enum role r);
@@ -89,6 +91,14 @@ struct engagement_rec {
 		enum mask_kind mask;
 	} sensitive[MODEL_MAX_SENSITIVE];
 	int retention_days; /* finished items are purged this long after they closed; 0 = kept */
+	/*
+	 * The ethical wall: a worker who worked (was assigned or submitted) for
+	 * any of these clients in the last wall_days days gets none of this
+	 * engagement's work and reads none of it. wall_days 0: no wall.
+	 */
+	size_t n_wall;
+	int64_t wall[MODEL_MAX_WALL];
+	int wall_days;
 };
 
 struct user_rec {

@@ -169,6 +169,8 @@ static const struct edit_field engagement_fields[] = {
     FIELD(UPD_TZ, "time_zone", F_STR, engagement_rec, time_zone),
     LIST(UPD_SENSITIVE, "sensitive", F_SENSITIVE, engagement_rec, sensitive, n_sensitive),
     FIELD(UPD_RETENTION, "retention_days", F_INT, engagement_rec, retention_days),
+    LIST(UPD_WALL, "wall.clients", F_IDS, engagement_rec, wall, n_wall),
+    FIELD(UPD_WALL, "wall.days", F_INT, engagement_rec, wall_days),
 };
 static const struct edit_field worker_fields[] = {
     FIELD(UPD_NAME, "name", F_STR, worker_rec, name),

@@ -86,6 +86,7 @@ enum upd_field {
 	UPD_CURRENCY = 1u << 16, /* worker: cost_per_hour.currency (UPD_COST: its amount) */
 	UPD_SENSITIVE = 1u << 17, /* engagement: its sensitive payload fields */
 	UPD_RETENTION = 1u << 18, /* engagement: retention_days */
+	UPD_WALL = 1u << 19,      /* engagement: wall (its clients and days together) */
 };
 
 /* The records CMD_RECORD_ACTIVE switches on and off. */

@@ -31,10 +31,23 @@ struct live_engagement {
 	struct queue q;
 };
 
+/* The most clients a worker's memory of its past work keeps (the oldest gives way). */
+#define WORKED_MAX 64
+
 struct live_worker {
 	struct worker_rec rec;
 	int load; /* leases held */
+	/* The ethical wall: when it last worked (assigned, submitted) for each client. */
+	size_t n_worked;
+	struct worked {
+		int64_t client_id, at;
+	} worked[WORKED_MAX];
 };
+
+/* Notes that lw worked for client_id at `at` (wall.c). */
+void engine__worked(struct live_worker *lw, int64_t client_id, int64_t at);
+/* True if the engagement's wall keeps lw out at now (it worked for a named client lately). */
+bool engine__walled(const struct live_worker *lw, const struct engagement_rec *e, int64_t now);
 
 struct live_service {
 	struct service_rec rec;

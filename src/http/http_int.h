@@ -219,6 +219,12 @@ int http__levels(struct req *r, const char *field, json_t *arr, struct app_level
  */
 struct sensitive_in;
 int http__sensitive(struct req *r, json_t *arr, struct sensitive_in *out, size_t cap, size_t *n);
+/*
+ * h_engagements.c: "wall": {clients: [client id], days} or null (none) into in,
+ * its ids into ids[MODEL_MAX_WALL]; shape only. v NULL: not given.
+ */
+struct engagement_in;
+int http__wall(struct req *r, json_t *v, int64_t *ids, struct engagement_in *in);
 
 /* req_app.c: an optional integer of the body as a use case's number (NULL: APP_ABSENT); 400 if not one. */
 int http__num(struct req *r, const char *field, json_t *v, double *out);

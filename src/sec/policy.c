@@ -102,7 +102,7 @@ static bool cleared(const struct policy_scope *sc)
 {
 	size_t lo = 0, hi = sc->n_clear;
 
-	if (!sc->client_id || !sc->clear)
+	if (!sc->client_id || !sc->clear || sc->walled)
 		return false;
 	/* Clearances are kept ascending (worker records sort them). */
 	while (lo < hi) {

@@ -107,6 +107,8 @@ struct policy_scope {
 	/* RULE_CLEARED_FIELDS: the payload fields the worker's clearance for client_id unmasks. */
 	const char (*unmasked)[MODEL_CODE_MAX];
 	size_t n_unmasked;
+	/* An engagement's ethical wall keeps the acting worker out: as if not cleared. */
+	bool walled;
 };
 
 /* The scope's clearance fields from worker w at now (w NULL: none); sc's other fields stay. */

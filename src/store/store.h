@@ -93,6 +93,8 @@ typedef int (*store_item_cb)(void *ctx, const struct item_rec *it);
 typedef int (*store_user_cb)(void *ctx, const struct user_rec *u);
 typedef int (*store_event_cb)(void *ctx, const struct event_rec *ev);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
+/* When a worker last worked (an item assigned to or submitted by it) for a client. */
+typedef int (*store_worked_cb)(void *ctx, int64_t worker_id, int64_t client_id, int64_t at);
 
 /* The callbacks of a recovery load (store_load()), one per kind of record. */
 struct store_load {
@@ -180,6 +182,14 @@ struct store_load {
 	 * A callback returning non-zero stops the load and is returned.                          \
 	 */                                                                                        \
 	X(load, (struct store *s, const struct store_load *l, void *ctx), (s, l, ctx))             \
+	/*                                                                                         \
+	 * writer: recovery, the ethical wall. For every worker and client, the last              \
+	 * time the worker was assigned an item of the client or submitted one.                   \
+	 */                                                                                        \
+	X(worked_each, (struct store *s, store_worked_cb cb, void *ctx), (s, cb, ctx))            \
+	/* reader: the same for one worker and client (OUT: *at, 0 = never). */                   \
+	X(worked_last, (struct store *s, int64_t worker_id, int64_t client_id, int64_t *at),      \
+	  (s, worker_id, client_id, at))                                                           \
 	/* reader */                                                                               \
 	X(token_lookup, (struct store *s, const unsigned char hash[32], struct user_rec *out),    \
 	  (s, hash, out))                                                                          \

@@ -83,10 +83,24 @@ static json_t *sensitive_json(const struct engagement_rec *e)
 	return a;
 }
 
+/* The ethical wall: {"clients": [ids], "days": N}, or null for none. */
+static json_t *wall_json(const struct engagement_rec *e)
+{
+	json_t *a;
+
+	if (!e->n_wall || e->wall_days <= 0)
+		return json_null();
+	a = json_array();
+	for (size_t i = 0; a && i < e->n_wall && i < MODEL_MAX_WALL; i++)
+		json_array_append_new(a, json_integer(e->wall[i]));
+	return a ? json_pack("{s:o, s:i}", "clients", a, "days", e->wall_days) : NULL;
+}
+
 json_t *wire_engagement(const struct engagement_rec *e)
 {
 	return json_pack(
-	    "{s:I, s:I, s:I, s:o, s:s, s:o*, s:o*, s:I, s:i, s:I, s:I, s:o, s:o, s:b, s:o*, s:i}",
+	    "{s:I, s:I, s:I, s:o, s:s, s:o*, s:o*, s:I, s:i, s:I, s:I, s:o, s:o, s:b, s:o*, s:i, "
+	    "s:o*}",
 	    "id",
 	    (json_int_t)e->id, "client_id", (json_int_t)e->client_id, "service_id",
 	    (json_int_t)e->service_id, "name", str_json(e->name, MODEL_NAME_MAX), "kind",
@@ -96,7 +110,7 @@ json_t *wire_engagement(const struct engagement_rec *e)
 	    "lease_seconds", (json_int_t)(e->lease_ms / 1000), "lease_max_seconds",
 	    (json_int_t)(e->lease_max_ms / 1000), "time_zone", str_json(e->time_zone, MODEL_TZ_MAX),
 	    "created_at", time_json(e->created_at), "active", e->active, "sensitive",
-	    sensitive_json(e), "retention_days", e->retention_days);
+	    sensitive_json(e), "retention_days", e->retention_days, "wall", wall_json(e));
 }
 
 json_t *wire_user(const struct user_rec *u)

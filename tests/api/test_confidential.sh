@@ -200,4 +200,55 @@ check "POST /v1/purge answers its counts" '{"dry_run":true,"items":0,"events":0,
 api POST /v1/purge "$ADMIN" '{"force":true}'
 expect "unknown keys are refused" 400
 
+# ---------------------------------------------------------------- ethical wall
+api POST /v1/clients "$ADMIN" '{"code":"zeta","name":"Zeta (a competitor)"}'
+ZETA=$(jqr .id)
+api POST /v1/clients "$ADMIN" '{"code":"omega","name":"Omega"}'
+OMEGA=$(jqr .id)
+api POST /v1/engagements "$MGR" "{\"client_id\":$ZETA,\"service_code\":\"data_entry\",\"name\":\"Zeta forms\",\"required_skills\":[{\"code\":\"wallskill\",\"level\":1}],\"sla_seconds\":86400}"
+ZENG=$(jqr .id)
+for body in '{"clients":[1,1],"days":90}' '{"clients":[1]}' '{"clients":[1],"days":0}' '{"clients":"1","days":9}' '{"clients":[1],"days":9,"x":1}'; do
+  api POST /v1/engagements "$MGR" "{\"client_id\":$OMEGA,\"service_code\":\"data_entry\",\"name\":\"bad\",\"sla_seconds\":86400,\"wall\":$body}"
+  expect "wall refused: $body" 400
+done
+api POST /v1/engagements "$MGR" "{\"client_id\":$OMEGA,\"service_code\":\"data_entry\",\"name\":\"Omega forms\",\"required_skills\":[{\"code\":\"wallskill\",\"level\":1}],\"sla_seconds\":86400,\"wall\":{\"clients\":[$ZETA],\"days\":90}}"
+expect "an engagement with a wall" 201
+OENG=$(jqr .id)
+check "the wall reads back" "{\"clients\":[$ZETA],\"days\":90}" "$(jqr '.wall | tojson')"
+for who in w5 w6; do
+  clear="[$OMEGA]"; [ $who = w5 ] && clear="[$ZETA,$OMEGA]"
+  api POST /v1/workers "$MGR" "{\"login\":\"$who\",\"name\":\"$who\",\"skills\":[{\"code\":\"wallskill\",\"level\":2}],\"country\":\"PH\",\"time_zone\":\"UTC\",\"cost_per_hour\":{\"amount_minor\":1,\"currency\":\"USD\"},\"clearances\":$clear}"
+  expect "worker $who" 201
+done
+W5=$(new_token w5); W6=$(new_token w6)
+api GET "/v1/engagements/$OENG" "$W5"
+expect "before working for Zeta, W5 reads Omega's engagement" 200
+api POST /v1/items "$ADMIN" "{\"engagement_id\":$ZENG,\"payload\":{\"z\":1}}"
+Z1=$(jqr .id)
+api POST /v1/work/next "$W5"
+check "W5 works for Zeta" "$Z1" "$(jqr .id)"
+api POST "/v1/items/$Z1/submit" "$W5" '{"epoch":1,"result":{}}'
+expect "W5 submits Zeta's item" 200
+api POST /v1/items "$ADMIN" "{\"engagement_id\":$OENG,\"payload\":{\"o\":1}}"
+O1=$(jqr .id)
+api POST /v1/work/next "$W5"
+check "behind the wall: W5 gets none of Omega's work" "null not_cleared" "$(jqr '"\(.id) \(.reason)"')"
+api GET "/v1/engagements/$OENG" "$W5"
+expect "behind the wall: W5 cannot read Omega's engagement" 404
+stop_server
+start_server --clock-file "$CLOCK"
+api POST /v1/work/next "$W5"
+check "after a restart the wall still holds (loaded from the store)" "null" "$(jqr .id)"
+api POST /v1/work/next "$W6"
+check "W6 never worked for Zeta: it gets Omega's item" "$O1" "$(jqr .id)"
+api POST "/v1/items/$O1/submit" "$W6" '{"epoch":1,"result":{}}'
+set_clock $(( $(cat "$CLOCK") + 91 * DAY ))
+sleep 0.5
+api POST /v1/items "$ADMIN" "{\"engagement_id\":$OENG,\"payload\":{\"o\":2}}"
+O2=$(jqr .id)
+api POST /v1/work/next "$W5"
+check "91 days later the wall is behind W5" "$O2" "$(jqr .id)"
+api GET "/v1/engagements/$OENG" "$W5"
+expect "and it reads the engagement again" 200
+
 finish

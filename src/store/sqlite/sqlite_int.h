@@ -15,7 +15,7 @@
 #define SQ_ENGAGEMENT_COLS                                                                         \
 	"id, client_id, service_id, name, kind, skills, languages, sla_ms, "                       \
 	"default_priority, lease_ms, time_zone, created_at, lease_max_ms, active, sensitive, "    \
-	"retention_days"
+	"retention_days, wall, wall_days"
 #define SQ_USER_COLS "id, name, role, client_id, created_at, active"
 #define SQ_WORKER_COLS                                                                             \
 	"w.id, w.user_id, w.name, w.skills, w.languages, w.credentials, "                          \
@@ -65,7 +65,7 @@
 	X(ENGAGEMENT_UPDATE, "UPDATE engagements SET name = ?2, skills = ?3, languages = ?4, "     \
 			     "sla_ms = ?5, default_priority = ?6, lease_ms = ?7, time_zone = ?8, " \
 			     "lease_max_ms = ?9, active = ?10, sensitive = ?11, "                  \
-			     "retention_days = ?12 WHERE id = ?1")                                 \
+			     "retention_days = ?12, wall = ?13, wall_days = ?14 WHERE id = ?1")    \
 	X(USER_UPDATE, "UPDATE users SET name = ?2, role = ?3, client_id = ?4, active = ?5 "       \
 		       "WHERE id = ?1")                                                            \
 	X(WORKER_UPDATE, "UPDATE workers SET name = ?2, skills = ?3, languages = ?4, "             \
@@ -77,8 +77,8 @@
 	X(ENGAGEMENT_INSERT, "INSERT INTO engagements(client_id, service_id, "                     \
 			     "name, kind, skills, languages, sla_ms, "                             \
 			     "default_priority, lease_ms, time_zone, created_at, lease_max_ms, "   \
-			     "active, sensitive, retention_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " \
-			     "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")                          \
+			     "active, sensitive, retention_days, wall, wall_days) VALUES (?1, ?2, "\
+			     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")\
 	X(USER_INSERT, "INSERT INTO users(name, role, client_id, created_at, active) "             \
 		       "VALUES (?1, ?2, ?3, ?4, ?5)")                                              \
 	X(TOKEN_INSERT, "INSERT INTO tokens(hash, user_id, created_at) "                           \
@@ -147,6 +147,10 @@
 		      "'cancelled', 'failed') AND (SELECT max(v.at) FROM item_events v "           \
 		      "WHERE v.item_id = i.id) < ?2 ORDER BY i.id LIMIT ?3")                       \
 	X(PURGE_EVENTS, "DELETE FROM item_events WHERE item_id = ?1")                              \
+	X(WORKED_EACH, "SELECT worker_id, client_id, max(at) FROM item_events WHERE worker_id "   \
+		       "IS NOT NULL AND action IN ('assign', 'submit') GROUP BY 1, 2")             \
+	X(WORKED_LAST, "SELECT max(at) FROM item_events WHERE worker_id = ?1 AND client_id = ?2 " \
+		       "AND action IN ('assign', 'submit')")                                       \
 	X(PURGE_ITEM, "DELETE FROM items WHERE id = ?1")                                           \
 	X(AUDIT_LIST, SQ_PAGE(SQ_AUDIT_COLS, "audit", "", "seq"))                                  \
 	X(AUDIT_LIST_CLIENT, SQ_PAGE(SQ_AUDIT_COLS, "audit", SQ_OF_CLIENT, "seq"))                 \
@@ -248,6 +252,7 @@ enum sq_ftype {
 	SQ_CLEAR,   /* a worker's clearances (clear, clear_until, terms) of the whole record, read
 		     * only: json_group_array of [client_id, expires_at, nda_ref, unmasked], sorted */
 	SQ_SENSITIVE, /* struct sensitive_field[], count at n_off: [{"field","mask"}] */
+	SQ_IDS,     /* int64_t[], count at n_off: [1, 2] */
 	SQ_HASH,    /* unsigned char[32] as a blob; read: all zero unless 32 bytes */
 	SQ_BOOL,    /* bool as 0 or 1 */
 };
@@ -339,6 +344,8 @@ int sq__creds_parse(sqlite3_stmt *st, int col, char (*creds)[MODEL_CODE_MAX], si
 /* [[client_id, expires_at, nda_ref, [unmasked]], ...] into w's clear, clear_until and terms. */
 int sq__clear_parse(sqlite3_stmt *st, int col, struct worker_rec *w);
 char *sq__sensitive_text(const struct sensitive_field *f, size_t n); /* [{"field","mask"}] */
+char *sq__ids_text(const int64_t *ids, size_t n); /* [1, 2] */
+int sq__ids_parse(sqlite3_stmt *st, int col, int64_t *ids, size_t max, size_t *n);
 int sq__sensitive_parse(sqlite3_stmt *st, int col, struct sensitive_field *f, size_t max,
 			size_t *n);
 

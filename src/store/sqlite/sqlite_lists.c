@@ -171,6 +171,32 @@ static bool take_sensitive(json_t *v, size_t i, void *ctx)
 	return true;
 }
 
+static bool take_id(json_t *v, size_t i, void *ctx)
+{
+	int64_t *ids = ctx;
+
+	if (!json_is_integer(v))
+		return false;
+	if (ids)
+		ids[i] = json_integer_value(v);
+	return true;
+}
+
+char *sq__ids_text(const int64_t *ids, size_t n)
+{
+	json_t *a = json_array();
+	bool ok = a != NULL;
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = !json_array_append_new(a, json_integer(ids[i]));
+	return dump(a, ok);
+}
+
+int sq__ids_parse(sqlite3_stmt *st, int col, int64_t *ids, size_t max, size_t *n)
+{
+	return walk_array(st, col, max, n, take_id, ids);
+}
+
 char *sq__sensitive_text(const struct sensitive_field *f, size_t n)
 {
 	json_t *a = json_array();

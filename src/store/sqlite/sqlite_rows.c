@@ -62,7 +62,7 @@ static const struct sq_field engagement_cols[] = {
     EN(SQ_SKILLS, skills, n_skills), EN(SQ_SKILLS, langs, n_langs), E(SQ_I64, sla_ms),
     E(SQ_INT, default_priority), E(SQ_I64, lease_ms), E(SQ_TEXT, time_zone), E(SQ_I64, created_at),
     E(SQ_I64, lease_max_ms), E(SQ_BOOL, active), EN(SQ_SENSITIVE, sensitive, n_sensitive),
-    E(SQ_INT, retention_days),
+    E(SQ_INT, retention_days), EN(SQ_IDS, wall, n_wall), E(SQ_INT, wall_days),
 };
 
 static const struct sq_field user_cols[] = {
@@ -191,6 +191,8 @@ static int decode_field(sqlite3_stmt *st, int col, const struct sq_field *f, voi
 		return rc;
 	case SQ_SENSITIVE:
 		return sq__sensitive_parse(st, col, p, f->size / sizeof(struct sensitive_field), n);
+	case SQ_IDS:
+		return sq__ids_parse(st, col, p, f->size / sizeof(int64_t), n);
 	case SQ_HASH:
 		col_hash(st, col, p);
 		return 0;
@@ -297,6 +299,10 @@ static int bind_field(sqlite3_stmt *st, int i, const struct sq_field *f, const v
 		n = n < f->size / sizeof(struct sensitive_field) ? n
 								: f->size / sizeof(struct sensitive_field);
 		list = sq__sensitive_text(p, n);
+		break;
+	case SQ_IDS:
+		n = n < f->size / sizeof(int64_t) ? n : f->size / sizeof(int64_t);
+		list = sq__ids_text(p, n);
 		break;
 	case SQ_HASH:
 		return sqlite3_bind_blob(st, i, p, 32, SQLITE_STATIC);

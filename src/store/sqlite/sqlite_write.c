@@ -263,7 +263,8 @@ static const struct sq_field engagement_upd[] = {
     SQ_R(SQ_TEXT, engagement_rec, time_zone), SQ_R(SQ_I64, engagement_rec, lease_max_ms),
     SQ_R(SQ_BOOL, engagement_rec, active),
     SQ_RN(SQ_SENSITIVE, engagement_rec, sensitive, n_sensitive),
-    SQ_R(SQ_INT, engagement_rec, retention_days),
+    SQ_R(SQ_INT, engagement_rec, retention_days), SQ_RN(SQ_IDS, engagement_rec, wall, n_wall),
+    SQ_R(SQ_INT, engagement_rec, wall_days),
 };
 
 int sq_engagement_update(struct store *s, const struct engagement_rec *e)
@@ -387,6 +388,32 @@ int sq_item_purge(struct store *s, int64_t engagement_id, int64_t before, int li
 			rc = write_row(w, SQ_PURGE_ITEM, purge_id, 1, &row, "item purge");
 	}
 	free(ids);
+	return rc;
+}
+
+/* ================================================================
+ * The ethical wall: when a worker last worked for a client
+ * ================================================================ */
+
+int sq_worked_each(struct store *s, store_worked_cb cb, void *ctx)
+{
+	struct sq_conn *w = W(s);
+	int rc;
+	sqlite3_stmt *st = sq__stmt(w, SQ_WORKED_EACH, &rc);
+
+	if (!st)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			sqlite3_column_int64(st, 2));
+		if (rc)
+			break;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = sq__fail(w->db, rc, "worked each");
+	sq__done(st);
 	return rc;
 }
 
