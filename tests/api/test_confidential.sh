@@ -83,6 +83,15 @@ for body in "{\"clearances\":[{\"client_id\":$ACME,\"expires_at\":\"tomorrow\"}]
 done
 api POST "/v1/items/$ITEM/submit" "$W1" "{\"epoch\":1,\"result\":{\"ok\":true}}"
 expect "W1 submits" 200
+# The CLI as the worker (ALIHDAYA_TOKEN): the same use case, the same masks.
+api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"payload\":{\"card_number\":\"5500000000000004\",\"holder\":\"Ada Lovelace\"}}"
+out=$(ALIHDAYA_TOKEN=$W1 "$BIN" item next --data "$DATA" --json 2>&1)
+check "the CLI with a worker's token answers masked" "************0004 Ada Lovelace" \
+  "$(printf '%s' "$out" | jq -r '"\(.payload.card_number) \(.payload.holder)"' 2>/dev/null)"
+CLI_ITEM=$(printf '%s' "$out" | jq -r .id 2>/dev/null)
+ALIHDAYA_TOKEN=$W1 "$BIN" item submit "$CLI_ITEM" --epoch 1 --result '{}' --data "$DATA" >/dev/null 2>&1
+api GET "/v1/items/$CLI_ITEM" "$MGR"
+check "and submits through the server" "submitted" "$(jqr .state)"
 
 # ---------------------------------------------------------------- clearance expiry
 # W3 (cleared for both clients) gets an ACME clearance that ends at 2026-01-02T00:00:00Z.
