@@ -1,5 +1,6 @@
 /* test_mask.c - masks against values worked out by hand, the policy's field masks, and a
- * clearance that lapses in routing at the moment the engine's clock passes its expiry. */
+ * clearance that lapses in routing at the moment the engine's clock passes its expiry, and an
+ * ethical wall that holds for its days. */
 /* cmocka needs these before it. */
 // clang-format off
 #include <setjmp.h>
@@ -275,6 +276,84 @@ static void test_expiry_in_routing(void **state)
 	free(c);
 }
 
+/* A worker who submitted a competitor's item is kept behind the wall for wall_days, then not. */
+static void test_wall_in_routing(void **state)
+{
+	struct engine_opts o = { .batch_max = 8, .tick_ms = 20, .clock = fake_clock };
+	char dir[64], path[128];
+	struct store *s;
+	struct engine *e;
+	struct app app;
+	struct actor w = { .role = ROLE_WORKER };
+	struct user_rec u;
+	struct cmd *c = calloc(1, sizeof(*c));
+	int64_t comp, client, service, eng[2], item;
+
+	(void)state;
+	assert_non_null(c);
+	atomic_store(&fake_now, T0);
+	unit_house_open(dir, sizeof(dir), path, sizeof(path), "ahd_wall", &o, &s, &e, &app);
+	*c = (struct cmd){ .type = CMD_CLIENT_CREATE };
+	snprintf(c->u.client.code, sizeof(c->u.client.code), "comp");
+	comp = created(e, c);
+	*c = (struct cmd){ .type = CMD_CLIENT_CREATE };
+	snprintf(c->u.client.code, sizeof(c->u.client.code), "acme");
+	client = created(e, c);
+	*c = (struct cmd){ .type = CMD_SERVICE_CREATE };
+	snprintf(c->u.service.code, sizeof(c->u.service.code), "forms");
+	service = created(e, c);
+	for (int i = 0; i < 2; i++) {
+		*c = (struct cmd){ .type = CMD_ENGAGEMENT_CREATE };
+		c->u.engagement.client_id = i ? client : comp;
+		c->u.engagement.service_id = service;
+		c->u.engagement.sla_ms = 3600000;
+		c->u.engagement.default_priority = 5;
+		c->u.engagement.lease_ms = 60000;
+		if (i) { /* acme's engagement walls off who worked for comp in the last 2 days */
+			c->u.engagement.n_wall = 1;
+			c->u.engagement.wall[0] = comp;
+			c->u.engagement.wall_days = 2;
+		}
+		eng[i] = created(e, c);
+	}
+	*c = (struct cmd){ .type = CMD_WORKER_CREATE };
+	snprintf(c->u.worker.login, sizeof(c->u.worker.login), "w1");
+	c->u.worker.rec.capacity = 5;
+	c->u.worker.rec.n_clear = 2;
+	c->u.worker.rec.clear[0] = comp;
+	c->u.worker.rec.clear[1] = client;
+	w.worker_id = created(e, c);
+	assert_int_equal(store_user_by_name(s, "w1", &u), 0);
+	w.user_id = u.id;
+	*c = (struct cmd){ .type = CMD_ITEM_CREATE };
+	c->u.item_create.engagement_id = eng[0];
+	c->u.item_create.payload = "{}";
+	item = created(e, c);
+	*c = (struct cmd){ .type = CMD_ITEM_NEXT, .actor = &w };
+	assert_int_equal(engine_call(e, c), 0);
+	assert_int_equal(c->result.id, item); /* worked for comp at T0 */
+	*c = (struct cmd){ .type = CMD_ITEM_SUBMIT, .actor = &w };
+	c->u.op.item_id = item;
+	c->u.op.epoch = 1;
+	c->u.op.result_json = "{}";
+	assert_int_equal(engine_call(e, c), 0);
+	*c = (struct cmd){ .type = CMD_ITEM_CREATE };
+	c->u.item_create.engagement_id = eng[1];
+	c->u.item_create.payload = "{}";
+	item = created(e, c);
+	atomic_store(&fake_now, T0 + 2 * 86400000LL - 1);
+	*c = (struct cmd){ .type = CMD_ITEM_NEXT, .actor = &w };
+	assert_int_equal(engine_call(e, c), 0);
+	assert_int_equal(c->result.outcome, CMD_OUT_NONE); /* a millisecond inside the wall */
+	assert_int_equal(c->result.none_reason, ROUTE_NOT_CLEARED);
+	atomic_store(&fake_now, T0 + 2 * 86400000LL);
+	*c = (struct cmd){ .type = CMD_ITEM_NEXT, .actor = &w };
+	assert_int_equal(engine_call(e, c), 0);
+	assert_int_equal(c->result.id, item); /* the wall is behind it */
+	unit_house_close(e, s, dir);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_policy_field_mask),
 		cmocka_unit_test(test_clear_sort_and_route),
 		cmocka_unit_test(test_expiry_in_routing),
+		cmocka_unit_test(test_wall_in_routing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
