@@ -25,6 +25,7 @@ static const struct subcommand commands[] = {
 	{ "item", cli_item, "create and list work items" },
 	{ "audit", cli_audit, "list and verify the audit trail" },
 	{ "backup", cli_backup, "copy the store to a file while it is in use" },
+	{ "purge", cli_purge, "delete finished items past their engagement's retention" },
 	{ "staff", cli_staff, "workforce planning: Erlang staffing and plans" },
 	{ "keys", cli_keys, "the encryption keys: status and rotation" },
 };

@@ -59,6 +59,10 @@ struct app {
 	int64_t (*now_ms)(void); /* the clock; NULL: clock_now_ms() */
 	/* The data directory (the audit head and key files); NULL: none (tests) */
 	const char *data_dir;
+	/* The engine's injected clock (engine_opts.clock), which wins when set: a clearance
+	 * lapses for reads at the moment it lapses for routing. */
+	int64_t (*clock)(void *arg);
+	void *clock_arg;
 };
 
 /* An optional number the caller was not given (a parsed number is always finite). */
@@ -67,6 +71,8 @@ struct app {
 /* The time of a use case: app->now_ms() or the wall clock. */
 static inline int64_t app_now_ms(const struct app *app)
 {
+	if (app->clock)
+		return app->clock(app->clock_arg);
 	return app->now_ms ? app->now_ms() : clock_now_ms();
 }
 

@@ -1,6 +1,7 @@
 /* engagements.c - engagement use cases: the input rules of a contract, and who reads which. */
 #include "app/engagements.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,90 @@ static int seconds(const char *field, double v, double dflt, int64_t max, bool c
 	return 0;
 }
 
+/* The sensitive fields: names non-empty, bounded and unique; a mask each. */
+static int sensitive_of(const struct engagement_in *in, struct engagement_rec *e, struct buf *err)
+{
+	char name[48];
+	int rc;
+
+	if (in->n_sensitive > MODEL_MAX_SENSITIVE)
+		return buf_error(err, ERR_INVALID, "sensitive holds more than %d fields",
+				 MODEL_MAX_SENSITIVE);
+	for (size_t i = 0; i < in->n_sensitive; i++) {
+		struct sensitive_field *f = &e->sensitive[i];
+
+		snprintf(name, sizeof(name), "sensitive[%zu].field", i);
+		if ((rc = app_in_str(name, in->sensitive[i].field, f->field, sizeof(f->field), true,
+				     err)))
+			return rc;
+		if (mask_parse(in->sensitive[i].mask, &f->mask))
+			return buf_error(err, ERR_INVALID,
+					 "sensitive[%zu].mask must be last4, initials or hidden", i);
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(e->sensitive[k].field, f->field))
+				return buf_error(err, ERR_INVALID, "sensitive names '%s' twice",
+						 f->field);
+	}
+	e->n_sensitive = in->n_sensitive;
+	return 0;
+}
+
+/* The wall: up to MODEL_MAX_WALL client ids, each once, and a window of whole days. */
+static int wall_of(const struct engagement_in *in, struct engagement_rec *e, struct buf *err)
+{
+	int64_t days = 0;
+	int rc;
+
+	e->n_wall = 0;
+	e->wall_days = 0;
+	if (in->n_wall > MODEL_MAX_WALL)
+		return buf_error(err, ERR_INVALID, "wall.clients holds more than %d clients",
+				 MODEL_MAX_WALL);
+	for (size_t i = 0; i < in->n_wall; i++) {
+		if (in->wall[i] < 1)
+			return buf_error(err, ERR_INVALID, "wall.clients[%zu] must be a client id", i);
+		for (size_t k = 0; k < i; k++)
+			if (in->wall[k] == in->wall[i])
+				return buf_error(err, ERR_INVALID, "wall.clients names %lld twice",
+						 (long long)in->wall[i]);
+		e->wall[i] = in->wall[i];
+	}
+	if (in->n_wall &&
+	    (rc = app_in_whole("wall.days", in->wall_days, APP_ABSENT, 1, MODEL_WALL_MAX_DAYS,
+			       &days, err)))
+		return rc;
+	e->n_wall = in->n_wall;
+	e->wall_days = (int)days;
+	return 0;
+}
+
+/* The confidentiality fields of an engagement: sensitive, retention_days, wall. */
+static int privacy_fields(const struct engagement_in *in, bool create, struct engagement_rec *e,
+			  unsigned *fields, struct buf *err)
+{
+	int64_t days;
+	int rc;
+
+	if (create || in->has_sensitive) {
+		if ((rc = sensitive_of(in, e, err)))
+			return rc;
+		*fields |= UPD_SENSITIVE;
+	}
+	if (create || !isnan(in->retention_days)) {
+		if ((rc = app_in_whole("retention_days", in->retention_days, create ? 0 : APP_ABSENT,
+				       0, MODEL_RETENTION_MAX_DAYS, &days, err)))
+			return rc;
+		e->retention_days = (int)days;
+		*fields |= UPD_RETENTION;
+	}
+	if (create || in->has_wall) {
+		if ((rc = wall_of(in, e, err)))
+			return rc;
+		*fields |= UPD_WALL;
+	}
+	return 0;
+}
+
 /*
  * The fields of an engagement as given into e: all on create (defaults for
  * the kind), those given on an edit (*fields). Its client and service are
@@ -132,7 +217,7 @@ static int engagement_fields(const struct engagement_in *in, bool create, enum s
 			return rc;
 		*fields |= UPD_TZ;
 	}
-	return 0;
+	return privacy_fields(in, create, e, fields, err);
 }
 
 int app_engagement_create(const struct app *app, const struct actor *actor,
@@ -160,6 +245,26 @@ int app_engagement_edit(const void *in, int64_t id, struct cmd *c, struct buf *e
 				 err);
 }
 
+int app_walled(const struct app *app, const struct actor *actor, const struct engagement_rec *e,
+	       bool *walled)
+{
+	int64_t now = app_now_ms(app), window = (int64_t)e->wall_days * 86400 * 1000, at;
+	int rc;
+
+	*walled = false;
+	if (actor->role != ROLE_WORKER || !actor->worker_id || e->wall_days <= 0)
+		return 0;
+	for (size_t i = 0; i < e->n_wall && i < MODEL_MAX_WALL; i++) {
+		if ((rc = store_worked_last(app->store, actor->worker_id, e->wall[i], &at)))
+			return rc;
+		if (at && now - at < window) {
+			*walled = true;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* What the policy needs of e for this actor: a worker's clearances come from its store record. */
 static int engagement_allow(const struct app *app, const struct actor *actor,
 			    const struct engagement_rec *e, struct buf *err)
@@ -173,10 +278,10 @@ static int engagement_allow(const struct app *app, const struct actor *actor,
 		if (!(w = malloc(sizeof(*w))))
 			return buf_error(err, ERR_NOMEM, "out of memory");
 		rc = store_worker_get(app->store, actor->worker_id, w);
-		if (!rc) {
-			sc.clear = w->clear;
-			sc.n_clear = w->n_clear;
-		}
+		if (!rc)
+			policy_scope_worker(&sc, w, app_now_ms(app));
+		if (!rc)
+			rc = app_walled(app, actor, e, &sc.walled);
 	}
 	if (!rc || rc == ERR_NOTFOUND) /* no worker record: no clearances */
 		rc = app_allow(actor, POL_ENGAGEMENT_READ, &sc, err);

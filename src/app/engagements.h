@@ -13,6 +13,12 @@
 #define ENGAGEMENT_LEASE_MAX_FACTOR 4
 #define ENGAGEMENT_LEASE_TOTAL_MAX_S ((int64_t)120 * 86400)
 
+/* A sensitive payload field as given: its (top-level) name and its mask's name. */
+struct sensitive_in {
+	const char *field;
+	const char *mask; /* last4, initials or hidden */
+};
+
 /*
  * An engagement as given; numbers APP_ABSENT, ids 0 and strings NULL when not
  * given (an edit: unchanged; its lists change only when has_skills/has_langs).
@@ -32,11 +38,27 @@ struct engagement_in {
 	double lease_max_s; /* the longest a lease may be renewed to; absent: 4 x lease_s */
 	const char *time_zone; /* NULL: the client's */
 	bool has_skills, has_langs; /* an edit: the lists were given (an empty one clears) */
+	const struct sensitive_in *sensitive; /* fields workers see masked; none when absent */
+	size_t n_sensitive;
+	bool has_sensitive;     /* an edit: the list was given (an empty one clears) */
+	double retention_days;  /* 0..MODEL_RETENTION_MAX_DAYS, 0 = keep forever; absent: 0 */
+	/* The ethical wall: competitor clients and the window; has_wall: given (null clears). */
+	const int64_t *wall;
+	size_t n_wall;
+	double wall_days; /* 1..MODEL_WALL_MAX_DAYS when clients are named */
+	bool has_wall;
 };
 
 #define ENGAGEMENT_IN_INIT                                                                         \
 	{ .sla_s = APP_ABSENT, .priority = APP_ABSENT, .lease_s = APP_ABSENT,                     \
-	  .lease_max_s = APP_ABSENT }
+	  .lease_max_s = APP_ABSENT, .retention_days = APP_ABSENT, .wall_days = APP_ABSENT }
+
+/*
+ * The ethical wall of e for actor (a worker): OUT: *walled when it worked for
+ * one of the wall's clients within its window, by the store's item events.
+ */
+int app_walled(const struct app *app, const struct actor *actor, const struct engagement_rec *e,
+	       bool *walled);
 
 /* engagement.create: fills c (CMD_ENGAGEMENT_CREATE); reads the service and the client's zone. */
 int app_engagement_create(const struct app *app, const struct actor *actor,

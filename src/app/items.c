@@ -84,6 +84,100 @@ static int read_scoped(const struct app *app, const struct actor *actor, int64_t
 }
 
 /* ================================================================
+ * Masks: the sensitive fields of a payload as the policy shows them
+ * ================================================================ */
+
+/* The sensitive fields of an item's engagement, each with the mask this actor reads it with. */
+struct item_masks {
+	size_t n;
+	struct mask_field f[MODEL_MAX_SENSITIVE];
+	char names[MODEL_MAX_SENSITIVE][MODEL_CODE_MAX];
+	enum mask_kind given[MODEL_MAX_SENSITIVE]; /* the engagement's mask */
+};
+
+/*
+ * The masks of it's payload fields for actor in a read by act (POL_ITEM_PAYLOAD
+ * or POL_ITEM_UNMASK): the engagement's sensitive fields, a worker's clearance
+ * terms now, asked of the policy field by field. OUT: *m.
+ */
+static int item_masks(const struct app *app, const struct actor *actor, const struct item_rec *it,
+		      enum policy_action act, struct item_masks *m, struct buf *err)
+{
+	struct engagement_rec *e = malloc(sizeof(*e));
+	struct worker_rec *w = NULL;
+	struct policy_scope sc = item_scope(it);
+	int rc;
+
+	m->n = 0;
+	if (!e)
+		return buf_error(err, ERR_NOMEM, "%s", err_message(ERR_NOMEM));
+	rc = store_engagement_get(app->store, it->engagement_id, e);
+	if (!rc && actor->role == ROLE_WORKER && actor->worker_id) {
+		if (!(w = malloc(sizeof(*w))))
+			rc = ERR_NOMEM;
+		else if ((rc = store_worker_get(app->store, actor->worker_id, w)) == ERR_NOTFOUND)
+			rc = 0, free(w), w = NULL;
+	}
+	if (rc) {
+		rc = store_fail(rc, err);
+		goto out;
+	}
+	policy_scope_worker(&sc, w, app_now_ms(app));
+	for (size_t i = 0; i < e->n_sensitive && i < MODEL_MAX_SENSITIVE; i++) {
+		memcpy(m->names[i], e->sensitive[i].field, MODEL_CODE_MAX);
+		m->given[i] = e->sensitive[i].mask;
+		m->f[i].name = m->names[i];
+		m->f[i].mask =
+		    policy_field_mask(actor, act, &sc, e->sensitive[i].field, e->sensitive[i].mask);
+		m->n++;
+	}
+out:
+	free(w);
+	free(e);
+	return rc;
+}
+
+/* The payload of it (loaded) with the masks of m; the result is the worker's own and stays. */
+static int apply_masks(struct item_rec *it, const struct item_masks *m, struct buf *err)
+{
+	char *masked = NULL;
+	bool any = false;
+	int rc;
+
+	for (size_t i = 0; i < m->n; i++)
+		any |= m->f[i].mask != MASK_NONE;
+	if (!any || !it->payload)
+		return 0;
+	rc = mask_payload(it->payload, m->f, m->n, &masked);
+	if (rc) {
+		/* Fail closed: a payload that cannot be masked is not shown at all. */
+		free(it->payload);
+		it->payload = NULL;
+		return buf_error(err, rc == ERR_NOMEM ? ERR_NOMEM : ERR_IO,
+				 "the payload could not be masked");
+	}
+	free(it->payload);
+	it->payload = masked;
+	return 0;
+}
+
+/* The item's payload as actor may see it in a read by act. */
+static int mask_item(const struct app *app, const struct actor *actor, struct item_rec *it,
+		     enum policy_action act, struct buf *err)
+{
+	struct item_masks *m = malloc(sizeof(*m));
+	int rc;
+
+	if (!m)
+		return buf_error(err, ERR_NOMEM, "%s", err_message(ERR_NOMEM));
+	rc = item_masks(app, actor, it, act, m, err);
+	if (!rc)
+		rc = apply_masks(it, m, err);
+	free(m);
+	return rc;
+}
+
+/* ================================================================
  * Writes
  * ================================================================ */
 
@@ -205,6 +299,21 @@ int app_work_next(const struct app *app, const struct actor *actor, int64_t work
 	return 0;
 }
 
+int app_item_purge(const struct app *app, const struct actor *actor, bool dry_run, struct cmd *c,
+		   struct buf *err)
+{
+	int rc;
+
+	(void)app;
+	if ((rc = role_may(actor, POL_ITEM_PURGE, err)))
+		return rc;
+	c->type = CMD_ITEM_PURGE;
+	c->actor = actor;
+	memset(&c->u.purge, 0, sizeof(c->u.purge));
+	c->u.purge.dry_run = dry_run;
+	return 0;
+}
+
 int app_work_next_item(const struct app *app, const struct actor *actor, int64_t item_id,
 		       struct item_rec *out, struct buf *err)
 {
@@ -218,8 +327,9 @@ int app_work_next_item(const struct app *app, const struct actor *actor, int64_t
 		free(out->payload);
 		free(out->result);
 		out->payload = out->result = NULL;
+		return 0;
 	}
-	return 0;
+	return mask_item(app, actor, out, POL_ITEM_PAYLOAD, err);
 }
 
 /* ================================================================
@@ -230,6 +340,7 @@ void item_read_release(struct item_read *rd)
 {
 	item_rec_release(&rd->item);
 	rd->with_payload = false;
+	rd->unmask = false;
 }
 
 int app_item_get_begin(const struct app *app, const struct actor *actor, int64_t id,
@@ -260,6 +371,7 @@ int app_item_get_end(const struct app *app, const struct actor *actor, int audit
 		     struct item_read *rd, struct buf *err)
 {
 	int64_t id = rd->item.id;
+	int rc;
 
 	if (!rd->with_payload)
 		return 0;
@@ -267,7 +379,64 @@ int app_item_get_end(const struct app *app, const struct actor *actor, int audit
 		return buf_error(err, audit_rc == ERR_SHUTDOWN ? ERR_SHUTDOWN : ERR_BUSY,
 				 "the read could not be recorded in the audit trail; retry");
 	item_rec_release(&rd->item);
-	return read_scoped(app, actor, id, true, &rd->item, err);
+	if ((rc = read_scoped(app, actor, id, true, &rd->item, err)))
+		return rc;
+	if (rd->unmask) {
+		/* The lease or the client may have moved since step 1: asked again. */
+		struct policy_scope sc = item_scope(&rd->item);
+
+		if ((rc = policy_require(actor, POL_ITEM_UNMASK, &sc)))
+			return store_fail(rc, err);
+	}
+	return mask_item(app, actor, &rd->item, rd->unmask ? POL_ITEM_UNMASK : POL_ITEM_PAYLOAD,
+			 err);
+}
+
+int app_item_unmask_begin(const struct app *app, const struct actor *actor, int64_t id,
+			  struct item_read *rd, struct cmd *audit, struct buf *err)
+{
+	const char *revealed[MODEL_MAX_SENSITIVE];
+	struct item_masks *plain = NULL, *clear = NULL;
+	struct policy_scope sc;
+	size_t n = 0;
+	int rc;
+
+	rd->with_payload = false;
+	rd->unmask = true;
+	if ((rc = role_may(actor, POL_ITEM_UNMASK, err)) ||
+	    (rc = read_scoped(app, actor, id, false, &rd->item, err)))
+		return rc;
+	sc = item_scope(&rd->item);
+	if ((rc = policy_require(actor, POL_ITEM_UNMASK, &sc)))
+		return store_fail(rc, err);
+	plain = malloc(sizeof(*plain));
+	clear = malloc(sizeof(*clear));
+	if (!plain || !clear) {
+		rc = buf_error(err, ERR_NOMEM, "%s", err_message(ERR_NOMEM));
+		goto out;
+	}
+	/* Revealed: the fields an ordinary read by this actor would have masked. */
+	if ((rc = item_masks(app, actor, &rd->item, POL_ITEM_PAYLOAD, plain, err)) ||
+	    (rc = item_masks(app, actor, &rd->item, POL_ITEM_UNMASK, clear, err)))
+		goto out;
+	for (size_t i = 0; i < plain->n && i < clear->n; i++)
+		if (plain->f[i].mask != MASK_NONE && clear->f[i].mask == MASK_NONE)
+			revealed[n++] = plain->names[i];
+	rd->with_payload = true;
+	audit->type = CMD_AUDIT;
+	audit->actor = actor;
+	memset(&audit->u.audit, 0, sizeof(audit->u.audit));
+	memcpy(audit->u.audit.action, "item.unmask", sizeof("item.unmask"));
+	memcpy(audit->u.audit.record_type, "item", sizeof("item"));
+	audit->u.audit.record_id = id;
+	audit->u.audit.client_id = rd->item.client_id;
+	if ((rc = mask_fields_detail(revealed, n, audit->u.audit.detail,
+				     sizeof(audit->u.audit.detail))))
+		rc = buf_error(err, rc, "%s", err_message(rc));
+out:
+	free(plain);
+	free(clear);
+	return rc;
 }
 
 int app_item_get(const struct app *app, const struct actor *actor, int64_t id, struct item_read *rd,

@@ -85,6 +85,14 @@ int app_work_next(const struct app *app, const struct actor *actor, int64_t work
 int app_work_next_item(const struct app *app, const struct actor *actor, int64_t item_id,
 		       struct item_rec *out, struct buf *err);
 
+/*
+ * item.purge (admin): fills c (CMD_ITEM_PURGE): the finished items past
+ * their engagement's retention_days, at most 2000 a command (result.purge_more
+ * says to send it again), deleted with their item events; dry_run counts.
+ */
+int app_item_purge(const struct app *app, const struct actor *actor, bool dry_run, struct cmd *c,
+		   struct buf *err);
+
 /* ================================================================
  * Reads
  * ================================================================ */
@@ -101,6 +109,7 @@ int app_work_next_item(const struct app *app, const struct actor *actor, int64_t
 struct item_read {
 	struct item_rec item; /* step 1: without payload; step 3: with it */
 	bool with_payload;    /* the actor sees payload and result */
+	bool unmask;          /* item.unmask: every sensitive field in clear (else masked by policy) */
 };
 
 /* OUT: *rd (item_read_release()). ERR_NOTFOUND for an item the actor may not see. */
@@ -113,6 +122,14 @@ int app_item_get_begin(const struct app *app, const struct actor *actor, int64_t
  */
 int app_item_get_end(const struct app *app, const struct actor *actor, int audit_rc,
 		     struct item_read *rd, struct buf *err);
+/*
+ * item.unmask (GET /v1/items/:id/unmasked): as app_item_get_begin, for the
+ * read that shows every sensitive field in clear; *audit is always run: an
+ * "item.unmask" event whose detail names the fields revealed. Step 3 is
+ * app_item_get_end().
+ */
+int app_item_unmask_begin(const struct app *app, const struct actor *actor, int64_t id,
+			  struct item_read *rd, struct cmd *audit, struct buf *err);
 /* The three steps for a caller that may block (the CLI, tests): app_call() for the audit. */
 int app_item_get(const struct app *app, const struct actor *actor, int64_t id, struct item_read *rd,
 		 struct buf *err);

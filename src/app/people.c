@@ -146,31 +146,72 @@ static bool upper_letters(const char *s, size_t n)
 	return true;
 }
 
-static int cmp_id(const void *a, const void *b)
+/* One clearance's terms into w (its expiry at index i, its NDA reference and unmasked fields). */
+static int clearance_terms(const struct clearance_terms_in *t, size_t i, struct worker_rec *w,
+			   struct buf *err)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	struct clear_terms *ct;
+	char name[64];
+	int rc;
 
-	return (x > y) - (x < y);
+	if (t->expires_at && (clock_parse_rfc3339(t->expires_at, &w->clear_until[i]) ||
+			      w->clear_until[i] <= 0))
+		return buf_error(err, ERR_INVALID,
+				 "clearances[%zu].expires_at must be an RFC 3339 time like "
+				 "2026-01-31T17:00:00Z",
+				 i);
+	if (!t->nda_ref && !t->n_unmasked)
+		return 0;
+	if (w->n_terms >= MODEL_MAX_TERMS)
+		return buf_error(err, ERR_INVALID,
+				 "at most %d clearances may have an nda_ref or unmasked fields",
+				 MODEL_MAX_TERMS);
+	ct = &w->terms[w->n_terms++];
+	memset(ct, 0, sizeof(*ct));
+	ct->client_id = w->clear[i];
+	snprintf(name, sizeof(name), "clearances[%zu].nda_ref", i);
+	if (t->nda_ref &&
+	    (rc = app_in_str(name, t->nda_ref, ct->nda_ref, sizeof(ct->nda_ref), true, err)))
+		return rc;
+	if (t->n_unmasked > MODEL_MAX_UNMASKED)
+		return buf_error(err, ERR_INVALID, "clearances[%zu].unmasked holds more than %d fields",
+				 i, MODEL_MAX_UNMASKED);
+	for (size_t k = 0; k < t->n_unmasked; k++) {
+		snprintf(name, sizeof(name), "clearances[%zu].unmasked[%zu]", i, k);
+		if ((rc = app_in_str(name, t->unmasked[k], ct->unmasked[k], MODEL_CODE_MAX, true,
+				     err)))
+			return rc;
+		for (size_t j = 0; j < k; j++)
+			if (!strcmp(ct->unmasked[j], ct->unmasked[k]))
+				return buf_error(err, ERR_INVALID, "%s repeats '%s'", name,
+						 ct->unmasked[k]);
+	}
+	ct->n_unmasked = t->n_unmasked;
+	return 0;
 }
 
-/* clearances: client ids, kept ascending and unique (the policy searches them). */
+/*
+ * clearances: client ids, kept ascending and unique (the policy searches
+ * them), each with its expiry and terms when given in the object form.
+ */
 static int clearances(const struct worker_in *in, struct worker_rec *w, struct buf *err)
 {
-	size_t n = 0;
+	int rc;
 
 	if (in->n_clear > MODEL_MAX_CLEAR)
 		return buf_error(err, ERR_INVALID, "clearances holds more than %d clients",
 				 MODEL_MAX_CLEAR);
+	w->n_terms = 0;
 	for (size_t i = 0; i < in->n_clear; i++) {
 		if (in->clear[i] < 1)
 			return buf_error(err, ERR_INVALID, "clearances[%zu] must be a client id", i);
 		w->clear[i] = in->clear[i];
+		w->clear_until[i] = 0;
+		if (in->clear_terms && (rc = clearance_terms(&in->clear_terms[i], i, w, err)))
+			return rc;
 	}
-	qsort(w->clear, in->n_clear, sizeof(w->clear[0]), cmp_id);
-	for (size_t k = 0; k < in->n_clear; k++)
-		if (n == 0 || w->clear[n - 1] != w->clear[k])
-			w->clear[n++] = w->clear[k];
-	w->n_clear = n;
+	w->n_clear = in->n_clear;
+	worker_clear_sort(w);
 	return 0;
 }
 

@@ -31,6 +31,18 @@ struct token_in {
 #define WORKER_COST_MAX_MINOR ((int64_t)100000000) /* 1,000,000.00 an hour is a typo */
 
 /*
+ * The terms of one clearance as given (the object form of "clearances"):
+ * NULL or 0 fields were not given. expires_at: RFC 3339; nda_ref: text;
+ * unmasked: payload field names the worker sees in clear for that client.
+ */
+struct clearance_terms_in {
+	const char *expires_at;
+	const char *nda_ref;
+	const char *const *unmasked;
+	size_t n_unmasked;
+};
+
+/*
  * A worker as given; numbers APP_ABSENT and strings NULL when not given (an
  * edit: unchanged; its lists change only when their has_ flag is set, an
  * empty list then clears).
@@ -49,6 +61,7 @@ struct worker_in {
 	const char *currency;  /* ISO 4217, upper case; NULL: USD */
 	const int64_t *clear;  /* clearances: client ids, any order, repeats allowed */
 	size_t n_clear;
+	const struct clearance_terms_in *clear_terms; /* NULL, or n_clear: each clearance's terms */
 	const char *status;    /* NULL: available */
 	bool has_skills, has_langs, has_creds, has_clear;
 };

@@ -14,6 +14,7 @@ struct gather {
 	int64_t (*loads)[2]; /* (worker id, leases), ascending by worker id */
 	size_t n_loads, cap_loads;
 	size_t cap_held, cap_workers;
+	int64_t now; /* a clearance lapsed by now makes no worker eligible */
 };
 
 /* Room for one more element of *v (n used, *cap allocated, each size bytes). */
@@ -89,7 +90,7 @@ static int on_worker(void *ctx, const struct worker_rec *w)
 	for (size_t i = 0; i < o->n_held; i++)
 		if (o->held[i].worker_id == w->id)
 			memcpy(o->held[i].worker_name, w->name, sizeof(w->name));
-	if (!route_qualified(w, &o->eng))
+	if (!route_qualified(w, &o->eng, g->now))
 		return 0;
 	if (o->n_workers >= QUEUE_WORKERS_MAX) {
 		o->workers_truncated = true;
@@ -116,7 +117,7 @@ void engagement_queue_release(struct engagement_queue *q)
 int app_engagement_queue(const struct app *app, const struct actor *actor, int64_t id,
 			 struct engagement_queue *out, struct buf *err)
 {
-	struct gather g = {.out = out};
+	struct gather g = {.out = out, .now = app_now_ms(app)};
 	struct policy_scope sc;
 	int rc;
 

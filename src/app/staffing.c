@@ -204,16 +204,16 @@ static int skill_scan_add(void *ctx, const struct engagement_rec *e)
  * languages at level, cleared for the client), exactly as routing decides,
  * and it is active (a suspended worker gets no work, so it staffs nothing).
  */
-static bool plan_counts(const struct worker_rec *w, const struct engagement_rec *e)
+static bool plan_counts(const struct worker_rec *w, const struct engagement_rec *e, int64_t now)
 {
-	return w->active && route_qualified(w, e);
+	return w->active && route_qualified(w, e, now);
 }
 
 /* Counted (plan_counts()) for at least one of the engagements requiring the skill. */
-static bool skill_holder(const struct worker_rec *w, const struct skill_scan *sc)
+static bool skill_holder(const struct worker_rec *w, const struct skill_scan *sc, int64_t now)
 {
 	for (size_t i = 0; i < sc->n; i++) {
-		if (plan_counts(w, &sc->e[i]))
+		if (plan_counts(w, &sc->e[i], now))
 			return true;
 	}
 	return false;
@@ -225,13 +225,14 @@ struct pool {
 	const struct skill_scan *sc;
 	struct plan_worker *w;
 	size_t n, cap;
+	int64_t now; /* clearances lapsed by now count for nothing */
 };
 
 static int pool_add(void *ctx, const struct worker_rec *w)
 {
 	struct pool *p = ctx;
 
-	if (p->e ? !plan_counts(w, p->e) : !skill_holder(w, p->sc))
+	if (p->e ? !plan_counts(w, p->e, p->now) : !skill_holder(w, p->sc, p->now))
 		return 0;
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : 64;
@@ -566,6 +567,7 @@ int app_staff_plan(const struct app *app, const struct actor *actor, const struc
 		goto out;
 	}
 	pool.e = &out->engagement;
+	pool.now = app_now_ms(app);
 	if ((rc = store_workers_each(app->store, pool_add, &pool))) {
 		rc = walk_error(app->store, rc, err);
 		goto out;
@@ -612,7 +614,7 @@ int app_staff_skill_plan(const struct app *app, const struct actor *actor,
 			 struct buf *err)
 {
 	struct skill_scan sc = {.code = in->skill};
-	struct pool pool = {.sc = &sc};
+	struct pool pool = {.sc = &sc, .now = app_now_ms(app)};
 	struct staff_plan ep = {0};
 	int64_t now_ms = app_now_ms(app);
 	int rc;

@@ -1,4 +1,5 @@
-/* audit.c - `alihdaya audit list|verify|key` (app/audit.h) and `alihdaya backup FILE`. */
+/* audit.c - `alihdaya audit list|verify|key` (app/audit.h), `alihdaya backup FILE` and
+ * `alihdaya purge [--dry-run]` (retention). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,7 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include "app/audit.h"
+#include "app/items.h"
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "util/err.h"
@@ -221,4 +225,82 @@ int cli_backup(int argc, char **argv)
 			av[n++] = argv[i];
 	}
 	return cli_noun_main(&def, n, av, NULL, NULL);
+}
+
+static const char purge_usage[] =
+    "usage: alihdaya purge [--dry-run] [--data DIR] [--clock-file FILE]\n\n"
+    "Deletes the finished items (done, cancelled, failed) whose engagement keeps them for\n"
+    "retention_days and whose last event is older than that, with their item events; the\n"
+    "audit trail keeps its events, and each engagement's purge is one \"item.purge\" event.\n"
+    "A running server does this by itself once a minute; --dry-run only counts.\n"
+    "For tests only: --clock-file FILE is the time (ms since the epoch) when no server runs;\n"
+    "while one runs, its clock decides.\n";
+
+/* purge [--dry-run] [--data DIR]: as the server's own job, on demand; batches until done. */
+int cli_purge(int argc, char **argv)
+{
+	struct cli_ctx ctx = CLI_CTX_INIT;
+	struct buf err = BUF_INIT;
+	int64_t items = 0, events = 0;
+	bool dry = false, more = true;
+	struct cmd *c = NULL;
+	int rc = 0;
+
+	if ((rc = cli_config(&ctx, &err))) {
+		rc = cli_fail("purge", 1, "%s", buf_str(&err));
+		goto out;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(purge_usage, stdout);
+			goto out;
+		} else if (!strcmp(argv[i], "--dry-run")) {
+			dry = true;
+		} else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+			snprintf(ctx.cfg.data_dir, sizeof(ctx.cfg.data_dir), "%s", argv[++i]);
+		} else if (!strncmp(argv[i], "--data=", 7)) {
+			snprintf(ctx.cfg.data_dir, sizeof(ctx.cfg.data_dir), "%s", argv[i] + 7);
+		} else if (!strcmp(argv[i], "--clock-file") && i + 1 < argc) {
+			if (clock_file_open(&ctx.clock, argv[++i], &err)) {
+				rc = cli_fail("purge", 2, "%s", buf_str(&err));
+				goto out;
+			}
+		} else {
+			fputs(purge_usage, stderr);
+			rc = 2;
+			goto out;
+		}
+	}
+	if (cli_open(&ctx, CLI_WRITE, false, &err)) {
+		rc = cli_fail("purge", 1, "%s", buf_str(&err));
+		goto out;
+	}
+	if ((rc = cli_as_token(&ctx, "purge")))
+		goto out;
+	if (!(c = calloc(1, sizeof(*c)))) {
+		rc = cli_fail("purge", 1, "out of memory");
+		goto out;
+	}
+	/* A command purges a bounded number; one counts everything (dry run). */
+	while (more && !rc) {
+		memset(c, 0, sizeof(*c));
+		if (app_item_purge(&ctx.app, cli_actor(&ctx), dry, c, &err)) {
+			rc = cli_fail("purge", 1, "%s", buf_str(&err));
+			break;
+		}
+		if ((rc = cli_engine(&ctx, "purge", c)))
+			break;
+		items += c->result.purged_items;
+		events += c->result.purged_events;
+		more = !dry && c->result.purge_more;
+		cmd_release(c);
+	}
+	if (!rc)
+		printf("%s %lld finished items (%lld item events)\n", dry ? "would purge" : "purged",
+		       (long long)items, (long long)events);
+out:
+	free(c);
+	buf_release(&err);
+	cli_close(&ctx);
+	return rc;
 }

@@ -24,6 +24,7 @@ int cli_worker_status(struct cli_noun *w);
 int cli_user(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_backup(int argc, char **argv);
+int cli_purge(int argc, char **argv);
 int cli_staff(int argc, char **argv);
 /* keys status|rotate (keys.c) */
 int cli_keys(int argc, char **argv);

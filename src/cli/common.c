@@ -133,7 +133,9 @@ static int open_inner(struct cli_ctx *ctx, enum cli_open_mode mode, bool create,
 				 (long long)sealed);
 	}
 	if (mode != CLI_READ && !ctx->served) {
-		struct engine_opts o = { .batch_max = ctx->cfg.batch_max };
+		/* The background purge is the server's; a CLI's engine purges when asked. */
+		struct engine_opts o = { .batch_max = ctx->cfg.batch_max,
+					 .purge_job = mode == CLI_SERVE };
 
 		rc = audit_signer_open(ctx->cfg.data_dir, ctx->head_copy, &ctx->signer, err);
 		if (rc)
@@ -155,6 +157,10 @@ static int open_inner(struct cli_ctx *ctx, enum cli_open_mode mode, bool create,
 	ctx->app.engine = ctx->engine;
 	ctx->app.keys = ctx->served ? NULL : ctx->keys;
 	ctx->app.data_dir = ctx->cfg.data_dir;
+	if (ctx->clock.path) {
+		ctx->app.clock = clock_file_ms;
+		ctx->app.clock_arg = &ctx->clock;
+	}
 	return 0;
 }
 

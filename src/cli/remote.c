@@ -379,6 +379,10 @@ static int request_of(const struct cmd *c, const char **method, char *path, size
 		active_path(c, path, n);
 		*body = json_object();
 		break;
+	case CMD_ITEM_PURGE:
+		snprintf(path, n, "/v1/purge");
+		*body = json_pack("{s:b}", "dry_run", c->u.purge.dry_run);
+		break;
 	default:
 		return buf_error(err, ERR_INVALID,
 				 "this command cannot be sent to the running server; use the HTTP "
@@ -498,6 +502,11 @@ static void result_of(struct cmd *c, long status, json_t *j)
 			 msg ? msg : "");
 	}
 	c->result.id = json_integer_value(json_object_get(j, tok ? "user_id" : "id"));
+	if (c->type == CMD_ITEM_PURGE) {
+		c->result.purged_items = json_integer_value(json_object_get(j, "items"));
+		c->result.purged_events = json_integer_value(json_object_get(j, "events"));
+		c->result.purge_more = json_is_true(json_object_get(j, "more"));
+	}
 	if (tok) {
 		snprintf(c->result.token, sizeof(c->result.token), "%s", tok);
 		c->result.token_id = json_integer_value(json_object_get(j, "id"));

@@ -45,6 +45,8 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.web_dir = ctx->cfg.web_dir[0] ? ctx->cfg.web_dir : NULL;
 	ho.keys = ctx->keys;
 	ho.data_dir = ctx->cfg.data_dir;
+	ho.clock = ctx->app.clock;
+	ho.clock_arg = ctx->app.clock_arg;
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/mask.h"
+
 /*
  * Every string field is a fixed, bounded array: input validation rejects
  * anything longer, so records never own heap memory except item payloads
@@ -21,6 +23,12 @@
 #define MODEL_MAX_LANGS 8     /* languages per worker / required per engagement */
 #define MODEL_MAX_CREDS 8     /* credentials per worker */
 #define MODEL_MAX_CLEAR 256   /* clients a worker may be cleared for */
+#define MODEL_MAX_SENSITIVE 16 /* sensitive payload fields per engagement */
+#define MODEL_MAX_TERMS 16     /* clearances of a worker with an NDA reference or unmasked fields */
+#define MODEL_MAX_UNMASKED 8   /* fields one clearance shows in clear */
+#define MODEL_RETENTION_MAX_DAYS 36500
+#define MODEL_MAX_WALL 16      /* competitor clients an engagement's ethical wall names */
+#define MODEL_WALL_MAX_DAYS 3650
 
 enum role { ROLE_ADMIN, ROLE_MANAGER, ROLE_WORKER, ROLE_CLIENT, ROLE_AUDITOR, ROLE__COUNT };
 const char *role_name(enum role r);
@@ -76,6 +84,21 @@ struct engagement_rec {
 	int64_t created_at;
 	int64_t lease_max_ms;  /* the longest a lease may be renewed to, from its start */
 	bool active;           /* false: paused; hands out no work and takes no items */
+	/* Top-level payload fields that workers see masked (unless their clearance unmasks them). */
+	size_t n_sensitive;
+	struct sensitive_field {
+		char field[MODEL_CODE_MAX];
+		enum mask_kind mask;
+	} sensitive[MODEL_MAX_SENSITIVE];
+	int retention_days; /* finished items are purged this long after they closed; 0 = kept */
+	/*
+	 * The ethical wall: a worker who worked (was assigned or submitted) for
+	 * any of these clients in the last wall_days days gets none of this
+	 * engagement's work and reads none of it. wall_days 0: no wall.
+	 */
+	size_t n_wall;
+	int64_t wall[MODEL_MAX_WALL];
+	int wall_days;
 };
 
 struct user_rec {
@@ -104,10 +127,32 @@ struct worker_rec {
 	char currency[4];   /* ISO 4217 */
 	size_t n_clear;
 	int64_t clear[MODEL_MAX_CLEAR]; /* client ids, ascending */
+	int64_t clear_until[MODEL_MAX_CLEAR]; /* parallel to clear: when it lapses (ms), 0 = never */
+	/*
+	 * The terms of the clearances that have an NDA reference or unmasked
+	 * fields (the others have none), one per client in clear, any order.
+	 */
+	size_t n_terms;
+	struct clear_terms {
+		int64_t client_id;
+		char nda_ref[MODEL_CODE_MAX];
+		size_t n_unmasked;
+		char unmasked[MODEL_MAX_UNMASKED][MODEL_CODE_MAX]; /* payload fields shown in clear */
+	} terms[MODEL_MAX_TERMS];
 	enum worker_status status;
 	int64_t created_at;
 	bool active; /* false: suspended by staff; gets no work and cannot make itself available */
 };
+
+/*
+ * Sorts w's clearances ascending by client (clear_until moves along) and
+ * drops repeats (the first given wins); drops terms of clients not cleared.
+ */
+void worker_clear_sort(struct worker_rec *w);
+/* The index of client_id in w->clear, or -1. */
+long worker_clear_find(const struct worker_rec *w, int64_t client_id);
+/* The terms of w's clearance for client_id, or NULL (no NDA reference, nothing unmasked). */
+const struct clear_terms *worker_terms(const struct worker_rec *w, int64_t client_id);
 
 enum item_state {
 	ITEM_QUEUED,

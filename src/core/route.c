@@ -27,13 +27,13 @@ static bool holds_all(const struct skill_level *have, size_t n_have, const struc
 	return true;
 }
 
-bool route_qualified(const struct worker_rec *w, const struct engagement_rec *e)
+bool route_qualified(const struct worker_rec *w, const struct engagement_rec *e, int64_t now)
 {
 	return holds_all(w->skills, clamp(w->n_skills, MODEL_MAX_SKILLS), e->skills,
 			 clamp(e->n_skills, MODEL_MAX_SKILLS)) &&
 	       holds_all(w->langs, clamp(w->n_langs, MODEL_MAX_LANGS), e->langs,
 			 clamp(e->n_langs, MODEL_MAX_LANGS)) &&
-	       route_cleared(w, e->client_id);
+	       route_cleared(w, e->client_id, now);
 }
 
 bool route_has_room(const struct worker_rec *w, int load)
@@ -41,21 +41,12 @@ bool route_has_room(const struct worker_rec *w, int load)
 	return w->active && w->status == WORKER_AVAILABLE && load < w->capacity;
 }
 
-bool route_cleared(const struct worker_rec *w, int64_t client_id)
+bool route_cleared(const struct worker_rec *w, int64_t client_id, int64_t now)
 {
-	size_t lo = 0, hi = clamp(w->n_clear, MODEL_MAX_CLEAR);
+	long i = worker_clear_find(w, client_id);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (w->clear[mid] == client_id)
-			return true;
-		if (w->clear[mid] < client_id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	/* Compared with the clock every time: a clearance lapses at its moment, not at a reload. */
+	return i >= 0 && (!w->clear_until[i] || now < w->clear_until[i]);
 }
 
 /* ================================================================
@@ -109,7 +100,7 @@ static int first_short(struct route_explain *x, const struct skill_level *have, 
 }
 
 void route_explain_add(struct route_explain *x, const struct worker_rec *w,
-		       const struct engagement_rec *e)
+		       const struct engagement_rec *e, int64_t now)
 {
 	struct route_explain t = *x;
 
@@ -117,7 +108,7 @@ void route_explain_add(struct route_explain *x, const struct worker_rec *w,
 	if (x->reason == ROUTE_ELIGIBLE || x->reason == ROUTE_AT_CAPACITY ||
 	    x->reason == ROUTE_NOT_AVAILABLE)
 		return;
-	if (!route_cleared(w, e->client_id)) {
+	if (!route_cleared(w, e->client_id, now)) {
 		if (x->reason == ROUTE_NO_WORK) {
 			x->reason = ROUTE_NOT_CLEARED;
 			x->engagement_id = e->id;

@@ -9,15 +9,19 @@
 /*
  * A worker is qualified for an engagement if every required skill is held
  * at or above its level, every required language likewise, and the worker's
- * clearances include the engagement's client. Codes compare exactly.
+ * clearances include the engagement's client at now (ms; a clearance with an
+ * expiry lapses at it). Codes compare exactly.
  */
-bool route_qualified(const struct worker_rec *w, const struct engagement_rec *e);
+bool route_qualified(const struct worker_rec *w, const struct engagement_rec *e, int64_t now);
 
 /* True if the worker is active (not suspended), available and holds fewer than `capacity` leases. */
 bool route_has_room(const struct worker_rec *w, int load);
 
-/* True if client_id is in w->clear (sorted ascending; binary search). */
-bool route_cleared(const struct worker_rec *w, int64_t client_id);
+/*
+ * True if client_id is in w->clear (sorted ascending; binary search) and that
+ * clearance has not lapsed at now (clear_until 0, or now before it).
+ */
+bool route_cleared(const struct worker_rec *w, int64_t client_id, int64_t now);
 
 /*
  * Why a take-next found nothing, from the most specific to the least: the
@@ -61,7 +65,7 @@ void route_explain_init(struct route_explain *x, const struct worker_rec *w, int
  * eligible for one, or when init decided (status, capacity), nothing changes.
  */
 void route_explain_add(struct route_explain *x, const struct worker_rec *w,
-		       const struct engagement_rec *e);
+		       const struct engagement_rec *e, int64_t now);
 /* One line for a person, e.g. "skill data_entry level 3 is required; you have 1". OUT: out[n]. */
 void route_explain_text(const struct route_explain *x, const struct worker_rec *w, char *out,
 			size_t n);

@@ -36,6 +36,7 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_ITEM_RENEW] = {"item.renew", engine__item_renew, true},
     [CMD_AUDIT] = {"audit", engine__audit, false},
     [CMD_TOKEN_REVOKE] = {"token.revoke", engine__token_revoke, false},
+    [CMD_ITEM_PURGE] = {"item.purge", engine__item_purge, false},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/change.h"
 #include "engine/engine_int.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -22,186 +23,6 @@ bool engine__engagement_open(const struct engine *e, const struct live_engagemen
 	const struct live_client *lc = idmap_get(&e->st.clients, le->rec.client_id);
 
 	return le->rec.active && lc && lc->rec.active;
-}
-
-/* ------------------------------------------------------------------ */
-/* The detail: {"<field>": {"before": x, "after": y}, ...} as JSON text */
-/* ------------------------------------------------------------------ */
-
-/*
- * The engine knows no JSON library (docs/architecture.md), and this is the
- * only JSON it writes: a small writer of objects, strings and numbers. The
- * names are the API's (sla_seconds, not sla_ms), so the audit reads as the
- * request did.
- */
-struct change {
-	struct buf b;
-	size_t n; /* fields written */
-	int rc;
-};
-
-static void put(struct change *ch, const char *s)
-{
-	if (!ch->rc)
-		ch->rc = buf_puts(&ch->b, s);
-}
-
-/* A JSON string of at most max bytes of s: quotes, backslashes and controls escaped. */
-static void put_str(struct change *ch, const char *s, size_t max)
-{
-	char esc[8];
-	size_t n = strnlen(s, max);
-
-	put(ch, "\"");
-	for (size_t i = 0; i < n && !ch->rc; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			esc[2] = '\0';
-		} else if (c < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-		} else {
-			esc[0] = (char)c;
-			esc[1] = '\0';
-		}
-		put(ch, esc);
-	}
-	put(ch, "\"");
-}
-
-static void put_i64(struct change *ch, int64_t v)
-{
-	if (!ch->rc)
-		ch->rc = buf_printf(&ch->b, "%lld", (long long)v);
-}
-
-static void put_levels(struct change *ch, const struct skill_level *l, size_t n)
-{
-	put(ch, "[");
-	for (size_t i = 0; i < n; i++) {
-		put(ch, i ? ",{\"code\":" : "{\"code\":");
-		put_str(ch, l[i].code, MODEL_CODE_MAX);
-		put(ch, ",\"level\":");
-		put_i64(ch, l[i].level);
-		put(ch, "}");
-	}
-	put(ch, "]");
-}
-
-static void put_codes(struct change *ch, const char (*c)[MODEL_CODE_MAX], size_t n)
-{
-	put(ch, "[");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			put(ch, ",");
-		put_str(ch, c[i], MODEL_CODE_MAX);
-	}
-	put(ch, "]");
-}
-
-static void put_ids(struct change *ch, const int64_t *ids, size_t n)
-{
-	put(ch, "[");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			put(ch, ",");
-		put_i64(ch, ids[i]);
-	}
-	put(ch, "]");
-}
-
-/* "<field>":{"before": — the opening of one changed field. */
-static void field(struct change *ch, const char *name)
-{
-	put(ch, ch->n++ ? ",\"" : "{\"");
-	put(ch, name);
-	put(ch, "\":{\"before\":");
-}
-
-static void str_change(struct change *ch, const char *name, const char *a, const char *b,
-		       size_t max)
-{
-	if (!strncmp(a, b, max))
-		return;
-	field(ch, name);
-	put_str(ch, a, max);
-	put(ch, ",\"after\":");
-	put_str(ch, b, max);
-	put(ch, "}");
-}
-
-static void int_change(struct change *ch, const char *name, int64_t a, int64_t b)
-{
-	if (a == b)
-		return;
-	field(ch, name);
-	put_i64(ch, a);
-	put(ch, ",\"after\":");
-	put_i64(ch, b);
-	put(ch, "}");
-}
-
-/* An id that is null when 0 (a user's client_id). */
-static void id_change(struct change *ch, const char *name, int64_t a, int64_t b)
-{
-	if (a == b)
-		return;
-	field(ch, name);
-	if (a)
-		put_i64(ch, a);
-	else
-		put(ch, "null");
-	put(ch, ",\"after\":");
-	if (b)
-		put_i64(ch, b);
-	else
-		put(ch, "null");
-	put(ch, "}");
-}
-
-static void bool_change(struct change *ch, const char *name, bool a, bool b)
-{
-	if (a == b)
-		return;
-	field(ch, name);
-	put(ch, a ? "true,\"after\":false}" : "false,\"after\":true}");
-}
-
-static bool levels_equal(const struct skill_level *a, size_t na, const struct skill_level *b,
-			 size_t nb)
-{
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (a[i].level != b[i].level || strncmp(a[i].code, b[i].code, MODEL_CODE_MAX))
-			return false;
-	return true;
-}
-
-static void levels_change(struct change *ch, const char *name, const struct skill_level *a,
-			  size_t na, const struct skill_level *b, size_t nb)
-{
-	if (levels_equal(a, na, b, nb))
-		return;
-	field(ch, name);
-	put_levels(ch, a, na);
-	put(ch, ",\"after\":");
-	put_levels(ch, b, nb);
-	put(ch, "}");
-}
-
-/* The detail's text (malloc'd, "{}" when nothing changed). OUT: *out. 0 or ERR_NOMEM. */
-static int change_end(struct change *ch, char **out)
-{
-	put(ch, ch->n ? "}" : "{}");
-	if (ch->rc) {
-		buf_release(&ch->b);
-		return ERR_NOMEM;
-	}
-	*out = buf_detach(&ch->b, NULL);
-	return *out ? 0 : ERR_NOMEM;
 }
 
 /* The audit event of an edit (detail: the change) and the command's answer. */
@@ -264,9 +85,9 @@ int engine__user_update(struct engine *e, struct cmd *c, int64_t now)
 	}
 	if (r.role == ROLE_CLIENT && !idmap_get(&e->st.clients, r.client_id))
 		return engine__fail(c, ERR_NOTFOUND, "no client %lld", (long long)r.client_id);
-	str_change(&ch, "name", old.name, r.name, MODEL_CODE_MAX);
-	str_change(&ch, "role", role_name(old.role), role_name(r.role), MODEL_CODE_MAX);
-	id_change(&ch, "client_id", old.client_id, r.client_id);
+	change_str(&ch, "name", old.name, r.name, MODEL_CODE_MAX);
+	change_str(&ch, "role", role_name(old.role), role_name(r.role), MODEL_CODE_MAX);
+	change_id(&ch, "client_id", old.client_id, r.client_id);
 	rc = store_user_update(e->store, &r);
 	if (rc == ERR_EXISTS)
 		rc = engine__fail(c, rc, "a user named '%s' exists", r.name);
@@ -280,27 +101,14 @@ int engine__user_update(struct engine *e, struct cmd *c, int64_t now)
 	return 0;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* A worker's clearances as given, ascending and unique, each an existing client. */
 static int clearances(struct engine *e, struct cmd *c, struct worker_rec *r)
 {
-	size_t n = 0;
-
-	qsort(r->clear, r->n_clear, sizeof(int64_t), cmp_id);
-	for (size_t i = 0; i < r->n_clear; i++) {
+	worker_clear_sort(r);
+	for (size_t i = 0; i < r->n_clear; i++)
 		if (!idmap_get(&e->st.clients, r->clear[i]))
 			return engine__fail(c, ERR_INVALID, "clearances: no client %lld",
 					    (long long)r->clear[i]);
-		if (!n || r->clear[n - 1] != r->clear[i])
-			r->clear[n++] = r->clear[i];
-	}
-	r->n_clear = n;
 	return 0;
 }
 
@@ -321,6 +129,8 @@ enum field_type {
 	F_LEVELS,  /* struct skill_level[], its count (size_t) at n_off */
 	F_CODES,   /* char[][MODEL_CODE_MAX], its count at n_off */
 	F_IDS,     /* int64_t[], its count at n_off */
+	F_CLEAR,   /* a worker's clearances: clear (here), clear_until and terms move along */
+	F_SENSITIVE, /* struct sensitive_field[], its count at n_off */
 	F_INT,     /* int */
 	F_I64,     /* int64_t */
 	F_SECONDS, /* int64_t milliseconds, said (and compared) in whole seconds */
@@ -357,13 +167,17 @@ static const struct edit_field engagement_fields[] = {
     FIELD(UPD_LEASE, "lease_seconds", F_SECONDS, engagement_rec, lease_ms),
     FIELD(UPD_LEASE_MAX, "lease_max_seconds", F_SECONDS, engagement_rec, lease_max_ms),
     FIELD(UPD_TZ, "time_zone", F_STR, engagement_rec, time_zone),
+    LIST(UPD_SENSITIVE, "sensitive", F_SENSITIVE, engagement_rec, sensitive, n_sensitive),
+    FIELD(UPD_RETENTION, "retention_days", F_INT, engagement_rec, retention_days),
+    LIST(UPD_WALL, "wall.clients", F_IDS, engagement_rec, wall, n_wall),
+    FIELD(UPD_WALL, "wall.days", F_INT, engagement_rec, wall_days),
 };
 static const struct edit_field worker_fields[] = {
     FIELD(UPD_NAME, "name", F_STR, worker_rec, name),
     LIST(UPD_SKILLS, "skills", F_LEVELS, worker_rec, skills, n_skills),
     LIST(UPD_LANGS, "languages", F_LEVELS, worker_rec, langs, n_langs),
     LIST(UPD_CREDS, "credentials", F_CODES, worker_rec, creds, n_creds),
-    LIST(UPD_CLEAR, "clearances", F_IDS, worker_rec, clear, n_clear),
+    LIST(UPD_CLEAR, "clearances", F_CLEAR, worker_rec, clear, n_clear),
     FIELD(UPD_COUNTRY, "country", F_STR, worker_rec, country),
     FIELD(UPD_TZ, "time_zone", F_STR, worker_rec, time_zone),
     FIELD(UPD_CAPACITY, "capacity", F_INT, worker_rec, capacity),
@@ -433,31 +247,37 @@ static void field_change(struct change *ch, const struct edit_field *f, const ch
 	size_t el = f->type == F_CODES ? MODEL_CODE_MAX : sizeof(int64_t);
 
 	switch (f->type) {
-	case F_STR: str_change(ch, f->name, x, y, f->size); return;
+	case F_STR: change_str(ch, f->name, x, y, f->size); return;
 	case F_LEVELS:
-		levels_change(ch, f->name, (const struct skill_level *)(const void *)x, na,
+		change_levels(ch, f->name, (const struct skill_level *)(const void *)x, na,
 			      (const struct skill_level *)(const void *)y, nb);
 		return;
-	case F_INT: int_change(ch, f->name, int_at(x), int_at(y)); return;
-	case F_I64: int_change(ch, f->name, i64_at(x), i64_at(y)); return;
-	case F_SECONDS: int_change(ch, f->name, i64_at(x) / 1000, i64_at(y) / 1000); return;
+	case F_INT: change_int(ch, f->name, int_at(x), int_at(y)); return;
+	case F_I64: change_int(ch, f->name, i64_at(x), i64_at(y)); return;
+	case F_SECONDS: change_int(ch, f->name, i64_at(x) / 1000, i64_at(y) / 1000); return;
+	case F_CLEAR:
+		change_clear(ch, f->name, (const void *)a, (const void *)b);
+		return;
+	case F_SENSITIVE:
+		change_sensitive(ch, f->name, (const void *)x, na, (const void *)y, nb);
+		return;
 	case F_CODES:
 	case F_IDS:
 		if (na == nb && !memcmp(x, y, na * el))
 			return;
-		field(ch, f->name);
+		change_field(ch, f->name);
 		for (int side = 0; side < 2; side++) {
 			const char *p = side ? y : x;
 			size_t n = side ? nb : na;
 
 			if (side)
-				put(ch, ",\"after\":");
+				change_put(ch, ",\"after\":");
 			if (f->type == F_CODES)
-				put_codes(ch, (const char(*)[MODEL_CODE_MAX])(const void *)p, n);
+				change_codes(ch, (const char(*)[MODEL_CODE_MAX])(const void *)p, n);
 			else
-				put_ids(ch, (const int64_t *)(const void *)p, n);
+				change_ids(ch, (const int64_t *)(const void *)p, n);
 		}
-		put(ch, "}");
+		change_put(ch, "}");
 		return;
 	}
 }
@@ -471,6 +291,8 @@ static int edit_check(struct engine *e, struct cmd *c, void *r)
 		return engine__fail(c, ERR_INVALID,
 				    "lease_max_seconds (%lld) must be at least lease_seconds (%lld)",
 				    (long long)(en->lease_max_ms / 1000), (long long)(en->lease_ms / 1000));
+	if (c->type == CMD_ENGAGEMENT_UPDATE && HAS(UPD_RETENTION))
+		engine__purge_soon(e); /* a spare purge if the edit fails: harmless */
 	if (c->type == CMD_WORKER_UPDATE && HAS(UPD_CLEAR))
 		return clearances(e, c, r);
 	return 0;
@@ -516,6 +338,8 @@ int engine__record_update(struct engine *e, struct cmd *c, int64_t now)
 		memcpy(r + f->off, in + f->off, f->size);
 		if (f->n_off)
 			memcpy(r + f->n_off, in + f->n_off, sizeof(size_t));
+		if (f->type == F_CLEAR)
+			change_clear_copy((void *)r, (const void *)in);
 	}
 	if ((rc = edit_check(e, c, r)))
 		goto out;
@@ -636,7 +460,7 @@ int engine__record_active(struct engine *e, struct cmd *c, int64_t now)
 	if ((rc = set_active(e, c, on, &was, &client_id)))
 		return rc;
 	snprintf(action, sizeof(action), "%s.%s", active_names[k], on ? "activate" : "deactivate");
-	bool_change(&ch, "active", was, on);
+	change_bool(&ch, "active", was, on);
 	rc = edit_done(e, c, &ch, action, active_names[k], c->u.active.id, client_id, now);
 	buf_release(&ch.b);
 	if (rc)

@@ -111,8 +111,13 @@ static int next_none(struct engine *e, struct cmd *c, const struct live_worker *
 	for (size_t i = 0; idmap_next(&e->st.engagements, &i, &id, &v);) {
 		struct live_engagement *le = v;
 
-		if (queue_peek(&le->q))
-			route_explain_add(&x, &lw->rec, &le->rec);
+		/* Behind its wall, an engagement is as if not cleared for. */
+		if (queue_peek(&le->q) && !engine__walled(lw, &le->rec, now))
+			route_explain_add(&x, &lw->rec, &le->rec, now);
+		else if (queue_peek(&le->q) && x.reason == ROUTE_NO_WORK) {
+			x.reason = ROUTE_NOT_CLEARED;
+			x.engagement_id = le->rec.id;
+		}
 	}
 	/* Eligible yet nothing taken cannot happen: say "no work" rather than lie. */
 	if (x.reason == ROUTE_ELIGIBLE)
@@ -146,7 +151,8 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 		struct queue_entry *head = queue_peek(&le->q);
 
 		if (head && (!best || queue_before(head, best)) &&
-		    route_qualified(&lw->rec, &le->rec) && engine__engagement_open(e, le)) {
+		    route_qualified(&lw->rec, &le->rec, now) && engine__engagement_open(e, le) &&
+		    !engine__walled(lw, &le->rec, now)) {
 			best = head;
 			best_le = le;
 		}

@@ -98,6 +98,8 @@ int engine__engagement_create(struct engine *e, struct cmd *c, int64_t now)
 	if (!le->rec.lease_max_ms)
 		le->rec.lease_max_ms = 4 * le->rec.lease_ms;
 	rc = store_engagement_insert(e->store, &le->rec);
+	if (le->rec.retention_days > 0)
+		engine__purge_soon(e);
 	return created_live(e, c, rc, &e->st.engagements, le, "engagement.create", "engagement",
 			    le->rec.id, le->rec.client_id, now);
 }
@@ -171,36 +173,25 @@ int engine__token_revoke(struct engine *e, struct cmd *c, int64_t now)
 	return engine__record_done(e, c, CMD_OUT_OK, "token.revoke", "token", id, 0, now);
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* worker.create: staff. Creates the worker's login user too. */
 int engine__worker_create(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct live_worker *lw;
 	struct user_rec u;
-	size_t n = 0;
 	int rc;
 
 	lw = calloc(1, sizeof(*lw));
 	if (!lw)
 		return ERR_NOMEM;
 	lw->rec = c->u.worker.rec;
-	qsort(lw->rec.clear, lw->rec.n_clear, sizeof(int64_t), cmp_id);
+	worker_clear_sort(&lw->rec);
 	for (size_t i = 0; i < lw->rec.n_clear; i++) {
 		if (!idmap_get(&e->st.clients, lw->rec.clear[i])) {
 			rc = engine__fail(c, ERR_INVALID, "clearances: no client %lld",
 					  (long long)lw->rec.clear[i]);
 			goto out;
 		}
-		if (!n || lw->rec.clear[n - 1] != lw->rec.clear[i])
-			lw->rec.clear[n++] = lw->rec.clear[i];
 	}
-	lw->rec.n_clear = n;
 	memset(&u, 0, sizeof(u));
 	snprintf(u.name, sizeof(u.name), "%s", c->u.worker.login);
 	u.role = ROLE_WORKER;
@@ -247,6 +238,14 @@ int engine__worker_status(struct engine *e, struct cmd *c, int64_t now)
 /* audit: a read of client data, made durable before the data is sent */
 int engine__audit(struct engine *e, struct cmd *c, int64_t now)
 {
+	int rc;
+
+	if (c->u.audit.detail[0]) {
+		rc = engine__audit_append_detail(e, c, c->u.audit.action, c->u.audit.record_type,
+						 c->u.audit.record_id, c->u.audit.client_id,
+						 c->u.audit.detail, now);
+		return rc ? rc : engine__done(e, c, CMD_OUT_OK, c->u.audit.record_id, now);
+	}
 	return engine__record_done(e, c, CMD_OUT_OK, c->u.audit.action, c->u.audit.record_type,
 				   c->u.audit.record_id, c->u.audit.client_id, now);
 }

@@ -226,6 +226,8 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 	rc = store_begin(e->store);
 	if (!rc)
 		rc = engine_expire_leases(e, now);
+	if (!rc)
+		rc = engine__purge_tick(e, now);
 	if (rc) {
 		log_error("engine: cannot start batch: %s (%s)", err_message(rc),
 			  store_errmsg(e->store));
@@ -368,6 +370,7 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
 	e->opts.clock = o && o->clock ? o->clock : wall_clock;
 	e->opts.clock_arg = o && o->clock ? o->clock_arg : NULL;
 	e->opts.signer = o ? o->signer : NULL;
+	e->opts.purge_job = o && o->purge_job;
 	rc = engine_state_load(&e->st, s, err);
 	if (rc)
 		goto fail;
@@ -385,6 +388,8 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
 		if (rc)
 			goto fail;
 	}
+	/* One purge at start: it arms the next ones if any engagement retains for a time. */
+	e->purge_armed = e->opts.purge_job;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->wake, NULL);
 	if (pthread_create(&e->thread, NULL, engine_main, e)) {

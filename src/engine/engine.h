@@ -56,6 +56,7 @@ enum cmd_type {
 	CMD_ITEM_RENEW,        /* u.op: item_id, epoch: the lease holder extends its lease */
 	CMD_AUDIT,             /* u.audit: record a read (e.g. "item.read") durably */
 	CMD_TOKEN_REVOKE,      /* u.token: token_id (of user_id); result.id = the token */
+	CMD_ITEM_PURGE,        /* u.purge: finished items past their retention; result.purged */
 	CMD__COUNT
 };
 
@@ -84,6 +85,9 @@ enum upd_field {
 	UPD_ROLE = 1u << 14,     /* user: role and client_id together (the client_id rule) */
 	UPD_CLIENT = 1u << 15,   /* user: client_id alone (a client user moved to another client) */
 	UPD_CURRENCY = 1u << 16, /* worker: cost_per_hour.currency (UPD_COST: its amount) */
+	UPD_SENSITIVE = 1u << 17, /* engagement: its sensitive payload fields */
+	UPD_RETENTION = 1u << 18, /* engagement: retention_days */
+	UPD_WALL = 1u << 19,      /* engagement: wall (its clients and days together) */
 };
 
 /* The records CMD_RECORD_ACTIVE switches on and off. */
@@ -128,6 +132,9 @@ struct cmd_result {
 	 */
 	bool replayed;
 	char *replay_text;
+	/* CMD_ITEM_PURGE: items and item events deleted (dry run: that would be); more to do. */
+	int64_t purged_items, purged_events;
+	bool purge_more;
 };
 
 struct cmd {
@@ -197,7 +204,12 @@ struct cmd {
 			char record_type[MODEL_CODE_MAX];
 			int64_t record_id;
 			int64_t client_id;
+			/* The event's detail, a JSON text ("" for none): item.unmask names its fields. */
+			char detail[8192];
 		} audit;
+		struct {
+			bool dry_run; /* count only */
+		} purge;
 	} u;
 
 	/*
@@ -241,6 +253,12 @@ struct engine_opts {
 	 * outlive the engine.
 	 */
 	struct audit_signer *signer;
+	/*
+	 * Run the background purge of retention (purge.c) in the batches: the
+	 * server's engine. Off: only CMD_ITEM_PURGE purges (a CLI's short-lived
+	 * engine, where a dry run must not delete on the side).
+	 */
+	bool purge_job;
 };
 
 struct engine;

@@ -32,10 +32,23 @@ struct live_engagement {
 	struct queue q;
 };
 
+/* The most clients a worker's memory of its past work keeps (the oldest gives way). */
+#define WORKED_MAX 64
+
 struct live_worker {
 	struct worker_rec rec;
 	int load; /* leases held */
+	/* The ethical wall: when it last worked (assigned, submitted) for each client. */
+	size_t n_worked;
+	struct worked {
+		int64_t client_id, at;
+	} worked[WORKED_MAX];
 };
+
+/* Notes that lw worked for client_id at `at` (wall.c). */
+void engine__worked(struct live_worker *lw, int64_t client_id, int64_t at);
+/* True if the engagement's wall keeps lw out at now (it worked for a named client lately). */
+bool engine__walled(const struct live_worker *lw, const struct engagement_rec *e, int64_t now);
 
 struct live_service {
 	struct service_rec rec;
@@ -97,6 +110,13 @@ struct engine {
 	int stopping;
 	int woken; /* engine_wake(): read the clock again */
 	int64_t uses_at; /* wall clock of the last write of tokens' last uses (sec/auth.h) */
+	/*
+	 * Retention (purge.c): the next time the background purge runs, and
+	 * whether the engine wakes for it (some engagement keeps items for a
+	 * limited time). Outside engine_state: a reload does not move it.
+	 */
+	int64_t purge_next;
+	bool purge_armed;
 	struct engine_stats stats;
 	/*
 	 * The audit Merkle tree (only with opts.signer): the frontier of the
@@ -163,6 +183,12 @@ int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now);
 int engine_expire_leases(struct engine *e, int64_t now);
 /* The earliest lease deadline, or INT64_MAX. */
 int64_t engine_next_deadline(const struct engine *e);
+
+/* purge.c: the background purge, run in every batch (it does its work once a minute). */
+int engine__purge_tick(struct engine *e, int64_t now);
+int engine__item_purge(struct engine *e, struct cmd *c, int64_t now);
+/* An engagement's retention changed: the next batch purges, and the engine wakes for it. */
+void engine__purge_soon(struct engine *e);
 
 /* idem.c: idempotency */
 /* Answers c from its idempotency record if the key was seen. 1 = answered (*rc set). */

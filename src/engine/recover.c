@@ -115,6 +115,15 @@ static int load_item(void *ctx, const struct item_rec *r)
 	return 0;
 }
 
+static int load_worked(void *ctx, int64_t worker_id, int64_t client_id, int64_t at)
+{
+	struct live_worker *lw = idmap_get(&((struct engine_state *)ctx)->workers, worker_id);
+
+	if (lw)
+		engine__worked(lw, client_id, at);
+	return 0;
+}
+
 int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 {
 	int rc;
@@ -127,6 +136,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 					     .worker = load_worker,
 					     .open_item = load_item},
 			st);
+	if (!rc)
+		rc = store_worked_each(s, load_worked, st);
 	if (!rc)
 		rc = store_audit_tail(s, &st->audit_seq, st->audit_hash);
 	if (rc) {

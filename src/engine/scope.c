@@ -63,10 +63,9 @@ enum policy_verdict engine__scope_item(const struct engine *e, const struct cmd 
 	if (c->actor->role == ROLE_WORKER) {
 		const struct live_worker *lw = idmap_get(&e->st.workers, c->actor->worker_id);
 
-		if (lw) {
-			sc.clear = lw->rec.clear;
-			sc.n_clear = lw->rec.n_clear;
-		}
+		/* The clearance as it is at this moment: one that lapsed counts for nothing. */
+		if (lw)
+			policy_scope_worker(&sc, &lw->rec, engine__now(e));
 	}
 	return policy_check(c->actor, act, &sc);
 }

@@ -220,6 +220,9 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 		lw = idmap_get(&st->workers, it->worker_id);
 		if (lw && lw->load > 0)
 			lw->load--;
+		/* A submit is work for the client (the ethical wall); an expiry is not. */
+		if (lw && s->act == ACT_SUBMIT)
+			engine__worked(lw, it->client_id, engine__now(e));
 	}
 	if ((n = state_count(st, it->state)))
 		(*n)--;
@@ -235,6 +238,8 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 		lw = idmap_get(&st->workers, it->worker_id);
 		if (lw && from != ITEM_ASSIGNED)
 			lw->load++;
+		if (lw && from != ITEM_ASSIGNED)
+			engine__worked(lw, it->client_id, it->lease_started);
 		if (lease_heap_push(&st->leases, (struct lease_deadline){it->lease_expires,
 									 it->qe.id, it->epoch}))
 			st->need_reload = 1;

@@ -38,24 +38,30 @@ int h_services_update(struct req *r)
 
 /*
  * PATCH /v1/engagements/:id {name?, required_skills?, required_languages?, sla_seconds?,
- *   default_priority?, lease_seconds?, lease_max_seconds?, time_zone?}
+ *   default_priority?, lease_seconds?, lease_max_seconds?, time_zone?, sensitive?,
+ *   retention_days?, wall?}
  */
 int h_engagements_update(struct req *r)
 {
 	struct app_level_in skills[MODEL_MAX_SKILLS], langs[MODEL_MAX_LANGS];
+	struct sensitive_in sens[MODEL_MAX_SENSITIVE];
+	int64_t wall[MODEL_MAX_WALL];
 	struct engagement_in in = ENGAGEMENT_IN_INIT;
 	struct app_update_in u = {.id = r->param[0], .in = &in};
 	json_t *jskills = NULL, *jlangs = NULL, *jsla = NULL, *jprio = NULL, *jlease = NULL,
-	       *jmax = NULL;
+	       *jmax = NULL, *jsens = NULL, *jret = NULL, *jwall = NULL;
 	struct http_write w;
 	int rc;
 
-	if (http__write_begin(r, &w, CMD_ENGAGEMENT_UPDATE, "{s?s, s?o, s?o, s?o, s?o, s?o, s?o, s?s}",
-			      "name", &in.name, "required_skills", &jskills, "required_languages",
-			      &jlangs, "sla_seconds", &jsla, "default_priority", &jprio,
-			      "lease_seconds", &jlease, "lease_max_seconds", &jmax, "time_zone",
-			      &in.time_zone))
+	if (http__write_begin(r, &w, CMD_ENGAGEMENT_UPDATE,
+			      "{s?s, s?o, s?o, s?o, s?o, s?o, s?o, s?s, s?o, s?o, s?o}", "name",
+			      &in.name, "required_skills", &jskills, "required_languages", &jlangs,
+			      "sla_seconds", &jsla, "default_priority", &jprio, "lease_seconds",
+			      &jlease, "lease_max_seconds", &jmax, "time_zone", &in.time_zone,
+			      "sensitive", &jsens, "retention_days", &jret, "wall", &jwall))
 		return w.rc;
+	in.sensitive = sens;
+	in.has_sensitive = jsens;
 	in.skills = skills;
 	in.langs = langs;
 	in.has_skills = jskills;
@@ -66,7 +72,10 @@ int h_engagements_update(struct req *r)
 				&in.n_langs)) &&
 	    !(rc = http__num(r, "sla_seconds", jsla, &in.sla_s)) &&
 	    !(rc = http__num(r, "default_priority", jprio, &in.priority)) &&
-	    !(rc = http__num(r, "lease_seconds", jlease, &in.lease_s)))
+	    !(rc = http__num(r, "lease_seconds", jlease, &in.lease_s)) &&
+	    !(rc = http__sensitive(r, jsens, sens, MODEL_MAX_SENSITIVE, &in.n_sensitive)) &&
+	    !(rc = http__num(r, "retention_days", jret, &in.retention_days)) &&
+	    !(rc = http__wall(r, jwall, wall, &in)))
 		rc = http__num(r, "lease_max_seconds", jmax, &in.lease_max_s);
 	return http__write_end(&w, rc, &u);
 }

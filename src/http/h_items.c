@@ -133,12 +133,8 @@ int h_items_list(struct req *r)
 	return answer(r, rc, &err, rc ? data : wire_page(data, next));
 }
 
-/*
- * GET /v1/items/:id
- * A payload read is audited ("item.read") durably before the payload is
- * read; roles that may not read payloads (auditors) get the item without it.
- */
-int h_items_get(struct req *r)
+/* An item read, ordinary or unmasked (the use case's begin tells them apart). */
+static int item_read(struct req *r, bool unmask)
 {
 	const struct app *app = &r->srv->app;
 	struct item_read rd = {0};
@@ -149,7 +145,8 @@ int h_items_get(struct req *r)
 
 	if (!(audit = http__cmd_new(r, CMD_AUDIT)))
 		return ERR_NOMEM;
-	rc = app_item_get_begin(app, &r->actor, r->param[0], &rd, audit, &err);
+	rc = unmask ? app_item_unmask_begin(app, &r->actor, r->param[0], &rd, audit, &err)
+		    : app_item_get_begin(app, &r->actor, r->param[0], &rd, audit, &err);
 	if (!rc && rd.with_payload) {
 		/* Suspends on the first run; the handler runs again once it is durable. */
 		rc = http__engine(r, audit);
@@ -165,6 +162,53 @@ out:
 	buf_release(&err);
 	item_read_release(&rd);
 	http__cmd_free(audit);
+	return rc;
+}
+
+/*
+ * GET /v1/items/:id
+ * A payload read is audited ("item.read") durably before the payload is
+ * read; roles that may not read payloads (auditors) get the item without it,
+ * and an engagement's sensitive fields come masked unless the policy shows
+ * them (item.cleartext).
+ */
+int h_items_get(struct req *r)
+{
+	return item_read(r, false);
+}
+
+/*
+ * GET /v1/items/:id/unmasked
+ * The item with every sensitive field in clear (item.unmask: staff, the
+ * client), recorded first as an "item.unmask" event naming the fields.
+ */
+int h_items_unmasked(struct req *r)
+{
+	return item_read(r, true);
+}
+
+/*
+ * POST /v1/purge {dry_run?=false} -> {dry_run, items, events, more}
+ * Finished items past their engagement's retention_days, deleted with their
+ * item events (at most 2000 a request: "more" says to send it again).
+ */
+int h_purge(struct req *r)
+{
+	struct buf err = BUF_INIT;
+	struct http_write w;
+	int dry = 0, rc;
+
+	if (http__write_begin(r, &w, CMD_ITEM_PURGE, "{s?b}", "dry_run", &dry))
+		return w.rc;
+	rc = app_item_purge(&r->srv->app, &r->actor, dry, w.c, &err);
+	if (rc)
+		rc = http__app_fail(r, rc, &err);
+	else
+		rc = http__engine(r, w.c);
+	buf_release(&err);
+	buf_release(&w.err);
+	http__cmd_free(w.c);
+	json_decref(w.body);
 	return rc;
 }
 

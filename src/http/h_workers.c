@@ -1,5 +1,6 @@
 /* h_workers.c - workers (the provider's operators and experts): create, edit, list, get, status. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "app/people.h"
 #include "http/http_int.h"
@@ -10,7 +11,59 @@ struct worker_arrays {
 	struct app_level_in skills[MODEL_MAX_SKILLS], langs[MODEL_MAX_LANGS];
 	const char *creds[MODEL_MAX_CREDS];
 	int64_t clear[MODEL_MAX_CLEAR];
+	struct clearance_terms_in terms[MODEL_MAX_CLEAR];
+	const char *unmasked[MODEL_MAX_CLEAR][MODEL_MAX_UNMASKED];
 };
+
+/*
+ * "clearances": client ids, or objects {client_id, expires_at?, nda_ref?,
+ * unmasked?: [field]}, or both mixed. Types only (the use case checks the
+ * values); *n counts past cap.
+ */
+static int clearance_list(struct req *r, json_t *arr, struct worker_arrays *a, size_t *n)
+{
+	json_t *el, *um = NULL;
+	json_int_t id;
+	size_t i, k;
+	int rc;
+
+	*n = 0;
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return http__fail(r, ERR_INVALID, "clearances must be an array of client ids");
+	*n = json_array_size(arr);
+	json_array_foreach(arr, i, el)
+	{
+		struct clearance_terms_in *t;
+		json_error_t e;
+
+		if (i >= MODEL_MAX_CLEAR)
+			break;
+		t = &a->terms[i];
+		memset(t, 0, sizeof(*t));
+		if (json_is_integer(el)) {
+			a->clear[i] = json_integer_value(el);
+			continue;
+		}
+		um = NULL;
+		if (!json_is_object(el) ||
+		    json_unpack_ex(el, &e, JSON_STRICT, "{s:I, s?s, s?s, s?o}", "client_id", &id,
+				   "expires_at", &t->expires_at, "nda_ref", &t->nda_ref, "unmasked",
+				   &um))
+			return http__fail(r, ERR_INVALID,
+					  "clearances[%zu] must be a client id or {client_id, "
+					  "expires_at?, nda_ref?, unmasked?}",
+					  i);
+		a->clear[i] = id;
+		if ((rc = http__array(r, "unmasked", um, false, a->unmasked[i], MODEL_MAX_UNMASKED,
+				      &k)))
+			return rc;
+		t->unmasked = a->unmasked[i];
+		t->n_unmasked = k;
+	}
+	return 0;
+}
 
 /*
  * A JSON array of client ids (ids) or of strings into out[cap]; NULL arr is
@@ -62,21 +115,23 @@ static int worker_lists(struct req *r, json_t *skills, json_t *langs, json_t *cr
 	    (rc = http__levels(r, "languages", langs, a->langs, MODEL_MAX_LANGS, &in->n_langs)) ||
 	    (rc = http__array(r, "credentials", creds, false, a->creds, MODEL_MAX_CREDS,
 			      &in->n_creds)) ||
-	    (rc = http__array(r, "clearances", clear, true, a->clear, MODEL_MAX_CLEAR,
-			      &in->n_clear)) ||
+	    (rc = clearance_list(r, clear, a, &in->n_clear)) ||
 	    (rc = http__num(r, "capacity", capacity, &in->capacity)))
 		return rc;
 	in->skills = a->skills;
 	in->langs = a->langs;
 	in->creds = a->creds;
 	in->clear = a->clear;
+	in->clear_terms = a->terms;
 	return 0;
 }
 
 /*
  * POST /v1/workers {login, name, skills: [{code, level}], languages?: [{code, level}],
  *   credentials?: [string], country, time_zone, capacity?=1,
- *   cost_per_hour: {amount_minor, currency}, clearances: [client id], status?="available"}
+ *   cost_per_hour: {amount_minor, currency},
+ *   clearances: [client id | {client_id, expires_at?, nda_ref?, unmasked?: [field]}],
+ *   status?="available"}
  */
 int h_workers_create(struct req *r)
 {

@@ -267,6 +267,19 @@ int http__page(struct req *r, struct store_page *pg);
 int http__levels(struct req *r, const char *field, json_t *arr, struct app_level_in *out,
 		 size_t cap, size_t *n);
 
+/*
+ * h_engagements.c: "sensitive": [{field, mask}] (NULL arr = none) into out[cap],
+ * shape only. OUT: *n, the array's size (it may be over cap).
+ */
+struct sensitive_in;
+int http__sensitive(struct req *r, json_t *arr, struct sensitive_in *out, size_t cap, size_t *n);
+/*
+ * h_engagements.c: "wall": {clients: [client id], days} or null (none) into in,
+ * its ids into ids[MODEL_MAX_WALL]; shape only. v NULL: not given.
+ */
+struct engagement_in;
+int http__wall(struct req *r, json_t *v, int64_t *ids, struct engagement_in *in);
+
 /* req_app.c: an optional integer of the body as a use case's number (NULL: APP_ABSENT); 400 if not one. */
 int http__num(struct req *r, const char *field, json_t *v, double *out);
 
@@ -374,6 +387,8 @@ int h_items_create(struct req *r);
 int h_items_list(struct req *r);
 int h_items_get(struct req *r);
 int h_items_history(struct req *r);
+int h_items_unmasked(struct req *r);
+int h_purge(struct req *r);
 int h_work_next(struct req *r);
 int h_items_submit(struct req *r);
 int h_items_accept(struct req *r);

@@ -334,6 +334,10 @@ static json_t *result_json(const struct cmd *c, bool *oom)
 		j = json_pack("{s:I}", "id", (json_int_t)c->u.token.token_id);
 	else if (res->has_item)
 		j = wire_item(&res->item, false);
+	else if (c->type == CMD_ITEM_PURGE)
+		j = json_pack("{s:b, s:I, s:I, s:b}", "dry_run", c->u.purge.dry_run, "items",
+			      (json_int_t)res->purged_items, "events", (json_int_t)res->purged_events,
+			      "more", res->purge_more);
 	else
 		j = json_pack("{s:I}", "id", (json_int_t)res->id);
 	*oom = !j;

@@ -60,6 +60,8 @@ const struct route http__routes[] = {
     {"GET", "/v1/items", POL_ITEM_READ, h_items_list},
     {"GET", "/v1/items/:id", POL_ITEM_READ, h_items_get},
     {"GET", "/v1/items/:id/history", POL_ITEM_READ, h_items_history},
+    {"GET", "/v1/items/:id/unmasked", POL_ITEM_UNMASK, h_items_unmasked},
+    {"POST", "/v1/purge", POL_ITEM_PURGE, h_purge},
     {"POST", "/v1/items/:id/submit", POL_ITEM_SUBMIT, h_items_submit},
     {"POST", "/v1/items/:id/accept", POL_ITEM_REVIEW, h_items_accept},
     {"POST", "/v1/items/:id/rework", POL_ITEM_REVIEW, h_items_rework},

@@ -581,6 +581,8 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 	h->app.store = s;
 	h->app.keys = o->keys;
 	h->app.data_dir = o->data_dir;
+	h->app.clock = o->clock;
+	h->app.clock_arg = o->clock_arg;
 	h->store = s;
 	bind = o->bind && *o->bind ? o->bind : "127.0.0.1";
 	h->bind = strdup(bind);

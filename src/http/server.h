@@ -38,10 +38,13 @@ struct http_opts {
 	struct keyring *keys;
 	/* The data directory: the audit tree head the API serves (NULL: none). */
 	const char *data_dir;
+	/* The use cases' clock (serve --clock-file, as the engine's); NULL: the wall clock. */
+	int64_t (*clock)(void *arg);
+	void *clock_arg;
 };
 
 #define HTTP_OPTS_INIT                                                                             \
-	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20, NULL, NULL }
+	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20, NULL, NULL, NULL, NULL }
 
 struct http_server;
 

@@ -1,6 +1,8 @@
 /* policy.c - the access table (action x role) and the one function that reads it. */
 #include "sec/policy.h"
 
+#include <string.h>
+
 #include "util/err.h"
 
 #define NO RULE_NO
@@ -12,6 +14,7 @@
 #define SLF RULE_SELF
 #define CLL RULE_CLEARED_OR_LEASED
 #define USR RULE_OWN_USER
+#define FLD RULE_CLEARED_FIELDS
 
 struct action_def {
 	const char *name;
@@ -27,7 +30,10 @@ struct action_def {
  * item whose lease it holds even when staff removed that clearance since (a
  * lease held keeps working until it ends). Auditors read everything but
  * payloads. Edits follow creation (who creates a record edits it); switching
- * records off and on is staff's, users the admin's.
+ * records off and on is staff's, users the admin's. An engagement's sensitive
+ * fields are masked for everyone but the client whose data it is, and a
+ * worker for the fields its clearance unmasks; staff see them through
+ * item.unmask, which is always audited with the fields it revealed.
  */
 static const struct action_def actions[POL__COUNT] = {
 	[POL_PUBLIC] = { "public", { ANY, ANY, ANY, ANY, ANY } },
@@ -79,6 +85,9 @@ static const struct action_def actions[POL__COUNT] = {
 	/* Those who read the trail may prove it: hashes only, no record's content. */
 	[POL_AUDIT_HEAD] = { "audit.head", { ANY, NO, NO, NO, ANY } },
 	[POL_AUDIT_PROOF] = { "audit.proof", { ANY, NO, NO, NO, ANY } },
+	[POL_ITEM_CLEARTEXT] = { "item.cleartext", { NO, NO, FLD, OWN, NO } },
+	[POL_ITEM_UNMASK] = { "item.unmask", { ANY, ANY, NO, OWN, NO } },
+	[POL_ITEM_PURGE] = { "item.purge", { ANY, NO, NO, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {
@@ -91,6 +100,7 @@ static const char *const rule_names[RULE__COUNT] = {
 	[RULE_SELF] = "self",
 	[RULE_CLEARED_OR_LEASED] = "cleared clients, or leased to self",
 	[RULE_OWN_USER] = "own",
+	[RULE_CLEARED_FIELDS] = "fields its clearance unmasks",
 };
 
 enum policy_rule policy_rule_of(enum role r, enum policy_action act)
@@ -104,14 +114,16 @@ static bool cleared(const struct policy_scope *sc)
 {
 	size_t lo = 0, hi = sc->n_clear;
 
-	if (!sc->client_id || !sc->clear)
+	if (!sc->client_id || !sc->clear || sc->walled)
 		return false;
 	/* Clearances are kept ascending (worker records sort them). */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (sc->clear[mid] == sc->client_id)
-			return true;
+			/* Lapsed at its moment: compared with now, never a cached flag. */
+			return !sc->clear_until || !sc->clear_until[mid] ||
+			       sc->now < sc->clear_until[mid];
 		if (sc->clear[mid] < sc->client_id)
 			lo = mid + 1;
 		else
@@ -144,6 +156,7 @@ enum policy_verdict policy_check(const struct actor *a, enum policy_action act,
 			return POLICY_HIDE;
 		return sc->kpo ? POLICY_ALLOW : POLICY_FORBID;
 	case RULE_CLEARED:
+	case RULE_CLEARED_FIELDS:
 		return a->role == ROLE_WORKER && a->worker_id && cleared(sc) ? POLICY_ALLOW
 									       : POLICY_HIDE;
 	case RULE_CLEARED_OR_LEASED:
@@ -226,6 +239,35 @@ int policy_user_filter(const struct actor *a, enum policy_action act, int64_t *u
 bool policy_sees_payload(const struct actor *a, const struct policy_scope *sc)
 {
 	return policy_check(a, POL_ITEM_PAYLOAD, sc) == POLICY_ALLOW;
+}
+
+void policy_scope_worker(struct policy_scope *sc, const struct worker_rec *w, int64_t now)
+{
+	const struct clear_terms *t = w ? worker_terms(w, sc->client_id) : NULL;
+
+	sc->clear = w ? w->clear : NULL;
+	sc->n_clear = w ? w->n_clear : 0;
+	sc->clear_until = w ? w->clear_until : NULL;
+	sc->now = now;
+	sc->unmasked = t ? t->unmasked : NULL;
+	sc->n_unmasked = t ? t->n_unmasked : 0;
+}
+
+enum mask_kind policy_field_mask(const struct actor *a, enum policy_action act,
+				 const struct policy_scope *sc, const char *field, enum mask_kind m)
+{
+	if (m == MASK_NONE)
+		return m;
+	if (act == POL_ITEM_UNMASK)
+		return policy_check(a, POL_ITEM_UNMASK, sc) == POLICY_ALLOW ? MASK_NONE : m;
+	if (policy_check(a, POL_ITEM_CLEARTEXT, sc) != POLICY_ALLOW)
+		return m;
+	if (policy_rule_of(a->role, POL_ITEM_CLEARTEXT) != RULE_CLEARED_FIELDS)
+		return MASK_NONE;
+	for (size_t i = 0; sc->unmasked && i < sc->n_unmasked; i++)
+		if (!strncmp(sc->unmasked[i], field, MODEL_CODE_MAX))
+			return MASK_NONE;
+	return m;
 }
 
 const char *policy_action_name(enum policy_action act)

@@ -68,6 +68,14 @@ enum policy_action {
 	POL_CLIENT_REMOVE, /* crypto-shredding: the client's data key destroyed */
 	POL_AUDIT_HEAD,	 /* the latest signed tree head of the audit Merkle tree */
 	POL_AUDIT_PROOF, /* its inclusion and consistency proofs */
+	/*
+	 * The sensitive fields of a payload (an engagement's "sensitive") in
+	 * clear in every payload read; who may not sees them masked
+	 * (policy_field_mask). A worker: the fields its clearance unmasks.
+	 */
+	POL_ITEM_CLEARTEXT,
+	POL_ITEM_UNMASK, /* the payload read with every field in clear, always audited */
+	POL_ITEM_PURGE,  /* delete finished items past their engagement's retention */
 	POL__COUNT
 };
 
@@ -82,6 +90,7 @@ enum policy_rule {
 	RULE_SELF,       /* a worker: its own worker record; others 404 */
 	RULE_CLEARED_OR_LEASED, /* a worker: as RULE_CLEARED, or an item whose lease it holds */
 	RULE_OWN_USER,   /* records of the actor's own user (its tokens); others 404 */
+	RULE_CLEARED_FIELDS, /* a worker: as RULE_CLEARED, and only the fields its clearance names */
 	RULE__COUNT
 };
 
@@ -91,7 +100,8 @@ enum policy_verdict { POLICY_ALLOW, POLICY_HIDE, POLICY_FORBID };
  * What the record is, as far as access goes. Zero fields are unknown or
  * none. For RULE_CLEARED the caller passes the acting worker's clearances
  * (ascending client ids, as in struct worker_rec) from the freshest source
- * it has: the engine's live record for writes, the store for reads.
+ * it has: the engine's live record for writes, the store for reads, with
+ * their expiries and the time now (a clearance lapsed at now is none).
  */
 struct policy_scope {
 	int64_t client_id;       /* the client whose data this is */
@@ -101,7 +111,17 @@ struct policy_scope {
 	const int64_t *clear;    /* the acting worker's clearances */
 	size_t n_clear;
 	int64_t user_id;         /* a token: the user it stands for */
+	const int64_t *clear_until; /* parallel to clear: when each lapses (0 never); NULL: none do */
+	int64_t now;                /* ms, compared with clear_until */
+	/* RULE_CLEARED_FIELDS: the payload fields the worker's clearance for client_id unmasks. */
+	const char (*unmasked)[MODEL_CODE_MAX];
+	size_t n_unmasked;
+	/* An engagement's ethical wall keeps the acting worker out: as if not cleared. */
+	bool walled;
 };
+
+/* The scope's clearance fields from worker w at now (w NULL: none); sc's other fields stay. */
+void policy_scope_worker(struct policy_scope *sc, const struct worker_rec *w, int64_t now);
 
 /* The rule of one role for one action (RULE_ANY for POL_PUBLIC). */
 enum policy_rule policy_rule_of(enum role r, enum policy_action act);
@@ -139,6 +159,17 @@ int policy_user_filter(const struct actor *a, enum policy_action act, int64_t *u
 
 /* True if the item read by this actor carries its payload and result fields. */
 bool policy_sees_payload(const struct actor *a, const struct policy_scope *scope);
+
+/*
+ * How the actor sees payload field `field`, which its engagement masks with
+ * m, in a read by action act (POL_ITEM_PAYLOAD: an ordinary read; POL_ITEM_UNMASK:
+ * the unmasked read): MASK_NONE (in clear) or m. POL_ITEM_UNMASK shows every
+ * field to whom it allows; otherwise POL_ITEM_CLEARTEXT decides, a worker's
+ * rule by the scope's unmasked fields.
+ */
+enum mask_kind policy_field_mask(const struct actor *a, enum policy_action act,
+				 const struct policy_scope *scope, const char *field,
+				 enum mask_kind m);
 
 /* "item.read", ... (for logs, audit and docs). */
 const char *policy_action_name(enum policy_action act);

@@ -112,6 +112,8 @@ typedef int (*store_event_cb)(void *ctx, const struct event_rec *ev);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
 typedef int (*store_token_cb)(void *ctx, const struct token_rec *t);
 typedef int (*store_audit_head_cb)(void *ctx, const struct audit_head *h);
+/* When a worker last worked (an item assigned to or submitted by it) for a client. */
+typedef int (*store_worked_cb)(void *ctx, int64_t worker_id, int64_t client_id, int64_t at);
 
 /* The callbacks of a recovery load (store_load()), one per kind of record. */
 struct store_load {
@@ -182,6 +184,16 @@ struct store_load {
 	X(audit_insert, (struct store *s, struct audit_rec *a), (s, a)) /* a->seq by caller */   \
 	/* Last audit seq and hash; 0 and all-zero hash when the trail is empty. */                \
 	X(audit_tail, (struct store *s, int64_t *seq, unsigned char hash[32]), (s, seq, hash))   \
+	/*                                                                                         \
+	 * writer: retention. The finished items (done, cancelled, failed) of the                  \
+	 * engagement whose last event is before `before`, at most limit of them,                  \
+	 * oldest id first, deleted with their item events (dry_run: only counted).               \
+	 * Audit events stay. OUT: *items, *events, the counts.                                    \
+	 */                                                                                        \
+	X(item_purge,                                                                              \
+	  (struct store *s, int64_t engagement_id, int64_t before, int limit, bool dry_run,       \
+	   int64_t *items, int64_t *events),                                                       \
+	  (s, engagement_id, before, limit, dry_run, items, events))                               \
 	/* ERR_NOTFOUND when the key is new. OUT: out->body (free()). */                           \
 	X(idem_get, (struct store *s, int64_t user_id, const char *key, struct idem_rec *out),    \
 	  (s, user_id, key, out))                                                                  \
@@ -193,6 +205,14 @@ struct store_load {
 	 * A callback returning non-zero stops the load and is returned.                          \
 	 */                                                                                        \
 	X(load, (struct store *s, const struct store_load *l, void *ctx), (s, l, ctx))             \
+	/*                                                                                         \
+	 * writer: recovery, the ethical wall. For every worker and client, the last              \
+	 * time the worker was assigned an item of the client or submitted one.                   \
+	 */                                                                                        \
+	X(worked_each, (struct store *s, store_worked_cb cb, void *ctx), (s, cb, ctx))            \
+	/* reader: the same for one worker and client (OUT: *at, 0 = never). */                   \
+	X(worked_last, (struct store *s, int64_t worker_id, int64_t client_id, int64_t *at),      \
+	  (s, worker_id, client_id, at))                                                           \
 	/* reader */                                                                               \
 	/*                                                                                         \
 	 * The token with this hash and its user, revoked and expired ones too (the                \

@@ -61,10 +61,13 @@ int64_t clock_file_ms(void *arg)
 	struct clock_file *cf = arg;
 	int64_t v = read_ms(cf->path);
 
-	/* A writer replacing the file (rename) is never seen half-written; keep the last. */
+	/*
+	 * A writer replacing the file (rename) is never seen half-written; keep the last.
+	 * Atomic: the engine and the HTTP threads' use cases read one clock file.
+	 */
 	if (v >= 0)
-		cf->last = v;
-	return cf->last;
+		__atomic_store_n(&cf->last, v, __ATOMIC_RELAXED);
+	return __atomic_load_n(&cf->last, __ATOMIC_RELAXED);
 }
 
 void clock_format_ms(int64_t ms, char *out, size_t n)

@@ -66,10 +66,42 @@ json_t *wire_service(const struct service_rec *sv)
 			 time_json(sv->created_at));
 }
 
+/* An engagement's sensitive fields: [{"field", "mask"}]. */
+static json_t *sensitive_json(const struct engagement_rec *e)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < e->n_sensitive && i < MODEL_MAX_SENSITIVE; i++) {
+		if (json_array_append_new(
+			a, json_pack("{s:o, s:s}", "field",
+				     str_json(e->sensitive[i].field, MODEL_CODE_MAX), "mask",
+				     mask_name(e->sensitive[i].mask)))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* The ethical wall: {"clients": [ids], "days": N}, or null for none. */
+static json_t *wall_json(const struct engagement_rec *e)
+{
+	json_t *a;
+
+	if (!e->n_wall || e->wall_days <= 0)
+		return json_null();
+	a = json_array();
+	for (size_t i = 0; a && i < e->n_wall && i < MODEL_MAX_WALL; i++)
+		json_array_append_new(a, json_integer(e->wall[i]));
+	return a ? json_pack("{s:o, s:i}", "clients", a, "days", e->wall_days) : NULL;
+}
+
 json_t *wire_engagement(const struct engagement_rec *e)
 {
 	return json_pack(
-	    "{s:I, s:I, s:I, s:o, s:s, s:o*, s:o*, s:I, s:i, s:I, s:I, s:o, s:o, s:b}", "id",
+	    "{s:I, s:I, s:I, s:o, s:s, s:o*, s:o*, s:I, s:i, s:I, s:I, s:o, s:o, s:b, s:o*, s:i, "
+	    "s:o*}",
+	    "id",
 	    (json_int_t)e->id, "client_id", (json_int_t)e->client_id, "service_id",
 	    (json_int_t)e->service_id, "name", str_json(e->name, MODEL_NAME_MAX), "kind",
 	    service_kind_name(e->kind), "required_skills", skills_json(e->skills, e->n_skills),
@@ -77,7 +109,8 @@ json_t *wire_engagement(const struct engagement_rec *e)
 	    (json_int_t)(e->sla_ms / 1000), "default_priority", e->default_priority,
 	    "lease_seconds", (json_int_t)(e->lease_ms / 1000), "lease_max_seconds",
 	    (json_int_t)(e->lease_max_ms / 1000), "time_zone", str_json(e->time_zone, MODEL_TZ_MAX),
-	    "created_at", time_json(e->created_at), "active", e->active);
+	    "created_at", time_json(e->created_at), "active", e->active, "sensitive",
+	    sensitive_json(e), "retention_days", e->retention_days, "wall", wall_json(e));
 }
 
 json_t *wire_user(const struct user_rec *u)
@@ -88,6 +121,32 @@ json_t *wire_user(const struct user_rec *u)
 			 u->active);
 }
 
+/*
+ * One clearance: its client id as before, or, when it has an expiry or terms,
+ * {client_id, expires_at?, nda_ref?, unmasked?} as it was given.
+ */
+static json_t *clearance_json(const struct worker_rec *w, size_t i)
+{
+	const struct clear_terms *t = worker_terms(w, w->clear[i]);
+	json_t *o, *um;
+
+	if (!t && !w->clear_until[i])
+		return json_integer(w->clear[i]);
+	if (!(o = json_pack("{s:I}", "client_id", (json_int_t)w->clear[i])))
+		return NULL;
+	if (w->clear_until[i])
+		json_object_set_new(o, "expires_at", time_json(w->clear_until[i]));
+	if (t && t->nda_ref[0])
+		json_object_set_new(o, "nda_ref", str_json(t->nda_ref, MODEL_CODE_MAX));
+	if (t && t->n_unmasked) {
+		um = json_array();
+		for (size_t k = 0; um && k < t->n_unmasked; k++)
+			json_array_append_new(um, str_json(t->unmasked[k], MODEL_CODE_MAX));
+		json_object_set_new(o, "unmasked", um);
+	}
+	return o;
+}
+
 json_t *wire_worker(const struct worker_rec *w)
 {
 	json_t *creds = json_array(), *clear = json_array();
@@ -95,7 +154,7 @@ json_t *wire_worker(const struct worker_rec *w)
 	for (size_t i = 0; creds && i < w->n_creds; i++)
 		json_array_append_new(creds, str_json(w->creds[i], MODEL_CODE_MAX));
 	for (size_t i = 0; clear && i < w->n_clear; i++)
-		json_array_append_new(clear, json_integer(w->clear[i]));
+		json_array_append_new(clear, clearance_json(w, i));
 	return json_pack(
 	    "{s:I, s:I, s:o, s:o*, s:o*, s:o*, s:o, s:o, s:i, "
 	    "s:{s:I, s:o}, s:o*, s:s, s:o, s:b}",

@@ -161,7 +161,7 @@ static bool eng_open(const struct fx *f, int e)
 static bool eligible(const struct fx *f, int w, int e)
 {
 	return f->w[w].active && load_of(f, w) < f->w[w].capacity && eng_open(f, e) &&
-	       route_qualified(&f->w[w], &f->eng[e]);
+	       route_qualified(&f->w[w], &f->eng[e], 0);
 }
 
 static struct m_item *item_by_id(struct fx *f, int64_t id)

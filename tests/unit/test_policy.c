@@ -97,6 +97,9 @@ static const struct row matrix[] = {
 	{ POL_CLIENT_REMOVE,       { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_AUDIT_HEAD,          { ALL, NONE, NONE,  NONE, ALL } },
 	{ POL_AUDIT_PROOF,         { ALL, NONE, NONE,  NONE, ALL } },
+	{ POL_ITEM_CLEARTEXT,      { NONE, NONE, OWNC, OWNC, NONE } },
+	{ POL_ITEM_UNMASK,         { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_ITEM_PURGE,          { ALL, NONE, NONE,  NONE, NONE } },
 };
 /* clang-format on */
 

@@ -52,14 +52,14 @@ static void test_qualified(void **state)
 	(void)state;
 	worker(&w);
 	engagement(&e);
-	assert_true(route_qualified(&w, &e));
+	assert_true(route_qualified(&w, &e, 0));
 	/* Exactly at the level is enough. */
 	e.skills[0].level = 4;
-	assert_true(route_qualified(&w, &e));
+	assert_true(route_qualified(&w, &e, 0));
 	/* No requirements at all: clearance alone decides. */
 	e.n_skills = 0;
 	e.n_langs = 0;
-	assert_true(route_qualified(&w, &e));
+	assert_true(route_qualified(&w, &e, 0));
 }
 
 static void test_skill_below_level(void **state)
@@ -71,7 +71,7 @@ static void test_skill_below_level(void **state)
 	worker(&w);
 	engagement(&e);
 	add(e.skills, &e.n_skills, "excel", 3);
-	assert_false(route_qualified(&w, &e));
+	assert_false(route_qualified(&w, &e, 0));
 }
 
 static void test_skill_missing(void **state)
@@ -83,14 +83,14 @@ static void test_skill_missing(void **state)
 	worker(&w);
 	engagement(&e);
 	add(e.skills, &e.n_skills, "tax", 1);
-	assert_false(route_qualified(&w, &e));
+	assert_false(route_qualified(&w, &e, 0));
 	/* Codes compare exactly: no prefix or case folding. */
 	engagement(&e);
 	add(e.skills, &e.n_skills, "Excel", 1);
-	assert_false(route_qualified(&w, &e));
+	assert_false(route_qualified(&w, &e, 0));
 	engagement(&e);
 	add(e.skills, &e.n_skills, "exc", 1);
-	assert_false(route_qualified(&w, &e));
+	assert_false(route_qualified(&w, &e, 0));
 }
 
 static void test_language_missing(void **state)
@@ -102,11 +102,11 @@ static void test_language_missing(void **state)
 	worker(&w);
 	engagement(&e);
 	add(e.langs, &e.n_langs, "ja", 1);
-	assert_false(route_qualified(&w, &e));
+	assert_false(route_qualified(&w, &e, 0));
 	/* Held but below the level. */
 	engagement(&e);
 	e.langs[0].level = 4;
-	assert_false(route_qualified(&w, &e));
+	assert_false(route_qualified(&w, &e, 0));
 }
 
 static void test_not_cleared(void **state)
@@ -118,11 +118,11 @@ static void test_not_cleared(void **state)
 	worker(&w);
 	engagement(&e);
 	e.client_id = 25;
-	assert_false(route_qualified(&w, &e));
-	assert_false(route_cleared(&w, 9));
-	assert_false(route_cleared(&w, 31));
+	assert_false(route_qualified(&w, &e, 0));
+	assert_false(route_cleared(&w, 9, 0));
+	assert_false(route_cleared(&w, 31, 0));
 	w.n_clear = 0;
-	assert_false(route_cleared(&w, 10));
+	assert_false(route_cleared(&w, 10, 0));
 }
 
 static void test_cleared_among_many(void **state)
@@ -138,7 +138,7 @@ static void test_cleared_among_many(void **state)
 	for (int64_t id = -1; id <= 2 * MODEL_MAX_CLEAR + 1; id++) {
 		bool want = id > 0 && id % 2 == 1 && id < 2 * MODEL_MAX_CLEAR;
 
-		if (route_cleared(&w, id) != want)
+		if (route_cleared(&w, id, 0) != want)
 			fail_msg("client %lld: expected %d", (long long)id, want);
 	}
 	/* Large ids do not overflow the comparison. */
@@ -146,9 +146,9 @@ static void test_cleared_among_many(void **state)
 	w.clear[0] = INT64_MIN;
 	w.clear[1] = 0;
 	w.clear[2] = INT64_MAX;
-	assert_true(route_cleared(&w, INT64_MIN));
-	assert_true(route_cleared(&w, INT64_MAX));
-	assert_false(route_cleared(&w, INT64_MAX - 1));
+	assert_true(route_cleared(&w, INT64_MIN, 0));
+	assert_true(route_cleared(&w, INT64_MAX, 0));
+	assert_false(route_cleared(&w, INT64_MAX - 1, 0));
 }
 
 static void test_room(void **state)

@@ -64,13 +64,13 @@ static void test_status_and_capacity(void **state)
 	engagement(&e, 5, 10, 1);
 	w.status = WORKER_AWAY;
 	route_explain_init(&x, &w, 0);
-	route_explain_add(&x, &w, &e);
+	route_explain_add(&x, &w, &e, 0);
 	assert_int_equal(x.reason, ROUTE_NOT_AVAILABLE);
 	route_explain_text(&x, &w, line, sizeof(line));
 	assert_non_null(strstr(line, "away"));
 	w.status = WORKER_AVAILABLE;
 	route_explain_init(&x, &w, 2);
-	route_explain_add(&x, &w, &e);
+	route_explain_add(&x, &w, &e, 0);
 	assert_int_equal(x.reason, ROUTE_AT_CAPACITY);
 	route_explain_text(&x, &w, line, sizeof(line));
 	assert_non_null(strstr(line, "2 of 2"));
@@ -103,11 +103,11 @@ static void test_not_cleared_then_below(void **state)
 	engagement(&high, 8, 20, 5);  /* cleared, accounting 5 needed, 4 held */
 	engagement(&low, 9, 10, 3);   /* cleared and qualified */
 	route_explain_init(&x, &w, 0);
-	route_explain_add(&x, &w, &other);
+	route_explain_add(&x, &w, &other, 0);
 	assert_int_equal(x.reason, ROUTE_NOT_CLEARED);
 	assert_int_equal(x.engagement_id, 7);
 	/* Below the level says more than not cleared: it wins, naming the skill. */
-	route_explain_add(&x, &w, &high);
+	route_explain_add(&x, &w, &high, 0);
 	assert_int_equal(x.reason, ROUTE_BELOW_LEVEL);
 	assert_string_equal(x.code, "accounting");
 	assert_int_equal(x.need, 5);
@@ -116,12 +116,12 @@ static void test_not_cleared_then_below(void **state)
 	route_explain_text(&x, &w, line, sizeof(line));
 	assert_non_null(strstr(line, "skill accounting at level 5"));
 	/* Not cleared after below level changes nothing. */
-	route_explain_add(&x, &w, &other);
+	route_explain_add(&x, &w, &other, 0);
 	assert_int_equal(x.reason, ROUTE_BELOW_LEVEL);
 	/* An engagement that fits makes it eligible, and it stays so. */
-	route_explain_add(&x, &w, &low);
+	route_explain_add(&x, &w, &low, 0);
 	assert_int_equal(x.reason, ROUTE_ELIGIBLE);
-	route_explain_add(&x, &w, &high);
+	route_explain_add(&x, &w, &high, 0);
 	assert_int_equal(x.reason, ROUTE_ELIGIBLE);
 }
 
@@ -137,7 +137,7 @@ static void test_language_missing(void **state)
 	engagement(&e, 5, 10, 1);
 	add(e.langs, &e.n_langs, "ja", 2);
 	route_explain_init(&x, &w, 1);
-	route_explain_add(&x, &w, &e);
+	route_explain_add(&x, &w, &e, 0);
 	assert_int_equal(x.reason, ROUTE_BELOW_LEVEL);
 	assert_true(x.lang);
 	assert_string_equal(x.code, "ja");

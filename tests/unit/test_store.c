@@ -360,7 +360,8 @@ static void test_records_roundtrip(void **state)
 		 "{\"code\":\"accounting\",\"level\":2}],\"required_languages\":"
 		 "[{\"code\":\"id\",\"level\":4}],\"sla_seconds\":86400,\"default_priority\":5,"
 		 "\"lease_seconds\":1800,\"lease_max_seconds\":7200,\"time_zone\":\"UTC\","
-		 "\"created_at\":\"2023-11-14T22:13:20.000Z\",\"active\":true}",
+		 "\"created_at\":\"2023-11-14T22:13:20.000Z\",\"active\":true,\"sensitive\":[],"
+		 "\"retention_days\":0,\"wall\":null}",
 		 (long long)eng, (long long)c1, (long long)svc);
 	assert_wire_eq(wire_engagement(&e), want);
 

@@ -14,14 +14,15 @@
 #define SQ_SERVICE_COLS "id, code, name, kind, category, created_at"
 #define SQ_ENGAGEMENT_COLS                                                                         \
 	"id, client_id, service_id, name, kind, skills, languages, sla_ms, "                       \
-	"default_priority, lease_ms, time_zone, created_at, lease_max_ms, active"
+	"default_priority, lease_ms, time_zone, created_at, lease_max_ms, active, sensitive, "    \
+	"retention_days, wall, wall_days"
 #define SQ_USER_COLS "id, name, role, client_id, created_at, active"
 #define SQ_WORKER_COLS                                                                             \
 	"w.id, w.user_id, w.name, w.skills, w.languages, w.credentials, "                          \
 	"w.country, w.time_zone, w.capacity, w.cost_minor, w.currency, "                           \
 	"w.status, w.created_at, w.active, "                                                       \
-	"(SELECT json_group_array(c.client_id) FROM worker_clearances c "                          \
-	"WHERE c.worker_id = w.id)"
+	"(SELECT json_group_array(json_array(c.client_id, c.expires_at, c.nda_ref, "              \
+	"json(c.unmasked))) FROM worker_clearances c WHERE c.worker_id = w.id)"
 #define SQ_ITEM_COLS                                                                               \
 	"id, engagement_id, client_id, external_ref, priority, created_at, "                       \
 	"due_at, state, worker_id, epoch, lease_expires, lease_started"
@@ -68,7 +69,8 @@
 	X(SERVICE_UPDATE, "UPDATE services SET name = ?2, category = ?3 WHERE id = ?1")            \
 	X(ENGAGEMENT_UPDATE, "UPDATE engagements SET name = ?2, skills = ?3, languages = ?4, "     \
 			     "sla_ms = ?5, default_priority = ?6, lease_ms = ?7, time_zone = ?8, " \
-			     "lease_max_ms = ?9, active = ?10 WHERE id = ?1")                      \
+			     "lease_max_ms = ?9, active = ?10, sensitive = ?11, "                  \
+			     "retention_days = ?12, wall = ?13, wall_days = ?14 WHERE id = ?1")    \
 	X(USER_UPDATE, "UPDATE users SET name = ?2, role = ?3, client_id = ?4, active = ?5 "       \
 		       "WHERE id = ?1")                                                            \
 	X(WORKER_UPDATE, "UPDATE workers SET name = ?2, skills = ?3, languages = ?4, "             \
@@ -80,8 +82,8 @@
 	X(ENGAGEMENT_INSERT, "INSERT INTO engagements(client_id, service_id, "                     \
 			     "name, kind, skills, languages, sla_ms, "                             \
 			     "default_priority, lease_ms, time_zone, created_at, lease_max_ms, "   \
-			     "active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, " \
-			     "?13)")                                                               \
+			     "active, sensitive, retention_days, wall, wall_days) VALUES (?1, ?2, "\
+			     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")\
 	X(USER_INSERT, "INSERT INTO users(name, role, client_id, created_at, active) "             \
 		       "VALUES (?1, ?2, ?3, ?4, ?5)")                                              \
 	X(TOKEN_INSERT, "INSERT INTO tokens(hash, user_id, created_at, prefix, expires_at, id) "   \
@@ -94,8 +96,8 @@
 			 "credentials, country, time_zone, capacity, cost_minor, "                 \
 			 "currency, status, created_at, active) VALUES (?1, ?2, ?3, ?4, "          \
 			 "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")                                \
-	X(CLEARANCE_INSERT, "INSERT INTO worker_clearances(worker_id, client_id) "                 \
-			    "VALUES (?1, ?2)")                                                     \
+	X(CLEARANCE_INSERT, "INSERT INTO worker_clearances(worker_id, client_id, expires_at, "     \
+			    "nda_ref, unmasked) VALUES (?1, ?2, ?3, ?4, ?5)")                      \
 	X(WORKER_SET_STATUS, "UPDATE workers SET status = ?2 WHERE id = ?1")                       \
 	X(ITEM_INSERT, "INSERT INTO items(engagement_id, client_id, external_ref, "                \
 		       "priority, created_at, due_at, state, worker_id, epoch, "                   \
@@ -155,6 +157,17 @@
 	X(ITEM_EXISTS, "SELECT client_id FROM items WHERE id = ?1")                                        \
 	X(ITEM_BY_REF, "SELECT id FROM items WHERE engagement_id = ?1 AND external_ref = ?2 "      \
 		       "ORDER BY id LIMIT 1")                                                      \
+	/* Finished items of ?1 whose last event is before ?2 (retention), their events counted. */ \
+	X(PURGE_PICK, "SELECT i.id, (SELECT count(*) FROM item_events v WHERE v.item_id = i.id) "  \
+		      "FROM items i WHERE i.engagement_id = ?1 AND i.state IN ('done', "           \
+		      "'cancelled', 'failed') AND (SELECT max(v.at) FROM item_events v "           \
+		      "WHERE v.item_id = i.id) < ?2 ORDER BY i.id LIMIT ?3")                       \
+	X(PURGE_EVENTS, "DELETE FROM item_events WHERE item_id = ?1")                              \
+	X(WORKED_EACH, "SELECT worker_id, client_id, max(at) FROM item_events WHERE worker_id "   \
+		       "IS NOT NULL AND action IN ('assign', 'submit') GROUP BY 1, 2")             \
+	X(WORKED_LAST, "SELECT max(at) FROM item_events WHERE worker_id = ?1 AND client_id = ?2 " \
+		       "AND action IN ('assign', 'submit')")                                       \
+	X(PURGE_ITEM, "DELETE FROM items WHERE id = ?1")                                           \
 	X(AUDIT_LIST, SQ_PAGE(SQ_AUDIT_COLS, "audit", "", "seq"))                                  \
 	X(AUDIT_LIST_CLIENT, SQ_PAGE(SQ_AUDIT_COLS, "audit", SQ_OF_CLIENT, "seq"))                 \
 	X(AUDIT_EACH, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq")         \
@@ -268,7 +281,10 @@ enum sq_ftype {
 	SQ_FROM,    /* enum item_state, by name; ITEM_STATE__COUNT (none) is NULL */
 	SQ_SKILLS,  /* struct skill_level[], its size_t count at n_off: [{"code","level"}] */
 	SQ_CODES,   /* char[][MODEL_CODE_MAX], count at n_off: ["CA", ...] */
-	SQ_CLEAR,   /* int64_t[], count at n_off, read only (json_group_array), sorted */
+	SQ_CLEAR,   /* a worker's clearances (clear, clear_until, terms) of the whole record, read
+		     * only: json_group_array of [client_id, expires_at, nda_ref, unmasked], sorted */
+	SQ_SENSITIVE, /* struct sensitive_field[], count at n_off: [{"field","mask"}] */
+	SQ_IDS,     /* int64_t[], count at n_off: [1, 2] */
 	SQ_HASH,    /* unsigned char[size] (a hash, key, signature) as a blob; read: zero unless size bytes */
 	SQ_BOOL,    /* bool as 0 or 1 */
 };
@@ -358,7 +374,13 @@ char *sq__creds_text(const char (*creds)[MODEL_CODE_MAX], size_t n); /* ["CA", .
 int sq__skills_parse(sqlite3_stmt *st, int col, struct skill_level *sk, size_t max, size_t *n);
 int sq__creds_parse(sqlite3_stmt *st, int col, char (*creds)[MODEL_CODE_MAX], size_t max,
 		    size_t *n);
-int sq__clear_parse(sqlite3_stmt *st, int col, int64_t *clear, size_t max, size_t *n); /* [1, 2] */
+/* [[client_id, expires_at, nda_ref, [unmasked]], ...] into w's clear, clear_until and terms. */
+int sq__clear_parse(sqlite3_stmt *st, int col, struct worker_rec *w);
+char *sq__sensitive_text(const struct sensitive_field *f, size_t n); /* [{"field","mask"}] */
+char *sq__ids_text(const int64_t *ids, size_t n); /* [1, 2] */
+int sq__ids_parse(sqlite3_stmt *st, int col, int64_t *ids, size_t max, size_t *n);
+int sq__sensitive_parse(sqlite3_stmt *st, int col, struct sensitive_field *f, size_t max,
+			size_t *n);
 
 /*
  * {"reason": reason} as an item event's detail, NULL for no reason (NULL or

@@ -125,15 +125,94 @@ static bool take_cred(json_t *v, size_t i, void *ctx)
 	return true;
 }
 
+/* One clearance [client_id, expires_at, nda_ref, [unmasked...]] into the worker record ctx. */
 static bool take_client(json_t *v, size_t i, void *ctx)
 {
-	int64_t *clear = ctx;
+	struct worker_rec *w = ctx;
+	json_int_t id, until;
+	const char *nda;
+	json_t *um, *f;
+	size_t k;
+
+	if (json_unpack(v, "[I, I, s, o]", &id, &until, &nda, &um) || !json_is_array(um))
+		return false;
+	if (!w)
+		return true;
+	w->clear[i] = id;
+	w->clear_until[i] = until;
+	if ((!*nda && !json_array_size(um)) || w->n_terms >= MODEL_MAX_TERMS)
+		return true;
+	struct clear_terms *t = &w->terms[w->n_terms++];
+
+	memset(t, 0, sizeof(*t));
+	t->client_id = id;
+	snprintf(t->nda_ref, sizeof(t->nda_ref), "%s", nda);
+	json_array_foreach(um, k, f)
+	{
+		if (json_is_string(f) && t->n_unmasked < MODEL_MAX_UNMASKED)
+			snprintf(t->unmasked[t->n_unmasked++], MODEL_CODE_MAX, "%s",
+				 json_string_value(f));
+	}
+	return true;
+}
+
+static bool take_sensitive(json_t *v, size_t i, void *ctx)
+{
+	struct sensitive_field *sf = ctx;
+	const char *field, *mask;
+	enum mask_kind m;
+
+	if (json_unpack(v, "{s:s, s:s}", "field", &field, "mask", &mask) || mask_parse(mask, &m))
+		return false;
+	if (sf) {
+		snprintf(sf[i].field, sizeof(sf[i].field), "%s", field);
+		sf[i].mask = m;
+	}
+	return true;
+}
+
+static bool take_id(json_t *v, size_t i, void *ctx)
+{
+	int64_t *ids = ctx;
 
 	if (!json_is_integer(v))
 		return false;
-	if (clear)
-		clear[i] = json_integer_value(v);
+	if (ids)
+		ids[i] = json_integer_value(v);
 	return true;
+}
+
+char *sq__ids_text(const int64_t *ids, size_t n)
+{
+	json_t *a = json_array();
+	bool ok = a != NULL;
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = !json_array_append_new(a, json_integer(ids[i]));
+	return dump(a, ok);
+}
+
+int sq__ids_parse(sqlite3_stmt *st, int col, int64_t *ids, size_t max, size_t *n)
+{
+	return walk_array(st, col, max, n, take_id, ids);
+}
+
+char *sq__sensitive_text(const struct sensitive_field *f, size_t n)
+{
+	json_t *a = json_array();
+	bool ok = a != NULL;
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = !json_array_append_new(a, json_pack("{s:s%, s:s}", "field", f[i].field,
+							 strnlen(f[i].field, MODEL_CODE_MAX),
+							 "mask", mask_name(f[i].mask)));
+	return dump(a, ok);
+}
+
+int sq__sensitive_parse(sqlite3_stmt *st, int col, struct sensitive_field *f, size_t max,
+			size_t *n)
+{
+	return walk_array(st, col, max, n, take_sensitive, f);
 }
 
 int sq__skills_parse(sqlite3_stmt *st, int col, struct skill_level *sk, size_t max, size_t *n)
@@ -147,9 +226,10 @@ int sq__creds_parse(sqlite3_stmt *st, int col, char (*creds)[MODEL_CODE_MAX], si
 	return walk_array(st, col, max, n, take_cred, creds);
 }
 
-int sq__clear_parse(sqlite3_stmt *st, int col, int64_t *clear, size_t max, size_t *n)
+int sq__clear_parse(sqlite3_stmt *st, int col, struct worker_rec *w)
 {
-	return walk_array(st, col, max, n, take_client, clear);
+	w->n_terms = 0;
+	return walk_array(st, col, MODEL_MAX_CLEAR, &w->n_clear, take_client, w);
 }
 
 /* ================================================================

@@ -1,4 +1,5 @@
-/* sqlite_plan.c - SQLite reader for staffing plans: arrivals per interval. */
+/* sqlite_plan.c - SQLite readers for staffing plans (arrivals per interval) and for the
+ * ethical wall (when a worker last worked for a client). */
 #include <stdint.h>
 
 #include "store/sqlite/sqlite_int.h"
@@ -39,6 +40,32 @@ int sq_arrivals(struct store *base, int64_t engagement_id, int64_t from_ms, int6
 			counts[k] = (double)sqlite3_column_int64(st, 1);
 	}
 	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, "arrivals");
+out:
+	sq__done(st);
+	sq__reader_put(s, c);
+	return rc;
+}
+
+int sq_worked_last(struct store *base, int64_t worker_id, int64_t client_id, int64_t *at)
+{
+	struct sq_store *s = sq__of(base);
+	struct sq_conn *c = sq__reader_get(s);
+	int rc, b;
+	sqlite3_stmt *st = sq__stmt(c, SQ_WORKED_LAST, &rc);
+
+	*at = 0;
+	if (!st)
+		goto out;
+	b = sqlite3_bind_int64(st, 1, worker_id);
+	b |= sqlite3_bind_int64(st, 2, client_id);
+	if (b == SQLITE_OK)
+		b = sqlite3_step(st);
+	if (b == SQLITE_ROW) {
+		*at = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		rc = b == SQLITE_DONE ? 0 : sq__fail(c->db, b, "worked last");
+	}
 out:
 	sq__done(st);
 	sq__reader_put(s, c);

@@ -19,13 +19,6 @@ void sq__col_str(sqlite3_stmt *st, int i, char *dst, size_t n)
 	snprintf(dst, n, "%s", t ? (const char *)t : "");
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* A hash column: n bytes, or all zero when the stored value is not n bytes long. */
 static void col_hash(sqlite3_stmt *st, int col, unsigned char *out, size_t n)
 {
@@ -68,7 +61,8 @@ static const struct sq_field engagement_cols[] = {
     E(SQ_I64, id), E(SQ_I64, client_id), E(SQ_I64, service_id), E(SQ_TEXT, name), E(SQ_KIND, kind),
     EN(SQ_SKILLS, skills, n_skills), EN(SQ_SKILLS, langs, n_langs), E(SQ_I64, sla_ms),
     E(SQ_INT, default_priority), E(SQ_I64, lease_ms), E(SQ_TEXT, time_zone), E(SQ_I64, created_at),
-    E(SQ_I64, lease_max_ms), E(SQ_BOOL, active),
+    E(SQ_I64, lease_max_ms), E(SQ_BOOL, active), EN(SQ_SENSITIVE, sensitive, n_sensitive),
+    E(SQ_INT, retention_days), EN(SQ_IDS, wall, n_wall), E(SQ_INT, wall_days),
 };
 
 static const struct sq_field user_cols[] = {
@@ -198,10 +192,14 @@ static int decode_field(sqlite3_stmt *st, int col, const struct sq_field *f, voi
 	case SQ_CODES:
 		return sq__creds_parse(st, col, p, f->size / MODEL_CODE_MAX, n);
 	case SQ_CLEAR:
-		rc = sq__clear_parse(st, col, p, f->size / sizeof(int64_t), n);
+		rc = sq__clear_parse(st, col, rec);
 		if (!rc)
-			qsort(p, *n, sizeof(int64_t), cmp_i64);
+			worker_clear_sort(rec);
 		return rc;
+	case SQ_SENSITIVE:
+		return sq__sensitive_parse(st, col, p, f->size / sizeof(struct sensitive_field), n);
+	case SQ_IDS:
+		return sq__ids_parse(st, col, p, f->size / sizeof(int64_t), n);
 	case SQ_HASH:
 		col_hash(st, col, p, f->size);
 		return 0;
@@ -304,6 +302,15 @@ static int bind_field(sqlite3_stmt *st, int i, const struct sq_field *f, const v
 		break;
 	case SQ_CLEAR:
 		return SQLITE_MISUSE; /* clearances are rows of their own */
+	case SQ_SENSITIVE:
+		n = n < f->size / sizeof(struct sensitive_field) ? n
+								: f->size / sizeof(struct sensitive_field);
+		list = sq__sensitive_text(p, n);
+		break;
+	case SQ_IDS:
+		n = n < f->size / sizeof(int64_t) ? n : f->size / sizeof(int64_t);
+		list = sq__ids_text(p, n);
+		break;
 	case SQ_HASH:
 		return sqlite3_bind_blob(st, i, p, (int)f->size, SQLITE_STATIC);
 	case SQ_BOOL:

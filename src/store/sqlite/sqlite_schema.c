@@ -189,6 +189,21 @@ const char *const sq__migrations[] = {
     "  root_hash BLOB NOT NULL,"
     "  public_key BLOB NOT NULL,"
     "  signature BLOB NOT NULL);",
+    /* confidentiality (issue 8: masking, clearance rules, the ethical wall, retention): an engagement's
+     * sensitive payload fields and how long its finished items are kept (0: forever); a
+     * clearance's expiry (0: none), NDA reference and the fields it shows in clear. Safe on
+     * any database: columns with defaults that mean what the rows meant before. */
+    "ALTER TABLE engagements ADD COLUMN sensitive TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE engagements ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE worker_clearances ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE worker_clearances ADD COLUMN nda_ref TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE worker_clearances ADD COLUMN unmasked TEXT NOT NULL DEFAULT '[]';"
+    /* the ethical wall: competitor clients and the window in days (0: none); the last
+     * time a worker worked for a client is read from item_events by worker */
+    "ALTER TABLE engagements ADD COLUMN wall TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE engagements ADD COLUMN wall_days INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX IF NOT EXISTS item_events_worker ON item_events(worker_id, client_id, at) "
+    "  WHERE worker_id IS NOT NULL;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -133,24 +133,46 @@ int sq_user_insert(struct store *s, struct user_rec *u)
 	return insert_rec(W(s), SQ_USER_INSERT, SQ_K_USER, u, &u->id, "user insert");
 }
 
-/* One clearance: worker a is cleared for client b. */
+/* One clearance: worker a is cleared for client b until `until` (0: no end), with its terms. */
 struct pair_row {
 	int64_t a, b;
+	int64_t until;
+	const char *nda_ref;
+	char *unmasked; /* a JSON list */
 };
 
 static const struct sq_field pair_ins[] = {
     SQ_F(SQ_I64, struct pair_row, a), SQ_F(SQ_I64, struct pair_row, b),
+    SQ_F(SQ_I64, struct pair_row, until), SQ_F(SQ_STR, struct pair_row, nda_ref),
+    SQ_F(SQ_JSON, struct pair_row, unmasked),
 };
+
+/* Every clearance row of worker r (its old ones deleted first by an update). */
+static int clearance_rows(struct sq_conn *w, const struct worker_rec *r)
+{
+	size_t n_clear = r->n_clear < MODEL_MAX_CLEAR ? r->n_clear : MODEL_MAX_CLEAR;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < n_clear; i++) {
+		const struct clear_terms *t = worker_terms(r, r->clear[i]);
+		struct pair_row row = { r->id, r->clear[i], r->clear_until[i], t ? t->nda_ref : "",
+					sq__creds_text(t ? t->unmasked : NULL,
+						       t ? t->n_unmasked : 0) };
+
+		if (!row.unmasked)
+			return sq__error(ERR_NOMEM, "worker clearance insert: out of memory");
+		rc = write_row(w, SQ_CLEARANCE_INSERT, pair_ins, SQ_NFIELDS(pair_ins), &row,
+			       "worker clearance insert");
+		free(row.unmasked);
+	}
+	return rc;
+}
 
 static int worker_insert_rows(struct sq_conn *w, struct worker_rec *r)
 {
-	size_t n_clear = r->n_clear < MODEL_MAX_CLEAR ? r->n_clear : MODEL_MAX_CLEAR;
 	int rc = insert_rec(w, SQ_WORKER_INSERT, SQ_K_WORKER, r, &r->id, "worker insert");
 
-	for (size_t i = 0; !rc && i < n_clear; i++)
-		rc = write_row(w, SQ_CLEARANCE_INSERT, pair_ins, SQ_NFIELDS(pair_ins),
-			       &(struct pair_row){ r->id, r->clear[i] }, "worker clearance insert");
-	return rc;
+	return rc ? rc : clearance_rows(w, r);
 }
 
 int sq_worker_insert(struct store *s, struct worker_rec *r)
@@ -219,6 +241,9 @@ static const struct sq_field engagement_upd[] = {
     SQ_R(SQ_INT, engagement_rec, default_priority), SQ_R(SQ_I64, engagement_rec, lease_ms),
     SQ_R(SQ_TEXT, engagement_rec, time_zone), SQ_R(SQ_I64, engagement_rec, lease_max_ms),
     SQ_R(SQ_BOOL, engagement_rec, active),
+    SQ_RN(SQ_SENSITIVE, engagement_rec, sensitive, n_sensitive),
+    SQ_R(SQ_INT, engagement_rec, retention_days), SQ_RN(SQ_IDS, engagement_rec, wall, n_wall),
+    SQ_R(SQ_INT, engagement_rec, wall_days),
 };
 
 int sq_engagement_update(struct store *s, const struct engagement_rec *e)
@@ -254,7 +279,6 @@ static const struct sq_field id_only[] = {
 int sq_worker_update(struct store *s, const struct worker_rec *r)
 {
 	struct sq_conn *w = W(s);
-	size_t n_clear = r->n_clear < MODEL_MAX_CLEAR ? r->n_clear : MODEL_MAX_CLEAR;
 	int rc = sq__exec(w, SQ_SP_INNER, "savepoint");
 
 	if (rc)
@@ -264,10 +288,9 @@ int sq_worker_update(struct store *s, const struct worker_rec *r)
 			"worker update");
 	if (!rc)
 		rc = write_row(w, SQ_CLEARANCES_DELETE, id_only, SQ_NFIELDS(id_only),
-			       &(struct pair_row){ r->id, 0 }, "worker clearances delete");
-	for (size_t i = 0; !rc && i < n_clear; i++)
-		rc = write_row(w, SQ_CLEARANCE_INSERT, pair_ins, SQ_NFIELDS(pair_ins),
-			       &(struct pair_row){ r->id, r->clear[i] }, "worker clearance insert");
+			       &(struct pair_row){ r->id, 0, 0, NULL, NULL }, "worker clearances delete");
+	if (!rc)
+		rc = clearance_rows(w, r);
 	if (rc)
 		sq__exec(w, SQ_SP_INNER_ROLLBACK, "rollback to savepoint");
 	sq__exec(w, SQ_SP_INNER_RELEASE, "release savepoint");
@@ -368,6 +391,85 @@ int sq_item_update(struct store *s, const struct item_rec *it)
 			  "item update");
 	if (!rc && sqlite3_changes(W(s)->db) == 0)
 		rc = sq__error(ERR_NOTFOUND, "item update: %lld not found", (long long)it->id);
+	return rc;
+}
+
+/* ================================================================
+ * Retention
+ * ================================================================ */
+
+/* One item to delete: its id, bound as ?1 of the deletes. */
+static const struct sq_field purge_id[] = {
+    SQ_F(SQ_I64, struct pair_row, a),
+};
+
+int sq_item_purge(struct store *s, int64_t engagement_id, int64_t before, int limit,
+		  bool dry_run, int64_t *items, int64_t *events)
+{
+	struct sq_conn *w = W(s);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc;
+	sqlite3_stmt *st;
+
+	*items = *events = 0;
+	if (limit < 1)
+		return 0;
+	/* A dry run only counts; a purge keeps the ids (the engine bounds limit to a batch). */
+	if (!dry_run && !(ids = malloc((size_t)limit * sizeof(*ids))))
+		return sq__error(ERR_NOMEM, "item purge: out of memory");
+	if (!(st = sq__stmt(w, SQ_PURGE_PICK, &rc))) {
+		free(ids);
+		return rc;
+	}
+	/* The ids first, the deletes after: no table changes under a running SELECT. */
+	if ((rc = sqlite3_bind_int64(st, 1, engagement_id)) == SQLITE_OK &&
+	    (rc = sqlite3_bind_int64(st, 2, before)) == SQLITE_OK &&
+	    (rc = sqlite3_bind_int(st, 3, limit)) == SQLITE_OK) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < (size_t)limit) {
+			if (ids)
+				ids[n] = sqlite3_column_int64(st, 0);
+			n++;
+			*events += sqlite3_column_int64(st, 1);
+		}
+	}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq__fail(w->db, rc, "item purge");
+	sq__done(st);
+	*items = (int64_t)n;
+	for (size_t i = 0; !rc && ids && i < n; i++) {
+		struct pair_row row = { ids[i], 0, 0, NULL, NULL };
+
+		rc = write_row(w, SQ_PURGE_EVENTS, purge_id, 1, &row, "item purge events");
+		if (!rc)
+			rc = write_row(w, SQ_PURGE_ITEM, purge_id, 1, &row, "item purge");
+	}
+	free(ids);
+	return rc;
+}
+
+/* ================================================================
+ * The ethical wall: when a worker last worked for a client
+ * ================================================================ */
+
+int sq_worked_each(struct store *s, store_worked_cb cb, void *ctx)
+{
+	struct sq_conn *w = W(s);
+	int rc;
+	sqlite3_stmt *st = sq__stmt(w, SQ_WORKED_EACH, &rc);
+
+	if (!st)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			sqlite3_column_int64(st, 2));
+		if (rc)
+			break;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = sq__fail(w->db, rc, "worked each");
+	sq__done(st);
 	return rc;
 }
 
