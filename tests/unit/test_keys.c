@@ -436,6 +436,84 @@ static void test_store_sealed(void **state)
 	buf_release(&err);
 }
 
+/*
+ * An id is never given twice: a purge (retention) deletes the newest items and
+ * events too, and the next row must not take their ids, or a ciphertext kept
+ * from before (a backup) would open in the new row, whose additional data it
+ * matches (same client, record and field).
+ */
+static void test_ids_not_reused(void **state)
+{
+	struct keyring *k = ring_open(true);
+	struct buf err = BUF_INIT;
+	struct store *s;
+	struct client_rec c = { .created_at = T0, .active = true };
+	struct service_rec sv;
+	const struct service_rec *cat;
+	struct engagement_rec e = { .kind = KIND_BPO, .sla_ms = 86400000, .default_priority = 5,
+				    .lease_ms = 1800000, .lease_max_ms = 7200000, .active = true,
+				    .created_at = T0 };
+	struct item_rec it = { .priority = 5, .created_at = T0, .due_at = T0 + 1, .state = ITEM_QUEUED },
+			got;
+	struct event_rec ev = { .at = T0, .action = "rework", .to_state = ITEM_QUEUED,
+				.reason = "EVENT-CANARY" };
+	char path[128];
+	sqlite3 *db;
+	int64_t first, ev_first;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/ahd.db", dir);
+	assert_int_equal(store_open(path, 2, &s, &err), 0);
+	store_set_cipher(s, keys_cipher(k));
+	db = store_sqlite_writer_db(s);
+	snprintf(c.code, sizeof(c.code), "acme");
+	snprintf(c.name, sizeof(c.name), "Acme");
+	snprintf(c.time_zone, sizeof(c.time_zone), "UTC");
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_client_insert(s, &c), 0);
+	store_default_catalogue(&cat);
+	sv = cat[0];
+	assert_int_equal(store_service_insert(s, &sv), 0);
+	e.client_id = c.id;
+	e.service_id = sv.id;
+	snprintf(e.name, sizeof(e.name), "E");
+	snprintf(e.time_zone, sizeof(e.time_zone), "UTC");
+	assert_int_equal(store_engagement_insert(s, &e), 0);
+	it.engagement_id = e.id;
+	it.client_id = c.id;
+	it.payload = (char *)"{\"p\":\"KEPT-IN-A-BACKUP\"}";
+	assert_int_equal(store_item_insert(s, &it), 0);
+	first = it.id;
+	ev.item_id = it.id;
+	assert_int_equal(store_event_insert(s, &ev), 0);
+	ev_first = ev.id;
+	assert_int_equal(store_commit(s), 0);
+	/* The ciphertexts kept elsewhere, then the rows deleted as a purge deletes them. */
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TABLE kept AS SELECT i.payload AS p, v.detail AS d FROM "
+				      "items i, item_events v WHERE v.item_id = i.id;"
+				      "DELETE FROM item_events; DELETE FROM items;",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_begin(s), 0);
+	it.id = 0;
+	it.payload = (char *)"{\"p\":\"NEW\"}";
+	assert_int_equal(store_item_insert(s, &it), 0);
+	assert_true(it.id > first);
+	ev.id = 0;
+	ev.item_id = it.id;
+	assert_int_equal(store_event_insert(s, &ev), 0);
+	assert_true(ev.id > ev_first);
+	assert_int_equal(store_commit(s), 0);
+	/* The kept payload put into the new row does not open there. */
+	assert_int_equal(sqlite3_exec(db, "UPDATE items SET payload = (SELECT p FROM kept)", NULL,
+				      NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_item_get(s, it.id, true, &got), ERR_CRYPTO);
+	assert_null(got.payload);
+	store_close(s);
+	keys_close(k);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +525,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_wrong_master, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_env_master, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_sealed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ids_not_reused, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

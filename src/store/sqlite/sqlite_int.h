@@ -172,8 +172,11 @@
 	X(AUDIT_LIST_CLIENT, SQ_PAGE(SQ_AUDIT_COLS, "audit", SQ_OF_CLIENT, "seq"))                 \
 	X(AUDIT_EACH, "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq")         \
 	/* sealed columns (sqlite_seal.c): an explicit id, as the additional data names it */    \
-	X(ITEM_NEXT_ID, "SELECT coalesce(max(id), 0) + 1 FROM items")                              \
-	X(EVENT_NEXT_ID, "SELECT coalesce(max(id), 0) + 1 FROM item_events")                       \
+	/* above every id a purge deleted too (id_high, kept by triggers): never one twice */     \
+	X(ITEM_NEXT_ID, "SELECT max(coalesce((SELECT max(id) FROM items), 0), coalesce((SELECT "   \
+			"high FROM id_high WHERE name = 'items'), 0)) + 1")                        \
+	X(EVENT_NEXT_ID, "SELECT max(coalesce((SELECT max(id) FROM item_events), 0), coalesce("   \
+			 "(SELECT high FROM id_high WHERE name = 'item_events'), 0)) + 1")         \
 	X(ITEM_CLIENT, "SELECT client_id FROM items WHERE id = ?1")                                \
 	X(SEAL_ITEMS, "SELECT id, client_id, payload, result FROM items WHERE id > ?1 AND "        \
 		      "(typeof(payload) = 'text' OR typeof(result) = 'text') ORDER BY id LIMIT ?2") \

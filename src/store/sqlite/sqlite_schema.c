@@ -204,6 +204,19 @@ const char *const sq__migrations[] = {
     "ALTER TABLE engagements ADD COLUMN wall_days INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX IF NOT EXISTS item_events_worker ON item_events(worker_id, client_id, at) "
     "  WHERE worker_id IS NOT NULL;",
+    /* ids never given twice (issue 8): a purge deletes the newest items and events too,
+     * and a sealed value's additional data names its row's id, so the next row must not
+     * take a deleted one (a ciphertext kept in a backup would open in it). The highest id
+     * ever deleted per table is kept here, by triggers; the writer's next id is above it
+     * (ITEM_NEXT_ID, EVENT_NEXT_ID). A new table and triggers: safe on any database. */
+    "CREATE TABLE IF NOT EXISTS id_high (name TEXT PRIMARY KEY, high INTEGER NOT NULL) "
+    "  WITHOUT ROWID;"
+    "CREATE TRIGGER IF NOT EXISTS items_id_high AFTER DELETE ON items BEGIN "
+    "  INSERT OR REPLACE INTO id_high(name, high) VALUES ('items', max(old.id, "
+    "    coalesce((SELECT high FROM id_high WHERE name = 'items'), 0))); END;"
+    "CREATE TRIGGER IF NOT EXISTS item_events_id_high AFTER DELETE ON item_events BEGIN "
+    "  INSERT OR REPLACE INTO id_high(name, high) VALUES ('item_events', max(old.id, "
+    "    coalesce((SELECT high FROM id_high WHERE name = 'item_events'), 0))); END;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
