@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "sec/audit.h"
 #include "util/err.h"
+#include "util/log.h"
 
 static const char head_domain[] = "alihdaya-audit-head-v1"; /* and its NUL */
 
@@ -22,6 +24,17 @@ struct audit_signer {
 	char head[PATH_MAX];
 	char copy[PATH_MAX]; /* "" for none */
 	bool halted;
+	/*
+	 * The publisher (audit_signer_post): a thread that writes the latest
+	 * posted head to the files, so that the engine's batch does not wait
+	 * for a second fsync. Heads posted while one is written coalesce: only
+	 * the newest is written (each is true of its tree; newer covers more).
+	 */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	bool started, stopping, writing, pending;
+	struct audit_head next;
 };
 
 static void put_be64(unsigned char *p, int64_t v)
@@ -258,6 +271,8 @@ int audit_signer_open(const char *dir, const char *copy, struct audit_signer **o
 		goto fail;
 	crypto_sign_seed_keypair(s->pk, s->sk, seed);
 	sodium_memzero(seed, sizeof(seed));
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
 	*out = s;
 	return 0;
 fail:
@@ -269,6 +284,16 @@ void audit_signer_free(struct audit_signer *s)
 {
 	if (!s)
 		return;
+	if (s->started) {
+		/* What was posted is written before the process goes: flush, then stop. */
+		pthread_mutex_lock(&s->mu);
+		s->stopping = true;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thread, NULL);
+	}
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
 	sodium_memzero(s, sizeof(*s));
 	free(s);
 }
@@ -387,4 +412,63 @@ int audit_signer_publish(struct audit_signer *s, int64_t size, int64_t now,
 	struct audit_head h;
 
 	return audit_signer_sign(s, size, now, root, &h) ? audit_signer_write(s, &h, err) : 0;
+}
+
+static void *publisher(void *arg)
+{
+	struct audit_signer *s = arg;
+	struct audit_head h;
+	struct buf err = BUF_INIT;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->pending && !s->stopping)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (!s->pending)
+			break; /* stopping, and everything posted is written */
+		h = s->next;
+		s->pending = false;
+		s->writing = true;
+		pthread_mutex_unlock(&s->mu);
+		if (audit_signer_write(s, &h, &err))
+			log_error("audit: cannot write the tree head: %s", buf_str(&err));
+		buf_reset(&err);
+		pthread_mutex_lock(&s->mu);
+		s->writing = false;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	buf_release(&err);
+	return NULL;
+}
+
+int audit_signer_post(struct audit_signer *s, const struct audit_head *h, struct buf *err)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&s->mu);
+	if (!s->started) {
+		if (pthread_create(&s->thread, NULL, publisher, s))
+			rc = ERR_NOMEM;
+		else
+			s->started = true;
+	}
+	if (s->started) {
+		s->next = *h;
+		s->pending = true;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	/* Without the thread the head is written here: late is worse than slow. */
+	return rc ? audit_signer_write(s, h, err) : 0;
+}
+
+void audit_signer_flush(struct audit_signer *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	while (s->started && (s->pending || s->writing))
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
 }
