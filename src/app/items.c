@@ -314,15 +314,36 @@ int app_item_purge(const struct app *app, const struct actor *actor, bool dry_ru
 	return 0;
 }
 
-int app_work_next_item(const struct app *app, const struct actor *actor, int64_t item_id,
-		       struct item_rec *out, struct buf *err)
+int app_work_next_item(const struct app *app, const struct actor *actor,
+		       const struct work_lease *lease, struct item_rec *out, struct buf *err)
 {
 	struct policy_scope sc;
-	int rc = read_scoped(app, actor, item_id, true, out, err);
+	int rc;
 
-	if (rc)
-		return rc;
-	sc = item_scope(out);
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_item_get(app->store, lease->item_id, true, out)))
+		return store_fail(rc, err);
+	/* An epoch is one lease: another epoch is a later lease, someone else's. */
+	if (out->epoch != lease->epoch ||
+	    (out->state == ITEM_ASSIGNED && out->worker_id != lease->worker_id)) {
+		item_rec_release(out);
+		return buf_error(err, ERR_STALE,
+				 "the lease on item %lld ran out and the item was leased again "
+				 "before it could be read; ask for work again",
+				 (long long)lease->item_id);
+	}
+	/* The engine's answer: leased, as granted (it may have expired since). */
+	out->state = ITEM_ASSIGNED;
+	out->worker_id = lease->worker_id;
+	if (lease->lease_expires)
+		out->lease_expires = lease->lease_expires;
+	if (lease->lease_started)
+		out->lease_started = lease->lease_started;
+	sc = item_scope(out); /* the lease the engine just granted */
+	if ((rc = policy_require(actor, POL_ITEM_READ, &sc))) {
+		item_rec_release(out);
+		return store_fail(rc, err);
+	}
 	if (!policy_sees_payload(actor, &sc)) {
 		free(out->payload);
 		free(out->result);

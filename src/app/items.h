@@ -77,13 +77,29 @@ app_item_op app_item_submit, app_item_review, app_item_accept, app_item_rework, 
 int app_work_next(const struct app *app, const struct actor *actor, int64_t worker_id,
 		  struct cmd *c, struct buf *err);
 
+/* The lease a take-next's answer granted, as the engine (or its replayed answer) gave it. */
+struct work_lease {
+	int64_t item_id;
+	int64_t worker_id;     /* the lease holder */
+	int64_t epoch;	       /* the lease's epoch */
+	int64_t lease_expires; /* ms; 0: not known (the read's is kept) */
+	int64_t lease_started; /* ms; 0: not known */
+};
+
 /*
  * The item a take-next answered, with payload and result as the policy lets
- * the actor see them. The lease is this read's audit event (item.assign), so
- * no item.read is recorded. OUT: *out (item_rec_release(), also on error).
+ * the actor see them. The read is the lease's, not the item's now: the
+ * engine's answer is committed, but its clock may pass the deadline (or staff
+ * may move the item) before this read, and the worker must still learn what
+ * it was given. While the item's epoch is the lease's, it is answered as
+ * leased with the lease's fields and the policy is asked with the lease the
+ * engine granted as the scope. Once the item has been leased again (a later
+ * epoch), ERR_STALE (409): the answer is stale, ask for work again. The lease
+ * is this read's audit event (item.assign), so no item.read is recorded.
+ * OUT: *out (item_rec_release(), also on error).
  */
-int app_work_next_item(const struct app *app, const struct actor *actor, int64_t item_id,
-		       struct item_rec *out, struct buf *err);
+int app_work_next_item(const struct app *app, const struct actor *actor,
+		       const struct work_lease *lease, struct item_rec *out, struct buf *err);
 
 /*
  * item.purge (admin): fills c (CMD_ITEM_PURGE): the finished items past

@@ -212,6 +212,7 @@ static int item_next(struct cli_noun *w, struct item_args *a)
 {
 	struct cmd cm = {0};
 	struct item_rec it = {0};
+	struct work_lease wl;
 	struct buf err = BUF_INIT;
 	json_t *j;
 	int rc;
@@ -228,7 +229,12 @@ static int item_next(struct cli_noun *w, struct item_args *a)
 		return 0;
 	}
 	/* The engine's item (or the server's answer, which carries it) was leased: read it. */
-	if ((rc = app_work_next_item(&w->ctx.app, cli_actor(&w->ctx), cm.result.id, &it, &err)))
+	wl = (struct work_lease){.item_id = cm.result.id,
+				 .worker_id = cm.result.item.worker_id,
+				 .epoch = cm.result.item.epoch,
+				 .lease_expires = cm.result.item.lease_expires,
+				 .lease_started = cm.result.item.lease_started};
+	if ((rc = app_work_next_item(&w->ctx.app, cli_actor(&w->ctx), &wl, &it, &err)))
 		return app_refused("item next", rc, &err);
 	if (w->json) {
 		if (!(j = wire_item(&it, it.payload != NULL))) {

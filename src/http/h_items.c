@@ -227,19 +227,32 @@ int h_items_history(struct req *r)
 
 /*
  * The engine answers get-next without the payload; the batch is committed,
- * so the read sees the lease. The engine's fields win over the read.
+ * and the read is of the lease it answered (its id, worker and epoch, from
+ * the answer itself, so a replayed answer reads the same lease): the lease
+ * may have run out meanwhile under load, and the worker must still learn
+ * its epoch. The engine's fields win over the read. A lease given to
+ * someone else since is a 409 to ask again on.
  */
 static int next_with_payload(struct req *r)
 {
-	int64_t id = json_integer_value(json_object_get(r->out, "id"));
+	json_t *lease = json_object_get(r->out, "lease");
+	struct work_lease wl = {
+	    .item_id = json_integer_value(json_object_get(r->out, "id")),
+	    .worker_id = json_integer_value(json_object_get(lease, "worker_id")),
+	    .epoch = json_integer_value(json_object_get(r->out, "epoch")),
+	};
 	struct item_rec it = {0};
 	struct buf err = BUF_INIT;
-	json_t *full = NULL, *lease;
+	json_t *full = NULL;
 	int rc;
 
-	if (id <= 0)
+	if (wl.item_id <= 0)
 		return 0;
-	rc = app_work_next_item(&r->srv->app, &r->actor, id, &it, &err);
+	rc = app_work_next_item(&r->srv->app, &r->actor, &wl, &it, &err);
+	if (rc == ERR_STALE) {
+		item_rec_release(&it);
+		return app_fail(r, rc, &err);
+	}
 	if (!rc && !(full = wire_item(&it, true)))
 		rc = it.payload || it.result ? ERR_IO : ERR_NOMEM;
 	item_rec_release(&it);

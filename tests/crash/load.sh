@@ -77,7 +77,8 @@ submitter() {
 
 # worker W TOKEN [THINK]: takes the next item, waits THINK seconds, submits it with its
 # epoch, until $LOAD/stop.work exists. Counts to files: submitted.W (item epoch),
-# stale.W (409 stale_lease), held.W holds "id epoch" while a lease is held.
+# stale.W (409 stale_lease), next_stale.W (a next answered 409 stale_lease), held.W
+# holds "id epoch" while a lease is held.
 worker() {
   local w=$1 tok=$2 think=${3:-0} j=0 code out id epoch key
   out=$LOAD/w.$w
@@ -89,6 +90,11 @@ worker() {
       sleep 0.1; continue
     fi
     if transient "$code"; then sleep 0.05; j=$((j - 1)); continue; fi
+    # The lease it answered ran out and went to another before its payload was read
+    # (a loaded server, or a replay after a crash): ask again, with a new key.
+    if [ "$code" = 409 ] && [ "$(jq -r .error.code "$out")" = stale_lease ]; then
+      echo "$j" >> "$LOAD/next_stale.$w"; continue
+    fi
     if [ "$code" != 200 ]; then
       echo "worker $w: next answered $code $(head -c 200 "$out")" >> "$LOAD/errors"; sleep 0.2; continue
     fi

@@ -468,6 +468,62 @@ static void test_writes(void **state)
 	cmd_free(c);
 }
 
+/*
+ * The window of a get-next under load: the engine committed the lease and
+ * answered, then its clock passed the deadline before the payload was read
+ * (the expiry runs at the start of the next batch). The read is the lease's:
+ * the worker gets the item it was given, as leased. Once the item has been
+ * leased again, the old answer is stale (409, ask again), never a 404.
+ */
+static void test_next_item_after_expiry(void **state)
+{
+	struct fx *f = *state;
+	struct buf err = BUF_INIT;
+	struct work_lease wl = {.item_id = f->a, .worker_id = f->w1.worker_id, .epoch = f->a_epoch};
+	struct item_rec it;
+	struct actor w2;
+	struct cmd *c;
+
+	atomic_store(&fake_now, T0 + 60000); /* the lease's deadline */
+	(void)item(f, &f->lex_user, f->eng_lex); /* a batch: the lease expires */
+	assert_int_equal(store_item_get(f->s, f->a, false, &it), 0);
+	assert_int_equal(it.state, ITEM_QUEUED);
+	item_rec_release(&it);
+
+	assert_int_equal(app_work_next_item(&f->app, &f->w1, &wl, &it, &err), 0);
+	assert_int_equal(it.id, f->a);
+	assert_int_equal(it.state, ITEM_ASSIGNED);
+	assert_int_equal(it.worker_id, f->w1.worker_id);
+	assert_int_equal(it.epoch, f->a_epoch);
+	assert_non_null(it.payload);
+	assert_string_equal(it.payload, "{\"k\":1}");
+	item_rec_release(&it);
+	buf_release(&err);
+
+	/* Leased again to w2: w1's answer is stale. */
+	worker(f, "w2", f->acme, &w2);
+	c = cmd_new();
+	assert_int_equal(app_work_next(&f->app, &w2, 0, c, &err), 0);
+	assert_int_equal(app_call(&f->app, c), 0);
+	assert_int_equal(c->result.id, f->a);
+	assert_int_equal(c->result.item.epoch, f->a_epoch + 1);
+	cmd_free(c);
+	assert_int_equal(app_work_next_item(&f->app, &f->w1, &wl, &it, &err), ERR_STALE);
+	assert_non_null(strstr(buf_str(&err), "ask for work again"));
+	assert_null(it.payload);
+	item_rec_release(&it);
+	buf_release(&err);
+	/* w2 reads its own lease; w1 may not read it as w2's. */
+	wl = (struct work_lease){
+	    .item_id = f->a, .worker_id = w2.worker_id, .epoch = f->a_epoch + 1};
+	assert_int_equal(app_work_next_item(&f->app, &w2, &wl, &it, &err), 0);
+	assert_string_equal(it.payload, "{\"k\":1}");
+	item_rec_release(&it);
+	assert_int_equal(app_work_next_item(&f->app, &f->w1, &wl, &it, &err), ERR_NOTFOUND);
+	item_rec_release(&it);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +531,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_op_and_list_rules, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_writes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_next_item_after_expiry, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
