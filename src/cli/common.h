@@ -8,6 +8,7 @@
 
 #include "core/model.h"
 #include "app/app.h"
+#include "app/people.h"
 #include "app/records.h"
 #include "engine/engine.h"
 #include "store/store.h"
@@ -148,6 +149,7 @@ enum cli_arg_type {
 	CLI_ARG_STRS,	/* const char *dst[max], repeated; *n counts them */
 	CLI_ARG_IDS,	/* int64_t dst[max], repeated; *n counts them */
 	CLI_ARG_LEVELS, /* struct cli_levels *dst: repeated CODE[:LEVEL] */
+	CLI_ARG_CLEARANCES, /* struct cli_clearances *dst: repeated ID[,KEY=VALUE]... */
 };
 
 /*
@@ -180,6 +182,29 @@ struct cli_levels {
 	struct app_level_in in[CLI_LEVELS_MAX];
 };
 
+/*
+ * Repeated --clearance ID[,expires=RFC3339][,nda=TEXT][,unmasked=F+F...]
+ * as a worker_in takes them (in.clear = ids, in.clear_terms = terms). The
+ * terms point into text (copies of the arguments, split in place) and
+ * unmasked; cli_clearances_release() frees the copies. given[i]: the
+ * argument had terms (an update keeps the stored ones of a plain id).
+ */
+struct cli_clearances {
+	int64_t ids[MODEL_MAX_CLEAR];
+	struct clearance_terms_in terms[MODEL_MAX_CLEAR];
+	bool given[MODEL_MAX_CLEAR];
+	const char *unmasked[MODEL_MAX_CLEAR][MODEL_MAX_UNMASKED];
+	char *text[MODEL_MAX_CLEAR];
+};
+
+/*
+ * One --clearance argument into c at index i (syntax, and the expiry's form;
+ * the bounds are the use case's). 0, or ERR_INVALID / ERR_NOMEM with the
+ * bad part said in err.
+ */
+int cli_clearance_parse(struct cli_clearances *c, size_t i, const char *arg, struct buf *err);
+void cli_clearances_release(struct cli_clearances *c);
+
 /* A record subcommand: its verbs and what each runs. */
 struct cli_noun_def {
 	const char *noun;
@@ -189,6 +214,12 @@ struct cli_noun_def {
 	const char *const *cols; /* list: the list of kind as these columns; NULL: no list */
 	enum cmd_type create;	 /* create (when in verbs): the write app_write() fills from in */
 	int (*other)(struct cli_noun *w); /* any other verb (the store is not open) */
+	/*
+	 * update ID: called with the installation open before the edit is
+	 * made from in (a worker's plain clearances keep their stored terms);
+	 * NULL: none. 0, or an error (ERR_INVALID: a usage error) said in err.
+	 */
+	int (*before_update)(struct cli_noun *w, int64_t id, const void *in, struct buf *err);
 };
 
 /*

@@ -177,8 +177,23 @@ static int arg_take(const struct cli_arg *a, const char *v)
 		return 0;
 	case CLI_ARG_IDS: return (id = slot(a, sizeof(*id))) ? cli_parse_id(v, id) : 0;
 	case CLI_ARG_LEVELS: return arg_levels(a, v);
+	case CLI_ARG_CLEARANCES: return ERR_INVALID; /* clearance_take() */
 	}
 	return ERR_INVALID;
+}
+
+/* A --clearance argument (counted past max, kept up to it). 0, or the exit code said. */
+static int clearance_take(const struct cli_noun *w, const struct cli_arg *a, const char *v)
+{
+	struct buf err = BUF_INIT;
+	size_t i = (*a->n)++;
+	int rc = 0;
+
+	if (i < a->max && (rc = cli_clearance_parse(a->dst, i, v, &err)))
+		rc = cli_fail(w->noun, rc == ERR_INVALID ? 2 : 1, "--%s %s: %s", a->name, v,
+			      buf_str(&err));
+	buf_release(&err);
+	return rc;
 }
 
 static const char *arg_syntax(enum cli_arg_type t)
@@ -234,6 +249,11 @@ static int noun_parse(struct cli_noun *w, int argc, char **argv, const struct cl
 		k = (size_t)(c - 256);
 		if (args[k].given)
 			*args[k].given = true;
+		if (args[k].type == CLI_ARG_CLEARANCES) {
+			if ((rc = clearance_take(w, &args[k], optarg)))
+				return rc;
+			continue;
+		}
 		if ((rc = arg_take(&args[k], optarg)) && args[k].type == CLI_ARG_DUR &&
 		    !clock_parse_duration(optarg, &ms))
 			return cli_fail(w->noun, 2,
@@ -331,6 +351,10 @@ static int noun_change(struct cli_noun *w, const struct cli_noun_def *d, int arg
 		return cli_fail(w->noun, 1, "out of memory");
 	if ((rc = noun_id(w, argc, argv, &id)) || (rc = cli_noun_open(w, CLI_WRITE)))
 		goto out;
+	if (update && d->before_update && (rc = d->before_update(w, id, in, err))) {
+		rc = app_fail(w, rc, err);
+		goto out;
+	}
 	rc = update ? app_update(&w->ctx.app, &AUTH_LOCAL_ADMIN, d->kind, id, in, c, err)
 		    : app_set_active(&w->ctx.app, &AUTH_LOCAL_ADMIN, d->kind, id,
 				     !strcmp(w->verb, "activate"), c, err);

@@ -12,6 +12,7 @@
 #include "core/item.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 /* ------------------------------------------------------------------ */
 /* The command as its API request (docs/api.md).                       */
@@ -56,15 +57,22 @@ static int engagement_body(const struct engagement_rec *e, json_t **out, struct 
 	return 0;
 }
 
+/* A worker's clearances as the API takes them: ids, or objects with their terms (wire.c). */
+static json_t *clearances(const struct worker_rec *w)
+{
+	json_t *o = wire_worker(w), *a = json_incref(json_object_get(o, "clearances"));
+
+	json_decref(o);
+	return a;
+}
+
 static json_t *worker_body(const struct cmd *c)
 {
 	const struct worker_rec *w = &c->u.worker.rec;
-	json_t *creds = json_array(), *clear = json_array();
+	json_t *creds = json_array(), *clear = clearances(w);
 
 	for (size_t i = 0; i < w->n_creds && creds; i++)
 		json_array_append_new(creds, json_string(w->creds[i]));
-	for (size_t i = 0; i < w->n_clear && clear; i++)
-		json_array_append_new(clear, json_integer(w->clear[i]));
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:i, s:{s:I, s:s}, s:o, s:s}",
 			 "login", c->u.worker.login, "name", w->name, "skills",
 			 levels(w->skills, w->n_skills), "languages", levels(w->langs, w->n_langs),
@@ -187,12 +195,8 @@ static json_t *worker_patch(const struct cmd *c)
 			json_array_append_new(a, json_string(w->creds[i]));
 		set(&o, "credentials", a);
 	}
-	if (f & UPD_CLEAR) {
-		a = json_array();
-		for (size_t i = 0; i < w->n_clear && a; i++)
-			json_array_append_new(a, json_integer(w->clear[i]));
-		set(&o, "clearances", a);
-	}
+	if (f & UPD_CLEAR)
+		set(&o, "clearances", clearances(w));
 	if (f & UPD_COUNTRY)
 		set(&o, "country", json_string(w->country));
 	if (f & UPD_TZ)
