@@ -195,6 +195,7 @@ struct cli_clearances {
 	bool given[MODEL_MAX_CLEAR];
 	const char *unmasked[MODEL_MAX_CLEAR][MODEL_MAX_UNMASKED];
 	char *text[MODEL_MAX_CLEAR];
+	const char *arg[MODEL_MAX_CLEAR]; /* the arguments as given, for the use case's errors */
 };
 
 /*
@@ -220,6 +221,8 @@ struct cli_noun_def {
 	 * NULL: none. 0, or an error (ERR_INVALID: a usage error) said in err.
 	 */
 	int (*before_update)(struct cli_noun *w, int64_t id, const void *in, struct buf *err);
+	/* A use case's ERR_INVALID line in err, said in the options' words; NULL: as it is. */
+	void (*explain)(const void *in, struct buf *err);
 };
 
 /*

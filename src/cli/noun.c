@@ -274,6 +274,15 @@ static int app_fail(const struct cli_noun *w, int rc, const struct buf *err)
 			err->len ? buf_str(err) : err_message(rc));
 }
 
+/* app_fail() of a create or an update: the line in the options' words when d says so. */
+static int write_fail(const struct cli_noun *w, const struct cli_noun_def *d, const void *in,
+		      int rc, struct buf *err)
+{
+	if (rc == ERR_INVALID && d->explain && err->len)
+		d->explain(in, err);
+	return app_fail(w, rc, err);
+}
+
 static int noun_page(struct cli_noun *w, const struct cli_noun_def *d, struct buf *err)
 {
 	json_t *data = json_array(), *page = NULL;
@@ -309,7 +318,7 @@ static int noun_create(struct cli_noun *w, const struct cli_noun_def *d, const v
 	if ((rc = cli_noun_open(w, CLI_WRITE)))
 		goto out;
 	if ((rc = app_write(&w->ctx.app, &AUTH_LOCAL_ADMIN, d->create, in, c, err))) {
-		rc = app_fail(w, rc, err);
+		rc = write_fail(w, d, in, rc, err);
 		goto out;
 	}
 	if ((rc = cli_engine(&w->ctx, w->noun, c)))
@@ -359,7 +368,7 @@ static int noun_change(struct cli_noun *w, const struct cli_noun_def *d, int arg
 		    : app_set_active(&w->ctx.app, &AUTH_LOCAL_ADMIN, d->kind, id,
 				     !strcmp(w->verb, "activate"), c, err);
 	if (rc) {
-		rc = app_fail(w, rc, err);
+		rc = write_fail(w, d, in, rc, err);
 		goto out;
 	}
 	if ((rc = cli_engine(&w->ctx, w->noun, c)))

@@ -115,6 +115,7 @@ int cli_clearance_parse(struct cli_clearances *c, size_t i, const char *arg, str
 	memset(&c->terms[i], 0, sizeof(c->terms[i]));
 	c->terms[i].unmasked = c->unmasked[i];
 	c->given[i] = false;
+	c->arg[i] = arg;
 	free(c->text[i]);
 	if (!(s = c->text[i] = strdup(arg)))
 		return buf_error(err, ERR_NOMEM, "out of memory");
@@ -162,8 +163,11 @@ static int worker_keep_terms(struct cli_noun *w, int64_t id, const void *vin, st
 
 	if (!in->has_clear || !in->n_clear)
 		return 0;
-	if ((rc = app_get(&w->ctx.app, &AUTH_LOCAL_ADMIN, APP_WORKER, id, worker_copy,
-			  &worker_stored, err)))
+	rc = app_get(&w->ctx.app, &AUTH_LOCAL_ADMIN, APP_WORKER, id, worker_copy, &worker_stored,
+		     err);
+	if (rc == ERR_NOTFOUND)
+		return 0; /* the update says so in its words */
+	if (rc)
 		return rc;
 	for (size_t i = 0; i < in->n_clear && i < MODEL_MAX_CLEAR; i++) {
 		if (c->given[i] || (at = worker_clear_find(&worker_stored, c->ids[i])) < 0)
@@ -181,6 +185,34 @@ static int worker_keep_terms(struct cli_noun *w, int64_t id, const void *vin, st
 		t->n_unmasked = ot->n_unmasked;
 	}
 	return 0;
+}
+
+/*
+ * "clearances[N].unmasked holds more than 8 fields" (the API's words) as
+ * "--clearance 4,unmasked=...: unmasked holds more than 8 fields".
+ */
+static void worker_explain(const void *vin, struct buf *err)
+{
+	const struct worker_in *in = vin;
+	const char *s = buf_str(err), *p = s + strlen("clearances[");
+	struct buf out = BUF_INIT;
+	size_t i = 0;
+
+	if (strncmp(s, "clearances[", strlen("clearances[")) || *p < '0' || *p > '9')
+		return;
+	for (; *p >= '0' && *p <= '9' && i < MODEL_MAX_CLEAR; p++)
+		i = i * 10 + (size_t)(*p - '0');
+	if (*p++ != ']' || i >= in->n_clear || i >= MODEL_MAX_CLEAR || !worker_clear.arg[i])
+		return;
+	if (*p == '.')
+		p++;
+	else if (*p == ' ')
+		p = s; /* "clearances[N] must be a client id": the whole line */
+	if (!buf_printf(&out, "--clearance %s: %s", worker_clear.arg[i], p)) {
+		buf_reset(err);
+		buf_puts(err, buf_str(&out));
+	}
+	buf_release(&out);
 }
 
 /* worker create --login L --name N --skill C:L ... --clear CLIENT ... | worker list */
@@ -214,6 +246,7 @@ int cli_worker(int argc, char **argv)
 	    .create = CMD_WORKER_CREATE,
 	    .other = cli_worker_status,
 	    .before_update = worker_keep_terms,
+	    .explain = worker_explain,
 	};
 	struct cli_levels skills = {0}, langs = {0};
 	const char *creds[MODEL_MAX_CREDS];

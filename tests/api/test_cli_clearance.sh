@@ -49,7 +49,7 @@ run_checks() { # $1: alone|served, $2: login
   grep -q "unknown key 'color'" "$TMP/err" && ok "$tag: the key named" || bad "$tag: $(cat "$TMP/err")"
   "$BIN" worker update "$id" --data "$DATA" --clearance "$C1,unmasked=a+b+c+d+e+f+g+h+i" 2>"$TMP/err"
   check "$tag: too many unmasked fields is a usage error" 2 $?
-  grep -q "unmasked holds more than 8 fields" "$TMP/err" && ok "$tag: the count named" || bad "$tag: $(cat "$TMP/err")"
+  grep -q -- "--clearance $C1,unmasked=a+b+c+d+e+f+g+h+i: unmasked holds more than 8 fields" "$TMP/err" && ok "$tag: the count named" || bad "$tag: $(cat "$TMP/err")"
   "$BIN" worker create --data "$DATA" --login "x$2" --name X --country ID --clearance "x1" 2>"$TMP/err"
   check "$tag: a clearance that is not an id" 2 $?
   grep -q "'x1' is not a client id" "$TMP/err" && ok "$tag: the id named" || bad "$tag: $(cat "$TMP/err")"
