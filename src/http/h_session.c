@@ -233,10 +233,18 @@ int h_users_password_link(struct req *r)
 	struct password_in in = {.user_id = r->param[0]};
 	struct buf err = BUF_INIT;
 	char path[96], at[40];
+	json_t *body = NULL;
 	int rc;
 
 	if (!c)
 		return ERR_NOMEM;
+	/* It takes no fields: one given is refused, not ignored. */
+	rc = http__body(r, true, &body);
+	if (!rc)
+		rc = http__unpack(r, body, "{}");
+	json_decref(body);
+	if (rc)
+		goto out;
 	if ((rc = app_password_link(&r->srv->app, &r->actor, &in, c, &err))) {
 		rc = http__app_fail(r, rc, &err);
 		goto out;
