@@ -195,6 +195,17 @@ signin admin 'correct horse battery'
 check "Secure with --secure-cookies" 1 "$(header Set-Cookie | grep -c '; Secure')"
 stop_server
 
+# --- rehash at sign-in: a hash with older parameters (made by python3-argon2) is renewed
+OLD='$argon2id$v=19$m=65536,t=3,p=1$FF79Suxchx3KNQtZQlK7+Q$14wMn41Tk8EtTa8A7BAy1w'
+sqlite3 "$DATA/alihdaya.db" "UPDATE passwords SET hash = '$OLD' WHERE user_id = $MAYA"
+start_server --clock-file "$CLOCK"
+signin maya 'correct horse battery'
+expect "sign-in against a hash made elsewhere with other parameters" 200
+stop_server
+NEW=$(sqlite3 "$DATA/alihdaya.db" "SELECT hash FROM passwords WHERE user_id = $MAYA")
+check "the sign-in renewed it with the current parameters" 1 \
+  "$(echo "$NEW" | grep -c '^\$argon2id\$v=19\$m=19456,t=2,p=1\$')"
+
 # --- the hash as stored: Argon2id with at least 19 MiB and 2 passes, checked outside our code
 HASH=$(sqlite3 "$DATA/alihdaya.db" "SELECT hash FROM passwords p JOIN users u ON u.id = p.user_id WHERE u.name = 'admin'")
 check "the stored hash is Argon2id" 1 "$(echo "$HASH" | grep -c '^\$argon2id\$v=19\$')"
