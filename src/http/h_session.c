@@ -51,6 +51,22 @@ static void signin_failed(struct req *r, const unsigned char lkey[HTTP_ADDR_KEY]
 }
 
 /*
+ * A browser's request sent by another site's page (Sec-Fetch-Site, which
+ * browsers set and pages cannot): refused, so a hostile page cannot sign
+ * its victim in to the attacker's account (login CSRF) nor spend a link.
+ * Tools that send no such header (curl) are not browsers and pass.
+ */
+static bool cross_site(struct req *r)
+{
+	const char *site = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
+
+	if (!site || !strcmp(site, "same-origin") || !strcmp(site, "none"))
+		return false;
+	http__fail(r, ERR_CSRF, "a sign-in from another site's page (Sec-Fetch-Site: %.40s)", site);
+	return true;
+}
+
+/*
  * The sign-in's checks, on the first run only: they hash (tens of ms, on
  * this HTTP thread, never the engine's). Fills c and r->actor, the user
  * signing in, whom the command runs as. 0, or answered.
@@ -65,6 +81,8 @@ static int signin_check(struct req *r, struct cmd *c)
 	json_t *body;
 	int rc, wait;
 
+	if (cross_site(r))
+		return ERR_CSRF;
 	if ((rc = http__body(r, false, &body)))
 		return rc;
 	if ((rc = http__unpack(r, body, "{s:s, s:s}", "login", &in.login, "password",
@@ -171,6 +189,10 @@ int h_password_use(struct req *r)
 	if (!c)
 		return ERR_NOMEM;
 	if (!r->pending) {
+		if (cross_site(r)) {
+			rc = ERR_CSRF;
+			goto out;
+		}
 		if ((rc = http__body(r, false, &body)) ||
 		    (rc = http__unpack(r, body, "{s:s, s:s}", "token", &in.token, "password",
 				       &in.password)))

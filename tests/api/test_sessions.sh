@@ -66,6 +66,15 @@ expect "a bearer token needs no CSRF token" 201
 api GET /v1/session "$ADMIN" ""
 expect "GET /v1/session with a bearer token only" 401
 
+# --- another site's page cannot sign a browser in (login CSRF): Sec-Fetch-Site
+STATUS=$(curl -s -o "$TMP/body" -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' \
+  --data-binary '{"login":"admin","password":"correct horse battery"}' "$BASE/v1/session")
+check "a cross-site sign-in is refused" 403 "$STATUS"
+check "as csrf" csrf "$(jq -r .error.code < "$TMP/body")"
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H 'Sec-Fetch-Site: same-origin' \
+  --data-binary '{"login":"admin","password":"correct horse battery"}' "$BASE/v1/session")
+check "a same-origin sign-in passes" 200 "$STATUS"
+
 # --- one answer for every refusal
 signin admin 'wrong password!'
 expect "a wrong password" 401
@@ -189,6 +198,17 @@ STATUS=$(curl -s -o /dev/null -D "$TMP/headers" -w '%{http_code}' -H 'X-Forwarde
   -H 'Content-Type: application/json' --data-binary '{"login":"admin","password":"correct horse battery"}' \
   "$BASE/v1/session")
 check "Secure with X-Forwarded-Proto: https" 1 "$(header Set-Cookie | grep -c '; Secure')"
+# about the same time for an unknown login as for a wrong password: both run one hash
+# (without the dummy hash an unknown login would answer in a fraction of the time)
+tw=0; tu=0
+for i in 1 2 3; do
+  t=$(curl -s -o /dev/null -w '%{time_total}' --data-binary '{"login":"admin","password":"wrong wrong"}' "$BASE/v1/session")
+  tw=$(awk -v a="$tw" -v b="$t" 'BEGIN{print a + b}')
+  t=$(curl -s -o /dev/null -w '%{time_total}' --data-binary "{\"login\":\"nobody$i\",\"password\":\"wrong wrong\"}" "$BASE/v1/session")
+  tu=$(awk -v a="$tu" -v b="$t" 'BEGIN{print a + b}')
+done
+[ "$(awk -v u="$tu" -v w="$tw" 'BEGIN{print (u > 0.4 * w) ? 1 : 0}')" = 1 ] && ok "unknown logins take about as long as wrong passwords ($tu s vs $tw s)" \
+  || bad "unknown logins answer much faster ($tu s vs $tw s)"
 stop_server
 start_server --clock-file "$CLOCK" --secure-cookies
 signin admin 'correct horse battery'
