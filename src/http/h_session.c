@@ -283,3 +283,28 @@ out:
 	http__cmd_free(c);
 	return rc;
 }
+
+/* DELETE /v1/users/:id/sessions -> 204 (admin): every browser session of the user ends at once */
+int h_users_sessions_revoke(struct req *r)
+{
+	struct cmd *c = http__cmd_new(r, CMD_SESSION_END);
+	struct buf err = BUF_INIT;
+	json_t *body = NULL;
+	int rc;
+
+	if (!c)
+		return ERR_NOMEM;
+	rc = http__body(r, true, &body);
+	if (!rc)
+		rc = http__unpack(r, body, "{}");
+	json_decref(body);
+	if (!rc && (rc = app_sessions_revoke(&r->srv->app, &r->actor, r->param[0], c, &err)))
+		rc = http__app_fail(r, rc, &err);
+	buf_release(&err);
+	if (!rc)
+		rc = http__engine(r, c);
+	if (!rc && r->status < 300)
+		http__reply(r, 204, NULL);
+	http__cmd_free(c);
+	return rc;
+}

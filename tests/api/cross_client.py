@@ -441,6 +441,7 @@ PROBES = {
     "POST /v1/session": "public", "POST /v1/password": "public",
     "GET /v1/session": "session", "DELETE /v1/session": "session",
     "POST /v1/users/:id/password": "user", "POST /v1/users/:id/password-link": "user",
+    "DELETE /v1/users/:id/sessions": "user",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",

@@ -135,6 +135,20 @@ api POST "/v1/users/$MAYA/activate" "$ADMIN" '{}'
 jar GET /v1/session
 expect "and it stays ended when she is active again" 401
 
+# --- an admin's revoke: every session of the user, at once
+signin maya 'maya password 1'
+expect "maya signs in again" 200
+cp "$JAR" "$TMP/jar-maya"
+signin maya 'maya password 1' "$TMP/jar-maya2"
+api DELETE "/v1/users/$MAYA/sessions" "$ADMIN" ""
+expect "the admin ends maya's sessions" 204
+jar GET /v1/session
+expect "her first session right after" 401
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -b "$TMP/jar-maya2" "$BASE/v1/session")
+check "and her second" 401 "$STATUS"
+api DELETE "/v1/users/$MAYA/sessions" "$(new_token maya)" ""
+expect "a manager may not revoke sessions" 403
+
 # --- the one-time link
 LINK=$("$BIN" user password-link maya --data "$DATA" --base http://example.test)
 check "password-link prints BASE/#/set-password/TOKEN" 1 \
