@@ -264,4 +264,18 @@ except argon2.exceptions.VerifyMismatchError:
 PY
 check "no session text in the database" 0 \
   "$(sqlite3 "$DATA/alihdaya.db" "SELECT count(*) FROM sessions WHERE typeof(hash) != 'blob' OR length(hash) != 32")"
+
+# --- alihdaya demo prints a web login for a worker, a client user, a manager and an auditor
+"$BIN" demo --data "$TMP/demo" --no-serve --items 0 > "$TMP/demo.out" 2>"$TMP/demo.err"
+check "demo --no-serve" 0 $?
+DEMOPW=$(sed -n 's/.*sign in as (password \(.*\)):$/\1/p' "$TMP/demo.out")
+check "demo names the password" demo-password "$DEMOPW"
+DATA=$TMP/demo
+start_server
+for role in worker "client user" manager auditor; do
+  login=$(sed -n "s/^  $role: *\([^ ]*\)$/\1/p" "$TMP/demo.out")
+  signin "$login" "$DEMOPW" "$TMP/jar-demo"
+  check "demo's $role login ($login) signs in" 200 "$STATUS"
+done
+stop_server
 finish
