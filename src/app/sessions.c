@@ -20,8 +20,8 @@ static void actor_of(const struct user_rec *u, struct actor *who)
 	who->client_id = u->role == ROLE_CLIENT ? u->client_id : 0;
 }
 
-int app_signin(const struct app *app, const struct signin_in *in, struct actor *who,
-	       struct cmd *c, struct buf *err)
+int app_signin(const struct app *app, const struct signin_in *in, struct actor *who, struct cmd *c,
+	       struct buf *err)
 {
 	char hash[PASSWORD_HASH_MAX] = "";
 	struct user_rec u;
@@ -111,8 +111,8 @@ static int hash_into(const char *password, struct cmd *c, struct buf *err)
 	return rc ? buf_error(err, rc, "could not hash the password") : 0;
 }
 
-int app_password_set(const struct app *app, const struct actor *actor,
-		     const struct password_in *in, struct cmd *c, struct buf *err)
+int app_password_set(const struct app *app, const struct actor *actor, const struct password_in *in,
+		     struct cmd *c, struct buf *err)
 {
 	struct user_rec u;
 	int rc;

@@ -25,8 +25,8 @@ struct signin_in {
 	const char *password;
 	int64_t max_ms; /* the absolute lifetime; 0: APP_SESSION_MAX_MS */
 };
-int app_signin(const struct app *app, const struct signin_in *in, struct actor *who,
-	       struct cmd *c, struct buf *err);
+int app_signin(const struct app *app, const struct signin_in *in, struct actor *who, struct cmd *c,
+	       struct buf *err);
 
 /* Sign-out: fills c (CMD_SESSION_END) for the actor's own session; ERR_UNAUTH without one. */
 int app_signout(const struct app *app, const struct actor *actor, struct cmd *c, struct buf *err);
@@ -46,8 +46,8 @@ struct password_in {
 	const char *password; /* set, use */
 	const char *token;    /* use: the link's text */
 };
-int app_password_set(const struct app *app, const struct actor *actor,
-		     const struct password_in *in, struct cmd *c, struct buf *err);
+int app_password_set(const struct app *app, const struct actor *actor, const struct password_in *in,
+		     struct cmd *c, struct buf *err);
 
 /* password.link: fills c (CMD_PASSWORD_LINK) for in->login, usable APP_LINK_TTL_MS. */
 int app_password_link(const struct app *app, const struct actor *actor,

@@ -1,4 +1,5 @@
-/* password.c - `alihdaya user password LOGIN` and `user password-link LOGIN`: passwords from the CLI. */
+/* password.c - `alihdaya user password LOGIN` and `user password-link LOGIN`: passwords from the
+ * CLI. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +83,8 @@ static int ask_server(struct cli_ctx *ctx, const char *path, const char *body, j
 		rc = cli_fail("user", 1, "%s", buf_str(&err));
 	} else if (status < 200 || status >= 300) {
 		m = json_object_get(json_object_get(*answer, "error"), "message");
-		rc = cli_fail("user", 1, "%s", json_is_string(m) ? json_string_value(m) : "refused");
+		rc =
+		    cli_fail("user", 1, "%s", json_is_string(m) ? json_string_value(m) : "refused");
 		json_decref(*answer);
 		*answer = NULL;
 	}
@@ -103,11 +105,13 @@ static int set_password(struct cli_ctx *ctx, const char *login, const char *pw)
 
 	if (ctx->served) {
 		if ((rc = store_user_by_name(ctx->store, login, &u)))
-			return cli_fail("user", rc == ERR_NOTFOUND ? 2 : 1, "no user named '%s'", login);
+			return cli_fail("user", rc == ERR_NOTFOUND ? 2 : 1, "no user named '%s'",
+					login);
 		snprintf(path, sizeof(path), "/v1/users/%lld/password", (long long)u.id);
 		body = json_pack("{s:s}", "password", pw);
 		text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-		rc = text ? ask_server(ctx, path, text, &ans) : cli_fail("user", 1, "out of memory");
+		rc =
+		    text ? ask_server(ctx, path, text, &ans) : cli_fail("user", 1, "out of memory");
 		if (text)
 			sodium_memzero(text, strlen(text));
 		free(text);
@@ -141,7 +145,8 @@ static int make_link(struct cli_ctx *ctx, const char *login, const char *base)
 
 	if (ctx->served) {
 		if ((rc = store_user_by_name(ctx->store, login, &u)))
-			return cli_fail("user", rc == ERR_NOTFOUND ? 2 : 1, "no user named '%s'", login);
+			return cli_fail("user", rc == ERR_NOTFOUND ? 2 : 1, "no user named '%s'",
+					login);
 		snprintf(path, sizeof(path), "/v1/users/%lld/password-link", (long long)u.id);
 		if (!(rc = ask_server(ctx, path, "{}", &ans)))
 			printf("%s%s\n", base,
@@ -165,11 +170,11 @@ static int make_link(struct cli_ctx *ctx, const char *login, const char *base)
 /* user password LOGIN [--stdin] | user password-link LOGIN [--base URL] */
 int cli_user_password(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, 0, 'd' }, { "stdin", no_argument, 0, 's' },
-		{ "base", required_argument, 0, 'b' }, { "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+					     {"stdin", no_argument, 0, 's'},
+					     {"base", required_argument, 0, 'b'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
 	bool link = !strcmp(argv[1], "password-link"), from_stdin = false;
 	struct cli_ctx ctx = CLI_CTX_INIT;
 	struct buf err = BUF_INIT;
@@ -189,10 +194,18 @@ int cli_user_password(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case 's': from_stdin = true; break;
-		case 'b': snprintf(base, sizeof(base), "%s", optarg); break;
-		case 'h': fputs(usage, stdout); goto out;
-		default: rc = 2; goto out;
+		case 's':
+			from_stdin = true;
+			break;
+		case 'b':
+			snprintf(base, sizeof(base), "%s", optarg);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			goto out;
+		default:
+			rc = 2;
+			goto out;
 		}
 	}
 	if (optind + 1 != argc) {

@@ -34,7 +34,8 @@ bool http__address_limited(struct req *r)
 		return false;
 	atomic_fetch_add(&h->rate_limited, 1);
 	r->retry_after = wait;
-	http__fail(r, ERR_RATE, "more than %d requests per second without a valid token from this address",
+	http__fail(r, ERR_RATE,
+		   "more than %d requests per second without a valid token from this address",
 		   h->opts.fail_rate_per_s);
 	return true;
 }
@@ -74,9 +75,9 @@ static bool secure(struct req *r)
  */
 void http__set_cookie(struct req *r, const char *value)
 {
-	snprintf(r->set_cookie, sizeof(r->set_cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
-		 AUTH_SESSION_COOKIE, value, *value ? "" : "; Max-Age=0",
-		 secure(r) ? "; Secure" : "");
+	snprintf(r->set_cookie, sizeof(r->set_cookie),
+		 "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", AUTH_SESSION_COOKIE, value,
+		 *value ? "" : "; Max-Age=0", secure(r) ? "; Secure" : "");
 }
 
 /* GET and HEAD change nothing: a session's other requests must prove they come from our page. */
@@ -97,14 +98,15 @@ static bool session_auth(struct req *r, const char *cookie)
 	if (rc) {
 		if (rc == ERR_UNAUTH)
 			http__address_charge(r);
-		http__fail(r, rc, rc == ERR_UNAUTH ? "the session is unknown, ended or expired"
-						   : "could not check the session");
+		http__fail(r, rc,
+			   rc == ERR_UNAUTH ? "the session is unknown, ended or expired"
+					    : "could not check the session");
 		return false;
 	}
 	r->cookie = cookie;
 	if (csrf_needed(r) &&
-	    !auth_csrf_ok(cookie, MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-							      "X-CSRF-Token"))) {
+	    !auth_csrf_ok(cookie,
+			  MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token"))) {
 		http__fail(r, ERR_CSRF, NULL);
 		return false;
 	}
@@ -123,7 +125,8 @@ bool http__authenticate(struct req *r)
 		http__address_charge(r);
 		return true;
 	}
-	authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	authz =
+	    MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	cookie = authz ? NULL
 		       : MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, AUTH_SESSION_COOKIE);
 	if (r->local && !authz && !cookie) {

@@ -1,4 +1,5 @@
-/* h_session.c - browser sign-in and sign-out, the session, and set-password links (app/sessions.h). */
+/* h_session.c - browser sign-in and sign-out, the session, and set-password links (app/sessions.h).
+ */
 #include <sodium.h>
 #include <string.h>
 
@@ -14,17 +15,17 @@ static json_t *session_json(const struct actor *a, const char *cookie, int64_t e
 
 	auth_session_csrf(cookie, csrf);
 	clock_format_ms(expires_at, at, sizeof(at));
-	return json_pack("{s:{s:I, s:s, s:s, s:o}, s:s, s:s}", "user", "id",
-			 (json_int_t)a->user_id, "name", a->name, "role", role_name(a->role),
-			 "client_id", a->client_id ? json_integer((json_int_t)a->client_id)
-						   : json_null(),
+	return json_pack("{s:{s:I, s:s, s:s, s:o}, s:s, s:s}", "user", "id", (json_int_t)a->user_id,
+			 "name", a->name, "role", role_name(a->role), "client_id",
+			 a->client_id ? json_integer((json_int_t)a->client_id) : json_null(),
 			 "csrf", csrf, "expires_at", at);
 }
 
 /* The key a login's failures are counted under: its hash, so any text is one key. */
 static void login_key(const char *login, unsigned char key[HTTP_ADDR_KEY])
 {
-	crypto_generichash(key, HTTP_ADDR_KEY, (const unsigned char *)login, strlen(login), NULL, 0);
+	crypto_generichash(key, HTTP_ADDR_KEY, (const unsigned char *)login, strlen(login), NULL,
+			   0);
 }
 
 /* Seconds until the address and the login may fail again; 0 if both may now. */
@@ -85,8 +86,8 @@ static int signin_check(struct req *r, struct cmd *c)
 		return ERR_CSRF;
 	if ((rc = http__body(r, false, &body)))
 		return rc;
-	if ((rc = http__unpack(r, body, "{s:s, s:s}", "login", &in.login, "password",
-			       &in.password)))
+	if ((rc =
+		 http__unpack(r, body, "{s:s, s:s}", "login", &in.login, "password", &in.password)))
 		goto out;
 	login_key(in.login, lkey);
 	if ((wait = signin_wait(r, lkey, now))) {
@@ -277,8 +278,9 @@ int h_users_password_link(struct req *r)
 		goto out;
 	snprintf(path, sizeof(path), "/#/set-password/%s", c->result.token);
 	clock_format_ms(c->u.password.expires_at, at, sizeof(at));
-	http__reply(r, 201, json_pack("{s:s, s:s, s:s}", "token", c->result.token, "path", path,
-				      "expires_at", at));
+	http__reply(
+	    r, 201,
+	    json_pack("{s:s, s:s, s:s}", "token", c->result.token, "path", path, "expires_at", at));
 out:
 	http__cmd_free(c);
 	return rc;

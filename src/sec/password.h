@@ -15,7 +15,7 @@
 #define PASSWORD_OPSLIMIT 2ULL
 #define PASSWORD_MEMLIMIT ((size_t)19 * 1024 * 1024)
 #define PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES, with its NUL */
-#define PASSWORD_MIN 8        /* characters (bytes) a new password has at least */
+#define PASSWORD_MIN 8	      /* characters (bytes) a new password has at least */
 #define PASSWORD_MAX 1024     /* and at most: a longer one is refused, not hashed */
 
 /*

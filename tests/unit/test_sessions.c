@@ -1,4 +1,5 @@
-/* test_sessions.c - the pure parts of sign-in: session texts, CSRF tokens, Argon2id, slow rate windows. */
+/* test_sessions.c - the pure parts of sign-in: session texts, CSRF tokens, Argon2id, slow rate
+ * windows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,8 +32,8 @@ static void test_session_text(void **state)
 	auth_session_new(a, ha);
 	auth_session_new(b, hb);
 	assert_int_equal(strlen(a), 43);
-	assert_int_equal(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-			 43);
+	assert_int_equal(
+	    strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 43);
 	assert_string_not_equal(a, b);
 	assert_memory_not_equal(ha, hb, 32);
 	/* The hash kept is the hash of the text the browser presents. */
@@ -115,10 +116,10 @@ static void test_window(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_session_text),
-		cmocka_unit_test(test_csrf),
-		cmocka_unit_test(test_password),
-		cmocka_unit_test(test_window),
+	    cmocka_unit_test(test_session_text),
+	    cmocka_unit_test(test_csrf),
+	    cmocka_unit_test(test_password),
+	    cmocka_unit_test(test_window),
 	};
 
 	if (sodium_init() < 0)
