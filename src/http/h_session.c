@@ -1,5 +1,7 @@
 /* h_session.c - browser sign-in and sign-out, the session, and set-password links (app/sessions.h).
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -28,25 +30,62 @@ static void login_key(const char *login, unsigned char key[HTTP_ADDR_KEY])
 			   0);
 }
 
+/*
+ * The address failures are counted under: the peer's, or behind a trusted
+ * reverse proxy (serve --trust-proxy) the client's as the proxy appended it,
+ * the last entry of X-Forwarded-For; otherwise every user behind the proxy
+ * would share one count, and one guesser would lock them all out.
+ */
+static void client_key(struct req *r, unsigned char key[HTTP_ADDR_KEY])
+{
+	const char *xff =
+	    r->srv->opts.trust_proxy
+		? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For")
+		: NULL;
+	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6};
+	struct sockaddr_in in = {.sin_family = AF_INET};
+	char ip[INET6_ADDRSTRLEN];
+	const char *last;
+	size_t n;
+
+	memcpy(key, r->addr, HTTP_ADDR_KEY);
+	if (!xff)
+		return;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	n = strcspn(last, " \t");
+	if (!n || n >= sizeof(ip))
+		return;
+	memcpy(ip, last, n);
+	ip[n] = '\0';
+	if (inet_pton(AF_INET, ip, &in.sin_addr) == 1)
+		http__addr_key((struct sockaddr *)&in, key);
+	else if (inet_pton(AF_INET6, ip, &in6.sin6_addr) == 1)
+		http__addr_key((struct sockaddr *)&in6, key);
+}
+
 /* Seconds until the address and the login may fail again; 0 if both may now. */
-static int signin_wait(struct req *r, const unsigned char lkey[HTTP_ADDR_KEY], int64_t now)
+static int signin_wait(struct req *r, const unsigned char akey[HTTP_ADDR_KEY],
+		       const unsigned char lkey[HTTP_ADDR_KEY], int64_t now)
 {
 	struct http_server *h = r->srv;
 	int a = 0, l = 0;
 
 	if (h->signin_addr && !r->local)
-		a = http__iprate_check(h->signin_addr, r->addr, now);
+		a = http__iprate_check(h->signin_addr, akey, now);
 	if (h->signin_login)
 		l = http__iprate_check(h->signin_login, lkey, now);
 	return a > l ? a : l;
 }
 
-static void signin_failed(struct req *r, const unsigned char lkey[HTTP_ADDR_KEY], int64_t now)
+static void signin_failed(struct req *r, const unsigned char akey[HTTP_ADDR_KEY],
+			  const unsigned char lkey[HTTP_ADDR_KEY], int64_t now)
 {
 	struct http_server *h = r->srv;
 
 	if (h->signin_addr && !r->local)
-		http__iprate_charge(h->signin_addr, r->addr, now);
+		http__iprate_charge(h->signin_addr, akey, now);
 	if (h->signin_login)
 		http__iprate_charge(h->signin_login, lkey, now);
 }
@@ -75,7 +114,7 @@ static bool cross_site(struct req *r)
 static int signin_check(struct req *r, struct cmd *c)
 {
 	struct signin_in in = {.max_ms = r->srv->opts.session_max_ms};
-	unsigned char lkey[HTTP_ADDR_KEY];
+	unsigned char lkey[HTTP_ADDR_KEY], akey[HTTP_ADDR_KEY];
 	struct buf err = BUF_INIT;
 	int64_t now = http__now(r);
 	struct actor who;
@@ -90,7 +129,8 @@ static int signin_check(struct req *r, struct cmd *c)
 		 http__unpack(r, body, "{s:s, s:s}", "login", &in.login, "password", &in.password)))
 		goto out;
 	login_key(in.login, lkey);
-	if ((wait = signin_wait(r, lkey, now))) {
+	client_key(r, akey);
+	if ((wait = signin_wait(r, akey, lkey, now))) {
 		atomic_fetch_add(&r->srv->rate_limited, 1);
 		r->retry_after = wait;
 		rc = http__fail(r, ERR_RATE, "too many failed sign-ins; try again in %d s", wait);
@@ -98,7 +138,7 @@ static int signin_check(struct req *r, struct cmd *c)
 	}
 	rc = app_signin(&r->srv->app, &in, &who, c, &err);
 	if (rc == ERR_UNAUTH)
-		signin_failed(r, lkey, now);
+		signin_failed(r, akey, lkey, now);
 	if (rc) {
 		/* One body for every refusal: which of login and password was wrong is not said. */
 		http__app_fail(r, rc, &err);

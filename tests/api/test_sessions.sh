@@ -223,6 +223,14 @@ for i in 1 2 3; do
 done
 [ "$(awk -v u="$tu" -v w="$tw" 'BEGIN{print (u > 0.4 * w) ? 1 : 0}')" = 1 ] && ok "unknown logins take about as long as wrong passwords ($tu s vs $tw s)" \
   || bad "unknown logins answer much faster ($tu s vs $tw s)"
+# behind a trusted proxy, failures count per client as the proxy names it (X-Forwarded-For)
+xsignin() {
+  curl -s -o /dev/null -w '%{http_code}' -H "X-Forwarded-For: 198.51.100.1, $1" \
+    --data-binary "{\"login\":\"$2\",\"password\":\"nothing here\"}" "$BASE/v1/session"
+}
+for i in $(seq 1 20); do xsignin 203.0.113.7 "px$i" >/dev/null; done
+check "20 failures of one client behind the proxy: held" 429 "$(xsignin 203.0.113.7 px99)"
+check "another client behind the same proxy is not" 401 "$(xsignin 203.0.113.8 px99)"
 stop_server
 start_server --clock-file "$CLOCK" --secure-cookies
 signin admin 'correct horse battery'
