@@ -249,15 +249,21 @@ int cli_user(int argc, char **argv)
 		"usage: alihdaya user create --name NAME --role ROLE [--client ID] [--data DIR]\n"
 		"       alihdaya user list [--json] [--after ID] [--limit N] [--data DIR]\n"
 		"       alihdaya user update ID [--name NAME] [--role ROLE [--client ID]] [--client ID]\n"
-		"       alihdaya user deactivate|activate ID [--data DIR]\n\n"
+		"       alihdaya user deactivate|activate ID [--data DIR]\n"
+		"       alihdaya user password LOGIN [--stdin] | password-link LOGIN [--base URL]\n\n"
 		"ROLE is admin, manager, worker, client or auditor; a client user belongs to\n"
 		"exactly one client (--client). Workers are made with 'alihdaya worker create'.\n"
-		"A deactivated user's tokens stop working at once.\n",
+		"A deactivated user's tokens and browser sessions stop working at once.\n"
+		"password sets a password for the web application; password-link prints a\n"
+		"one-time link (24 h) where the user sets their own (alihdaya user password -h).\n",
 	    .kind = APP_USER,
 	    .cols = cols,
 	    .create = CMD_USER_CREATE,
 	};
 	struct user_in in = {0};
+
+	if (argc > 1 && (!strcmp(argv[1], "password") || !strcmp(argv[1], "password-link")))
+		return cli_user_password(argc, argv);
 	const struct cli_arg args[] = {CLI_ARG("name", CLI_ARG_STR, &in.name),
 				       CLI_ARG("role", CLI_ARG_STR, &in.role),
 				       CLI_ARG_GIVEN("client", CLI_ARG_ID, &in.client_id, &in.has_client_id),

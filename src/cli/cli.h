@@ -30,5 +30,7 @@ int cli_staff(int argc, char **argv);
 int cli_keys(int argc, char **argv);
 /* client remove ID --yes (keys.c): cli_client hands the verb over. */
 int cli_client_remove(int argc, char **argv);
+/* user password|password-link LOGIN (password.c): cli_user hands the verbs over. */
+int cli_user_password(int argc, char **argv);
 
 #endif

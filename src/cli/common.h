@@ -43,9 +43,13 @@ struct cli_ctx {
 	/* Signs the audit tree heads of the engine (opened with it); serve --audit-head-copy. */
 	struct audit_signer *signer;
 	const char *head_copy;
+	/* serve: browser sessions (http_opts; 0: the defaults), failed sign-ins (-1: default) */
+	int64_t session_idle_ms, session_max_ms;
+	bool secure_cookies, trust_proxy;
+	int signin_fails;
 };
 
-#define CLI_CTX_INIT { .lock_fd = -1 }
+#define CLI_CTX_INIT { .lock_fd = -1, .signin_fails = -1 }
 
 /*
  * One writer per data directory: the process holding the flock on

@@ -1,9 +1,11 @@
 /* demo.c - `alihdaya demo`: a provider with a BPO and a KPO client, 20 workers, sample work; then serve. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/sessions.h"
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "cli/serve.h"
@@ -217,6 +219,27 @@ static int demo_token(struct demo *d, const char *user, char *out, size_t n)
 	return rc;
 }
 
+/* The web application's demo logins all take this password (printed; a demo only). */
+#define DEMO_PASSWORD "demo-password"
+
+static int demo_password(struct demo *d, const char *user)
+{
+	struct password_in in = {.login = user, .password = DEMO_PASSWORD};
+	struct buf err = BUF_INIT;
+	struct cmd *c = calloc(1, sizeof(*c));
+	int rc = c ? app_password_set(&d->ctx.app, &AUTH_LOCAL_ADMIN, &in, c, &err) : ERR_NOMEM;
+
+	if (!rc)
+		rc = cli_engine(&d->ctx, "demo", c);
+	else
+		cli_fail("demo", 1, "%s", err.len ? buf_str(&err) : err_message(rc));
+	buf_release(&err);
+	if (c)
+		cmd_release(c);
+	free(c);
+	return rc;
+}
+
 /* demo [--data DIR] [--port N] [--items N] [--no-serve] */
 int cli_demo(int argc, char **argv)
 {
@@ -237,6 +260,7 @@ int cli_demo(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.ctx.lock_fd = -1;
+	d.ctx.signin_fails = -1;
 	rc = cli_config(&d.ctx, &err);
 	if (!rc)
 		rc = config_set(&d.ctx.cfg, "data", "alihdaya-demo", &err);
@@ -258,7 +282,8 @@ int cli_demo(int argc, char **argv)
 			       "research engagement (5-day SLA, 4 matters), 20 workers with varied skills,\n"
 			       "languages, countries and clearances. Prints a token for each role (manager,\n"
 			       "worker, client user, auditor, admin) as one 'export' line to paste into a\n"
-			       "shell, with curl commands to try, then serves on 127.0.0.1:PORT in the\n"
+			       "shell, with curl commands to try, and a web sign-in (login, password) for\n"
+			       "a worker, a client user, a manager, an auditor and the admin, then serves on 127.0.0.1:PORT in the\n"
 			       "foreground until Ctrl-C (--no-serve: stop after creating).\n");
 			buf_release(&err);
 			return 0;
@@ -308,6 +333,16 @@ int cli_demo(int argc, char **argv)
 		rc = demo_token(&d, "audrey", aud, sizeof(aud));
 	if (!rc)
 		rc = demo_token(&d, "admin", adm, sizeof(adm));
+	if (!rc)
+		rc = demo_password(&d, "maya");
+	if (!rc)
+		rc = demo_password(&d, d.first_worker);
+	if (!rc)
+		rc = demo_password(&d, "acme-ops");
+	if (!rc)
+		rc = demo_password(&d, "audrey");
+	if (!rc)
+		rc = demo_password(&d, "admin");
 	if (rc) {
 		cli_close(&d.ctx);
 		rc = 1;
@@ -323,6 +358,10 @@ int cli_demo(int argc, char **argv)
 	printf("  %-24s%s\n  %-24s%s\n  %-24s%s\n  %-24s%s\n  %-24s%s\n\n", "manager (maya):", mgr,
 	       path, wrk, "client user (acme-ops):", cli, "auditor (audrey):", aud,
 	       "admin (admin):", adm);
+	printf("web application: http://127.0.0.1:%d/ -- sign in as (password %s):\n"
+	       "  %-24s%s\n  %-24s%s\n  %-24s%s\n  %-24s%s\n  %-24s%s\n\n",
+	       d.ctx.cfg.port, DEMO_PASSWORD, "worker:", d.first_worker, "client user:",
+	       "acme-ops", "manager:", "maya", "auditor:", "audrey", "admin:", "admin");
 	printf("paste into your shell:\n\n"
 	       "export MANAGER=%s WORKER=%s CLIENT=%s AUDITOR=%s ADMIN=%s A=http://127.0.0.1:%d\n\n"
 	       "then try:\n"

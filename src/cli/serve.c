@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -11,6 +12,7 @@
 #include "cli/common.h"
 #include "cli/serve.h"
 #include "http/server.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -47,6 +49,12 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.data_dir = ctx->cfg.data_dir;
 	ho.clock = ctx->app.clock;
 	ho.clock_arg = ctx->app.clock_arg;
+	ho.session_idle_ms = ctx->session_idle_ms;
+	ho.session_max_ms = ctx->session_max_ms;
+	ho.secure_cookies = ctx->secure_cookies;
+	ho.trust_proxy = ctx->trust_proxy;
+	if (ctx->signin_fails >= 0)
+		ho.signin_fails = ctx->signin_fails;
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))
@@ -93,6 +101,11 @@ int cli_serve(int argc, char **argv)
 		{ "fail-rate", required_argument, 0, 'F' },
 		{ "bench-no-encrypt", no_argument, 0, 'E' },
 		{ "audit-head-copy", required_argument, 0, 'A' },
+		{ "session-idle", required_argument, 0, 'I' },
+		{ "session-max", required_argument, 0, 'M' },
+		{ "secure-cookies", no_argument, 0, 'S' },
+		{ "trust-proxy", no_argument, 0, 'P' },
+		{ "signin-fails", required_argument, 0, 'L' },
 		{ 0, 0, 0, 0 }
 	};
 	static const struct {
@@ -117,7 +130,9 @@ int cli_serve(int argc, char **argv)
 			printf("usage: alihdaya serve [--data DIR] [--bind ADDR] [--port N] [--threads N]\n"
 			       "           [--max-body BYTES] [--rate PER_SECOND] [--batch-max N]\n"
 			       "           [--timeout SECONDS] [--max-connections N] [--web-dir DIR]\n"
-			       "           [--fail-rate PER_SECOND] [--audit-head-copy FILE]\n\n"
+			       "           [--fail-rate PER_SECOND] [--audit-head-copy FILE]\n"
+			       "           [--session-idle DURATION] [--session-max DURATION]\n"
+			       "           [--secure-cookies] [--trust-proxy] [--signin-fails N]\n\n"
 			       "Serves the HTTP API (docs/api.md) on ADDR:PORT (default 127.0.0.1:8080;\n"
 			       "--port 0 picks a free port, printed on start). SIGTERM or SIGINT stops\n"
 			       "it gracefully: no new requests, the batch in flight is committed.\n"
@@ -126,6 +141,12 @@ int cli_serve(int argc, char **argv)
 			       "After every commit that adds audit events it signs the audit tree head\n"
 			       "into DIR/audit-head, and into FILE too with --audit-head-copy (a place\n"
 			       "elsewhere: docs/audit.md).\n"
+			       "Browser sessions (docs/security.md) end after --session-idle without use\n"
+			       "(default 30m) and --session-max after sign-in (default 12h). Their cookie\n"
+			       "is Secure with --secure-cookies, or with --trust-proxy when a reverse\n"
+			       "proxy sends X-Forwarded-Proto: https. --signin-fails N failed sign-ins of\n"
+			       "a login (4 N from an address) answer 429, one more a minute (default 5;\n"
+			       "0: unlimited).\n"
 			       "Settings may also come from ALIHDAYA_* variables or an INI file named by\n"
 			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n\n"
 			       "For tests only: --clock-file FILE makes the engine read the time (leases,\n"
@@ -140,6 +161,32 @@ int cli_serve(int argc, char **argv)
 		}
 		if (c == 'A') {
 			ctx.head_copy = optarg;
+			continue;
+		}
+		if (c == 'S' || c == 'P') {
+			*(c == 'S' ? &ctx.secure_cookies : &ctx.trust_proxy) = true;
+			continue;
+		}
+		if (c == 'I' || c == 'M') {
+			int64_t ms = 0;
+
+			if (clock_parse_duration_unit(optarg, &ms) || ms <= 0) {
+				rc = buf_error(&err, ERR_INVALID, "--session-%s: a duration like 30m or 12h",
+					       c == 'I' ? "idle" : "max");
+				goto bad;
+			}
+			*(c == 'I' ? &ctx.session_idle_ms : &ctx.session_max_ms) = ms;
+			continue;
+		}
+		if (c == 'L') {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || n < 0 || n > 1000000) {
+				rc = buf_error(&err, ERR_INVALID, "--signin-fails: a number from 0");
+				goto bad;
+			}
+			ctx.signin_fails = (int)n;
 			continue;
 		}
 		if (c == 'K') {

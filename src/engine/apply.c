@@ -37,6 +37,10 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_AUDIT] = {"audit", engine__audit, false},
     [CMD_TOKEN_REVOKE] = {"token.revoke", engine__token_revoke, false},
     [CMD_ITEM_PURGE] = {"item.purge", engine__item_purge, false},
+    [CMD_SESSION_CREATE] = {"session.create", engine__session_create, false},
+    [CMD_SESSION_END] = {"session.end", engine__session_end, false},
+    [CMD_PASSWORD_SET] = {"password.set", engine__password_set, false},
+    [CMD_PASSWORD_LINK] = {"password.link", engine__password_link, false},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

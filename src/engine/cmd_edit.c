@@ -459,6 +459,9 @@ int engine__record_active(struct engine *e, struct cmd *c, int64_t now)
 		return ERR_INTERNAL;
 	if ((rc = set_active(e, c, on, &was, &client_id)))
 		return rc;
+	/* A deactivated user's browser sessions end with it, and stay ended if it comes back. */
+	if (k == ACTIVE_USER && !on && (rc = store_session_end_user(e->store, c->u.active.id, now)))
+		return rc;
 	snprintf(action, sizeof(action), "%s.%s", active_names[k], on ? "activate" : "deactivate");
 	change_bool(&ch, "active", was, on);
 	rc = edit_done(e, c, &ch, action, active_names[k], c->u.active.id, client_id, now);

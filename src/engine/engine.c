@@ -192,7 +192,9 @@ static void engine_token_uses(struct engine *e, bool force)
 	do {
 		auth_uses_take(e->store, u, sizeof(u) / sizeof(u[0]), &n);
 		for (size_t i = 0; i < n && !rc; i++)
-			rc = store_token_touch(e->store, u[i].token_id, u[i].at);
+			rc = u[i].session
+				 ? store_session_touch(e->store, u[i].token_id, u[i].at)
+				 : store_token_touch(e->store, u[i].token_id, u[i].at);
 	} while (!rc && n == sizeof(u) / sizeof(u[0]));
 	if (rc)
 		store_rollback_to(e->store);

@@ -57,6 +57,16 @@ enum cmd_type {
 	CMD_AUDIT,             /* u.audit: record a read (e.g. "item.read") durably */
 	CMD_TOKEN_REVOKE,      /* u.token: token_id (of user_id); result.id = the token */
 	CMD_ITEM_PURGE,        /* u.purge: finished items past their retention; result.purged */
+	/*
+	 * Sign-in, once the HTTP thread verified the password (never hashed here):
+	 * u.session user_id, max_ms, rehash. result.token = the cookie text (its
+	 * only copy), result.token_id = the session, result.id = the user.
+	 */
+	CMD_SESSION_CREATE,
+	CMD_SESSION_END,       /* u.session: session_id (of user_id); the session ends at once */
+	/* u.password: hash (made by the caller) for user_id, or for the user of the link */
+	CMD_PASSWORD_SET,
+	CMD_PASSWORD_LINK,     /* u.password: user_id, expires_at; result.token = the link's text */
 	CMD__COUNT
 };
 
@@ -210,6 +220,19 @@ struct cmd {
 		struct {
 			bool dry_run; /* count only */
 		} purge;
+		struct {
+			int64_t user_id;
+			int64_t session_id; /* end */
+			int64_t max_ms;     /* create: the absolute lifetime */
+			char rehash[128];   /* create: the password hashed anew, "" = keep */
+		} session;
+		struct {
+			int64_t user_id;      /* set: 0 when by_link; link: whose */
+			char hash[128];       /* set: the Argon2id string (sec/password.h) */
+			bool by_link;         /* set: through the link whose token hashes to link */
+			unsigned char link[32];
+			int64_t expires_at;   /* link */
+		} password;
 	} u;
 
 	/*

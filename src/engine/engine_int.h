@@ -158,6 +158,11 @@ int engine__engagement_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__user_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__token_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__token_revoke(struct engine *e, struct cmd *c, int64_t now);
+/* cmd_session.c: sign-in, sign-out, passwords */
+int engine__session_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__session_end(struct engine *e, struct cmd *c, int64_t now);
+int engine__password_set(struct engine *e, struct cmd *c, int64_t now);
+int engine__password_link(struct engine *e, struct cmd *c, int64_t now);
 int engine__worker_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__worker_status(struct engine *e, struct cmd *c, int64_t now);
 /* cmd_edit.c: edits and switching records off and on */

@@ -63,6 +63,8 @@ struct http_server {
 	char *local_path;
 	struct http_rate *rate;		   /* NULL when rate_per_s == 0 */
 	struct http_iprate *iprate;	   /* NULL when fail_rate_per_s == 0 */
+	/* Failed sign-ins, per client address and per login (its hash): NULL when unlimited. */
+	struct http_iprate *signin_addr, *signin_login;
 	atomic_uint_fast64_t by_class[6];  /* answers by status / 100; [0] = anything else */
 	atomic_uint_fast64_t rate_limited; /* 429s given by the limiter */
 	/*
@@ -99,6 +101,10 @@ struct req {
 	int64_t param[HTTP_MAX_PARAMS]; /* the :id segments of the path, in order */
 	size_t n_param;
 	struct actor actor; /* zero for public routes */
+	/* The session cookie the actor was authenticated by (MHD's copy), NULL if none. */
+	const char *cookie;
+	int64_t session_expires; /* ms: when that session ends if not used again */
+	char set_cookie[160];    /* a Set-Cookie header for the answer, "" = none */
 
 	/* The answer. out is JSON (NULL = empty body); raw, if set, wins over out. */
 	int status;
@@ -176,6 +182,8 @@ bool http__rate_take(struct http_rate *rl, int64_t user_id, int64_t now_ms);
  */
 struct http_iprate;
 int http__iprate_new(int rate_per_s, int burst, struct http_iprate **out);
+/* count requests a window_ms (a bucket of burst): for slow limits (failed sign-ins). */
+int http__iprate_new_window(int count, int64_t window_ms, int burst, struct http_iprate **out);
 void http__iprate_free(struct http_iprate *rl);
 int http__iprate_check(struct http_iprate *rl, const unsigned char key[HTTP_ADDR_KEY],
 		       int64_t now_ms);
@@ -359,6 +367,24 @@ int http__write(struct req *r, enum cmd_type t, const void *in, const char *fmt,
 /* server.c */
 void http__metrics_text(struct http_server *h, struct buf *out);
 
+/*
+ * authn.c: who is calling, as soon as the headers are in: the local socket's
+ * admin, a bearer token, or a session cookie (which must bring its
+ * X-CSRF-Token on anything but GET and HEAD), with the address's and the
+ * user's rate limits. False when the request is answered (401, 403, 429).
+ */
+bool http__authenticate(struct req *r);
+/* authn.c: the limit of requests without a valid token from the address: true when answered 429. */
+bool http__address_limited(struct req *r);
+/* authn.c: takes one request from the address's bucket. */
+void http__address_charge(struct req *r);
+/* authn.c: the headers every answer carries (Content-Security-Policy, ...) and Set-Cookie. */
+void http__answer_headers(struct req *r, struct MHD_Response *resp);
+/* authn.c: the session cookie to set (value "" with Max-Age=0 clears it). */
+void http__set_cookie(struct req *r, const char *value);
+/* authn.c: the server's clock (serve --clock-file, as the engine's). */
+int64_t http__now(const struct req *r);
+
 /* Handlers: one per endpoint, their route above them in their file. */
 int h_health(struct req *r);
 int h_metrics(struct req *r);
@@ -427,5 +453,12 @@ int h_engagements_queue(struct req *r);
 int h_tokens_list(struct req *r);
 int h_tokens_get(struct req *r);
 int h_tokens_revoke(struct req *r);
+/* h_session.c: sign-in, the session, sign-out, set-password by link */
+int h_session_create(struct req *r);
+int h_session_get(struct req *r);
+int h_session_delete(struct req *r);
+int h_password_use(struct req *r);
+int h_users_password(struct req *r);
+int h_users_password_link(struct req *r);
 
 #endif

@@ -123,18 +123,29 @@ struct ip_bucket {
 
 struct http_iprate {
 	pthread_mutex_t lock;
-	int64_t rate;
-	int64_t cap_milli;
+	int64_t rate;      /* units a millisecond */
+	int64_t unit;      /* what one request costs: the window's milliseconds */
+	int64_t cap_milli; /* burst * unit */
 	uint64_t evicted;
 	struct ip_bucket slot[IPRATE_SLOTS];
 };
 
 int http__iprate_new(int rate_per_s, int burst, struct http_iprate **out)
 {
+	return http__iprate_new_window(rate_per_s, 1000, burst > 0 ? burst : 2 * rate_per_s, out);
+}
+
+/*
+ * count requests a window of window_ms: one request costs window_ms units
+ * and the bucket gains count units a millisecond, so slow rates (5 a
+ * minute) need no fractions.
+ */
+int http__iprate_new_window(int count, int64_t window_ms, int burst, struct http_iprate **out)
+{
 	struct http_iprate *rl;
 
 	*out = NULL;
-	if (rate_per_s <= 0)
+	if (count <= 0 || window_ms <= 0 || burst <= 0)
 		return ERR_INVALID;
 	rl = calloc(1, sizeof(*rl));
 	if (!rl)
@@ -143,8 +154,9 @@ int http__iprate_new(int rate_per_s, int burst, struct http_iprate **out)
 		free(rl);
 		return ERR_NOMEM;
 	}
-	rl->rate = rate_per_s;
-	rl->cap_milli = (int64_t)(burst > 0 ? burst : 2 * rate_per_s) * 1000;
+	rl->rate = count;
+	rl->unit = window_ms;
+	rl->cap_milli = (int64_t)burst * window_ms;
 	*out = rl;
 	return 0;
 }
@@ -208,7 +220,7 @@ static void ip_refill(const struct http_iprate *rl, struct ip_bucket *b, int64_t
 /* Seconds until one request is allowed again (at least 1). */
 static int retry_after_s(const struct http_iprate *rl, const struct ip_bucket *b)
 {
-	int64_t ms = (1000 - b->milli + rl->rate - 1) / rl->rate;
+	int64_t ms = (rl->unit - b->milli + rl->rate - 1) / rl->rate;
 
 	return ms <= 1000 ? 1 : (int)((ms + 999) / 1000);
 }
@@ -222,7 +234,7 @@ int http__iprate_check(struct http_iprate *rl, const unsigned char key[HTTP_ADDR
 	pthread_mutex_lock(&rl->lock);
 	b = ip_bucket(rl, key, now_ms);
 	ip_refill(rl, b, now_ms);
-	if (b->milli < 1000)
+	if (b->milli < rl->unit)
 		wait = retry_after_s(rl, b);
 	pthread_mutex_unlock(&rl->lock);
 	return wait;
@@ -236,8 +248,8 @@ void http__iprate_charge(struct http_iprate *rl, const unsigned char key[HTTP_AD
 	pthread_mutex_lock(&rl->lock);
 	b = ip_bucket(rl, key, now_ms);
 	ip_refill(rl, b, now_ms);
-	if (b->milli >= 1000)
-		b->milli -= 1000;
+	if (b->milli >= rl->unit)
+		b->milli -= rl->unit;
 	pthread_mutex_unlock(&rl->lock);
 }
 

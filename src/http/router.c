@@ -18,6 +18,12 @@ const struct route http__routes[] = {
     {"GET", "/", POL_PUBLIC, h_web_index},
     {"GET", "/web/*", POL_PUBLIC, h_web_file},
 
+    /* the browser's sign-in (docs/security.md): public, then the session's own */
+    {"POST", "/v1/session", POL_PUBLIC, h_session_create},
+    {"GET", "/v1/session", POL_SESSION, h_session_get},
+    {"DELETE", "/v1/session", POL_SESSION, h_session_delete},
+    {"POST", "/v1/password", POL_PUBLIC, h_password_use},
+
     {"POST", "/v1/clients", POL_CLIENT_CREATE, h_clients_create},
     {"GET", "/v1/clients", POL_CLIENT_READ, h_clients_list},
     {"GET", "/v1/clients/:id", POL_CLIENT_READ, h_clients_get},
@@ -47,6 +53,8 @@ const struct route http__routes[] = {
     {"PATCH", "/v1/users/:id", POL_USER_UPDATE, h_users_update},
     {"POST", "/v1/users/:id/deactivate", POL_USER_DEACTIVATE, h_users_deactivate},
     {"POST", "/v1/users/:id/activate", POL_USER_DEACTIVATE, h_users_activate},
+    {"POST", "/v1/users/:id/password", POL_PASSWORD_SET, h_users_password},
+    {"POST", "/v1/users/:id/password-link", POL_PASSWORD_LINK, h_users_password_link},
 
     {"POST", "/v1/workers", POL_WORKER_CREATE, h_workers_create},
     {"GET", "/v1/workers", POL_WORKER_LIST, h_workers_list},

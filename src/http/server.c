@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "app/sessions.h"
 #include "http/http_int.h"
 #include "util/clock.h"
 #include "util/err.h"
@@ -76,6 +77,7 @@ static enum MHD_Result queue_answer(struct req *r)
 		MHD_add_response_header(resp, "Idempotent-Replayed", "true");
 	if (r->status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	http__answer_headers(r, resp);
 	if (r->retry_after > 0) {
 		char ra[16];
 
@@ -93,31 +95,6 @@ static enum MHD_Result queue_answer(struct req *r)
 }
 
 /* ------------------------------------------------------- security layer */
-
-/* A request without a valid token from an address whose bucket is empty: 429. */
-static bool address_limited(struct req *r)
-{
-	struct http_server *h = r->srv;
-	int wait;
-
-	if (!h->iprate || r->local)
-		return false;
-	wait = http__iprate_check(h->iprate, r->addr, clock_now_ms());
-	if (!wait)
-		return false;
-	atomic_fetch_add(&h->rate_limited, 1);
-	r->retry_after = wait;
-	http__fail(r, ERR_RATE, "more than %d requests per second without a valid token from this address",
-		   h->opts.fail_rate_per_s);
-	return true;
-}
-
-/* Takes one request from the address's bucket (no token, a bad one, or a public route). */
-static void address_charge(struct req *r)
-{
-	if (r->srv->iprate && !r->local)
-		http__iprate_charge(r->srv->iprate, r->addr, clock_now_ms());
-}
 
 /* The request line and headers within our limits, answered in our error shape. */
 static bool head_too_big(struct req *r)
@@ -143,17 +120,16 @@ static bool head_too_big(struct req *r)
 /*
  * Everything a request passes before its body is read, as soon as its
  * headers are in, in this order: the size of its head (414, 431), a NUL in
- * its target (400), the route (404, 405), authentication (401; 429 past
- * the address's limit for requests without a valid token, which public
- * routes count too), the rate limit of the token's user (429), the role
+ * its target (400), the route (404, 405), authentication (authn.c: 401;
+ * 429 past the address's limit for requests without a valid token, which
+ * public routes count too; the CSRF token of a session's write, 403), the
+ * rate limit of the user (429), the role
  * (403), the query parameters the route declares (400). False when the request is answered: MHD then closes the
  * connection without reading the body. The handler runs once the body is
  * in, and only decides record scope.
  */
 static bool gate(struct req *r)
 {
-	struct http_server *h = r->srv;
-	const char *authz;
 	int rc;
 
 	if (head_too_big(r))
@@ -173,46 +149,8 @@ static bool gate(struct req *r)
 			   r->allow);
 		return false;
 	}
-	authz = r->route->action == POL_PUBLIC
-		    ? NULL
-		    : MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						  MHD_HTTP_HEADER_AUTHORIZATION);
-	if (r->route->action != POL_PUBLIC && r->local && !authz) {
-		/*
-		 * The Unix socket is mode 0600 in the data directory: only the
-		 * installation's owner (and root) can connect, as they could
-		 * open the store itself. File permissions are the authentication.
-		 * A request there with a token acts as the token's user (the CLI
-		 * with ALIHDAYA_TOKEN: a worker submitting), never as more.
-		 */
-		r->actor = AUTH_LOCAL_ADMIN;
-	} else if (r->route->action != POL_PUBLIC) {
-		/*
-		 * A valid token is never held back by its address's limit (many
-		 * users may share one address); a missing or bad one is counted,
-		 * and past the limit answered 429 instead of 401.
-		 */
-		rc = auth_authenticate(h->store, authz, &r->actor);
-		if (rc == ERR_UNAUTH && address_limited(r))
-			return false;
-		if (rc) {
-			if (rc == ERR_UNAUTH)
-				address_charge(r);
-			http__fail(r, rc, rc == ERR_UNAUTH ? NULL : "could not check the token");
-			return false;
-		}
-		if (h->rate && !http__rate_take(h->rate, r->actor.user_id, clock_now_ms())) {
-			atomic_fetch_add(&h->rate_limited, 1);
-			r->retry_after = 1;
-			http__fail(r, ERR_RATE, "more than %d requests per second for this token",
-				   h->opts.rate_per_s);
-			return false;
-		}
-	} else {
-		if (address_limited(r))
-			return false;
-		address_charge(r);
-	}
+	if (!http__authenticate(r))
+		return false;
 	/* The role's question only; the record's scope is asked by the use case. */
 	if (policy_check(&r->actor, r->route->action, NULL) != POLICY_ALLOW) {
 		http__fail(r, ERR_FORBIDDEN, "role %s may not call %s %s",
@@ -466,6 +404,8 @@ static void server_free(struct http_server *h)
 		return;
 	http__rate_free(h->rate);
 	http__iprate_free(h->iprate);
+	http__iprate_free(h->signin_addr);
+	http__iprate_free(h->signin_login);
 	http__conns_free(h->tcp.conns);
 	http__conns_free(h->local.conns);
 	free(h->local_path);
@@ -574,7 +514,8 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 	*out = NULL;
 	if (o->port < 0 || o->port > 65535 || o->threads < 1 || o->max_body < 1 ||
 	    o->max_depth < 1 || o->max_connections < 1 || o->conn_timeout_s < 0 ||
-	    o->rate_per_s < 0 || o->rate_burst < 0 || o->fail_rate_per_s < 0)
+	    o->rate_per_s < 0 || o->rate_burst < 0 || o->fail_rate_per_s < 0 ||
+	    o->session_idle_ms < 0 || o->session_max_ms < 0 || o->signin_fails < 0)
 		return buf_error(err, ERR_INVALID, "http: an option is out of range");
 	h = calloc(1, sizeof(*h));
 	if (!h)
@@ -612,6 +553,18 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 			goto out;
 		}
 	}
+
+	/* Failed sign-ins: a login's burst, one more a minute; an address may have 4 times as many. */
+	if (o->signin_fails > 0 &&
+	    ((rc = http__iprate_new_window(1, 60000, o->signin_fails, &h->signin_login)) ||
+	     (rc = http__iprate_new_window(4, 60000, 4 * o->signin_fails, &h->signin_addr)))) {
+		buf_error(err, rc, "http: cannot set up the sign-in limits");
+		goto out;
+	}
+	if (!h->opts.session_idle_ms)
+		h->opts.session_idle_ms = APP_SESSION_IDLE_MS;
+	if (!h->opts.session_max_ms)
+		h->opts.session_max_ms = APP_SESSION_MAX_MS;
 
 	memset(&ss, 0, sizeof(ss));
 	if (inet_pton(AF_INET, bind, &sin->sin_addr) == 1) {

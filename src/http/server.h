@@ -2,6 +2,7 @@
 #ifndef ALIHDAYA_SERVER_H
 #define ALIHDAYA_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,10 +42,23 @@ struct http_opts {
 	/* The use cases' clock (serve --clock-file, as the engine's); NULL: the wall clock. */
 	int64_t (*clock)(void *arg);
 	void *clock_arg;
+	/* Browser sessions: idle and absolute lifetimes in ms (0: 30 min, 12 h). */
+	int64_t session_idle_ms;
+	int64_t session_max_ms;
+	/* Set-Cookie with Secure (served behind TLS). */
+	bool secure_cookies;
+	/* A reverse proxy's X-Forwarded-Proto: https turns Secure on for that request. */
+	bool trust_proxy;
+	/*
+	 * Failed sign-ins a login may have (the burst) before 429; one more each
+	 * minute. A client address may have 4 times as many. 0: unlimited.
+	 */
+	int signin_fails;
 };
 
 #define HTTP_OPTS_INIT                                                                             \
-	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20, NULL, NULL, NULL, NULL }
+	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20, NULL, NULL, NULL, NULL, 0, 0,     \
+	  false, false, 5 }
 
 struct http_server;
 

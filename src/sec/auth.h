@@ -17,6 +17,7 @@ struct actor {
 	int64_t client_id; /* ROLE_CLIENT only */
 	int64_t worker_id; /* ROLE_WORKER only: the worker record of this user, 0 if none */
 	int64_t token_id;  /* the token presented, 0 for the local admin */
+	int64_t session_id; /* the browser session (cookie) presented, 0 for a token */
 };
 
 /* The CLI on the machine itself acts as an admin with user id 0. */
@@ -52,6 +53,7 @@ int auth_authenticate(struct store *s, const char *authorization, struct actor *
 #define AUTH_USES_MAX 1024
 struct auth_use {
 	const struct store *store; /* whose token */
+	bool session;              /* token_id is a session's id (store_session_touch) */
 	int64_t token_id;
 	int64_t at; /* ms since the epoch */
 };
@@ -59,6 +61,42 @@ struct auth_use {
 bool auth_uses_pending(const struct store *s);
 /* Moves up to cap waiting uses of tokens of s into out and forgets them. OUT: *n. */
 void auth_uses_take(const struct store *s, struct auth_use *out, size_t cap, size_t *n);
+
+/* ------------------------------------------------------ browser sessions */
+
+/*
+ * A session's cookie value: 32 random bytes in base64url without padding
+ * (43 characters). The store keeps only its BLAKE2b-256 hash, as for tokens.
+ */
+#define AUTH_SESSION_BYTES 32
+#define AUTH_SESSION_TEXT 44 /* 43 characters and the NUL */
+#define AUTH_CSRF_TEXT 33    /* 32 hex digits and the NUL */
+#define AUTH_SESSION_COOKIE "alihdaya_session"
+
+/* A new session: its cookie text. OUT: hash, all the store keeps. */
+void auth_session_new(char text[AUTH_SESSION_TEXT], unsigned char hash[32]);
+/*
+ * The session's CSRF token: BLAKE2b-128 keyed by the cookie text, in hex.
+ * As random as the session itself and different for every session, and
+ * nothing to store: a request carries its cookie, so the server derives
+ * the token to compare with (auth_csrf_ok) instead of reading it.
+ */
+void auth_session_csrf(const char *cookie, char out[AUTH_CSRF_TEXT]);
+/* True if given (may be NULL) is the CSRF token of cookie; constant time (sodium_memcmp). */
+bool auth_csrf_ok(const char *cookie, const char *given);
+
+/*
+ * Resolves a session cookie value to its actor (session_id set, token_id
+ * 0) at now (the server's clock, ms). ERR_UNAUTH when malformed, unknown,
+ * ended, past its absolute expiry, idle for idle_ms or more, or its user is
+ * deactivated. Sessions are not cached: each request reads its row, so a
+ * session ended (sign-out, revoke, user deactivated) is refused at once.
+ * The use is noted in memory (written at most once a minute, as tokens'
+ * last use) and counts for the idle expiry at once.
+ * OUT: *expires_at, when the session ends if not used again (may be NULL).
+ */
+int auth_session_authenticate(struct store *s, const char *cookie, int64_t idle_ms, int64_t now,
+			      struct actor *out, int64_t *expires_at);
 
 /*
  * Forgets every cached token, at once for every thread: the engine calls it

@@ -88,6 +88,11 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_ITEM_CLEARTEXT] = { "item.cleartext", { NO, NO, FLD, OWN, NO } },
 	[POL_ITEM_UNMASK] = { "item.unmask", { ANY, ANY, NO, OWN, NO } },
 	[POL_ITEM_PURGE] = { "item.purge", { ANY, NO, NO, NO, NO } },
+	/* Signing in is public (POST /v1/session); what one signed in to is one's own. */
+	[POL_SESSION] = { "session", { ANY, ANY, ANY, ANY, ANY } },
+	/* Passwords are set by the admin, or by their user through the admin's one-time link. */
+	[POL_PASSWORD_SET] = { "password.set", { ANY, NO, NO, NO, NO } },
+	[POL_PASSWORD_LINK] = { "password.link", { ANY, NO, NO, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

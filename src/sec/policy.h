@@ -76,6 +76,9 @@ enum policy_action {
 	POL_ITEM_CLEARTEXT,
 	POL_ITEM_UNMASK, /* the payload read with every field in clear, always audited */
 	POL_ITEM_PURGE,  /* delete finished items past their engagement's retention */
+	POL_SESSION,       /* read and end (sign out of) one's own browser session */
+	POL_PASSWORD_SET,  /* set a user's password */
+	POL_PASSWORD_LINK, /* make a one-time set-password link for a user */
 	POL__COUNT
 };
 

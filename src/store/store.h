@@ -92,6 +92,18 @@ struct token_rec {
 	int64_t created_at, expires_at, last_used_at, revoked_at;
 };
 
+/*
+ * A browser session as the store keeps it: never its cookie text, only the
+ * text's hash (as tokens). Times are ms since the epoch: last_seen_at is
+ * its last use as last written (at most once a minute), expires_at its
+ * absolute end, ended_at 0 while it was not ended (sign-out, revoke).
+ */
+struct session_rec {
+	int64_t id;
+	int64_t user_id;
+	int64_t created_at, last_seen_at, expires_at, ended_at;
+};
+
 /* Idempotency record: the answer given to the first request with a key. */
 struct idem_rec {
 	int64_t user_id;
@@ -155,6 +167,26 @@ struct store_load {
 	X(token_revoke, (struct store *s, int64_t id, int64_t at), (s, id, at))                   \
 	/* Records a use of token id at `at` (a later use already recorded stays). */              \
 	X(token_touch, (struct store *s, int64_t id, int64_t at), (s, id, at))                    \
+	/* A user's password hash (an Argon2id string), replacing any. ERR_NOTFOUND: no user. */ \
+	X(password_set, (struct store *s, int64_t user_id, const char *hash, int64_t at),         \
+	  (s, user_id, hash, at))                                                                  \
+	/* se: user_id, created_at, last_seen_at, expires_at; sets se->id. ERR_EXISTS: hash. */   \
+	X(session_insert, (struct store *s, struct session_rec *se, const unsigned char hash[32]), \
+	  (s, se, hash))                                                                           \
+	/* Ends session id at `at` (an ended one keeps its time). ERR_NOTFOUND: none. */          \
+	X(session_end, (struct store *s, int64_t id, int64_t at), (s, id, at))                    \
+	/* Ends every session of the user that is not ended yet. */                               \
+	X(session_end_user, (struct store *s, int64_t user_id, int64_t at), (s, user_id, at))    \
+	/* Records a use of session id at `at` (a later use already recorded stays). */            \
+	X(session_touch, (struct store *s, int64_t id, int64_t at), (s, id, at))                  \
+	/* A one-time set-password link of the user: its token's hash, usable until expires_at. */ \
+	X(link_insert,                                                                             \
+	  (struct store *s, int64_t user_id, const unsigned char hash[32], int64_t at,            \
+	   int64_t expires_at),                                                                    \
+	  (s, user_id, hash, at, expires_at))                                                      \
+	/* Uses the link up at `at`: ERR_NOTFOUND if unknown, used or expired. OUT: *user_id. */  \
+	X(link_take, (struct store *s, const unsigned char hash[32], int64_t at, int64_t *user_id), \
+	  (s, hash, at, user_id))                                                                  \
 	X(worker_insert, (struct store *s, struct worker_rec *w), (s, w)) /* with clearances */  \
 	X(worker_set_status, (struct store *s, int64_t worker_id, enum worker_status st),         \
 	  (s, worker_id, st))                                                                      \
@@ -223,6 +255,19 @@ struct store_load {
 	   struct token_rec *tok),                                                                 \
 	  (s, hash, out, tok))                                                                     \
 	X(token_get, (struct store *s, int64_t id, struct token_rec *out), (s, id, out))          \
+	/* A user's password hash. ERR_NOTFOUND: the user has none. OUT: out. */                 \
+	X(password_get, (struct store *s, int64_t user_id, char out[128]), (s, user_id, out))    \
+	/*                                                                                         \
+	 * The session with this hash and its user, ended and expired ones too (the               \
+	 * caller decides). ERR_NOTFOUND if none. OUT: *u, *se.                                    \
+	 */                                                                                        \
+	X(session_lookup,                                                                          \
+	  (struct store *s, const unsigned char hash[32], struct user_rec *u,                      \
+	   struct session_rec *se),                                                                \
+	  (s, hash, u, se))                                                                        \
+	/* The user of a link usable at `at`: ERR_NOTFOUND if unknown, used or expired. */        \
+	X(link_lookup, (struct store *s, const unsigned char hash[32], int64_t at, int64_t *user_id), \
+	  (s, hash, at, user_id))                                                                  \
 	X(token_list, STORE_LIST_PARAMS(token), (s, pg, cb, ctx, next_after)) /* pg->user_id */   \
 	X(user_by_name, (struct store *s, const char *name, struct user_rec *out), (s, name, out)) \
 	X(worker_by_user, (struct store *s, int64_t user_id, struct worker_rec *out),             \

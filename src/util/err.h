@@ -26,7 +26,8 @@
 	X(ERR_INTERNAL, -16, "internal", "internal error", 500)                    \
 	X(ERR_SUSPENDED, -17, "suspended", "request waits for the engine (internal)", 500) \
 	X(ERR_SHREDDED, -18, "gone", "the client was removed: its data key is destroyed", 410) \
-	X(ERR_CRYPTO, -19, "sealed", "a sealed value does not open with the keyring", 500)
+	X(ERR_CRYPTO, -19, "sealed", "a sealed value does not open with the keyring", 500) \
+	X(ERR_CSRF, -20, "csrf", "a write signed in by session cookie needs its X-CSRF-Token header", 403)
 
 enum err {
 	ERR_OK = 0,

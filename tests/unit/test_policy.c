@@ -100,6 +100,9 @@ static const struct row matrix[] = {
 	{ POL_ITEM_CLEARTEXT,      { NONE, NONE, OWNC, OWNC, NONE } },
 	{ POL_ITEM_UNMASK,         { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_ITEM_PURGE,          { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_SESSION,             { ALL, ALL,  ALL,   ALL,  ALL } },
+	{ POL_PASSWORD_SET,        { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_PASSWORD_LINK,       { ALL, NONE, NONE,  NONE, NONE } },
 };
 /* clang-format on */
 

@@ -92,6 +92,26 @@
 	X(TOKEN_REVOKE, "UPDATE tokens SET revoked_at = CASE revoked_at WHEN 0 THEN ?2 "           \
 			"ELSE revoked_at END WHERE id = ?1")                                       \
 	X(TOKEN_TOUCH, "UPDATE tokens SET last_used_at = max(last_used_at, ?2) WHERE id = ?1")     \
+	X(PASSWORD_SET, "INSERT INTO passwords(user_id, hash, set_at) VALUES (?1, ?2, ?3) "        \
+			"ON CONFLICT(user_id) DO UPDATE SET hash = ?2, set_at = ?3")               \
+	X(PASSWORD_GET, "SELECT hash FROM passwords WHERE user_id = ?1")                           \
+	X(SESSION_INSERT, "INSERT INTO sessions(hash, user_id, created_at, last_seen_at, "         \
+			  "expires_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id")                  \
+	X(SESSION_END, "UPDATE sessions SET ended_at = CASE ended_at WHEN 0 THEN ?2 "              \
+		       "ELSE ended_at END WHERE id = ?1")                                          \
+	X(SESSION_END_USER, "UPDATE sessions SET ended_at = ?2 WHERE user_id = ?1 "                \
+			    "AND ended_at = 0")                                                    \
+	X(SESSION_TOUCH, "UPDATE sessions SET last_seen_at = max(last_seen_at, ?2) WHERE id = ?1") \
+	X(SESSION_LOOKUP, "SELECT u.id, u.name, u.role, u.client_id, u.created_at, u.active, "     \
+			  "s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, "          \
+			  "s.ended_at FROM sessions s JOIN users u ON u.id = s.user_id "           \
+			  "WHERE s.hash = ?1")                                                     \
+	X(LINK_INSERT, "INSERT INTO password_links(hash, user_id, created_at, expires_at) "        \
+		       "VALUES (?1, ?2, ?3, ?4)")                                                  \
+	X(LINK_TAKE, "UPDATE password_links SET used_at = ?2 WHERE hash = ?1 AND used_at = 0 "     \
+		     "AND expires_at > ?2 RETURNING user_id")                                      \
+	X(LINK_LOOKUP, "SELECT user_id FROM password_links WHERE hash = ?1 AND used_at = 0 "       \
+		       "AND expires_at > ?2")                                                      \
 	X(WORKER_INSERT, "INSERT INTO workers(user_id, name, skills, languages, "                  \
 			 "credentials, country, time_zone, capacity, cost_minor, "                 \
 			 "currency, status, created_at, active) VALUES (?1, ?2, ?3, ?4, "          \

@@ -217,6 +217,28 @@ const char *const sq__migrations[] = {
     "CREATE TRIGGER IF NOT EXISTS item_events_id_high AFTER DELETE ON item_events BEGIN "
     "  INSERT OR REPLACE INTO id_high(name, high) VALUES ('item_events', max(old.id, "
     "    coalesce((SELECT high FROM id_high WHERE name = 'item_events'), 0))); END;",
+    /* passwords and browser sessions (issue 9): a user's Argon2id hash; sessions and
+     * one-time set-password links kept only as the hashes of their texts, with their
+     * expiries. New tables: safe on any database. */
+    "CREATE TABLE IF NOT EXISTS passwords ("
+    "  user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+    "  hash TEXT NOT NULL,"
+    "  set_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sessions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  hash BLOB NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  last_seen_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  ended_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id) WHERE ended_at = 0;"
+    "CREATE TABLE IF NOT EXISTS password_links ("
+    "  hash BLOB PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  used_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
