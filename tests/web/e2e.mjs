@@ -147,7 +147,9 @@ try {
   });
   ok(csrf.status === 403 && /"csrf"/.test(csrf.body), 'a write without X-CSRF-Token is refused (403 csrf)', JSON.stringify(csrf));
 
-  // --- sign-out ends the session on the server
+  // --- sign-out ends the session on the server: the old cookie, replayed, is refused
+  const cookie = (await ctx.cookies()).find((c) => c.name === 'alihdaya_session');
+  ok(cookie && cookie.httpOnly && cookie.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict');
   await page.getByRole('button', { name: cat.en['app.sign_out'] }).click();
   await page.getByRole('heading', { name: cat.en['signin.title'] }).waitFor();
   ok(true, 'sign-out shows sign-in');
@@ -155,6 +157,8 @@ try {
   await page.getByRole('heading', { name: cat.en['signin.title'] }).waitFor();
   const after = await page.evaluate(async () => (await fetch('/v1/session')).status);
   ok(after === 401, 'after sign-out and a reload: sign-in, and GET /v1/session is 401', String(after));
+  const replay = await fetch(BASE + '/v1/session', { headers: { Cookie: `alihdaya_session=${cookie && cookie.value}` } });
+  ok(replay.status === 401, 'the signed-out session cookie, sent again, is refused (401)', String(replay.status));
   ok(errors.length === 0, 'no script error or CSP report in the console', errors.join(' | '));
   await ctx.close();
 
