@@ -35,8 +35,18 @@ function saveHistory(user, h) {
   }
 }
 
-function isDocLink(key, value) {
-  return typeof value === 'string' && (DOC_KEYS.test(key) || /^https?:\/\//.test(value)) && /^(https?:\/\/|\/)/.test(value);
+// A document or scan of the payload: a key such as scan/document_url, or any http(s) link.
+function isDoc(key, value) {
+  return typeof value === 'string' && (DOC_KEYS.test(key) || /^https?:\/\//.test(value));
+}
+
+// Only an absolute or http(s) address opens as a link; a stored path is shown as text.
+function isLink(value) {
+  return /^(https?:\/\/|\/)/.test(value);
+}
+
+function plain(o) {
+  return o && typeof o === 'object' && !Array.isArray(o);
 }
 
 // The form's fields: the engagement's declared fields when it has them (not in the API
@@ -44,15 +54,16 @@ function isDocLink(key, value) {
 export function fieldsFor(item) {
   const declared = item.engagement && Array.isArray(item.engagement.fields) ? item.engagement.fields : null;
   if (declared && declared.length) return declared.map((f) => ({ key: f.key || f.name, label: f.label || f.key || f.name }));
-  const p = item.payload;
-  if (!p || typeof p !== 'object' || Array.isArray(p)) return null;
-  const keys = Object.keys(p).filter((k) => !isDocLink(k, p[k]) && (p[k] === null || typeof p[k] !== 'object'));
+  // A data-entry payload often holds its form in "fields" ({"form", "scan", "fields": {...}}).
+  const p = plain(item.payload) && plain(item.payload.fields) ? item.payload.fields : item.payload;
+  if (!plain(p)) return null;
+  const keys = Object.keys(p).filter((k) => !isDoc(k, p[k]) && (p[k] === null || typeof p[k] !== 'object'));
   return keys.length ? keys.map((k) => ({ key: k, label: k })) : null;
 }
 
 function docLinks(payload) {
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return [];
-  return Object.keys(payload).filter((k) => isDocLink(k, payload[k])).map((k) => ({ key: k, href: payload[k] }));
+  if (!plain(payload)) return [];
+  return Object.keys(payload).filter((k) => isDoc(k, payload[k])).map((k) => ({ key: k, href: payload[k] }));
 }
 
 function show(v) {
@@ -239,14 +250,29 @@ export function Workspace({ session }) {
               <ul class="docs" aria-label={t('work.documents')}>
                 {docs.map((d) => (
                   <li key={d.key}>
-                    <a href={d.href} target="_blank" rel="noopener noreferrer">{t('work.open_document', { name: d.key })}</a>
+                    {isLink(d.href) ? (
+                      <a href={d.href} target="_blank" rel="noopener noreferrer">{t('work.open_document', { name: d.key })}</a>
+                    ) : (
+                      <span>{t('work.document_path', { name: d.key, path: d.href })}</span>
+                    )}
                   </li>
                 ))}
               </ul>
             )}
             {item.payload && typeof item.payload === 'object' && !Array.isArray(item.payload) ? (
               <dl class="kv payload-fields">
-                {Object.keys(item.payload).map((k) => (<Fragment key={k}><dt>{k}</dt><dd>{show(item.payload[k])}</dd></Fragment>))}
+                {Object.keys(item.payload).map((k) => (
+                  <Fragment key={k}>
+                    <dt>{k}</dt>
+                    <dd>
+                      {plain(item.payload[k]) ? (
+                        <dl class="kv nested">
+                          {Object.keys(item.payload[k]).map((j) => (<Fragment key={j}><dt>{j}</dt><dd>{show(item.payload[k][j])}</dd></Fragment>))}
+                        </dl>
+                      ) : show(item.payload[k])}
+                    </dd>
+                  </Fragment>
+                ))}
               </dl>
             ) : (
               <pre class="json">{JSON.stringify(item.payload, null, 2)}</pre>
