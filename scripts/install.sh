@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PKGS=(build-essential cmake pkg-config
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev
       libcurl4-openssl-dev
-      curl jq sqlite3 tzdata python3 python3-nacl python3-cryptography
+      curl jq sqlite3 tzdata python3 python3-nacl python3-cryptography python3-argon2
       chromium)
 # The web application's build (esbuild) and tests (Playwright) need Node.js and npm:
 # Debian's when the machine has none (a newer node from elsewhere is kept).

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "app/input.h"
+
 #include "sec/password.h"
 #include "util/err.h"
 
@@ -62,6 +64,19 @@ int app_signout(const struct app *app, const struct actor *actor, struct cmd *c,
 		return buf_error(err, ERR_UNAUTH, "not signed in with a session");
 	c->u.session.session_id = actor->session_id;
 	c->u.session.user_id = actor->user_id;
+	return 0;
+}
+
+int app_sessions_revoke(const struct app *app, const struct actor *actor, int64_t user_id,
+			struct cmd *c, struct buf *err)
+{
+	int rc;
+
+	(void)app;
+	if ((rc = app_write_start(actor, POL_SESSION_REVOKE, CMD_SESSION_END, c, err)) ||
+	    (rc = app_in_range("user id", user_id, 1, INT64_MAX, err)))
+		return rc;
+	c->u.session.user_id = user_id;
 	return 0;
 }
 

@@ -31,6 +31,10 @@ int app_signin(const struct app *app, const struct signin_in *in, struct actor *
 /* Sign-out: fills c (CMD_SESSION_END) for the actor's own session; ERR_UNAUTH without one. */
 int app_signout(const struct app *app, const struct actor *actor, struct cmd *c, struct buf *err);
 
+/* session.revoke: fills c (CMD_SESSION_END) to end every session of user_id. */
+int app_sessions_revoke(const struct app *app, const struct actor *actor, int64_t user_id,
+			struct cmd *c, struct buf *err);
+
 /*
  * password.set: hashes in->password for the user in->login on the caller's
  * thread and fills c (CMD_PASSWORD_SET). ERR_INVALID for a password out of

@@ -60,7 +60,21 @@ int engine__session_create(struct engine *e, struct cmd *c, int64_t now)
 int engine__session_end(struct engine *e, struct cmd *c, int64_t now)
 {
 	int64_t id = c->u.session.session_id;
-	int rc = store_session_end(e->store, id, now);
+	struct user_rec u;
+	int rc;
+
+	if (!id) {
+		/* An admin's revoke: every session of the user. */
+		rc = store_user_rec_get(e->store, c->u.session.user_id, &u);
+		if (rc == ERR_NOTFOUND)
+			return engine__fail(c, rc, "no user %lld", (long long)c->u.session.user_id);
+		if (rc || (rc = store_session_end_user(e->store, u.id, now)))
+			return rc;
+		e->st.auth_changed = 1;
+		return engine__record_done(e, c, CMD_OUT_OK, "session.revoke", "user", u.id,
+					   u.client_id, now);
+	}
+	rc = store_session_end(e->store, id, now);
 
 	if (rc == ERR_NOTFOUND)
 		return engine__fail(c, rc, "no session %lld", (long long)id);

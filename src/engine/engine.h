@@ -63,7 +63,8 @@ enum cmd_type {
 	 * only copy), result.token_id = the session, result.id = the user.
 	 */
 	CMD_SESSION_CREATE,
-	CMD_SESSION_END,       /* u.session: session_id (of user_id); the session ends at once */
+	/* u.session: session_id (of user_id) ends at once; session_id 0: every one of user_id */
+	CMD_SESSION_END,
 	/* u.password: hash (made by the caller) for user_id, or for the user of the link */
 	CMD_PASSWORD_SET,
 	CMD_PASSWORD_LINK,     /* u.password: user_id, expires_at; result.token = the link's text */

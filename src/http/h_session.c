@@ -51,6 +51,22 @@ static void signin_failed(struct req *r, const unsigned char lkey[HTTP_ADDR_KEY]
 }
 
 /*
+ * A browser's request sent by another site's page (Sec-Fetch-Site, which
+ * browsers set and pages cannot): refused, so a hostile page cannot sign
+ * its victim in to the attacker's account (login CSRF) nor spend a link.
+ * Tools that send no such header (curl) are not browsers and pass.
+ */
+static bool cross_site(struct req *r)
+{
+	const char *site = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
+
+	if (!site || !strcmp(site, "same-origin") || !strcmp(site, "none"))
+		return false;
+	http__fail(r, ERR_CSRF, "a sign-in from another site's page (Sec-Fetch-Site: %.40s)", site);
+	return true;
+}
+
+/*
  * The sign-in's checks, on the first run only: they hash (tens of ms, on
  * this HTTP thread, never the engine's). Fills c and r->actor, the user
  * signing in, whom the command runs as. 0, or answered.
@@ -65,6 +81,8 @@ static int signin_check(struct req *r, struct cmd *c)
 	json_t *body;
 	int rc, wait;
 
+	if (cross_site(r))
+		return ERR_CSRF;
 	if ((rc = http__body(r, false, &body)))
 		return rc;
 	if ((rc = http__unpack(r, body, "{s:s, s:s}", "login", &in.login, "password",
@@ -171,6 +189,10 @@ int h_password_use(struct req *r)
 	if (!c)
 		return ERR_NOMEM;
 	if (!r->pending) {
+		if (cross_site(r)) {
+			rc = ERR_CSRF;
+			goto out;
+		}
 		if ((rc = http__body(r, false, &body)) ||
 		    (rc = http__unpack(r, body, "{s:s, s:s}", "token", &in.token, "password",
 				       &in.password)))
@@ -233,10 +255,18 @@ int h_users_password_link(struct req *r)
 	struct password_in in = {.user_id = r->param[0]};
 	struct buf err = BUF_INIT;
 	char path[96], at[40];
+	json_t *body = NULL;
 	int rc;
 
 	if (!c)
 		return ERR_NOMEM;
+	/* It takes no fields: one given is refused, not ignored. */
+	rc = http__body(r, true, &body);
+	if (!rc)
+		rc = http__unpack(r, body, "{}");
+	json_decref(body);
+	if (rc)
+		goto out;
 	if ((rc = app_password_link(&r->srv->app, &r->actor, &in, c, &err))) {
 		rc = http__app_fail(r, rc, &err);
 		goto out;
@@ -250,6 +280,31 @@ int h_users_password_link(struct req *r)
 	http__reply(r, 201, json_pack("{s:s, s:s, s:s}", "token", c->result.token, "path", path,
 				      "expires_at", at));
 out:
+	http__cmd_free(c);
+	return rc;
+}
+
+/* DELETE /v1/users/:id/sessions -> 204 (admin): every browser session of the user ends at once */
+int h_users_sessions_revoke(struct req *r)
+{
+	struct cmd *c = http__cmd_new(r, CMD_SESSION_END);
+	struct buf err = BUF_INIT;
+	json_t *body = NULL;
+	int rc;
+
+	if (!c)
+		return ERR_NOMEM;
+	rc = http__body(r, true, &body);
+	if (!rc)
+		rc = http__unpack(r, body, "{}");
+	json_decref(body);
+	if (!rc && (rc = app_sessions_revoke(&r->srv->app, &r->actor, r->param[0], c, &err)))
+		rc = http__app_fail(r, rc, &err);
+	buf_release(&err);
+	if (!rc)
+		rc = http__engine(r, c);
+	if (!rc && r->status < 300)
+		http__reply(r, 204, NULL);
 	http__cmd_free(c);
 	return rc;
 }

@@ -460,5 +460,6 @@ int h_session_delete(struct req *r);
 int h_password_use(struct req *r);
 int h_users_password(struct req *r);
 int h_users_password_link(struct req *r);
+int h_users_sessions_revoke(struct req *r);
 
 #endif

@@ -55,6 +55,7 @@ const struct route http__routes[] = {
     {"POST", "/v1/users/:id/activate", POL_USER_DEACTIVATE, h_users_activate},
     {"POST", "/v1/users/:id/password", POL_PASSWORD_SET, h_users_password},
     {"POST", "/v1/users/:id/password-link", POL_PASSWORD_LINK, h_users_password_link},
+    {"DELETE", "/v1/users/:id/sessions", POL_SESSION_REVOKE, h_users_sessions_revoke},
 
     {"POST", "/v1/workers", POL_WORKER_CREATE, h_workers_create},
     {"GET", "/v1/workers", POL_WORKER_LIST, h_workers_list},

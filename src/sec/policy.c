@@ -93,6 +93,7 @@ static const struct action_def actions[POL__COUNT] = {
 	/* Passwords are set by the admin, or by their user through the admin's one-time link. */
 	[POL_PASSWORD_SET] = { "password.set", { ANY, NO, NO, NO, NO } },
 	[POL_PASSWORD_LINK] = { "password.link", { ANY, NO, NO, NO, NO } },
+	[POL_SESSION_REVOKE] = { "session.revoke", { ANY, NO, NO, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -79,6 +79,7 @@ enum policy_action {
 	POL_SESSION,       /* read and end (sign out of) one's own browser session */
 	POL_PASSWORD_SET,  /* set a user's password */
 	POL_PASSWORD_LINK, /* make a one-time set-password link for a user */
+	POL_SESSION_REVOKE, /* end every browser session of a user */
 	POL__COUNT
 };
 

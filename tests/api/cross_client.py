@@ -436,6 +436,12 @@ PROBES = {
     "GET /v1/keys": None, "POST /v1/keys/rotate": None, "DELETE /v1/clients/:id": "client",
     "GET /v1/tokens": None, "GET /v1/tokens/:id": "token", "DELETE /v1/tokens/:id": "token",
     "POST /v1/tokens/:id/revoke": "token",
+    # the browser's sign-in (test_sessions.sh tests it with cookies): public, and the
+    # session's own routes, which a bearer token or the local socket is never signed in to
+    "POST /v1/session": "public", "POST /v1/password": "public",
+    "GET /v1/session": "session", "DELETE /v1/session": "session",
+    "POST /v1/users/:id/password": "user", "POST /v1/users/:id/password-link": "user",
+    "DELETE /v1/users/:id/sessions": "user",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",
@@ -532,6 +538,11 @@ def run_matrix(actors):
             for a in actors:
                 st, js = call(method, path, a["tok"], who=a["name"])
                 check(st < 500, f"{method} {path} as {a['name']}: no 5xx, got {st}")
+            continue
+        if spec == "session":
+            for a in actors:
+                st, js = call(method, pattern, a["tok"], who=a["name"])
+                check(st == 401, f"{method} {pattern} as {a['name']}: no session, 401, got {st}")
             continue
         for a in actors:
             rule = RULES[action].get(a["role"], "") if a["role"] else ""
@@ -727,8 +738,8 @@ for m, p, _ in routes:
     by_path.setdefault(p, set()).add(m)
 for pattern, methods in by_path.items():
     spec = PROBES.get(f"{sorted(methods)[0]} {pattern}")
-    recs = records(spec) if spec not in (None, "public") else [(None, None)]
-    rec = [r for r, ci in recs if ci != 0][0] if spec not in (None, "public") else None
+    recs = records(spec) if spec not in (None, "public", "session") else [(None, None)]
+    rec = [r for r, ci in recs if ci != 0][0] if spec not in (None, "public", "session") else None
     path = pattern.replace("*", "index.html")
     if rec is not None:
         path = path.replace(":id", str(rec))

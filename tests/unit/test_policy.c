@@ -103,6 +103,7 @@ static const struct row matrix[] = {
 	{ POL_SESSION,             { ALL, ALL,  ALL,   ALL,  ALL } },
 	{ POL_PASSWORD_SET,        { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_PASSWORD_LINK,       { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_SESSION_REVOKE,      { ALL, NONE, NONE,  NONE, NONE } },
 };
 /* clang-format on */
 
