@@ -8,7 +8,12 @@ cd "$(dirname "$0")/.."
 PKGS=(build-essential cmake pkg-config
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev
       libcurl4-openssl-dev
-      curl jq sqlite3 tzdata python3 python3-nacl python3-cryptography python3-argon2)
+      curl jq sqlite3 tzdata python3 python3-nacl python3-cryptography python3-argon2
+      chromium)
+# The web application's build (esbuild) and tests (Playwright) need Node.js and npm:
+# Debian's when the machine has none (a newer node from elsewhere is kept).
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -19,6 +24,12 @@ if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The web application's packages, exactly as web/package-lock.json pins them; only when
+# the lockfile changed since the last install (npm ci empties node_modules first).
+if ! cmp -s web/package-lock.json web/node_modules/.alihdaya-lock 2>/dev/null; then
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.alihdaya-lock)
 fi
 
 BUILD_DIR=${BUILD_DIR:-build}

@@ -1,4 +1,4 @@
-/* h_web.c - the static browser interface: files under opts.web_dir, read whole, size-capped. */
+/* h_web.c - the browser application: embedded in the binary, or files under opts.web_dir (--web-dir). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "http/http_int.h"
+#include "http/web_assets.h"
 #include "util/err.h"
 #include "util/names.h"
 
@@ -72,12 +73,67 @@ static int send_file(struct req *r, const char *rel)
 	return 0;
 }
 
+/* The page every web route answers when the build had no node (docs/web.md). */
+static const char not_built[] =
+    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<title>alihdaya: web application not built</title></head><body>\n"
+    "<h1>The web application was not built</h1>\n"
+    "<p>This alihdaya binary was built without Node.js, so it holds no web application. "
+    "Run <code>scripts/install.sh</code> (it installs Node.js and the packages of "
+    "<code>web/package-lock.json</code>) and build again, or serve a built folder with "
+    "<code>--web-dir</code>. The API is under <code>/v1</code>.</p>\n</body></html>\n";
+
+/* Does the request accept a gzip body? ("gzip;q=0" refuses it.) */
+static bool accepts_gzip(struct req *r)
+{
+	const char *ae = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	const char *g = ae ? strstr(ae, "gzip") : NULL;
+
+	return g && strncmp(g, "gzip;q=0", 8) != 0 && strncmp(g, "gzip; q=0", 9) != 0;
+}
+
+/* Answers a copy of bytes (the answer is freed after sending). */
+static int send_bytes(struct req *r, const void *bytes, size_t len, const char *ctype, bool gz)
+{
+	char *data = malloc(len ? len : 1);
+
+	if (!data)
+		return http__fail(r, ERR_NOMEM, NULL);
+	memcpy(data, bytes, len);
+	http__reply(r, 200, NULL);
+	r->raw = data;
+	r->raw_len = len;
+	r->ctype = ctype;
+	r->gzip = gz;
+	return 0;
+}
+
+/* Answers the embedded file name, the "not built" page, or 404. */
+static int send_embedded(struct req *r, const char *name)
+{
+	const struct web_asset *a;
+	size_t i;
+
+	if (web_assets_count == 0)
+		return send_bytes(r, not_built, sizeof(not_built) - 1, "text/html; charset=utf-8",
+				  false);
+	for (i = 0; i < web_assets_count; i++) {
+		a = &web_assets[i];
+		if (strcmp(a->name, name))
+			continue;
+		if (a->gz_len && accepts_gzip(r))
+			return send_bytes(r, a->gz, a->gz_len, a->ctype, true);
+		return send_bytes(r, a->data, a->len, a->ctype, false);
+	}
+	return http__fail(r, ERR_NOTFOUND, "no such file");
+}
+
 /* GET / */
 int h_web_index(struct req *r)
 {
 	if (!r->srv->web_dir)
-		return http__fail(r, ERR_NOTFOUND,
-				  "no web interface is configured; the API is under /v1");
+		return send_embedded(r, "index.html");
 	return send_file(r, "index.html");
 }
 
@@ -87,12 +143,12 @@ int h_web_file(struct req *r)
 	const char *rel = r->path + strlen("/web/");
 	size_t n = strlen(rel);
 
-	if (!r->srv->web_dir)
-		return http__fail(r, ERR_NOTFOUND, "no web interface is configured");
 	/* Plain relative names only: no "..", no hidden files, no odd bytes. */
 	if (n == 0 || n > WEB_PATH_MAX || rel[0] == '/' || rel[0] == '.' || strstr(rel, "..") ||
 	    strstr(rel, "/.") ||
 	    rel[strspn(rel, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/")])
 		return http__fail(r, ERR_NOTFOUND, "no such file");
+	if (!r->srv->web_dir)
+		return send_embedded(r, rel);
 	return send_file(r, rel);
 }

@@ -112,6 +112,7 @@ struct req {
 	char *raw; /* malloc'd */
 	size_t raw_len;
 	const char *ctype;
+	bool gzip; /* raw is gzip-compressed: Content-Encoding: gzip (h_web.c) */
 	bool replayed;
 	char allow[64]; /* Allow header of a 405 */
 

@@ -23,6 +23,7 @@ static void answer_clear(struct req *r)
 	r->raw = NULL;
 	r->raw_len = 0;
 	r->ctype = NULL;
+	r->gzip = false;
 }
 
 void http__reply(struct req *r, int status, json_t *body)

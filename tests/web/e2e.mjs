@@ -1,0 +1,238 @@
+// e2e.mjs - the web application in a real browser: playwright-core drives Debian's chromium
+// headless against the server run.sh started (BASE). Prints "ok - ..." / "FAIL - ..." per check;
+// exits 1 if any failed. Screenshots go to SCREENS.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const env = process.env;
+const WEB = env.WEB_ROOT;
+const require = createRequire(join(WEB, 'package.json'));
+const { chromium } = require('playwright-core');
+// axe-core is evaluated through the DevTools protocol: page.addScriptTag would insert an
+// inline script, which the application's CSP (script-src 'self') rightly blocks.
+const AXE = readFileSync(join(WEB, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const cat = Object.fromEntries(['en', 'id', 'ms'].map((l) => [l, JSON.parse(readFileSync(join(WEB, `src/i18n/${l}.json`), 'utf8'))]));
+const BASE = env.BASE;
+const PW = env.PW;
+let pass = 0;
+let fail = 0;
+
+function ok(cond, what, detail) {
+  if (cond) {
+    pass++;
+    console.log(`ok - ${what}`);
+  } else {
+    fail++;
+    console.log(`FAIL - ${what}${detail ? ': ' + detail : ''}`);
+  }
+}
+
+async function api(method, path, token, body) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+// axe-core's WCAG 2.1 A and AA rules on the page as it is now.
+async function axe(page, what) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
+  const r = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const v = r.violations.map((x) => `${x.id} (${x.nodes.length}: ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')})`);
+  ok(v.length === 0, `axe-core finds no WCAG 2.1 AA violation: ${what}`, v.join('; '));
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(env.SCREENS, name + '.png'), fullPage: true });
+}
+
+async function signIn(page, login, lang = 'en') {
+  await page.goto(BASE + '/#/signin');
+  await page.getByLabel(cat[lang]['signin.login'], { exact: true }).fill(login);
+  await page.getByLabel(cat[lang]['signin.password'], { exact: true }).fill(PW);
+  await page.getByLabel(cat[lang]['signin.password'], { exact: true }).press('Enter');
+}
+
+// No catalogue key, and no {placeholder}, shows as text on the page.
+async function noRawKeys(page, lang, what) {
+  const text = await page.evaluate(() => document.body.innerText);
+  const raw = Object.keys(cat.en).filter((k) => text.includes(k));
+  const holes = text.match(/\{[a-z_]+\}/g) || [];
+  ok(raw.length === 0 && holes.length === 0, `${what} [${lang}]: no raw catalogue key or placeholder on screen`, [...raw, ...holes].join(', '));
+}
+
+const browser = await chromium.launch({ executablePath: env.CHROMIUM, args: ['--no-sandbox'], headless: true });
+try {
+  // --- catalogues: the same keys in all three, and really translated
+  const keys = Object.keys(cat.en).sort().join('\n');
+  for (const l of ['id', 'ms']) {
+    ok(Object.keys(cat[l]).sort().join('\n') === keys, `catalogue ${l} has exactly the keys of en`);
+    const same = Object.keys(cat.en).filter((k) => cat[l][k] === cat.en[k] && !/^(lang\.|app\.name|app\.signed_in_as|item\.title|item\.page_title|work\.item|work\.col_item|work\.result_json|role\.admin|role\.auditor|app\.language)/.test(k));
+    ok(same.length < 8, `catalogue ${l} is translated (strings equal to English: ${same.length})`, same.join(', '));
+  }
+
+  // --- sign-in screen, a wrong password, the worker's round trip
+  let ctx = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Manila' });
+  let page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
+  const first = await page.goto(BASE + '/');
+  const csp = first.headers()['content-security-policy'] || '';
+  ok(/script-src 'self'/.test(csp) && !/unsafe-inline/.test(csp), 'the page is served with a CSP without unsafe-inline', csp);
+  await page.getByRole('heading', { name: cat.en['signin.title'] }).waitFor();
+  ok(true, 'GET / shows the sign-in screen');
+  await shot(page, 'signin-en');
+  await axe(page, 'sign-in');
+
+  await page.getByLabel(cat.en['signin.login'], { exact: true }).fill('w1');
+  await page.getByLabel(cat.en['signin.password'], { exact: true }).fill('not the password');
+  await page.getByLabel(cat.en['signin.password'], { exact: true }).press('Enter');
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  ok((await alert.innerText()) === cat.en['signin.wrong'], 'a wrong password shows the error');
+
+  await signIn(page, 'w1');
+  await page.getByRole('heading', { name: cat.en['work.title'], level: 1 }).waitFor();
+  ok(page.url().endsWith('#/work'), 'the worker lands on the workspace', page.url());
+  await axe(page, 'workspace, no item');
+  await shot(page, 'workspace-empty-en');
+
+  // Take the next item with the keyboard: the button has focus, Enter presses it.
+  const take = page.getByRole('button', { name: cat.en['work.take'] });
+  ok(await take.evaluate((b) => b === document.activeElement), 'the take button has the focus');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: cat.en['work.entry'] }).waitFor();
+  const itemId = Number((await page.getByRole('heading', { name: /^Item \d+$/ }).innerText()).replace(/\D/g, ''));
+  ok(itemId > 0, `an item is open (${itemId})`);
+  ok(await page.getByRole('link', { name: /scan_url/ }).isVisible(), 'the scan link is shown beside the fields');
+  ok(/\d+:\d\d/.test(await page.locator('.countdown').innerText()), 'the lease countdown runs');
+  // Fields from the payload's keys; keyed with Tab between them.
+  const labels = ['claimant', 'amount', 'policy_no'];
+  for (const l of labels) ok(await page.getByLabel(l, { exact: true }).isVisible(), `a field for the payload key ${l}`);
+  const typed = { claimant: 'Siti Rahma', amount: '11.50', policy_no: 'P-001' };
+  ok(await page.getByLabel('claimant', { exact: true }).evaluate((i) => i === document.activeElement), 'the first field has the focus');
+  await page.keyboard.type(typed.claimant);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(typed.amount);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(typed.policy_no);
+  await axe(page, 'workspace with an item');
+  await shot(page, 'workspace-en');
+  // Escape tells that release is not available yet (it is not in the API).
+  await page.keyboard.press('Escape');
+  ok((await page.locator('.msg').innerText()) === cat.en['work.release_unavailable'], 'Escape explains that release is not available yet');
+  ok((await page.getByRole('button', { name: cat.en['work.release'] }).getAttribute('aria-disabled')) === 'true', 'the release button is marked disabled');
+  await page.getByLabel('policy_no', { exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.msg.ok').waitFor();
+  ok((await page.locator('.msg.ok').innerText()) === cat.en['work.submitted'].replace('{id}', itemId), 'Enter submits: the workspace says submitted');
+  ok((await page.locator('.history tbody tr').count()) === 1, 'the history lists the submitted item');
+  ok((await page.locator('.today').innerText()).startsWith('Submitted today: 1 '), "today's count is 1");
+  const seen = await api('GET', `/v1/items/${itemId}`, env.MGR);
+  ok(seen.status === 200 && seen.body.state === 'submitted', 'the API shows the item submitted', JSON.stringify(seen.body));
+  ok(JSON.stringify(seen.body.result) === JSON.stringify(typed), 'the API shows the keyed result', JSON.stringify(seen.body && seen.body.result));
+
+  // --- CSRF: a write with the cookie but without the header is refused
+  const csrf = await page.evaluate(async () => {
+    const r = await fetch('/v1/work/next', { method: 'POST', credentials: 'same-origin', body: '{}', headers: { 'Content-Type': 'application/json' } });
+    return { status: r.status, body: await r.text() };
+  });
+  ok(csrf.status === 403 && /"csrf"/.test(csrf.body), 'a write without X-CSRF-Token is refused (403 csrf)', JSON.stringify(csrf));
+
+  // --- sign-out ends the session on the server: the old cookie, replayed, is refused
+  const cookie = (await ctx.cookies()).find((c) => c.name === 'alihdaya_session');
+  ok(cookie && cookie.httpOnly && cookie.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict');
+  await page.getByRole('button', { name: cat.en['app.sign_out'] }).click();
+  await page.getByRole('heading', { name: cat.en['signin.title'] }).waitFor();
+  ok(true, 'sign-out shows sign-in');
+  await page.reload();
+  await page.getByRole('heading', { name: cat.en['signin.title'] }).waitFor();
+  const after = await page.evaluate(async () => (await fetch('/v1/session')).status);
+  ok(after === 401, 'after sign-out and a reload: sign-in, and GET /v1/session is 401', String(after));
+  const replay = await fetch(BASE + '/v1/session', { headers: { Cookie: `alihdaya_session=${cookie && cookie.value}` } });
+  ok(replay.status === 401, 'the signed-out session cookie, sent again, is refused (401)', String(replay.status));
+  ok(errors.length === 0, 'no script error or CSP report in the console', errors.join(' | '));
+  await ctx.close();
+
+  // --- the three languages: from the browser's language, then switched and remembered
+  for (const [lang, locale] of [['en', 'en-GB'], ['id', 'id-ID'], ['ms', 'ms-MY']]) {
+    ctx = await browser.newContext({ locale, timezoneId: 'Asia/Jakarta' });
+    page = await ctx.newPage();
+    await page.goto(BASE + '/');
+    await page.getByRole('heading', { name: cat[lang]['signin.title'] }).waitFor();
+    ok((await page.evaluate(() => document.documentElement.lang)) === lang, `Accept-Language ${locale} picks ${lang}`);
+    await noRawKeys(page, lang, 'sign-in');
+    if (lang !== 'en') await shot(page, `signin-${lang}`);
+    await signIn(page, 'w1', lang);
+    await page.getByRole('button', { name: cat[lang]['work.take'] }).click();
+    await page.getByRole('heading', { name: cat[lang]['work.entry'] }).waitFor();
+    await noRawKeys(page, lang, 'workspace with an item');
+    await axe(page, `workspace [${lang}]`);
+    if (lang !== 'en') await shot(page, `workspace-${lang}`);
+    await page.getByLabel('claimant', { exact: true }).fill('x');
+    await page.getByLabel('claimant', { exact: true }).press('Enter');
+    await page.locator('.msg.ok').waitFor();
+    await page.getByRole('button', { name: cat[lang]['app.sign_out'] }).click();
+    await page.getByRole('heading', { name: cat[lang]['signin.title'] }).waitFor();
+    await ctx.close();
+  }
+  ctx = await browser.newContext({ locale: 'en-US' });
+  page = await ctx.newPage();
+  await page.goto(BASE + '/');
+  await page.getByLabel(cat.en['app.language']).selectOption('ms');
+  await page.getByRole('heading', { name: cat.ms['signin.title'] }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: cat.ms['signin.title'] }).waitFor();
+  ok(true, 'the language switch works and is remembered after a reload');
+  await ctx.close();
+
+  // --- the lease: renew, then the warning before it ends (the page's clock run forward)
+  ctx = await browser.newContext({ locale: 'en-US' });
+  page = await ctx.newPage();
+  await page.clock.install();
+  await signIn(page, 'w1');
+  await page.getByRole('button', { name: cat.en['work.take'] }).click();
+  await page.getByRole('heading', { name: cat.en['work.entry'] }).waitFor();
+  await page.keyboard.press('Alt+r');
+  await page.locator('.msg.ok').waitFor();
+  ok((await page.locator('.msg.ok').innerText()).startsWith('Lease renewed until'), 'Alt+R renews the lease (POST /v1/items/:id/renew)');
+  await page.clock.fastForward('29:20');
+  await page.locator('.msg.warn').waitFor();
+  ok(/Your lease ends in \d+ seconds/.test(await page.locator('.msg.warn').innerText()), 'a warning shows before the lease ends');
+  ok(await page.locator('.countdown.warn').isVisible(), 'the countdown is marked as a warning');
+  await shot(page, 'workspace-lease-warning-en');
+  await ctx.close();
+
+  // --- another client's item by URL: the 404 page; the own client's item opens
+  ctx = await browser.newContext({ locale: 'en-US' });
+  page = await ctx.newPage();
+  await signIn(page, 'lex-user');
+  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+  await page.goto(`${BASE}/#/items/${env.ACME_ITEM}`);
+  await page.getByRole('heading', { name: cat.en['notfound.title'] }).waitFor();
+  ok(true, "a client user opening another client's item by URL sees the 404 page");
+  await shot(page, 'notfound-en');
+  await ctx.close();
+  ctx = await browser.newContext({ locale: 'en-US' });
+  page = await ctx.newPage();
+  await signIn(page, 'acme-user');
+  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+  await page.goto(`${BASE}/#/items/${env.ACME_ITEM}`);
+  await page.getByRole('heading', { name: `Item ${env.ACME_ITEM}` }).waitFor();
+  ok(true, "the client's own item opens");
+  await ctx.close();
+} catch (e) {
+  ok(false, 'the browser run finished', e.stack || String(e));
+} finally {
+  await browser.close();
+}
+console.log(`e2e: ${pass} passed, ${fail} failed`);
+process.exit(fail ? 1 : 0);

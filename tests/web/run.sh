@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# run.sh - the web application's end-to-end tests: the real binary on a loopback port with its
+# own data directory (tests/api/lib.sh), a world seeded over the API and the CLI, then
+# e2e.mjs driving Debian's chromium headless with playwright-core (web/node_modules).
+#   run.sh path/to/alihdaya SCREENS_DIR
+# Without chromium, node or the node packages the test is skipped (exit 77), or FAILS when CI=true.
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+SCREENS=${2:-$PWD/web-screens}
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+missing=""
+[ -x "$CHROMIUM" ] || missing="$missing chromium ($CHROMIUM; apt-get install chromium)"
+command -v node >/dev/null 2>&1 || missing="$missing node"
+[ -f "$root/web/node_modules/playwright-core/package.json" ] || missing="$missing web/node_modules/playwright-core (cd web && npm ci)"
+[ -f "$root/web/node_modules/axe-core/axe.min.js" ] || missing="$missing web/node_modules/axe-core"
+if [ -n "$missing" ]; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAIL - the web tests need:$missing (scripts/install.sh installs them)"; exit 1
+  fi
+  echo "SKIP - the web tests need:$missing (scripts/install.sh installs them)"; exit 77
+fi
+
+# shellcheck source=../api/lib.sh
+source "$root/tests/api/lib.sh"
+
+init_data
+start_server
+api GET / ""
+case "$BODY" in
+  *"was not built"*) bad "the binary holds the web application (built without node?)"; finish;;
+esac
+
+setup_world
+PW='correct horse battery staple 9'
+for login in w1 w3 acme-user lex-user; do
+  printf '%s\n' "$PW" | "$BIN" user password "$login" --data "$DATA" --stdin >/dev/null 2>"$TMP/pw.err" \
+    || { bad "set the password of $login: $(cat "$TMP/pw.err")"; finish; }
+done
+# Items for the worker w1 (ACME, data entry): one per language round and the keying test.
+for i in 1 2 3 4 5 6; do
+  api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"external_ref\":\"CLM-$i\",\"payload\":{\"claimant\":\"Siti Rahma $i\",\"amount\":\"1$i.50\",\"policy_no\":\"P-00$i\",\"scan_url\":\"https://scans.example/CLM-$i.pdf\"}}"
+  [ "$STATUS" = 201 ] || { bad "create item $i: $STATUS $BODY"; finish; }
+  [ "$i" = 1 ] && ACME_ITEM=$(jqr .id)
+done
+
+mkdir -p "$SCREENS"
+BASE="$BASE" PW="$PW" MGR="$MGR" ACME_ITEM="$ACME_ITEM" SCREENS="$SCREENS" CHROMIUM="$CHROMIUM" \
+  WEB_ROOT="$root/web" node "$here/e2e.mjs"
+rc=$?
+[ "$rc" = 0 ] && ok "e2e.mjs" || bad "e2e.mjs (exit $rc)"
+finish

@@ -1,0 +1,89 @@
+// main.jsx - the application's entry: the route table, the session (GET /v1/session at start,
+// sign-in, sign-out), the language, and the shell that picks the screen for the hash.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, setCsrf, setUnauthorizedHandler } from './api.js';
+import { detectLanguage, setLanguage, t } from './i18n/index.js';
+import { Layout } from './layout.jsx';
+import { addRoute, match, navigate, usePath } from './router.js';
+import { Home, ItemView, NotFound } from './screens/other.jsx';
+import { SetPassword } from './screens/setpassword.jsx';
+import { SignIn } from './screens/signin.jsx';
+import { Workspace } from './screens/workspace.jsx';
+
+// The screens (docs/web.md, "Adding a screen"): public ones open without a session.
+addRoute('/signin', SignIn, { public: true, title: 'signin.title' });
+addRoute('/set-password/:token', SetPassword, { public: true, title: 'setpw.title' });
+addRoute('/work', Workspace, { roles: ['worker'], title: 'work.title' });
+addRoute('/items/:id', ItemView, { title: 'item.page_title' });
+addRoute('/', Home, { title: 'app.name' });
+
+setLanguage(detectLanguage(), false);
+
+function App() {
+  const [lang, setLang] = useState(detectLanguage());
+  const [session, setSession] = useState(undefined); // undefined: asking; null: signed out
+  const path = usePath();
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setCsrf(null);
+      setSession(null);
+    });
+    api.session()
+      .then((s) => {
+        setCsrf(s.csrf);
+        setSession(s);
+      })
+      .catch(() => setSession(null));
+  }, []);
+
+  function changeLang(l) {
+    setLanguage(l, true);
+    setLang(l);
+  }
+
+  function signedIn(s) {
+    setCsrf(s.csrf);
+    setSession(s);
+    if (path === '/signin') navigate('/');
+  }
+
+  async function signOut() {
+    try {
+      await api.signOut();
+    } catch {
+      /* the session is gone either way on this side */
+    }
+    setCsrf(null);
+    setSession(null);
+    navigate('/signin');
+  }
+
+  const m = match(path);
+  let screen;
+  if (session === undefined) {
+    screen = <p class="loading" role="status">{t('app.loading')}</p>;
+  } else if (!m) {
+    screen = <NotFound />;
+  } else if (!m.route.public && !session) {
+    screen = <SignIn onSignedIn={signedIn} />;
+  } else if (m.route.roles && !m.route.roles.includes(session.user.role)) {
+    screen = <NotFound />;
+  } else {
+    const Screen = m.route.screen;
+    screen = <Screen key={path} params={m.params} session={session} onSignedIn={signedIn} />;
+  }
+  const title = m && session !== undefined && (session || m.route.public) ? m.route.title : 'signin.title';
+  useEffect(() => {
+    document.title = `${t(title || 'app.name')} · ${t('app.name')}`;
+  }, [title, lang]);
+
+  return (
+    <Layout session={session} lang={lang} onLang={changeLang} onSignOut={signOut} path={path}>
+      {screen}
+    </Layout>
+  );
+}
+
+render(<App />, document.getElementById('app'));

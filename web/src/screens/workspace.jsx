@@ -1,0 +1,349 @@
+// workspace.jsx - the worker's workspace: take the next item (POST /v1/work/next), its payload
+// beside an entry form, the lease countdown with renew, submit with the lease's epoch, and the
+// worker's own history and today's count (kept in this browser: the API lists a worker's
+// current leases only). Keyboard: Tab through fields, Enter submits, Escape for release
+// (not in the API yet), Alt+R renews.
+import { Fragment } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { fmtCountdown, fmtDateTime, fmtNumber, fmtTime, localDay, t } from '../i18n/index.js';
+import { Title } from '../layout.jsx';
+
+const WARN_SECONDS = 60;
+const HISTORY_MAX = 200;
+const DOC_KEYS = /^(document|scan|image|file|url|link|attachment)(_url|_link)?$|_(url|link|scan)$/i;
+const REASONS = ['not_available', 'at_capacity', 'below_level', 'not_cleared', 'no_work'];
+
+function historyKey(user) {
+  return `alihdaya.history.${user.id}`;
+}
+
+function loadHistory(user) {
+  try {
+    const h = JSON.parse(localStorage.getItem(historyKey(user)) || '[]');
+    return Array.isArray(h) ? h : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveHistory(user, h) {
+  try {
+    localStorage.setItem(historyKey(user), JSON.stringify(h.slice(0, HISTORY_MAX)));
+  } catch {
+    /* storage full or off: the list lasts this page */
+  }
+}
+
+// A document or scan of the payload: a key such as scan/document_url, or any http(s) link.
+function isDoc(key, value) {
+  return typeof value === 'string' && (DOC_KEYS.test(key) || /^https?:\/\//.test(value));
+}
+
+// Only an absolute or http(s) address opens as a link; a stored path is shown as text.
+function isLink(value) {
+  return /^(https?:\/\/|\/)/.test(value);
+}
+
+function plain(o) {
+  return o && typeof o === 'object' && !Array.isArray(o);
+}
+
+// The form's fields: the engagement's declared fields when it has them (not in the API
+// yet), else the payload's scalar keys; null means the JSON editor.
+export function fieldsFor(item) {
+  const declared = item.engagement && Array.isArray(item.engagement.fields) ? item.engagement.fields : null;
+  if (declared && declared.length) return declared.map((f) => ({ key: f.key || f.name, label: f.label || f.key || f.name }));
+  // A data-entry payload often holds its form in "fields" ({"form", "scan", "fields": {...}}).
+  const p = plain(item.payload) && plain(item.payload.fields) ? item.payload.fields : item.payload;
+  if (!plain(p)) return null;
+  const keys = Object.keys(p).filter((k) => !isDoc(k, p[k]) && (p[k] === null || typeof p[k] !== 'object'));
+  return keys.length ? keys.map((k) => ({ key: k, label: k })) : null;
+}
+
+function docLinks(payload) {
+  if (!plain(payload)) return [];
+  return Object.keys(payload).filter((k) => isDoc(k, payload[k])).map((k) => ({ key: k, href: payload[k] }));
+}
+
+function show(v) {
+  return v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+export function Workspace({ session }) {
+  const user = session.user;
+  const [item, setItem] = useState(null);
+  const [values, setValues] = useState({});
+  const [json, setJson] = useState('{}');
+  const [jsonMode, setJsonMode] = useState(false);
+  const [msg, setMsg] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [now, setNow] = useState(Date.now());
+  const [history, setHistory] = useState(() => loadHistory(user));
+  const [warned, setWarned] = useState(false);
+  const takeRef = useRef(null);
+  const firstRef = useRef(null);
+  const releaseRef = useRef(null);
+
+  const fields = item ? fieldsFor(item) : null;
+  const useJson = item && (jsonMode || !fields);
+  const expires = item && item.lease ? Date.parse(item.lease.expires_at) : NaN;
+  const left = isNaN(expires) ? null : (expires - now) / 1000;
+  const expired = left !== null && left <= 0;
+
+  // The clock of the countdown, once a second while an item is open.
+  useEffect(() => {
+    if (!item) return undefined;
+    const iv = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(iv);
+  }, [item]);
+
+  useEffect(() => {
+    if (left !== null && left > 0 && left <= WARN_SECONDS && !warned) {
+      setWarned(true);
+      setMsg({ kind: 'warn', text: t('work.lease_warning', { seconds: fmtNumber(Math.ceil(left)) }) });
+    }
+  }, [left, warned]);
+
+  // An item leased before a reload is opened again.
+  useEffect(() => {
+    let live = true;
+    api.items({ state: 'assigned', limit: 1 })
+      .then((r) => (r && r.data && r.data[0] ? api.item(r.data[0].id) : null))
+      .then((it) => live && it && open(it))
+      .catch(() => {});
+    return () => { live = false; };
+  }, []);
+
+  useEffect(() => {
+    if (item && firstRef.current) firstRef.current.focus();
+    else if (!item && takeRef.current) takeRef.current.focus();
+  }, [item && item.id, jsonMode]);
+
+  function open(it) {
+    setItem({ ...it, taken_at: new Date().toISOString() });
+    setValues({});
+    setJson(JSON.stringify(it.result ?? {}, null, 2));
+    setJsonMode(false);
+    setWarned(false);
+    setNow(Date.now());
+  }
+
+  function fail(err) {
+    if (err.code === 'stale_lease') setMsg({ kind: 'error', text: t('work.err.stale') });
+    else if (err.status === 409) setMsg({ kind: 'error', text: t('work.err.renew_max') });
+    else setMsg({ kind: 'error', text: t('err.generic', { code: err.code || err.status }) });
+  }
+
+  async function take() {
+    setBusy(true);
+    setMsg(null);
+    try {
+      const r = await api.next();
+      if (!r || r.id === null || r.id === undefined) {
+        const reason = r && REASONS.includes(r.reason) ? r.reason : 'no_work';
+        setMsg({ kind: 'info', text: t('work.reason.' + reason) });
+      } else {
+        open(r);
+      }
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function renew() {
+    if (!item || !item.lease) return;
+    try {
+      const r = await api.renew(item.id, item.lease.epoch);
+      setItem({ ...item, lease: r.lease });
+      setWarned(false);
+      setMsg({ kind: 'ok', text: t('work.renewed', { time: fmtTime(r.lease.expires_at) }) });
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  function releaseNotice() {
+    setMsg({ kind: 'info', text: t('work.release_unavailable') });
+  }
+
+  async function submit(e) {
+    e.preventDefault();
+    if (!item || busy) return;
+    let result;
+    if (useJson) {
+      try {
+        result = JSON.parse(json);
+      } catch {
+        setMsg({ kind: 'error', text: t('work.err.json') });
+        return;
+      }
+    } else {
+      result = {};
+      for (const f of fields) result[f.key] = values[f.key] ?? '';
+    }
+    setBusy(true);
+    try {
+      await api.submit(item.id, item.lease.epoch, result);
+      const entry = { id: item.id, ref: item.external_ref || '', taken_at: item.taken_at, at: new Date().toISOString() };
+      const h = [entry, ...history];
+      setHistory(h);
+      saveHistory(user, h);
+      setItem(null);
+      setMsg({ kind: 'ok', text: t('work.submitted', { id: item.id }) });
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onKey(e) {
+    if (e.key === 'Escape' && item) {
+      e.preventDefault();
+      releaseNotice();
+      if (releaseRef.current) releaseRef.current.focus();
+    } else if (e.altKey && (e.key === 'r' || e.key === 'R') && item) {
+      e.preventDefault();
+      renew();
+    } else if (e.ctrlKey && e.key === 'Enter' && useJson) {
+      submit(e);
+    }
+  }
+
+  const today = localDay(new Date(now));
+  const done = history.filter((h) => localDay(h.at) === today);
+  const minutes = done.reduce((s, h) => s + Math.max(0, Date.parse(h.at) - Date.parse(h.taken_at || h.at)), 0) / 60000;
+  const docs = item ? docLinks(item.payload) : [];
+
+  return (
+    <div class="workspace" onKeyDown={onKey}>
+      <div class="bar">
+        <Title>{t('work.title')}</Title>
+        <p class="today" aria-live="polite">
+          {t('work.today', { count: fmtNumber(done.length), minutes: fmtNumber(Math.round(minutes)) })}
+        </p>
+      </div>
+      <div class="messages" role="status" aria-live="polite">
+        {msg && <p class={'msg ' + msg.kind}>{msg.text}</p>}
+      </div>
+
+      {!item && (
+        <section class="card take" aria-labelledby="take-h">
+          <h2 id="take-h">{t('work.take_heading')}</h2>
+          <p class="hint">{t('work.take_hint')}</p>
+          <button type="button" ref={takeRef} onClick={take} disabled={busy}>{t('work.take')}</button>
+        </section>
+      )}
+
+      {item && (
+        <div class="panes">
+          <section class="card payload" aria-labelledby="payload-h">
+            <h2 id="payload-h">{t('work.item', { id: item.id })}</h2>
+            <dl class="kv">
+              {item.external_ref && (<><dt>{t('item.ref')}</dt><dd>{item.external_ref}</dd></>)}
+              {item.due_at && (<><dt>{t('item.due')}</dt><dd>{fmtDateTime(item.due_at)}</dd></>)}
+            </dl>
+            {docs.length > 0 && (
+              <ul class="docs" aria-label={t('work.documents')}>
+                {docs.map((d) => (
+                  <li key={d.key}>
+                    {isLink(d.href) ? (
+                      <a href={d.href} target="_blank" rel="noopener noreferrer">{t('work.open_document', { name: d.key })}</a>
+                    ) : (
+                      <span>{t('work.document_path', { name: d.key, path: d.href })}</span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {item.payload && typeof item.payload === 'object' && !Array.isArray(item.payload) ? (
+              <dl class="kv payload-fields">
+                {Object.keys(item.payload).map((k) => (
+                  <Fragment key={k}>
+                    <dt>{k}</dt>
+                    <dd>
+                      {plain(item.payload[k]) ? (
+                        <dl class="kv nested">
+                          {Object.keys(item.payload[k]).map((j) => (<Fragment key={j}><dt>{j}</dt><dd>{show(item.payload[k][j])}</dd></Fragment>))}
+                        </dl>
+                      ) : show(item.payload[k])}
+                    </dd>
+                  </Fragment>
+                ))}
+              </dl>
+            ) : (
+              <pre class="json">{JSON.stringify(item.payload, null, 2)}</pre>
+            )}
+          </section>
+
+          <section class="card entry" aria-labelledby="entry-h">
+            <div class="lease">
+              <h2 id="entry-h">{t('work.entry')}</h2>
+              {left !== null && (
+                <p class={'countdown' + (expired ? ' expired' : left <= WARN_SECONDS ? ' warn' : '')}>
+                  {expired ? t('work.lease_expired') : t('work.lease_left', { time: fmtCountdown(left) })}
+                </p>
+              )}
+            </div>
+            <form onSubmit={submit} novalidate>
+              {useJson ? (
+                <>
+                  <label for="result-json">{t('work.result_json')}</label>
+                  <textarea id="result-json" ref={firstRef} rows="10" spellcheck={false} value={json}
+                    aria-describedby="json-hint" onInput={(e) => setJson(e.currentTarget.value)} />
+                  <p class="hint" id="json-hint">{t('work.json_hint')}</p>
+                </>
+              ) : (
+                fields.map((f, i) => (
+                  <div class="field" key={f.key}>
+                    <label for={'f-' + i}>{f.label}</label>
+                    <input id={'f-' + i} ref={i === 0 ? firstRef : undefined} value={values[f.key] ?? ''}
+                      autocomplete="off" onInput={(e) => setValues({ ...values, [f.key]: e.currentTarget.value })} />
+                  </div>
+                ))
+              )}
+              <div class="actions">
+                <button type="submit" disabled={busy || expired}>{t('work.submit')}</button>
+                <button type="button" class="secondary" onClick={renew} disabled={expired}>{t('work.renew')}</button>
+                <button type="button" class="secondary" ref={releaseRef} aria-disabled="true"
+                  title={t('work.release_unavailable')} aria-describedby="release-why" onClick={releaseNotice}>
+                  {t('work.release')}
+                </button>
+                <span id="release-why" class="sr-only">{t('work.release_unavailable')}</span>
+                {fields && (
+                  <button type="button" class="link" onClick={() => setJsonMode(!jsonMode)}>
+                    {jsonMode ? t('work.use_form') : t('work.use_json')}
+                  </button>
+                )}
+                {expired && <button type="button" onClick={() => { setItem(null); setMsg(null); }}>{t('work.take_another')}</button>}
+              </div>
+              <p class="hint keys">{t('work.keys')}</p>
+            </form>
+          </section>
+        </div>
+      )}
+
+      <section class="card history" aria-labelledby="hist-h">
+        <h2 id="hist-h">{t('work.history')}</h2>
+        {history.length === 0 ? (
+          <p class="hint">{t('work.history_empty')}</p>
+        ) : (
+          <table>
+            <caption class="sr-only">{t('work.history_caption')}</caption>
+            <thead>
+              <tr><th scope="col">{t('work.col_item')}</th><th scope="col">{t('item.ref')}</th><th scope="col">{t('work.col_submitted')}</th></tr>
+            </thead>
+            <tbody>
+              {history.slice(0, 20).map((h) => (
+                <tr key={h.id + h.at}><td>{fmtNumber(h.id)}</td><td>{h.ref || '—'}</td><td>{fmtDateTime(h.at)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
