@@ -342,18 +342,38 @@ static void test_env_master(void **state)
 	free(b);
 }
 
-/* The store with the keyring as its cipher: raw columns are BLOBs; reads open; the upgrade pass. */
-static void test_store_sealed(void **state)
+/* In the open transaction: a client, a service and an engagement; *it then belongs to them. */
+static void world(struct store *s, struct item_rec *it)
 {
-	struct keyring *k = ring_open(true);
-	struct buf err = BUF_INIT;
-	struct store *s;
 	struct client_rec c = { .created_at = T0, .active = true };
 	struct service_rec sv;
 	const struct service_rec *cat;
 	struct engagement_rec e = { .kind = KIND_BPO, .sla_ms = 86400000, .default_priority = 5,
 				    .lease_ms = 1800000, .lease_max_ms = 7200000, .active = true,
 				    .created_at = T0 };
+
+	snprintf(c.code, sizeof(c.code), "acme");
+	snprintf(c.name, sizeof(c.name), "Acme");
+	snprintf(c.time_zone, sizeof(c.time_zone), "UTC");
+	assert_int_equal(store_client_insert(s, &c), 0);
+	store_default_catalogue(&cat);
+	sv = cat[0];
+	assert_int_equal(store_service_insert(s, &sv), 0);
+	e.client_id = c.id;
+	e.service_id = sv.id;
+	snprintf(e.name, sizeof(e.name), "E");
+	snprintf(e.time_zone, sizeof(e.time_zone), "UTC");
+	assert_int_equal(store_engagement_insert(s, &e), 0);
+	it->engagement_id = e.id;
+	it->client_id = c.id;
+}
+
+/* The store with the keyring as its cipher: raw columns are BLOBs; reads open; the upgrade pass. */
+static void test_store_sealed(void **state)
+{
+	struct keyring *k = ring_open(true);
+	struct buf err = BUF_INIT;
+	struct store *s;
 	struct item_rec it = { .priority = 5, .created_at = T0, .due_at = T0 + 1, .state = ITEM_QUEUED },
 			got;
 	char path[128];
@@ -364,21 +384,8 @@ static void test_store_sealed(void **state)
 	snprintf(path, sizeof(path), "%s/ahd.db", dir);
 	assert_int_equal(store_open(path, 2, &s, &err), 0);
 	/* First without a cipher: rows in plain, as a database from before encryption. */
-	snprintf(c.code, sizeof(c.code), "acme");
-	snprintf(c.name, sizeof(c.name), "Acme");
-	snprintf(c.time_zone, sizeof(c.time_zone), "UTC");
 	assert_int_equal(store_begin(s), 0);
-	assert_int_equal(store_client_insert(s, &c), 0);
-	store_default_catalogue(&cat);
-	sv = cat[0];
-	assert_int_equal(store_service_insert(s, &sv), 0);
-	e.client_id = c.id;
-	e.service_id = sv.id;
-	snprintf(e.name, sizeof(e.name), "E");
-	snprintf(e.time_zone, sizeof(e.time_zone), "UTC");
-	assert_int_equal(store_engagement_insert(s, &e), 0);
-	it.engagement_id = e.id;
-	it.client_id = c.id;
+	world(s, &it);
 	it.payload = (char *)"{\"p\":\"OLD-CANARY\"}";
 	assert_int_equal(store_item_insert(s, &it), 0);
 	plain_id = it.id;
@@ -428,7 +435,7 @@ static void test_store_sealed(void **state)
 	assert_int_equal(store_item_get(s, plain_id + 1, true, &got), ERR_CRYPTO);
 	assert_null(got.payload);
 	/* Shredded: its items answer ERR_SHREDDED. */
-	assert_int_equal(keys_destroy(k, c.id, &err), 0);
+	assert_int_equal(keys_destroy(k, it.client_id, &err), 0);
 	assert_int_equal(store_item_get(s, plain_id, true, &got), ERR_SHREDDED);
 	assert_non_null(strstr(store_errmsg(s), "removed"));
 	store_close(s);
@@ -447,12 +454,6 @@ static void test_ids_not_reused(void **state)
 	struct keyring *k = ring_open(true);
 	struct buf err = BUF_INIT;
 	struct store *s;
-	struct client_rec c = { .created_at = T0, .active = true };
-	struct service_rec sv;
-	const struct service_rec *cat;
-	struct engagement_rec e = { .kind = KIND_BPO, .sla_ms = 86400000, .default_priority = 5,
-				    .lease_ms = 1800000, .lease_max_ms = 7200000, .active = true,
-				    .created_at = T0 };
 	struct item_rec it = { .priority = 5, .created_at = T0, .due_at = T0 + 1, .state = ITEM_QUEUED },
 			got;
 	struct event_rec ev = { .at = T0, .action = "rework", .to_state = ITEM_QUEUED,
@@ -466,21 +467,8 @@ static void test_ids_not_reused(void **state)
 	assert_int_equal(store_open(path, 2, &s, &err), 0);
 	store_set_cipher(s, keys_cipher(k));
 	db = store_sqlite_writer_db(s);
-	snprintf(c.code, sizeof(c.code), "acme");
-	snprintf(c.name, sizeof(c.name), "Acme");
-	snprintf(c.time_zone, sizeof(c.time_zone), "UTC");
 	assert_int_equal(store_begin(s), 0);
-	assert_int_equal(store_client_insert(s, &c), 0);
-	store_default_catalogue(&cat);
-	sv = cat[0];
-	assert_int_equal(store_service_insert(s, &sv), 0);
-	e.client_id = c.id;
-	e.service_id = sv.id;
-	snprintf(e.name, sizeof(e.name), "E");
-	snprintf(e.time_zone, sizeof(e.time_zone), "UTC");
-	assert_int_equal(store_engagement_insert(s, &e), 0);
-	it.engagement_id = e.id;
-	it.client_id = c.id;
+	world(s, &it);
 	it.payload = (char *)"{\"p\":\"KEPT-IN-A-BACKUP\"}";
 	assert_int_equal(store_item_insert(s, &it), 0);
 	first = it.id;
