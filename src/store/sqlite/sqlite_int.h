@@ -431,6 +431,12 @@ int sq__open_col(struct store *s, sqlite3_stmt *st, int col, const struct store_
 		 char **out, const char *what);
 /* The id the next row of a table gets (statement ITEM_NEXT_ID / EVENT_NEXT_ID). OUT: *out. */
 int sq__next_id(struct sq_conn *w, enum sq_stmt id, int64_t *out);
+/*
+ * Runs writer statement id with ?1 = a (an id) and ?2 = b (sqlite_tokens.c; tokens and
+ * sessions). OUT: *changes, the rows it changed (may be NULL).
+ */
+int sq__write_ids(struct store *s, enum sq_stmt id, int64_t a, int64_t b, int *changes,
+		  const char *what);
 
 /* ---- the callbacks of sq__ops: writer (sqlite_write.c), reader (sqlite_read.c) ---- */
 

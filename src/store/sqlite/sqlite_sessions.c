@@ -7,31 +7,6 @@
 
 #define W(base) (&sq__of(base)->writer)
 
-/*
- * Runs writer statement id with ?1 = a (an id), ?2 = b, and text / blob
- * binds after them as given. OUT: *changes, the rows it changed (may be NULL).
- */
-static int write_ids(struct store *s, enum sq_stmt id, int64_t a, int64_t b, int *changes,
-		     const char *what)
-{
-	struct sq_conn *w = W(s);
-	int rc;
-	sqlite3_stmt *st = sq__stmt(w, id, &rc);
-
-	if (!st)
-		return rc;
-	rc = sqlite3_bind_int64(st, 1, a);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 2, b);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	rc = rc == SQLITE_DONE ? 0 : sq__fail(w->db, rc, what);
-	sq__done(st);
-	if (!rc && changes)
-		*changes = sqlite3_changes(w->db);
-	return rc;
-}
-
 int sq_password_set(struct store *s, int64_t user_id, const char *hash, int64_t at)
 {
 	struct sq_conn *w = W(s);
@@ -83,7 +58,7 @@ int sq_session_insert(struct store *s, struct session_rec *se, const unsigned ch
 int sq_session_end(struct store *s, int64_t id, int64_t at)
 {
 	int n = 0;
-	int rc = write_ids(s, SQ_SESSION_END, id, at, &n, "session end");
+	int rc = sq__write_ids(s, SQ_SESSION_END, id, at, &n, "session end");
 
 	if (!rc && !n)
 		rc = sq__error(ERR_NOTFOUND, "session %lld not found", (long long)id);
@@ -92,12 +67,12 @@ int sq_session_end(struct store *s, int64_t id, int64_t at)
 
 int sq_session_end_user(struct store *s, int64_t user_id, int64_t at)
 {
-	return write_ids(s, SQ_SESSION_END_USER, user_id, at, NULL, "sessions end");
+	return sq__write_ids(s, SQ_SESSION_END_USER, user_id, at, NULL, "sessions end");
 }
 
 int sq_session_touch(struct store *s, int64_t id, int64_t at)
 {
-	return write_ids(s, SQ_SESSION_TOUCH, id, at, NULL, "session touch");
+	return sq__write_ids(s, SQ_SESSION_TOUCH, id, at, NULL, "session touch");
 }
 
 int sq_link_insert(struct store *s, int64_t user_id, const unsigned char hash[32], int64_t at,

@@ -60,9 +60,9 @@ int sq_token_insert(struct store *s, struct token_rec *t, const unsigned char ha
 	return rc;
 }
 
-/* An UPDATE of token id with ?2 = at: ERR_NOTFOUND when there is no such token. */
-static int token_update(struct store *s, enum sq_stmt id, int64_t token_id, int64_t at,
-			const char *what)
+/* Runs writer statement id with ?1 = a, ?2 = b (tokens and sessions). OUT: *changes. */
+int sq__write_ids(struct store *s, enum sq_stmt id, int64_t a, int64_t b, int *changes,
+		  const char *what)
 {
 	struct sq_conn *w = W(s);
 	int rc;
@@ -70,14 +70,26 @@ static int token_update(struct store *s, enum sq_stmt id, int64_t token_id, int6
 
 	if (!st)
 		return rc;
-	rc = sqlite3_bind_int64(st, 1, token_id);
+	rc = sqlite3_bind_int64(st, 1, a);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 2, at);
+		rc = sqlite3_bind_int64(st, 2, b);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	rc = rc == SQLITE_DONE ? 0 : sq__fail(w->db, rc, what);
 	sq__done(st);
-	if (!rc && sqlite3_changes(w->db) == 0)
+	if (!rc && changes)
+		*changes = sqlite3_changes(w->db);
+	return rc;
+}
+
+/* An UPDATE of token id with ?2 = at: ERR_NOTFOUND when there is no such token. */
+static int token_update(struct store *s, enum sq_stmt id, int64_t token_id, int64_t at,
+			const char *what)
+{
+	int n = 0;
+	int rc = sq__write_ids(s, id, token_id, at, &n, what);
+
+	if (!rc && n == 0)
 		rc = sq__error(ERR_NOTFOUND, "%s: token %lld not found", what, (long long)token_id);
 	return rc;
 }
