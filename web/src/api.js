@@ -75,6 +75,12 @@ export const api = {
   next: () => request('POST', '/v1/work/next', {}, { idempotent: true }),
   item: (id) => request('GET', `/v1/items/${encodeURIComponent(id)}`),
   items: (query) => request('GET', `/v1/items?${new URLSearchParams(query)}`),
+  history: (id) => request('GET', `/v1/items/${encodeURIComponent(id)}/history`),
+  engagements: (query) => request('GET', `/v1/engagements?${new URLSearchParams(query)}`),
+  engagement: (id) => request('GET', `/v1/engagements/${encodeURIComponent(id)}`),
+  createItem: (body) => request('POST', '/v1/items', body, { idempotent: true }),
+  accept: (id) => request('POST', `/v1/items/${id}/accept`, {}, { idempotent: true }),
+  rework: (id, reason) => request('POST', `/v1/items/${id}/rework`, { reason }, { idempotent: true }),
   renew: (id, epoch) => request('POST', `/v1/items/${id}/renew`, { epoch }, { idempotent: true }),
   submit: (id, epoch, result) =>
     request('POST', `/v1/items/${id}/submit`, { epoch, result }, { idempotent: true }),

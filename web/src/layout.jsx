@@ -6,6 +6,10 @@ import { languages, t } from './i18n/index.js';
 // The screens each role has in its menu (later screens add their row).
 export const menus = {
   worker: [{ path: '/work', label: 'nav.workspace' }],
+  client: [
+    { path: '/portal', label: 'nav.items' },
+    { path: '/portal/new', label: 'nav.new_item' },
+  ],
 };
 
 export function Layout({ session, lang, onLang, onSignOut, path, children }) {
@@ -23,7 +27,7 @@ export function Layout({ session, lang, onLang, onSignOut, path, children }) {
             <ul>
               {items.map((m) => (
                 <li key={m.path}>
-                  <a href={'#' + m.path} aria-current={path === m.path ? 'page' : undefined}>{t(m.label)}</a>
+                  <a href={'#' + m.path} aria-current={path.split('?')[0] === m.path ? 'page' : undefined}>{t(m.label)}</a>
                 </li>
               ))}
             </ul>

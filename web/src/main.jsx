@@ -6,7 +6,9 @@ import { api, setCsrf, setUnauthorizedHandler } from './api.js';
 import { detectLanguage, setLanguage, t } from './i18n/index.js';
 import { Layout } from './layout.jsx';
 import { addRoute, match, navigate, usePath } from './router.js';
-import { Home, ItemView, NotFound } from './screens/other.jsx';
+import { ItemDetail } from './screens/item.jsx';
+import { Home, NotFound } from './screens/other.jsx';
+import { NewItem, Portal } from './screens/portal.jsx';
 import { SetPassword } from './screens/setpassword.jsx';
 import { SignIn } from './screens/signin.jsx';
 import { Workspace } from './screens/workspace.jsx';
@@ -15,7 +17,9 @@ import { Workspace } from './screens/workspace.jsx';
 addRoute('/signin', SignIn, { public: true, title: 'signin.title' });
 addRoute('/set-password/:token', SetPassword, { public: true, title: 'setpw.title' });
 addRoute('/work', Workspace, { roles: ['worker'], title: 'work.title' });
-addRoute('/items/:id', ItemView, { title: 'item.page_title' });
+addRoute('/portal', Portal, { roles: ['client', 'admin', 'manager', 'auditor'], title: 'portal.title' });
+addRoute('/portal/new', NewItem, { roles: ['client', 'admin', 'manager'], title: 'newitem.title' });
+addRoute('/items/:id', ItemDetail, { title: 'item.page_title' });
 addRoute('/', Home, { title: 'app.name' });
 
 setLanguage(detectLanguage(), false);
@@ -72,7 +76,7 @@ function App() {
     screen = <NotFound />;
   } else {
     const Screen = m.route.screen;
-    screen = <Screen key={path} params={m.params} session={session} onSignedIn={signedIn} />;
+    screen = <Screen key={path.split('?')[0]} params={m.params} session={session} onSignedIn={signedIn} />;
   }
   const title = m && session !== undefined && (session || m.route.public) ? m.route.title : 'signin.title';
   useEffect(() => {

@@ -18,11 +18,16 @@ export function currentPath() {
   return h.startsWith('/') ? h : '/' + h;
 }
 
+// A path may end in ?a=b (a list's filters, kept in the hash so Back restores them):
+// params.query holds them as a URLSearchParams.
 export function match(path) {
+  const q = path.indexOf('?');
+  const query = new URLSearchParams(q < 0 ? '' : path.slice(q + 1));
+  const bare = q < 0 ? path : path.slice(0, q);
   for (const r of routes) {
-    const m = r.rx.exec(path);
+    const m = r.rx.exec(bare);
     if (m) {
-      const params = {};
+      const params = { query };
       r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
       return { route: r, params };
     }

@@ -1,8 +1,7 @@
-// other.jsx - small screens: home (per role), an item by URL (#/items/:id, within the
-// user's scope: another client's item is "not found"), and the not-found page.
+// other.jsx - small screens: home (per role: a worker goes to the workspace, a client user to
+// its items) and the not-found page.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
-import { fmtDateTime, t } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { Title } from '../layout.jsx';
 import { navigate } from '../router.js';
 
@@ -10,6 +9,7 @@ export function Home({ session }) {
   const role = session.user.role;
   useEffect(() => {
     if (role === 'worker') navigate('/work');
+    if (role === 'client') navigate('/portal');
   }, [role]);
   const [id, setId] = useState('');
   return (
@@ -31,46 +31,6 @@ export function NotFound() {
       <Title>{t('notfound.title')}</Title>
       <p>{t('notfound.text')}</p>
       <p><a href="#/">{t('notfound.home')}</a></p>
-    </section>
-  );
-}
-
-export function ItemView({ params }) {
-  const [state, setState] = useState({ loading: true });
-  useEffect(() => {
-    let live = true;
-    setState({ loading: true });
-    api.item(params.id)
-      .then((item) => live && setState({ item }))
-      .catch((err) => live && setState({ error: err }));
-    return () => { live = false; };
-  }, [params.id]);
-  if (state.loading) return <p class="loading" role="status">{t('app.loading')}</p>;
-  if (state.error) {
-    if (state.error.status === 404 || state.error.status === 400) return <NotFound />;
-    return <p class="error" role="alert">{t('err.generic', { code: state.error.code || state.error.status })}</p>;
-  }
-  const it = state.item;
-  return (
-    <section class="card">
-      <Title>{t('item.title', { id: it.id })}</Title>
-      <dl class="kv">
-        <dt>{t('item.ref')}</dt><dd>{it.external_ref || '—'}</dd>
-        <dt>{t('item.state')}</dt><dd>{t('state.' + it.state)}</dd>
-        <dt>{t('item.due')}</dt><dd>{it.due_at ? fmtDateTime(it.due_at) : '—'}</dd>
-      </dl>
-      {it.payload !== undefined && (
-        <>
-          <h2>{t('item.payload')}</h2>
-          <pre class="json">{JSON.stringify(it.payload, null, 2)}</pre>
-        </>
-      )}
-      {it.result !== undefined && it.result !== null && (
-        <>
-          <h2>{t('item.result')}</h2>
-          <pre class="json">{JSON.stringify(it.result, null, 2)}</pre>
-        </>
-      )}
     </section>
   );
 }
