@@ -68,6 +68,21 @@ async function noRawKeys(page, lang, what) {
   ok(raw.length === 0 && holes.length === 0, `${what} [${lang}]: no raw catalogue key or placeholder on screen`, [...raw, ...holes].join(', '));
 }
 
+// The references in the portal's list once pred(refs) holds (polled: the list loads after the
+// hash changes), or the last ones seen after 5 s.
+async function refsWhen(page, pred) {
+  let refs = [];
+  for (let i = 0; i < 50; i++) {
+    refs = await page.locator('table.items tbody tr td:nth-child(2)').allInnerTexts();
+    const busy = await page.locator('.portal .loading').count();
+    if (!busy && pred(refs)) break;
+    await page.waitForTimeout(100);
+  }
+  return refs;
+}
+
+const sameSet = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
 const browser = await chromium.launch({ executablePath: env.CHROMIUM, args: ['--no-sandbox'], headless: true });
 try {
   // --- catalogues: the same keys in all three, and really translated
@@ -215,7 +230,7 @@ try {
   ctx = await browser.newContext({ locale: 'en-US' });
   page = await ctx.newPage();
   await signIn(page, 'lex-user');
-  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+  await page.getByRole('heading', { name: cat.en['portal.title'] }).waitFor();
   await page.goto(`${BASE}/#/items/${env.ACME_ITEM}`);
   await page.getByRole('heading', { name: cat.en['notfound.title'] }).waitFor();
   ok(true, "a client user opening another client's item by URL sees the 404 page");
@@ -224,11 +239,167 @@ try {
   ctx = await browser.newContext({ locale: 'en-US' });
   page = await ctx.newPage();
   await signIn(page, 'acme-user');
-  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+  await page.getByRole('heading', { name: cat.en['portal.title'] }).waitFor();
   await page.goto(`${BASE}/#/items/${env.ACME_ITEM}`);
   await page.getByRole('heading', { name: `Item ${env.ACME_ITEM}` }).waitFor();
   ok(true, "the client's own item opens");
+  // ACME's work is BPO: the policy lets a client user review only KPO work, so no buttons.
+  await page.goto(`${BASE}/#/items/${itemId}`);
+  await page.getByRole('heading', { name: `Item ${itemId}` }).waitFor();
+  ok((await page.locator('.item-state').innerText()) === cat.en['state.submitted'] &&
+    (await page.getByRole('button', { name: cat.en['item.accept'] }).count()) === 0,
+    'a client user sees no Accept on its submitted BPO item (policy item.review: KPO only)');
   await ctx.close();
+
+  // --- the client portal: lex-user's items, filters, paging, detail, send back, accept, submit
+  ctx = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Kuala_Lumpur' });
+  page = await ctx.newPage();
+  const perrors = [];
+  page.on('pageerror', (e) => perrors.push(e.message));
+  const listCalls = [];
+  page.on('request', (r) => { if (/\/v1\/items\?/.test(r.url())) listCalls.push(r.url()); });
+  await signIn(page, 'lex-user');
+  await page.getByRole('heading', { name: cat.en['portal.title'] }).waitFor();
+  ok(page.url().endsWith('#/portal'), 'a client user lands on its items', page.url());
+  const mine = ['K-1', 'K-2', 'K-3', 'K-LATE'];
+  let refs = await refsWhen(page, (r) => r.length >= 4);
+  ok(sameSet(refs, mine), "the list shows the client's items and none of the other client's", refs.join(','));
+  ok((await page.locator('table.items .late').count()) === 1, 'the past-due item is marked late');
+  await noRawKeys(page, 'en', 'portal list');
+  await axe(page, 'portal list');
+  await shot(page, 'portal-en');
+
+  // Filters, kept in the hash.
+  await page.getByLabel(cat.en['portal.f_state']).selectOption('submitted');
+  await page.getByRole('button', { name: cat.en['portal.apply'] }).click();
+  refs = await refsWhen(page, (r) => sameSet(r, ['K-1', 'K-2']));
+  ok(sameSet(refs, ['K-1', 'K-2']) && /state=submitted/.test(page.url()), 'filter by state: submitted', refs.join(',') + ' ' + page.url());
+  await page.getByLabel(cat.en['portal.f_state']).selectOption('');
+  await page.getByLabel(cat.en['portal.f_late']).check();
+  await page.getByRole('button', { name: cat.en['portal.apply'] }).click();
+  refs = await refsWhen(page, (r) => sameSet(r, ['K-LATE']));
+  ok(sameSet(refs, ['K-LATE']), 'filter: late only (GET /v1/items?late=true)', refs.join(','));
+  await page.getByLabel(cat.en['portal.f_late']).uncheck();
+  await page.getByLabel(cat.en['portal.f_engagement']).selectOption(String(env.KPO));
+  await page.getByRole('button', { name: cat.en['portal.apply'] }).click();
+  refs = await refsWhen(page, (r) => sameSet(r, mine));
+  ok(sameSet(refs, mine) && new RegExp(`engagement_id=${env.KPO}`).test(page.url()), 'filter by engagement', refs.join(','));
+
+  // Paging by the server's cursor: 22 more items make two pages of 25.
+  for (let i = 1; i <= 22; i++) {
+    const r = await api('POST', '/v1/items', env.LEXU, { engagement_id: Number(env.KPO), external_ref: `P-${i}`, payload: { n: i } });
+    if (r.status !== 201) ok(false, `create P-${i}`, JSON.stringify(r.body));
+  }
+  await page.goto(BASE + '/#/portal');
+  await page.reload();
+  refs = await refsWhen(page, (r) => r.length === 25);
+  ok(refs.length === 25, 'the first page holds 25 items', String(refs.length));
+  const first25 = refs;
+  await page.getByRole('button', { name: cat.en['portal.next'] }).click();
+  refs = await refsWhen(page, (r) => r.length === 1);
+  ok(refs.length === 1 && !first25.includes(refs[0]), 'Next page shows the 26th item', refs.join(','));
+  ok(listCalls.length > 0 && listCalls.every((u) => /limit=25/.test(u)) && listCalls.some((u) => /after=\d+/.test(u)),
+    'every list request is one page (limit=25), the next with after=<next_cursor>', listCalls.slice(-2).join(' '));
+  await page.getByRole('button', { name: cat.en['portal.prev'] }).click();
+  refs = await refsWhen(page, (r) => r.length === 25);
+  ok(sameSet(refs, first25), 'Previous page shows the first page again');
+
+  // The detail of a submitted item: state, payload, result, history in the user's zone.
+  await page.goto(`${BASE}/#/portal?state=submitted`);
+  await refsWhen(page, (r) => r.length === 2);
+  await page.getByRole('link', { name: `Item ${env.LEX_BACK}`, exact: true }).click();
+  await page.getByRole('heading', { name: `Item ${env.LEX_BACK}` }).waitFor();
+  const body = await page.locator('main').innerText();
+  ok(body.includes('Precedents for K-1') && body.includes('Three cases found for K-1'), 'the detail shows the payload and the result');
+  ok((await page.locator('.history-table tbody tr').count()) === 3, 'the history lists create, assign, submit');
+  const hist = await api('GET', `/v1/items/${env.LEX_BACK}/history`, env.LEXU);
+  const want = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Kuala_Lumpur' }).format(new Date(hist.body[0].at));
+  ok((await page.locator('.history-table tbody tr td').first().innerText()) === want, "history times in the user's locale and time zone", want);
+  await noRawKeys(page, 'en', 'item detail');
+  await axe(page, 'item detail with review');
+  await shot(page, 'item-en');
+
+  // Send back: the reason is required.
+  await page.getByRole('button', { name: cat.en['item.send_back'] }).click();
+  ok((await page.getByRole('alert').innerText()) === cat.en['item.reason_needed'], 'Send back without a reason is refused on the page');
+  ok(await page.getByLabel(cat.en['item.reason']).evaluate((e) => e === document.activeElement), 'the reason field gets the focus');
+  const why = 'Add the appellate cases too';
+  await page.getByLabel(cat.en['item.reason']).fill(why);
+  await page.getByRole('button', { name: cat.en['item.send_back'] }).click();
+  await page.locator('.msg.ok').waitFor();
+  let seen2 = await api('GET', `/v1/items/${env.LEX_BACK}`, env.LEXU);
+  const h2 = await api('GET', `/v1/items/${env.LEX_BACK}/history`, env.LEXU);
+  const last = h2.body[h2.body.length - 1];
+  ok(seen2.body.state === 'queued' && last.action === 'rework' && last.detail && last.detail.reason === why,
+    'Send back: the API shows the item queued again with the reason', JSON.stringify(last));
+  ok((await page.locator('.item-state').innerText()) === cat.en['state.queued'] &&
+    (await page.getByRole('button', { name: cat.en['item.accept'] }).count()) === 0, 'the page shows it queued, without the buttons');
+
+  // Accept another.
+  await page.goto(`${BASE}/#/items/${env.LEX_ACCEPT}`);
+  await page.getByRole('heading', { name: `Item ${env.LEX_ACCEPT}` }).waitFor();
+  await page.getByRole('button', { name: cat.en['item.accept'] }).click();
+  await page.locator('.msg.ok').waitFor();
+  seen2 = await api('GET', `/v1/items/${env.LEX_ACCEPT}`, env.LEXU);
+  ok(seen2.body.state === 'done', 'Accept: the API shows the item done', JSON.stringify(seen2.body.state));
+
+  // Submit a new item: key/value rows, then JSON.
+  await page.getByRole('link', { name: cat.en['nav.new_item'] }).click();
+  await page.getByRole('heading', { name: cat.en['newitem.title'] }).waitFor();
+  await axe(page, 'submit an item');
+  await page.getByLabel(cat.en['item.engagement']).selectOption(String(env.KPO));
+  await page.getByLabel(cat.en['newitem.ref']).fill('K-NEW');
+  await page.getByLabel('Field 1', { exact: true }).fill('question');
+  await page.getByLabel('Value 1', { exact: true }).fill('New brief');
+  await page.getByRole('button', { name: cat.en['newitem.add_row'] }).click();
+  await page.getByLabel('Field 2', { exact: true }).fill('court');
+  await page.getByLabel('Value 2', { exact: true }).fill('High Court');
+  await shot(page, 'newitem-en');
+  await page.getByRole('button', { name: cat.en['newitem.submit'] }).click();
+  await page.locator('.msg.ok').waitFor();
+  const newId = Number((await page.locator('h1').innerText()).replace(/\D/g, ''));
+  seen2 = await api('GET', `/v1/items/${newId}`, env.LEXU);
+  ok(seen2.status === 200 && seen2.body.external_ref === 'K-NEW' && seen2.body.state === 'queued' &&
+    JSON.stringify(seen2.body.payload) === JSON.stringify({ question: 'New brief', court: 'High Court' }),
+    'a new item from key/value rows: the API has it queued with that payload', JSON.stringify(seen2.body));
+  await page.goto(`${BASE}/#/portal/new`);
+  await page.getByRole('heading', { name: cat.en['newitem.title'] }).waitFor();
+  await page.getByLabel(cat.en['newitem.mode_json']).check();
+  await page.getByLabel(cat.en['newitem.json']).fill('{"pages": [1, 2]');
+  await page.getByRole('button', { name: cat.en['newitem.submit'] }).click();
+  ok((await page.getByRole('alert').innerText()).startsWith('This is not valid JSON'), 'broken JSON is refused on the page');
+  await page.getByLabel(cat.en['newitem.ref']).fill('K-1');
+  await page.getByLabel(cat.en['newitem.json']).fill('{"pages": [1, 2]}');
+  await page.getByRole('button', { name: cat.en['newitem.submit'] }).click();
+  ok((await page.getByRole('alert').innerText()).includes('already used by item'), "the API's refusal is shown as it says it (409 exists)");
+  await page.getByLabel(cat.en['newitem.ref']).fill('');
+  await page.getByRole('button', { name: cat.en['newitem.submit'] }).click();
+  await page.locator('.msg.ok').waitFor();
+  const jsonId = Number((await page.locator('h1').innerText()).replace(/\D/g, ''));
+  seen2 = await api('GET', `/v1/items/${jsonId}`, env.LEXU);
+  ok(JSON.stringify(seen2.body.payload) === '{"pages":[1,2]}', 'a new item from JSON', JSON.stringify(seen2.body.payload));
+  ok(perrors.length === 0, 'no script error in the portal', perrors.join(' | '));
+  await ctx.close();
+
+  // The portal in Indonesian and Malay.
+  for (const [lang, locale] of [['id', 'id-ID'], ['ms', 'ms-MY']]) {
+    ctx = await browser.newContext({ locale, timezoneId: 'Asia/Jakarta' });
+    page = await ctx.newPage();
+    await signIn(page, 'lex-user', lang);
+    await page.getByRole('heading', { name: cat[lang]['portal.title'] }).waitFor();
+    await refsWhen(page, (r) => r.length > 0);
+    await noRawKeys(page, lang, 'portal list');
+    await axe(page, `portal list [${lang}]`);
+    await shot(page, `portal-${lang}`);
+    await page.goto(`${BASE}/#/items/${env.LEX_BACK}`);
+    await page.getByRole('heading', { name: `Item ${env.LEX_BACK}` }).waitFor();
+    await noRawKeys(page, lang, 'item detail');
+    await axe(page, `item detail [${lang}]`);
+    await page.goto(`${BASE}/#/portal/new`);
+    await page.getByRole('heading', { name: cat[lang]['newitem.title'] }).waitFor();
+    await noRawKeys(page, lang, 'submit an item');
+    await ctx.close();
+  }
 } catch (e) {
   ok(false, 'the browser run finished', e.stack || String(e));
 } finally {

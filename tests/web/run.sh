@@ -44,7 +44,25 @@ for i in 1 2 3 4 5 6; do
   [ "$i" = 1 ] && ACME_ITEM=$(jqr .id)
 done
 
+# The client portal (lex-user, KPO work of LexCorp): two items submitted by the worker w2, to
+# send back and to accept; one queued; one past due (late). ACME's items stay out of its list.
+for ref in K-1 K-2; do
+  api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"external_ref\":\"$ref\",\"payload\":{\"question\":\"Precedents for $ref\",\"court\":\"Federal\"}}"
+  [ "$STATUS" = 201 ] || { bad "create item $ref: $STATUS $BODY"; finish; }
+  api POST /v1/work/next "$W2" '{}'
+  [ "$(jqr .external_ref)" = "$ref" ] || { bad "w2 takes $ref: $STATUS $BODY"; finish; }
+  id=$(jqr .id); epoch=$(jqr .lease.epoch)
+  api POST "/v1/items/$id/submit" "$W2" "{\"epoch\":$epoch,\"result\":{\"memo\":\"Three cases found for $ref\"}}"
+  [ "$STATUS" = 200 ] || { bad "w2 submits $ref: $STATUS $BODY"; finish; }
+  case $ref in K-1) LEX_BACK=$id;; K-2) LEX_ACCEPT=$id;; esac
+done
+api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"external_ref\":\"K-3\",\"payload\":{\"question\":\"Statute of limitations\"}}"
+[ "$STATUS" = 201 ] || { bad "create item K-3: $STATUS $BODY"; finish; }
+api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"external_ref\":\"K-LATE\",\"due_at\":\"2020-01-01T00:00:00Z\",\"payload\":{\"question\":\"Overdue brief\"}}"
+[ "$STATUS" = 201 ] || { bad "create item K-LATE: $STATUS $BODY"; finish; }
+
 mkdir -p "$SCREENS"
+LEXU="$LEXU" KPO="$KPO" LEX_BACK="$LEX_BACK" LEX_ACCEPT="$LEX_ACCEPT" \
 BASE="$BASE" PW="$PW" MGR="$MGR" ACME_ITEM="$ACME_ITEM" SCREENS="$SCREENS" CHROMIUM="$CHROMIUM" \
   WEB_ROOT="$root/web" node "$here/e2e.mjs"
 rc=$?
