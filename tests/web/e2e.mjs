@@ -285,6 +285,11 @@ try {
   refs = await refsWhen(page, (r) => sameSet(r, mine));
   ok(sameSet(refs, mine) && new RegExp(`engagement_id=${env.KPO}`).test(page.url()), 'filter by engagement', refs.join(','));
 
+  await page.getByLabel(cat.en['portal.f_ref']).fill('k-l');
+  await page.getByRole('button', { name: cat.en['portal.apply'] }).click();
+  refs = await refsWhen(page, (r) => sameSet(r, ['K-LATE']));
+  ok(sameSet(refs, ['K-LATE']) && /ref_contains=k-l/.test(page.url()), 'search by reference (ref_contains, either case)', refs.join(','));
+
   // Paging by the server's cursor: 22 more items make two pages of 25.
   for (let i = 1; i <= 22; i++) {
     const r = await api('POST', '/v1/items', env.LEXU, { engagement_id: Number(env.KPO), external_ref: `P-${i}`, payload: { n: i } });
@@ -342,6 +347,23 @@ try {
   await page.locator('.msg.ok').waitFor();
   seen2 = await api('GET', `/v1/items/${env.LEX_ACCEPT}`, env.LEXU);
   ok(seen2.body.state === 'done', 'Accept: the API shows the item done', JSON.stringify(seen2.body.state));
+
+  // A refusal shows the API's own words: the item is accepted elsewhere while the page is open.
+  // The worker w2 hands in the most urgent queued item, the manager accepts it while it is open.
+  const w2take = await api('POST', '/v1/work/next', env.W2, {});
+  const raceId = w2take.body.id;
+  const sub = await api('POST', `/v1/items/${raceId}/submit`, env.W2, { epoch: w2take.body.lease.epoch, result: { memo: 'done' } });
+  ok(raceId > 0 && sub.status === 200, 'the worker hands in one more item', JSON.stringify(sub.body));
+  await page.goto(`${BASE}/#/items/${raceId}`);
+  await page.getByRole('heading', { name: `Item ${raceId}` }).waitFor();
+  await page.getByRole('button', { name: cat.en['item.accept'] }).waitFor();
+  const elsewhere = await api('POST', `/v1/items/${raceId}/accept`, env.MGR, {});
+  const again = await api('POST', `/v1/items/${raceId}/accept`, env.MGR, {});
+  await page.getByRole('button', { name: cat.en['item.accept'] }).click();
+  const refusal = page.locator('.error[role="alert"]');
+  await refusal.waitFor();
+  ok(elsewhere.body.state === 'done' && again.status === 409 && (await refusal.innerText()) === again.body.error.message,
+    "Accept refused by the API (409, accepted elsewhere) shows the API's message", `${await refusal.innerText()} / ${JSON.stringify(again.body)}`);
 
   // Submit a new item: key/value rows, then JSON.
   await page.getByRole('link', { name: cat.en['nav.new_item'] }).click();

@@ -34,7 +34,12 @@ function errText(err) {
 
 export function Portal({ params }) {
   const q = params.query;
-  const filters = { state: q.get('state') || '', engagement_id: q.get('engagement_id') || '', late: q.get('late') === 'true' };
+  const filters = {
+    state: q.get('state') || '',
+    engagement_id: q.get('engagement_id') || '',
+    ref: q.get('ref_contains') || '',
+    late: q.get('late') === 'true',
+  };
   const engagements = useEngagements();
   const [form, setForm] = useState(filters);
   const [cursors, setCursors] = useState([null]); // the cursor of each page shown so far
@@ -52,6 +57,7 @@ export function Portal({ params }) {
     const query = { limit: PAGE };
     if (filters.state) query.state = filters.state;
     if (filters.engagement_id) query.engagement_id = filters.engagement_id;
+    if (filters.ref) query.ref_contains = filters.ref;
     if (filters.late) query.late = 'true';
     if (after) query.after = after;
     setPage((p) => ({ ...p, loading: true }));
@@ -66,6 +72,7 @@ export function Portal({ params }) {
     const p = new URLSearchParams();
     if (form.state) p.set('state', form.state);
     if (form.engagement_id) p.set('engagement_id', form.engagement_id);
+    if (form.ref.trim()) p.set('ref_contains', form.ref.trim());
     if (form.late) p.set('late', 'true');
     const s = p.toString();
     navigate('/portal' + (s ? '?' + s : ''));
@@ -95,6 +102,10 @@ export function Portal({ params }) {
             <option value="">{t('portal.any')}</option>
             {(engagements || []).map((en) => <option key={en.id} value={String(en.id)}>{en.name}</option>)}
           </select>
+        </label>
+        <label>
+          <span>{t('portal.f_ref')}</span>
+          <input type="search" maxlength="127" value={form.ref} onInput={(e) => setForm({ ...form, ref: e.currentTarget.value })} />
         </label>
         <label class="check">
           <input type="checkbox" checked={form.late} onChange={(e) => setForm({ ...form, late: e.currentTarget.checked })} />
