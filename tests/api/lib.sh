@@ -58,6 +58,24 @@ stop_server() {
   return $rc
 }
 
+# The engine's time from a file (serve --clock-file CLOCK): tests move it, never sleep.
+# clock_start [MS]: CLOCK at MS (default 2026-01-01T00:00:00Z). set_clock MS and
+# advance MS move it (a rename: never read half-written).
+CLOCK=$TMP/clock
+clock_start() { echo "${1:-1767225600000}" > "$CLOCK"; }
+set_clock() { echo "$1" > "$CLOCK.new" && mv "$CLOCK.new" "$CLOCK"; }
+advance() { set_clock $(( $(cat "$CLOCK") + $1 )); }
+# wait_state ID STATE: the engine re-reads its clock at least every 200 ms; waits up to 5 s
+# for item ID to be in STATE, as the manager ($MGR of setup_world) reads it.
+wait_state() {
+  for _ in $(seq 1 100); do
+    api GET "/v1/items/$1" "$MGR"
+    [ "$(jqr .state)" = "$2" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 # init_data: a fresh data directory with the catalogue and an admin; sets ADMIN token.
 init_data() {
   "$BIN" init --data "$DATA" >/dev/null || { echo "init failed"; exit 1; }

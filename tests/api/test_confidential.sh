@@ -7,9 +7,7 @@
 # retention are purged by the server's job and by `alihdaya purge`.
 . "$(dirname "$0")/lib.sh"
 
-CLOCK=$TMP/clock
-echo 1767225600000 > "$CLOCK"        # 2026-01-01T00:00:00Z
-set_clock() { echo "$1" > "$CLOCK.new" && mv "$CLOCK.new" "$CLOCK"; }
+clock_start
 DAY=86400000
 
 init_data

@@ -7,9 +7,7 @@
 # with the engine's time moved by writing its clock file (serve --clock-file), never slept.
 . "$(dirname "$0")/lib.sh"
 
-CLOCK=$TMP/clock
-echo 1767225600000 > "$CLOCK"        # 2026-01-01T00:00:00Z
-advance() { echo $(( $(cat "$CLOCK") + $1 )) > "$CLOCK.new" && mv "$CLOCK.new" "$CLOCK"; }
+clock_start
 
 # audit_detail ACTION RECORD_ID: the detail of the last audit event of ACTION on RECORD_ID.
 audit_detail() {

@@ -4,19 +4,7 @@
 # by writing the file instead of sleeping, to the millisecond of a lease's deadline.
 . "$(dirname "$0")/lib.sh"
 
-CLOCK=$TMP/clock
-echo 1767225600000 > "$CLOCK"        # 2026-01-01T00:00:00Z
-# advance MS: moves the engine's time forward (rename: never read half-written).
-advance() { echo $(( $(cat "$CLOCK") + $1 )) > "$CLOCK.new" && mv "$CLOCK.new" "$CLOCK"; }
-# wait_state ID STATE: the engine re-reads its clock at least every 200 ms; wait up to 5 s.
-wait_state() {
-  for _ in $(seq 1 100); do
-    api GET "/v1/items/$1" "$MGR"
-    [ "$(jqr .state)" = "$2" ] && return 0
-    sleep 0.05
-  done
-  return 1
-}
+clock_start
 
 init_data
 start_server --clock-file "$CLOCK"

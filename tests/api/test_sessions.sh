@@ -5,9 +5,8 @@
 # CLI and by a one-time link, the security headers, and the Argon2id hash as stored.
 . "$(dirname "$0")/lib.sh"
 
-CLOCK=$TMP/clock
 T0=1800000000000
-echo "$T0" > "$CLOCK"
+clock_start "$T0"
 JAR=$TMP/jar
 init_data
 printf 'correct horse battery\n' | "$BIN" user password admin --stdin --data "$DATA" >/dev/null
