@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "core/aql.h"
+#include "core/consensus.h"
 #include "core/model.h"
 #include "core/quality.h"
 #include "unit.h"
@@ -301,6 +302,304 @@ static void test_aql_examples(void **state)
 	assert_string_equal(aql_level_name(AQL_GIII), "III");
 }
 
+/* ---- consensus: majority vote and Dawid-Skene on simulated crowds ---- */
+
+/* splitmix64: a fixed-seed generator of our own, so the crowds are the same on every run. */
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double rng_unit(void)
+{
+	return (double)(rng_next() >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static uint32_t rng_below(uint32_t n)
+{
+	return (uint32_t)(rng_unit() * n);
+}
+
+/* How a simulated worker answers an item whose true class is t. */
+enum wkind { W_GOOD, W_RANDOM, W_ADVERSARY, W_BIASED };
+struct wsim {
+	enum wkind kind;
+	double acc; /* good: P(correct); adversary: P(answers t+1); biased: P(answers 0) */
+};
+
+static uint32_t answer_of(const struct wsim *w, uint32_t t, uint32_t k)
+{
+	double u = rng_unit();
+
+	switch (w->kind) {
+	case W_GOOD:
+		if (u < w->acc)
+			return t;
+		return (t + 1 + rng_below(k - 1)) % k; /* a wrong class at random */
+	case W_ADVERSARY:
+		return u < w->acc ? (t + 1) % k : rng_below(k);
+	case W_BIASED:
+		return u < w->acc ? 0 : t;
+	case W_RANDOM:
+	default:
+		return rng_below(k);
+	}
+}
+
+/*
+ * A crowd: n_items with a true class each (uniform), per items r answers by
+ * distinct workers drawn at random. OUT: truth[], the answers (malloc'd).
+ */
+static struct answer *crowd(uint64_t seed, uint32_t n_items, uint32_t n_workers, uint32_t k,
+			    uint32_t r, const struct wsim *ws, uint32_t *truth, size_t *n)
+{
+	struct answer *a = malloc((size_t)n_items * r * sizeof(*a));
+	uint32_t pick[16];
+
+	assert_non_null(a);
+	assert_true(r <= 16 && r <= n_workers);
+	rng_state = seed;
+	*n = 0;
+	for (uint32_t i = 0; i < n_items; i++) {
+		truth[i] = rng_below(k);
+		for (uint32_t j = 0; j < r; j++) {
+			uint32_t w;
+			bool again;
+
+			do {
+				w = rng_below(n_workers);
+				again = false;
+				for (uint32_t q = 0; q < j; q++)
+					again |= pick[q] == w;
+			} while (again);
+			pick[j] = w;
+			a[(*n)++] = (struct answer){ i, w, answer_of(&ws[w], truth[i], k) };
+		}
+	}
+	return a;
+}
+
+static double accuracy(const uint32_t *label, const uint32_t *truth, uint32_t n)
+{
+	uint32_t ok = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		ok += label[i] == truth[i];
+	return (double)ok / n;
+}
+
+/* Whether item i's majority is a tie (two classes with the most votes). */
+static bool is_tie(const struct answer *a, size_t n, uint32_t i, uint32_t k)
+{
+	uint32_t c[16] = { 0 }, best = 0, nbest = 0;
+
+	for (size_t j = 0; j < n; j++)
+		if (a[j].item == i)
+			c[a[j].label]++;
+	for (uint32_t x = 0; x < k; x++)
+		best = c[x] > best ? c[x] : best;
+	for (uint32_t x = 0; x < k; x++)
+		nbest += c[x] == best;
+	return nbest > 1;
+}
+
+static void test_majority_basics(void **state)
+{
+	/* item 0: 2 x class 1, 1 x class 2; item 1: tie 0/2 -> 0; item 2: none; item 3: tie 2/1 -> 1 */
+	const struct answer a[] = {
+	    { 0, 0, 1 }, { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 }, { 1, 1, 0 },
+	    { 3, 0, 2 }, { 3, 2, 1 },
+	};
+	uint32_t label[4];
+	double conf[4];
+	const struct answer bad[] = { { 0, 0, 3 } };
+
+	(void)state;
+	assert_int_equal(consensus_majority(a, 7, 4, 3, 3, label, conf), 0);
+	assert_int_equal(label[0], 1);
+	assert_near(conf[0], 2.0 / 3.0, 1e-15);
+	assert_int_equal(label[1], 0);
+	assert_near(conf[1], 0.5, 1e-15);
+	assert_int_equal(label[2], CONSENSUS_NONE);
+	assert_near(conf[2], 0.0, 0);
+	assert_int_equal(label[3], 1);
+	assert_int_equal(consensus_majority(bad, 1, 4, 3, 3, label, conf), ERR_INVALID);
+	assert_int_equal(consensus_majority(a, 7, 3, 3, 3, label, conf), ERR_INVALID); /* item 3 */
+	assert_int_equal(consensus_majority(a, 7, 4, 2, 3, label, conf), ERR_INVALID); /* worker 2 */
+	assert_int_equal(consensus_majority(a, 7, 4, 3, 0, label, conf), ERR_INVALID);
+	assert_int_equal(consensus_dawid_skene(a, 7, 4, 3, 3, 0, 1e-6, label, conf, NULL),
+			 ERR_INVALID);
+	assert_int_equal(consensus_dawid_skene(a, 7, 4, 3, 3, 10, NAN, label, conf, NULL),
+			 ERR_INVALID);
+	assert_int_equal(consensus_dawid_skene(bad, 1, 4, 3, 3, 10, 1e-6, label, conf, NULL),
+			 ERR_INVALID);
+}
+
+/*
+ * Workers of varied accuracy: a few good ones, many near random, adversaries
+ * who answer the next class, and workers biased to class 0. The majority is
+ * misled; Dawid-Skene learns each worker's confusion and reads through it.
+ */
+static void test_ds_beats_majority(void **state)
+{
+	enum { ITEMS = 3000, WORKERS = 60, K = 4, R = 7 };
+	struct wsim ws[WORKERS];
+	uint32_t *truth = malloc(ITEMS * sizeof(*truth)), *mv = malloc(ITEMS * sizeof(*mv)),
+		 *ds = malloc(ITEMS * sizeof(*ds));
+	double *cm = malloc(ITEMS * sizeof(*cm)), *cd = malloc(ITEMS * sizeof(*cd));
+	double a_mv, a_ds, hi = 0, lo = 0;
+	struct answer *a;
+	size_t n;
+	int iters = 0, nhi = 0, nlo = 0;
+
+	(void)state;
+	assert_true(truth && mv && ds && cm && cd);
+	for (int w = 0; w < WORKERS; w++) {
+		if (w < 12)
+			ws[w] = (struct wsim){ W_GOOD, 0.85 };
+		else if (w < 36)
+			ws[w] = (struct wsim){ W_GOOD, 0.30 }; /* near random (0.25) */
+		else if (w < 51)
+			ws[w] = (struct wsim){ W_ADVERSARY, 0.85 };
+		else
+			ws[w] = (struct wsim){ W_BIASED, 0.7 };
+	}
+	a = crowd(42, ITEMS, WORKERS, K, R, ws, truth, &n);
+	assert_int_equal(consensus_majority(a, n, ITEMS, WORKERS, K, mv, cm), 0);
+	assert_int_equal(consensus_dawid_skene(a, n, ITEMS, WORKERS, K, 200, 1e-9, ds, cd, &iters),
+			 0);
+	a_mv = accuracy(mv, truth, ITEMS);
+	a_ds = accuracy(ds, truth, ITEMS);
+	print_message("varied crowd: majority %.3f, Dawid-Skene %.3f in %d iterations\n", a_mv, a_ds,
+		      iters);
+	assert_true(a_ds >= a_mv + 0.15);
+	assert_true(a_ds >= 0.9);
+	assert_true(iters > 1 && iters < 200);
+	/* the confidence means something: confident items are right more often */
+	for (int i = 0; i < ITEMS; i++) {
+		assert_true(cd[i] > 0 && cd[i] <= 1 + 1e-12);
+		if (cd[i] >= 0.99) {
+			hi += ds[i] == truth[i];
+			nhi++;
+		} else {
+			lo += ds[i] == truth[i];
+			nlo++;
+		}
+	}
+	assert_true(nhi > 0);
+	assert_true(hi / nhi >= 0.97);
+	assert_true(!nlo || hi / nhi > lo / nlo);
+	free(a);
+	free(truth);
+	free(mv);
+	free(ds);
+	free(cm);
+	free(cd);
+}
+
+/* Equal workers: Dawid-Skene learns nothing a vote does not know and agrees with it but on ties. */
+static void test_ds_equal_workers(void **state)
+{
+	static const uint32_t classes[] = { 2, 3, 5 };
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
+		/* 2000 answers per worker: each one's estimated matrix is close to the others' */
+		enum { ITEMS = 4000, WORKERS = 10, R = 5 };
+		uint32_t k = classes[c], truth[ITEMS], mv[ITEMS], ds[ITEMS];
+		double cm[ITEMS], cd[ITEMS];
+		struct wsim ws[WORKERS];
+		struct answer *a;
+		size_t n;
+		int differ = 0, ties = 0;
+
+		for (int w = 0; w < WORKERS; w++)
+			ws[w] = (struct wsim){ W_GOOD, 0.75 };
+		a = crowd(7 + c, ITEMS, WORKERS, k, R, ws, truth, &n);
+		assert_int_equal(consensus_majority(a, n, ITEMS, WORKERS, k, mv, cm), 0);
+		assert_int_equal(
+		    consensus_dawid_skene(a, n, ITEMS, WORKERS, k, 100, 1e-9, ds, cd, NULL), 0);
+		for (uint32_t i = 0; i < ITEMS; i++) {
+			bool tie = is_tie(a, n, i, k);
+
+			ties += tie;
+			if (!tie && mv[i] != ds[i])
+				differ++;
+		}
+		print_message("equal workers, %u classes: %d items differ off ties (%d ties)\n", k,
+			      differ, ties);
+		assert_int_equal(differ, 0);
+		free(a);
+	}
+}
+
+static void test_ds_edges(void **state)
+{
+	uint32_t label[6];
+	double conf[6];
+	int iters = 0;
+
+	(void)state;
+	/* one worker: Dawid-Skene can only believe it */
+	{
+		const struct answer a[] = { { 0, 0, 2 }, { 1, 0, 0 }, { 2, 0, 1 }, { 3, 0, 2 } };
+
+		assert_int_equal(consensus_dawid_skene(a, 4, 4, 1, 3, 50, 1e-9, label, conf, &iters), 0);
+		assert_int_equal(label[0], 2);
+		assert_int_equal(label[1], 0);
+		assert_int_equal(label[2], 1);
+		assert_int_equal(label[3], 2);
+		for (int i = 0; i < 4; i++)
+			/* no corroboration: EM may spread the posterior (conf about 0.45
+			 * here), but it keeps the worker's labels and stays a probability */
+			if (!(conf[i] > 0 && conf[i] <= 1.0 && !isnan(conf[i])))
+				fail_msg("item %d: label %u conf %.17g", i, label[i], conf[i]);
+	}
+	/* one class: every item is it, surely */
+	{
+		const struct answer a[] = { { 0, 0, 0 }, { 0, 1, 0 }, { 1, 1, 0 } };
+
+		assert_int_equal(consensus_dawid_skene(a, 3, 2, 2, 1, 50, 1e-9, label, conf, &iters), 0);
+		assert_int_equal(label[0], 0);
+		assert_int_equal(label[1], 0);
+		assert_near(conf[0], 1.0, 1e-12);
+		assert_near(conf[1], 1.0, 1e-12);
+		assert_int_equal(consensus_majority(a, 3, 2, 2, 1, label, conf), 0);
+		assert_near(conf[1], 1.0, 0);
+	}
+	/* items with no answers, workers with none, classes never answered: no NaN */
+	{
+		const struct answer a[] = { { 1, 2, 1 }, { 1, 3, 1 }, { 4, 2, 0 }, { 4, 3, 0 } };
+
+		assert_int_equal(consensus_dawid_skene(a, 4, 6, 5, 4, 50, 1e-9, label, conf, &iters), 0);
+		assert_int_equal(label[0], CONSENSUS_NONE);
+		assert_int_equal(label[2], CONSENSUS_NONE);
+		assert_int_equal(label[5], CONSENSUS_NONE);
+		assert_near(conf[0], 0.0, 0);
+		assert_int_equal(label[1], 1);
+		assert_int_equal(label[4], 0);
+		assert_true(!isnan(conf[1]) && conf[1] > 0.5);
+	}
+	/* no answers at all */
+	assert_int_equal(consensus_dawid_skene(NULL, 0, 3, 0, 2, 10, 1e-9, label, conf, &iters), 0);
+	assert_int_equal(label[0], CONSENSUS_NONE);
+	assert_int_equal(consensus_majority(NULL, 0, 0, 0, 2, label, conf), 0);
+	/* max_iter 1: one M-step and one E-step */
+	{
+		const struct answer a[] = { { 0, 0, 1 }, { 0, 1, 1 }, { 0, 2, 0 } };
+
+		assert_int_equal(consensus_dawid_skene(a, 3, 1, 3, 2, 1, 0, label, conf, &iters), 0);
+		assert_int_equal(iters, 1);
+		assert_int_equal(label[0], 1);
+	}
+}
+
 /* ---- the observations' store ---- */
 
 struct walked {
@@ -377,6 +676,10 @@ int main(void)
 	    cmocka_unit_test(test_aql_table1),
 	    cmocka_unit_test(test_aql_table2a),
 	    cmocka_unit_test(test_aql_examples),
+	    cmocka_unit_test(test_majority_basics),
+	    cmocka_unit_test(test_ds_beats_majority),
+	    cmocka_unit_test(test_ds_equal_workers),
+	    cmocka_unit_test(test_ds_edges),
 	    cmocka_unit_test(test_obs_store),
 	};
 
