@@ -94,6 +94,10 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_PASSWORD_SET] = { "password.set", { ANY, NO, NO, NO, NO } },
 	[POL_PASSWORD_LINK] = { "password.link", { ANY, NO, NO, NO, NO } },
 	[POL_SESSION_REVOKE] = { "session.revoke", { ANY, NO, NO, NO, NO } },
+	/* The rules of the work, not its data: whoever may see the engagement reads them (a
+	 * worker's form, a client's import); staff who edit engagements set them. */
+	[POL_ENGAGEMENT_FIELDS_READ] = { "engagement.fields.read", { ANY, ANY, CLR, OWN, ANY } },
+	[POL_ENGAGEMENT_FIELDS_SET] = { "engagement.fields.set", { ANY, ANY, NO, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

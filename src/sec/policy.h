@@ -80,6 +80,8 @@ enum policy_action {
 	POL_PASSWORD_SET,  /* set a user's password */
 	POL_PASSWORD_LINK, /* make a one-time set-password link for a user */
 	POL_SESSION_REVOKE, /* end every browser session of a user */
+	POL_ENGAGEMENT_FIELDS_READ, /* an engagement's declared payload and result fields */
+	POL_ENGAGEMENT_FIELDS_SET,  /* declare them (replaced whole) */
 	POL__COUNT
 };
 

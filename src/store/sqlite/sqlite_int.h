@@ -212,7 +212,14 @@
 	X(AUDIT_HEAD_EACH, "SELECT " SQ_AUDIT_HEAD_COLS " FROM audit_heads ORDER BY tree_size")  \
 	X(ARRIVALS, "SELECT (created_at - ?2) / ?4, count(*) FROM items "                          \
 		    "WHERE engagement_id = ?1 AND created_at >= ?2 AND created_at < ?3 "           \
-		    "GROUP BY 1")
+		    "GROUP BY 1")                                                                  \
+	X(FIELDS_SET, "INSERT INTO engagement_fields(engagement_id, payload, result, updated_at) " \
+		      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(engagement_id) DO UPDATE SET "          \
+		      "payload = ?2, result = ?3, updated_at = ?4")                                \
+	X(FIELDS_GET, "SELECT payload, result, updated_at FROM engagement_fields "                 \
+		      "WHERE engagement_id = ?1")                                                  \
+	X(FIELDS_EACH, "SELECT engagement_id, payload, result FROM engagement_fields "             \
+		       "ORDER BY engagement_id")
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,
