@@ -442,6 +442,7 @@ PROBES = {
     "GET /v1/session": "session", "DELETE /v1/session": "session",
     "POST /v1/users/:id/password": "user", "POST /v1/users/:id/password-link": "user",
     "DELETE /v1/users/:id/sessions": "user",
+    "GET /v1/engagements/:id/fields": "engagement", "PUT /v1/engagements/:id/fields": "engagement",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",

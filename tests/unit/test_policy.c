@@ -104,6 +104,8 @@ static const struct row matrix[] = {
 	{ POL_PASSWORD_SET,        { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_PASSWORD_LINK,       { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_SESSION_REVOKE,      { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_ENGAGEMENT_FIELDS_READ,{ ALL, ALL,  OWNC,  OWNC, ALL } },
+	{ POL_ENGAGEMENT_FIELDS_SET, { ALL, ALL, NONE,  NONE, NONE } },
 };
 /* clang-format on */
 
