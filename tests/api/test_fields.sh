@@ -96,6 +96,9 @@ expect "a result that fits is taken, on the same lease" 200
 check "submitted" submitted "$(jqr .state)"
 api GET "/v1/items/$I1" "$MGR"
 check "the result stored as sent" "1250.5" "$(jqr .result.amount)"
+api POST "/v1/items/$I1/submit" "$W1" "{\"epoch\":$EP,\"result\":$BAD}"
+expect "a bad result on a lease no longer held: the lease is stale first" 409
+check "stale, not invalid" stale_lease "$(jqr .error.code)"
 
 # Impossible, unknown and huge declarations: 400 naming each problem.
 api PUT "/v1/engagements/$BPO/fields" "$MGR" '{"payload":[{"name":"a","type":"integer","min":5,"max":1},{"name":"b","type":"colour"},{"name":"c","type":"text","scale":2},{"name":"d","type":"enum"},{"name":"a","type":"text"}],"result":[{"name":"Bad Name","type":"text"}]}'
