@@ -1,4 +1,5 @@
-/* fuzz_fields.c - libFuzzer target: field declarations (core/fields.h) and documents checked against them. */
+/* fuzz_fields.c - libFuzzer target: field declarations (core/fields.h) and documents checked
+ * against them. */
 /*
  * The input is a declaration, a NUL byte, then a document. A declaration
  * that parses checks the document; a document compared with itself never

@@ -1,4 +1,5 @@
-/* fields.h - an engagement's declared payload and result fields: read, and declared (replaced whole). */
+/* fields.h - an engagement's declared payload and result fields: read, and declared (replaced
+ * whole). */
 #ifndef ALIHDAYA_APP_FIELDS_H
 #define ALIHDAYA_APP_FIELDS_H
 
@@ -20,7 +21,10 @@ struct engagement_fields {
 	int64_t updated_at;	/* 0: never declared */
 };
 
-#define ENGAGEMENT_FIELDS_INIT {0, 0, NULL, NULL, 0}
+#define ENGAGEMENT_FIELDS_INIT                                                                     \
+	{                                                                                          \
+		0, 0, NULL, NULL, 0                                                                \
+	}
 void engagement_fields_release(struct engagement_fields *f);
 
 /*

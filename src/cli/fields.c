@@ -1,4 +1,5 @@
-/* fields.c - `engagement fields ID [--set FILE|-]`: an engagement's declared fields read or declared (app/fields.h). */
+/* fields.c - `engagement fields ID [--set FILE|-]`: an engagement's declared fields read or
+ * declared (app/fields.h). */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -52,7 +53,8 @@ static int side_text(json_t *o, const char *what, char **out, struct buf *err)
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return buf_error(err, ERR_INVALID, "%s must be a JSON array of fields, or null", what);
+		return buf_error(err, ERR_INVALID, "%s must be a JSON array of fields, or null",
+				 what);
 	*out = json_dumps(v, JSON_COMPACT);
 	return *out ? 0 : buf_error(err, ERR_NOMEM, "out of memory");
 }
@@ -96,12 +98,15 @@ static int set_fields(struct cli_noun *w, int64_t id, const char *path)
 	o = json_loadb(buf_str(&text), text.len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(o)) {
 		rc = buf_error(&err, ERR_INVALID,
-			       "%s is not a JSON object {\"payload\": [...], \"result\": [...]}", path);
+			       "%s is not a JSON object {\"payload\": [...], \"result\": [...]}",
+			       path);
 		goto out;
 	}
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		if (strcmp(key, "payload") && strcmp(key, "result")) {
-			rc = buf_error(&err, ERR_INVALID, "unknown member %s (payload, result)", key);
+			rc = buf_error(&err, ERR_INVALID, "unknown member %s (payload, result)",
+				       key);
 			goto out;
 		}
 	}
@@ -171,7 +176,8 @@ int cli_engagement_fields(int argc, char **argv)
 			return cli_fail("engagement fields", 2, "one engagement id, not %s",
 					argv[i]);
 	if (!idtext || cli_parse_id(idtext, &id))
-		return cli_fail("engagement fields", 2, "an engagement id is required (see --help)");
+		return cli_fail("engagement fields", 2,
+				"an engagement id is required (see --help)");
 	if (set)
 		return set_fields(&w, id, set);
 	if (cli_noun_open(&w, CLI_READ))

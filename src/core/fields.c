@@ -1,7 +1,6 @@
-/* fields.c - a field declaration compiled, every impossible rule named; decimal and date values. */
+/* fields.c - a field declaration compiled, every impossible rule named (values: fields_val.c). */
 #include "core/fields_int.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +9,8 @@
 #include "util/err.h"
 
 static const char *const type_names[FT__COUNT] = {
-	[FT_TEXT] = "text", [FT_INTEGER] = "integer", [FT_DECIMAL] = "decimal", [FT_DATE] = "date",
-	[FT_ENUM] = "enum", [FT_BOOLEAN] = "boolean", [FT_LIST] = "list",
+    [FT_TEXT] = "text", [FT_INTEGER] = "integer", [FT_DECIMAL] = "decimal", [FT_DATE] = "date",
+    [FT_ENUM] = "enum", [FT_BOOLEAN] = "boolean", [FT_LIST] = "list",
 };
 
 const char *fields__type_name(enum ftype t)
@@ -27,212 +26,6 @@ static int type_parse(const char *s, enum ftype *out)
 			return 0;
 		}
 	return ERR_INVALID;
-}
-
-/* ------------------------------------------------------------ values */
-
-size_t fields__chars(const char *s, size_t n)
-{
-	size_t c = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			c++;
-	return c;
-}
-
-int fields__decimal_parse(const char *s, int scale, int64_t *out, const char **why)
-{
-	uint64_t v = 0, lim;
-	bool neg = false, digit = false;
-	int frac = -1;
-
-	if (*s == '-') {
-		neg = true;
-		s++;
-	}
-	/* INT64_MIN's magnitude is one more than INT64_MAX's: allow it for negatives. */
-	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; *s; s++) {
-		if (*s == '.' && frac < 0 && digit) {
-			frac = 0;
-			continue;
-		}
-		if (*s < '0' || *s > '9') {
-			*why = "not a decimal number (digits, an optional point and digits)";
-			return ERR_INVALID;
-		}
-		digit = true;
-		if (frac >= 0 && ++frac > scale) {
-			*why = "too many digits after the point";
-			return ERR_INVALID;
-		}
-		if (v > (lim - (uint64_t)(*s - '0')) / 10) {
-			*why = "out of range";
-			return ERR_INVALID;
-		}
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	if (!digit || frac == 0) {
-		*why = "not a decimal number (digits, an optional point and digits)";
-		return ERR_INVALID;
-	}
-	for (int f = frac < 0 ? 0 : frac; f < scale; f++) {
-		if (v > lim / 10) {
-			*why = "out of range";
-			return ERR_INVALID;
-		}
-		v *= 10;
-	}
-	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
-	return 0;
-}
-
-int fields__decimal_json(const json_t *v, int scale, int64_t *out, const char **why)
-{
-	char text[64];
-
-	if (json_is_string(v))
-		return fields__decimal_parse(json_string_value(v), scale, out, why);
-	if (json_is_integer(v))
-		snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v)) {
-		double d = json_real_value(v);
-
-		/*
-		 * A JSON number with a fraction arrives as a double: its shortest
-		 * text of up to 15 significant digits is the number the sender
-		 * wrote, exactly, when it reads back as the same double.
-		 */
-		snprintf(text, sizeof(text), "%.15g", d);
-		if (!isfinite(d) || strtod(text, NULL) != d || strchr(text, 'e')) {
-			*why = "has more than 15 significant digits: send it as a string";
-			return ERR_INVALID;
-		}
-	} else {
-		*why = "not a decimal (a string such as \"12.50\" or a number)";
-		return ERR_INVALID;
-	}
-	return fields__decimal_parse(text, scale, out, why);
-}
-
-void fields__decimal_text(int64_t v, int scale, char *out, size_t n)
-{
-	uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	char digits[32];
-	int len, k = 0;
-
-	len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)m);
-	char tmp[48];
-	if (v < 0)
-		tmp[k++] = '-';
-	if (len <= scale) { /* 0.05: leading zeros before the digits */
-		tmp[k++] = '0';
-		tmp[k++] = '.';
-		for (int i = len; i < scale; i++)
-			tmp[k++] = '0';
-		memcpy(tmp + k, digits, (size_t)len);
-		k += len;
-	} else {
-		memcpy(tmp + k, digits, (size_t)(len - scale));
-		k += len - scale;
-		if (scale) {
-			tmp[k++] = '.';
-			memcpy(tmp + k, digits + len - scale, (size_t)scale);
-			k += scale;
-		}
-	}
-	tmp[k] = 0;
-	snprintf(out, n, "%s", tmp);
-}
-
-static int month_days(int y, int m)
-{
-	static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return m == 2 && leap ? 29 : d[m - 1];
-}
-
-static bool real_day(int y, int m, int d)
-{
-	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
-}
-
-/* n digits of s at *i (max digits when min < max) into *v; false if fewer than min. */
-static bool digits_at(const char *s, size_t *i, int min, int max, int *v)
-{
-	int k = 0;
-
-	*v = 0;
-	while (k < max && s[*i] >= '0' && s[*i] <= '9') {
-		*v = *v * 10 + (s[*i] - '0');
-		(*i)++;
-		k++;
-	}
-	return k >= min;
-}
-
-bool fields__date_fmt(const char *fmt, const char *s, char iso[11])
-{
-	int y = -1, m = -1, d = -1;
-	size_t i = 0;
-
-	while (*fmt) {
-		if (!strncmp(fmt, "YYYY", 4)) {
-			if (!digits_at(s, &i, 4, 4, &y))
-				return false;
-			fmt += 4;
-		} else if (!strncmp(fmt, "MM", 2) || !strncmp(fmt, "DD", 2)) {
-			if (!digits_at(s, &i, 2, 2, *fmt == 'M' ? &m : &d))
-				return false;
-			fmt += 2;
-		} else if (*fmt == 'M' || *fmt == 'D') {
-			if (!digits_at(s, &i, 1, 2, *fmt == 'M' ? &m : &d))
-				return false;
-			fmt++;
-		} else if (s[i] == *fmt) {
-			i++;
-			fmt++;
-		} else {
-			return false;
-		}
-	}
-	if (s[i] || !real_day(y, m, d))
-		return false;
-	/* real_day bounded them: 4, 2 and 2 digits. */
-	snprintf(iso, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-	return true;
-}
-
-bool fields__date_iso(const char *s)
-{
-	char iso[11];
-
-	return strlen(s) == 10 && fields__date_fmt("YYYY-MM-DD", s, iso);
-}
-
-bool fields__date_fmt_valid(const char *fmt)
-{
-	int y = 0, m = 0, d = 0;
-
-	while (*fmt) {
-		if (!strncmp(fmt, "YYYY", 4)) {
-			y++;
-			fmt += 4;
-		} else if (!strncmp(fmt, "MM", 2) || !strncmp(fmt, "DD", 2)) {
-			*fmt == 'M' ? m++ : d++;
-			fmt += 2;
-		} else if (*fmt == 'M' || *fmt == 'D') {
-			*fmt == 'M' ? m++ : d++;
-			fmt++;
-		} else if (*fmt == 'Y' || (*fmt >= '0' && *fmt <= '9')) {
-			return false; /* a lone Y or a digit would read as part of a number */
-		} else {
-			fmt++;
-		}
-	}
-	return y == 1 && m == 1 && d == 1;
 }
 
 /* ------------------------------------------------------- the parse */
@@ -275,8 +68,7 @@ static void problem(struct pctx *p, size_t i, const char *name, const char *fmt,
 		char c[FIELDS_NAME_MAX + 1];
 
 		buf_printf(p->err, "fields[%zu] (%s): ", i, clip(name, FIELDS_NAME_MAX, c));
-	}
-	else if (i != (size_t)-1)
+	} else if (i != (size_t)-1)
 		buf_printf(p->err, "fields[%zu]: ", i);
 	va_start(ap, fmt);
 	buf_vprintf(p->err, fmt, ap);
@@ -285,8 +77,21 @@ static void problem(struct pctx *p, size_t i, const char *name, const char *fmt,
 
 /* The members a field object may have, and which types each applies to. */
 enum {
-	M_NAME, M_TYPE, M_REQUIRED, M_SCALE, M_OF, M_MIN_LEN, M_MAX_LEN, M_MIN, M_MAX, M_PATTERN,
-	M_VALUES, M_MIN_ITEMS, M_MAX_ITEMS, M_NORMALIZE, M__COUNT
+	M_NAME,
+	M_TYPE,
+	M_REQUIRED,
+	M_SCALE,
+	M_OF,
+	M_MIN_LEN,
+	M_MAX_LEN,
+	M_MIN,
+	M_MAX,
+	M_PATTERN,
+	M_VALUES,
+	M_MIN_ITEMS,
+	M_MAX_ITEMS,
+	M_NORMALIZE,
+	M__COUNT
 };
 #define T(t) (1u << (t))
 #define ALL_T 0x7Fu
@@ -294,20 +99,20 @@ static const struct {
 	const char *name;
 	unsigned types; /* of the value (a list's element type), FT_LIST bit: of the list */
 } members[M__COUNT] = {
-	[M_NAME] = {"name", ALL_T},
-	[M_TYPE] = {"type", ALL_T},
-	[M_REQUIRED] = {"required", ALL_T},
-	[M_SCALE] = {"scale", T(FT_DECIMAL)},
-	[M_OF] = {"of", T(FT_LIST)},
-	[M_MIN_LEN] = {"min_length", T(FT_TEXT)},
-	[M_MAX_LEN] = {"max_length", T(FT_TEXT)},
-	[M_MIN] = {"min", T(FT_INTEGER) | T(FT_DECIMAL)},
-	[M_MAX] = {"max", T(FT_INTEGER) | T(FT_DECIMAL)},
-	[M_PATTERN] = {"pattern", T(FT_TEXT)},
-	[M_VALUES] = {"values", T(FT_ENUM)},
-	[M_MIN_ITEMS] = {"min_items", T(FT_LIST)},
-	[M_MAX_ITEMS] = {"max_items", T(FT_LIST)},
-	[M_NORMALIZE] = {"normalize", T(FT_TEXT) | T(FT_ENUM) | T(FT_DATE)},
+    [M_NAME] = {"name", ALL_T},
+    [M_TYPE] = {"type", ALL_T},
+    [M_REQUIRED] = {"required", ALL_T},
+    [M_SCALE] = {"scale", T(FT_DECIMAL)},
+    [M_OF] = {"of", T(FT_LIST)},
+    [M_MIN_LEN] = {"min_length", T(FT_TEXT)},
+    [M_MAX_LEN] = {"max_length", T(FT_TEXT)},
+    [M_MIN] = {"min", T(FT_INTEGER) | T(FT_DECIMAL)},
+    [M_MAX] = {"max", T(FT_INTEGER) | T(FT_DECIMAL)},
+    [M_PATTERN] = {"pattern", T(FT_TEXT)},
+    [M_VALUES] = {"values", T(FT_ENUM)},
+    [M_MIN_ITEMS] = {"min_items", T(FT_LIST)},
+    [M_MAX_ITEMS] = {"max_items", T(FT_LIST)},
+    [M_NORMALIZE] = {"normalize", T(FT_TEXT) | T(FT_ENUM) | T(FT_DATE)},
 };
 
 /* A whole number member in [lo, hi]: true with *v; false with its problem named. */
@@ -359,7 +164,8 @@ static void pattern_parse(struct pctx *p, size_t i, struct field *f, const json_
 	}
 	for (size_t k = 0; k + 1 < n; k++)
 		if (s[k] == '\\' && s[k + 1] >= '1' && s[k + 1] <= '9') {
-			problem(p, i, f->name, "pattern may not use back-references (\\%c)", s[k + 1]);
+			problem(p, i, f->name, "pattern may not use back-references (\\%c)",
+				s[k + 1]);
 			return;
 		} else if (s[k] == '\\') {
 			k++;
@@ -370,7 +176,8 @@ static void pattern_parse(struct pctx *p, size_t i, struct field *f, const json_
 		char why[128];
 
 		regerror(rc, &f->re, why, sizeof(why));
-		problem(p, i, f->name, "pattern is not a POSIX extended regular expression: %s", why);
+		problem(p, i, f->name, "pattern is not a POSIX extended regular expression: %s",
+			why);
 		return;
 	}
 	f->has_re = true;
@@ -421,7 +228,8 @@ static void normalize_parse(struct pctx *p, size_t i, struct field *f, const jso
 	size_t n = json_array_size(v);
 
 	if (!json_is_array(v) || n > FIELDS_NORM_MAX) {
-		problem(p, i, f->name, "normalize must be a list of at most %d steps", FIELDS_NORM_MAX);
+		problem(p, i, f->name, "normalize must be a list of at most %d steps",
+			FIELDS_NORM_MAX);
 		return;
 	}
 	for (size_t k = 0; k < n; k++) {
@@ -436,23 +244,28 @@ static void normalize_parse(struct pctx *p, size_t i, struct field *f, const jso
 		if (!strncmp(s, "date:", 5)) {
 			nm->kind = NORM_DATE;
 			if (strlen(s + 5) > FIELDS_DATE_FMT_MAX || !fields__date_fmt_valid(s + 5)) {
-				problem(p, i, f->name,
-					"normalize[%zu]: a date format names YYYY, MM (or M) and DD "
-					"(or D) once each, at most %d bytes",
-					k, FIELDS_DATE_FMT_MAX);
+				problem(
+				    p, i, f->name,
+				    "normalize[%zu]: a date format names YYYY, MM (or M) and DD "
+				    "(or D) once each, at most %d bytes",
+				    k, FIELDS_DATE_FMT_MAX);
 				continue;
 			}
 			snprintf(nm->fmt, sizeof(nm->fmt), "%s", s + 5);
 			if (f->elem != FT_TEXT && f->elem != FT_DATE) {
-				problem(p, i, f->name, "normalize[%zu]: date: applies to text and date", k);
+				problem(p, i, f->name,
+					"normalize[%zu]: date: applies to text and date", k);
 				continue;
 			}
 		} else if (!strcmp(s, "trim") || !strcmp(s, "space") || !strcmp(s, "case") ||
 			   !strcmp(s, "digits")) {
-			nm->kind = s[0] == 't' ? NORM_TRIM : s[0] == 's' ? NORM_SPACE
-					     : s[0] == 'c' ? NORM_CASE : NORM_DIGITS;
+			nm->kind = s[0] == 't'	 ? NORM_TRIM
+				   : s[0] == 's' ? NORM_SPACE
+				   : s[0] == 'c' ? NORM_CASE
+						 : NORM_DIGITS;
 			if (!text) {
-				problem(p, i, f->name, "normalize[%zu]: %s applies to text and enum", k, s);
+				problem(p, i, f->name,
+					"normalize[%zu]: %s applies to text and enum", k, s);
 				continue;
 			}
 		} else {
@@ -502,7 +315,8 @@ static void field_parse(struct pctx *p, size_t i, const json_t *o, struct field 
 		problem(p, i, NULL, "a field must be an object");
 		return;
 	}
-	json_object_foreach((json_t *)o, key, v) {
+	json_object_foreach((json_t *)o, key, v)
+	{
 		int k;
 
 		for (k = 0; k < M__COUNT && strcmp(key, members[k].name); k++)
@@ -532,12 +346,14 @@ static void field_parse(struct pctx *p, size_t i, const json_t *o, struct field 
 	if (f->type == FT_LIST) {
 		type = json_string_value(m[M_OF]);
 		if (type_parse(type, &f->elem) || f->elem == FT_LIST) {
-			problem(p, i, f->name, "a list needs of: its element type (any type but list)");
+			problem(p, i, f->name,
+				"a list needs of: its element type (any type but list)");
 			return;
 		}
 	}
 	for (int k = M_REQUIRED; k < M__COUNT; k++)
-		if (m[k] && !(members[k].types & (T(f->elem) | (f->type == FT_LIST ? T(FT_LIST) : 0))))
+		if (m[k] &&
+		    !(members[k].types & (T(f->elem) | (f->type == FT_LIST ? T(FT_LIST) : 0))))
 			problem(p, i, f->name, "%s does not apply to a %s field", members[k].name,
 				f->type == FT_LIST ? "list" : fields__type_name(f->type));
 	if (p->n_problems != before)
@@ -553,20 +369,20 @@ static void field_parse(struct pctx *p, size_t i, const json_t *o, struct field 
 		f->scale = (int)s;
 	}
 	if (m[M_MIN_LEN])
-		f->has_min_len = whole(p, i, f, m[M_MIN_LEN], "min_length", 0, FIELDS_LENGTH_MAX,
-				       &f->min_len);
+		f->has_min_len =
+		    whole(p, i, f, m[M_MIN_LEN], "min_length", 0, FIELDS_LENGTH_MAX, &f->min_len);
 	if (m[M_MAX_LEN])
-		f->has_max_len = whole(p, i, f, m[M_MAX_LEN], "max_length", 0, FIELDS_LENGTH_MAX,
-				       &f->max_len);
+		f->has_max_len =
+		    whole(p, i, f, m[M_MAX_LEN], "max_length", 0, FIELDS_LENGTH_MAX, &f->max_len);
 	if (f->has_min_len && f->has_max_len && f->min_len > f->max_len)
 		problem(p, i, f->name, "min_length %lld is greater than max_length %lld",
 			(long long)f->min_len, (long long)f->max_len);
 	if (m[M_MIN_ITEMS])
-		f->has_min_items = whole(p, i, f, m[M_MIN_ITEMS], "min_items", 0, FIELDS_LIST_MAX,
-					 &f->min_items);
+		f->has_min_items =
+		    whole(p, i, f, m[M_MIN_ITEMS], "min_items", 0, FIELDS_LIST_MAX, &f->min_items);
 	if (m[M_MAX_ITEMS])
-		f->has_max_items = whole(p, i, f, m[M_MAX_ITEMS], "max_items", 0, FIELDS_LIST_MAX,
-					 &f->max_items);
+		f->has_max_items =
+		    whole(p, i, f, m[M_MAX_ITEMS], "max_items", 0, FIELDS_LIST_MAX, &f->max_items);
 	if (f->has_min_items && f->has_max_items && f->min_items > f->max_items)
 		problem(p, i, f->name, "min_items %lld is greater than max_items %lld",
 			(long long)f->min_items, (long long)f->max_items);

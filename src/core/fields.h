@@ -1,4 +1,5 @@
-/* fields.h - an engagement's declared payload and result fields: parse, check, normalise, compare. */
+/* fields.h - an engagement's declared payload and result fields: parse, check, normalise, compare.
+ */
 #ifndef ALIHDAYA_FIELDS_H
 #define ALIHDAYA_FIELDS_H
 

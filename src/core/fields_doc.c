@@ -195,7 +195,8 @@ int fieldset_check_each(const struct fieldset *fs, const char *doc_json,
 			rc = fn(ctx, f->name, why);
 		}
 	}
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		if (rc)
 			break;
 		if (!fs || !find(fs, key)) {
@@ -410,8 +411,7 @@ static void diff_add(struct field_diff *d, const char *name)
 	d->n_diff++;
 }
 
-static int compare_declared(const struct fieldset *fs, json_t *a, json_t *b,
-			    struct field_diff *out)
+static int compare_declared(const struct fieldset *fs, json_t *a, json_t *b, struct field_diff *out)
 {
 	struct buf ta = BUF_INIT, tb = BUF_INIT;
 	int rc = 0;
@@ -440,7 +440,8 @@ static void compare_members(json_t *a, json_t *b, struct field_diff *out)
 	const char *key;
 	json_t *va, *vb;
 
-	json_object_foreach(a, key, va) {
+	json_object_foreach(a, key, va)
+	{
 		vb = json_object_get(b, key);
 		if (!present(va) && !present(vb))
 			continue;
@@ -448,7 +449,8 @@ static void compare_members(json_t *a, json_t *b, struct field_diff *out)
 		if (!present(va) || !present(vb) || !json_equal(va, vb))
 			diff_add(out, key);
 	}
-	json_object_foreach(b, key, vb) {
+	json_object_foreach(b, key, vb)
+	{
 		if (json_object_get(a, key) || !present(vb))
 			continue;
 		out->n_compared++;

@@ -1,4 +1,5 @@
-/* fields_int.h - the compiled field declaration and its value rules, shared by fields.c and fields_doc.c. */
+/* fields_int.h - the compiled field declaration and its value rules, shared by fields.c and
+ * fields_doc.c. */
 #ifndef ALIHDAYA_FIELDS_INT_H
 #define ALIHDAYA_FIELDS_INT_H
 

@@ -1,4 +1,5 @@
-/* fields.c - an engagement's declared fields in live state: declared, reloaded, and the check of payloads and results. */
+/* fields.c - an engagement's declared fields in live state: declared, reloaded, and the check of
+ * payloads and results. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +95,8 @@ int engine__engagement_fields(struct engine *e, struct cmd *c, int64_t now)
 		rc = engine__fail(c, rc, "result: %s", buf_str(&err));
 		goto out;
 	}
-	rc = store_engagement_fields_set(e->store, id, c->u.fields.payload, c->u.fields.result, now);
+	rc =
+	    store_engagement_fields_set(e->store, id, c->u.fields.payload, c->u.fields.result, now);
 	if (rc)
 		goto out;
 	/* The audit event says how many fields each side declares (null: none). */

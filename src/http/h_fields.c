@@ -1,10 +1,41 @@
-/* h_fields.c - an engagement's declared payload and result fields over HTTP (app/fields.h, wire/fields.h). */
+/* h_fields.c - an engagement's declared payload and result fields over HTTP (app/fields.h,
+ * wire/fields.h). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "app/fields.h"
 #include "http/http_int.h"
 #include "util/err.h"
 #include "wire/fields.h"
+
+/* The engine's message keeps its prefix ("payload", "result") up to its first ": ". */
+void http__fields_detail(json_t *d, const struct cmd_result *res)
+{
+	const char *colon = strstr(res->message, ": ");
+	json_t *list = json_array();
+	struct buf msg = BUF_INIT;
+	const char *p = res->problems;
+
+	if (!list)
+		return;
+	if (colon)
+		buf_printf(&msg, "%.*s: ", (int)(colon - res->message), res->message);
+	for (size_t n = 0; *p; n++) {
+		const char *tab = strchr(p, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
+
+		if (!tab || !nl)
+			break;
+		json_array_append_new(list, json_pack("{s:s%, s:s%}", "field", p, (size_t)(tab - p),
+						      "reason", tab + 1, (size_t)(nl - tab - 1)));
+		buf_printf(&msg, "%s%.*s%s%.*s", n ? "; " : "", (int)(tab - p), p,
+			   tab > p ? ": " : "", (int)(nl - tab - 1), tab + 1);
+		p = nl + 1;
+	}
+	json_object_set_new(d, "fields", list);
+	if (msg.len)
+		json_object_set_new(d, "message", json_string(buf_str(&msg)));
+	buf_release(&msg);
+}
 
 /*
  * A use case's error. A refused declaration names every problem, which can
@@ -12,7 +43,8 @@
  */
 static int fields_fail(struct req *r, int rc, struct buf *err)
 {
-	json_t *d = rc == ERR_INVALID && err->len ? json_pack("{s:s}", "message", buf_str(err)) : NULL;
+	json_t *d =
+	    rc == ERR_INVALID && err->len ? json_pack("{s:s}", "message", buf_str(err)) : NULL;
 
 	if (d) {
 		buf_release(err);
@@ -54,7 +86,8 @@ static int side_text(struct req *r, const char *what, json_t *v, char **out)
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return http__fail(r, ERR_INVALID, "%s must be a JSON array of fields, or null", what);
+		return http__fail(r, ERR_INVALID, "%s must be a JSON array of fields, or null",
+				  what);
 	if (!(*out = json_dumps(v, JSON_COMPACT)))
 		return http__fail(r, ERR_NOMEM, NULL);
 	return 0;

@@ -537,41 +537,6 @@ static int engine_start_cmd(struct req *r, struct cmd *c)
 	return ERR_SUSPENDED;
 }
 
-/*
- * Declared fields refused a payload or result (core/fields.h): every
- * problem as {"field", "reason"} in d's "fields", and the message naming
- * them all ("payload: a: required; b: ..."), which the engine's fixed
- * message could not hold. The message keeps the engine's prefix (up to its
- * first ": ").
- */
-static void problems_detail(json_t *d, const struct cmd_result *res)
-{
-	const char *colon = strstr(res->message, ": ");
-	json_t *list = json_array();
-	struct buf msg = BUF_INIT;
-	const char *p = res->problems;
-
-	if (!list)
-		return;
-	if (colon)
-		buf_printf(&msg, "%.*s: ", (int)(colon - res->message), res->message);
-	for (size_t n = 0; *p; n++) {
-		const char *tab = strchr(p, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
-
-		if (!tab || !nl)
-			break;
-		json_array_append_new(list, json_pack("{s:s%, s:s%}", "field", p, (size_t)(tab - p),
-						      "reason", tab + 1, (size_t)(nl - tab - 1)));
-		buf_printf(&msg, "%s%.*s%s%.*s", n ? "; " : "", (int)(tab - p), p,
-			   tab > p ? ": " : "", (int)(nl - tab - 1), tab + 1);
-		p = nl + 1;
-	}
-	json_object_set_new(d, "fields", list);
-	if (msg.len)
-		json_object_set_new(d, "message", json_string(buf_str(&msg)));
-	buf_release(&msg);
-}
-
 /* The error object's details from the engine: its message and the item's state. */
 static json_t *error_detail(const struct cmd_result *res)
 {
@@ -586,7 +551,7 @@ static json_t *error_detail(const struct cmd_result *res)
 		json_object_set_new(d, "state",
 				    json_string(item_state_name((enum item_state)res->state)));
 	if (d && res->problems)
-		problems_detail(d, res);
+		http__fields_detail(d, res);
 	return d;
 }
 

@@ -8,7 +8,8 @@
 /* Binds text or NULL (that side not declared). */
 static int bind_opt(sqlite3_stmt *st, int idx, const char *text)
 {
-	return text ? sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC) : sqlite3_bind_null(st, idx);
+	return text ? sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC)
+		    : sqlite3_bind_null(st, idx);
 }
 
 int sq_engagement_fields_set(struct store *base, int64_t engagement_id, const char *payload,
