@@ -155,4 +155,10 @@ check "result removed by the cli's whole replacement" null "$(jqr .result)"
 ERR=$(echo '{"payload":[{"name":"n","type":"nope"}]}' | "$BIN" engagement fields "$BPO" --set - --data "$DATA" 2>&1 >/dev/null)
 case "$ERR" in *"type must be"*) ok "cli shows the refusal";; *) bad "cli refusal: $ERR";; esac
 
+# Without a server the CLI's own engine checks: every problem on its own line.
+stop_server
+ERR=$("$BIN" item create --engagement "$BPO" --payload '{"n":"x","q":1}' --data "$DATA" 2>&1 >/dev/null)
+case "$ERR" in *"payload:"*"n: not a whole number"*"q: not a declared field"*) ok "local cli names every bad field";;
+  *) bad "local cli: $ERR";; esac
+
 finish
