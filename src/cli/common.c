@@ -231,6 +231,21 @@ int cli_engine(struct cli_ctx *ctx, const char *cmdname, struct cmd *c)
 	} else if (!app_call(&ctx->app, c)) {
 		return 0;
 	}
+	if (c->result.problems) {
+		/* Declared fields refused it: every problem, one line each (the message has the first). */
+		cli_fail(cmdname, 1, "%.*s:", (int)strcspn(c->result.message, ":"), c->result.message);
+		for (const char *p = c->result.problems, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+			size_t f = strcspn(p, "\t");
+
+			if (p + f < nl)
+				fprintf(stderr, "  %.*s%s%.*s\n", (int)f, p, f ? ": " : "",
+					(int)(nl - p - f - 1), p + f + 1);
+		}
+		/* Said: freed here, as not every caller releases a failed command. */
+		free(c->result.problems);
+		c->result.problems = NULL;
+		return 1;
+	}
 	cli_fail(cmdname, 1, "%s", c->result.message[0] ? c->result.message : err_message(c->rc));
 	return 1;
 }

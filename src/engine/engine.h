@@ -68,6 +68,7 @@ enum cmd_type {
 	/* u.password: hash (made by the caller) for user_id, or for the user of the link */
 	CMD_PASSWORD_SET,
 	CMD_PASSWORD_LINK,     /* u.password: user_id, expires_at; result.token = the link's text */
+	CMD_ENGAGEMENT_FIELDS, /* u.fields: an engagement's declared payload and result fields */
 	CMD__COUNT
 };
 
@@ -146,6 +147,12 @@ struct cmd_result {
 	/* CMD_ITEM_PURGE: items and item events deleted (dry run: that would be); more to do. */
 	int64_t purged_items, purged_events;
 	bool purge_more;
+	/*
+	 * On ERR_INVALID from declared fields (core/fields.h): every problem, one
+	 * "field\treason\n" line each, malloc'd (cmd_release); message holds the
+	 * first of them. NULL otherwise.
+	 */
+	char *problems;
 };
 
 struct cmd {
@@ -234,6 +241,11 @@ struct cmd {
 			unsigned char link[32];
 			int64_t expires_at;   /* link */
 		} password;
+		struct {
+			int64_t engagement_id;
+			/* JSON arrays of field objects, owned by the caller; NULL: not declared */
+			const char *payload, *result;
+		} fields;
 	} u;
 
 	/*
@@ -254,7 +266,7 @@ struct cmd {
 	void *on_done_arg;
 };
 
-/* Frees what the result owns (replay_text). Safe on a command never run. */
+/* Frees what the result owns (replay_text, problems). Safe on a command never run. */
 void cmd_release(struct cmd *c);
 
 /* The engine's clock: milliseconds since the Unix epoch, UTC. */

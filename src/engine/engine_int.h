@@ -27,9 +27,13 @@ struct live_item {
 	char *external_ref; /* NULL when none; owned */
 };
 
+struct fieldset;
+
 struct live_engagement {
 	struct engagement_rec rec;
 	struct queue q;
+	/* Declared payload and result fields (core/fields.h), NULL: any JSON. Owned. */
+	struct fieldset *payload_fs, *result_fs;
 };
 
 /* The most clients a worker's memory of its past work keeps (the oldest gives way). */
@@ -182,6 +186,18 @@ int engine__item_accept(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_rework(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_fail(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now);
+
+/* fields.c: declared fields (core/fields.h) */
+int engine__engagement_fields(struct engine *e, struct cmd *c, int64_t now);
+/*
+ * A payload (item create) or result (item submit) checked against the
+ * engagement's declaration (NULL: none, anything goes). 0, or ERR_INVALID
+ * with every problem in c->result (message, problems).
+ */
+int engine__fields_check(struct cmd *c, const struct fieldset *fs, const char *what,
+			 const char *doc);
+/* recovery: every engagement's declared fields compiled into live state. */
+int engine__fields_load(struct engine_state *st, struct store *s);
 
 /* expire.c: lease expiry */
 /* Returns expired leases to their queues. 0 or a store error (batch must fail). */

@@ -451,6 +451,16 @@ int h_engagements_staffing(struct req *r);
 int h_staff_skill_plan(struct req *r);
 int h_engagements_queue(struct req *r);
 int h_quality_report(struct req *r);
+/* h_fields.c */
+/*
+ * Declared fields refused a payload or result (engine result.problems):
+ * every problem as {"field", "reason"} in d's "fields", and the message
+ * naming them all ("payload: a: required; b: ..."), which the engine's
+ * fixed-size message could not hold. For req.c's engine errors.
+ */
+void http__fields_detail(json_t *d, const struct cmd_result *res);
+int h_engagements_fields_get(struct req *r);
+int h_engagements_fields_put(struct req *r);
 int h_tokens_list(struct req *r);
 int h_tokens_get(struct req *r);
 int h_tokens_revoke(struct req *r);

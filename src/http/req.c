@@ -439,6 +439,10 @@ static void free_strs(struct cmd *c)
 		free((char *)c->u.op.result_json);
 		free((char *)c->u.op.reason);
 	}
+	if (c->type == CMD_ENGAGEMENT_FIELDS) {
+		free((char *)c->u.fields.payload);
+		free((char *)c->u.fields.result);
+	}
 }
 
 static struct cmd *cmd_keep(const struct cmd *c)
@@ -458,6 +462,19 @@ static struct cmd *cmd_keep(const struct cmd *c)
 		rc = dup_str(&p->u.op.result_json);
 		if (!rc)
 			rc = dup_str(&p->u.op.reason);
+	}
+	if (!rc && p->type == CMD_ENGAGEMENT_FIELDS) {
+		const char *result = p->u.fields.result;
+
+		/* Never a pointer left to the handler's text for free_strs() to free. */
+		p->u.fields.result = NULL;
+		if ((rc = dup_str(&p->u.fields.payload))) {
+			p->u.fields.payload = NULL;
+		} else {
+			p->u.fields.result = result;
+			if ((rc = dup_str(&p->u.fields.result)))
+				p->u.fields.result = NULL;
+		}
 	}
 	if (rc) {
 		free_strs(p);
@@ -533,6 +550,8 @@ static json_t *error_detail(const struct cmd_result *res)
 	if (d && res->state >= 0)
 		json_object_set_new(d, "state",
 				    json_string(item_state_name((enum item_state)res->state)));
+	if (d && res->problems)
+		http__fields_detail(d, res);
 	return d;
 }
 
@@ -584,6 +603,7 @@ int http__engine(struct req *r, struct cmd *c)
 	c->rc = r->pending->rc;
 	c->result = r->pending->result;
 	r->pending->result.replay_text = NULL;
+	r->pending->result.problems = NULL;
 	http__pending_free(r);
 	rc = c->rc;
 	r->replayed = c->result.replayed;

@@ -81,6 +81,8 @@ enum policy_action {
 	POL_PASSWORD_LINK, /* make a one-time set-password link for a user */
 	POL_SESSION_REVOKE, /* end every browser session of a user */
 	POL_QUALITY_REPORT, /* an engagement's quality report: gold, agreement, reviews, defects */
+	POL_ENGAGEMENT_FIELDS_READ, /* an engagement's declared payload and result fields */
+	POL_ENGAGEMENT_FIELDS_SET,  /* declare them (replaced whole) */
 	POL__COUNT
 };
 

@@ -73,6 +73,10 @@ struct store_queue {
 /* A worker's leases held now, across every engagement (store_engagement_queue). */
 typedef int (*store_load_cb)(void *ctx, int64_t worker_id, int64_t leases);
 
+/* An engagement's declared fields (store_engagement_fields_each); NULL: that side is not declared. */
+typedef int (*store_fields_cb)(void *ctx, int64_t engagement_id, const char *payload,
+			       const char *result);
+
 #define STORE_PAGE_MAX 500
 #define STORE_PAGE_DEFAULT 50
 
@@ -373,6 +377,17 @@ struct store_load {
 	  (struct store *s, int64_t engagement_id, int (*fn)(void *ctx, const struct quality_obs *o), \
 	   void *ctx),                                                                             \
 	  (s, engagement_id, fn, ctx))
+	/* writer: an engagement's declared fields (JSON texts, NULL: none), replaced whole */    \
+	X(engagement_fields_set,                                                                   \
+	  (struct store *s, int64_t engagement_id, const char *payload, const char *result,       \
+	   int64_t at),                                                                            \
+	  (s, engagement_id, payload, result, at))                                                 \
+	/* reader: OUT: *payload, *result (malloc'd, NULL: none), *at (0: never declared) */      \
+	X(engagement_fields_get,                                                                   \
+	  (struct store *s, int64_t engagement_id, char **payload, char **result, int64_t *at),   \
+	  (s, engagement_id, payload, result, at))                                                 \
+	/* writer: recovery: every engagement's declared fields, by engagement id */              \
+	X(engagement_fields_each, (struct store *s, store_fields_cb cb, void *ctx), (s, cb, ctx))
 
 /* The parameters of a page read of NAME records (see client_get/client_list above). */
 #define STORE_LIST_PARAMS(NAME)                                                                    \

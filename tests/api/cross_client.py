@@ -444,6 +444,7 @@ PROBES = {
     "DELETE /v1/users/:id/sessions": "user",
     # the engagement is named by the query (QUERY below holds its ":id")
     "GET /v1/quality/report": "engagement",
+    "GET /v1/engagements/:id/fields": "engagement", "PUT /v1/engagements/:id/fields": "engagement",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",

@@ -46,6 +46,8 @@ row GET "/v1/engagements/$KPO"                ""    401  200  200  404  404  200
 row GET "/v1/engagements"                     ""    401  200  200  403  200  200
 row GET "/v1/engagements/$BPO/staffing"       ""    401  200  200  403  403  403
 row GET "/v1/engagements/$BPO/queue"          ""    401  200  200  403  403  200
+row GET "/v1/engagements/$BPO/fields"         ""    401  200  200  200  200  200
+row GET "/v1/engagements/$KPO/fields"         ""    401  200  200  404  404  200
 row GET "/v1/users/1"                         ""    401  200  403  403  403  403
 row GET "/v1/users"                           ""    401  200  403  403  403  403
 row GET "/v1/workers/$W1ID"                   ""    401  200  200  200  403  403
@@ -112,6 +114,7 @@ row2 POST "/v1/items/$IA/accept"               401  pass  pass 403  pass 403
 row2 POST "/v1/items/$IA/rework"               401  pass  pass 403  pass 403
 row2 POST "/v1/items/$IA/cancel"               401  pass  pass 403  pass 403
 row2 POST /v1/work/next                        401  pass  pass pass 403  403
+row2 PUT "/v1/engagements/$BPO/fields"         401  pass  pass 403  403  403
 
 # Scope on writes: another client's item or engagement is 404 for a client user, an
 # item of a client the worker is not cleared for is 404 for the worker.

@@ -105,6 +105,8 @@ static const struct row matrix[] = {
 	{ POL_PASSWORD_LINK,       { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_SESSION_REVOKE,      { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_QUALITY_REPORT,      { ALL, ALL,  NONE,  OWNC, ALL } },
+	{ POL_ENGAGEMENT_FIELDS_READ,{ ALL, ALL,  OWNC,  OWNC, ALL } },
+	{ POL_ENGAGEMENT_FIELDS_SET, { ALL, ALL, NONE,  NONE, NONE } },
 };
 /* clang-format on */
 

@@ -255,6 +255,15 @@ const char *const sq__migrations[] = {
     "  ok INTEGER NOT NULL CHECK (ok IN (0, 1)));"
     "CREATE INDEX IF NOT EXISTS quality_obs_engagement ON quality_obs(engagement_id, at);"
     "CREATE INDEX IF NOT EXISTS quality_obs_worker ON quality_obs(worker_id, engagement_id);",
+    /* fields (issue 10): an engagement's declared payload and result fields, each a JSON
+     * array of field objects (core/fields.h), NULL when that side is not declared (any JSON
+     * is then accepted). Staff's rules, not a client's values: not sealed. A new table:
+     * safe on any database. */
+    "CREATE TABLE IF NOT EXISTS engagement_fields ("
+    "  engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),"
+    "  payload TEXT,"
+    "  result TEXT,"
+    "  updated_at INTEGER NOT NULL);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
