@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/keying.h"
 #include "core/model.h"
 #include "util/buf.h"
 
@@ -362,7 +363,43 @@ struct store_load {
 	X(arrivals,                                                                                \
 	  (struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,                \
 	   int64_t interval_ms, double *counts, size_t n),                                         \
-	  (s, engagement_id, from_ms, to_ms, interval_ms, counts, n))
+	  (s, engagement_id, from_ms, to_ms, interval_ms, counts, n))                            \
+	/* keying (issue 10, sqlite_keying.c): writer: an engagement's settings (replaced). */     \
+	X(keying_put, (struct store *s, const struct keying_conf *c), (s, c))                     \
+	/* reader: the settings of one engagement; ERR_NOTFOUND: none (single keying). */         \
+	X(keying_get, (struct store *s, int64_t engagement_id, struct keying_conf *out),          \
+	  (s, engagement_id, out))                                                                 \
+	/* writer: one answer of an item; ERR_EXISTS: this worker answered it already. OUT: id. */ \
+	X(answer_add, (struct store *s, struct answer_rec *a), (s, a))                            \
+	/*                                                                                         \
+	 * Answers with their results opened: of item_id (> 0) in id order, else the newest      \
+	 * `limit` of engagement_id, newest first. writer: on the engine's connection (sees the   \
+	 * open batch), else a reader. Each to fn, its result valid during the call.              \
+	 */                                                                                        \
+	X(answer_walk,                                                                             \
+	  (struct store *s, bool writer, int64_t engagement_id, int64_t item_id, int limit,       \
+	   int (*fn)(void *ctx, const struct answer_rec *a), void *ctx),                          \
+	  (s, writer, engagement_id, item_id, limit, fn, ctx))                                     \
+	/* writer: an item's keying phase and decision (replaced). */                             \
+	X(item_keying_put, (struct store *s, const struct item_keying_rec *r), (s, r))            \
+	/* reader: an item's; label and diff malloc'd (item_keying_release). ERR_NOTFOUND. */     \
+	X(item_keying_get, (struct store *s, int64_t item_id, struct item_keying_rec *out),       \
+	  (s, item_id, out))                                                                       \
+	/* reader: an engagement's items' keying by item id, a page (next_after 0: the last). */  \
+	X(item_keying_list,                                                                        \
+	  (struct store *s, int64_t engagement_id, int64_t after, int limit,                     \
+	   int (*fn)(void *ctx, const struct item_keying_rec *r), void *ctx, int64_t *next_after), \
+	  (s, engagement_id, after, limit, fn, ctx, next_after))                                   \
+	/* writer, at recovery: every engagement's settings, open items' keying and answers       \
+	 * (answers without their results). */                                                    \
+	X(keying_load, (struct store *s, const struct store_keying_load *l, void *ctx), (s, l, ctx))
+
+/* What store_keying_load() passes each row to (engine recovery). */
+struct store_keying_load {
+	int (*conf)(void *ctx, const struct keying_conf *c);
+	int (*item)(void *ctx, const struct item_keying_rec *r);
+	int (*answer)(void *ctx, const struct answer_rec *a);
+};
 
 /* The parameters of a page read of NAME records (see client_get/client_list above). */
 #define STORE_LIST_PARAMS(NAME)                                                                    \
