@@ -122,6 +122,43 @@ out:
 	return rc;
 }
 
+static bool has_name(char (*names)[64], size_t n, const char *k)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], k))
+			return true;
+	return false;
+}
+
+int keying_members(const char *a, const char *b, char (*names)[64], size_t max, size_t *n)
+{
+	const char *docs[2] = {a, b};
+	int rc = 0;
+
+	*n = 0;
+	for (int d = 0; d < 2 && !rc; d++) {
+		json_t *j = json_loads(docs[d], JSON_REJECT_DUPLICATES, NULL), *v;
+		const char *k;
+
+		if (!json_is_object(j)) {
+			rc = ERR_INVALID;
+			json_decref(j);
+			break;
+		}
+		json_object_foreach(j, k, v)
+		{
+			if (json_is_null(v) || strlen(k) >= 64 || has_name(names, *n, k))
+				continue;
+			if (*n == max)
+				break;
+			memcpy(names[*n], k, strlen(k) + 1);
+			(*n)++;
+		}
+		json_decref(j);
+	}
+	return rc;
+}
+
 int keying_canonical(const char *doc, struct buf *out)
 {
 	json_t *j = json_loads(doc, JSON_DECODE_ANY, NULL);

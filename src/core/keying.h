@@ -101,6 +101,14 @@ int keying_merge(const char *base, const char *over, char **out);
 int keying_names_json(const char (*names)[64], size_t n, struct buf *out);
 
 /*
+ * The top-level members of a and b (JSON objects) that are present and not
+ * null in either: the fields a comparison compares, a's first then b's
+ * others. OUT: names[0..*n), at most max (longer names are skipped). 0,
+ * ERR_INVALID, ERR_NOMEM.
+ */
+int keying_members(const char *a, const char *b, char (*names)[64], size_t max, size_t *n);
+
+/*
  * The canonical compact text of a whole JSON document (keys sorted), so two
  * results are equal exactly when their texts are: the class of an overlap
  * answer without a field. 0, ERR_INVALID (not JSON), ERR_NOMEM.

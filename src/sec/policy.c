@@ -94,6 +94,12 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_PASSWORD_SET] = { "password.set", { ANY, NO, NO, NO, NO } },
 	[POL_PASSWORD_LINK] = { "password.link", { ANY, NO, NO, NO, NO } },
 	[POL_SESSION_REVOKE] = { "session.revoke", { ANY, NO, NO, NO, NO } },
+	/* Keying is how the provider runs the work; its answers are client data (no auditors). */
+	[POL_ENGAGEMENT_KEYING] = { "engagement.keying", { ANY, ANY, NO, NO, NO } },
+	[POL_ENGAGEMENT_KEYING_READ] = { "engagement.keying.read", { ANY, ANY, NO, NO, ANY } },
+	[POL_ENGAGEMENT_CONSENSUS] = { "engagement.consensus", { ANY, ANY, NO, NO, NO } },
+	/* A worker: only the item it holds, and only while it adjudicates (app/keying.c). */
+	[POL_ITEM_ANSWERS] = { "item.answers", { ANY, ANY, LSD, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -80,6 +80,10 @@ enum policy_action {
 	POL_PASSWORD_SET,  /* set a user's password */
 	POL_PASSWORD_LINK, /* make a one-time set-password link for a user */
 	POL_SESSION_REVOKE, /* end every browser session of a user */
+	POL_ENGAGEMENT_KEYING,	    /* set an engagement's keying (double keying, overlap) */
+	POL_ENGAGEMENT_KEYING_READ, /* read those settings */
+	POL_ENGAGEMENT_CONSENSUS,   /* the per-item keying decisions and consensus labels */
+	POL_ITEM_ANSWERS, /* an item's answers and differing fields: staff, and its adjudicator */
 	POL__COUNT
 };
 

@@ -390,7 +390,7 @@ struct store_load {
 	  (struct store *s, bool writer, int64_t engagement_id, int64_t item_id, int limit,       \
 	   int (*fn)(void *ctx, const struct answer_rec *a), void *ctx),                          \
 	  (s, writer, engagement_id, item_id, limit, fn, ctx))                                     \
-	/* writer: an item's keying phase and decision (replaced). */                             \
+	/* writer: an item's keying phase and decision (label, diff NULL: kept as they are). */  \
 	X(item_keying_put, (struct store *s, const struct item_keying_rec *r), (s, r))            \
 	/* reader: an item's; label and diff malloc'd (item_keying_release). ERR_NOTFOUND. */     \
 	X(item_keying_get, (struct store *s, int64_t item_id, struct item_keying_rec *out),       \

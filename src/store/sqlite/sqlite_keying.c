@@ -254,8 +254,10 @@ int sq_item_keying_put(struct store *s, const struct item_keying_rec *r)
 	int rc;
 
 	snprintf(sql, sizeof(sql),
-		 "INSERT OR REPLACE INTO item_keying(%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		 "?10)",
+		 "INSERT INTO item_keying(%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+		 "ON CONFLICT(item_id) DO UPDATE SET phase = ?4, answers = ?5, method = ?6, "
+		 "confidence = ?7, label = COALESCE(?8, label), diff = COALESCE(?9, diff), "
+		 "decided_at = ?10",
 		 ik_cols);
 	if ((rc = prep(db, sql, &st, "item keying put")))
 		return rc;
