@@ -237,6 +237,21 @@ bool fields__date_fmt_valid(const char *fmt)
 
 /* ------------------------------------------------------- the parse */
 
+/* s cut to at most max bytes at a character boundary, into out[max + 1]. */
+static const char *clip(const char *s, size_t max, char *out)
+{
+	size_t n = strlen(s);
+
+	if (n > max) {
+		n = max;
+		while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	out[n] = 0;
+	return out;
+}
+
 /* Problems are named up to this many; the rest are counted. */
 #define PROBLEMS_NAMED 64
 
@@ -256,8 +271,11 @@ static void problem(struct pctx *p, size_t i, const char *name, const char *fmt,
 		return;
 	if (p->n_problems > 1)
 		buf_puts(p->err, "; ");
-	if (name && *name)
-		buf_printf(p->err, "fields[%zu] (%.63s): ", i, name);
+	if (name && *name) {
+		char c[FIELDS_NAME_MAX + 1];
+
+		buf_printf(p->err, "fields[%zu] (%s): ", i, clip(name, FIELDS_NAME_MAX, c));
+	}
 	else if (i != (size_t)-1)
 		buf_printf(p->err, "fields[%zu]: ", i);
 	va_start(ap, fmt);
@@ -384,7 +402,10 @@ static void values_parse(struct pctx *p, size_t i, struct field *f, const json_t
 		}
 		for (size_t j = 0; j < f->n_values; j++)
 			if (!strcmp(f->values[j], json_string_value(e))) {
-				problem(p, i, f->name, "values[%zu] repeats \"%.64s\"", k, f->values[j]);
+				char c[65];
+
+				problem(p, i, f->name, "values[%zu] repeats \"%s\"", k,
+					clip(f->values[j], 64, c));
 				return;
 			}
 		if (!(f->values[f->n_values] = strdup(json_string_value(e)))) {
@@ -435,10 +456,12 @@ static void normalize_parse(struct pctx *p, size_t i, struct field *f, const jso
 				continue;
 			}
 		} else {
+			char c[33];
+
 			problem(p, i, f->name,
-				"normalize[%zu]: unknown step \"%.32s\" (trim, space, case, digits, "
+				"normalize[%zu]: unknown step \"%s\" (trim, space, case, digits, "
 				"date:FORMAT)",
-				k, s);
+				k, clip(s, 32, c));
 			continue;
 		}
 		f->n_norm++;
@@ -484,9 +507,11 @@ static void field_parse(struct pctx *p, size_t i, const json_t *o, struct field 
 
 		for (k = 0; k < M__COUNT && strcmp(key, members[k].name); k++)
 			;
+		char c[65];
+
 		if (k == M__COUNT)
 			problem(p, i, json_string_value(json_object_get(o, "name")),
-				"unknown member \"%.64s\"", key);
+				"unknown member \"%s\"", clip(key, 64, c));
 		else
 			m[k] = v;
 	}
@@ -496,9 +521,11 @@ static void field_parse(struct pctx *p, size_t i, const json_t *o, struct field 
 		snprintf(f->name, sizeof(f->name), "%s", json_string_value(m[M_NAME]));
 	type = json_string_value(m[M_TYPE]);
 	if (type_parse(type, &f->type)) {
+		char c[33];
+
 		problem(p, i, f->name,
-			"type must be text, integer, decimal, date, enum, boolean or list%s%.32s%s",
-			type ? " (not \"" : "", type ? type : "", type ? "\")" : "");
+			"type must be text, integer, decimal, date, enum, boolean or list%s%s%s",
+			type ? " (not \"" : "", type ? clip(type, 32, c) : "", type ? "\")" : "");
 		return;
 	}
 	f->elem = f->type;

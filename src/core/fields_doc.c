@@ -224,7 +224,7 @@ static int msg_add(void *ctx, const char *field, const char *reason)
 	if (m->n > 1)
 		buf_puts(m->err, "; ");
 	if (*field)
-		buf_printf(m->err, "%.64s: %s", field, reason);
+		buf_printf(m->err, "%s: %s", field, reason);
 	else
 		buf_puts(m->err, reason);
 	return 0;

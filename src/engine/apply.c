@@ -42,6 +42,7 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_PASSWORD_SET] = {"password.set", engine__password_set, false},
     [CMD_PASSWORD_LINK] = {"password.link", engine__password_link, false},
     [CMD_KEYING_SET] = {"engagement.keying", engine__keying_set, true},
+    [CMD_ENGAGEMENT_FIELDS] = {"engagement.fields", engine__engagement_fields, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)
@@ -55,6 +56,7 @@ static void result_keep_error(struct cmd_result *r)
 	char message[sizeof(r->message)];
 	int state = r->state;
 	int64_t id = r->id; /* ERR_EXISTS: the record that holds the key */
+	char *problems = r->problems; /* ERR_INVALID from declared fields */
 
 	memcpy(message, r->message, sizeof(message));
 	free(r->replay_text);
@@ -62,6 +64,7 @@ static void result_keep_error(struct cmd_result *r)
 	memcpy(r->message, message, sizeof(message));
 	r->state = state;
 	r->id = id;
+	r->problems = problems;
 }
 
 void engine_apply(struct engine *e, struct cmd *c, int64_t now)

@@ -41,7 +41,8 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	enum item_state to;
 	int rc;
 
-	if ((rc = engine__scope_item_create(c, le)) || (rc = ref_unused(e, c)))
+	if ((rc = engine__scope_item_create(c, le)) || (rc = ref_unused(e, c)) ||
+	    (rc = engine__fields_check(c, le->payload_fs, "payload", c->u.item_create.payload)))
 		return rc;
 	if (!engine__engagement_open(e, le))
 		return engine__fail(c, ERR_CONFLICT,
@@ -214,6 +215,14 @@ static int find_open_item(struct engine *e, struct cmd *c, enum policy_action ac
 	return 0;
 }
 
+/* item.submit's result against the engagement's declared result fields (none: any JSON). */
+static int result_checked(struct engine *e, struct cmd *c, const struct live_item *it)
+{
+	struct live_engagement *le = idmap_get(&e->st.engagements, it->engagement_id);
+
+	return le ? engine__fields_check(c, le->result_fs, "result", c->u.op.result_json) : 0;
+}
+
 /*
  * One transition of an open item: find it, ask the policy, step, apply.
  * reason_for names the action in the refusal when it needs a reason.
@@ -234,6 +243,9 @@ static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_ste
 	     it->epoch != c->u.op.epoch || now >= it->lease_expires))
 		return engine__conflict(c, ERR_STALE, it->state,
 					"your lease on this item is stale or has expired");
+	/* A result that breaks the engagement's declared fields: nothing stored, the lease kept. */
+	if (s->act == ACT_SUBMIT && (rc = result_checked(e, c, it)))
+		return rc;
 	s->reason = c->u.op.reason; /* plain text: the store writes the detail {"reason": ...} */
 	rc = engine__step(e, c, it, s, now, &to);
 	if (!rc)

@@ -73,6 +73,8 @@ void cmd_release(struct cmd *c)
 {
 	free(c->result.replay_text);
 	c->result.replay_text = NULL;
+	free(c->result.problems);
+	c->result.problems = NULL;
 }
 
 static int64_t wall_clock(void *arg)

@@ -70,6 +70,7 @@ enum cmd_type {
 	CMD_PASSWORD_SET,
 	CMD_PASSWORD_LINK,     /* u.password: user_id, expires_at; result.token = the link's text */
 	CMD_KEYING_SET,        /* u.keying: an engagement's keying settings (checked by the caller) */
+	CMD_ENGAGEMENT_FIELDS, /* u.fields: an engagement's declared payload and result fields */
 	CMD__COUNT
 };
 
@@ -148,6 +149,12 @@ struct cmd_result {
 	/* CMD_ITEM_PURGE: items and item events deleted (dry run: that would be); more to do. */
 	int64_t purged_items, purged_events;
 	bool purge_more;
+	/*
+	 * On ERR_INVALID from declared fields (core/fields.h): every problem, one
+	 * "field\treason\n" line each, malloc'd (cmd_release); message holds the
+	 * first of them. NULL otherwise.
+	 */
+	char *problems;
 };
 
 struct cmd {
@@ -237,6 +244,11 @@ struct cmd {
 			int64_t expires_at;   /* link */
 		} password;
 		struct keying_conf keying; /* CMD_KEYING_SET */
+		struct {
+			int64_t engagement_id;
+			/* JSON arrays of field objects, owned by the caller; NULL: not declared */
+			const char *payload, *result;
+		} fields;
 	} u;
 
 	/*
@@ -257,7 +269,7 @@ struct cmd {
 	void *on_done_arg;
 };
 
-/* Frees what the result owns (replay_text). Safe on a command never run. */
+/* Frees what the result owns (replay_text, problems). Safe on a command never run. */
 void cmd_release(struct cmd *c);
 
 /* The engine's clock: milliseconds since the Unix epoch, UTC. */

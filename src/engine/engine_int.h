@@ -28,12 +28,16 @@ struct live_item {
 	struct live_keying *keying; /* multi-keyed: its answers so far (keying.c); NULL: none */
 };
 
+struct fieldset;
+
 struct live_engagement {
 	struct engagement_rec rec;
 	struct queue q;
 	/* keying.c: items waiting for another answer (routing skips who answered); settings */
 	struct queue rekey;
 	struct keying_conf *keying; /* NULL: single keying */
+	/* Declared payload and result fields (core/fields.h), NULL: any JSON. Owned. */
+	struct fieldset *payload_fs, *result_fs;
 };
 
 /* The most clients a worker's memory of its past work keeps (the oldest gives way). */
@@ -217,6 +221,17 @@ void engine__keying_forget(struct live_item *it);
 /* Recovery: settings, open items' answers, and the items waiting for answers re-queued. */
 int engine__keying_load(struct engine_state *st, struct store *s);
 void engine__keying_release(struct live_engagement *le);
+/* fields.c: declared fields (core/fields.h) */
+int engine__engagement_fields(struct engine *e, struct cmd *c, int64_t now);
+/*
+ * A payload (item create) or result (item submit) checked against the
+ * engagement's declaration (NULL: none, anything goes). 0, or ERR_INVALID
+ * with every problem in c->result (message, problems).
+ */
+int engine__fields_check(struct cmd *c, const struct fieldset *fs, const char *what,
+			 const char *doc);
+/* recovery: every engagement's declared fields compiled into live state. */
+int engine__fields_load(struct engine_state *st, struct store *s);
 
 /* expire.c: lease expiry */
 /* Returns expired leases to their queues. 0 or a store error (batch must fail). */

@@ -51,8 +51,7 @@
 /* The compiled result declaration of an engagement, NULL when it has none. */
 static const struct fieldset *result_fs(const struct live_engagement *le)
 {
-	(void)le; /* until fields' live_engagement.result_fs lands: top-level members */
-	return NULL;
+	return le->result_fs;
 }
 
 /* ------------------------------------------------------------- settings */
@@ -505,7 +504,7 @@ static int ds_decide(struct engine *e, const struct live_engagement *le, int64_t
 		     const struct answers *as, struct classes *cl, uint32_t *label, double *conf)
 {
 #if KEYING_HAVE_CONSENSUS
-	struct ds_set ds = {.le = le, .item_id = item_id, .cl = cl};
+	struct ds_set ds = {.le = le, .item_id = item_id, .cl = cl, .text = BUF_INIT};
 	uint32_t *labels = NULL, me = 0;
 	double *confs = NULL;
 	int rc, iters = 0;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fields.h"
 #include "engine/engine_int.h"
 #include "util/err.h"
 
@@ -137,6 +138,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 					     .open_item = load_item},
 			st);
 	if (!rc)
+		rc = engine__fields_load(st, s);
+	if (!rc)
 		rc = store_worked_each(s, load_worked, st);
 	if (!rc)
 		rc = engine__keying_load(st, s);
@@ -168,6 +171,8 @@ void engine_state_release(struct engine_state *st)
 	for (size_t i = 0; idmap_next(&st->engagements, &i, &id, &v);) {
 		queue_release(&((struct live_engagement *)v)->q);
 		engine__keying_release(v);
+		fieldset_free(((struct live_engagement *)v)->payload_fs);
+		fieldset_free(((struct live_engagement *)v)->result_fs);
 	}
 	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);) {
 		free(((struct live_item *)v)->external_ref);

@@ -439,6 +439,10 @@ static void free_strs(struct cmd *c)
 		free((char *)c->u.op.result_json);
 		free((char *)c->u.op.reason);
 	}
+	if (c->type == CMD_ENGAGEMENT_FIELDS) {
+		free((char *)c->u.fields.payload);
+		free((char *)c->u.fields.result);
+	}
 }
 
 static struct cmd *cmd_keep(const struct cmd *c)
@@ -458,6 +462,19 @@ static struct cmd *cmd_keep(const struct cmd *c)
 		rc = dup_str(&p->u.op.result_json);
 		if (!rc)
 			rc = dup_str(&p->u.op.reason);
+	}
+	if (!rc && p->type == CMD_ENGAGEMENT_FIELDS) {
+		const char *result = p->u.fields.result;
+
+		/* Never a pointer left to the handler's text for free_strs() to free. */
+		p->u.fields.result = NULL;
+		if ((rc = dup_str(&p->u.fields.payload))) {
+			p->u.fields.payload = NULL;
+		} else {
+			p->u.fields.result = result;
+			if ((rc = dup_str(&p->u.fields.result)))
+				p->u.fields.result = NULL;
+		}
 	}
 	if (rc) {
 		free_strs(p);
@@ -520,6 +537,41 @@ static int engine_start_cmd(struct req *r, struct cmd *c)
 	return ERR_SUSPENDED;
 }
 
+/*
+ * Declared fields refused a payload or result (core/fields.h): every
+ * problem as {"field", "reason"} in d's "fields", and the message naming
+ * them all ("payload: a: required; b: ..."), which the engine's fixed
+ * message could not hold. The message keeps the engine's prefix (up to its
+ * first ": ").
+ */
+static void problems_detail(json_t *d, const struct cmd_result *res)
+{
+	const char *colon = strstr(res->message, ": ");
+	json_t *list = json_array();
+	struct buf msg = BUF_INIT;
+	const char *p = res->problems;
+
+	if (!list)
+		return;
+	if (colon)
+		buf_printf(&msg, "%.*s: ", (int)(colon - res->message), res->message);
+	for (size_t n = 0; *p; n++) {
+		const char *tab = strchr(p, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
+
+		if (!tab || !nl)
+			break;
+		json_array_append_new(list, json_pack("{s:s%, s:s%}", "field", p, (size_t)(tab - p),
+						      "reason", tab + 1, (size_t)(nl - tab - 1)));
+		buf_printf(&msg, "%s%.*s%s%.*s", n ? "; " : "", (int)(tab - p), p,
+			   tab > p ? ": " : "", (int)(nl - tab - 1), tab + 1);
+		p = nl + 1;
+	}
+	json_object_set_new(d, "fields", list);
+	if (msg.len)
+		json_object_set_new(d, "message", json_string(buf_str(&msg)));
+	buf_release(&msg);
+}
+
 /* The error object's details from the engine: its message and the item's state. */
 static json_t *error_detail(const struct cmd_result *res)
 {
@@ -533,6 +585,8 @@ static json_t *error_detail(const struct cmd_result *res)
 	if (d && res->state >= 0)
 		json_object_set_new(d, "state",
 				    json_string(item_state_name((enum item_state)res->state)));
+	if (d && res->problems)
+		problems_detail(d, res);
 	return d;
 }
 
@@ -584,6 +638,7 @@ int http__engine(struct req *r, struct cmd *c)
 	c->rc = r->pending->rc;
 	c->result = r->pending->result;
 	r->pending->result.replay_text = NULL;
+	r->pending->result.problems = NULL;
 	http__pending_free(r);
 	rc = c->rc;
 	r->replayed = c->result.replayed;

@@ -45,6 +45,8 @@ const struct route http__routes[] = {
     {"POST", "/v1/engagements/:id/deactivate", POL_ENGAGEMENT_DEACTIVATE,
      h_engagements_deactivate},
     {"POST", "/v1/engagements/:id/activate", POL_ENGAGEMENT_DEACTIVATE, h_engagements_activate},
+    {"GET", "/v1/engagements/:id/fields", POL_ENGAGEMENT_FIELDS_READ, h_engagements_fields_get},
+    {"PUT", "/v1/engagements/:id/fields", POL_ENGAGEMENT_FIELDS_SET, h_engagements_fields_put},
 
     {"POST", "/v1/users", POL_USER_CREATE, h_users_create},
     {"GET", "/v1/users", POL_USER_READ, h_users_list},

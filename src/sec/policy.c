@@ -100,6 +100,10 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_ENGAGEMENT_CONSENSUS] = { "engagement.consensus", { ANY, ANY, NO, NO, NO } },
 	/* A worker: only the item it holds, and only while it adjudicates (app/keying.c). */
 	[POL_ITEM_ANSWERS] = { "item.answers", { ANY, ANY, LSD, NO, NO } },
+	/* The rules of the work, not its data: whoever may see the engagement reads them (a
+	 * worker's form, a client's import); staff who edit engagements set them. */
+	[POL_ENGAGEMENT_FIELDS_READ] = { "engagement.fields.read", { ANY, ANY, CLR, OWN, ANY } },
+	[POL_ENGAGEMENT_FIELDS_SET] = { "engagement.fields.set", { ANY, ANY, NO, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

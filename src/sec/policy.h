@@ -84,6 +84,8 @@ enum policy_action {
 	POL_ENGAGEMENT_KEYING_READ, /* read those settings */
 	POL_ENGAGEMENT_CONSENSUS,   /* the per-item keying decisions and consensus labels */
 	POL_ITEM_ANSWERS, /* an item's answers and differing fields: staff, and its adjudicator */
+	POL_ENGAGEMENT_FIELDS_READ, /* an engagement's declared payload and result fields */
+	POL_ENGAGEMENT_FIELDS_SET,  /* declare them (replaced whole) */
 	POL__COUNT
 };
 

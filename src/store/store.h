@@ -74,6 +74,10 @@ struct store_queue {
 /* A worker's leases held now, across every engagement (store_engagement_queue). */
 typedef int (*store_load_cb)(void *ctx, int64_t worker_id, int64_t leases);
 
+/* An engagement's declared fields (store_engagement_fields_each); NULL: that side is not declared. */
+typedef int (*store_fields_cb)(void *ctx, int64_t engagement_id, const char *payload,
+			       const char *result);
+
 #define STORE_PAGE_MAX 500
 #define STORE_PAGE_DEFAULT 50
 
@@ -402,7 +406,19 @@ struct store_load {
 	  (s, engagement_id, after, limit, fn, ctx, next_after))                                   \
 	/* writer, at recovery: every engagement's settings, open items' keying and answers       \
 	 * (answers without their results). */                                                    \
-	X(keying_load, (struct store *s, const struct store_keying_load *l, void *ctx), (s, l, ctx))
+	X(keying_load, (struct store *s, const struct store_keying_load *l, void *ctx),           \
+	  (s, l, ctx))                                                                             \
+	/* writer: an engagement's declared fields (JSON texts, NULL: none), replaced whole */    \
+	X(engagement_fields_set,                                                                   \
+	  (struct store *s, int64_t engagement_id, const char *payload, const char *result,       \
+	   int64_t at),                                                                            \
+	  (s, engagement_id, payload, result, at))                                                 \
+	/* reader: OUT: *payload, *result (malloc'd, NULL: none), *at (0: never declared) */      \
+	X(engagement_fields_get,                                                                   \
+	  (struct store *s, int64_t engagement_id, char **payload, char **result, int64_t *at),   \
+	  (s, engagement_id, payload, result, at))                                                 \
+	/* writer: recovery: every engagement's declared fields, by engagement id */              \
+	X(engagement_fields_each, (struct store *s, store_fields_cb cb, void *ctx), (s, cb, ctx))
 
 /* What store_keying_load() passes each row to (engine recovery). */
 struct store_keying_load {

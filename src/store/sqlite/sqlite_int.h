@@ -218,7 +218,14 @@
 		    "code, ok) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                           \
 	X(QOBS_WALK, "SELECT " SQ_QOBS_COLS " FROM quality_obs ORDER BY id")                       \
 	X(QOBS_WALK_ENG, "SELECT " SQ_QOBS_COLS " FROM quality_obs WHERE engagement_id = ?1 "      \
-			 "ORDER BY id")
+			 "ORDER BY id")                                                            \
+	X(FIELDS_SET, "INSERT INTO engagement_fields(engagement_id, payload, result, updated_at) " \
+		      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(engagement_id) DO UPDATE SET "          \
+		      "payload = ?2, result = ?3, updated_at = ?4")                                \
+	X(FIELDS_GET, "SELECT payload, result, updated_at FROM engagement_fields "                 \
+		      "WHERE engagement_id = ?1")                                                  \
+	X(FIELDS_EACH, "SELECT engagement_id, payload, result FROM engagement_fields "             \
+		       "ORDER BY engagement_id")
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,

@@ -292,6 +292,15 @@ const char *const sq__migrations[] = {
     "  diff BLOB,"
     "  decided_at INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS item_keying_engagement ON item_keying(engagement_id, item_id);",
+    /* fields (issue 10): an engagement's declared payload and result fields, each a JSON
+     * array of field objects (core/fields.h), NULL when that side is not declared (any JSON
+     * is then accepted). Staff's rules, not a client's values: not sealed. A new table:
+     * safe on any database. */
+    "CREATE TABLE IF NOT EXISTS engagement_fields ("
+    "  engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),"
+    "  payload TEXT,"
+    "  result TEXT,"
+    "  updated_at INTEGER NOT NULL);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
