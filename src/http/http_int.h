@@ -453,6 +453,11 @@ int h_engagements_queue(struct req *r);
 /* h_fields.c */
 int h_engagements_fields_get(struct req *r);
 int h_engagements_fields_put(struct req *r);
+/* h_keying.c */
+int h_engagements_keying_get(struct req *r);
+int h_engagements_keying_put(struct req *r);
+int h_engagements_consensus(struct req *r);
+int h_items_answers(struct req *r);
 int h_tokens_list(struct req *r);
 int h_tokens_get(struct req *r);
 int h_tokens_revoke(struct req *r);
