@@ -119,10 +119,13 @@ int app_item_answers_begin(const struct app *app, const struct actor *actor, int
 	rc = store_item_keying_get(app->store, id, &out->k);
 	if (rc && rc != ERR_NOTFOUND)
 		return app_got(app, rc, err);
-	/* A keyer never reads another's answer: a worker only while it adjudicates. */
+	/*
+	 * A keyer never reads another's answer: a worker holding the lease sees
+	 * them only while it adjudicates; before that, none (nor that there are).
+	 */
 	if (actor->role == ROLE_WORKER && out->k.phase != KPHASE_ADJUDICATING) {
 		item_answers_release(out);
-		return buf_error(err, ERR_NOTFOUND, "no item %lld", (long long)id);
+		out->hidden = true;
 	}
 	out->item_id = id;
 	out->engagement_id = it.engagement_id;
@@ -175,6 +178,8 @@ int app_item_answers_end(const struct app *app, const struct actor *actor, int a
 	if (audit_rc)
 		return buf_error(err, audit_rc == ERR_SHUTDOWN ? ERR_SHUTDOWN : ERR_BUSY,
 				 "the read could not be recorded in the audit trail; retry");
+	if (out->hidden)
+		return 0;
 	rc = store_answer_walk(app->store, false, 0, out->item_id, 0, on_answer, &g);
 	return rc ? app_got(app, rc, err) : 0;
 }

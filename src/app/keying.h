@@ -48,14 +48,15 @@ struct item_answers {
 	struct item_keying_rec k; /* phase NONE when the item has no keying; label, diff owned */
 	struct keying_answer *a;
 	size_t n;
+	bool hidden; /* a worker that does not adjudicate: no answers, phase none */
 };
 
 void item_answers_release(struct item_answers *ia);
 
 /*
  * GET /v1/items/:id/answers, begun: the actor may read them (staff; a worker
- * only the item it holds while it adjudicates, else ERR_NOTFOUND as for a
- * missing item). Fills audit as CMD_AUDIT "item.answers", which the adapter
+ * the item it holds, and sees its answers only while it adjudicates: before,
+ * an empty list and phase "none", so a keyer learns nothing of the others). Fills audit as CMD_AUDIT "item.answers", which the adapter
  * runs before app_item_answers_end() reads the answers (audit_rc: its rc).
  */
 int app_item_answers_begin(const struct app *app, const struct actor *actor, int64_t id,

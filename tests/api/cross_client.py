@@ -442,6 +442,11 @@ PROBES = {
     "GET /v1/session": "session", "DELETE /v1/session": "session",
     "POST /v1/users/:id/password": "user", "POST /v1/users/:id/password-link": "user",
     "DELETE /v1/users/:id/sessions": "user",
+    # fields (issue 10; branch fields adds these too)
+    "GET /v1/engagements/:id/fields": "engagement", "PUT /v1/engagements/:id/fields": "engagement",
+    # keying (issue 10): settings and decisions of an engagement, an item's answers
+    "GET /v1/engagements/:id/keying": "engagement", "PUT /v1/engagements/:id/keying": "engagement",
+    "GET /v1/engagements/:id/consensus": "engagement", "GET /v1/items/:id/answers": "item",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",

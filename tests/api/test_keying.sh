@@ -68,7 +68,9 @@ api GET "/v1/items/$ID" "$W4"
 expect "w4 reads its item" 200
 check "w4 sees no earlier answer" 0 "$(printf '%s' "$BODY" | grep -c "$CANARY")"
 api GET "/v1/items/$ID/answers" "$W4"
-expect "a keyer may not read the answers" 404
+expect "a keyer's answers read" 200
+check "shows no answer" "none 0" "$(jqr '"\(.phase) \(.answers | length)"')"
+check "nor the canary in it" 0 "$(printf '%s' "$BODY" | grep -c "$CANARY")"
 api POST "/v1/items/$ID/submit" "$W4" "{\"epoch\":$EP,\"result\":{\"name\":\"$CANARY\",\"amount\":\"12.00\"}}"
 expect "second keying" 200
 check "disagreement: back to the queue" queued "$(jqr .state)"
@@ -89,7 +91,7 @@ check "differing fields" '["amount"]' "$(jqr '.differing | tojson')"
 check "answers as keyed" '10.00 12.00' "$(jqr '[.answers[].result.amount] | join(" ")')"
 check "no worker named to a worker" 0 "$(jqr '[.answers[] | select(has("worker_id"))] | length')"
 api GET "/v1/items/$ID/answers" "$W6"
-expect "another worker may not" 404
+expect "a worker without the lease may not" 404
 api GET "/v1/items/$ID/answers" "$AUD"
 expect "auditors may not read answers" 403
 api GET "/v1/items/$ID/answers" "$MGR"
