@@ -142,4 +142,14 @@ check "confidence" 0.75 "$(jqr ".data[] | select(.item_id == $ID2) | .consensus.
 api GET "/v1/items/$ID2" "$MGR"
 check "the result is the winning answer" cat "$(jqr .result.label)"
 
+# The CLI: reads the settings, and sets them through the running server's socket.
+check "cli reads" overlap "$("$BIN" engagement keying "$BPO" --data "$DATA" --json | jq -r .mode)"
+"$BIN" engagement keying "$BPO" --data "$DATA" --mode overlap --k 20 2>/dev/null
+check "cli refuses k 20 (exit 2)" 2 "$?"
+out=$("$BIN" engagement keying "$BPO" --data "$DATA" --mode double 2>&1)
+check "cli sets through the server" "engagement $BPO keying double" "$out"
+api GET "/v1/engagements/$BPO/keying" "$MGR"
+check "the server has it" double "$(jqr .mode)"
+check "the change is audited" 1 "$(sqlite3 "$DATA/alihdaya.db" "SELECT count(*) FROM audit WHERE action = 'engagement.keying' AND detail LIKE '%\"mode\":\"double\"%' AND seq = (SELECT max(seq) FROM audit WHERE action = 'engagement.keying')")"
+
 finish
