@@ -458,6 +458,7 @@ int h_engagements_keying_get(struct req *r);
 int h_engagements_keying_put(struct req *r);
 int h_engagements_consensus(struct req *r);
 int h_items_answers(struct req *r);
+int h_quality_report(struct req *r);
 int h_tokens_list(struct req *r);
 int h_tokens_get(struct req *r);
 int h_tokens_revoke(struct req *r);

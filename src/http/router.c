@@ -104,6 +104,7 @@ const struct route http__routes[] = {
     {"GET", "/v1/tokens/:id", POL_TOKEN_READ, h_tokens_get},
     {"DELETE", "/v1/tokens/:id", POL_TOKEN_REVOKE, h_tokens_revoke},
     {"POST", "/v1/tokens/:id/revoke", POL_TOKEN_REVOKE, h_tokens_revoke},
+    {"GET", "/v1/quality/report", POL_QUALITY_REPORT, h_quality_report},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -132,6 +133,7 @@ static const struct {
     {"GET", "/v1/audit/proof/inclusion", "seq tree_size"},
     {"GET", "/v1/audit/proof/consistency", "first second"},
     {"GET", "/v1/engagements/:id/consensus", HTTP_Q_PAGE},
+    {"GET", "/v1/quality/report", "engagement by from to format"},
 };
 
 const char *http__route_query(const struct route *rt)

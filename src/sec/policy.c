@@ -104,6 +104,9 @@ static const struct action_def actions[POL__COUNT] = {
 	 * worker's form, a client's import); staff who edit engagements set them. */
 	[POL_ENGAGEMENT_FIELDS_READ] = { "engagement.fields.read", { ANY, ANY, CLR, OWN, ANY } },
 	[POL_ENGAGEMENT_FIELDS_SET] = { "engagement.fields.set", { ANY, ANY, NO, NO, NO } },
+	/* Quality is what the client is shown to trust: its own engagements'. Not workers: the
+	 * report ranks every worker of the engagement (their own scores are another route). */
+	[POL_QUALITY_REPORT] = { "quality.report", { ANY, ANY, NO, OWN, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

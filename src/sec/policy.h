@@ -86,6 +86,7 @@ enum policy_action {
 	POL_ITEM_ANSWERS, /* an item's answers and differing fields: staff, and its adjudicator */
 	POL_ENGAGEMENT_FIELDS_READ, /* an engagement's declared payload and result fields */
 	POL_ENGAGEMENT_FIELDS_SET,  /* declare them (replaced whole) */
+	POL_QUALITY_REPORT, /* an engagement's quality report: gold, agreement, reviews, defects */
 	POL__COUNT
 };
 

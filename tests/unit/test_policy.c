@@ -110,6 +110,7 @@ static const struct row matrix[] = {
 	{ POL_ENGAGEMENT_KEYING_READ, { ALL, ALL, NONE, NONE, ALL } },
 	{ POL_ENGAGEMENT_CONSENSUS, { ALL, ALL, NONE,  NONE, NONE } },
 	{ POL_ITEM_ANSWERS,        { ALL, ALL,  LEASE, NONE, NONE } },
+	{ POL_QUALITY_REPORT,      { ALL, ALL,  NONE,  OWNC, ALL } },
 };
 /* clang-format on */
 
