@@ -14,7 +14,7 @@
  *
  * Sealed columns: item_answers.result (record "item_answer", the item's id,
  * field "result:<worker id>": one worker answers an item once, UNIQUE), and
- * item_keying.label and .diff (record "item_keying", the item's id). Item
+ * item_decisions.label and .diff (record "item_decision", the item's id). Item
  * ids are never given twice (id_high), so a value moved to another row does
  * not open.
  */
@@ -77,7 +77,7 @@ int sq_keying_put(struct store *s, const struct keying_conf *c)
 	int rc;
 
 	snprintf(sql, sizeof(sql),
-		 "INSERT OR REPLACE INTO engagement_keying(%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		 "INSERT OR REPLACE INTO engagement_answering(%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 		 "?8)",
 		 keying_cols);
 	if ((rc = prep(db, sql, &st, "keying put")))
@@ -106,7 +106,7 @@ static int keying_rows(sqlite3 *db, int64_t id, int (*fn)(void *ctx, const struc
 	int rc, n = 0;
 
 	snprintf(sql, sizeof(sql),
-		 "SELECT %s FROM engagement_keying WHERE ?1 = 0 OR engagement_id = ?1 ORDER BY "
+		 "SELECT %s FROM engagement_answering WHERE ?1 = 0 OR engagement_id = ?1 ORDER BY "
 		 "engagement_id",
 		 keying_cols);
 	if ((rc = prep(db, sql, &st, "keying read")))
@@ -249,12 +249,12 @@ int sq_item_keying_put(struct store *s, const struct item_keying_rec *r)
 {
 	sqlite3 *db = W(s)->db;
 	sqlite3_stmt *st = NULL;
-	struct store_seal_ad ad = {r->client_id, "item_keying", r->item_id, "label"};
+	struct store_seal_ad ad = {r->client_id, "item_decision", r->item_id, "label"};
 	char sql[512];
 	int rc;
 
 	snprintf(sql, sizeof(sql),
-		 "INSERT INTO item_keying(%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+		 "INSERT INTO item_decisions(%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
 		 "ON CONFLICT(item_id) DO UPDATE SET phase = ?4, answers = ?5, method = ?6, "
 		 "confidence = ?7, label = COALESCE(?8, label), diff = COALESCE(?9, diff), "
 		 "decided_at = ?10",
@@ -281,7 +281,7 @@ int sq_item_keying_put(struct store *s, const struct item_keying_rec *r)
 /* The current row of st (ik_cols) into r; with_text opens label and diff (malloc'd). */
 static int ik_decode(struct store *s, sqlite3_stmt *st, bool with_text, struct item_keying_rec *r)
 {
-	struct store_seal_ad ad = {0, "item_keying", 0, "label"};
+	struct store_seal_ad ad = {0, "item_decision", 0, "label"};
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -316,7 +316,7 @@ int sq_item_keying_get(struct store *base, int64_t item_id, struct item_keying_r
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(sql, sizeof(sql), "SELECT %s FROM item_keying WHERE item_id = ?1", ik_cols);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM item_decisions WHERE item_id = ?1", ik_cols);
 	if ((rc = prep(c->db, sql, &st, "item keying get")))
 		goto out;
 	rc = sqlite3_bind_int64(st, 1, item_id);
@@ -347,7 +347,7 @@ int sq_item_keying_list(struct store *base, int64_t engagement_id, int64_t after
 
 	*next_after = 0;
 	snprintf(sql, sizeof(sql),
-		 "SELECT %s FROM item_keying WHERE engagement_id = ?1 AND item_id > ?2 ORDER BY "
+		 "SELECT %s FROM item_decisions WHERE engagement_id = ?1 AND item_id > ?2 ORDER BY "
 		 "item_id LIMIT ?3",
 		 ik_cols);
 	if ((rc = prep(c->db, sql, &st, "consensus list")))
@@ -406,7 +406,7 @@ int sq_keying_load(struct store *s, const struct store_keying_load *l, void *ctx
 		return rc;
 	/* Only the open items' keying and answers: closed items are not live. */
 	snprintf(sql, sizeof(sql),
-		 "SELECT %s FROM item_keying WHERE item_id IN (SELECT id FROM items WHERE state IN "
+		 "SELECT %s FROM item_decisions WHERE item_id IN (SELECT id FROM items WHERE state IN "
 		 SQ_OPEN_STATES ") ORDER BY item_id",
 		 ik_cols);
 	if ((rc = prep(db, sql, &st, "keying load")))
