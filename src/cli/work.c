@@ -23,6 +23,7 @@ int cli_engagement(int argc, char **argv)
 		"       alihdaya engagement list [--json] [--after ID] [--limit N] [--data DIR]\n"
 		"       alihdaya engagement queue ID [--json] [--data DIR]\n"
 		"       alihdaya engagement fields ID [--set FILE|-] [--data DIR]\n"
+		"       alihdaya engagement keying ID [--mode M] [--k N] [--max-k N] ... [--json]\n"
 		"       alihdaya engagement update ID [--name N] [--sla DUR] [--lease DUR]\n"
 		"           [--lease-max DUR] [--priority 1-9] [--skill CODE:LEVEL]...\n"
 		"           [--language CODE:LEVEL]... [--time-zone ZONE]\n"
@@ -62,6 +63,8 @@ int cli_engagement(int argc, char **argv)
 		return cli_engagement_queue(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "fields"))
 		return cli_engagement_fields(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "keying"))
+		return cli_engagement_keying(argc, argv);
 	in.skills = skills.in;
 	in.langs = langs.in;
 	return cli_noun_main(&def, argc, argv, args, &in);

@@ -18,6 +18,7 @@ enum item_action {
 	ACT_CANCEL,  /* any open state -> cancelled */
 	ACT_FAIL,    /* any open state -> failed */
 	ACT_RENEW,   /* assigned -> assigned: the holder extends its lease (same epoch) */
+	ACT_KEY,     /* assigned -> queued: one answer of a multi-keyed item, more are needed */
 	ACT__COUNT
 };
 

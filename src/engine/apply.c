@@ -41,6 +41,7 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_SESSION_END] = {"session.end", engine__session_end, false},
     [CMD_PASSWORD_SET] = {"password.set", engine__password_set, false},
     [CMD_PASSWORD_LINK] = {"password.link", engine__password_link, false},
+    [CMD_KEYING_SET] = {"engagement.keying", engine__keying_set, true},
     [CMD_ENGAGEMENT_FIELDS] = {"engagement.fields", engine__engagement_fields, true},
 };
 

@@ -149,7 +149,8 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 		return next_none(e, c, lw, now);
 	for (size_t i = 0; idmap_next(&e->st.engagements, &i, &id, &v);) {
 		struct live_engagement *le = v;
-		struct queue_entry *head = queue_peek(&le->q);
+		/* keying: never an item this worker answered (a second queue, bounded scan) */
+		struct queue_entry *head = engine__keying_head(le, wid);
 
 		if (head && (!best || queue_before(head, best)) &&
 		    route_qualified(&lw->rec, &le->rec, now) && engine__engagement_open(e, le) &&
@@ -252,12 +253,34 @@ static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_ste
 	return rc;
 }
 
-/* item.submit: the worker holding the lease, with its epoch, before the deadline */
+/*
+ * item.submit: the worker holding the lease, with its epoch, before the
+ * deadline. The flows of issue 10 each take one look first, in this order
+ * (docs/architecture.md): keying (an answer of a multi-keyed item, or its
+ * decided result), then the ordinary step.
+ */
 int engine__item_submit(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct item_step s = {.act = ACT_SUBMIT, .result = c->u.op.result_json};
+	struct live_item *it = NULL;
+	enum item_state to;
+	int rc;
 
-	return item_op(e, c, now, &s, POL_ITEM_SUBMIT, NULL);
+	if ((rc = find_open_item(e, c, POL_ITEM_SUBMIT, &it)))
+		return rc;
+	if (it->state != ITEM_ASSIGNED || it->worker_id != c->actor->worker_id ||
+	    it->epoch != c->u.op.epoch || now >= it->lease_expires)
+		return engine__conflict(c, ERR_STALE, it->state,
+					"your lease on this item is stale or has expired");
+	if ((rc = engine__keying_submit(e, c, it, &s, now)))
+		return rc < 0 ? rc : 0;
+	rc = engine__step(e, c, it, &s, now, &to);
+	/* Keying decided in memory ahead of this step: a failure rebuilds memory from the store. */
+	if (rc && it->keying)
+		e->st.need_reload = 1;
+	if (!rc)
+		engine__step_apply(e, it, &s, to);
+	return rc;
 }
 
 /* item.review: staff; for KPO engagements also the client's users */

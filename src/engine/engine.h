@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/keying.h"
 #include "core/model.h"
 #include "sec/auth.h"
 #include "util/buf.h"
@@ -68,6 +69,7 @@ enum cmd_type {
 	/* u.password: hash (made by the caller) for user_id, or for the user of the link */
 	CMD_PASSWORD_SET,
 	CMD_PASSWORD_LINK,     /* u.password: user_id, expires_at; result.token = the link's text */
+	CMD_KEYING_SET,        /* u.keying: an engagement's keying settings (checked by the caller) */
 	CMD_ENGAGEMENT_FIELDS, /* u.fields: an engagement's declared payload and result fields */
 	CMD__COUNT
 };
@@ -241,6 +243,7 @@ struct cmd {
 			unsigned char link[32];
 			int64_t expires_at;   /* link */
 		} password;
+		struct keying_conf keying; /* CMD_KEYING_SET */
 		struct {
 			int64_t engagement_id;
 			/* JSON arrays of field objects, owned by the caller; NULL: not declared */

@@ -25,6 +25,7 @@ struct live_item {
 	int64_t lease_expires;
 	int64_t lease_started; /* when the current lease began; renewals count from it */
 	char *external_ref; /* NULL when none; owned */
+	struct live_keying *keying; /* multi-keyed: its answers so far (keying.c); NULL: none */
 };
 
 struct fieldset;
@@ -32,6 +33,9 @@ struct fieldset;
 struct live_engagement {
 	struct engagement_rec rec;
 	struct queue q;
+	/* keying.c: items waiting for another answer (routing skips who answered); settings */
+	struct queue rekey;
+	struct keying_conf *keying; /* NULL: single keying */
 	/* Declared payload and result fields (core/fields.h), NULL: any JSON. Owned. */
 	struct fieldset *payload_fs, *result_fs;
 };
@@ -187,6 +191,36 @@ int engine__item_rework(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_fail(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now);
 
+/*
+ * keying.c: double keying and overlap (docs/architecture.md "Keying").
+ * An item's answers so far, while it is keyed by more than one worker.
+ */
+struct live_keying {
+	enum keying_phase phase;
+	int n;				/* answers (keyings) */
+	size_t n_by;
+	int64_t by[KEYING_K_MAX + 1];	/* the workers who answered: never routed it again */
+	char *decided;			/* the decided result while its submit is written */
+};
+struct item_step;
+int engine__keying_set(struct engine *e, struct cmd *c, int64_t now);
+/*
+ * item.submit's keying step, after the lease was checked: 0 = an ordinary
+ * submit follows (single keying, or the result decided: s->result may now
+ * be the decided one), 1 = handled (an answer recorded, the item back in
+ * its queue), < 0 an error.
+ */
+int engine__keying_submit(struct engine *e, struct cmd *c, struct live_item *it,
+			  struct item_step *s, int64_t now);
+/* work.next: the engagement's best item for worker_id (never one it answered), or NULL. */
+struct queue_entry *engine__keying_head(struct live_engagement *le, int64_t worker_id);
+/* The queue a queued item belongs in: le->rekey while it waits for more answers. */
+struct queue *engine__keying_queue(struct live_engagement *le, const struct live_item *it);
+/* Frees what keying keeps of an item (it leaves memory). */
+void engine__keying_forget(struct live_item *it);
+/* Recovery: settings, open items' answers, and the items waiting for answers re-queued. */
+int engine__keying_load(struct engine_state *st, struct store *s);
+void engine__keying_release(struct live_engagement *le);
 /* fields.c: declared fields (core/fields.h) */
 int engine__engagement_fields(struct engine *e, struct cmd *c, int64_t now);
 /*

@@ -142,6 +142,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 	if (!rc)
 		rc = store_worked_each(s, load_worked, st);
 	if (!rc)
+		rc = engine__keying_load(st, s);
+	if (!rc)
 		rc = store_audit_tail(s, &st->audit_seq, st->audit_hash);
 	if (rc) {
 		buf_error(err, rc, "cannot recover live state: %s (%s)", err_message(rc),
@@ -168,11 +170,14 @@ void engine_state_release(struct engine_state *st)
 
 	for (size_t i = 0; idmap_next(&st->engagements, &i, &id, &v);) {
 		queue_release(&((struct live_engagement *)v)->q);
+		engine__keying_release(v);
 		fieldset_free(((struct live_engagement *)v)->payload_fs);
 		fieldset_free(((struct live_engagement *)v)->result_fs);
 	}
-	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);)
+	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);) {
 		free(((struct live_item *)v)->external_ref);
+		engine__keying_forget(v);
+	}
 	free_all(&st->clients);
 	free_all(&st->services);
 	free_all(&st->engagements);

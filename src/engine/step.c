@@ -214,14 +214,16 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 	struct item_rec r;
 
 	step_target(it, s, to, &r);
-	if (it->state == ITEM_QUEUED && to != ITEM_QUEUED && le)
+	if (it->state == ITEM_QUEUED && to != ITEM_QUEUED && le) {
 		queue_remove(&le->q, &it->qe);
+		queue_remove(&le->rekey, &it->qe); /* keying.c: waiting for another answer */
+	}
 	if (it->state == ITEM_ASSIGNED && to != ITEM_ASSIGNED) {
 		lw = idmap_get(&st->workers, it->worker_id);
 		if (lw && lw->load > 0)
 			lw->load--;
 		/* A submit is work for the client (the ethical wall); an expiry is not. */
-		if (lw && s->act == ACT_SUBMIT)
+		if (lw && (s->act == ACT_SUBMIT || s->act == ACT_KEY))
 			engine__worked(lw, it->client_id, engine__now(e));
 	}
 	if ((n = state_count(st, it->state)))
@@ -244,10 +246,11 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 									 it->qe.id, it->epoch}))
 			st->need_reload = 1;
 	}
-	if (to == ITEM_QUEUED && (!le || queue_push(&le->q, &it->qe)))
+	if (to == ITEM_QUEUED && (!le || queue_push(engine__keying_queue(le, it), &it->qe)))
 		st->need_reload = 1;
 	if (!item_state_open(to)) {
 		idmap_del(&st->items, it->qe.id);
+		engine__keying_forget(it);
 		free(it->external_ref);
 		free(it);
 	}

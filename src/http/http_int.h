@@ -450,7 +450,6 @@ int h_staff_erlang(struct req *r);
 int h_engagements_staffing(struct req *r);
 int h_staff_skill_plan(struct req *r);
 int h_engagements_queue(struct req *r);
-int h_quality_report(struct req *r);
 /* h_fields.c */
 /*
  * Declared fields refused a payload or result (engine result.problems):
@@ -461,6 +460,12 @@ int h_quality_report(struct req *r);
 void http__fields_detail(json_t *d, const struct cmd_result *res);
 int h_engagements_fields_get(struct req *r);
 int h_engagements_fields_put(struct req *r);
+/* h_keying.c */
+int h_engagements_keying_get(struct req *r);
+int h_engagements_keying_put(struct req *r);
+int h_engagements_consensus(struct req *r);
+int h_items_answers(struct req *r);
+int h_quality_report(struct req *r);
 int h_tokens_list(struct req *r);
 int h_tokens_get(struct req *r);
 int h_tokens_revoke(struct req *r);

@@ -47,6 +47,9 @@ const struct route http__routes[] = {
     {"POST", "/v1/engagements/:id/activate", POL_ENGAGEMENT_DEACTIVATE, h_engagements_activate},
     {"GET", "/v1/engagements/:id/fields", POL_ENGAGEMENT_FIELDS_READ, h_engagements_fields_get},
     {"PUT", "/v1/engagements/:id/fields", POL_ENGAGEMENT_FIELDS_SET, h_engagements_fields_put},
+    {"GET", "/v1/engagements/:id/keying", POL_ENGAGEMENT_KEYING_READ, h_engagements_keying_get},
+    {"PUT", "/v1/engagements/:id/keying", POL_ENGAGEMENT_KEYING, h_engagements_keying_put},
+    {"GET", "/v1/engagements/:id/consensus", POL_ENGAGEMENT_CONSENSUS, h_engagements_consensus},
 
     {"POST", "/v1/users", POL_USER_CREATE, h_users_create},
     {"GET", "/v1/users", POL_USER_READ, h_users_list},
@@ -72,6 +75,7 @@ const struct route http__routes[] = {
     {"GET", "/v1/items/:id", POL_ITEM_READ, h_items_get},
     {"GET", "/v1/items/:id/history", POL_ITEM_READ, h_items_history},
     {"GET", "/v1/items/:id/unmasked", POL_ITEM_UNMASK, h_items_unmasked},
+    {"GET", "/v1/items/:id/answers", POL_ITEM_ANSWERS, h_items_answers},
     {"POST", "/v1/purge", POL_ITEM_PURGE, h_purge},
     {"POST", "/v1/items/:id/submit", POL_ITEM_SUBMIT, h_items_submit},
     {"POST", "/v1/items/:id/accept", POL_ITEM_REVIEW, h_items_accept},
@@ -128,6 +132,7 @@ static const struct {
     {"GET", "/v1/audit/head", ""},
     {"GET", "/v1/audit/proof/inclusion", "seq tree_size"},
     {"GET", "/v1/audit/proof/consistency", "first second"},
+    {"GET", "/v1/engagements/:id/consensus", HTTP_Q_PAGE},
     {"GET", "/v1/quality/report", "engagement by from to format"},
 };
 

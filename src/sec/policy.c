@@ -94,13 +94,19 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_PASSWORD_SET] = { "password.set", { ANY, NO, NO, NO, NO } },
 	[POL_PASSWORD_LINK] = { "password.link", { ANY, NO, NO, NO, NO } },
 	[POL_SESSION_REVOKE] = { "session.revoke", { ANY, NO, NO, NO, NO } },
-	/* Quality is what the client is shown to trust: its own engagements'. Not workers: the
-	 * report ranks every worker of the engagement (their own scores are another route). */
-	[POL_QUALITY_REPORT] = { "quality.report", { ANY, ANY, NO, OWN, ANY } },
+	/* Keying is how the provider runs the work; its answers are client data (no auditors). */
+	[POL_ENGAGEMENT_KEYING] = { "engagement.keying", { ANY, ANY, NO, NO, NO } },
+	[POL_ENGAGEMENT_KEYING_READ] = { "engagement.keying.read", { ANY, ANY, NO, NO, ANY } },
+	[POL_ENGAGEMENT_CONSENSUS] = { "engagement.consensus", { ANY, ANY, NO, NO, NO } },
+	/* A worker: only the item it holds, and only while it adjudicates (app/keying.c). */
+	[POL_ITEM_ANSWERS] = { "item.answers", { ANY, ANY, LSD, NO, NO } },
 	/* The rules of the work, not its data: whoever may see the engagement reads them (a
 	 * worker's form, a client's import); staff who edit engagements set them. */
 	[POL_ENGAGEMENT_FIELDS_READ] = { "engagement.fields.read", { ANY, ANY, CLR, OWN, ANY } },
 	[POL_ENGAGEMENT_FIELDS_SET] = { "engagement.fields.set", { ANY, ANY, NO, NO, NO } },
+	/* Quality is what the client is shown to trust: its own engagements'. Not workers: the
+	 * report ranks every worker of the engagement (their own scores are another route). */
+	[POL_QUALITY_REPORT] = { "quality.report", { ANY, ANY, NO, OWN, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -80,9 +80,13 @@ enum policy_action {
 	POL_PASSWORD_SET,  /* set a user's password */
 	POL_PASSWORD_LINK, /* make a one-time set-password link for a user */
 	POL_SESSION_REVOKE, /* end every browser session of a user */
-	POL_QUALITY_REPORT, /* an engagement's quality report: gold, agreement, reviews, defects */
+	POL_ENGAGEMENT_KEYING,	    /* set an engagement's keying (double keying, overlap) */
+	POL_ENGAGEMENT_KEYING_READ, /* read those settings */
+	POL_ENGAGEMENT_CONSENSUS,   /* the per-item keying decisions and consensus labels */
+	POL_ITEM_ANSWERS, /* an item's answers and differing fields: staff, and its adjudicator */
 	POL_ENGAGEMENT_FIELDS_READ, /* an engagement's declared payload and result fields */
 	POL_ENGAGEMENT_FIELDS_SET,  /* declare them (replaced whole) */
+	POL_QUALITY_REPORT, /* an engagement's quality report: gold, agreement, reviews, defects */
 	POL__COUNT
 };
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/keying.h"
 #include "core/model.h"
 #include "util/buf.h"
 
@@ -376,7 +377,37 @@ struct store_load {
 	X(quality_obs_walk,                                                                        \
 	  (struct store *s, int64_t engagement_id, int (*fn)(void *ctx, const struct quality_obs *o), \
 	   void *ctx),                                                                             \
-	  (s, engagement_id, fn, ctx))
+	  (s, engagement_id, fn, ctx))                                                             \
+	/* keying (issue 10, sqlite_keying.c): writer: an engagement's settings (replaced). */     \
+	X(keying_put, (struct store *s, const struct keying_conf *c), (s, c))                     \
+	/* reader: the settings of one engagement; ERR_NOTFOUND: none (single keying). */         \
+	X(keying_get, (struct store *s, int64_t engagement_id, struct keying_conf *out),          \
+	  (s, engagement_id, out))                                                                 \
+	/* writer: one answer of an item; ERR_EXISTS: this worker answered it already. OUT: id. */ \
+	X(answer_add, (struct store *s, struct answer_rec *a), (s, a))                            \
+	/*                                                                                         \
+	 * Answers with their results opened: of item_id (> 0) in id order, else the newest      \
+	 * `limit` of engagement_id, newest first. writer: on the engine's connection (sees the   \
+	 * open batch), else a reader. Each to fn, its result valid during the call.              \
+	 */                                                                                        \
+	X(answer_walk,                                                                             \
+	  (struct store *s, bool writer, int64_t engagement_id, int64_t item_id, int limit,       \
+	   int (*fn)(void *ctx, const struct answer_rec *a), void *ctx),                          \
+	  (s, writer, engagement_id, item_id, limit, fn, ctx))                                     \
+	/* writer: an item's keying phase and decision (label, diff NULL: kept as they are). */  \
+	X(item_keying_put, (struct store *s, const struct item_keying_rec *r), (s, r))            \
+	/* reader: an item's; label and diff malloc'd (item_keying_release). ERR_NOTFOUND. */     \
+	X(item_keying_get, (struct store *s, int64_t item_id, struct item_keying_rec *out),       \
+	  (s, item_id, out))                                                                       \
+	/* reader: an engagement's items' keying by item id, a page (next_after 0: the last). */  \
+	X(item_keying_list,                                                                        \
+	  (struct store *s, int64_t engagement_id, int64_t after, int limit,                     \
+	   int (*fn)(void *ctx, const struct item_keying_rec *r), void *ctx, int64_t *next_after), \
+	  (s, engagement_id, after, limit, fn, ctx, next_after))                                   \
+	/* writer, at recovery: every engagement's settings, open items' keying and answers       \
+	 * (answers without their results). */                                                    \
+	X(keying_load, (struct store *s, const struct store_keying_load *l, void *ctx),           \
+	  (s, l, ctx))                                                                             \
 	/* writer: an engagement's declared fields (JSON texts, NULL: none), replaced whole */    \
 	X(engagement_fields_set,                                                                   \
 	  (struct store *s, int64_t engagement_id, const char *payload, const char *result,       \
@@ -388,6 +419,13 @@ struct store_load {
 	  (s, engagement_id, payload, result, at))                                                 \
 	/* writer: recovery: every engagement's declared fields, by engagement id */              \
 	X(engagement_fields_each, (struct store *s, store_fields_cb cb, void *ctx), (s, cb, ctx))
+
+/* What store_keying_load() passes each row to (engine recovery). */
+struct store_keying_load {
+	int (*conf)(void *ctx, const struct keying_conf *c);
+	int (*item)(void *ctx, const struct item_keying_rec *r);
+	int (*answer)(void *ctx, const struct answer_rec *a);
+};
 
 /* The parameters of a page read of NAME records (see client_get/client_list above). */
 #define STORE_LIST_PARAMS(NAME)                                                                    \

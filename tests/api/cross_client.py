@@ -442,9 +442,13 @@ PROBES = {
     "GET /v1/session": "session", "DELETE /v1/session": "session",
     "POST /v1/users/:id/password": "user", "POST /v1/users/:id/password-link": "user",
     "DELETE /v1/users/:id/sessions": "user",
+    # fields (issue 10): an engagement's declared payload and result fields
+    "GET /v1/engagements/:id/fields": "engagement", "PUT /v1/engagements/:id/fields": "engagement",
+    # keying (issue 10): settings and decisions of an engagement, an item's answers
+    "GET /v1/engagements/:id/keying": "engagement", "PUT /v1/engagements/:id/keying": "engagement",
+    "GET /v1/engagements/:id/consensus": "engagement", "GET /v1/items/:id/answers": "item",
     # the engagement is named by the query (QUERY below holds its ":id")
     "GET /v1/quality/report": "engagement",
-    "GET /v1/engagements/:id/fields": "engagement", "PUT /v1/engagements/:id/fields": "engagement",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",

@@ -218,7 +218,7 @@
 		    "code, ok) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                           \
 	X(QOBS_WALK, "SELECT " SQ_QOBS_COLS " FROM quality_obs ORDER BY id")                       \
 	X(QOBS_WALK_ENG, "SELECT " SQ_QOBS_COLS " FROM quality_obs WHERE engagement_id = ?1 "      \
-			 "ORDER BY id")
+			 "ORDER BY id")                                                            \
 	X(FIELDS_SET, "INSERT INTO engagement_fields(engagement_id, payload, result, updated_at) " \
 		      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(engagement_id) DO UPDATE SET "          \
 		      "payload = ?2, result = ?3, updated_at = ?4")                                \

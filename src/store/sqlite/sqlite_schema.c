@@ -255,6 +255,46 @@ const char *const sq__migrations[] = {
     "  ok INTEGER NOT NULL CHECK (ok IN (0, 1)));"
     "CREATE INDEX IF NOT EXISTS quality_obs_engagement ON quality_obs(engagement_id, at);"
     "CREATE INDEX IF NOT EXISTS quality_obs_worker ON quality_obs(worker_id, engagement_id);",
+    /* double keying and overlap (issue 10): an engagement's answering settings
+     * (engagement_answering: no "key" in the names, which test_encryption reserves for
+     * the keyring); every answer
+     * of a multi-keyed item (its result sealed; one per worker and item, by UNIQUE); each
+     * item's keying phase and decision (label and diff sealed). Answers and decisions go
+     * with their item (retention's purge). New tables: safe on any database. */
+    "CREATE TABLE IF NOT EXISTS engagement_answering ("
+    "  engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),"
+    "  mode TEXT NOT NULL,"
+    "  k INTEGER NOT NULL,"
+    "  max_k INTEGER NOT NULL,"
+    "  min_confidence REAL NOT NULL,"
+    "  field TEXT NOT NULL DEFAULT '',"
+    "  aggregate TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS item_answers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+    "  engagement_id INTEGER NOT NULL,"
+    "  client_id INTEGER NOT NULL,"
+    "  worker_id INTEGER NOT NULL,"
+    "  epoch INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  result BLOB,"
+    "  UNIQUE(item_id, worker_id));"
+    "CREATE INDEX IF NOT EXISTS item_answers_engagement ON item_answers(engagement_id, id);"
+    "CREATE TABLE IF NOT EXISTS item_decisions ("
+    "  item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,"
+    "  engagement_id INTEGER NOT NULL,"
+    "  client_id INTEGER NOT NULL,"
+    "  phase INTEGER NOT NULL,"
+    "  answers INTEGER NOT NULL,"
+    "  method TEXT NOT NULL DEFAULT '',"
+    "  confidence REAL NOT NULL DEFAULT 0,"
+    "  label BLOB,"
+    "  diff BLOB,"
+    "  decided_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS item_decisions_engagement ON item_decisions(engagement_id, "
+    "  item_id);",
     /* fields (issue 10): an engagement's declared payload and result fields, each a JSON
      * array of field objects (core/fields.h), NULL when that side is not declared (any JSON
      * is then accepted). Staff's rules, not a client's values: not sealed. A new table:
