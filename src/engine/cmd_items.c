@@ -216,11 +216,12 @@ static int find_open_item(struct engine *e, struct cmd *c, enum policy_action ac
 }
 
 /* item.submit's result against the engagement's declared result fields (none: any JSON). */
-static int result_checked(struct engine *e, struct cmd *c, const struct live_item *it)
+static int result_checked(struct engine *e, struct cmd *c, const struct live_item *it,
+			  const char *result)
 {
 	struct live_engagement *le = idmap_get(&e->st.engagements, it->engagement_id);
 
-	return le ? engine__fields_check(c, le->result_fs, "result", c->u.op.result_json) : 0;
+	return le ? engine__fields_check(c, le->result_fs, "result", result) : 0;
 }
 
 /*
@@ -238,14 +239,6 @@ static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_ste
 		return rc;
 	if (reason_for && (!c->u.op.reason || !*c->u.op.reason))
 		return engine__fail(c, ERR_INVALID, "%s needs a reason", reason_for);
-	if (s->act == ACT_SUBMIT &&
-	    (it->state != ITEM_ASSIGNED || it->worker_id != c->actor->worker_id ||
-	     it->epoch != c->u.op.epoch || now >= it->lease_expires))
-		return engine__conflict(c, ERR_STALE, it->state,
-					"your lease on this item is stale or has expired");
-	/* A result that breaks the engagement's declared fields: nothing stored, the lease kept. */
-	if (s->act == ACT_SUBMIT && (rc = result_checked(e, c, it)))
-		return rc;
 	s->reason = c->u.op.reason; /* plain text: the store writes the detail {"reason": ...} */
 	rc = engine__step(e, c, it, s, now, &to);
 	if (!rc)
@@ -272,8 +265,19 @@ int engine__item_submit(struct engine *e, struct cmd *c, int64_t now)
 	    it->epoch != c->u.op.epoch || now >= it->lease_expires)
 		return engine__conflict(c, ERR_STALE, it->state,
 					"your lease on this item is stale or has expired");
+	/*
+	 * A result that breaks the engagement's declared fields: nothing stored, the
+	 * lease kept. An adjudicator may send only the differing fields, so its part
+	 * is checked once keying has merged it over the agreed ones (below).
+	 */
+	if (!engine__keying_adjudicating(it) && (rc = result_checked(e, c, it, s.result)))
+		return rc;
 	if ((rc = engine__keying_submit(e, c, it, &s, now)))
 		return rc < 0 ? rc : 0;
+	if (s.result != c->u.op.result_json && (rc = result_checked(e, c, it, s.result))) {
+		e->st.need_reload = 1; /* keying decided in memory: rebuilt from the store */
+		return rc;
+	}
 	rc = engine__step(e, c, it, &s, now, &to);
 	/* Keying decided in memory ahead of this step: a failure rebuilds memory from the store. */
 	if (rc && it->keying)

@@ -213,6 +213,8 @@ int engine__keying_set(struct engine *e, struct cmd *c, int64_t now);
 int engine__keying_submit(struct engine *e, struct cmd *c, struct live_item *it,
 			  struct item_step *s, int64_t now);
 /* work.next: the engagement's best item for worker_id (never one it answered), or NULL. */
+/* True while it waits for (or is held by) its adjudicator. */
+bool engine__keying_adjudicating(const struct live_item *it);
 struct queue_entry *engine__keying_head(struct live_engagement *le, int64_t worker_id);
 /* The queue a queued item belongs in: le->rekey while it waits for more answers. */
 struct queue *engine__keying_queue(struct live_engagement *le, const struct live_item *it);

@@ -82,6 +82,11 @@ int engine__keying_set(struct engine *e, struct cmd *c, int64_t now)
 	return 0;
 }
 
+bool engine__keying_adjudicating(const struct live_item *it)
+{
+	return it->keying && it->keying->phase == KPHASE_ADJUDICATING;
+}
+
 /* ------------------------------------------------------------- routing */
 
 static bool answered(const struct live_keying *lk, int64_t worker_id)
