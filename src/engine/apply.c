@@ -41,6 +41,8 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_SESSION_END] = {"session.end", engine__session_end, false},
     [CMD_PASSWORD_SET] = {"password.set", engine__password_set, false},
     [CMD_PASSWORD_LINK] = {"password.link", engine__password_link, false},
+    [CMD_MILESTONE_CREATE] = {"milestone.create", engine__milestone_create, true},
+    [CMD_MILESTONE_UPDATE] = {"milestone.update", engine__milestone_update, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

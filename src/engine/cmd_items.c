@@ -228,6 +228,9 @@ static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_ste
 		return rc;
 	if (reason_for && (!c->u.op.reason || !*c->u.op.reason))
 		return engine__fail(c, ERR_INVALID, "%s needs a reason", reason_for);
+	/* KPO work: the review chain's order and parties (kpo.c). */
+	if ((rc = engine__kpo_check(e, c, it, s->act)))
+		return rc;
 	if (s->act == ACT_SUBMIT &&
 	    (it->state != ITEM_ASSIGNED || it->worker_id != c->actor->worker_id ||
 	     it->epoch != c->u.op.epoch || now >= it->lease_expires))

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/kpo.h"
 #include "core/model.h"
 #include "sec/auth.h"
 #include "util/buf.h"
@@ -68,6 +69,9 @@ enum cmd_type {
 	/* u.password: hash (made by the caller) for user_id, or for the user of the link */
 	CMD_PASSWORD_SET,
 	CMD_PASSWORD_LINK,     /* u.password: user_id, expires_at; result.token = the link's text */
+	/* KPO deliverables (engine/kpo.c): u.milestone; result.id = the milestone */
+	CMD_MILESTONE_CREATE,  /* item_id, title, due_at, deliverable */
+	CMD_MILESTONE_UPDATE,  /* item_id, milestone_id, deliverable (has_deliverable), submitted (has_submitted) */
 	CMD__COUNT
 };
 
@@ -234,6 +238,16 @@ struct cmd {
 			unsigned char link[32];
 			int64_t expires_at;   /* link */
 		} password;
+		/* Texts inline (bounded by core/kpo.h), so the command owns them without copies. */
+		struct {
+			int64_t item_id;
+			int64_t milestone_id; /* update */
+			char title[MILESTONE_TITLE_MAX + 1];
+			int64_t due_at;
+			char deliverable[MILESTONE_TEXT_MAX + 1];
+			bool has_deliverable; /* update: the deliverable is set ("" clears it) */
+			bool has_submitted, submitted; /* update: the submitted mark is set */
+		} milestone;
 	} u;
 
 	/*

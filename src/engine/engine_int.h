@@ -183,6 +183,17 @@ int engine__item_rework(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_fail(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now);
 
+/*
+ * kpo.c: KPO deliverables. The review chain's check of a review, accept or
+ * rework of it (0 for BPO work and for the steps the chain allows, else the
+ * refusal with its message), called once by item_op() in cmd_items.c; the
+ * milestone commands.
+ */
+int engine__kpo_check(struct engine *e, struct cmd *c, const struct live_item *it,
+		      enum item_action act);
+int engine__milestone_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__milestone_update(struct engine *e, struct cmd *c, int64_t now);
+
 /* expire.c: lease expiry */
 /* Returns expired leases to their queues. 0 or a store error (batch must fail). */
 int engine_expire_leases(struct engine *e, int64_t now);

@@ -80,6 +80,13 @@ enum policy_action {
 	POL_PASSWORD_SET,  /* set a user's password */
 	POL_PASSWORD_LINK, /* make a one-time set-password link for a user */
 	POL_SESSION_REVOKE, /* end every browser session of a user */
+	/* KPO deliverables (core/kpo.h): the milestones of an item, and who takes which step of
+	 * its review chain (the routes are item.review's; the engine asks these with the item). */
+	POL_MILESTONE_READ,
+	POL_MILESTONE_CREATE,
+	POL_MILESTONE_UPDATE,   /* its deliverable and its submitted mark */
+	POL_ITEM_SENIOR_REVIEW, /* approve or return submitted KPO work (not one's own) */
+	POL_ITEM_CLIENT_APPROVE, /* accept or return KPO work the senior reviewer approved */
 	POL__COUNT
 };
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/kpo.h"
 #include "core/model.h"
 #include "util/buf.h"
 
@@ -124,6 +125,7 @@ typedef int (*store_event_cb)(void *ctx, const struct event_rec *ev);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
 typedef int (*store_token_cb)(void *ctx, const struct token_rec *t);
 typedef int (*store_audit_head_cb)(void *ctx, const struct audit_head *h);
+typedef int (*store_milestone_cb)(void *ctx, const struct milestone_rec *m);
 /* When a worker last worked (an item assigned to or submitted by it) for a client. */
 typedef int (*store_worked_cb)(void *ctx, int64_t worker_id, int64_t client_id, int64_t at);
 
@@ -362,7 +364,23 @@ struct store_load {
 	X(arrivals,                                                                                \
 	  (struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,                \
 	   int64_t interval_ms, double *counts, size_t n),                                         \
-	  (s, engagement_id, from_ms, to_ms, interval_ms, counts, n))
+	  (s, engagement_id, from_ms, to_ms, interval_ms, counts, n))                             \
+	/*                                                                                         \
+	 * KPO milestones (sqlite_milestones.c). Title and deliverable are sealed                  \
+	 * (record "milestone", fields "title" and "deliverable", m->client_id).                   \
+	 * writer: insert sets m->id (ids are never given twice); update writes the                \
+	 * deliverable, the submitted mark and its time and user, updated_at.                      \
+	 * state_get: the record without its texts (writer: sees the open txn).                    \
+	 */                                                                                        \
+	X(milestone_insert, (struct store *s, struct milestone_rec *m), (s, m))                   \
+	X(milestone_update, (struct store *s, const struct milestone_rec *m), (s, m))             \
+	X(milestone_state_get, (struct store *s, int64_t id, struct milestone_rec *out),          \
+	  (s, id, out))                                                                            \
+	X(milestone_count, (struct store *s, int64_t item_id, int64_t *n), (s, item_id, n))       \
+	/* reader: one with its texts opened (milestone_rec_release()); an item's, by id. */       \
+	X(milestone_get, (struct store *s, int64_t id, struct milestone_rec *out), (s, id, out))  \
+	X(milestone_list, (struct store *s, int64_t item_id, store_milestone_cb cb, void *ctx),   \
+	  (s, item_id, cb, ctx))
 
 /* The parameters of a page read of NAME records (see client_get/client_list above). */
 #define STORE_LIST_PARAMS(NAME)                                                                    \

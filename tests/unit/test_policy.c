@@ -104,6 +104,11 @@ static const struct row matrix[] = {
 	{ POL_PASSWORD_SET,        { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_PASSWORD_LINK,       { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_SESSION_REVOKE,      { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_MILESTONE_READ,      { ALL, ALL,  LEASE, OWNC, NONE } },
+	{ POL_MILESTONE_CREATE,    { ALL, ALL,  NONE,  KPOC, NONE } },
+	{ POL_MILESTONE_UPDATE,    { ALL, ALL,  LEASE, NONE, NONE } },
+	{ POL_ITEM_SENIOR_REVIEW,  { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_ITEM_CLIENT_APPROVE, { NONE, NONE, NONE, KPOC, NONE } },
 };
 /* clang-format on */
 
