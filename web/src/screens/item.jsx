@@ -72,7 +72,7 @@ function Chain({ chain }) {
     <section aria-labelledby="chain-h">
       <h2 id="chain-h">{t('kpo.chain')}</h2>
       {chain.approved_at && (
-        <p class="msg ok approved">{t('kpo.approved', { id: chain.approved_by, at: fmtDateTime(chain.approved_at) })}</p>
+        <p class="msg info approved">{t('kpo.approved', { id: chain.approved_by, at: fmtDateTime(chain.approved_at) })}</p>
       )}
       {chain.steps.length === 0 ? <p>{t('kpo.c_none')}</p> : (
         <table class="chain-table">
@@ -209,7 +209,7 @@ export function ItemDetail({ params, session }) {
           {isLate(it) && <> <span class="late">{t('item.late')}</span></>}
         </dd>
       </dl>
-      {kpo && role === 'client' && it.state === 'submitted' && <p class="note">{t('kpo.awaiting_senior')}</p>}
+      {kpo && role === 'client' && it.state === 'submitted' && <p class="msg info note">{t('kpo.awaiting_senior')}</p>}
       {mode && (
         <section class="review" aria-labelledby="review-h">
           <h2 id="review-h">{t('item.review')}</h2>
