@@ -81,7 +81,7 @@ int h_milestones_update(struct req *r)
 	return rc;
 }
 
-/* GET /v1/items/:id/milestones -> {"data": [milestones by due time], "next_after": null} */
+/* GET /v1/items/:id/milestones -> {"data": [milestones by due time], "next_cursor": null} */
 int h_milestones_list(struct req *r)
 {
 	struct buf err = BUF_INIT;
