@@ -387,6 +387,7 @@ try {
   await page.locator('.chain-table').waitFor();
   const msRow = await page.locator('table.milestones tbody tr').first().innerText();
   ok(msRow.includes('Research memo') && msRow.includes('https://dms.example/memo-7'), 'the milestone shows with its deliverable', msRow);
+  ok((await page.locator('table.milestones a[href="https://dms.example/memo-7"]').count()) === 1, 'a deliverable that is a link opens as one');
   ok((await page.getByRole('button', { name: cat.en['item.accept'] }).count()) === 0 &&
     (await page.locator('.note').innerText()) === cat.en['kpo.awaiting_senior'],
     'submitted KPO work: no Approve for the client before the senior review');

@@ -36,6 +36,13 @@ function byText(by) {
   return t('kpo.by', { role: by.role ? t('role.' + by.role) : '?', id: by.user_id });
 }
 
+// A deliverable is text or a link (files come through the intake): a lone http(s) URL opens.
+function Deliverable({ text }) {
+  if (!text) return '—';
+  if (/^https?:\/\/\S+$/.test(text)) return <a href={text} rel="noopener noreferrer" target="_blank">{text}</a>;
+  return text;
+}
+
 function Milestones({ list }) {
   return (
     <section aria-labelledby="ms-h">
@@ -56,7 +63,7 @@ function Milestones({ list }) {
               <tr key={m.id}>
                 <td>{m.title}</td>
                 <td>{fmtDateTime(m.due_at)}</td>
-                <td class="deliverable">{m.deliverable || '—'}</td>
+                <td class="deliverable"><Deliverable text={m.deliverable} /></td>
                 <td>{m.submitted ? t('kpo.m_submitted', { at: fmtDateTime(m.submitted_at) }) : t('kpo.m_open')}</td>
               </tr>
             ))}
