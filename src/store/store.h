@@ -369,7 +369,7 @@ struct store_load {
 	 * KPO milestones (sqlite_milestones.c). Title and deliverable are sealed                  \
 	 * (record "milestone", fields "title" and "deliverable", m->client_id).                   \
 	 * writer: insert sets m->id (ids are never given twice); update writes the                \
-	 * deliverable, the submitted mark and its time and user, updated_at.                      \
+	 * deliverable (NULL keeps it), the submitted mark and its time and user, updated_at.      \
 	 * state_get: the record without its texts (writer: sees the open txn).                    \
 	 */                                                                                        \
 	X(milestone_insert, (struct store *s, struct milestone_rec *m), (s, m))                   \

@@ -76,6 +76,11 @@ api PATCH "/v1/items/$K/milestones/$M1" "$W2" "{\"deliverable\":\"$C_DELIV https
 expect "the analyst submits a deliverable" 200
 check "deliverable stored" "$C_DELIV https://dms.example/memo-1" "$(jqr .deliverable)"
 check "submitted by the analyst" "true $W2UID" "$(jqr '"\(.submitted) \(.submitted_by)"')"
+api PATCH "/v1/items/$K/milestones/$M2" "$W2" '{"submitted":true}'
+expect "the analyst marks the second handed in" 200
+check "... its deliverable kept" "outline true" "$(jqr '"\(.deliverable) \(.submitted)"')"
+api PATCH "/v1/items/$K/milestones/$M2" "$MGR" '{"submitted":false}'
+check "staff reopen it" "false null null" "$(jqr '"\(.submitted) \(.submitted_at) \(.submitted_by)"')"
 api PATCH "/v1/items/$K/milestones/$M1" "$LEXU" '{"deliverable":"mine"}'
 expect "the client writes no deliverable" 403
 api PATCH "/v1/items/$K/milestones/$M1" "$W2" '{}'
@@ -172,7 +177,7 @@ for f in "$DATA"/alihdaya.db "$DATA"/alihdaya.db-wal; do
 done
 api GET "/v1/items/$K/milestones" "$LEXU"
 check "the client still reads them" "$C_TITLE" "$(jqr '.data[0].title')"
-check "audit: milestone events without their text" "milestone.create milestone.create milestone.update" \
+check "audit: milestone events without their text" "milestone.create milestone.create milestone.update milestone.update milestone.update" \
   "$(curl -s -H "Authorization: Bearer $AUD" "$BASE/v1/audit?limit=500" | jq -r '[.data[]|select(.record_type=="milestone")|.action]|join(" ")')"
 
 finish

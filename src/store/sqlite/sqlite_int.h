@@ -222,7 +222,8 @@
 			    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "         \
 			    "RETURNING id")                                                        \
 	X(MILESTONE_TEXTS, "UPDATE milestones SET title = ?2, deliverable = ?3 WHERE id = ?1")     \
-	X(MILESTONE_UPDATE, "UPDATE milestones SET deliverable = ?2, submitted = ?3, "             \
+	X(MILESTONE_UPDATE, "UPDATE milestones SET deliverable = COALESCE(?2, deliverable), "      \
+			    "submitted = ?3, "                                                     \
 			    "submitted_at = ?4, submitted_by = ?5, updated_at = ?6 WHERE id = ?1") \
 	X(MILESTONE_GET, "SELECT " SQ_MILESTONE_COLS " FROM milestones WHERE id = ?1")             \
 	X(MILESTONE_LIST, "SELECT " SQ_MILESTONE_COLS " FROM milestones WHERE item_id = ?1 "       \
