@@ -191,6 +191,8 @@ int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now);
  */
 int engine__kpo_check(struct engine *e, struct cmd *c, const struct live_item *it,
 		      enum item_action act);
+/* True if the engagement is KPO work (the chain applies; review sampling keeps out of it). */
+bool engine__kpo_engagement(const struct engine *e, int64_t engagement_id);
 int engine__milestone_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__milestone_update(struct engine *e, struct cmd *c, int64_t now);
 

@@ -14,22 +14,23 @@
  * "not one's own work" are core/kpo.c's.
  *
  * Defect codes on a return are the review flow's (engine/review.c, when an
- * engagement declares codes): its check goes right after kpo_chain_check()
- * below, with the same item and the rework's reason, so a KPO return names a
- * code exactly as a BPO rejection does.
+ * engagement declares codes): its check comes after engine__kpo_check(), with
+ * the same item and the rework's reason, so a KPO return names a code exactly
+ * as a BPO rejection does. Review sampling asks engine__kpo_engagement(): a
+ * KPO deliverable is never accepted by a sampling decision, only by its
+ * client (a reviewer's approval of KPO work is the senior review, ACT_REVIEW).
  */
 
-static const struct live_engagement *engagement_of(const struct engine *e,
-						   const struct live_item *it)
+bool engine__kpo_engagement(const struct engine *e, int64_t engagement_id)
 {
-	return idmap_get(&e->st.engagements, it->engagement_id);
+	const struct live_engagement *le = idmap_get(&e->st.engagements, engagement_id);
+
+	return le && le->rec.kind == KIND_KPO;
 }
 
 static bool is_kpo(const struct engine *e, const struct live_item *it)
 {
-	const struct live_engagement *le = engagement_of(e, it);
-
-	return le && le->rec.kind == KIND_KPO;
+	return engine__kpo_engagement(e, it->engagement_id);
 }
 
 /* The actor's party in the chain of this item, as the policy answers. */
