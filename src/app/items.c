@@ -262,8 +262,8 @@ static int item_op(const struct actor *actor, const struct op_rule *o, const str
 	}
 
 ITEM_OP(submit, .type = CMD_ITEM_SUBMIT, .act = POL_ITEM_SUBMIT, .epoch = true, .result = true)
-ITEM_OP(review, .type = CMD_ITEM_REVIEW, .act = POL_ITEM_REVIEW)
-ITEM_OP(accept, .type = CMD_ITEM_ACCEPT, .act = POL_ITEM_REVIEW)
+ITEM_OP(review, .type = CMD_ITEM_REVIEW, .act = POL_ITEM_REVIEW, .reason = true)
+ITEM_OP(accept, .type = CMD_ITEM_ACCEPT, .act = POL_ITEM_REVIEW, .reason = true)
 ITEM_OP(rework, .type = CMD_ITEM_REWORK, .act = POL_ITEM_REVIEW, .reason = true,
 	.reason_required = true)
 ITEM_OP(cancel, .type = CMD_ITEM_CANCEL, .act = POL_ITEM_CANCEL, .reason = true)

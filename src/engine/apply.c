@@ -43,6 +43,8 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_PASSWORD_LINK] = {"password.link", engine__password_link, false},
     [CMD_KEYING_SET] = {"engagement.keying", engine__keying_set, true},
     [CMD_ENGAGEMENT_FIELDS] = {"engagement.fields", engine__engagement_fields, true},
+    [CMD_MILESTONE_CREATE] = {"milestone.create", engine__milestone_create, true},
+    [CMD_MILESTONE_UPDATE] = {"milestone.update", engine__milestone_update, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

@@ -239,6 +239,9 @@ static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_ste
 		return rc;
 	if (reason_for && (!c->u.op.reason || !*c->u.op.reason))
 		return engine__fail(c, ERR_INVALID, "%s needs a reason", reason_for);
+	/* KPO work: the review chain's order and parties (kpo.c). */
+	if ((rc = engine__kpo_check(e, c, it, s->act)))
+		return rc;
 	s->reason = c->u.op.reason; /* plain text: the store writes the detail {"reason": ...} */
 	rc = engine__step(e, c, it, s, now, &to);
 	if (!rc)

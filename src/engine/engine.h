@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/keying.h"
+#include "core/kpo.h"
 #include "core/model.h"
 #include "sec/auth.h"
 #include "util/buf.h"
@@ -71,6 +72,9 @@ enum cmd_type {
 	CMD_PASSWORD_LINK,     /* u.password: user_id, expires_at; result.token = the link's text */
 	CMD_KEYING_SET,        /* u.keying: an engagement's keying settings (checked by the caller) */
 	CMD_ENGAGEMENT_FIELDS, /* u.fields: an engagement's declared payload and result fields */
+	/* KPO deliverables (engine/kpo.c): u.milestone; result.id = the milestone */
+	CMD_MILESTONE_CREATE,  /* item_id, title, due_at, deliverable */
+	CMD_MILESTONE_UPDATE,  /* item_id, milestone_id, deliverable (has_deliverable), submitted (has_submitted) */
 	CMD__COUNT
 };
 
@@ -249,6 +253,16 @@ struct cmd {
 			/* JSON arrays of field objects, owned by the caller; NULL: not declared */
 			const char *payload, *result;
 		} fields;
+		/* Texts inline (bounded by core/kpo.h), so the command owns them without copies. */
+		struct {
+			int64_t item_id;
+			int64_t milestone_id; /* update */
+			char title[MILESTONE_TITLE_MAX + 1];
+			int64_t due_at;
+			char deliverable[MILESTONE_TEXT_MAX + 1];
+			bool has_deliverable; /* update: the deliverable is set ("" clears it) */
+			bool has_submitted, submitted; /* update: the submitted mark is set */
+		} milestone;
 	} u;
 
 	/*

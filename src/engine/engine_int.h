@@ -212,9 +212,9 @@ int engine__keying_set(struct engine *e, struct cmd *c, int64_t now);
  */
 int engine__keying_submit(struct engine *e, struct cmd *c, struct live_item *it,
 			  struct item_step *s, int64_t now);
-/* work.next: the engagement's best item for worker_id (never one it answered), or NULL. */
 /* True while it waits for (or is held by) its adjudicator. */
 bool engine__keying_adjudicating(const struct live_item *it);
+/* work.next: the engagement's best item for worker_id (never one it answered), or NULL. */
 struct queue_entry *engine__keying_head(struct live_engagement *le, int64_t worker_id);
 /* The queue a queued item belongs in: le->rekey while it waits for more answers. */
 struct queue *engine__keying_queue(struct live_engagement *le, const struct live_item *it);
@@ -234,6 +234,18 @@ int engine__fields_check(struct cmd *c, const struct fieldset *fs, const char *w
 			 const char *doc);
 /* recovery: every engagement's declared fields compiled into live state. */
 int engine__fields_load(struct engine_state *st, struct store *s);
+/*
+ * kpo.c: KPO deliverables. The review chain's check of a review, accept or
+ * rework of it (0 for BPO work and for the steps the chain allows, else the
+ * refusal with its message), called once by item_op() in cmd_items.c; the
+ * milestone commands.
+ */
+int engine__kpo_check(struct engine *e, struct cmd *c, const struct live_item *it,
+		      enum item_action act);
+/* True if the engagement is KPO work (the chain applies; review sampling keeps out of it). */
+bool engine__kpo_engagement(const struct engine *e, int64_t engagement_id);
+int engine__milestone_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__milestone_update(struct engine *e, struct cmd *c, int64_t now);
 
 /* expire.c: lease expiry */
 /* Returns expired leases to their queues. 0 or a store error (batch must fail). */

@@ -344,10 +344,10 @@ out:
 /*
  * One handler per route, each an op_route:
  *   POST /v1/items/:id/submit {epoch, result: any JSON}  [Idempotency-Key]
- *   POST /v1/items/:id/accept {}  [Idempotency-Key]
+ *   POST /v1/items/:id/accept {reason?}  [Idempotency-Key] (reason: the approver's comments)
  *   POST /v1/items/:id/rework {reason}  [Idempotency-Key]
  *   POST /v1/items/:id/cancel {reason?}  [Idempotency-Key]
- *   POST /v1/items/:id/review {}  [Idempotency-Key]
+ *   POST /v1/items/:id/review {reason?}  [Idempotency-Key]
  *   POST /v1/items/:id/fail {reason}  [Idempotency-Key]
  *   POST /v1/items/:id/renew {epoch}  [Idempotency-Key]
  */
@@ -359,10 +359,10 @@ out:
 	}
 
 OP_ROUTE(submit, "{s:I, s:o}", false)
-OP_ROUTE(accept, "{}", true)
+OP_ROUTE(accept, "{s?s}", true)
 OP_ROUTE(rework, "{s:s}", false)
 OP_ROUTE(cancel, "{s?s}", true)
-OP_ROUTE(review, "{}", true)
+OP_ROUTE(review, "{s?s}", true)
 OP_ROUTE(fail, "{s:s}", false)
 OP_ROUTE(renew, "{s:I}", false)
 

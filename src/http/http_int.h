@@ -477,5 +477,10 @@ int h_password_use(struct req *r);
 int h_users_password(struct req *r);
 int h_users_password_link(struct req *r);
 int h_users_sessions_revoke(struct req *r);
+/* h_milestones.c: KPO deliverables: an item's milestones and its review chain */
+int h_milestones_create(struct req *r);
+int h_milestones_list(struct req *r);
+int h_milestones_update(struct req *r);
+int h_items_chain(struct req *r);
 
 #endif

@@ -105,6 +105,12 @@ const struct route http__routes[] = {
     {"DELETE", "/v1/tokens/:id", POL_TOKEN_REVOKE, h_tokens_revoke},
     {"POST", "/v1/tokens/:id/revoke", POL_TOKEN_REVOKE, h_tokens_revoke},
     {"GET", "/v1/quality/report", POL_QUALITY_REPORT, h_quality_report},
+
+    /* KPO deliverables: milestones and the review chain (docs/api.md) */
+    {"POST", "/v1/items/:id/milestones", POL_MILESTONE_CREATE, h_milestones_create},
+    {"GET", "/v1/items/:id/milestones", POL_MILESTONE_READ, h_milestones_list},
+    {"PATCH", "/v1/items/:id/milestones/:id", POL_MILESTONE_UPDATE, h_milestones_update},
+    {"GET", "/v1/items/:id/chain", POL_ITEM_READ, h_items_chain},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);

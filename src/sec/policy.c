@@ -107,6 +107,17 @@ static const struct action_def actions[POL__COUNT] = {
 	/* Quality is what the client is shown to trust: its own engagements'. Not workers: the
 	 * report ranks every worker of the engagement (their own scores are another route). */
 	[POL_QUALITY_REPORT] = { "quality.report", { ANY, ANY, NO, OWN, ANY } },
+	/*
+	 * KPO deliverables. Milestones are client text: not the auditors'. The analyst
+	 * holding the item writes its deliverables; the client sets what it expects.
+	 * The senior review is the provider's (never the analyst's own work: the engine
+	 * compares), the last approval the client's: that event is what billing counts.
+	 */
+	[POL_MILESTONE_READ] = { "milestone.read", { ANY, ANY, LSD, OWN, NO } },
+	[POL_MILESTONE_CREATE] = { "milestone.create", { ANY, ANY, NO, KPO, NO } },
+	[POL_MILESTONE_UPDATE] = { "milestone.update", { ANY, ANY, LSD, NO, NO } },
+	[POL_ITEM_SENIOR_REVIEW] = { "item.senior_review", { ANY, ANY, NO, NO, NO } },
+	[POL_ITEM_CLIENT_APPROVE] = { "item.client_approve", { NO, NO, NO, KPO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

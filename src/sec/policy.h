@@ -87,6 +87,13 @@ enum policy_action {
 	POL_ENGAGEMENT_FIELDS_READ, /* an engagement's declared payload and result fields */
 	POL_ENGAGEMENT_FIELDS_SET,  /* declare them (replaced whole) */
 	POL_QUALITY_REPORT, /* an engagement's quality report: gold, agreement, reviews, defects */
+	/* KPO deliverables (core/kpo.h): the milestones of an item, and who takes which step of
+	 * its review chain (the routes are item.review's; the engine asks these with the item). */
+	POL_MILESTONE_READ,
+	POL_MILESTONE_CREATE,
+	POL_MILESTONE_UPDATE,   /* its deliverable and its submitted mark */
+	POL_ITEM_SENIOR_REVIEW, /* approve or return submitted KPO work (not one's own) */
+	POL_ITEM_CLIENT_APPROVE, /* accept or return KPO work the senior reviewer approved */
 	POL__COUNT
 };
 

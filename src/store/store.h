@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "core/keying.h"
+#include "core/kpo.h"
 #include "core/model.h"
 #include "util/buf.h"
 
@@ -129,6 +130,7 @@ typedef int (*store_event_cb)(void *ctx, const struct event_rec *ev);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
 typedef int (*store_token_cb)(void *ctx, const struct token_rec *t);
 typedef int (*store_audit_head_cb)(void *ctx, const struct audit_head *h);
+typedef int (*store_milestone_cb)(void *ctx, const struct milestone_rec *m);
 /* When a worker last worked (an item assigned to or submitted by it) for a client. */
 typedef int (*store_worked_cb)(void *ctx, int64_t worker_id, int64_t client_id, int64_t at);
 
@@ -418,7 +420,23 @@ struct store_load {
 	  (struct store *s, int64_t engagement_id, char **payload, char **result, int64_t *at),   \
 	  (s, engagement_id, payload, result, at))                                                 \
 	/* writer: recovery: every engagement's declared fields, by engagement id */              \
-	X(engagement_fields_each, (struct store *s, store_fields_cb cb, void *ctx), (s, cb, ctx))
+	X(engagement_fields_each, (struct store *s, store_fields_cb cb, void *ctx), (s, cb, ctx))  \
+	/*                                                                                         \
+	 * KPO milestones (sqlite_milestones.c). Title and deliverable are sealed                  \
+	 * (record "milestone", fields "title" and "deliverable", m->client_id).                   \
+	 * writer: insert sets m->id (ids are never given twice); update writes the                \
+	 * deliverable (NULL keeps it), the submitted mark and its time and user, updated_at.      \
+	 * state_get: the record without its texts (writer: sees the open txn).                    \
+	 */                                                                                        \
+	X(milestone_insert, (struct store *s, struct milestone_rec *m), (s, m))                   \
+	X(milestone_update, (struct store *s, const struct milestone_rec *m), (s, m))             \
+	X(milestone_state_get, (struct store *s, int64_t id, struct milestone_rec *out),          \
+	  (s, id, out))                                                                            \
+	X(milestone_count, (struct store *s, int64_t item_id, int64_t *n), (s, item_id, n))       \
+	/* reader: one with its texts opened (milestone_rec_release()); an item's, by id. */       \
+	X(milestone_get, (struct store *s, int64_t id, struct milestone_rec *out), (s, id, out))  \
+	X(milestone_list, (struct store *s, int64_t item_id, store_milestone_cb cb, void *ctx),   \
+	  (s, item_id, cb, ctx))
 
 /* What store_keying_load() passes each row to (engine recovery). */
 struct store_keying_load {

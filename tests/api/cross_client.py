@@ -183,7 +183,7 @@ MGR = token_for("mgr")
 AUD = token_for("aud")
 
 RUN = secrets.token_hex(4)
-FIELDS = ["payload", "result", "ref", "rework", "cancel", "fail", "engname"]
+FIELDS = ["payload", "result", "ref", "rework", "cancel", "fail", "engname", "milestone"]
 NCLI = 3
 CLIENTS = []      # per client: id, canaries, users, records
 CANARIES = {}     # canary -> (client index, field)
@@ -256,17 +256,25 @@ def submit(cl, item, epoch):
 
 for cl in CLIENTS:
     it = {}
-    # done: leased, submitted, sent back with a reason, leased again, submitted, accepted.
+    # done: leased, submitted, approved by the senior reviewer (staff), sent back by the
+    # client with a reason, leased again, submitted, approved again, accepted by the client.
     i = it["done"] = new_item(cl, "kpo")
     submit(cl, i, lease(cl, i))
+    must(*call("POST", f"/v1/items/{i}/review", MGR, {}), 200, "senior review")
     r = canary(cl["i"], "rework")
     cl["can"]["rework"].append(r)
     must(*call("POST", f"/v1/items/{i}/rework", cl["utok"], {"reason": r}), 200, "rework")
     submit(cl, i, lease(cl, i))
+    must(*call("POST", f"/v1/items/{i}/review", MGR, {}), 200, "senior review")
     must(*call("POST", f"/v1/items/{i}/accept", cl["utok"], {}), 200, "accept")
     i = it["in_review"] = new_item(cl, "kpo")
+    # A milestone whose title is the client's text (sealed; its own people read it).
+    r = canary(cl["i"], "milestone")
+    cl["can"]["milestone"].append(r)
+    must(*call("POST", f"/v1/items/{i}/milestones", cl["utok"],
+               {"title": r, "due_at": "2030-01-01T00:00:00Z"}), 201, "milestone")
     submit(cl, i, lease(cl, i))
-    must(*call("POST", f"/v1/items/{i}/review", cl["utok"], {}), 200, "review")
+    must(*call("POST", f"/v1/items/{i}/review", MGR, {}), 200, "review")
     i = it["submitted"] = new_item(cl, "kpo")
     submit(cl, i, lease(cl, i))
     i = it["cancelled"] = new_item(cl, "bpo")
@@ -388,6 +396,10 @@ def body_for(method, pattern, rec, a):
         return {"epoch": item_client(rec)["epoch"] if item_state(rec) == "assigned" else 1}
     if pattern in ("/v1/items/:id/rework", "/v1/items/:id/fail", "/v1/items/:id/cancel"):
         return {"reason": "probe"}
+    if pattern == "/v1/items/:id/milestones":
+        return {"title": "probe", "due_at": "2030-01-01T00:00:00Z"}
+    if pattern == "/v1/items/:id/milestones/:id":
+        return {"deliverable": "probe"}
     if pattern == "/v1/workers/:id/status":
         return {"status": "away"}
     if pattern in ("/v1/clients/:id", "/v1/services/:id", "/v1/engagements/:id"):
@@ -449,6 +461,10 @@ PROBES = {
     "GET /v1/engagements/:id/consensus": "engagement", "GET /v1/items/:id/answers": "item",
     # the engagement is named by the query (QUERY below holds its ":id")
     "GET /v1/quality/report": "engagement",
+    # KPO deliverables: an item's milestones (the PATCH's second :id is the item's id too:
+    # the item's scope answers before the milestone is looked up) and its review chain
+    "POST /v1/items/:id/milestones": "item", "GET /v1/items/:id/milestones": "item",
+    "PATCH /v1/items/:id/milestones/:id": "item", "GET /v1/items/:id/chain": "item",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",
@@ -984,10 +1000,18 @@ def run_fields():
     epoch = js.get("epoch")
     try_fields("POST /v1/items/:id/renew", "POST", f"/v1/items/{fresh}/renew", me["wtok"],
                {"epoch": epoch}, {"epoch"}, get_item, "worker0")
+    # KPO milestones: the client sets one, the worker holding the item writes its deliverable.
+    js = try_fields("POST /v1/items/:id/milestones", "POST", f"/v1/items/{fresh}/milestones",
+                    me["utok"], {"title": "t", "due_at": "2030-01-01T00:00:00Z"}, set(),
+                    lambda js: js, "client0")
+    try_fields("PATCH /v1/items/:id/milestones/:id", "PATCH",
+               f"/v1/items/{fresh}/milestones/{js.get('id')}", me["wtok"],
+               {"deliverable": "d"}, set(), lambda js: js, "worker0")
     try_fields("POST /v1/items/:id/submit", "POST", f"/v1/items/{fresh}/submit", me["wtok"],
                {"epoch": epoch, "result": {"r": 1}}, {"epoch"}, get_item, "worker0")
-    try_fields("POST /v1/items/:id/review", "POST", f"/v1/items/{fresh}/review", me["utok"],
-               {}, set(), get_item, "client0")
+    # KPO: the senior review (staff) comes before the client's return and approval.
+    try_fields("POST /v1/items/:id/review", "POST", f"/v1/items/{fresh}/review", MGR,
+               {}, set(), get_item, "manager")
     try_fields("POST /v1/items/:id/rework", "POST", f"/v1/items/{fresh}/rework", me["utok"],
                {"reason": "again"}, set(), get_item, "client0")
     st, js = call("GET", f"/v1/items/{fresh}", ADMIN)
@@ -995,6 +1019,7 @@ def run_fields():
     st, js = call("POST", "/v1/work/next", me["wtok"], who="worker0")
     st, js = call("POST", f"/v1/items/{fresh}/submit", me["wtok"],
                   {"epoch": js.get("epoch"), "result": {"r": 2}}, who="worker0")
+    must(*call("POST", f"/v1/items/{fresh}/review", MGR, {}), 200, "senior review")
     try_fields("POST /v1/items/:id/accept", "POST", f"/v1/items/{fresh}/accept", me["utok"],
                {}, set(), get_item, "client0")
     i2 = new_item(me, "bpo")
@@ -1058,7 +1083,7 @@ for s in SEEN:
         elif who == "none":
             bad(f"canary of client {ci} ({field}) in an answer without a token: "
                 f"{s['method']} {s['path']}")
-        elif who == "auditor" and field in ("payload", "result"):
+        elif who == "auditor" and field in ("payload", "result", "milestone"):
             bad(f"{field} canary of client {ci} in the answer to the auditor: {s['method']} "
                 f"{s['path']}")
 for cl in CLIENTS:

@@ -120,6 +120,8 @@ expect "accept" 200
 api POST /v1/work/next "$W2"
 EP=$(jqr .lease.epoch)
 api POST "/v1/items/$K1/submit" "$W2" "{\"epoch\":$EP,\"result\":{\"memo\":\"ok\"}}"
+api POST "/v1/items/$K1/review" "$MGR" '{}'
+expect "senior reviewer approves KPO work" 200
 api POST "/v1/items/$K1/accept" "$LEXU" '{}'
 expect "client accepts KPO work" 200
 api GET "/v1/items/$K1" "$LEXU"

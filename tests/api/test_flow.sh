@@ -109,7 +109,7 @@ expect "history" 200
 check "history of reworked item" "create assign submit rework assign submit accept" "$(jqr '[.[]|.action]|join(" ")')"
 check "history from/to" "queued" "$(jqr '.[0].to')"
 
-# KPO: the client's own reviewer approves deliverables.
+# KPO: a senior reviewer approves first, then the client's own reviewer (docs/api.md).
 api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"payload\":{\"question\":\"non-compete\"}}"
 K1=$(jqr .id)
 api POST /v1/work/next "$W1"
@@ -121,6 +121,10 @@ KEP=$(jqr .lease.epoch)
 api POST "/v1/items/$K1/submit" "$W2" "{\"epoch\":$KEP,\"result\":{\"memo\":\"...\"}}"
 api POST "/v1/items/$K1/accept" "$ACMEU" '{}'
 expect "another client's reviewer gets 404" 404
+api POST "/v1/items/$K1/accept" "$LEXU" '{}'
+expect "KPO: the client waits for the senior review" 409
+api POST "/v1/items/$K1/review" "$MGR" '{}'
+expect "KPO senior reviewer approves" 200
 api POST "/v1/items/$K1/accept" "$LEXU" '{}'
 expect "KPO client reviewer accepts" 200
 check "KPO done" done "$(jqr .state)"

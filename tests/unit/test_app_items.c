@@ -293,12 +293,18 @@ static void test_op_and_list_rules(void **state)
 	unit_assert_invalid(app_item_submit(&f->app, &f->w1, &in, c, &err), &err, "epoch");
 	unit_assert_invalid(app_work_next(&f->app, a, 0, c, &err), &err, "worker_id");
 	unit_assert_invalid(app_item_list(&f->app, a, &li, NULL, NULL, &next, &err), &err, "state");
-	/* A cancel takes its reason; accept ignores one. */
+	/* A cancel takes its reason; accept and review take one as the approver's comments
+	 * (the KPO review chain), submit ignores one. */
 	in = (struct item_op_in){.item_id = f->u, .reason = "dup"};
 	assert_int_equal(app_item_cancel(&f->app, a, &in, c, &err), 0);
 	assert_int_equal(c->type, CMD_ITEM_CANCEL);
 	assert_string_equal(c->u.op.reason, "dup");
 	assert_int_equal(app_item_accept(&f->app, a, &in, c, &err), 0);
+	assert_string_equal(c->u.op.reason, "dup");
+	assert_int_equal(app_item_review(&f->app, a, &in, c, &err), 0);
+	assert_string_equal(c->u.op.reason, "dup");
+	in = (struct item_op_in){.item_id = f->u, .epoch = 1, .result = "{}", .reason = "x"};
+	assert_int_equal(app_item_submit(&f->app, &f->w1, &in, c, &err), 0);
 	assert_null(c->u.op.reason);
 	cmd_free(c);
 }

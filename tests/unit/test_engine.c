@@ -300,12 +300,33 @@ static void test_review_and_fail(void **state)
 	assert_int_equal(op(f, CMD_ITEM_ACCEPT, &AUTH_LOCAL_ADMIN, a, 0, NULL, &st), 0);
 	assert_int_equal(st, ITEM_DONE);
 
-	/* KPO: the client's user reviews its own deliverable. */
+	/*
+	 * KPO: the review chain (core/kpo.h). The senior review comes first: the
+	 * client may not review, accept nor return submitted work (409, its state);
+	 * staff may not accept it at once; a senior reviewer who is the analyst
+	 * (here a manager acting as w2's user) is refused; then staff approve and
+	 * only the client's user gives the last approval.
+	 */
 	k = item_in(f, f->kpo_engagement);
 	assert_int_equal(next(f, &f->w2, &epoch), k);
 	assert_int_equal(op(f, CMD_ITEM_SUBMIT, &f->w2, k, epoch, NULL, &st), 0);
-	assert_int_equal(op(f, CMD_ITEM_REVIEW, &f->client_user, k, 0, NULL, &st), 0);
+	assert_int_equal(op(f, CMD_ITEM_REVIEW, &f->client_user, k, 0, NULL, &st), ERR_CONFLICT);
+	assert_int_equal(st, ITEM_SUBMITTED);
+	assert_int_equal(op(f, CMD_ITEM_ACCEPT, &f->client_user, k, 0, NULL, &st), ERR_CONFLICT);
+	assert_int_equal(st, ITEM_SUBMITTED);
+	assert_int_equal(op(f, CMD_ITEM_REWORK, &f->client_user, k, 0, "no", &st), ERR_CONFLICT);
+	assert_int_equal(op(f, CMD_ITEM_ACCEPT, &AUTH_LOCAL_ADMIN, k, 0, NULL, &st), ERR_CONFLICT);
+	{
+		struct actor self = f->w2;
+
+		self.role = ROLE_MANAGER;
+		self.worker_id = 0;
+		assert_int_equal(op(f, CMD_ITEM_REVIEW, &self, k, 0, NULL, &st), ERR_FORBIDDEN);
+		assert_int_equal(op(f, CMD_ITEM_REWORK, &self, k, 0, "mine", &st), ERR_FORBIDDEN);
+	}
+	assert_int_equal(op(f, CMD_ITEM_REVIEW, &AUTH_LOCAL_ADMIN, k, 0, "sound", &st), 0);
 	assert_int_equal(st, ITEM_IN_REVIEW);
+	assert_int_equal(op(f, CMD_ITEM_ACCEPT, &AUTH_LOCAL_ADMIN, k, 0, NULL, &st), ERR_FORBIDDEN);
 
 	/* Fail: staff only, with a reason, from an open state; then it is closed. */
 	b = item_in(f, f->engagement);

@@ -111,6 +111,11 @@ static const struct row matrix[] = {
 	{ POL_ENGAGEMENT_CONSENSUS, { ALL, ALL, NONE,  NONE, NONE } },
 	{ POL_ITEM_ANSWERS,        { ALL, ALL,  LEASE, NONE, NONE } },
 	{ POL_QUALITY_REPORT,      { ALL, ALL,  NONE,  OWNC, ALL } },
+	{ POL_MILESTONE_READ,      { ALL, ALL,  LEASE, OWNC, NONE } },
+	{ POL_MILESTONE_CREATE,    { ALL, ALL,  NONE,  KPOC, NONE } },
+	{ POL_MILESTONE_UPDATE,    { ALL, ALL,  LEASE, NONE, NONE } },
+	{ POL_ITEM_SENIOR_REVIEW,  { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_ITEM_CLIENT_APPROVE, { NONE, NONE, NONE, KPOC, NONE } },
 };
 /* clang-format on */
 

@@ -270,10 +270,10 @@ try {
   await shot(page, 'portal-en');
 
   // Filters, kept in the hash.
-  await page.getByLabel(cat.en['portal.f_state']).selectOption('submitted');
+  await page.getByLabel(cat.en['portal.f_state']).selectOption('in_review');
   await page.getByRole('button', { name: cat.en['portal.apply'] }).click();
   refs = await refsWhen(page, (r) => sameSet(r, ['K-1', 'K-2']));
-  ok(sameSet(refs, ['K-1', 'K-2']) && /state=submitted/.test(page.url()), 'filter by state: submitted', refs.join(',') + ' ' + page.url());
+  ok(sameSet(refs, ['K-1', 'K-2']) && /state=in_review/.test(page.url()), 'filter by state: in review', refs.join(',') + ' ' + page.url());
   await page.getByLabel(cat.en['portal.f_state']).selectOption('');
   await page.getByLabel(cat.en['portal.f_late']).check();
   await page.getByRole('button', { name: cat.en['portal.apply'] }).click();
@@ -309,14 +309,14 @@ try {
   refs = await refsWhen(page, (r) => r.length === 25);
   ok(sameSet(refs, first25), 'Previous page shows the first page again');
 
-  // The detail of a submitted item: state, payload, result, history in the user's zone.
-  await page.goto(`${BASE}/#/portal?state=submitted`);
+  // The detail of an item in review: state, payload, result, history in the user's zone.
+  await page.goto(`${BASE}/#/portal?state=in_review`);
   await refsWhen(page, (r) => r.length === 2);
   await page.getByRole('link', { name: `Item ${env.LEX_BACK}`, exact: true }).click();
   await page.getByRole('heading', { name: `Item ${env.LEX_BACK}` }).waitFor();
   const body = await page.locator('main').innerText();
   ok(body.includes('Precedents for K-1') && body.includes('Three cases found for K-1'), 'the detail shows the payload and the result');
-  ok((await page.locator('.history-table tbody tr').count()) === 3, 'the history lists create, assign, submit');
+  ok((await page.locator('.history-table tbody tr').count()) === 4, 'the history lists create, assign, submit, review');
   const hist = await api('GET', `/v1/items/${env.LEX_BACK}/history`, env.LEXU);
   const want = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Kuala_Lumpur' }).format(new Date(hist.body[0].at));
   ok((await page.locator('.history-table tbody tr td').first().innerText()) === want, "history times in the user's locale and time zone", want);
@@ -327,9 +327,9 @@ try {
   // Send back: the reason is required.
   await page.getByRole('button', { name: cat.en['item.send_back'] }).click();
   ok((await page.getByRole('alert').innerText()) === cat.en['item.reason_needed'], 'Send back without a reason is refused on the page');
-  ok(await page.getByLabel(cat.en['item.reason']).evaluate((e) => e === document.activeElement), 'the reason field gets the focus');
+  ok(await page.getByLabel(cat.en['kpo.comments']).evaluate((e) => e === document.activeElement), 'the comments field gets the focus');
   const why = 'Add the appellate cases too';
-  await page.getByLabel(cat.en['item.reason']).fill(why);
+  await page.getByLabel(cat.en['kpo.comments']).fill(why);
   await page.getByRole('button', { name: cat.en['item.send_back'] }).click();
   await page.locator('.msg.ok').waitFor();
   let seen2 = await api('GET', `/v1/items/${env.LEX_BACK}`, env.LEXU);
@@ -348,22 +348,87 @@ try {
   seen2 = await api('GET', `/v1/items/${env.LEX_ACCEPT}`, env.LEXU);
   ok(seen2.body.state === 'done', 'Accept: the API shows the item done', JSON.stringify(seen2.body.state));
 
-  // A refusal shows the API's own words: the item is accepted elsewhere while the page is open.
-  // The worker w2 hands in the most urgent queued item, the manager accepts it while it is open.
+  // A refusal shows the API's own words: the item is taken back elsewhere while the page is open.
+  // The worker w2 hands in the most urgent queued item, the senior reviewer approves it, and
+  // returns it to the analyst while the client's page is open.
   const w2take = await api('POST', '/v1/work/next', env.W2, {});
   const raceId = w2take.body.id;
   const sub = await api('POST', `/v1/items/${raceId}/submit`, env.W2, { epoch: w2take.body.lease.epoch, result: { memo: 'done' } });
-  ok(raceId > 0 && sub.status === 200, 'the worker hands in one more item', JSON.stringify(sub.body));
+  const rev = await api('POST', `/v1/items/${raceId}/review`, env.MGR, {});
+  ok(raceId > 0 && sub.status === 200 && rev.status === 200, 'the worker hands in one more item, the senior approves it', JSON.stringify(rev.body));
   await page.goto(`${BASE}/#/items/${raceId}`);
   await page.getByRole('heading', { name: `Item ${raceId}` }).waitFor();
   await page.getByRole('button', { name: cat.en['item.accept'] }).waitFor();
-  const elsewhere = await api('POST', `/v1/items/${raceId}/accept`, env.MGR, {});
+  const elsewhere = await api('POST', `/v1/items/${raceId}/rework`, env.MGR, { reason: 'taken back' });
   const again = await api('POST', `/v1/items/${raceId}/accept`, env.MGR, {});
   await page.getByRole('button', { name: cat.en['item.accept'] }).click();
   const refusal = page.locator('.error[role="alert"]');
   await refusal.waitFor();
-  ok(elsewhere.body.state === 'done' && again.status === 409 && (await refusal.innerText()) === again.body.error.message,
-    "Accept refused by the API (409, accepted elsewhere) shows the API's message", `${await refusal.innerText()} / ${JSON.stringify(again.body)}`);
+  ok(elsewhere.body.state === 'queued' && again.status === 409 && (await refusal.innerText()) === again.body.error.message,
+    "Accept refused by the API (409, taken back elsewhere) shows the API's message", `${await refusal.innerText()} / ${JSON.stringify(again.body)}`);
+
+  // --- a KPO deliverable through the whole review chain: the analyst's and the senior
+  // reviewer's steps through the API, the client's in the browser.
+  const mk = await api('POST', '/v1/items', env.LEXU, { engagement_id: Number(env.KPO), external_ref: 'K-CHAIN', priority: 9, payload: { question: 'Merger control thresholds' } });
+  const kid = mk.body.id;
+  const ms = await api('POST', `/v1/items/${kid}/milestones`, env.LEXU, { title: 'Research memo', due_at: '2030-03-01T09:00:00Z' });
+  ok(mk.status === 201 && ms.status === 201, 'the client orders a deliverable with a milestone', JSON.stringify(ms.body));
+  const handIn = async (memo) => {
+    const l = await api('POST', '/v1/work/next', env.W2, {});
+    const s2 = await api('POST', `/v1/items/${kid}/submit`, env.W2, { epoch: l.body.lease && l.body.lease.epoch, result: { memo } });
+    return l.body.id === kid && s2.status === 200;
+  };
+  let lease = await api('POST', '/v1/work/next', env.W2, {});
+  const pat = await api('PATCH', `/v1/items/${kid}/milestones/${ms.body.id}`, env.W2, { deliverable: 'https://dms.example/memo-7', submitted: true });
+  const sub1 = await api('POST', `/v1/items/${kid}/submit`, env.W2, { epoch: lease.body.lease.epoch, result: { memo: 'draft 1' } });
+  ok(lease.body.id === kid && pat.status === 200 && sub1.status === 200, 'the analyst hands in the deliverable', JSON.stringify(pat.body));
+  await page.goto(`${BASE}/#/items/${kid}`);
+  await page.getByRole('heading', { name: `Item ${kid}` }).waitFor();
+  await page.locator('.chain-table').waitFor();
+  const msRow = await page.locator('table.milestones tbody tr').first().innerText();
+  ok(msRow.includes('Research memo') && msRow.includes('https://dms.example/memo-7'), 'the milestone shows with its deliverable', msRow);
+  ok((await page.locator('table.milestones a[href="https://dms.example/memo-7"]').count()) === 1, 'a deliverable that is a link opens as one');
+  ok((await page.getByRole('button', { name: cat.en['item.accept'] }).count()) === 0 &&
+    (await page.locator('.note').innerText()) === cat.en['kpo.awaiting_senior'],
+    'submitted KPO work: no Approve for the client before the senior review');
+  await api('POST', `/v1/items/${kid}/rework`, env.MGR, { reason: 'Cite the 2024 guidelines' });
+  ok(await handIn('draft 2'), 'the senior returns it with comments, the analyst hands it in again');
+  await api('POST', `/v1/items/${kid}/review`, env.MGR, { reason: 'Ready for the client' });
+  await page.reload();
+  await page.getByRole('button', { name: cat.en['item.accept'] }).waitFor();
+  let steps = await page.locator('.chain-table tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.step));
+  ok(steps.join(' ') === 'submitted senior_returned submitted senior_approved', 'the chain lists each step', steps.join(' '));
+  const chainText = await page.locator('.chain-table').innerText();
+  ok(chainText.includes('Cite the 2024 guidelines') && chainText.includes('Ready for the client') &&
+    chainText.includes(cat.en['kpo.step.senior_returned']) && chainText.includes(`${cat.en['role.manager']}, user`),
+    'the chain shows who, and the comments of each step', chainText.slice(0, 300));
+  await noRawKeys(page, 'en', 'KPO item in review');
+  await axe(page, 'KPO item in review: milestones, review chain, approve and return');
+  await shot(page, 'kpo-chain-en');
+  const back = 'Add the ASEAN comparison';
+  await page.getByLabel(cat.en['kpo.comments']).fill(back);
+  await page.getByRole('button', { name: cat.en['item.send_back'] }).click();
+  await page.locator('.msg.ok').waitFor();
+  let ch = await api('GET', `/v1/items/${kid}/chain`, env.LEXU);
+  let lastStep = ch.body.steps[ch.body.steps.length - 1];
+  ok(ch.body.state === 'queued' && lastStep.step === 'client_returned' && lastStep.comments === back && lastStep.by.role === 'client',
+    'the client returns it with comments in the browser', JSON.stringify(lastStep));
+  ok(await handIn('draft 3'), 'the analyst hands it in a third time');
+  await api('POST', `/v1/items/${kid}/review`, env.MGR, {});
+  await page.reload();
+  await page.getByRole('button', { name: cat.en['item.accept'] }).waitFor();
+  await page.getByLabel(cat.en['kpo.comments']).fill('Approved for the board');
+  await page.getByRole('button', { name: cat.en['item.accept'] }).click();
+  await page.locator('.approved').waitFor();
+  ch = await api('GET', `/v1/items/${kid}/chain`, env.LEXU);
+  lastStep = ch.body.steps[ch.body.steps.length - 1];
+  ok(ch.body.state === 'done' && lastStep.step === 'client_approved' && lastStep.comments === 'Approved for the board' &&
+    ch.body.approved_by === lastStep.by.user_id && ch.body.approved_at === lastStep.at,
+    'the client approves in the browser: the approval billing counts', JSON.stringify(ch.body).slice(0, 300));
+  steps = await page.locator('.chain-table tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.step));
+  ok(steps.length === 8 && steps[7] === 'client_approved' && (await page.getByRole('button', { name: cat.en['item.accept'] }).count()) === 0,
+    'the page shows all eight steps, done, without the buttons', steps.join(' '));
+  await axe(page, 'KPO item approved');
 
   // Submit a new item: key/value rows, then JSON.
   await page.getByRole('link', { name: cat.en['nav.new_item'] }).click();

@@ -44,8 +44,8 @@ for i in 1 2 3 4 5 6; do
   [ "$i" = 1 ] && ACME_ITEM=$(jqr .id)
 done
 
-# The client portal (lex-user, KPO work of LexCorp): two items submitted by the worker w2, to
-# send back and to accept; one queued; one past due (late). ACME's items stay out of its list.
+# The client portal (lex-user, KPO work of LexCorp): two items submitted by the worker w2 and
+# approved by the senior reviewer, to send back and to accept; one queued; one past due (late). ACME's items stay out of its list.
 for ref in K-1 K-2; do
   api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"external_ref\":\"$ref\",\"payload\":{\"question\":\"Precedents for $ref\",\"court\":\"Federal\"}}"
   [ "$STATUS" = 201 ] || { bad "create item $ref: $STATUS $BODY"; finish; }
@@ -54,6 +54,9 @@ for ref in K-1 K-2; do
   id=$(jqr .id); epoch=$(jqr .lease.epoch)
   api POST "/v1/items/$id/submit" "$W2" "{\"epoch\":$epoch,\"result\":{\"memo\":\"Three cases found for $ref\"}}"
   [ "$STATUS" = 200 ] || { bad "w2 submits $ref: $STATUS $BODY"; finish; }
+  # KPO: the senior review (staff) comes first; the client approves or returns in review.
+  api POST "/v1/items/$id/review" "$MGR" '{}'
+  [ "$STATUS" = 200 ] || { bad "senior review of $ref: $STATUS $BODY"; finish; }
   case $ref in K-1) LEX_BACK=$id;; K-2) LEX_ACCEPT=$id;; esac
 done
 api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"external_ref\":\"K-3\",\"payload\":{\"question\":\"Statute of limitations\"}}"

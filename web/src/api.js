@@ -79,7 +79,13 @@ export const api = {
   engagements: (query) => request('GET', `/v1/engagements?${new URLSearchParams(query)}`),
   engagement: (id) => request('GET', `/v1/engagements/${encodeURIComponent(id)}`),
   createItem: (body) => request('POST', '/v1/items', body, { idempotent: true }),
-  accept: (id) => request('POST', `/v1/items/${id}/accept`, {}, { idempotent: true }),
+  // A reason given with an approval is its comments (KPO review chain, docs/api.md).
+  accept: (id, reason) =>
+    request('POST', `/v1/items/${id}/accept`, reason ? { reason } : {}, { idempotent: true }),
+  review: (id, reason) =>
+    request('POST', `/v1/items/${id}/review`, reason ? { reason } : {}, { idempotent: true }),
+  milestones: (id) => request('GET', `/v1/items/${encodeURIComponent(id)}/milestones`),
+  chain: (id) => request('GET', `/v1/items/${encodeURIComponent(id)}/chain`),
   rework: (id, reason) => request('POST', `/v1/items/${id}/rework`, { reason }, { idempotent: true }),
   renew: (id, epoch) => request('POST', `/v1/items/${id}/renew`, { epoch }, { idempotent: true }),
   submit: (id, epoch, result) =>

@@ -38,6 +38,9 @@
 	"t.revoked_at"
 #define SQ_AUDIT_HEAD_COLS "tree_size, at, root_hash, public_key, signature"
 #define SQ_QOBS_COLS "at, engagement_id, worker_id, item_id, kind, field, code, ok"
+#define SQ_MILESTONE_COLS                                                                          \
+	"id, item_id, client_id, engagement_id, due_at, submitted, submitted_at, submitted_by, "   \
+	"created_at, created_by, updated_at, title, deliverable"
 #define SQ_OPEN_STATES "('queued', 'assigned', 'submitted', 'in_review')"
 
 /*
@@ -225,7 +228,20 @@
 	X(FIELDS_GET, "SELECT payload, result, updated_at FROM engagement_fields "                 \
 		      "WHERE engagement_id = ?1")                                                  \
 	X(FIELDS_EACH, "SELECT engagement_id, payload, result FROM engagement_fields "             \
-		       "ORDER BY engagement_id")
+		       "ORDER BY engagement_id")                                                   \
+	/* KPO milestones (sqlite_milestones.c): texts sealed once the id is known */             \
+	X(MILESTONE_INSERT, "INSERT INTO milestones(item_id, client_id, engagement_id, due_at, "   \
+			    "submitted, submitted_at, submitted_by, created_at, created_by, "      \
+			    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "         \
+			    "RETURNING id")                                                        \
+	X(MILESTONE_TEXTS, "UPDATE milestones SET title = ?2, deliverable = ?3 WHERE id = ?1")     \
+	X(MILESTONE_UPDATE, "UPDATE milestones SET deliverable = COALESCE(?2, deliverable), "      \
+			    "submitted = ?3, "                                                     \
+			    "submitted_at = ?4, submitted_by = ?5, updated_at = ?6 WHERE id = ?1") \
+	X(MILESTONE_GET, "SELECT " SQ_MILESTONE_COLS " FROM milestones WHERE id = ?1")             \
+	X(MILESTONE_LIST, "SELECT " SQ_MILESTONE_COLS " FROM milestones WHERE item_id = ?1 "       \
+			  "ORDER BY due_at, id")                                                   \
+	X(MILESTONE_COUNT, "SELECT count(*) FROM milestones WHERE item_id = ?1")
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,

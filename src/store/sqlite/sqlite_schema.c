@@ -304,6 +304,25 @@ const char *const sq__migrations[] = {
     "  payload TEXT,"
     "  result TEXT,"
     "  updated_at INTEGER NOT NULL);",
+    /* KPO milestones (issue 10): an item's milestones, title and deliverable sealed
+     * (BLOBs; TEXT only without a keyring). AUTOINCREMENT: an id is never given twice, as
+     * a sealed value's additional data names it. Deleted with their item (a purge). A new
+     * table: safe on any database. */
+    "CREATE TABLE IF NOT EXISTS milestones ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+    "  client_id INTEGER NOT NULL,"
+    "  engagement_id INTEGER NOT NULL,"
+    "  title BLOB,"
+    "  due_at INTEGER NOT NULL,"
+    "  deliverable BLOB,"
+    "  submitted INTEGER NOT NULL DEFAULT 0,"
+    "  submitted_at INTEGER NOT NULL DEFAULT 0,"
+    "  submitted_by INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  created_by INTEGER NOT NULL DEFAULT 0,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS milestones_item ON milestones(item_id);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -1,7 +1,10 @@
 // item.jsx - one item by URL (#/items/:id, within the user's scope: another client's item is
 // "not found"): its state, due time, payload and result, its history, and, where the policy
 // lets the user (docs/api.md, item.review: staff, or a client user on its own KPO work),
-// Accept and Send back with a reason for submitted or in-review work.
+// Accept and Send back with a reason for submitted or in-review work. A KPO item also shows its
+// milestones and its review chain (who, when, comments): the senior reviewer (staff) approves
+// or returns submitted work, and the client's user approves or returns it only once it is in
+// review (docs/api.md "KPO deliverables").
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { fmtDateTime, t } from '../i18n/index.js';
@@ -13,11 +16,96 @@ const REVIEWABLE = ['submitted', 'in_review'];
 // The history's actions (src/core/item.h); one the catalogue does not know shows as it is.
 const ACTIONS = ['create', 'assign', 'expire', 'submit', 'review', 'accept', 'rework', 'cancel', 'fail', 'renew'];
 
-// Mirrors the policy's item.review cell, so the buttons show only when the API would allow
-// them; the API still decides, and its refusal is shown as it says it.
-function mayReview(role, eng) {
-  if (role === 'admin' || role === 'manager') return true;
-  return role === 'client' && !!eng && eng.kind === 'kpo';
+const STAFF = ['admin', 'manager'];
+
+// Mirrors the policy's item.review cell and the KPO chain (item.senior_review,
+// item.client_approve), so the buttons show only when the API would allow them; the API still
+// decides, and its refusal is shown as it says it. 'bpo': accept and send back (staff);
+// 'senior': approve for the client and return (staff, KPO submitted; return only once in
+// review); 'client': approve and return (the client's user, KPO in review); null: none.
+function reviewMode(role, eng, state) {
+  const kpo = !!eng && eng.kind === 'kpo';
+  if (!kpo) return STAFF.includes(role) && REVIEWABLE.includes(state) ? 'bpo' : null;
+  if (STAFF.includes(role) && REVIEWABLE.includes(state)) return 'senior';
+  if (role === 'client' && state === 'in_review') return 'client';
+  return null;
+}
+
+function byText(by) {
+  if (!by || !by.user_id) return t('kpo.by_system');
+  return t('kpo.by', { role: by.role ? t('role.' + by.role) : '?', id: by.user_id });
+}
+
+// A deliverable is text or a link (files come through the intake): a lone http(s) URL opens.
+function Deliverable({ text }) {
+  if (!text) return '—';
+  if (/^https?:\/\/\S+$/.test(text)) return <a href={text} rel="noopener noreferrer" target="_blank">{text}</a>;
+  return text;
+}
+
+function Milestones({ list }) {
+  return (
+    <section aria-labelledby="ms-h">
+      <h2 id="ms-h">{t('kpo.milestones')}</h2>
+      {list.length === 0 ? <p>{t('kpo.m_none')}</p> : (
+        <table class="milestones">
+          <caption class="sr-only">{t('kpo.milestones')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('kpo.m_title')}</th>
+              <th scope="col">{t('kpo.m_due')}</th>
+              <th scope="col">{t('kpo.m_deliverable')}</th>
+              <th scope="col">{t('kpo.m_status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((m) => (
+              <tr key={m.id}>
+                <td>{m.title}</td>
+                <td>{fmtDateTime(m.due_at)}</td>
+                <td class="deliverable"><Deliverable text={m.deliverable} /></td>
+                <td>{m.submitted ? t('kpo.m_submitted', { at: fmtDateTime(m.submitted_at) }) : t('kpo.m_open')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Chain({ chain }) {
+  return (
+    <section aria-labelledby="chain-h">
+      <h2 id="chain-h">{t('kpo.chain')}</h2>
+      {chain.approved_at && (
+        <p class="msg info approved">{t('kpo.approved', { id: chain.approved_by, at: fmtDateTime(chain.approved_at) })}</p>
+      )}
+      {chain.steps.length === 0 ? <p>{t('kpo.c_none')}</p> : (
+        <table class="chain-table">
+          <caption class="sr-only">{t('kpo.chain')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('kpo.c_at')}</th>
+              <th scope="col">{t('kpo.c_step')}</th>
+              <th scope="col">{t('kpo.c_by')}</th>
+              <th scope="col">{t('kpo.c_comments')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {chain.steps.map((s, i) => (
+              <tr key={i} data-step={s.step}>
+                <td>{fmtDateTime(s.at)}</td>
+                <td>{t('kpo.step.' + s.step)}</td>
+                <td>{byText(s.by)}</td>
+                <td>{s.comments || ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
 }
 
 function Value({ v }) {
@@ -54,7 +142,16 @@ export function ItemDetail({ params, session }) {
       api.history(id).catch(() => []),
       api.engagement(item.engagement_id).catch(() => null),
     ]);
-    return { item, history: Array.isArray(history) ? history : history.data || [], eng };
+    let milestones = null;
+    let chain = null;
+    if (eng && eng.kind === 'kpo') {
+      // Auditors may read the item but not the client's milestone texts: shown without them.
+      [milestones, chain] = await Promise.all([
+        api.milestones(id).then((r) => r.data || []).catch(() => null),
+        api.chain(id).catch(() => null),
+      ]);
+    }
+    return { item, history: Array.isArray(history) ? history : history.data || [], eng, milestones, chain };
   }
 
   useEffect(() => {
@@ -96,9 +193,11 @@ export function ItemDetail({ params, session }) {
     if (state.error.status === 404 || state.error.status === 400) return <NotFound />;
     return <p class="error" role="alert">{t('err.generic', { code: state.error.code || state.error.status })}</p>;
   }
-  const { item: it, history, eng } = state;
+  const { item: it, history, eng, milestones, chain } = state;
   const role = session.user.role;
-  const canReview = REVIEWABLE.includes(it.state) && mayReview(role, eng);
+  const mode = reviewMode(role, eng, it.state);
+  const kpo = !!eng && eng.kind === 'kpo';
+  const comments = () => (reason.trim() ? reason.trim() : undefined);
   return (
     <section class="card itemdetail">
       <Title>{t('item.title', { id: it.id })}</Title>
@@ -117,13 +216,18 @@ export function ItemDetail({ params, session }) {
           {isLate(it) && <> <span class="late">{t('item.late')}</span></>}
         </dd>
       </dl>
-      {canReview && (
+      {kpo && role === 'client' && it.state === 'submitted' && <p class="msg info note">{t('kpo.awaiting_senior')}</p>}
+      {mode && (
         <section class="review" aria-labelledby="review-h">
           <h2 id="review-h">{t('item.review')}</h2>
-          <p>{t('item.review_hint')}</p>
-          <button type="button" disabled={busy} onClick={() => act(() => api.accept(id), 'item.accepted')}>{t('item.accept')}</button>
+          <p>{t(mode === 'bpo' ? 'item.review_hint' : mode === 'client' ? 'kpo.client_hint' : 'kpo.senior_hint')}</p>
+          {mode === 'bpo' && <button type="button" disabled={busy} onClick={() => act(() => api.accept(id), 'item.accepted')}>{t('item.accept')}</button>}
+          {mode === 'client' && <button type="button" disabled={busy} onClick={() => act(() => api.accept(id, comments()), 'item.accepted')}>{t('item.accept')}</button>}
+          {mode === 'senior' && it.state === 'submitted' && (
+            <button type="button" disabled={busy} onClick={() => act(() => api.review(id, comments()), 'kpo.approved_ok')}>{t('kpo.senior_approve')}</button>
+          )}
           <form class="sendback" onSubmit={sendBack} novalidate>
-            <label for="rework-reason">{t('item.reason')}</label>
+            <label for="rework-reason">{t(mode === 'bpo' ? 'item.reason' : 'kpo.comments')}</label>
             <textarea id="rework-reason" ref={reasonRef} rows="3" maxlength="2000" required aria-required="true"
               value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
             <button type="submit" class="secondary" disabled={busy}>{t('item.send_back')}</button>
@@ -142,6 +246,8 @@ export function ItemDetail({ params, session }) {
           <Value v={it.result} />
         </>
       )}
+      {milestones && <Milestones list={milestones} />}
+      {chain && chain.kpo && <Chain chain={chain} />}
       <h2>{t('item.history')}</h2>
       <table class="history-table">
         <caption class="sr-only">{t('item.history')}</caption>
