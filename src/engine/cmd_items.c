@@ -5,6 +5,7 @@
 
 #include "core/route.h"
 #include "engine/engine_int.h"
+#include "engine/review.h"
 #include "util/err.h"
 
 /*
@@ -217,11 +218,10 @@ static int find_open_item(struct engine *e, struct cmd *c, enum policy_action ac
  * One transition of an open item: find it, ask the policy, step, apply.
  * reason_for names the action in the refusal when it needs a reason.
  */
-static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_step *s,
-		   enum policy_action act, const char *reason_for)
+static int item_ready(struct engine *e, struct cmd *c, int64_t now, struct item_step *s,
+		      enum policy_action act, const char *reason_for, struct live_item **out)
 {
 	struct live_item *it = NULL;
-	enum item_state to;
 	int rc;
 
 	if ((rc = find_open_item(e, c, act, &it)))
@@ -234,18 +234,46 @@ static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_ste
 		return engine__conflict(c, ERR_STALE, it->state,
 					"your lease on this item is stale or has expired");
 	s->reason = c->u.op.reason; /* plain text: the store writes the detail {"reason": ...} */
-	rc = engine__step(e, c, it, s, now, &to);
+	*out = it;
+	return 0;
+}
+
+static int item_go(struct engine *e, struct cmd *c, struct live_item *it, struct item_step *s,
+		   int64_t now)
+{
+	enum item_state to;
+	int rc = engine__step(e, c, it, s, now, &to);
+
 	if (!rc)
 		engine__step_apply(e, it, s, to);
 	return rc;
 }
 
-/* item.submit: the worker holding the lease, with its epoch, before the deadline */
+static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_step *s,
+		   enum policy_action act, const char *reason_for)
+{
+	struct live_item *it = NULL;
+	int rc = item_ready(e, c, now, s, act, reason_for, &it);
+
+	return rc ? rc : item_go(e, c, it, s, now);
+}
+
+/*
+ * item.submit: the worker holding the lease, with its epoch, before the
+ * deadline. Each quality flow has one call here, in the order of
+ * docs/architecture.md; 1 = the flow did the submit.
+ */
 int engine__item_submit(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct item_step s = {.act = ACT_SUBMIT, .result = c->u.op.result_json};
+	struct live_item *it = NULL;
+	int rc = item_ready(e, c, now, &s, POL_ITEM_SUBMIT, NULL, &it);
 
-	return item_op(e, c, now, &s, POL_ITEM_SUBMIT, NULL);
+	if (rc)
+		return rc;
+	if ((rc = engine__review_submit(e, c, it, &s, now)))
+		return rc < 0 ? rc : 0;
+	return item_go(e, c, it, &s, now);
 }
 
 /* item.review: staff; for KPO engagements also the client's users */
@@ -265,13 +293,15 @@ int engine__item_accept(struct engine *e, struct cmd *c, int64_t now)
 	return item_op(e, c, now, &s, POL_ITEM_REVIEW, NULL);
 }
 
-/* item.rework: as review, with a reason */
+/* item.rework: as review, with a reason, and a defect code when the engagement has codes */
 int engine__item_rework(struct engine *e, struct cmd *c, int64_t now)
 {
-	struct item_step s = {.act = ACT_REWORK,
-			      .refused = "only submitted work can be returned for rework"};
+	struct item_step s = {.act = ACT_REWORK};
+	struct live_item *it = NULL;
+	int rc = item_ready(e, c, now, &s, POL_ITEM_REVIEW, "rework", &it);
 
-	return item_op(e, c, now, &s, POL_ITEM_REVIEW, "rework");
+	/* With the engagement's defect codes, in the event's detail (engine/review.c). */
+	return rc ? rc : engine__review_rework(e, c, it, now);
 }
 
 /* item.fail: staff, with a reason: an open item the workflow cannot finish */

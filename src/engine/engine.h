@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/model.h"
+#include "core/review.h"
 #include "sec/auth.h"
 #include "util/buf.h"
 
@@ -68,6 +69,11 @@ enum cmd_type {
 	/* u.password: hash (made by the caller) for user_id, or for the user of the link */
 	CMD_PASSWORD_SET,
 	CMD_PASSWORD_LINK,     /* u.password: user_id, expires_at; result.token = the link's text */
+	/* Review sampling (engine/review.c, docs/api.md "Review and sampling"): */
+	CMD_DEFECTS_SET,     /* u.defects: an engagement's defect codes, replaced whole */
+	CMD_SAMPLING_SET,    /* u.sampling: an engagement's sampling settings (the key is the engine's) */
+	CMD_REVIEW_NEXT,     /* u.review.worker_id: result.item and result.review (a review lease) */
+	CMD_REVIEW_DECISION, /* u.review: item_id, epoch, reject, defect, field, comment */
 	CMD__COUNT
 };
 
@@ -146,6 +152,9 @@ struct cmd_result {
 	/* CMD_ITEM_PURGE: items and item events deleted (dry run: that would be); more to do. */
 	int64_t purged_items, purged_events;
 	bool purge_more;
+	/* CMD_REVIEW_NEXT, CMD_REVIEW_DECISION: the review task (its lease) as it now is. */
+	bool has_review;
+	struct review_task review;
 };
 
 struct cmd {
@@ -209,6 +218,7 @@ struct cmd {
 			int64_t epoch;
 			const char *result_json; /* CMD_ITEM_SUBMIT, owned by caller */
 			const char *reason;      /* REWORK / FAIL / CANCEL, owned by caller */
+			const char *defect, *field; /* REWORK: the defect code and field, or NULL */
 		} op;
 		struct {
 			char action[MODEL_CODE_MAX];
@@ -234,6 +244,18 @@ struct cmd {
 			unsigned char link[32];
 			int64_t expires_at;   /* link */
 		} password;
+		struct {
+			int64_t engagement_id;
+			size_t n;
+			const struct defect_rec *codes; /* n of them, the caller's */
+		} defects;
+		struct sampling_rec sampling;
+		struct {
+			int64_t worker_id; /* next: staff on a worker's behalf (0: the actor) */
+			int64_t item_id, epoch;
+			bool reject;
+			const char *defect, *field, *comment; /* the caller's, or NULL */
+		} review;
 	} u;
 
 	/*
