@@ -341,10 +341,10 @@ int engine__review_next(struct engine *e, struct cmd *c, int64_t now)
 	void *v;
 	int rc;
 
-	if (c->actor->role == ROLE_WORKER)
-		wid = c->actor->worker_id;
-	else
-		wid = c->u.review.worker_id;
+	wid = c->actor->role == ROLE_WORKER ? c->actor->worker_id : c->u.review.worker_id;
+	if ((rc = policy_require(c->actor, POL_REVIEW_NEXT,
+				 &(struct policy_scope){.worker_id = wid})))
+		return rc == ERR_NOTFOUND ? engine__fail(c, rc, "no worker %lld", (long long)wid) : rc;
 	if (!(lw = idmap_get(&e->st.workers, wid)))
 		return engine__fail(c, ERR_NOTFOUND, "no worker record for this user");
 	if ((rc = sweep(e, now)))
@@ -404,7 +404,12 @@ int engine__review_decision(struct engine *e, struct cmd *c, int64_t now)
 	struct item_rec after;
 	int rc;
 
-	if (!it || !t || t->state != RV_LEASED || t->reviewer_id != c->actor->worker_id ||
+	if (policy_check(c->actor, POL_REVIEW_DECIDE, NULL) == POLICY_FORBID)
+		return ERR_FORBIDDEN;
+	if (!it || engine__scope_item(e, c, POL_REVIEW_DECIDE, it->client_id, it->engagement_id,
+				      0) == POLICY_HIDE)
+		return engine__fail(c, ERR_NOTFOUND, "no item %lld in review", (long long)item_id);
+	if (!t || t->state != RV_LEASED || t->reviewer_id != c->actor->worker_id ||
 	    t->epoch != c->u.review.epoch || now >= t->lease_expires || !task_live(e, t))
 		return engine__conflict(c, ERR_STALE, it ? it->state : ITEM_DONE,
 					"your review lease on this item is stale or has expired");

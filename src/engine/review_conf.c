@@ -283,6 +283,8 @@ int engine__rv_rework(struct engine *e, struct cmd *c, struct live_item *it, con
 
 static int engagement_of(struct engine *e, struct cmd *c, int64_t id)
 {
+	if (policy_check(c->actor, POL_REVIEW_SETUP, NULL) == POLICY_FORBID)
+		return ERR_FORBIDDEN;
 	if (!idmap_get(&e->st.engagements, id))
 		return engine__fail(c, ERR_NOTFOUND, "no engagement %lld", (long long)id);
 	return 0;

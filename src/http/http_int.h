@@ -386,6 +386,15 @@ void http__set_cookie(struct req *r, const char *value);
 int64_t http__now(const struct req *r);
 
 /* Handlers: one per endpoint, their route above them in their file. */
+/* h_review.c: review sampling (docs/api.md "Review and sampling") */
+int h_defects_get(struct req *r);
+int h_defects_put(struct req *r);
+int h_sampling_get(struct req *r);
+int h_sampling_put(struct req *r);
+int h_review_next(struct req *r);
+int h_review_decision(struct req *r);
+int h_review_list(struct req *r);
+int h_lots_list(struct req *r);
 int h_health(struct req *r);
 int h_metrics(struct req *r);
 int h_web_index(struct req *r);

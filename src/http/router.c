@@ -98,6 +98,16 @@ const struct route http__routes[] = {
     {"GET", "/v1/tokens/:id", POL_TOKEN_READ, h_tokens_get},
     {"DELETE", "/v1/tokens/:id", POL_TOKEN_REVOKE, h_tokens_revoke},
     {"POST", "/v1/tokens/:id/revoke", POL_TOKEN_REVOKE, h_tokens_revoke},
+
+    /* review sampling (docs/api.md "Review and sampling") */
+    {"GET", "/v1/engagements/:id/defects", POL_DEFECTS_READ, h_defects_get},
+    {"PUT", "/v1/engagements/:id/defects", POL_REVIEW_SETUP, h_defects_put},
+    {"GET", "/v1/engagements/:id/sampling", POL_SAMPLING_READ, h_sampling_get},
+    {"PUT", "/v1/engagements/:id/sampling", POL_REVIEW_SETUP, h_sampling_put},
+    {"GET", "/v1/engagements/:id/lots", POL_REVIEW_LIST, h_lots_list},
+    {"GET", "/v1/review", POL_REVIEW_LIST, h_review_list},
+    {"POST", "/v1/review/next", POL_REVIEW_NEXT, h_review_next},
+    {"POST", "/v1/items/:id/decision", POL_REVIEW_DECIDE, h_review_decision},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -125,6 +135,8 @@ static const struct {
     {"GET", "/v1/audit/head", ""},
     {"GET", "/v1/audit/proof/inclusion", "seq tree_size"},
     {"GET", "/v1/audit/proof/consistency", "first second"},
+    {"GET", "/v1/review", HTTP_Q_PAGE " engagement_id state reviewer_id"},
+    {"GET", "/v1/engagements/:id/lots", HTTP_Q_PAGE},
 };
 
 const char *http__route_query(const struct route *rt)

@@ -80,6 +80,12 @@ enum policy_action {
 	POL_PASSWORD_SET,  /* set a user's password */
 	POL_PASSWORD_LINK, /* make a one-time set-password link for a user */
 	POL_SESSION_REVOKE, /* end every browser session of a user */
+	POL_REVIEW_SETUP,    /* set an engagement's defect codes and sampling settings */
+	POL_DEFECTS_READ,    /* an engagement's defect codes (reviewers need them) */
+	POL_SAMPLING_READ,   /* an engagement's sampling settings */
+	POL_REVIEW_NEXT,     /* take the next item waiting for review (a review lease) */
+	POL_REVIEW_DECIDE,   /* accept or reject the item whose review lease one holds */
+	POL_REVIEW_LIST,     /* the review work waiting, and an engagement's lots */
 	POL__COUNT
 };
 
