@@ -98,6 +98,7 @@ const struct route http__routes[] = {
     {"GET", "/v1/tokens/:id", POL_TOKEN_READ, h_tokens_get},
     {"DELETE", "/v1/tokens/:id", POL_TOKEN_REVOKE, h_tokens_revoke},
     {"POST", "/v1/tokens/:id/revoke", POL_TOKEN_REVOKE, h_tokens_revoke},
+    {"GET", "/v1/quality/report", POL_QUALITY_REPORT, h_quality_report},
 
     /* review sampling (docs/api.md "Review and sampling") */
     {"GET", "/v1/engagements/:id/defects", POL_DEFECTS_READ, h_defects_get},
@@ -135,6 +136,7 @@ static const struct {
     {"GET", "/v1/audit/head", ""},
     {"GET", "/v1/audit/proof/inclusion", "seq tree_size"},
     {"GET", "/v1/audit/proof/consistency", "first second"},
+    {"GET", "/v1/quality/report", "engagement by from to format"},
     {"GET", "/v1/review", HTTP_Q_PAGE " engagement_id state reviewer_id"},
     {"GET", "/v1/engagements/:id/lots", HTTP_Q_PAGE},
 };

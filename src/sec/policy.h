@@ -80,6 +80,7 @@ enum policy_action {
 	POL_PASSWORD_SET,  /* set a user's password */
 	POL_PASSWORD_LINK, /* make a one-time set-password link for a user */
 	POL_SESSION_REVOKE, /* end every browser session of a user */
+	POL_QUALITY_REPORT, /* an engagement's quality report: gold, agreement, reviews, defects */
 	POL_REVIEW_SETUP,    /* set an engagement's defect codes and sampling settings */
 	POL_DEFECTS_READ,    /* an engagement's defect codes (reviewers need them) */
 	POL_SAMPLING_READ,   /* an engagement's sampling settings */
