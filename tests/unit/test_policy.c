@@ -105,6 +105,12 @@ static const struct row matrix[] = {
 	{ POL_PASSWORD_LINK,       { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_SESSION_REVOKE,      { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_QUALITY_REPORT,      { ALL, ALL,  NONE,  OWNC, ALL } },
+	{ POL_REVIEW_SETUP,        { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_DEFECTS_READ,        { ALL, ALL,  OWNC,  OWNC, ALL } },
+	{ POL_SAMPLING_READ,       { ALL, ALL,  NONE,  OWNC, ALL } },
+	{ POL_REVIEW_NEXT,         { ALL, ALL,  SELF,  NONE, NONE } },
+	{ POL_REVIEW_DECIDE,       { NONE, NONE, OWNC, NONE, NONE } },
+	{ POL_REVIEW_LIST,         { ALL, ALL,  NONE,  NONE, ALL } },
 };
 /* clang-format on */
 
