@@ -11,6 +11,7 @@
 #include "core/aql.h"
 #include "core/consensus.h"
 #include "core/model.h"
+#include "core/qreport.h"
 #include "core/quality.h"
 #include "unit.h"
 #include "util/err.h"
@@ -600,6 +601,133 @@ static void test_ds_edges(void **state)
 	}
 }
 
+/* ---- the report's counting rule against a brute-force count ---- */
+
+static const char *const obs_fields[] = { "", "amount", "date", "name, \"x\"", "zip" };
+static const char *const obs_codes[] = { "", "wrong_value", "missing_field", "illegible" };
+
+/* n random observations over a few workers, fields, codes and ten days. */
+static struct quality_obs *random_obs(uint64_t seed, size_t n)
+{
+	struct quality_obs *o = calloc(n, sizeof(*o));
+
+	assert_non_null(o);
+	rng_state = seed;
+	for (size_t i = 0; i < n; i++) {
+		o[i].at = 1764547200000LL + (int64_t)rng_below(10 * 86400) * 1000 + rng_below(1000);
+		o[i].engagement_id = 1;
+		o[i].worker_id = 1 + rng_below(7);
+		o[i].item_id = 1 + (int64_t)i;
+		o[i].kind = (enum qobs_kind)rng_below(3);
+		o[i].ok = rng_unit() < 0.7;
+		snprintf(o[i].field, sizeof(o[i].field), "%s", obs_fields[rng_below(5)]);
+		if (!o[i].ok && o[i].kind == QOBS_REVIEW)
+			snprintf(o[i].code, sizeof(o[i].code), "%s", obs_codes[rng_below(4)]);
+		else if (rng_unit() < 0.1)
+			snprintf(o[i].code, sizeof(o[i].code), "%s", obs_codes[rng_below(4)]);
+	}
+	return o;
+}
+
+/* Whether observation o falls in row w of a report grouped by `by` (the brute-force rule). */
+static bool in_row(enum qreport_by by, const struct qreport_row *w, const struct quality_obs *o)
+{
+	switch (by) {
+	case QREPORT_WORKER:
+		return o->worker_id == w->worker_id;
+	case QREPORT_DAY:
+		return o->at >= w->day && o->at < w->day + 86400000LL;
+	case QREPORT_FIELD:
+		return !strcmp(o->field, w->key);
+	case QREPORT_CODE:
+	default:
+		return !strcmp(o->code, w->key);
+	}
+}
+
+static void check_report(const struct quality_obs *o, size_t n, enum qreport_by by, int64_t from,
+			 int64_t to)
+{
+	struct qreport r;
+	int64_t counted = 0;
+
+	assert_int_equal(qreport_build(o, n, by, from, to, &r), 0);
+	for (size_t i = 0; i < r.n_rows; i++) {
+		const struct qreport_row *w = &r.rows[i];
+		int64_t g = 0, gk = 0, a = 0, ak = 0, v = 0, vk = 0, d = 0, dsum = 0;
+
+		if (i)
+			assert_true(by == QREPORT_WORKER ? r.rows[i - 1].worker_id < w->worker_id
+				    : by == QREPORT_DAY  ? r.rows[i - 1].day < w->day
+							 : strcmp(r.rows[i - 1].key, w->key) < 0);
+		for (size_t j = 0; j < n; j++) {
+			if ((from && o[j].at < from) || (to && o[j].at >= to) || !in_row(by, w, &o[j]))
+				continue;
+			g += o[j].kind == QOBS_GOLD;
+			gk += o[j].kind == QOBS_GOLD && o[j].ok;
+			a += o[j].kind == QOBS_AGREE;
+			ak += o[j].kind == QOBS_AGREE && o[j].ok;
+			v += o[j].kind == QOBS_REVIEW;
+			vk += o[j].kind == QOBS_REVIEW && o[j].ok;
+			d += !o[j].ok && o[j].code[0];
+		}
+		assert_int_equal(w->gold_n, g);
+		assert_int_equal(w->gold_ok, gk);
+		assert_int_equal(w->agree_n, a);
+		assert_int_equal(w->agree_ok, ak);
+		assert_int_equal(w->review_n, v);
+		assert_int_equal(w->review_ok, vk);
+		assert_true(g + a + v > 0); /* no empty row */
+		counted += g + a + v;
+		for (size_t k = 0; k < w->n_defects; k++) {
+			int64_t c = 0;
+
+			for (size_t j = 0; j < n; j++)
+				c += !((from && o[j].at < from) || (to && o[j].at >= to)) &&
+				     in_row(by, w, &o[j]) && !o[j].ok &&
+				     !strcmp(o[j].code, w->defects[k].code);
+			assert_int_equal(w->defects[k].n, c);
+			assert_true(w->defects[k].code[0]);
+			dsum += c;
+		}
+		assert_int_equal(dsum, d);
+	}
+	/* every observation in the window is in exactly one row */
+	for (size_t j = 0; j < n; j++)
+		if (!((from && o[j].at < from) || (to && o[j].at >= to))) {
+			int rows = 0;
+
+			for (size_t i = 0; i < r.n_rows; i++)
+				rows += in_row(by, &r.rows[i], &o[j]);
+			assert_int_equal(rows, 1);
+		}
+	assert_int_equal(counted, r.n_obs);
+	qreport_release(&r);
+}
+
+static void test_report_counts(void **state)
+{
+	enum { N = 3000 };
+	struct quality_obs *o = random_obs(99, N);
+	char day[16];
+
+	(void)state;
+	for (int by = 0; by < QREPORT_BY__COUNT; by++) {
+		check_report(o, N, (enum qreport_by)by, 0, 0);
+		/* a window from the middle of day 2 to the start of day 7 */
+		check_report(o, N, (enum qreport_by)by, 1764547200000LL + 2 * 86400000LL + 43200000,
+			     1764547200000LL + 7 * 86400000LL);
+	}
+	free(o);
+	/* the day's text (2025-12-01 is 1764547200000 ms, date -u -d @1764547200) */
+	qreport_day_text(1764547200000LL + 5, day, sizeof(day));
+	assert_string_equal(day, "2025-12-01");
+	qreport_day_text(951782400000LL, day, sizeof(day)); /* date -u -d @951782400 */
+	assert_string_equal(day, "2000-02-29");
+	qreport_day_text(-1, day, sizeof(day));
+	assert_string_equal(day, "1969-12-31");
+}
+
 /* ---- the observations' store ---- */
 
 struct walked {
@@ -680,6 +808,7 @@ int main(void)
 	    cmocka_unit_test(test_ds_beats_majority),
 	    cmocka_unit_test(test_ds_equal_workers),
 	    cmocka_unit_test(test_ds_edges),
+	    cmocka_unit_test(test_report_counts),
 	    cmocka_unit_test(test_obs_store),
 	};
 
