@@ -169,4 +169,14 @@ api POST /v1/review/next "$W4"; R=$(jqr .id); E=$(jqr .review.epoch)
 check "after a restart the share is still sampled" "$ITEM" "$R"
 api POST "/v1/items/$R/decision" "$W4" "{\"epoch\":$E,\"decision\":\"reject\"}"
 expect "and the codes still enforced" 400
+
+# The CLI reads the same records beside the server.
+out=$("$BIN" review lots --data "$DATA" --engagement "$LOTS" --json)
+check "review lots lists both lots" "rejected accepted" "$(printf '%s' "$out" | jq -r '[.data[].state]|join(" ")')"
+out=$("$BIN" review defects --data "$DATA" --engagement "$BPO")
+printf '%s' "$out" | grep -q missing_field && ok "review defects prints the codes" || bad "review defects: $out"
+out=$("$BIN" review sampling --data "$DATA" --engagement "$LOTS" --json)
+check "review sampling prints the settings" "aql 5" "$(printf '%s' "$out" | jq -r '"\(.mode) \(.lot_size)"')"
+"$BIN" review list --data "$DATA" --state bogus >/dev/null 2>&1
+check "a bad state is a usage error" 2 "$?"
 finish
