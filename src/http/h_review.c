@@ -8,6 +8,54 @@
 #include "wire/review.h"
 #include "wire/wire.h"
 
+void http__review_unshare(struct cmd *p)
+{
+	if (p->type == CMD_REVIEW_DECISION)
+		p->u.review.defect = p->u.review.field = p->u.review.comment = NULL;
+	if (p->type == CMD_DEFECTS_SET)
+		p->u.defects.codes = NULL;
+}
+
+static int copy(const char *src, const char **dst)
+{
+	*dst = src ? strdup(src) : NULL;
+	return src && !*dst ? ERR_NOMEM : 0;
+}
+
+int http__review_keep(struct cmd *p, const struct cmd *c)
+{
+	size_t n;
+	void *d;
+
+	if (p->type == CMD_REVIEW_DECISION) {
+		int rc = copy(c->u.review.defect, &p->u.review.defect);
+
+		if (!rc)
+			rc = copy(c->u.review.field, &p->u.review.field);
+		return rc ? rc : copy(c->u.review.comment, &p->u.review.comment);
+	}
+	if (p->type != CMD_DEFECTS_SET)
+		return 0;
+	n = c->u.defects.n * sizeof(*c->u.defects.codes);
+	if (!(d = malloc(n ? n : 1)))
+		return ERR_NOMEM;
+	if (n)
+		memcpy(d, c->u.defects.codes, n);
+	p->u.defects.codes = d;
+	return 0;
+}
+
+void http__review_free(struct cmd *c)
+{
+	if (c->type == CMD_REVIEW_DECISION) {
+		free((char *)c->u.review.defect);
+		free((char *)c->u.review.field);
+		free((char *)c->u.review.comment);
+	}
+	if (c->type == CMD_DEFECTS_SET)
+		free((void *)c->u.defects.codes);
+}
+
 /* A use case's error answered, or the command run through the engine. */
 static int run(struct req *r, int rc, struct buf *err, struct cmd *c)
 {

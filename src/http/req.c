@@ -465,13 +465,7 @@ static void free_strs(struct cmd *c)
 		free((char *)c->u.op.defect);
 		free((char *)c->u.op.field);
 	}
-	if (c->type == CMD_REVIEW_DECISION) {
-		free((char *)c->u.review.defect);
-		free((char *)c->u.review.field);
-		free((char *)c->u.review.comment);
-	}
-	if (c->type == CMD_DEFECTS_SET)
-		free((void *)c->u.defects.codes);
+	http__review_free(c);
 }
 
 static struct cmd *cmd_keep(const struct cmd *c)
@@ -486,10 +480,7 @@ static struct cmd *cmd_keep(const struct cmd *c)
 	/* Review sampling's strings are copied from c below: none is c's if a copy fails. */
 	if (cmd_type_is_op(p->type))
 		p->u.op.defect = p->u.op.field = NULL;
-	if (p->type == CMD_REVIEW_DECISION)
-		p->u.review.defect = p->u.review.field = p->u.review.comment = NULL;
-	if (p->type == CMD_DEFECTS_SET)
-		p->u.defects.codes = NULL;
+	http__review_unshare(p);
 	/* u is a union: only the string fields of this command's type are live. */
 	rc = dup_str(&p->idem_key);
 	if (!rc && p->type == CMD_ITEM_CREATE)
@@ -503,22 +494,8 @@ static struct cmd *cmd_keep(const struct cmd *c)
 		if (!rc)
 			rc = dup_from(c->u.op.field, &p->u.op.field);
 	}
-	if (!rc && p->type == CMD_REVIEW_DECISION) {
-		rc = dup_from(c->u.review.defect, &p->u.review.defect);
-		if (!rc)
-			rc = dup_from(c->u.review.field, &p->u.review.field);
-		if (!rc)
-			rc = dup_from(c->u.review.comment, &p->u.review.comment);
-	}
-	if (!rc && p->type == CMD_DEFECTS_SET) {
-		size_t n = p->u.defects.n * sizeof(*p->u.defects.codes);
-		void *d = malloc(n ? n : 1);
-
-		if (d)
-			memcpy(d, c->u.defects.codes, n);
-		p->u.defects.codes = d;
-		rc = d ? 0 : ERR_NOMEM;
-	}
+	if (!rc)
+		rc = http__review_keep(p, c);
 	if (rc) {
 		free_strs(p);
 		free(p);
