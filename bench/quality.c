@@ -1,4 +1,5 @@
-/* quality.c - benchmark of Dawid-Skene on a million answers, beside majority vote in the same run. */
+/* quality.c - benchmark of Dawid-Skene on a million answers, beside majority vote in the same run.
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
 		for (uint32_t j = 0; j < PER_ITEM; j++) {
 			uint32_t w = (w0 + j * step) % WORKERS;
 
-			a[k++] = (struct answer){ i, w, answer_of(w, truth[i]) };
+			a[k++] = (struct answer){i, w, answer_of(w, truth[i])};
 		}
 	}
 	t0 = now_s();
@@ -124,8 +125,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dawid-skene: error %d\n", rc);
 		return 1;
 	}
-	printf("answers %zu (items %u x %u answers, %u classes, %u workers), seed %llu\n", n,
-	       ITEMS, PER_ITEM, CLASSES, WORKERS, seed);
+	printf("answers %zu (items %u x %u answers, %u classes, %u workers), seed %llu\n", n, ITEMS,
+	       PER_ITEM, CLASSES, WORKERS, seed);
 	printf("majority vote   %8.3f s   accuracy %.4f\n", t_mv, accuracy(mv, truth));
 	printf("dawid-skene     %8.3f s   accuracy %.4f   iterations %d   (%.1f ms each)   %s\n",
 	       t_ds, accuracy(ds, truth), iters, 1e3 * t_ds / iters,

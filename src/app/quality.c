@@ -54,15 +54,15 @@ int app_quality_report(const struct app *app, const struct actor *actor,
 	if (from && to && to <= from)
 		return buf_error(err, ERR_INVALID, "to must be after from");
 	if ((rc = store_engagement_get(app->store, in->engagement_id, &out->eng)))
-		return rc == ERR_NOTFOUND ? buf_error(err, rc, "no engagement %lld",
-						      (long long)in->engagement_id)
-					  : app_got(app, rc, err);
+		return rc == ERR_NOTFOUND
+			   ? buf_error(err, rc, "no engagement %lld", (long long)in->engagement_id)
+			   : app_got(app, rc, err);
 	sc = (struct policy_scope){.client_id = out->eng.client_id,
 				   .kpo = out->eng.kind == KIND_KPO};
 	if ((rc = app_allow(actor, POL_QUALITY_REPORT, &sc, err)))
-		return rc == ERR_NOTFOUND ? buf_error(err, rc, "no engagement %lld",
-						      (long long)in->engagement_id)
-					  : rc;
+		return rc == ERR_NOTFOUND
+			   ? buf_error(err, rc, "no engagement %lld", (long long)in->engagement_id)
+			   : rc;
 	qreport_init(&out->r, by, from, to);
 	rc = store_quality_obs_walk(app->store, in->engagement_id, on_obs, &out->r);
 	if (rc == ERR_NOMEM)

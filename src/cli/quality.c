@@ -1,4 +1,5 @@
-/* quality.c - `quality report`: an engagement's quality report (app/quality.h) as a table, CSV or JSON. */
+/* quality.c - `quality report`: an engagement's quality report (app/quality.h) as a table, CSV or
+ * JSON. */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -32,7 +33,7 @@ static void pct(char *out, size_t n, int64_t k, int64_t d)
 
 static void print_table(const struct quality_report *q)
 {
-	static const char *const heads[] = { "worker", "field", "code", "day" };
+	static const char *const heads[] = {"worker", "field", "code", "day"};
 	const struct qreport *r = &q->r;
 
 	printf("engagement %lld %s: %lld observations, by %s\n", (long long)q->eng.id, q->eng.name,
@@ -61,8 +62,8 @@ static void print_table(const struct quality_report *q)
 		pct(defect, sizeof(defect), w->review_n - w->review_ok, w->review_n);
 		printf("%-20s %6lld %6lld %7s %15s %6lld %7s %6lld %6lld %6lld %7s ", key,
 		       (long long)w->gold_n, (long long)w->gold_ok, acc, bounds,
-		       (long long)w->agree_n, agree, (long long)w->review_n, (long long)w->review_ok,
-		       (long long)(w->review_n - w->review_ok), defect);
+		       (long long)w->agree_n, agree, (long long)w->review_n,
+		       (long long)w->review_ok, (long long)(w->review_n - w->review_ok), defect);
 		for (size_t d = 0; d < w->n_defects; d++)
 			printf(" %s=%lld", w->defects[d].code, (long long)w->defects[d].n);
 		printf("\n");
@@ -124,13 +125,27 @@ int cli_quality(int argc, char **argv)
 		return rc;
 	while ((opt = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
 		switch (opt) {
-		case 'h': fputs(quality_usage, stdout); return 0;
-		case 'c': csv = true; break;
-		case 'e': eng = optarg; break;
-		case 'b': in.by = optarg; break;
-		case 'f': in.from = optarg; break;
-		case 't': in.to = optarg; break;
-		default: fputs(quality_usage, stderr); return 2;
+		case 'h':
+			fputs(quality_usage, stdout);
+			return 0;
+		case 'c':
+			csv = true;
+			break;
+		case 'e':
+			eng = optarg;
+			break;
+		case 'b':
+			in.by = optarg;
+			break;
+		case 'f':
+			in.from = optarg;
+			break;
+		case 't':
+			in.to = optarg;
+			break;
+		default:
+			fputs(quality_usage, stderr);
+			return 2;
 		}
 	}
 	if (optind + 1 < argc)

@@ -91,15 +91,15 @@ out:
  */
 struct ds {
 	uint32_t k;
-	uint32_t *start;    /* n_items + 1 */
-	uint32_t *wl;       /* 2 n: worker, label of each answer by item */
-	uint32_t *votes;    /* n_items */
-	double *t;          /* n_items * k: the posterior of each item's class */
-	double *logth;      /* n_workers * k * k: log P(label | class), [w][label][class] */
-	double *acc;        /* n_workers * k * k: M-step sums, same layout */
-	double *den;        /* n_workers * k: sum of posteriors of w's answers per class */
-	double *logpi;      /* k */
-	double *s;          /* k: one item's log terms */
+	uint32_t *start; /* n_items + 1 */
+	uint32_t *wl;	 /* 2 n: worker, label of each answer by item */
+	uint32_t *votes; /* n_items */
+	double *t;	 /* n_items * k: the posterior of each item's class */
+	double *logth;	 /* n_workers * k * k: log P(label | class), [w][label][class] */
+	double *acc;	 /* n_workers * k * k: M-step sums, same layout */
+	double *den;	 /* n_workers * k: sum of posteriors of w's answers per class */
+	double *logpi;	 /* k */
+	double *s;	 /* k: one item's log terms */
 };
 
 static void ds_free(struct ds *d)
@@ -178,7 +178,8 @@ static void ds_mstep(struct ds *d, uint32_t n_items, uint32_t n_workers)
 			pi[c] += ti[c];
 		for (uint32_t j = d->start[i]; j < d->start[i + 1]; j++) {
 			uint32_t w = d->wl[2 * (size_t)j], l = d->wl[2 * (size_t)j + 1];
-			double *cell = d->acc + ((size_t)w * k + l) * k, *dw = d->den + (size_t)w * k;
+			double *cell = d->acc + ((size_t)w * k + l) * k,
+			       *dw = d->den + (size_t)w * k;
 
 			for (uint32_t c = 0; c < k; c++) {
 				cell[c] += ti[c];
@@ -234,9 +235,9 @@ static double ds_estep(struct ds *d, uint32_t n_items)
 	return ll;
 }
 
-int consensus_dawid_skene(const struct answer *a, size_t n, uint32_t n_items,
-			  uint32_t n_workers, uint32_t n_classes, int max_iter, double tol,
-			  uint32_t *label, double *conf, int *iters)
+int consensus_dawid_skene(const struct answer *a, size_t n, uint32_t n_items, uint32_t n_workers,
+			  uint32_t n_classes, int max_iter, double tol, uint32_t *label,
+			  double *conf, int *iters)
 {
 	struct ds d;
 	double ll, prev = 0, scale = n ? 1.0 / (double)n : 1.0;

@@ -1,4 +1,5 @@
-/* consensus.h - aggregating several workers' answers to one label: majority vote and Dawid-Skene. */
+/* consensus.h - aggregating several workers' answers to one label: majority vote and Dawid-Skene.
+ */
 #ifndef ALIHDAYA_CONSENSUS_H
 #define ALIHDAYA_CONSENSUS_H
 
@@ -48,8 +49,8 @@ int consensus_majority(const struct answer *a, size_t n, uint32_t n_items, uint3
  */
 #define CONSENSUS_DS_BETA 0.01
 #define CONSENSUS_DS_ALPHA 1.0
-int consensus_dawid_skene(const struct answer *a, size_t n, uint32_t n_items,
-			  uint32_t n_workers, uint32_t n_classes, int max_iter, double tol,
-			  uint32_t *label, double *conf, int *iters);
+int consensus_dawid_skene(const struct answer *a, size_t n, uint32_t n_items, uint32_t n_workers,
+			  uint32_t n_classes, int max_iter, double tol, uint32_t *label,
+			  double *conf, int *iters);
 
 #endif

@@ -8,7 +8,7 @@
 #include "util/err.h"
 #include "util/names.h"
 
-static const char *const by_names[QREPORT_BY__COUNT] = { "worker", "field", "code", "day" };
+static const char *const by_names[QREPORT_BY__COUNT] = {"worker", "field", "code", "day"};
 NAMES_ENUM(qreport_by, enum qreport_by, by_names)
 
 void qreport_init(struct qreport *r, enum qreport_by by, int64_t from, int64_t to)

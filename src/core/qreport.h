@@ -1,4 +1,5 @@
-/* qreport.h - a quality report: quality observations counted per worker, field, defect code or day. */
+/* qreport.h - a quality report: quality observations counted per worker, field, defect code or day.
+ */
 #ifndef ALIHDAYA_QREPORT_H
 #define ALIHDAYA_QREPORT_H
 

@@ -15,9 +15,8 @@
 int h_quality_report(struct req *r)
 {
 	struct quality_report q;
-	struct quality_report_in in = {.by = http__query(r, "by"),
-				       .from = http__query(r, "from"),
-				       .to = http__query(r, "to")};
+	struct quality_report_in in = {
+	    .by = http__query(r, "by"), .from = http__query(r, "from"), .to = http__query(r, "to")};
 	const char *format = http__query(r, "format");
 	struct buf err = BUF_INIT, csv = BUF_INIT;
 	bool as_csv = false;

@@ -27,7 +27,7 @@ static json_t *time_or_null(int64_t ms)
 /* The group's key as its JSON member, and as text for CSV. */
 static const char *key_name(enum qreport_by by)
 {
-	static const char *const names[QREPORT_BY__COUNT] = { "worker_id", "field", "code", "day" };
+	static const char *const names[QREPORT_BY__COUNT] = {"worker_id", "field", "code", "day"};
 
 	return (unsigned)by < QREPORT_BY__COUNT ? names[by] : "key";
 }
@@ -68,8 +68,8 @@ static json_t *row_json(enum qreport_by by, const struct qreport_row *w)
 	    wilson_lower(w->gold_ok, w->gold_n, WIRE_QUALITY_Z), "upper",
 	    wilson_upper(w->gold_ok, w->gold_n, WIRE_QUALITY_Z), "agreement", "n",
 	    (json_int_t)w->agree_n, "agreed", (json_int_t)w->agree_ok, "rate",
-	    rate_json(w->agree_ok, w->agree_n), "reviews", "n", (json_int_t)w->review_n,
-	    "accepted", (json_int_t)w->review_ok, "rejected", (json_int_t)(w->review_n - w->review_ok),
+	    rate_json(w->agree_ok, w->agree_n), "reviews", "n", (json_int_t)w->review_n, "accepted",
+	    (json_int_t)w->review_ok, "rejected", (json_int_t)(w->review_n - w->review_ok),
 	    "defect_rate", rate_json(w->review_n - w->review_ok, w->review_n), "defects", defects);
 	return j;
 }
@@ -85,10 +85,10 @@ json_t *wire_quality_report(const struct quality_report *q)
 		}
 	if (!rows)
 		return NULL;
-	j = json_pack("{s:I, s:s, s:o, s:o, s:I, s:f, s:o}", "engagement_id",
-		      (json_int_t)q->eng.id, "by", qreport_by_name(q->r.by), "from",
-		      time_or_null(q->r.from), "to", time_or_null(q->r.to), "observations",
-		      (json_int_t)q->r.n_obs, "z", WIRE_QUALITY_Z, "rows", rows);
+	j = json_pack("{s:I, s:s, s:o, s:o, s:I, s:f, s:o}", "engagement_id", (json_int_t)q->eng.id,
+		      "by", qreport_by_name(q->r.by), "from", time_or_null(q->r.from), "to",
+		      time_or_null(q->r.to), "observations", (json_int_t)q->r.n_obs, "z",
+		      WIRE_QUALITY_Z, "rows", rows);
 	return j;
 }
 
@@ -180,7 +180,8 @@ static int csv_row(struct buf *b, enum qreport_by by, const struct qreport_row *
 	if (!rc)
 		rc = csv_rate(b, w->gold_ok, w->gold_n);
 	if (!rc)
-		rc = buf_printf(b, ",%.17g,%.17g", wilson_lower(w->gold_ok, w->gold_n, WIRE_QUALITY_Z),
+		rc = buf_printf(b, ",%.17g,%.17g",
+				wilson_lower(w->gold_ok, w->gold_n, WIRE_QUALITY_Z),
 				wilson_upper(w->gold_ok, w->gold_n, WIRE_QUALITY_Z));
 	if (!rc)
 		rc = csv_int(b, w->agree_n);
@@ -208,9 +209,10 @@ int wire_quality_csv(const struct quality_report *q, struct buf *out)
 	int rc = all_codes(&q->r, &codes, &n_codes);
 
 	if (!rc)
-		rc = buf_printf(out, "%s,gold_n,gold_correct,gold_accuracy,gold_lower,gold_upper,"
-				     "agreement_n,agreement_agreed,agreement_rate,reviews_n,"
-				     "reviews_accepted,reviews_rejected,defect_rate",
+		rc = buf_printf(out,
+				"%s,gold_n,gold_correct,gold_accuracy,gold_lower,gold_upper,"
+				"agreement_n,agreement_agreed,agreement_rate,reviews_n,"
+				"reviews_accepted,reviews_rejected,defect_rate",
 				key_name(q->r.by));
 	for (size_t i = 0; !rc && i < n_codes; i++) {
 		char col[80];

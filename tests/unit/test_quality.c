@@ -203,8 +203,8 @@ static void test_aql_table2a(void **state)
 	for (int i = 0; i < 16; i++)
 		for (int j = 0; j < 12; j++) {
 			int row = i, col = j, ac = -1, re = -1;
-			int64_t lot;
-			enum aql_level level;
+			int64_t lot = 0;
+			enum aql_level level = AQL_GII;
 			struct aql_plan p;
 
 			/* follow the printed arrows through the printed grid (A's up arrow at
@@ -719,6 +719,21 @@ static void test_report_counts(void **state)
 			     1764547200000LL + 7 * 86400000LL);
 	}
 	free(o);
+	/* more groups than QREPORT_ROWS_MAX: ERR_TOOBIG, and the report can be released */
+	{
+		struct qreport r;
+		struct quality_obs one = {.kind = QOBS_GOLD, .ok = true};
+		int rc = 0;
+
+		qreport_init(&r, QREPORT_WORKER, 0, 0);
+		for (int64_t w = 1; w <= QREPORT_ROWS_MAX + 1 && !rc; w++) {
+			one.worker_id = w;
+			rc = qreport_add(&r, &one);
+		}
+		assert_int_equal(rc, ERR_TOOBIG);
+		assert_int_equal(r.n_rows, QREPORT_ROWS_MAX);
+		qreport_release(&r);
+	}
 	/* the day's text (2025-12-01 is 1764547200000 ms, date -u -d @1764547200) */
 	qreport_day_text(1764547200000LL + 5, day, sizeof(day));
 	assert_string_equal(day, "2025-12-01");
