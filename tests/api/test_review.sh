@@ -87,12 +87,16 @@ api POST "/v1/items/$A/decision" "$W1" "{\"epoch\":$E2,\"decision\":\"accept\"}"
 expect "another worker may not decide" 409
 api POST "/v1/items/$A/decision" "$W4" "{\"epoch\":$E2,\"decision\":\"reject\"}"
 expect "a rejection without a code is refused" 400
-api POST "/v1/items/$A/decision" "$W4" "{\"epoch\":$E2,\"decision\":\"reject\",\"defect\":\"missing_field\",\"field\":\"name\",\"comment\":\"name is empty\"}"
+api POST "/v1/items/$A/decision" "$W4" "{\"epoch\":$E2,\"decision\":\"reject\",\"defect\":\"missing_field\",\"field\":\"name\",\"comment\":\"name is empty CANARY-REVIEW-5e1d\"}"
 expect "rejected with a code" 200
 check "back to the queue" queued "$(jqr .state)"
 check "the decision names the code" missing_field "$(jqr .review.defect)"
 api GET "/v1/items/$A/history" "$MGR"
 check "the rework event carries the defect" "missing_field name" "$(jqr '.[-1].detail|"\(.defect) \(.field)"')"
+check "and the reviewer's comment as its reason" "name is empty CANARY-REVIEW-5e1d" "$(jqr '.[-1].detail.reason')"
+"$BIN" backup "$TMP/copy.db" --data "$DATA" >/dev/null || bad "backup"
+check "the comment is sealed at rest (no copy in the raw files)" 0 \
+  "$(cat "$DATA/alihdaya.db" "$DATA/alihdaya.db-wal" "$TMP/copy.db" 2>/dev/null | grep -a -c CANARY-REVIEW-5e1d)"
 key_one "$BPO" "$W1"
 api POST /v1/review/next "$W4"; E=$(jqr .review.epoch)
 api POST "/v1/items/$A/decision" "$W4" "{\"epoch\":$E,\"decision\":\"accept\",\"comment\":\"fine\"}"
