@@ -1,4 +1,5 @@
-/* review.c - review sampling's use cases: defect codes, sampling settings, the review queue, lots. */
+/* review.c - review sampling's use cases: defect codes, sampling settings, the review queue, lots.
+ */
 #include "app/review.h"
 
 #include <math.h>
@@ -58,13 +59,14 @@ int app_defects_set(const struct app *app, const struct actor *actor, int64_t en
 		snprintf(d->code, sizeof(d->code), "%s", in[i].code);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(out[j].code, d->code))
-				return buf_error(err, ERR_INVALID, "defects[%zu].code %s is given twice",
-						 i, d->code);
+				return buf_error(err, ERR_INVALID,
+						 "defects[%zu].code %s is given twice", i, d->code);
 		if ((rc = app_in_str(field, in[i].label, d->label, sizeof(d->label), true, err)))
 			return rc;
 		if (defect_severity_parse(in[i].severity ? in[i].severity : "", &d->severity))
 			return buf_error(err, ERR_INVALID,
-					 "defects[%zu].severity must be minor, major or critical", i);
+					 "defects[%zu].severity must be minor, major or critical",
+					 i);
 	}
 	c->actor = actor;
 	c->u.defects.engagement_id = engagement_id;
@@ -125,8 +127,8 @@ int app_sampling_set(const struct app *app, const struct actor *actor, int64_t e
 		r->share_pct = (int)v;
 	}
 	if (r->mode == SAMPLING_AQL) {
-		if ((rc = app_in_whole("lot_size", in->lot_size, APP_ABSENT, 2, 500000, &r->lot_size,
-				       err)))
+		if ((rc = app_in_whole("lot_size", in->lot_size, APP_ABSENT, 2, 500000,
+				       &r->lot_size, err)))
 			return rc;
 		if (in->level && sampling_level_parse(in->level, &r->level))
 			return buf_error(err, ERR_INVALID,

@@ -1,4 +1,5 @@
-/* review.c - `review list|lots|defects|sampling`: review sampling read from the store (app/review.h). */
+/* review.c - `review list|lots|defects|sampling`: review sampling read from the store
+ * (app/review.h). */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -23,12 +24,12 @@ static const char review_usage[] =
     "engagement's lots, its defect codes and its sampling settings. They are set through\n"
     "the API (PUT /v1/engagements/:id/defects and /sampling).\n";
 
-static const char *const task_cols[] = {"id",	  "item_id",	  "engagement_id", "lot_id",
-					"state",  "submitter_id", "reviewer_id",   "epoch",
-					"defect", "rework_count", NULL};
-static const char *const lot_cols[] = {"id",	      "state",	  "lot_size", "size", "code",
-				       "sample_size", "ac",	  "re",	      "rejected",
-				       "decided",     "defect", NULL};
+static const char *const task_cols[] = {
+    "id",	   "item_id", "engagement_id", "lot_id",       "state", "submitter_id",
+    "reviewer_id", "epoch",   "defect",	       "rework_count", NULL};
+static const char *const lot_cols[] = {"id",	   "state",	  "lot_size", "size",
+				       "code",	   "sample_size", "ac",	      "re",
+				       "rejected", "decided",	  "defect",   NULL};
 static const char *const defect_cols[] = {"code", "severity", "label", NULL};
 
 static int fail(int rc, struct buf *err)
@@ -69,13 +70,14 @@ static int run(struct cli_noun *w, const char *verb, struct review_list_in *in, 
 		rc = app_review_list(&w->ctx.app, &AUTH_LOCAL_ADMIN, in, wire_review_task_add, data,
 				     &next, &err);
 	} else if (!rc && !strcmp(verb, "lots")) {
-		rc = app_lot_list(&w->ctx.app, &AUTH_LOCAL_ADMIN, eng, &in->page, wire_lot_add, data,
-				  &next, &err);
+		rc = app_lot_list(&w->ctx.app, &AUTH_LOCAL_ADMIN, eng, &in->page, wire_lot_add,
+				  data, &next, &err);
 	} else if (!rc && !strcmp(verb, "defects")) {
 		struct defect_rec *d = calloc(REVIEW_DEFECTS_MAX, sizeof(*d));
 		size_t n = 0;
 
-		rc = d ? app_defects_get(&w->ctx.app, &AUTH_LOCAL_ADMIN, eng, d, &n, &err) : ERR_NOMEM;
+		rc = d ? app_defects_get(&w->ctx.app, &AUTH_LOCAL_ADMIN, eng, d, &n, &err)
+		       : ERR_NOMEM;
 		for (size_t i = 0; !rc && i < n; i++)
 			rc = json_array_append_new(data, wire_defect(&d[i])) ? ERR_NOMEM : 0;
 		free(d);
@@ -103,9 +105,10 @@ static int run(struct cli_noun *w, const char *verb, struct review_list_in *in, 
 	page = wire_page(data, next);
 	if (!page)
 		return cli_fail("review", 1, "%s", err_message(ERR_NOMEM));
-	cli_print_list(page, !strcmp(verb, "list")   ? task_cols
-			     : !strcmp(verb, "lots") ? lot_cols
-						     : defect_cols,
+	cli_print_list(page,
+		       !strcmp(verb, "list")   ? task_cols
+		       : !strcmp(verb, "lots") ? lot_cols
+					       : defect_cols,
 		       w->json);
 	json_decref(page);
 	return 0;
@@ -141,13 +144,27 @@ int cli_review(int argc, char **argv)
 		return rc;
 	while ((opt = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
 		switch (opt) {
-		case 'h': fputs(review_usage, stdout); return 0;
-		case 'e': in.engagement_id = optarg; break;
-		case 's': in.state = optarg; break;
-		case 'r': in.reviewer_id = optarg; break;
-		case 'a': in.page.after = optarg; break;
-		case 'l': in.page.limit = optarg; break;
-		default: fputs(review_usage, stderr); return 2;
+		case 'h':
+			fputs(review_usage, stdout);
+			return 0;
+		case 'e':
+			in.engagement_id = optarg;
+			break;
+		case 's':
+			in.state = optarg;
+			break;
+		case 'r':
+			in.reviewer_id = optarg;
+			break;
+		case 'a':
+			in.page.after = optarg;
+			break;
+		case 'l':
+			in.page.limit = optarg;
+			break;
+		default:
+			fputs(review_usage, stderr);
+			return 2;
 		}
 	}
 	if (optind + 1 < argc)

@@ -10,7 +10,7 @@ static const char *const severity_names[] = {"minor", "major", "critical"};
 static const char *const mode_names[] = {"none", "share", "aql"};
 static const char *const level_names[SAMPLING_LEVELS] = {"S1", "S2", "S3", "S4", "I", "II", "III"};
 static const char *const rstate_names[RV__COUNT] = {"held",	"waiting",  "leased",
-						     "accepted", "rejected", "closed"};
+						    "accepted", "rejected", "closed"};
 static const char *const lot_names[LOT__COUNT] = {"open", "sampling", "accepted", "rejected"};
 
 NAMES_ENUM(defect_severity, enum defect_severity, severity_names)

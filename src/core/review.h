@@ -30,9 +30,9 @@ bool defect_code_valid(const char *s);
 
 /* How submitted items of an engagement reach a reviewer. */
 enum sampling_mode {
-	SAMPLING_NONE,  /* none: the client's (or staff's) accept as before */
+	SAMPLING_NONE,	/* none: the client's (or staff's) accept as before */
 	SAMPLING_SHARE, /* share_pct of submitted items, by a keyed hash of the item id */
-	SAMPLING_AQL,   /* lots of lot_size, sampled by the ISO 2859-1 plan (core/aql.h) */
+	SAMPLING_AQL,	/* lots of lot_size, sampled by the ISO 2859-1 plan (core/aql.h) */
 };
 const char *sampling_mode_name(enum sampling_mode m);
 int sampling_mode_parse(const char *s, enum sampling_mode *out);
@@ -47,10 +47,10 @@ int sampling_level_parse(const char *s, int *out);
 struct sampling_rec {
 	int64_t engagement_id;
 	enum sampling_mode mode;
-	int share_pct;	  /* share: 0..100 */
-	int64_t lot_size; /* aql: 2..500000 */
-	int level;	  /* aql: enum aql_level */
-	int aql_centi;	  /* aql: the AQL in hundredths of a percent (250 = 2.5 %) */
+	int share_pct;	       /* share: 0..100 */
+	int64_t lot_size;      /* aql: 2..500000 */
+	int level;	       /* aql: enum aql_level */
+	int aql_centi;	       /* aql: the AQL in hundredths of a percent (250 = 2.5 %) */
 	struct skill_level qa; /* the skill a reviewer must have (code "" = any cleared worker) */
 	unsigned char key[SAMPLING_KEY_BYTES]; /* the sampling hash's key: never shown */
 	int64_t updated_at;

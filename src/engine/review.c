@@ -18,8 +18,8 @@
 /* Submit: chosen, held in a lot, or accepted as not sampled            */
 /* ------------------------------------------------------------------ */
 
-static int task_new(struct engine *e, const struct live_item *it, int64_t submitter,
-		    int64_t lot_id, enum review_state state, int64_t now, struct review_task **out)
+static int task_new(struct engine *e, const struct live_item *it, int64_t submitter, int64_t lot_id,
+		    enum review_state state, int64_t now, struct review_task **out)
 {
 	struct review_live *rl = e->st.review;
 	struct review_task t;
@@ -145,8 +145,8 @@ static int lot_add(struct engine *e, struct review_conf *rc, struct live_item *i
 				     .lot_size = rc->samp.lot_size,
 				     .created_at = now};
 
-		if ((r = store_lot_put(e->store, &nl)) || (r = engine__rv_put_copy(&rl->lots, nl.id, &nl,
-									  sizeof(nl), &v)))
+		if ((r = store_lot_put(e->store, &nl)) ||
+		    (r = engine__rv_put_copy(&rl->lots, nl.id, &nl, sizeof(nl), &v)))
 			return r;
 		l = v;
 		rc->open_lot = l->id;
@@ -344,7 +344,8 @@ int engine__review_next(struct engine *e, struct cmd *c, int64_t now)
 	wid = c->actor->role == ROLE_WORKER ? c->actor->worker_id : c->u.review.worker_id;
 	if ((rc = policy_require(c->actor, POL_REVIEW_NEXT,
 				 &(struct policy_scope){.worker_id = wid})))
-		return rc == ERR_NOTFOUND ? engine__fail(c, rc, "no worker %lld", (long long)wid) : rc;
+		return rc == ERR_NOTFOUND ? engine__fail(c, rc, "no worker %lld", (long long)wid)
+					  : rc;
 	if (!(lw = idmap_get(&e->st.workers, wid)))
 		return engine__fail(c, ERR_NOTFOUND, "no worker record for this user");
 	if ((rc = sweep(e, now)))
@@ -352,7 +353,8 @@ int engine__review_next(struct engine *e, struct cmd *c, int64_t now)
 	for (size_t i = 0; lw->rec.active && idmap_next(&rl->tasks, &i, &id, &v);) {
 		struct review_task *t = v;
 
-		if ((t->state == RV_WAITING || (t->state == RV_LEASED && t->lease_expires <= now)) &&
+		if ((t->state == RV_WAITING ||
+		     (t->state == RV_LEASED && t->lease_expires <= now)) &&
 		    (!best || t->id < best->id) && task_live(e, t) && may_review(e, lw, t, now))
 			best = t;
 	}
@@ -423,8 +425,8 @@ int engine__review_decision(struct engine *e, struct cmd *c, int64_t now)
 	snprintf(t->defect, sizeof(t->defect), "%s", defect ? defect : "");
 	snprintf(t->field, sizeof(t->field), "%s", field ? field : "");
 	if ((rc = engine__rv_task_write(e, t)) ||
-	    (rc = engine__rv_observe(e, t, t->submitter_id, t->engagement_id, item_id, !c->u.review.reject,
-			  defect, field, now)))
+	    (rc = engine__rv_observe(e, t, t->submitter_id, t->engagement_id, item_id,
+				     !c->u.review.reject, defect, field, now)))
 		return rc;
 	c->result.has_review = true;
 	c->result.review = *t;
@@ -434,7 +436,8 @@ int engine__review_decision(struct engine *e, struct cmd *c, int64_t now)
 		enum item_state to;
 
 		if (c->u.review.reject)
-			rc = engine__rv_rework(e, c, it, c->u.review.comment, defect, field, 0, now);
+			rc =
+			    engine__rv_rework(e, c, it, c->u.review.comment, defect, field, 0, now);
 		else if (!(rc = engine__step(e, c, it, &acc, now, &to)))
 			engine__step_apply(e, it, &acc, to);
 		if (!rc)
@@ -445,7 +448,8 @@ int engine__review_decision(struct engine *e, struct cmd *c, int64_t now)
 	if (!(l = idmap_get(&rl->lots, t->lot_id)))
 		return ERR_INTERNAL;
 	engine__item_rec(it, &after);
-	rc = engine__audit_append(e, c, c->u.review.reject ? "item.review_reject" : "item.review_accept",
+	rc = engine__audit_append(e, c,
+				  c->u.review.reject ? "item.review_reject" : "item.review_accept",
 				  "item", item_id, it->client_id, now);
 	if (!rc)
 		rc = lot_tally(e, l, c->u.review.reject, defect, now);

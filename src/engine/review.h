@@ -38,8 +38,8 @@ int engine__review_defect_check(struct engine *e, struct cmd *c, int64_t engagem
  * "field", "lot_id"}, each only when given. 0 or ERR_NOMEM / ERR_INVALID
  * (not UTF-8).
  */
-int engine__review_detail(const char *reason, const char *defect, const char *field,
-			  int64_t lot_id, char **out);
+int engine__review_detail(const char *reason, const char *defect, const char *field, int64_t lot_id,
+			  char **out);
 
 /*
  * item.rework on an open item (found and allowed by the caller): the defect

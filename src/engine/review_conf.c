@@ -9,7 +9,6 @@
 #include "util/err.h"
 #include "util/utf8.h"
 
-
 /* ------------------------------------------------------------------ */
 /* Live state: load and release                                         */
 /* ------------------------------------------------------------------ */
@@ -119,9 +118,9 @@ void engine__review_release(struct engine_state *st)
 		return;
 	for (size_t i = 0; idmap_next(&rl->conf, &i, &id, &v);)
 		free(((struct review_conf *)v)->defects);
-	for (struct idmap *m = &rl->conf; m; m = m == &rl->conf ? &rl->tasks
-					    : m == &rl->tasks  ? &rl->lots
-							       : NULL) {
+	for (struct idmap *m = &rl->conf; m; m = m == &rl->conf	   ? &rl->tasks
+						 : m == &rl->tasks ? &rl->lots
+								   : NULL) {
 		for (size_t i = 0; idmap_next(m, &i, &id, &v);)
 			free(v);
 		idmap_release(m);
@@ -138,12 +137,15 @@ void engine__review_release(struct engine_state *st)
 int engine__review_defect_check(struct engine *e, struct cmd *c, int64_t engagement_id,
 				const char *defect, const char *field)
 {
-	struct review_conf *rc = e->st.review ? engine__rv_conf(e->st.review, engagement_id, false) : NULL;
+	struct review_conf *rc =
+	    e->st.review ? engine__rv_conf(e->st.review, engagement_id, false) : NULL;
 	char allowed[200];
 	size_t used = 0;
 
-	if (field && *field && (strlen(field) >= MODEL_CODE_MAX || !utf8_valid(field, strlen(field))))
-		return engine__fail(c, ERR_INVALID, "field must be a field name of at most 63 bytes");
+	if (field && *field &&
+	    (strlen(field) >= MODEL_CODE_MAX || !utf8_valid(field, strlen(field))))
+		return engine__fail(c, ERR_INVALID,
+				    "field must be a field name of at most 63 bytes");
 	if (!rc || !rc->n_defects) {
 		if (defect && *defect)
 			return engine__fail(c, ERR_INVALID,
@@ -160,8 +162,9 @@ int engine__review_defect_check(struct engine *e, struct cmd *c, int64_t engagem
 		int n = snprintf(allowed + used, sizeof(allowed) - used, "%s%s", i ? ", " : "",
 				 rc->defects[i].code);
 
-		used = n < 0 ? used : used + (size_t)n >= sizeof(allowed) ? sizeof(allowed) - 1
-									    : used + (size_t)n;
+		used = n < 0				     ? used
+		       : used + (size_t)n >= sizeof(allowed) ? sizeof(allowed) - 1
+							     : used + (size_t)n;
 	}
 	return engine__fail(c, ERR_INVALID, "defect must be one of engagement %lld's codes: %s",
 			    (long long)engagement_id, allowed);
@@ -183,8 +186,8 @@ static int put_json_str(struct buf *b, const char *s)
 	return rc ? rc : buf_puts(b, "\"");
 }
 
-int engine__review_detail(const char *reason, const char *defect, const char *field,
-			  int64_t lot_id, char **out)
+int engine__review_detail(const char *reason, const char *defect, const char *field, int64_t lot_id,
+			  char **out)
 {
 	const char *names[3] = {"reason", "defect", "field"};
 	const char *vals[3] = {reason, defect, field};
@@ -217,8 +220,8 @@ int engine__review_detail(const char *reason, const char *defect, const char *fi
 
 /* One review observation of the worker whose work it judged (qmath's contract). */
 int engine__rv_observe(struct engine *e, const struct review_task *t, int64_t worker_id,
-		   int64_t engagement_id, int64_t item_id, bool ok, const char *defect,
-		   const char *field, int64_t now)
+		       int64_t engagement_id, int64_t item_id, bool ok, const char *defect,
+		       const char *field, int64_t now)
 {
 	struct quality_obs o;
 
@@ -256,7 +259,7 @@ void engine__rv_task_forget(struct engine *e, struct review_task *t)
  * observation, the task closed. c NULL: the engine's own (a lot's verdict).
  */
 int engine__rv_rework(struct engine *e, struct cmd *c, struct live_item *it, const char *reason,
-		       const char *defect, const char *field, int64_t lot_id, int64_t now)
+		      const char *defect, const char *field, int64_t lot_id, int64_t now)
 {
 	struct item_step s = {.act = ACT_REWORK,
 			      .reason = reason,

@@ -87,7 +87,8 @@ int h_defects_get(struct req *r)
 		rc = json_array_append_new(arr, wire_defect(&d[i])) ? ERR_NOMEM : 0;
 	free(d);
 	if (!rc)
-		j = json_pack("{s:I, s:o}", "engagement_id", (json_int_t)r->param[0], "defects", arr);
+		j = json_pack("{s:I, s:o}", "engagement_id", (json_int_t)r->param[0], "defects",
+			      arr);
 	else
 		json_decref(arr);
 	return http__read(r, j ? 0 : ERR_NOMEM, j);
@@ -194,8 +195,7 @@ int h_sampling_put(struct req *r)
 		    (rc = http__num(r, "qa_skill.level", lvl, &in.qa_level)))
 			goto out;
 	}
-	rc = run(r, app_sampling_set(&r->srv->app, &r->actor, r->param[0], &in, c, &err), &err,
-		 c);
+	rc = run(r, app_sampling_set(&r->srv->app, &r->actor, r->param[0], &in, c, &err), &err, c);
 	if (!rc)
 		rc = h_sampling_get(r);
 out:
@@ -283,9 +283,9 @@ int h_review_decision(struct req *r)
 	if (!c)
 		return ERR_NOMEM;
 	if (!(rc = http__body(r, false, &body)) &&
-	    !(rc = http__unpack(r, body, "{s:I, s:s, s?s, s?s, s?s}", "epoch", &epoch,
-				"decision", &in.decision, "defect", &in.defect, "field", &in.field,
-				"comment", &in.comment))) {
+	    !(rc = http__unpack(r, body, "{s:I, s:s, s?s, s?s, s?s}", "epoch", &epoch, "decision",
+				&in.decision, "defect", &in.defect, "field", &in.field, "comment",
+				&in.comment))) {
 		in.epoch = epoch;
 		rc = run(r, app_review_decision(&r->srv->app, &r->actor, &in, c, &err), &err, c);
 	}

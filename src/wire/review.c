@@ -1,4 +1,5 @@
-/* review.c - the wire JSON of review sampling: defect codes, sampling settings, review tasks, lots. */
+/* review.c - the wire JSON of review sampling: defect codes, sampling settings, review tasks, lots.
+ */
 #include "wire/review.h"
 
 #include "util/clock.h"
@@ -28,8 +29,9 @@ json_t *wire_defect(const struct defect_rec *d)
 
 json_t *wire_sampling(const struct sampling_rec *r)
 {
-	json_t *j = json_pack("{s:I, s:s, s:o}", "engagement_id", (json_int_t)r->engagement_id,
-			      "mode", sampling_mode_name(r->mode), "updated_at", when(r->updated_at));
+	json_t *j =
+	    json_pack("{s:I, s:s, s:o}", "engagement_id", (json_int_t)r->engagement_id, "mode",
+		      sampling_mode_name(r->mode), "updated_at", when(r->updated_at));
 
 	if (j && r->mode == SAMPLING_SHARE)
 		json_object_set_new(j, "share_pct", json_integer(r->share_pct));

@@ -1,4 +1,5 @@
-/* review.h - the wire JSON of review sampling: defect codes, sampling settings, review tasks, lots. */
+/* review.h - the wire JSON of review sampling: defect codes, sampling settings, review tasks, lots.
+ */
 #ifndef ALIHDAYA_WIRE_REVIEW_H
 #define ALIHDAYA_WIRE_REVIEW_H
 

@@ -1,4 +1,5 @@
-/* test_review.c - review sampling: the keyed share, the review queue's exclusions, defect codes, lots. */
+/* test_review.c - review sampling: the keyed share, the review queue's exclusions, defect codes,
+ * lots. */
 /* cmocka needs these before it. */
 // clang-format off
 #include <setjmp.h>

@@ -1,4 +1,5 @@
-/* sqlite_review.c - the SQLite side of review sampling: defect codes, settings, review tasks, lots. */
+/* sqlite_review.c - the SQLite side of review sampling: defect codes, settings, review tasks, lots.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@
 	"t.decided_at, (SELECT count(*) FROM item_events v WHERE v.item_id = t.item_id AND "       \
 	"v.action = 'rework')"
 #define LOT_COLS                                                                                   \
-	"id, engagement_id, state, lot_size, size, code, n, ac, re, rejected, decided, defect, "  \
+	"id, engagement_id, state, lot_size, size, code, n, ac, re, rejected, decided, defect, "   \
 	"created_at, closed_at"
 
 /*
@@ -192,13 +193,13 @@ int sq_review_task_put(struct store *s, struct review_task *t)
 {
 	struct sq_conn *w = W(s);
 	int rc, b;
-	sqlite3_stmt *st =
-	    prep(w,
-		 "INSERT OR REPLACE INTO review_tasks(id, item_id, engagement_id, client_id, lot_id, "
-		 "submitter_id, item_epoch, state, reviewer_id, epoch, lease_expires, defect, field, "
-		 "created_at, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-		 "?13, ?14, ?15)",
-		 &rc);
+	sqlite3_stmt *st = prep(
+	    w,
+	    "INSERT OR REPLACE INTO review_tasks(id, item_id, engagement_id, client_id, lot_id, "
+	    "submitter_id, item_epoch, state, reviewer_id, epoch, lease_expires, defect, field, "
+	    "created_at, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	    "?13, ?14, ?15)",
+	    &rc);
 
 	if (rc)
 		return rc;
@@ -282,10 +283,11 @@ int sq_lot_put(struct store *s, struct lot_rec *l)
 	struct sq_conn *w = W(s);
 	char code[2] = {l->code, 0};
 	int rc, b;
-	sqlite3_stmt *st = prep(w,
-				"INSERT OR REPLACE INTO review_lots(" LOT_COLS ") VALUES (?1, ?2, ?3, "
-				"?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-				&rc);
+	sqlite3_stmt *st =
+	    prep(w,
+		 "INSERT OR REPLACE INTO review_lots(" LOT_COLS ") VALUES (?1, ?2, ?3, "
+		 "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		 &rc);
 
 	if (rc)
 		return rc;
