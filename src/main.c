@@ -29,6 +29,7 @@ static const struct subcommand commands[] = {
 	{ "staff", cli_staff, "workforce planning: Erlang staffing and plans" },
 	{ "keys", cli_keys, "the encryption keys: status and rotation" },
 	{ "quality", cli_quality, "quality reports: gold accuracy, agreement, reviews, defects" },
+	{ "review", cli_review, "review sampling: the review queue, lots, defect codes, sampling" },
 };
 
 static void usage(FILE *f)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/input.h"
 #include "core/item.h"
 #include "util/err.h"
 
@@ -247,6 +248,15 @@ static int item_op(const struct actor *actor, const struct op_rule *o, const str
 	c->u.op.epoch = o->epoch ? in->epoch : 0;
 	c->u.op.result_json = o->result ? in->result : NULL;
 	c->u.op.reason = reason;
+	if (o->type == CMD_ITEM_REWORK) {
+		char field[MODEL_CODE_MAX];
+
+		if (in->field && *in->field &&
+		    (rc = app_in_code("field", in->field, field, sizeof(field), true, err)))
+			return rc;
+		c->u.op.defect = in->defect && *in->defect ? in->defect : NULL;
+		c->u.op.field = in->field && *in->field ? in->field : NULL;
+	}
 	return 0;
 }
 
@@ -351,6 +361,39 @@ int app_work_next_item(const struct app *app, const struct actor *actor,
 		return 0;
 	}
 	return mask_item(app, actor, out, POL_ITEM_PAYLOAD, err);
+}
+
+int app_item_review_read(const struct app *app, const struct actor *actor, int64_t item_id,
+			 int64_t reviewer_id, struct item_rec *out, struct buf *err)
+{
+	struct policy_scope sc;
+	enum item_state st;
+	int64_t worker;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_item_get(app->store, item_id, true, out)))
+		return store_fail(rc, err);
+	/* The policy is asked as for the holder of a lease; the item is answered as it is. */
+	st = out->state;
+	worker = out->worker_id;
+	out->state = ITEM_ASSIGNED;
+	out->worker_id = reviewer_id;
+	sc = item_scope(out);
+	if ((rc = policy_require(actor, POL_ITEM_READ, &sc))) {
+		rc = store_fail(rc, err);
+	} else if (!policy_sees_payload(actor, &sc)) {
+		free(out->payload);
+		free(out->result);
+		out->payload = out->result = NULL;
+	} else {
+		rc = mask_item(app, actor, out, POL_ITEM_PAYLOAD, err);
+	}
+	out->state = st;
+	out->worker_id = worker;
+	if (rc)
+		item_rec_release(out);
+	return rc;
 }
 
 /* ================================================================

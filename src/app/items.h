@@ -51,6 +51,7 @@ struct item_op_in {
 	int64_t epoch;	    /* submit: required, >= 1 (0: not given) */
 	const char *result; /* submit: JSON text the adapter parsed (any value) */
 	const char *reason; /* rework, fail: required; cancel: optional; <= ITEM_REASON_MAX */
+	const char *defect, *field; /* rework: the defect code and field (app/review.h), or NULL */
 };
 
 /*
@@ -108,6 +109,14 @@ int app_work_next_item(const struct app *app, const struct actor *actor,
  */
 int app_item_purge(const struct app *app, const struct actor *actor, bool dry_run, struct cmd *c,
 		   struct buf *err);
+
+/*
+ * The item under review by reviewer_id (the worker the engine gave the
+ * review lease), with payload and result as that reviewer may see them: the
+ * review lease reads as a lease. OUT: *out (item_rec_release(), also on error).
+ */
+int app_item_review_read(const struct app *app, const struct actor *actor, int64_t item_id,
+			 int64_t reviewer_id, struct item_rec *out, struct buf *err);
 
 /* ================================================================
  * Reads

@@ -37,5 +37,7 @@ int cli_client_remove(int argc, char **argv);
 int cli_user_password(int argc, char **argv);
 /* quality report --engagement ID (quality.c) */
 int cli_quality(int argc, char **argv);
+/* review list|lots|defects|sampling (review.c) */
+int cli_review(int argc, char **argv);
 
 #endif

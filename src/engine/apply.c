@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/engine_int.h"
+#include "engine/review.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -45,6 +46,10 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_ENGAGEMENT_FIELDS] = {"engagement.fields", engine__engagement_fields, true},
     [CMD_MILESTONE_CREATE] = {"milestone.create", engine__milestone_create, true},
     [CMD_MILESTONE_UPDATE] = {"milestone.update", engine__milestone_update, true},
+    [CMD_DEFECTS_SET] = {"engagement.defects", engine__defects_set, true},
+    [CMD_SAMPLING_SET] = {"engagement.sampling", engine__sampling_set, true},
+    [CMD_REVIEW_NEXT] = {"review.next", engine__review_next, true},
+    [CMD_REVIEW_DECISION] = {"review.decision", engine__review_decision, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

@@ -5,6 +5,7 @@
 
 #include "core/route.h"
 #include "engine/engine_int.h"
+#include "engine/review.h"
 #include "util/err.h"
 
 /*
@@ -228,11 +229,10 @@ static int result_checked(struct engine *e, struct cmd *c, const struct live_ite
  * One transition of an open item: find it, ask the policy, step, apply.
  * reason_for names the action in the refusal when it needs a reason.
  */
-static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_step *s,
-		   enum policy_action act, const char *reason_for)
+static int item_ready(struct engine *e, struct cmd *c, struct item_step *s,
+		      enum policy_action act, const char *reason_for, struct live_item **out)
 {
 	struct live_item *it = NULL;
-	enum item_state to;
 	int rc;
 
 	if ((rc = find_open_item(e, c, act, &it)))
@@ -243,26 +243,45 @@ static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_ste
 	if ((rc = engine__kpo_check(e, c, it, s->act)))
 		return rc;
 	s->reason = c->u.op.reason; /* plain text: the store writes the detail {"reason": ...} */
-	rc = engine__step(e, c, it, s, now, &to);
+	*out = it;
+	return 0;
+}
+
+static int item_go(struct engine *e, struct cmd *c, struct live_item *it, struct item_step *s,
+		   int64_t now)
+{
+	enum item_state to;
+	int rc = engine__step(e, c, it, s, now, &to);
+
 	if (!rc)
 		engine__step_apply(e, it, s, to);
 	return rc;
 }
 
+static int item_op(struct engine *e, struct cmd *c, int64_t now, struct item_step *s,
+		   enum policy_action act, const char *reason_for)
+{
+	struct live_item *it = NULL;
+	int rc = item_ready(e, c, s, act, reason_for, &it);
+
+	return rc ? rc : item_go(e, c, it, s, now);
+}
+
 /*
  * item.submit: the worker holding the lease, with its epoch, before the
- * deadline. The flows of issue 10 each take one look first, in this order
- * (docs/architecture.md): keying (an answer of a multi-keyed item, or its
- * decided result), then the ordinary step.
+ * deadline. The declared result fields are checked first; then each quality
+ * flow has one call here, in the order of docs/architecture.md (keying:
+ * an answer of a multi-keyed item, or its decided result; review sampling,
+ * which keeps out of KPO work: its chain is kpo.c's); 1 = the flow did the
+ * submit.
  */
 int engine__item_submit(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct item_step s = {.act = ACT_SUBMIT, .result = c->u.op.result_json};
 	struct live_item *it = NULL;
-	enum item_state to;
-	int rc;
+	int rc = item_ready(e, c, &s, POL_ITEM_SUBMIT, NULL, &it);
 
-	if ((rc = find_open_item(e, c, POL_ITEM_SUBMIT, &it)))
+	if (rc)
 		return rc;
 	if (it->state != ITEM_ASSIGNED || it->worker_id != c->actor->worker_id ||
 	    it->epoch != c->u.op.epoch || now >= it->lease_expires)
@@ -277,16 +296,20 @@ int engine__item_submit(struct engine *e, struct cmd *c, int64_t now)
 		return rc;
 	if ((rc = engine__keying_submit(e, c, it, &s, now)))
 		return rc < 0 ? rc : 0;
-	if (s.result != c->u.op.result_json && (rc = result_checked(e, c, it, s.result))) {
-		e->st.need_reload = 1; /* keying decided in memory: rebuilt from the store */
-		return rc;
+	if (s.result != c->u.op.result_json && (rc = result_checked(e, c, it, s.result)))
+		goto reload;
+	if (!engine__kpo_engagement(e, it->engagement_id) &&
+	    (rc = engine__review_submit(e, c, it, &s, now))) {
+		if (rc > 0)
+			return 0;
+		goto reload;
 	}
-	rc = engine__step(e, c, it, &s, now, &to);
+	if (!(rc = item_go(e, c, it, &s, now)))
+		return 0;
+reload:
 	/* Keying decided in memory ahead of this step: a failure rebuilds memory from the store. */
-	if (rc && it->keying)
+	if (it->keying)
 		e->st.need_reload = 1;
-	if (!rc)
-		engine__step_apply(e, it, &s, to);
 	return rc;
 }
 
@@ -307,13 +330,15 @@ int engine__item_accept(struct engine *e, struct cmd *c, int64_t now)
 	return item_op(e, c, now, &s, POL_ITEM_REVIEW, NULL);
 }
 
-/* item.rework: as review, with a reason */
+/* item.rework: as review, with a reason, and a defect code when the engagement has codes */
 int engine__item_rework(struct engine *e, struct cmd *c, int64_t now)
 {
-	struct item_step s = {.act = ACT_REWORK,
-			      .refused = "only submitted work can be returned for rework"};
+	struct item_step s = {.act = ACT_REWORK};
+	struct live_item *it = NULL;
+	int rc = item_ready(e, c, &s, POL_ITEM_REVIEW, "rework", &it);
 
-	return item_op(e, c, now, &s, POL_ITEM_REVIEW, "rework");
+	/* With the engagement's defect codes, in the event's detail (engine/review.c). */
+	return rc ? rc : engine__review_rework(e, c, it, now);
 }
 
 /* item.fail: staff, with a reason: an open item the workflow cannot finish */

@@ -9,6 +9,7 @@
 #include "core/keying.h"
 #include "core/kpo.h"
 #include "core/model.h"
+#include "core/review.h"
 #include "sec/auth.h"
 #include "util/buf.h"
 
@@ -75,6 +76,11 @@ enum cmd_type {
 	/* KPO deliverables (engine/kpo.c): u.milestone; result.id = the milestone */
 	CMD_MILESTONE_CREATE,  /* item_id, title, due_at, deliverable */
 	CMD_MILESTONE_UPDATE,  /* item_id, milestone_id, deliverable (has_deliverable), submitted (has_submitted) */
+	/* Review sampling (engine/review.c, docs/api.md "Review and sampling"): */
+	CMD_DEFECTS_SET,     /* u.defects: an engagement's defect codes, replaced whole */
+	CMD_SAMPLING_SET,    /* u.sampling: an engagement's sampling settings (the key is the engine's) */
+	CMD_REVIEW_NEXT,     /* u.review.worker_id: result.item and result.review (a review lease) */
+	CMD_REVIEW_DECISION, /* u.review: item_id, epoch, reject, defect, field, comment */
 	CMD__COUNT
 };
 
@@ -159,6 +165,9 @@ struct cmd_result {
 	 * first of them. NULL otherwise.
 	 */
 	char *problems;
+	/* CMD_REVIEW_NEXT, CMD_REVIEW_DECISION: the review task (its lease) as it now is. */
+	bool has_review;
+	struct review_task review;
 };
 
 struct cmd {
@@ -222,6 +231,7 @@ struct cmd {
 			int64_t epoch;
 			const char *result_json; /* CMD_ITEM_SUBMIT, owned by caller */
 			const char *reason;      /* REWORK / FAIL / CANCEL, owned by caller */
+			const char *defect, *field; /* REWORK: the defect code and field, or NULL */
 		} op;
 		struct {
 			char action[MODEL_CODE_MAX];
@@ -263,6 +273,18 @@ struct cmd {
 			bool has_deliverable; /* update: the deliverable is set ("" clears it) */
 			bool has_submitted, submitted; /* update: the submitted mark is set */
 		} milestone;
+		struct {
+			int64_t engagement_id;
+			size_t n;
+			const struct defect_rec *codes; /* n of them, the caller's */
+		} defects;
+		struct sampling_rec sampling;
+		struct {
+			int64_t worker_id; /* next: staff on a worker's behalf (0: the actor) */
+			int64_t item_id, epoch;
+			bool reject;
+			const char *defect, *field, *comment; /* the caller's, or NULL */
+		} review;
 	} u;
 
 	/*

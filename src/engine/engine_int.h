@@ -103,6 +103,8 @@ struct engine_state {
 	 * very next request sees the change.
 	 */
 	int auth_changed;
+	/* Review sampling's live state (engine/review.h), owned by review.c. */
+	struct review_live *review;
 };
 
 struct engine {
@@ -307,6 +309,7 @@ struct item_step {
 	const char *result;    /* ACT_SUBMIT: the result JSON to store */
 	const char *reason;    /* the event's reason, plain text, or NULL: the store encodes it */
 	const char *refused;   /* the message when the item's state refuses the action */
+	const char *detail;    /* the event's detail as JSON text instead of {"reason"}, or NULL */
 };
 
 /*

@@ -5,6 +5,7 @@
 
 #include "core/fields.h"
 #include "engine/engine_int.h"
+#include "engine/review.h"
 #include "util/err.h"
 
 
@@ -145,6 +146,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 		rc = engine__keying_load(st, s);
 	if (!rc)
 		rc = store_audit_tail(s, &st->audit_seq, st->audit_hash);
+	if (!rc)
+		rc = engine__review_load(st, s);
 	if (rc) {
 		buf_error(err, rc, "cannot recover live state: %s (%s)", err_message(rc),
 			  store_errmsg(s));
@@ -184,5 +187,6 @@ void engine_state_release(struct engine_state *st)
 	free_all(&st->workers);
 	free_all(&st->items);
 	lease_heap_release(&st->leases);
+	engine__review_release(st);
 	memset(st, 0, sizeof(*st));
 }

@@ -119,7 +119,9 @@ static int event_write(struct engine *e, const struct cmd *c, const struct live_
 	ev.actor_user_id = c ? c->actor->user_id : 0;
 	ev.worker_id = worker_id;
 	ev.epoch = epoch;
-	if (s)
+	if (s && s->detail)
+		ev.detail = (char *)s->detail;
+	else if (s)
 		ev.reason = s->reason;
 	return store_event_insert(e->store, &ev);
 }

@@ -327,6 +327,9 @@ static int transition(struct req *r, const struct op_route *o)
 	/* jansson reads only the arguments its format names. */
 	if (o->fn == app_item_submit || o->fn == app_item_renew)
 		rc = http__unpack(r, body, o->fmt, "epoch", &epoch, "result", &result);
+	else if (o->fn == app_item_rework)
+		rc = http__unpack(r, body, o->fmt, "reason", &in.reason, "defect", &in.defect,
+				  "field", &in.field);
 	else
 		rc = http__unpack(r, body, o->fmt, "reason", &in.reason);
 	if (rc || (result && (rc = dump_json(r, "result", result, &text))))
@@ -345,7 +348,7 @@ out:
  * One handler per route, each an op_route:
  *   POST /v1/items/:id/submit {epoch, result: any JSON}  [Idempotency-Key]
  *   POST /v1/items/:id/accept {reason?}  [Idempotency-Key] (reason: the approver's comments)
- *   POST /v1/items/:id/rework {reason}  [Idempotency-Key]
+ *   POST /v1/items/:id/rework {reason, defect?, field?}  [Idempotency-Key]
  *   POST /v1/items/:id/cancel {reason?}  [Idempotency-Key]
  *   POST /v1/items/:id/review {reason?}  [Idempotency-Key]
  *   POST /v1/items/:id/fail {reason}  [Idempotency-Key]
@@ -360,7 +363,7 @@ out:
 
 OP_ROUTE(submit, "{s:I, s:o}", false)
 OP_ROUTE(accept, "{s?s}", true)
-OP_ROUTE(rework, "{s:s}", false)
+OP_ROUTE(rework, "{s:s, s?s, s?s}", false)
 OP_ROUTE(cancel, "{s?s}", true)
 OP_ROUTE(review, "{s?s}", true)
 OP_ROUTE(fail, "{s:s}", false)

@@ -386,6 +386,22 @@ void http__set_cookie(struct req *r, const char *value);
 int64_t http__now(const struct req *r);
 
 /* Handlers: one per endpoint, their route above them in their file. */
+/* h_review.c: review sampling (docs/api.md "Review and sampling") */
+int h_defects_get(struct req *r);
+int h_defects_put(struct req *r);
+int h_sampling_get(struct req *r);
+int h_sampling_put(struct req *r);
+int h_review_next(struct req *r);
+int h_review_decision(struct req *r);
+int h_review_list(struct req *r);
+int h_lots_list(struct req *r);
+/*
+ * A kept command's review strings (h_review.c; req.c's cmd_keep): unshare
+ * sets p's to NULL, keep copies c's into p (0 or ERR_NOMEM), free frees them.
+ */
+void http__review_unshare(struct cmd *p);
+int http__review_keep(struct cmd *p, const struct cmd *c);
+void http__review_free(struct cmd *c);
 int h_health(struct req *r);
 int h_metrics(struct req *r);
 int h_web_index(struct req *r);

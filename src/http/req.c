@@ -9,6 +9,7 @@
 #include "core/route.h"
 #include "app/input.h"
 #include "http/http_int.h"
+#include "wire/review.h"
 #include "wire/wire.h"
 #include "util/clock.h"
 #include "util/err.h"
@@ -327,6 +328,11 @@ static json_t *result_json(const struct cmd *c, bool *oom)
 	*oom = false;
 	if (res->outcome == CMD_OUT_NONE && c->type == CMD_ITEM_NEXT)
 		return next_none_json(res, oom);
+	if (res->outcome == CMD_OUT_NONE && c->type == CMD_REVIEW_NEXT) {
+		j = json_pack("{s:n, s:s}", "id", "message", res->none_message);
+		*oom = !j;
+		return j;
+	}
 	if (res->outcome == CMD_OUT_NONE || c->type == CMD_AUDIT)
 		return NULL;
 	if (c->type == CMD_TOKEN_CREATE)
@@ -335,12 +341,19 @@ static json_t *result_json(const struct cmd *c, bool *oom)
 		j = json_pack("{s:I}", "id", (json_int_t)c->u.token.token_id);
 	else if (res->has_item)
 		j = wire_item(&res->item, false);
+	else if (res->has_review)
+		j = json_object();
 	else if (c->type == CMD_ITEM_PURGE)
 		j = json_pack("{s:b, s:I, s:I, s:b}", "dry_run", c->u.purge.dry_run, "items",
 			      (json_int_t)res->purged_items, "events", (json_int_t)res->purged_events,
 			      "more", res->purge_more);
 	else
 		j = json_pack("{s:I}", "id", (json_int_t)res->id);
+	/* A review lease or decision: the task beside the item (docs/api.md "Review and sampling"). */
+	if (j && res->has_review && json_object_set_new(j, "review", wire_review_task(&res->review))) {
+		json_decref(j);
+		j = NULL;
+	}
 	*oom = !j;
 	return j;
 }
@@ -430,6 +443,17 @@ static int dup_str(const char **p)
 	return 0;
 }
 
+/* *dst becomes a copy of src (NULL stays NULL). */
+static int dup_from(const char *src, const char **dst)
+{
+	int rc;
+
+	*dst = src;
+	if ((rc = dup_str(dst)))
+		*dst = NULL;
+	return rc;
+}
+
 static void free_strs(struct cmd *c)
 {
 	free((char *)c->idem_key);
@@ -438,11 +462,14 @@ static void free_strs(struct cmd *c)
 	if (cmd_type_is_op(c->type)) {
 		free((char *)c->u.op.result_json);
 		free((char *)c->u.op.reason);
+		free((char *)c->u.op.defect);
+		free((char *)c->u.op.field);
 	}
 	if (c->type == CMD_ENGAGEMENT_FIELDS) {
 		free((char *)c->u.fields.payload);
 		free((char *)c->u.fields.result);
 	}
+	http__review_free(c);
 }
 
 static struct cmd *cmd_keep(const struct cmd *c)
@@ -454,6 +481,10 @@ static struct cmd *cmd_keep(const struct cmd *c)
 		return NULL;
 	*p = *c;
 	memset(&p->result, 0, sizeof(p->result));
+	/* Review sampling's strings are copied from c below: none is c's if a copy fails. */
+	if (cmd_type_is_op(p->type))
+		p->u.op.defect = p->u.op.field = NULL;
+	http__review_unshare(p);
 	/* u is a union: only the string fields of this command's type are live. */
 	rc = dup_str(&p->idem_key);
 	if (!rc && p->type == CMD_ITEM_CREATE)
@@ -462,6 +493,10 @@ static struct cmd *cmd_keep(const struct cmd *c)
 		rc = dup_str(&p->u.op.result_json);
 		if (!rc)
 			rc = dup_str(&p->u.op.reason);
+		if (!rc)
+			rc = dup_from(c->u.op.defect, &p->u.op.defect);
+		if (!rc)
+			rc = dup_from(c->u.op.field, &p->u.op.field);
 	}
 	if (!rc && p->type == CMD_ENGAGEMENT_FIELDS) {
 		const char *result = p->u.fields.result;
@@ -476,6 +511,8 @@ static struct cmd *cmd_keep(const struct cmd *c)
 				p->u.fields.result = NULL;
 		}
 	}
+	if (!rc)
+		rc = http__review_keep(p, c);
 	if (rc) {
 		free_strs(p);
 		free(p);

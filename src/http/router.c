@@ -111,6 +111,15 @@ const struct route http__routes[] = {
     {"GET", "/v1/items/:id/milestones", POL_MILESTONE_READ, h_milestones_list},
     {"PATCH", "/v1/items/:id/milestones/:id", POL_MILESTONE_UPDATE, h_milestones_update},
     {"GET", "/v1/items/:id/chain", POL_ITEM_READ, h_items_chain},
+    /* review sampling (docs/api.md "Review and sampling") */
+    {"GET", "/v1/engagements/:id/defects", POL_DEFECTS_READ, h_defects_get},
+    {"PUT", "/v1/engagements/:id/defects", POL_REVIEW_SETUP, h_defects_put},
+    {"GET", "/v1/engagements/:id/sampling", POL_SAMPLING_READ, h_sampling_get},
+    {"PUT", "/v1/engagements/:id/sampling", POL_REVIEW_SETUP, h_sampling_put},
+    {"GET", "/v1/engagements/:id/lots", POL_REVIEW_LIST, h_lots_list},
+    {"GET", "/v1/review", POL_REVIEW_LIST, h_review_list},
+    {"POST", "/v1/review/next", POL_REVIEW_NEXT, h_review_next},
+    {"POST", "/v1/items/:id/decision", POL_REVIEW_DECIDE, h_review_decision},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -140,6 +149,8 @@ static const struct {
     {"GET", "/v1/audit/proof/consistency", "first second"},
     {"GET", "/v1/engagements/:id/consensus", HTTP_Q_PAGE},
     {"GET", "/v1/quality/report", "engagement by from to format"},
+    {"GET", "/v1/review", HTTP_Q_PAGE " engagement_id state reviewer_id"},
+    {"GET", "/v1/engagements/:id/lots", HTTP_Q_PAGE},
 };
 
 const char *http__route_query(const struct route *rt)

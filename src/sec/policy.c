@@ -118,6 +118,13 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_MILESTONE_UPDATE] = { "milestone.update", { ANY, ANY, LSD, NO, NO } },
 	[POL_ITEM_SENIOR_REVIEW] = { "item.senior_review", { ANY, ANY, NO, NO, NO } },
 	[POL_ITEM_CLIENT_APPROVE] = { "item.client_approve", { NO, NO, NO, KPO, NO } },
+	/* review sampling: staff set it up; a worker with the QA skill reviews others' work */
+	[POL_REVIEW_SETUP] = { "review.setup", { ANY, ANY, NO, NO, NO } },
+	[POL_DEFECTS_READ] = { "review.defects", { ANY, ANY, CLR, OWN, ANY } },
+	[POL_SAMPLING_READ] = { "review.sampling", { ANY, ANY, NO, OWN, ANY } },
+	[POL_REVIEW_NEXT] = { "review.next", { ANY, ANY, SLF, NO, NO } },
+	[POL_REVIEW_DECIDE] = { "review.decide", { NO, NO, CLR, NO, NO } },
+	[POL_REVIEW_LIST] = { "review.list", { ANY, ANY, NO, NO, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

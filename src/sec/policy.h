@@ -94,6 +94,12 @@ enum policy_action {
 	POL_MILESTONE_UPDATE,   /* its deliverable and its submitted mark */
 	POL_ITEM_SENIOR_REVIEW, /* approve or return submitted KPO work (not one's own) */
 	POL_ITEM_CLIENT_APPROVE, /* accept or return KPO work the senior reviewer approved */
+	POL_REVIEW_SETUP,    /* set an engagement's defect codes and sampling settings */
+	POL_DEFECTS_READ,    /* an engagement's defect codes (reviewers need them) */
+	POL_SAMPLING_READ,   /* an engagement's sampling settings */
+	POL_REVIEW_NEXT,     /* take the next item waiting for review (a review lease) */
+	POL_REVIEW_DECIDE,   /* accept or reject the item whose review lease one holds */
+	POL_REVIEW_LIST,     /* the review work waiting, and an engagement's lots */
 	POL__COUNT
 };
 

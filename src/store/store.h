@@ -8,6 +8,7 @@
 #include "core/keying.h"
 #include "core/kpo.h"
 #include "core/model.h"
+#include "core/review.h"
 #include "util/buf.h"
 
 /*
@@ -133,6 +134,11 @@ typedef int (*store_audit_head_cb)(void *ctx, const struct audit_head *h);
 typedef int (*store_milestone_cb)(void *ctx, const struct milestone_rec *m);
 /* When a worker last worked (an item assigned to or submitted by it) for a client. */
 typedef int (*store_worked_cb)(void *ctx, int64_t worker_id, int64_t client_id, int64_t at);
+/* Review sampling (core/review.h): one engagement's defect codes, settings, tasks and lots. */
+typedef int (*store_defect_cb)(void *ctx, int64_t engagement_id, const struct defect_rec *d);
+typedef int (*store_sampling_cb)(void *ctx, const struct sampling_rec *r);
+typedef int (*store_review_task_cb)(void *ctx, const struct review_task *t);
+typedef int (*store_lot_cb)(void *ctx, const struct lot_rec *l);
 
 /* The callbacks of a recovery load (store_load()), one per kind of record. */
 struct store_load {
@@ -436,7 +442,32 @@ struct store_load {
 	/* reader: one with its texts opened (milestone_rec_release()); an item's, by id. */       \
 	X(milestone_get, (struct store *s, int64_t id, struct milestone_rec *out), (s, id, out))  \
 	X(milestone_list, (struct store *s, int64_t item_id, store_milestone_cb cb, void *ctx),   \
-	  (s, item_id, cb, ctx))
+	  (s, item_id, cb, ctx))                                                                   \
+	/*                                                                                         \
+	 * Review sampling (docs/api.md "Review and sampling"). writer: an                          \
+	 * engagement's defect codes replaced by n (in their order); its sampling                   \
+	 * settings replaced; a review task or lot inserted (id 0: sets its id) or                   \
+	 * replaced whole. reader: the codes in order (engagement 0: every one's, by                 \
+	 * engagement), the settings (0: all), the tasks and lots still in the flow                  \
+	 * (recovery: tasks held, waiting or leased, and the decided ones of an undecided           \
+	 * lot; lots open or sampling), and pages of tasks (pg->engagement_id, pg->state           \
+	 * = enum review_state + 1, pg->worker_id: the reviewer) and of lots                        \
+	 * (pg->engagement_id). A task read carries its item's rework count.                        \
+	 */                                                                                        \
+	X(defects_set,                                                                             \
+	  (struct store *s, int64_t engagement_id, const struct defect_rec *d, size_t n),          \
+	  (s, engagement_id, d, n))                                                                \
+	X(defects_each, (struct store *s, int64_t engagement_id, store_defect_cb cb, void *ctx),  \
+	  (s, engagement_id, cb, ctx))                                                             \
+	X(sampling_set, (struct store *s, const struct sampling_rec *r), (s, r))                  \
+	X(sampling_each, (struct store *s, int64_t engagement_id, store_sampling_cb cb, void *ctx), \
+	  (s, engagement_id, cb, ctx))                                                             \
+	X(review_task_put, (struct store *s, struct review_task *t), (s, t))                      \
+	X(review_task_each_open, (struct store *s, store_review_task_cb cb, void *ctx), (s, cb, ctx)) \
+	X(review_task_list, STORE_LIST_PARAMS(review_task), (s, pg, cb, ctx, next_after))         \
+	X(lot_put, (struct store *s, struct lot_rec *l), (s, l))                                  \
+	X(lot_each_open, (struct store *s, store_lot_cb cb, void *ctx), (s, cb, ctx))             \
+	X(lot_list, STORE_LIST_PARAMS(lot), (s, pg, cb, ctx, next_after))
 
 /* What store_keying_load() passes each row to (engine recovery). */
 struct store_keying_load {

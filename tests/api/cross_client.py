@@ -402,6 +402,12 @@ def body_for(method, pattern, rec, a):
         return {"deliverable": "probe"}
     if pattern == "/v1/workers/:id/status":
         return {"status": "away"}
+    if pattern == "/v1/engagements/:id/defects":
+        return {"defects": []}
+    if pattern == "/v1/engagements/:id/sampling":
+        return {"mode": "none"}
+    if pattern == "/v1/items/:id/decision":
+        return {"epoch": 1, "decision": "accept"}
     if pattern in ("/v1/clients/:id", "/v1/services/:id", "/v1/engagements/:id"):
         return {"name": "probe"}
     if pattern == "/v1/workers/:id":
@@ -465,6 +471,12 @@ PROBES = {
     # the item's scope answers before the milestone is looked up) and its review chain
     "POST /v1/items/:id/milestones": "item", "GET /v1/items/:id/milestones": "item",
     "PATCH /v1/items/:id/milestones/:id": "item", "GET /v1/items/:id/chain": "item",
+    # review sampling (test_review.sh tests its flow)
+    "GET /v1/engagements/:id/defects": "engagement", "PUT /v1/engagements/:id/defects": "engagement",
+    "GET /v1/engagements/:id/sampling": "engagement",
+    "PUT /v1/engagements/:id/sampling": "engagement",
+    "GET /v1/engagements/:id/lots": "engagement", "GET /v1/review": None,
+    "POST /v1/review/next": None, "POST /v1/items/:id/decision": "item",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",
@@ -707,7 +719,7 @@ def list_probes(a, method, pattern, rule, q):
             if pattern == "/v1/items":
                 bodies.append({"engagement_id": o["eng"]["bpo"], "payload": {"x": 1}})
                 bodies.append({"engagement_id": o["eng"]["kpo"], "payload": {"x": 1}})
-            elif pattern == "/v1/work/next":
+            elif pattern in ("/v1/work/next", "/v1/review/next"):
                 bodies.append({"worker_id": o["worker_id"]})
             elif pattern == "/v1/engagements":
                 bodies.append({"client_id": o["id"], "service_code": "data_entry",

@@ -116,6 +116,12 @@ static const struct row matrix[] = {
 	{ POL_MILESTONE_UPDATE,    { ALL, ALL,  LEASE, NONE, NONE } },
 	{ POL_ITEM_SENIOR_REVIEW,  { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_ITEM_CLIENT_APPROVE, { NONE, NONE, NONE, KPOC, NONE } },
+	{ POL_REVIEW_SETUP,        { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_DEFECTS_READ,        { ALL, ALL,  OWNC,  OWNC, ALL } },
+	{ POL_SAMPLING_READ,       { ALL, ALL,  NONE,  OWNC, ALL } },
+	{ POL_REVIEW_NEXT,         { ALL, ALL,  SELF,  NONE, NONE } },
+	{ POL_REVIEW_DECIDE,       { NONE, NONE, OWNC, NONE, NONE } },
+	{ POL_REVIEW_LIST,         { ALL, ALL,  NONE,  NONE, ALL } },
 };
 /* clang-format on */
 
