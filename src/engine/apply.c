@@ -41,6 +41,10 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_SESSION_END] = {"session.end", engine__session_end, false},
     [CMD_PASSWORD_SET] = {"password.set", engine__password_set, false},
     [CMD_PASSWORD_LINK] = {"password.link", engine__password_link, false},
+    [CMD_GOLD_ADD] = {"gold.create", engine__gold_add, true},
+    [CMD_GOLD_ACTIVE] = {"gold.active", engine__gold_active, true},
+    [CMD_GOLD_SETTINGS] = {"gold.settings", engine__gold_settings, true},
+    [CMD_GOLD_REQUALIFY] = {"gold.requalify", engine__gold_requalify, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

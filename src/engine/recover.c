@@ -139,6 +139,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 	if (!rc)
 		rc = store_worked_each(s, load_worked, st);
 	if (!rc)
+		rc = engine__gold_load(st, s);
+	if (!rc)
 		rc = store_audit_tail(s, &st->audit_seq, st->audit_hash);
 	if (rc) {
 		buf_error(err, rc, "cannot recover live state: %s (%s)", err_message(rc),
@@ -163,6 +165,7 @@ void engine_state_release(struct engine_state *st)
 	int64_t id;
 	void *v;
 
+	engine__gold_release(st);
 	for (size_t i = 0; idmap_next(&st->engagements, &i, &id, &v);)
 		queue_release(&((struct live_engagement *)v)->q);
 	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);)

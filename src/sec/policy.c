@@ -94,6 +94,10 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_PASSWORD_SET] = { "password.set", { ANY, NO, NO, NO, NO } },
 	[POL_PASSWORD_LINK] = { "password.link", { ANY, NO, NO, NO, NO } },
 	[POL_SESSION_REVOKE] = { "session.revoke", { ANY, NO, NO, NO, NO } },
+	/* Gold is the provider's check on its workers: never a client's or a worker's to see. */
+	[POL_GOLD_READ] = { "gold.read", { ANY, ANY, NO, NO, NO } },
+	[POL_GOLD_MANAGE] = { "gold.manage", { ANY, ANY, NO, NO, NO } },
+	[POL_WORKER_QUALITY] = { "worker.quality", { ANY, ANY, SLF, NO, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {
