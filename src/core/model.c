@@ -10,10 +10,12 @@ static const char *const role_names[ROLE__COUNT] = { "admin", "manager", "worker
 						     "auditor" };
 static const char *const kind_names[] = { "bpo", "kpo" };
 static const char *const status_names[] = { "available", "away", "offline" };
+static const char *const qobs_names[QOBS_KIND__COUNT] = { "gold", "agree", "review" };
 
 NAMES_ENUM(role, enum role, role_names)
 NAMES_ENUM(service_kind, enum service_kind, kind_names)
 NAMES_ENUM(worker_status, enum worker_status, status_names)
+NAMES_ENUM(qobs_kind, enum qobs_kind, qobs_names)
 
 void item_rec_release(struct item_rec *it)
 {

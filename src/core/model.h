@@ -239,4 +239,29 @@ struct audit_head {
 	unsigned char signature[64];
 };
 
+/*
+ * A quality observation (issue 10): one measured fact about a worker's work,
+ * the one table quality reports read (app/quality.c). Written by the engine
+ * inside the command's batch, so it commits with the change it measures.
+ *  - QOBS_GOLD: one per gold answer; ok = correct (field: the field judged, or "").
+ *  - QOBS_AGREE: one per compared field per worker (double keying, overlap);
+ *    ok = agreed; field named.
+ *  - QOBS_REVIEW: one per review decision; ok = accepted; code = the defect
+ *    code of a rejection ("" when accepted), field when the decision names one.
+ * field and code are names from the engagement's declarations (field names,
+ * defect codes), never values of a payload or result: they are stored plain.
+ */
+enum qobs_kind { QOBS_GOLD, QOBS_AGREE, QOBS_REVIEW };
+#define QOBS_KIND__COUNT 3
+const char *qobs_kind_name(enum qobs_kind k); /* "gold", "agree", "review" */
+int qobs_kind_parse(const char *s, enum qobs_kind *out);
+
+struct quality_obs {
+	int64_t at, engagement_id, worker_id, item_id;
+	enum qobs_kind kind;
+	char field[64];
+	char code[64];
+	bool ok;
+};
+
 #endif

@@ -381,7 +381,17 @@ struct store_load {
 	X(arrivals,                                                                                \
 	  (struct store *s, int64_t engagement_id, int64_t from_ms, int64_t to_ms,                \
 	   int64_t interval_ms, double *counts, size_t n),                                         \
-	  (s, engagement_id, from_ms, to_ms, interval_ms, counts, n)) \
+	  (s, engagement_id, from_ms, to_ms, interval_ms, counts, n))                              \
+	/* writer (issue 10): one quality observation, in the command's batch. ERR_INVALID: kind. */ \
+	X(quality_obs_add, (struct store *s, const struct quality_obs *o), (s, o))                 \
+	/*                                                                                         \
+	 * reader: every quality observation of the engagement (0: of every one), in the order    \
+	 * they were added, in one snapshot. A callback returning non-zero stops the walk.        \
+	 */                                                                                        \
+	X(quality_obs_walk,                                                                        \
+	  (struct store *s, int64_t engagement_id, int (*fn)(void *ctx, const struct quality_obs *o), \
+	   void *ctx),                                                                             \
+	  (s, engagement_id, fn, ctx)) \
 	/*                                                                                         \
 	 * Gold items (sqlite_gold.c). writer: a gold item (payload and result                     \
 	 * sealed, record "gold_item"); OUT: g->id. Its switch; the item by id in                   \

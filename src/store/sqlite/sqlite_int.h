@@ -37,6 +37,7 @@
 	"t.id, t.user_id, u.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, "          \
 	"t.revoked_at"
 #define SQ_AUDIT_HEAD_COLS "tree_size, at, root_hash, public_key, signature"
+#define SQ_QOBS_COLS "at, engagement_id, worker_id, item_id, kind, field, code, ok"
 #define SQ_OPEN_STATES "('queued', 'assigned', 'submitted', 'in_review')"
 
 /*
@@ -212,7 +213,12 @@
 	X(AUDIT_HEAD_EACH, "SELECT " SQ_AUDIT_HEAD_COLS " FROM audit_heads ORDER BY tree_size")  \
 	X(ARRIVALS, "SELECT (created_at - ?2) / ?4, count(*) FROM items "                          \
 		    "WHERE engagement_id = ?1 AND created_at >= ?2 AND created_at < ?3 "           \
-		    "AND gold_id = 0 GROUP BY 1")
+		    "AND gold_id = 0 GROUP BY 1")                                                  \
+	X(QOBS_ADD, "INSERT INTO quality_obs(at, engagement_id, worker_id, item_id, kind, field, " \
+		    "code, ok) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                           \
+	X(QOBS_WALK, "SELECT " SQ_QOBS_COLS " FROM quality_obs ORDER BY id")                       \
+	X(QOBS_WALK_ENG, "SELECT " SQ_QOBS_COLS " FROM quality_obs WHERE engagement_id = ?1 "      \
+			 "ORDER BY id")
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,

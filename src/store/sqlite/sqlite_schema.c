@@ -239,6 +239,22 @@ const char *const sq__migrations[] = {
     "  created_at INTEGER NOT NULL,"
     "  expires_at INTEGER NOT NULL,"
     "  used_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
+    /* quality observations (issue 10): one row per gold answer, compared field or review
+     * decision (core/model.h struct quality_obs), read by the quality reports per
+     * engagement and time, and per worker. No foreign keys: an item purged by retention
+     * keeps its observations. A new table: safe on any database. */
+    "CREATE TABLE IF NOT EXISTS quality_obs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  engagement_id INTEGER NOT NULL,"
+    "  worker_id INTEGER NOT NULL,"
+    "  item_id INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('gold', 'agree', 'review')),"
+    "  field TEXT NOT NULL DEFAULT '',"
+    "  code TEXT NOT NULL DEFAULT '',"
+    "  ok INTEGER NOT NULL CHECK (ok IN (0, 1)));"
+    "CREATE INDEX IF NOT EXISTS quality_obs_engagement ON quality_obs(engagement_id, at);"
+    "CREATE INDEX IF NOT EXISTS quality_obs_worker ON quality_obs(worker_id, engagement_id);",
     /* gold items (issue 10): an engagement's gold items (payload and known result sealed
      * as items' are: record "gold_item"), its gold settings, each worker's assignment
      * counter and last re-qualification by hand, and the hidden flag of an item made
