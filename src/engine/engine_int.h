@@ -29,10 +29,13 @@ struct live_item {
 };
 
 struct live_gold; /* engine/gold.c */
+struct fieldset;  /* core/fields.h */
 
 struct live_engagement {
 	struct engagement_rec rec;
 	struct queue q;
+	/* The fields contract (common.md): compiled by the fields branch, NULL when not declared. */
+	struct fieldset *payload_fs, *result_fs;
 	struct live_gold *gold; /* its gold items, settings and workers' tallies; NULL: none */
 };
 
