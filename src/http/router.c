@@ -98,6 +98,16 @@ const struct route http__routes[] = {
     {"GET", "/v1/tokens/:id", POL_TOKEN_READ, h_tokens_get},
     {"DELETE", "/v1/tokens/:id", POL_TOKEN_REVOKE, h_tokens_revoke},
     {"POST", "/v1/tokens/:id/revoke", POL_TOKEN_REVOKE, h_tokens_revoke},
+
+    /* gold items (docs/api.md "Gold items"): staff only; a worker reads its own quality */
+    {"POST", "/v1/engagements/:id/gold", POL_GOLD_MANAGE, h_gold_create},
+    {"GET", "/v1/engagements/:id/gold", POL_GOLD_READ, h_gold_list},
+    {"GET", "/v1/engagements/:id/gold/settings", POL_GOLD_READ, h_gold_settings_get},
+    {"PUT", "/v1/engagements/:id/gold/settings", POL_GOLD_MANAGE, h_gold_settings_put},
+    {"POST", "/v1/engagements/:id/gold/:id/deactivate", POL_GOLD_MANAGE, h_gold_deactivate},
+    {"POST", "/v1/engagements/:id/gold/:id/activate", POL_GOLD_MANAGE, h_gold_activate},
+    {"GET", "/v1/workers/:id/quality", POL_WORKER_QUALITY, h_workers_quality},
+    {"POST", "/v1/workers/:id/requalify", POL_GOLD_MANAGE, h_workers_requalify},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -125,6 +135,7 @@ static const struct {
     {"GET", "/v1/audit/head", ""},
     {"GET", "/v1/audit/proof/inclusion", "seq tree_size"},
     {"GET", "/v1/audit/proof/consistency", "first second"},
+    {"GET", "/v1/engagements/:id/gold", HTTP_Q_PAGE},
 };
 
 const char *http__route_query(const struct route *rt)
