@@ -361,14 +361,53 @@ bool engine__gold_route(struct engine *e, const struct live_worker *lw,
 	return !better_available(e, g, le, lw->rec.id, now);
 }
 
+/* store_event_cb: the actor of an item's first event (its create); stops the walk. */
+static int first_actor(void *ctx, const struct event_rec *ev)
+{
+	*(int64_t *)ctx = ev->actor_user_id;
+	return 1;
+}
+
+/*
+ * The create event of an instance as the template's reads: at the template's
+ * creation, by its creator (0 when it is not committed yet), so the history a
+ * worker reads of its lease looks like an ordinary item's. The audit event is
+ * the engine's (actor 0) at now: the trail says what happened.
+ */
+static int instance_created(struct engine *e, const struct live_item *it,
+			    const struct live_item *tmpl, int64_t now)
+{
+	struct event_rec ev;
+	int64_t actor = 0;
+	int rc;
+
+	if (tmpl && (rc = store_item_history(e->store, tmpl->qe.id, first_actor, &actor)) &&
+	    rc != 1 && rc != ERR_NOTFOUND)
+		return rc;
+	memset(&ev, 0, sizeof(ev));
+	ev.item_id = it->qe.id;
+	ev.at = it->created_at;
+	snprintf(ev.action, sizeof(ev.action), "%s", item_action_name(ACT_CREATE));
+	ev.from_state = ITEM_STATE__COUNT;
+	ev.to_state = ITEM_QUEUED;
+	ev.actor_user_id = actor;
+	if ((rc = store_event_insert(e->store, &ev)))
+		return rc;
+	return engine__audit_append(e, NULL, "item.create", "item", it->qe.id, it->client_id, now);
+}
+
 /*
  * A fresh item made from one of the engagement's gold items for the worker:
  * one it was not given yet while there is one (from a keyed position, so
  * workers are not all given the same first), queued like any new item and
- * indistinguishable from one but by its hidden gold_id.
+ * indistinguishable from one but by its hidden gold_id. It takes the
+ * priority, creation and due time of tmpl (the ordinary item it stands in
+ * for, or the engagement's queue head; NULL: now and the SLA), so nothing
+ * in what the worker reads (created_at equal to its lease start) sets it apart.
  */
 static int instance(struct engine *e, struct live_engagement *le, struct live_gold *g,
-		    struct gold_worker *gw, int64_t wid, struct live_item **out)
+		    struct gold_worker *gw, int64_t wid, const struct live_item *tmpl,
+		    struct live_item **out)
 {
 	int64_t now = engine__now(e), gid;
 	uint64_t start = gold_jitter(g->gs.salt, le->rec.id, wid, -1 - gw->assigned);
@@ -398,9 +437,9 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 	r.engagement_id = le->rec.id;
 	r.client_id = le->rec.client_id;
 	snprintf(r.external_ref, sizeof(r.external_ref), "%s", gr.external_ref);
-	r.priority = le->rec.default_priority;
-	r.created_at = now;
-	r.due_at = now + le->rec.sla_ms;
+	r.priority = tmpl ? tmpl->qe.priority : le->rec.default_priority;
+	r.created_at = tmpl ? tmpl->created_at : now;
+	r.due_at = tmpl ? tmpl->qe.due_at : now + le->rec.sla_ms;
 	r.state = ITEM_QUEUED;
 	r.payload = gr.payload;
 	if ((rc = store_item_insert(e->store, &r)) || (rc = store_item_set_gold(e->store, r.id, gid)))
@@ -411,11 +450,10 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 	it->qe.heap_idx = QUEUE_NOT_QUEUED;
 	it->engagement_id = r.engagement_id;
 	it->client_id = r.client_id;
-	it->created_at = now;
+	it->created_at = r.created_at;
 	it->state = ITEM_QUEUED;
 	it->gold_id = gid;
-	/* Its create is the engine's (actor 0): no client made it. */
-	if ((rc = engine__step_create(e, NULL, it, now)))
+	if ((rc = instance_created(e, it, tmpl, now)))
 		goto fail;
 	gold_rec_release(&gr);
 	/* Only an I/O failure can follow, and it reloads live state from the store. */
@@ -473,7 +511,8 @@ int engine__gold_next(struct engine *e, struct cmd *c, struct live_worker *lw,
 	/* A worker in qualification answers its qualification items first. */
 	if (le) {
 		gw = idmap_get(&le->gold->workers, wid);
-		if ((rc = instance(e, le, le->gold, gw, wid, pit)))
+		if ((rc = instance(e, le, le->gold, gw, wid,
+				   (const struct live_item *)queue_peek(&le->q), pit)))
 			return rc;
 		*ple = le;
 		return 0;
@@ -489,7 +528,7 @@ int engine__gold_next(struct engine *e, struct cmd *c, struct live_worker *lw,
 								       gw->reset_at});
 	if (rc || !slot)
 		return rc;
-	return instance(e, le, le->gold, gw, wid, pit);
+	return instance(e, le, le->gold, gw, wid, *pit, pit);
 }
 
 int engine__gold_explain(struct engine *e, struct cmd *c, const struct live_worker *lw,

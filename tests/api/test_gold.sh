@@ -73,13 +73,13 @@ expect "a client may not change gold settings" 403
 for i in $(seq 1 40); do
   api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"payload\":{\"form\":\"ordinary-$i\"},\"external_ref\":\"R-$i\"}"
 done
-KEYS=""
+KEYS=""; GIVEN=""; CREATED=""
 SUSPENDED=
 for i in $(seq 1 30); do
   api POST /v1/work/next "$W1"
   if [ "$(jqr .id)" = "null" ]; then SUSPENDED=$(jqr .reason); MSG=$(jqr .message); break; fi
   KEYS="$KEYS$(jqr '[paths | map(tostring) | join(".")] | map(select(startswith("payload.") | not)) | sort | join(",")')"$'\n'
-  ID=$(jqr .id); EP=$(jqr .lease.epoch)
+  ID=$(jqr .id); EP=$(jqr .lease.epoch); GIVEN="$GIVEN $ID"; CREATED="$CREATED$(jqr .created_at)"$'\n'
   api POST "/v1/items/$ID/submit" "$W1" "{\"epoch\":$EP,\"result\":{\"amount\":1}}"
   [ "$STATUS" = 200 ] || { bad "W1 submit $ID: $STATUS $BODY"; break; }
 done
@@ -115,6 +115,13 @@ expect "a client may not read a worker's quality" 403
 api GET "/v1/items?limit=500" "$ACMEU"
 check "the client's list holds its 40 items only" "40" "$(jqr '.data | length')"
 check "no gold payload in the client's list" "0" "$(printf '%s' "$BODY" | grep -c "$GP")"
+# Which of W1's items were gold: the client reads those as missing.
+NG=0
+for id in $GIVEN; do api GET "/v1/items/$id" "$ACMEU"; [ "$STATUS" = 404 ] && NG=$((NG+1)); done
+check "W1 was given gold (about half, rate 0.5) and ordinary items" "true" "$([ "$NG" -ge 2 ] && [ "$NG" -lt "$(echo $GIVEN | wc -w)" ] && echo true)"
+api GET "/v1/items?limit=500" "$ACMEU"
+check "every item W1 was given was created when one of the client's was (no gold created at its lease)" "" \
+  "$(comm -23 <(printf '%s' "$CREATED" | sort -u) <(jqr '.data[].created_at' | sort -u))"
 api GET "/v1/engagements/$BPO/queue" "$MGR"
 check "the queue counts the client's items only" "40" "$(jqr '[.depth.queued, .depth.assigned, .depth.submitted, .depth.done] | add')"
 
