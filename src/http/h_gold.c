@@ -4,65 +4,8 @@
 
 #include "app/gold.h"
 #include "http/http_int.h"
-#include "util/clock.h"
 #include "util/err.h"
-
-/* docs/api.md "Gold items" describes every shape below. */
-
-static json_t *time_json(int64_t ms)
-{
-	char t[40];
-
-	if (!ms)
-		return json_null();
-	clock_format_ms(ms, t, sizeof(t));
-	return json_string(t);
-}
-
-/* A gold item with its payload and known result (staff only: gold.read). */
-static json_t *gold_json(const struct gold_rec *g)
-{
-	json_t *p = g->payload ? json_loads(g->payload, JSON_DECODE_ANY, NULL) : json_null();
-	json_t *res = g->result ? json_loads(g->result, JSON_DECODE_ANY, NULL) : json_null();
-
-	return json_pack("{s:I, s:I, s:s?, s:b, s:o, s:o*, s:o*}", "id", (json_int_t)g->id,
-			 "engagement_id", (json_int_t)g->engagement_id, "external_ref",
-			 g->external_ref[0] ? g->external_ref : NULL, "active", g->active,
-			 "created_at", time_json(g->created_at), "payload", p, "result", res);
-}
-
-static json_t *settings_json(const struct gold_settings *gs)
-{
-	return json_pack("{s:I, s:f, s:f, s:i, s:i, s:f, s:I, s:o}", "engagement_id",
-			 (json_int_t)gs->engagement_id, "rate", gs->rate, "threshold",
-			 gs->threshold, "min_answers", gs->min_answers, "qualification",
-			 gs->qualification, "margin", gs->margin, "prefer_seconds",
-			 (json_int_t)(gs->prefer_ms / 1000), "updated_at", time_json(gs->updated_at));
-}
-
-static json_t *quality_json(int64_t worker_id, const struct gold_quality *q, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < n; i++) {
-		const struct gold_tally *t = &q[i].t;
-		json_t *e = json_pack(
-		    "{s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:s, s:I, s:I, s:I, s:o}", "engagement_id",
-		    (json_int_t)q[i].engagement_id, "gold", (json_int_t)t->n, "correct",
-		    (json_int_t)t->k, "accuracy", q[i].accuracy, "lower", q[i].lower, "upper",
-		    q[i].upper, "threshold", q[i].gs.threshold, "state",
-		    t->state == GOLD_QUALIFIED ? "qualified" : "suspended", "qualification_answered",
-		    (json_int_t)t->qn, "total_gold", (json_int_t)t->total_n, "total_correct",
-		    (json_int_t)t->total_k, "qualifying", json_boolean(t->state == GOLD_QUALIFYING));
-
-		if (json_array_append_new(a, e)) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a ? json_pack("{s:I, s:o}", "worker_id", (json_int_t)worker_id, "engagements", a)
-		 : NULL;
-}
+#include "wire/gold.h"
 
 /* A use case's refusal with its line. */
 static int app_fail(struct req *r, int rc, struct buf *err)
@@ -198,7 +141,7 @@ out:
 /* store_gold_cb: a gold item appended to the page's array. */
 static int add_gold(void *ctx, const struct gold_rec *g)
 {
-	json_t *j = gold_json(g);
+	json_t *j = wire_gold(g);
 
 	return j && !json_array_append_new(ctx, j) ? 0 : ERR_NOMEM;
 }
@@ -268,7 +211,7 @@ int h_gold_settings_get(struct req *r)
 	if (rc)
 		return app_fail(r, rc, &err);
 	buf_release(&err);
-	return http__read(r, 0, settings_json(&gs));
+	return http__read(r, 0, wire_gold_settings(&gs));
 }
 
 /* A number of the body, or APP_ABSENT (integers and reals alike). */
@@ -325,7 +268,7 @@ int h_gold_settings_put(struct req *r)
 	if ((rc = run_write(r, rc, &err, c)) || r->status != 200)
 		goto out;
 	if (!app_gold_settings_get(&r->srv->app, &r->actor, r->param[0], &gs, &err))
-		http__reply(r, 200, settings_json(&gs));
+		http__reply(r, 200, wire_gold_settings(&gs));
 	buf_release(&err);
 out:
 	http__cmd_free(c);
@@ -344,7 +287,7 @@ int h_workers_quality(struct req *r)
 	if (rc)
 		return app_fail(r, rc, &err);
 	buf_release(&err);
-	rc = http__read(r, 0, quality_json(r->param[0], q, n));
+	rc = http__read(r, 0, wire_gold_quality(r->param[0], q, n));
 	free(q);
 	return rc;
 }
@@ -369,7 +312,7 @@ int h_workers_requalify(struct req *r)
 		size_t n = 0;
 
 		if (!app_worker_quality(&r->srv->app, &r->actor, r->param[0], &q, &n, &err))
-			http__reply(r, 200, quality_json(r->param[0], q, n));
+			http__reply(r, 200, wire_gold_quality(r->param[0], q, n));
 		buf_release(&err);
 		free(q);
 	}

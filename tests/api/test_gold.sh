@@ -141,6 +141,14 @@ while :; do
 done
 check "the re-qualification is audited" "1" "$N"
 
+# ---- the CLI reads the same, beside the server
+OUT=$("$BIN" gold quality "$W1ID" --data "$DATA" --json)
+check "gold quality --json: W1 qualified again" "qualified" "$(printf '%s' "$OUT" | jq -r ".engagements[] | select(.engagement_id == $BPO) | .state")"
+OUT=$("$BIN" gold list "$BPO" --data "$DATA" --json --limit 50)
+check "gold list --json: 11 items, payloads opened" "11 $GP-1" "$(printf '%s' "$OUT" | jq -r '"\(length) \(.[0].payload.form)"')"
+OUT=$("$BIN" gold settings "$BPO" --data "$DATA")
+case "$OUT" in *"rate 0.5 threshold 0.5"*) ok "gold settings prints the settings";; *) bad "gold settings: $OUT";; esac
+
 # ---- sealed at rest: the canaries are nowhere in the raw files
 for f in "$DATA/alihdaya.db" "$DATA/alihdaya.db-wal"; do
   [ -f "$f" ] || continue
