@@ -607,9 +607,10 @@ int engine__gold_submit(struct engine *e, struct cmd *c, int64_t now)
 	    now >= it->lease_expires ||
 	    engine__scope_item(e, c, POL_ITEM_SUBMIT, it->client_id, it->engagement_id,
 			       it->worker_id) != POLICY_ALLOW ||
-	    !(le = idmap_get(&e->st.engagements, it->engagement_id)) || !gold_of(le) ||
-	    !(gw = worker_of(le->gold, it->worker_id)))
+	    !(le = idmap_get(&e->st.engagements, it->engagement_id)))
 		return 0;
+	if (!gold_of(le) || !(gw = worker_of(le->gold, it->worker_id)))
+		return ERR_NOMEM;
 	if ((rc = store_gold_get(e->store, it->gold_id, true, &gr)))
 		return rc == ERR_NOTFOUND ? 0 : rc;
 	memset(&o, 0, sizeof(o));
