@@ -28,6 +28,7 @@ static const struct subcommand commands[] = {
 	{ "purge", cli_purge, "delete finished items past their engagement's retention" },
 	{ "staff", cli_staff, "workforce planning: Erlang staffing and plans" },
 	{ "keys", cli_keys, "the encryption keys: status and rotation" },
+	{ "quality", cli_quality, "quality reports: gold accuracy, agreement, reviews, defects" },
 	{ "gold", cli_gold, "gold items: an engagement's set and settings, a worker's quality" },
 };
 

@@ -34,5 +34,7 @@ int cli_keys(int argc, char **argv);
 int cli_client_remove(int argc, char **argv);
 /* user password|password-link LOGIN (password.c): cli_user hands the verbs over. */
 int cli_user_password(int argc, char **argv);
+/* quality report --engagement ID (quality.c) */
+int cli_quality(int argc, char **argv);
 
 #endif

@@ -7,37 +7,37 @@
 /* The code letters in order, and each one's sample size. */
 static const char letters[] = "ABCDEFGHJKLMNPQR";
 #define N_LETTERS 16
-static const int64_t sizes[N_LETTERS] = { 2,   3,   5,   8,   13,  20,  32,   50,
-					   80,  125, 200, 315, 500, 800, 1250, 2000 };
+static const int64_t sizes[N_LETTERS] = {2,  3,	  5,   8,   13,	 20,  32,   50,
+					 80, 125, 200, 315, 500, 800, 1250, 2000};
 
 /* Table 1: the upper bound of each lot size range, and per range the letter (as an
  * index into letters) at S-1, S-2, S-3, S-4, I, II, III. */
-static const int64_t lot_max[] = { 8,    15,    25,    50,     90,     150,    280,      500,
-				   1200, 3200,  10000, 35000,  150000, 500000, INT64_MAX };
+static const int64_t lot_max[] = {8,	15,   25,    50,    90,	    150,    280,      500,
+				  1200, 3200, 10000, 35000, 150000, 500000, INT64_MAX};
 #define N_RANGES (sizeof(lot_max) / sizeof(lot_max[0]))
 enum { A, B, C, D, E, F, G, H, J, K, L, M, N, P, Q, R };
 static const unsigned char table1[N_RANGES][AQL_LEVEL__COUNT] = {
-    { A, A, A, A, A, A, B }, /* 2 to 8 */
-    { A, A, A, A, A, B, C }, /* 9 to 15 */
-    { A, A, B, B, B, C, D }, /* 16 to 25 */
-    { A, B, B, C, C, D, E }, /* 26 to 50 */
-    { B, B, C, C, C, E, F }, /* 51 to 90 */
-    { B, B, C, D, D, F, G }, /* 91 to 150 */
-    { B, C, D, E, E, G, H }, /* 151 to 280 */
-    { B, C, D, E, F, H, J }, /* 281 to 500 */
-    { C, C, E, F, G, J, K }, /* 501 to 1 200 */
-    { C, D, E, G, H, K, L }, /* 1 201 to 3 200 */
-    { C, D, F, G, J, L, M }, /* 3 201 to 10 000 */
-    { C, D, F, H, K, M, N }, /* 10 001 to 35 000 */
-    { D, E, G, J, L, N, P }, /* 35 001 to 150 000 */
-    { D, E, G, J, M, P, Q }, /* 150 001 to 500 000 */
-    { D, E, H, K, N, Q, R }, /* 500 001 and over */
+    {A, A, A, A, A, A, B}, /* 2 to 8 */
+    {A, A, A, A, A, B, C}, /* 9 to 15 */
+    {A, A, B, B, B, C, D}, /* 16 to 25 */
+    {A, B, B, C, C, D, E}, /* 26 to 50 */
+    {B, B, C, C, C, E, F}, /* 51 to 90 */
+    {B, B, C, D, D, F, G}, /* 91 to 150 */
+    {B, C, D, E, E, G, H}, /* 151 to 280 */
+    {B, C, D, E, F, H, J}, /* 281 to 500 */
+    {C, C, E, F, G, J, K}, /* 501 to 1 200 */
+    {C, D, E, G, H, K, L}, /* 1 201 to 3 200 */
+    {C, D, F, G, J, L, M}, /* 3 201 to 10 000 */
+    {C, D, F, H, K, M, N}, /* 10 001 to 35 000 */
+    {D, E, G, J, L, N, P}, /* 35 001 to 150 000 */
+    {D, E, G, J, M, P, Q}, /* 150 001 to 500 000 */
+    {D, E, H, K, N, Q, R}, /* 500 001 and over */
 };
 
 /* Table 2-A's AQL columns in thousandths of a percent. */
-static const int aql_cols[] = { 10,    15,    25,    40,     65,     100,    150,    250,   400,
-				650,   1000,  1500,  2500,   4000,   6500,   10000,  15000, 25000,
-				40000, 65000, 100000, 150000, 250000, 400000, 650000, 1000000 };
+static const int aql_cols[] = {10,    15,    25,     40,     65,     100,    150,    250,    400,
+			       650,   1000,  1500,   2500,   4000,   6500,   10000,  15000,  25000,
+			       40000, 65000, 100000, 150000, 250000, 400000, 650000, 1000000};
 #define N_COLS (sizeof(aql_cols) / sizeof(aql_cols[0]))
 
 /*
@@ -51,7 +51,7 @@ static const int aql_cols[] = { 10,    15,    25,    40,     65,     100,    150
  */
 #define UP (-1)
 #define DOWN (-2)
-static const int diag_ac[] = { 0, UP, DOWN, 1, 2, 3, 5, 7, 10, 14, 21, 30, 44 };
+static const int diag_ac[] = {0, UP, DOWN, 1, 2, 3, 5, 7, 10, 14, 21, 30, 44};
 #define N_DIAG ((int)(sizeof(diag_ac) / sizeof(diag_ac[0])))
 
 static int cell(int letter, int col)
@@ -65,8 +65,8 @@ static int cell(int letter, int col)
 	return diag_ac[d];
 }
 
-static const char *const level_names[AQL_LEVEL__COUNT] = { "S-1", "S-2", "S-3", "S-4",
-							    "I",   "II",  "III" };
+static const char *const level_names[AQL_LEVEL__COUNT] = {"S-1", "S-2", "S-3", "S-4",
+							  "I",	 "II",	"III"};
 NAMES_ENUM(aql_level, enum aql_level, level_names)
 
 char aql_code_letter(int64_t lot_size, enum aql_level level)

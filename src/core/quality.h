@@ -1,4 +1,5 @@
-/* quality.h - the Wilson score interval of a proportion (gold accuracy, agreement, defect rates). */
+/* quality.h - the Wilson score interval of a proportion (gold accuracy, agreement, defect rates).
+ */
 #ifndef ALIHDAYA_QUALITY_H
 #define ALIHDAYA_QUALITY_H
 

@@ -450,6 +450,7 @@ int h_staff_erlang(struct req *r);
 int h_engagements_staffing(struct req *r);
 int h_staff_skill_plan(struct req *r);
 int h_engagements_queue(struct req *r);
+int h_quality_report(struct req *r);
 int h_tokens_list(struct req *r);
 int h_tokens_get(struct req *r);
 int h_tokens_revoke(struct req *r);

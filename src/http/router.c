@@ -98,6 +98,7 @@ const struct route http__routes[] = {
     {"GET", "/v1/tokens/:id", POL_TOKEN_READ, h_tokens_get},
     {"DELETE", "/v1/tokens/:id", POL_TOKEN_REVOKE, h_tokens_revoke},
     {"POST", "/v1/tokens/:id/revoke", POL_TOKEN_REVOKE, h_tokens_revoke},
+    {"GET", "/v1/quality/report", POL_QUALITY_REPORT, h_quality_report},
 
     /* gold items (docs/api.md "Gold items"): staff only; a worker reads its own quality */
     {"POST", "/v1/engagements/:id/gold", POL_GOLD_MANAGE, h_gold_create},
@@ -135,6 +136,7 @@ static const struct {
     {"GET", "/v1/audit/head", ""},
     {"GET", "/v1/audit/proof/inclusion", "seq tree_size"},
     {"GET", "/v1/audit/proof/consistency", "first second"},
+    {"GET", "/v1/quality/report", "engagement by from to format"},
     {"GET", "/v1/engagements/:id/gold", HTTP_Q_PAGE},
 };
 

@@ -94,6 +94,9 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_PASSWORD_SET] = { "password.set", { ANY, NO, NO, NO, NO } },
 	[POL_PASSWORD_LINK] = { "password.link", { ANY, NO, NO, NO, NO } },
 	[POL_SESSION_REVOKE] = { "session.revoke", { ANY, NO, NO, NO, NO } },
+	/* Quality is what the client is shown to trust: its own engagements'. Not workers: the
+	 * report ranks every worker of the engagement (their own scores are another route). */
+	[POL_QUALITY_REPORT] = { "quality.report", { ANY, ANY, NO, OWN, ANY } },
 	/* Gold is the provider's check on its workers: never a client's or a worker's to see. */
 	[POL_GOLD_READ] = { "gold.read", { ANY, ANY, NO, NO, NO } },
 	[POL_GOLD_MANAGE] = { "gold.manage", { ANY, ANY, NO, NO, NO } },

@@ -80,6 +80,7 @@ enum policy_action {
 	POL_PASSWORD_SET,  /* set a user's password */
 	POL_PASSWORD_LINK, /* make a one-time set-password link for a user */
 	POL_SESSION_REVOKE, /* end every browser session of a user */
+	POL_QUALITY_REPORT, /* an engagement's quality report: gold, agreement, reviews, defects */
 	POL_GOLD_READ,	    /* an engagement's gold items (payloads, known results) and settings */
 	POL_GOLD_MANAGE,    /* load, switch off, settings, re-qualify a worker by hand */
 	POL_WORKER_QUALITY, /* a worker's accuracy on gold per engagement */

@@ -442,6 +442,8 @@ PROBES = {
     "GET /v1/session": "session", "DELETE /v1/session": "session",
     "POST /v1/users/:id/password": "user", "POST /v1/users/:id/password-link": "user",
     "DELETE /v1/users/:id/sessions": "user",
+    # the engagement is named by the query (QUERY below holds its ":id")
+    "GET /v1/quality/report": "engagement",
     # gold items (test_gold.sh tests them whole): staff only; both ids of the switch are
     # the engagement's here, which staff's probe body stops first (400)
     "POST /v1/engagements/:id/gold": "engagement", "GET /v1/engagements/:id/gold": "engagement",
@@ -454,7 +456,8 @@ PROBES = {
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",
          "/v1/staff/skill-plan": "?skill=data_entry", "/v1/audit/proof/inclusion": "?seq=1",
-         "/v1/audit/proof/consistency": "?first=1", "/web/*": ""}
+         "/v1/audit/proof/consistency": "?first=1", "/web/*": "",
+         "/v1/quality/report": "?engagement=:id"}
 
 for m, p, pol in routes:
     check(f"{m} {p}" in PROBES, f"route {m} {p} is covered by the cross-client probes")
@@ -499,7 +502,7 @@ def expect_cell(a, method, pattern, path, rule, rec_ci, body, kind, rec):
         if not check(st == 404, f"{cell}: {whose} answers 404, got {st}"
                      f" {json.dumps(js)[:200]}"):
             return False
-        return same_as_missing(a, method, pattern.replace(":id", NOID) + QUERY.get(pattern, ""),
+        return same_as_missing(a, method, (pattern + QUERY.get(pattern, "")).replace(":id", NOID),
                                body, js, cell)
     if method != "GET":
         # Writes on records the actor may reach carry a probe field (so the world stays
@@ -558,7 +561,7 @@ def run_matrix(actors):
                 list_probes(a, method, pattern, rule, q)
                 continue
             for rec, rec_ci in records(spec):
-                path = pattern.replace(":id", str(rec)) + q
+                path = (pattern + q).replace(":id", str(rec))
                 cross = a["ci"] is not None and rec_ci is not None and rec_ci != a["ci"]
                 if method == "GET":
                     body = None

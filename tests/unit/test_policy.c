@@ -104,6 +104,7 @@ static const struct row matrix[] = {
 	{ POL_PASSWORD_SET,        { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_PASSWORD_LINK,       { ALL, NONE, NONE,  NONE, NONE } },
 	{ POL_SESSION_REVOKE,      { ALL, NONE, NONE,  NONE, NONE } },
+	{ POL_QUALITY_REPORT,      { ALL, ALL,  NONE,  OWNC, ALL } },
 	{ POL_GOLD_READ,           { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_GOLD_MANAGE,         { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_WORKER_QUALITY,      { ALL, ALL,  SELF,  NONE, ALL } },

@@ -9,7 +9,9 @@
 #include <cmocka.h>
 
 #include "core/aql.h"
+#include "core/consensus.h"
 #include "core/model.h"
+#include "core/qreport.h"
 #include "core/quality.h"
 #include "unit.h"
 #include "util/err.h"
@@ -201,8 +203,8 @@ static void test_aql_table2a(void **state)
 	for (int i = 0; i < 16; i++)
 		for (int j = 0; j < 12; j++) {
 			int row = i, col = j, ac = -1, re = -1;
-			int64_t lot;
-			enum aql_level level;
+			int64_t lot = 0;
+			enum aql_level level = AQL_GII;
 			struct aql_plan p;
 
 			/* follow the printed arrows through the printed grid (A's up arrow at
@@ -301,6 +303,446 @@ static void test_aql_examples(void **state)
 	assert_string_equal(aql_level_name(AQL_GIII), "III");
 }
 
+/* ---- consensus: majority vote and Dawid-Skene on simulated crowds ---- */
+
+/* splitmix64: a fixed-seed generator of our own, so the crowds are the same on every run. */
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double rng_unit(void)
+{
+	return (double)(rng_next() >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static uint32_t rng_below(uint32_t n)
+{
+	return (uint32_t)(rng_unit() * n);
+}
+
+/* How a simulated worker answers an item whose true class is t. */
+enum wkind { W_GOOD, W_RANDOM, W_ADVERSARY, W_BIASED };
+struct wsim {
+	enum wkind kind;
+	double acc; /* good: P(correct); adversary: P(answers t+1); biased: P(answers 0) */
+};
+
+static uint32_t answer_of(const struct wsim *w, uint32_t t, uint32_t k)
+{
+	double u = rng_unit();
+
+	switch (w->kind) {
+	case W_GOOD:
+		if (u < w->acc)
+			return t;
+		return (t + 1 + rng_below(k - 1)) % k; /* a wrong class at random */
+	case W_ADVERSARY:
+		return u < w->acc ? (t + 1) % k : rng_below(k);
+	case W_BIASED:
+		return u < w->acc ? 0 : t;
+	case W_RANDOM:
+	default:
+		return rng_below(k);
+	}
+}
+
+/*
+ * A crowd: n_items with a true class each (uniform), per items r answers by
+ * distinct workers drawn at random. OUT: truth[], the answers (malloc'd).
+ */
+static struct answer *crowd(uint64_t seed, uint32_t n_items, uint32_t n_workers, uint32_t k,
+			    uint32_t r, const struct wsim *ws, uint32_t *truth, size_t *n)
+{
+	struct answer *a = malloc((size_t)n_items * r * sizeof(*a));
+	uint32_t pick[16];
+
+	assert_non_null(a);
+	assert_true(r <= 16 && r <= n_workers);
+	rng_state = seed;
+	*n = 0;
+	for (uint32_t i = 0; i < n_items; i++) {
+		truth[i] = rng_below(k);
+		for (uint32_t j = 0; j < r; j++) {
+			uint32_t w;
+			bool again;
+
+			do {
+				w = rng_below(n_workers);
+				again = false;
+				for (uint32_t q = 0; q < j; q++)
+					again |= pick[q] == w;
+			} while (again);
+			pick[j] = w;
+			a[(*n)++] = (struct answer){ i, w, answer_of(&ws[w], truth[i], k) };
+		}
+	}
+	return a;
+}
+
+static double accuracy(const uint32_t *label, const uint32_t *truth, uint32_t n)
+{
+	uint32_t ok = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		ok += label[i] == truth[i];
+	return (double)ok / n;
+}
+
+/* Whether item i's majority is a tie (two classes with the most votes). */
+static bool is_tie(const struct answer *a, size_t n, uint32_t i, uint32_t k)
+{
+	uint32_t c[16] = { 0 }, best = 0, nbest = 0;
+
+	for (size_t j = 0; j < n; j++)
+		if (a[j].item == i)
+			c[a[j].label]++;
+	for (uint32_t x = 0; x < k; x++)
+		best = c[x] > best ? c[x] : best;
+	for (uint32_t x = 0; x < k; x++)
+		nbest += c[x] == best;
+	return nbest > 1;
+}
+
+static void test_majority_basics(void **state)
+{
+	/* item 0: 2 x class 1, 1 x class 2; item 1: tie 0/2 -> 0; item 2: none; item 3: tie 2/1 -> 1 */
+	const struct answer a[] = {
+	    { 0, 0, 1 }, { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 }, { 1, 1, 0 },
+	    { 3, 0, 2 }, { 3, 2, 1 },
+	};
+	uint32_t label[4];
+	double conf[4];
+	const struct answer bad[] = { { 0, 0, 3 } };
+
+	(void)state;
+	assert_int_equal(consensus_majority(a, 7, 4, 3, 3, label, conf), 0);
+	assert_int_equal(label[0], 1);
+	assert_near(conf[0], 2.0 / 3.0, 1e-15);
+	assert_int_equal(label[1], 0);
+	assert_near(conf[1], 0.5, 1e-15);
+	assert_int_equal(label[2], CONSENSUS_NONE);
+	assert_near(conf[2], 0.0, 0);
+	assert_int_equal(label[3], 1);
+	assert_int_equal(consensus_majority(bad, 1, 4, 3, 3, label, conf), ERR_INVALID);
+	assert_int_equal(consensus_majority(a, 7, 3, 3, 3, label, conf), ERR_INVALID); /* item 3 */
+	assert_int_equal(consensus_majority(a, 7, 4, 2, 3, label, conf), ERR_INVALID); /* worker 2 */
+	assert_int_equal(consensus_majority(a, 7, 4, 3, 0, label, conf), ERR_INVALID);
+	assert_int_equal(consensus_dawid_skene(a, 7, 4, 3, 3, 0, 1e-6, label, conf, NULL),
+			 ERR_INVALID);
+	assert_int_equal(consensus_dawid_skene(a, 7, 4, 3, 3, 10, NAN, label, conf, NULL),
+			 ERR_INVALID);
+	assert_int_equal(consensus_dawid_skene(bad, 1, 4, 3, 3, 10, 1e-6, label, conf, NULL),
+			 ERR_INVALID);
+}
+
+/*
+ * Workers of varied accuracy: a few good ones, many near random, adversaries
+ * who answer the next class, and workers biased to class 0. The majority is
+ * misled; Dawid-Skene learns each worker's confusion and reads through it.
+ */
+static void test_ds_beats_majority(void **state)
+{
+	enum { ITEMS = 3000, WORKERS = 60, K = 4, R = 7 };
+	struct wsim ws[WORKERS];
+	uint32_t *truth = malloc(ITEMS * sizeof(*truth)), *mv = malloc(ITEMS * sizeof(*mv)),
+		 *ds = malloc(ITEMS * sizeof(*ds));
+	double *cm = malloc(ITEMS * sizeof(*cm)), *cd = malloc(ITEMS * sizeof(*cd));
+	double a_mv, a_ds, hi = 0, lo = 0;
+	struct answer *a;
+	size_t n;
+	int iters = 0, nhi = 0, nlo = 0;
+
+	(void)state;
+	assert_true(truth && mv && ds && cm && cd);
+	for (int w = 0; w < WORKERS; w++) {
+		if (w < 12)
+			ws[w] = (struct wsim){ W_GOOD, 0.85 };
+		else if (w < 36)
+			ws[w] = (struct wsim){ W_GOOD, 0.30 }; /* near random (0.25) */
+		else if (w < 51)
+			ws[w] = (struct wsim){ W_ADVERSARY, 0.85 };
+		else
+			ws[w] = (struct wsim){ W_BIASED, 0.7 };
+	}
+	a = crowd(42, ITEMS, WORKERS, K, R, ws, truth, &n);
+	assert_int_equal(consensus_majority(a, n, ITEMS, WORKERS, K, mv, cm), 0);
+	assert_int_equal(consensus_dawid_skene(a, n, ITEMS, WORKERS, K, 200, 1e-9, ds, cd, &iters),
+			 0);
+	a_mv = accuracy(mv, truth, ITEMS);
+	a_ds = accuracy(ds, truth, ITEMS);
+	print_message("varied crowd: majority %.3f, Dawid-Skene %.3f in %d iterations\n", a_mv, a_ds,
+		      iters);
+	assert_true(a_ds >= a_mv + 0.15);
+	assert_true(a_ds >= 0.9);
+	assert_true(iters > 1 && iters < 200);
+	/* the confidence means something: confident items are right more often */
+	for (int i = 0; i < ITEMS; i++) {
+		assert_true(cd[i] > 0 && cd[i] <= 1 + 1e-12);
+		if (cd[i] >= 0.99) {
+			hi += ds[i] == truth[i];
+			nhi++;
+		} else {
+			lo += ds[i] == truth[i];
+			nlo++;
+		}
+	}
+	assert_true(nhi > 0);
+	assert_true(hi / nhi >= 0.97);
+	assert_true(!nlo || hi / nhi > lo / nlo);
+	free(a);
+	free(truth);
+	free(mv);
+	free(ds);
+	free(cm);
+	free(cd);
+}
+
+/* Equal workers: Dawid-Skene learns nothing a vote does not know and agrees with it but on ties. */
+static void test_ds_equal_workers(void **state)
+{
+	static const uint32_t classes[] = { 2, 3, 5 };
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
+		/* 2000 answers per worker: each one's estimated matrix is close to the others' */
+		enum { ITEMS = 4000, WORKERS = 10, R = 5 };
+		uint32_t k = classes[c], truth[ITEMS], mv[ITEMS], ds[ITEMS];
+		double cm[ITEMS], cd[ITEMS];
+		struct wsim ws[WORKERS];
+		struct answer *a;
+		size_t n;
+		int differ = 0, ties = 0;
+
+		for (int w = 0; w < WORKERS; w++)
+			ws[w] = (struct wsim){ W_GOOD, 0.75 };
+		a = crowd(7 + c, ITEMS, WORKERS, k, R, ws, truth, &n);
+		assert_int_equal(consensus_majority(a, n, ITEMS, WORKERS, k, mv, cm), 0);
+		assert_int_equal(
+		    consensus_dawid_skene(a, n, ITEMS, WORKERS, k, 100, 1e-9, ds, cd, NULL), 0);
+		for (uint32_t i = 0; i < ITEMS; i++) {
+			bool tie = is_tie(a, n, i, k);
+
+			ties += tie;
+			if (!tie && mv[i] != ds[i])
+				differ++;
+		}
+		print_message("equal workers, %u classes: %d items differ off ties (%d ties)\n", k,
+			      differ, ties);
+		assert_int_equal(differ, 0);
+		free(a);
+	}
+}
+
+static void test_ds_edges(void **state)
+{
+	uint32_t label[6];
+	double conf[6];
+	int iters = 0;
+
+	(void)state;
+	/* one worker: Dawid-Skene can only believe it */
+	{
+		const struct answer a[] = { { 0, 0, 2 }, { 1, 0, 0 }, { 2, 0, 1 }, { 3, 0, 2 } };
+
+		assert_int_equal(consensus_dawid_skene(a, 4, 4, 1, 3, 50, 1e-9, label, conf, &iters), 0);
+		assert_int_equal(label[0], 2);
+		assert_int_equal(label[1], 0);
+		assert_int_equal(label[2], 1);
+		assert_int_equal(label[3], 2);
+		for (int i = 0; i < 4; i++)
+			/* no corroboration: EM may spread the posterior (conf about 0.45
+			 * here), but it keeps the worker's labels and stays a probability */
+			if (!(conf[i] > 0 && conf[i] <= 1.0 && !isnan(conf[i])))
+				fail_msg("item %d: label %u conf %.17g", i, label[i], conf[i]);
+	}
+	/* one class: every item is it, surely */
+	{
+		const struct answer a[] = { { 0, 0, 0 }, { 0, 1, 0 }, { 1, 1, 0 } };
+
+		assert_int_equal(consensus_dawid_skene(a, 3, 2, 2, 1, 50, 1e-9, label, conf, &iters), 0);
+		assert_int_equal(label[0], 0);
+		assert_int_equal(label[1], 0);
+		assert_near(conf[0], 1.0, 1e-12);
+		assert_near(conf[1], 1.0, 1e-12);
+		assert_int_equal(consensus_majority(a, 3, 2, 2, 1, label, conf), 0);
+		assert_near(conf[1], 1.0, 0);
+	}
+	/* items with no answers, workers with none, classes never answered: no NaN */
+	{
+		const struct answer a[] = { { 1, 2, 1 }, { 1, 3, 1 }, { 4, 2, 0 }, { 4, 3, 0 } };
+
+		assert_int_equal(consensus_dawid_skene(a, 4, 6, 5, 4, 50, 1e-9, label, conf, &iters), 0);
+		assert_int_equal(label[0], CONSENSUS_NONE);
+		assert_int_equal(label[2], CONSENSUS_NONE);
+		assert_int_equal(label[5], CONSENSUS_NONE);
+		assert_near(conf[0], 0.0, 0);
+		assert_int_equal(label[1], 1);
+		assert_int_equal(label[4], 0);
+		assert_true(!isnan(conf[1]) && conf[1] > 0.5);
+	}
+	/* no answers at all */
+	assert_int_equal(consensus_dawid_skene(NULL, 0, 3, 0, 2, 10, 1e-9, label, conf, &iters), 0);
+	assert_int_equal(label[0], CONSENSUS_NONE);
+	assert_int_equal(consensus_majority(NULL, 0, 0, 0, 2, label, conf), 0);
+	/* max_iter 1: one M-step and one E-step */
+	{
+		const struct answer a[] = { { 0, 0, 1 }, { 0, 1, 1 }, { 0, 2, 0 } };
+
+		assert_int_equal(consensus_dawid_skene(a, 3, 1, 3, 2, 1, 0, label, conf, &iters), 0);
+		assert_int_equal(iters, 1);
+		assert_int_equal(label[0], 1);
+	}
+}
+
+/* ---- the report's counting rule against a brute-force count ---- */
+
+static const char *const obs_fields[] = { "", "amount", "date", "name, \"x\"", "zip" };
+static const char *const obs_codes[] = { "", "wrong_value", "missing_field", "illegible" };
+
+/* n random observations over a few workers, fields, codes and ten days. */
+static struct quality_obs *random_obs(uint64_t seed, size_t n)
+{
+	struct quality_obs *o = calloc(n, sizeof(*o));
+
+	assert_non_null(o);
+	rng_state = seed;
+	for (size_t i = 0; i < n; i++) {
+		o[i].at = 1764547200000LL + (int64_t)rng_below(10 * 86400) * 1000 + rng_below(1000);
+		o[i].engagement_id = 1;
+		o[i].worker_id = 1 + rng_below(7);
+		o[i].item_id = 1 + (int64_t)i;
+		o[i].kind = (enum qobs_kind)rng_below(3);
+		o[i].ok = rng_unit() < 0.7;
+		snprintf(o[i].field, sizeof(o[i].field), "%s", obs_fields[rng_below(5)]);
+		if (!o[i].ok && o[i].kind == QOBS_REVIEW)
+			snprintf(o[i].code, sizeof(o[i].code), "%s", obs_codes[rng_below(4)]);
+		else if (rng_unit() < 0.1)
+			snprintf(o[i].code, sizeof(o[i].code), "%s", obs_codes[rng_below(4)]);
+	}
+	return o;
+}
+
+/* Whether observation o falls in row w of a report grouped by `by` (the brute-force rule). */
+static bool in_row(enum qreport_by by, const struct qreport_row *w, const struct quality_obs *o)
+{
+	switch (by) {
+	case QREPORT_WORKER:
+		return o->worker_id == w->worker_id;
+	case QREPORT_DAY:
+		return o->at >= w->day && o->at < w->day + 86400000LL;
+	case QREPORT_FIELD:
+		return !strcmp(o->field, w->key);
+	case QREPORT_CODE:
+	default:
+		return !strcmp(o->code, w->key);
+	}
+}
+
+static void check_report(const struct quality_obs *o, size_t n, enum qreport_by by, int64_t from,
+			 int64_t to)
+{
+	struct qreport r;
+	int64_t counted = 0;
+
+	assert_int_equal(qreport_build(o, n, by, from, to, &r), 0);
+	for (size_t i = 0; i < r.n_rows; i++) {
+		const struct qreport_row *w = &r.rows[i];
+		int64_t g = 0, gk = 0, a = 0, ak = 0, v = 0, vk = 0, d = 0, dsum = 0;
+
+		if (i)
+			assert_true(by == QREPORT_WORKER ? r.rows[i - 1].worker_id < w->worker_id
+				    : by == QREPORT_DAY  ? r.rows[i - 1].day < w->day
+							 : strcmp(r.rows[i - 1].key, w->key) < 0);
+		for (size_t j = 0; j < n; j++) {
+			if ((from && o[j].at < from) || (to && o[j].at >= to) || !in_row(by, w, &o[j]))
+				continue;
+			g += o[j].kind == QOBS_GOLD;
+			gk += o[j].kind == QOBS_GOLD && o[j].ok;
+			a += o[j].kind == QOBS_AGREE;
+			ak += o[j].kind == QOBS_AGREE && o[j].ok;
+			v += o[j].kind == QOBS_REVIEW;
+			vk += o[j].kind == QOBS_REVIEW && o[j].ok;
+			d += !o[j].ok && o[j].code[0];
+		}
+		assert_int_equal(w->gold_n, g);
+		assert_int_equal(w->gold_ok, gk);
+		assert_int_equal(w->agree_n, a);
+		assert_int_equal(w->agree_ok, ak);
+		assert_int_equal(w->review_n, v);
+		assert_int_equal(w->review_ok, vk);
+		assert_true(g + a + v > 0); /* no empty row */
+		counted += g + a + v;
+		for (size_t k = 0; k < w->n_defects; k++) {
+			int64_t c = 0;
+
+			for (size_t j = 0; j < n; j++)
+				c += !((from && o[j].at < from) || (to && o[j].at >= to)) &&
+				     in_row(by, w, &o[j]) && !o[j].ok &&
+				     !strcmp(o[j].code, w->defects[k].code);
+			assert_int_equal(w->defects[k].n, c);
+			assert_true(w->defects[k].code[0]);
+			dsum += c;
+		}
+		assert_int_equal(dsum, d);
+	}
+	/* every observation in the window is in exactly one row */
+	for (size_t j = 0; j < n; j++)
+		if (!((from && o[j].at < from) || (to && o[j].at >= to))) {
+			int rows = 0;
+
+			for (size_t i = 0; i < r.n_rows; i++)
+				rows += in_row(by, &r.rows[i], &o[j]);
+			assert_int_equal(rows, 1);
+		}
+	assert_int_equal(counted, r.n_obs);
+	qreport_release(&r);
+}
+
+static void test_report_counts(void **state)
+{
+	enum { N = 3000 };
+	struct quality_obs *o = random_obs(99, N);
+	char day[16];
+
+	(void)state;
+	for (int by = 0; by < QREPORT_BY__COUNT; by++) {
+		check_report(o, N, (enum qreport_by)by, 0, 0);
+		/* a window from the middle of day 2 to the start of day 7 */
+		check_report(o, N, (enum qreport_by)by, 1764547200000LL + 2 * 86400000LL + 43200000,
+			     1764547200000LL + 7 * 86400000LL);
+	}
+	free(o);
+	/* more groups than QREPORT_ROWS_MAX: ERR_TOOBIG, and the report can be released */
+	{
+		struct qreport r;
+		struct quality_obs one = {.kind = QOBS_GOLD, .ok = true};
+		int rc = 0;
+
+		qreport_init(&r, QREPORT_WORKER, 0, 0);
+		for (int64_t w = 1; w <= QREPORT_ROWS_MAX + 1 && !rc; w++) {
+			one.worker_id = w;
+			rc = qreport_add(&r, &one);
+		}
+		assert_int_equal(rc, ERR_TOOBIG);
+		assert_int_equal(r.n_rows, QREPORT_ROWS_MAX);
+		qreport_release(&r);
+	}
+	/* the day's text (2025-12-01 is 1764547200000 ms, date -u -d @1764547200) */
+	qreport_day_text(1764547200000LL + 5, day, sizeof(day));
+	assert_string_equal(day, "2025-12-01");
+	qreport_day_text(951782400000LL, day, sizeof(day)); /* date -u -d @951782400 */
+	assert_string_equal(day, "2000-02-29");
+	qreport_day_text(-1, day, sizeof(day));
+	assert_string_equal(day, "1969-12-31");
+}
+
 /* ---- the observations' store ---- */
 
 struct walked {
@@ -377,6 +819,11 @@ int main(void)
 	    cmocka_unit_test(test_aql_table1),
 	    cmocka_unit_test(test_aql_table2a),
 	    cmocka_unit_test(test_aql_examples),
+	    cmocka_unit_test(test_majority_basics),
+	    cmocka_unit_test(test_ds_beats_majority),
+	    cmocka_unit_test(test_ds_equal_workers),
+	    cmocka_unit_test(test_ds_edges),
+	    cmocka_unit_test(test_report_counts),
 	    cmocka_unit_test(test_obs_store),
 	};
 
