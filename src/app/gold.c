@@ -49,13 +49,16 @@ int app_gold_add(const struct app *app, const struct actor *actor, int64_t engag
 
 		if (!g->payload || !(starts(g->payload, '{') || starts(g->payload, '[')))
 			return buf_error(err, ERR_INVALID,
-					 "gold item %zu: payload must be a JSON object or array", i + 1);
-		if (!g->result || !starts(g->result, '{'))
-			return buf_error(err, ERR_INVALID,
-					 "gold item %zu: result (the known result) must be a JSON object",
+					 "gold item %zu: payload must be a JSON object or array",
 					 i + 1);
+		if (!g->result || !starts(g->result, '{'))
+			return buf_error(
+			    err, ERR_INVALID,
+			    "gold item %zu: result (the known result) must be a JSON object",
+			    i + 1);
 		if (strlen(ref) >= sizeof(((struct gold_rec *)0)->external_ref))
-			return buf_error(err, ERR_INVALID, "gold item %zu: external_ref is longer than %zu bytes",
+			return buf_error(err, ERR_INVALID,
+					 "gold item %zu: external_ref is longer than %zu bytes",
 					 i + 1, sizeof(((struct gold_rec *)0)->external_ref) - 1);
 		len += strlen(g->payload) + strlen(g->result) + strlen(ref) + 3;
 	}
@@ -111,8 +114,8 @@ int app_gold_list(const struct app *app, const struct actor *actor, int64_t enga
 	int rc;
 
 	*next = 0;
-	if ((rc = app_allow(actor, POL_GOLD_READ, NULL, err)) ||
-	    (rc = app_page(page, &pg, err)) || (rc = engagement_exists(app, engagement_id, err)))
+	if ((rc = app_allow(actor, POL_GOLD_READ, NULL, err)) || (rc = app_page(page, &pg, err)) ||
+	    (rc = engagement_exists(app, engagement_id, err)))
 		return rc;
 	pg.engagement_id = engagement_id;
 	rc = store_gold_list(app->store, &pg, cb, ctx, next);

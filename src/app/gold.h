@@ -57,7 +57,8 @@ struct gold_settings_in {
 /* gold.read: the engagement's settings (the defaults with rate 0 when never set). */
 int app_gold_settings_get(const struct app *app, const struct actor *actor, int64_t engagement_id,
 			  struct gold_settings *out, struct buf *err);
-/* gold.manage: the settings checked and merged over the stored ones; fills c (CMD_GOLD_SETTINGS). */
+/* gold.manage: the settings checked and merged over the stored ones; fills c (CMD_GOLD_SETTINGS).
+ */
 int app_gold_settings_put(const struct app *app, const struct actor *actor, int64_t engagement_id,
 			  const struct gold_settings_in *in, struct cmd *c, struct buf *err);
 

@@ -1,4 +1,5 @@
-/* gold.c - `gold list|settings ENGAGEMENT`, `gold quality WORKER`: gold items read from the store. */
+/* gold.c - `gold list|settings ENGAGEMENT`, `gold quality WORKER`: gold items read from the store.
+ */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -70,10 +71,11 @@ static int run(struct cli_noun *w, const char *verb, int64_t id)
 			cli_print_json(j);
 			json_decref(j);
 		} else if (!rc) {
-			printf("engagement %lld: rate %g threshold %g min_answers %d qualification %d "
-			       "margin %g prefer_seconds %lld\n",
-			       (long long)id, gs.rate, gs.threshold, gs.min_answers, gs.qualification,
-			       gs.margin, (long long)(gs.prefer_ms / 1000));
+			printf(
+			    "engagement %lld: rate %g threshold %g min_answers %d qualification %d "
+			    "margin %g prefer_seconds %lld\n",
+			    (long long)id, gs.rate, gs.threshold, gs.min_answers, gs.qualification,
+			    gs.margin, (long long)(gs.prefer_ms / 1000));
 		}
 	} else {
 		struct gold_quality *q = NULL;
@@ -105,7 +107,7 @@ static int run(struct cli_noun *w, const char *verb, int64_t id)
 int cli_gold(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"data", required_argument, 0, 'd'}, {"json", no_argument, 0, 'j'},
+	    {"data", required_argument, 0, 'd'},  {"json", no_argument, 0, 'j'},
 	    {"after", required_argument, 0, 'A'}, {"limit", required_argument, 0, 'L'},
 	    {"help", no_argument, 0, 'h'},	  {0, 0, 0, 0}};
 	const char *idtext = NULL, *verb;

@@ -17,9 +17,12 @@ void gold_rec_release(struct gold_rec *g)
 const char *gold_state_name(enum gold_state s)
 {
 	switch (s) {
-	case GOLD_QUALIFIED: return "qualified";
-	case GOLD_QUALIFYING: return "qualifying";
-	default: return "suspended";
+	case GOLD_QUALIFIED:
+		return "qualified";
+	case GOLD_QUALIFYING:
+		return "qualifying";
+	default:
+		return "suspended";
 	}
 }
 
@@ -65,7 +68,8 @@ bool gold_tally_answer(struct gold_tally *t, const struct gold_settings *gs, boo
 			t->state = GOLD_SUSPENDED;
 		return true;
 	default:
-		/* An answer given while suspended (a lease taken before) counts in the totals only. */
+		/* An answer given while suspended (a lease taken before) counts in the totals only.
+		 */
 		return false;
 	}
 }

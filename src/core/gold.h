@@ -82,8 +82,8 @@ const char *gold_state_name(enum gold_state s);
  */
 struct gold_tally {
 	enum gold_state state;
-	int64_t n, k;	   /* the current window */
-	int64_t qn, qk;	   /* the qualification round */
+	int64_t n, k;	/* the current window */
+	int64_t qn, qk; /* the qualification round */
 	int64_t total_n, total_k;
 	int64_t suspended_at; /* when it was last suspended (0: never) */
 };

@@ -1,4 +1,5 @@
-/* h_gold.c - gold items over HTTP: load, list, switch, settings, a worker's quality (app/gold.h). */
+/* h_gold.c - gold items over HTTP: load, list, switch, settings, a worker's quality (app/gold.h).
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,12 +32,12 @@ static int gold_item(struct req *r, json_t *o, size_t i, struct gold_in *in, cha
 	const char *ref = NULL;
 	json_error_t e;
 
-	if (!json_is_object(o) ||
-	    json_unpack_ex(o, &e, JSON_STRICT, "{s:o, s:o, s?s}", "payload", &payload, "result",
-			   &result, "external_ref", &ref))
-		return http__fail(r, ERR_INVALID,
-				  "invalid body: gold item %zu must be {payload, result, external_ref?}%s%s",
-				  i + 1, json_is_object(o) ? ": " : "", json_is_object(o) ? e.text : "");
+	if (!json_is_object(o) || json_unpack_ex(o, &e, JSON_STRICT, "{s:o, s:o, s?s}", "payload",
+						 &payload, "result", &result, "external_ref", &ref))
+		return http__fail(
+		    r, ERR_INVALID,
+		    "invalid body: gold item %zu must be {payload, result, external_ref?}%s%s",
+		    i + 1, json_is_object(o) ? ": " : "", json_is_object(o) ? e.text : "");
 	texts[0] = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
 	texts[1] = json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!texts[0] || !texts[1])
@@ -124,7 +125,8 @@ int h_gold_create(struct req *r)
 		json_t *id = json_object_get(r->out, "id");
 
 		for (size_t i = 0; ids && json_is_integer(id) && i < n; i++)
-			json_array_set_new(ids, i, json_integer(json_integer_value(id) + (json_int_t)i));
+			json_array_set_new(ids, i,
+					   json_integer(json_integer_value(id) + (json_int_t)i));
 	}
 	http__reply(r, 201, json_pack("{s:I, s:o}", "created", (json_int_t)n, "ids", ids));
 out:
@@ -164,8 +166,9 @@ int h_gold_list(struct req *r)
 		return app_fail(r, rc, &err);
 	}
 	buf_release(&err);
-	return http__read(r, 0, json_pack("{s:o, s:o}", "data", data, "next_after",
-					  next ? json_integer((json_int_t)next) : json_null()));
+	return http__read(r, 0,
+			  json_pack("{s:o, s:o}", "data", data, "next_after",
+				    next ? json_integer((json_int_t)next) : json_null()));
 }
 
 /* POST /v1/engagements/:id/gold/:gid/deactivate | activate -> {"id", "active"} (gold.manage) */
@@ -180,11 +183,12 @@ static int set_active(struct req *r, bool active)
 		return ERR_NOMEM;
 	if ((rc = http__body(r, true, &body)) || (rc = http__unpack(r, body, "{}")))
 		goto out;
-	rc = app_gold_set_active(&r->srv->app, &r->actor, r->param[0], r->param[1], active, c,
-				 &err);
+	rc =
+	    app_gold_set_active(&r->srv->app, &r->actor, r->param[0], r->param[1], active, c, &err);
 	if (!(rc = run_write(r, rc, &err, c)) && r->status == 200)
-		http__reply(r, 200,
-			    json_pack("{s:I, s:b}", "id", (json_int_t)r->param[1], "active", active));
+		http__reply(
+		    r, 200,
+		    json_pack("{s:I, s:b}", "id", (json_int_t)r->param[1], "active", active));
 out:
 	http__cmd_free(c);
 	json_decref(body);
@@ -238,8 +242,8 @@ int h_gold_settings_put(struct req *r)
 					     "qualification", "margin",	   "prefer_seconds"};
 	struct cmd *c = http__cmd_new(r, CMD_GOLD_SETTINGS);
 	struct gold_settings_in in;
-	double *dst[] = {&in.rate, &in.threshold, &in.min_answers, &in.qualification, &in.margin,
-			 &in.prefer_seconds};
+	double *dst[] = {&in.rate,	    &in.threshold, &in.min_answers,
+			 &in.qualification, &in.margin,	   &in.prefer_seconds};
 	struct buf err = BUF_INIT;
 	struct gold_settings gs;
 	json_t *body = NULL, *v;

@@ -1,4 +1,5 @@
-/* gold.c - the JSON of gold items, their settings and a worker's quality (docs/api.md "Gold items"). */
+/* gold.c - the JSON of gold items, their settings and a worker's quality (docs/api.md "Gold
+ * items"). */
 #include "wire/gold.h"
 
 #include "util/clock.h"
@@ -33,7 +34,8 @@ json_t *wire_gold_settings(const struct gold_settings *gs)
 			 (json_int_t)gs->engagement_id, "rate", gs->rate, "threshold",
 			 gs->threshold, "min_answers", gs->min_answers, "qualification",
 			 gs->qualification, "margin", gs->margin, "prefer_seconds",
-			 (json_int_t)(gs->prefer_ms / 1000), "updated_at", time_json(gs->updated_at));
+			 (json_int_t)(gs->prefer_ms / 1000), "updated_at",
+			 time_json(gs->updated_at));
 }
 
 json_t *wire_gold_quality(int64_t worker_id, const struct gold_quality *q, size_t n)
@@ -47,9 +49,10 @@ json_t *wire_gold_quality(int64_t worker_id, const struct gold_quality *q, size_
 		    (json_int_t)q[i].engagement_id, "gold", (json_int_t)t->n, "correct",
 		    (json_int_t)t->k, "accuracy", q[i].accuracy, "lower", q[i].lower, "upper",
 		    q[i].upper, "threshold", q[i].gs.threshold, "state",
-		    t->state == GOLD_QUALIFIED ? "qualified" : "suspended", "qualification_answered",
-		    (json_int_t)t->qn, "total_gold", (json_int_t)t->total_n, "total_correct",
-		    (json_int_t)t->total_k, "qualifying", json_boolean(t->state == GOLD_QUALIFYING));
+		    t->state == GOLD_QUALIFIED ? "qualified" : "suspended",
+		    "qualification_answered", (json_int_t)t->qn, "total_gold",
+		    (json_int_t)t->total_n, "total_correct", (json_int_t)t->total_k, "qualifying",
+		    json_boolean(t->state == GOLD_QUALIFYING));
 
 		if (json_array_append_new(a, e)) {
 			json_decref(a);
@@ -59,4 +62,3 @@ json_t *wire_gold_quality(int64_t worker_id, const struct gold_quality *q, size_
 	return a ? json_pack("{s:I, s:o}", "worker_id", (json_int_t)worker_id, "engagements", a)
 		 : NULL;
 }
-

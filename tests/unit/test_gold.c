@@ -1,4 +1,5 @@
-/* test_gold.c - gold items in the engine: the mixing rate, suspension at the Wilson bound, re-qualification, hidden from clients. */
+/* test_gold.c - gold items in the engine: the mixing rate, suspension at the Wilson bound,
+ * re-qualification, hidden from clients. */
 /* cmocka needs these before it. */
 // clang-format off
 #include <setjmp.h>
@@ -168,7 +169,8 @@ static int64_t gold_in(struct fx *f, size_t n)
 	for (size_t i = 0; i < n; i++)
 		in[i] = (struct gold_in){"{\"form\":\"gold-canary\"}", KNOWN, NULL};
 	memset(&c, 0, sizeof(c));
-	assert_int_equal(app_gold_add(&f->app, &AUTH_LOCAL_ADMIN, f->engagement, in, n, &c, &err), 0);
+	assert_int_equal(app_gold_add(&f->app, &AUTH_LOCAL_ADMIN, f->engagement, in, n, &c, &err),
+			 0);
 	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), 0);
 	assert_int_equal(c.result.outcome, CMD_OUT_CREATED);
 	app_gold_cmd_release(&c);
@@ -179,15 +181,14 @@ static int64_t gold_in(struct fx *f, size_t n)
 static void settings(struct fx *f, double rate, double threshold, double min_answers,
 		     double qualification, double prefer_seconds)
 {
-	struct gold_settings_in in = {rate, threshold, min_answers, qualification, 0.1,
-				      prefer_seconds};
+	struct gold_settings_in in = {rate,	     threshold, min_answers,
+				      qualification, 0.1,	prefer_seconds};
 	struct buf err = BUF_INIT;
 	struct cmd c;
 
 	memset(&c, 0, sizeof(c));
-	assert_int_equal(app_gold_settings_put(&f->app, &AUTH_LOCAL_ADMIN, f->engagement, &in, &c,
-					       &err),
-			 0);
+	assert_int_equal(
+	    app_gold_settings_put(&f->app, &AUTH_LOCAL_ADMIN, f->engagement, &in, &c, &err), 0);
 	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), 0);
 	buf_release(&err);
 }
@@ -240,7 +241,8 @@ static struct gold_quality quality(struct fx *f, const struct actor *w)
 	size_t n = 0;
 
 	memset(&one, 0, sizeof(one));
-	assert_int_equal(app_worker_quality(&f->app, &AUTH_LOCAL_ADMIN, w->worker_id, &q, &n, &err), 0);
+	assert_int_equal(app_worker_quality(&f->app, &AUTH_LOCAL_ADMIN, w->worker_id, &q, &n, &err),
+			 0);
 	for (size_t i = 0; i < n; i++)
 		if (q[i].engagement_id == f->engagement)
 			one = q[i];
@@ -266,7 +268,8 @@ static double wilson_lo(double k, double n)
 
 /* ------------------------------------------------------------------ tests */
 
-/* Rate 0.1 over 1,000 assignments: exactly 100 gold, at varying places, no repeat while unseen ones are left. */
+/* Rate 0.1 over 1,000 assignments: exactly 100 gold, at varying places, no repeat while unseen ones
+ * are left. */
 static void test_mixing_rate(void **state)
 {
 	struct fx *f = *state;
@@ -446,22 +449,25 @@ static void test_gold_hidden_from_client(void **state)
 			submit(f, &f->w1, id, epoch, WRONG);
 	}
 	assert_true(gold_item > 0);
-	assert_int_equal(app_item_list(&f->app, &f->client_user, &in, count_item, &s, &next_after, &err), 0);
+	assert_int_equal(
+	    app_item_list(&f->app, &f->client_user, &in, count_item, &s, &next_after, &err), 0);
 	assert_int_equal(s.n, 10);
 	assert_int_equal(s.gold, 0);
 	/* The staff's list too: the client's items only. */
 	s = (struct seen_items){f, 0, 0};
-	assert_int_equal(app_item_list(&f->app, &AUTH_LOCAL_ADMIN, &in, count_item, &s, &next_after, &err), 0);
+	assert_int_equal(
+	    app_item_list(&f->app, &AUTH_LOCAL_ADMIN, &in, count_item, &s, &next_after, &err), 0);
 	assert_int_equal(s.gold, 0);
 	/* The queue's counts: the client's 10 items, not the gold one leased now. */
-	assert_int_equal(store_engagement_queue(f->s, f->engagement, T0, 3600000, &q, NULL, NULL, NULL), 0);
-	assert_int_equal(q.by_state[ITEM_QUEUED] + q.by_state[ITEM_ASSIGNED] +
-			     q.by_state[ITEM_SUBMITTED],
-			 10);
+	assert_int_equal(
+	    store_engagement_queue(f->s, f->engagement, T0, 3600000, &q, NULL, NULL, NULL), 0);
+	assert_int_equal(
+	    q.by_state[ITEM_QUEUED] + q.by_state[ITEM_ASSIGNED] + q.by_state[ITEM_SUBMITTED], 10);
 	assert_int_equal(q.by_state[ITEM_ASSIGNED], 0);
 	/* The client reads it as a missing item, and cannot cancel it. */
 	memset(&rd, 0, sizeof(rd));
-	assert_int_equal(app_item_get(&f->app, &f->client_user, gold_item, &rd, &err), ERR_NOTFOUND);
+	assert_int_equal(app_item_get(&f->app, &f->client_user, gold_item, &rd, &err),
+			 ERR_NOTFOUND);
 	item_read_release(&rd);
 	c.u.op.item_id = gold_item;
 	assert_int_equal(run(f, &c, &f->client_user), ERR_NOTFOUND);

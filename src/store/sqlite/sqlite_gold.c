@@ -1,4 +1,5 @@
-/* sqlite_gold.c - gold items, their settings, workers' counters and the hidden flag of instances. */
+/* sqlite_gold.c - gold items, their settings, workers' counters and the hidden flag of instances.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -149,7 +150,8 @@ int sq_gold_list(struct store *base, const struct store_page *pg, store_gold_cb 
 
 	*next_after = 0;
 	if ((rc = prep(c,
-		       "SELECT " GOLD_COLS ", payload, result FROM gold_items WHERE engagement_id = ?1 "
+		       "SELECT " GOLD_COLS
+		       ", payload, result FROM gold_items WHERE engagement_id = ?1 "
 		       "AND id > ?2 ORDER BY id LIMIT ?3",
 		       &st, "gold list")))
 		goto out;
@@ -218,10 +220,11 @@ int sq_gold_settings_put(struct store *base, const struct gold_settings *gs)
 	sqlite3_stmt *st = NULL;
 	int rc, b;
 
-	if ((rc = prep(w,
-		       "INSERT OR REPLACE INTO gold_settings(" SETTINGS_COLS ") VALUES (?1, ?2, ?3, "
-		       "?4, ?5, ?6, ?7, ?8, ?9)",
-		       &st, "gold settings")))
+	if ((rc =
+		 prep(w,
+		      "INSERT OR REPLACE INTO gold_settings(" SETTINGS_COLS ") VALUES (?1, ?2, ?3, "
+		      "?4, ?5, ?6, ?7, ?8, ?9)",
+		      &st, "gold settings")))
 		return rc;
 	b = sqlite3_bind_int64(st, 1, gs->engagement_id);
 	b |= sqlite3_bind_double(st, 2, gs->rate);
@@ -344,8 +347,9 @@ int sq_gold_workers_each(struct store *base, int64_t engagement_id, store_gold_w
 	if ((b = sqlite3_bind_int64(st, 1, engagement_id)) != SQLITE_OK)
 		goto out;
 	while (!rc && (b = sqlite3_step(st)) == SQLITE_ROW) {
-		struct gold_worker_rec gw = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-					     sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+		struct gold_worker_rec gw = {
+		    sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
 
 		rc = cb(ctx, &gw);
 	}
