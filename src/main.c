@@ -30,6 +30,7 @@ static const struct subcommand commands[] = {
 	{ "keys", cli_keys, "the encryption keys: status and rotation" },
 	{ "quality", cli_quality, "quality reports: gold accuracy, agreement, reviews, defects" },
 	{ "review", cli_review, "review sampling: the review queue, lots, defect codes, sampling" },
+	{ "gold", cli_gold, "gold items: an engagement's set and settings, a worker's quality" },
 };
 
 static void usage(FILE *f)

@@ -64,6 +64,17 @@ static int store_fail(int rc, struct buf *err)
 	return buf_error(err, rc, "%s", err_message(rc));
 }
 
+/* ERR_NOTFOUND if item id is an instance of a gold item (docs/api.md "Gold items"), else 0. */
+static int gold_hidden(const struct app *app, int64_t id, struct buf *err)
+{
+	int64_t gold = 0;
+	int rc = store_item_gold(app->store, id, &gold);
+
+	if (rc)
+		return store_fail(rc, err);
+	return gold ? store_fail(ERR_NOTFOUND, err) : 0;
+}
+
 /*
  * The item if the actor may read it (POL_ITEM_READ with its scope); an item
  * it may not see is ERR_NOTFOUND, as one that does not exist. OUT: *out
@@ -81,6 +92,9 @@ static int read_scoped(const struct app *app, const struct actor *actor, int64_t
 	sc = item_scope(out);
 	if ((rc = policy_require(actor, POL_ITEM_READ, &sc)))
 		return store_fail(rc, err);
+	/* An instance of a gold item is the provider's check, never the client's: as if absent. */
+	if (actor->role == ROLE_CLIENT && (rc = gold_hidden(app, id, err)))
+		return rc;
 	return 0;
 }
 
@@ -604,6 +618,8 @@ int app_item_list(const struct app *app, const struct actor *actor, const struct
 	pg.client_id = client_id ? client_id : in->client_id;
 	pg.worker_id = worker_id ? worker_id : in->worker_id;
 	pg.engagement_id = in->engagement_id;
+	/* A worker's own leases include gold instances, as its work.next gave them. */
+	pg.with_gold = worker_id != 0;
 	if ((rc = store_item_find(app->store, &pg, &f, cb, ctx, next_after)))
 		return store_fail(rc, err);
 	return 0;

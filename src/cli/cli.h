@@ -8,6 +8,8 @@
  * 1 failure at run time, 2 bad usage. Errors are one line on stderr.
  */
 int cli_init(int argc, char **argv);
+/* gold.c: gold list|settings ENGAGEMENT, gold quality WORKER */
+int cli_gold(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_token(int argc, char **argv);

@@ -37,6 +37,8 @@ enum route_reason {
 	ROUTE_BELOW_LEVEL,   /* cleared, but a skill or language is missing or below the level */
 	ROUTE_AT_CAPACITY,   /* the worker holds as many leases as its capacity */
 	ROUTE_NOT_AVAILABLE, /* the worker's status is away or offline */
+	ROUTE_GOLD_SUSPENDED, /* gold: the worker is suspended from the engagement whose work fits */
+	ROUTE_GOLD_PREFERRED, /* gold: better workers go first until the item waited prefer_ms */
 	ROUTE_REASON__COUNT
 };
 

@@ -50,6 +50,10 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_SAMPLING_SET] = {"engagement.sampling", engine__sampling_set, true},
     [CMD_REVIEW_NEXT] = {"review.next", engine__review_next, true},
     [CMD_REVIEW_DECISION] = {"review.decision", engine__review_decision, true},
+    [CMD_GOLD_ADD] = {"gold.create", engine__gold_add, true},
+    [CMD_GOLD_ACTIVE] = {"gold.active", engine__gold_active, true},
+    [CMD_GOLD_SETTINGS] = {"gold.settings", engine__gold_settings, true},
+    [CMD_GOLD_REQUALIFY] = {"gold.requalify", engine__gold_requalify, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

@@ -121,7 +121,9 @@ static int next_none(struct engine *e, struct cmd *c, const struct live_worker *
 			x.engagement_id = le->rec.id;
 		}
 	}
-	/* Eligible yet nothing taken cannot happen: say "no work" rather than lie. */
+	/* Eligible yet nothing taken: gold held it back (suspended, or the preference), or no work. */
+	if (x.reason == ROUTE_ELIGIBLE && engine__gold_explain(e, c, lw, now))
+		return engine__done(e, c, CMD_OUT_NONE, 0, now);
 	if (x.reason == ROUTE_ELIGIBLE)
 		x.reason = ROUTE_NO_WORK;
 	c->result.none_reason = (int)x.reason;
@@ -155,14 +157,17 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 
 		if (head && (!best || queue_before(head, best)) &&
 		    route_qualified(&lw->rec, &le->rec, now) && engine__engagement_open(e, le) &&
-		    !engine__walled(lw, &le->rec, now)) {
+		    !engine__walled(lw, &le->rec, now) && engine__gold_route(e, lw, le, head, now)) {
 			best = head;
 			best_le = le;
 		}
 	}
-	if (!best)
-		return next_none(e, c, lw, now);
 	it = (struct live_item *)best;
+	/* Gold: a qualification item, or the mixing rule's gold instance instead of it. */
+	if ((rc = engine__gold_next(e, c, lw, &best_le, &it, now)))
+		return rc;
+	if (!it)
+		return next_none(e, c, lw, now);
 	s.worker_id = wid;
 	s.epoch = it->epoch + 1;
 	s.lease_expires = now + best_le->rec.lease_ms;
@@ -203,6 +208,9 @@ static int find_open_item(struct engine *e, struct cmd *c, enum policy_action ac
 		if (rc)
 			return rc;
 	}
+	/* An instance of a gold item is not the client's: as if it did not exist. */
+	if (c->actor->role == ROLE_CLIENT && engine__gold_hidden(e, it, id))
+		return engine__fail(c, ERR_NOTFOUND, "no item %lld", (long long)id);
 	v = engine__scope_item(e, c, act, r.client_id, r.engagement_id,
 			       it && it->state == ITEM_ASSIGNED ? it->worker_id : 0);
 	if (v == POLICY_HIDE)
@@ -294,6 +302,9 @@ int engine__item_submit(struct engine *e, struct cmd *c, int64_t now)
 	 */
 	if (!engine__keying_adjudicating(it) && (rc = result_checked(e, c, it, s.result)))
 		return rc;
+	/* A gold instance: scored against its known result and closed (gold.c). */
+	if ((rc = engine__gold_submit(e, c, now)))
+		return rc < 0 ? rc : 0;
 	if ((rc = engine__keying_submit(e, c, it, &s, now)))
 		return rc < 0 ? rc : 0;
 	if (s.result != c->u.op.result_json && (rc = result_checked(e, c, it, s.result)))

@@ -8,6 +8,7 @@
 
 #include "core/keying.h"
 #include "core/kpo.h"
+#include "core/gold.h"
 #include "core/model.h"
 #include "core/review.h"
 #include "sec/auth.h"
@@ -81,6 +82,11 @@ enum cmd_type {
 	CMD_SAMPLING_SET,    /* u.sampling: an engagement's sampling settings (the key is the engine's) */
 	CMD_REVIEW_NEXT,     /* u.review.worker_id: result.item and result.review (a review lease) */
 	CMD_REVIEW_DECISION, /* u.review: item_id, epoch, reject, defect, field, comment */
+	/* Gold items (engine/gold.c, docs/api.md "Gold items"); u.gold */
+	CMD_GOLD_ADD,	     /* n items in texts; result.id = the first id, the others follow it */
+	CMD_GOLD_ACTIVE,     /* gold_id of engagement_id switched to active */
+	CMD_GOLD_SETTINGS,   /* settings (engagement_id in it); the salt is the engine's */
+	CMD_GOLD_REQUALIFY,  /* worker_id re-qualified by hand for engagement_id */
 	CMD__COUNT
 };
 
@@ -250,6 +256,20 @@ struct cmd {
 			int64_t max_ms;     /* create: the absolute lifetime */
 			char rehash[128];   /* create: the password hashed anew, "" = keep */
 		} session;
+		struct {
+			int64_t engagement_id;
+			int64_t gold_id;   /* ACTIVE */
+			int64_t worker_id; /* REQUALIFY */
+			bool active;	   /* ACTIVE */
+			/*
+			 * ADD: n items, each three NUL-terminated texts one after the
+			 * other in texts (len bytes, the caller's): payload, known
+			 * result (JSON), external_ref ("" = none).
+			 */
+			size_t n, len;
+			const char *texts;
+			struct gold_settings settings; /* SETTINGS */
+		} gold;
 		struct {
 			int64_t user_id;      /* set: 0 when by_link; link: whose */
 			char hash[128];       /* set: the Argon2id string (sec/password.h) */

@@ -26,9 +26,11 @@ struct live_item {
 	int64_t lease_started; /* when the current lease began; renewals count from it */
 	char *external_ref; /* NULL when none; owned */
 	struct live_keying *keying; /* multi-keyed: its answers so far (keying.c); NULL: none */
+	int64_t gold_id; /* an instance of this gold item (engine/gold.c), 0 for ordinary work */
 };
 
-struct fieldset;
+struct live_gold; /* engine/gold.c */
+struct fieldset;  /* core/fields.h */
 
 struct live_engagement {
 	struct engagement_rec rec;
@@ -38,6 +40,7 @@ struct live_engagement {
 	struct keying_conf *keying; /* NULL: single keying */
 	/* Declared payload and result fields (core/fields.h), NULL: any JSON. Owned. */
 	struct fieldset *payload_fs, *result_fs;
+	struct live_gold *gold; /* its gold items, settings and workers' tallies; NULL: none */
 };
 
 /* The most clients a worker's memory of its past work keeps (the oldest gives way). */
@@ -248,6 +251,32 @@ int engine__kpo_check(struct engine *e, struct cmd *c, const struct live_item *i
 bool engine__kpo_engagement(const struct engine *e, int64_t engagement_id);
 int engine__milestone_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__milestone_update(struct engine *e, struct cmd *c, int64_t now);
+/*
+ * gold.c: gold items (docs/api.md "Gold items"). The commands; the two calls
+ * of work.next: engine__gold_route() in the choice (false: this worker may
+ * not take this engagement's head now: suspended, or held by the routing
+ * preference) and engine__gold_next() once it chose (*le, *it; may be NULL):
+ * a qualification item or the mixing rule's gold instance replaces the choice
+ * (the instance is made, queued and ready to assign); engine__gold_explain()
+ * says why nothing was taken when gold was the reason (1: c's none answer
+ * set). engine__gold_submit(): 1 when it handled the submit of an instance.
+ * engine__gold_hidden(): true if item_id is an instance (hidden from clients).
+ */
+int engine__gold_add(struct engine *e, struct cmd *c, int64_t now);
+int engine__gold_active(struct engine *e, struct cmd *c, int64_t now);
+int engine__gold_settings(struct engine *e, struct cmd *c, int64_t now);
+int engine__gold_requalify(struct engine *e, struct cmd *c, int64_t now);
+bool engine__gold_route(struct engine *e, const struct live_worker *lw,
+			const struct live_engagement *le, const struct queue_entry *head, int64_t now);
+int engine__gold_next(struct engine *e, struct cmd *c, struct live_worker *lw,
+		      struct live_engagement **le, struct live_item **it, int64_t now);
+int engine__gold_explain(struct engine *e, struct cmd *c, const struct live_worker *lw,
+			 int64_t now);
+int engine__gold_submit(struct engine *e, struct cmd *c, int64_t now);
+bool engine__gold_hidden(struct engine *e, const struct live_item *it, int64_t item_id);
+/* recovery: settings, items, counters, instances and tallies (from the quality observations). */
+int engine__gold_load(struct engine_state *st, struct store *s);
+void engine__gold_release(struct engine_state *st);
 
 /* expire.c: lease expiry */
 /* Returns expired leases to their queues. 0 or a store error (batch must fail). */

@@ -145,6 +145,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 	if (!rc)
 		rc = engine__keying_load(st, s);
 	if (!rc)
+		rc = engine__gold_load(st, s);
+	if (!rc)
 		rc = store_audit_tail(s, &st->audit_seq, st->audit_hash);
 	if (!rc)
 		rc = engine__review_load(st, s);
@@ -171,6 +173,7 @@ void engine_state_release(struct engine_state *st)
 	int64_t id;
 	void *v;
 
+	engine__gold_release(st);
 	for (size_t i = 0; idmap_next(&st->engagements, &i, &id, &v);) {
 		queue_release(&((struct live_engagement *)v)->q);
 		engine__keying_release(v);

@@ -498,5 +498,14 @@ int h_milestones_create(struct req *r);
 int h_milestones_list(struct req *r);
 int h_milestones_update(struct req *r);
 int h_items_chain(struct req *r);
+/* h_gold.c: gold items, their settings, a worker's quality and re-qualification */
+int h_gold_create(struct req *r);
+int h_gold_list(struct req *r);
+int h_gold_deactivate(struct req *r);
+int h_gold_activate(struct req *r);
+int h_gold_settings_get(struct req *r);
+int h_gold_settings_put(struct req *r);
+int h_workers_quality(struct req *r);
+int h_workers_requalify(struct req *r);
 
 #endif

@@ -470,6 +470,8 @@ static void free_strs(struct cmd *c)
 		free((char *)c->u.fields.result);
 	}
 	http__review_free(c);
+	if (c->type == CMD_GOLD_ADD)
+		free((char *)c->u.gold.texts);
 }
 
 static struct cmd *cmd_keep(const struct cmd *c)
@@ -485,8 +487,18 @@ static struct cmd *cmd_keep(const struct cmd *c)
 	if (cmd_type_is_op(p->type))
 		p->u.op.defect = p->u.op.field = NULL;
 	http__review_unshare(p);
+	if (p->type == CMD_GOLD_ADD && p->u.gold.texts) {
+		/* The gold items' texts (len bytes with their NULs), copied before anything can fail. */
+		char *d = malloc(p->u.gold.len ? p->u.gold.len : 1);
+
+		if (d)
+			memcpy(d, p->u.gold.texts, p->u.gold.len);
+		p->u.gold.texts = d;
+	}
 	/* u is a union: only the string fields of this command's type are live. */
 	rc = dup_str(&p->idem_key);
+	if (!rc && p->type == CMD_GOLD_ADD && !p->u.gold.texts && c->u.gold.texts)
+		rc = ERR_NOMEM;
 	if (!rc && p->type == CMD_ITEM_CREATE)
 		rc = dup_str(&p->u.item_create.payload);
 	if (!rc && cmd_type_is_op(p->type)) {

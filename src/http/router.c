@@ -120,6 +120,15 @@ const struct route http__routes[] = {
     {"GET", "/v1/review", POL_REVIEW_LIST, h_review_list},
     {"POST", "/v1/review/next", POL_REVIEW_NEXT, h_review_next},
     {"POST", "/v1/items/:id/decision", POL_REVIEW_DECIDE, h_review_decision},
+    /* gold items (docs/api.md "Gold items"): staff only; a worker reads its own quality */
+    {"POST", "/v1/engagements/:id/gold", POL_GOLD_MANAGE, h_gold_create},
+    {"GET", "/v1/engagements/:id/gold", POL_GOLD_READ, h_gold_list},
+    {"GET", "/v1/engagements/:id/gold/settings", POL_GOLD_READ, h_gold_settings_get},
+    {"PUT", "/v1/engagements/:id/gold/settings", POL_GOLD_MANAGE, h_gold_settings_put},
+    {"POST", "/v1/engagements/:id/gold/:id/deactivate", POL_GOLD_MANAGE, h_gold_deactivate},
+    {"POST", "/v1/engagements/:id/gold/:id/activate", POL_GOLD_MANAGE, h_gold_activate},
+    {"GET", "/v1/workers/:id/quality", POL_WORKER_QUALITY, h_workers_quality},
+    {"POST", "/v1/workers/:id/requalify", POL_GOLD_MANAGE, h_workers_requalify},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -151,6 +160,7 @@ static const struct {
     {"GET", "/v1/quality/report", "engagement by from to format"},
     {"GET", "/v1/review", HTTP_Q_PAGE " engagement_id state reviewer_id"},
     {"GET", "/v1/engagements/:id/lots", HTTP_Q_PAGE},
+    {"GET", "/v1/engagements/:id/gold", HTTP_Q_PAGE},
 };
 
 const char *http__route_query(const struct route *rt)

@@ -125,6 +125,10 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_REVIEW_NEXT] = { "review.next", { ANY, ANY, SLF, NO, NO } },
 	[POL_REVIEW_DECIDE] = { "review.decide", { NO, NO, CLR, NO, NO } },
 	[POL_REVIEW_LIST] = { "review.list", { ANY, ANY, NO, NO, ANY } },
+	/* Gold is the provider's check on its workers: never a client's or a worker's to see. */
+	[POL_GOLD_READ] = { "gold.read", { ANY, ANY, NO, NO, NO } },
+	[POL_GOLD_MANAGE] = { "gold.manage", { ANY, ANY, NO, NO, NO } },
+	[POL_WORKER_QUALITY] = { "worker.quality", { ANY, ANY, SLF, NO, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

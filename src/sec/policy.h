@@ -100,6 +100,9 @@ enum policy_action {
 	POL_REVIEW_NEXT,     /* take the next item waiting for review (a review lease) */
 	POL_REVIEW_DECIDE,   /* accept or reject the item whose review lease one holds */
 	POL_REVIEW_LIST,     /* the review work waiting, and an engagement's lots */
+	POL_GOLD_READ,	    /* an engagement's gold items (payloads, known results) and settings */
+	POL_GOLD_MANAGE,    /* load, switch off, settings, re-qualify a worker by hand */
+	POL_WORKER_QUALITY, /* a worker's accuracy on gold per engagement */
 	POL__COUNT
 };
 

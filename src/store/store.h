@@ -7,6 +7,7 @@
 
 #include "core/keying.h"
 #include "core/kpo.h"
+#include "core/gold.h"
 #include "core/model.h"
 #include "core/review.h"
 #include "util/buf.h"
@@ -49,6 +50,12 @@ struct store_page {
 	int64_t worker_id;     /* items: only leased to this worker */
 	int state;             /* items: enum item_state + 1, 0 = any */
 	int64_t user_id;       /* tokens: only this user's */
+	/*
+	 * items: also the instances of gold items (items.gold_id != 0). Only a
+	 * worker's list of its own items sets it: every other list, count and
+	 * search leaves them out, so a client never sees one (docs/api.md "Gold items").
+	 */
+	bool with_gold;
 };
 
 /*
@@ -132,6 +139,18 @@ typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
 typedef int (*store_token_cb)(void *ctx, const struct token_rec *t);
 typedef int (*store_audit_head_cb)(void *ctx, const struct audit_head *h);
 typedef int (*store_milestone_cb)(void *ctx, const struct milestone_rec *m);
+typedef int (*store_gold_cb)(void *ctx, const struct gold_rec *g);
+typedef int (*store_gold_settings_cb)(void *ctx, const struct gold_settings *gs);
+/* A worker's counter of assignments of a gold-checked engagement and its last hand re-qualification. */
+struct gold_worker_rec {
+	int64_t engagement_id, worker_id;
+	int64_t assigned; /* assignments of the engagement's work so far (the mixing rule's counter) */
+	int64_t reset_at; /* the last re-qualification by hand (0: never) */
+};
+typedef int (*store_gold_worker_cb)(void *ctx, const struct gold_worker_rec *w);
+/* An item made from a gold item: its engagement, its (last) worker, the gold item. */
+typedef int (*store_gold_inst_cb)(void *ctx, int64_t item_id, int64_t engagement_id,
+				  int64_t worker_id, int64_t gold_id);
 /* When a worker last worked (an item assigned to or submitted by it) for a client. */
 typedef int (*store_worked_cb)(void *ctx, int64_t worker_id, int64_t client_id, int64_t at);
 /* Review sampling (core/review.h): one engagement's defect codes, settings, tasks and lots. */
@@ -467,7 +486,35 @@ struct store_load {
 	X(review_task_list, STORE_LIST_PARAMS(review_task), (s, pg, cb, ctx, next_after))         \
 	X(lot_put, (struct store *s, struct lot_rec *l), (s, l))                                  \
 	X(lot_each_open, (struct store *s, store_lot_cb cb, void *ctx), (s, cb, ctx))             \
-	X(lot_list, STORE_LIST_PARAMS(lot), (s, pg, cb, ctx, next_after))
+	X(lot_list, STORE_LIST_PARAMS(lot), (s, pg, cb, ctx, next_after))                          \
+	/*                                                                                         \
+	 * Gold items (sqlite_gold.c). writer: a gold item (payload and result                     \
+	 * sealed, record "gold_item"); OUT: g->id. Its switch; the item by id in                   \
+	 * the open transaction (with_payload: the caller's texts, gold_rec_release).              \
+	 */                                                                                        \
+	X(gold_insert, (struct store *s, struct gold_rec *g), (s, g))                             \
+	X(gold_set_active, (struct store *s, int64_t id, bool active), (s, id, active))           \
+	X(gold_get, (struct store *s, int64_t id, bool with_payload, struct gold_rec *out),       \
+	  (s, id, with_payload, out))                                                              \
+	/* reader: a page of an engagement's gold items (pg->engagement_id) with their texts. */   \
+	X(gold_list, STORE_LIST_PARAMS(gold), (s, pg, cb, ctx, next_after))                        \
+	/* reader: every gold item without texts, by id (recovery). */                             \
+	X(gold_each, (struct store *s, store_gold_cb cb, void *ctx), (s, cb, ctx))                \
+	/* writer: an engagement's settings, replaced whole. reader: ERR_NOTFOUND when none. */    \
+	X(gold_settings_put, (struct store *s, const struct gold_settings *gs), (s, gs))          \
+	X(gold_settings_get, (struct store *s, int64_t engagement_id, struct gold_settings *out), \
+	  (s, engagement_id, out))                                                                 \
+	X(gold_settings_each, (struct store *s, store_gold_settings_cb cb, void *ctx), (s, cb, ctx)) \
+	/* writer: a worker's row, replaced whole. reader: every row (engagement_id 0) or one's. */ \
+	X(gold_worker_put, (struct store *s, const struct gold_worker_rec *w), (s, w))            \
+	X(gold_workers_each,                                                                       \
+	  (struct store *s, int64_t engagement_id, store_gold_worker_cb cb, void *ctx),            \
+	  (s, engagement_id, cb, ctx))                                                             \
+	/* writer: marks an item as an instance of a gold item. reader: its gold item (0: none). */ \
+	X(item_set_gold, (struct store *s, int64_t item_id, int64_t gold_id), (s, item_id, gold_id)) \
+	X(item_gold, (struct store *s, int64_t item_id, int64_t *gold_id), (s, item_id, gold_id)) \
+	/* reader: every instance of a gold item, by id (recovery: who saw which). */             \
+	X(gold_instances_each, (struct store *s, store_gold_inst_cb cb, void *ctx), (s, cb, ctx))
 
 /* What store_keying_load() passes each row to (engine recovery). */
 struct store_keying_load {

@@ -477,6 +477,14 @@ PROBES = {
     "PUT /v1/engagements/:id/sampling": "engagement",
     "GET /v1/engagements/:id/lots": "engagement", "GET /v1/review": None,
     "POST /v1/review/next": None, "POST /v1/items/:id/decision": "item",
+    # gold items (test_gold.sh tests them whole): staff only; both ids of the switch are
+    # the engagement's here, which staff's probe body stops first (400)
+    "POST /v1/engagements/:id/gold": "engagement", "GET /v1/engagements/:id/gold": "engagement",
+    "GET /v1/engagements/:id/gold/settings": "engagement",
+    "PUT /v1/engagements/:id/gold/settings": "engagement",
+    "POST /v1/engagements/:id/gold/:id/deactivate": "engagement",
+    "POST /v1/engagements/:id/gold/:id/activate": "engagement",
+    "GET /v1/workers/:id/quality": "worker", "POST /v1/workers/:id/requalify": "worker",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",

@@ -122,6 +122,9 @@ static const struct row matrix[] = {
 	{ POL_REVIEW_NEXT,         { ALL, ALL,  SELF,  NONE, NONE } },
 	{ POL_REVIEW_DECIDE,       { NONE, NONE, OWNC, NONE, NONE } },
 	{ POL_REVIEW_LIST,         { ALL, ALL,  NONE,  NONE, ALL } },
+	{ POL_GOLD_READ,           { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_GOLD_MANAGE,         { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_WORKER_QUALITY,      { ALL, ALL,  SELF,  NONE, ALL } },
 };
 /* clang-format on */
 

@@ -61,8 +61,9 @@ static int find_sql(const struct store_page *pg, const struct store_item_filter 
 {
 	int w = snprintf(
 	    sql, n,
-	    "SELECT " SQ_ITEM_COLS " FROM items WHERE id > ?1%s%s%s%s%s%s%s%s%s%s%s"
+	    "SELECT " SQ_ITEM_COLS " FROM items WHERE id > ?1%s%s%s%s%s%s%s%s%s%s%s%s"
 	    " ORDER BY id LIMIT ?2",
+	    pg->with_gold ? "" : " AND gold_id = 0",
 	    pg->client_id ? " AND client_id = ?3" : "",
 	    pg->engagement_id ? " AND engagement_id = ?4" : "",
 	    pg->worker_id ? " AND worker_id = ?5" : "", pg->state > 0 ? " AND state = ?6" : "",
@@ -254,22 +255,22 @@ static int queue_counts(struct sq_conn *c, int64_t eid, int64_t now, int64_t soo
 
 	if ((rc = run_rows(c,
 			   "SELECT state, count(*) FROM items WHERE engagement_id = ?1 "
-			   "GROUP BY state",
+			   "AND gold_id = 0 GROUP BY state",
 			   &eid, 1, row_state, q)) ||
 	    (rc = run_rows(c,
 			   "SELECT id, created_at FROM items WHERE engagement_id = ?1 "
-			   "AND state = 'queued' ORDER BY created_at, id LIMIT 1",
+			   "AND gold_id = 0 AND state = 'queued' ORDER BY created_at, id LIMIT 1",
 			   &eid, 1, row_oldest, q)) ||
 	    (rc = run_rows(
 		 c,
-		 "SELECT count(*) FROM items WHERE engagement_id = ?1 AND state IN " SQ_OPEN_STATES
-		 " AND due_at >= ?2 AND due_at < ?3",
+		 "SELECT count(*) FROM items WHERE engagement_id = ?1 AND gold_id = 0 AND state IN "
+		 SQ_OPEN_STATES " AND due_at >= ?2 AND due_at < ?3",
 		 soon, 3, row_count, &q->due_soon)))
 		return rc;
 	return run_rows(
 	    c,
-	    "SELECT count(*) FROM items WHERE engagement_id = ?1 AND state IN " SQ_OPEN_STATES
-	    " AND due_at < ?2",
+	    "SELECT count(*) FROM items WHERE engagement_id = ?1 AND gold_id = 0 AND state IN "
+	    SQ_OPEN_STATES " AND due_at < ?2",
 	    late, 2, row_count, &q->late);
 }
 
@@ -293,7 +294,7 @@ int sq_engagement_queue(struct store *base, int64_t engagement_id, int64_t now, 
 	if (held) {
 		b = sqlite3_prepare_v2(c->db,
 				       "SELECT " SQ_ITEM_COLS
-				       " FROM items WHERE engagement_id = ?1 "
+				       " FROM items WHERE engagement_id = ?1 AND gold_id = 0 "
 				       "AND state = 'assigned' ORDER BY lease_expires, id",
 				       -1, &st, NULL);
 		if (b == SQLITE_OK)

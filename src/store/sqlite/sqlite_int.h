@@ -180,7 +180,7 @@
 			"WHERE item_id = ?1 ORDER BY id")                                          \
 	X(ITEM_EXISTS, "SELECT client_id FROM items WHERE id = ?1")                                        \
 	X(ITEM_BY_REF, "SELECT id FROM items WHERE engagement_id = ?1 AND external_ref = ?2 "      \
-		       "ORDER BY id LIMIT 1")                                                      \
+		       "AND gold_id = 0 ORDER BY id LIMIT 1")                                                      \
 	/* Finished items of ?1 whose last event is before ?2 (retention), their events counted. */ \
 	X(PURGE_PICK, "SELECT i.id, (SELECT count(*) FROM item_events v WHERE v.item_id = i.id) "  \
 		      "FROM items i WHERE i.engagement_id = ?1 AND i.state IN ('done', "           \
@@ -216,7 +216,7 @@
 	X(AUDIT_HEAD_EACH, "SELECT " SQ_AUDIT_HEAD_COLS " FROM audit_heads ORDER BY tree_size")  \
 	X(ARRIVALS, "SELECT (created_at - ?2) / ?4, count(*) FROM items "                          \
 		    "WHERE engagement_id = ?1 AND created_at >= ?2 AND created_at < ?3 "           \
-		    "GROUP BY 1")                                                                  \
+		    "AND gold_id = 0 GROUP BY 1")                                                  \
 	X(QOBS_ADD, "INSERT INTO quality_obs(at, engagement_id, worker_id, item_id, kind, field, " \
 		    "code, ok) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                           \
 	X(QOBS_WALK, "SELECT " SQ_QOBS_COLS " FROM quality_obs ORDER BY id")                       \
@@ -251,7 +251,7 @@ enum sq_stmt {
 };
 
 /* item_list has one statement per combination of its four filters. */
-#define SQ_ITEM_LIST_VARIANTS 16
+#define SQ_ITEM_LIST_VARIANTS 32 /* and with_gold (16) */
 
 /* One SQLite connection with its statement cache. */
 struct sq_conn {

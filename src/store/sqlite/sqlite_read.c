@@ -219,7 +219,7 @@ int sq_item_list(struct store *base, const struct store_page *pg, store_item_cb 
 	struct sq_store *s = sq__of(base);
 	struct sq_conn *c = sq__reader_get(s);
 	unsigned mask = (pg->client_id ? 1u : 0) | (pg->engagement_id ? 2u : 0) |
-			(pg->worker_id ? 4u : 0) | (pg->state > 0 ? 8u : 0);
+			(pg->worker_id ? 4u : 0) | (pg->state > 0 ? 8u : 0) | (pg->with_gold ? 16u : 0);
 	int rc, b = 0;
 	sqlite3_stmt *st = sq__item_list_stmt(c, mask, &rc);
 

@@ -380,6 +380,33 @@ const char *const sq__migrations[] = {
     "CREATE INDEX IF NOT EXISTS review_tasks_engagement ON review_tasks(engagement_id, id);"
     "CREATE INDEX IF NOT EXISTS review_tasks_open ON review_tasks(state) "
     "  WHERE state IN ('held', 'waiting', 'leased');",
+    /* gold items (issue 10): an engagement's gold items (payload and known result sealed
+     * as items' are: record "gold_item"), its gold settings, each worker's assignment
+     * counter and last re-qualification by hand, and the hidden flag of an item made
+     * from a gold item (items.gold_id, 0 for every ordinary item: the client-facing
+     * lists and counts filter it). New tables and a column with a default: safe on any
+     * database. */
+    "CREATE TABLE IF NOT EXISTS gold_items ("
+    "  id INTEGER PRIMARY KEY,"
+    "  engagement_id INTEGER NOT NULL REFERENCES engagements(id),"
+    "  client_id INTEGER NOT NULL,"
+    "  external_ref TEXT NOT NULL DEFAULT '',"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL,"
+    "  payload BLOB,"
+    "  result BLOB);"
+    "CREATE INDEX IF NOT EXISTS gold_items_engagement ON gold_items(engagement_id, id);"
+    "CREATE TABLE IF NOT EXISTS gold_settings ("
+    "  engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),"
+    "  rate REAL NOT NULL, threshold REAL NOT NULL, margin REAL NOT NULL,"
+    "  min_answers INTEGER NOT NULL, qualification INTEGER NOT NULL,"
+    "  prefer_ms INTEGER NOT NULL, salt INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS gold_workers ("
+    "  engagement_id INTEGER NOT NULL, worker_id INTEGER NOT NULL,"
+    "  assigned INTEGER NOT NULL DEFAULT 0, reset_at INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (engagement_id, worker_id)) WITHOUT ROWID;"
+    "ALTER TABLE items ADD COLUMN gold_id INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX IF NOT EXISTS items_gold ON items(gold_id) WHERE gold_id != 0;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -110,7 +110,8 @@ sqlite3_stmt *sq__item_list_stmt(struct sq_conn *c, unsigned mask, int *rc)
 	}
 	/* Fixed parameter numbers: ?1 after, ?2 limit, ?3.. the filters. */
 	snprintf(sql, sizeof(sql),
-		 "SELECT " SQ_ITEM_COLS " FROM items WHERE id > ?1%s%s%s%s ORDER BY id LIMIT ?2",
+		 "SELECT " SQ_ITEM_COLS " FROM items WHERE id > ?1%s%s%s%s%s ORDER BY id LIMIT ?2",
+		 (mask & 16) ? "" : " AND gold_id = 0",
 		 (mask & 1) ? " AND client_id = ?3" : "",
 		 (mask & 2) ? " AND engagement_id = ?4" : "",
 		 (mask & 4) ? " AND worker_id = ?5" : "", (mask & 8) ? " AND state = ?6" : "");
