@@ -217,6 +217,8 @@ int engine__keying_set(struct engine *e, struct cmd *c, int64_t now);
  */
 int engine__keying_submit(struct engine *e, struct cmd *c, struct live_item *it,
 			  struct item_step *s, int64_t now);
+/* True if worker_id gave one of its answers (it NULL or not multi-keyed: false). */
+bool engine__keying_answered(const struct live_item *it, int64_t worker_id);
 /* True while it waits for (or is held by) its adjudicator. */
 bool engine__keying_adjudicating(const struct live_item *it);
 /* work.next: the engagement's best item for worker_id (never one it answered), or NULL. */

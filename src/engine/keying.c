@@ -82,6 +82,16 @@ int engine__keying_set(struct engine *e, struct cmd *c, int64_t now)
 	return 0;
 }
 
+bool engine__keying_answered(const struct live_item *it, int64_t worker_id)
+{
+	if (!it || !it->keying)
+		return false;
+	for (size_t i = 0; i < it->keying->n_by; i++)
+		if (it->keying->by[i] == worker_id)
+			return true;
+	return false;
+}
+
 bool engine__keying_adjudicating(const struct live_item *it)
 {
 	return it->keying && it->keying->phase == KPHASE_ADJUDICATING;

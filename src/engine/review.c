@@ -213,14 +213,19 @@ static bool has_skill(const struct worker_rec *w, const struct skill_level *q)
 	return false;
 }
 
-/* May lw review t at now: the QA skill, cleared for the client, never its own work. */
+/*
+ * May lw review t at now: the QA skill, cleared for the client, never its own
+ * work (its last submitter, nor any worker who keyed it: keying.c's answers).
+ */
 static bool may_review(struct engine *e, const struct live_worker *lw, const struct review_task *t,
 		       int64_t now)
 {
 	struct review_conf *rc = engine__rv_conf(e->st.review, t->engagement_id, false);
 	struct live_engagement *le = idmap_get(&e->st.engagements, t->engagement_id);
 
-	return rc && le && t->submitter_id != lw->rec.id && has_skill(&lw->rec, &rc->samp.qa) &&
+	return rc && le && t->submitter_id != lw->rec.id &&
+	       !engine__keying_answered(idmap_get(&e->st.items, t->item_id), lw->rec.id) &&
+	       has_skill(&lw->rec, &rc->samp.qa) &&
 	       route_cleared(&lw->rec, t->client_id, now) && !engine__walled(lw, &le->rec, now) &&
 	       engine__engagement_open(e, le);
 }

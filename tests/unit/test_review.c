@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/aql.h"
+#include "core/keying.h"
 #include "core/review.h"
 #include "engine/engine.h"
 #include "store/store.h"
@@ -40,7 +41,7 @@ struct fx {
 	struct store *s;
 	struct engine *e;
 	int64_t client, engagement;
-	struct actor w1, w2;
+	struct actor w1, w2, w3;
 };
 
 static int run(struct fx *f, struct cmd *c, const struct actor *a)
@@ -109,6 +110,7 @@ static int setup(void **state)
 	f->engagement = create(f, &c);
 	worker(f, "w1", &f->w1);
 	worker(f, "w2", &f->w2);
+	worker(f, "w3", &f->w3);
 	*state = f;
 	return 0;
 }
@@ -274,6 +276,51 @@ static void test_never_own_work(void **state)
 	assert_int_equal(decide(f, &f->w2, id, e2, false, NULL), 0);
 }
 
+/* w takes the next item (it must be id) and submits result. */
+static void take_submit(struct fx *f, const struct actor *w, int64_t id, const char *result)
+{
+	struct cmd c = {.type = CMD_ITEM_NEXT};
+	int64_t epoch;
+
+	assert_int_equal(run(f, &c, w), 0);
+	assert_int_equal(c.result.id, id);
+	epoch = c.result.item.epoch;
+	c = (struct cmd){.type = CMD_ITEM_SUBMIT};
+	c.u.op.item_id = id;
+	c.u.op.epoch = epoch;
+	c.u.op.result_json = result;
+	assert_int_equal(run(f, &c, w), 0);
+	cmd_release(&c);
+}
+
+/*
+ * Double keying then review: the first keyer is not the item's last
+ * submitter, yet reviewing it would be reviewing its own work. Neither
+ * keyer gets it; a third worker does.
+ */
+static void test_never_review_own_keying(void **state)
+{
+	struct fx *f = *state;
+	struct cmd c = {.type = CMD_KEYING_SET};
+	int64_t id;
+
+	c.u.keying.engagement_id = f->engagement;
+	c.u.keying.mode = KEYING_DOUBLE;
+	c.u.keying.k = 2;
+	c.u.keying.max_k = 2;
+	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), 0);
+	sampling(f, SAMPLING_SHARE, 100, 0);
+	c = (struct cmd){.type = CMD_ITEM_CREATE};
+	c.u.item_create.engagement_id = f->engagement;
+	c.u.item_create.payload = "{\"form\":1}";
+	id = create(f, &c);
+	take_submit(f, &f->w1, id, "{\"ok\":true}");
+	take_submit(f, &f->w2, id, "{\"ok\":true}"); /* agreed: submitted, sampled */
+	assert_int_equal(review_next(f, &f->w1, NULL), 0);
+	assert_int_equal(review_next(f, &f->w2, NULL), 0);
+	assert_int_equal(review_next(f, &f->w3, NULL), id);
+}
+
 /* With defect codes, a rejection without one (decision or rework) is refused. */
 static void test_rejection_needs_code(void **state)
 {
@@ -334,6 +381,7 @@ int main(void)
 	    cmocka_unit_test(test_share_picks_its_share),
 	    cmocka_unit_test_setup_teardown(test_engine_share, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_never_own_work, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_never_review_own_keying, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rejection_needs_code, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lot_plan, setup, teardown),
 	};
