@@ -401,6 +401,44 @@ static void test_disagree_adjudicated(void **state)
 	assert_int_equal(oc.ok, 2); /* a agreed for both, b for neither */
 }
 
+/*
+ * Declared result fields hold for every answer: a keyer's answer that breaks
+ * them is refused (nothing recorded, the lease kept); an adjudicator may send
+ * only the differing fields, checked once merged over the agreed ones.
+ */
+static void test_answers_checked_against_fields(void **state)
+{
+	struct fx *f = *state;
+	struct cmd c = {.type = CMD_ENGAGEMENT_FIELDS};
+	int64_t x, epoch = 0;
+	int n = 0, st = -1;
+	char *res;
+
+	c.u.fields.engagement_id = f->engagement;
+	c.u.fields.result = "[{\"name\":\"a\",\"type\":\"integer\",\"required\":true},"
+			    "{\"name\":\"b\",\"type\":\"text\",\"required\":true}]";
+	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), 0);
+	cmd_release(&c);
+	keying(f, KEYING_DOUBLE, 2, 0, 0, "", KEYING_MAJORITY);
+	x = item_in(f);
+	assert_int_equal(next(f, 0, &epoch), x);
+	assert_int_equal(submit(f, 0, x, epoch, "{\"a\":\"one\"}", NULL), ERR_INVALID);
+	assert_int_equal(store_answer_walk(f->s, false, 0, x, 0, count_answers, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(submit(f, 0, x, epoch, "{\"a\":1,\"b\":\"x\"}", &st), 0);
+	assert_int_equal(st, ITEM_QUEUED);
+	assert_int_equal(key(f, 1, x, "{\"a\":1,\"b\":\"y\"}"), ITEM_QUEUED);
+	assert_int_equal(next(f, 2, &epoch), x);
+	/* the adjudicator's part merged: {"a":1,"b":7} breaks b's type */
+	assert_int_equal(submit(f, 2, x, epoch, "{\"b\":7}", NULL), ERR_INVALID);
+	assert_int_equal(submit(f, 2, x, epoch, "{\"b\":\"y\"}", &st), 0);
+	assert_int_equal(st, ITEM_SUBMITTED);
+	res = result_of(f, x);
+	assert_non_null(res);
+	assert_string_equal(res, "{\"a\":1,\"b\":\"y\"}");
+	free(res);
+}
+
 /* Overlap: low confidence asks for more answers up to max_k, then decides. */
 static void test_overlap_more_answers(void **state)
 {
@@ -458,6 +496,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_exclusion_after_expiry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_agree, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_disagree_adjudicated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_answers_checked_against_fields, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_overlap_more_answers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_overlap_dawid_skene, setup, teardown),
 	};
