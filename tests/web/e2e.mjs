@@ -487,6 +487,57 @@ try {
     await noRawKeys(page, lang, 'submit an item');
     await ctx.close();
   }
+
+  // --- declared result fields build the workspace's form; the API's reasons show beside each
+  const decl = [
+    { name: 'claimant', type: 'text', required: true, max_length: 80 },
+    { name: 'amount', type: 'decimal', scale: 2, required: true },
+    { name: 'category', type: 'enum', values: ['medical', 'dental', 'optical'], required: true },
+    { name: 'signed', type: 'boolean' },
+    { name: 'received', type: 'date' },
+  ];
+  const put = await api('PUT', `/v1/engagements/${env.BPO}/fields`, env.MGR, { result: decl });
+  ok(put.status === 200, 'the manager declares the result fields', JSON.stringify(put.body));
+  ctx = await browser.newContext({ locale: 'en-US' });
+  page = await ctx.newPage();
+  await signIn(page, 'w1');
+  await page.getByRole('heading', { name: cat.en['work.title'], level: 1 }).waitFor();
+  // w1 still holds the lease of the lease check above (the workspace opens it again), or takes one.
+  const entry = page.getByRole('heading', { name: cat.en['work.entry'] });
+  const takeBtn = page.getByRole('button', { name: cat.en['work.take'] });
+  await Promise.race([entry.waitFor(), takeBtn.waitFor()]);
+  if (!(await entry.isVisible())) await takeBtn.click();
+  const category = page.getByRole('combobox', { name: /^category/ });
+  await category.waitFor();
+  const fid = Number((await page.getByRole('heading', { name: /^Item \d+$/ }).innerText()).replace(/\D/g, ''));
+  ok(true, 'an enum field is a list to choose from');
+  ok(await page.getByRole('checkbox', { name: 'signed' }).isVisible(), 'a boolean field is a checkbox');
+  ok((await page.getByLabel(/^received/).getAttribute('type')) === 'date', 'a date field is a date picker');
+  ok((await page.getByLabel(/^claimant/).getAttribute('maxlength')) === '80', 'a text field keeps its max_length');
+  ok((await page.getByLabel(/^amount/).getAttribute('aria-required')) === 'true', 'a required field is marked required');
+  await page.getByLabel(/^claimant/).fill('Siti Rahma');
+  await page.getByLabel(/^amount/).fill('12.345');
+  await category.selectOption('dental');
+  await page.getByRole('checkbox', { name: 'signed' }).check();
+  await page.getByLabel(/^received/).fill('2026-11-30');
+  await page.getByLabel(/^claimant/).press('Enter');
+  await page.locator('.field-error').first().waitFor();
+  const reason = await page.locator('#' + (await page.getByLabel(/^amount/).getAttribute('aria-describedby'))).innerText();
+  ok(/scale 2/.test(reason), "the API's reason shows beside the refused field", reason);
+  ok((await page.locator('.field-error').count()) === 1, 'only the refused field is marked');
+  ok((await page.getByLabel(/^amount/).getAttribute('aria-invalid')) === 'true', 'the refused field is aria-invalid');
+  ok((await page.locator('.msg.error').innerText()) === cat.en['work.err.fields'].replace('{count}', '1'), 'the message says how many fields need correcting');
+  await axe(page, 'workspace with a declared form and a refused field');
+  await shot(page, 'workspace-fields-en');
+  await page.getByLabel(/^amount/).fill('12.34');
+  await page.getByLabel(/^amount/).press('Enter');
+  await page.locator('.msg.ok').waitFor();
+  const keyed = await api('GET', `/v1/items/${fid}`, env.MGR);
+  const wantTyped = { claimant: 'Siti Rahma', amount: '12.34', category: 'dental', signed: true, received: '2026-11-30' };
+  ok(keyed.status === 200 && JSON.stringify(keyed.body.result) === JSON.stringify(wantTyped), 'the typed result is stored (a boolean, an exact decimal, a date)', JSON.stringify(keyed.body && keyed.body.result));
+  await ctx.close();
+  const off = await api('PUT', `/v1/engagements/${env.BPO}/fields`, env.MGR, {});
+  ok(off.status === 200, 'the declaration removed again');
 } catch (e) {
   ok(false, 'the browser run finished', e.stack || String(e));
 } finally {

@@ -65,7 +65,7 @@ api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"external_ref\":\"K-LATE\",
 [ "$STATUS" = 201 ] || { bad "create item K-LATE: $STATUS $BODY"; finish; }
 
 mkdir -p "$SCREENS"
-LEXU="$LEXU" W2="$W2" KPO="$KPO" LEX_BACK="$LEX_BACK" LEX_ACCEPT="$LEX_ACCEPT" \
+LEXU="$LEXU" W2="$W2" KPO="$KPO" BPO="$BPO" LEX_BACK="$LEX_BACK" LEX_ACCEPT="$LEX_ACCEPT" \
 BASE="$BASE" PW="$PW" MGR="$MGR" ACME_ITEM="$ACME_ITEM" SCREENS="$SCREENS" CHROMIUM="$CHROMIUM" \
   WEB_ROOT="$root/web" node "$here/e2e.mjs"
 rc=$?

@@ -78,6 +78,8 @@ export const api = {
   history: (id) => request('GET', `/v1/items/${encodeURIComponent(id)}/history`),
   engagements: (query) => request('GET', `/v1/engagements?${new URLSearchParams(query)}`),
   engagement: (id) => request('GET', `/v1/engagements/${encodeURIComponent(id)}`),
+  // An engagement's declared payload and result fields (null sides: any JSON).
+  fields: (id) => request('GET', `/v1/engagements/${encodeURIComponent(id)}/fields`),
   createItem: (body) => request('POST', '/v1/items', body, { idempotent: true }),
   // A reason given with an approval is its comments (KPO review chain, docs/api.md).
   accept: (id, reason) =>

@@ -12,7 +12,7 @@ import { Title } from '../layout.jsx';
 const WARN_SECONDS = 60;
 const HISTORY_MAX = 200;
 const DOC_KEYS = /^(document|scan|image|file|url|link|attachment)(_url|_link)?$|_(url|link|scan)$/i;
-const REASONS = ['not_available', 'at_capacity', 'below_level', 'not_cleared', 'no_work'];
+const REASONS = ['not_available', 'at_capacity', 'below_level', 'not_cleared', 'no_work', 'gold_suspended', 'gold_preferred'];
 
 function historyKey(user) {
   return `alihdaya.history.${user.id}`;
@@ -49,11 +49,11 @@ function plain(o) {
   return o && typeof o === 'object' && !Array.isArray(o);
 }
 
-// The form's fields: the engagement's declared fields when it has them (not in the API
-// yet), else the payload's scalar keys; null means the JSON editor.
-export function fieldsFor(item) {
-  const declared = item.engagement && Array.isArray(item.engagement.fields) ? item.engagement.fields : null;
-  if (declared && declared.length) return declared.map((f) => ({ key: f.key || f.name, label: f.label || f.key || f.name }));
+// The form's fields: the engagement's declared result fields when it has them (GET
+// /v1/engagements/:id/fields), else the payload's scalar keys; null means the JSON editor.
+export function fieldsFor(item, declared) {
+  if (Array.isArray(declared) && declared.length)
+    return declared.map((f) => ({ ...f, key: f.name, label: f.name, declared: true }));
   // A data-entry payload often holds its form in "fields" ({"form", "scan", "fields": {...}}).
   const p = plain(item.payload) && plain(item.payload.fields) ? item.payload.fields : item.payload;
   if (!plain(p)) return null;
@@ -66,6 +66,48 @@ function docLinks(payload) {
   return Object.keys(payload).filter((k) => isDoc(k, payload[k])).map((k) => ({ key: k, href: payload[k] }));
 }
 
+// A declared field's typed value from what was keyed; undefined leaves the member out (a
+// field left empty is absent: the server says so if it is required).
+function typed(f, raw) {
+  const one = (type, v) => {
+    if (type === 'boolean') return v === true || v === 'true';
+    if (typeof v === 'string') v = v.trim() === '' && type !== 'text' ? '' : v;
+    if (v === '' || v === undefined) return undefined;
+    if (type === 'integer' && /^-?\d+$/.test(v)) return Number(v);
+    return v; /* decimals stay strings (exact); a bad number goes as typed, for the server's why */
+  };
+  if (f.type === 'list') {
+    if (raw === undefined || String(raw).trim() === '') return undefined;
+    return String(raw).split(',').map((x) => one(f.of || 'text', x.trim())).filter((x) => x !== undefined);
+  }
+  if (f.type === 'boolean') return raw === undefined ? false : raw;
+  return one(f.type, raw);
+}
+
+// The input of one declared field: a select for an enum, a checkbox for a boolean, a date
+// picker, else a text box with the right keyboard.
+function FieldInput({ f, id, value, onValue, inputRef, err }) {
+  const common = {
+    id, ref: inputRef, required: !!f.required, 'aria-required': f.required ? 'true' : undefined,
+    'aria-invalid': err ? 'true' : undefined, 'aria-describedby': err ? id + '-err' : undefined,
+  };
+  if (f.type === 'enum')
+    return (
+      <select {...common} value={value ?? ''} onChange={(e) => onValue(e.currentTarget.value)}>
+        <option value="">{t('work.choose')}</option>
+        {(f.values || []).map((v) => <option key={v} value={v}>{v}</option>)}
+      </select>
+    );
+  if (f.type === 'boolean')
+    return <input {...common} type="checkbox" checked={!!value} onChange={(e) => onValue(e.currentTarget.checked)} />;
+  const mode = f.type === 'integer' ? 'numeric' : f.type === 'decimal' ? 'decimal' : undefined;
+  return (
+    <input {...common} type={f.type === 'date' ? 'date' : 'text'} inputMode={mode} autocomplete="off"
+      maxLength={f.type === 'text' && f.max_length ? f.max_length : undefined}
+      value={value ?? ''} onInput={(e) => onValue(e.currentTarget.value)} />
+  );
+}
+
 function show(v) {
   return v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
@@ -73,6 +115,8 @@ function show(v) {
 export function Workspace({ session }) {
   const user = session.user;
   const [item, setItem] = useState(null);
+  const [declared, setDeclared] = useState(null);
+  const [fieldErrs, setFieldErrs] = useState({});
   const [values, setValues] = useState({});
   const [json, setJson] = useState('{}');
   const [jsonMode, setJsonMode] = useState(false);
@@ -85,7 +129,7 @@ export function Workspace({ session }) {
   const firstRef = useRef(null);
   const releaseRef = useRef(null);
 
-  const fields = item ? fieldsFor(item) : null;
+  const fields = item ? fieldsFor(item, declared) : null;
   const useJson = item && (jsonMode || !fields);
   const expires = item && item.lease ? Date.parse(item.lease.expires_at) : NaN;
   const left = isNaN(expires) ? null : (expires - now) / 1000;
@@ -121,7 +165,16 @@ export function Workspace({ session }) {
   }, [item && item.id, jsonMode]);
 
   function open(it) {
-    setItem({ ...it, taken_at: new Date().toISOString() });
+    // work/next puts the epoch in the lease; an item read (reopened after a reload) beside it.
+    const lease = it.lease ? { ...it.lease, epoch: it.lease.epoch ?? it.epoch } : it.lease;
+    setItem({ ...it, lease, taken_at: new Date().toISOString() });
+    setDeclared(null);
+    setFieldErrs({});
+    // The engagement's declared result fields build the form; none (or no right to read
+    // them): the payload's keys, as before.
+    api.fields(it.engagement_id)
+      .then((d) => setDeclared(d && Array.isArray(d.result) ? d.result : null))
+      .catch(() => setDeclared(null));
     setValues({});
     setJson(JSON.stringify(it.result ?? {}, null, 2));
     setJsonMode(false);
@@ -130,7 +183,14 @@ export function Workspace({ session }) {
   }
 
   function fail(err) {
-    if (err.code === 'stale_lease') setMsg({ kind: 'error', text: t('work.err.stale') });
+    const listed = err.status === 400 && err.body && err.body.error && Array.isArray(err.body.error.fields);
+    if (listed) {
+      // The API names every bad field and why: each reason beside its field.
+      const byField = {};
+      for (const p of err.body.error.fields) if (p && p.field) byField[p.field] = p.reason || '';
+      setFieldErrs(byField);
+      setMsg({ kind: 'error', text: t('work.err.fields', { count: fmtNumber(err.body.error.fields.length) }) });
+    } else if (err.code === 'stale_lease') setMsg({ kind: 'error', text: t('work.err.stale') });
     else if (err.status === 409) setMsg({ kind: 'error', text: t('work.err.renew_max') });
     else setMsg({ kind: 'error', text: t('err.generic', { code: err.code || err.status }) });
   }
@@ -180,10 +240,17 @@ export function Workspace({ session }) {
         setMsg({ kind: 'error', text: t('work.err.json') });
         return;
       }
+    } else if (fields.some((f) => f.declared)) {
+      result = {};
+      for (const f of fields) {
+        const v = typed(f, values[f.key]);
+        if (v !== undefined) result[f.key] = v;
+      }
     } else {
       result = {};
       for (const f of fields) result[f.key] = values[f.key] ?? '';
     }
+    setFieldErrs({});
     setBusy(true);
     try {
       await api.submit(item.id, item.lease.epoch, result);
@@ -298,10 +365,17 @@ export function Workspace({ session }) {
                 </>
               ) : (
                 fields.map((f, i) => (
-                  <div class="field" key={f.key}>
-                    <label for={'f-' + i}>{f.label}</label>
-                    <input id={'f-' + i} ref={i === 0 ? firstRef : undefined} value={values[f.key] ?? ''}
-                      autocomplete="off" onInput={(e) => setValues({ ...values, [f.key]: e.currentTarget.value })} />
+                  <div class={'field' + (f.type === 'boolean' ? ' check' : '') + (fieldErrs[f.key] !== undefined ? ' invalid' : '')} key={f.key}>
+                    <label for={'f-' + i}>{f.label}{f.required ? ' *' : ''}</label>
+                    {f.declared ? (
+                      <FieldInput f={f} id={'f-' + i} value={values[f.key]} inputRef={i === 0 ? firstRef : undefined}
+                        err={fieldErrs[f.key] !== undefined}
+                        onValue={(v) => setValues({ ...values, [f.key]: v })} />
+                    ) : (
+                      <input id={'f-' + i} ref={i === 0 ? firstRef : undefined} value={values[f.key] ?? ''}
+                        autocomplete="off" onInput={(e) => setValues({ ...values, [f.key]: e.currentTarget.value })} />
+                    )}
+                    {fieldErrs[f.key] !== undefined && <p class="field-error" id={'f-' + i + '-err'}>{fieldErrs[f.key]}</p>}
                   </div>
                 ))
               )}
