@@ -180,17 +180,16 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 }
 
 /*
- * The item for a transition, or an error: 403 for a role that may never
- * take act, 404 when the policy hides the item from the actor, 409 with its
- * state when it is closed (workers: stale), then 403 when the policy forbids
- * act on this item (a client approving BPO work).
+ * The first steps of every command on one item (transitions here, milestones
+ * in kpo.c): 403 for a role that may never take act, 404 for a missing item or
+ * one the policy hides from the actor (and a gold instance from a client: it
+ * is not the client's). On 0: *out the live item, or NULL when it is closed
+ * (*closed its state), and *verdict the policy's answer for this item.
  */
-static int find_open_item(struct engine *e, struct cmd *c, enum policy_action act,
-			  struct live_item **out)
+int engine__item_scope(struct engine *e, struct cmd *c, enum policy_action act, int64_t id,
+		       struct live_item **out, enum item_state *closed, enum policy_verdict *verdict)
 {
-	int64_t id = c->u.op.item_id;
 	struct live_item *it = idmap_get(&e->st.items, id);
-	enum policy_verdict v;
 	struct item_rec r;
 	int rc;
 
@@ -208,16 +207,35 @@ static int find_open_item(struct engine *e, struct cmd *c, enum policy_action ac
 		if (rc)
 			return rc;
 	}
-	/* An instance of a gold item is not the client's: as if it did not exist. */
 	if (c->actor->role == ROLE_CLIENT && engine__gold_hidden(e, it, id))
 		return engine__fail(c, ERR_NOTFOUND, "no item %lld", (long long)id);
-	v = engine__scope_item(e, c, act, r.client_id, r.engagement_id,
-			       it && it->state == ITEM_ASSIGNED ? it->worker_id : 0);
-	if (v == POLICY_HIDE)
+	*verdict = engine__scope_item(e, c, act, r.client_id, r.engagement_id,
+				      it && it->state == ITEM_ASSIGNED ? it->worker_id : 0);
+	if (*verdict == POLICY_HIDE)
 		return engine__fail(c, ERR_NOTFOUND, "no item %lld", (long long)id);
+	*out = it;
+	*closed = r.state;
+	return 0;
+}
+
+/*
+ * The item for a transition, or an error: engine__item_scope's, then 409
+ * with its state when it is closed (workers: stale), then 403 when the
+ * policy forbids act on this item (a client approving BPO work).
+ */
+static int find_open_item(struct engine *e, struct cmd *c, enum policy_action act,
+			  struct live_item **out)
+{
+	struct live_item *it = NULL;
+	enum policy_verdict v;
+	enum item_state closed;
+	int rc = engine__item_scope(e, c, act, c->u.op.item_id, &it, &closed, &v);
+
+	if (rc)
+		return rc;
 	if (!it)
 		return engine__conflict(c, c->actor->role == ROLE_WORKER ? ERR_STALE : ERR_CONFLICT,
-					r.state, "the item is closed");
+					closed, "the item is closed");
 	if (v == POLICY_FORBID)
 		return engine__scope_forbidden(c, act);
 	*out = it;

@@ -195,6 +195,13 @@ int engine__item_accept(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_rework(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_fail(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_cancel(struct engine *e, struct cmd *c, int64_t now);
+/*
+ * The first steps of a command on one item (cmd_items.c): 403 for a role
+ * that may never take act, 404 for a missing or hidden item. On 0: *out the
+ * live item or NULL when closed (*closed: its state), *verdict the policy's.
+ */
+int engine__item_scope(struct engine *e, struct cmd *c, enum policy_action act, int64_t id,
+		       struct live_item **out, enum item_state *closed, enum policy_verdict *verdict);
 
 /*
  * keying.c: double keying and overlap (docs/architecture.md "Keying").

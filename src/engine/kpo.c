@@ -78,39 +78,23 @@ int engine__kpo_check(struct engine *e, struct cmd *c, const struct live_item *i
 
 /*
  * The open item a milestone command is about, as find_open_item() in
- * cmd_items.c asks: 403 for a role that may never, 404 for a missing or
- * hidden item (exactly as a missing one), 409 for a closed one, then 403
- * when the policy forbids this item (a client on BPO work), 409 for BPO work.
+ * cmd_items.c asks (engine__item_scope: 403, 404 as for a missing item), then
+ * 409 for a closed one, 403 when the policy forbids this item (a client on
+ * BPO work), 409 for BPO work.
  */
 static int milestone_item(struct engine *e, struct cmd *c, enum policy_action act,
 			  struct live_item **out)
 {
 	int64_t id = c->u.milestone.item_id;
-	struct live_item *it = idmap_get(&e->st.items, id);
+	struct live_item *it = NULL;
 	enum policy_verdict v;
-	struct item_rec r;
-	int rc;
+	enum item_state closed;
+	int rc = engine__item_scope(e, c, act, id, &it, &closed, &v);
 
-	if (policy_check(c->actor, act, NULL) == POLICY_FORBID)
-		return ERR_FORBIDDEN;
-	memset(&r, 0, sizeof(r));
-	if (it) {
-		r.client_id = it->client_id;
-		r.engagement_id = it->engagement_id;
-	} else {
-		rc = store_item_state_get(e->store, id, &r);
-		item_rec_release(&r);
-		if (rc == ERR_NOTFOUND)
-			return engine__fail(c, rc, "no item %lld", (long long)id);
-		if (rc)
-			return rc;
-	}
-	v = engine__scope_item(e, c, act, r.client_id, r.engagement_id,
-			       it && it->state == ITEM_ASSIGNED ? it->worker_id : 0);
-	if (v == POLICY_HIDE)
-		return engine__fail(c, ERR_NOTFOUND, "no item %lld", (long long)id);
+	if (rc)
+		return rc;
 	if (!it)
-		return engine__conflict(c, ERR_CONFLICT, r.state,
+		return engine__conflict(c, ERR_CONFLICT, closed,
 					"the item is closed: its milestones stay as they were");
 	if (v == POLICY_FORBID || !is_kpo(e, it))
 		return engine__fail(c, v == POLICY_FORBID ? ERR_FORBIDDEN : ERR_CONFLICT,
