@@ -157,7 +157,7 @@ int h_webhooks_rotate(struct req *r)
 	if (!c)
 		return ERR_NOMEM;
 	if (!(rc = http__body(r, true, &body)) &&
-	    !(rc = http__unpack(r, body, "{s?I}", "overlap_s", &overlap))) {
+	    !(rc = body ? http__unpack(r, body, "{s?I}", "overlap_s", &overlap) : 0)) {
 		if (overlap < -1 || (overlap == -1 && json_object_get(body, "overlap_s")))
 			rc = http__fail(r, ERR_INVALID, "overlap_s must be a number of seconds from 0");
 		else
@@ -173,6 +173,18 @@ int h_webhooks_rotate(struct req *r)
 	return rc;
 }
 
+/* A body where none is needed: empty or {} (a member is refused, as everywhere). */
+static int no_members(struct req *r)
+{
+	json_t *body = NULL;
+	int rc = http__body(r, true, &body);
+
+	if (!rc && body)
+		rc = http__unpack(r, body, "{}");
+	json_decref(body);
+	return rc;
+}
+
 static int set_active(struct req *r, bool active)
 {
 	struct cmd *c = http__cmd_new(r, CMD_WEBHOOK_ACTIVE);
@@ -181,8 +193,11 @@ static int set_active(struct req *r, bool active)
 
 	if (!c)
 		return ERR_NOMEM;
+	if ((rc = no_members(r)))
+		goto out;
 	rc = run(r, app_webhook_set_active(&r->srv->app, &r->actor, r->param[0], active, c, &err),
 		 &err, c, 200);
+out:
 	buf_release(&err);
 	http__cmd_free(c);
 	return rc;
@@ -209,6 +224,8 @@ int h_webhooks_redeliver(struct req *r)
 
 	if (!c)
 		return ERR_NOMEM;
+	if ((rc = no_members(r)))
+		goto out;
 	rc = app_webhook_redeliver(&r->srv->app, &r->actor, r->param[0], r->param[1], c, &err);
 	if (rc)
 		rc = http__app_fail(r, rc, &err);
@@ -216,6 +233,7 @@ int h_webhooks_redeliver(struct req *r)
 		http__reply(r, 200,
 			    json_pack("{s:I, s:s}", "id", (json_int_t)r->param[1], "state",
 				      "pending"));
+out:
 	buf_release(&err);
 	http__cmd_free(c);
 	return rc;
