@@ -12,11 +12,11 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } events[] = {
-	{ "item.done", WH_ITEM_DONE },
-	{ "item.rejected", WH_ITEM_REJECTED },
-	{ "sla.breach", WH_SLA_BREACH },         /* accepted now, fired once SLA checks exist */
-	{ "import.finished", WH_IMPORT_FINISHED }, /* the imports helper's jobs */
-	{ "invoice.issued", WH_INVOICE_ISSUED }, /* billing, later */
+    {"item.done", WH_ITEM_DONE},
+    {"item.rejected", WH_ITEM_REJECTED},
+    {"sla.breach", WH_SLA_BREACH},	     /* accepted now, fired once SLA checks exist */
+    {"import.finished", WH_IMPORT_FINISHED}, /* the imports helper's jobs */
+    {"invoice.issued", WH_INVOICE_ISSUED},   /* billing, later */
 };
 
 unsigned webhook_event_bit(const char *name)
@@ -93,7 +93,7 @@ int app_webhook_create(const struct app *app, const struct actor *actor,
 	if (in->engagement_id < 0)
 		return buf_error(err, ERR_INVALID, "engagement_id must be a positive id");
 	if ((rc = policy_require(actor, POL_WEBHOOK_MANAGE,
-				 &(struct policy_scope){ .client_id = client })))
+				 &(struct policy_scope){.client_id = client})))
 		return rc == ERR_NOTFOUND
 			   ? buf_error(err, rc, "no client %" PRId64, client)
 			   : buf_error(err, rc, "role %s may not take webhook.manage",
@@ -122,7 +122,8 @@ int app_webhook_create(const struct app *app, const struct actor *actor,
 	return 0;
 }
 
-/* The endpoint if act allows the actor on it; another client's is ERR_NOTFOUND, as a missing one. */
+/* The endpoint if act allows the actor on it; another client's is ERR_NOTFOUND, as a missing one.
+ */
 static int hook_scoped(const struct app *app, const struct actor *actor, enum policy_action act,
 		       int64_t id, struct webhook_rec *w, struct buf *err)
 {
@@ -135,7 +136,7 @@ static int hook_scoped(const struct app *app, const struct actor *actor, enum po
 		return buf_error(err, ERR_INVALID, "webhook id must be a positive id");
 	rc = store_webhook_get(app->store, id, false, w);
 	if (!rc)
-		rc = policy_require(actor, act, &(struct policy_scope){ .client_id = w->client_id });
+		rc = policy_require(actor, act, &(struct policy_scope){.client_id = w->client_id});
 	if (rc == ERR_NOTFOUND)
 		return buf_error(err, rc, "no webhook %" PRId64, id);
 	if (rc == ERR_FORBIDDEN)
@@ -145,8 +146,8 @@ static int hook_scoped(const struct app *app, const struct actor *actor, enum po
 }
 
 /* The command of a write on endpoint id, after its scope was checked. */
-static int hook_cmd(const struct app *app, const struct actor *actor, int64_t id,
-		    enum cmd_type t, struct cmd *c, struct buf *err)
+static int hook_cmd(const struct app *app, const struct actor *actor, int64_t id, enum cmd_type t,
+		    struct cmd *c, struct buf *err)
 {
 	struct webhook_rec w;
 	int rc = hook_scoped(app, actor, POL_WEBHOOK_MANAGE, id, &w, err);
@@ -214,8 +215,8 @@ static int list_one(void *ctx, const struct webhook_rec *w)
 {
 	struct list_ctx *l = ctx;
 
-	if (policy_check(l->actor, POL_WEBHOOK_READ, &(struct policy_scope){
-							 .client_id = w->client_id }) != POLICY_ALLOW)
+	if (policy_check(l->actor, POL_WEBHOOK_READ,
+			 &(struct policy_scope){.client_id = w->client_id}) != POLICY_ALLOW)
 		return 0;
 	return l->cb(l->ctx, w);
 }
@@ -223,7 +224,7 @@ static int list_one(void *ctx, const struct webhook_rec *w)
 int app_webhook_list(const struct app *app, const struct actor *actor, store_webhook_cb cb,
 		     void *ctx, struct buf *err)
 {
-	struct list_ctx l = { actor, cb, ctx };
+	struct list_ctx l = {actor, cb, ctx};
 	int64_t client = 0, worker = 0;
 	int rc = role_may(actor, POL_WEBHOOK_READ, err);
 
@@ -247,8 +248,7 @@ int app_webhook_deliveries(const struct app *app, const struct actor *actor, int
 	return rc ? buf_error(err, rc, "%s", err_message(rc)) : 0;
 }
 
-void webhook_signature(const char *secret, int64_t t, const char *body, size_t len,
-		       char out[65])
+void webhook_signature(const char *secret, int64_t t, const char *body, size_t len, char out[65])
 {
 	crypto_auth_hmacsha256_state st;
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];

@@ -1,4 +1,5 @@
-/* webhooks.h - webhook endpoints as use cases, the signature and the retry schedule of deliveries. */
+/* webhooks.h - webhook endpoints as use cases, the signature and the retry schedule of deliveries.
+ */
 #ifndef ALIHDAYA_APP_WEBHOOKS_H
 #define ALIHDAYA_APP_WEBHOOKS_H
 
@@ -54,8 +55,7 @@ int app_webhook_deliveries(const struct app *app, const struct actor *actor, int
  * hex(HMAC-SHA256(secret, "<t>.<body>")) into out[65]: the v1 signature of a
  * delivery at t (Unix seconds). The key is the secret's whole text.
  */
-void webhook_signature(const char *secret, int64_t t, const char *body, size_t len,
-		       char out[65]);
+void webhook_signature(const char *secret, int64_t t, const char *body, size_t len, char out[65]);
 /*
  * The Alihdaya-Signature header value at now_ms: "t=<s>,v1=<new>" and, while
  * the old secret's overlap lasts, ",v1=<old>". OUT: out (at least 160 bytes).

@@ -22,7 +22,7 @@
  * through the store, writes as commands through app_call() (one writer).
  */
 #define SENDER_BATCH 16
-#define SENDER_IDLE_MS 100   /* real time between polls when nothing is due */
+#define SENDER_IDLE_MS 100 /* real time between polls when nothing is due */
 #define SENDER_CONNECT_MS 5000L
 
 struct job {

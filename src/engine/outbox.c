@@ -1,4 +1,5 @@
-/* outbox.c - webhooks in the engine: endpoints' commands and the outbox rows an item step writes. */
+/* outbox.c - webhooks in the engine: endpoints' commands and the outbox rows an item step writes.
+ */
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -20,7 +21,8 @@ static void secret_new(char out[WEBHOOK_SECRET_TEXT])
 	sodium_memzero(raw, sizeof(raw));
 }
 
-/* s as the body of a JSON string (the engine has no JSON library): quotes, \ and controls escaped. */
+/* s as the body of a JSON string (the engine has no JSON library): quotes, \ and controls escaped.
+ */
 static int json_str(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -28,11 +30,11 @@ static int json_str(struct buf *b, const char *s)
 
 	for (const unsigned char *p = (const unsigned char *)s; !rc && *p; p++) {
 		if (*p == '"' || *p == '\\') {
-			char esc[2] = { '\\', (char)*p };
+			char esc[2] = {'\\', (char)*p};
 
 			rc = buf_append(b, esc, 2);
 		} else if (*p < 0x20) {
-			char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+			char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
 
 			rc = buf_append(b, esc, 6);
 		} else {
@@ -72,12 +74,13 @@ int engine__outbox_item(struct engine *e, const struct live_item *it, enum item_
 	snprintf(d.event_id, sizeof(d.event_id), "evt_%" PRId64, e->st.audit_seq);
 	snprintf(d.type, sizeof(d.type), "%s", bit == WH_ITEM_DONE ? "item.done" : "item.rejected");
 	clock_format_ms(now, at, sizeof(at));
-	snprintf(head, sizeof(head),
-		 "{\"id\":\"%s\",\"type\":\"%s\",\"created_at\":\"%s\",\"data\":{\"item_id\":%" PRId64
-		 ",\"engagement_id\":%" PRId64 ",\"client_id\":%" PRId64
-		 ",\"state\":\"%s\",\"external_ref\":",
-		 d.event_id, d.type, at, it->qe.id, it->engagement_id, it->client_id,
-		 item_state_name(to));
+	snprintf(
+	    head, sizeof(head),
+	    "{\"id\":\"%s\",\"type\":\"%s\",\"created_at\":\"%s\",\"data\":{\"item_id\":%" PRId64
+	    ",\"engagement_id\":%" PRId64 ",\"client_id\":%" PRId64
+	    ",\"state\":\"%s\",\"external_ref\":",
+	    d.event_id, d.type, at, it->qe.id, it->engagement_id, it->client_id,
+	    item_state_name(to));
 	rc = buf_puts(&body, head);
 	if (!rc && it->external_ref && it->external_ref[0])
 		rc = json_str(&body, it->external_ref);
@@ -136,7 +139,8 @@ static int hook_of(struct engine *e, struct cmd *c, struct webhook_rec *w)
 	if (rc == ERR_NOTFOUND)
 		return engine__fail(c, rc, "no webhook %" PRId64, c->u.webhook.webhook_id);
 	if (!rc && c->u.webhook.client_id && w->client_id != c->u.webhook.client_id)
-		return engine__fail(c, ERR_NOTFOUND, "no webhook %" PRId64, c->u.webhook.webhook_id);
+		return engine__fail(c, ERR_NOTFOUND, "no webhook %" PRId64,
+				    c->u.webhook.webhook_id);
 	return rc;
 }
 

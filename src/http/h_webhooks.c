@@ -1,4 +1,5 @@
-/* h_webhooks.c - webhook endpoints over HTTP: register, read, rotate, switch off, the delivery log. */
+/* h_webhooks.c - webhook endpoints over HTTP: register, read, rotate, switch off, the delivery log.
+ */
 #include <sodium.h>
 #include <string.h>
 
@@ -28,8 +29,8 @@ static json_t *hook_json(const struct webhook_rec *w, int64_t now)
 			json_array_append_new(ev, json_string(webhook_event_name(b)));
 	j = json_pack("{s:I, s:I, s:o, s:s, s:o, s:b, s:o, s:o, s:o}", "id", (json_int_t)w->id,
 		      "client_id", (json_int_t)w->client_id, "engagement_id",
-		      w->engagement_id ? json_integer(w->engagement_id) : json_null(), "url", w->url,
-		      "events", ev ? ev : json_array(), "active", w->active, "created_at",
+		      w->engagement_id ? json_integer(w->engagement_id) : json_null(), "url",
+		      w->url, "events", ev ? ev : json_array(), "active", w->active, "created_at",
 		      at_json(w->created_at), "rotated_at", at_json(w->rotated_at),
 		      "old_secret_until", at_json(w->old_until > now ? w->old_until : 0));
 	return j;
@@ -48,7 +49,7 @@ static int hook_add(void *ctx, const struct webhook_rec *w)
 	return j && !json_array_append_new(p->data, j) ? 0 : ERR_NOMEM;
 }
 
-static const char *const dstates[] = { "pending", "delivered", "failed" };
+static const char *const dstates[] = {"pending", "delivered", "failed"};
 
 static int delivery_add(void *ctx, const struct webhook_delivery *d, const struct webhook_rec *w)
 {
@@ -74,9 +75,8 @@ static int answer_hook(struct req *r, struct cmd *c, int status)
 {
 	struct webhook_rec w;
 	json_t *j = NULL;
-	int rc = store_webhook_get(r->srv->app.store, c->result.id ? c->result.id
-								   : c->u.webhook.webhook_id,
-				   false, &w);
+	int rc = store_webhook_get(
+	    r->srv->app.store, c->result.id ? c->result.id : c->u.webhook.webhook_id, false, &w);
 
 	if (!rc && !(j = hook_json(&w, http__now(r))))
 		rc = ERR_NOMEM;
@@ -159,7 +159,8 @@ int h_webhooks_rotate(struct req *r)
 	if (!(rc = http__body(r, true, &body)) &&
 	    !(rc = body ? http__unpack(r, body, "{s?I}", "overlap_s", &overlap) : 0)) {
 		if (overlap < -1 || (overlap == -1 && json_object_get(body, "overlap_s")))
-			rc = http__fail(r, ERR_INVALID, "overlap_s must be a number of seconds from 0");
+			rc = http__fail(r, ERR_INVALID,
+					"overlap_s must be a number of seconds from 0");
 		else
 			rc = run(r,
 				 app_webhook_rotate(&r->srv->app, &r->actor, r->param[0],
@@ -230,9 +231,9 @@ int h_webhooks_redeliver(struct req *r)
 	if (rc)
 		rc = http__app_fail(r, rc, &err);
 	else if (!(rc = http__engine(r, c)) && r->status < 300)
-		http__reply(r, 200,
-			    json_pack("{s:I, s:s}", "id", (json_int_t)r->param[1], "state",
-				      "pending"));
+		http__reply(
+		    r, 200,
+		    json_pack("{s:I, s:s}", "id", (json_int_t)r->param[1], "state", "pending"));
 out:
 	buf_release(&err);
 	http__cmd_free(c);
@@ -244,7 +245,7 @@ int h_webhooks_list(struct req *r)
 {
 	struct buf err = BUF_INIT;
 	json_t *data = json_array();
-	struct hook_page p = { data, http__now(r) };
+	struct hook_page p = {data, http__now(r)};
 	int rc;
 
 	if (!data)

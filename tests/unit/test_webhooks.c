@@ -29,9 +29,11 @@ static void test_signature_python(void **state)
 
 	(void)state;
 	webhook_signature(S1, 1767225600, body, strlen(body), out);
-	assert_string_equal(out, "30071d9b5e3e84439c84e32bca1c480a9f4650acdd1e8323e46c39136f21dcac");
+	assert_string_equal(out,
+			    "30071d9b5e3e84439c84e32bca1c480a9f4650acdd1e8323e46c39136f21dcac");
 	webhook_signature("whsec_test", 0, "", 0, out);
-	assert_string_equal(out, "a2fa7a43c6a1cf2e784eaf3327d65c65b3d2b790320ebed9aa5661bc42a8cccd");
+	assert_string_equal(out,
+			    "a2fa7a43c6a1cf2e784eaf3327d65c65b3d2b790320ebed9aa5661bc42a8cccd");
 }
 
 static void test_signature_header(void **state)
@@ -119,9 +121,9 @@ static void test_event_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_signature_python), cmocka_unit_test(test_signature_header),
-		cmocka_unit_test(test_backoff_bounds),	 cmocka_unit_test(test_attempt_outcome),
-		cmocka_unit_test(test_event_names),
+	    cmocka_unit_test(test_signature_python), cmocka_unit_test(test_signature_header),
+	    cmocka_unit_test(test_backoff_bounds),   cmocka_unit_test(test_attempt_outcome),
+	    cmocka_unit_test(test_event_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

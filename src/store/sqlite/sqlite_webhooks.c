@@ -42,7 +42,7 @@ static void wipe(void *p, size_t n)
 
 static struct store_seal_ad ad_of(const struct webhook_rec *w, const char *field)
 {
-	return (struct store_seal_ad){ w->client_id, "webhook", w->id, field };
+	return (struct store_seal_ad){w->client_id, "webhook", w->id, field};
 }
 
 /* Runs a bound write to its end. */
@@ -69,7 +69,7 @@ static int write_secrets(struct store *s, const struct webhook_rec *w)
 		return rc;
 	rc = sqlite3_bind_int64(st, 1, w->id);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 4, (const int64_t[]){ w->active, w->old_until, w->rotated_at }, 3);
+		rc = bind_i64s(st, 4, (const int64_t[]){w->active, w->old_until, w->rotated_at}, 3);
 	rc = rc == SQLITE_OK ? 0 : sq__fail(c->db, rc, "webhook write");
 	if (!rc)
 		rc = sq__seal_bind(s, st, 2, &a, w->secret[0] ? w->secret : NULL, "webhook write");
@@ -90,18 +90,20 @@ int sq_webhook_insert(struct store *s, struct webhook_rec *w)
 {
 	struct sq_conn *c = W(s);
 	int rc;
-	sqlite3_stmt *st = prep(c,
-				"INSERT INTO webhooks(client_id, engagement_id, url, events, active, "
-				"created_at, created_by) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6) RETURNING id",
-				&rc);
+	sqlite3_stmt *st =
+	    prep(c,
+		 "INSERT INTO webhooks(client_id, engagement_id, url, events, active, "
+		 "created_at, created_by) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6) RETURNING id",
+		 &rc);
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1, (const int64_t[]){ w->client_id, w->engagement_id }, 2);
+	rc = bind_i64s(st, 1, (const int64_t[]){w->client_id, w->engagement_id}, 2);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 3, w->url, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 4, (const int64_t[]){ w->events, w->created_at, w->created_by }, 3);
+		rc =
+		    bind_i64s(st, 4, (const int64_t[]){w->events, w->created_at, w->created_by}, 3);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -135,7 +137,7 @@ int sq_webhook_enqueue(struct store *s, const struct webhook_delivery *d, int64_
 	*n = 0;
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1, (const int64_t[]){ d->item_id, d->client_id }, 2);
+	rc = bind_i64s(st, 1, (const int64_t[]){d->item_id, d->client_id}, 2);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 3, d->event_id, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
@@ -143,7 +145,7 @@ int sq_webhook_enqueue(struct store *s, const struct webhook_delivery *d, int64_
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 5, d->body, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 6, (const int64_t[]){ d->created_at, engagement_id, bit }, 3);
+		rc = bind_i64s(st, 6, (const int64_t[]){d->created_at, engagement_id, bit}, 3);
 	rc = step_done(c, st, rc, "webhook enqueue");
 	if (!rc)
 		*n = sqlite3_changes(c->db);
@@ -154,17 +156,18 @@ int sq_webhook_attempt(struct store *s, const struct webhook_delivery *d)
 {
 	struct sq_conn *c = W(s);
 	int rc;
-	sqlite3_stmt *st = prep(c,
-				"UPDATE webhook_outbox SET state = ?2, attempts = ?3, next_at = ?4, "
-				"last_at = ?5, last_status = ?6, last_error = ?7 WHERE id = ?1",
-				&rc);
+	sqlite3_stmt *st =
+	    prep(c,
+		 "UPDATE webhook_outbox SET state = ?2, attempts = ?3, next_at = ?4, "
+		 "last_at = ?5, last_status = ?6, last_error = ?7 WHERE id = ?1",
+		 &rc);
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1,
-		       (const int64_t[]){ d->id, d->state, d->attempts, d->next_at, d->last_at,
-					  d->last_status },
-		       6);
+	rc = bind_i64s(
+	    st, 1,
+	    (const int64_t[]){d->id, d->state, d->attempts, d->next_at, d->last_at, d->last_status},
+	    6);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 7, d->last_error, -1, SQLITE_TRANSIENT);
 	rc = step_done(c, st, rc, "webhook attempt");
@@ -184,7 +187,7 @@ int sq_webhook_redeliver(struct store *s, int64_t webhook_id, int64_t id, int64_
 
 	if (!st)
 		return rc;
-	rc = step_done(c, st, bind_i64s(st, 1, (const int64_t[]){ webhook_id, id, at }, 3),
+	rc = step_done(c, st, bind_i64s(st, 1, (const int64_t[]){webhook_id, id, at}, 3),
 		       "webhook redeliver");
 	if (!rc && !sqlite3_changes(c->db))
 		rc = sq__error(ERR_NOTFOUND, "delivery %lld not found", (long long)id);
@@ -192,7 +195,7 @@ int sq_webhook_redeliver(struct store *s, int64_t webhook_id, int64_t id, int64_
 }
 
 #define WH_COLS                                                                                    \
-	"w.id, w.client_id, w.engagement_id, w.url, w.events, w.active, w.created_at, "           \
+	"w.id, w.client_id, w.engagement_id, w.url, w.events, w.active, w.created_at, "            \
 	"w.created_by, w.rotated_at, w.old_until, w.secret, w.old_secret"
 
 /* Columns from..from+11 (WH_COLS) into w; the secrets opened when s is given. */
@@ -274,10 +277,11 @@ int sq_webhook_list(struct store *base, int64_t client_id, store_webhook_cb cb, 
 	struct sq_conn *c = sq__reader_get(sq__of(base));
 	struct webhook_rec w;
 	int rc;
-	sqlite3_stmt *st = prep(c,
-				"SELECT " WH_COLS " FROM webhooks w WHERE ?1 = 0 OR w.client_id = ?1 "
-				"ORDER BY w.id",
-				&rc);
+	sqlite3_stmt *st =
+	    prep(c,
+		 "SELECT " WH_COLS " FROM webhooks w WHERE ?1 = 0 OR w.client_id = ?1 "
+		 "ORDER BY w.id",
+		 &rc);
 
 	if (st) {
 		rc = sqlite3_bind_int64(st, 1, client_id);
@@ -301,7 +305,7 @@ int sq_webhook_list(struct store *base, int64_t client_id, store_webhook_cb cb, 
 }
 
 #define D_COLS                                                                                     \
-	"o.id, o.webhook_id, o.item_id, o.client_id, o.created_at, o.event_id, o.type, o.body, "  \
+	"o.id, o.webhook_id, o.item_id, o.client_id, o.created_at, o.event_id, o.type, o.body, "   \
 	"o.state, o.attempts, o.next_at, o.last_at, o.last_status, o.last_error"
 
 static void d_decode(sqlite3_stmt *st, struct webhook_delivery *d)
@@ -350,8 +354,8 @@ static int d_walk(struct store *base, struct sq_conn *c, sqlite3_stmt *st, bool 
 	return rc;
 }
 
-int sq_webhook_deliveries(struct store *base, int64_t webhook_id, int limit,
-			  store_delivery_cb cb, void *ctx)
+int sq_webhook_deliveries(struct store *base, int64_t webhook_id, int limit, store_delivery_cb cb,
+			  void *ctx)
 {
 	struct sq_conn *c = sq__reader_get(sq__of(base));
 	int rc;
@@ -361,7 +365,7 @@ int sq_webhook_deliveries(struct store *base, int64_t webhook_id, int limit,
 				&rc);
 
 	if (st) {
-		rc = bind_i64s(st, 1, (const int64_t[]){ webhook_id, limit }, 2);
+		rc = bind_i64s(st, 1, (const int64_t[]){webhook_id, limit}, 2);
 		rc = rc == SQLITE_OK ? d_walk(base, c, st, false, cb, ctx)
 				     : sq__fail(c->db, rc, "webhook deliveries");
 		sqlite3_finalize(st);
@@ -388,7 +392,7 @@ int sq_webhook_due(struct store *base, int64_t now, int limit, store_delivery_cb
 	    &rc);
 
 	if (st) {
-		rc = bind_i64s(st, 1, (const int64_t[]){ now, limit }, 2);
+		rc = bind_i64s(st, 1, (const int64_t[]){now, limit}, 2);
 		rc = rc == SQLITE_OK ? d_walk(base, c, st, true, cb, ctx)
 				     : sq__fail(c->db, rc, "webhook due");
 		sqlite3_finalize(st);
