@@ -48,6 +48,7 @@ struct cli_ctx {
 	int64_t session_idle_ms, session_max_ms;
 	bool secure_cookies, trust_proxy;
 	int signin_fails;
+	long webhook_timeout_ms; /* serve --webhook-timeout (0: 10 s) */
 };
 
 #define CLI_CTX_INIT { .lock_fd = -1, .signin_fails = -1 }

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/sender.h"
 #include "cli/serve.h"
 #include "http/server.h"
 #include "util/clock.h"
@@ -20,6 +21,7 @@ int cli_serve_run(struct cli_ctx *ctx)
 {
 	struct http_opts ho = HTTP_OPTS_INIT;
 	struct http_server *h = NULL;
+	struct webhook_sender *wh = NULL;
 	struct buf err = BUF_INIT;
 	char sock[PATH_MAX];
 	struct stat st;
@@ -70,6 +72,13 @@ int cli_serve_run(struct cli_ctx *ctx)
 		rc = cli_fail("serve", 1, "%s", buf_str(&err));
 		goto out;
 	}
+	/* The webhook sender: its own thread, never the engine's (cli/sender.c). */
+	rc = webhook_sender_start(&ctx->app, ctx->webhook_timeout_ms, &wh, &err);
+	if (rc) {
+		http_stop(h);
+		rc = cli_fail("serve", 1, "%s", buf_str(&err));
+		goto out;
+	}
 	printf("alihdaya listening on http://%s:%d (data %s)\n", ctx->cfg.bind, http_port(h),
 	       ctx->cfg.data_dir);
 	fflush(stdout);
@@ -77,7 +86,8 @@ int cli_serve_run(struct cli_ctx *ctx)
 	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
 		; /* reserved for reloading settings */
 	log_info("signal %d: stopping; finishing requests in flight", sig);
-	/* Order matters: no new requests, then the engine's last batch, then the store. */
+	/* Order matters: no new deliveries or requests, then the engine's last batch, the store. */
+	webhook_sender_stop(wh);
 	http_stop(h);
 	rc = 0;
 out:
@@ -106,6 +116,7 @@ int cli_serve(int argc, char **argv)
 		{ "secure-cookies", no_argument, 0, 'S' },
 		{ "trust-proxy", no_argument, 0, 'P' },
 		{ "signin-fails", required_argument, 0, 'L' },
+		{ "webhook-timeout", required_argument, 0, 'W' },
 		{ 0, 0, 0, 0 }
 	};
 	static const struct {
@@ -132,7 +143,8 @@ int cli_serve(int argc, char **argv)
 			       "           [--timeout SECONDS] [--max-connections N] [--web-dir DIR]\n"
 			       "           [--fail-rate PER_SECOND] [--audit-head-copy FILE]\n"
 			       "           [--session-idle DURATION] [--session-max DURATION]\n"
-			       "           [--secure-cookies] [--trust-proxy] [--signin-fails N]\n\n"
+			       "           [--secure-cookies] [--trust-proxy] [--signin-fails N]\n"
+			       "           [--webhook-timeout DURATION]\n\n"
 			       "Serves the HTTP API (docs/api.md) on ADDR:PORT (default 127.0.0.1:8080;\n"
 			       "--port 0 picks a free port, printed on start). SIGTERM or SIGINT stops\n"
 			       "it gracefully: no new requests, the batch in flight is committed.\n"
@@ -147,6 +159,8 @@ int cli_serve(int argc, char **argv)
 			       "proxy sends X-Forwarded-Proto: https. --signin-fails N failed sign-ins of\n"
 			       "a login (4 N from an address) answer 429, one more a minute (default 5;\n"
 			       "0: unlimited).\n"
+			       "Webhook deliveries (docs/api.md \"Webhooks\") time out after\n"
+			       "--webhook-timeout (default 10s; connecting: 5s).\n"
 			       "Settings may also come from ALIHDAYA_* variables or an INI file named by\n"
 			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n\n"
 			       "For tests only: --clock-file FILE makes the engine read the time (leases,\n"
@@ -176,6 +190,17 @@ int cli_serve(int argc, char **argv)
 				goto bad;
 			}
 			*(c == 'I' ? &ctx.session_idle_ms : &ctx.session_max_ms) = ms;
+			continue;
+		}
+		if (c == 'W') {
+			int64_t ms = 0;
+
+			if (clock_parse_duration_unit(optarg, &ms) || ms <= 0 || ms > 600000) {
+				rc = buf_error(&err, ERR_INVALID,
+					       "--webhook-timeout: a duration like 10s (at most 10m)");
+				goto bad;
+			}
+			ctx.webhook_timeout_ms = (long)ms;
 			continue;
 		}
 		if (c == 'L') {

@@ -54,6 +54,11 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_GOLD_ACTIVE] = {"gold.active", engine__gold_active, true},
     [CMD_GOLD_SETTINGS] = {"gold.settings", engine__gold_settings, true},
     [CMD_GOLD_REQUALIFY] = {"gold.requalify", engine__gold_requalify, true},
+    [CMD_WEBHOOK_CREATE] = {"webhook.create", engine__webhook_create, false},
+    [CMD_WEBHOOK_ROTATE] = {"webhook.rotate", engine__webhook_rotate, false},
+    [CMD_WEBHOOK_ACTIVE] = {"webhook.active", engine__webhook_active, true},
+    [CMD_WEBHOOK_ATTEMPT] = {"webhook.attempt", engine__webhook_attempt, false},
+    [CMD_WEBHOOK_REDELIVER] = {"webhook.redeliver", engine__webhook_redeliver, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

@@ -87,6 +87,12 @@ enum cmd_type {
 	CMD_GOLD_ACTIVE,     /* gold_id of engagement_id switched to active */
 	CMD_GOLD_SETTINGS,   /* settings (engagement_id in it); the salt is the engine's */
 	CMD_GOLD_REQUALIFY,  /* worker_id re-qualified by hand for engagement_id */
+	/* Webhooks (engine/outbox.c, docs/api.md "Webhooks"); u.webhook */
+	CMD_WEBHOOK_CREATE,   /* client_id, engagement_id, url, events; result.token = the secret */
+	CMD_WEBHOOK_ROTATE,   /* webhook_id, overlap_ms; result.token = the new secret */
+	CMD_WEBHOOK_ACTIVE,   /* webhook_id switched to active */
+	CMD_WEBHOOK_ATTEMPT,  /* delivery: an attempt's outcome (the sender) */
+	CMD_WEBHOOK_REDELIVER, /* webhook_id, delivery.id pending again now */
 	CMD__COUNT
 };
 
@@ -144,6 +150,7 @@ struct cmd_result {
 	struct item_rec item;
 	char token[AUTH_TOKEN_TEXT]; /* CMD_TOKEN_CREATE: the only copy of the token text */
 	int64_t token_id;	     /* CMD_TOKEN_CREATE: the token's id */
+	char secret[WEBHOOK_SECRET_TEXT]; /* CMD_WEBHOOK_CREATE, _ROTATE: shown once */
 	/* On error: why, for the caller to show ("" = the error's own message). */
 	char message[256];
 	int state; /* on error: the item state that refused the command, or -1 */
@@ -299,6 +306,14 @@ struct cmd {
 			const struct defect_rec *codes; /* n of them, the caller's */
 		} defects;
 		struct sampling_rec sampling;
+		struct {
+			int64_t webhook_id, client_id, engagement_id;
+			char url[WEBHOOK_URL_MAX + 1];
+			unsigned events;
+			bool active;
+			int64_t overlap_ms;
+			struct webhook_delivery delivery; /* ATTEMPT, REDELIVER (body NULL) */
+		} webhook;
 		struct {
 			int64_t worker_id; /* next: staff on a worker's behalf (0: the actor) */
 			int64_t item_id, epoch;

@@ -275,6 +275,14 @@ int engine__gold_add(struct engine *e, struct cmd *c, int64_t now);
 int engine__gold_active(struct engine *e, struct cmd *c, int64_t now);
 int engine__gold_settings(struct engine *e, struct cmd *c, int64_t now);
 int engine__gold_requalify(struct engine *e, struct cmd *c, int64_t now);
+/* Webhooks (outbox.c): the endpoints' commands, and the outbox rows of an item step. */
+int engine__webhook_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__webhook_rotate(struct engine *e, struct cmd *c, int64_t now);
+int engine__webhook_active(struct engine *e, struct cmd *c, int64_t now);
+int engine__webhook_attempt(struct engine *e, struct cmd *c, int64_t now);
+int engine__webhook_redeliver(struct engine *e, struct cmd *c, int64_t now);
+int engine__outbox_item(struct engine *e, const struct live_item *it, enum item_action act,
+			enum item_state to, int64_t now);
 bool engine__gold_route(struct engine *e, const struct live_worker *lw,
 			const struct live_engagement *le, const struct queue_entry *head, int64_t now);
 int engine__gold_next(struct engine *e, struct cmd *c, struct live_worker *lw,

@@ -187,8 +187,10 @@ int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const st
 	if (rc)
 		return rc;
 	/* The event names the worker concerned: the new holder, or the one it leaves. */
-	return step_record(e, c, it, s->act, (int)it->state, &r,
-			   r.worker_id ? r.worker_id : it->worker_id, s, now);
+	rc = step_record(e, c, it, s->act, (int)it->state, &r,
+			 r.worker_id ? r.worker_id : it->worker_id, s, now);
+	/* Webhooks' outbox rows, in the same savepoint as the change (outbox.c). */
+	return rc ? rc : engine__outbox_item(e, it, s->act, *to, now);
 }
 
 int engine__step_create(struct engine *e, struct cmd *c, struct live_item *it, int64_t now)

@@ -508,4 +508,14 @@ int h_gold_settings_put(struct req *r);
 int h_workers_quality(struct req *r);
 int h_workers_requalify(struct req *r);
 
+/* h_webhooks.c: webhook endpoints, their secrets' rotation and the delivery log */
+int h_webhooks_create(struct req *r);
+int h_webhooks_list(struct req *r);
+int h_webhooks_get(struct req *r);
+int h_webhooks_rotate(struct req *r);
+int h_webhooks_deactivate(struct req *r);
+int h_webhooks_activate(struct req *r);
+int h_webhooks_deliveries(struct req *r);
+int h_webhooks_redeliver(struct req *r);
+
 #endif

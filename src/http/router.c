@@ -129,6 +129,17 @@ const struct route http__routes[] = {
     {"POST", "/v1/engagements/:id/gold/:id/activate", POL_GOLD_MANAGE, h_gold_activate},
     {"GET", "/v1/workers/:id/quality", POL_WORKER_QUALITY, h_workers_quality},
     {"POST", "/v1/workers/:id/requalify", POL_GOLD_MANAGE, h_workers_requalify},
+    /* webhooks (docs/api.md "Webhooks") */
+    {"POST", "/v1/webhooks", POL_WEBHOOK_MANAGE, h_webhooks_create},
+    {"GET", "/v1/webhooks", POL_WEBHOOK_READ, h_webhooks_list},
+    {"GET", "/v1/webhooks/:id", POL_WEBHOOK_READ, h_webhooks_get},
+    {"DELETE", "/v1/webhooks/:id", POL_WEBHOOK_MANAGE, h_webhooks_deactivate},
+    {"POST", "/v1/webhooks/:id/deactivate", POL_WEBHOOK_MANAGE, h_webhooks_deactivate},
+    {"POST", "/v1/webhooks/:id/activate", POL_WEBHOOK_MANAGE, h_webhooks_activate},
+    {"POST", "/v1/webhooks/:id/rotate", POL_WEBHOOK_MANAGE, h_webhooks_rotate},
+    {"GET", "/v1/webhooks/:id/deliveries", POL_WEBHOOK_READ, h_webhooks_deliveries},
+    {"POST", "/v1/webhooks/:id/deliveries/:id/redeliver", POL_WEBHOOK_MANAGE,
+     h_webhooks_redeliver},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);

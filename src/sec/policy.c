@@ -129,6 +129,9 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_GOLD_READ] = { "gold.read", { ANY, ANY, NO, NO, NO } },
 	[POL_GOLD_MANAGE] = { "gold.manage", { ANY, ANY, NO, NO, NO } },
 	[POL_WORKER_QUALITY] = { "worker.quality", { ANY, ANY, SLF, NO, ANY } },
+	/* Webhooks: a client wires its own systems; auditors read the endpoints and the log. */
+	[POL_WEBHOOK_READ] = { "webhook.read", { ANY, ANY, NO, OWN, ANY } },
+	[POL_WEBHOOK_MANAGE] = { "webhook.manage", { ANY, ANY, NO, OWN, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -103,6 +103,8 @@ enum policy_action {
 	POL_GOLD_READ,	    /* an engagement's gold items (payloads, known results) and settings */
 	POL_GOLD_MANAGE,    /* load, switch off, settings, re-qualify a worker by hand */
 	POL_WORKER_QUALITY, /* a worker's accuracy on gold per engagement */
+	POL_WEBHOOK_READ,   /* webhook endpoints and their delivery log (never a secret) */
+	POL_WEBHOOK_MANAGE, /* register, rotate the secret, switch off, redeliver */
 	POL__COUNT
 };
 

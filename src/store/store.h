@@ -158,6 +158,41 @@ typedef int (*store_defect_cb)(void *ctx, int64_t engagement_id, const struct de
 typedef int (*store_sampling_cb)(void *ctx, const struct sampling_rec *r);
 typedef int (*store_review_task_cb)(void *ctx, const struct review_task *t);
 typedef int (*store_lot_cb)(void *ctx, const struct lot_rec *l);
+/* Webhooks (docs/api.md "Webhooks"; sqlite_webhooks.c): an endpoint and its outbox rows. */
+#define WEBHOOK_URL_MAX 2048
+#define WEBHOOK_SECRET_TEXT 71 /* "whsec_" + 64 hex + NUL */
+#define WEBHOOK_ERROR_MAX 200
+enum webhook_event_bit {
+	WH_ITEM_DONE = 1u << 0,
+	WH_ITEM_REJECTED = 1u << 1,
+	WH_SLA_BREACH = 1u << 2,
+	WH_IMPORT_FINISHED = 1u << 3,
+	WH_INVOICE_ISSUED = 1u << 4,
+};
+struct webhook_rec {
+	int64_t id, client_id, engagement_id; /* engagement 0: every one of the client */
+	char url[WEBHOOK_URL_MAX + 1];
+	unsigned events; /* enum webhook_event_bit */
+	bool active;
+	int64_t created_at, created_by, rotated_at;
+	int64_t old_until; /* the old secret signs beside the new one until then (0: none) */
+	/* Sealed at rest (record "webhook", fields "secret" and "old_secret"); "" when not read. */
+	char secret[WEBHOOK_SECRET_TEXT], old_secret[WEBHOOK_SECRET_TEXT];
+};
+enum webhook_dstate { WHD_PENDING = 0, WHD_DELIVERED = 1, WHD_FAILED = 2 };
+/* One (event, endpoint) row of the outbox: its body is built by the engine (no payload). */
+struct webhook_delivery {
+	int64_t id, webhook_id, item_id, client_id, created_at;
+	char event_id[40], type[32];
+	const char *body; /* borrowed during a walk */
+	enum webhook_dstate state;
+	int64_t attempts, next_at, last_at, last_status;
+	char last_error[WEBHOOK_ERROR_MAX + 1];
+};
+typedef int (*store_webhook_cb)(void *ctx, const struct webhook_rec *w);
+/* A due delivery with its endpoint (secrets opened). */
+typedef int (*store_delivery_cb)(void *ctx, const struct webhook_delivery *d,
+				 const struct webhook_rec *w);
 
 /* The callbacks of a recovery load (store_load()), one per kind of record. */
 struct store_load {
@@ -514,7 +549,34 @@ struct store_load {
 	X(item_set_gold, (struct store *s, int64_t item_id, int64_t gold_id), (s, item_id, gold_id)) \
 	X(item_gold, (struct store *s, int64_t item_id, int64_t *gold_id), (s, item_id, gold_id)) \
 	/* reader: every instance of a gold item, by id (recovery: who saw which). */             \
-	X(gold_instances_each, (struct store *s, store_gold_inst_cb cb, void *ctx), (s, cb, ctx))
+	X(gold_instances_each, (struct store *s, store_gold_inst_cb cb, void *ctx), (s, cb, ctx)) \
+	/*                                                                                         \
+	 * Webhooks (sqlite_webhooks.c). writer: insert sets w->id; update writes url-less state  \
+	 * (active, secrets, old_until, rotated_at); enqueue writes one outbox row per active      \
+	 * endpoint of d->client_id (engagement 0 or d's) whose events have bit; attempt writes a  \
+	 * row's state, attempts, next_at, last_*; redeliver makes a row pending at next_at.       \
+	 * state_get: writer, secrets opened. reader: get (secrets opened when with_secret), a client's (0: all) by id, an endpoint's  \
+	 * deliveries newest first (body NULL), the due rows in order per (endpoint, item).        \
+	 */                                                                                        \
+	X(webhook_insert, (struct store *s, struct webhook_rec *w), (s, w))                       \
+	X(webhook_update, (struct store *s, const struct webhook_rec *w), (s, w))                 \
+	X(webhook_enqueue,                                                                         \
+	  (struct store *s, const struct webhook_delivery *d, int64_t engagement_id, unsigned bit, \
+	   int64_t *n),                                                                            \
+	  (s, d, engagement_id, bit, n))                                                           \
+	X(webhook_attempt, (struct store *s, const struct webhook_delivery *d), (s, d))           \
+	X(webhook_redeliver, (struct store *s, int64_t webhook_id, int64_t id, int64_t at),       \
+	  (s, webhook_id, id, at))                                                                 \
+	X(webhook_get, (struct store *s, int64_t id, bool with_secret, struct webhook_rec *out),  \
+	  (s, id, with_secret, out))                                                               \
+	X(webhook_state_get, (struct store *s, int64_t id, struct webhook_rec *out), (s, id, out)) \
+	X(webhook_list, (struct store *s, int64_t client_id, store_webhook_cb cb, void *ctx),     \
+	  (s, client_id, cb, ctx))                                                                 \
+	X(webhook_deliveries,                                                                      \
+	  (struct store *s, int64_t webhook_id, int limit, store_delivery_cb cb, void *ctx),       \
+	  (s, webhook_id, limit, cb, ctx))                                                         \
+	X(webhook_due, (struct store *s, int64_t now, int limit, store_delivery_cb cb, void *ctx), \
+	  (s, now, limit, cb, ctx))
 
 /* What store_keying_load() passes each row to (engine recovery). */
 struct store_keying_load {

@@ -310,6 +310,11 @@ w = must(*call("POST", "/v1/workers", MGR, {
     "cost_per_hour": {"amount_minor": 1, "currency": "USD"},
     "clearances": [CLIENTS[0]["id"]]}), 201, "low worker")
 LOW = token_for("w0low")
+# A webhook endpoint per client, registered by its own user (nothing listens on port 9:
+# no event fires in the matrix anyway, its writes are probes).
+for cl in CLIENTS:
+    cl["webhook"] = must(*call("POST", "/v1/webhooks", cl["utok"], {
+        "url": "http://127.0.0.1:9/hook", "events": ["item.done"]}), 201, "webhook")["id"]
 # Switched off: client 1's KPO engagement and client 2 itself. Another client's paused
 # engagement or deactivated client must answer as a missing one (404), not 409 "paused".
 must(*call("POST", f"/v1/engagements/{CLIENTS[1]['eng']['kpo']}/deactivate", MGR), 200, "pause")
@@ -361,6 +366,8 @@ def records(kind):
             out.append((cl["worker_id"], cl["i"]))
         elif kind == "user":
             out += [(cl["user_id"], cl["i"]), (cl["wuser_id"], cl["i"])]
+        elif kind == "webhook":
+            out.append((cl["webhook"], cl["i"]))
     if kind == "service":
         out = [(1, None), (2, None)]
     if kind == "token":
@@ -485,6 +492,13 @@ PROBES = {
     "POST /v1/engagements/:id/gold/:id/deactivate": "engagement",
     "POST /v1/engagements/:id/gold/:id/activate": "engagement",
     "GET /v1/workers/:id/quality": "worker", "POST /v1/workers/:id/requalify": "worker",
+    # webhooks (test_webhooks.sh tests delivery): a client's own endpoints; the redeliver's
+    # second id is the endpoint's too (the endpoint's scope answers before the delivery)
+    "POST /v1/webhooks": None, "GET /v1/webhooks": None, "GET /v1/webhooks/:id": "webhook",
+    "DELETE /v1/webhooks/:id": "webhook", "POST /v1/webhooks/:id/deactivate": "webhook",
+    "POST /v1/webhooks/:id/activate": "webhook", "POST /v1/webhooks/:id/rotate": "webhook",
+    "GET /v1/webhooks/:id/deliveries": "webhook",
+    "POST /v1/webhooks/:id/deliveries/:id/redeliver": "webhook",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",
@@ -735,6 +749,9 @@ def list_probes(a, method, pattern, rule, q):
             elif pattern == "/v1/users":
                 bodies.append({"name": f"x{secrets.token_hex(3)}", "role": "client",
                                "client_id": o["id"]})
+            elif pattern == "/v1/webhooks":
+                bodies.append({"client_id": o["id"], "url": "http://127.0.0.1:9/x",
+                               "events": ["item.done"]})
             else:
                 bodies.append({"__probe": True})
     for body in bodies:

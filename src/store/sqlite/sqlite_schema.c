@@ -407,6 +407,32 @@ const char *const sq__migrations[] = {
     "  PRIMARY KEY (engagement_id, worker_id)) WITHOUT ROWID;"
     "ALTER TABLE items ADD COLUMN gold_id INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX IF NOT EXISTS items_gold ON items(gold_id) WHERE gold_id != 0;",
+    /* webhooks (issue 11): endpoints per client (engagement 0: all of its engagements),
+     * their secrets sealed (record "webhook"), and the outbox: one row per (event,
+     * endpoint), written in the batch of the change. New tables: safe on any database. */
+    "CREATE TABLE IF NOT EXISTS webhooks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  client_id INTEGER NOT NULL,"
+    "  engagement_id INTEGER NOT NULL DEFAULT 0,"
+    "  url TEXT NOT NULL,"
+    "  events INTEGER NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL, created_by INTEGER NOT NULL DEFAULT 0,"
+    "  rotated_at INTEGER NOT NULL DEFAULT 0, old_until INTEGER NOT NULL DEFAULT 0,"
+    "  secret BLOB, old_secret BLOB);"
+    "CREATE INDEX IF NOT EXISTS webhooks_client ON webhooks(client_id, id);"
+    "CREATE TABLE IF NOT EXISTS webhook_outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  webhook_id INTEGER NOT NULL REFERENCES webhooks(id),"
+    "  item_id INTEGER NOT NULL DEFAULT 0,"
+    "  client_id INTEGER NOT NULL,"
+    "  event_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL, last_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_status INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX IF NOT EXISTS webhook_outbox_due ON webhook_outbox(state, next_at);"
+    "CREATE INDEX IF NOT EXISTS webhook_outbox_hook ON webhook_outbox(webhook_id, item_id, id);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
