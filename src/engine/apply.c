@@ -54,6 +54,7 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_GOLD_ACTIVE] = {"gold.active", engine__gold_active, true},
     [CMD_GOLD_SETTINGS] = {"gold.settings", engine__gold_settings, true},
     [CMD_GOLD_REQUALIFY] = {"gold.requalify", engine__gold_requalify, true},
+    [CMD_IMPORT] = {"import", engine__import, false},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

@@ -9,6 +9,7 @@
 #include "core/keying.h"
 #include "core/kpo.h"
 #include "core/gold.h"
+#include "core/import.h"
 #include "core/model.h"
 #include "core/review.h"
 #include "sec/auth.h"
@@ -87,6 +88,7 @@ enum cmd_type {
 	CMD_GOLD_ACTIVE,     /* gold_id of engagement_id switched to active */
 	CMD_GOLD_SETTINGS,   /* settings (engagement_id in it); the salt is the engine's */
 	CMD_GOLD_REQUALIFY,  /* worker_id re-qualified by hand for engagement_id */
+	CMD_IMPORT,          /* u.import: a bulk import's begin, batch of rows, or end (cmd_import.c) */
 	CMD__COUNT
 };
 
@@ -298,6 +300,22 @@ struct cmd {
 			size_t n;
 			const struct defect_rec *codes; /* n of them, the caller's */
 		} defects;
+		/*
+		 * CMD_IMPORT (engine/cmd_import.c). BEGIN: rec's engagement_id,
+		 * all_or_nothing, format, bytes; result.id = the job. BATCH: rows[0..n)
+		 * created as items (each row's outcome and reason set), errs[0..n_errs)
+		 * stored as rejected rows, rec's created, duplicate and rejected grown by
+		 * this batch and written with its other counters. END: rec written as
+		 * given (its final state and error).
+		 */
+		struct {
+			enum { IMPORT_OP_BEGIN, IMPORT_OP_BATCH, IMPORT_OP_END } op;
+			struct import_rec rec;
+			struct import_row *rows; /* the caller's */
+			size_t n;
+			const struct import_error_rec *errs; /* the caller's */
+			size_t n_errs;
+		} import;
 		struct sampling_rec sampling;
 		struct {
 			int64_t worker_id; /* next: staff on a worker's behalf (0: the actor) */

@@ -103,6 +103,8 @@ enum policy_action {
 	POL_GOLD_READ,	    /* an engagement's gold items (payloads, known results) and settings */
 	POL_GOLD_MANAGE,    /* load, switch off, settings, re-qualify a worker by hand */
 	POL_WORKER_QUALITY, /* a worker's accuracy on gold per engagement */
+	POL_IMPORT_CREATE,  /* a bulk import of items into an engagement (CSV, JSON Lines) */
+	POL_IMPORT_READ,    /* an import's progress and its rejected rows */
 	POL__COUNT
 };
 
