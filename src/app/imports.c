@@ -110,14 +110,16 @@ static void flush(struct app_import *im)
 
 static void reject(struct app_import *im, int64_t line, const char *column, const char *reason)
 {
-	struct import_error_rec *e = &im->errs[im->n_errs++];
+	struct import_error_rec *e;
 
+	if (++im->rec.rejected > IMPORT_ERRORS_KEPT)
+		return;
+	e = &im->errs[im->n_errs++];
 	memset(e, 0, sizeof(*e));
 	e->import_id = im->rec.id;
 	e->line = line;
 	snprintf(e->column, sizeof(e->column), "%s", column);
 	snprintf(e->reason, sizeof(e->reason), "%s", reason);
-	im->rec.rejected++;
 	if (im->n_errs == IMPORT_BATCH_ROWS)
 		flush(im);
 }

@@ -48,6 +48,8 @@ struct cli_ctx {
 	int64_t session_idle_ms, session_max_ms;
 	bool secure_cookies, trust_proxy;
 	int signin_fails;
+	/* serve: the limits of an import (0: the defaults; docs/api.md "Imports") */
+	int64_t import_max[4]; /* bytes, rows, row bytes, fields */
 };
 
 #define CLI_CTX_INIT { .lock_fd = -1, .signin_fails = -1 }

@@ -55,6 +55,10 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.trust_proxy = ctx->trust_proxy;
 	if (ctx->signin_fails >= 0)
 		ho.signin_fails = ctx->signin_fails;
+	ho.import_max_bytes = (uint64_t)ctx->import_max[0];
+	ho.import_max_rows = ctx->import_max[1];
+	ho.import_max_row = (size_t)ctx->import_max[2];
+	ho.import_max_fields = (size_t)ctx->import_max[3];
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))
@@ -106,6 +110,10 @@ int cli_serve(int argc, char **argv)
 		{ "secure-cookies", no_argument, 0, 'S' },
 		{ "trust-proxy", no_argument, 0, 'P' },
 		{ "signin-fails", required_argument, 0, 'L' },
+		{ "import-max-bytes", required_argument, 0, 1000 },
+		{ "import-max-rows", required_argument, 0, 1001 },
+		{ "import-max-row", required_argument, 0, 1002 },
+		{ "import-max-fields", required_argument, 0, 1003 },
 		{ 0, 0, 0, 0 }
 	};
 	static const struct {
@@ -132,7 +140,9 @@ int cli_serve(int argc, char **argv)
 			       "           [--timeout SECONDS] [--max-connections N] [--web-dir DIR]\n"
 			       "           [--fail-rate PER_SECOND] [--audit-head-copy FILE]\n"
 			       "           [--session-idle DURATION] [--session-max DURATION]\n"
-			       "           [--secure-cookies] [--trust-proxy] [--signin-fails N]\n\n"
+			       "           [--secure-cookies] [--trust-proxy] [--signin-fails N]\n"
+			       "           [--import-max-bytes N] [--import-max-rows N]\n"
+			       "           [--import-max-row BYTES] [--import-max-fields N]\n\n"
 			       "Serves the HTTP API (docs/api.md) on ADDR:PORT (default 127.0.0.1:8080;\n"
 			       "--port 0 picks a free port, printed on start). SIGTERM or SIGINT stops\n"
 			       "it gracefully: no new requests, the batch in flight is committed.\n"
@@ -147,6 +157,10 @@ int cli_serve(int argc, char **argv)
 			       "proxy sends X-Forwarded-Proto: https. --signin-fails N failed sign-ins of\n"
 			       "a login (4 N from an address) answer 429, one more a minute (default 5;\n"
 			       "0: unlimited).\n"
+			       "An import (POST /v1/engagements/:id/imports) fails past --import-max-bytes\n"
+			       "(default 1 GiB), --import-max-rows records (5000000), a record longer\n"
+			       "than --import-max-row bytes (1 MiB); a row with more than\n"
+			       "--import-max-fields fields (10000) is rejected.\n"
 			       "Settings may also come from ALIHDAYA_* variables or an INI file named by\n"
 			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n\n"
 			       "For tests only: --clock-file FILE makes the engine read the time (leases,\n"
@@ -187,6 +201,21 @@ int cli_serve(int argc, char **argv)
 				goto bad;
 			}
 			ctx.signin_fails = (int)n;
+			continue;
+		}
+		if (c >= 1000 && c <= 1003) {
+			char *end;
+			long long n = strtoll(optarg, &end, 10);
+			static const long long top[4] = {1LL << 40, 1000000000LL, 1LL << 30, 1000000};
+			static const char *const name[4] = {"--import-max-bytes", "--import-max-rows",
+							    "--import-max-row", "--import-max-fields"};
+
+			if (end == optarg || *end || n < 1 || n > top[c - 1000]) {
+				rc = buf_error(&err, ERR_INVALID, "%s: a number from 1 to %lld",
+					       name[c - 1000], top[c - 1000]);
+				goto bad;
+			}
+			ctx.import_max[c - 1000] = n;
 			continue;
 		}
 		if (c == 'K') {

@@ -16,6 +16,8 @@ const char *import_state_name(enum import_state s);
 
 #define IMPORT_ERROR_MAX 512
 #define IMPORT_BATCH_ROWS 500 /* rows per engine command (group commit) */
+/* Rejected rows kept with their line and reason; past it they are only counted. */
+#define IMPORT_ERRORS_KEPT 100000
 
 /* One import job. Counters count data rows (a CSV header is not one). */
 struct import_rec {

@@ -98,7 +98,8 @@ static int create_row(struct engine *e, struct cmd *c, struct import_row *row, i
 		er.import_id = r->id;
 		er.line = row->line;
 		memcpy(er.reason, row->reason, sizeof(er.reason));
-		rc = store_import_error_add(e->store, r->client_id, &er);
+		if (r->rejected <= IMPORT_ERRORS_KEPT)
+			rc = store_import_error_add(e->store, r->client_id, &er);
 	}
 	cmd_release(&sub);
 	return rc;

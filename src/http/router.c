@@ -129,6 +129,10 @@ const struct route http__routes[] = {
     {"POST", "/v1/engagements/:id/gold/:id/activate", POL_GOLD_MANAGE, h_gold_activate},
     {"GET", "/v1/workers/:id/quality", POL_WORKER_QUALITY, h_workers_quality},
     {"POST", "/v1/workers/:id/requalify", POL_GOLD_MANAGE, h_workers_requalify},
+    /* bulk imports (docs/api.md "Imports"): the upload is streamed, not buffered (server.c) */
+    {"POST", "/v1/engagements/:id/imports", POL_IMPORT_CREATE, h_imports_create},
+    {"GET", "/v1/imports/:id", POL_IMPORT_READ, h_imports_get},
+    {"GET", "/v1/imports/:id/errors", POL_IMPORT_READ, h_imports_errors},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -161,6 +165,7 @@ static const struct {
     {"GET", "/v1/review", HTTP_Q_PAGE " engagement_id state reviewer_id"},
     {"GET", "/v1/engagements/:id/lots", HTTP_Q_PAGE},
     {"GET", "/v1/engagements/:id/gold", HTTP_Q_PAGE},
+    {"POST", "/v1/engagements/:id/imports", "delimiter map all_or_nothing"},
 };
 
 const char *http__route_query(const struct route *rt)
