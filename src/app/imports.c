@@ -325,20 +325,53 @@ static int load_fields(struct app_import *im, struct buf *err)
 	return rc;
 }
 
+/* The engagement exists and the actor may import into it; a hidden one is missing. */
+static int engagement_scoped(const struct app *app, const struct actor *actor, int64_t id,
+			     struct buf *err)
+{
+	struct engagement_rec eng;
+	struct policy_scope sc;
+	int rc;
+
+	if (id < 1)
+		return buf_error(err, ERR_INVALID, "engagement id must be a positive number");
+	rc = store_engagement_get(app->store, id, &eng);
+	if (rc == ERR_NOTFOUND)
+		return buf_error(err, rc, "no engagement %lld", (long long)id);
+	if (rc)
+		return buf_error(err, rc, "%s", err_message(rc));
+	sc = (struct policy_scope){.client_id = eng.client_id, .kpo = eng.kind == KIND_KPO};
+	if ((rc = policy_require(actor, POL_IMPORT_CREATE, &sc)) == ERR_NOTFOUND)
+		return buf_error(err, rc, "no engagement %lld", (long long)id);
+	if (rc)
+		return buf_error(err, rc, "role %s may not import into engagement %lld",
+				 role_name(actor->role), (long long)id);
+	return 0;
+}
+
 int app_import_begin(const struct app *app, const struct actor *actor,
 		     const struct app_import_in *in, struct app_import **out, struct buf *err)
 {
 	struct app_import *im;
+	bool jsonl = in->jsonl;
 	int rc;
 
 	*out = NULL;
-	if ((rc = role_may(actor, POL_IMPORT_CREATE, err)))
+	if ((rc = role_may(actor, POL_IMPORT_CREATE, err)) ||
+	    (rc = engagement_scoped(app, actor, in->engagement_id, err)))
 		return rc;
-	if (in->engagement_id < 1)
-		return buf_error(err, ERR_INVALID, "engagement id must be a positive number");
+	if (in->media_type) {
+		jsonl = !strcmp(in->media_type, "application/x-ndjson") ||
+			!strcmp(in->media_type, "application/jsonl");
+		if (!jsonl && strcmp(in->media_type, "text/csv"))
+			return buf_error(err, ERR_INVALID,
+					 "Content-Type must be text/csv or application/x-ndjson");
+	}
+	if (in->delimiter && strcmp(in->delimiter, ",") && strcmp(in->delimiter, ";"))
+		return buf_error(err, ERR_INVALID, "delimiter must be , or ;");
 	if (in->mapping && strlen(in->mapping) > 8192)
 		return buf_error(err, ERR_INVALID, "map is longer than 8192 bytes");
-	if (in->jsonl && (in->mapping || in->delimiter))
+	if (jsonl && (in->mapping || in->delimiter))
 		return buf_error(err, ERR_INVALID, "map and delimiter are for CSV only");
 	if (!(im = calloc(1, sizeof(*im))))
 		return buf_error(err, ERR_NOMEM, "out of memory");
@@ -354,7 +387,7 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	im->max_bytes = in->max_bytes ? in->max_bytes : APP_IMPORT_MAX_BYTES;
 	im->rec.engagement_id = in->engagement_id;
 	im->rec.all_or_nothing = in->all_or_nothing;
-	snprintf(im->rec.format, sizeof(im->rec.format), "%s", in->jsonl ? "jsonl" : "csv");
+	snprintf(im->rec.format, sizeof(im->rec.format), "%s", jsonl ? "jsonl" : "csv");
 	im->line_no = 1;
 	buf_init(&im->line, im->lim.max_row_bytes);
 	buf_init(&im->payload, im->lim.max_row_bytes * 2 + 1024);
@@ -365,8 +398,8 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	}
 	if ((rc = load_fields(im, err)))
 		goto out;
-	if (!in->jsonl &&
-	    (rc = csv_reader_new(&im->lim, in->delimiter, on_csv, im, &im->csv, err)))
+	if (!jsonl && (rc = csv_reader_new(&im->lim, in->delimiter ? in->delimiter[0] : 0, on_csv,
+					   im, &im->csv, err)))
 		goto out;
 	if (in->all_or_nothing && !(im->spool = tmpfile())) {
 		rc = buf_error(err, ERR_IO, "cannot open a temporary file for the rows");

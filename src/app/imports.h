@@ -16,8 +16,10 @@
 
 struct app_import_in {
 	int64_t engagement_id;
-	bool jsonl;	     /* JSON Lines, else CSV */
-	char delimiter;	     /* CSV: ',' or ';', 0 = detected from the header line */
+	/* "text/csv", "application/x-ndjson" (or "application/jsonl"); NULL: as jsonl says */
+	const char *media_type;
+	bool jsonl;	     /* JSON Lines, else CSV (media_type NULL) */
+	const char *delimiter; /* CSV: "," or ";", NULL = detected from the header line */
 	const char *mapping; /* CSV: "col:field,..." or NULL */
 	bool all_or_nothing;
 	uint64_t max_bytes;	/* 0 = APP_IMPORT_MAX_BYTES */

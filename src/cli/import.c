@@ -221,7 +221,7 @@ int cli_item_import(int argc, char **argv)
 		if (opt == 'D') {
 			if (strcmp(optarg, ",") && strcmp(optarg, ";"))
 				return cli_fail("item import", 2, "--delimiter: , or ;");
-			in.delimiter = optarg[0];
+			in.delimiter = optarg;
 		}
 		if (opt == 'M')
 			in.mapping = optarg;
@@ -252,7 +252,7 @@ int cli_item_import(int argc, char **argv)
 		if (in.all_or_nothing)
 			buf_puts(&q, "&all_or_nothing=true");
 		if (in.delimiter)
-			buf_puts(&q, in.delimiter == ';' ? "&delimiter=%3B" : "&delimiter=%2C");
+			buf_puts(&q, in.delimiter[0] == ';' ? "&delimiter=%3B" : "&delimiter=%2C");
 		if (m)
 			buf_printf(&q, "&map=%s", m);
 		curl_free(m);

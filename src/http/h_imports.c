@@ -45,20 +45,13 @@ int http__import_begin(struct req *r)
 {
 	const struct http_opts *o = &r->srv->opts;
 	struct app_import_in in = {.engagement_id = r->param[0]};
-	const char *delim = http__query(r, "delimiter");
 	struct buf err = BUF_INIT;
 	char mt[64];
 	int rc;
 
 	media_type(r, mt, sizeof(mt));
-	if (!strcmp(mt, "application/x-ndjson") || !strcmp(mt, "application/jsonl"))
-		in.jsonl = true;
-	else if (strcmp(mt, "text/csv"))
-		return http__fail(r, ERR_INVALID,
-				  "Content-Type must be text/csv or application/x-ndjson");
-	if (delim && strcmp(delim, ",") && strcmp(delim, ";"))
-		return http__fail(r, ERR_INVALID, "delimiter must be , or ;");
-	in.delimiter = delim ? delim[0] : 0;
+	in.media_type = mt;
+	in.delimiter = http__query(r, "delimiter");
 	in.mapping = http__query(r, "map");
 	if ((rc = http__query_bool(r, "all_or_nothing", &in.all_or_nothing)))
 		return rc;

@@ -128,9 +128,9 @@ static const struct action_def actions[POL__COUNT] = {
 	/* Gold is the provider's check on its workers: never a client's or a worker's to see. */
 	[POL_GOLD_READ] = { "gold.read", { ANY, ANY, NO, NO, NO } },
 	[POL_GOLD_MANAGE] = { "gold.manage", { ANY, ANY, NO, NO, NO } },
+	[POL_WORKER_QUALITY] = { "worker.quality", { ANY, ANY, SLF, NO, ANY } },
 	[POL_IMPORT_CREATE] = { "import.create", { ANY, ANY, NO, OWN, NO } },
 	[POL_IMPORT_READ] = { "import.read", { ANY, ANY, NO, OWN, NO } },
-	[POL_WORKER_QUALITY] = { "worker.quality", { ANY, ANY, SLF, NO, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -125,6 +125,8 @@ static const struct row matrix[] = {
 	{ POL_GOLD_READ,           { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_GOLD_MANAGE,         { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_WORKER_QUALITY,      { ALL, ALL,  SELF,  NONE, ALL } },
+	{ POL_IMPORT_CREATE,       { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_IMPORT_READ,         { ALL, ALL,  NONE,  OWNC, NONE } },
 };
 /* clang-format on */
 
