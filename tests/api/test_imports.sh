@@ -159,6 +159,21 @@ fails "$TMP/stray.csv" "line 3: a quote inside an unquoted field" "a stray quote
 api GET "/v1/items?engagement_id=$BPO&limit=500" "$MGR"
 check "all_or_nothing failed: nothing half-stored" 0 "$(jqr '[.data[]|select(.external_ref=="")]|length')"
 
+# The job's error and a rejected row's column are the file's words: sealed on disk.
+printf 'claim_no,hdrcanary7781\nCLM-8001,x\n' > "$TMP/s1.csv"
+upload "$BPO" "$MGR" "$TMP/s1.csv" "text/csv"
+case "$(jqr .error)" in *hdrcanary7781*) ok "the job's error names the header";; *) bad "s1: $BODY";; esac
+printf 'claim_no,colcanary5519\nCLM-8002,x\n' > "$TMP/s2.csv"
+upload "$BPO" "$MGR" "$TMP/s2.csv" "text/csv" "map=colcanary5519:pages"
+S2=$(jqr .id)
+api GET "/v1/imports/$S2/errors" "$MGR"
+case "$BODY" in *"3,colcanary5519,not a whole number"*|*"2,colcanary5519,not a whole number"*) ok "the rejected row names the column";; *) bad "s2: $BODY";; esac
+leaks=0
+for f in "$DATA/alihdaya.db" "$DATA/alihdaya.db-wal"; do
+  [ -f "$f" ] && grep -aq -e hdrcanary7781 -e colcanary5519 "$f" && leaks=$((leaks+1))
+done
+check "no header canary in the raw database files" 0 "$leaks"
+
 # The CLI: through the running server, and with no server (its own engine).
 printf 'external_ref,claim_no\nC1,CLM-7001\nC2,CLM-7002\nC3,bad\n' > "$TMP/cli.csv"
 OUT=$("$BIN" item import --data "$DATA" --engagement "$BPO" "$TMP/cli.csv" 2>&1)

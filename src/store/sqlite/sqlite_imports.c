@@ -23,8 +23,9 @@ int sq_import_insert(struct store *s, struct import_rec *r)
 		rc = sqlite3_bind_int64(st, i + 1, v[i]);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 13, r->format, -1, SQLITE_STATIC);
+	/* error is sealed with the row's id (import_update): none yet */
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 14, r->error, -1, SQLITE_STATIC);
+		rc = sqlite3_bind_null(st, 14);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -36,9 +37,16 @@ int sq_import_insert(struct store *s, struct import_rec *r)
 	return rc;
 }
 
+/* A job's error names the file's lines and headers: the client's words, sealed. */
+static struct store_seal_ad job_ad(const struct import_rec *r)
+{
+	return (struct store_seal_ad){r->client_id, "import", r->id, "error"};
+}
+
 int sq_import_update(struct store *s, const struct import_rec *r)
 {
 	struct sq_conn *w = W(s);
+	struct store_seal_ad ad = job_ad(r);
 	const int64_t v[] = {r->id,	   r->updated_at, r->state,    r->rows_read,
 			     r->created, r->duplicate,  r->rejected, r->bytes};
 	int rc = SQLITE_OK;
@@ -48,11 +56,13 @@ int sq_import_update(struct store *s, const struct import_rec *r)
 		return rc;
 	for (int i = 0; rc == SQLITE_OK && i < 8; i++)
 		rc = sqlite3_bind_int64(st, i + 1, v[i]);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 9, r->error, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
+	rc = rc == SQLITE_OK ? 0 : sq__fail(w->db, rc, "import update");
+	if (!rc)
+		rc = sq__seal_bind(s, st, 9, &ad, r->error[0] ? r->error : NULL, "import update");
+	if (!rc) {
 		rc = sqlite3_step(st);
-	rc = rc == SQLITE_DONE ? 0 : sq__fail(w->db, rc, "import update");
+		rc = rc == SQLITE_DONE ? 0 : sq__fail(w->db, rc, "import update");
+	}
 	if (!rc && !sqlite3_changes(w->db))
 		rc = sq__error(ERR_NOTFOUND, "import %lld not found", (long long)r->id);
 	sq__done(st);
@@ -64,6 +74,18 @@ static void col_text(sqlite3_stmt *st, int i, char *out, size_t n)
 	const unsigned char *t = sqlite3_column_text(st, i);
 
 	snprintf(out, n, "%s", t ? (const char *)t : "");
+}
+
+static int open_error(struct store *s, sqlite3_stmt *st, struct import_rec *r)
+{
+	struct store_seal_ad ad = job_ad(r);
+	char *text = NULL;
+	int rc = sq__open_col(s, st, 14, &ad, &text, "import get");
+
+	if (!rc)
+		snprintf(r->error, sizeof(r->error), "%s", text ? text : "");
+	free(text);
+	return rc;
 }
 
 int sq_import_get(struct store *base, int64_t id, struct import_rec *out)
@@ -94,8 +116,7 @@ int sq_import_get(struct store *base, int64_t id, struct import_rec *out)
 		out->bytes = sqlite3_column_int64(st, 11);
 		out->all_or_nothing = sqlite3_column_int64(st, 12) != 0;
 		col_text(st, 13, out->format, sizeof(out->format));
-		col_text(st, 14, out->error, sizeof(out->error));
-		rc = 0;
+		rc = open_error(base, st, out);
 	} else if (rc == SQLITE_DONE) {
 		rc = sq__error(ERR_NOTFOUND, "import %lld not found", (long long)id);
 	} else {

@@ -407,8 +407,8 @@ const char *const sq__migrations[] = {
     "  PRIMARY KEY (engagement_id, worker_id)) WITHOUT ROWID;"
     "ALTER TABLE items ADD COLUMN gold_id INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX IF NOT EXISTS items_gold ON items(gold_id) WHERE gold_id != 0;",
-    /* imports (issue 11): a bulk import's job and its rejected rows (column and reason
-     * sealed as client text: record "import_error"). New tables only: safe anywhere. */
+    /* imports (issue 11): a bulk import's job (its error sealed: record "import") and its
+     * rejected rows (column and reason sealed: record "import_error"). New tables only. */
     "CREATE TABLE IF NOT EXISTS imports ("
     "  id INTEGER PRIMARY KEY,"
     "  engagement_id INTEGER NOT NULL REFERENCES engagements(id),"
@@ -418,7 +418,7 @@ const char *const sq__migrations[] = {
     "  created INTEGER NOT NULL DEFAULT 0, duplicate INTEGER NOT NULL DEFAULT 0,"
     "  rejected INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,"
     "  all_or_nothing INTEGER NOT NULL DEFAULT 0, format TEXT NOT NULL DEFAULT 'csv',"
-    "  error TEXT NOT NULL DEFAULT '');"
+    "  error BLOB);"
     "CREATE TABLE IF NOT EXISTS import_errors ("
     "  id INTEGER PRIMARY KEY,"
     "  import_id INTEGER NOT NULL REFERENCES imports(id),"
