@@ -525,3 +525,24 @@ int app_import_errors(const struct app *app, const struct actor *actor, int64_t 
 		buf_error(err, rc, "%s", err_message(rc));
 	return rc;
 }
+
+int app_imports_recover(const struct app *app, int64_t *n, struct buf *err)
+{
+	struct cmd *c = calloc(1, sizeof(*c));
+	int rc;
+
+	*n = 0;
+	if (!c)
+		return buf_error(err, ERR_NOMEM, "out of memory");
+	c->type = CMD_IMPORT;
+	c->actor = &AUTH_LOCAL_ADMIN;
+	c->u.import.op = IMPORT_OP_RECOVER;
+	rc = app_call(app, c);
+	if (rc)
+		buf_error(err, rc, "%s", c->result.message[0] ? c->result.message : err_message(rc));
+	else
+		*n = c->result.id;
+	cmd_release(c);
+	free(c);
+	return rc;
+}

@@ -54,6 +54,12 @@ void app_import_abort(struct app_import *im);
 /* The job's counters so far (the CLI's progress). */
 const struct import_rec *app_import_rec(const struct app_import *im);
 
+/*
+ * At a server's start (no import can be live then): the jobs a stopped
+ * server or CLI left receiving or running are marked failed. OUT: *n.
+ */
+int app_imports_recover(const struct app *app, int64_t *n, struct buf *err);
+
 /* One job, if the actor may see it (another client's: ERR_NOTFOUND). */
 int app_import_get(const struct app *app, const struct actor *actor, int64_t id,
 		   struct import_rec *out, struct buf *err);

@@ -12,6 +12,7 @@
 #include "cli/common.h"
 #include "cli/serve.h"
 #include "http/server.h"
+#include "app/imports.h"
 #include "util/clock.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -24,6 +25,7 @@ int cli_serve_run(struct cli_ctx *ctx)
 	char sock[PATH_MAX];
 	struct stat st;
 	sigset_t set;
+	int64_t n_open = 0;
 	int sig = 0, rc;
 
 	/* Block the stop signals before any thread starts, so only sigwait sees them. */
@@ -69,6 +71,14 @@ int cli_serve_run(struct cli_ctx *ctx)
 		log_warn("data directory %s is open to other users (mode %03o); 0700 is expected: "
 			 "its socket and store are the installation's admin",
 			 ctx->cfg.data_dir, (unsigned)(st.st_mode & 0777));
+	/* No import is live before we serve: the ones a killed server left open have failed. */
+	if ((rc = app_imports_recover(&ctx->app, &n_open, &err))) {
+		rc = cli_fail("serve", 1, "%s", buf_str(&err));
+		goto out;
+	}
+	if (n_open)
+		log_warn("%lld imports left open by a stopped server are marked failed",
+			 (long long)n_open);
 	rc = http_start(&ho, ctx->engine, ctx->store, &h, &err);
 	if (rc) {
 		rc = cli_fail("serve", 1, "%s", buf_str(&err));

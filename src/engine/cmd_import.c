@@ -161,6 +161,17 @@ int engine__import(struct engine *e, struct cmd *c, int64_t now)
 		return import_batch(e, c, now);
 	case IMPORT_OP_END:
 		return import_end(e, c, now);
+	case IMPORT_OP_RECOVER: {
+		int64_t n = 0;
+		int rc;
+
+		/* The installation's own step at a server's start, never a user's. */
+		if (!c->actor || c->actor->role != ROLE_ADMIN || c->actor->user_id)
+			return engine__fail(c, ERR_FORBIDDEN, "import recovery is the server's own");
+		if ((rc = store_import_fail_open(e->store, now, &n)))
+			return rc;
+		return engine__done(e, c, CMD_OUT_OK, n, now);
+	}
 	}
 	return engine__fail(c, ERR_INVALID, "import: unknown step");
 }

@@ -309,7 +309,8 @@ struct cmd {
 		 * given (its final state and error).
 		 */
 		struct {
-			enum { IMPORT_OP_BEGIN, IMPORT_OP_BATCH, IMPORT_OP_END } op;
+			/* RECOVER: the jobs a stopped server left open marked failed (result.id: how many) */
+			enum { IMPORT_OP_BEGIN, IMPORT_OP_BATCH, IMPORT_OP_END, IMPORT_OP_RECOVER } op;
 			struct import_rec rec;
 			struct import_row *rows; /* the caller's */
 			size_t n;

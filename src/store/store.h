@@ -471,6 +471,9 @@ struct store_load {
 	X(import_get, (struct store *s, int64_t id, struct import_rec *out), (s, id, out)) \
 	X(import_error_add, (struct store *s, int64_t client_id, const struct import_error_rec *e), \
 	  (s, client_id, e)) \
+	/* writer: every job still receiving or running marked failed at `at` ("the server \
+	 * stopped during the import"); a server's start, when no import can be live. */ \
+	X(import_fail_open, (struct store *s, int64_t at, int64_t *n), (s, at, n)) \
 	X(import_errors_each, \
 	  (struct store *s, int64_t import_id, int64_t client_id, \
 	   int (*fn)(void *ctx, const struct import_error_rec *e), void *ctx), \

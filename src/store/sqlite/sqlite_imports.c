@@ -205,3 +205,68 @@ out:
 	sq__reader_put(s, c);
 	return rc;
 }
+
+/* One job marked failed: its error sealed for its client. */
+static int fail_one(struct store *s, int64_t id, int64_t client_id, int64_t at)
+{
+	static const char why[] = "the server stopped during the import; upload the file again "
+				  "(rows with an external_ref already created count as duplicates)";
+	struct sq_conn *w = W(s);
+	struct import_rec r = {.id = id, .client_id = client_id};
+	struct store_seal_ad ad = job_ad(&r);
+	int rc;
+	sqlite3_stmt *st = sq__stmt(w, SQ_IMPORT_FAIL, &rc);
+
+	if (!st)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, at);
+	rc = rc == SQLITE_OK ? 0 : sq__fail(w->db, rc, "import fail");
+	if (!rc)
+		rc = sq__seal_bind(s, st, 3, &ad, why, "import fail");
+	if (!rc) {
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_DONE ? 0 : sq__fail(w->db, rc, "import fail");
+	}
+	sq__done(st);
+	return rc;
+}
+
+int sq_import_fail_open(struct store *s, int64_t at, int64_t *n)
+{
+	struct sq_conn *w = W(s);
+	int64_t (*open)[2] = NULL, (*grown)[2];
+	size_t k = 0, cap = 0;
+	int rc;
+	sqlite3_stmt *st = sq__stmt(w, SQ_IMPORT_OPEN, &rc);
+
+	*n = 0;
+	if (!st)
+		return rc;
+	/* Read first, then write: the update must not run under the open select. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 8;
+			if (!(grown = realloc(open, cap * sizeof(*open)))) {
+				rc = sq__error(ERR_NOMEM, "import fail: out of memory");
+				break;
+			}
+			open = grown;
+		}
+		open[k][0] = sqlite3_column_int64(st, 0);
+		open[k][1] = sqlite3_column_int64(st, 1);
+		k++;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = sq__fail(w->db, rc, "import fail");
+	sq__done(st);
+	for (size_t i = 0; !rc && i < k; i++)
+		rc = fail_one(s, open[i][0], open[i][1], at);
+	if (!rc)
+		*n = (int64_t)k;
+	free(open);
+	return rc;
+}

@@ -252,6 +252,8 @@
 			 "created = ?5, duplicate = ?6, rejected = ?7, bytes = ?8, error = ?9 " \
 			 "WHERE id = ?1") \
 	X(IMPORT_GET, "SELECT id, " SQ_IMPORT_COLS_W " FROM imports WHERE id = ?1") \
+	X(IMPORT_OPEN, "SELECT id, client_id FROM imports WHERE state IN (0, 1) ORDER BY id") \
+	X(IMPORT_FAIL, "UPDATE imports SET state = 3, updated_at = ?2, error = ?3 WHERE id = ?1") \
 	X(IMPORT_ERROR_ADD, "INSERT INTO import_errors(import_id, line, col, reason) " \
 			    "VALUES (?1, ?2, ?3, ?4)") \
 	X(IMPORT_ERRORS, "SELECT line, col, reason FROM import_errors WHERE import_id = ?1 " \
