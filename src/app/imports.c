@@ -86,7 +86,8 @@ static int run_step(struct app_import *im, int op, struct buf *err)
 		im->rec.duplicate = c->u.import.rec.duplicate;
 		im->rec.rejected = c->u.import.rec.rejected;
 	} else {
-		buf_error(err, rc, "%s", c->result.message[0] ? c->result.message : err_message(rc));
+		buf_error(err, rc, "%s",
+			  c->result.message[0] ? c->result.message : err_message(rc));
 	}
 	cmd_release(c);
 	free(c);
@@ -192,8 +193,8 @@ static int on_csv(void *ctx, const struct csv_record *rec)
 		if (rc) {
 			char why[IMPORT_ERROR_MAX];
 
-			snprintf(why, sizeof(why), "line %lld: the header: %s", (long long)rec->line,
-				 buf_str(&err));
+			snprintf(why, sizeof(why), "line %lld: the header: %s",
+				 (long long)rec->line, buf_str(&err));
 			job_fail(im, why);
 		}
 		buf_release(&err);
@@ -539,7 +540,8 @@ int app_imports_recover(const struct app *app, int64_t *n, struct buf *err)
 	c->u.import.op = IMPORT_OP_RECOVER;
 	rc = app_call(app, c);
 	if (rc)
-		buf_error(err, rc, "%s", c->result.message[0] ? c->result.message : err_message(rc));
+		buf_error(err, rc, "%s",
+			  c->result.message[0] ? c->result.message : err_message(rc));
 	else
 		*n = c->result.id;
 	cmd_release(c);

@@ -18,12 +18,12 @@ struct app_import_in {
 	int64_t engagement_id;
 	/* "text/csv", "application/x-ndjson" (or "application/jsonl"); NULL: as jsonl says */
 	const char *media_type;
-	bool jsonl;	     /* JSON Lines, else CSV (media_type NULL) */
+	bool jsonl;	       /* JSON Lines, else CSV (media_type NULL) */
 	const char *delimiter; /* CSV: "," or ";", NULL = detected from the header line */
-	const char *mapping; /* CSV: "col:field,..." or NULL */
+	const char *mapping;   /* CSV: "col:field,..." or NULL */
 	bool all_or_nothing;
-	uint64_t max_bytes;	/* 0 = APP_IMPORT_MAX_BYTES */
-	struct csv_limits lim;	/* zeros: util/csv.h's defaults (JSON Lines too) */
+	uint64_t max_bytes;    /* 0 = APP_IMPORT_MAX_BYTES */
+	struct csv_limits lim; /* zeros: util/csv.h's defaults (JSON Lines too) */
 };
 
 /*

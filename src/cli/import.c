@@ -46,8 +46,8 @@ static void progress_show(struct progress *p, int64_t rows)
 			(unsigned long long)p->done, (unsigned long long)p->total, pct);
 }
 
-static int print_counts(const char *state, int64_t id, int64_t read, int64_t created,
-			int64_t dup, int64_t rejected, const char *error)
+static int print_counts(const char *state, int64_t id, int64_t read, int64_t created, int64_t dup,
+			int64_t rejected, const char *error)
 {
 	printf("import %lld: %s, rows %lld, created %lld, duplicate %lld, rejected %lld\n",
 	       (long long)id, state, (long long)read, (long long)created, (long long)dup,
@@ -196,12 +196,14 @@ static bool ends_with(const char *s, const char *tail)
 
 int cli_item_import(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"engagement", required_argument, 0, 'e'}, {"all-or-nothing", no_argument, 0, 'a'},
-	    {"delimiter", required_argument, 0, 'D'},  {"map", required_argument, 0, 'M'},
-	    {"jsonl", no_argument, 0, 'J'},	       {"help", no_argument, 0, 'h'},
-	    {"data", required_argument, 0, 'd'},
-	    {0, 0, 0, 0}};
+	static const struct option opts[] = {{"engagement", required_argument, 0, 'e'},
+					     {"all-or-nothing", no_argument, 0, 'a'},
+					     {"delimiter", required_argument, 0, 'D'},
+					     {"map", required_argument, 0, 'M'},
+					     {"jsonl", no_argument, 0, 'J'},
+					     {"help", no_argument, 0, 'h'},
+					     {"data", required_argument, 0, 'd'},
+					     {0, 0, 0, 0}};
 	struct app_import_in in = {0};
 	struct progress p = {.last = -1};
 	char query[8400] = "";

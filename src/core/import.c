@@ -65,8 +65,8 @@ static const struct field *declared(const struct fieldset *fs, const char *name)
 	return NULL;
 }
 
-int import_map_new(const struct fieldset *fs, const struct csv_record *header,
-		   const char *mapping, struct import_map **out, struct buf *err)
+int import_map_new(const struct fieldset *fs, const struct csv_record *header, const char *mapping,
+		   struct import_map **out, struct buf *err)
 {
 	struct import_map *m;
 	const struct field *fd;
@@ -89,8 +89,9 @@ int import_map_new(const struct fieldset *fs, const struct csv_record *header,
 		const char *h = header->f[i].p;
 
 		if (header->f[i].len > FIELDS_NAME_MAX) {
-			rc = buf_error(err, ERR_INVALID, "column %zu: a header longer than %d bytes",
-				       i + 1, FIELDS_NAME_MAX);
+			rc =
+			    buf_error(err, ERR_INVALID, "column %zu: a header longer than %d bytes",
+				      i + 1, FIELDS_NAME_MAX);
 			goto out;
 		}
 		memcpy(c->header, h, header->f[i].len + 1);
@@ -122,12 +123,12 @@ int import_map_new(const struct fieldset *fs, const struct csv_record *header,
 				}
 			if (fs) {
 				if (!(fd = declared(fs, c->name))) {
-					rc = buf_error(err, ERR_INVALID,
-						       "column %zu (%s): %s is not a declared payload "
-						       "field (map it with ?map=%s:FIELD, or drop it "
-						       "with %s:-)",
-						       i + 1, c->header, c->name, c->header,
-						       c->header);
+					rc = buf_error(
+					    err, ERR_INVALID,
+					    "column %zu (%s): %s is not a declared payload "
+					    "field (map it with ?map=%s:FIELD, or drop it "
+					    "with %s:-)",
+					    i + 1, c->header, c->name, c->header, c->header);
 					goto out;
 				}
 				c->type = fd->type;

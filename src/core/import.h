@@ -1,4 +1,5 @@
-/* import.h - bulk imports: the job record, its rejected rows, and a file's row turned into a payload. */
+/* import.h - bulk imports: the job record, its rejected rows, and a file's row turned into a
+ * payload. */
 #ifndef ALIHDAYA_IMPORT_H
 #define ALIHDAYA_IMPORT_H
 
@@ -60,8 +61,8 @@ struct import_row {
  * nothing is declared: a JSON string.
  */
 struct import_map;
-int import_map_new(const struct fieldset *fs, const struct csv_record *header,
-		   const char *mapping, struct import_map **out, struct buf *err);
+int import_map_new(const struct fieldset *fs, const struct csv_record *header, const char *mapping,
+		   struct import_map **out, struct buf *err);
 void import_map_free(struct import_map *m);
 
 /*

@@ -91,7 +91,7 @@ static int create_row(struct engine *e, struct cmd *c, struct import_row *row, i
 		row->outcome = IMPORT_ROW_REJECTED;
 		r->rejected++;
 		snprintf(row->reason, sizeof(row->reason), "%s",
-			 sub.result.problems ? sub.result.problems
+			 sub.result.problems	 ? sub.result.problems
 			 : sub.result.message[0] ? sub.result.message
 						 : err_message(rc));
 		memset(&er, 0, sizeof(er));
@@ -167,7 +167,8 @@ int engine__import(struct engine *e, struct cmd *c, int64_t now)
 
 		/* The installation's own step at a server's start, never a user's. */
 		if (!c->actor || c->actor->role != ROLE_ADMIN || c->actor->user_id)
-			return engine__fail(c, ERR_FORBIDDEN, "import recovery is the server's own");
+			return engine__fail(c, ERR_FORBIDDEN,
+					    "import recovery is the server's own");
 		if ((rc = store_import_fail_open(e->store, now, &n)))
 			return rc;
 		return engine__done(e, c, CMD_OUT_OK, n, now);

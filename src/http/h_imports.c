@@ -1,4 +1,5 @@
-/* h_imports.c - bulk imports over HTTP: the upload streamed to the use case, the job, its errors. */
+/* h_imports.c - bulk imports over HTTP: the upload streamed to the use case, the job, its errors.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,14 +15,13 @@ static json_t *import_json(const struct import_rec *r)
 
 	clock_format_ms(r->created_at, created, sizeof(created));
 	clock_format_ms(r->updated_at, updated, sizeof(updated));
-	return json_pack("{s:I, s:I, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:s*}",
-			 "id", (json_int_t)r->id, "engagement_id", (json_int_t)r->engagement_id,
-			 "state", import_state_name(r->state), "format", r->format,
-			 "all_or_nothing", r->all_or_nothing, "rows_read", (json_int_t)r->rows_read,
-			 "created", (json_int_t)r->created, "duplicate", (json_int_t)r->duplicate,
-			 "rejected", (json_int_t)r->rejected, "bytes", (json_int_t)r->bytes,
-			 "created_at", created, "updated_at", updated, "error",
-			 r->error[0] ? r->error : NULL);
+	return json_pack("{s:I, s:I, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:s*}", "id",
+			 (json_int_t)r->id, "engagement_id", (json_int_t)r->engagement_id, "state",
+			 import_state_name(r->state), "format", r->format, "all_or_nothing",
+			 r->all_or_nothing, "rows_read", (json_int_t)r->rows_read, "created",
+			 (json_int_t)r->created, "duplicate", (json_int_t)r->duplicate, "rejected",
+			 (json_int_t)r->rejected, "bytes", (json_int_t)r->bytes, "created_at",
+			 created, "updated_at", updated, "error", r->error[0] ? r->error : NULL);
 }
 
 /* The media type without parameters, lower-cased into out. */

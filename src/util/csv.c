@@ -12,7 +12,7 @@
 struct csv_reader {
 	struct csv_parser p;
 	struct csv_limits lim;
-	char delim;   /* 0 while detecting */
+	char delim; /* 0 while detecting */
 	csv_record_fn fn;
 	void *ctx;
 	/* The first bytes, until we know whether they are a BOM. */
@@ -292,8 +292,7 @@ static int feed_text(struct csv_reader *r, const char *p, size_t n, struct buf *
 	nl = memchr(p, '\n', n);
 	k = nl ? (size_t)(nl - p) + 1 : n;
 	if (buf_append(&r->head, p, k)) {
-		buf_printf(&r->msg, "line 1: a record longer than %zu bytes",
-			   r->lim.max_row_bytes);
+		buf_printf(&r->msg, "line 1: a record longer than %zu bytes", r->lim.max_row_bytes);
 		return fail(r, ERR_TOOBIG, err);
 	}
 	if (!nl)
@@ -340,7 +339,8 @@ int csv_finish(struct csv_reader *r, struct buf *err)
 	if (!r->delim && (rc = set_delim(r, err)))
 		return rc;
 	if (csv_fini(&r->p, on_field, on_record, r)) {
-		buf_printf(&r->msg, "line %lld: a quoted field is not closed at the end of the input",
+		buf_printf(&r->msg,
+			   "line %lld: a quoted field is not closed at the end of the input",
 			   (long long)r->rec_line);
 		return fail(r, ERR_INVALID, err);
 	}

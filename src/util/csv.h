@@ -1,4 +1,5 @@
-/* csv.h - a streamed RFC 4180 reader over libcsv: limits, BOM, delimiter detection, line numbers. */
+/* csv.h - a streamed RFC 4180 reader over libcsv: limits, BOM, delimiter detection, line numbers.
+ */
 #ifndef ALIHDAYA_CSV_H
 #define ALIHDAYA_CSV_H
 
@@ -27,7 +28,7 @@
  * begins (a field with embedded newlines spans several).
  */
 
-#define CSV_MAX_ROW_DEFAULT ((size_t)1 << 20)	/* 1 MiB */
+#define CSV_MAX_ROW_DEFAULT ((size_t)1 << 20) /* 1 MiB */
 #define CSV_MAX_FIELDS_DEFAULT 10000
 #define CSV_MAX_ROWS_DEFAULT 5000000
 
@@ -43,13 +44,13 @@ struct csv_field {
 };
 
 struct csv_record {
-	int64_t line;	/* where it begins */
-	int64_t index;	/* 0 = the first record (a header) */
-	size_t n;	/* fields */
+	int64_t line;  /* where it begins */
+	int64_t index; /* 0 = the first record (a header) */
+	size_t n;      /* fields */
 	const struct csv_field *f;
-	bool bad;	/* too many fields or bad UTF-8: reason says which */
+	bool bad;	    /* too many fields or bad UTF-8: reason says which */
 	const char *reason; /* "" unless bad */
-	size_t bad_column; /* 1-based column of the bad field, 0 = the record */
+	size_t bad_column;  /* 1-based column of the bad field, 0 = the record */
 };
 
 /* Answers 0 to go on, or a negative ERR_* that stops the reading (returned by csv_feed). */

@@ -32,8 +32,8 @@ static int collect(void *ctx, const struct csv_record *rec)
  * Reads text fed in pieces of `step` bytes (0 = at once). OUT: the records
  * in out, the error in err. Answers the reader's code.
  */
-static int run(const char *text, size_t len, size_t step, char delim,
-	       const struct csv_limits *lim, struct buf *out, struct buf *err, char *delim_out)
+static int run(const char *text, size_t len, size_t step, char delim, const struct csv_limits *lim,
+	       struct buf *out, struct buf *err, char *delim_out)
 {
 	struct csv_reader *r;
 	size_t i, k;
@@ -67,7 +67,8 @@ static void expect(const char *text, size_t len, char delim, const char *want)
 		if (rc)
 			fail_msg("step %zu: rc %d: %s", steps[s], rc, buf_str(&err));
 		if (strcmp(buf_str(&out), want))
-			fail_msg("step %zu:\n got  [%s]\n want [%s]", steps[s], buf_str(&out), want);
+			fail_msg("step %zu:\n got  [%s]\n want [%s]", steps[s], buf_str(&out),
+				 want);
 	}
 	buf_release(&out);
 	buf_release(&err);
@@ -91,7 +92,7 @@ static void test_crlf_bom_trailing(void **st)
 	EXPECT("a\nb\n\n", ',', "1:a\n2:b\n");	     /* empty trailing line */
 	EXPECT("a\r\nb\r\n\r\n", ',', "1:a\n2:b\n"); /* and with CRLF */
 	EXPECT("a,b\nc,d", ',', "1:a|b\n2:c|d\n");   /* no final newline */
-	EXPECT("ab", ',', "1:ab\n");			     /* shorter than a BOM */
+	EXPECT("ab", ',', "1:ab\n");		     /* shorter than a BOM */
 }
 
 static void test_embedded_newlines(void **st)
@@ -187,9 +188,12 @@ static void test_limits(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_quotes),		  cmocka_unit_test(test_crlf_bom_trailing),
-		cmocka_unit_test(test_embedded_newlines), cmocka_unit_test(test_detection),
-		cmocka_unit_test(test_wide),		  cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_quotes),
+	    cmocka_unit_test(test_crlf_bom_trailing),
+	    cmocka_unit_test(test_embedded_newlines),
+	    cmocka_unit_test(test_detection),
+	    cmocka_unit_test(test_wide),
+	    cmocka_unit_test(test_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

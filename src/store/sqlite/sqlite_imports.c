@@ -47,8 +47,8 @@ int sq_import_update(struct store *s, const struct import_rec *r)
 {
 	struct sq_conn *w = W(s);
 	struct store_seal_ad ad = job_ad(r);
-	const int64_t v[] = {r->id,	   r->updated_at, r->state,    r->rows_read,
-			     r->created, r->duplicate,  r->rejected, r->bytes};
+	const int64_t v[] = {r->id,	 r->updated_at, r->state,    r->rows_read,
+			     r->created, r->duplicate,	r->rejected, r->bytes};
 	int rc = SQLITE_OK;
 	sqlite3_stmt *st = sq__stmt(w, SQ_IMPORT_UPDATE, &rc);
 
@@ -236,7 +236,7 @@ static int fail_one(struct store *s, int64_t id, int64_t client_id, int64_t at)
 int sq_import_fail_open(struct store *s, int64_t at, int64_t *n)
 {
 	struct sq_conn *w = W(s);
-	int64_t (*open)[2] = NULL, (*grown)[2];
+	int64_t(*open)[2] = NULL, (*grown)[2];
 	size_t k = 0, cap = 0;
 	int rc;
 	sqlite3_stmt *st = sq__stmt(w, SQ_IMPORT_OPEN, &rc);
