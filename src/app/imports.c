@@ -272,8 +272,8 @@ void app_import_feed(struct app_import *im, const char *p, size_t n)
 	if (im->failed)
 		return;
 	if ((uint64_t)im->rec.bytes > im->max_bytes) {
-		snprintf(why, sizeof(why), "line %lld: the file is larger than %llu bytes",
-			 (long long)(im->csv ? 0 : im->line_no), (unsigned long long)im->max_bytes);
+		snprintf(why, sizeof(why), "the file is larger than %llu bytes",
+			 (unsigned long long)im->max_bytes);
 		job_fail(im, why);
 		return;
 	}
