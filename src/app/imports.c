@@ -167,6 +167,10 @@ static void row_take(struct app_import *im, int64_t line, int rc, const char *re
 		rc = fieldset_check(im->fs, buf_str(&im->payload), &im->reason);
 		column = "";
 	}
+	if (rc == ERR_TOOBIG) { /* its JSON past the payload buffer: escapes can grow it 6-fold */
+		reject(im, line, "", "the row as JSON is larger than the payload limit");
+		return;
+	}
 	if (rc == ERR_INVALID) {
 		reject(im, line, column, buf_str(&im->reason));
 		return;
