@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake pkg-config
-      libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev libcsv-dev
       libcurl4-openssl-dev
       curl jq sqlite3 tzdata python3 python3-nacl python3-cryptography python3-argon2
       chromium)

@@ -49,6 +49,8 @@ struct cli_ctx {
 	bool secure_cookies, trust_proxy;
 	int signin_fails;
 	long webhook_timeout_ms; /* serve --webhook-timeout (0: 10 s) */
+	/* serve: the limits of an import (0: the defaults; docs/api.md "Imports") */
+	int64_t import_max[4]; /* bytes, rows, row bytes, fields */
 };
 
 #define CLI_CTX_INIT { .lock_fd = -1, .signin_fails = -1 }

@@ -332,9 +332,11 @@ int cli_item(int argc, char **argv)
 	struct item_args a = {.create = ITEM_CREATE_IN_INIT};
 	app_item_op_fn op = NULL;
 	struct cli_noun w;
-	int opt, rc = cli_noun_begin(&w, argc, argv, "item");
+	int opt, rc;
 
-	if (rc)
+	if (argc >= 2 && !strcmp(argv[1], "import"))
+		return cli_item_import(argc, argv); /* cli/import.c */
+	if ((rc = cli_noun_begin(&w, argc, argv, "item")))
 		return rc;
 	for (size_t i = 0; i < sizeof(item_ops) / sizeof(item_ops[0]); i++) {
 		if (!strcmp(w.verb, item_ops[i].verb))
@@ -363,6 +365,7 @@ int cli_item(int argc, char **argv)
 help:
 	printf(
 	    "usage: alihdaya item create --engagement ID --payload JSON [--external-ref REF]\n"
+	    "       alihdaya item import --engagement ID FILE [--all-or-nothing] (--help)\n"
 	    "           [--priority 1-9]\n"
 	    "       alihdaya item list [--engagement ID] [--client ID] [--state STATE] [--json]\n"
 	    "           [--worker ID] [--late] [--due-before T] [--due-after T]\n"

@@ -13,6 +13,7 @@
 #include "cli/sender.h"
 #include "cli/serve.h"
 #include "http/server.h"
+#include "app/imports.h"
 #include "util/clock.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -26,6 +27,7 @@ int cli_serve_run(struct cli_ctx *ctx)
 	char sock[PATH_MAX];
 	struct stat st;
 	sigset_t set;
+	int64_t n_open = 0;
 	int sig = 0, rc;
 
 	/* Block the stop signals before any thread starts, so only sigwait sees them. */
@@ -57,6 +59,10 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.trust_proxy = ctx->trust_proxy;
 	if (ctx->signin_fails >= 0)
 		ho.signin_fails = ctx->signin_fails;
+	ho.import_max_bytes = (uint64_t)ctx->import_max[0];
+	ho.import_max_rows = ctx->import_max[1];
+	ho.import_max_row = (size_t)ctx->import_max[2];
+	ho.import_max_fields = (size_t)ctx->import_max[3];
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))
@@ -67,6 +73,14 @@ int cli_serve_run(struct cli_ctx *ctx)
 		log_warn("data directory %s is open to other users (mode %03o); 0700 is expected: "
 			 "its socket and store are the installation's admin",
 			 ctx->cfg.data_dir, (unsigned)(st.st_mode & 0777));
+	/* No import is live before we serve: the ones a killed server left open have failed. */
+	if ((rc = app_imports_recover(&ctx->app, &n_open, &err))) {
+		rc = cli_fail("serve", 1, "%s", buf_str(&err));
+		goto out;
+	}
+	if (n_open)
+		log_warn("%lld imports left open by a stopped server are marked failed",
+			 (long long)n_open);
 	rc = http_start(&ho, ctx->engine, ctx->store, &h, &err);
 	if (rc) {
 		rc = cli_fail("serve", 1, "%s", buf_str(&err));
@@ -117,6 +131,10 @@ int cli_serve(int argc, char **argv)
 		{ "trust-proxy", no_argument, 0, 'P' },
 		{ "signin-fails", required_argument, 0, 'L' },
 		{ "webhook-timeout", required_argument, 0, 'W' },
+		{ "import-max-bytes", required_argument, 0, 1000 },
+		{ "import-max-rows", required_argument, 0, 1001 },
+		{ "import-max-row", required_argument, 0, 1002 },
+		{ "import-max-fields", required_argument, 0, 1003 },
 		{ 0, 0, 0, 0 }
 	};
 	static const struct {
@@ -144,7 +162,9 @@ int cli_serve(int argc, char **argv)
 			       "           [--fail-rate PER_SECOND] [--audit-head-copy FILE]\n"
 			       "           [--session-idle DURATION] [--session-max DURATION]\n"
 			       "           [--secure-cookies] [--trust-proxy] [--signin-fails N]\n"
-			       "           [--webhook-timeout DURATION]\n\n"
+			       "           [--webhook-timeout DURATION]\n"
+			       "           [--import-max-bytes N] [--import-max-rows N]\n"
+			       "           [--import-max-row BYTES] [--import-max-fields N]\n\n"
 			       "Serves the HTTP API (docs/api.md) on ADDR:PORT (default 127.0.0.1:8080;\n"
 			       "--port 0 picks a free port, printed on start). SIGTERM or SIGINT stops\n"
 			       "it gracefully: no new requests, the batch in flight is committed.\n"
@@ -161,6 +181,10 @@ int cli_serve(int argc, char **argv)
 			       "0: unlimited).\n"
 			       "Webhook deliveries (docs/api.md \"Webhooks\") time out after\n"
 			       "--webhook-timeout (default 10s; connecting: 5s).\n"
+			       "An import (POST /v1/engagements/:id/imports) fails past --import-max-bytes\n"
+			       "(default 1 GiB), --import-max-rows records (5000000), a record longer\n"
+			       "than --import-max-row bytes (1 MiB); a row with more than\n"
+			       "--import-max-fields fields (10000) is rejected.\n"
 			       "Settings may also come from ALIHDAYA_* variables or an INI file named by\n"
 			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n\n"
 			       "For tests only: --clock-file FILE makes the engine read the time (leases,\n"
@@ -212,6 +236,21 @@ int cli_serve(int argc, char **argv)
 				goto bad;
 			}
 			ctx.signin_fails = (int)n;
+			continue;
+		}
+		if (c >= 1000 && c <= 1003) {
+			char *end;
+			long long n = strtoll(optarg, &end, 10);
+			static const long long top[4] = {1LL << 40, 1000000000LL, 1LL << 30, 1000000};
+			static const char *const name[4] = {"--import-max-bytes", "--import-max-rows",
+							    "--import-max-row", "--import-max-fields"};
+
+			if (end == optarg || *end || n < 1 || n > top[c - 1000]) {
+				rc = buf_error(&err, ERR_INVALID, "%s: a number from 1 to %lld",
+					       name[c - 1000], top[c - 1000]);
+				goto bad;
+			}
+			ctx.import_max[c - 1000] = n;
 			continue;
 		}
 		if (c == 'K') {

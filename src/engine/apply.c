@@ -59,6 +59,7 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_WEBHOOK_ACTIVE] = {"webhook.active", engine__webhook_active, true},
     [CMD_WEBHOOK_ATTEMPT] = {"webhook.attempt", engine__webhook_attempt, false},
     [CMD_WEBHOOK_REDELIVER] = {"webhook.redeliver", engine__webhook_redeliver, true},
+    [CMD_IMPORT] = {"import", engine__import, false},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

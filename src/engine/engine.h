@@ -9,6 +9,7 @@
 #include "core/keying.h"
 #include "core/kpo.h"
 #include "core/gold.h"
+#include "core/import.h"
 #include "core/model.h"
 #include "core/review.h"
 #include "sec/auth.h"
@@ -93,6 +94,7 @@ enum cmd_type {
 	CMD_WEBHOOK_ACTIVE,   /* webhook_id switched to active */
 	CMD_WEBHOOK_ATTEMPT,  /* delivery: an attempt's outcome (the sender) */
 	CMD_WEBHOOK_REDELIVER, /* webhook_id, delivery.id pending again now */
+	CMD_IMPORT,          /* u.import: a bulk import's begin, batch of rows, or end (cmd_import.c) */
 	CMD__COUNT
 };
 
@@ -305,6 +307,23 @@ struct cmd {
 			size_t n;
 			const struct defect_rec *codes; /* n of them, the caller's */
 		} defects;
+		/*
+		 * CMD_IMPORT (engine/cmd_import.c). BEGIN: rec's engagement_id,
+		 * all_or_nothing, format, bytes; result.id = the job. BATCH: rows[0..n)
+		 * created as items (each row's outcome and reason set), errs[0..n_errs)
+		 * stored as rejected rows, rec's created, duplicate and rejected grown by
+		 * this batch and written with its other counters. END: rec written as
+		 * given (its final state and error).
+		 */
+		struct {
+			/* RECOVER: the jobs a stopped server left open marked failed (result.id: how many) */
+			enum { IMPORT_OP_BEGIN, IMPORT_OP_BATCH, IMPORT_OP_END, IMPORT_OP_RECOVER } op;
+			struct import_rec rec;
+			struct import_row *rows; /* the caller's */
+			size_t n;
+			const struct import_error_rec *errs; /* the caller's */
+			size_t n_errs;
+		} import;
 		struct sampling_rec sampling;
 		struct {
 			int64_t webhook_id, client_id, engagement_id;

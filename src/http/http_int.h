@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/imports.h"
 #include "app/records.h"
 #include "engine/engine.h"
 #include "http/server.h"
@@ -125,6 +126,9 @@ struct req {
 	struct cmd *pending;
 	atomic_bool pending_done;
 	bool suspended;
+
+	/* A streamed import (h_imports.c): the body goes to it as it arrives, not to body. */
+	struct app_import *import;
 };
 
 typedef int (*http_handler)(struct req *r);
@@ -499,6 +503,13 @@ int h_milestones_list(struct req *r);
 int h_milestones_update(struct req *r);
 int h_items_chain(struct req *r);
 /* h_gold.c: gold items, their settings, a worker's quality and re-qualification */
+/* h_imports.c: bulk imports; the upload is streamed (server.c calls the http__import_*) */
+int h_imports_create(struct req *r);
+int h_imports_get(struct req *r);
+int h_imports_errors(struct req *r);
+int http__import_begin(struct req *r);
+void http__import_feed(struct req *r, const char *p, size_t n);
+void http__import_abort(struct req *r);
 int h_gold_create(struct req *r);
 int h_gold_list(struct req *r);
 int h_gold_deactivate(struct req *r);

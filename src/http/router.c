@@ -140,6 +140,10 @@ const struct route http__routes[] = {
     {"GET", "/v1/webhooks/:id/deliveries", POL_WEBHOOK_READ, h_webhooks_deliveries},
     {"POST", "/v1/webhooks/:id/deliveries/:id/redeliver", POL_WEBHOOK_MANAGE,
      h_webhooks_redeliver},
+    /* bulk imports (docs/api.md "Imports"): the upload is streamed, not buffered (server.c) */
+    {"POST", "/v1/engagements/:id/imports", POL_IMPORT_CREATE, h_imports_create},
+    {"GET", "/v1/imports/:id", POL_IMPORT_READ, h_imports_get},
+    {"GET", "/v1/imports/:id/errors", POL_IMPORT_READ, h_imports_errors},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -172,6 +176,7 @@ static const struct {
     {"GET", "/v1/review", HTTP_Q_PAGE " engagement_id state reviewer_id"},
     {"GET", "/v1/engagements/:id/lots", HTTP_Q_PAGE},
     {"GET", "/v1/engagements/:id/gold", HTTP_Q_PAGE},
+    {"POST", "/v1/engagements/:id/imports", "delimiter map all_or_nothing"},
 };
 
 const char *http__route_query(const struct route *rt)

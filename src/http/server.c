@@ -194,6 +194,8 @@ static struct req *req_new(struct http_listener *l, struct MHD_Connection *conn)
 
 static void req_free(struct req *r)
 {
+	if (r->import) /* the connection ended before the upload did */
+		http__import_abort(r);
 	if (r->pending && !atomic_load(&r->pending_done))
 		log_error("http: request freed while the engine holds its command; leaking it");
 	else
@@ -262,6 +264,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->path = url;
 		if (!gate(r))
 			return queue_answer(r);
+		if (r->route->fn == h_imports_create) {
+			/*
+			 * An import's body is the file: streamed to the use case as it
+			 * arrives (its own limits), never buffered. An authenticated
+			 * upload may take longer than the receive deadline; MHD's idle
+			 * timeout still closes a silent one.
+			 */
+			if (http__import_begin(r))
+				return queue_answer(r);
+			http__conn_received(l->conns, conn);
+			return MHD_YES;
+		}
 		if (declared_too_big(r)) {
 			http__fail(r, ERR_TOOBIG, "the body is larger than %zu bytes",
 				   h->opts.max_body);
@@ -270,6 +284,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (r->queued) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size && r->import) {
+		http__import_feed(r, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}

@@ -54,11 +54,16 @@ struct http_opts {
 	 * minute. A client address may have 4 times as many. 0: unlimited.
 	 */
 	int signin_fails;
+	/* Imports (docs/api.md "Imports"): 0 = the defaults (1 GiB, 5,000,000 rows, 1 MiB, 10,000) */
+	uint64_t import_max_bytes;
+	int64_t import_max_rows;
+	size_t import_max_row;
+	size_t import_max_fields;
 };
 
 #define HTTP_OPTS_INIT                                                                             \
 	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20, NULL, NULL, NULL, NULL, 0, 0,     \
-	  false, false, 5 }
+	  false, false, 5, 0, 0, 0, 0 }
 
 struct http_server;
 

@@ -132,6 +132,8 @@ static const struct action_def actions[POL__COUNT] = {
 	/* Webhooks: a client wires its own systems; auditors read the endpoints and the log. */
 	[POL_WEBHOOK_READ] = { "webhook.read", { ANY, ANY, NO, OWN, ANY } },
 	[POL_WEBHOOK_MANAGE] = { "webhook.manage", { ANY, ANY, NO, OWN, NO } },
+	[POL_IMPORT_CREATE] = { "import.create", { ANY, ANY, NO, OWN, NO } },
+	[POL_IMPORT_READ] = { "import.read", { ANY, ANY, NO, OWN, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -105,6 +105,8 @@ enum policy_action {
 	POL_WORKER_QUALITY, /* a worker's accuracy on gold per engagement */
 	POL_WEBHOOK_READ,   /* webhook endpoints and their delivery log (never a secret) */
 	POL_WEBHOOK_MANAGE, /* register, rotate the secret, switch off, redeliver */
+	POL_IMPORT_CREATE,  /* a bulk import of items into an engagement (CSV, JSON Lines) */
+	POL_IMPORT_READ,    /* an import's progress and its rejected rows */
 	POL__COUNT
 };
 

@@ -8,6 +8,7 @@
 #include "core/keying.h"
 #include "core/kpo.h"
 #include "core/gold.h"
+#include "core/import.h"
 #include "core/model.h"
 #include "core/review.h"
 #include "util/buf.h"
@@ -497,6 +498,21 @@ struct store_load {
 	X(milestone_get, (struct store *s, int64_t id, struct milestone_rec *out), (s, id, out))  \
 	X(milestone_list, (struct store *s, int64_t item_id, store_milestone_cb cb, void *ctx),   \
 	  (s, item_id, cb, ctx))                                                                   \
+	/* Imports (sqlite_imports.c): writer: a job inserted (r->id set), its counters and state; \
+	 * a rejected row (column and reason sealed: record "import_error"). reader: one job,      \
+	 * its rejected rows in line order (a callback's non-zero stops the walk). */              \
+	X(import_insert, (struct store *s, struct import_rec *r), (s, r))                          \
+	X(import_update, (struct store *s, const struct import_rec *r), (s, r))                    \
+	X(import_get, (struct store *s, int64_t id, struct import_rec *out), (s, id, out))         \
+	X(import_error_add, (struct store *s, int64_t client_id, const struct import_error_rec *e), \
+	  (s, client_id, e))                                                                       \
+	/* writer: every job still receiving or running marked failed at `at` ("the server         \
+	 * stopped during the import"); a server's start, when no import can be live. */           \
+	X(import_fail_open, (struct store *s, int64_t at, int64_t *n), (s, at, n))                 \
+	X(import_errors_each,                                                                      \
+	  (struct store *s, int64_t import_id, int64_t client_id,                                  \
+	   int (*fn)(void *ctx, const struct import_error_rec *e), void *ctx),                     \
+	  (s, import_id, client_id, fn, ctx))                                                      \
 	/*                                                                                         \
 	 * Review sampling (docs/api.md "Review and sampling"). writer: an                          \
 	 * engagement's defect codes replaced by n (in their order); its sampling                   \

@@ -127,6 +127,8 @@ static const struct row matrix[] = {
 	{ POL_WORKER_QUALITY,      { ALL, ALL,  SELF,  NONE, ALL } },
 	{ POL_WEBHOOK_READ,        { ALL, ALL,  NONE,  OWNC, ALL } },
 	{ POL_WEBHOOK_MANAGE,      { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_IMPORT_CREATE,       { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_IMPORT_READ,         { ALL, ALL,  NONE,  OWNC, NONE } },
 };
 /* clang-format on */
 

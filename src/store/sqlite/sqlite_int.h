@@ -41,6 +41,9 @@
 #define SQ_MILESTONE_COLS                                                                          \
 	"id, item_id, client_id, engagement_id, due_at, submitted, submitted_at, submitted_by, "   \
 	"created_at, created_by, updated_at, title, deliverable"
+#define SQ_IMPORT_COLS_W                                                                           \
+	"engagement_id, client_id, created_by, created_at, updated_at, state, rows_read, created, "  \
+	"duplicate, rejected, bytes, all_or_nothing, format, error"
 #define SQ_OPEN_STATES "('queued', 'assigned', 'submitted', 'in_review')"
 
 /*
@@ -241,7 +244,20 @@
 	X(MILESTONE_GET, "SELECT " SQ_MILESTONE_COLS " FROM milestones WHERE id = ?1")             \
 	X(MILESTONE_LIST, "SELECT " SQ_MILESTONE_COLS " FROM milestones WHERE item_id = ?1 "       \
 			  "ORDER BY due_at, id")                                                   \
-	X(MILESTONE_COUNT, "SELECT count(*) FROM milestones WHERE item_id = ?1")
+	X(MILESTONE_COUNT, "SELECT count(*) FROM milestones WHERE item_id = ?1")                   \
+	/* imports (sqlite_imports.c) */                                                           \
+	X(IMPORT_INSERT, "INSERT INTO imports(" SQ_IMPORT_COLS_W ") VALUES (?1, ?2, ?3, ?4, ?5, "  \
+			 "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id")                  \
+	X(IMPORT_UPDATE, "UPDATE imports SET updated_at = ?2, state = ?3, rows_read = ?4, "        \
+			 "created = ?5, duplicate = ?6, rejected = ?7, bytes = ?8, error = ?9 "    \
+			 "WHERE id = ?1")                                                          \
+	X(IMPORT_GET, "SELECT id, " SQ_IMPORT_COLS_W " FROM imports WHERE id = ?1")                \
+	X(IMPORT_OPEN, "SELECT id, client_id FROM imports WHERE state IN (0, 1) ORDER BY id")      \
+	X(IMPORT_FAIL, "UPDATE imports SET state = 3, updated_at = ?2, error = ?3 WHERE id = ?1")  \
+	X(IMPORT_ERROR_ADD, "INSERT INTO import_errors(import_id, line, col, reason) "             \
+			    "VALUES (?1, ?2, ?3, ?4)")                                             \
+	X(IMPORT_ERRORS, "SELECT line, col, reason FROM import_errors WHERE import_id = ?1 "       \
+			 "ORDER BY line, id")
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,

@@ -433,6 +433,23 @@ const char *const sq__migrations[] = {
     "  last_status INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS webhook_outbox_due ON webhook_outbox(state, next_at);"
     "CREATE INDEX IF NOT EXISTS webhook_outbox_hook ON webhook_outbox(webhook_id, item_id, id);",
+    /* imports (issue 11): a bulk import's job (its error sealed: record "import") and its
+     * rejected rows (column and reason sealed: record "import_error"). New tables only. */
+    "CREATE TABLE IF NOT EXISTS imports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  engagement_id INTEGER NOT NULL REFERENCES engagements(id),"
+    "  client_id INTEGER NOT NULL, created_by INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL, rows_read INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL DEFAULT 0, duplicate INTEGER NOT NULL DEFAULT 0,"
+    "  rejected INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,"
+    "  all_or_nothing INTEGER NOT NULL DEFAULT 0, format TEXT NOT NULL DEFAULT 'csv',"
+    "  error BLOB);"
+    "CREATE TABLE IF NOT EXISTS import_errors ("
+    "  id INTEGER PRIMARY KEY,"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id),"
+    "  line INTEGER NOT NULL, col BLOB, reason BLOB);"
+    "CREATE INDEX IF NOT EXISTS import_errors_import ON import_errors(import_id, line);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

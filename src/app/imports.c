@@ -1,0 +1,554 @@
+/* imports.c - bulk imports: the streamed file read row by row, rows created in batches. */
+#include "app/imports.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "sec/policy.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/utf8.h"
+
+struct app_import {
+	const struct app *app;
+	const struct actor *actor;
+	struct import_rec rec;
+	uint64_t max_bytes;
+	struct csv_limits lim;
+	struct fieldset *fs; /* the engagement's declared payload fields, NULL: none */
+	char *mapping;
+	struct import_map *map;
+	struct csv_reader *csv; /* NULL: JSON Lines */
+	struct buf line;	/* JSON Lines: the line being read */
+	int64_t line_no;	/* JSON Lines: its number */
+	int64_t records;	/* JSON Lines: lines with a row */
+	bool failed;
+	FILE *spool; /* all_or_nothing: the good rows, until the end */
+	/* The batch being filled: rows to create and rows rejected here. */
+	struct import_row rows[IMPORT_BATCH_ROWS];
+	char *payloads[IMPORT_BATCH_ROWS];
+	size_t n;
+	struct import_error_rec errs[IMPORT_BATCH_ROWS];
+	size_t n_errs;
+	struct buf payload, reason; /* scratch */
+};
+
+static int role_may(const struct actor *actor, enum policy_action act, struct buf *err)
+{
+	if (policy_check(actor, act, NULL) == POLICY_ALLOW)
+		return 0;
+	return buf_error(err, ERR_FORBIDDEN, "role %s may not take %s", role_name(actor->role),
+			 policy_action_name(act));
+}
+
+/* The job fails: why (naming the line), once; the rest of the input is dropped. */
+static void job_fail(struct app_import *im, const char *why)
+{
+	if (im->failed)
+		return;
+	im->failed = true;
+	im->rec.state = IMPORT_FAILED;
+	snprintf(im->rec.error, sizeof(im->rec.error), "%s", why);
+}
+
+static void batch_clear(struct app_import *im)
+{
+	for (size_t i = 0; i < im->n; i++)
+		free(im->payloads[i]);
+	im->n = 0;
+	im->n_errs = 0;
+}
+
+/* Runs one CMD_IMPORT step with the batch; the engine's counters come back into rec. */
+static int run_step(struct app_import *im, int op, struct buf *err)
+{
+	struct cmd *c = calloc(1, sizeof(*c));
+	int rc;
+
+	if (!c)
+		return buf_error(err, ERR_NOMEM, "out of memory");
+	c->type = CMD_IMPORT;
+	c->actor = im->actor;
+	c->u.import.op = op;
+	c->u.import.rec = im->rec;
+	c->u.import.rows = im->rows;
+	c->u.import.n = op == IMPORT_OP_BATCH ? im->n : 0;
+	c->u.import.errs = im->errs;
+	c->u.import.n_errs = im->n_errs;
+	rc = app_call(im->app, c);
+	if (!rc) {
+		if (op == IMPORT_OP_BEGIN)
+			im->rec.id = c->result.id;
+		im->rec.client_id = c->u.import.rec.client_id;
+		im->rec.created = c->u.import.rec.created;
+		im->rec.duplicate = c->u.import.rec.duplicate;
+		im->rec.rejected = c->u.import.rec.rejected;
+	} else {
+		buf_error(err, rc, "%s",
+			  c->result.message[0] ? c->result.message : err_message(rc));
+	}
+	cmd_release(c);
+	free(c);
+	return rc;
+}
+
+static void flush(struct app_import *im)
+{
+	struct buf err = BUF_INIT;
+	char why[IMPORT_ERROR_MAX];
+
+	if (!im->n && !im->n_errs)
+		return;
+	if (run_step(im, IMPORT_OP_BATCH, &err)) {
+		snprintf(why, sizeof(why), "the batch could not be written: %s", buf_str(&err));
+		job_fail(im, why);
+	}
+	buf_release(&err);
+	batch_clear(im);
+}
+
+static void reject(struct app_import *im, int64_t line, const char *column, const char *reason)
+{
+	struct import_error_rec *e;
+
+	if (++im->rec.rejected > IMPORT_ERRORS_KEPT)
+		return;
+	e = &im->errs[im->n_errs++];
+	memset(e, 0, sizeof(*e));
+	e->import_id = im->rec.id;
+	e->line = line;
+	snprintf(e->column, sizeof(e->column), "%s", column);
+	snprintf(e->reason, sizeof(e->reason), "%s", reason);
+	if (im->n_errs == IMPORT_BATCH_ROWS)
+		flush(im);
+}
+
+/* all_or_nothing: a good row kept for the end: line, ref length, ref, payload length, payload. */
+static int spool_put(struct app_import *im, int64_t line, const char *ref, const char *payload)
+{
+	uint64_t hdr[3] = {(uint64_t)line, strlen(ref), strlen(payload)};
+
+	if (fwrite(hdr, sizeof(hdr), 1, im->spool) != 1 ||
+	    fwrite(ref, 1, hdr[1], im->spool) != hdr[1] ||
+	    fwrite(payload, 1, hdr[2], im->spool) != hdr[2])
+		return ERR_IO;
+	return 0;
+}
+
+static int row_add(struct app_import *im, int64_t line, const char *ref, const char *payload)
+{
+	struct import_row *r;
+	char *p;
+
+	if (im->spool)
+		return spool_put(im, line, ref, payload);
+	if (!(p = strdup(payload)))
+		return ERR_NOMEM;
+	r = &im->rows[im->n];
+	memset(r, 0, sizeof(*r));
+	r->line = line;
+	snprintf(r->external_ref, sizeof(r->external_ref), "%s", ref);
+	r->payload = im->payloads[im->n++] = p;
+	if (im->n == IMPORT_BATCH_ROWS)
+		flush(im);
+	return 0;
+}
+
+/* A row as payload and ref (or rc with column and reason): checked, then kept or rejected. */
+static void row_take(struct app_import *im, int64_t line, int rc, const char *ref,
+		     const char *column)
+{
+	char why[IMPORT_ERROR_MAX];
+
+	if (!rc && im->fs) {
+		buf_reset(&im->reason);
+		rc = fieldset_check(im->fs, buf_str(&im->payload), &im->reason);
+		column = "";
+	}
+	if (rc == ERR_TOOBIG) { /* its JSON past the payload buffer: escapes can grow it 6-fold */
+		reject(im, line, "", "the row as JSON is larger than the payload limit");
+		return;
+	}
+	if (rc == ERR_INVALID) {
+		reject(im, line, column, buf_str(&im->reason));
+		return;
+	}
+	if (!rc)
+		rc = row_add(im, line, ref, buf_str(&im->payload));
+	if (rc) {
+		snprintf(why, sizeof(why), "line %lld: %s", (long long)line, err_message(rc));
+		job_fail(im, why);
+	}
+}
+
+static int on_csv(void *ctx, const struct csv_record *rec)
+{
+	struct app_import *im = ctx;
+	char ref[MODEL_REF_MAX], column[FIELDS_NAME_MAX + 1];
+	struct buf err = BUF_INIT;
+	int rc;
+
+	if (im->failed)
+		return ERR_INVALID;
+	if (rec->index == 0) {
+		rc = import_map_new(im->fs, rec, im->mapping, &im->map, &err);
+		if (rc) {
+			char why[IMPORT_ERROR_MAX];
+
+			snprintf(why, sizeof(why), "line %lld: the header: %s",
+				 (long long)rec->line, buf_str(&err));
+			job_fail(im, why);
+		}
+		buf_release(&err);
+		return rc;
+	}
+	im->rec.rows_read++;
+	buf_reset(&im->reason);
+	rc = import_csv_row(im->map, rec, &im->payload, ref, column, &im->reason);
+	row_take(im, rec->line, rc, ref, column);
+	return im->failed ? ERR_INVALID : 0;
+}
+
+/* JSON Lines: one complete line (without its newline). */
+static void jsonl_line(struct app_import *im, const char *p, size_t n)
+{
+	char ref[MODEL_REF_MAX], column[FIELDS_NAME_MAX + 1], why[IMPORT_ERROR_MAX];
+	int rc;
+
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (!n)
+		return; /* an empty line: none */
+	if (++im->records > im->lim.max_rows) {
+		snprintf(why, sizeof(why), "line %lld: more than %lld records",
+			 (long long)im->line_no, (long long)im->lim.max_rows);
+		job_fail(im, why);
+		return;
+	}
+	im->rec.rows_read++;
+	buf_reset(&im->reason);
+	if (!utf8_valid(p, n)) {
+		reject(im, im->line_no, "", "not well-formed UTF-8");
+		return;
+	}
+	rc = import_jsonl_row(p, n, &im->payload, ref, column, &im->reason);
+	row_take(im, im->line_no, rc, ref, column);
+}
+
+static void jsonl_feed(struct app_import *im, const char *p, size_t n)
+{
+	char why[IMPORT_ERROR_MAX];
+	const char *nl;
+	size_t k;
+
+	while (n && !im->failed) {
+		nl = memchr(p, '\n', n);
+		k = nl ? (size_t)(nl - p) : n;
+		if (memchr(p, '\0', k)) {
+			snprintf(why, sizeof(why), "line %lld: a NUL byte", (long long)im->line_no);
+			job_fail(im, why);
+			return;
+		}
+		if (buf_append(&im->line, p, k)) {
+			snprintf(why, sizeof(why), "line %lld: a record longer than %zu bytes",
+				 (long long)im->line_no, im->lim.max_row_bytes);
+			job_fail(im, why);
+			return;
+		}
+		if (!nl)
+			return;
+		jsonl_line(im, im->line.data ? im->line.data : "", im->line.len);
+		buf_reset(&im->line);
+		im->line_no++;
+		p += k + 1;
+		n -= k + 1;
+	}
+}
+
+void app_import_feed(struct app_import *im, const char *p, size_t n)
+{
+	struct buf err = BUF_INIT;
+	char why[IMPORT_ERROR_MAX];
+
+	im->rec.bytes += (int64_t)n;
+	if (im->failed)
+		return;
+	if ((uint64_t)im->rec.bytes > im->max_bytes) {
+		snprintf(why, sizeof(why), "the file is larger than %llu bytes",
+			 (unsigned long long)im->max_bytes);
+		job_fail(im, why);
+		return;
+	}
+	if (!im->csv) {
+		jsonl_feed(im, p, n);
+		return;
+	}
+	if (csv_feed(im->csv, p, n, &err) && !im->failed)
+		job_fail(im, buf_str(&err));
+	buf_release(&err);
+}
+
+const struct import_rec *app_import_rec(const struct app_import *im)
+{
+	return &im->rec;
+}
+
+static void import_free(struct app_import *im)
+{
+	if (!im)
+		return;
+	batch_clear(im);
+	csv_reader_free(im->csv);
+	import_map_free(im->map);
+	fieldset_free(im->fs);
+	free(im->mapping);
+	buf_release(&im->line);
+	buf_release(&im->payload);
+	buf_release(&im->reason);
+	if (im->spool)
+		fclose(im->spool);
+	free(im);
+}
+
+/* The declared payload fields of the engagement, compiled; NULL when none. */
+static int load_fields(struct app_import *im, struct buf *err)
+{
+	char *payload = NULL, *result = NULL;
+	int64_t at = 0;
+	int rc;
+
+	rc = store_engagement_fields_get(im->app->store, im->rec.engagement_id, &payload, &result,
+					 &at);
+	if (!rc && payload)
+		rc = fieldset_parse(payload, &im->fs, err);
+	else if (rc)
+		buf_error(err, rc, "%s", err_message(rc));
+	free(payload);
+	free(result);
+	return rc;
+}
+
+/* The engagement exists and the actor may import into it; a hidden one is missing. */
+static int engagement_scoped(const struct app *app, const struct actor *actor, int64_t id,
+			     struct buf *err)
+{
+	struct engagement_rec eng;
+	struct policy_scope sc;
+	int rc;
+
+	if (id < 1)
+		return buf_error(err, ERR_INVALID, "engagement id must be a positive number");
+	rc = store_engagement_get(app->store, id, &eng);
+	if (rc == ERR_NOTFOUND)
+		return buf_error(err, rc, "no engagement %lld", (long long)id);
+	if (rc)
+		return buf_error(err, rc, "%s", err_message(rc));
+	sc = (struct policy_scope){.client_id = eng.client_id, .kpo = eng.kind == KIND_KPO};
+	if ((rc = policy_require(actor, POL_IMPORT_CREATE, &sc)) == ERR_NOTFOUND)
+		return buf_error(err, rc, "no engagement %lld", (long long)id);
+	if (rc)
+		return buf_error(err, rc, "role %s may not import into engagement %lld",
+				 role_name(actor->role), (long long)id);
+	return 0;
+}
+
+int app_import_begin(const struct app *app, const struct actor *actor,
+		     const struct app_import_in *in, struct app_import **out, struct buf *err)
+{
+	struct app_import *im;
+	bool jsonl = in->jsonl;
+	int rc;
+
+	*out = NULL;
+	if ((rc = role_may(actor, POL_IMPORT_CREATE, err)) ||
+	    (rc = engagement_scoped(app, actor, in->engagement_id, err)))
+		return rc;
+	if (in->media_type) {
+		jsonl = !strcmp(in->media_type, "application/x-ndjson") ||
+			!strcmp(in->media_type, "application/jsonl");
+		if (!jsonl && strcmp(in->media_type, "text/csv"))
+			return buf_error(err, ERR_INVALID,
+					 "Content-Type must be text/csv or application/x-ndjson");
+	}
+	if (in->delimiter && strcmp(in->delimiter, ",") && strcmp(in->delimiter, ";"))
+		return buf_error(err, ERR_INVALID, "delimiter must be , or ;");
+	if (in->mapping && strlen(in->mapping) > 8192)
+		return buf_error(err, ERR_INVALID, "map is longer than 8192 bytes");
+	if (jsonl && (in->mapping || in->delimiter))
+		return buf_error(err, ERR_INVALID, "map and delimiter are for CSV only");
+	if (!(im = calloc(1, sizeof(*im))))
+		return buf_error(err, ERR_NOMEM, "out of memory");
+	im->app = app;
+	im->actor = actor;
+	im->lim = in->lim;
+	if (!im->lim.max_row_bytes)
+		im->lim.max_row_bytes = CSV_MAX_ROW_DEFAULT;
+	if (!im->lim.max_fields)
+		im->lim.max_fields = CSV_MAX_FIELDS_DEFAULT;
+	if (!im->lim.max_rows)
+		im->lim.max_rows = CSV_MAX_ROWS_DEFAULT;
+	im->max_bytes = in->max_bytes ? in->max_bytes : APP_IMPORT_MAX_BYTES;
+	im->rec.engagement_id = in->engagement_id;
+	im->rec.all_or_nothing = in->all_or_nothing;
+	snprintf(im->rec.format, sizeof(im->rec.format), "%s", jsonl ? "jsonl" : "csv");
+	im->line_no = 1;
+	buf_init(&im->line, im->lim.max_row_bytes);
+	buf_init(&im->payload, im->lim.max_row_bytes * 2 + 1024);
+	buf_init(&im->reason, 4096);
+	if (in->mapping && !(im->mapping = strdup(in->mapping))) {
+		rc = buf_error(err, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = load_fields(im, err)))
+		goto out;
+	if (!jsonl && (rc = csv_reader_new(&im->lim, in->delimiter ? in->delimiter[0] : 0, on_csv,
+					   im, &im->csv, err)))
+		goto out;
+	if (in->all_or_nothing && !(im->spool = tmpfile())) {
+		rc = buf_error(err, ERR_IO, "cannot open a temporary file for the rows");
+		goto out;
+	}
+	if ((rc = run_step(im, IMPORT_OP_BEGIN, err)))
+		goto out;
+	*out = im;
+	return 0;
+out:
+	import_free(im);
+	return rc;
+}
+
+/* all_or_nothing, nothing rejected: the kept rows created, in batches. */
+static void spool_replay(struct app_import *im)
+{
+	uint64_t hdr[3];
+	char ref[MODEL_REF_MAX];
+	FILE *f = im->spool;
+	char *p;
+
+	im->spool = NULL; /* row_add now fills batches */
+	rewind(f);
+	while (!im->failed && fread(hdr, sizeof(hdr), 1, f) == 1) {
+		p = hdr[1] < sizeof(ref) && hdr[2] <= im->payload.cap ? malloc(hdr[2] + 1) : NULL;
+		if (!p || fread(ref, 1, hdr[1], f) != hdr[1] || fread(p, 1, hdr[2], f) != hdr[2]) {
+			free(p);
+			job_fail(im, "the temporary file of rows could not be read");
+			break;
+		}
+		ref[hdr[1]] = '\0';
+		p[hdr[2]] = '\0';
+		if (row_add(im, (int64_t)hdr[0], ref, p))
+			job_fail(im, "out of memory");
+		free(p);
+	}
+	fclose(f);
+}
+
+int app_import_finish(struct app_import *im, struct import_rec *rec, struct buf *err)
+{
+	struct buf e = BUF_INIT;
+	int rc;
+
+	if (!im->failed && im->csv && csv_finish(im->csv, &e))
+		job_fail(im, buf_str(&e));
+	if (!im->failed && !im->csv && im->line.len) {
+		jsonl_line(im, im->line.data, im->line.len);
+		buf_reset(&im->line);
+	}
+	if (!im->failed && im->csv && !im->map)
+		job_fail(im, "line 1: no header line");
+	buf_release(&e);
+	if (im->spool && !im->failed && !im->rec.rejected) {
+		im->rec.state = IMPORT_RUNNING;
+		spool_replay(im);
+	}
+	if (im->spool && !im->failed && im->rec.rejected)
+		snprintf(im->rec.error, sizeof(im->rec.error),
+			 "all_or_nothing: %lld rows rejected, nothing created",
+			 (long long)im->rec.rejected);
+	flush(im);
+	if (!im->failed)
+		im->rec.state = IMPORT_DONE;
+	rc = run_step(im, IMPORT_OP_END, err);
+	*rec = im->rec;
+	import_free(im);
+	return rc;
+}
+
+void app_import_abort(struct app_import *im)
+{
+	if (!im)
+		return;
+	job_fail(im, "the upload was cut off");
+	batch_clear(im);
+	run_step(im, IMPORT_OP_END, NULL);
+	import_free(im);
+}
+
+static int scoped(const struct app *app, const struct actor *actor, int64_t id,
+		  struct import_rec *out, struct buf *err)
+{
+	struct policy_scope sc;
+	int rc;
+
+	if ((rc = role_may(actor, POL_IMPORT_READ, err)))
+		return rc;
+	if (id < 1)
+		return buf_error(err, ERR_INVALID, "import id must be a positive number");
+	rc = store_import_get(app->store, id, out);
+	if (rc == ERR_NOTFOUND)
+		return buf_error(err, rc, "no import %lld", (long long)id);
+	if (rc)
+		return buf_error(err, rc, "%s", err_message(rc));
+	sc = (struct policy_scope){.client_id = out->client_id};
+	if ((rc = policy_require(actor, POL_IMPORT_READ, &sc)) == ERR_NOTFOUND)
+		return buf_error(err, rc, "no import %lld", (long long)id);
+	if (rc)
+		return buf_error(err, rc, "role %s may not read import %lld",
+				 role_name(actor->role), (long long)id);
+	return 0;
+}
+
+int app_import_get(const struct app *app, const struct actor *actor, int64_t id,
+		   struct import_rec *out, struct buf *err)
+{
+	return scoped(app, actor, id, out, err);
+}
+
+int app_import_errors(const struct app *app, const struct actor *actor, int64_t id,
+		      int (*fn)(void *ctx, const struct import_error_rec *e), void *ctx,
+		      struct buf *err)
+{
+	struct import_rec rec;
+	int rc;
+
+	if ((rc = scoped(app, actor, id, &rec, err)))
+		return rc;
+	rc = store_import_errors_each(app->store, id, rec.client_id, fn, ctx);
+	if (rc)
+		buf_error(err, rc, "%s", err_message(rc));
+	return rc;
+}
+
+int app_imports_recover(const struct app *app, int64_t *n, struct buf *err)
+{
+	struct cmd *c = calloc(1, sizeof(*c));
+	int rc;
+
+	*n = 0;
+	if (!c)
+		return buf_error(err, ERR_NOMEM, "out of memory");
+	c->type = CMD_IMPORT;
+	c->actor = &AUTH_LOCAL_ADMIN;
+	c->u.import.op = IMPORT_OP_RECOVER;
+	rc = app_call(app, c);
+	if (rc)
+		buf_error(err, rc, "%s",
+			  c->result.message[0] ? c->result.message : err_message(rc));
+	else
+		*n = c->result.id;
+	cmd_release(c);
+	free(c);
+	return rc;
+}

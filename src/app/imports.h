@@ -1,0 +1,71 @@
+/* imports.h - bulk imports of items: a file streamed in, rows created in batches, the job read. */
+#ifndef ALIHDAYA_APP_IMPORTS_H
+#define ALIHDAYA_APP_IMPORTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "core/import.h"
+#include "sec/auth.h"
+#include "util/buf.h"
+#include "util/csv.h"
+
+#define APP_IMPORT_MAX_BYTES ((uint64_t)1 << 30) /* 1 GiB */
+
+struct app_import_in {
+	int64_t engagement_id;
+	/* "text/csv", "application/x-ndjson" (or "application/jsonl"); NULL: as jsonl says */
+	const char *media_type;
+	bool jsonl;	       /* JSON Lines, else CSV (media_type NULL) */
+	const char *delimiter; /* CSV: "," or ";", NULL = detected from the header line */
+	const char *mapping;   /* CSV: "col:field,..." or NULL */
+	bool all_or_nothing;
+	uint64_t max_bytes;    /* 0 = APP_IMPORT_MAX_BYTES */
+	struct csv_limits lim; /* zeros: util/csv.h's defaults (JSON Lines too) */
+};
+
+/*
+ * A running import. begin checks the input and the actor and writes the
+ * job (state "receiving"); feed takes the file in pieces of any size and
+ * creates rows in batches of IMPORT_BATCH_ROWS through the engine as they
+ * fill (each batch a blocking app_call()); finish reads the last row,
+ * writes the final counts and state and frees the import. A bad file never
+ * fails feed: the job is marked failed with the line named, and the rest of
+ * the input is counted and dropped.
+ *
+ * all_or_nothing: every row is checked first (its CSV or JSON form, the
+ * declared payload fields) while the file streams in, the good rows kept in
+ * an unlinked temporary file (never in memory); only when no row was
+ * rejected and the file is whole are they created, in batches. A row the
+ * engine still refuses then (the engagement paused meanwhile) is rejected
+ * as usual, and rows of a crashed import are completed by uploading the file
+ * again (external_ref). Without external_ref a re-upload duplicates.
+ */
+struct app_import;
+int app_import_begin(const struct app *app, const struct actor *actor,
+		     const struct app_import_in *in, struct app_import **out, struct buf *err);
+void app_import_feed(struct app_import *im, const char *p, size_t n);
+/* OUT: *rec, the job as written. 0, or the store's / engine's error (the job then may be stale). */
+int app_import_finish(struct app_import *im, struct import_rec *rec, struct buf *err);
+/* The upload stopped before its end: the job fails ("the upload was cut off") and im is freed. */
+void app_import_abort(struct app_import *im);
+/* The job's counters so far (the CLI's progress). */
+const struct import_rec *app_import_rec(const struct app_import *im);
+
+/*
+ * At a server's start (no import can be live then): the jobs a stopped
+ * server or CLI left receiving or running are marked failed. OUT: *n.
+ */
+int app_imports_recover(const struct app *app, int64_t *n, struct buf *err);
+
+/* One job, if the actor may see it (another client's: ERR_NOTFOUND). */
+int app_import_get(const struct app *app, const struct actor *actor, int64_t id,
+		   struct import_rec *out, struct buf *err);
+/* Its rejected rows in line order. */
+int app_import_errors(const struct app *app, const struct actor *actor, int64_t id,
+		      int (*fn)(void *ctx, const struct import_error_rec *e), void *ctx,
+		      struct buf *err);
+
+#endif

@@ -1,0 +1,178 @@
+/* cmd_import.c - CMD_IMPORT: a bulk import's job begun, its rows created in batches, its end. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_int.h"
+#include "util/err.h"
+
+/*
+ * An import is many commands: one to begin (the job row), one per batch of
+ * up to IMPORT_BATCH_ROWS rows, one to end. Each batch is an ordinary
+ * command of a group commit, so other users' commands interleave with an
+ * import's batches instead of waiting behind the whole file.
+ *
+ * A row is created exactly as POST /v1/items creates one (engine__item_create
+ * with the importer as actor: scope, external_ref, declared fields, the
+ * engagement open), so an import can do nothing a single create cannot. A
+ * taken external_ref is a duplicate, not an error: a re-upload creates
+ * nothing new.
+ */
+
+/* The importer may create items in the engagement: item.create's own scope question. */
+static int scope(struct engine *e, struct cmd *c, struct live_engagement **le_out)
+{
+	struct live_engagement *le = idmap_get(&e->st.engagements, c->u.import.rec.engagement_id);
+	struct cmd sub;
+	int rc;
+
+	memset(&sub, 0, sizeof(sub));
+	sub.type = CMD_ITEM_CREATE;
+	sub.actor = c->actor;
+	sub.u.item_create.engagement_id = c->u.import.rec.engagement_id;
+	rc = engine__scope_item_create(&sub, le);
+	if (rc) {
+		memcpy(c->result.message, sub.result.message, sizeof(c->result.message));
+		cmd_release(&sub);
+		return rc;
+	}
+	*le_out = le;
+	return 0;
+}
+
+static int import_begin(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct import_rec *r = &c->u.import.rec;
+	struct live_engagement *le;
+	int rc;
+
+	if ((rc = scope(e, c, &le)))
+		return rc;
+	r->client_id = le->rec.client_id;
+	r->created_by = c->actor ? c->actor->user_id : 0;
+	r->created_at = r->updated_at = now;
+	r->state = IMPORT_RECEIVING;
+	if ((rc = store_import_insert(e->store, r)) ||
+	    (rc = engine__audit_append(e, c, "import.create", "import", r->id, r->client_id, now)))
+		return rc;
+	return engine__done(e, c, CMD_OUT_CREATED, r->id, now);
+}
+
+/* Errors of the row's create that reject the row; anything else fails the batch. */
+static bool row_error(int rc)
+{
+	return rc == ERR_INVALID || rc == ERR_CONFLICT || rc == ERR_FORBIDDEN ||
+	       rc == ERR_NOTFOUND || rc == ERR_TOOBIG;
+}
+
+static int create_row(struct engine *e, struct cmd *c, struct import_row *row, int64_t now)
+{
+	struct import_rec *r = &c->u.import.rec;
+	struct import_error_rec er;
+	struct cmd sub;
+	int rc;
+
+	memset(&sub, 0, sizeof(sub));
+	sub.type = CMD_ITEM_CREATE;
+	sub.actor = c->actor;
+	sub.u.item_create.engagement_id = r->engagement_id;
+	memcpy(sub.u.item_create.external_ref, row->external_ref, sizeof(row->external_ref));
+	sub.u.item_create.payload = row->payload;
+	rc = engine__item_create(e, &sub, now);
+	row->reason[0] = '\0';
+	if (!rc) {
+		row->outcome = IMPORT_ROW_CREATED;
+		r->created++;
+	} else if (rc == ERR_EXISTS) {
+		row->outcome = IMPORT_ROW_DUPLICATE;
+		r->duplicate++;
+		rc = 0;
+	} else if (row_error(rc)) {
+		row->outcome = IMPORT_ROW_REJECTED;
+		r->rejected++;
+		snprintf(row->reason, sizeof(row->reason), "%s",
+			 sub.result.problems	 ? sub.result.problems
+			 : sub.result.message[0] ? sub.result.message
+						 : err_message(rc));
+		memset(&er, 0, sizeof(er));
+		er.import_id = r->id;
+		er.line = row->line;
+		memcpy(er.reason, row->reason, sizeof(er.reason));
+		if (r->rejected <= IMPORT_ERRORS_KEPT)
+			rc = store_import_error_add(e->store, r->client_id, &er);
+	}
+	cmd_release(&sub);
+	return rc;
+}
+
+static int import_batch(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct import_rec *r = &c->u.import.rec;
+	struct live_engagement *le;
+	int rc;
+
+	if ((rc = scope(e, c, &le)))
+		return rc;
+	if (le->rec.client_id != r->client_id)
+		return engine__fail(c, ERR_INVALID, "import %lld is not of engagement %lld",
+				    (long long)r->id, (long long)r->engagement_id);
+	for (size_t i = 0; i < c->u.import.n_errs; i++)
+		if ((rc = store_import_error_add(e->store, r->client_id, &c->u.import.errs[i])))
+			return rc;
+	for (size_t i = 0; i < c->u.import.n; i++)
+		if ((rc = create_row(e, c, &c->u.import.rows[i], now)))
+			return rc;
+	r->updated_at = now;
+	if ((rc = store_import_update(e->store, r)))
+		return rc;
+	return engine__done(e, c, CMD_OUT_OK, r->id, now);
+}
+
+static int import_end(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct import_rec *r = &c->u.import.rec;
+	struct live_engagement *le;
+	char detail[160];
+	int rc;
+
+	if ((rc = scope(e, c, &le)))
+		return rc;
+	for (size_t i = 0; i < c->u.import.n_errs; i++)
+		if ((rc = store_import_error_add(e->store, r->client_id, &c->u.import.errs[i])))
+			return rc;
+	r->updated_at = now;
+	snprintf(detail, sizeof(detail),
+		 "{\"state\":\"%s\",\"created\":%lld,\"duplicate\":%lld,\"rejected\":%lld}",
+		 import_state_name(r->state), (long long)r->created, (long long)r->duplicate,
+		 (long long)r->rejected);
+	if ((rc = store_import_update(e->store, r)) ||
+	    (rc = engine__audit_append_detail(e, c, "import.finish", "import", r->id, r->client_id,
+					      detail, now)))
+		return rc;
+	return engine__done(e, c, CMD_OUT_OK, r->id, now);
+}
+
+int engine__import(struct engine *e, struct cmd *c, int64_t now)
+{
+	switch (c->u.import.op) {
+	case IMPORT_OP_BEGIN:
+		return import_begin(e, c, now);
+	case IMPORT_OP_BATCH:
+		return import_batch(e, c, now);
+	case IMPORT_OP_END:
+		return import_end(e, c, now);
+	case IMPORT_OP_RECOVER: {
+		int64_t n = 0;
+		int rc;
+
+		/* The installation's own step at a server's start, never a user's. */
+		if (!c->actor || c->actor->role != ROLE_ADMIN || c->actor->user_id)
+			return engine__fail(c, ERR_FORBIDDEN,
+					    "import recovery is the server's own");
+		if ((rc = store_import_fail_open(e->store, now, &n)))
+			return rc;
+		return engine__done(e, c, CMD_OUT_OK, n, now);
+	}
+	}
+	return engine__fail(c, ERR_INVALID, "import: unknown step");
+}
