@@ -147,7 +147,8 @@ static int import_end(struct engine *e, struct cmd *c, int64_t now)
 		 (long long)r->rejected);
 	if ((rc = store_import_update(e->store, r)) ||
 	    (rc = engine__audit_append_detail(e, c, "import.finish", "import", r->id, r->client_id,
-					      detail, now)))
+					      detail, now)) ||
+	    (rc = engine__outbox_import(e, r, now)))
 		return rc;
 	return engine__done(e, c, CMD_OUT_OK, r->id, now);
 }

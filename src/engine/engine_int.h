@@ -283,6 +283,8 @@ int engine__webhook_attempt(struct engine *e, struct cmd *c, int64_t now);
 int engine__webhook_redeliver(struct engine *e, struct cmd *c, int64_t now);
 int engine__outbox_item(struct engine *e, const struct live_item *it, enum item_action act,
 			enum item_state to, int64_t now);
+/* outbox.c: an import's end as the event import.finished (its counts only). */
+int engine__outbox_import(struct engine *e, const struct import_rec *r, int64_t now);
 bool engine__gold_route(struct engine *e, const struct live_worker *lw,
 			const struct live_engagement *le, const struct queue_entry *head, int64_t now);
 int engine__gold_next(struct engine *e, struct cmd *c, struct live_worker *lw,

@@ -97,6 +97,34 @@ out:
 	return rc;
 }
 
+/*
+ * An import's end (cmd_import.c), in its command's savepoint: import.finished
+ * with the job's counts, never a row's values. Not an item's event: item_id 0
+ * (the sender keeps one endpoint's import events in order among themselves).
+ */
+int engine__outbox_import(struct engine *e, const struct import_rec *r, int64_t now)
+{
+	struct webhook_delivery d;
+	char at[40], body[512];
+	int64_t n = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.client_id = r->client_id;
+	d.created_at = now;
+	snprintf(d.event_id, sizeof(d.event_id), "evt_%" PRId64, e->st.audit_seq);
+	snprintf(d.type, sizeof(d.type), "import.finished");
+	clock_format_ms(now, at, sizeof(at));
+	snprintf(body, sizeof(body),
+		 "{\"id\":\"%s\",\"type\":\"import.finished\",\"created_at\":\"%s\",\"data\":{"
+		 "\"import_id\":%" PRId64 ",\"engagement_id\":%" PRId64 ",\"client_id\":%" PRId64
+		 ",\"state\":\"%s\",\"created\":%" PRId64 ",\"duplicate\":%" PRId64
+		 ",\"rejected\":%" PRId64 "}}",
+		 d.event_id, at, r->id, r->engagement_id, r->client_id, import_state_name(r->state),
+		 r->created, r->duplicate, r->rejected);
+	d.body = body;
+	return store_webhook_enqueue(e->store, &d, r->engagement_id, WH_IMPORT_FINISHED, &n);
+}
+
 int engine__webhook_create(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct webhook_rec w;

@@ -206,6 +206,25 @@ check "past 3 days: failed" "failed" "$(jqr ".data[] | select(.item_id == $I4) |
 check "its last error is shown" "HTTP 500" "$(jqr ".data[] | select(.item_id == $I4) | .last_error")"
 rm -f "$RLOG.fail"
 
+# ---- an import's end is an event too: import.finished with its counts, no row values
+api POST /v1/webhooks "$ACMEU" "{\"url\":\"$RURL\",\"events\":[\"import.finished\"],\"engagement_id\":$BPO}"
+expect "an endpoint for import.finished" 201
+IWH=$(jqr .id); ISECRET=$(jqr .secret)
+printf 'external_ref,policy\r\nIMP-1,canary-import-1\r\nIMP-2,canary-import-2\r\n' > "$TMP/imp.csv"
+N0=$(wc -l < "$RLOG")
+STATUS=$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $ACMEU" \
+  -H "Content-Type: text/csv" --data-binary "@$TMP/imp.csv" "$BASE/v1/engagements/$BPO/imports")
+BODY=$(cat "$TMP/body")
+expect "the import is taken" 202
+IMP=$(jqr .id)
+for _ in $(seq 1 50); do grep -q '"import.finished' "$RLOG" && break; sleep 0.1; done
+ILINE=$(grep '"import.finished' "$RLOG" | tail -n 1)
+check "import.finished is delivered" "import.finished $IMP 2 done" \
+  "$(printf '%s' "$ILINE" | python3 -c 'import json,sys; b=json.loads(json.loads(sys.stdin.read())["body"]); d=b["data"]; print(b["type"], d["import_id"], d["created"], d["state"])')"
+check "signed with that endpoint's secret" "ok" "$(printf '%s\n' "$ILINE" | python3 "$TMP/verify.py" "$(now_s)" 300 "$ISECRET")"
+case "$ILINE" in *canary-import*) bad "import.finished carries a row's value";; *) ok "import.finished carries no row's value";; esac
+api POST "/v1/webhooks/$IWH/deactivate" "$ACMEU" ''
+
 # ---- switched off: no more deliveries; the secret sealed on disk
 api DELETE "/v1/webhooks/$WH" "$ACMEU"
 expect "deactivate" 200
