@@ -61,19 +61,7 @@ static int64_t create(struct fx *f, struct cmd *c)
 
 static void worker(struct fx *f, const char *login, struct actor *out)
 {
-	struct cmd c = {.type = CMD_WORKER_CREATE};
-	struct user_rec u;
-
-	snprintf(c.u.worker.login, sizeof(c.u.worker.login), "%s", login);
-	snprintf(c.u.worker.rec.name, sizeof(c.u.worker.rec.name), "%s", login);
-	c.u.worker.rec.capacity = 1;
-	c.u.worker.rec.n_clear = 1;
-	c.u.worker.rec.clear[0] = f->client;
-	memset(out, 0, sizeof(*out));
-	out->worker_id = create(f, &c);
-	assert_int_equal(store_user_by_name(f->s, login, &u), 0);
-	out->user_id = u.id;
-	out->role = ROLE_WORKER;
+	unit_worker(f->e, f->s, f->client, login, 1, out);
 }
 
 static void start(struct fx *f)
@@ -91,7 +79,6 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	struct buf err = BUF_INIT;
 	struct cmd c;
-	int64_t svc;
 
 	assert_non_null(f);
 	atomic_store(&fake_now, T0);
@@ -103,24 +90,7 @@ static int setup(void **state)
 	f->app.store = f->s;
 	f->app.clock = fake_clock;
 	start(f);
-	c = (struct cmd){.type = CMD_CLIENT_CREATE};
-	snprintf(c.u.client.code, sizeof(c.u.client.code), "acme");
-	snprintf(c.u.client.name, sizeof(c.u.client.name), "Acme");
-	snprintf(c.u.client.time_zone, sizeof(c.u.client.time_zone), "UTC");
-	f->client = create(f, &c);
-	c = (struct cmd){.type = CMD_SERVICE_CREATE};
-	snprintf(c.u.service.code, sizeof(c.u.service.code), "forms");
-	c.u.service.kind = KIND_BPO;
-	svc = create(f, &c);
-	c = (struct cmd){.type = CMD_ENGAGEMENT_CREATE};
-	c.u.engagement.client_id = f->client;
-	c.u.engagement.service_id = svc;
-	snprintf(c.u.engagement.name, sizeof(c.u.engagement.name), "forms");
-	c.u.engagement.sla_ms = 3600000;
-	c.u.engagement.default_priority = 5;
-	c.u.engagement.lease_ms = LEASE_MS;
-	snprintf(c.u.engagement.time_zone, sizeof(c.u.engagement.time_zone), "UTC");
-	f->engagement = create(f, &c);
+	unit_bpo_world(f->e, LEASE_MS, &f->client, &f->engagement);
 	worker(f, "w1", &f->w1);
 	worker(f, "w2", &f->w2);
 	c = (struct cmd){.type = CMD_USER_CREATE};

@@ -68,8 +68,6 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct buf err = BUF_INIT;
-	struct cmd c;
-	int64_t svc;
 
 	assert_non_null(f);
 	atomic_store(&fake_now, T0);
@@ -79,38 +77,13 @@ static int setup(void **state)
 	assert_int_equal(store_open(f->path, 2, &f->s, &err), 0);
 	buf_release(&err);
 	start(f);
-	c = (struct cmd){.type = CMD_CLIENT_CREATE};
-	snprintf(c.u.client.code, sizeof(c.u.client.code), "acme");
-	snprintf(c.u.client.name, sizeof(c.u.client.name), "Acme");
-	snprintf(c.u.client.time_zone, sizeof(c.u.client.time_zone), "UTC");
-	f->client = create(f, &c);
-	c = (struct cmd){.type = CMD_SERVICE_CREATE};
-	snprintf(c.u.service.code, sizeof(c.u.service.code), "forms");
-	c.u.service.kind = KIND_BPO;
-	svc = create(f, &c);
-	c = (struct cmd){.type = CMD_ENGAGEMENT_CREATE};
-	c.u.engagement.client_id = f->client;
-	c.u.engagement.service_id = svc;
-	snprintf(c.u.engagement.name, sizeof(c.u.engagement.name), "forms");
-	c.u.engagement.sla_ms = 3600000;
-	c.u.engagement.default_priority = 5;
-	c.u.engagement.lease_ms = LEASE_MS;
-	snprintf(c.u.engagement.time_zone, sizeof(c.u.engagement.time_zone), "UTC");
-	f->engagement = create(f, &c);
+	unit_bpo_world(f->e, LEASE_MS, &f->client, &f->engagement);
 	for (int i = 0; i < NW; i++) {
-		struct user_rec u;
+		char login[16];
 
-		c = (struct cmd){.type = CMD_WORKER_CREATE};
-		snprintf(c.u.worker.login, sizeof(c.u.worker.login), "w%d", i);
-		snprintf(c.u.worker.rec.name, sizeof(c.u.worker.rec.name), "w%d", i);
-		c.u.worker.rec.capacity = 2;
-		c.u.worker.rec.n_clear = 1;
-		c.u.worker.rec.clear[0] = f->client;
-		f->w[i].worker_id = create(f, &c);
-		assert_int_equal(store_user_by_name(f->s, c.u.worker.login, &u), 0);
-		f->w[i].user_id = u.id;
-		f->w[i].role = ROLE_WORKER;
-		snprintf(f->w[i].name, sizeof(f->w[i].name), "w%d", i);
+		snprintf(login, sizeof(login), "w%d", i);
+		unit_worker(f->e, f->s, f->client, login, 2, &f->w[i]);
+		snprintf(f->w[i].name, sizeof(f->w[i].name), "%s", login);
 	}
 	*state = f;
 	return 0;
