@@ -220,6 +220,12 @@
 	X(ARRIVALS, "SELECT (created_at - ?2) / ?4, count(*) FROM items "                          \
 		    "WHERE engagement_id = ?1 AND created_at >= ?2 AND created_at < ?3 "           \
 		    "AND gold_id = 0 GROUP BY 1")                                                  \
+	/* webhooks (sqlite_webhooks.c): every item step that is an event writes its outbox   \
+	 * rows with it (item accepted, reworked), so this one is cached */                    \
+	X(WH_ENQUEUE, "INSERT INTO webhook_outbox(webhook_id, item_id, client_id, event_id, "     \
+		      "type, body, created_at, next_at) SELECT id, ?1, ?2, ?3, ?4, ?5, ?6, ?6 "   \
+		      "FROM webhooks WHERE active = 1 AND client_id = ?2 AND (engagement_id = 0 " \
+		      "OR engagement_id = ?7) AND (events & ?8) != 0 ORDER BY id")               \
 	X(QOBS_ADD, "INSERT INTO quality_obs(at, engagement_id, worker_id, item_id, kind, field, " \
 		    "code, ok) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                           \
 	X(QOBS_WALK, "SELECT " SQ_QOBS_COLS " FROM quality_obs ORDER BY id")                       \

@@ -10,8 +10,8 @@
 
 /*
  * The statements are prepared per call rather than cached in SQ_STMTS: the
- * webhook writes are a handful per delivery, far from the hot paths, and
- * this keeps the shared statement table untouched.
+ * webhook writes are a handful per delivery, far from the hot paths. The
+ * enqueue is the exception (SQ_WH_ENQUEUE): every accept and rework runs it.
  */
 static sqlite3_stmt *prep(struct sq_conn *c, const char *sql, int *rc)
 {
@@ -126,13 +126,7 @@ int sq_webhook_enqueue(struct store *s, const struct webhook_delivery *d, int64_
 {
 	struct sq_conn *c = W(s);
 	int rc;
-	sqlite3_stmt *st = prep(
-	    c,
-	    "INSERT INTO webhook_outbox(webhook_id, item_id, client_id, event_id, type, body, "
-	    "created_at, next_at) SELECT id, ?1, ?2, ?3, ?4, ?5, ?6, ?6 FROM webhooks "
-	    "WHERE active = 1 AND client_id = ?2 AND (engagement_id = 0 OR engagement_id = ?7) "
-	    "AND (events & ?8) != 0 ORDER BY id",
-	    &rc);
+	sqlite3_stmt *st = sq__stmt(c, SQ_WH_ENQUEUE, &rc);
 
 	*n = 0;
 	if (!st)
@@ -146,9 +140,12 @@ int sq_webhook_enqueue(struct store *s, const struct webhook_delivery *d, int64_
 		rc = sqlite3_bind_text(st, 5, d->body, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc = bind_i64s(st, 6, (const int64_t[]){d->created_at, engagement_id, bit}, 3);
-	rc = step_done(c, st, rc, "webhook enqueue");
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, "webhook enqueue");
 	if (!rc)
 		*n = sqlite3_changes(c->db);
+	sq__done(st);
 	return rc;
 }
 
