@@ -173,6 +173,20 @@ int sq_answer_add(struct store *s, struct answer_rec *a)
 	return rc;
 }
 
+/* One answer's columns (answer_cols' order), its result not read. */
+static void answer_row(sqlite3_stmt *st, struct answer_rec *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(st, 0);
+	a->item_id = sqlite3_column_int64(st, 1);
+	a->engagement_id = sqlite3_column_int64(st, 2);
+	a->client_id = sqlite3_column_int64(st, 3);
+	a->worker_id = sqlite3_column_int64(st, 4);
+	a->epoch = sqlite3_column_int64(st, 5);
+	a->at = sqlite3_column_int64(st, 6);
+	a->kind = (enum answer_kind)sqlite3_column_int(st, 7);
+}
+
 /*
  * Answers on connection db: of item_id (> 0) in id order, or the newest
  * `limit` of engagement_id (newest first); with_result opens the sealed
@@ -203,15 +217,7 @@ static int answer_rows(struct store *s, sqlite3 *db, int64_t engagement_id, int6
 		struct answer_rec a;
 		char field[48];
 
-		memset(&a, 0, sizeof(a));
-		a.id = sqlite3_column_int64(st, 0);
-		a.item_id = sqlite3_column_int64(st, 1);
-		a.engagement_id = sqlite3_column_int64(st, 2);
-		a.client_id = sqlite3_column_int64(st, 3);
-		a.worker_id = sqlite3_column_int64(st, 4);
-		a.epoch = sqlite3_column_int64(st, 5);
-		a.at = sqlite3_column_int64(st, 6);
-		a.kind = (enum answer_kind)sqlite3_column_int(st, 7);
+		answer_row(st, &a);
 		if (with_result) {
 			struct store_seal_ad ad = {a.client_id, "item_answer", a.item_id, field};
 
@@ -431,15 +437,7 @@ int sq_keying_load(struct store *s, const struct store_keying_load *l, void *ctx
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct answer_rec a;
 
-		memset(&a, 0, sizeof(a));
-		a.id = sqlite3_column_int64(st, 0);
-		a.item_id = sqlite3_column_int64(st, 1);
-		a.engagement_id = sqlite3_column_int64(st, 2);
-		a.client_id = sqlite3_column_int64(st, 3);
-		a.worker_id = sqlite3_column_int64(st, 4);
-		a.epoch = sqlite3_column_int64(st, 5);
-		a.at = sqlite3_column_int64(st, 6);
-		a.kind = (enum answer_kind)sqlite3_column_int(st, 7);
+		answer_row(st, &a);
 		if ((rc = load_answer(&lc, &a)))
 			goto out;
 	}
