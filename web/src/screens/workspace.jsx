@@ -125,6 +125,9 @@ export function Workspace({ session }) {
   const [now, setNow] = useState(Date.now());
   const [history, setHistory] = useState(() => loadHistory(user));
   const [warned, setWarned] = useState(false);
+  // Until the check for an item leased before a reload answers, no take button: a click
+  // then would lease a second item beside the one being reopened.
+  const [resuming, setResuming] = useState(true);
   const takeRef = useRef(null);
   const firstRef = useRef(null);
   const releaseRef = useRef(null);
@@ -155,14 +158,15 @@ export function Workspace({ session }) {
     api.items({ state: 'assigned', limit: 1 })
       .then((r) => (r && r.data && r.data[0] ? api.item(r.data[0].id) : null))
       .then((it) => live && it && open(it))
-      .catch(() => {});
+      .catch(() => {})
+      .finally(() => live && setResuming(false));
     return () => { live = false; };
   }, []);
 
   useEffect(() => {
     if (item && firstRef.current) firstRef.current.focus();
     else if (!item && takeRef.current) takeRef.current.focus();
-  }, [item && item.id, jsonMode]);
+  }, [item && item.id, jsonMode, resuming]);
 
   function open(it) {
     // work/next puts the epoch in the lease; an item read (reopened after a reload) beside it.
@@ -297,7 +301,9 @@ export function Workspace({ session }) {
         {msg && <p class={'msg ' + msg.kind}>{msg.text}</p>}
       </div>
 
-      {!item && (
+      {!item && resuming && <p class="hint">{t('work.resuming')}</p>}
+
+      {!item && !resuming && (
         <section class="card take" aria-labelledby="take-h">
           <h2 id="take-h">{t('work.take_heading')}</h2>
           <p class="hint">{t('work.take_hint')}</p>
