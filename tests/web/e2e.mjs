@@ -1,90 +1,9 @@
 // e2e.mjs - the web application in a real browser: playwright-core drives Debian's chromium
 // headless against the server run.sh started (BASE). Prints "ok - ..." / "FAIL - ..." per check;
 // exits 1 if any failed. Screenshots go to SCREENS.
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { env, cat, BASE, PW, ok, api, axe, shot, signIn, noRawKeys, refsWhen, sameSet, run } from './lib.mjs';
 
-const env = process.env;
-const WEB = env.WEB_ROOT;
-const require = createRequire(join(WEB, 'package.json'));
-const { chromium } = require('playwright-core');
-// axe-core is evaluated through the DevTools protocol: page.addScriptTag would insert an
-// inline script, which the application's CSP (script-src 'self') rightly blocks.
-const AXE = readFileSync(join(WEB, 'node_modules/axe-core/axe.min.js'), 'utf8');
-const cat = Object.fromEntries(['en', 'id', 'ms'].map((l) => [l, JSON.parse(readFileSync(join(WEB, `src/i18n/${l}.json`), 'utf8'))]));
-const BASE = env.BASE;
-const PW = env.PW;
-let pass = 0;
-let fail = 0;
-
-function ok(cond, what, detail) {
-  if (cond) {
-    pass++;
-    console.log(`ok - ${what}`);
-  } else {
-    fail++;
-    console.log(`FAIL - ${what}${detail ? ': ' + detail : ''}`);
-  }
-}
-
-async function api(method, path, token, body) {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-// axe-core's WCAG 2.1 A and AA rules on the page as it is now.
-async function axe(page, what) {
-  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
-  const r = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-  );
-  const v = r.violations.map((x) => `${x.id} (${x.nodes.length}: ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')})`);
-  ok(v.length === 0, `axe-core finds no WCAG 2.1 AA violation: ${what}`, v.join('; '));
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(env.SCREENS, name + '.png'), fullPage: true });
-}
-
-async function signIn(page, login, lang = 'en') {
-  await page.goto(BASE + '/#/signin');
-  await page.getByLabel(cat[lang]['signin.login'], { exact: true }).fill(login);
-  await page.getByLabel(cat[lang]['signin.password'], { exact: true }).fill(PW);
-  await page.getByLabel(cat[lang]['signin.password'], { exact: true }).press('Enter');
-}
-
-// No catalogue key, and no {placeholder}, shows as text on the page.
-async function noRawKeys(page, lang, what) {
-  const text = await page.evaluate(() => document.body.innerText);
-  const raw = Object.keys(cat.en).filter((k) => text.includes(k));
-  const holes = text.match(/\{[a-z_]+\}/g) || [];
-  ok(raw.length === 0 && holes.length === 0, `${what} [${lang}]: no raw catalogue key or placeholder on screen`, [...raw, ...holes].join(', '));
-}
-
-// The references in the portal's list once pred(refs) holds (polled: the list loads after the
-// hash changes), or the last ones seen after 5 s.
-async function refsWhen(page, pred) {
-  let refs = [];
-  for (let i = 0; i < 50; i++) {
-    refs = await page.locator('table.items tbody tr td:nth-child(2)').allInnerTexts();
-    const busy = await page.locator('.portal .loading').count();
-    if (!busy && pred(refs)) break;
-    await page.waitForTimeout(100);
-  }
-  return refs;
-}
-
-const sameSet = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
-
-const browser = await chromium.launch({ executablePath: env.CHROMIUM, args: ['--no-sandbox'], headless: true });
-try {
+await run('e2e', async (browser) => {
   // --- catalogues: the same keys in all three, and really translated
   const keys = Object.keys(cat.en).sort().join('\n');
   for (const l of ['id', 'ms']) {
@@ -538,10 +457,4 @@ try {
   await ctx.close();
   const off = await api('PUT', `/v1/engagements/${env.BPO}/fields`, env.MGR, {});
   ok(off.status === 200, 'the declaration removed again');
-} catch (e) {
-  ok(false, 'the browser run finished', e.stack || String(e));
-} finally {
-  await browser.close();
-}
-console.log(`e2e: ${pass} passed, ${fail} failed`);
-process.exit(fail ? 1 : 0);
+});

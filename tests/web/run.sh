@@ -2,11 +2,13 @@
 # run.sh - the web application's end-to-end tests: the real binary on a loopback port with its
 # own data directory (tests/api/lib.sh), a world seeded over the API and the CLI, then
 # e2e.mjs driving Debian's chromium headless with playwright-core (web/node_modules).
-#   run.sh path/to/alihdaya SCREENS_DIR
+#   run.sh path/to/alihdaya SCREENS_DIR [SCRIPT]   (SCRIPT: e2e.mjs by default; each
+#   tests/web/e2e*.mjs is its own ctest test, with its own server and world; lib.mjs is shared)
 # Without chromium, node or the node packages the test is skipped (exit 77), or FAILS when CI=true.
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 SCREENS=${2:-$PWD/web-screens}
+SCRIPT=${3:-e2e.mjs}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
 missing=""
@@ -67,7 +69,7 @@ api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"external_ref\":\"K-LATE\",
 mkdir -p "$SCREENS"
 LEXU="$LEXU" W2="$W2" KPO="$KPO" BPO="$BPO" LEX_BACK="$LEX_BACK" LEX_ACCEPT="$LEX_ACCEPT" \
 BASE="$BASE" PW="$PW" MGR="$MGR" ACME_ITEM="$ACME_ITEM" SCREENS="$SCREENS" CHROMIUM="$CHROMIUM" \
-  WEB_ROOT="$root/web" node "$here/e2e.mjs"
+  WEB_ROOT="$root/web" node "$here/$SCRIPT"
 rc=$?
-[ "$rc" = 0 ] && ok "e2e.mjs" || bad "e2e.mjs (exit $rc)"
+[ "$rc" = 0 ] && ok "$SCRIPT" || bad "$SCRIPT (exit $rc)"
 finish
