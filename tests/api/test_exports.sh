@@ -222,4 +222,21 @@ printf '%s' "$EV" | jq -e '.[0].detail|.format=="csv" and .rows==5' >/dev/null &
 printf '%s' "$EV" | jq -e '[.[].detail|select(.state=="done" and .rows==1)]|length==1' >/dev/null && ok "the filter recorded" || bad "filter detail"
 printf '%s' "$EV" | grep -q 'CLM-\|HYPERLINK' && bad "a value in the audit" || ok "no row value in the audit"
 
+# The CLI: through the running server (its socket) as the client's user, then with no server.
+ALIHDAYA_TOKEN=$ACMEU "$BIN" item export --data "$DATA" --engagement "$BPO" --format csv -o "$TMP/cli.csv"
+check "CLI export through the server: exit 0" 0 $?
+compare "$TMP/cli.csv" csv && ok "CLI CSV through the server equals the items" || bad "CLI CSV (served)"
+ALIHDAYA_TOKEN=$LEXU "$BIN" item export --data "$DATA" --engagement "$BPO" --format csv -o "$TMP/cli2.csv" 2>"$TMP/cli.err"
+check "CLI: another client's engagement fails" 1 $?
+[ ! -e "$TMP/cli2.csv" ] && ok "no partial file left" || bad "a file was left"
+"$BIN" item export --data "$DATA" --engagement "$BPO" --format pdf 2>/dev/null
+check "CLI: a bad format is a usage error" 2 $?
+stop_server
+"$BIN" item export --data "$DATA" --engagement "$BPO" --format xlsx -o "$TMP/cli.xlsx" 2>/dev/null
+check "CLI export without a server: exit 0" 0 $?
+compare "$TMP/cli.xlsx" xlsx && ok "CLI XLSX without a server equals the items" || bad "CLI XLSX (local)"
+"$BIN" item export --data "$DATA" --engagement "$BPO" --format jsonl --state done > "$TMP/cli.jsonl"
+compare "$TMP/cli.jsonl" jsonl "$I1" && ok "CLI JSON Lines to stdout, filtered" || bad "CLI JSONL (local)"
+ls -a "$DATA" | grep -q '^\.export-' && bad "a workbook file left in the data dir" || ok "no workbook file left by the CLI"
+
 finish
