@@ -192,6 +192,23 @@ assert rows[0] == ['id','external_ref','state','created_at','due_at','done_at','
 assert len(rows) == 2 and json.loads(rows[1][6]) == {'q': 'lex'} and rows[1][7] == '', rows
 PY
 
+# Sensitive fields: the export masks them exactly as the item read does, for each caller.
+api PATCH "/v1/engagements/$KPO" "$MGR" '{"sensitive":[{"field":"q","mask":"hidden"}]}'
+expect "a sensitive field" 200
+api GET "/v1/items?engagement_id=$KPO" "$MGR"
+KI=$(jqr '.data[0].id')
+for who in MGR LEXU; do
+  api GET "/v1/items/$KI" "${!who}"
+  WANT=$(printf '%s' "$BODY" | jq -c .payload)
+  export_get jsonl "${!who}" "" "$KPO"
+  GOT=$(head -1 "$TMP/out.jsonl" | jq -c .payload)
+  check "$who: the export's payload is the item read's" "$WANT" "$GOT"
+  case $who in
+    MGR) check "staff see it masked" false "$([ "$(printf '%s' "$GOT" | jq -r .q)" = lex ] && echo true || echo false)";;
+    LEXU) check "the client sees it in clear" lex "$(printf '%s' "$GOT" | jq -r .q)";;
+  esac
+done
+
 # Bad input: 400 naming what is wrong; the limit.
 export_get pdf "$ACMEU";                        expect "a bad format" 400
 check "names format" true "$(jqr '.error.message|test("format")')"
