@@ -38,12 +38,14 @@ static const struct {
     {EXPORT_COL_DUE, "due_at"},	       {EXPORT_COL_DONE, "done_at"},
 };
 
+/* A payload field that would share its column's name with another column. */
 static bool is_base_name(const char *s)
 {
 	for (size_t i = 0; i < sizeof(base_cols) / sizeof(base_cols[0]); i++)
 		if (!strcmp(base_cols[i].name, s))
 			return true;
-	return false;
+	/* the whole-document columns of an undeclared side ("result" beside the payload's) */
+	return !strcmp(s, "payload") || !strcmp(s, "result");
 }
 
 static void add_col(struct export_cols *c, enum export_col_kind kind, const char *prefix,

@@ -13,7 +13,8 @@
  * docs/api.md "Exports". An export's columns are, in this order:
  *   id, external_ref, state, created_at, due_at, done_at,
  * then the engagement's declared payload fields by their names (a name
- * that is one of the six above is written "payload.NAME"), then its
+ * that is one of the six above, "payload" or "result" is written
+ * "payload.NAME"), then its
  * declared result fields as "result.NAME". A side without a declaration is
  * one column holding the whole document as JSON text: "payload", "result".
  */

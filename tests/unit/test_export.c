@@ -61,6 +61,12 @@ static void test_columns(void **state)
 	export_columns(p, NULL, c);
 	assert_string_equal(c->col[c->n - 1].name, "result");
 	fieldset_free(p);
+	/* a payload field named as the whole result's column is prefixed: no name twice */
+	p = decl("[{\"name\":\"result\",\"type\":\"text\"},{\"name\":\"payload\",\"type\":\"text\"}]");
+	export_columns(p, NULL, c);
+	assert_string_equal(header(c), "id|external_ref|state|created_at|due_at|done_at|"
+				       "payload.result|payload.payload|result");
+	fieldset_free(p);
 	fieldset_free(r);
 	free(c);
 }

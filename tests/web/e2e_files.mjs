@@ -87,6 +87,22 @@ run('e2e_files', async (browser) => {
   ok(u1 && JSON.parse(u1[6]).claimant === 'Budi, Santoso', 'the uploaded payload is in the export, its comma kept', u1 && u1[6]);
   ok(u2 && JSON.parse(u2[6]).claimant === '=cmd|calc', 'the whole payload is JSON text (a { cell: no formula)', u2 && u2[6]);
 
+  // A period by day in the user's zone: yesterday to today holds every item (all made in the
+  // last minutes, whatever the hour), tomorrow none.
+  const day = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(d);
+  const rowsOf = async () => {
+    const w = page.waitForEvent('download');
+    await page.getByRole('button', { name: cat.en['export.download'] }).click();
+    return csv(readFileSync(await (await w).path(), 'utf8')).length - 1;
+  };
+  await page.locator('input[type=date]').first().fill(day(new Date(Date.now() - 86400000)));
+  await page.locator('input[type=date]').nth(1).fill(day(new Date()));
+  const today = await rowsOf();
+  await page.locator('input[type=date]').first().fill(day(new Date(Date.now() + 86400000)));
+  await page.locator('input[type=date]').nth(1).fill(day(new Date(Date.now() + 86400000)));
+  const tomorrow = await rowsOf();
+  ok(today === want.length && tomorrow === 0, 'the period: yesterday to today holds every item, tomorrow none', `${today} ${tomorrow}`);
+
   // A period: to before from is refused on the page; XLSX downloads with its name.
   await page.locator('input[type=date]').first().fill('2030-01-02');
   await page.locator('input[type=date]').nth(1).fill('2030-01-01');
