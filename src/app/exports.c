@@ -1,4 +1,5 @@
-/* exports.c - the export use case: checked, counted and audited, then the items read page by page. */
+/* exports.c - the export use case: checked, counted and audited, then the items read page by page.
+ */
 #include "app/exports.h"
 
 #include <stdio.h>

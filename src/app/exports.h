@@ -17,11 +17,11 @@
 /* An export as asked, not yet checked. */
 struct app_export_in {
 	int64_t engagement_id;
-	const char *format;   /* "csv", "jsonl", "xlsx" (required) */
-	const char *from;     /* RFC 3339 or NULL: created_at >= from */
-	const char *to;	      /* RFC 3339 or NULL: created_at < to */
-	const char *state;    /* an item state's name, or NULL: any */
-	int64_t limit;	      /* 0: APP_EXPORT_MAX_ROWS; else 1..APP_EXPORT_MAX_ROWS */
+	const char *format; /* "csv", "jsonl", "xlsx" (required) */
+	const char *from;   /* RFC 3339 or NULL: created_at >= from */
+	const char *to;	    /* RFC 3339 or NULL: created_at < to */
+	const char *state;  /* an item state's name, or NULL: any */
+	int64_t limit;	    /* 0: APP_EXPORT_MAX_ROWS; else 1..APP_EXPORT_MAX_ROWS */
 };
 
 /* One row: the item (payload and result as the actor may see them) and when it finished. */

@@ -1,4 +1,5 @@
-/* export.c - `alihdaya item export`: an engagement's results as CSV, JSON Lines or XLSX, to a file. */
+/* export.c - `alihdaya item export`: an engagement's results as CSV, JSON Lines or XLSX, to a file.
+ */
 #include <curl/curl.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -16,8 +17,7 @@
 #define CMD "item export"
 
 /* No server: the use case on our own engine (the audit event first), rendered to out. */
-static int run_local(struct cli_ctx *ctx, const struct app_export_in *in, FILE *out,
-		     int64_t *rows)
+static int run_local(struct cli_ctx *ctx, const struct app_export_in *in, FILE *out, int64_t *rows)
 {
 	struct app_export *ex = NULL;
 	struct wire_export *we = NULL;
@@ -48,7 +48,8 @@ static int run_local(struct cli_ctx *ctx, const struct app_export_in *in, FILE *
 	}
 	if (!rc && chunk.len && fwrite(chunk.data, 1, chunk.len, out) != chunk.len)
 		rc = buf_error(&err, ERR_IO, "cannot write the output");
-	if (!rc && app_export_format(ex) == EXPORT_XLSX && !(rc = wire_export_finish(we, &fd, &err))) {
+	if (!rc && app_export_format(ex) == EXPORT_XLSX &&
+	    !(rc = wire_export_finish(we, &fd, &err))) {
 		char b[64 * 1024];
 		ssize_t n;
 
@@ -148,7 +149,7 @@ static int run_remote(struct cli_ctx *ctx, const struct app_export_in *in, FILE 
 	} else if (cc != CURLE_OK || d.failed) {
 		/* a cut-off stream (chunked, not ended) is an error too: the file is not whole */
 		rc = cli_fail(CMD, 1, "the server on %s: %s", sock,
-			      d.failed ? "cannot write the output"
+			      d.failed	? "cannot write the output"
 			      : cerr[0] ? cerr
 					: curl_easy_strerror(cc));
 	}

@@ -1,4 +1,5 @@
-/* export.c - the columns of an export, a JSON value as a cell's text, CSV fields with the formula guard. */
+/* export.c - the columns of an export, a JSON value as a cell's text, CSV fields with the formula
+ * guard. */
 #include "core/export.h"
 
 #include <stdio.h>
@@ -33,9 +34,9 @@ static const struct {
 	enum export_col_kind kind;
 	const char *name;
 } base_cols[] = {
-    {EXPORT_COL_ID, "id"},	       {EXPORT_COL_REF, "external_ref"},
-    {EXPORT_COL_STATE, "state"},       {EXPORT_COL_CREATED, "created_at"},
-    {EXPORT_COL_DUE, "due_at"},	       {EXPORT_COL_DONE, "done_at"},
+    {EXPORT_COL_ID, "id"},	 {EXPORT_COL_REF, "external_ref"},
+    {EXPORT_COL_STATE, "state"}, {EXPORT_COL_CREATED, "created_at"},
+    {EXPORT_COL_DUE, "due_at"},	 {EXPORT_COL_DONE, "done_at"},
 };
 
 /* A payload field that would share its column's name with another column. */

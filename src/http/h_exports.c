@@ -70,7 +70,8 @@ static int render(struct http_export *hx)
 	return rc;
 }
 
-/* MHD's content reader: the next bytes of the answer, the end, or an error (the connection is cut). */
+/* MHD's content reader: the next bytes of the answer, the end, or an error (the connection is cut).
+ */
 static ssize_t export_read(void *cls, uint64_t pos, char *out, size_t max)
 {
 	struct http_export *hx = cls;

@@ -29,9 +29,12 @@ struct wire_export {
 const char *wire_export_media_type(enum export_format f)
 {
 	switch (f) {
-	case EXPORT_CSV: return "text/csv; charset=utf-8; header=present";
-	case EXPORT_JSONL: return "application/x-ndjson";
-	default: return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	case EXPORT_CSV:
+		return "text/csv; charset=utf-8; header=present";
+	case EXPORT_JSONL:
+		return "application/x-ndjson";
+	default:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	}
 }
 
@@ -106,23 +109,38 @@ static json_t *row_values(const struct export_cols *cols, const struct app_expor
 		const struct export_col *c = &cols->col[i];
 
 		switch (c->kind) {
-		case EXPORT_COL_ID: v = json_integer(it->id); break;
+		case EXPORT_COL_ID:
+			v = json_integer(it->id);
+			break;
 		case EXPORT_COL_REF:
 			v = it->external_ref[0] ? json_string(it->external_ref) : json_null();
 			break;
-		case EXPORT_COL_STATE: v = json_string(item_state_name(it->state)); break;
-		case EXPORT_COL_CREATED: v = time_or_null(it->created_at); break;
-		case EXPORT_COL_DUE: v = time_or_null(it->due_at); break;
-		case EXPORT_COL_DONE: v = time_or_null(row->done_at); break;
-		case EXPORT_COL_PAYLOAD: v = json_incref(payload); break;
-		case EXPORT_COL_RESULT: v = json_incref(result); break;
+		case EXPORT_COL_STATE:
+			v = json_string(item_state_name(it->state));
+			break;
+		case EXPORT_COL_CREATED:
+			v = time_or_null(it->created_at);
+			break;
+		case EXPORT_COL_DUE:
+			v = time_or_null(it->due_at);
+			break;
+		case EXPORT_COL_DONE:
+			v = time_or_null(row->done_at);
+			break;
+		case EXPORT_COL_PAYLOAD:
+			v = json_incref(payload);
+			break;
+		case EXPORT_COL_RESULT:
+			v = json_incref(result);
+			break;
 		case EXPORT_COL_PAYLOAD_FIELD:
 			v = json_incref(json_object_get(payload, c->field));
 			break;
 		case EXPORT_COL_RESULT_FIELD:
 			v = json_incref(json_object_get(result, c->field));
 			break;
-		default: v = NULL;
+		default:
+			v = NULL;
 		}
 		if (json_array_append_new(a, v ? v : json_null())) {
 			json_decref(a);
@@ -231,9 +249,10 @@ int wire_export_header(struct wire_export *we, struct buf *out, struct buf *err)
 		return buf_error(err, ERR_NOMEM, "%s", err_message(ERR_NOMEM));
 	for (size_t i = 0; !rc && i < we->cols->n; i++)
 		rc = json_array_append_new(names, json_string(we->cols->col[i].name)) ? ERR_NOMEM
-										       : 0;
+										      : 0;
 	if (!rc)
-		rc = we->format == EXPORT_CSV ? csv_line(we, names, out) : xlsx_line(we, names, err);
+		rc =
+		    we->format == EXPORT_CSV ? csv_line(we, names, out) : xlsx_line(we, names, err);
 	json_decref(names);
 	if (rc && (!err || !err->len))
 		buf_error(err, rc, "%s", err_message(rc));
@@ -249,9 +268,15 @@ int wire_export_row(struct wire_export *we, const struct app_export_row *row, st
 	if (!vals)
 		return buf_error(err, ERR_NOMEM, "%s", err_message(ERR_NOMEM));
 	switch (we->format) {
-	case EXPORT_CSV: rc = csv_line(we, vals, out); break;
-	case EXPORT_JSONL: rc = jsonl_line(we, vals, out); break;
-	default: rc = xlsx_line(we, vals, err); break;
+	case EXPORT_CSV:
+		rc = csv_line(we, vals, out);
+		break;
+	case EXPORT_JSONL:
+		rc = jsonl_line(we, vals, out);
+		break;
+	default:
+		rc = xlsx_line(we, vals, err);
+		break;
 	}
 	json_decref(vals);
 	if (rc && we->format != EXPORT_XLSX)
@@ -283,7 +308,8 @@ void wire_export_free(struct wire_export *we)
 	if (!we)
 		return;
 	if (we->wb) {
-		/* A workbook abandoned half-way: closed (libxlsxwriter frees it so), file removed. */
+		/* A workbook abandoned half-way: closed (libxlsxwriter frees it so), file removed.
+		 */
 		workbook_close(we->wb);
 	}
 	if (we->made)

@@ -1,4 +1,5 @@
-/* test_export.c - an export's columns, cells as text and CSV fields with the formula guard, against values written out by hand. */
+/* test_export.c - an export's columns, cells as text and CSV fields with the formula guard, against
+ * values written out by hand. */
 /* cmocka needs these before it. */
 // clang-format off
 #include <setjmp.h>
@@ -34,7 +35,8 @@ static const char *header(const struct export_cols *c)
 
 	out[0] = '\0';
 	for (size_t i = 0; i < c->n; i++)
-		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", i ? "|" : "", c->col[i].name);
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", i ? "|" : "",
+				      c->col[i].name);
 	return out;
 }
 
@@ -49,11 +51,13 @@ static void test_columns(void **state)
 
 	(void)state;
 	export_columns(NULL, NULL, c);
-	assert_string_equal(header(c), "id|external_ref|state|created_at|due_at|done_at|payload|result");
+	assert_string_equal(header(c),
+			    "id|external_ref|state|created_at|due_at|done_at|payload|result");
 	assert_int_equal(c->col[6].kind, EXPORT_COL_PAYLOAD);
 	export_columns(p, r, c);
-	assert_string_equal(header(c), "id|external_ref|state|created_at|due_at|done_at|claim_no|"
-				       "payload.state|payload.done_at|result.total|result.claim_no");
+	assert_string_equal(header(c),
+			    "id|external_ref|state|created_at|due_at|done_at|claim_no|"
+			    "payload.state|payload.done_at|result.total|result.claim_no");
 	assert_int_equal(c->col[7].kind, EXPORT_COL_PAYLOAD_FIELD);
 	assert_string_equal(c->col[7].field, "state");
 	assert_int_equal(c->col[10].kind, EXPORT_COL_RESULT_FIELD);
@@ -62,7 +66,8 @@ static void test_columns(void **state)
 	assert_string_equal(c->col[c->n - 1].name, "result");
 	fieldset_free(p);
 	/* a payload field named as the whole result's column is prefixed: no name twice */
-	p = decl("[{\"name\":\"result\",\"type\":\"text\"},{\"name\":\"payload\",\"type\":\"text\"}]");
+	p = decl(
+	    "[{\"name\":\"result\",\"type\":\"text\"},{\"name\":\"payload\",\"type\":\"text\"}]");
 	export_columns(p, NULL, c);
 	assert_string_equal(header(c), "id|external_ref|state|created_at|due_at|done_at|"
 				       "payload.result|payload.payload|result");
