@@ -203,6 +203,7 @@ await run('e2e_admin', async (browser) => {
   const first = await page.locator('table.admin-list tbody tr').count();
   await page.getByRole('button', { name: en['portal.next'] }).click();
   await page.getByText(en['adm.page'].replace('{page}', 2), { exact: true }).waitFor();
+  for (let i = 0; i < 50 && (await page.locator('main .loading').count()); i++) await page.waitForTimeout(100);
   const second = await page.locator('table.admin-list tbody tr td:nth-child(2)').allInnerTexts();
   const apiFirst = await api('GET', '/v1/users?limit=25', A);
   const apiSecond = await api('GET', `/v1/users?limit=25&after=${apiFirst.body.next_cursor}`, A);
