@@ -3,6 +3,7 @@
 // by the server's cursor, runs verify and sees the trail intact with the count the API gives;
 // an admin may open it, a worker and a client user see the not-found page; en, id and ms without
 // raw keys, axe-core on the screen before and after verify.
+import { execFileSync } from 'node:child_process';
 import { env, cat, BASE, ok, api, axe, shot, signIn, run } from './lib.mjs';
 
 async function open(page, hash) {
@@ -92,6 +93,27 @@ await run('e2e_audit', async (browser) => {
   await axe(page, 'audit trail with the verify verdict');
   await shot(page, 'audit-en');
   ok(errors.length === 0, 'no script error', errors.join(' | '));
+
+  // --- a changed event: verify names where the chain breaks, and links to it
+  const victim = p1.body.data[3].seq;
+  execFileSync('python3', ['-c', 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE audit SET action = \'tampered\' WHERE seq = ?", (int(sys.argv[2]),)); d.commit()',
+    `${env.DATA}/alihdaya.db`, String(victim)]);
+  const vb = (await api('GET', '/v1/audit/verify', AUD)).body;
+  ok(vb.intact === false && vb.first_bad_seq === victim, `after event ${victim} is changed the API says broken there`, JSON.stringify(vb));
+  await page.getByRole('button', { name: en['audit.verify'], exact: true }).click();
+  await page.locator('.verdict.broken').waitFor();
+  const bline = await page.locator('.verdict-line').innerText();
+  ok(bline.startsWith(en['audit.broken_at'].replace('{seq}', victim.toLocaleString('en-US')).split(' (')[0]), 'the verdict says the trail is broken at that event', bline);
+  ok((await page.locator('.verdict [role=alert], .verdict[role=alert]').count()) === 1, 'a broken trail is announced as an alert');
+  const probs = await page.locator('.problems li').allInnerTexts();
+  ok(probs.length === vb.problems.length && probs.length > 0, "the API's problems are listed", probs.join(' | '));
+  await axe(page, 'audit trail with a broken verdict');
+  await shot(page, 'audit-broken-en');
+  await page.getByRole('link', { name: en['audit.show_bad'].replace('{seq}', victim.toLocaleString('en-US')) }).click();
+  await page.waitForURL(new RegExp(`#/audit\\?after=${victim - 1}$`));
+  await page.locator('table.audit-list').waitFor();
+  for (let i = 0; i < 50 && (await page.locator('main .loading').count()); i++) await page.waitForTimeout(100);
+  ok((await seqs(page))[0] === victim, 'the link opens the trail at the changed event', (await seqs(page)).slice(0, 3).join());
 
   // --- en, id, ms: no raw keys, on the trail and with the verdict
   for (const [lang, locale] of [['en', 'en-GB'], ['id', 'id-ID'], ['ms', 'ms-MY']]) {

@@ -72,7 +72,7 @@ for login in admin mgr aud; do
   printf '%s\n' "$PW" | "$BIN" user password "$login" --data "$DATA" --stdin >/dev/null 2>"$TMP/pw.err" \
     || { bad "set the password of $login: $(cat "$TMP/pw.err")"; finish; }
 done
-export ADMIN AUD ACME LEX ACMEU
+export ADMIN AUD ACME LEX ACMEU DATA
 
 mkdir -p "$SCREENS"
 LEXU="$LEXU" W2="$W2" KPO="$KPO" BPO="$BPO" LEX_BACK="$LEX_BACK" LEX_ACCEPT="$LEX_ACCEPT" \
