@@ -37,6 +37,8 @@ await run('e2e_admin', async (browser) => {
 
   await signIn(page, 'admin');
   await page.getByRole('link', { name: en['nav.admin'] }).waitFor();
+  await page.waitForURL(/#\/admin$/);
+  ok(true, "an admin's home is the administration");
   ok(await page.getByRole('link', { name: en['nav.audit'] }).isVisible(), "the admin's menu has Administration and Audit");
   await page.getByRole('link', { name: en['nav.admin'] }).click();
   await page.getByRole('heading', { name: en['adm.title'], level: 1 }).waitFor();
@@ -229,6 +231,7 @@ await run('e2e_admin', async (browser) => {
     page = await ctx.newPage();
     await signIn(page, 'admin', lang);
     await page.getByRole('link', { name: cat[lang]['nav.admin'] }).waitFor();
+    await page.waitForURL(/#\/admin$/);
     for (const s of screens) {
       await open(page, s);
       await noRawKeys(page, lang, s);

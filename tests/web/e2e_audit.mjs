@@ -121,6 +121,7 @@ await run('e2e_audit', async (browser) => {
     const p = await c2.newPage();
     await signIn(p, 'aud', lang);
     await p.getByRole('link', { name: cat[lang]['nav.audit'] }).waitFor();
+    await p.waitForURL(/#\/audit$/);
     await open(p, '#/audit');
     await p.locator('table.audit-list').waitFor();
     await noRawKeys(p, lang, 'audit trail');
@@ -140,8 +141,9 @@ await run('e2e_audit', async (browser) => {
     ctx = await browser.newContext({ locale: 'en-US' });
     page = await ctx.newPage();
     await signIn(page, login);
-    await page.locator('main h1').waitFor();
-    await page.waitForTimeout(200);
+    // Signed in, and the home's redirect to the role's screen (admin, work, portal) done.
+    await page.getByRole('button', { name: en['app.sign_out'] }).waitFor();
+    await page.waitForURL(/#\/(admin|work|portal)$/);
     await open(page, '#/audit');
     const h = await page.locator('main h1').innerText();
     ok(allowed ? h === en['audit.title'] : h === en['notfound.title'], `${login} opening #/audit: ${allowed ? 'the trail' : 'not found'}`, h);

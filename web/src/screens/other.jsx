@@ -1,5 +1,6 @@
 // other.jsx - small screens: home (per role: a worker goes to the workspace, a client user to
-// its items, an auditor to the audit trail) and the not-found page.
+// its items, an auditor to the audit trail, an admin to the administration) and the
+// not-found page.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Title } from '../layout.jsx';
@@ -11,6 +12,7 @@ export function Home({ session }) {
     if (role === 'worker') navigate('/work');
     if (role === 'client') navigate('/portal');
     if (role === 'auditor') navigate('/audit');
+    if (role === 'admin') navigate('/admin');
   }, [role]);
   const [id, setId] = useState('');
   return (
