@@ -126,13 +126,13 @@ int engine__work_conf_set(struct engine *e, struct cmd *c, int64_t now)
  * The tick: expiries, then offers for waiting push work
  * ================================================================ */
 
-static bool declined_lately(const struct states_item *si, int64_t worker_id, int64_t timeout_ms,
-			    int64_t now)
+/* When worker_id last declined the item or let its offer expire, or -1: never. */
+static int64_t declined_at(const struct states_item *si, int64_t worker_id)
 {
 	for (size_t i = si ? si->n_decl : 0; i-- > 0;)
 		if (si->decl[i].worker_id == worker_id)
-			return !offer_may_again(si->decl[i].at, timeout_ms, now);
-	return false;
+			return si->decl[i].at;
+	return -1;
 }
 
 static bool is_excluded(const struct states_item *si, int64_t worker_id)
@@ -143,16 +143,21 @@ static bool is_excluded(const struct states_item *si, int64_t worker_id)
 	return false;
 }
 
-/* The best available expert for it, or NULL: core/offer.h's order. */
+/*
+ * The best available expert for it, or NULL: core/offer.h's order among
+ * those not yet asked; only when none is left, among those who declined it
+ * or let it expire at least a timeout ago (offer_may_again()).
+ */
 static struct live_worker *pick(struct engine *e, const struct live_engagement *le,
 				const struct work_conf *wc, const struct live_item *it, int64_t now)
 {
 	struct states_live *sl = e->st.states;
 	const struct states_item *si = idmap_get(&sl->items, it->qe.id);
-	struct offer_candidate best = {0}, cand;
-	struct live_worker *bw = NULL;
-	int64_t id;
+	struct offer_candidate best[2] = {{0}}, cand;
+	struct live_worker *bw[2] = {NULL, NULL};
+	int64_t id, at;
 	void *v;
+	int k;
 
 	for (size_t i = 0; idmap_next(&e->st.workers, &i, &id, &v);) {
 		struct live_worker *lw = v;
@@ -161,18 +166,22 @@ static struct live_worker *pick(struct engine *e, const struct live_engagement *
 		if (!route_has_room(&lw->rec, lw->load) || (sw && (sw->offer || sw->rec.wrap_until > now)))
 			continue;
 		if (!route_qualified(&lw->rec, &le->rec, now) || engine__walled(lw, &le->rec, now) ||
-		    is_excluded(si, id) || declined_lately(si, id, wc->timeout_ms, now))
+		    is_excluded(si, id))
 			continue;
+		at = declined_at(si, id);
+		if (at >= 0 && !offer_may_again(at, wc->timeout_ms, now))
+			continue;
+		k = at >= 0; /* 0: not asked yet, 1: asked before */
 		cand = (struct offer_candidate){.worker_id = id,
 						.levels = offer_levels(&lw->rec, &le->rec),
 						.load = lw->load,
 						.idle_since = sw ? sw->idle_since : 0};
-		if (!bw || offer_better(&cand, &best)) {
-			best = cand;
-			bw = lw;
+		if (!bw[k] || offer_better(&cand, &best[k])) {
+			best[k] = cand;
+			bw[k] = lw;
 		}
 	}
-	return bw;
+	return bw[0] ? bw[0] : bw[1];
 }
 
 static int offer_make(struct engine *e, const struct work_conf *wc, const struct live_item *it,
@@ -246,6 +255,7 @@ static int offer_engagement(struct engine *e, const struct work_conf *wc, int64_
 int engine__offers_tick(struct engine *e, int64_t now)
 {
 	struct states_live *sl = e->st.states;
+	uint64_t sig;
 	int64_t id;
 	void *v;
 	int rc, made = 0;
@@ -262,7 +272,21 @@ int engine__offers_tick(struct engine *e, int64_t now)
 			return rc;
 		i = 0; /* the map shifted on delete: walk it again */
 	}
-	if (!sl->n_push || (!sl->dirty && now - sl->scan_at < OFFER_SCAN_MS))
+	if (!sl->n_push)
+		return 0;
+	/* An item created in a push queue takes no step: its queue's length tells. */
+	sig = 0;
+	for (size_t i = 0; idmap_next(&sl->conf, &i, &id, &v);) {
+		const struct live_engagement *le =
+		    idmap_get(&e->st.engagements, ((const struct work_conf *)v)->engagement_id);
+
+		if (le && ((const struct work_conf *)v)->mode == OFFER_PUSH)
+			sig = sig * 31 + queue_len(&le->q) + 1;
+	}
+	if (sig != sl->queued_sig)
+		sl->dirty = true;
+	sl->queued_sig = sig;
+	if (!sl->dirty && now - sl->scan_at < OFFER_SCAN_MS)
 		return 0;
 	sl->dirty = false;
 	sl->scan_at = now;

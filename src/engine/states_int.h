@@ -44,6 +44,7 @@ struct states_live {
 	size_t n_push;	      /* engagements in push mode */
 	bool dirty;	      /* something changed: look for experts in this batch */
 	int64_t scan_at;      /* the last look */
+	uint64_t queued_sig;  /* the push queues' lengths at the last look: new work is a change */
 };
 
 /* The live state, made on first use (NULL only when out of memory). */
