@@ -383,10 +383,10 @@ def records(kind):
         out = [(1, None), (2, None)]
     if kind == "token":
         out = [(tid, t["ci"]) for tid, t in TOKS.items()]
-    # offers (issue 13): the matrix's world has no push engagement, so no offer; a worker
-    # answering another's offer (404) is test_offers.sh's
+    # offers (issue 13): the matrix's world has no push engagement, so no offer: an id no
+    # offer has, of no client (a worker answering another's offer, 404, is test_offers.sh's)
     if kind == "offer":
-        out = []
+        out = [(int(NOID), None)]
     return out
 
 
