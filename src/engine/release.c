@@ -221,8 +221,10 @@ int engine__release_lease(struct engine *e, struct cmd *c, struct live_item *it,
 	}
 	/*
 	 * TIME (issue 12, branch `time`): a lease ends here by release (the item
-	 * back in its queue); the time entry of the lease [it->lease_started, now]
-	 * for worker wid is to be recorded at this point.
+	 * back in its queue). Its time entry [it->lease_started, now] for worker
+	 * wid is written by engine__step() below, which on that branch calls
+	 * engine__time_lease_end() for every assigned -> not assigned step, a
+	 * release's and an offline worker's releases included.
 	 */
 	if ((rc = engine__step(e, c, it, &s, now, &to)))
 		goto out;

@@ -129,5 +129,9 @@ api GET "/v1/items/$C" "$MGR"
 check "C is queued after the CLI's release" queued "$(jqr .state)"
 out=$(ALIHDAYA_TOKEN=$W1 "$BIN" work release "$C" --reason nope --data "$DATA" 2>&1)
 check "a bad reason is exit code 2" 2 "$?"
+"$BIN" worker status "$W1ID" away meeting --data "$DATA" >/dev/null 2>&1
+check "worker status away with a reason by the CLI" 0 "$?"
+api POST /v1/work/next "$W1"
+case "$(jqr .message)" in *meeting*) ok "the CLI's away reason is the worker's";; *) bad "said: $BODY";; esac
 
 finish
