@@ -444,7 +444,7 @@ export function Workspace({ session }) {
                     <div class="field check" key={r}>
                       <input type="radio" name="release-reason" id={'rr-' + r} value={r}
                         ref={i === 0 ? reasonRef : undefined} checked={releasing.reason === r}
-                        onChange={() => setReleasing({ ...releasing, reason: r })} />
+                        onChange={() => { setReleasing({ ...releasing, reason: r }); setMsg(null); }} />
                       <label for={'rr-' + r}>{t('work.release_reason.' + r)}</label>
                     </div>
                   ))}
