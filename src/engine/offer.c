@@ -286,9 +286,9 @@ int engine__offers_tick(struct engine *e, int64_t now)
 	if (sig != sl->queued_sig)
 		sl->dirty = true;
 	sl->queued_sig = sig;
-	if (!sl->dirty && now - sl->scan_at < OFFER_SCAN_MS)
+	if (!sl->dirty && now - sl->scan_at < (sl->soon ? OFFER_SOON_MS : OFFER_SCAN_MS))
 		return 0;
-	sl->dirty = false;
+	sl->dirty = sl->soon = false;
 	sl->scan_at = now;
 	for (size_t i = 0; idmap_next(&sl->conf, &i, &id, &v);) {
 		const struct work_conf *wc = v;
@@ -316,8 +316,12 @@ int64_t engine__offers_deadline(const struct engine *e)
 			due = o->rec.expires_at;
 	}
 	/* Push work waiting: look again now when something changed, else every OFFER_SCAN_MS. */
-	if (sl->n_push && (sl->dirty ? sl->scan_at : sl->scan_at + OFFER_SCAN_MS) < due)
-		due = sl->dirty ? sl->scan_at : sl->scan_at + OFFER_SCAN_MS;
+	if (sl->n_push) {
+		int64_t look = sl->scan_at + (sl->dirty ? 0 : sl->soon ? OFFER_SOON_MS : OFFER_SCAN_MS);
+
+		if (look < due)
+			due = look;
+	}
 	return due;
 }
 

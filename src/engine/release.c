@@ -143,14 +143,19 @@ int engine__states_step(struct engine *e, const struct live_item *it, const stru
 			enum item_state to, int64_t now)
 {
 	struct states_live *sl = e->st.states;
+	const struct work_conf *wc;
 	struct states_item *si;
 	int rc;
 
 	if (!sl)
 		return 0;
-	sl->dirty = true; /* capacity freed, an item queued or gone: offers may follow */
+	/* Capacity freed, an item queued or gone: offers may follow (at once for push work). */
+	wc = engine__work_conf(e, it->engagement_id);
+	if (wc && wc->mode == OFFER_PUSH)
+		sl->dirty = true;
+	else
+		sl->soon = true;
 	if (it->state == ITEM_ASSIGNED && to != ITEM_ASSIGNED) {
-		const struct work_conf *wc = engine__work_conf(e, it->engagement_id);
 		struct states_worker *sw = engine__states_worker_of(sl, it->worker_id);
 
 		if (!sw)

@@ -8,8 +8,10 @@
 
 /* The most workers an item remembers as excluded, and as having declined (oldest give way). */
 #define STATES_ITEM_MAX 64
-/* How often the engine looks again for experts to offer waiting push work to (ms). */
+/* How often the engine looks again for experts to offer waiting push work to (ms); and at
+ * most how often when only other work changed (a worker freed elsewhere may be an expert). */
 #define OFFER_SCAN_MS 5000
+#define OFFER_SOON_MS 1000
 /* The most items one tick offers, and the most queue entries it looks at per engagement. */
 #define OFFER_TICK_MAX 64
 #define OFFER_SCAN_MAX 256
@@ -42,7 +44,8 @@ struct states_live {
 	struct idmap conf;    /* engagement id -> struct work_conf (those ever set) */
 	struct idmap offers;  /* id -> struct live_offer, open offers only */
 	size_t n_push;	      /* engagements in push mode */
-	bool dirty;	      /* something changed: look for experts in this batch */
+	bool dirty;	      /* push work or an offer changed: look for experts in this batch */
+	bool soon;	      /* other work changed: look within OFFER_SOON_MS */
 	int64_t scan_at;      /* the last look */
 	uint64_t queued_sig;  /* the push queues' lengths at the last look: new work is a change */
 };
