@@ -378,6 +378,30 @@ static void test_no_answer_away_and_recovery(void **state)
 	assert_int_equal(s.n_state[OFFER_WITHDRAWN], 1);
 }
 
+/* An offered item that leaves the queue (cancelled) withdraws its offer: every offer ends. */
+static void test_offer_withdrawn_on_cancel(void **state)
+{
+	struct fx *f = *state;
+	struct cmd c = {.type = CMD_ITEM_CANCEL};
+	struct offers_seen s;
+	int64_t a, b;
+
+	push(f, 10000, 3);
+	a = item_in(f, 5);
+	b = item_in(f, 5);
+	sync_engine(f);
+	s = offers(f);
+	assert_int_equal(s.n_open, 2); /* one item each: w1 and w2, never one item to both */
+	c.u.op.item_id = a;
+	assert_int_equal(run(f, &c, &AUTH_LOCAL_ADMIN), 0);
+	cmd_release(&c);
+	sync_engine(f);
+	s = offers(f);
+	assert_int_equal(s.n_state[OFFER_WITHDRAWN], 1);
+	assert_int_equal(s.n_open, 1);
+	assert_int_equal(s.open.item_id, b);
+}
+
 /* ------------------------------------------------------------------ the pure order */
 
 /* Reference: the lexicographic key (-levels, load, idle_since, id), compared field by field. */
@@ -452,6 +476,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_wrap_up, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_offer_decline_timeout_accept, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_answer_away_and_recovery, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_offer_withdrawn_on_cancel, setup, teardown),
 	    cmocka_unit_test(test_offer_order),
 	    cmocka_unit_test(test_no_answer_rule),
 	};
