@@ -363,6 +363,11 @@ int engine__offer_answer(struct engine *e, struct cmd *c, int64_t now)
 	if (!it || it->state != ITEM_QUEUED || !lw || !le)
 		return engine__fail(c, ERR_STALE, "the item of offer %lld is no longer waiting",
 				    (long long)o->rec.id);
+	if (!engine__engagement_open(e, le))
+		return engine__fail(c, ERR_CONFLICT,
+				    "engagement %lld is paused or its client deactivated: it hands "
+				    "out no work",
+				    (long long)le->rec.id);
 	if (!route_has_room(&lw->rec, lw->load))
 		return engine__fail(c, ERR_CONFLICT,
 				    "you are not available or hold your capacity: decline the offer "
