@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/clock.h"
+#include "core/release.h"
 #include "util/err.h"
 
 /* ================================================================
@@ -339,6 +340,7 @@ int app_worker_edit(const void *in, int64_t id, struct cmd *c, struct buf *err)
 int app_worker_status(const struct app *app, const struct actor *actor,
 		      const struct worker_status_in *in, struct cmd *c, struct buf *err)
 {
+	enum away_reason r = AWAY_NONE;
 	int rc;
 
 	(void)app;
@@ -348,6 +350,14 @@ int app_worker_status(const struct app *app, const struct actor *actor,
 			    &(struct policy_scope){.worker_id = in->worker_id}, err)))
 		return rc;
 	c->u.wstatus.worker_id = in->worker_id;
-	return status_of(in->status, &c->u.wstatus.status, err);
+	if ((rc = status_of(in->status, &c->u.wstatus.status, err)))
+		return rc;
+	if (in->reason && c->u.wstatus.status != WORKER_AWAY)
+		return buf_error(err, ERR_INVALID, "reason is given only with status away");
+	if (in->reason && away_reason_parse(in->reason, &r))
+		return buf_error(err, ERR_INVALID,
+				 "reason must be one of break, meeting, training, lunch, other");
+	c->u.wstatus.away_reason = (int)r;
+	return 0;
 }
 

@@ -72,6 +72,7 @@ struct worker_in {
 struct worker_status_in {
 	int64_t worker_id;
 	const char *status; /* required: available, away or offline */
+	const char *reason; /* away: why (core/release.h's away reasons), optional; else absent */
 };
 
 /* user.create: fills c (CMD_USER_CREATE). */

@@ -305,12 +305,13 @@ int cli_worker_status(struct cli_noun *w)
 
 	if (!cm)
 		return cli_fail("worker status", 1, "%s", err_message(ERR_NOMEM));
-	if (k != w->argc - 2 || cli_parse_id(w->argv[k], &in.worker_id)) {
+	if ((k != w->argc - 2 && k != w->argc - 3) || cli_parse_id(w->argv[k], &in.worker_id)) {
 		rc = cli_fail("worker status", 2,
-			      "usage: alihdaya worker status ID available|away|offline");
+			      "usage: alihdaya worker status ID available|away|offline [REASON]");
 		goto out;
 	}
 	in.status = w->argv[k + 1];
+	in.reason = k == w->argc - 3 ? w->argv[k + 2] : NULL; /* away: break, lunch, ... */
 	if ((rc = cli_noun_open(w, CLI_WRITE)) || (rc = cli_as_token(&w->ctx, "worker status")))
 		goto out;
 	if ((rc = app_worker_status(&w->ctx.app, cli_actor(&w->ctx), &in, cm, &err))) {

@@ -11,6 +11,7 @@
 #include "core/route.h"
 #include "core/item.h"
 #include "util/clock.h"
+#include "core/release.h"
 #include "util/err.h"
 #include "wire/wire.h"
 
@@ -356,6 +357,16 @@ static int request_of(const struct cmd *c, const char **method, char *path, size
 	case CMD_WORKER_STATUS:
 		snprintf(path, n, "/v1/workers/%lld/status", (long long)c->u.wstatus.worker_id);
 		*body = json_pack("{s:s}", "status", worker_status_name(c->u.wstatus.status));
+		if (*body && c->u.wstatus.away_reason)
+			json_object_set_new(*body, "reason",
+					    json_string(away_reason_name(c->u.wstatus.away_reason)));
+		break;
+	case CMD_ITEM_RELEASE:
+		snprintf(path, n, "/v1/items/%lld/release", (long long)c->u.release.item_id);
+		*body = json_pack("{s:I, s:s}", "epoch", (json_int_t)c->u.release.epoch, "reason",
+				  release_reason_name(c->u.release.reason));
+		if (*body && c->u.release.note[0])
+			json_object_set_new(*body, "note", json_string(c->u.release.note));
 		break;
 	case CMD_ITEM_NEXT:
 		*body = json_pack("{s:I}", "worker_id", (json_int_t)c->u.op.worker_id);

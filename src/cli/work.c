@@ -234,7 +234,7 @@ int cli_worker(int argc, char **argv)
 		"           [--capacity N] [--cost-per-hour MINOR] [--currency USD]\n"
 		"           [--clearance CLIENT_ID[,expires=RFC3339][,nda=TEXT][,unmasked=F+F...]]...\n"
 		"       alihdaya worker list [--json] [--after ID] [--limit N] [--data DIR]\n"
-		"       alihdaya worker status ID available|away|offline [--data DIR]\n"
+		"       alihdaya worker status ID available|away|offline [REASON] [--data DIR]\n"
 		"       alihdaya worker update ID [the create's options but --login]\n"
 		"       alihdaya worker deactivate|activate ID [--data DIR]\n\n"
 		"Creates the worker and its login user (role worker). A worker receives items\n"

@@ -14,7 +14,7 @@ static const char *const action_names[ACT__COUNT] = {
     [ACT_CREATE] = "create", [ACT_ASSIGN] = "assign", [ACT_EXPIRE] = "expire",
     [ACT_SUBMIT] = "submit", [ACT_REVIEW] = "review", [ACT_ACCEPT] = "accept",
     [ACT_REWORK] = "rework", [ACT_CANCEL] = "cancel", [ACT_FAIL] = "fail",
-    [ACT_RENEW] = "renew", [ACT_KEY] = "key",
+    [ACT_RENEW] = "renew", [ACT_KEY] = "key", [ACT_RELEASE] = "release",
 };
 
 /*
@@ -35,6 +35,7 @@ static const unsigned char next[ITEM_STATE__COUNT][ACT__COUNT] = {
 		[ACT_SUBMIT] = TO(ITEM_SUBMITTED),
 		[ACT_RENEW] = TO(ITEM_ASSIGNED),
 		[ACT_KEY] = TO(ITEM_QUEUED),
+		[ACT_RELEASE] = TO(ITEM_QUEUED),
 	},
 	[ITEM_SUBMITTED] = {
 		[ACT_REVIEW] = TO(ITEM_IN_REVIEW),

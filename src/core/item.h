@@ -19,6 +19,7 @@ enum item_action {
 	ACT_FAIL,    /* any open state -> failed */
 	ACT_RENEW,   /* assigned -> assigned: the holder extends its lease (same epoch) */
 	ACT_KEY,     /* assigned -> queued: one answer of a multi-keyed item, more are needed */
+	ACT_RELEASE, /* assigned -> queued: the holder hands it back with a reason (its place kept) */
 	ACT__COUNT
 };
 

@@ -58,6 +58,7 @@ static const char *const reason_names[ROUTE_REASON__COUNT] = {
 	[ROUTE_NOT_CLEARED] = "not_cleared",	 [ROUTE_BELOW_LEVEL] = "below_level",
 	[ROUTE_AT_CAPACITY] = "at_capacity",	 [ROUTE_NOT_AVAILABLE] = "not_available",
 	[ROUTE_GOLD_SUSPENDED] = "gold_suspended", [ROUTE_GOLD_PREFERRED] = "gold_preferred",
+	[ROUTE_WRAP_UP] = "wrap_up",
 };
 
 const char *route_reason_name(enum route_reason r)

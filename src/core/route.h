@@ -39,6 +39,7 @@ enum route_reason {
 	ROUTE_NOT_AVAILABLE, /* the worker's status is away or offline */
 	ROUTE_GOLD_SUSPENDED, /* gold: the worker is suspended from the engagement whose work fits */
 	ROUTE_GOLD_PREFERRED, /* gold: better workers go first until the item waited prefer_ms */
+	ROUTE_WRAP_UP,	      /* the worker is in wrap-up after a submit (retry_after_s left) */
 	ROUTE_REASON__COUNT
 };
 

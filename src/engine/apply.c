@@ -60,6 +60,9 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_WEBHOOK_ATTEMPT] = {"webhook.attempt", engine__webhook_attempt, false},
     [CMD_WEBHOOK_REDELIVER] = {"webhook.redeliver", engine__webhook_redeliver, true},
     [CMD_IMPORT] = {"import", engine__import, false},
+    [CMD_ITEM_RELEASE] = {"item.release", engine__item_release, true},
+    [CMD_WORK_CONF] = {"engagement.offers", engine__work_conf_set, true},
+    [CMD_OFFER_ANSWER] = {"offer.answer", engine__offer_answer, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

@@ -148,14 +148,18 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 		return rc;
 	if (rc || !(lw = idmap_get(&e->st.workers, wid)))
 		return engine__fail(c, ERR_NOTFOUND, "no worker record for this user");
+	/* release.c: wrap-up after a submit, away with a reason (1: answered) */
+	if ((rc = engine__states_next(e, c, lw, now)))
+		return rc < 0 ? rc : 0;
 	if (!route_has_room(&lw->rec, lw->load))
 		return next_none(e, c, lw, now);
 	for (size_t i = 0; idmap_next(&e->st.engagements, &i, &id, &v);) {
 		struct live_engagement *le = v;
-		/* keying: never an item this worker answered (a second queue, bounded scan) */
-		struct queue_entry *head = engine__keying_head(le, wid);
+		/* keying: never an item this worker answered (a second queue, bounded scan);
+		 * release.c: never one it released for good; push work is only offered */
+		struct queue_entry *head = engine__states_head(e, le, wid, engine__keying_head(le, wid));
 
-		if (head && (!best || queue_before(head, best)) &&
+		if (head && (!best || queue_before(head, best)) && engine__states_route(e, le) &&
 		    route_qualified(&lw->rec, &le->rec, now) && engine__engagement_open(e, le) &&
 		    !engine__walled(lw, &le->rec, now) && engine__gold_route(e, lw, le, head, now)) {
 			best = head;

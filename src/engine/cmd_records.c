@@ -226,6 +226,9 @@ int engine__worker_status(struct engine *e, struct cmd *c, int64_t now)
 				    "reactivate it (POST /v1/workers/%lld/activate)",
 				    (long long)lw->rec.id, (long long)lw->rec.id);
 	rc = store_worker_set_status(e->store, lw->rec.id, c->u.wstatus.status);
+	/* release.c: the away reason; offline releases every lease; open offers withdrawn. */
+	if (!rc && (rc = engine__states_worker(e, c, lw, now)))
+		e->st.need_reload = 1;
 	if (!rc)
 		rc = engine__record_done(e, c, CMD_OUT_OK, "worker.status", "worker", lw->rec.id, 0,
 					 now);

@@ -241,6 +241,9 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 	}
 	for (struct cmd *c = batch; c; c = c->next)
 		engine_apply(e, c, now);
+	/* Offers (offer.c): expiries, and waiting push work offered once the commands are in. */
+	if (!e->st.batch_failed && (rc = engine__offers_tick(e, now)))
+		e->st.batch_failed = rc;
 	engine_token_uses(e, final);
 	t_apply = mono_us();
 	/* Kept here: a reload below starts the live state afresh. */

@@ -95,6 +95,10 @@ enum cmd_type {
 	CMD_WEBHOOK_ATTEMPT,  /* delivery: an attempt's outcome (the sender) */
 	CMD_WEBHOOK_REDELIVER, /* webhook_id, delivery.id pending again now */
 	CMD_IMPORT,          /* u.import: a bulk import's begin, batch of rows, or end (cmd_import.c) */
+	/* Release, worker states and offers (engine/release.c, engine/offer.c, docs/offers.md) */
+	CMD_ITEM_RELEASE,    /* u.release: the lease holder hands the item back with a reason */
+	CMD_WORK_CONF,       /* u.work_conf: an engagement's offers and wrap-up settings */
+	CMD_OFFER_ANSWER,    /* u.offer: accept (result.item, a lease) or decline an open offer */
 	CMD__COUNT
 };
 
@@ -183,6 +187,8 @@ struct cmd_result {
 	/* CMD_REVIEW_NEXT, CMD_REVIEW_DECISION: the review task (its lease) as it now is. */
 	bool has_review;
 	struct review_task review;
+	/* CMD_ITEM_NEXT none for wrap-up: how long until the worker gets work again (ms). */
+	int64_t none_retry_ms;
 };
 
 struct cmd {
@@ -217,6 +223,7 @@ struct cmd {
 		struct {
 			int64_t worker_id;
 			enum worker_status status;
+			int away_reason; /* enum away_reason (core/release.h); 0: none given */
 		} wstatus;
 		struct {
 			unsigned fields; /* enum upd_field bits */
@@ -339,6 +346,16 @@ struct cmd {
 			bool reject;
 			const char *defect, *field, *comment; /* the caller's, or NULL */
 		} review;
+		struct {
+			int64_t item_id, epoch;
+			int reason; /* enum release_reason (core/release.h) */
+			char note[2001]; /* "other": what the worker says; sealed in the event */
+		} release;
+		struct work_conf work_conf; /* CMD_WORK_CONF (core/offer.h), checked by the caller */
+		struct {
+			int64_t offer_id;
+			bool accept;
+		} offer;
 	} u;
 
 	/*

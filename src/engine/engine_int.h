@@ -108,6 +108,8 @@ struct engine_state {
 	int auth_changed;
 	/* Review sampling's live state (engine/review.h), owned by review.c. */
 	struct review_live *review;
+	/* Release exclusions, worker states, work settings and offers (engine/states_int.h). */
+	struct states_live *states;
 };
 
 struct engine {
@@ -404,5 +406,33 @@ enum policy_verdict engine__scope_item(const struct engine *e, const struct cmd 
 int engine__scope_forbidden(struct cmd *c, enum policy_action act);
 /* work.next: the worker it is for: the actor itself, or the one staff name. */
 int engine__scope_next(struct cmd *c, int64_t *worker_id);
+
+/*
+ * release.c, offer.c: release, worker states and offers (issue 13,
+ * docs/offers.md). The commands; the calls of work.next (engine__states_next
+ * before the choice: 1 = answered none, wrap-up or away with its reason;
+ * engine__states_route: false for a push engagement, whose work is only
+ * offered; engine__states_head: the queue head, or the best item this
+ * worker is not excluded from); engine__states_step, the last call of every
+ * item step (a lease ended: idle since, wrap-up after a submit, an item
+ * closed forgets its exclusions and withdraws its offer); engine__states_worker
+ * after a status change (offline: every lease released; away, offline: open
+ * offers withdrawn); the offer tick of every batch and its deadline.
+ */
+struct states_live;
+int engine__item_release(struct engine *e, struct cmd *c, int64_t now);
+int engine__work_conf_set(struct engine *e, struct cmd *c, int64_t now);
+int engine__offer_answer(struct engine *e, struct cmd *c, int64_t now);
+int engine__states_next(struct engine *e, struct cmd *c, const struct live_worker *lw, int64_t now);
+bool engine__states_route(const struct engine *e, const struct live_engagement *le);
+struct queue_entry *engine__states_head(const struct engine *e, struct live_engagement *le,
+					int64_t worker_id, struct queue_entry *head);
+int engine__states_step(struct engine *e, const struct live_item *it, const struct item_step *s,
+			enum item_state to, int64_t now);
+int engine__states_worker(struct engine *e, struct cmd *c, struct live_worker *lw, int64_t now);
+int engine__offers_tick(struct engine *e, int64_t now);
+int64_t engine__offers_deadline(const struct engine *e);
+int engine__states_load(struct engine_state *st, struct store *s);
+void engine__states_release(struct engine_state *st);
 
 #endif

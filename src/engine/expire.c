@@ -6,7 +6,10 @@
 int64_t engine_next_deadline(const struct engine *e)
 {
 	const struct lease_deadline *d = lease_heap_peek(&e->st.leases);
-	int64_t due = d ? d->expires : INT64_MAX;
+	int64_t due = d ? d->expires : INT64_MAX, offers = engine__offers_deadline(e);
+
+	if (offers < due) /* an offer's timeout, or push work to look at (offer.c) */
+		due = offers;
 
 	/* The background purge wakes the engine too, while some engagement retains for a time. */
 	return e->purge_armed && e->purge_next < due ? e->purge_next : due;

@@ -150,6 +150,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 		rc = store_audit_tail(s, &st->audit_seq, st->audit_hash);
 	if (!rc)
 		rc = engine__review_load(st, s);
+	if (!rc)
+		rc = engine__states_load(st, s);
 	if (rc) {
 		buf_error(err, rc, "cannot recover live state: %s (%s)", err_message(rc),
 			  store_errmsg(s));
@@ -191,5 +193,6 @@ void engine_state_release(struct engine_state *st)
 	free_all(&st->items);
 	lease_heap_release(&st->leases);
 	engine__review_release(st);
+	engine__states_release(st);
 	memset(st, 0, sizeof(*st));
 }

@@ -190,7 +190,10 @@ int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const st
 	rc = step_record(e, c, it, s->act, (int)it->state, &r,
 			 r.worker_id ? r.worker_id : it->worker_id, s, now);
 	/* Webhooks' outbox rows, in the same savepoint as the change (outbox.c). */
-	return rc ? rc : engine__outbox_item(e, it, s->act, *to, now);
+	if (!rc)
+		rc = engine__outbox_item(e, it, s->act, *to, now);
+	/* release.c: a lease ended (wrap-up, idle since), an item closed (its offer, exclusions). */
+	return rc ? rc : engine__states_step(e, it, s, *to, now);
 }
 
 int engine__step_create(struct engine *e, struct cmd *c, struct live_item *it, int64_t now)

@@ -233,7 +233,7 @@ int h_items_history(struct req *r)
  * its epoch. The engine's fields win over the read. A lease given to
  * someone else since is a 409 to ask again on.
  */
-static int next_with_payload(struct req *r)
+int http__next_with_payload(struct req *r)
 {
 	json_t *lease = json_object_get(r->out, "lease");
 	struct work_lease wl = {
@@ -291,7 +291,7 @@ int h_work_next(struct req *r)
 	    !(rc = http__unpack(r, body, "{s?I}", "worker_id", &worker_id))) {
 		rc = app_work_next(&r->srv->app, &r->actor, worker_id, c, &err);
 		if (!(rc = run_write(r, rc, &err, c)) && r->status == 200)
-			rc = next_with_payload(r);
+			rc = http__next_with_payload(r);
 	}
 	http__cmd_free(c);
 	json_decref(body);

@@ -207,5 +207,6 @@ int h_workers_status(struct req *r)
 {
 	struct worker_status_in in = {.worker_id = r->param[0]};
 
-	return http__write(r, CMD_WORKER_STATUS, &in, "{s:s}", "status", &in.status);
+	return http__write(r, CMD_WORKER_STATUS, &in, "{s:s, s?s}", "status", &in.status, "reason",
+			   &in.reason);
 }

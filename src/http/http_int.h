@@ -449,6 +449,15 @@ int h_items_history(struct req *r);
 int h_items_unmasked(struct req *r);
 int h_purge(struct req *r);
 int h_work_next(struct req *r);
+/* h_offers.c: release, offers and wrap-up settings, offers listed and answered */
+int h_items_release(struct req *r);
+int h_engagements_offers_get(struct req *r);
+int h_engagements_offers_put(struct req *r);
+int h_offers_list(struct req *r);
+int h_offers_accept(struct req *r);
+int h_offers_decline(struct req *r);
+/* h_items.c: a take-next's (or an accepted offer's) answer with the item's payload. */
+int http__next_with_payload(struct req *r);
 int h_items_submit(struct req *r);
 int h_items_accept(struct req *r);
 int h_items_rework(struct req *r);

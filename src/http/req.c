@@ -297,6 +297,11 @@ static json_t *next_none_json(const struct cmd_result *res, bool *oom)
 			      route_reason_name((enum route_reason)res->none_reason), "message",
 			      res->none_message);
 
+	/* Wrap-up (engine/release.c): the seconds until the worker gets work again. */
+	if (j && res->none_retry_ms > 0)
+		json_object_set_new(j, "retry_after_s",
+				    json_integer((json_int_t)((res->none_retry_ms + 999) / 1000)));
+
 	*oom = !j;
 	return j;
 }

@@ -146,6 +146,13 @@ const struct route http__routes[] = {
     {"GET", "/v1/imports/:id/errors", POL_IMPORT_READ, h_imports_errors},
     /* exports (docs/api.md "Exports"): the answer is streamed, not buffered (h_exports.c) */
     {"GET", "/v1/engagements/:id/export", POL_ITEM_EXPORT, h_engagements_export},
+    /* release, worker states and offers (docs/api.md "Release, worker states and offers") */
+    {"POST", "/v1/items/:id/release", POL_ITEM_RELEASE, h_items_release},
+    {"GET", "/v1/engagements/:id/offers", POL_ENGAGEMENT_OFFERS, h_engagements_offers_get},
+    {"PUT", "/v1/engagements/:id/offers", POL_ENGAGEMENT_OFFERS, h_engagements_offers_put},
+    {"GET", "/v1/offers", POL_OFFER_READ, h_offers_list},
+    {"POST", "/v1/offers/:id/accept", POL_OFFER_ANSWER, h_offers_accept},
+    {"POST", "/v1/offers/:id/decline", POL_OFFER_ANSWER, h_offers_decline},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -180,6 +187,7 @@ static const struct {
     {"GET", "/v1/engagements/:id/gold", HTTP_Q_PAGE},
     {"POST", "/v1/engagements/:id/imports", "delimiter map all_or_nothing"},
     {"GET", "/v1/engagements/:id/export", "format from to state limit"},
+    {"GET", "/v1/offers", "worker_id open"},
 };
 
 const char *http__route_query(const struct route *rt)

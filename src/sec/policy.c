@@ -136,6 +136,10 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_IMPORT_READ] = { "import.read", { ANY, ANY, NO, OWN, NO } },
 	/* Results in bulk are client data: staff and the client, never a worker or an auditor. */
 	[POL_ITEM_EXPORT] = { "item.export", { ANY, ANY, NO, OWN, NO } },
+	[POL_ITEM_RELEASE] = { "item.release", { NO, NO, CLL, NO, NO } },
+	[POL_ENGAGEMENT_OFFERS] = { "engagement.offers", { ANY, ANY, NO, NO, NO } },
+	[POL_OFFER_READ] = { "offer.read", { ANY, ANY, SLF, NO, NO } },
+	[POL_OFFER_ANSWER] = { "offer.answer", { NO, NO, SLF, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -108,6 +108,10 @@ enum policy_action {
 	POL_IMPORT_CREATE,  /* a bulk import of items into an engagement (CSV, JSON Lines) */
 	POL_IMPORT_READ,    /* an import's progress and its rejected rows */
 	POL_ITEM_EXPORT,    /* an engagement's items with payloads and results as CSV, JSONL, XLSX */
+	POL_ITEM_RELEASE,   /* hand back the item whose lease one holds, with a reason */
+	POL_ENGAGEMENT_OFFERS, /* an engagement's offers (push) and wrap-up settings: read and set */
+	POL_OFFER_READ,     /* the offers of a worker (a worker: its own) */
+	POL_OFFER_ANSWER,   /* accept or decline an offer made to oneself */
 	POL__COUNT
 };
 

@@ -10,6 +10,7 @@
 #include "core/gold.h"
 #include "core/import.h"
 #include "core/model.h"
+#include "core/offer.h"
 #include "core/review.h"
 #include "util/buf.h"
 
@@ -191,6 +192,11 @@ struct webhook_delivery {
 	char last_error[WEBHOOK_ERROR_MAX + 1];
 };
 typedef int (*store_webhook_cb)(void *ctx, const struct webhook_rec *w);
+/* Release, worker states, offers (issue 13). */
+typedef int (*store_exclusion_cb)(void *ctx, int64_t item_id, int64_t worker_id);
+typedef int (*store_worker_state_cb)(void *ctx, const struct worker_state_rec *w);
+typedef int (*store_work_conf_cb)(void *ctx, const struct work_conf *w);
+typedef int (*store_offer_cb)(void *ctx, const struct offer_rec *o);
 /* A due delivery with its endpoint (secrets opened). */
 typedef int (*store_delivery_cb)(void *ctx, const struct webhook_delivery *d,
 				 const struct webhook_rec *w);
@@ -592,7 +598,31 @@ struct store_load {
 	  (struct store *s, int64_t webhook_id, int limit, store_delivery_cb cb, void *ctx),       \
 	  (s, webhook_id, limit, cb, ctx))                                                         \
 	X(webhook_due, (struct store *s, int64_t now, int limit, store_delivery_cb cb, void *ctx), \
-	  (s, now, limit, cb, ctx))
+	  (s, now, limit, cb, ctx))                                                                \
+	/*                                                                                         \
+	 * Release, worker states and offers (issue 13, sqlite_offers.c). writer: an item's        \
+	 * exclusion of a worker (for good), a worker's state, an engagement's work settings, an   \
+	 * offer inserted (sets o->id) and ended; the walks of recovery (exclusions and offers of  \
+	 * open items, every state and setting). reader: a worker's state, an engagement's         \
+	 * settings (ERR_NOTFOUND: never set), the offers of a worker (0: all; open_only), newest  \
+	 * first, at most limit.                                                                   \
+	 */                                                                                        \
+	X(exclusion_add, (struct store *s, int64_t item_id, int64_t worker_id, const char *reason, \
+			  int64_t at), (s, item_id, worker_id, reason, at))                        \
+	X(exclusion_each, (struct store *s, store_exclusion_cb cb, void *ctx), (s, cb, ctx))      \
+	X(worker_state_put, (struct store *s, const struct worker_state_rec *w), (s, w))          \
+	X(worker_state_get, (struct store *s, int64_t worker_id, struct worker_state_rec *out),   \
+	  (s, worker_id, out))                                                                     \
+	X(worker_state_each, (struct store *s, store_worker_state_cb cb, void *ctx), (s, cb, ctx)) \
+	X(work_conf_put, (struct store *s, const struct work_conf *w), (s, w))                    \
+	X(work_conf_get, (struct store *s, int64_t engagement_id, struct work_conf *out),         \
+	  (s, engagement_id, out))                                                                 \
+	X(work_conf_each, (struct store *s, store_work_conf_cb cb, void *ctx), (s, cb, ctx))      \
+	X(offer_insert, (struct store *s, struct offer_rec *o), (s, o))                           \
+	X(offer_end, (struct store *s, int64_t id, enum offer_state st, int64_t at), (s, id, st, at)) \
+	X(offer_each_live, (struct store *s, store_offer_cb cb, void *ctx), (s, cb, ctx))         \
+	X(offer_list, (struct store *s, int64_t worker_id, bool open_only, int limit,             \
+		       store_offer_cb cb, void *ctx), (s, worker_id, open_only, limit, cb, ctx))
 
 /* What store_keying_load() passes each row to (engine recovery). */
 struct store_keying_load {

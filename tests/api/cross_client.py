@@ -383,6 +383,10 @@ def records(kind):
         out = [(1, None), (2, None)]
     if kind == "token":
         out = [(tid, t["ci"]) for tid, t in TOKS.items()]
+    # offers (issue 13): the matrix's world has no push engagement, so no offer: an id no
+    # offer has, of no client (a worker answering another's offer, 404, is test_offers.sh's)
+    if kind == "offer":
+        out = [(int(NOID), None)]
     return out
 
 
@@ -412,6 +416,9 @@ def body_for(method, pattern, rec, a):
                 "result": {"x": 1}}
     if pattern == "/v1/items/:id/renew":
         return {"epoch": item_client(rec)["epoch"] if item_state(rec) == "assigned" else 1}
+    if pattern == "/v1/items/:id/release":
+        return {"epoch": item_client(rec)["epoch"] if item_state(rec) == "assigned" else 1,
+                "reason": "break"}
     if pattern in ("/v1/items/:id/rework", "/v1/items/:id/fail", "/v1/items/:id/cancel"):
         return {"reason": "probe"}
     if pattern == "/v1/items/:id/milestones":
@@ -516,6 +523,11 @@ PROBES = {
     "GET /v1/imports/:id": "import", "GET /v1/imports/:id/errors": "import",
     # exports (test_exports.sh tests the files): the engagement's scope decides
     "GET /v1/engagements/:id/export": "engagement",
+    # release, worker states and offers (issue 13; test_release.sh, test_offers.sh)
+    "POST /v1/items/:id/release": "item",
+    "GET /v1/engagements/:id/offers": "engagement", "PUT /v1/engagements/:id/offers": "engagement",
+    "GET /v1/offers": None, "POST /v1/offers/:id/accept": "offer",
+    "POST /v1/offers/:id/decline": "offer",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",

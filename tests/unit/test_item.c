@@ -23,14 +23,14 @@
 
 /* clang-format off */
 static const int expected[ITEM_STATE__COUNT][ACT__COUNT] = {
-	/*             create assign expire submit review accept rework cancel fail renew key */
-	/* queued    */ { Q,  A,     X,     X,     X,     X,     X,     C,     F,   X,    X },
-	/* assigned  */ { Q,  X,     Q,     S,     X,     X,     X,     C,     F,   A,    Q },
-	/* submitted */ { Q,  X,     X,     X,     R,     D,     Q,     C,     F,   X,    X },
-	/* in_review */ { Q,  X,     X,     X,     X,     D,     Q,     C,     F,   X,    X },
-	/* done      */ { Q,  X,     X,     X,     X,     X,     X,     X,     X,   X,    X },
-	/* cancelled */ { Q,  X,     X,     X,     X,     X,     X,     X,     X,   X,    X },
-	/* failed    */ { Q,  X,     X,     X,     X,     X,     X,     X,     X,   X,    X },
+	/*             create assign expire submit review accept rework cancel fail renew key release */
+	/* queued    */ { Q,  A,     X,     X,     X,     X,     X,     C,     F,   X,    X,  X },
+	/* assigned  */ { Q,  X,     Q,     S,     X,     X,     X,     C,     F,   A,    Q,  Q },
+	/* submitted */ { Q,  X,     X,     X,     R,     D,     Q,     C,     F,   X,    X,  X },
+	/* in_review */ { Q,  X,     X,     X,     X,     D,     Q,     C,     F,   X,    X,  X },
+	/* done      */ { Q,  X,     X,     X,     X,     X,     X,     X,     X,   X,    X,  X },
+	/* cancelled */ { Q,  X,     X,     X,     X,     X,     X,     X,     X,   X,    X,  X },
+	/* failed    */ { Q,  X,     X,     X,     X,     X,     X,     X,     X,   X,    X,  X },
 };
 /* clang-format on */
 
@@ -84,7 +84,8 @@ static void test_names(void **state)
 	static const char *const states[] = {"queued", "assigned",  "submitted", "in_review",
 					     "done",   "cancelled", "failed"};
 	static const char *const actions[] = {"create", "assign", "expire", "submit", "review",
-					      "accept", "rework", "cancel", "fail",   "renew", "key"};
+					      "accept", "rework", "cancel", "fail",   "renew", "key",
+					      "release"};
 	enum item_state s;
 	enum item_action a;
 

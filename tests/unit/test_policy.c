@@ -130,6 +130,10 @@ static const struct row matrix[] = {
 	{ POL_IMPORT_CREATE,       { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_IMPORT_READ,         { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_ITEM_EXPORT,         { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_ITEM_RELEASE,        { NONE, NONE, OWNC, NONE, NONE } },
+	{ POL_ENGAGEMENT_OFFERS,   { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_OFFER_READ,          { ALL, ALL,  SELF,  NONE, NONE } },
+	{ POL_OFFER_ANSWER,        { NONE, NONE, SELF, NONE, NONE } },
 };
 /* clang-format on */
 

@@ -95,6 +95,8 @@ export const api = {
   chain: (id) => request('GET', `/v1/items/${encodeURIComponent(id)}/chain`),
   rework: (id, reason) => request('POST', `/v1/items/${id}/rework`, { reason }, { idempotent: true }),
   renew: (id, epoch) => request('POST', `/v1/items/${id}/renew`, { epoch }, { idempotent: true }),
+  release: (id, epoch, reason, note) =>
+    request('POST', `/v1/items/${id}/release`, note ? { epoch, reason, note } : { epoch, reason }, { idempotent: true }),
   submit: (id, epoch, result) =>
     request('POST', `/v1/items/${id}/submit`, { epoch, result }, { idempotent: true }),
 };

@@ -263,7 +263,38 @@
 	X(IMPORT_ERROR_ADD, "INSERT INTO import_errors(import_id, line, col, reason) "             \
 			    "VALUES (?1, ?2, ?3, ?4)")                                             \
 	X(IMPORT_ERRORS, "SELECT line, col, reason FROM import_errors WHERE import_id = ?1 "       \
-			 "ORDER BY line, id")
+			 "ORDER BY line, id")                                                      \
+	/* release, worker states, offers (sqlite_offers.c) */                                     \
+	X(EXCL_ADD, "INSERT OR IGNORE INTO item_exclusions(item_id, worker_id, reason, at) "       \
+		    "VALUES (?1, ?2, ?3, ?4)")                                                     \
+	X(EXCL_EACH, "SELECT x.item_id, x.worker_id FROM item_exclusions x JOIN items i ON "       \
+		     "i.id = x.item_id WHERE i.state IN " SQ_OPEN_STATES " ORDER BY 1, 2")          \
+	X(WSTATE_PUT, "INSERT INTO worker_states(worker_id, away_reason, wrap_until, no_answer) "  \
+		      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(worker_id) DO UPDATE SET "               \
+		      "away_reason = ?2, wrap_until = ?3, no_answer = ?4")                         \
+	X(WSTATE_GET, "SELECT worker_id, away_reason, wrap_until, no_answer FROM worker_states "   \
+		      "WHERE worker_id = ?1")                                                      \
+	X(WSTATE_EACH, "SELECT worker_id, away_reason, wrap_until, no_answer FROM worker_states "  \
+		       "ORDER BY worker_id")                                                       \
+	X(WCONF_PUT, "INSERT INTO work_conf(engagement_id, mode, timeout_ms, max_no_answer, "      \
+		     "wrap_up_ms, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT("        \
+		     "engagement_id) DO UPDATE SET mode = ?2, timeout_ms = ?3, max_no_answer = ?4, " \
+		     "wrap_up_ms = ?5, updated_at = ?6")                                           \
+	X(WCONF_GET, "SELECT engagement_id, mode, timeout_ms, max_no_answer, wrap_up_ms, "         \
+		     "updated_at FROM work_conf WHERE engagement_id = ?1")                         \
+	X(WCONF_EACH, "SELECT engagement_id, mode, timeout_ms, max_no_answer, wrap_up_ms, "        \
+		      "updated_at FROM work_conf ORDER BY engagement_id")                          \
+	X(OFFER_INSERT, "INSERT INTO offers(item_id, worker_id, engagement_id, client_id, "        \
+			"created_at, expires_at, state, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " \
+			"?7, ?8) RETURNING id")                                                    \
+	X(OFFER_END, "UPDATE offers SET state = ?2, ended_at = ?3 WHERE id = ?1 AND state = 0")    \
+	X(OFFER_EACH_LIVE, "SELECT o.id, o.item_id, o.worker_id, o.engagement_id, o.client_id, "   \
+			   "o.created_at, o.expires_at, o.state, o.ended_at FROM offers o JOIN "   \
+			   "items i ON i.id = o.item_id WHERE i.state IN " SQ_OPEN_STATES          \
+			   " ORDER BY o.id")                                                       \
+	X(OFFER_LIST, "SELECT id, item_id, worker_id, engagement_id, client_id, created_at, "      \
+		      "expires_at, state, ended_at FROM offers WHERE (?1 = 0 OR worker_id = ?1) "  \
+		      "AND (?2 = 0 OR state = 0) ORDER BY id DESC LIMIT ?3")
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,

@@ -454,6 +454,32 @@ const char *const sq__migrations[] = {
      * id order instead of sorting the user's tokens (tests/api/test_paging_large.sh). An
      * index only: safe on any database. */
     "CREATE INDEX IF NOT EXISTS tokens_user_id ON tokens(user_id, id);",
+    /* release, worker states and offers (issue 13): an item's workers excluded for good by a
+     * release's reason, a worker's state beside its status, an engagement's way of handing out
+     * work, and the offers of push engagements. New tables only. */
+    "CREATE TABLE IF NOT EXISTS item_exclusions ("
+    "  item_id INTEGER NOT NULL REFERENCES items(id),"
+    "  worker_id INTEGER NOT NULL REFERENCES workers(id),"
+    "  reason TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  PRIMARY KEY (item_id, worker_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS worker_states ("
+    "  worker_id INTEGER PRIMARY KEY REFERENCES workers(id),"
+    "  away_reason INTEGER NOT NULL DEFAULT 0,"
+    "  wrap_until INTEGER NOT NULL DEFAULT 0,"
+    "  no_answer INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS work_conf ("
+    "  engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),"
+    "  mode INTEGER NOT NULL, timeout_ms INTEGER NOT NULL, max_no_answer INTEGER NOT NULL,"
+    "  wrap_up_ms INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS offers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  item_id INTEGER NOT NULL REFERENCES items(id),"
+    "  worker_id INTEGER NOT NULL REFERENCES workers(id),"
+    "  engagement_id INTEGER NOT NULL, client_id INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL DEFAULT 0, ended_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS offers_item ON offers(item_id, id);"
+    "CREATE INDEX IF NOT EXISTS offers_worker ON offers(worker_id, state, id);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -1,8 +1,8 @@
 // workspace.jsx - the worker's workspace: take the next item (POST /v1/work/next), its payload
 // beside an entry form, the lease countdown with renew, submit with the lease's epoch, and the
 // worker's own history and today's count (kept in this browser: the API lists a worker's
-// current leases only). Keyboard: Tab through fields, Enter submits, Escape for release
-// (not in the API yet), Alt+R renews.
+// current leases only). Keyboard: Tab through fields, Enter submits, Escape opens the release
+// (a reason, then POST /v1/items/:id/release), Alt+R renews.
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
@@ -12,7 +12,9 @@ import { Title } from '../layout.jsx';
 const WARN_SECONDS = 60;
 const HISTORY_MAX = 200;
 const DOC_KEYS = /^(document|scan|image|file|url|link|attachment)(_url|_link)?$|_(url|link|scan)$/i;
-const REASONS = ['not_available', 'at_capacity', 'below_level', 'not_cleared', 'no_work', 'gold_suspended', 'gold_preferred'];
+const REASONS = ['not_available', 'at_capacity', 'below_level', 'not_cleared', 'no_work', 'gold_suspended', 'gold_preferred', 'wrap_up'];
+// The release reasons of POST /v1/items/:id/release; the last two keep the worker from the item.
+const RELEASE_REASONS = ['break', 'illegible', 'other', 'skill_mismatch', 'conflict_of_interest'];
 
 function historyKey(user) {
   return `alihdaya.history.${user.id}`;
@@ -131,6 +133,9 @@ export function Workspace({ session }) {
   const takeRef = useRef(null);
   const firstRef = useRef(null);
   const releaseRef = useRef(null);
+  // The release's reason chooser: null (closed) or { reason, note }.
+  const [releasing, setReleasing] = useState(null);
+  const reasonRef = useRef(null);
 
   const fields = item ? fieldsFor(item, declared) : null;
   const useJson = item && (jsonMode || !fields);
@@ -206,7 +211,7 @@ export function Workspace({ session }) {
       const r = await api.next();
       if (!r || r.id === null || r.id === undefined) {
         const reason = r && REASONS.includes(r.reason) ? r.reason : 'no_work';
-        setMsg({ kind: 'info', text: t('work.reason.' + reason) });
+        setMsg({ kind: 'info', text: t('work.reason.' + reason, { seconds: fmtNumber(r && r.retry_after_s || 0) }) });
       } else {
         open(r);
       }
@@ -229,8 +234,34 @@ export function Workspace({ session }) {
     }
   }
 
-  function releaseNotice() {
-    setMsg({ kind: 'info', text: t('work.release_unavailable') });
+  function releaseOpen() {
+    setReleasing({ reason: 'break', note: '' });
+    setMsg(null);
+  }
+
+  useEffect(() => {
+    if (releasing && reasonRef.current) reasonRef.current.focus();
+  }, [releasing !== null]);
+
+  async function release(e) {
+    if (e) e.preventDefault();
+    if (!item || !item.lease || !releasing || busy) return;
+    if (releasing.reason === 'other' && !releasing.note.trim()) {
+      setMsg({ kind: 'error', text: t('work.release_note_needed') });
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.release(item.id, item.lease.epoch, releasing.reason,
+        releasing.reason === 'other' ? releasing.note.trim() : undefined);
+      setReleasing(null);
+      setItem(null);
+      setMsg({ kind: 'ok', text: t('work.released', { id: fmtNumber(item.id) }) });
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
   }
 
   async function submit(e) {
@@ -272,10 +303,13 @@ export function Workspace({ session }) {
   }
 
   function onKey(e) {
-    if (e.key === 'Escape' && item) {
+    if (e.key === 'Escape' && item && releasing) {
       e.preventDefault();
-      releaseNotice();
+      setReleasing(null);
       if (releaseRef.current) releaseRef.current.focus();
+    } else if (e.key === 'Escape' && item) {
+      e.preventDefault();
+      releaseOpen();
     } else if (e.altKey && (e.key === 'r' || e.key === 'R') && item) {
       e.preventDefault();
       renew();
@@ -388,11 +422,10 @@ export function Workspace({ session }) {
               <div class="actions">
                 <button type="submit" disabled={busy || expired}>{t('work.submit')}</button>
                 <button type="button" class="secondary" onClick={renew} disabled={expired}>{t('work.renew')}</button>
-                <button type="button" class="secondary" ref={releaseRef} aria-disabled="true"
-                  title={t('work.release_unavailable')} aria-describedby="release-why" onClick={releaseNotice}>
+                <button type="button" class="secondary" ref={releaseRef} disabled={expired}
+                  aria-expanded={releasing ? 'true' : 'false'} aria-controls="release-box" onClick={releaseOpen}>
                   {t('work.release')}
                 </button>
-                <span id="release-why" class="sr-only">{t('work.release_unavailable')}</span>
                 {fields && (
                   <button type="button" class="link" onClick={() => setJsonMode(!jsonMode)}>
                     {jsonMode ? t('work.use_form') : t('work.use_json')}
@@ -402,6 +435,36 @@ export function Workspace({ session }) {
               </div>
               <p class="hint keys">{t('work.keys')}</p>
             </form>
+            {releasing && (
+              <form class="release" id="release-box" onSubmit={release} aria-labelledby="release-h">
+                <h3 id="release-h">{t('work.release_title')}</h3>
+                <fieldset>
+                  <legend>{t('work.release_reason')}</legend>
+                  {RELEASE_REASONS.map((r, i) => (
+                    <div class="field check" key={r}>
+                      <input type="radio" name="release-reason" id={'rr-' + r} value={r}
+                        ref={i === 0 ? reasonRef : undefined} checked={releasing.reason === r}
+                        onChange={() => { setReleasing({ ...releasing, reason: r }); setMsg(null); }} />
+                      <label for={'rr-' + r}>{t('work.release_reason.' + r)}</label>
+                    </div>
+                  ))}
+                </fieldset>
+                {releasing.reason === 'other' && (
+                  <div class="field">
+                    <label for="release-note">{t('work.release_note')}</label>
+                    <input id="release-note" value={releasing.note} autocomplete="off" maxLength={2000}
+                      onInput={(e) => setReleasing({ ...releasing, note: e.currentTarget.value })} />
+                  </div>
+                )}
+                {(releasing.reason === 'skill_mismatch' || releasing.reason === 'conflict_of_interest') && (
+                  <p class="hint">{t('work.release_excludes')}</p>
+                )}
+                <div class="actions">
+                  <button type="submit" disabled={busy}>{t('work.release_confirm')}</button>
+                  <button type="button" class="secondary" onClick={() => setReleasing(null)}>{t('work.release_cancel')}</button>
+                </div>
+              </form>
+            )}
           </section>
         </div>
       )}
