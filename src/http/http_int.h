@@ -529,4 +529,7 @@ int h_webhooks_activate(struct req *r);
 int h_webhooks_deliveries(struct req *r);
 int h_webhooks_redeliver(struct req *r);
 
+/* h_openapi.c: the OpenAPI document of every route (docs/openapi/) */
+int h_openapi(struct req *r);
+
 #endif

@@ -144,6 +144,8 @@ const struct route http__routes[] = {
     {"POST", "/v1/engagements/:id/imports", POL_IMPORT_CREATE, h_imports_create},
     {"GET", "/v1/imports/:id", POL_IMPORT_READ, h_imports_get},
     {"GET", "/v1/imports/:id/errors", POL_IMPORT_READ, h_imports_errors},
+    /* the OpenAPI document of every route (docs/openapi/, tests/api/test_openapi.sh) */
+    {"GET", "/v1/openapi.json", POL_PUBLIC, h_openapi},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
