@@ -106,7 +106,25 @@ rec POST /v1/purge /v1/purge "$ADMIN" '{"dry_run":true}'
 rec GET /v1/audit "/v1/audit?limit=5" "$AUD"
 rec GET /v1/audit/verify /v1/audit/verify "$AUD"
 rec GET /v1/audit/proof/inclusion "/v1/audit/proof/inclusion?seq=1" "$AUD"
+rec GET /v1/audit/head /v1/audit/head "$AUD"
+rec GET /v1/audit/proof/consistency "/v1/audit/proof/consistency?first=1" "$AUD"
 rec GET /v1/keys /v1/keys "$ADMIN"
+rec POST /v1/keys/rotate /v1/keys/rotate "$ADMIN"
+rec POST /v1/services /v1/services "$ADMIN" '{"code":"oa_svc","name":"OpenAPI","kind":"kpo","category":"docs"}'
+rec PATCH /v1/services/{id} "/v1/services/$(jqr .id)" "$ADMIN" '{"name":"OpenAPI review"}'
+rec PATCH /v1/engagements/{id} "/v1/engagements/$BPO" "$MGR" '{"lease_max_seconds":7200}'
+rec PUT /v1/engagements/{id}/fields "/v1/engagements/$BPO/fields" "$MGR" '{"payload":[{"name":"name","type":"text"}]}'
+rec PUT /v1/engagements/{id}/fields "/v1/engagements/$BPO/fields" "$MGR" '{"payload":[{"name":"n","type":"colour"}]}'
+rec PUT /v1/engagements/{id}/keying "/v1/engagements/$BPO/keying" "$MGR" '{"mode":"single"}'
+rec PUT /v1/engagements/{id}/defects "/v1/engagements/$BPO/defects" "$MGR" '{"defects":[{"code":"wrong","label":"Wrong","severity":"major"}]}'
+rec PUT /v1/engagements/{id}/gold/settings "/v1/engagements/$BPO/gold/settings" "$MGR" '{"rate":0}'
+rec POST /v1/engagements/{id}/gold "/v1/engagements/$BPO/gold" "$MGR" '{"payload":{"name":"G"},"result":{"ok":true}}'
+rec POST /v1/engagements/{id}/gold/{gid}/deactivate "/v1/engagements/$BPO/gold/$(jqr '.ids[0]')/deactivate" "$MGR"
+rec POST /v1/users /v1/users "$ADMIN" '{"name":"oa-user","role":"auditor"}'
+rec POST /v1/users/{id}/password-link "/v1/users/$(jqr .id)/password-link" "$ADMIN"
+rec PATCH /v1/workers/{id} "/v1/workers/$W3ID" "$MGR" '{"capacity":2}'
+rec POST /v1/items /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"payload\":{\"q\":\"memo\"}}"
+rec POST /v1/items/{id}/milestones "/v1/items/$(jqr .id)/milestones" "$LEXU" '{"title":"Memo","due_at":"2030-03-01T09:00:00Z"}'
 rec POST /v1/webhooks /v1/webhooks "$ACMEU" '{"url":"http://127.0.0.1:9/hooks","events":["item.done"]}'
 WH=$(jqr .id)
 rec GET /v1/webhooks /v1/webhooks "$AUD"
