@@ -26,6 +26,32 @@ else
 fi
 grep -E '^(FAIL|ok) - ' "$TMP/check.out" | sed 's/^/    /'
 
+# The assembly itself (cmake/embed_openapi.cmake, as the build runs it) on fragments of its own:
+# two files adding operations to one path are merged; the same operation in two files, or a
+# file that is not a JSON object, stops it naming the file.
+asm() { # DIR: assembles ROOT's base.json with DIR's fragments into $TMP/asm.json
+  cmake -DBASE="$ROOT/docs/openapi/base.json" -DDIR="$1" -DJSON="$TMP/asm.json" \
+        -DOUT="$TMP/asm.c" -P "$ROOT/cmake/embed_openapi.cmake" > "$TMP/asm.out" 2>&1
+}
+mkdir -p "$TMP/frag"
+echo '{"/v1/things/{id}": {"get": {"summary": "a", "responses": {"200": {"description": "a"}}}}}' > "$TMP/frag/a.json"
+echo '{"/v1/things/{id}": {"post": {"summary": "b", "responses": {"200": {"description": "b"}}}},
+       "/v1/other": {"get": {"summary": "c", "responses": {"200": {"description": "c"}}}}}' > "$TMP/frag/b.json"
+if asm "$TMP/frag"; then
+  check "two fragments of one path merged" "get post" "$(jq -r '.paths["/v1/things/{id}"] | keys | join(" ")' "$TMP/asm.json")"
+  check "and the other path kept" c "$(jq -r '.paths["/v1/other"].get.summary' "$TMP/asm.json")"
+  check "embedded as bytes of the same length" "$(stat -c %s "$TMP/asm.json")" \
+        "$(sed -n 's/^const size_t openapi_doc_len = \([0-9]*\);$/\1/p' "$TMP/asm.c")"
+else
+  bad "the assembly of two fragments failed: $(cat "$TMP/asm.out")"
+fi
+echo '{"/v1/things/{id}": {"get": {"summary": "again", "responses": {"200": {"description": "x"}}}}}' > "$TMP/frag/c.json"
+asm "$TMP/frag" && bad "the same operation in two fragments was taken" \
+  || check "the same operation twice is refused, naming the file" 1 "$(grep -c 'c.json: /v1/things/{id} get' "$TMP/asm.out")"
+echo '["not", "an object"]' > "$TMP/frag/c.json"
+asm "$TMP/frag" && bad "a fragment that is not an object was taken" \
+  || check "a fragment that is not an object is refused, naming it" 1 "$(grep -c 'c.json: not a JSON object' "$TMP/asm.out")"
+
 # A token changes nothing; the route is GET only and takes no query parameters.
 api GET /v1/openapi.json "$ADMIN"
 expect "with a token too" 200
