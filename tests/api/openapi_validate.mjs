@@ -2,7 +2,8 @@
 // (web/package.json devDependencies): the OpenAPI 3.1 schema, and every $ref resolves.
 // With RESPONSES (JSON Lines of {method, path, status, ctype, body} recorded from the real
 // server, path as the document writes it), each JSON answer is also checked against the
-// schema the document gives for its operation and status, with Ajv's JSON Schema 2020-12
+// schema the document gives for its operation and status (and a 2xx one's JSON request against
+// its requestBody schema), with Ajv's JSON Schema 2020-12
 // (the dialect of OpenAPI 3.1; Ajv comes with swagger-parser, pinned by the lockfile).
 //   node openapi_validate.mjs WEB_DIR DOC.json [RESPONSES.jsonl]
 // Exit 0 valid, 1 invalid (the messages on stdout), 77 the package is missing.
@@ -32,7 +33,8 @@ const doc = JSON.parse(readFileSync(file, "utf8"));
 // The document is one schema resource; formats are not asserted (no ajv-formats here).
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
 ajv.addSchema({ ...doc, $id: "openapi.json" });
-let bad = 0, checked = 0;
+let bad = 0, checked = 0, requests = 0;
+const ptrOf = (r) => `openapi.json#/paths/${r.path.replaceAll("~", "~0").replaceAll("/", "~1")}/${r.method.toLowerCase()}`;
 for (const line of readFileSync(responses, "utf8").split("\n").filter(Boolean)) {
   const r = JSON.parse(line);
   const where = `${r.method} ${r.path} ${r.status}`;
@@ -42,6 +44,16 @@ for (const line of readFileSync(responses, "utf8").split("\n").filter(Boolean)) 
     console.log(`FAIL - ${where}: the document has no such response`);
     bad++;
     continue;
+  }
+  // A request the server took must be one the document allows.
+  const reqSchema = op.requestBody?.content?.["application/json"];
+  if (r.request && reqSchema && r.status < 300) {
+    const v = ajv.getSchema(`${ptrOf(r)}/requestBody/content/application~1json/schema`) ||
+              ajv.compile({ $ref: `${ptrOf(r)}/requestBody/content/application~1json/schema` });
+    if (!v(JSON.parse(r.request))) {
+      console.log(`FAIL - ${where}: the request ${r.request.slice(0, 160)} breaks its schema: ${ajv.errorsText(v.errors)}`);
+      bad++;
+    } else requests++;
   }
   const res = resp.$ref ? doc.components.responses[resp.$ref.split("/").pop()] : resp;
   const ctype = (r.ctype || "").split(";")[0].trim();
@@ -67,5 +79,5 @@ for (const line of readFileSync(responses, "utf8").split("\n").filter(Boolean)) 
     bad++;
   } else checked++;
 }
-console.log(`${checked} answers match their documented schemas, ${bad} do not`);
+console.log(`${checked} answers and ${requests} requests match their documented schemas, ${bad} do not`);
 process.exit(bad ? 1 : 0);

@@ -61,14 +61,15 @@ api GET "/v1/openapi.json?x=1" ""
 expect "takes no query parameters" 400
 
 # Real answers, each checked below against the schema the document gives for its operation
-# and status: rec METHOD TEMPLATE PATH TOKEN [BODY] calls and records one.
+# and status (and the JSON request of each 2xx against its requestBody schema): rec METHOD TEMPLATE PATH TOKEN [BODY] calls and records one.
 setup_world
 : > "$TMP/answers.jsonl"
 rec() {
   local m=$1 tpl=$2; shift 2
   api "$m" "$@"
   jq -c -n --arg m "$m" --arg p "$tpl" --argjson s "$STATUS" --arg c "$(header Content-Type)" \
-     --rawfile b "$TMP/body" '{method: $m, path: $p, status: $s, ctype: $c, body: $b}' >> "$TMP/answers.jsonl"
+     --rawfile b "$TMP/body" --arg q "${3-}" \
+     '{method: $m, path: $p, status: $s, ctype: $c, body: $b, request: $q}' >> "$TMP/answers.jsonl"
 }
 rec GET /v1/health /v1/health ""
 rec GET /v1/clients /v1/clients "$ADMIN"
@@ -192,12 +193,16 @@ if [ $rc = 77 ]; then
 else
   check "swagger-parser validates the document, and $(wc -l < "$TMP/answers.jsonl") real answers match it" 0 "$rc"
   sed 's/^/    /' "$TMP/valid.out"
-  # An answer that breaks its schema is reported (the check can fail).
+  # An answer that breaks its schema, and a request that breaks its, are reported (the check can fail).
   jq -c -n '{method: "GET", path: "/v1/clients/{id}", status: 200, ctype: "application/json",
              body: "{\"id\":\"one\",\"code\":7}"}' > "$TMP/wrong.jsonl"
+  jq -c -n '{method: "POST", path: "/v1/clients", status: 201, ctype: "application/json",
+             body: "{\"id\":1,\"code\":\"a\",\"name\":\"b\",\"time_zone\":\"UTC\",\"active\":true}",
+             request: "{\"code\":\"a\",\"name\":\"b\",\"colour\":\"red\"}"}' >> "$TMP/wrong.jsonl"
   node "$ROOT/tests/api/openapi_validate.mjs" "$ROOT/web" "$TMP/openapi.json" "$TMP/wrong.jsonl" > "$TMP/wrong.out"
   rc=$?
   check "a wrong answer is reported: $(grep -m1 FAIL "$TMP/wrong.out" | head -c 120)" 1 "$rc"
+  check "and a request outside its schema: $(grep FAIL "$TMP/wrong.out" | sed -n 2p | head -c 120)" 2 "$(grep -c '^FAIL' "$TMP/wrong.out")"
   node "$ROOT/tests/api/openapi_validate.mjs" "$ROOT/web" "$TMP/broken.json" > "$TMP/broken.out"
   rc=$?
   check "swagger-parser refuses a broken copy: $(head -c 120 "$TMP/broken.out" | tr '\n' ' ')" 1 "$rc"
