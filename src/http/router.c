@@ -144,6 +144,8 @@ const struct route http__routes[] = {
     {"POST", "/v1/engagements/:id/imports", POL_IMPORT_CREATE, h_imports_create},
     {"GET", "/v1/imports/:id", POL_IMPORT_READ, h_imports_get},
     {"GET", "/v1/imports/:id/errors", POL_IMPORT_READ, h_imports_errors},
+    /* exports (docs/api.md "Exports"): the answer is streamed, not buffered (h_exports.c) */
+    {"GET", "/v1/engagements/:id/export", POL_ITEM_EXPORT, h_engagements_export},
     /* the OpenAPI document of every route (docs/openapi/, tests/api/test_openapi.sh) */
     {"GET", "/v1/openapi.json", POL_PUBLIC, h_openapi},
 };
@@ -179,6 +181,7 @@ static const struct {
     {"GET", "/v1/engagements/:id/lots", HTTP_Q_PAGE},
     {"GET", "/v1/engagements/:id/gold", HTTP_Q_PAGE},
     {"POST", "/v1/engagements/:id/imports", "delimiter map all_or_nothing"},
+    {"GET", "/v1/engagements/:id/export", "format from to state limit"},
 };
 
 const char *http__route_query(const struct route *rt)

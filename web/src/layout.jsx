@@ -9,6 +9,8 @@ export const menus = {
   client: [
     { path: '/portal', label: 'nav.items' },
     { path: '/portal/new', label: 'nav.new_item' },
+    { path: '/portal/upload', label: 'nav.upload' },
+    { path: '/portal/export', label: 'nav.export' },
   ],
 };
 

@@ -12,6 +12,7 @@ import { NewItem, Portal } from './screens/portal.jsx';
 import { SetPassword } from './screens/setpassword.jsx';
 import { SignIn } from './screens/signin.jsx';
 import { Workspace } from './screens/workspace.jsx';
+import { Export, Upload } from './screens/files.jsx';
 
 // The screens (docs/web.md, "Adding a screen"): public ones open without a session.
 addRoute('/signin', SignIn, { public: true, title: 'signin.title' });
@@ -20,6 +21,8 @@ addRoute('/work', Workspace, { roles: ['worker'], title: 'work.title' });
 addRoute('/portal', Portal, { roles: ['client', 'admin', 'manager', 'auditor'], title: 'portal.title' });
 addRoute('/portal/new', NewItem, { roles: ['client', 'admin', 'manager'], title: 'newitem.title' });
 addRoute('/items/:id', ItemDetail, { title: 'item.page_title' });
+addRoute('/portal/upload', Upload, { roles: ['client', 'admin', 'manager'], title: 'upload.title' });
+addRoute('/portal/export', Export, { roles: ['client', 'admin', 'manager'], title: 'export.title' });
 addRoute('/', Home, { title: 'app.name' });
 
 setLanguage(detectLanguage(), false);
