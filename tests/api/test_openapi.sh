@@ -166,6 +166,8 @@ IMP=$(jqr .id)
 check "the import made its two rows" 2 "$(jqr .created)"
 rec GET /v1/imports/{id} "/v1/imports/$IMP" "$ACMEU"
 rec GET /v1/imports/{id}/errors "/v1/imports/$IMP/errors" "$ACMEU"
+rec GET /v1/engagements/{id}/export "/v1/engagements/$BPO/export?format=csv" "$ACMEU"
+rec GET /v1/engagements/{id}/export "/v1/engagements/$BPO/export?format=jsonl" "$ACMEU"
 rec GET /v1/session /v1/session "$MGR"
 rec POST /v1/session /v1/session "" '{"login":"mgr","password":"not it"}'
 rec DELETE /v1/users/{id}/sessions /v1/users/1/sessions "$ADMIN"
