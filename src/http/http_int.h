@@ -552,5 +552,7 @@ int h_webhooks_redeliver(struct req *r);
 
 /* h_exports.c: an engagement's results as CSV, JSON Lines or XLSX, streamed */
 int h_engagements_export(struct req *r);
+/* h_openapi.c: the OpenAPI document of every route (docs/openapi/) */
+int h_openapi(struct req *r);
 
 #endif

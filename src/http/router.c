@@ -153,6 +153,8 @@ const struct route http__routes[] = {
     {"GET", "/v1/offers", POL_OFFER_READ, h_offers_list},
     {"POST", "/v1/offers/:id/accept", POL_OFFER_ANSWER, h_offers_accept},
     {"POST", "/v1/offers/:id/decline", POL_OFFER_ANSWER, h_offers_decline},
+    /* the OpenAPI document of every route (docs/openapi/, tests/api/test_openapi.sh) */
+    {"GET", "/v1/openapi.json", POL_PUBLIC, h_openapi},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
