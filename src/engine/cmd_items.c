@@ -232,7 +232,7 @@ static int find_open_item(struct engine *e, struct cmd *c, enum policy_action ac
 {
 	struct live_item *it = NULL;
 	enum policy_verdict v;
-	enum item_state closed;
+	enum item_state closed = ITEM_QUEUED; /* set by engine__item_scope on 0 (gcc -O3 cannot see it) */
 	int rc = engine__item_scope(e, c, act, c->u.op.item_id, &it, &closed, &v);
 
 	if (rc)

@@ -88,7 +88,7 @@ static int milestone_item(struct engine *e, struct cmd *c, enum policy_action ac
 	int64_t id = c->u.milestone.item_id;
 	struct live_item *it = NULL;
 	enum policy_verdict v;
-	enum item_state closed;
+	enum item_state closed = ITEM_QUEUED; /* set by engine__item_scope on 0 */
 	int rc = engine__item_scope(e, c, act, id, &it, &closed, &v);
 
 	if (rc)

@@ -246,7 +246,7 @@ int engine__item_release(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct live_item *it = NULL;
 	enum policy_verdict v;
-	enum item_state closed;
+	enum item_state closed = ITEM_QUEUED; /* set by engine__item_scope on 0 */
 	int rc = engine__item_scope(e, c, POL_ITEM_RELEASE, c->u.release.item_id, &it, &closed, &v);
 
 	if (rc)

@@ -227,7 +227,7 @@ static void test_wrap_up(void **state)
 {
 	struct fx *f = *state;
 	struct cmd c = {.type = CMD_WORK_CONF};
-	int64_t a = item_in(f, 5), b = item_in(f, 5), ea;
+	int64_t a = item_in(f, 5), b = item_in(f, 5), ea = 0;
 	int reason;
 
 	c.u.work_conf = (struct work_conf){.engagement_id = f->eng, .mode = OFFER_PULL,
