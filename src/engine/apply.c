@@ -60,6 +60,13 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_WEBHOOK_ATTEMPT] = {"webhook.attempt", engine__webhook_attempt, false},
     [CMD_WEBHOOK_REDELIVER] = {"webhook.redeliver", engine__webhook_redeliver, true},
     [CMD_IMPORT] = {"import", engine__import, false},
+    [CMD_TIME_LOG] = {"time.log", engine__time_log, true},
+    [CMD_TIME_START] = {"time.start", engine__time_start, true},
+    [CMD_TIME_STOP] = {"time.stop", engine__time_stop, true},
+    [CMD_TIME_CORRECT] = {"time.correct", engine__time_correct, true},
+    [CMD_PERIOD_CREATE] = {"period.create", engine__period_create, true},
+    [CMD_PERIOD_ADVANCE] = {"period.advance", engine__period_advance, true},
+    [CMD_ASSESSMENT_CREATE] = {"assessment.create", engine__assessment_create, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)
