@@ -320,11 +320,14 @@ static void time_request(const struct cmd *c, char *path, size_t n, json_t **bod
 		clock_format_ms(c->u.time.started_at, t, sizeof(t));
 		json_object_set_new(*body, "started_at", json_string(t));
 	}
-	if (c->type == CMD_TIME_LOG) {
+	if (c->type == CMD_TIME_LOG && c->u.time.ended_at) {
 		clock_format_ms(c->u.time.ended_at, t, sizeof(t));
 		json_object_set_new(*body, "ended_at", json_string(t));
-		json_object_set_new(*body, "billable", json_boolean(c->u.time.billable));
 	}
+	if (c->type == CMD_TIME_LOG && c->u.time.duration_ms)
+		json_object_set_new(*body, "duration_ms", json_integer(c->u.time.duration_ms));
+	if (c->type == CMD_TIME_LOG)
+		json_object_set_new(*body, "billable", json_boolean(c->u.time.billable));
 }
 
 static int request_of(const struct cmd *c, const char **method, char *path, size_t n,
