@@ -24,6 +24,7 @@ int cli_engagement_keying(int argc, char **argv); /* keying.c */
 int cli_worker(int argc, char **argv);
 int cli_item(int argc, char **argv);
 int cli_item_import(int argc, char **argv); /* cli/import.c: item import */
+int cli_item_export(int argc, char **argv); /* cli/export.c: item export */
 /* worker status ID STATUS: the verb of `worker` that is not a record's (cli/items.c). */
 struct cli_noun;
 int cli_worker_status(struct cli_noun *w);
