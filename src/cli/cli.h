@@ -45,5 +45,8 @@ int cli_user_password(int argc, char **argv);
 int cli_quality(int argc, char **argv);
 /* review list|lots|defects|sampling (review.c) */
 int cli_review(int argc, char **argv);
+/* time log|start|stop|list; assess (time.c) */
+int cli_time(int argc, char **argv);
+int cli_assess(int argc, char **argv);
 
 #endif

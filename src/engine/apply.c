@@ -63,6 +63,13 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_ITEM_RELEASE] = {"item.release", engine__item_release, true},
     [CMD_WORK_CONF] = {"engagement.offers", engine__work_conf_set, true},
     [CMD_OFFER_ANSWER] = {"offer.answer", engine__offer_answer, true},
+    [CMD_TIME_LOG] = {"time.log", engine__time_log, true},
+    [CMD_TIME_START] = {"time.start", engine__time_start, true},
+    [CMD_TIME_STOP] = {"time.stop", engine__time_stop, true},
+    [CMD_TIME_CORRECT] = {"time.correct", engine__time_correct, true},
+    [CMD_PERIOD_CREATE] = {"period.create", engine__period_create, true},
+    [CMD_PERIOD_ADVANCE] = {"period.advance", engine__period_advance, true},
+    [CMD_ASSESSMENT_CREATE] = {"assessment.create", engine__assessment_create, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

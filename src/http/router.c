@@ -155,6 +155,23 @@ const struct route http__routes[] = {
     {"POST", "/v1/offers/:id/decline", POL_OFFER_ANSWER, h_offers_decline},
     /* the OpenAPI document of every route (docs/openapi/, tests/api/test_openapi.sh) */
     {"GET", "/v1/openapi.json", POL_PUBLIC, h_openapi},
+    /* time and periods (docs/api.md "Time and periods") */
+    {"POST", "/v1/engagements/:id/time", POL_TIME_LOG, h_time_log},
+    {"GET", "/v1/engagements/:id/time", POL_TIME_READ, h_time_list},
+    {"POST", "/v1/engagements/:id/time/start", POL_TIME_LOG, h_time_start},
+    {"POST", "/v1/time/stop", POL_TIME_LOG, h_time_stop},
+    {"GET", "/v1/time/:id", POL_TIME_READ, h_time_get},
+    {"PATCH", "/v1/time/:id", POL_TIME_CORRECT, h_time_correct},
+    {"POST", "/v1/engagements/:id/periods", POL_PERIOD_MANAGE, h_periods_create},
+    {"GET", "/v1/engagements/:id/periods", POL_PERIOD_READ, h_periods_list},
+    {"GET", "/v1/periods/:id", POL_PERIOD_READ, h_periods_get},
+    {"POST", "/v1/periods/:id/approve", POL_PERIOD_MANAGE, h_periods_approve},
+    {"POST", "/v1/periods/:id/lock", POL_PERIOD_MANAGE, h_periods_lock},
+    {"GET", "/v1/engagements/:id/cost", POL_TIME_COST, h_time_cost},
+    /* process-fit assessments (docs/api.md "Process-fit assessment") */
+    {"POST", "/v1/assessments", POL_ASSESS_CREATE, h_assessments_create},
+    {"GET", "/v1/assessments", POL_ASSESS_READ, h_assessments_list},
+    {"GET", "/v1/assessments/:id", POL_ASSESS_READ, h_assessments_get},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -190,6 +207,10 @@ static const struct {
     {"POST", "/v1/engagements/:id/imports", "delimiter map all_or_nothing"},
     {"GET", "/v1/engagements/:id/export", "format from to state limit"},
     {"GET", "/v1/offers", "worker_id open"},
+    {"GET", "/v1/engagements/:id/time", HTTP_Q_PAGE " from to period_id worker_id all"},
+    {"GET", "/v1/engagements/:id/periods", HTTP_Q_PAGE},
+    {"GET", "/v1/engagements/:id/cost", "period_id from to"},
+    {"GET", "/v1/assessments", HTTP_Q_PAGE},
 };
 
 const char *http__route_query(const struct route *rt)

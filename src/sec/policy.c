@@ -140,6 +140,14 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_ENGAGEMENT_OFFERS] = { "engagement.offers", { ANY, ANY, NO, NO, NO } },
 	[POL_OFFER_READ] = { "offer.read", { ANY, ANY, SLF, NO, NO } },
 	[POL_OFFER_ANSWER] = { "offer.answer", { NO, NO, SLF, NO, NO } },
+	[POL_TIME_READ] = { "time.read", { ANY, ANY, SLF, OWN, ANY } },
+	[POL_TIME_LOG] = { "time.log", { ANY, ANY, CLR, NO, NO } },
+	[POL_TIME_CORRECT] = { "time.correct", { ANY, ANY, NO, NO, NO } },
+	[POL_PERIOD_READ] = { "period.read", { ANY, ANY, NO, OWN, ANY } },
+	[POL_PERIOD_MANAGE] = { "period.manage", { ANY, ANY, NO, NO, NO } },
+	[POL_TIME_COST] = { "time.cost", { ANY, ANY, NO, NO, NO } },
+	[POL_ASSESS_CREATE] = { "assessment.create", { ANY, ANY, NO, OWN, NO } },
+	[POL_ASSESS_READ] = { "assessment.read", { ANY, ANY, NO, OWN, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

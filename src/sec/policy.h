@@ -112,6 +112,16 @@ enum policy_action {
 	POL_ENGAGEMENT_OFFERS, /* an engagement's offers (push) and wrap-up settings: read and set */
 	POL_OFFER_READ,     /* the offers of a worker (a worker: its own) */
 	POL_OFFER_ANSWER,   /* accept or decline an offer made to oneself */
+	/* Time and periods (docs/api.md "Time and periods"): workers their own entries,
+	 * clients their own client's approved time; corrections, periods and cost are staff's. */
+	POL_TIME_READ,	    /* time entries (a worker: its own; a client: approved periods only) */
+	POL_TIME_LOG,	    /* a manual entry or timer (a worker: for a client it is cleared for) */
+	POL_TIME_CORRECT,   /* correct an entry, with a reason (the original stays) */
+	POL_PERIOD_READ,    /* an engagement's billing periods */
+	POL_PERIOD_MANAGE,  /* open, approve and lock a period */
+	POL_TIME_COST,	    /* the cost side: hours times each worker's cost per hour */
+	POL_ASSESS_CREATE,  /* a process-fit assessment (BPO, KPO or in-house) stored */
+	POL_ASSESS_READ,    /* stored assessments (a client: its own) */
 	POL__COUNT
 };
 

@@ -134,6 +134,14 @@ static const struct row matrix[] = {
 	{ POL_ENGAGEMENT_OFFERS,   { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_OFFER_READ,          { ALL, ALL,  SELF,  NONE, NONE } },
 	{ POL_OFFER_ANSWER,        { NONE, NONE, SELF, NONE, NONE } },
+	{ POL_TIME_READ,           { ALL, ALL,  SELF,  OWNC, ALL } },
+	{ POL_TIME_LOG,            { ALL, ALL,  OWNC,  NONE, NONE } },
+	{ POL_TIME_CORRECT,        { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_PERIOD_READ,         { ALL, ALL,  NONE,  OWNC, ALL } },
+	{ POL_PERIOD_MANAGE,       { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_TIME_COST,           { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_ASSESS_CREATE,       { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_ASSESS_READ,         { ALL, ALL,  NONE,  OWNC, NONE } },
 };
 /* clang-format on */
 

@@ -294,7 +294,12 @@
 			   " ORDER BY o.id")                                                       \
 	X(OFFER_LIST, "SELECT id, item_id, worker_id, engagement_id, client_id, created_at, "      \
 		      "expires_at, state, ended_at FROM offers WHERE (?1 = 0 OR worker_id = ?1) "  \
-		      "AND (?2 = 0 OR state = 0) ORDER BY id DESC LIMIT ?3")
+		      "AND (?2 = 0 OR state = 0) ORDER BY id DESC LIMIT ?3") \
+	/* time (sqlite_time.c): every lease that ends writes one work entry: cached */          \
+	X(TIME_INSERT, "INSERT INTO time_entries(engagement_id, client_id, worker_id, item_id, "   \
+		       "milestone_id, kind, started_at, ended_at, duration_ms, billable, "         \
+		       "corrected_from, superseded_by, created_at, created_by) VALUES (?1, ?2, "   \
+		       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id")
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,
