@@ -225,11 +225,10 @@ int engine__release_lease(struct engine *e, struct cmd *c, struct live_item *it,
 			goto out;
 	}
 	/*
-	 * TIME (issue 12, branch `time`): a lease ends here by release (the item
-	 * back in its queue). Its time entry [it->lease_started, now] for worker
-	 * wid is written by engine__step() below, which on that branch calls
-	 * engine__time_lease_end() for every assigned -> not assigned step, a
-	 * release's and an offline worker's releases included.
+	 * A lease ends here by release (the item back in its queue): its time
+	 * entry [it->lease_started, now] for worker wid is written by
+	 * engine__step() below (engine__time_lease_end(), time.c), a release's and
+	 * an offline worker's releases alike.
 	 */
 	if ((rc = engine__step(e, c, it, &s, now, &to)))
 		goto out;

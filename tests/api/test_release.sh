@@ -45,6 +45,9 @@ check "A has no lease" null "$(jqr .lease)"
 api GET "/v1/items/$A/history" "$MGR"
 check "the history has the release with its reason" break \
   "$(jqr '[.[] | select(.action=="release")][0].detail.reason // empty')"
+api GET "/v1/engagements/$BPO/time?worker_id=$W1ID" "$MGR"
+check "the released lease is a work entry of A (time.c via engine__step)" "$A" \
+  "$(jqr '[.data[] | select(.kind=="work")][0].item_id // empty')"
 api POST /v1/work/next "$W1"
 check "A is back at its old place: the next take is A again" "$A" "$(jqr .id)"
 EA=$(jqr .epoch)
