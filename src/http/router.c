@@ -144,6 +144,9 @@ const struct route http__routes[] = {
     {"POST", "/v1/engagements/:id/imports", POL_IMPORT_CREATE, h_imports_create},
     {"GET", "/v1/imports/:id", POL_IMPORT_READ, h_imports_get},
     {"GET", "/v1/imports/:id/errors", POL_IMPORT_READ, h_imports_errors},
+    /* the operations dashboard (docs/api.md "Dashboard"): figures and their event stream */
+    {"GET", "/v1/dashboard", POL_DASHBOARD_READ, h_dashboard_get},
+    {"GET", "/v1/dashboard/events", POL_DASHBOARD_READ, h_dashboard_events},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);

@@ -134,6 +134,8 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_WEBHOOK_MANAGE] = { "webhook.manage", { ANY, ANY, NO, OWN, NO } },
 	[POL_IMPORT_CREATE] = { "import.create", { ANY, ANY, NO, OWN, NO } },
 	[POL_IMPORT_READ] = { "import.read", { ANY, ANY, NO, OWN, NO } },
+	/* The floor's figures: a client sees its own engagements' (no workers); a worker none. */
+	[POL_DASHBOARD_READ] = { "dashboard.read", { ANY, ANY, NO, OWN, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -107,6 +107,7 @@ enum policy_action {
 	POL_WEBHOOK_MANAGE, /* register, rotate the secret, switch off, redeliver */
 	POL_IMPORT_CREATE,  /* a bulk import of items into an engagement (CSV, JSON Lines) */
 	POL_IMPORT_READ,    /* an import's progress and its rejected rows */
+	POL_DASHBOARD_READ, /* the operations dashboard's figures and their event stream */
 	POL__COUNT
 };
 

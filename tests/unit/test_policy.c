@@ -129,6 +129,7 @@ static const struct row matrix[] = {
 	{ POL_WEBHOOK_MANAGE,      { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_IMPORT_CREATE,       { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_IMPORT_READ,         { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_DASHBOARD_READ,      { ALL, ALL,  NONE,  OWNC, ALL  } },
 };
 /* clang-format on */
 
