@@ -242,6 +242,22 @@ nomem:
 	return ERR_NOMEM;
 }
 
+/*
+ * True if a and b show the same figures (their moments aside): a batch that
+ * changed nothing the dashboard shows (a sign-in) makes no new version, so
+ * the event streams send nothing for it. Both were calloc'd: padding is 0.
+ */
+static bool snap_same(const struct dash_snapshot *a, const struct dash_snapshot *b)
+{
+	return a->n_eng == b->n_eng && a->n_workers == b->n_workers &&
+	       a->workers_available == b->workers_available &&
+	       a->workers_busy == b->workers_busy && a->workers_away == b->workers_away &&
+	       a->workers_offline == b->workers_offline &&
+	       a->workers_truncated == b->workers_truncated &&
+	       !memcmp(a->eng, b->eng, a->n_eng * sizeof(*a->eng)) &&
+	       !memcmp(a->workers, b->workers, a->n_workers * sizeof(*a->workers));
+}
+
 void engine__dash_tick(struct engine *e, bool changed)
 {
 	int64_t now = engine__now(e);
@@ -264,7 +280,10 @@ void engine__dash_tick(struct engine *e, bool changed)
 	pthread_mutex_lock(&e->dash_mu);
 	if (s) {
 		old = e->dash_cur;
-		s->version = ++e->dash_version;
+		/* The same figures keep their version; readers waiting are woken by the count. */
+		s->version = old && snap_same(old, s) ? old->version : e->dash_version + 1;
+		e->dash_version = s->version;
+		e->dash_builds++;
 		s->refs = 1; /* the engine's own */
 		e->dash_cur = s;
 		if (old && --old->refs > 0)
@@ -297,7 +316,7 @@ const struct dash_snapshot *engine_dash_get(struct engine *e, bool fresh)
 	if (fresh && (!s || atomic_load(&e->dash_dirty) ||
 		      clock_now_ms() - s->built_wall >= DASH_CHANGED_MS ||
 		      engine__now(e) - s->at >= DASH_CHANGED_MS)) {
-		v = e->dash_version;
+		v = e->dash_builds;
 		atomic_store(&e->dash_want, true);
 		pthread_mutex_unlock(&e->dash_mu);
 		engine_wake(e);
@@ -305,7 +324,7 @@ const struct dash_snapshot *engine_dash_get(struct engine *e, bool fresh)
 		ts.tv_sec = (time_t)(until / 1000);
 		ts.tv_nsec = (long)(until % 1000) * 1000000L;
 		pthread_mutex_lock(&e->dash_mu);
-		while (e->dash_version == v &&
+		while (e->dash_builds == v &&
 		       pthread_cond_timedwait(&e->dash_cv, &e->dash_mu, &ts) == 0)
 			;
 		s = e->dash_cur;

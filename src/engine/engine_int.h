@@ -155,6 +155,7 @@ struct engine {
 	pthread_cond_t dash_cv;
 	struct dash_snapshot *dash_cur;
 	uint64_t dash_version;
+	uint64_t dash_builds; /* snapshots published, for the readers waiting for one */
 	atomic_bool dash_dirty, dash_want;
 	atomic_int dash_watchers;
 };
