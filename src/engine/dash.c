@@ -25,7 +25,7 @@ void engine__dash_init(struct engine *e)
 	pthread_mutex_init(&e->dash_mu, NULL);
 	pthread_cond_init(&e->dash_cv, NULL);
 	atomic_init(&e->dash_dirty, true);
-	atomic_init(&e->dash_want, false);
+	atomic_init(&e->dash_req, 0);
 	atomic_init(&e->dash_watchers, 0);
 }
 
@@ -159,7 +159,6 @@ static int snap_build(struct engine *e, int64_t now, struct dash_snapshot **out)
 	if (!s)
 		return ERR_NOMEM;
 	s->at = now;
-	s->built_wall = clock_now_ms();
 	s->eng = calloc(st->engagements.n ? st->engagements.n : 1, sizeof(*s->eng));
 	s->workers = calloc(cap_workers, sizeof(*s->workers));
 	if (st->n_assigned)
@@ -258,20 +257,25 @@ static bool snap_same(const struct dash_snapshot *a, const struct dash_snapshot 
 	       !memcmp(a->workers, b->workers, a->n_workers * sizeof(*a->workers));
 }
 
-void engine__dash_tick(struct engine *e, bool changed)
+void engine__dash_begin(struct engine *e)
 {
-	int64_t now = engine__now(e);
-	bool want = atomic_load(&e->dash_want), watched = atomic_load(&e->dash_watchers) > 0;
+	e->dash_req_batch = atomic_load(&e->dash_req);
+}
+
+void engine__dash_tick(struct engine *e, int64_t now, bool changed)
+{
+	bool want = e->dash_req_batch > e->dash_served,
+	     watched = atomic_load(&e->dash_watchers) > 0;
 	struct dash_snapshot *s, *old = NULL;
 
 	if (changed)
 		atomic_store(&e->dash_dirty, true);
-	if (!want && !(watched && now >= engine__dash_deadline(e)))
+	if (!want && !(watched && engine__dash_deadline(e) <= engine__now(e)))
 		return;
 	/* Cleared before the pass: a change made after it marks the next build due. */
-	atomic_store(&e->dash_want, false);
 	atomic_store(&e->dash_dirty, false);
 	e->dash_built = now;
+	e->dash_built_wall = clock_now_ms();
 	if (snap_build(e, now, &s)) {
 		log_warn("engine: out of memory building the dashboard's snapshot");
 		atomic_store(&e->dash_dirty, true);
@@ -280,15 +284,18 @@ void engine__dash_tick(struct engine *e, bool changed)
 	pthread_mutex_lock(&e->dash_mu);
 	if (s) {
 		old = e->dash_cur;
-		/* The same figures keep their version; readers waiting are woken by the count. */
+		/* The same figures keep their version (the event streams send nothing for them). */
 		s->version = old && snap_same(old, s) ? old->version : e->dash_version + 1;
+		s->req = e->dash_req_batch;
 		e->dash_version = s->version;
-		e->dash_builds++;
-		s->refs = 1; /* the engine's own */
 		e->dash_cur = s;
 		if (old && --old->refs > 0)
 			old = NULL;
+		s->refs = 1; /* the engine's own */
+		s->built_wall = e->dash_built_wall;
 	}
+	/* Requests made before this batch began are answered (or, out of memory, given up). */
+	e->dash_served = e->dash_req_batch;
 	pthread_cond_broadcast(&e->dash_cv);
 	pthread_mutex_unlock(&e->dash_mu);
 	snap_free(old);
@@ -296,11 +303,16 @@ void engine__dash_tick(struct engine *e, bool changed)
 
 int64_t engine__dash_deadline(const struct engine *e)
 {
-	if (atomic_load(&e->dash_want))
+	int64_t left;
+
+	if (atomic_load(&e->dash_req) > e->dash_served)
 		return 0;
 	if (atomic_load(&e->dash_watchers) <= 0)
 		return INT64_MAX;
-	return e->dash_built + (atomic_load(&e->dash_dirty) ? DASH_CHANGED_MS : DASH_IDLE_MS);
+	/* Paced by the wall clock: a test's clock that stands still must not stop the stream. */
+	left = e->dash_built_wall +
+	       (atomic_load(&e->dash_dirty) ? DASH_CHANGED_MS : DASH_IDLE_MS) - clock_now_ms();
+	return engine__now(e) + (left > 0 ? left : 0);
 }
 
 const struct dash_snapshot *engine_dash_get(struct engine *e, bool fresh)
@@ -308,7 +320,7 @@ const struct dash_snapshot *engine_dash_get(struct engine *e, bool fresh)
 	struct dash_snapshot *s;
 	struct timespec ts;
 	int64_t until;
-	uint64_t v;
+	uint64_t r;
 
 	pthread_mutex_lock(&e->dash_mu);
 	s = e->dash_cur;
@@ -316,15 +328,15 @@ const struct dash_snapshot *engine_dash_get(struct engine *e, bool fresh)
 	if (fresh && (!s || atomic_load(&e->dash_dirty) ||
 		      clock_now_ms() - s->built_wall >= DASH_CHANGED_MS ||
 		      engine__now(e) - s->at >= DASH_CHANGED_MS)) {
-		v = e->dash_builds;
-		atomic_store(&e->dash_want, true);
+		/* Answered by a snapshot of a batch that begins after this request. */
+		r = atomic_fetch_add(&e->dash_req, 1) + 1;
 		pthread_mutex_unlock(&e->dash_mu);
 		engine_wake(e);
 		until = clock_now_ms() + DASH_WAIT_MS;
 		ts.tv_sec = (time_t)(until / 1000);
 		ts.tv_nsec = (long)(until % 1000) * 1000000L;
 		pthread_mutex_lock(&e->dash_mu);
-		while (e->dash_builds == v &&
+		while (e->dash_served < r &&
 		       pthread_cond_timedwait(&e->dash_cv, &e->dash_mu, &ts) == 0)
 			;
 		s = e->dash_cur;

@@ -229,6 +229,7 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 	}
 	tail.seq = e->st.audit_seq;
 	memcpy(tail.hash, e->st.audit_hash, 32);
+	engine__dash_begin(e); /* the dashboard's requests this batch answers */
 	rc = store_begin(e->store);
 	if (!rc)
 		rc = engine_expire_leases(e, now);
@@ -298,7 +299,7 @@ out:
 		batch = next;
 	}
 	/* After the answers: the dashboard's snapshot, when one is due (dash.c). */
-	engine__dash_tick(e, n || e->st.leases_expired != expired_before);
+	engine__dash_tick(e, now, n || e->st.leases_expired != expired_before);
 }
 
 static void *engine_main(void *arg)

@@ -437,6 +437,7 @@ struct dash_snapshot {
 	struct dash_worker *workers;
 	int refs; /* engine-internal (guarded by the engine's dashboard lock) */
 	int64_t built_wall; /* engine-internal: wall clock of the build */
+	uint64_t req;	    /* engine-internal: the fresh requests it answers */
 };
 
 /*
