@@ -6,6 +6,7 @@ import { api, setCsrf, setUnauthorizedHandler } from './api.js';
 import { detectLanguage, setLanguage, t } from './i18n/index.js';
 import { Layout } from './layout.jsx';
 import { addRoute, match, navigate, usePath } from './router.js';
+import { Dashboard } from './screens/dashboard.jsx';
 import { ItemDetail } from './screens/item.jsx';
 import { Home, NotFound } from './screens/other.jsx';
 import { NewItem, Portal } from './screens/portal.jsx';
@@ -20,6 +21,7 @@ addRoute('/work', Workspace, { roles: ['worker'], title: 'work.title' });
 addRoute('/portal', Portal, { roles: ['client', 'admin', 'manager', 'auditor'], title: 'portal.title' });
 addRoute('/portal/new', NewItem, { roles: ['client', 'admin', 'manager'], title: 'newitem.title' });
 addRoute('/items/:id', ItemDetail, { title: 'item.page_title' });
+addRoute('/dashboard', Dashboard, { roles: ['admin', 'manager', 'auditor'], title: 'dash.title' });
 addRoute('/', Home, { title: 'app.name' });
 
 setLanguage(detectLanguage(), false);
