@@ -1,5 +1,6 @@
 /* sse.c - the dashboard's event streams (Server-Sent Events): a bounded hub, suspended between events. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +42,8 @@ struct sse_stream {
 	bool session; /* cred is a session cookie, else an Authorization header; local: none */
 	bool local;
 	char cred[SSE_CRED_MAX];
-	/* Under hub->mu: */
-	bool suspended, closing;
+	bool suspended;	    /* under hub->mu */
+	atomic_bool closing; /* set by the hub (stop, a credential gone), read by the reader */
 	/* The stream's own (the MHD thread while running, the hub while suspended): */
 	uint64_t sent_version;
 	int64_t sent_at, beat_at, checked_at;
@@ -106,7 +107,7 @@ static uint64_t latest_version(struct http_server *h)
 /* True if a suspended stream has something due at now (wall clock). */
 static bool due(const struct sse_stream *s, uint64_t version, int64_t now)
 {
-	return s->closing || now - s->beat_at >= SSE_HEARTBEAT_MS ||
+	return atomic_load(&s->closing) || now - s->beat_at >= SSE_HEARTBEAT_MS ||
 	       (version != s->sent_version && now - s->sent_at >= SSE_MIN_GAP_MS);
 }
 
@@ -135,14 +136,15 @@ static void *hub_main(void *arg)
 		for (int i = 0; i < hub->max && n_check < sizeof(check) / sizeof(check[0]); i++) {
 			struct sse_stream *s = hub->v[i];
 
-			if (s && s->suspended && !s->closing && now - s->checked_at >= HUB_CHECK_MS)
+			if (s && s->suspended && !atomic_load(&s->closing) &&
+			    now - s->checked_at >= HUB_CHECK_MS)
 				check[n_check++] = s;
 		}
 		pthread_mutex_unlock(&hub->mu);
 		for (size_t i = 0; i < n_check; i++) {
 			check[i]->checked_at = now;
 			if (!cred_ok(hub, check[i]))
-				check[i]->closing = true; /* suspended: only we touch it */
+				atomic_store(&check[i]->closing, true);
 		}
 		pthread_mutex_lock(&hub->mu);
 		for (int i = 0; i < hub->max; i++) {
@@ -186,7 +188,7 @@ void http__sse_stop(struct http_sse *hub)
 
 		if (!s)
 			continue;
-		s->closing = true;
+		atomic_store(&s->closing, true);
 		if (s->suspended) {
 			s->suspended = false;
 			MHD_resume_connection(s->conn);
@@ -275,7 +277,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 
 		buf_reset(&s->out);
 		s->off = 0;
-		if (s->closing)
+		if (atomic_load(&s->closing))
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		if (first)
 			buf_puts(&s->out, "retry: 3000\n\n");
@@ -293,7 +295,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		}
 		if (!s->out.len) {
 			pthread_mutex_lock(&hub->mu);
-			if (s->closing || hub->stopping) {
+			if (atomic_load(&s->closing) || hub->stopping) {
 				pthread_mutex_unlock(&hub->mu);
 				return MHD_CONTENT_READER_END_OF_STREAM;
 			}
