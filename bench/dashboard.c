@@ -139,6 +139,12 @@ int main(int argc, char **argv)
 		c.u.item_create.engagement_id = eng[0];
 		c.u.item_create.payload = "{}";
 		engine_call(e, &c);
+		{
+			/* Past the least gap between two builds (250 ms): time the build, not the gap. */
+			struct timespec gap = {0, 300 * 1000000L};
+
+			nanosleep(&gap, NULL);
+		}
 		t0 = now_ms();
 		d = engine_dash_get(e, true);
 		t[i] = now_ms() - t0;

@@ -12,13 +12,35 @@
 #define DASH_CHANGED_MS 1000
 #define DASH_IDLE_MS 10000
 /* How long a fresh snapshot is waited for. */
-#define DASH_WAIT_MS 2000
+#define DASH_WAIT_MS 5000
 /*
  * The least time between two builds, whoever asks: a pass over the open items is the one
  * cost that grows with the store (bench/dashboard.c), and readers asking faster than this
  * share the next build instead of each stalling the engine thread with one.
  */
 #define DASH_GAP_MS 250
+/*
+ * And at least this many times the last build's own duration, so the passes take at most
+ * a tenth of the engine thread whatever the store holds (200,000 open items: about 40 ms
+ * a pass on the reference machine, so builds every 400 ms at most; 1,000,000: every 2 s).
+ */
+#define DASH_GAP_FACTOR 10
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The least time between two builds now (wall-clock ms). */
+static int64_t build_gap(const struct engine *e)
+{
+	int64_t g = DASH_GAP_FACTOR * e->dash_build_ms;
+
+	return g > DASH_GAP_MS ? g : DASH_GAP_MS;
+}
 
 /* What is counted per engagement as it happens (the figures a pass cannot see). */
 struct dash_metrics {
@@ -273,18 +295,23 @@ void engine__dash_tick(struct engine *e, int64_t now, bool changed)
 	bool want = e->dash_req_batch > e->dash_served,
 	     watched = atomic_load(&e->dash_watchers) > 0;
 	struct dash_snapshot *s, *old = NULL;
+	int64_t t0;
+	int rc;
 
 	if (changed)
 		atomic_store(&e->dash_dirty, true);
 	if (!want && !(watched && engine__dash_deadline(e) <= engine__now(e)))
 		return;
-	if (clock_now_ms() - e->dash_built_wall < DASH_GAP_MS)
+	if (clock_now_ms() - e->dash_built_wall < build_gap(e))
 		return; /* the engine wakes for it (engine__dash_deadline) */
 	/* Cleared before the pass: a change made after it marks the next build due. */
 	atomic_store(&e->dash_dirty, false);
 	e->dash_built = now;
 	e->dash_built_wall = clock_now_ms();
-	if (snap_build(e, now, &s)) {
+	t0 = mono_ms();
+	rc = snap_build(e, now, &s);
+	e->dash_build_ms = mono_ms() - t0;
+	if (rc) {
 		log_warn("engine: out of memory building the dashboard's snapshot");
 		atomic_store(&e->dash_dirty, true);
 		s = NULL;
@@ -314,7 +341,7 @@ int64_t engine__dash_deadline(const struct engine *e)
 	int64_t left;
 
 	if (atomic_load(&e->dash_req) > e->dash_served) {
-		left = e->dash_built_wall + DASH_GAP_MS - clock_now_ms();
+		left = e->dash_built_wall + build_gap(e) - clock_now_ms();
 		return left > 0 ? engine__now(e) + left : 0;
 	}
 	if (atomic_load(&e->dash_watchers) <= 0)
@@ -322,6 +349,8 @@ int64_t engine__dash_deadline(const struct engine *e)
 	/* Paced by the wall clock: a test's clock that stands still must not stop the stream. */
 	left = e->dash_built_wall +
 	       (atomic_load(&e->dash_dirty) ? DASH_CHANGED_MS : DASH_IDLE_MS) - clock_now_ms();
+	if (left < e->dash_built_wall + build_gap(e) - clock_now_ms())
+		left = e->dash_built_wall + build_gap(e) - clock_now_ms();
 	return engine__now(e) + (left > 0 ? left : 0);
 }
 

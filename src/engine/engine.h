@@ -444,7 +444,7 @@ struct dash_snapshot {
  * The latest snapshot, referenced (give it back with engine_dash_put). fresh:
  * one that reflects every command answered before this call (the engine is
  * woken to build it when the live state changed since the last, waiting at
- * most 2 s; an older one is answered after that). NULL when none could be
+ * most 5 s; an older one is answered after that). NULL when none could be
  * built (out of memory) or the engine stops.
  */
 const struct dash_snapshot *engine_dash_get(struct engine *e, bool fresh);

@@ -151,6 +151,7 @@ struct engine {
 	 */
 	struct idmap dash_m;
 	int64_t dash_built, dash_built_wall; /* the last build: engine clock, wall clock */
+	int64_t dash_build_ms;		      /* how long the last build's pass took */
 	pthread_mutex_t dash_mu;
 	pthread_cond_t dash_cv;
 	struct dash_snapshot *dash_cur;
