@@ -51,6 +51,7 @@ struct cli_ctx {
 	long webhook_timeout_ms; /* serve --webhook-timeout (0: 10 s) */
 	/* serve: the limits of an import (0: the defaults; docs/api.md "Imports") */
 	int64_t import_max[4]; /* bytes, rows, row bytes, fields */
+	int dashboard_streams; /* serve --dashboard-streams (0: 32) */
 };
 
 #define CLI_CTX_INIT { .lock_fd = -1, .signin_fails = -1 }

@@ -63,6 +63,7 @@ int cli_serve_run(struct cli_ctx *ctx)
 	ho.import_max_rows = ctx->import_max[1];
 	ho.import_max_row = (size_t)ctx->import_max[2];
 	ho.import_max_fields = (size_t)ctx->import_max[3];
+	ho.sse_max = ctx->dashboard_streams; /* 0: the server's default */
 	/* CLI writes beside the server come in here (cli/remote.c), never as a second engine. */
 	snprintf(sock, sizeof(sock), "%s/%s", ctx->cfg.data_dir, CLI_SOCK_FILE);
 	if (strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path))
@@ -135,6 +136,7 @@ int cli_serve(int argc, char **argv)
 		{ "import-max-rows", required_argument, 0, 1001 },
 		{ "import-max-row", required_argument, 0, 1002 },
 		{ "import-max-fields", required_argument, 0, 1003 },
+		{ "dashboard-streams", required_argument, 0, 1004 },
 		{ 0, 0, 0, 0 }
 	};
 	static const struct {
@@ -164,7 +166,8 @@ int cli_serve(int argc, char **argv)
 			       "           [--secure-cookies] [--trust-proxy] [--signin-fails N]\n"
 			       "           [--webhook-timeout DURATION]\n"
 			       "           [--import-max-bytes N] [--import-max-rows N]\n"
-			       "           [--import-max-row BYTES] [--import-max-fields N]\n\n"
+			       "           [--import-max-row BYTES] [--import-max-fields N]\n"
+			       "           [--dashboard-streams N]\n\n"
 			       "Serves the HTTP API (docs/api.md) on ADDR:PORT (default 127.0.0.1:8080;\n"
 			       "--port 0 picks a free port, printed on start). SIGTERM or SIGINT stops\n"
 			       "it gracefully: no new requests, the batch in flight is committed.\n"
@@ -185,6 +188,8 @@ int cli_serve(int argc, char **argv)
 			       "(default 1 GiB), --import-max-rows records (5000000), a record longer\n"
 			       "than --import-max-row bytes (1 MiB); a row with more than\n"
 			       "--import-max-fields fields (10000) is rejected.\n"
+			       "At most --dashboard-streams N dashboard event streams (GET\n"
+			       "/v1/dashboard/events) are open at once (default 32); more answer 503.\n"
 			       "Settings may also come from ALIHDAYA_* variables or an INI file named by\n"
 			       "ALIHDAYA_CONFIG ([server] port=8080 ...); flags win.\n\n"
 			       "For tests only: --clock-file FILE makes the engine read the time (leases,\n"
@@ -251,6 +256,18 @@ int cli_serve(int argc, char **argv)
 				goto bad;
 			}
 			ctx.import_max[c - 1000] = n;
+			continue;
+		}
+		if (c == 1004) {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || n < 1 || n > 10000) {
+				rc = buf_error(&err, ERR_INVALID,
+					       "--dashboard-streams: a number from 1 to 10000");
+				goto bad;
+			}
+			ctx.dashboard_streams = (int)n;
 			continue;
 		}
 		if (c == 'K') {

@@ -217,6 +217,7 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 {
 	int64_t now = engine__now(e);
 	uint64_t t_start = mono_us(), t_apply = t_start, t_commit = t_start;
+	uint64_t expired_before = e->st.leases_expired;
 	struct tail_mark tail;
 	struct audit_head head;
 	bool head_signed = false;
@@ -228,6 +229,7 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 	}
 	tail.seq = e->st.audit_seq;
 	memcpy(tail.hash, e->st.audit_hash, 32);
+	engine__dash_begin(e); /* the dashboard's requests this batch answers */
 	rc = store_begin(e->store);
 	if (!rc)
 		rc = engine_expire_leases(e, now);
@@ -287,6 +289,9 @@ out:
 	e->stats.queued_items = e->st.n_queued;
 	e->stats.leased_items = e->st.n_assigned;
 	pthread_mutex_unlock(&e->mu);
+	/* Before anyone is answered: a reader asking next sees the dashboard out of date. */
+	if (n || e->st.leases_expired != expired_before)
+		atomic_store(&e->dash_dirty, true);
 	while (batch) {
 		struct cmd *next = batch->next; /* the caller owns c once it is told */
 
@@ -296,6 +301,8 @@ out:
 			sem_post(&batch->done);
 		batch = next;
 	}
+	/* After the answers: the dashboard's snapshot, when one is due (dash.c). */
+	engine__dash_tick(e, now, n || e->st.leases_expired != expired_before);
 }
 
 static void *engine_main(void *arg)
@@ -379,6 +386,7 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
 	e->opts.clock_arg = o && o->clock ? o->clock_arg : NULL;
 	e->opts.signer = o ? o->signer : NULL;
 	e->opts.purge_job = o && o->purge_job;
+	engine__dash_init(e);
 	rc = engine_state_load(&e->st, s, err);
 	if (rc)
 		goto fail;
@@ -410,6 +418,7 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
 	return 0;
 fail:
 	engine_state_release(&e->st);
+	engine__dash_release(e);
 	free(e);
 	return rc;
 }
@@ -479,6 +488,7 @@ void engine_stop(struct engine *e)
 	/* Every committed batch's head is in the head file when the engine has stopped. */
 	audit_signer_flush(e->opts.signer);
 	engine_state_release(&e->st);
+	engine__dash_release(e);
 	pthread_mutex_destroy(&e->mu);
 	pthread_cond_destroy(&e->wake);
 	free(e->pending);

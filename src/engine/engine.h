@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/dash.h"
 #include "core/keying.h"
 #include "core/kpo.h"
 #include "core/gold.h"
@@ -441,6 +442,68 @@ struct engine_opts {
 
 struct engine;
 struct audit_signer;
+
+/*
+ * The operations dashboard (engine/dash.c, docs/api.md "Dashboard"): a
+ * snapshot of the live state's figures per engagement and of the workers,
+ * built on the engine thread from memory (never a SQL scan), immutable once
+ * published and shared by reference, so any number of readers (GET
+ * /v1/dashboard, its event stream, /metrics) cost one pass over the open
+ * items per build, not one per reader.
+ */
+#define DASH_WORKERS_MAX 500 /* workers listed in a snapshot (the most loaded first); more: truncated */
+
+struct dash_engagement {
+	int64_t id, client_id;
+	char name[MODEL_NAME_MAX];
+	enum service_kind kind;
+	bool active;
+	int64_t sla_ms;
+	struct dash_open open; /* core/dash.h: depth by state, oldest, due soon, breached */
+	uint64_t done_total, done_hour, done_today, done_late_today;
+	uint64_t assigned_total;	/* leases handed out (get-next, review of a keyed item ...) */
+	uint64_t leases_expired_total;	/* leases that ran out */
+	uint64_t offers_expired_total;	/* offers that ran out (engine__dash_offer_expired) */
+	uint64_t workers_busy; /* distinct workers holding a lease on its items */
+};
+
+struct dash_worker {
+	int64_t id;
+	char name[MODEL_NAME_MAX];
+	enum worker_status status;
+	int load, capacity;
+};
+
+struct dash_snapshot {
+	uint64_t version; /* grows with every snapshot published */
+	int64_t at;	  /* the engine's clock when it was built */
+	size_t n_eng;	  /* by id */
+	struct dash_engagement *eng;
+	/* Active workers: holding a lease (busy), else by status (available, away, offline). */
+	uint64_t workers_available, workers_busy, workers_away, workers_offline;
+	size_t n_workers; /* the most loaded first, then by id; at most DASH_WORKERS_MAX */
+	bool workers_truncated;
+	struct dash_worker *workers;
+	int refs; /* engine-internal (guarded by the engine's dashboard lock) */
+	int64_t built_wall; /* engine-internal: wall clock of the build */
+	uint64_t req;	    /* engine-internal: the fresh requests it answers */
+};
+
+/*
+ * The latest snapshot, referenced (give it back with engine_dash_put). fresh:
+ * one that reflects every command answered before this call (the engine is
+ * woken to build it when the live state changed since the last, waiting at
+ * most 5 s; an older one is answered after that). NULL when none could be
+ * built (out of memory) or the engine stops.
+ */
+const struct dash_snapshot *engine_dash_get(struct engine *e, bool fresh);
+void engine_dash_put(struct engine *e, const struct dash_snapshot *s);
+/*
+ * Readers that follow changes (the event streams) register here: while any
+ * does, the engine publishes a new snapshot at most once a second after a
+ * change, and every 10 s without one (breaches and ages move with time).
+ */
+void engine_dash_watch(struct engine *e, int delta);
 
 /*
  * Recovers live state from the store and starts the engine thread.

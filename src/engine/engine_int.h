@@ -3,6 +3,7 @@
 #define ALIHDAYA_ENGINE_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "core/lease.h"
 #include "core/queue.h"
@@ -142,7 +143,52 @@ struct engine {
 	struct merkle_frontier tree;
 	merkle_hash *pending;
 	size_t n_pending, cap_pending;
+	/*
+	 * The dashboard (dash.c). Its counters per engagement (id -> struct
+	 * dash_metrics) live outside engine_state, so a reload does not reset
+	 * them. The published snapshot, its version and the readers waiting
+	 * for one are guarded by dash_mu; dirty (the live state changed since
+	 * the last build), want (a reader waits for a fresh one) and watchers
+	 * (event streams open) are atomics the readers set.
+	 */
+	struct idmap dash_m;
+	int64_t dash_built, dash_built_wall; /* the last build: engine clock, wall clock */
+	int64_t dash_build_ms;		      /* how long the last build's pass took */
+	pthread_mutex_t dash_mu;
+	pthread_cond_t dash_cv;
+	struct dash_snapshot *dash_cur;
+	uint64_t dash_version;
+	/*
+	 * Fresh snapshots asked for (dash_req, counted by the readers), the count
+	 * when the open batch began (dash_req_batch, engine thread) and the count
+	 * answered (dash_served, under dash_mu): a request is answered only by a
+	 * batch that began after it, so its snapshot holds every command answered
+	 * before it, and the time it was asked.
+	 */
+	atomic_uint_fast64_t dash_req;
+	uint64_t dash_req_batch, dash_served;
+	atomic_bool dash_dirty;
+	atomic_int dash_watchers;
 };
+
+/*
+ * dash.c: the dashboard's counters and snapshots. engine__dash_step() is
+ * told of every item transition before memory moves (engine__step_apply);
+ * engine__dash_offer_expired() counts an offer that ran out (the offers of
+ * issue 13 call it); engine__dash_begin() runs as a batch begins and
+ * engine__dash_tick() after it (now: the batch's time; changed:
+ * it applied commands or expired leases) and builds a snapshot when one is
+ * due; engine__dash_deadline() is when the next one is due, for the engine's
+ * wait (INT64_MAX: none).
+ */
+void engine__dash_init(struct engine *e);
+void engine__dash_release(struct engine *e);
+void engine__dash_step(struct engine *e, const struct live_item *it, enum item_action act,
+		       enum item_state to, int64_t now);
+void engine__dash_offer_expired(struct engine *e, int64_t engagement_id);
+void engine__dash_begin(struct engine *e);
+void engine__dash_tick(struct engine *e, int64_t now, bool changed);
+int64_t engine__dash_deadline(const struct engine *e);
 
 /* The leaf of an audit event just written, for the batch's signed head. 0 or ERR_NOMEM. */
 int engine__tree_add(struct engine *e, const struct audit_rec *a);

@@ -12,7 +12,11 @@ int64_t engine_next_deadline(const struct engine *e)
 		due = offers;
 
 	/* The background purge wakes the engine too, while some engagement retains for a time. */
-	return e->purge_armed && e->purge_next < due ? e->purge_next : due;
+	int64_t dash = engine__dash_deadline(e); /* a watched dashboard's next snapshot */
+
+	if (e->purge_armed && e->purge_next < due)
+		due = e->purge_next;
+	return dash < due ? dash : due;
 }
 
 /*

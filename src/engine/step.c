@@ -224,6 +224,7 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 	struct item_rec r;
 
 	step_target(it, s, to, &r);
+	engine__dash_step(e, it, s->act, to, engine__now(e));
 	if (it->state == ITEM_QUEUED && to != ITEM_QUEUED && le) {
 		queue_remove(&le->q, &it->qe);
 		queue_remove(&le->rekey, &it->qe); /* keying.c: waiting for another answer */

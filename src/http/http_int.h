@@ -75,6 +75,8 @@ struct http_server {
 	 */
 	atomic_int suspended;
 	atomic_bool stopping;
+	/* The dashboard's event streams (sse.c); NULL without an engine. */
+	struct http_sse *sse;
 };
 
 #define HTTP_MAX_PARAMS 2
@@ -141,6 +143,8 @@ struct req {
 	MHD_ContentReaderFreeCallback stream_free;
 	void *stream_ctx;
 	char disposition[160]; /* a Content-Disposition header, "" = none */
+	/* An event stream opened (sse.c): the answer is its callback response. */
+	struct sse_stream *stream;
 };
 
 typedef int (*http_handler)(struct req *r);
@@ -382,6 +386,29 @@ int http__write(struct req *r, enum cmd_type t, const void *in, const char *fmt,
 
 /* server.c */
 void http__metrics_text(struct http_server *h, struct buf *out);
+
+/*
+ * sse.c: the dashboard's event streams (docs/api.md "Dashboard"), at most
+ * max open at once. new/start/stop/free follow the server's life: stop ends
+ * every stream (resuming the suspended ones) before MHD stops, free after.
+ * open registers the request's stream (503 past the limit); response makes
+ * its answer; discard drops a stream never answered.
+ */
+struct http_sse;
+struct sse_stream;
+int http__sse_new(struct http_server *h, int max, struct http_sse **out);
+int http__sse_start(struct http_sse *hub);
+void http__sse_stop(struct http_sse *hub);
+void http__sse_free(struct http_sse *hub);
+int http__sse_count(struct http_sse *hub);
+int http__sse_open(struct req *r);
+struct MHD_Response *http__sse_response(struct req *r);
+void http__sse_discard(struct sse_stream *s);
+/* h_dashboard.c: the dashboard's figures per engagement in /metrics (Prometheus text). */
+void http__dash_metrics(struct http_server *h, struct buf *out);
+/* h_dashboard.c */
+int h_dashboard_get(struct req *r);
+int h_dashboard_events(struct req *r);
 
 /*
  * authn.c: who is calling, as soon as the headers are in: the local socket's

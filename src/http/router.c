@@ -172,6 +172,9 @@ const struct route http__routes[] = {
     {"POST", "/v1/assessments", POL_ASSESS_CREATE, h_assessments_create},
     {"GET", "/v1/assessments", POL_ASSESS_READ, h_assessments_list},
     {"GET", "/v1/assessments/:id", POL_ASSESS_READ, h_assessments_get},
+    /* the operations dashboard (docs/api.md "Dashboard"): figures and their event stream */
+    {"GET", "/v1/dashboard", POL_DASHBOARD_READ, h_dashboard_get},
+    {"GET", "/v1/dashboard/events", POL_DASHBOARD_READ, h_dashboard_events},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);

@@ -80,7 +80,14 @@ static enum MHD_Result queue_answer(struct req *r)
 			len = strlen(text);
 		}
 	}
-	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (r->stream && r->status == 200) {
+		free(text);
+		text = NULL;
+		len = 0;
+		resp = http__sse_response(r); /* the dashboard's events (sse.c) */
+	} else {
+		resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	}
 	if (!resp) {
 		free(text);
 		return MHD_NO;
@@ -216,6 +223,7 @@ static void req_free(struct req *r)
 {
 	if (r->import) /* the connection ended before the upload did */
 		http__import_abort(r);
+	http__sse_discard(r->stream); /* opened, never answered */
 	if (r->pending && !atomic_load(&r->pending_done))
 		log_error("http: request freed while the engine holds its command; leaking it");
 	else
@@ -435,6 +443,7 @@ void http__metrics_text(struct http_server *h, struct buf *out)
 		   "# TYPE alihdaya_engine_commit_seconds_total counter\n"
 		   "alihdaya_engine_commit_seconds_total %.6f\n",
 		   (double)st.apply_us / 1e6, (double)st.commit_us / 1e6);
+	http__dash_metrics(h, out); /* per engagement (h_dashboard.c) */
 }
 
 /* ------------------------------------------------------------ start, stop */
@@ -449,6 +458,7 @@ static void server_free(struct http_server *h)
 	http__iprate_free(h->signin_login);
 	http__conns_free(h->tcp.conns);
 	http__conns_free(h->local.conns);
+	http__sse_free(h->sse);
 	free(h->local_path);
 	free(h->bind);
 	free(h->web_dir);
@@ -602,6 +612,11 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 		buf_error(err, rc, "http: cannot set up the sign-in limits");
 		goto out;
 	}
+	if (e && ((rc = http__sse_new(h, o->sse_max > 0 ? o->sse_max : 32, &h->sse)) ||
+		  (rc = http__sse_start(h->sse)))) {
+		buf_error(err, rc, "http: cannot set up the dashboard's event streams");
+		goto out;
+	}
 	if (!h->opts.session_idle_ms)
 		h->opts.session_idle_ms = APP_SESSION_IDLE_MS;
 	if (!h->opts.session_max_ms)
@@ -684,6 +699,8 @@ void http_stop(struct http_server *h)
 		unlink(h->local_path);
 	}
 	atomic_store(&h->stopping, true);
+	/* The dashboard's streams end now (suspended ones resumed), or MHD could not stop. */
+	http__sse_stop(h->sse);
 	while (atomic_load(&h->suspended) > 0)
 		usleep(1000);
 	if (h->local_daemon)

@@ -59,11 +59,13 @@ struct http_opts {
 	int64_t import_max_rows;
 	size_t import_max_row;
 	size_t import_max_fields;
+	/* The dashboard's event streams open at once (GET /v1/dashboard/events); 0: 32. */
+	int sse_max;
 };
 
 #define HTTP_OPTS_INIT                                                                             \
 	{ "127.0.0.1", 8080, 4, (size_t)1 << 20, 32, 4096, 30, 0, 0, NULL, NULL, 20, NULL, NULL, NULL, NULL, 0, 0,     \
-	  false, false, 5, 0, 0, 0, 0 }
+	  false, false, 5, 0, 0, 0, 0, 0 }
 
 struct http_server;
 

@@ -148,6 +148,8 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_TIME_COST] = { "time.cost", { ANY, ANY, NO, NO, NO } },
 	[POL_ASSESS_CREATE] = { "assessment.create", { ANY, ANY, NO, OWN, NO } },
 	[POL_ASSESS_READ] = { "assessment.read", { ANY, ANY, NO, OWN, NO } },
+	/* The floor's figures: a client sees its own engagements' (no workers); a worker none. */
+	[POL_DASHBOARD_READ] = { "dashboard.read", { ANY, ANY, NO, OWN, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -122,6 +122,7 @@ enum policy_action {
 	POL_TIME_COST,	    /* the cost side: hours times each worker's cost per hour */
 	POL_ASSESS_CREATE,  /* a process-fit assessment (BPO, KPO or in-house) stored */
 	POL_ASSESS_READ,    /* stored assessments (a client: its own) */
+	POL_DASHBOARD_READ, /* the operations dashboard's figures and their event stream */
 	POL__COUNT
 };
 

@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 
 BASE, BIN, DATA, ROUTER_C, POLICY_C, API_MD, CANARY_FILE = sys.argv[1:8]
@@ -568,6 +569,9 @@ PROBES = {
     "GET /v1/engagements/:id/cost": "engagement",
     "POST /v1/assessments": None, "GET /v1/assessments": None,
     "GET /v1/assessments/:id": "assessment",
+    # the operations dashboard (issue 9): a client user's answer lists its own engagements
+    # only (own_only reads "engagements"); the event stream is read up to its first event
+    "GET /v1/dashboard": None, "GET /v1/dashboard/events": "stream",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",
@@ -658,6 +662,58 @@ def same_as_missing(a, method, path, body, js, cell):
                  f"{st} {json.dumps(ref)[:160]}")
 
 
+def stream_first(path, token):
+    """An event stream read up to its first event: (status, JSON of the event or body)."""
+    if TRANSPORT == "unix":
+        conn = UnixConnection("localhost")
+    else:
+        u = urllib.parse.urlsplit(BASE)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=20)
+    hdrs = {"Authorization": "Bearer " + token} if token else {}
+    try:
+        conn.request("GET", path, headers=hdrs)
+        resp = conn.getresponse()
+        if resp.status != 200:
+            text = resp.read().decode("utf-8", "replace")
+            return resp.status, text
+        for _ in range(100):
+            line = resp.fp.readline().decode("utf-8", "replace")
+            if line.startswith("data: "):
+                return 200, line[6:]
+            if not line:
+                break
+        return 200, ""
+    except (http.client.HTTPException, OSError) as e:
+        return 0, f"no answer: {e!r}"
+    finally:
+        conn.close()
+
+
+def stream_probe(a, method, pattern):
+    """GET /v1/dashboard/events: the role's rule, and a client's own engagements only."""
+    global CELLS
+    CELLS += 1
+    st, text = stream_first(pattern, a["tok"])
+    SEEN.append({"who": a["name"], "method": method, "path": pattern, "sent": pattern,
+                 "status": st, "text": text})
+    cell = f"{method} {pattern} as {a['name']}"
+    rule = RULES[pol_names.get("POL_DASHBOARD_READ", "dashboard.read")].get(a["role"], "") \
+        if a["role"] else ""
+    if a["role"] is None:
+        return check(st == 401, f"{cell}: no token answers 401, got {st}")
+    if rule == "—":
+        return check(st == 403, f"{cell}: the table says — (403), got {st}")
+    if not check(st == 200 and text, f"{cell}: {rule} streams a first event, got {st}"):
+        return False
+    try:
+        js = json.loads(text)
+    except ValueError:
+        return bad(f"{cell}: the first event is not JSON: {text[:120]}")
+    if a["ci"] is not None:
+        own_only(a, js, pattern)
+    return True
+
+
 def run_matrix(actors):
     for method, pattern, pol in routes:
         spec = PROBES.get(f"{method} {pattern}", "missing")
@@ -670,6 +726,10 @@ def run_matrix(actors):
             for a in actors:
                 st, js = call(method, path, a["tok"], who=a["name"])
                 check(st < 500, f"{method} {path} as {a['name']}: no 5xx, got {st}")
+            continue
+        if spec == "stream":
+            for a in actors:
+                stream_probe(a, method, pattern)
             continue
         if spec == "session":
             for a in actors:
@@ -696,7 +756,10 @@ def run_matrix(actors):
 def own_only(a, js, path):
     """A 2xx list of a client-scoped actor holds only records of its own client."""
     cl = CLIENTS[a["ci"]]
-    rows = js.get("data", []) if isinstance(js, dict) else []
+    rows = js.get("data", js.get("engagements", [])) if isinstance(js, dict) else []
+    if isinstance(js, dict) and "engagements" in js and "workers" in js:
+        bad(f"GET {path} as {a['name']}: a client-scoped dashboard shows the workers")
+        return
     for row in rows:
         cid = row.get("client_id", row.get("id") if "/v1/clients" in path else None)
         if cid is not None and cid != cl["id"]:
@@ -877,8 +940,9 @@ for m, p, _ in routes:
     by_path.setdefault(p, set()).add(m)
 for pattern, methods in by_path.items():
     spec = PROBES.get(f"{sorted(methods)[0]} {pattern}")
-    recs = records(spec) if spec not in (None, "public", "session") else [(None, None)]
-    rec = [r for r, ci in recs if ci != 0][0] if spec not in (None, "public", "session") else None
+    plain = (None, "public", "session", "stream")  # no :id in the path
+    recs = records(spec) if spec not in plain else [(None, None)]
+    rec = [r for r, ci in recs if ci != 0][0] if spec not in plain else None
     path = pattern.replace("*", "index.html")
     if rec is not None:
         path = path.replace(":id", str(rec))

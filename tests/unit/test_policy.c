@@ -142,6 +142,7 @@ static const struct row matrix[] = {
 	{ POL_TIME_COST,           { ALL, ALL,  NONE,  NONE, NONE } },
 	{ POL_ASSESS_CREATE,       { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_ASSESS_READ,         { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_DASHBOARD_READ,      { ALL, ALL,  NONE,  OWNC, ALL  } },
 };
 /* clang-format on */
 

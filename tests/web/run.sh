@@ -39,6 +39,7 @@ for login in w1 w3 acme-user lex-user; do
   printf '%s\n' "$PW" | "$BIN" user password "$login" --data "$DATA" --stdin >/dev/null 2>"$TMP/pw.err" \
     || { bad "set the password of $login: $(cat "$TMP/pw.err")"; finish; }
 done
+printf '%s\n' "$PW" | "$BIN" user password mgr --data "$DATA" --stdin >/dev/null 2>&1 || { bad "set the password of mgr"; finish; } # the dashboard's manager (e2e_dashboard.mjs)
 # Items for the worker w1 (ACME, data entry): one per language round and the keying test.
 for i in 1 2 3 4 5 6; do
   api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"external_ref\":\"CLM-$i\",\"payload\":{\"claimant\":\"Siti Rahma $i\",\"amount\":\"1$i.50\",\"policy_no\":\"P-00$i\",\"scan_url\":\"https://scans.example/CLM-$i.pdf\"}}"

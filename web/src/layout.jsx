@@ -72,3 +72,8 @@ export function Title({ children }) {
   }, []);
   return <h1 tabindex="-1" ref={ref}>{children}</h1>;
 }
+
+// The operations dashboard (screens/dashboard.jsx) in the menus of staff and auditors.
+for (const role of ['admin', 'manager', 'auditor']) {
+  (menus[role] = menus[role] || []).push({ path: '/dashboard', label: 'nav.dashboard' });
+}

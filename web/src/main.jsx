@@ -6,6 +6,7 @@ import { api, setCsrf, setUnauthorizedHandler } from './api.js';
 import { detectLanguage, setLanguage, t } from './i18n/index.js';
 import { Layout } from './layout.jsx';
 import { addRoute, match, navigate, usePath } from './router.js';
+import { Dashboard } from './screens/dashboard.jsx';
 import { ItemDetail } from './screens/item.jsx';
 import { Home, NotFound } from './screens/other.jsx';
 import { NewItem, Portal } from './screens/portal.jsx';
@@ -46,6 +47,7 @@ addRoute('/admin/users', Users, { roles: ['admin'], title: 'adm.users' });
 addRoute('/admin/users/:id', UserForm, { roles: ['admin'], title: 'adm.users' });
 addRoute('/admin/tokens', Tokens, { roles: ['admin'], title: 'adm.tokens' });
 addRoute('/audit', Audit, { roles: ['admin', 'auditor'], title: 'audit.title' });
+addRoute('/dashboard', Dashboard, { roles: ['admin', 'manager', 'auditor'], title: 'dash.title' });
 addRoute('/', Home, { title: 'app.name' });
 
 setLanguage(detectLanguage(), false);

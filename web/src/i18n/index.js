@@ -91,3 +91,21 @@ export function localDay(v) {
   const d = v instanceof Date ? v : new Date(v);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
+
+// A duration in the locale's units: "45 sec", "12 min", "3 hr 5 min" (Intl unit style).
+export function fmtDuration(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const u = (n, unit) => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(n);
+  if (s < 60) return u(s, 'second');
+  if (s < 3600) return u(Math.floor(s / 60), 'minute');
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return m ? `${u(h, 'hour')} ${u(m, 'minute')}` : u(h, 'hour');
+}
+
+// A weekday and day of the month, for a chart's axis ("Wed 2").
+export function fmtDay(v) {
+  const d = v instanceof Date ? v : new Date(v);
+  if (isNaN(d)) return '';
+  return new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric' }).format(d);
+}
