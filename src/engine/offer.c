@@ -266,10 +266,14 @@ int engine__offers_tick(struct engine *e, int64_t now)
 	for (size_t i = 0; idmap_next(&sl->offers, &i, &id, &v);) {
 		struct live_offer *o = v;
 
+		int64_t eng;
+
 		if (o->rec.expires_at > now)
 			continue;
+		eng = o->rec.engagement_id; /* o is gone once ended */
 		if ((rc = engine__offer_end(e, NULL, o, OFFER_EXPIRED, now)))
 			return rc;
+		engine__dash_offer_expired(e, eng);
 		i = 0; /* the map shifted on delete: walk it again */
 	}
 	if (!sl->n_push)

@@ -84,6 +84,9 @@ check "then to W5" "$W5ID:$K2" "$(open_offers)"
 advance 30000; sleep 0.5
 api GET "/v1/workers/$W5ID" "$MGR"
 check "W5 let two offers expire in a row: away" away "$(jqr .status)"
+api GET /v1/dashboard "$MGR"
+check "the dashboard counts both offers that ran out" 2 \
+  "$(jqr ".engagements[] | select(.id == $KPO) | .offers_expired_total")"
 api POST /v1/work/next "$W5"
 case "$(jqr .message)" in *no_answer*) ok "W5's work.next names no_answer";; *) bad "said: $BODY";; esac
 api GET "/v1/audit?limit=500" "$AUD"
