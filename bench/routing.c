@@ -8,8 +8,8 @@
  * two required skills (levels 1..3), a third of them widening after 30 s to
  * level 1; each worker 8 skills (levels 1..5), cleared for 10 clients,
  * capacity 4. ITEMS queued. A decision is one take-next of a random worker;
- * the item taken is then submitted and a new item created in a random
- * engagement, so the queues keep ITEMS. Only the take is timed for the
+ * the item taken is then submitted and a new item created in the same
+ * engagement, so every queue keeps its length. Only the take is timed for the
  * latencies; the rate counts whole decision cycles over the run.
  *
  * The baseline is today's work.next (engine/cmd_items.c): over every
@@ -207,9 +207,8 @@ int main(int argc, char **argv)
 			struct item *x = (struct item *)it;
 
 			found++;
-			/* submitted at once; a new item of a random engagement takes its place */
+			/* submitted at once; a new item of the same engagement takes its place */
 			rindex_end(ix, w + 1, it);
-			x->eng = pick(n_engs);
 			x->ix.id += n_items;
 			x->ix.since = now;
 			x->ix.due_at = now + 1000 * pick(3600);
@@ -253,7 +252,7 @@ int main(int argc, char **argv)
 			found++;
 			best->id += 2 * n_items;
 			best->due_at = now + 1000 * pick(3600);
-			if (queue_push(&queues[pick(n_engs)], best))
+			if (queue_push(&queues[be], best))
 				return 1;
 		}
 		now += 1;

@@ -618,6 +618,17 @@ int rindex_eligible_count(const struct rindex *ix, int64_t worker_id)
 	return w ? (int)w->n_elig : -1;
 }
 
+bool rindex_eligible_next(const struct rindex *ix, int64_t worker_id, size_t *pos,
+			  int64_t *engagement_id)
+{
+	const struct rx_worker *w = idmap_get(&ix->workers, worker_id);
+
+	if (!w || *pos >= w->n_elig)
+		return false;
+	*engagement_id = w->elig[(*pos)++].eng->id;
+	return true;
+}
+
 /* An item of weight wt fits: a heavier one than the capacity needs an idle worker. */
 static bool fits(const struct rx_worker *w, int wt)
 {

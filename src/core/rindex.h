@@ -151,6 +151,13 @@ void rindex_end(struct rindex *ix, int64_t worker_id, const struct rindex_item *
 
 /* How many engagements the worker is eligible for (tests, explanations), -1 unknown. */
 int rindex_eligible_count(const struct rindex *ix, int64_t worker_id);
+/*
+ * Iterates the engagements the worker is eligible for (any ring), in no
+ * order: for (size_t i = 0; rindex_eligible_next(ix, w, &i, &id);). False at
+ * the end or for an unknown worker.
+ */
+bool rindex_eligible_next(const struct rindex *ix, int64_t worker_id, size_t *pos,
+			  int64_t *engagement_id);
 /* True if a should be served before b (the score; the same as queue_before()). */
 bool rindex_before(const struct rindex_item *a, const struct rindex_item *b);
 

@@ -108,6 +108,9 @@ struct engine_state {
 	int auth_changed;
 	/* Review sampling's live state (engine/review.h), owned by review.c. */
 	struct review_live *review;
+	/* route_index.c: which engagements each worker may work for; rebuilt when stale. */
+	struct rindex *rx;
+	int rx_stale;
 };
 
 struct engine {
@@ -404,5 +407,13 @@ enum policy_verdict engine__scope_item(const struct engine *e, const struct cmd 
 int engine__scope_forbidden(struct cmd *c, enum policy_action act);
 /* work.next: the worker it is for: the actor itself, or the one staff name. */
 int engine__scope_next(struct cmd *c, int64_t *worker_id);
+
+/* route_index.c: the routing index (core/rindex.h) of work.next */
+struct rindex;
+/* Marks the index stale after a command of type t that may change eligibility. */
+void engine__rindex_touch(struct engine_state *st, enum cmd_type t);
+/* The index, rebuilt first when stale; NULL (out of memory): scan every engagement. */
+struct rindex *engine__rindex(struct engine_state *st, int64_t now);
+void engine__rindex_release(struct engine_state *st);
 
 #endif
