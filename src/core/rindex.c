@@ -73,6 +73,12 @@ struct rindex {
  * take-next within a few cache misses.
  * ================================================================ */
 
+/*
+ * Four children per entry: half the levels of a binary heap, and the four
+ * children are 128 contiguous bytes (two cache lines) compared at once.
+ */
+#define ARITY 4
+
 struct rx_slot {
 	int64_t key; /* score heaps: due_at; the age heap: the moment of the next ring */
 	int64_t id;
@@ -125,7 +131,7 @@ static void sift_up(struct rx_heap *h, bool age, uint32_t i)
 	struct rx_slot s = h->v[i];
 
 	while (i > 0) {
-		uint32_t p = (i - 1) / 2;
+		uint32_t p = (i - 1) / ARITY;
 
 		if (!slot_before(&s, &h->v[p]))
 			break;
@@ -140,12 +146,15 @@ static void sift_down(struct rx_heap *h, bool age, uint32_t i)
 	struct rx_slot s = h->v[i];
 
 	for (;;) {
-		uint32_t l = 2 * i + 1, r = l + 1, b = l;
+		uint32_t c = ARITY * i + 1, end = c + ARITY, b = c;
 
-		if (l >= h->n)
+		if (c >= h->n)
 			break;
-		if (r < h->n && slot_before(&h->v[r], &h->v[l]))
-			b = r;
+		if (end > h->n)
+			end = h->n;
+		for (uint32_t k = c + 1; k < end; k++)
+			if (slot_before(&h->v[k], &h->v[b]))
+				b = k;
 		if (!slot_before(&h->v[b], &s))
 			break;
 		place(h, age, i, &h->v[b]);
@@ -191,7 +200,7 @@ static void heap_remove(struct rx_heap *h, bool age, uint32_t i)
 	if (i == h->n)
 		return;
 	place(h, age, i, &last);
-	if (i > 0 && slot_before(&last, &h->v[(i - 1) / 2]))
+	if (i > 0 && slot_before(&last, &h->v[(i - 1) / ARITY]))
 		sift_up(h, age, i);
 	else
 		sift_down(h, age, i);
@@ -206,7 +215,7 @@ static void heap_remove(struct rx_heap *h, bool age, uint32_t i)
 static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rindex_filter *f,
 				      int64_t wid, const struct rx_slot *than)
 {
-	uint32_t stack[2 * RINDEX_SCAN_MAX + 2];
+	uint32_t stack[ARITY * RINDEX_SCAN_MAX + 1];
 	const struct rx_slot *best = NULL;
 	size_t sp = 0, visits = 0;
 
@@ -226,7 +235,7 @@ static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rin
 			best = s;
 			continue;
 		}
-		for (uint32_t c = 2 * i + 1; c <= 2 * i + 2; c++)
+		for (uint32_t c = ARITY * i + 1; c <= ARITY * i + ARITY; c++)
 			if (c < h->n)
 				stack[sp++] = c;
 	}
@@ -643,6 +652,18 @@ struct rindex_item *rindex_peek(struct rindex *ix, int64_t worker_id, int64_t no
 
 	if (!w || !w->avail || w->held || w->load >= w->capacity)
 		return NULL;
+	/*
+	 * The misses of different engagements do not depend on each other: ask
+	 * for every engagement, then for every head, before comparing any.
+	 */
+	for (size_t i = 0; i < w->n_elig; i++)
+		__builtin_prefetch(w->elig[i].eng);
+	for (size_t i = 0; i < w->n_elig; i++) {
+		const struct rx_eng *e = w->elig[i].eng;
+
+		__builtin_prefetch(e->h[w->elig[i].ring].v);
+		__builtin_prefetch(e->age.v);
+	}
 	for (size_t i = 0; i < w->n_elig; i++) {
 		const struct rx_elig *el = &w->elig[i];
 		struct rx_eng *e = el->eng;
