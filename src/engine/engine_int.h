@@ -410,8 +410,8 @@ int engine__scope_next(struct cmd *c, int64_t *worker_id);
 
 /* route_index.c: the routing index (core/rindex.h) of work.next */
 struct rindex;
-/* Marks the index stale after a command of type t that may change eligibility. */
-void engine__rindex_touch(struct engine_state *st, enum cmd_type t);
+/* After command c (rc its result) at now: the records it may have changed set again. */
+void engine__rindex_touch(struct engine_state *st, const struct cmd *c, int rc, int64_t now);
 /* The index, rebuilt first when stale; NULL (out of memory): scan every engagement. */
 struct rindex *engine__rindex(struct engine_state *st, int64_t now);
 void engine__rindex_release(struct engine_state *st);

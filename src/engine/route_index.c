@@ -11,21 +11,41 @@
  * checked by work.next as before, on those engagements only, so a stale
  * index could hide work but never hand out work it should not.
  *
- * It is rebuilt, lazily at the next take-next, after any command that may
- * change a worker's skills or clearances or an engagement's requirements or
- * client (and after a reload, which starts from an empty state). Status and
- * active switches do not change it: work.next checks them itself.
+ * It is kept current per record after the command that changed it (a
+ * worker's or an engagement's create or update: O(engagements) or
+ * O(workers)), and rebuilt whole, lazily at the next take-next, after an
+ * import and after a reload (which starts from an empty state). Status and
+ * active switches do not change it: work.next checks them itself. A command
+ * that failed left memory as it was, so setting its record again is harmless.
  */
 
-void engine__rindex_touch(struct engine_state *st, enum cmd_type t)
+void engine__rindex_touch(struct engine_state *st, const struct cmd *c, int rc, int64_t now)
 {
-	switch (t) {
-	case CMD_WORKER_CREATE:
+	struct live_engagement *le;
+	struct live_worker *lw;
+	int64_t id = 0;
+
+	switch (c->type) {
 	case CMD_WORKER_UPDATE:
-	case CMD_ENGAGEMENT_CREATE:
+		id = c->u.upd.r.worker.id;
+		/* fall through */
+	case CMD_WORKER_CREATE:
+		if (!id && !rc)
+			id = c->result.id;
+		if (st->rx && !st->rx_stale && (lw = idmap_get(&st->workers, id)) &&
+		    rindex_worker_set(st->rx, &lw->rec))
+			st->rx_stale = 1;
+		break;
 	case CMD_ENGAGEMENT_UPDATE:
-	case CMD_CLIENT_UPDATE:
-	case CMD_RECORD_ACTIVE:
+		id = c->u.upd.r.engagement.id;
+		/* fall through */
+	case CMD_ENGAGEMENT_CREATE:
+		if (!id && !rc)
+			id = c->result.id;
+		if (st->rx && !st->rx_stale && (le = idmap_get(&st->engagements, id)) &&
+		    rindex_engagement_set(st->rx, &le->rec, true, NULL, now))
+			st->rx_stale = 1;
+		break;
 	case CMD_IMPORT:
 		st->rx_stale = 1;
 		break;
