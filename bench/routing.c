@@ -104,8 +104,9 @@ static void report(const char *name, long n, int64_t total_ns, int64_t cpu, int6
 {
 	qsort(lat, (size_t)n, sizeof(*lat), cmp64);
 	printf("| %s | %ld | %.0f | %.0f | %.2f | %.2f | %.1f%% |\n", name, n,
-	       (double)n * 1e9 / (double)cpu, (double)n * 1e9 / (double)total_ns, (double)lat[n / 2] / 1000.0,
-	       (double)lat[n * 99 / 100] / 1000.0, 100.0 * (double)found / (double)n);
+	       (double)n * 1e9 / (double)cpu, (double)n * 1e9 / (double)total_ns,
+	       (double)lat[n / 2] / 1000.0, (double)lat[n * 99 / 100] / 1000.0,
+	       100.0 * (double)found / (double)n);
 }
 
 int main(int argc, char **argv)
@@ -170,7 +171,8 @@ int main(int argc, char **argv)
 			return 1;
 		elig += rindex_eligible_count(ix, w->id);
 	}
-	memset(items, 0, (size_t)n_items * sizeof(*items)); /* the owner's records: not the index's */
+	memset(items, 0,
+	       (size_t)n_items * sizeof(*items)); /* the owner's records: not the index's */
 	rss0 = rss_kb();
 	for (long i = 0; i < n_items; i++) {
 		struct item *it = &items[i];
@@ -188,11 +190,13 @@ int main(int argc, char **argv)
 	       n_workers, n_engs, n_skills, n_items, seed);
 	printf("eligible engagements per worker: %.1f on average\n",
 	       (double)elig / (double)n_workers);
-	printf("index memory per queued item: %.0f bytes (the entry embedded in the item, %zu bytes, "
-	       "and heap slots: RSS +%ld kB)\n\n",
-	       (double)sizeof(struct rindex_item) + (double)(rss1 - rss0) * 1024.0 / (double)n_items,
-	       sizeof(struct rindex_item), rss1 - rss0);
-	printf("| | decisions | decisions/s (CPU) | decisions/s (wall) | p50 µs | p99 µs | found |\n|---|---:|---:|---:|---:|---:|---:|\n");
+	printf(
+	    "index memory per queued item: %.0f bytes (the entry embedded in the item, %zu bytes, "
+	    "and heap slots: RSS +%ld kB)\n\n",
+	    (double)sizeof(struct rindex_item) + (double)(rss1 - rss0) * 1024.0 / (double)n_items,
+	    sizeof(struct rindex_item), rss1 - rss0);
+	printf("| | decisions | decisions/s (CPU) | decisions/s (wall) | p50 µs | p99 µs | found "
+	       "|\n|---|---:|---:|---:|---:|---:|---:|\n");
 
 	/* The index. */
 	t0 = ns_now();

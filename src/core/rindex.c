@@ -32,7 +32,7 @@ struct rx_eng {
 	bool open;
 	int weight;
 	int n_rings;
-	struct rx_heap age;		     /* by the moment of the next ring (not the last ring) */
+	struct rx_heap age;		    /* by the moment of the next ring (not the last ring) */
 	struct rx_heap h[RINDEX_MAX_RINGS]; /* by score; an item in the widest ring reached */
 	int64_t id, client_id;
 	struct rx_ring ring[RINDEX_MAX_RINGS];
@@ -213,7 +213,7 @@ static void heap_remove(struct rx_heap *h, bool age, uint32_t i)
  * children. At most RINDEX_SCAN_MAX entries are visited.
  */
 static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rindex_filter *f,
-				      int64_t wid, const struct rx_slot *than)
+				       int64_t wid, const struct rx_slot *than)
 {
 	uint32_t stack[ARITY * RINDEX_SCAN_MAX + 1];
 	const struct rx_slot *best = NULL;
@@ -274,7 +274,9 @@ static int ring_add(struct rindex *ix, struct rx_ring *r, char kind, const struc
 			return ERR_TOOBIG;
 		r->need[c / 64] |= (uint64_t)1 << (c % 64);
 		r->code[r->n_req] = (uint8_t)c;
-		r->level[r->n_req++] = (uint8_t)(s[i].level < 0 ? 0 : s[i].level > 255 ? 255 : s[i].level);
+		r->level[r->n_req++] = (uint8_t)(s[i].level < 0	    ? 0
+						 : s[i].level > 255 ? 255
+								    : s[i].level);
 	}
 	return 0;
 }
@@ -369,7 +371,8 @@ int rindex_conf_check(const struct rindex_conf *c, char *why, size_t n)
 		const struct rindex_ring *r = &c->rings[i];
 
 		if (r->after_ms <= (i ? c->rings[i - 1].after_ms : 0)) {
-			snprintf(why, n, "rings[%zu].after_ms must be above the previous ring's (and 0)",
+			snprintf(why, n,
+				 "rings[%zu].after_ms must be above the previous ring's (and 0)",
 				 i);
 			return ERR_INVALID;
 		}
@@ -383,8 +386,9 @@ int rindex_conf_check(const struct rindex_conf *c, char *why, size_t n)
 			    k < r->n_skills ? &r->skills[k] : &r->langs[k - r->n_skills];
 
 			if (!s->code[0] || s->level < 1 || s->level > 5) {
-				snprintf(why, n, "rings[%zu]: every %s needs a code and a level 1..5",
-					 i, k < r->n_skills ? "skill" : "language");
+				snprintf(why, n,
+					 "rings[%zu]: every %s needs a code and a level 1..5", i,
+					 k < r->n_skills ? "skill" : "language");
 				return ERR_INVALID;
 			}
 		}
@@ -454,15 +458,18 @@ int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *er, bo
 
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.n_rings = 1 + (int)(c ? clamp(c->n_rings, RINDEX_MAX_RINGS - 1) : 0);
-	if ((rc = ring_add(ix, &tmp.ring[0], 's', er->skills, clamp(er->n_skills, MODEL_MAX_SKILLS))) ||
+	if ((rc = ring_add(ix, &tmp.ring[0], 's', er->skills,
+			   clamp(er->n_skills, MODEL_MAX_SKILLS))) ||
 	    (rc = ring_add(ix, &tmp.ring[0], 'l', er->langs, clamp(er->n_langs, MODEL_MAX_LANGS))))
 		return rc;
 	for (int k = 1; k < tmp.n_rings; k++) {
 		const struct rindex_ring *r = &c->rings[k - 1];
 
 		tmp.ring[k].after_ms = r->after_ms;
-		if ((rc = ring_add(ix, &tmp.ring[k], 's', r->skills, clamp(r->n_skills, MODEL_MAX_SKILLS))) ||
-		    (rc = ring_add(ix, &tmp.ring[k], 'l', r->langs, clamp(r->n_langs, MODEL_MAX_LANGS))))
+		if ((rc = ring_add(ix, &tmp.ring[k], 's', r->skills,
+				   clamp(r->n_skills, MODEL_MAX_SKILLS))) ||
+		    (rc = ring_add(ix, &tmp.ring[k], 'l', r->langs,
+				   clamp(r->n_langs, MODEL_MAX_LANGS))))
 			return rc;
 	}
 	if (!e) {
@@ -545,9 +552,11 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 	void *v;
 	int rc = 0;
 
-	for (size_t i = 0; i < clamp(wr->n_skills, MODEL_MAX_SKILLS) + clamp(wr->n_langs, MODEL_MAX_LANGS); i++) {
+	for (size_t i = 0;
+	     i < clamp(wr->n_skills, MODEL_MAX_SKILLS) + clamp(wr->n_langs, MODEL_MAX_LANGS); i++) {
 		bool lang = i >= clamp(wr->n_skills, MODEL_MAX_SKILLS);
-		const struct skill_level *s = lang ? &wr->langs[i - clamp(wr->n_skills, MODEL_MAX_SKILLS)] : &wr->skills[i];
+		const struct skill_level *s =
+		    lang ? &wr->langs[i - clamp(wr->n_skills, MODEL_MAX_SKILLS)] : &wr->skills[i];
 		int c = intern(ix, lang ? 'l' : 's', s->code);
 
 		if (c < 0)
@@ -672,7 +681,8 @@ struct rindex_item *rindex_peek(struct rindex *ix, int64_t worker_id, int64_t no
 			continue;
 		advance(e, now);
 		for (int k = el->ring; k < e->n_rings; k++) {
-			const struct rx_slot *c = heap_best(&e->h[k], f, worker_id, best.it ? &best : NULL);
+			const struct rx_slot *c =
+			    heap_best(&e->h[k], f, worker_id, best.it ? &best : NULL);
 
 			if (c)
 				best = *c;

@@ -1,4 +1,5 @@
-/* route_index.c - the engine's routing index (core/rindex.h): which engagements a worker may work for. */
+/* route_index.c - the engine's routing index (core/rindex.h): which engagements a worker may work
+ * for. */
 #include "core/rindex.h"
 #include "engine/engine_int.h"
 #include "util/err.h"

@@ -1,4 +1,5 @@
-/* test_rindex.c - the routing index: order, widening over wait, capacity and weights, eligibility. */
+/* test_rindex.c - the routing index: order, widening over wait, capacity and weights, eligibility.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,7 +94,8 @@ static void test_widening(void **state)
 	struct engagement_rec e = eng(1, 7, "legal", 4);
 	struct rindex_conf c = {.weight = 1, .n_rings = 2};
 	struct worker_rec low = worker(1, 1, "legal", 2, 7), other = worker(2, 1, "tax", 3, 7);
-	struct rindex_item a = item(1, 5, T0 + 1000000, T0), b = item(2, 5, T0 + 1000000, T0 + 30000);
+	struct rindex_item a = item(1, 5, T0 + 1000000, T0),
+			   b = item(2, 5, T0 + 1000000, T0 + 30000);
 	char why[128];
 
 	(void)state;
@@ -259,7 +261,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_order_across_queues), cmocka_unit_test(test_widening),
-	    cmocka_unit_test(test_conf_check),	       cmocka_unit_test(test_capacity_and_weight),
+	    cmocka_unit_test(test_conf_check),		cmocka_unit_test(test_capacity_and_weight),
 	    cmocka_unit_test(test_eligibility_changes), cmocka_unit_test(test_filter),
 	};
 

@@ -33,9 +33,9 @@ enum ref_state { R_FREE, R_QUEUED, R_HELD, R_CLOSED };
 struct ref_item {
 	struct rindex_item ix; /* the index's entry */
 	enum ref_state state;
-	int eng;     /* index into engs */
-	int holder;  /* index into workers when held */
-	int weight;  /* what it added to the holder's load */
+	int eng;    /* index into engs */
+	int holder; /* index into workers when held */
+	int weight; /* what it added to the holder's load */
 	bool excl[N_WORKERS];
 	int64_t id, due_at, since;
 	int priority;
@@ -202,8 +202,8 @@ static void random_conf(struct world *w, int ei)
 
 static void set_eng(struct world *w, int ei)
 {
-	assert_int_equal(rindex_engagement_set(w->ix, &w->engs[ei], w->open[ei], &w->conf[ei], w->now),
-			 0);
+	assert_int_equal(
+	    rindex_engagement_set(w->ix, &w->engs[ei], w->open[ei], &w->conf[ei], w->now), 0);
 }
 
 static void set_worker(struct world *w, int wi)
@@ -287,8 +287,8 @@ static void cmd_create(struct world *w)
 	it->due_at = w->now + 1000 * (1 + pick(w, 50));
 	it->since = w->now;
 	it->state = R_QUEUED;
-	it->ix = (struct rindex_item){.id = it->id, .due_at = it->due_at, .since = it->since,
-				      .priority = it->priority};
+	it->ix = (struct rindex_item){
+	    .id = it->id, .due_at = it->due_at, .since = it->since, .priority = it->priority};
 	assert_int_equal(rindex_push(w->ix, &it->ix, w->engs[it->eng].id, w->now), 0);
 }
 
@@ -439,7 +439,8 @@ static void run(uint64_t seed, int steps)
 		else if (c < 84)
 			cmd_engagement(w);
 		else
-			w->now += pick(w, 4) ? pick(w, 3000) : pick(w, 30000); /* widening time steps */
+			w->now +=
+			    pick(w, 4) ? pick(w, 3000) : pick(w, 30000); /* widening time steps */
 		/* Closed slots are reused when the pool is full, so runs stay long. */
 		if (w->n_items == N_ITEMS) {
 			int k = 0;
