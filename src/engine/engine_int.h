@@ -111,6 +111,7 @@ struct engine_state {
 	/* route_index.c: which engagements each worker may work for; rebuilt when stale. */
 	struct rindex *rx;
 	int rx_stale;
+	int rx_failed; /* its last build failed: not tried again until a record changes */
 };
 
 struct engine {

@@ -27,6 +27,17 @@ void engine__rindex_touch(struct engine_state *st, const struct cmd *c, int rc, 
 	int64_t id = 0;
 
 	switch (c->type) {
+	case CMD_WORKER_CREATE:
+	case CMD_WORKER_UPDATE:
+	case CMD_ENGAGEMENT_CREATE:
+	case CMD_ENGAGEMENT_UPDATE:
+	case CMD_IMPORT:
+		st->rx_failed = 0; /* a build that failed is tried again after a change */
+		break;
+	default:
+		return;
+	}
+	switch (c->type) {
 	case CMD_WORKER_UPDATE:
 		id = c->u.upd.r.worker.id;
 		/* fall through */
@@ -82,8 +93,13 @@ fail:
 
 struct rindex *engine__rindex(struct engine_state *st, int64_t now)
 {
-	if ((!st->rx || st->rx_stale) && rebuild(st, now))
-		return NULL; /* out of memory or too many codes: work.next scans every engagement */
+	if (st->rx_failed)
+		return NULL;
+	/* Out of memory or more than RINDEX_MAX_CODES codes: work.next scans every engagement. */
+	if ((!st->rx || st->rx_stale) && rebuild(st, now)) {
+		st->rx_failed = 1;
+		return NULL;
+	}
 	return st->rx;
 }
 
