@@ -118,6 +118,7 @@ void engine_apply(struct engine *e, struct cmd *c, int64_t now)
 	}
 	if (!engine__idem_replay(e, c, &rc))
 		rc = d->apply(e, c, now);
+	engine__rindex_touch(&e->st, c, rc, now); /* route_index.c: eligibility may have changed */
 	if (rc == ERR_IO || rc == ERR_NOMEM || rc == ERR_BUSY)
 		e->st.batch_failed = rc;
 	if (rc) {

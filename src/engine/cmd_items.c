@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rindex.h"
 #include "core/route.h"
 #include "engine/engine_int.h"
 #include "engine/review.h"
@@ -139,9 +140,10 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 	struct item_step s = {.act = ACT_ASSIGN};
 	struct live_item *it = NULL;
 	struct live_worker *lw;
+	struct rindex *rx;
 	enum item_state to;
 	int64_t id, wid;
-	void *v;
+	void *v = NULL;
 	int rc;
 
 	if ((rc = engine__scope_next(c, &wid)) && rc != ERR_NOTFOUND)
@@ -153,11 +155,15 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 		return rc < 0 ? rc : 0;
 	if (!route_has_room(&lw->rec, lw->load))
 		return next_none(e, c, lw, now);
-	for (size_t i = 0; idmap_next(&e->st.engagements, &i, &id, &v);) {
-		struct live_engagement *le = v;
+	/* The routing index: only the engagements the worker qualifies for (route_index.c). */
+	rx = engine__rindex(&e->st, now);
+	for (size_t i = 0; rx ? rindex_eligible_next(rx, wid, &i, &id)
+			      : idmap_next(&e->st.engagements, &i, &id, &v);) {
+		struct live_engagement *le = rx ? idmap_get(&e->st.engagements, id) : v;
 		/* keying: never an item this worker answered (a second queue, bounded scan);
 		 * release.c: never one it released for good; push work is only offered */
-		struct queue_entry *head = engine__states_head(e, le, wid, engine__keying_head(le, wid));
+		struct queue_entry *head =
+			le ? engine__states_head(e, le, wid, engine__keying_head(le, wid)) : NULL;
 
 		if (head && (!best || queue_before(head, best)) && engine__states_route(e, le) &&
 		    route_qualified(&lw->rec, &le->rec, now) && engine__engagement_open(e, le) &&

@@ -111,6 +111,10 @@ struct engine_state {
 	struct review_live *review;
 	/* Release exclusions, worker states, work settings and offers (engine/states_int.h). */
 	struct states_live *states;
+	/* route_index.c: which engagements each worker may work for; rebuilt when stale. */
+	struct rindex *rx;
+	int rx_stale;
+	int rx_failed; /* its last build failed: not tried again until a record changes */
 };
 
 struct engine {
@@ -500,5 +504,12 @@ int engine__offers_tick(struct engine *e, int64_t now);
 int64_t engine__offers_deadline(const struct engine *e);
 int engine__states_load(struct engine_state *st, struct store *s);
 void engine__states_release(struct engine_state *st);
+/* route_index.c: the routing index (core/rindex.h) of work.next */
+struct rindex;
+/* After command c (rc its result) at now: the records it may have changed set again. */
+void engine__rindex_touch(struct engine_state *st, const struct cmd *c, int rc, int64_t now);
+/* The index, rebuilt first when stale; NULL (out of memory): scan every engagement. */
+struct rindex *engine__rindex(struct engine_state *st, int64_t now);
+void engine__rindex_release(struct engine_state *st);
 
 #endif

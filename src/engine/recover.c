@@ -194,5 +194,6 @@ void engine_state_release(struct engine_state *st)
 	lease_heap_release(&st->leases);
 	engine__review_release(st);
 	engine__states_release(st);
+	engine__rindex_release(st);
 	memset(st, 0, sizeof(*st));
 }

@@ -1,0 +1,749 @@
+/* rindex.c - the routing index: interned skills, ring heaps, eligible sets, capacity by weight. */
+#include "core/rindex.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "util/idmap.h"
+
+#define WORDS (RINDEX_MAX_CODES / 64)
+#define REQ_MAX (MODEL_MAX_SKILLS + MODEL_MAX_LANGS)
+
+struct rx_slot;
+
+struct rx_heap {
+	struct rx_slot *v;
+	uint32_t n, alloc;
+};
+
+/* One ring's requirements as interned codes: a bitset for the quick refusal, then levels. */
+struct rx_ring {
+	int64_t after_ms;
+	uint64_t need[WORDS];
+	uint8_t n_req;
+	uint8_t code[REQ_MAX];
+	uint8_t level[REQ_MAX];
+};
+
+/* What a take-next reads comes first (one or two cache lines); the rings only on changes. */
+struct rx_eng {
+	bool open;
+	int weight;
+	int n_rings;
+	struct rx_heap age;		    /* by the moment of the next ring (not the last ring) */
+	struct rx_heap h[RINDEX_MAX_RINGS]; /* by score; an item in the widest ring reached */
+	int64_t id, client_id;
+	struct rx_ring ring[RINDEX_MAX_RINGS];
+};
+
+/* One engagement a worker may work for, from ring `ring` on, while the clearance holds. */
+struct rx_elig {
+	struct rx_eng *eng;
+	int64_t until; /* the clearance lapses at (0: never) */
+	uint8_t ring;
+};
+
+struct rx_worker {
+	int64_t id;
+	bool avail; /* active and available, from its record */
+	bool held;  /* the hook: away/offline/wrap-up by the engine's states */
+	int capacity, load;
+	uint64_t have[WORDS];
+	uint8_t level[RINDEX_MAX_CODES];
+	size_t n_clear;
+	int64_t *clear, *until; /* ascending client ids, parallel lapse times */
+	struct rx_elig *elig;
+	size_t n_elig, alloc_elig;
+};
+
+struct rindex {
+	struct idmap workers, engs;
+	size_t n_codes;
+	char codes[RINDEX_MAX_CODES][MODEL_CODE_MAX + 1]; /* [0] is 's' or 'l': the namespace */
+};
+
+/* ================================================================
+ * Heaps: one function set, two orders (the score; the next ring's moment)
+ *
+ * A slot carries its item's key, so sifting compares contiguous memory and
+ * touches an item only to record its new position (a store, which does not
+ * wait for the cache): at a million queued items this is what keeps a
+ * take-next within a few cache misses.
+ * ================================================================ */
+
+/*
+ * Four children per entry: half the levels of a binary heap, and the four
+ * children are 128 contiguous bytes (two cache lines) compared at once.
+ */
+#define ARITY 4
+
+struct rx_slot {
+	int64_t key; /* score heaps: due_at; the age heap: the moment of the next ring */
+	int64_t id;
+	int32_t priority; /* the age heap: 0 */
+	struct rindex_item *it;
+};
+
+bool rindex_before(const struct rindex_item *a, const struct rindex_item *b)
+{
+	if (a->priority != b->priority)
+		return a->priority > b->priority;
+	if (a->due_at != b->due_at)
+		return a->due_at < b->due_at;
+	return a->id < b->id;
+}
+
+static bool slot_before(const struct rx_slot *a, const struct rx_slot *b)
+{
+	if (a->priority != b->priority)
+		return a->priority > b->priority;
+	if (a->key != b->key)
+		return a->key < b->key;
+	return a->id < b->id;
+}
+
+static int64_t next_ring_at(const struct rindex_item *it)
+{
+	return it->since + it->eng->ring[it->ring + 1].after_ms;
+}
+
+static struct rx_slot slot_of(const struct rindex_item *it, bool age)
+{
+	struct rx_slot s = {age ? next_ring_at(it) : it->due_at, it->id, age ? 0 : it->priority,
+			    (struct rindex_item *)it};
+
+	return s;
+}
+
+static void place(struct rx_heap *h, bool age, uint32_t i, const struct rx_slot *s)
+{
+	h->v[i] = *s;
+	if (age)
+		s->it->aidx = i;
+	else
+		s->it->hidx = i;
+}
+
+static void sift_up(struct rx_heap *h, bool age, uint32_t i)
+{
+	struct rx_slot s = h->v[i];
+
+	while (i > 0) {
+		uint32_t p = (i - 1) / ARITY;
+
+		if (!slot_before(&s, &h->v[p]))
+			break;
+		place(h, age, i, &h->v[p]);
+		i = p;
+	}
+	place(h, age, i, &s);
+}
+
+static void sift_down(struct rx_heap *h, bool age, uint32_t i)
+{
+	struct rx_slot s = h->v[i];
+
+	for (;;) {
+		uint32_t c = ARITY * i + 1, end = c + ARITY, b = c;
+
+		if (c >= h->n)
+			break;
+		if (end > h->n)
+			end = h->n;
+		for (uint32_t k = c + 1; k < end; k++)
+			if (slot_before(&h->v[k], &h->v[b]))
+				b = k;
+		if (!slot_before(&h->v[b], &s))
+			break;
+		place(h, age, i, &h->v[b]);
+		i = b;
+	}
+	place(h, age, i, &s);
+}
+
+/* Room for one more entry: 0 or ERR_NOMEM. */
+static int heap_reserve(struct rx_heap *h)
+{
+	if (h->n == h->alloc) {
+		uint32_t alloc = h->alloc ? h->alloc * 2 : 8;
+		struct rx_slot *v;
+
+		if (h->alloc > UINT32_MAX / 4)
+			return ERR_NOMEM;
+		v = realloc(h->v, (size_t)alloc * sizeof(*v));
+		if (!v)
+			return ERR_NOMEM;
+		h->v = v;
+		h->alloc = alloc;
+	}
+	return 0;
+}
+
+static int heap_push(struct rx_heap *h, bool age, struct rindex_item *it)
+{
+	struct rx_slot s = slot_of(it, age);
+	int rc = heap_reserve(h);
+
+	if (rc)
+		return rc;
+	place(h, age, h->n++, &s);
+	sift_up(h, age, h->n - 1);
+	return 0;
+}
+
+static void heap_remove(struct rx_heap *h, bool age, uint32_t i)
+{
+	struct rx_slot last = h->v[--h->n];
+
+	if (i == h->n)
+		return;
+	place(h, age, i, &last);
+	if (i > 0 && slot_before(&last, &h->v[(i - 1) / ARITY]))
+		sift_up(h, age, i);
+	else
+		sift_down(h, age, i);
+}
+
+/*
+ * The best entry of h that f does not skip for worker wid, better than
+ * `than` (NULL: any). Best first over the heap's tree: an entry not skipped
+ * ends its subtree (its descendants come after it); a skipped one opens its
+ * children. At most RINDEX_SCAN_MAX entries are visited.
+ */
+static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rindex_filter *f,
+				       int64_t wid, const struct rx_slot *than)
+{
+	uint32_t stack[ARITY * RINDEX_SCAN_MAX + 1];
+	const struct rx_slot *best = NULL;
+	size_t sp = 0, visits = 0;
+
+	if (!h->n || (than && !slot_before(&h->v[0], than)))
+		return NULL;
+	if (!f || !f->skip)
+		return &h->v[0];
+	stack[sp++] = 0;
+	while (sp && visits < RINDEX_SCAN_MAX) {
+		uint32_t i = stack[--sp];
+		const struct rx_slot *s = &h->v[i];
+
+		if ((best && !slot_before(s, best)) || (than && !slot_before(s, than)))
+			continue; /* its whole subtree comes later */
+		visits++;
+		if (!f->skip(f->ctx, wid, s->it)) {
+			best = s;
+			continue;
+		}
+		for (uint32_t c = ARITY * i + 1; c <= ARITY * i + ARITY; c++)
+			if (c < h->n)
+				stack[sp++] = c;
+	}
+	return best;
+}
+
+/* ================================================================
+ * Interning and eligibility
+ * ================================================================ */
+
+/* The code's small integer (kind 's' skill, 'l' language), added when new; -1: table full. */
+static int intern(struct rindex *ix, char kind, const char *code)
+{
+	for (size_t i = 0; i < ix->n_codes; i++)
+		if (ix->codes[i][0] == kind && !strncmp(ix->codes[i] + 1, code, MODEL_CODE_MAX))
+			return (int)i;
+	if (ix->n_codes == RINDEX_MAX_CODES)
+		return -1;
+	ix->codes[ix->n_codes][0] = kind;
+	snprintf(ix->codes[ix->n_codes] + 1, MODEL_CODE_MAX, "%s", code);
+	return (int)ix->n_codes++;
+}
+
+static size_t clamp(size_t n, size_t max)
+{
+	return n < max ? n : max;
+}
+
+static int ring_add(struct rindex *ix, struct rx_ring *r, char kind, const struct skill_level *s,
+		    size_t n)
+{
+	for (size_t i = 0; i < n && r->n_req < REQ_MAX; i++) {
+		int c = intern(ix, kind, s[i].code);
+
+		if (c < 0)
+			return ERR_TOOBIG;
+		r->need[c / 64] |= (uint64_t)1 << (c % 64);
+		r->code[r->n_req] = (uint8_t)c;
+		r->level[r->n_req++] = (uint8_t)(s[i].level < 0	    ? 0
+						 : s[i].level > 255 ? 255
+								    : s[i].level);
+	}
+	return 0;
+}
+
+static bool meets(const struct rx_worker *w, const struct rx_ring *r)
+{
+	for (int k = 0; k < WORDS; k++)
+		if (r->need[k] & ~w->have[k])
+			return false;
+	for (int i = 0; i < r->n_req; i++)
+		if (w->level[r->code[i]] < r->level[i])
+			return false;
+	return true;
+}
+
+static long clear_find(const struct rx_worker *w, int64_t client)
+{
+	size_t lo = 0, hi = w->n_clear;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->clear[mid] == client)
+			return (long)mid;
+		if (w->clear[mid] < client)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* The first ring w meets for e, and the clearance's lapse; -1 when w never may work for e. */
+static int eligible_ring(const struct rx_worker *w, const struct rx_eng *e, int64_t *until)
+{
+	long c = clear_find(w, e->client_id);
+
+	if (c < 0)
+		return -1;
+	*until = w->until[c];
+	for (int k = 0; k < e->n_rings; k++)
+		if (meets(w, &e->ring[k]))
+			return k;
+	return -1;
+}
+
+/* Sets, changes or (ring < 0) drops w's entry for e. */
+static int elig_put(struct rx_worker *w, struct rx_eng *e, int ring, int64_t until)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_elig && w->elig[i].eng != e; i++)
+		;
+	if (ring < 0) {
+		if (i < w->n_elig)
+			w->elig[i] = w->elig[--w->n_elig];
+		return 0;
+	}
+	if (i == w->n_elig) {
+		if (w->n_elig == w->alloc_elig) {
+			size_t alloc = w->alloc_elig ? w->alloc_elig * 2 : 4;
+			struct rx_elig *v = realloc(w->elig, alloc * sizeof(*v));
+
+			if (!v)
+				return ERR_NOMEM;
+			w->elig = v;
+			w->alloc_elig = alloc;
+		}
+		w->n_elig++;
+	}
+	w->elig[i].eng = e;
+	w->elig[i].ring = (uint8_t)ring;
+	w->elig[i].until = until;
+	return 0;
+}
+
+/* ================================================================
+ * Engagements and their queues
+ * ================================================================ */
+
+int rindex_conf_check(const struct rindex_conf *c, char *why, size_t n)
+{
+	if (c->weight < 0 || c->weight > RINDEX_MAX_WEIGHT) {
+		snprintf(why, n, "weight must be 1..%d", RINDEX_MAX_WEIGHT);
+		return ERR_INVALID;
+	}
+	if (c->n_rings > RINDEX_MAX_RINGS - 1) {
+		snprintf(why, n, "rings: at most %d", RINDEX_MAX_RINGS - 1);
+		return ERR_INVALID;
+	}
+	for (size_t i = 0; i < c->n_rings; i++) {
+		const struct rindex_ring *r = &c->rings[i];
+
+		if (r->after_ms <= (i ? c->rings[i - 1].after_ms : 0)) {
+			snprintf(why, n,
+				 "rings[%zu].after_ms must be above the previous ring's (and 0)",
+				 i);
+			return ERR_INVALID;
+		}
+		if (r->n_skills > MODEL_MAX_SKILLS || r->n_langs > MODEL_MAX_LANGS) {
+			snprintf(why, n, "rings[%zu]: at most %d skills and %d languages", i,
+				 MODEL_MAX_SKILLS, MODEL_MAX_LANGS);
+			return ERR_INVALID;
+		}
+		for (size_t k = 0; k < r->n_skills + r->n_langs; k++) {
+			const struct skill_level *s =
+			    k < r->n_skills ? &r->skills[k] : &r->langs[k - r->n_skills];
+
+			if (!s->code[0] || s->level < 1 || s->level > 5) {
+				snprintf(why, n,
+					 "rings[%zu]: every %s needs a code and a level 1..5", i,
+					 k < r->n_skills ? "skill" : "language");
+				return ERR_INVALID;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The widest ring an item that has waited `waited` ms has reached. */
+static int ring_for(const struct rx_eng *e, int64_t waited)
+{
+	int k = 0;
+
+	while (k + 1 < e->n_rings && waited >= e->ring[k + 1].after_ms)
+		k++;
+	return k;
+}
+
+static int enqueue(struct rx_eng *e, struct rindex_item *it, int64_t now)
+{
+	int rc;
+
+	it->eng = e;
+	it->ring = (uint8_t)ring_for(e, now - it->since);
+	if ((rc = heap_push(&e->h[it->ring], false, it)))
+		return rc;
+	if (it->ring + 1 < e->n_rings && (rc = heap_push(&e->age, true, it))) {
+		heap_remove(&e->h[it->ring], false, it->hidx);
+		return rc;
+	}
+	it->queued = 1;
+	return 0;
+}
+
+static void dequeue(struct rindex_item *it)
+{
+	struct rx_eng *e = it->eng;
+
+	heap_remove(&e->h[it->ring], false, it->hidx);
+	if (it->ring + 1 < e->n_rings)
+		heap_remove(&e->age, true, it->aidx);
+	it->queued = 0;
+}
+
+/* Moves every item whose wait reached its next ring by now (each moves once per ring). */
+static void advance(struct rx_eng *e, int64_t now)
+{
+	while (e->age.n && e->age.v[0].key <= now) {
+		struct rindex_item *it = e->age.v[0].it;
+
+		/* The age heap only shrinks here; the new ring's heap needs room first. */
+		if (heap_reserve(&e->h[ring_for(e, now - it->since)]))
+			return; /* out of memory: it moves at a later look */
+		dequeue(it);
+		(void)enqueue(e, it, now);
+	}
+}
+
+int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *er, bool open,
+			  const struct rindex_conf *c, int64_t now)
+{
+	struct rx_eng *e = idmap_get(&ix->engs, er->id), tmp;
+	struct rindex_item **all = NULL;
+	size_t n_all = 0;
+	int64_t id;
+	void *v;
+	int rc = 0;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.n_rings = 1 + (int)(c ? clamp(c->n_rings, RINDEX_MAX_RINGS - 1) : 0);
+	if ((rc = ring_add(ix, &tmp.ring[0], 's', er->skills,
+			   clamp(er->n_skills, MODEL_MAX_SKILLS))) ||
+	    (rc = ring_add(ix, &tmp.ring[0], 'l', er->langs, clamp(er->n_langs, MODEL_MAX_LANGS))))
+		return rc;
+	for (int k = 1; k < tmp.n_rings; k++) {
+		const struct rindex_ring *r = &c->rings[k - 1];
+
+		tmp.ring[k].after_ms = r->after_ms;
+		if ((rc = ring_add(ix, &tmp.ring[k], 's', r->skills,
+				   clamp(r->n_skills, MODEL_MAX_SKILLS))) ||
+		    (rc = ring_add(ix, &tmp.ring[k], 'l', r->langs,
+				   clamp(r->n_langs, MODEL_MAX_LANGS))))
+			return rc;
+	}
+	if (!e) {
+		if (!(e = calloc(1, sizeof(*e))))
+			return ERR_NOMEM;
+		if (idmap_put(&ix->engs, er->id, e)) {
+			free(e);
+			return ERR_NOMEM;
+		}
+	} else {
+		/* Its queued items are placed again under the new rings. */
+		for (int k = 0; k < e->n_rings; k++)
+			n_all += e->h[k].n;
+		if (n_all && !(all = malloc(n_all * sizeof(*all))))
+			return ERR_NOMEM;
+		n_all = 0;
+		for (int k = 0; k < e->n_rings; k++) {
+			for (uint32_t j = 0; j < e->h[k].n; j++)
+				all[n_all++] = e->h[k].v[j].it;
+			e->h[k].n = 0;
+		}
+		e->age.n = 0;
+	}
+	e->id = er->id;
+	e->client_id = er->client_id;
+	e->open = open;
+	e->weight = c && c->weight > 0 ? c->weight : 1;
+	e->n_rings = tmp.n_rings;
+	memcpy(e->ring, tmp.ring, sizeof(e->ring));
+	for (size_t i = 0; i < n_all; i++) {
+		int rc2;
+
+		all[i]->queued = 0;
+		if ((rc2 = enqueue(e, all[i], now)))
+			rc = rc2; /* out of memory: that item is no longer queued here */
+	}
+	free(all);
+	/* Every worker's eligibility for it. */
+	for (size_t i = 0; idmap_next(&ix->workers, &i, &id, &v);) {
+		struct rx_worker *w = v;
+		int64_t until = 0;
+		int r = eligible_ring(w, e, &until);
+		int rc2 = elig_put(w, e, r, until);
+
+		if (rc2)
+			rc = rc2;
+	}
+	return rc;
+}
+
+int rindex_push(struct rindex *ix, struct rindex_item *it, int64_t engagement_id, int64_t now)
+{
+	struct rx_eng *e = idmap_get(&ix->engs, engagement_id);
+
+	if (!e)
+		return ERR_NOTFOUND;
+	if (it->queued)
+		return 0;
+	return enqueue(e, it, now);
+}
+
+void rindex_remove(struct rindex *ix, struct rindex_item *it)
+{
+	(void)ix;
+	if (it->queued)
+		dequeue(it);
+}
+
+/* ================================================================
+ * Workers
+ * ================================================================ */
+
+int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
+{
+	struct rx_worker *w = idmap_get(&ix->workers, wr->id);
+	size_t n_clear = clamp(wr->n_clear, MODEL_MAX_CLEAR);
+	int64_t *clear = NULL, *until = NULL, id;
+	uint64_t have[WORDS] = {0};
+	uint8_t level[RINDEX_MAX_CODES] = {0};
+	void *v;
+	int rc = 0;
+
+	for (size_t i = 0;
+	     i < clamp(wr->n_skills, MODEL_MAX_SKILLS) + clamp(wr->n_langs, MODEL_MAX_LANGS); i++) {
+		bool lang = i >= clamp(wr->n_skills, MODEL_MAX_SKILLS);
+		const struct skill_level *s =
+		    lang ? &wr->langs[i - clamp(wr->n_skills, MODEL_MAX_SKILLS)] : &wr->skills[i];
+		int c = intern(ix, lang ? 'l' : 's', s->code);
+
+		if (c < 0)
+			return ERR_TOOBIG;
+		/* As route.c's holds(): the first entry of a code counts. */
+		if (have[c / 64] & ((uint64_t)1 << (c % 64)))
+			continue;
+		have[c / 64] |= (uint64_t)1 << (c % 64);
+		level[c] = (uint8_t)(s->level < 0 ? 0 : s->level > 255 ? 255 : s->level);
+	}
+	if (n_clear && (!(clear = malloc(n_clear * sizeof(*clear))) ||
+			!(until = malloc(n_clear * sizeof(*until))))) {
+		free(clear);
+		return ERR_NOMEM;
+	}
+	/* worker_rec keeps them ascending (worker_clear_sort); copied as they are. */
+	if (n_clear) {
+		memcpy(clear, wr->clear, n_clear * sizeof(*clear));
+		memcpy(until, wr->clear_until, n_clear * sizeof(*until));
+	}
+	if (!w) {
+		if (!(w = calloc(1, sizeof(*w))) || idmap_put(&ix->workers, wr->id, w)) {
+			free(w);
+			free(clear);
+			free(until);
+			return ERR_NOMEM;
+		}
+	}
+	free(w->clear);
+	free(w->until);
+	w->id = wr->id;
+	w->clear = clear;
+	w->until = until;
+	w->n_clear = n_clear;
+	memcpy(w->have, have, sizeof(have));
+	memcpy(w->level, level, sizeof(level));
+	w->capacity = wr->capacity;
+	w->avail = wr->active && wr->status == WORKER_AVAILABLE;
+	w->n_elig = 0;
+	for (size_t i = 0; idmap_next(&ix->engs, &i, &id, &v);) {
+		int64_t lapse = 0;
+		int r = eligible_ring(w, v, &lapse);
+
+		if (r >= 0 && (rc = elig_put(w, v, r, lapse)))
+			return rc;
+	}
+	return 0;
+}
+
+void rindex_worker_hold(struct rindex *ix, int64_t worker_id, bool held)
+{
+	struct rx_worker *w = idmap_get(&ix->workers, worker_id);
+
+	if (w)
+		w->held = held;
+}
+
+int rindex_load(const struct rindex *ix, int64_t worker_id)
+{
+	const struct rx_worker *w = idmap_get(&ix->workers, worker_id);
+
+	return w ? w->load : -1;
+}
+
+void rindex_load_add(struct rindex *ix, int64_t worker_id, int delta)
+{
+	struct rx_worker *w = idmap_get(&ix->workers, worker_id);
+
+	if (w)
+		w->load = w->load + delta < 0 ? 0 : w->load + delta;
+}
+
+int rindex_eligible_count(const struct rindex *ix, int64_t worker_id)
+{
+	const struct rx_worker *w = idmap_get(&ix->workers, worker_id);
+
+	return w ? (int)w->n_elig : -1;
+}
+
+bool rindex_eligible_next(const struct rindex *ix, int64_t worker_id, size_t *pos,
+			  int64_t *engagement_id)
+{
+	const struct rx_worker *w = idmap_get(&ix->workers, worker_id);
+
+	if (!w || *pos >= w->n_elig)
+		return false;
+	*engagement_id = w->elig[(*pos)++].eng->id;
+	return true;
+}
+
+/* An item of weight wt fits: a heavier one than the capacity needs an idle worker. */
+static bool fits(const struct rx_worker *w, int wt)
+{
+	return w->load + (wt < w->capacity ? wt : w->capacity) <= w->capacity;
+}
+
+struct rindex_item *rindex_peek(struct rindex *ix, int64_t worker_id, int64_t now,
+				const struct rindex_filter *f)
+{
+	struct rx_worker *w = idmap_get(&ix->workers, worker_id);
+	struct rx_slot best = {0, 0, 0, NULL};
+
+	if (!w || !w->avail || w->held || w->load >= w->capacity)
+		return NULL;
+	/*
+	 * The misses of different engagements do not depend on each other: ask
+	 * for every engagement, then for every head, before comparing any.
+	 */
+	for (size_t i = 0; i < w->n_elig; i++)
+		__builtin_prefetch(w->elig[i].eng);
+	for (size_t i = 0; i < w->n_elig; i++) {
+		const struct rx_eng *e = w->elig[i].eng;
+
+		__builtin_prefetch(e->h[w->elig[i].ring].v);
+		__builtin_prefetch(e->age.v);
+	}
+	for (size_t i = 0; i < w->n_elig; i++) {
+		const struct rx_elig *el = &w->elig[i];
+		struct rx_eng *e = el->eng;
+
+		if (!e->open || (el->until && now >= el->until) || !fits(w, e->weight))
+			continue;
+		advance(e, now);
+		for (int k = el->ring; k < e->n_rings; k++) {
+			const struct rx_slot *c =
+			    heap_best(&e->h[k], f, worker_id, best.it ? &best : NULL);
+
+			if (c)
+				best = *c;
+		}
+	}
+	return best.it;
+}
+
+struct rindex_item *rindex_take(struct rindex *ix, int64_t worker_id, int64_t now,
+				const struct rindex_filter *f)
+{
+	struct rindex_item *it = rindex_peek(ix, worker_id, now, f);
+	struct rx_worker *w;
+
+	if (!it)
+		return NULL;
+	w = idmap_get(&ix->workers, worker_id);
+	it->weight = (uint16_t)(it->eng->weight < w->capacity ? it->eng->weight : w->capacity);
+	w->load += it->weight;
+	dequeue(it);
+	return it;
+}
+
+void rindex_end(struct rindex *ix, int64_t worker_id, const struct rindex_item *it)
+{
+	rindex_load_add(ix, worker_id, -(int)it->weight);
+}
+
+/* ================================================================
+ * Life
+ * ================================================================ */
+
+struct rindex *rindex_new(void)
+{
+	return calloc(1, sizeof(struct rindex));
+}
+
+void rindex_free(struct rindex *ix)
+{
+	int64_t id;
+	void *v;
+
+	if (!ix)
+		return;
+	for (size_t i = 0; idmap_next(&ix->workers, &i, &id, &v);) {
+		struct rx_worker *w = v;
+
+		free(w->clear);
+		free(w->until);
+		free(w->elig);
+		free(w);
+	}
+	for (size_t i = 0; idmap_next(&ix->engs, &i, &id, &v);) {
+		struct rx_eng *e = v;
+
+		for (int k = 0; k < RINDEX_MAX_RINGS; k++)
+			free(e->h[k].v);
+		free(e->age.v);
+		free(e);
+	}
+	idmap_release(&ix->workers);
+	idmap_release(&ix->engs);
+	free(ix);
+}
