@@ -75,6 +75,24 @@ bool rate_card_hourly(const struct rate_card *c, int g, int64_t *price);
 /* The type's rates, or "default"'s, or NULL. */
 const struct rate_item_type *rate_card_type(const struct rate_card *c, const char *type);
 
+/*
+ * The card as JSON (docs/api.md "Rates"): amounts are decimal strings in
+ * the currency's major unit ("1500.00"), shares are basis points:
+ *   {"currency":"IDR","hourly":[{"grade":0,"price":"75000.00"}],
+ *    "items":[{"type":"default","tiers":[{"up_to":10000,"price":"1500.00"},
+ *                                        {"up_to":null,"price":"1200.00"}]}],
+ *    "milestone":"5000000.00","minimum":"10000000.00",
+ *    "credits":{"sla":{"late_max_bp":500,"credit_bp":250},
+ *               "quality":{"min_bp":9500,"credit_bp":300}},
+ *    "tax":[{"name":"PPN","rate_bp":1100}]}
+ * parse: the text (at most RATES_JSON_MAX bytes) into *out, then
+ * rate_card_check(); 0, or ERR_INVALID with the field named in why ("hourly[1].price:
+ * must not be negative"). render: the canonical text, malloc'd (free()), or NULL.
+ */
+#define RATES_JSON_MAX 65536
+int rate_card_parse(const char *json, struct rate_card *out, char *why, size_t n);
+char *rate_card_render(const struct rate_card *c);
+
 /* ---------------------------------------------------------------- the invoice */
 
 /*

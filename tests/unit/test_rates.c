@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -399,6 +400,73 @@ static void test_grade(void **state)
 	assert_int_equal(bill_grade(w, 0, r, 2), 0);
 }
 
+static void test_json(void **state)
+{
+	const char *card =
+	    "{\"currency\":\"IDR\",\"hourly\":[{\"grade\":0,\"price\":\"75000.00\"},"
+	    "{\"grade\":3,\"price\":\"99999.99\"}],\"items\":[{\"type\":\"default\","
+	    "\"tiers\":[{\"up_to\":10000,\"price\":\"1.50\"},{\"up_to\":null,\"price\":\"1.2\"}]}],"
+	    "\"milestone\":\"5000000\",\"minimum\":\"100.00\",\"credits\":{\"sla\":"
+	    "{\"late_max_bp\":500,\"credit_bp\":250},\"quality\":{\"min_bp\":9500,\"credit_bp\":300}},"
+	    "\"tax\":[{\"name\":\"PPN\",\"rate_bp\":1100}]}";
+	struct rate_card c, d;
+	char why[160], *text;
+
+	(void)state;
+	assert_int_equal(rate_card_parse(card, &c, why, sizeof(why)), 0);
+	assert_string_equal(c.currency, "IDR");
+	assert_true(c.has_hourly[0] && c.hourly[0] == 7500000);
+	assert_true(c.has_hourly[3] && c.hourly[3] == 9999999 && !c.has_hourly[1]);
+	assert_true(c.types[0].tiers[0].up_to == 10000 && c.types[0].tiers[0].price == 150);
+	assert_true(c.types[0].tiers[1].up_to == 0 && c.types[0].tiers[1].price == 120);
+	assert_true(c.milestone == 500000000 && c.minimum == 10000);
+	assert_true(c.sla_late_max_bp == 500 && c.quality_credit_bp == 300);
+	assert_true(c.n_taxes == 1 && c.taxes[0].rate_bp == 1100);
+	/* the canonical text reads back the same */
+	text = rate_card_render(&c);
+	assert_non_null(text);
+	assert_int_equal(rate_card_parse(text, &d, why, sizeof(why)), 0);
+	assert_memory_equal(&c, &d, sizeof(c));
+	free(text);
+
+	struct {
+		const char *json, *field;
+	} bad[] = {
+	    {"{\"currency\":\"XYZ\"}", "currency"},
+	    {"{\"currency\":\"idr\"}", "currency"},
+	    {"{}", "currency"},
+	    {"{\"currency\":\"IDR\",\"hourly\":[{\"grade\":0,\"price\":\"-1.00\"}]}",
+	     "hourly[0].price: must not be negative"},
+	    {"{\"currency\":\"IDR\",\"hourly\":[{\"grade\":0,\"price\":\"1.005\"}]}",
+	     "hourly[0].price: not a decimal"},
+	    {"{\"currency\":\"IDR\",\"hourly\":[{\"grade\":0,\"price\":150}]}",
+	     "hourly[0].price: must be a decimal string"},
+	    {"{\"currency\":\"IDR\",\"hourly\":[{\"grade\":0,\"price\":\"92233720368547758.08\"}]}",
+	     "hourly[0].price: amount overflows"},
+	    {"{\"currency\":\"JPY\",\"minimum\":\"9223372036854775808\"}", "minimum: amount overflows"},
+	    {"{\"currency\":\"IDR\",\"hourly\":[{\"grade\":6,\"price\":\"1\"}]}",
+	     "hourly[0].grade"},
+	    {"{\"currency\":\"IDR\",\"items\":[{\"type\":\"default\",\"tiers\":[{\"up_to\":5,"
+	     "\"price\":\"1\"},{\"up_to\":5,\"price\":\"1\"}]}]}",
+	     "items[0]"},
+	    {"{\"currency\":\"IDR\",\"items\":[{\"type\":\"default\",\"tiers\":[{\"price\":\"-0.01\"}]}]}",
+	     "items[0].tiers[0].price: must not be negative"},
+	    {"{\"currency\":\"IDR\",\"tax\":[{\"name\":\"PPN\",\"rate_bp\":-1}]}", "tax[0].rate_bp"},
+	    {"{\"currency\":\"IDR\",\"credits\":{\"sla\":{\"late_max_bp\":1,\"credit_bp\":10001}}}",
+	     "credits.sla.credit_bp"},
+	    {"{\"currency\":\"IDR\",\"hourlyy\":[]}", "hourlyy: unknown field"},
+	    {"{\"currency\":\"IDR\",\"minimum\":\"-5\"}", "minimum: must not be negative"},
+	    {"[1]", "body"},
+	    {"{", "body"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = 0;
+		assert_int_equal(rate_card_parse(bad[i].json, &c, why, sizeof(why)), ERR_INVALID);
+		if (!strstr(why, bad[i].field))
+			fail_msg("%s: got \"%s\", want \"%s\"", bad[i].json, why, bad[i].field);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,7 +474,7 @@ int main(void)
 	    cmocka_unit_test(test_minimum),	    cmocka_unit_test(test_credits),
 	    cmocka_unit_test(test_tax_rounding),    cmocka_unit_test(test_hours_rounding),
 	    cmocka_unit_test(test_overflow),	    cmocka_unit_test(test_check),
-	    cmocka_unit_test(test_grade),
+	    cmocka_unit_test(test_grade),	    cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
