@@ -10,6 +10,7 @@
 #include "core/kpo.h"
 #include "core/gold.h"
 #include "core/import.h"
+#include "core/invoice.h"
 #include "core/model.h"
 #include "core/review.h"
 #include "sec/auth.h"
@@ -95,6 +96,13 @@ enum cmd_type {
 	CMD_WEBHOOK_ATTEMPT,  /* delivery: an attempt's outcome (the sender) */
 	CMD_WEBHOOK_REDELIVER, /* webhook_id, delivery.id pending again now */
 	CMD_IMPORT,          /* u.import: a bulk import's begin, batch of rows, or end (cmd_import.c) */
+	/* Billing (engine/billing.c, docs/api.md "Rates" and "Invoices") */
+	CMD_RATES_SET,	     /* u.rates: an engagement's rate card (checked by the caller) */
+	CMD_INVOICE_DRAFT,   /* u.invoice.draft: written over the period's drafts; result.id */
+	CMD_INVOICE_ISSUE,   /* u.invoice.invoice_id: numbered in this transaction */
+	CMD_INVOICE_PAY,     /* u.invoice.invoice_id */
+	CMD_INVOICE_CREDIT,  /* u.invoice.invoice_id: a credit note issued; result.id = the note */
+	CMD_CLIENT_BILLING,  /* u.cbilling: a client's language and in-house cost */
 	CMD__COUNT
 };
 
@@ -339,6 +347,15 @@ struct cmd {
 			bool reject;
 			const char *defect, *field, *comment; /* the caller's, or NULL */
 		} review;
+		struct {
+			int64_t engagement_id;
+			struct rate_card card;
+		} rates;
+		struct {
+			int64_t invoice_id, client_id;
+			struct invoice_draft *draft; /* DRAFT: the caller's (invoice_draft_size) */
+		} invoice;
+		struct client_billing cbilling;
 	} u;
 
 	/*
