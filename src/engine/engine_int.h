@@ -297,6 +297,18 @@ bool engine__gold_hidden(struct engine *e, const struct live_item *it, int64_t i
 int engine__gold_load(struct engine_state *st, struct store *s);
 void engine__gold_release(struct engine_state *st);
 
+/*
+ * time.c: time entries (docs/api.md "Time and periods"). The work entry of
+ * a lease that ends now: call it in the command's savepoint, before
+ * engine__step_apply(), with the item still as it was (state ITEM_ASSIGNED,
+ * its worker, lease_started and lease_expires). engine__step() calls it for
+ * every transition out of ITEM_ASSIGNED but a renewal, so a new route that
+ * ends a lease through engine__step() (release) needs nothing more; a path
+ * that ends a lease without engine__step() calls it itself. 0 for an item
+ * not leased (nothing written), or the store's error (the command fails).
+ */
+int engine__time_lease_end(struct engine *e, const struct live_item *it, int64_t now);
+
 /* expire.c: lease expiry */
 /* Returns expired leases to their queues. 0 or a store error (batch must fail). */
 int engine_expire_leases(struct engine *e, int64_t now);

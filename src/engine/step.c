@@ -184,6 +184,9 @@ int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const st
 	step_target(it, s, *to, &r);
 	r.result = (char *)s->result;
 	rc = store_item_update(e->store, &r);
+	/* A lease that ends is a time entry, in the same savepoint (time.c). */
+	if (!rc && it->state == ITEM_ASSIGNED && *to != ITEM_ASSIGNED)
+		rc = engine__time_lease_end(e, it, now);
 	if (rc)
 		return rc;
 	/* The event names the worker concerned: the new holder, or the one it leaves. */

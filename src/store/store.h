@@ -12,6 +12,7 @@
 #include "core/invoice.h"
 #include "core/model.h"
 #include "core/review.h"
+#include "core/timeentry.h"
 #include "util/buf.h"
 
 /*
@@ -196,6 +197,36 @@ typedef int (*store_webhook_cb)(void *ctx, const struct webhook_rec *w);
 typedef int (*store_delivery_cb)(void *ctx, const struct webhook_delivery *d,
 				 const struct webhook_rec *w);
 
+/*
+ * Time entries and billing periods (core/timeentry.h; sqlite_time.c). The
+ * filter of a walk of entries: zero fields are "no filter". Entries come
+ * in id order, keyset-paged by `after` (ids > after) and `limit` (0: no
+ * limit, the whole range in one walk, for billing); next_after is the last
+ * id passed when the walk stopped at the limit (0: no more).
+ */
+struct time_filter {
+	int64_t engagement_id, client_id, worker_id, item_id;
+	int64_t from, to;	/* started_at in [from, to); to 0: no upper bound */
+	int64_t after;		/* cursor: ids > after */
+	int limit;		/* 0: all */
+	bool with_superseded;	/* also entries a correction replaced (default: current only) */
+	bool with_note;		/* open the sealed notes (a walk for billing leaves them) */
+};
+typedef int (*store_time_cb)(void *ctx, const struct time_entry *t);
+typedef int (*store_period_cb)(void *ctx, const struct billing_period *p);
+/*
+ * A stored process-fit assessment (core/assess.h): its answers and its
+ * result as JSON texts, both sealed at rest (record "assessment", fields
+ * "answers" and "result", the client's key; client 0: a prospect's).
+ */
+#define ASSESS_REC_MAX 16
+struct assessment_rec {
+	int64_t id, client_id, created_at, created_by;
+	char recommendation[ASSESS_REC_MAX]; /* "bpo", "kpo", "in_house" */
+	char *answers, *result; /* JSON texts; reads: malloc'd (assessment_rec_release), NULL: not read */
+};
+void assessment_rec_release(struct assessment_rec *a);
+typedef int (*store_assessment_cb)(void *ctx, const struct assessment_rec *a);
 /* Billing (sqlite_billing.c): invoices, their lines and what each line bills. */
 typedef int (*store_invoice_cb)(void *ctx, const struct invoice_rec *r);
 typedef int (*store_invoice_line_cb)(void *ctx, const struct invoice_line *l);
@@ -601,6 +632,44 @@ struct store_load {
 	  (s, webhook_id, limit, cb, ctx))                                                         \
 	X(webhook_due, (struct store *s, int64_t now, int limit, store_delivery_cb cb, void *ctx), \
 	  (s, now, limit, cb, ctx)) \
+	/*                                                                                         \
+	 * Time (sqlite_time.c). writer: an entry inserted (t->id set; its note sealed when not    \
+	 * ""; the work entry of a lease end is one cached INSERT); update writes ended_at,        \
+	 * duration_ms, billable and superseded_by; state_get the entry without its note;          \
+	 * running_get a worker's running timer (ERR_NOTFOUND: none). reader: one entry with its   \
+	 * note; a walk by struct time_filter (id order, keyset).                                  \
+	 */                                                                                        \
+	X(time_entry_insert, (struct store *s, struct time_entry *t), (s, t))                      \
+	X(time_entry_update, (struct store *s, const struct time_entry *t), (s, t))                \
+	X(time_entry_state_get, (struct store *s, int64_t id, struct time_entry *out), (s, id, out)) \
+	X(time_running_get, (struct store *s, int64_t worker_id, struct time_entry *out),          \
+	  (s, worker_id, out))                                                                     \
+	X(time_entry_get, (struct store *s, int64_t id, struct time_entry *out), (s, id, out))     \
+	X(time_entries_each,                                                                       \
+	  (struct store *s, const struct time_filter *f, store_time_cb cb, void *ctx,              \
+	   int64_t *next_after),                                                                   \
+	  (s, f, cb, ctx, next_after))                                                             \
+	/*                                                                                         \
+	 * Billing periods. writer: insert sets p->id; update writes state and the approved and    \
+	 * locked marks; find: the engagement's period overlapping [from, to) (the earliest;       \
+	 * ERR_NOTFOUND: none), in the open transaction. reader: one; a page of an engagement's    \
+	 * (pg->engagement_id; pg->client_id narrows) by id; the period holding `at` (ERR_NOTFOUND). \
+	 */                                                                                        \
+	X(period_insert, (struct store *s, struct billing_period *p), (s, p))                      \
+	X(period_update, (struct store *s, const struct billing_period *p), (s, p))                \
+	X(period_find,                                                                             \
+	  (struct store *s, int64_t engagement_id, int64_t from, int64_t to,                       \
+	   struct billing_period *out),                                                            \
+	  (s, engagement_id, from, to, out))                                                       \
+	X(period_get, (struct store *s, int64_t id, struct billing_period *out), (s, id, out))     \
+	X(period_list, STORE_LIST_PARAMS(period), (s, pg, cb, ctx, next_after))                    \
+	X(period_at, (struct store *s, int64_t engagement_id, int64_t at, struct billing_period *out), \
+	  (s, engagement_id, at, out))                                                             \
+	/* Assessments: writer: insert sets a->id (texts sealed). reader: one with its texts;      \
+	 * a page (pg->client_id narrows; 0: all) by id, without texts. */                         \
+	X(assessment_insert, (struct store *s, struct assessment_rec *a), (s, a))                  \
+	X(assessment_get, (struct store *s, int64_t id, struct assessment_rec *out), (s, id, out)) \
+	X(assessment_list, STORE_LIST_PARAMS(assessment), (s, pg, cb, ctx, next_after))            \
 	/*                                                                                         \
 	 * Billing (sqlite_billing.c; core/rates.h, core/invoice.h). writer: an engagement's rate  \
 	 * card put (the canonical JSON text); an invoice inserted with its lines and refs (r->id  \

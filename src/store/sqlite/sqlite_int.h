@@ -263,7 +263,12 @@
 	X(IMPORT_ERROR_ADD, "INSERT INTO import_errors(import_id, line, col, reason) "             \
 			    "VALUES (?1, ?2, ?3, ?4)")                                             \
 	X(IMPORT_ERRORS, "SELECT line, col, reason FROM import_errors WHERE import_id = ?1 "       \
-			 "ORDER BY line, id")
+			 "ORDER BY line, id")                                                      \
+	/* time (sqlite_time.c): every lease that ends writes one work entry: cached */          \
+	X(TIME_INSERT, "INSERT INTO time_entries(engagement_id, client_id, worker_id, item_id, "   \
+		       "milestone_id, kind, started_at, ended_at, duration_ms, billable, "         \
+		       "corrected_from, superseded_by, created_at, created_by) VALUES (?1, ?2, "   \
+		       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id")
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,

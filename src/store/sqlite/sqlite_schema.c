@@ -450,6 +450,42 @@ const char *const sq__migrations[] = {
     "  import_id INTEGER NOT NULL REFERENCES imports(id),"
     "  line INTEGER NOT NULL, col BLOB, reason BLOB);"
     "CREATE INDEX IF NOT EXISTS import_errors_import ON import_errors(import_id, line);",
+    /* time, periods and assessments (issue 12): time entries (work from leases, manual
+     * entries; a correction is a new row, corrected_from/superseded_by link them; the note
+     * sealed: record "time_entry"), billing periods per engagement ([starts_at, ends_at) in
+     * UTC; open, approved, locked), and process-fit assessments (answers and result sealed:
+     * record "assessment"). New tables only: safe on any database. */
+    "CREATE TABLE IF NOT EXISTS time_entries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  engagement_id INTEGER NOT NULL, client_id INTEGER NOT NULL,"
+    "  worker_id INTEGER NOT NULL, item_id INTEGER NOT NULL DEFAULT 0,"
+    "  milestone_id INTEGER NOT NULL DEFAULT 0, kind INTEGER NOT NULL,"
+    "  started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL DEFAULT 0,"
+    "  duration_ms INTEGER NOT NULL DEFAULT 0, billable INTEGER NOT NULL DEFAULT 1,"
+    "  corrected_from INTEGER NOT NULL DEFAULT 0, superseded_by INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL, created_by INTEGER NOT NULL DEFAULT 0,"
+    "  note BLOB);"
+    "CREATE INDEX IF NOT EXISTS time_entries_eng ON time_entries(engagement_id, started_at, id);"
+    "CREATE INDEX IF NOT EXISTS time_entries_worker ON time_entries(worker_id, id);"
+    "CREATE INDEX IF NOT EXISTS time_entries_running ON time_entries(worker_id) "
+    "  WHERE ended_at = 0;"
+    "CREATE TABLE IF NOT EXISTS billing_periods ("
+    "  id INTEGER PRIMARY KEY,"
+    "  engagement_id INTEGER NOT NULL REFERENCES engagements(id),"
+    "  client_id INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    "  starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, label TEXT NOT NULL,"
+    "  state INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL, created_by INTEGER NOT NULL DEFAULT 0,"
+    "  approved_at INTEGER NOT NULL DEFAULT 0, approved_by INTEGER NOT NULL DEFAULT 0,"
+    "  locked_at INTEGER NOT NULL DEFAULT 0, locked_by INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS billing_periods_eng ON billing_periods(engagement_id, starts_at);"
+    "CREATE TABLE IF NOT EXISTS assessments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  client_id INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL, created_by INTEGER NOT NULL DEFAULT 0,"
+    "  recommendation TEXT NOT NULL,"
+    "  answers BLOB, result BLOB);"
+    "CREATE INDEX IF NOT EXISTS assessments_client ON assessments(client_id, id);",
     /* billing (issue 12, invoice): rate cards per engagement (canonical JSON, the provider's
      * prices, not client data), invoices and credit notes with their lines and what each
      * line bills (refs: workers of an hours line, items of an items line), numbers unique
