@@ -107,6 +107,15 @@ enum policy_action {
 	POL_WEBHOOK_MANAGE, /* register, rotate the secret, switch off, redeliver */
 	POL_IMPORT_CREATE,  /* a bulk import of items into an engagement (CSV, JSON Lines) */
 	POL_IMPORT_READ,    /* an import's progress and its rejected rows */
+	/* Billing (docs/api.md "Rates", "Invoices", "Savings"): prices and invoices are staff's
+	 * to set; a client reads its own; auditors read. */
+	POL_RATES_READ,	    /* an engagement's rate card */
+	POL_RATES_MANAGE,   /* set it (replaced whole) */
+	POL_INVOICE_READ,   /* invoices and credit notes, their lines, refs, CSV and PDF */
+	POL_INVOICE_MANAGE, /* draft from a locked period, issue, mark paid, credit */
+	POL_SAVINGS_READ,   /* what a client paid against the same hours in-house */
+	POL_BILLING_READ,   /* a client's billing settings (language, in-house cost) */
+	POL_BILLING_MANAGE, /* set them */
 	POL__COUNT
 };
 

@@ -129,6 +129,13 @@ static const struct row matrix[] = {
 	{ POL_WEBHOOK_MANAGE,      { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_IMPORT_CREATE,       { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_IMPORT_READ,         { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_RATES_READ,          { ALL, ALL,  NONE,  OWNC, ALL  } },
+	{ POL_RATES_MANAGE,        { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_INVOICE_READ,        { ALL, ALL,  NONE,  OWNC, ALL  } },
+	{ POL_INVOICE_MANAGE,      { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_SAVINGS_READ,        { ALL, ALL,  NONE,  OWNC, ALL  } },
+	{ POL_BILLING_READ,        { ALL, ALL,  NONE,  OWNC, ALL  } },
+	{ POL_BILLING_MANAGE,      { ALL, ALL,  NONE,  OWNC, NONE } },
 };
 /* clang-format on */
 
