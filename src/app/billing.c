@@ -560,6 +560,32 @@ int app_invoice_language(const struct app *app, const struct invoice_rec *r, con
 	return 0;
 }
 
+static int on_doc_line(void *ctx, const struct invoice_line *l)
+{
+	struct invoice_doc *d = ctx;
+
+	if (d->n_lines == BILL_LINES_MAX)
+		return ERR_TOOBIG;
+	d->lines[d->n_lines++] = *l;
+	return 0;
+}
+
+int app_invoice_doc(const struct app *app, const struct actor *actor, int64_t id,
+		    const char *lang_query, struct invoice_doc *out, struct buf *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = invoice_scoped(app, actor, POL_INVOICE_READ, id, &out->rec, err)) ||
+	    (rc = app_invoice_language(app, &out->rec, lang_query, out->lang, err)))
+		return rc;
+	if ((rc = store_invoice_lines_each(app->store, id, on_doc_line, out)) ||
+	    (rc = store_client_get(app->store, out->rec.client_id, &out->client)) ||
+	    (rc = store_engagement_get(app->store, out->rec.engagement_id, &out->eng)))
+		return app_store_end(app, NULL, rc, err);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- client billing */
 
 static int client_scoped(const struct app *app, const struct actor *actor,

@@ -68,6 +68,22 @@ int app_invoice_entries(const struct app *app, const struct actor *actor, int64_
 int app_invoice_language(const struct app *app, const struct invoice_rec *r, const char *query,
 			 char *lang, struct buf *err);
 
+/*
+ * An invoice as its documents show it (JSON, CSV, PDF): the record, its
+ * lines, the client and engagement it bills, the language (as
+ * app_invoice_language() decides with the query's lang). Large: malloc it.
+ */
+struct invoice_doc {
+	struct invoice_rec rec;
+	size_t n_lines;
+	struct invoice_line lines[BILL_LINES_MAX];
+	struct client_rec client;
+	struct engagement_rec eng;
+	char lang[INVOICE_LANG_MAX];
+};
+int app_invoice_doc(const struct app *app, const struct actor *actor, int64_t id,
+		    const char *lang_query, struct invoice_doc *out, struct buf *err);
+
 /* ---------------------------------------------------------------- client billing */
 
 /*
