@@ -528,5 +528,21 @@ int h_webhooks_deactivate(struct req *r);
 int h_webhooks_activate(struct req *r);
 int h_webhooks_deliveries(struct req *r);
 int h_webhooks_redeliver(struct req *r);
+/* h_invoices.c: rate cards, invoices (JSON, CSV, PDF), billing settings, savings */
+int h_rates_put(struct req *r);
+int h_rates_get(struct req *r);
+int h_invoices_draft(struct req *r);
+int h_invoices_issue(struct req *r);
+int h_invoices_pay(struct req *r);
+int h_invoices_credit(struct req *r);
+int h_invoices_get(struct req *r);
+int h_invoices_list(struct req *r);
+int h_invoices_csv(struct req *r);
+int h_invoices_pdf(struct req *r);
+int h_invoices_refs(struct req *r);
+int h_invoices_entries(struct req *r);
+int h_billing_put(struct req *r);
+int h_billing_get(struct req *r);
+int h_savings_get(struct req *r);
 
 #endif
