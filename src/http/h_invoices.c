@@ -13,6 +13,12 @@
 /* A use case's error answered, or the command run through the engine (idempotent). */
 static int run(struct req *r, int rc, struct buf *err, struct cmd *c)
 {
+	/* billing's conflicts are its own sentences (a period not locked, no rate card): said */
+	if (rc == ERR_CONFLICT && err->len) {
+		http__fail(r, rc, "%s", buf_str(err));
+		buf_release(err);
+		return rc;
+	}
 	if (rc)
 		return http__app_fail(r, rc, err);
 	buf_release(err);
