@@ -245,9 +245,12 @@ int app_invoice_draft(const struct app *app, const struct actor *actor, int64_t 
 		return buf_error(err, rc, "no period %" PRId64, period_id);
 	if (rc)
 		return app_got(app, rc, err);
-	if ((rc = engagement_scoped(app, actor, POL_INVOICE_MANAGE, p.engagement_id, &e, err)))
-		return rc == ERR_NOTFOUND ? buf_error(err, rc, "no period %" PRId64, period_id)
-					  : rc;
+	if ((rc = engagement_scoped(app, actor, POL_INVOICE_MANAGE, p.engagement_id, &e, err))) {
+		if (rc != ERR_NOTFOUND)
+			return rc;
+		buf_reset(err); /* a hidden period says what a missing one says */
+		return buf_error(err, rc, "no period %" PRId64, period_id);
+	}
 	if (p.state != PERIOD_LOCKED)
 		return buf_error(err, ERR_CONFLICT,
 				 "period %" PRId64 " is %s: only a locked period is invoiced",
@@ -525,9 +528,7 @@ int app_invoice_entries(const struct app *app, const struct actor *actor, int64_
 		return buf_error(err, ERR_NOTFOUND, "invoice %" PRId64 " has no line %d", id,
 				 line_no);
 	if (lf.l.kind != BILL_HOURS)
-		return buf_error(err, ERR_INVALID,
-				 "line %d bills %s, not hours: its records are its refs", line_no,
-				 bill_line_kind_name(lf.l.kind));
+		return 0; /* it bills no time entries (its records, if any, are its refs) */
 	if ((rc = store_invoice_refs_each(app->store, id, line_no, on_ref, &w)))
 		goto out;
 	memset(&f, 0, sizeof(f));

@@ -55,7 +55,7 @@ int app_invoice_refs(const struct app *app, const struct actor *actor, int64_t i
 /*
  * The time entries an hours line bills: the period's current billable
  * entries of the workers the line names (the period is locked, so they are
- * the ones priced). ERR_INVALID: no such line, or not an hours line.
+ * the ones priced); another kind of line bills none. ERR_NOTFOUND: no such line.
  */
 int app_invoice_entries(const struct app *app, const struct actor *actor, int64_t id,
 			int line_no, store_time_cb cb, void *ctx, struct buf *err);
