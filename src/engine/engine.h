@@ -96,6 +96,14 @@ enum cmd_type {
 	CMD_WEBHOOK_ATTEMPT,  /* delivery: an attempt's outcome (the sender) */
 	CMD_WEBHOOK_REDELIVER, /* webhook_id, delivery.id pending again now */
 	CMD_IMPORT,          /* u.import: a bulk import's begin, batch of rows, or end (cmd_import.c) */
+	/* time and periods (engine/time.c; docs/api.md "Time and periods"): u.time */
+	CMD_TIME_LOG,	     /* a manual entry: engagement_id, worker_id, started_at, ended_at, note */
+	CMD_TIME_START,	     /* a running timer of the worker: engagement_id, started_at, note */
+	CMD_TIME_STOP,	     /* the worker's running timer stopped at ended_at */
+	CMD_TIME_CORRECT,    /* entry_id replaced by a correcting entry (manager, reason) */
+	CMD_PERIOD_CREATE,   /* engagement_id, kind, starts_at, ends_at, label */
+	CMD_PERIOD_ADVANCE,  /* period_id moved to state `to` (approve, lock) */
+	CMD_ASSESSMENT_CREATE, /* u.assessment: a process-fit assessment stored */
 	/* Billing (engine/billing.c, docs/api.md "Rates" and "Invoices") */
 	CMD_RATES_SET,	     /* u.rates: an engagement's rate card (checked by the caller) */
 	CMD_INVOICE_DRAFT,   /* u.invoice.draft: written over the period's drafts; result.id */
@@ -347,6 +355,29 @@ struct cmd {
 			bool reject;
 			const char *defect, *field, *comment; /* the caller's, or NULL */
 		} review;
+		/* CMD_TIME_*, CMD_PERIOD_* (texts inline: the command owns them). */
+		struct {
+			int64_t engagement_id;
+			int64_t worker_id;    /* LOG, START, STOP: whose (0: the actor's worker) */
+			int64_t item_id, milestone_id; /* LOG, START: the milestone (0: none) */
+			int64_t entry_id;     /* CORRECT */
+			int64_t period_id;    /* ADVANCE */
+			int64_t started_at, ended_at; /* LOG; START (started_at 0: now); STOP; CORRECT (0: keep) */
+			int billable;	      /* LOG, CORRECT: 0 or 1; -1: keep (LOG: billable) */
+			bool has_note;	      /* CORRECT: the note is replaced */
+			char note[TIME_NOTE_MAX + 1];
+			char reason[TIME_NOTE_MAX + 1]; /* CORRECT: required */
+			enum period_kind kind;		/* PERIOD_CREATE */
+			int64_t starts_at, ends_at;	/* PERIOD_CREATE: computed in the engagement's zone */
+			char label[16];
+			enum period_state to; /* PERIOD_ADVANCE */
+		} time;
+		struct {
+			int64_t client_id;
+			char recommendation[ASSESS_REC_MAX];
+			/* JSON texts inline (the command owns them across the HTTP suspension) */
+			char answers[ASSESS_TEXT_MAX], result[ASSESS_TEXT_MAX];
+		} assessment;
 		struct {
 			int64_t engagement_id;
 			struct rate_card card;

@@ -308,6 +308,14 @@ void engine__gold_release(struct engine_state *st);
  * not leased (nothing written), or the store's error (the command fails).
  */
 int engine__time_lease_end(struct engine *e, const struct live_item *it, int64_t now);
+/* The commands CMD_TIME_*, CMD_PERIOD_*, CMD_ASSESSMENT_CREATE. */
+int engine__time_log(struct engine *e, struct cmd *c, int64_t now);
+int engine__time_start(struct engine *e, struct cmd *c, int64_t now);
+int engine__time_stop(struct engine *e, struct cmd *c, int64_t now);
+int engine__time_correct(struct engine *e, struct cmd *c, int64_t now);
+int engine__period_create(struct engine *e, struct cmd *c, int64_t now);
+int engine__period_advance(struct engine *e, struct cmd *c, int64_t now);
+int engine__assessment_create(struct engine *e, struct cmd *c, int64_t now);
 
 /* expire.c: lease expiry */
 /* Returns expired leases to their queues. 0 or a store error (batch must fail). */

@@ -528,6 +528,23 @@ int h_webhooks_deactivate(struct req *r);
 int h_webhooks_activate(struct req *r);
 int h_webhooks_deliveries(struct req *r);
 int h_webhooks_redeliver(struct req *r);
+/* h_time.c: time entries, billing periods and the cost side */
+int h_time_log(struct req *r);
+int h_time_start(struct req *r);
+int h_time_stop(struct req *r);
+int h_time_correct(struct req *r);
+int h_time_list(struct req *r);
+int h_time_get(struct req *r);
+int h_periods_create(struct req *r);
+int h_periods_approve(struct req *r);
+int h_periods_lock(struct req *r);
+int h_periods_list(struct req *r);
+int h_periods_get(struct req *r);
+int h_time_cost(struct req *r);
+/* h_assess.c: process-fit assessments */
+int h_assessments_create(struct req *r);
+int h_assessments_list(struct req *r);
+int h_assessments_get(struct req *r);
 /* h_invoices.c: rate cards, invoices (JSON, CSV, PDF), billing settings, savings */
 int h_rates_put(struct req *r);
 int h_rates_get(struct req *r);

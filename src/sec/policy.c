@@ -134,6 +134,14 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_WEBHOOK_MANAGE] = { "webhook.manage", { ANY, ANY, NO, OWN, NO } },
 	[POL_IMPORT_CREATE] = { "import.create", { ANY, ANY, NO, OWN, NO } },
 	[POL_IMPORT_READ] = { "import.read", { ANY, ANY, NO, OWN, NO } },
+	[POL_TIME_READ] = { "time.read", { ANY, ANY, SLF, OWN, ANY } },
+	[POL_TIME_LOG] = { "time.log", { ANY, ANY, CLR, NO, NO } },
+	[POL_TIME_CORRECT] = { "time.correct", { ANY, ANY, NO, NO, NO } },
+	[POL_PERIOD_READ] = { "period.read", { ANY, ANY, NO, OWN, ANY } },
+	[POL_PERIOD_MANAGE] = { "period.manage", { ANY, ANY, NO, NO, NO } },
+	[POL_TIME_COST] = { "time.cost", { ANY, ANY, NO, NO, NO } },
+	[POL_ASSESS_CREATE] = { "assessment.create", { ANY, ANY, NO, OWN, NO } },
+	[POL_ASSESS_READ] = { "assessment.read", { ANY, ANY, NO, OWN, NO } },
 	/* Billing: staff price and invoice; a client reads its own (and states its in-house
 	 * cost, which only shapes its own savings report); auditors read. */
 	[POL_RATES_READ] = { "rates.read", { ANY, ANY, NO, OWN, ANY } },

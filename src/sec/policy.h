@@ -107,6 +107,16 @@ enum policy_action {
 	POL_WEBHOOK_MANAGE, /* register, rotate the secret, switch off, redeliver */
 	POL_IMPORT_CREATE,  /* a bulk import of items into an engagement (CSV, JSON Lines) */
 	POL_IMPORT_READ,    /* an import's progress and its rejected rows */
+	/* Time and periods (docs/api.md "Time and periods"): workers their own entries,
+	 * clients their own client's approved time; corrections, periods and cost are staff's. */
+	POL_TIME_READ,	    /* time entries (a worker: its own; a client: approved periods only) */
+	POL_TIME_LOG,	    /* a manual entry or timer (a worker: for a client it is cleared for) */
+	POL_TIME_CORRECT,   /* correct an entry, with a reason (the original stays) */
+	POL_PERIOD_READ,    /* an engagement's billing periods */
+	POL_PERIOD_MANAGE,  /* open, approve and lock a period */
+	POL_TIME_COST,	    /* the cost side: hours times each worker's cost per hour */
+	POL_ASSESS_CREATE,  /* a process-fit assessment (BPO, KPO or in-house) stored */
+	POL_ASSESS_READ,    /* stored assessments (a client: its own) */
 	/* Billing (docs/api.md "Rates", "Invoices", "Savings"): prices and invoices are staff's
 	 * to set; a client reads its own; auditors read. */
 	POL_RATES_READ,	    /* an engagement's rate card */

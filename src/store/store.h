@@ -220,6 +220,7 @@ typedef int (*store_period_cb)(void *ctx, const struct billing_period *p);
  * "answers" and "result", the client's key; client 0: a prospect's).
  */
 #define ASSESS_REC_MAX 16
+#define ASSESS_TEXT_MAX 3072 /* bytes of its answers or result text */
 struct assessment_rec {
 	int64_t id, client_id, created_at, created_by;
 	char recommendation[ASSESS_REC_MAX]; /* "bpo", "kpo", "in_house" */
@@ -652,7 +653,7 @@ struct store_load {
 	/*                                                                                         \
 	 * Billing periods. writer: insert sets p->id; update writes state and the approved and    \
 	 * locked marks; find: the engagement's period overlapping [from, to) (the earliest;       \
-	 * ERR_NOTFOUND: none), in the open transaction. reader: one; a page of an engagement's    \
+	 * ERR_NOTFOUND: none), find_id: one by id, both in the open transaction. reader: one; a page of an engagement's    \
 	 * (pg->engagement_id; pg->client_id narrows) by id; the period holding `at` (ERR_NOTFOUND). \
 	 */                                                                                        \
 	X(period_insert, (struct store *s, struct billing_period *p), (s, p))                      \
@@ -661,6 +662,10 @@ struct store_load {
 	  (struct store *s, int64_t engagement_id, int64_t from, int64_t to,                       \
 	   struct billing_period *out),                                                            \
 	  (s, engagement_id, from, to, out))                                                       \
+	X(period_find_id, (struct store *s, int64_t id, struct billing_period *out), (s, id, out)) \
+	/* writer: how many timers of the engagement started before `before` still run. */        \
+	X(time_running_count, (struct store *s, int64_t engagement_id, int64_t before, int64_t *n), \
+	  (s, engagement_id, before, n))                                                           \
 	X(period_get, (struct store *s, int64_t id, struct billing_period *out), (s, id, out))     \
 	X(period_list, STORE_LIST_PARAMS(period), (s, pg, cb, ctx, next_after))                    \
 	X(period_at, (struct store *s, int64_t engagement_id, int64_t at, struct billing_period *out), \

@@ -571,3 +571,41 @@ int sq_assessment_list(struct store *base, const struct store_page *pg, store_as
 	sq__reader_put(sq__of(base), c);
 	return rc;
 }
+
+/* ------------------------------------------------------------------ */
+/* Writer reads of the open transaction                                */
+/* ------------------------------------------------------------------ */
+
+int sq_period_find_id(struct store *s, int64_t id, struct billing_period *out)
+{
+	struct sq_conn *w = W(s);
+	int rc;
+	sqlite3_stmt *st = prep(w, "SELECT " BP_COLS " FROM billing_periods WHERE id = ?1", &rc);
+
+	return st ? bp_one(w, st, sqlite3_bind_int64(st, 1, id), out, "period read") : rc;
+}
+
+int sq_time_running_count(struct store *s, int64_t engagement_id, int64_t before, int64_t *n)
+{
+	struct sq_conn *w = W(s);
+	int rc;
+	sqlite3_stmt *st = prep(w,
+				"SELECT count(*) FROM time_entries WHERE engagement_id = ?1 AND "
+				"ended_at = 0 AND superseded_by = 0 AND started_at < ?2",
+				&rc);
+
+	*n = 0;
+	if (!st)
+		return rc;
+	rc = bind_i64s(st, 1, (const int64_t[]){engagement_id, before}, 2);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		rc = sq__fail(w->db, rc, "running timers");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
