@@ -192,6 +192,17 @@ static int engagement_scoped(const struct app *app, const struct actor *actor,
 					   .worker_id = actor->worker_id};
 		rc = app_allow(actor, act, &sc, err);
 	}
+	/* A worker reads its own time of the engagements it may see (its clearances now). */
+	if (!rc && actor->role == ROLE_WORKER) {
+		struct worker_rec w;
+
+		rc = store_worker_get(app->store, actor->worker_id, &w);
+		if (!rc) {
+			sc = (struct policy_scope){.client_id = out->client_id};
+			policy_scope_worker(&sc, &w, app_now_ms(app));
+			rc = policy_require(actor, POL_ENGAGEMENT_READ, &sc);
+		}
+	}
 	if (rc == ERR_NOTFOUND)
 		return buf_error(err, rc, "no engagement %lld", (long long)id);
 	return rc ? app_got(app, rc, err) : 0;

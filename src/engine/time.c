@@ -88,8 +88,10 @@ static int time_worker(struct engine *e, struct cmd *c, struct live_worker **out
 	int64_t id = c->actor->role == ROLE_WORKER ? c->actor->worker_id : c->u.time.worker_id;
 	struct live_worker *lw = id ? idmap_get(&e->st.workers, id) : NULL;
 
+	/* Another worker's timer is as hidden from a worker as a missing one. */
 	if (c->actor->role == ROLE_WORKER && c->u.time.worker_id && c->u.time.worker_id != id)
-		return engine__fail(c, ERR_FORBIDDEN, "a worker logs its own time only");
+		return engine__fail(c, ERR_NOTFOUND, "no worker %lld",
+				    (long long)c->u.time.worker_id);
 	if (!id)
 		return engine__fail(c, ERR_INVALID, "worker_id is required (the worker whose time "
 						    "this is)");

@@ -300,6 +300,24 @@ for cl in CLIENTS:
         headers={"Authorization": "Bearer " + cl["utok"], "Content-Type": "text/csv"}))
     cl["import"] = must(st, json.loads(text or "null"), 202, "import")["id"]
 
+# time and periods (issue 12; test_time.sh tests them whole): per client an approved week
+# long past and a manual entry of its worker in it (a client reads approved time only),
+# and a process-fit assessment its user stored.
+ANSWERS = {"focus": "cost", "process": "predefined", "specialisation": "general",
+           "driving_force": "volume", "activity": "transactional", "client_contact": "rare",
+           "rules": "rules", "data_sensitivity": "low", "volume_hours_per_month": 800}
+TIME_WORKER = {}
+for cl in CLIENTS:
+    cl["period"] = must(*call("POST", f"/v1/engagements/{cl['eng']['bpo']}/periods", MGR,
+                              {"kind": "week", "start": "2020-01-06"}), 201, "period")["id"]
+    cl["time"] = must(*call("POST", f"/v1/engagements/{cl['eng']['bpo']}/time", MGR,
+                            {"worker_id": cl["worker_id"], "started_at": "2020-01-07T10:00:00Z",
+                             "duration_ms": 60000}), 201, "time entry")["id"]
+    TIME_WORKER[cl["time"]] = cl["worker_id"]
+    must(*call("POST", f"/v1/periods/{cl['period']}/approve", MGR, {}), 200, "approve")
+    cl["assessment"] = must(*call("POST", "/v1/assessments", cl["utok"], {"answers": ANSWERS}),
+                            201, "assessment")["id"]
+
 for cl in CLIENTS:
     st, js = call("GET", f"/v1/items/{cl['items']['queued']}", ADMIN)
     check(js["client_id"] == cl["id"] and js["payload"]["note"] in cl["can"]["payload"],
@@ -399,6 +417,8 @@ def records(kind):
             out.append((cl["webhook"], cl["i"]))
         elif kind == "import":
             out.append((cl["import"], cl["i"]))
+        elif kind in ("time", "period", "assessment"):
+            out.append((cl[kind], cl["i"]))
         elif kind in ("invoice", "bill_period") and cl.get(kind):
             out.append((cl[kind], cl["i"]))
     if kind == "service":
@@ -440,6 +460,14 @@ def body_for(method, pattern, rec, a):
         return {"title": "probe", "due_at": "2030-01-01T00:00:00Z"}
     if pattern == "/v1/items/:id/milestones/:id":
         return {"deliverable": "probe"}
+    if pattern == "/v1/engagements/:id/time":
+        return {"duration_ms": 60000, "worker_id": CLIENTS[a["ci"]]["worker_id"]}
+    if pattern == "/v1/engagements/:id/time/start":
+        return {"worker_id": CLIENTS[a["ci"]]["worker_id"]}
+    if pattern == "/v1/time/:id":
+        return {"duration_ms": 1000, "started_at": "2020-01-07T10:00:00Z", "reason": "probe"}
+    if pattern == "/v1/engagements/:id/periods":
+        return {"kind": "week", "start": "2020-01-13"}
     if pattern == "/v1/workers/:id/status":
         return {"status": "away"}
     if pattern == "/v1/engagements/:id/defects":
@@ -540,6 +568,16 @@ PROBES = {
     # a CSV or JSON Lines upload is wanted) once the engagement's scope let it through
     "POST /v1/engagements/:id/imports": "engagement",
     "GET /v1/imports/:id": "import", "GET /v1/imports/:id/errors": "import",
+    # time and periods (test_time.sh tests them whole), the cost side, assessments
+    "POST /v1/engagements/:id/time": "engagement", "GET /v1/engagements/:id/time": "engagement",
+    "POST /v1/engagements/:id/time/start": "engagement", "POST /v1/time/stop": None,
+    "GET /v1/time/:id": "time", "PATCH /v1/time/:id": "time",
+    "POST /v1/engagements/:id/periods": "engagement",
+    "GET /v1/engagements/:id/periods": "engagement", "GET /v1/periods/:id": "period",
+    "POST /v1/periods/:id/approve": "period", "POST /v1/periods/:id/lock": "period",
+    "GET /v1/engagements/:id/cost": "engagement",
+    "POST /v1/assessments": None, "GET /v1/assessments": None,
+    "GET /v1/assessments/:id": "assessment",
     # billing (test_invoices.sh tests the flow): rate cards and savings by engagement,
     # settings by client, invoices by invoice, the draft by its (locked) period
     "PUT /v1/engagements/:id/rates": "engagement", "GET /v1/engagements/:id/rates": "engagement",
@@ -612,6 +650,10 @@ def expect_cell(a, method, pattern, path, rule, rec_ci, body, kind, rec):
         want = 200 if kind == "item" and rec == CLIENTS[a["ci"]]["items"]["assigned"] else 404
     if a["role"] == "worker" and rule == "self":
         want = 200 if rec == a["wid"] else 404
+    if a["role"] == "worker" and rule == "self" and kind == "engagement":
+        want = 200  # time.read: its own entries of an engagement of its client
+    if a["role"] == "worker" and rule == "self" and kind == "time":
+        want = 200 if TIME_WORKER.get(rec) == a["wid"] else 404
     return check(st == want, f"{cell}: {rule} answers {want}, got {st}")
 
 
@@ -803,6 +845,10 @@ def list_probes(a, method, pattern, rule, q):
             elif pattern == "/v1/webhooks":
                 bodies.append({"client_id": o["id"], "url": "http://127.0.0.1:9/x",
                                "events": ["item.done"]})
+            elif pattern == "/v1/time/stop":
+                bodies.append({"worker_id": o["worker_id"]})
+            elif pattern == "/v1/assessments":
+                bodies.append({"client_id": o["id"], "answers": ANSWERS})
             else:
                 bodies.append({"__probe": True})
     for body in bodies:
