@@ -87,6 +87,7 @@ struct gather {
 	int64_t *items, *miles; /* ids in billing order */
 	size_t n_items, cap_items, n_miles, cap_miles;
 	int64_t hours_ms;
+	struct grade_of *last;
 };
 
 static int grow(int64_t **a, size_t *cap, size_t n)
@@ -138,19 +139,22 @@ static struct grade_of *worker_find(struct gather *g, int64_t id)
 	return NULL;
 }
 
-/* One entry: billable, ended, current (the walk gives only current ones) — its time by grade. */
-static int on_entry(void *ctx, const struct time_entry *t)
+/*
+ * One billable current entry: its time by its worker's grade. The last worker found is
+ * kept: a walk in started_at order meets the same worker many times in a row.
+ */
+static int on_entry(void *ctx, int64_t worker_id, int64_t duration_ms)
 {
 	struct gather *g = ctx;
-	struct grade_of *w;
+	struct grade_of *w = g->last && g->last->worker_id == worker_id
+				 ? g->last
+				 : (g->last = worker_find(g, worker_id));
 
-	if (!t->billable || t->duration_ms <= 0)
-		return 0;
-	w = worker_find(g, t->worker_id);
 	if (w)
 		w->worked = true;
-	g->u.ms[w ? w->grade : 0] += t->duration_ms;
-	g->hours_ms += t->duration_ms;
+	/* a day at most each (core/timeentry.h): 2^63 ms is past any sum of them */
+	g->u.ms[w ? w->grade : 0] += duration_ms;
+	g->hours_ms += duration_ms;
 	return 0;
 }
 
@@ -226,7 +230,6 @@ int app_invoice_draft(const struct app *app, const struct actor *actor, int64_t 
 	struct rate_card card;
 	struct gather g;
 	struct bill b;
-	struct time_filter f;
 	struct qscore q;
 	const struct rate_item_type *def;
 	struct invoice_draft *d = NULL;
@@ -272,11 +275,7 @@ int app_invoice_draft(const struct app *app, const struct actor *actor, int64_t 
 	g.u.quality_bp = -1;
 	if ((rc = store_workers_each(app->store, on_worker, &g)))
 		goto store_err;
-	memset(&f, 0, sizeof(f));
-	f.engagement_id = e.id;
-	f.from = p.starts_at;
-	f.to = p.ends_at;
-	if ((rc = store_time_entries_each(app->store, &f, on_entry, &g, &(int64_t){0})))
+	if ((rc = store_bill_time_each(app->store, e.id, p.starts_at, p.ends_at, on_entry, &g)))
 		goto store_err;
 	if ((rc = store_bill_items_done(app->store, e.id, p.starts_at, p.ends_at, on_item, &g)) ||
 	    (rc = store_bill_milestones(app->store, e.id, p.starts_at, p.ends_at, on_milestone,

@@ -234,6 +234,8 @@ typedef int (*store_invoice_line_cb)(void *ctx, const struct invoice_line *l);
 typedef int (*store_invoice_ref_cb)(void *ctx, const struct invoice_ref *r);
 /* An item done (or a milestone submitted) in a billing window: its id, due time and when. */
 typedef int (*store_bill_item_cb)(void *ctx, int64_t id, int64_t due_at, int64_t done_at);
+/* A billable current time entry of a billing window: whose, how long. */
+typedef int (*store_bill_time_cb)(void *ctx, int64_t worker_id, int64_t duration_ms);
 
 /* The callbacks of a recovery load (store_load()), one per kind of record. */
 struct store_load {
@@ -725,7 +727,16 @@ struct store_load {
 	   store_bill_item_cb cb, void *ctx),                                                      \
 	  (s, engagement_id, from, to, cb, ctx))                                                   \
 	X(client_billing_get, (struct store *s, int64_t client_id, struct client_billing *out),   \
-	  (s, client_id, out))
+	  (s, client_id, out)) \
+	/*                                                                                         \
+	 * reader: the billable current entries (superseded_by 0, billable, ended) of an          \
+	 * engagement started in [from, to), two columns each, in no order: the draft's walk      \
+	 * (time_entries_each decodes every column and a note buffer per row, 10x the work).      \
+	 */                                                                                        \
+	X(bill_time_each,                                                                          \
+	  (struct store *s, int64_t engagement_id, int64_t from, int64_t to,                      \
+	   store_bill_time_cb cb, void *ctx),                                                      \
+	  (s, engagement_id, from, to, cb, ctx))
 
 /* What store_keying_load() passes each row to (engine recovery). */
 struct store_keying_load {

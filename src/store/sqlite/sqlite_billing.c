@@ -614,3 +614,38 @@ int sq_client_billing_get(struct store *base, int64_t client_id, struct client_b
 	sq__reader_put(sq__of(base), c);
 	return rc;
 }
+
+/*
+ * The time a draft prices, through time_entries_eng (engagement_id, started_at, id): two
+ * integers a row and nothing decoded or copied besides.
+ */
+int sq_bill_time_each(struct store *base, int64_t engagement_id, int64_t from, int64_t to,
+		      store_bill_time_cb cb, void *ctx)
+{
+	struct sq_conn *c = sq__reader_get(sq__of(base));
+	int rc;
+	sqlite3_stmt *st = prep(c,
+				"SELECT worker_id, duration_ms FROM time_entries "
+				"WHERE engagement_id = ?1 AND started_at >= ?2 AND started_at < ?3 "
+				"AND superseded_by = 0 AND billable != 0 AND duration_ms > 0",
+				&rc);
+
+	if (st) {
+		rc = bind_i64s(st, 1, (int64_t[]){engagement_id, from, to}, 3);
+		rc = rc == SQLITE_OK ? 0 : sq__fail(c->db, rc, "billing time");
+		while (!rc) {
+			int step = sqlite3_step(st);
+
+			if (step == SQLITE_DONE)
+				break;
+			if (step != SQLITE_ROW) {
+				rc = sq__fail(c->db, step, "billing time");
+				break;
+			}
+			rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+		}
+		sqlite3_finalize(st);
+	}
+	sq__reader_put(sq__of(base), c);
+	return rc;
+}
