@@ -616,8 +616,8 @@ int sq_client_billing_get(struct store *base, int64_t client_id, struct client_b
 }
 
 /*
- * The time a draft prices, through time_entries_eng (engagement_id, started_at, id): two
- * integers a row and nothing decoded or copied besides.
+ * The time a draft prices, from the partial covering index time_entries_bill alone (its
+ * WHERE is the index's): two integers a row and nothing decoded or copied besides.
  */
 int sq_bill_time_each(struct store *base, int64_t engagement_id, int64_t from, int64_t to,
 		      store_bill_time_cb cb, void *ctx)
@@ -625,8 +625,8 @@ int sq_bill_time_each(struct store *base, int64_t engagement_id, int64_t from, i
 	struct sq_conn *c = sq__reader_get(sq__of(base));
 	int rc;
 	sqlite3_stmt *st = prep(c,
-				"SELECT worker_id, duration_ms FROM time_entries "
-				"WHERE engagement_id = ?1 AND started_at >= ?2 AND started_at < ?3 "
+				"SELECT worker_id, duration_ms FROM time_entries INDEXED BY "
+				"time_entries_bill WHERE engagement_id = ?1 AND started_at >= ?2 AND started_at < ?3 "
 				"AND superseded_by = 0 AND billable != 0 AND duration_ms > 0",
 				&rc);
 

@@ -490,7 +490,8 @@ const char *const sq__migrations[] = {
      * prices, not client data), invoices and credit notes with their lines and what each
      * line bills (refs: workers of an hours line, items of an items line), numbers unique
      * per series and year (gap-free: allocated in the issuing transaction), and a client's
-     * billing settings (language, in-house cost). New tables only. */
+     * billing settings (language, in-house cost). New tables, and two indexes: item events
+     * done (the items a window bills) and time entries as a draft walks them. */
     "CREATE TABLE IF NOT EXISTS rate_cards ("
     "  engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),"
     "  card TEXT NOT NULL, updated_at INTEGER NOT NULL, updated_by INTEGER NOT NULL DEFAULT 0);"
@@ -529,7 +530,10 @@ const char *const sq__migrations[] = {
     "  inhouse_hour INTEGER NOT NULL DEFAULT 0, inhouse_currency TEXT NOT NULL DEFAULT '',"
     "  overhead_bp INTEGER NOT NULL DEFAULT 0,"
     "  updated_at INTEGER NOT NULL, updated_by INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX IF NOT EXISTS item_events_done ON item_events(to_state, at) WHERE to_state = 'done';",
+    "CREATE INDEX IF NOT EXISTS item_events_done ON item_events(to_state, at) WHERE to_state = 'done';"
+    /* the draft's walk of a month (store_bill_time_each) read from the index alone */
+    "CREATE INDEX IF NOT EXISTS time_entries_bill ON time_entries(engagement_id, started_at, "
+    "  worker_id, duration_ms) WHERE superseded_by = 0 AND billable != 0 AND duration_ms > 0;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
