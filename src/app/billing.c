@@ -753,3 +753,78 @@ int app_savings(const struct app *app, const struct actor *actor, int64_t engage
 	out->to = p.to;
 	return 0;
 }
+
+/* ---------------------------------------------------------------- margin */
+
+struct revenue {
+	const struct time_cost *c;
+	struct margin *m;
+};
+
+static int on_revenue(void *ctx, const struct invoice_rec *r)
+{
+	struct revenue *v = ctx;
+
+	if (r->state == INVOICE_DRAFT)
+		return 0;
+	if (v->c->period_id ? r->period_id != v->c->period_id
+			    : (v->c->from && r->from_at < v->c->from) ||
+				  (v->c->to && r->from_at >= v->c->to))
+		return 0;
+	if (!v->m->currency[0])
+		memcpy(v->m->currency, r->currency, 4);
+	else if (strcmp(v->m->currency, r->currency))
+		return ERR_CONFLICT;
+	if (money_add(v->m->revenue, r->net, &v->m->revenue))
+		return ERR_INVALID;
+	if (r->kind == INVOICE_KIND_CREDIT)
+		v->m->credit_notes++;
+	else
+		v->m->invoices++;
+	return 0;
+}
+
+void margin_release(struct margin *m)
+{
+	time_cost_release(&m->cost);
+}
+
+int app_margin(const struct app *app, const struct actor *actor, int64_t engagement_id,
+	       const char *period_id, const char *from, const char *to, struct margin *out,
+	       struct buf *err)
+{
+	struct revenue v = {&out->cost, out};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = app_time_cost(app, actor, engagement_id, period_id, from, to, &out->cost, err)))
+		return rc;
+	rc = store_invoice_list(app->store, engagement_id, 0, on_revenue, &v);
+	if (rc == ERR_CONFLICT)
+		return buf_error(err, rc, "the window's invoices are in more than one currency");
+	if (rc == ERR_INVALID)
+		return buf_error(err, rc, "the window's revenue passes 2^63 - 1 minor units");
+	if (rc)
+		return app_store_end(app, NULL, rc, err);
+	for (size_t i = 0; i < out->cost.n_totals; i++)
+		if (out->currency[0] && !strcmp(out->cost.totals[i].currency, out->currency)) {
+			out->comparable = true;
+			out->cost_minor = out->cost.totals[i].cost_minor;
+		}
+	/* the cost in another currency than the revenue: not comparable, no rate assumed */
+	if (out->cost.n_totals > 1 || (out->cost.n_totals == 1 && !out->comparable))
+		out->comparable = false;
+	if (!out->currency[0] && out->cost.n_totals <= 1) {
+		if (out->cost.n_totals)
+			memcpy(out->currency, out->cost.totals[0].currency, 4);
+		out->cost_minor = out->cost.n_totals ? out->cost.totals[0].cost_minor : 0;
+		out->comparable = true; /* no revenue yet: the margin is minus the cost */
+	}
+	if (!out->comparable)
+		return 0;
+	if (money_sub(out->revenue, out->cost_minor, &out->margin))
+		return buf_error(err, ERR_INVALID, "the margin passes 2^63 - 1 minor units");
+	if (out->revenue > 0)
+		money_muldiv(out->margin, 10000, out->revenue, &out->margin_bp);
+	return 0;
+}

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/time.h"
 #include "core/invoice.h"
 #include "core/rates.h"
 #include "core/savings.h"
@@ -113,5 +114,26 @@ int app_billing_get(const struct app *app, const struct actor *actor, int64_t cl
  */
 int app_savings(const struct app *app, const struct actor *actor, int64_t engagement_id,
 		const char *from, const char *to, struct savings *out, struct buf *err);
+
+/* ---------------------------------------------------------------- margin */
+
+/*
+ * GET /v1/engagements/:id/margin?period_id= | from&to: revenue beside the time helper's
+ * cost side (app/time.h app_time_cost(), time.cost: staff only). Revenue: the net (before
+ * tax) of the engagement's issued, paid and credited invoices of the period (or whose
+ * period starts in [from, to)), credit notes subtracted. margin = revenue - the cost in
+ * the revenue's currency (comparable false when no cost is in it: no exchange rate).
+ */
+struct margin {
+	struct time_cost cost; /* owned: margin_release() */
+	char currency[4];
+	int64_t revenue, invoices, credit_notes;
+	bool comparable;
+	int64_t cost_minor, margin, margin_bp;
+};
+int app_margin(const struct app *app, const struct actor *actor, int64_t engagement_id,
+	       const char *period_id, const char *from, const char *to, struct margin *out,
+	       struct buf *err);
+void margin_release(struct margin *m);
 
 #endif

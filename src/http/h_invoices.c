@@ -455,3 +455,21 @@ int h_savings_get(struct req *r)
 	buf_release(&err);
 	return http__read(r, 0, wire_savings(&s));
 }
+
+/* GET /v1/engagements/:id/margin?period_id= | from&to -> revenue beside cost (time.cost) */
+int h_margin_get(struct req *r)
+{
+	struct margin m;
+	struct buf err = BUF_INIT;
+	int rc = app_margin(&r->srv->app, &r->actor, r->param[0], http__query(r, "period_id"),
+			    http__query(r, "from"), http__query(r, "to"), &m, &err);
+
+	if (rc) {
+		margin_release(&m);
+		return http__app_fail(r, rc, &err);
+	}
+	buf_release(&err);
+	rc = http__read(r, 0, wire_margin(&m));
+	margin_release(&m);
+	return rc;
+}

@@ -561,5 +561,6 @@ int h_invoices_entries(struct req *r);
 int h_billing_put(struct req *r);
 int h_billing_get(struct req *r);
 int h_savings_get(struct req *r);
+int h_margin_get(struct req *r);
 
 #endif

@@ -177,6 +177,7 @@ const struct route http__routes[] = {
     {"PUT", "/v1/clients/:id/billing", POL_BILLING_MANAGE, h_billing_put},
     {"GET", "/v1/clients/:id/billing", POL_BILLING_READ, h_billing_get},
     {"GET", "/v1/engagements/:id/savings", POL_SAVINGS_READ, h_savings_get},
+    {"GET", "/v1/engagements/:id/margin", POL_TIME_COST, h_margin_get},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -225,6 +226,7 @@ static const struct {
     {"POST", "/v1/invoices/:id/pay", "lang"},
     {"POST", "/v1/invoices/:id/credit", "lang"},
     {"GET", "/v1/engagements/:id/savings", "from to"},
+    {"GET", "/v1/engagements/:id/margin", "period_id from to"},
 };
 
 const char *http__route_query(const struct route *rt)

@@ -602,3 +602,46 @@ out:
 	HPDF_Free(p.doc);
 	return rc;
 }
+
+json_t *wire_margin(const struct margin *m)
+{
+	int e = m->currency[0] ? money_exponent(m->currency) : 2;
+	json_t *o = json_object(), *costs = json_array();
+
+	if (!o || !costs) {
+		json_decref(o);
+		json_decref(costs);
+		return NULL;
+	}
+	if (e < 0)
+		e = 2;
+	for (size_t i = 0; i < m->cost.n_totals; i++) {
+		json_t *c = json_object();
+		int ce = money_exponent(m->cost.totals[i].currency);
+
+		json_object_set_new(c, "currency", json_string(m->cost.totals[i].currency));
+		money_set(c, "cost", m->cost.totals[i].cost_minor, ce < 0 ? 2 : ce);
+		json_array_append_new(costs, c);
+	}
+	json_object_set_new(o, "engagement_id", json_integer(m->cost.engagement_id));
+	json_object_set_new(o, "period_id",
+			    m->cost.period_id ? json_integer(m->cost.period_id) : json_null());
+	json_object_set_new(o, "from", at_json(m->cost.from));
+	json_object_set_new(o, "to", at_json(m->cost.to));
+	json_object_set_new(o, "currency", m->currency[0] ? json_string(m->currency) : json_null());
+	money_set(o, "revenue", m->revenue, e);
+	json_object_set_new(o, "invoices", json_integer(m->invoices));
+	json_object_set_new(o, "credit_notes", json_integer(m->credit_notes));
+	json_object_set_new(o, "costs", costs);
+	json_object_set_new(o, "comparable", json_boolean(m->comparable));
+	if (m->comparable) {
+		money_set(o, "cost", m->cost_minor, e);
+		money_set(o, "margin", m->margin, e);
+		json_object_set_new(o, "margin_bp", m->revenue > 0 ? json_integer(m->margin_bp)
+								   : json_null());
+	} else {
+		json_object_set_new(o, "margin", json_null());
+		json_object_set_new(o, "margin_bp", json_null());
+	}
+	return o;
+}

@@ -22,6 +22,8 @@ json_t *wire_invoice_doc(const struct invoice_doc *d);
 json_t *wire_invoice_ref(const struct invoice_ref *f);
 json_t *wire_billing(const struct client_billing *b);
 json_t *wire_savings(const struct savings *s);
+/* revenue, cost (per currency, as app/time.h counts it) and the margin */
+json_t *wire_margin(const struct margin *m);
 
 /*
  * RFC 4180 CSV of the invoice: a header, one row per line, then one row each

@@ -581,7 +581,7 @@ PROBES = {
     # billing (test_invoices.sh tests the flow): rate cards and savings by engagement,
     # settings by client, invoices by invoice, the draft by its (locked) period
     "PUT /v1/engagements/:id/rates": "engagement", "GET /v1/engagements/:id/rates": "engagement",
-    "GET /v1/engagements/:id/savings": "engagement",
+    "GET /v1/engagements/:id/savings": "engagement", "GET /v1/engagements/:id/margin": "engagement",
     "PUT /v1/clients/:id/billing": "client", "GET /v1/clients/:id/billing": "client",
     "POST /v1/periods/:id/invoice": "bill_period", "GET /v1/invoices": None,
     "GET /v1/invoices/:id": "invoice", "GET /v1/invoices/:id/csv": "invoice",

@@ -196,6 +196,24 @@ expect "another client's savings: 404" 404
 api GET "/v1/engagements/$BPO/savings?from=yesterday" "$MGR"
 expect "a bad window" 400
 
+# ---- margin: revenue beside the time side's cost ------------------------------------------------
+api GET "/v1/engagements/$BPO/margin?period_id=$PNOV" "$MGR"
+expect "margin" 200
+W1COST=$(python3 -c "
+from decimal import Decimal, ROUND_HALF_UP
+import sqlite3
+db = sqlite3.connect('$DB')
+t = 0
+for w, c in (($W1ID, 900), ($W3ID, 750)):
+    ms = db.execute('SELECT COALESCE(SUM(duration_ms), 0) FROM time_entries WHERE worker_id = ? AND started_at >= $NOV AND started_at < $DEC AND superseded_by = 0', (w,)).fetchone()[0]
+    t += int((Decimal(c) * ms / 3600000).quantize(Decimal(1), ROUND_HALF_UP))
+print(t)")
+check "revenue: November's net once; the cost in USD beside it, not comparable with IDR" \
+  "$WORK IDR false null USD $W1COST" \
+  "$(jqr '"\(.revenue_minor) \(.currency) \(.comparable) \(.margin) \(.costs[0].currency) \(.costs[0].cost_minor)"')"
+api GET "/v1/engagements/$BPO/margin?period_id=$PNOV" "$ACMEU"
+expect "a client does not see the margin" 403
+
 # ---- audit ---------------------------------------------------------------------------------------
 api GET "/v1/audit?limit=500" "$AUD"
 for a in engagement.rates invoice.draft invoice.issue invoice.pay invoice.credit invoice.credited; do
