@@ -31,6 +31,7 @@ static const struct subcommand commands[] = {
 	{ "quality", cli_quality, "quality reports: gold accuracy, agreement, reviews, defects" },
 	{ "review", cli_review, "review sampling: the review queue, lots, defect codes, sampling" },
 	{ "gold", cli_gold, "gold items: an engagement's set and settings, a worker's quality" },
+	{ "invoice", cli_invoice, "invoices: draft a locked period, issue, pay, credit, show, PDF, CSV" },
 };
 
 static void usage(FILE *f)

@@ -43,4 +43,7 @@ int cli_quality(int argc, char **argv);
 /* review list|lots|defects|sampling (review.c) */
 int cli_review(int argc, char **argv);
 
+/* invoice.c: invoices from the terminal (draft, issue, pay, credit, show, pdf, csv) */
+int cli_invoice(int argc, char **argv);
+
 #endif

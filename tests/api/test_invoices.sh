@@ -214,6 +214,15 @@ check "revenue: November's net once; the cost in USD beside it, not comparable w
 api GET "/v1/engagements/$BPO/margin?period_id=$PNOV" "$ACMEU"
 expect "a client does not see the margin" 403
 
+# ---- the CLI: reads from the store, writes through the running server's socket ----------------
+check "invoice show" "invoice INV-2026-000003 issued" "$("$BIN" invoice show "$NINV" --data "$DATA" | head -1 | cut -d' ' -f1-3)"
+"$BIN" invoice pdf "$NINV" --data "$DATA" --lang en --out "$TMP/cli.pdf"
+check "invoice pdf: the same number" 1 "$(pdftotext "$TMP/cli.pdf" - | grep -c 'INV-2026-000003')"
+"$BIN" invoice pay "$NINV" --data "$DATA" > /dev/null
+check "invoice pay through the server" paid "$("$BIN" invoice show "$NINV" --data "$DATA" --json | jq -r .state)"
+"$BIN" invoice issue "$NINV" --data "$DATA" 2>/dev/null
+check "a refused write exits 1" 1 "$?"
+
 # ---- audit ---------------------------------------------------------------------------------------
 api GET "/v1/audit?limit=500" "$AUD"
 for a in engagement.rates invoice.draft invoice.issue invoice.pay invoice.credit invoice.credited; do
