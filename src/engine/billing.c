@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/engine_int.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 int engine__rates_set(struct engine *e, struct cmd *c, int64_t now)
@@ -110,6 +111,35 @@ static int advance(struct cmd *c, struct invoice_rec *r, enum invoice_act act)
 }
 
 /*
+ * The invoice.issued webhook event (issue 11's outbox), in the issue's savepoint: it
+ * commits with the number or not at all. Ids, the number and the totals; no line.
+ */
+static int outbox_issued(struct engine *e, const struct invoice_rec *r, int64_t now)
+{
+	struct webhook_delivery d;
+	char at[40], body[640], total[MONEY_TEXT_MAX], net[MONEY_TEXT_MAX];
+	int64_t n = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.client_id = r->client_id;
+	d.created_at = now;
+	snprintf(d.event_id, sizeof(d.event_id), "evt_%" PRId64, e->st.audit_seq);
+	snprintf(d.type, sizeof(d.type), "invoice.issued");
+	clock_format_ms(now, at, sizeof(at));
+	snprintf(body, sizeof(body),
+		 "{\"id\":\"%s\",\"type\":\"invoice.issued\",\"created_at\":\"%s\",\"data\":{"
+		 "\"invoice_id\":%" PRId64 ",\"number\":\"%s\",\"kind\":\"%s\",\"engagement_id\":%" PRId64
+		 ",\"client_id\":%" PRId64 ",\"period_id\":%" PRId64
+		 ",\"currency\":\"%s\",\"net\":\"%s\",\"total\":\"%s\"}}",
+		 d.event_id, at, r->id, r->number, invoice_kind_name(r->kind), r->engagement_id,
+		 r->client_id, r->period_id, r->currency,
+		 money_format(r->net, r->exponent, net, sizeof(net)),
+		 money_format(r->total, r->exponent, total, sizeof(total)));
+	d.body = body;
+	return store_webhook_enqueue(e->store, &d, r->engagement_id, WH_INVOICE_ISSUED, &n);
+}
+
+/*
  * Draft -> issued with the next number of its series. The number is taken
  * and written in this command's savepoint: if anything after fails, or the
  * batch does not commit, the number was never used (gap-free).
@@ -129,7 +159,7 @@ int engine__invoice_issue(struct engine *e, struct cmd *c, int64_t now)
 	if ((rc = number(e, &r, now)))
 		return rc;
 	r.issued_at = now;
-	if ((rc = store_invoice_update(e->store, &r)))
+	if ((rc = store_invoice_update(e->store, &r)) || (rc = outbox_issued(e, &r, now)))
 		return rc;
 	return engine__record_done(e, c, CMD_OUT_OK, "invoice.issue", "invoice", r.id, r.client_id,
 				   now);
@@ -180,7 +210,8 @@ int engine__invoice_credit(struct engine *e, struct cmd *c, int64_t now)
 	n.created_by = c->actor ? c->actor->user_id : 0;
 	n.paid_at = n.credited_at = 0;
 	if ((rc = number(e, &n, now)) || (rc = store_invoice_insert(e->store, &n, NULL, 0, NULL, 0)) ||
-	    (rc = store_invoice_credit_copy(e->store, r.id, n.id)))
+	    (rc = store_invoice_credit_copy(e->store, r.id, n.id)) ||
+	    (rc = outbox_issued(e, &n, now)))
 		return rc;
 	r.credited_by = n.id;
 	r.credited_at = now;

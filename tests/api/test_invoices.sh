@@ -44,6 +44,10 @@ check "billing settings back" "id 250000.00 IDR 3500" "$(jqr '"\(.language) \(.i
 api PUT "/v1/clients/$ACME/billing" "$MGR" '{"language":"fr"}'
 expect "an unknown language" 400
 
+api POST /v1/webhooks "$ACMEU" '{"url":"http://127.0.0.1:9/hook","events":["invoice.issued"]}'
+expect "a webhook for invoice.issued" 201
+HOOK=$(jqr .id)
+
 # ---- the month, seeded ---------------------------------------------------------------------------
 stop_server
 DB=$DATA/alihdaya.db
@@ -159,6 +163,10 @@ api POST "/v1/invoices/$NINV/issue" "$MGR"
 check "and issued with the next number" INV-2026-000003 "$(jqr .number)"
 check "numbers in the store: gap-free per series" "1 2 3|1" \
   "$(sqlite3 "$DB" "SELECT group_concat(seq, ' ') FROM (SELECT seq FROM invoices WHERE kind = 0 AND seq > 0 ORDER BY seq)")|$(sqlite3 "$DB" "SELECT group_concat(seq, ' ') FROM invoices WHERE kind = 1")"
+
+api GET "/v1/webhooks/$HOOK/deliveries" "$ACMEU"
+check "invoice.issued fired for every number given (3 invoices, 1 credit note)" 4 \
+  "$(jqr '[.data[]|select(.type=="invoice.issued")]|length')"
 
 # ---- documents -----------------------------------------------------------------------------------
 curl -s -o "$TMP/inv.pdf" -w '%{http_code} %{content_type}' -H "Authorization: Bearer $ACMEU" "$BASE/v1/invoices/$NINV/pdf" > "$TMP/pdf.status"
