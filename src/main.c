@@ -30,6 +30,8 @@ static const struct subcommand commands[] = {
 	{ "keys", cli_keys, "the encryption keys: status and rotation" },
 	{ "quality", cli_quality, "quality reports: gold accuracy, agreement, reviews, defects" },
 	{ "review", cli_review, "review sampling: the review queue, lots, defect codes, sampling" },
+	{ "time", cli_time, "time entries: log, start and stop a timer, list" },
+	{ "assess", cli_assess, "process-fit assessment: BPO, KPO or in-house, and the cost of each" },
 	{ "gold", cli_gold, "gold items: an engagement's set and settings, a worker's quality" },
 	{ "invoice", cli_invoice, "invoices: draft a locked period, issue, pay, credit, show, PDF, CSV" },
 };

@@ -187,4 +187,14 @@ int app_item_list(const struct app *app, const struct actor *actor, const struct
 int app_item_history(const struct app *app, const struct actor *actor, int64_t id,
 		     store_event_cb cb, void *ctx, struct buf *err);
 
+/*
+ * One item with payload and result as the actor may see them, for a use
+ * case that recorded the read in the audit trail itself (app/exports.c:
+ * one item.export event for the whole export). ERR_NOTFOUND for an item
+ * hidden from the actor or whose payload it may not read. OUT: *out
+ * (item_rec_release(), also on error).
+ */
+int app_item_export_read(const struct app *app, const struct actor *actor, int64_t id,
+			 struct item_rec *out, struct buf *err);
+
 #endif

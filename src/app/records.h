@@ -46,7 +46,8 @@ typedef int (*app_rec_cb)(void *ctx, const struct app_rec *rec);
  * actor may see, each passed to cb in id order (audit events: seq order).
  * The policy narrows it (policy_list_filter): a client user's page holds
  * its own client's records only, and in->client_id naming another client
- * is an empty page. in->client_id filters clients, engagements and users.
+ * is an empty page. in->client_id filters clients, engagements, users and
+ * audit events.
  * OUT: *next, the cursor of the next page (0: this is the last).
  */
 int app_list(const struct app *app, const struct actor *actor, enum app_kind k,

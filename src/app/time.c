@@ -96,10 +96,13 @@ int app_time_log(const struct app *app, const struct actor *actor, const struct 
 				 "ended_at; ended_at defaults to now)");
 	if (ms && from)
 		to = from + ms;
-	else if (ms)
-		from = (to ? to : app_now_ms(app)) - ms, to = from + ms;
+	else if (ms && to)
+		from = to - ms;
+	/* A duration alone ends at the engine's now (its clock, not the caller's). */
 	c->u.time.started_at = from;
 	c->u.time.ended_at = to;
+	c->u.time.duration_ms = from ? 0 : ms;
+	(void)app;
 	return 0;
 }
 

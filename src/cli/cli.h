@@ -24,6 +24,7 @@ int cli_engagement_keying(int argc, char **argv); /* keying.c */
 int cli_worker(int argc, char **argv);
 int cli_item(int argc, char **argv);
 int cli_item_import(int argc, char **argv); /* cli/import.c: item import */
+int cli_item_export(int argc, char **argv); /* cli/export.c: item export */
 /* worker status ID STATUS: the verb of `worker` that is not a record's (cli/items.c). */
 struct cli_noun;
 int cli_worker_status(struct cli_noun *w);
@@ -42,6 +43,9 @@ int cli_user_password(int argc, char **argv);
 int cli_quality(int argc, char **argv);
 /* review list|lots|defects|sampling (review.c) */
 int cli_review(int argc, char **argv);
+/* time log|start|stop|list; assess (time.c) */
+int cli_time(int argc, char **argv);
+int cli_assess(int argc, char **argv);
 
 /* invoice.c: invoices from the terminal (draft, issue, pay, credit, show, pdf, csv) */
 int cli_invoice(int argc, char **argv);

@@ -336,6 +336,8 @@ int cli_item(int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[1], "import"))
 		return cli_item_import(argc, argv); /* cli/import.c */
+	if (argc >= 2 && !strcmp(argv[1], "export"))
+		return cli_item_export(argc, argv); /* cli/export.c */
 	if ((rc = cli_noun_begin(&w, argc, argv, "item")))
 		return rc;
 	for (size_t i = 0; i < sizeof(item_ops) / sizeof(item_ops[0]); i++) {
@@ -366,6 +368,7 @@ help:
 	printf(
 	    "usage: alihdaya item create --engagement ID --payload JSON [--external-ref REF]\n"
 	    "       alihdaya item import --engagement ID FILE [--all-or-nothing] (--help)\n"
+	    "       alihdaya item export --engagement ID --format csv|jsonl|xlsx [-o FILE] (--help)\n"
 	    "           [--priority 1-9]\n"
 	    "       alihdaya item list [--engagement ID] [--client ID] [--state STATE] [--json]\n"
 	    "           [--worker ID] [--late] [--due-before T] [--due-after T]\n"

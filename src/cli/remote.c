@@ -296,6 +296,40 @@ static int patch_request(const struct cmd *c, char *path, size_t n, json_t **bod
 	return rc;
 }
 
+/* time log | start | stop (cli/time.c) as their API requests (docs/api.md "Time and periods"). */
+static void time_request(const struct cmd *c, char *path, size_t n, json_t **body)
+{
+	char t[40];
+
+	*body = json_object();
+	if (!*body)
+		return;
+	if (c->u.time.worker_id)
+		json_object_set_new(*body, "worker_id", json_integer(c->u.time.worker_id));
+	if (c->type == CMD_TIME_STOP) {
+		snprintf(path, n, "/v1/time/stop");
+		return;
+	}
+	snprintf(path, n, "/v1/engagements/%lld/time%s", (long long)c->u.time.engagement_id,
+		 c->type == CMD_TIME_START ? "/start" : "");
+	if (c->u.time.milestone_id)
+		json_object_set_new(*body, "milestone_id", json_integer(c->u.time.milestone_id));
+	if (c->u.time.note[0])
+		json_object_set_new(*body, "note", json_string(c->u.time.note));
+	if (c->u.time.started_at) {
+		clock_format_ms(c->u.time.started_at, t, sizeof(t));
+		json_object_set_new(*body, "started_at", json_string(t));
+	}
+	if (c->type == CMD_TIME_LOG && c->u.time.ended_at) {
+		clock_format_ms(c->u.time.ended_at, t, sizeof(t));
+		json_object_set_new(*body, "ended_at", json_string(t));
+	}
+	if (c->type == CMD_TIME_LOG && c->u.time.duration_ms)
+		json_object_set_new(*body, "duration_ms", json_integer(c->u.time.duration_ms));
+	if (c->type == CMD_TIME_LOG)
+		json_object_set_new(*body, "billable", json_boolean(c->u.time.billable));
+}
+
 static int request_of(const struct cmd *c, const char **method, char *path, size_t n,
 		      json_t **body, struct buf *err)
 {
@@ -398,6 +432,11 @@ static int request_of(const struct cmd *c, const char **method, char *path, size
 	case CMD_ITEM_PURGE:
 		snprintf(path, n, "/v1/purge");
 		*body = json_pack("{s:b}", "dry_run", c->u.purge.dry_run);
+		break;
+	case CMD_TIME_LOG:
+	case CMD_TIME_START:
+	case CMD_TIME_STOP:
+		time_request(c, path, n, body);
 		break;
 	default:
 		return buf_error(err, ERR_INVALID,

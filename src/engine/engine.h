@@ -363,6 +363,7 @@ struct cmd {
 			int64_t entry_id;     /* CORRECT */
 			int64_t period_id;    /* ADVANCE */
 			int64_t started_at, ended_at; /* LOG; START (started_at 0: now); STOP; CORRECT (0: keep) */
+			int64_t duration_ms; /* LOG with started_at 0: ending at ended_at (0: the engine's now) */
 			int billable;	      /* LOG, CORRECT: 0 or 1; -1: keep (LOG: billable) */
 			bool has_note;	      /* CORRECT: the note is replaced */
 			char note[TIME_NOTE_MAX + 1];

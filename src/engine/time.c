@@ -180,6 +180,10 @@ int engine__time_log(struct engine *e, struct cmd *c, int64_t now)
 		return rc;
 	t.started_at = c->u.time.started_at;
 	t.ended_at = c->u.time.ended_at;
+	if (!t.started_at && c->u.time.duration_ms > 0) {
+		t.ended_at = now;
+		t.started_at = now - c->u.time.duration_ms;
+	}
 	if (time_entry_check(t.started_at, t.ended_at, now, &why) || !t.ended_at)
 		return engine__fail(c, ERR_INVALID, "%s", why ? why : "ended_at is required");
 	t.duration_ms = t.ended_at - t.started_at;

@@ -7,10 +7,10 @@
 #include "http/http_int.h"
 #include "util/err.h"
 
-/* GET /v1/audit?after=&limit= */
+/* GET /v1/audit?after=&limit=&client_id= (the audit screen's client filter: index audit_client) */
 int h_audit_list(struct req *r)
 {
-	return http__list(r, APP_AUDIT, false);
+	return http__list(r, APP_AUDIT, true);
 }
 
 static json_t *hex(const unsigned char *b, size_t n)

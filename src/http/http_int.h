@@ -129,6 +129,18 @@ struct req {
 
 	/* A streamed import (h_imports.c): the body goes to it as it arrives, not to body. */
 	struct app_import *import;
+
+	/*
+	 * A streamed answer (h_exports.c): when stream_fn is set, a 200 is
+	 * answered with MHD_create_response_from_callback(), which pulls the
+	 * bytes from stream_fn(stream_ctx, ...) and frees stream_ctx with
+	 * stream_free. stream_ctx alone (fn not yet set) is the handler's state
+	 * between its runs; req_free() frees what was not handed to MHD.
+	 */
+	MHD_ContentReaderCallback stream_fn;
+	MHD_ContentReaderFreeCallback stream_free;
+	void *stream_ctx;
+	char disposition[160]; /* a Content-Disposition header, "" = none */
 };
 
 typedef int (*http_handler)(struct req *r);
@@ -562,5 +574,8 @@ int h_billing_put(struct req *r);
 int h_billing_get(struct req *r);
 int h_savings_get(struct req *r);
 int h_margin_get(struct req *r);
+
+/* h_exports.c: an engagement's results as CSV, JSON Lines or XLSX, streamed */
+int h_engagements_export(struct req *r);
 
 #endif

@@ -144,6 +144,8 @@ const struct route http__routes[] = {
     {"POST", "/v1/engagements/:id/imports", POL_IMPORT_CREATE, h_imports_create},
     {"GET", "/v1/imports/:id", POL_IMPORT_READ, h_imports_get},
     {"GET", "/v1/imports/:id/errors", POL_IMPORT_READ, h_imports_errors},
+    /* exports (docs/api.md "Exports"): the answer is streamed, not buffered (h_exports.c) */
+    {"GET", "/v1/engagements/:id/export", POL_ITEM_EXPORT, h_engagements_export},
     /* time and periods (docs/api.md "Time and periods") */
     {"POST", "/v1/engagements/:id/time", POL_TIME_LOG, h_time_log},
     {"GET", "/v1/engagements/:id/time", POL_TIME_READ, h_time_list},
@@ -197,7 +199,7 @@ static const struct {
     {"GET", "/v1/users", HTTP_Q_PAGE_CLIENT},
     {"GET", "/v1/workers", HTTP_Q_PAGE},
     {"GET", "/v1/items", HTTP_Q_ITEMS},
-    {"GET", "/v1/audit", HTTP_Q_PAGE},
+    {"GET", "/v1/audit", HTTP_Q_PAGE_CLIENT},
     {"GET", "/v1/staff/erlang", HTTP_Q_STAFF " contacts max_abandon patience"},
     {"GET", "/v1/engagements/:id/staffing", HTTP_Q_STAFF " days day"},
     {"GET", "/v1/staff/skill-plan", HTTP_Q_STAFF " days day skill"},
@@ -211,6 +213,7 @@ static const struct {
     {"GET", "/v1/engagements/:id/lots", HTTP_Q_PAGE},
     {"GET", "/v1/engagements/:id/gold", HTTP_Q_PAGE},
     {"POST", "/v1/engagements/:id/imports", "delimiter map all_or_nothing"},
+    {"GET", "/v1/engagements/:id/export", "format from to state limit"},
     {"GET", "/v1/engagements/:id/time", HTTP_Q_PAGE " from to period_id worker_id all"},
     {"GET", "/v1/engagements/:id/periods", HTTP_Q_PAGE},
     {"GET", "/v1/engagements/:id/cost", "period_id from to"},

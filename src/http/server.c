@@ -47,6 +47,26 @@ static enum MHD_Result queue_answer(struct req *r)
 	size_t len = 0;
 	enum MHD_Result ret;
 
+	if (r->stream_fn && r->status == 200) {
+		/* Unknown size: chunked on HTTP/1.1; MHD frees the context with the response. */
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, r->stream_fn,
+							 r->stream_ctx, r->stream_free);
+		if (!resp)
+			return MHD_NO;
+		r->stream_ctx = NULL;
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
+		if (r->disposition[0])
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+						r->disposition);
+		/* Client data in bulk: never kept by a cache on the way. */
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		http__answer_headers(r, resp);
+		ret = MHD_queue_response(r->conn, 200, resp);
+		MHD_destroy_response(resp);
+		r->queued = true;
+		count_answer(r->srv, 200);
+		return ret;
+	}
 	if (r->raw) {
 		text = r->raw;
 		len = r->raw_len;
@@ -200,6 +220,8 @@ static void req_free(struct req *r)
 		log_error("http: request freed while the engine holds its command; leaking it");
 	else
 		http__pending_free(r);
+	if (r->stream_ctx && r->stream_free)
+		r->stream_free(r->stream_ctx);
 	buf_release(&r->body);
 	json_decref(r->out);
 	free(r->raw);

@@ -134,6 +134,8 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_WEBHOOK_MANAGE] = { "webhook.manage", { ANY, ANY, NO, OWN, NO } },
 	[POL_IMPORT_CREATE] = { "import.create", { ANY, ANY, NO, OWN, NO } },
 	[POL_IMPORT_READ] = { "import.read", { ANY, ANY, NO, OWN, NO } },
+	/* Results in bulk are client data: staff and the client, never a worker or an auditor. */
+	[POL_ITEM_EXPORT] = { "item.export", { ANY, ANY, NO, OWN, NO } },
 	[POL_TIME_READ] = { "time.read", { ANY, ANY, SLF, OWN, ANY } },
 	[POL_TIME_LOG] = { "time.log", { ANY, ANY, CLR, NO, NO } },
 	[POL_TIME_CORRECT] = { "time.correct", { ANY, ANY, NO, NO, NO } },

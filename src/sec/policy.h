@@ -107,6 +107,7 @@ enum policy_action {
 	POL_WEBHOOK_MANAGE, /* register, rotate the secret, switch off, redeliver */
 	POL_IMPORT_CREATE,  /* a bulk import of items into an engagement (CSV, JSON Lines) */
 	POL_IMPORT_READ,    /* an import's progress and its rejected rows */
+	POL_ITEM_EXPORT,    /* an engagement's items with payloads and results as CSV, JSONL, XLSX */
 	/* Time and periods (docs/api.md "Time and periods"): workers their own entries,
 	 * clients their own client's approved time; corrections, periods and cost are staff's. */
 	POL_TIME_READ,	    /* time entries (a worker: its own; a client: approved periods only) */

@@ -568,6 +568,8 @@ PROBES = {
     # a CSV or JSON Lines upload is wanted) once the engagement's scope let it through
     "POST /v1/engagements/:id/imports": "engagement",
     "GET /v1/imports/:id": "import", "GET /v1/imports/:id/errors": "import",
+    # exports (test_exports.sh tests the files): the engagement's scope decides
+    "GET /v1/engagements/:id/export": "engagement",
     # time and periods (test_time.sh tests them whole), the cost side, assessments
     "POST /v1/engagements/:id/time": "engagement", "GET /v1/engagements/:id/time": "engagement",
     "POST /v1/engagements/:id/time/start": "engagement", "POST /v1/time/stop": None,
@@ -593,7 +595,8 @@ PROBES = {
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",
          "/v1/staff/skill-plan": "?skill=data_entry", "/v1/audit/proof/inclusion": "?seq=1",
          "/v1/audit/proof/consistency": "?first=1", "/web/*": "",
-         "/v1/quality/report": "?engagement=:id", "/v1/invoices/:id/entries": "?line=1"}
+         "/v1/quality/report": "?engagement=:id",
+         "/v1/engagements/:id/export": "?format=csv", "/v1/invoices/:id/entries": "?line=1"}
 
 for m, p, pol in routes:
     check(f"{m} {p}" in PROBES, f"route {m} {p} is covered by the cross-client probes")

@@ -83,12 +83,27 @@ expect "staff must name the worker" 400
 api POST "/v1/engagements/$KPO/time" "$ACMEU" '{"duration_ms":60000}'
 expect "a client user may not log time" 403
 
+# --- the CLI, through the running server, as the worker of its token --------------------
+OUT=$(ALIHDAYA_TOKEN=$W2 "$BIN" time log --data "$DATA" --engagement "$KPO" --duration 15m --note "cli memo" --json)
+check "CLI: time log through the server" 900000 "$(printf '%s' "$OUT" | jq -r .duration_ms)"
+check "CLI: the worker of the token" "$W2ID" "$(printf '%s' "$OUT" | jq -r .worker_id)"
+ALIHDAYA_TOKEN=$W2 "$BIN" time start --data "$DATA" --engagement "$KPO" >/dev/null
+check "CLI: time start" 0 "$?"
+advance 600000
+sleep 0.4
+OUT=$(ALIHDAYA_TOKEN=$W2 "$BIN" time stop --data "$DATA" --json)
+check "CLI: time stop measures 10 minutes" 600000 "$(printf '%s' "$OUT" | jq -r .duration_ms)"
+OUT=$(ALIHDAYA_TOKEN=$W2 "$BIN" time list --data "$DATA" --engagement "$KPO" --json)
+check "CLI: time list shows W2's four entries" 4 "$(printf '%s' "$OUT" | jq -r '.data|length')"
+"$BIN" time log --data "$DATA" --engagement "$KPO" --duration 15 >/dev/null 2>&1
+check "CLI: a duration without a unit is a usage error" 2 "$?"
+
 # --- who reads what ----------------------------------------------------------------------
 api GET "/v1/engagements/$BPO/time" "$W3"
 expect "another worker reads its own time only" 200
 check "W3 has none" 0 "$(jqr '.data|length')"
 api GET "/v1/engagements/$KPO/time" "$W2"
-check "W2 sees its two entries" 2 "$(jqr '.data|length')"
+check "W2 sees its four entries" 4 "$(jqr '.data|length')"
 api GET "/v1/time/$E1" "$W2"
 expect "W2 reading W1's entry: 404" 404
 api GET "/v1/engagements/$BPO/time" "$ACMEU"

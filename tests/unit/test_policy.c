@@ -129,6 +129,7 @@ static const struct row matrix[] = {
 	{ POL_WEBHOOK_MANAGE,      { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_IMPORT_CREATE,       { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_IMPORT_READ,         { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_ITEM_EXPORT,         { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_TIME_READ,           { ALL, ALL,  SELF,  OWNC, ALL } },
 	{ POL_TIME_LOG,            { ALL, ALL,  OWNC,  NONE, NONE } },
 	{ POL_TIME_CORRECT,        { ALL, ALL,  NONE,  NONE, NONE } },

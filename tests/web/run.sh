@@ -66,6 +66,14 @@ api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"external_ref\":\"K-3\",\"p
 api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"external_ref\":\"K-LATE\",\"due_at\":\"2020-01-01T00:00:00Z\",\"payload\":{\"question\":\"Overdue brief\"}}"
 [ "$STATUS" = 201 ] || { bad "create item K-LATE: $STATUS $BODY"; finish; }
 
+# The administration and audit screens (e2e_admin.mjs, e2e_audit.mjs): the admin, the manager
+# and the auditor sign in too; the scripts check what the screens did through the API.
+for login in admin mgr aud; do
+  printf '%s\n' "$PW" | "$BIN" user password "$login" --data "$DATA" --stdin >/dev/null 2>"$TMP/pw.err" \
+    || { bad "set the password of $login: $(cat "$TMP/pw.err")"; finish; }
+done
+export ADMIN AUD ACME LEX ACMEU DATA
+
 mkdir -p "$SCREENS"
 LEXU="$LEXU" W2="$W2" KPO="$KPO" BPO="$BPO" LEX_BACK="$LEX_BACK" LEX_ACCEPT="$LEX_ACCEPT" \
 BASE="$BASE" PW="$PW" MGR="$MGR" ACME_ITEM="$ACME_ITEM" SCREENS="$SCREENS" CHROMIUM="$CHROMIUM" \

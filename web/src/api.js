@@ -16,6 +16,11 @@ export function setCsrf(token) {
   csrf = token || null;
 }
 
+// The session's CSRF token, for a write made without request() (an upload with progress).
+export function csrfToken() {
+  return csrf;
+}
+
 // Called with every 401 answer, so the shell can show sign-in again.
 let onUnauthorized = () => {};
 export function setUnauthorizedHandler(fn) {

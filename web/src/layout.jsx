@@ -9,8 +9,16 @@ export const menus = {
   client: [
     { path: '/portal', label: 'nav.items' },
     { path: '/portal/new', label: 'nav.new_item' },
+    { path: '/portal/upload', label: 'nav.upload' },
+    { path: '/portal/export', label: 'nav.export' },
   ],
 };
+// Administration (admins, managers) and the audit trail (admins, auditors): appended per role.
+for (const [role, rows] of Object.entries({
+  admin: [{ path: '/admin', label: 'nav.admin', prefix: true }, { path: '/audit', label: 'nav.audit' }],
+  manager: [{ path: '/admin', label: 'nav.admin', prefix: true }],
+  auditor: [{ path: '/audit', label: 'nav.audit' }],
+})) menus[role] = [...(menus[role] || []), ...rows];
 
 export function Layout({ session, lang, onLang, onSignOut, path, children }) {
   const role = session && session.user && session.user.role;
@@ -27,7 +35,7 @@ export function Layout({ session, lang, onLang, onSignOut, path, children }) {
             <ul>
               {items.map((m) => (
                 <li key={m.path}>
-                  <a href={'#' + m.path} aria-current={path.split('?')[0] === m.path ? 'page' : undefined}>{t(m.label)}</a>
+                  <a href={'#' + m.path} aria-current={path.split('?')[0] === m.path || (m.prefix && path.startsWith(m.path + '/')) ? 'page' : undefined}>{t(m.label)}</a>
                 </li>
               ))}
             </ul>

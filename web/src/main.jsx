@@ -12,6 +12,15 @@ import { NewItem, Portal } from './screens/portal.jsx';
 import { SetPassword } from './screens/setpassword.jsx';
 import { SignIn } from './screens/signin.jsx';
 import { Workspace } from './screens/workspace.jsx';
+import { Export, Upload } from './screens/files.jsx';
+import { Audit } from './screens/audit.jsx';
+import { ClientForm, Clients } from './screens/admin/clients.jsx';
+import { AdminHome } from './screens/admin/common.jsx';
+import { EngagementForm, Engagements } from './screens/admin/engagements.jsx';
+import { ServiceForm, Services } from './screens/admin/services.jsx';
+import { Tokens } from './screens/admin/tokens.jsx';
+import { UserForm, Users } from './screens/admin/users.jsx';
+import { WorkerForm, Workers } from './screens/admin/workers.jsx';
 
 // The screens (docs/web.md, "Adding a screen"): public ones open without a session.
 addRoute('/signin', SignIn, { public: true, title: 'signin.title' });
@@ -20,6 +29,23 @@ addRoute('/work', Workspace, { roles: ['worker'], title: 'work.title' });
 addRoute('/portal', Portal, { roles: ['client', 'admin', 'manager', 'auditor'], title: 'portal.title' });
 addRoute('/portal/new', NewItem, { roles: ['client', 'admin', 'manager'], title: 'newitem.title' });
 addRoute('/items/:id', ItemDetail, { title: 'item.page_title' });
+addRoute('/portal/upload', Upload, { roles: ['client', 'admin', 'manager'], title: 'upload.title' });
+addRoute('/portal/export', Export, { roles: ['client', 'admin', 'manager'], title: 'export.title' });
+// Administration (screens/admin/: admins, and managers for what the policy lets them) and audit.
+const STAFF = ['admin', 'manager'];
+addRoute('/admin', AdminHome, { roles: STAFF, title: 'adm.title' });
+addRoute('/admin/clients', Clients, { roles: STAFF, title: 'adm.clients' });
+addRoute('/admin/clients/:id', ClientForm, { roles: ['admin'], title: 'adm.clients' });
+addRoute('/admin/services', Services, { roles: STAFF, title: 'adm.services' });
+addRoute('/admin/services/:id', ServiceForm, { roles: ['admin'], title: 'adm.services' });
+addRoute('/admin/engagements', Engagements, { roles: STAFF, title: 'adm.engagements' });
+addRoute('/admin/engagements/:id', EngagementForm, { roles: STAFF, title: 'adm.engagements' });
+addRoute('/admin/workers', Workers, { roles: STAFF, title: 'adm.workers' });
+addRoute('/admin/workers/:id', WorkerForm, { roles: STAFF, title: 'adm.workers' });
+addRoute('/admin/users', Users, { roles: ['admin'], title: 'adm.users' });
+addRoute('/admin/users/:id', UserForm, { roles: ['admin'], title: 'adm.users' });
+addRoute('/admin/tokens', Tokens, { roles: ['admin'], title: 'adm.tokens' });
+addRoute('/audit', Audit, { roles: ['admin', 'auditor'], title: 'audit.title' });
 addRoute('/', Home, { title: 'app.name' });
 
 setLanguage(detectLanguage(), false);

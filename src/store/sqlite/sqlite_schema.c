@@ -450,6 +450,10 @@ const char *const sq__migrations[] = {
     "  import_id INTEGER NOT NULL REFERENCES imports(id),"
     "  line INTEGER NOT NULL, col BLOB, reason BLOB);"
     "CREATE INDEX IF NOT EXISTS import_errors_import ON import_errors(import_id, line);",
+    /* A user's tokens page (GET /v1/tokens?user_id=, the admin screen) walks this index in
+     * id order instead of sorting the user's tokens (tests/api/test_paging_large.sh). An
+     * index only: safe on any database. */
+    "CREATE INDEX IF NOT EXISTS tokens_user_id ON tokens(user_id, id);",
     /* time, periods and assessments (issue 12): time entries (work from leases, manual
      * entries; a correction is a new row, corrected_from/superseded_by link them; the note
      * sealed: record "time_entry"), billing periods per engagement ([starts_at, ends_at) in

@@ -1,5 +1,6 @@
 // other.jsx - small screens: home (per role: a worker goes to the workspace, a client user to
-// its items) and the not-found page.
+// its items, an auditor to the audit trail, an admin to the administration) and the
+// not-found page.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Title } from '../layout.jsx';
@@ -10,6 +11,8 @@ export function Home({ session }) {
   useEffect(() => {
     if (role === 'worker') navigate('/work');
     if (role === 'client') navigate('/portal');
+    if (role === 'auditor') navigate('/audit');
+    if (role === 'admin') navigate('/admin');
   }, [role]);
   const [id, setId] = useState('');
   return (
