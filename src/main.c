@@ -34,6 +34,7 @@ static const struct subcommand commands[] = {
 	{ "assess", cli_assess, "process-fit assessment: BPO, KPO or in-house, and the cost of each" },
 	{ "gold", cli_gold, "gold items: an engagement's set and settings, a worker's quality" },
 	{ "work", cli_work, "a worker's own work: release an item back to its queue" },
+	{ "invoice", cli_invoice, "invoices: draft a locked period, issue, pay, credit, show, PDF, CSV" },
 };
 
 static void usage(FILE *f)

@@ -49,4 +49,7 @@ int cli_review(int argc, char **argv);
 int cli_time(int argc, char **argv);
 int cli_assess(int argc, char **argv);
 
+/* invoice.c: invoices from the terminal (draft, issue, pay, credit, show, pdf, csv) */
+int cli_invoice(int argc, char **argv);
+
 #endif

@@ -70,6 +70,12 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_PERIOD_CREATE] = {"period.create", engine__period_create, true},
     [CMD_PERIOD_ADVANCE] = {"period.advance", engine__period_advance, true},
     [CMD_ASSESSMENT_CREATE] = {"assessment.create", engine__assessment_create, true},
+    [CMD_RATES_SET] = {"engagement.rates", engine__rates_set, true},
+    [CMD_INVOICE_DRAFT] = {"invoice.draft", engine__invoice_draft, true},
+    [CMD_INVOICE_ISSUE] = {"invoice.issue", engine__invoice_issue, true},
+    [CMD_INVOICE_PAY] = {"invoice.pay", engine__invoice_pay, true},
+    [CMD_INVOICE_CREDIT] = {"invoice.credit", engine__invoice_credit, true},
+    [CMD_CLIENT_BILLING] = {"client.billing", engine__client_billing, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

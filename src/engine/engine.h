@@ -11,6 +11,7 @@
 #include "core/kpo.h"
 #include "core/gold.h"
 #include "core/import.h"
+#include "core/invoice.h"
 #include "core/model.h"
 #include "core/review.h"
 #include "sec/auth.h"
@@ -108,6 +109,13 @@ enum cmd_type {
 	CMD_PERIOD_CREATE,   /* engagement_id, kind, starts_at, ends_at, label */
 	CMD_PERIOD_ADVANCE,  /* period_id moved to state `to` (approve, lock) */
 	CMD_ASSESSMENT_CREATE, /* u.assessment: a process-fit assessment stored */
+	/* Billing (engine/billing.c, docs/api.md "Rates" and "Invoices") */
+	CMD_RATES_SET,	     /* u.rates: an engagement's rate card (checked by the caller) */
+	CMD_INVOICE_DRAFT,   /* u.invoice.draft: written over the period's drafts; result.id */
+	CMD_INVOICE_ISSUE,   /* u.invoice.invoice_id: numbered in this transaction */
+	CMD_INVOICE_PAY,     /* u.invoice.invoice_id */
+	CMD_INVOICE_CREDIT,  /* u.invoice.invoice_id: a credit note issued; result.id = the note */
+	CMD_CLIENT_BILLING,  /* u.cbilling: a client's language and in-house cost */
 	CMD__COUNT
 };
 
@@ -389,6 +397,15 @@ struct cmd {
 			/* JSON texts inline (the command owns them across the HTTP suspension) */
 			char answers[ASSESS_TEXT_MAX], result[ASSESS_TEXT_MAX];
 		} assessment;
+		struct {
+			int64_t engagement_id;
+			struct rate_card card;
+		} rates;
+		struct {
+			int64_t invoice_id, client_id;
+			struct invoice_draft *draft; /* DRAFT: the caller's (invoice_draft_size) */
+		} invoice;
+		struct client_billing cbilling;
 	} u;
 
 	/*

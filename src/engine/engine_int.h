@@ -464,6 +464,13 @@ void engine__item_rec(const struct live_item *it, struct item_rec *out);
 int engine__scope_item_create(struct cmd *c, const struct live_engagement *le);
 /* cmd_import.c: CMD_IMPORT (begin, a batch of rows, end) */
 int engine__import(struct engine *e, struct cmd *c, int64_t now);
+/* billing.c: rate cards, invoices (draft, issue, pay, credit), a client's billing settings */
+int engine__rates_set(struct engine *e, struct cmd *c, int64_t now);
+int engine__invoice_draft(struct engine *e, struct cmd *c, int64_t now);
+int engine__invoice_issue(struct engine *e, struct cmd *c, int64_t now);
+int engine__invoice_pay(struct engine *e, struct cmd *c, int64_t now);
+int engine__invoice_credit(struct engine *e, struct cmd *c, int64_t now);
+int engine__client_billing(struct engine *e, struct cmd *c, int64_t now);
 int engine__scope_worker_status(struct cmd *c, const struct live_worker *lw);
 /*
  * The policy's verdict on act for an item of client_id in engagement_id,

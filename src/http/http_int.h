@@ -593,6 +593,23 @@ int h_time_cost(struct req *r);
 int h_assessments_create(struct req *r);
 int h_assessments_list(struct req *r);
 int h_assessments_get(struct req *r);
+/* h_invoices.c: rate cards, invoices (JSON, CSV, PDF), billing settings, savings */
+int h_rates_put(struct req *r);
+int h_rates_get(struct req *r);
+int h_invoices_draft(struct req *r);
+int h_invoices_issue(struct req *r);
+int h_invoices_pay(struct req *r);
+int h_invoices_credit(struct req *r);
+int h_invoices_get(struct req *r);
+int h_invoices_list(struct req *r);
+int h_invoices_csv(struct req *r);
+int h_invoices_pdf(struct req *r);
+int h_invoices_refs(struct req *r);
+int h_invoices_entries(struct req *r);
+int h_billing_put(struct req *r);
+int h_billing_get(struct req *r);
+int h_savings_get(struct req *r);
+int h_margin_get(struct req *r);
 
 /* h_exports.c: an engagement's results as CSV, JSON Lines or XLSX, streamed */
 int h_engagements_export(struct req *r);

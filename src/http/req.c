@@ -477,6 +477,8 @@ static void free_strs(struct cmd *c)
 	http__review_free(c);
 	if (c->type == CMD_GOLD_ADD)
 		free((char *)c->u.gold.texts);
+	if (c->type == CMD_INVOICE_DRAFT) /* billing: the engine's copy of the draft */
+		free(c->u.invoice.draft);
 }
 
 static struct cmd *cmd_keep(const struct cmd *c)
@@ -500,8 +502,19 @@ static struct cmd *cmd_keep(const struct cmd *c)
 			memcpy(d, p->u.gold.texts, p->u.gold.len);
 		p->u.gold.texts = d;
 	}
+	if (p->type == CMD_INVOICE_DRAFT && p->u.invoice.draft) {
+		/* billing: the draft (one block), copied: the handler frees its own */
+		size_t n = invoice_draft_size(p->u.invoice.draft->n_refs);
+		struct invoice_draft *d = malloc(n);
+
+		if (d)
+			memcpy(d, p->u.invoice.draft, n);
+		p->u.invoice.draft = d;
+	}
 	/* u is a union: only the string fields of this command's type are live. */
 	rc = dup_str(&p->idem_key);
+	if (!rc && p->type == CMD_INVOICE_DRAFT && !p->u.invoice.draft && c->u.invoice.draft)
+		rc = ERR_NOMEM;
 	if (!rc && p->type == CMD_GOLD_ADD && !p->u.gold.texts && c->u.gold.texts)
 		rc = ERR_NOMEM;
 	if (!rc && p->type == CMD_ITEM_CREATE)

@@ -175,6 +175,23 @@ const struct route http__routes[] = {
     /* the operations dashboard (docs/api.md "Dashboard"): figures and their event stream */
     {"GET", "/v1/dashboard", POL_DASHBOARD_READ, h_dashboard_get},
     {"GET", "/v1/dashboard/events", POL_DASHBOARD_READ, h_dashboard_events},
+    /* billing (docs/api.md "Rates", "Invoices", "Savings") */
+    {"PUT", "/v1/engagements/:id/rates", POL_RATES_MANAGE, h_rates_put},
+    {"GET", "/v1/engagements/:id/rates", POL_RATES_READ, h_rates_get},
+    {"POST", "/v1/periods/:id/invoice", POL_INVOICE_MANAGE, h_invoices_draft},
+    {"GET", "/v1/invoices", POL_INVOICE_READ, h_invoices_list},
+    {"GET", "/v1/invoices/:id", POL_INVOICE_READ, h_invoices_get},
+    {"GET", "/v1/invoices/:id/csv", POL_INVOICE_READ, h_invoices_csv},
+    {"GET", "/v1/invoices/:id/pdf", POL_INVOICE_READ, h_invoices_pdf},
+    {"GET", "/v1/invoices/:id/refs", POL_INVOICE_READ, h_invoices_refs},
+    {"GET", "/v1/invoices/:id/entries", POL_INVOICE_READ, h_invoices_entries},
+    {"POST", "/v1/invoices/:id/issue", POL_INVOICE_MANAGE, h_invoices_issue},
+    {"POST", "/v1/invoices/:id/pay", POL_INVOICE_MANAGE, h_invoices_pay},
+    {"POST", "/v1/invoices/:id/credit", POL_INVOICE_MANAGE, h_invoices_credit},
+    {"PUT", "/v1/clients/:id/billing", POL_BILLING_MANAGE, h_billing_put},
+    {"GET", "/v1/clients/:id/billing", POL_BILLING_READ, h_billing_get},
+    {"GET", "/v1/engagements/:id/savings", POL_SAVINGS_READ, h_savings_get},
+    {"GET", "/v1/engagements/:id/margin", POL_TIME_COST, h_margin_get},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);
@@ -214,6 +231,18 @@ static const struct {
     {"GET", "/v1/engagements/:id/periods", HTTP_Q_PAGE},
     {"GET", "/v1/engagements/:id/cost", "period_id from to"},
     {"GET", "/v1/assessments", HTTP_Q_PAGE},
+    {"GET", "/v1/invoices", "engagement_id"},
+    {"GET", "/v1/invoices/:id", "lang"},
+    {"GET", "/v1/invoices/:id/csv", "lang"},
+    {"GET", "/v1/invoices/:id/pdf", "lang"},
+    {"GET", "/v1/invoices/:id/refs", "line"},
+    {"GET", "/v1/invoices/:id/entries", "line"},
+    {"POST", "/v1/periods/:id/invoice", "lang"},
+    {"POST", "/v1/invoices/:id/issue", "lang"},
+    {"POST", "/v1/invoices/:id/pay", "lang"},
+    {"POST", "/v1/invoices/:id/credit", "lang"},
+    {"GET", "/v1/engagements/:id/savings", "from to"},
+    {"GET", "/v1/engagements/:id/margin", "period_id from to"},
 };
 
 const char *http__route_query(const struct route *rt)

@@ -150,6 +150,15 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_ASSESS_READ] = { "assessment.read", { ANY, ANY, NO, OWN, NO } },
 	/* The floor's figures: a client sees its own engagements' (no workers); a worker none. */
 	[POL_DASHBOARD_READ] = { "dashboard.read", { ANY, ANY, NO, OWN, ANY } },
+	/* Billing: staff price and invoice; a client reads its own (and states its in-house
+	 * cost, which only shapes its own savings report); auditors read. */
+	[POL_RATES_READ] = { "rates.read", { ANY, ANY, NO, OWN, ANY } },
+	[POL_RATES_MANAGE] = { "rates.manage", { ANY, ANY, NO, NO, NO } },
+	[POL_INVOICE_READ] = { "invoice.read", { ANY, ANY, NO, OWN, ANY } },
+	[POL_INVOICE_MANAGE] = { "invoice.manage", { ANY, ANY, NO, NO, NO } },
+	[POL_SAVINGS_READ] = { "savings.read", { ANY, ANY, NO, OWN, ANY } },
+	[POL_BILLING_READ] = { "billing.read", { ANY, ANY, NO, OWN, ANY } },
+	[POL_BILLING_MANAGE] = { "billing.manage", { ANY, ANY, NO, OWN, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

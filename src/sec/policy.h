@@ -123,6 +123,15 @@ enum policy_action {
 	POL_ASSESS_CREATE,  /* a process-fit assessment (BPO, KPO or in-house) stored */
 	POL_ASSESS_READ,    /* stored assessments (a client: its own) */
 	POL_DASHBOARD_READ, /* the operations dashboard's figures and their event stream */
+	/* Billing (docs/api.md "Rates", "Invoices", "Savings"): prices and invoices are staff's
+	 * to set; a client reads its own; auditors read. */
+	POL_RATES_READ,	    /* an engagement's rate card */
+	POL_RATES_MANAGE,   /* set it (replaced whole) */
+	POL_INVOICE_READ,   /* invoices and credit notes, their lines, refs, CSV and PDF */
+	POL_INVOICE_MANAGE, /* draft from a locked period, issue, mark paid, credit */
+	POL_SAVINGS_READ,   /* what a client paid against the same hours in-house */
+	POL_BILLING_READ,   /* a client's billing settings (language, in-house cost) */
+	POL_BILLING_MANAGE, /* set them */
 	POL__COUNT
 };
 

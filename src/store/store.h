@@ -9,6 +9,7 @@
 #include "core/kpo.h"
 #include "core/gold.h"
 #include "core/import.h"
+#include "core/invoice.h"
 #include "core/model.h"
 #include "core/offer.h"
 #include "core/review.h"
@@ -233,6 +234,14 @@ struct assessment_rec {
 };
 void assessment_rec_release(struct assessment_rec *a);
 typedef int (*store_assessment_cb)(void *ctx, const struct assessment_rec *a);
+/* Billing (sqlite_billing.c): invoices, their lines and what each line bills. */
+typedef int (*store_invoice_cb)(void *ctx, const struct invoice_rec *r);
+typedef int (*store_invoice_line_cb)(void *ctx, const struct invoice_line *l);
+typedef int (*store_invoice_ref_cb)(void *ctx, const struct invoice_ref *r);
+/* An item done (or a milestone submitted) in a billing window: its id, due time and when. */
+typedef int (*store_bill_item_cb)(void *ctx, int64_t id, int64_t due_at, int64_t done_at);
+/* A billable current time entry of a billing window: whose, how long. */
+typedef int (*store_bill_time_cb)(void *ctx, int64_t worker_id, int64_t duration_ms);
 
 /* The callbacks of a recovery load (store_load()), one per kind of record. */
 struct store_load {
@@ -697,7 +706,67 @@ struct store_load {
 	 * a page (pg->client_id narrows; 0: all) by id, without texts. */                         \
 	X(assessment_insert, (struct store *s, struct assessment_rec *a), (s, a))                  \
 	X(assessment_get, (struct store *s, int64_t id, struct assessment_rec *out), (s, id, out)) \
-	X(assessment_list, STORE_LIST_PARAMS(assessment), (s, pg, cb, ctx, next_after))
+	X(assessment_list, STORE_LIST_PARAMS(assessment), (s, pg, cb, ctx, next_after))            \
+	/*                                                                                         \
+	 * Billing (sqlite_billing.c; core/rates.h, core/invoice.h). writer: an engagement's rate  \
+	 * card put (the canonical JSON text); an invoice inserted with its lines and refs (r->id  \
+	 * set); a period's drafts dropped; an invoice's state, number and marks updated; the      \
+	 * next gap-free seq of a series and year (max + 1, in the open transaction); the issued   \
+	 * or paid invoice of a period (ERR_NOTFOUND: none); a credit note's lines and refs copied \
+	 * from the invoice it credits, amounts negated; a client's billing settings put.          \
+	 * reader: the card (*card malloc'd, free(); ERR_NOTFOUND: none), an invoice, a list       \
+	 * (engagement 0 / client 0: any) newest first, its lines, its refs (line 0: all), the     \
+	 * items done in [from, to) in (done_at, id) order, the milestones submitted, a client's   \
+	 * billing settings (ERR_NOTFOUND: none).                                                  \
+	 */                                                                                        \
+	X(rate_card_put,                                                                           \
+	  (struct store *s, int64_t engagement_id, const char *card, int64_t at, int64_t by),     \
+	  (s, engagement_id, card, at, by))                                                        \
+	X(rate_card_get, (struct store *s, int64_t engagement_id, char **card, int64_t *at),      \
+	  (s, engagement_id, card, at))                                                            \
+	X(invoice_insert,                                                                          \
+	  (struct store *s, struct invoice_rec *r, const struct invoice_line *lines, size_t n,    \
+	   const struct invoice_ref *refs, size_t n_refs),                                         \
+	  (s, r, lines, n, refs, n_refs))                                                          \
+	X(invoice_drafts_drop, (struct store *s, int64_t period_id, int64_t *dropped),            \
+	  (s, period_id, dropped))                                                                 \
+	X(invoice_update, (struct store *s, const struct invoice_rec *r), (s, r))                 \
+	X(invoice_state_get, (struct store *s, int64_t id, struct invoice_rec *out), (s, id, out)) \
+	X(invoice_seq_next, (struct store *s, int kind, int64_t year, int64_t *seq),              \
+	  (s, kind, year, seq))                                                                    \
+	X(invoice_billed, (struct store *s, int64_t period_id, int64_t *id), (s, period_id, id))  \
+	X(invoice_credit_copy, (struct store *s, int64_t from_id, int64_t to_id),                 \
+	  (s, from_id, to_id))                                                                     \
+	X(client_billing_put, (struct store *s, const struct client_billing *b), (s, b))          \
+	X(invoice_get, (struct store *s, int64_t id, struct invoice_rec *out), (s, id, out))      \
+	X(invoice_list,                                                                            \
+	  (struct store *s, int64_t engagement_id, int64_t client_id, store_invoice_cb cb,        \
+	   void *ctx),                                                                             \
+	  (s, engagement_id, client_id, cb, ctx))                                                  \
+	X(invoice_lines_each, (struct store *s, int64_t id, store_invoice_line_cb cb, void *ctx), \
+	  (s, id, cb, ctx))                                                                        \
+	X(invoice_refs_each,                                                                       \
+	  (struct store *s, int64_t id, int line_no, store_invoice_ref_cb cb, void *ctx),         \
+	  (s, id, line_no, cb, ctx))                                                               \
+	X(bill_items_done,                                                                         \
+	  (struct store *s, int64_t engagement_id, int64_t from, int64_t to,                      \
+	   store_bill_item_cb cb, void *ctx),                                                      \
+	  (s, engagement_id, from, to, cb, ctx))                                                   \
+	X(bill_milestones,                                                                         \
+	  (struct store *s, int64_t engagement_id, int64_t from, int64_t to,                      \
+	   store_bill_item_cb cb, void *ctx),                                                      \
+	  (s, engagement_id, from, to, cb, ctx))                                                   \
+	X(client_billing_get, (struct store *s, int64_t client_id, struct client_billing *out),   \
+	  (s, client_id, out)) \
+	/*                                                                                         \
+	 * reader: the billable current entries (superseded_by 0, billable, ended) of an          \
+	 * engagement started in [from, to), two columns each, in no order: the draft's walk      \
+	 * (time_entries_each decodes every column and a note buffer per row, 10x the work).      \
+	 */                                                                                        \
+	X(bill_time_each,                                                                          \
+	  (struct store *s, int64_t engagement_id, int64_t from, int64_t to,                      \
+	   store_bill_time_cb cb, void *ctx),                                                      \
+	  (s, engagement_id, from, to, cb, ctx))
 
 /* What store_keying_load() passes each row to (engine recovery). */
 struct store_keying_load {

@@ -143,6 +143,13 @@ static const struct row matrix[] = {
 	{ POL_ASSESS_CREATE,       { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_ASSESS_READ,         { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_DASHBOARD_READ,      { ALL, ALL,  NONE,  OWNC, ALL  } },
+	{ POL_RATES_READ,          { ALL, ALL,  NONE,  OWNC, ALL  } },
+	{ POL_RATES_MANAGE,        { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_INVOICE_READ,        { ALL, ALL,  NONE,  OWNC, ALL  } },
+	{ POL_INVOICE_MANAGE,      { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_SAVINGS_READ,        { ALL, ALL,  NONE,  OWNC, ALL  } },
+	{ POL_BILLING_READ,        { ALL, ALL,  NONE,  OWNC, ALL  } },
+	{ POL_BILLING_MANAGE,      { ALL, ALL,  NONE,  OWNC, NONE } },
 };
 /* clang-format on */
 

@@ -516,6 +516,54 @@ const char *const sq__migrations[] = {
     "  recommendation TEXT NOT NULL,"
     "  answers BLOB, result BLOB);"
     "CREATE INDEX IF NOT EXISTS assessments_client ON assessments(client_id, id);",
+    /* billing (issue 12, invoice): rate cards per engagement (canonical JSON, the provider's
+     * prices, not client data), invoices and credit notes with their lines and what each
+     * line bills (refs: workers of an hours line, items of an items line), numbers unique
+     * per series and year (gap-free: allocated in the issuing transaction), and a client's
+     * billing settings (language, in-house cost). New tables, and two indexes: item events
+     * done (the items a window bills) and time entries as a draft walks them. */
+    "CREATE TABLE IF NOT EXISTS rate_cards ("
+    "  engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),"
+    "  card TEXT NOT NULL, updated_at INTEGER NOT NULL, updated_by INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS invoices ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  client_id INTEGER NOT NULL, engagement_id INTEGER NOT NULL, period_id INTEGER NOT NULL,"
+    "  from_at INTEGER NOT NULL, to_at INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL, state INTEGER NOT NULL,"
+    "  number TEXT NOT NULL DEFAULT '', year INTEGER NOT NULL DEFAULT 0,"
+    "  seq INTEGER NOT NULL DEFAULT 0,"
+    "  credit_of INTEGER NOT NULL DEFAULT 0, credited_by INTEGER NOT NULL DEFAULT 0,"
+    "  currency TEXT NOT NULL, exponent INTEGER NOT NULL,"
+    "  work INTEGER NOT NULL, fee INTEGER NOT NULL, credits INTEGER NOT NULL,"
+    "  net INTEGER NOT NULL, tax INTEGER NOT NULL, total INTEGER NOT NULL,"
+    "  hours_ms INTEGER NOT NULL, items INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL, created_by INTEGER NOT NULL,"
+    "  issued_at INTEGER NOT NULL DEFAULT 0, paid_at INTEGER NOT NULL DEFAULT 0,"
+    "  credited_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS invoices_number ON invoices(kind, year, seq) WHERE seq > 0;"
+    "CREATE INDEX IF NOT EXISTS invoices_engagement ON invoices(engagement_id, id);"
+    "CREATE INDEX IF NOT EXISTS invoices_client ON invoices(client_id, id);"
+    "CREATE INDEX IF NOT EXISTS invoices_period ON invoices(period_id, state);"
+    "CREATE TABLE IF NOT EXISTS invoice_lines ("
+    "  invoice_id INTEGER NOT NULL REFERENCES invoices(id), line_no INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL, grade INTEGER NOT NULL, tier INTEGER NOT NULL,"
+    "  label TEXT NOT NULL, qty INTEGER NOT NULL, first INTEGER NOT NULL,"
+    "  price INTEGER NOT NULL, amount INTEGER NOT NULL,"
+    "  PRIMARY KEY (invoice_id, line_no)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS invoice_refs ("
+    "  invoice_id INTEGER NOT NULL, line_no INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL, ref_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (invoice_id, line_no, kind, ref_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS client_billing ("
+    "  client_id INTEGER PRIMARY KEY REFERENCES clients(id),"
+    "  language TEXT NOT NULL DEFAULT '', has_inhouse INTEGER NOT NULL DEFAULT 0,"
+    "  inhouse_hour INTEGER NOT NULL DEFAULT 0, inhouse_currency TEXT NOT NULL DEFAULT '',"
+    "  overhead_bp INTEGER NOT NULL DEFAULT 0,"
+    "  updated_at INTEGER NOT NULL, updated_by INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS item_events_done ON item_events(to_state, at) WHERE to_state = 'done';"
+    /* the draft's walk of a month (store_bill_time_each) read from the index alone */
+    "CREATE INDEX IF NOT EXISTS time_entries_bill ON time_entries(engagement_id, started_at, "
+    "  worker_id, duration_ms) WHERE superseded_by = 0 AND billable != 0 AND duration_ms > 0;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -1,0 +1,202 @@
+/* invoice.c - `invoice draft PERIOD`, `invoice issue|pay|credit|show|pdf|csv INVOICE`: invoices from the terminal. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/billing.h"
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "cli/remote.h"
+#include "util/err.h"
+#include "wire/invoice.h"
+
+static const char invoice_usage[] =
+    "usage: alihdaya invoice draft PERIOD [--json] [--data DIR]\n"
+    "       alihdaya invoice issue|pay|credit INVOICE [--json] [--data DIR]\n"
+    "       alihdaya invoice show INVOICE [--lang en|id|ms] [--json] [--data DIR]\n"
+    "       alihdaya invoice pdf|csv INVOICE [--lang en|id|ms] [--out FILE] [--data DIR]\n\n"
+    "Invoices (docs/api.md \"Invoices\"): draft the invoice of a locked billing period,\n"
+    "issue it (the next gap-free number), mark it paid, credit it (a credit note), show it\n"
+    "with its lines, or write it as PDF or CSV (to stdout unless --out). While a server\n"
+    "runs, the writes go to it through its socket.\n";
+
+/* The invoice as a table: its head, then its lines. */
+static void print_doc(const struct invoice_doc *d)
+{
+	const struct invoice_rec *r = &d->rec;
+	char a[MONEY_TEXT_MAX], text[160];
+
+	printf("%s %s %s %s %s\n", invoice_kind_name(r->kind), r->number[0] ? r->number : "-",
+	       invoice_state_name(r->state), money_format(r->total, r->exponent, a, sizeof(a)),
+	       r->currency);
+	for (size_t i = 0; i < d->n_lines; i++) {
+		wire_line_text(&d->lines[i], d->lang, text, sizeof(text));
+		printf("  %3d %-40s %20s\n", d->lines[i].line_no, text,
+		       money_format(d->lines[i].amount, r->exponent, a, sizeof(a)));
+	}
+}
+
+static int show(struct cli_noun *w, int64_t id, const char *lang, const char *verb,
+		const char *out)
+{
+	struct invoice_doc *d = malloc(sizeof(*d));
+	struct buf err = BUF_INIT, csv = BUF_INIT;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	FILE *f = stdout;
+	int rc;
+
+	if (!d)
+		return cli_fail("invoice", 1, "%s", err_message(ERR_NOMEM));
+	rc = app_invoice_doc(&w->ctx.app, cli_actor(&w->ctx), id, lang, d, &err);
+	if (rc) {
+		rc = cli_fail("invoice", rc == ERR_INVALID ? 2 : 1, "%s",
+			      err.len ? buf_str(&err) : err_message(rc));
+		goto out;
+	}
+	if (!strcmp(verb, "show") || !strcmp(verb, "issue") || !strcmp(verb, "pay") ||
+	    !strcmp(verb, "credit") || !strcmp(verb, "draft")) {
+		if (w->json) {
+			json_t *j = wire_invoice_doc(d);
+
+			cli_print_json(j);
+			json_decref(j);
+		} else {
+			print_doc(d);
+		}
+		goto out;
+	}
+	rc = !strcmp(verb, "pdf") ? wire_invoice_pdf(d, &pdf, &len) : wire_invoice_csv(d, &csv);
+	if (rc) {
+		rc = cli_fail("invoice", 1, "cannot render the invoice: %s", err_message(rc));
+		goto out;
+	}
+	if (out && !(f = fopen(out, "wb"))) {
+		rc = cli_fail("invoice", 1, "cannot write %s", out);
+		goto out;
+	}
+	if (pdf)
+		rc = fwrite(pdf, 1, len, f) == len ? 0 : 1;
+	else
+		rc = fwrite(buf_str(&csv), 1, csv.len, f) == csv.len ? 0 : 1;
+	if (f != stdout && fclose(f))
+		rc = 1;
+	if (rc)
+		rc = cli_fail("invoice", 1, "cannot write %s", out ? out : "stdout");
+out:
+	free(pdf);
+	buf_release(&csv);
+	buf_release(&err);
+	free(d);
+	return rc;
+}
+
+/* A write: on the engine, or on the running server's socket as its API request. */
+static int write_cmd(struct cli_noun *w, const char *verb, int64_t id, int64_t *result)
+{
+	struct cmd c = {0};
+	struct buf err = BUF_INIT;
+	int rc;
+
+	*result = id;
+	if (w->ctx.served) {
+		char path[96];
+		json_t *answer = NULL;
+		long status = 0;
+
+		if (!strcmp(verb, "draft"))
+			snprintf(path, sizeof(path), "/v1/periods/%lld/invoice", (long long)id);
+		else
+			snprintf(path, sizeof(path), "/v1/invoices/%lld/%s", (long long)id, verb);
+		rc = cli_remote_request(&w->ctx, "POST", path, "{}", &status, &answer, &err);
+		if (!rc && status >= 300) {
+			json_t *m = json_object_get(json_object_get(answer, "error"), "message");
+
+			rc = cli_fail("invoice", status == 400 ? 2 : 1, "%s",
+				      json_is_string(m) ? json_string_value(m) : "refused");
+		} else if (rc) {
+			rc = cli_fail("invoice", 1, "%s", err.len ? buf_str(&err) : err_message(rc));
+		} else {
+			*result = json_integer_value(json_object_get(answer, "id"));
+		}
+		json_decref(answer);
+		buf_release(&err);
+		return rc;
+	}
+	if (!strcmp(verb, "draft"))
+		rc = app_invoice_draft(&w->ctx.app, cli_actor(&w->ctx), id, &c, &err);
+	else
+		rc = app_invoice_act(&w->ctx.app, cli_actor(&w->ctx), id,
+				     !strcmp(verb, "issue")	? INVOICE_ACT_ISSUE
+				     : !strcmp(verb, "pay") ? INVOICE_ACT_PAY
+							    : INVOICE_ACT_CREDIT,
+				     &c, &err);
+	if (rc) {
+		rc = cli_fail("invoice", rc == ERR_INVALID ? 2 : 1, "%s",
+			      err.len ? buf_str(&err) : err_message(rc));
+	} else if (!(rc = cli_engine(&w->ctx, "invoice", &c))) {
+		if (!strcmp(verb, "draft") || !strcmp(verb, "credit"))
+			*result = c.result.id;
+	}
+	free(c.u.invoice.draft);
+	cmd_release(&c);
+	buf_release(&err);
+	return rc;
+}
+
+int cli_invoice(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"data", required_argument, 0, 'd'}, {"json", no_argument, 0, 'j'},
+	    {"lang", required_argument, 0, 'l'}, {"out", required_argument, 0, 'o'},
+	    {"help", no_argument, 0, 'h'},	 {0, 0, 0, 0}};
+	static const char *const verbs[] = {"draft", "issue", "pay", "credit",
+					    "show",  "pdf",   "csv", NULL};
+	const char *idtext = NULL, *lang = NULL, *out = NULL, *verb;
+	struct cli_noun w;
+	int64_t id = 0, shown;
+	bool writes;
+	size_t v;
+	int opt, rc;
+
+	if (cli_wants_help(argc, argv)) {
+		fputs(invoice_usage, stdout);
+		return 0;
+	}
+	if ((rc = cli_noun_begin(&w, argc, argv, "invoice")))
+		return rc;
+	verb = w.verb;
+	for (v = 0; verbs[v] && strcmp(verbs[v], verb); v++)
+		;
+	if (!verbs[v]) {
+		fputs(invoice_usage, stderr);
+		return 2;
+	}
+	while ((opt = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
+		switch (opt) {
+		case 'h': fputs(invoice_usage, stdout); return 0;
+		case 'l': lang = optarg; break;
+		case 'o': out = optarg; break;
+		default: fputs(invoice_usage, stderr); return 2;
+		}
+	}
+	for (int i = optind + 1; i < argc; i++)
+		if (!idtext)
+			idtext = argv[i];
+		else
+			return cli_fail("invoice", 2, "one id, not %s", argv[i]);
+	if (!idtext || cli_parse_id(idtext, &id))
+		return cli_fail("invoice", 2, "a %s id is required (see --help)",
+				strcmp(verb, "draft") ? "invoice" : "period");
+	writes = v < 4;
+	if (cli_noun_open(&w, writes ? CLI_WRITE : CLI_READ))
+		return 1;
+	shown = id;
+	rc = writes ? write_cmd(&w, verb, id, &shown) : 0;
+	if (!rc)
+		rc = show(&w, shown, lang, verb, out);
+	cli_close(&w.ctx);
+	return rc;
+}

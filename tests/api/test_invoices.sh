@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# test_invoices.sh - rates and invoices over HTTP: a rate card (bad ones 400 naming the field),
+# a month of time entries and its billing periods seeded with the sqlite3 CLI into the stopped
+# server's database (the time helper's routes make them in production; seeding keeps this test
+# about billing), a draft refused for a period not locked, the draft's total checked against
+# Python's own computation from the seeded rows, issue numbers gap-free across a restart and a
+# credit note, another client's user 404, the PDF read back with pdftotext (number and total in
+# Indonesian format), the CSV parsed by Python, what a line bills, the savings report, the audit.
+. "$(dirname "$0")/lib.sh"
+
+NOV=1793491200000 # 2026-11-01T00:00:00Z
+DEC=1796083200000 # 2026-12-01T00:00:00Z
+OCT=1790812800000 # 2026-10-01T00:00:00Z
+clock_start $((DEC + 5 * 86400000))
+init_data
+start_server --clock-file "$CLOCK"
+setup_world
+
+# ---- rate cards --------------------------------------------------------------------------------
+card() { api PUT "/v1/engagements/$BPO/rates" "$MGR" "$1"; }
+card '{"currency":"XYZ"}'
+expect "unknown currency" 400
+check "unknown currency: named" 1 "$(jqr '.error.message' | grep -c '^currency')"
+card '{"currency":"IDR","hourly":[{"grade":0,"price":"-5.00"}]}'
+expect "negative rate" 400
+check "negative rate: named" "hourly[0].price: must not be negative" "$(jqr .error.message)"
+card '{"currency":"IDR","minimum":"92233720368547758.08"}'
+expect "amount past 2^63" 400
+check "overflow: named" 1 "$(jqr '.error.message' | grep -c '^minimum: amount overflows')"
+card '{"currency":"IDR","hourly":[{"grade":0,"price":"1.005"}]}'
+expect "more decimals than IDR has" 400
+card '{"currency":"IDR","hourly":[{"grade":0,"price":"50000.00"},{"grade":3,"price":"85000.00"}],"items":[{"type":"default","tiers":[{"up_to":10000,"price":"1500.00"},{"price":"1200.00"}]}],"minimum":"1000000.00","tax":[{"name":"PPN","rate_bp":1100}]}'
+expect "rate card set" 200
+check "canonical card back" "50000.00 85000.00 null 1100" "$(jqr '"\(.hourly[0].price) \(.hourly[1].price) \(.items[0].tiers[1].up_to) \(.tax[0].rate_bp)"')"
+api PUT "/v1/engagements/$BPO/rates" "$ACMEU" '{"currency":"IDR"}'
+expect "a client may not set rates" 403
+api GET "/v1/engagements/$BPO/rates" "$ACMEU"
+expect "the client reads its own card" 200
+api GET "/v1/engagements/$BPO/rates" "$LEXU"
+expect "another client's card: 404" 404
+api PUT "/v1/clients/$ACME/billing" "$MGR" '{"language":"id","inhouse_hour":"250000.00","currency":"IDR","overhead_bp":3500}'
+expect "billing settings" 200
+check "billing settings back" "id 250000.00 IDR 3500" "$(jqr '"\(.language) \(.inhouse_hour) \(.currency) \(.overhead_bp)"')"
+api PUT "/v1/clients/$ACME/billing" "$MGR" '{"language":"fr"}'
+expect "an unknown language" 400
+
+api POST /v1/webhooks "$ACMEU" '{"url":"http://127.0.0.1:9/hook","events":["invoice.issued"]}'
+expect "a webhook for invoice.issued" 201
+HOOK=$(jqr .id)
+
+# ---- the month, seeded ---------------------------------------------------------------------------
+stop_server
+DB=$DATA/alihdaya.db
+python3 - "$DB" "$BPO" "$ACME" "$W1ID" "$W3ID" "$NOV" "$DEC" "$OCT" > "$TMP/seed.sql" <<'PY'
+import random, sys
+db, eng, client, w1, w3, nov, dec, oct_ = sys.argv[1:]
+eng, client, w1, w3, nov, dec, oct_ = map(int, (eng, client, w1, w3, nov, dec, oct_))
+rnd = random.Random(12)
+print("BEGIN;")
+def entry(w, start, ms, billable=1, superseded=0):
+    print(f"INSERT INTO time_entries(engagement_id, client_id, worker_id, kind, started_at, "
+          f"ended_at, duration_ms, billable, superseded_by, created_at) VALUES ({eng}, {client}, "
+          f"{w}, 0, {start}, {start + ms}, {ms}, {billable}, {superseded}, {start + ms});")
+for lo, hi, n in ((nov, dec, 400), (oct_, nov, 50)):
+    for _ in range(n):
+        w = rnd.choice((w1, w3))
+        entry(w, rnd.randrange(lo, hi - 4 * 3600000), rnd.randrange(1000, 3 * 3600000),
+              billable=0 if rnd.random() < 0.1 else 1,
+              superseded=999999 if rnd.random() < 0.05 else 0)
+# December: in no locked period
+for _ in range(20):
+    entry(w1, rnd.randrange(dec, dec + 4 * 86400000), 3600000)
+for lo, hi, st, label in ((nov, dec, 2, "2026-11"), (dec, dec + 31 * 86400000, 0, "2026-12"),
+                          (oct_, nov, 2, "2026-10")):
+    print(f"INSERT INTO billing_periods(engagement_id, client_id, kind, starts_at, ends_at, "
+          f"label, state, created_at) VALUES ({eng}, {client}, 1, {lo}, {hi}, '{label}', {st}, {hi});")
+print("COMMIT;")
+PY
+sqlite3 "$DB" < "$TMP/seed.sql"
+PNOV=$(sqlite3 "$DB" "SELECT id FROM billing_periods WHERE label = '2026-11'")
+PDEC=$(sqlite3 "$DB" "SELECT id FROM billing_periods WHERE label = '2026-12'")
+POCT=$(sqlite3 "$DB" "SELECT id FROM billing_periods WHERE label = '2026-10'")
+# The reference: W1 has data_entry 3 (grade 3: 85,000.00 an hour), W3 level 1 (grade 1: no
+# price of its own, grade 0's 50,000.00); half-up of price x ms / 1 h per grade, 11 % PPN.
+want() { # want FROM TO -> "work tax total hours_ms" in minor units
+  sqlite3 "$DB" "SELECT worker_id, duration_ms FROM time_entries WHERE engagement_id = $BPO AND started_at >= $1 AND started_at < $2 AND billable = 1 AND superseded_by = 0" |
+  python3 -c "
+import sys
+from decimal import Decimal, ROUND_HALF_UP
+ms = {}
+for line in sys.stdin:
+    w, d = line.strip().split('|'); ms[int(w)] = ms.get(int(w), 0) + int(d)
+price = {$W1ID: 8500000, $W3ID: 5000000}
+work = sum(int((Decimal(price[w]) * m / 3600000).quantize(Decimal(1), ROUND_HALF_UP)) for w, m in ms.items())
+work = max(work, 100000000)  # the minimum fee, 1,000,000.00
+tax = int((Decimal(work) * 1100 / 10000).quantize(Decimal(1), ROUND_HALF_UP))
+print(work, tax, work + tax, sum(ms.values()))"
+}
+read -r WORK TAX TOTAL HMS <<< "$(want $NOV $DEC)"
+start_server --clock-file "$CLOCK"
+
+# ---- drafts --------------------------------------------------------------------------------------
+api POST "/v1/periods/$PDEC/invoice" "$MGR"
+expect "an open period is not invoiced" 409
+check "why: locked" 1 "$(jqr .error.message | grep -c 'only a locked period')"
+api POST "/v1/periods/$PNOV/invoice" "$ACMEU"
+expect "a client may not draft" 403
+api POST "/v1/periods/$PNOV/invoice" "$MGR"
+expect "November drafted" 201
+INV=$(jqr .id)
+check "draft: no number yet" "null draft" "$(jqr '"\(.number) \(.state)"')"
+check "draft total as Python computes it" "$WORK $TAX $TOTAL $HMS" "$(jqr '"\(.work_minor) \(.tax_minor) \(.total_minor) \(.hours_ms)"')"
+check "lines add up to the total" "$TOTAL" "$(jqr '[.lines[].amount_minor]|add')"
+check "the client's language" id "$(jqr .language)"
+LINE=$(jqr '[.lines[]|select(.kind=="hours" and .grade==3)][0].line')
+api GET "/v1/invoices/$INV/entries?line=$LINE" "$MGR"
+expect "the entries of the grade-3 line" 200
+check "they are W1's billable current November entries" \
+  "$(sqlite3 "$DB" "SELECT count(*) FROM time_entries WHERE worker_id = $W1ID AND started_at >= $NOV AND started_at < $DEC AND billable = 1 AND superseded_by = 0")" \
+  "$(jqr '.data|length')"
+api GET "/v1/invoices/$INV/refs?line=$LINE" "$MGR"
+check "the line names its worker" "worker $W1ID" "$(jqr '.data|map("\(.kind) \(.id)")|join(",")')"
+api GET "/v1/invoices/$INV" "$LEXU"
+expect "another client's invoice: 404" 404
+api GET "/v1/invoices/$INV/pdf" "$LEXU"
+expect "another client's PDF: 404" 404
+api GET "/v1/invoices/$INV" "$ACMEU"
+expect "the client reads its own draft" 200
+api GET "/v1/invoices/$INV" "$AUD"
+expect "an auditor reads it" 200
+
+# ---- issue, numbers, restart, credit -------------------------------------------------------------
+api POST "/v1/invoices/$INV/issue" "$ACMEU"
+expect "a client may not issue" 403
+api POST "/v1/invoices/$INV/issue" "$MGR"
+expect "issued" 200
+check "the first number" "INV-2026-000001 issued" "$(jqr '"\(.number) \(.state)"')"
+api POST "/v1/invoices/$INV/issue" "$MGR"
+expect "issued twice" 409
+api POST "/v1/periods/$PNOV/invoice" "$MGR"
+expect "a billed period is not drafted again" 409
+
+stop_server
+check "stopped" 0 "$?"
+start_server --clock-file "$CLOCK"
+api POST "/v1/periods/$POCT/invoice" "$MGR"
+expect "October drafted after the restart" 201
+OINV=$(jqr .id)
+api POST "/v1/invoices/$OINV/issue" "$MGR"
+check "the next number after the restart: no gap" INV-2026-000002 "$(jqr .number)"
+api POST "/v1/invoices/$INV/pay" "$MGR"
+expect "paid" 200
+api POST "/v1/invoices/$INV/credit" "$MGR"
+expect "credit note" 201
+CN=$(jqr .id)
+check "the credit note negates" "CN-2026-000001 credit_note -$TOTAL $INV" "$(jqr '"\(.number) \(.kind) \(.total_minor) \(.credit_of)"')"
+api GET "/v1/invoices/$INV" "$MGR"
+check "the invoice is credited, unchanged" "credited $CN $TOTAL INV-2026-000001" "$(jqr '"\(.state) \(.credited_by) \(.total_minor) \(.number)"')"
+api POST "/v1/periods/$PNOV/invoice" "$MGR"
+expect "credited: November drafted again" 201
+NINV=$(jqr .id)
+api POST "/v1/invoices/$NINV/issue" "$MGR"
+check "and issued with the next number" INV-2026-000003 "$(jqr .number)"
+check "numbers in the store: gap-free per series" "1 2 3|1" \
+  "$(sqlite3 "$DB" "SELECT group_concat(seq, ' ') FROM (SELECT seq FROM invoices WHERE kind = 0 AND seq > 0 ORDER BY seq)")|$(sqlite3 "$DB" "SELECT group_concat(seq, ' ') FROM invoices WHERE kind = 1")"
+
+api GET "/v1/webhooks/$HOOK/deliveries" "$ACMEU"
+check "invoice.issued fired for every number given (3 invoices, 1 credit note)" 4 \
+  "$(jqr '[.data[]|select(.type=="invoice.issued")]|length')"
+
+# ---- documents -----------------------------------------------------------------------------------
+curl -s -o "$TMP/inv.pdf" -w '%{http_code} %{content_type}' -H "Authorization: Bearer $ACMEU" "$BASE/v1/invoices/$NINV/pdf" > "$TMP/pdf.status"
+check "the PDF" "200 application/pdf" "$(cat "$TMP/pdf.status")"
+pdftotext "$TMP/inv.pdf" "$TMP/inv.txt"
+check "pdftotext finds the number" 1 "$(grep -c 'INV-2026-000003' "$TMP/inv.txt")"
+TOTAL_ID=$(python3 -c "t=$TOTAL; s=f'{t // 100:,}'.replace(',', '.') + ',' + f'{t % 100:02d}'; print(s)")
+check "pdftotext finds the total in Indonesian format ($TOTAL_ID)" 1 "$(grep -c -F "$TOTAL_ID" "$TMP/inv.txt" | sed 's/^[1-9][0-9]*$/1/')"
+check "Indonesian labels" 1 "$(grep -c '^Faktur' "$TMP/inv.txt")"
+curl -s -o "$TMP/inv_en.pdf" -H "Authorization: Bearer $MGR" "$BASE/v1/invoices/$NINV/pdf?lang=en"
+pdftotext "$TMP/inv_en.pdf" - | grep -q '^Faktur' && ok "the client's language wins over ?lang" || bad "the client's language wins over ?lang"
+curl -s -o "$TMP/inv.csv" -H "Authorization: Bearer $MGR" "$BASE/v1/invoices/$NINV/csv"
+check "CSV total row is the total" "$(python3 -c "print(f'{$TOTAL // 100}.{$TOTAL % 100:02d}')")" \
+  "$(python3 -c "import csv,sys; r=[x for x in csv.DictReader(open('$TMP/inv.csv', newline='')) if x['kind']=='total']; print(r[0]['amount'])")"
+check "CSV lines add up" "$TOTAL" "$(python3 -c "
+import csv
+from decimal import Decimal
+rows = [x for x in csv.DictReader(open('$TMP/inv.csv', newline='')) if x['line']]
+print(int(sum(Decimal(x['amount']) for x in rows) * 100))")"
+api GET "/v1/invoices/$NINV?lang=xx" "$MGR"
+expect "an unknown ?lang" 400
+
+# ---- savings -------------------------------------------------------------------------------------
+api GET "/v1/engagements/$BPO/savings?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z" "$ACMEU"
+expect "savings" 200
+# November: invoice 1, its credit note, invoice 3 -> paid net = one November net
+check "paid = November's net once" "$WORK $HMS" "$(jqr '"\(.paid_net_minor) \(.hours_ms)"')"
+INH=$(python3 -c "
+from decimal import Decimal, ROUND_HALF_UP
+b = (Decimal(25000000) * $HMS / 3600000).quantize(Decimal(1), ROUND_HALF_UP)
+print(int((b * Decimal(13500) / 10000).quantize(Decimal(1), ROUND_HALF_UP)))")
+check "in-house: the same hours at the stated cost plus 35 %" "$INH" "$(jqr .inhouse_cost_minor)"
+api GET "/v1/engagements/$BPO/savings?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z" "$LEXU"
+expect "another client's savings: 404" 404
+api GET "/v1/engagements/$BPO/savings?from=yesterday" "$MGR"
+expect "a bad window" 400
+
+# ---- margin: revenue beside the time side's cost ------------------------------------------------
+api GET "/v1/engagements/$BPO/margin?period_id=$PNOV" "$MGR"
+expect "margin" 200
+W1COST=$(python3 -c "
+from decimal import Decimal, ROUND_HALF_UP
+import sqlite3
+db = sqlite3.connect('$DB')
+t = 0
+for w, c in (($W1ID, 900), ($W3ID, 750)):
+    ms = db.execute('SELECT COALESCE(SUM(duration_ms), 0) FROM time_entries WHERE worker_id = ? AND started_at >= $NOV AND started_at < $DEC AND superseded_by = 0', (w,)).fetchone()[0]
+    t += int((Decimal(c) * ms / 3600000).quantize(Decimal(1), ROUND_HALF_UP))
+print(t)")
+check "revenue: November's net once; the cost in USD beside it, not comparable with IDR" \
+  "$WORK IDR false null USD $W1COST" \
+  "$(jqr '"\(.revenue_minor) \(.currency) \(.comparable) \(.margin) \(.costs[0].currency) \(.costs[0].cost_minor)"')"
+api GET "/v1/engagements/$BPO/margin?period_id=$PNOV" "$ACMEU"
+expect "a client does not see the margin" 403
+
+# ---- the CLI: reads from the store, writes through the running server's socket ----------------
+check "invoice show" "invoice INV-2026-000003 issued" "$("$BIN" invoice show "$NINV" --data "$DATA" | head -1 | cut -d' ' -f1-3)"
+"$BIN" invoice pdf "$NINV" --data "$DATA" --lang en --out "$TMP/cli.pdf"
+check "invoice pdf: the same number" 1 "$(pdftotext "$TMP/cli.pdf" - | grep -c 'INV-2026-000003')"
+"$BIN" invoice pay "$NINV" --data "$DATA" > /dev/null
+check "invoice pay through the server" paid "$("$BIN" invoice show "$NINV" --data "$DATA" --json | jq -r .state)"
+"$BIN" invoice issue "$NINV" --data "$DATA" 2>/dev/null
+check "a refused write exits 1" 1 "$?"
+
+# ---- audit ---------------------------------------------------------------------------------------
+api GET "/v1/audit?limit=500" "$AUD"
+for a in engagement.rates invoice.draft invoice.issue invoice.pay invoice.credit invoice.credited; do
+  check "audited: $a" 1 "$(jqr "[.data[]|select(.action==\"$a\")]|length>0" | sed 's/true/1/')"
+done
+finish
