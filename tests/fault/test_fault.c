@@ -45,6 +45,7 @@
 #include "core/item.h"
 #include "sec/audit.h"
 #include "sec/auth.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -258,6 +259,7 @@ static const char *const step_name[S__COUNT] = {
 struct flow {
 	struct cli_ctx ctx;
 	char dir[256];
+	char clock_path[300]; /* the engine's clock: a file holding one fixed time */
 	int64_t service_id;
 	int64_t client, engagement, worker, item_a, item_b, epoch;
 	struct actor worker_actor;
@@ -496,6 +498,18 @@ static void flow_setup(struct flow *fl)
 		abort();
 	config_defaults(&fl->ctx.cfg);
 	snprintf(fl->ctx.cfg.data_dir, sizeof(fl->ctx.cfg.data_dir), "%s", fl->dir);
+	/*
+	 * Every run must pass the same points: a wall clock would make the rows
+	 * differ (a lease's measured duration, its timestamps) and with them
+	 * SQLite's allocations and writes. The time stands still at one instant.
+	 */
+	snprintf(fl->clock_path, sizeof(fl->clock_path), "%s/clock", fl->dir);
+	FILE *cf = fopen(fl->clock_path, "w");
+	if (!cf || fputs("1764547200000\n", cf) < 0 || fclose(cf) ||
+	    clock_file_open(&fl->ctx.clock, fl->clock_path, &err)) {
+		fprintf(stderr, "setup: the clock file: %s\n", buf_str(&err));
+		abort();
+	}
 	if (cli_open(&fl->ctx, CLI_WRITE, true, &err) || cli_install(&fl->ctx, "admin", &added) ||
 	    store_service_by_code(fl->ctx.store, "data_entry", &sv)) {
 		fprintf(stderr, "setup: %s\n", buf_str(&err));
