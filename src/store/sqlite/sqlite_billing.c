@@ -14,30 +14,7 @@
  */
 static sqlite3_stmt *prep(struct sq_conn *c, const char *sql, int *rc)
 {
-	sqlite3_stmt *st = NULL;
-	int r = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-
-	*rc = r == SQLITE_OK ? 0 : sq__fail(c->db, r, "billing statement");
-	return *rc ? NULL : st;
-}
-
-static int bind_i64s(sqlite3_stmt *st, int from, const int64_t *v, int n)
-{
-	int rc = SQLITE_OK;
-
-	for (int i = 0; rc == SQLITE_OK && i < n; i++)
-		rc = sqlite3_bind_int64(st, from + i, v[i]);
-	return rc;
-}
-
-/* Runs a bound write to its end and finalizes it. */
-static int step_done(struct sq_conn *c, sqlite3_stmt *st, int rc, const char *what)
-{
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, what);
-	sqlite3_finalize(st);
-	return rc;
+	return sq__prep(c, sql, "billing statement", rc);
 }
 
 static void text_col(sqlite3_stmt *st, int i, char *out, size_t n)
@@ -71,8 +48,8 @@ int sq_rate_card_put(struct store *base, int64_t engagement_id, const char *card
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 2, card, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 3, (int64_t[]){at, by}, 2);
-	return step_done(c, st, rc, "rate card put");
+		rc = sq__bind_i64s(st, 3, (int64_t[]){at, by}, 2);
+	return sq__step_done(c, st, rc, "rate card put");
 }
 
 int sq_rate_card_get(struct store *base, int64_t engagement_id, char **card, int64_t *at)
@@ -160,23 +137,23 @@ int sq_invoice_insert(struct store *base, struct invoice_rec *r, const struct in
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1,
+	rc = sq__bind_i64s(st, 1,
 		       (int64_t[]){r->client_id, r->engagement_id, r->period_id, r->from_at, r->to_at,
 				   r->kind, r->state},
 		       7);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 8, r->number, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 9, (int64_t[]){r->year, r->seq, r->credit_of, r->credited_by}, 4);
+		rc = sq__bind_i64s(st, 9, (int64_t[]){r->year, r->seq, r->credit_of, r->credited_by}, 4);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 13, r->currency, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 14,
+		rc = sq__bind_i64s(st, 14,
 			       (int64_t[]){r->exponent, r->work, r->fee, r->credits, r->net, r->tax,
 					   r->total, r->hours_ms, r->items, r->created_at,
 					   r->created_by, r->issued_at, r->paid_at, r->credited_at},
 			       14);
-	if ((rc = step_done(c, st, rc, "invoice insert")))
+	if ((rc = sq__step_done(c, st, rc, "invoice insert")))
 		return rc;
 	r->id = sqlite3_last_insert_rowid(c->db);
 	st = prep(c,
@@ -187,13 +164,13 @@ int sq_invoice_insert(struct store *base, struct invoice_rec *r, const struct in
 		return rc;
 	for (size_t i = 0; !rc && i < n; i++) {
 		const struct invoice_line *l = &lines[i];
-		int b = bind_i64s(st, 1,
+		int b = sq__bind_i64s(st, 1,
 				  (int64_t[]){r->id, l->line_no, l->kind, l->grade, l->tier}, 5);
 
 		if (b == SQLITE_OK)
 			b = sqlite3_bind_text(st, 6, l->label, -1, SQLITE_TRANSIENT);
 		if (b == SQLITE_OK)
-			b = bind_i64s(st, 7, (int64_t[]){l->qty, l->first, l->price, l->amount}, 4);
+			b = sq__bind_i64s(st, 7, (int64_t[]){l->qty, l->first, l->price, l->amount}, 4);
 		if (b == SQLITE_OK)
 			b = sqlite3_step(st);
 		rc = b == SQLITE_DONE ? 0 : sq__fail(c->db, b, "invoice line insert");
@@ -209,7 +186,7 @@ int sq_invoice_insert(struct store *base, struct invoice_rec *r, const struct in
 	if (!st)
 		return rc;
 	for (size_t i = 0; !rc && i < n_refs; i++) {
-		int b = bind_i64s(st, 1,
+		int b = sq__bind_i64s(st, 1,
 				  (int64_t[]){r->id, refs[i].line_no, refs[i].kind, refs[i].ref_id},
 				  4);
 
@@ -240,7 +217,7 @@ int sq_invoice_drafts_drop(struct store *base, int64_t period_id, int64_t *dropp
 
 		if (!st)
 			return rc;
-		rc = step_done(c, st, sqlite3_bind_int64(st, 1, period_id), "invoice draft drop");
+		rc = sq__step_done(c, st, sqlite3_bind_int64(st, 1, period_id), "invoice draft drop");
 		if (!rc && i == 2)
 			*dropped = sqlite3_changes(c->db);
 	}
@@ -259,15 +236,15 @@ int sq_invoice_update(struct store *base, const struct invoice_rec *r)
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1, (int64_t[]){r->id, r->state}, 2);
+	rc = sq__bind_i64s(st, 1, (int64_t[]){r->id, r->state}, 2);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 3, r->number, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 4,
+		rc = sq__bind_i64s(st, 4,
 			       (int64_t[]){r->year, r->seq, r->credited_by, r->issued_at, r->paid_at,
 					   r->credited_at},
 			       6);
-	if ((rc = step_done(c, st, rc, "invoice update")))
+	if ((rc = sq__step_done(c, st, rc, "invoice update")))
 		return rc;
 	return sqlite3_changes(c->db) ? 0
 				      : sq__error(ERR_NOTFOUND, "invoice %lld not found",
@@ -322,7 +299,7 @@ static int one_int(struct sq_conn *c, const char *sql, const int64_t *args, int 
 		*found = false;
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1, args, n);
+	rc = sq__bind_i64s(st, 1, args, n);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -382,7 +359,7 @@ int sq_invoice_credit_copy(struct store *base, int64_t from_id, int64_t to_id)
 
 		if (!st)
 			return rc;
-		rc = step_done(c, st, bind_i64s(st, 1, (int64_t[]){from_id, to_id}, 2),
+		rc = sq__step_done(c, st, sq__bind_i64s(st, 1, (int64_t[]){from_id, to_id}, 2),
 			       "credit note lines");
 	}
 	return rc;
@@ -400,7 +377,7 @@ int sq_invoice_list(struct store *base, int64_t engagement_id, int64_t client_id
 				&rc);
 
 	if (st) {
-		rc = bind_i64s(st, 1, (int64_t[]){engagement_id, client_id}, 2);
+		rc = sq__bind_i64s(st, 1, (int64_t[]){engagement_id, client_id}, 2);
 		rc = rc == SQLITE_OK ? 0 : sq__fail(c->db, rc, "invoice list");
 		while (!rc) {
 			int step = sqlite3_step(st);
@@ -473,7 +450,7 @@ int sq_invoice_refs_each(struct store *base, int64_t id, int line_no, store_invo
 				&rc);
 
 	if (st) {
-		rc = bind_i64s(st, 1, (int64_t[]){id, line_no}, 2);
+		rc = sq__bind_i64s(st, 1, (int64_t[]){id, line_no}, 2);
 		rc = rc == SQLITE_OK ? 0 : sq__fail(c->db, rc, "invoice refs");
 		while (!rc) {
 			int step = sqlite3_step(st);
@@ -504,7 +481,7 @@ static int walk3(struct store *base, const char *sql, int64_t engagement_id, int
 	sqlite3_stmt *st = prep(c, sql, &rc);
 
 	if (st) {
-		rc = bind_i64s(st, 1, (int64_t[]){engagement_id, from, to}, 3);
+		rc = sq__bind_i64s(st, 1, (int64_t[]){engagement_id, from, to}, 3);
 		rc = rc == SQLITE_OK ? 0 : sq__fail(c->db, rc, "billing walk");
 		while (!rc) {
 			int step = sqlite3_step(st);
@@ -571,12 +548,12 @@ int sq_client_billing_put(struct store *base, const struct client_billing *b)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 2, b->language, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 3, (int64_t[]){b->has_inhouse, b->inhouse_hour}, 2);
+		rc = sq__bind_i64s(st, 3, (int64_t[]){b->has_inhouse, b->inhouse_hour}, 2);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 5, b->inhouse_currency, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 6, (int64_t[]){b->overhead_bp, b->updated_at, b->updated_by}, 3);
-	return step_done(c, st, rc, "client billing put");
+		rc = sq__bind_i64s(st, 6, (int64_t[]){b->overhead_bp, b->updated_at, b->updated_by}, 3);
+	return sq__step_done(c, st, rc, "client billing put");
 }
 
 int sq_client_billing_get(struct store *base, int64_t client_id, struct client_billing *out)
@@ -631,7 +608,7 @@ int sq_bill_time_each(struct store *base, int64_t engagement_id, int64_t from, i
 				&rc);
 
 	if (st) {
-		rc = bind_i64s(st, 1, (int64_t[]){engagement_id, from, to}, 3);
+		rc = sq__bind_i64s(st, 1, (int64_t[]){engagement_id, from, to}, 3);
 		rc = rc == SQLITE_OK ? 0 : sq__fail(c->db, rc, "billing time");
 		while (!rc) {
 			int step = sqlite3_step(st);

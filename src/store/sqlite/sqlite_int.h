@@ -349,6 +349,17 @@ sqlite3_stmt *sq__item_list_stmt(struct sq_conn *c, unsigned mask, int *rc);
 void sq__done(sqlite3_stmt *st);
 /* Runs a cached statement that returns no rows (BEGIN, COMMIT, ...). */
 int sq__exec(struct sq_conn *c, enum sq_stmt id, const char *what);
+/*
+ * A statement for one call, for the few writes and reads far from the hot
+ * paths that are not worth a slot in SQ_STMTS: the caller finalizes it. NULL
+ * on failure with *rc set and the error recorded as "what: message".
+ */
+sqlite3_stmt *sq__prep(struct sq_conn *c, const char *sql, const char *what, int *rc);
+/* Binds v[0..n) to ?from..: SQLITE_OK or the bind's code. */
+int sq__bind_i64s(sqlite3_stmt *st, int from, const int64_t *v, int n);
+/* Runs a bound statement of sq__prep to its end (rc: the binds' SQLite code so
+ * far) and finalizes it: 0 or the error as sq__fail. */
+int sq__step_done(struct sq_conn *c, sqlite3_stmt *st, int rc, const char *what);
 
 /* Borrows a reader connection, waiting while all are lent out. */
 struct sq_conn *sq__reader_get(struct sq_store *s);

@@ -17,15 +17,6 @@ static struct store_seal_ad ad_of(const struct milestone_rec *m, const char *fie
 	return (struct store_seal_ad){ m->client_id, "milestone", m->id, field };
 }
 
-static int bind_i64s(sqlite3_stmt *st, const int64_t *v, int n)
-{
-	int rc = SQLITE_OK;
-
-	for (int i = 0; rc == SQLITE_OK && i < n; i++)
-		rc = sqlite3_bind_int64(st, i + 1, v[i]);
-	return rc;
-}
-
 static int write_texts(struct store *s, const struct milestone_rec *m)
 {
 	struct sq_conn *w = W(s);
@@ -60,7 +51,7 @@ int sq_milestone_insert(struct store *s, struct milestone_rec *m)
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, v, (int)(sizeof(v) / sizeof(v[0])));
+	rc = sq__bind_i64s(st, 1, v, (int)(sizeof(v) / sizeof(v[0])));
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {

@@ -4,16 +4,6 @@
 #include "store/sqlite/sqlite_int.h"
 #include "util/err.h"
 
-/* Binds n int64 values to ?1..?n. SQLITE_OK or the bind's code. */
-static int bind_i64s(sqlite3_stmt *st, const int64_t *v, int n)
-{
-	int rc = SQLITE_OK;
-
-	for (int i = 0; i < n && rc == SQLITE_OK; i++)
-		rc = sqlite3_bind_int64(st, i + 1, v[i]);
-	return rc;
-}
-
 /* Runs the writer's statement id with ?1..?n = v (no rows). */
 static int write_i64s(struct store *base, enum sq_stmt id, const int64_t *v, int n,
 		      const char *what)
@@ -24,7 +14,7 @@ static int write_i64s(struct store *base, enum sq_stmt id, const int64_t *v, int
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, v, n);
+	rc = sq__bind_i64s(st, 1, v, n);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	rc = rc == SQLITE_DONE ? 0 : sq__fail(w->db, rc, what);
@@ -74,7 +64,7 @@ int sq_exclusion_add(struct store *base, int64_t item_id, int64_t worker_id, con
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, (int64_t[]){item_id, worker_id}, 2);
+	rc = sq__bind_i64s(st, 1, (int64_t[]){item_id, worker_id}, 2);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
@@ -229,7 +219,7 @@ int sq_offer_insert(struct store *base, struct offer_rec *o)
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st,
+	rc = sq__bind_i64s(st, 1,
 		       (int64_t[]){o->item_id, o->worker_id, o->engagement_id, o->client_id,
 				   o->created_at, o->expires_at, o->state, o->ended_at},
 		       8);
@@ -284,7 +274,7 @@ int sq_offer_list(struct store *base, int64_t worker_id, bool open_only, int lim
 
 	if (!st)
 		goto out;
-	rc = bind_i64s(st, (int64_t[]){worker_id, open_only, limit}, 3);
+	rc = sq__bind_i64s(st, 1, (int64_t[]){worker_id, open_only, limit}, 3);
 	rc = rc == SQLITE_OK ? walk(c->db, st, offer_row, (void *)cb, ctx, "offer list")
 			     : sq__fail(c->db, rc, "offer list");
 out:

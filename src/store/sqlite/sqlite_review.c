@@ -24,11 +24,7 @@
  */
 static sqlite3_stmt *prep(struct sq_conn *c, const char *sql, int *rc)
 {
-	sqlite3_stmt *st = NULL;
-	int r = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-
-	*rc = r == SQLITE_OK ? 0 : sq__fail(c->db, r, "review statement");
-	return st;
+	return sq__prep(c, sql, "review statement", rc);
 }
 
 /* Steps a statement to its end: 0 or the error. */

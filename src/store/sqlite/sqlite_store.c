@@ -90,6 +90,33 @@ static sqlite3_stmt *prepare(struct sq_conn *c, const char *sql, int *rc)
 	return st;
 }
 
+sqlite3_stmt *sq__prep(struct sq_conn *c, const char *sql, const char *what, int *rc)
+{
+	sqlite3_stmt *st = NULL;
+	int r = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+
+	*rc = r == SQLITE_OK ? 0 : sq__fail(c->db, r, what);
+	return *rc ? NULL : st;
+}
+
+int sq__bind_i64s(sqlite3_stmt *st, int from, const int64_t *v, int n)
+{
+	int rc = SQLITE_OK;
+
+	for (int i = 0; rc == SQLITE_OK && i < n; i++)
+		rc = sqlite3_bind_int64(st, from + i, v[i]);
+	return rc;
+}
+
+int sq__step_done(struct sq_conn *c, sqlite3_stmt *st, int rc, const char *what)
+{
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 sqlite3_stmt *sq__stmt(struct sq_conn *c, enum sq_stmt id, int *rc)
 {
 	if (!c->st[id])

@@ -15,20 +15,7 @@
  */
 static sqlite3_stmt *prep(struct sq_conn *c, const char *sql, int *rc)
 {
-	sqlite3_stmt *st = NULL;
-	int r = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-
-	*rc = r == SQLITE_OK ? 0 : sq__fail(c->db, r, "time statement");
-	return *rc ? NULL : st;
-}
-
-static int bind_i64s(sqlite3_stmt *st, int from, const int64_t *v, int n)
-{
-	int rc = SQLITE_OK;
-
-	for (int i = 0; rc == SQLITE_OK && i < n; i++)
-		rc = sqlite3_bind_int64(st, from + i, v[i]);
-	return rc;
+	return sq__prep(c, sql, "time statement", rc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -91,7 +78,7 @@ int sq_time_entry_insert(struct store *s, struct time_entry *t)
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1, v, (int)(sizeof(v) / sizeof(v[0])));
+	rc = sq__bind_i64s(st, 1, v, (int)(sizeof(v) / sizeof(v[0])));
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -130,7 +117,7 @@ int sq_time_entry_update(struct store *s, const struct time_entry *t)
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1,
+	rc = sq__bind_i64s(st, 1,
 		       (const int64_t[]){t->id, t->ended_at, t->duration_ms, t->billable,
 					 t->superseded_by},
 		       5);
@@ -210,7 +197,7 @@ int sq_time_entries_each(struct store *base, const struct time_filter *f, store_
 	if (next_after)
 		*next_after = 0;
 	if (st) {
-		rc = bind_i64s(st, 1,
+		rc = sq__bind_i64s(st, 1,
 			       (const int64_t[]){f->after, f->engagement_id, f->client_id,
 						 f->worker_id, f->item_id, f->from, f->to,
 						 f->limit > 0 ? f->limit : -1, f->with_superseded},
@@ -279,14 +266,14 @@ int sq_period_insert(struct store *s, struct billing_period *p)
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1,
+	rc = sq__bind_i64s(st, 1,
 		       (const int64_t[]){p->engagement_id, p->client_id, p->kind, p->starts_at,
 					 p->ends_at},
 		       5);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 6, p->label, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 7, (const int64_t[]){p->state, p->created_at, p->created_by}, 3);
+		rc = sq__bind_i64s(st, 7, (const int64_t[]){p->state, p->created_at, p->created_by}, 3);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -309,7 +296,7 @@ int sq_period_update(struct store *s, const struct billing_period *p)
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1,
+	rc = sq__bind_i64s(st, 1,
 		       (const int64_t[]){p->id, p->state, p->approved_at, p->approved_by,
 					 p->locked_at, p->locked_by},
 		       6);
@@ -353,7 +340,7 @@ int sq_period_find(struct store *s, int64_t engagement_id, int64_t from, int64_t
 
 	if (!st)
 		return rc;
-	return bp_one(w, st, bind_i64s(st, 1, (const int64_t[]){engagement_id, from, to}, 3), out,
+	return bp_one(w, st, sq__bind_i64s(st, 1, (const int64_t[]){engagement_id, from, to}, 3), out,
 		      "period find");
 }
 
@@ -379,7 +366,7 @@ int sq_period_at(struct store *base, int64_t engagement_id, int64_t at, struct b
 				&rc);
 
 	if (st)
-		rc = bp_one(c, st, bind_i64s(st, 1, (const int64_t[]){engagement_id, at}, 2), out,
+		rc = bp_one(c, st, sq__bind_i64s(st, 1, (const int64_t[]){engagement_id, at}, 2), out,
 			    "period read");
 	sq__reader_put(sq__of(base), c);
 	return rc;
@@ -401,7 +388,7 @@ int sq_period_list(struct store *base, const struct store_page *pg, store_period
 	if (next_after)
 		*next_after = 0;
 	if (st) {
-		rc = bind_i64s(st, 1,
+		rc = sq__bind_i64s(st, 1,
 			       (const int64_t[]){pg->after, pg->limit > 0 ? pg->limit : -1,
 						 pg->engagement_id, pg->client_id},
 			       4);
@@ -455,7 +442,7 @@ int sq_assessment_insert(struct store *s, struct assessment_rec *a)
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1, (const int64_t[]){a->client_id, a->created_at, a->created_by}, 3);
+	rc = sq__bind_i64s(st, 1, (const int64_t[]){a->client_id, a->created_at, a->created_by}, 3);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 4, a->recommendation, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
@@ -546,7 +533,7 @@ int sq_assessment_list(struct store *base, const struct store_page *pg, store_as
 	if (next_after)
 		*next_after = 0;
 	if (st) {
-		rc = bind_i64s(st, 1,
+		rc = sq__bind_i64s(st, 1,
 			       (const int64_t[]){pg->after, pg->limit > 0 ? pg->limit : -1,
 						 pg->client_id},
 			       3);
@@ -597,7 +584,7 @@ int sq_time_running_count(struct store *s, int64_t engagement_id, int64_t before
 	*n = 0;
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1, (const int64_t[]){engagement_id, before}, 2);
+	rc = sq__bind_i64s(st, 1, (const int64_t[]){engagement_id, before}, 2);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {

@@ -15,20 +15,7 @@
  */
 static sqlite3_stmt *prep(struct sq_conn *c, const char *sql, int *rc)
 {
-	sqlite3_stmt *st = NULL;
-	int r = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-
-	*rc = r == SQLITE_OK ? 0 : sq__fail(c->db, r, "webhook statement");
-	return *rc ? NULL : st;
-}
-
-static int bind_i64s(sqlite3_stmt *st, int from, const int64_t *v, int n)
-{
-	int rc = SQLITE_OK;
-
-	for (int i = 0; rc == SQLITE_OK && i < n; i++)
-		rc = sqlite3_bind_int64(st, from + i, v[i]);
-	return rc;
+	return sq__prep(c, sql, "webhook statement", rc);
 }
 
 /* Secrets leave no copy in freed memory (the store links no libsodium). */
@@ -45,16 +32,6 @@ static struct store_seal_ad ad_of(const struct webhook_rec *w, const char *field
 	return (struct store_seal_ad){w->client_id, "webhook", w->id, field};
 }
 
-/* Runs a bound write to its end. */
-static int step_done(struct sq_conn *c, sqlite3_stmt *st, int rc, const char *what)
-{
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, what);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int write_secrets(struct store *s, const struct webhook_rec *w)
 {
 	struct sq_conn *c = W(s);
@@ -69,7 +46,7 @@ static int write_secrets(struct store *s, const struct webhook_rec *w)
 		return rc;
 	rc = sqlite3_bind_int64(st, 1, w->id);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 4, (const int64_t[]){w->active, w->old_until, w->rotated_at}, 3);
+		rc = sq__bind_i64s(st, 4, (const int64_t[]){w->active, w->old_until, w->rotated_at}, 3);
 	rc = rc == SQLITE_OK ? 0 : sq__fail(c->db, rc, "webhook write");
 	if (!rc)
 		rc = sq__seal_bind(s, st, 2, &a, w->secret[0] ? w->secret : NULL, "webhook write");
@@ -80,7 +57,7 @@ static int write_secrets(struct store *s, const struct webhook_rec *w)
 		sqlite3_finalize(st);
 		return rc;
 	}
-	rc = step_done(c, st, SQLITE_OK, "webhook write");
+	rc = sq__step_done(c, st, SQLITE_OK, "webhook write");
 	if (!rc && !sqlite3_changes(c->db))
 		rc = sq__error(ERR_NOTFOUND, "webhook %lld not found", (long long)w->id);
 	return rc;
@@ -98,12 +75,12 @@ int sq_webhook_insert(struct store *s, struct webhook_rec *w)
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1, (const int64_t[]){w->client_id, w->engagement_id}, 2);
+	rc = sq__bind_i64s(st, 1, (const int64_t[]){w->client_id, w->engagement_id}, 2);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 3, w->url, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc =
-		    bind_i64s(st, 4, (const int64_t[]){w->events, w->created_at, w->created_by}, 3);
+		    sq__bind_i64s(st, 4, (const int64_t[]){w->events, w->created_at, w->created_by}, 3);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -131,7 +108,7 @@ int sq_webhook_enqueue(struct store *s, const struct webhook_delivery *d, int64_
 	*n = 0;
 	if (!st)
 		return rc;
-	rc = bind_i64s(st, 1, (const int64_t[]){d->item_id, d->client_id}, 2);
+	rc = sq__bind_i64s(st, 1, (const int64_t[]){d->item_id, d->client_id}, 2);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 3, d->event_id, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
@@ -139,7 +116,7 @@ int sq_webhook_enqueue(struct store *s, const struct webhook_delivery *d, int64_
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 5, d->body, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
-		rc = bind_i64s(st, 6, (const int64_t[]){d->created_at, engagement_id, bit}, 3);
+		rc = sq__bind_i64s(st, 6, (const int64_t[]){d->created_at, engagement_id, bit}, 3);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, "webhook enqueue");
@@ -161,13 +138,13 @@ int sq_webhook_attempt(struct store *s, const struct webhook_delivery *d)
 
 	if (!st)
 		return rc;
-	rc = bind_i64s(
+	rc = sq__bind_i64s(
 	    st, 1,
 	    (const int64_t[]){d->id, d->state, d->attempts, d->next_at, d->last_at, d->last_status},
 	    6);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 7, d->last_error, -1, SQLITE_TRANSIENT);
-	rc = step_done(c, st, rc, "webhook attempt");
+	rc = sq__step_done(c, st, rc, "webhook attempt");
 	if (!rc && !sqlite3_changes(c->db))
 		rc = sq__error(ERR_NOTFOUND, "delivery %lld not found", (long long)d->id);
 	return rc;
@@ -184,7 +161,7 @@ int sq_webhook_redeliver(struct store *s, int64_t webhook_id, int64_t id, int64_
 
 	if (!st)
 		return rc;
-	rc = step_done(c, st, bind_i64s(st, 1, (const int64_t[]){webhook_id, id, at}, 3),
+	rc = sq__step_done(c, st, sq__bind_i64s(st, 1, (const int64_t[]){webhook_id, id, at}, 3),
 		       "webhook redeliver");
 	if (!rc && !sqlite3_changes(c->db))
 		rc = sq__error(ERR_NOTFOUND, "delivery %lld not found", (long long)id);
@@ -362,7 +339,7 @@ int sq_webhook_deliveries(struct store *base, int64_t webhook_id, int limit, sto
 				&rc);
 
 	if (st) {
-		rc = bind_i64s(st, 1, (const int64_t[]){webhook_id, limit}, 2);
+		rc = sq__bind_i64s(st, 1, (const int64_t[]){webhook_id, limit}, 2);
 		rc = rc == SQLITE_OK ? d_walk(base, c, st, false, cb, ctx)
 				     : sq__fail(c->db, rc, "webhook deliveries");
 		sqlite3_finalize(st);
@@ -389,7 +366,7 @@ int sq_webhook_due(struct store *base, int64_t now, int limit, store_delivery_cb
 	    &rc);
 
 	if (st) {
-		rc = bind_i64s(st, 1, (const int64_t[]){now, limit}, 2);
+		rc = sq__bind_i64s(st, 1, (const int64_t[]){now, limit}, 2);
 		rc = rc == SQLITE_OK ? d_walk(base, c, st, true, cb, ctx)
 				     : sq__fail(c->db, rc, "webhook due");
 		sqlite3_finalize(st);
