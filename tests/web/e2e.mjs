@@ -430,6 +430,8 @@ await run('e2e', async (browser) => {
   if (!(await entry.isVisible())) await takeBtn.click();
   const category = page.getByRole('combobox', { name: /^category/ });
   await category.waitFor();
+  const declFocus = await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'f-0', null, { timeout: 2000 }).then(() => true, () => false);
+  ok(declFocus, 'the declared form, once it replaces the payload-key form, has its first field focused');
   const fid = Number((await page.getByRole('heading', { name: /^Item \d+$/ }).innerText()).replace(/\D/g, ''));
   ok(true, 'an enum field is a list to choose from');
   ok(await page.getByRole('checkbox', { name: 'signed' }).isVisible(), 'a boolean field is a checkbox');

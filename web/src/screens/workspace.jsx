@@ -168,10 +168,11 @@ export function Workspace({ session }) {
     return () => { live = false; };
   }, []);
 
+  // The declared fields arrive after the item and replace the payload-key form: focus again.
   useEffect(() => {
     if (item && firstRef.current) firstRef.current.focus();
     else if (!item && takeRef.current) takeRef.current.focus();
-  }, [item && item.id, jsonMode, resuming]);
+  }, [item && item.id, jsonMode, resuming, declared]);
 
   function open(it) {
     // work/next puts the epoch in the lease; an item read (reopened after a reload) beside it.
