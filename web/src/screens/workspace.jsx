@@ -411,10 +411,10 @@ export function Workspace({ session }) {
                     {f.declared ? (
                       <FieldInput f={f} id={'f-' + i} value={values[f.key]} inputRef={i === 0 ? firstRef : undefined}
                         err={fieldErrs[f.key] !== undefined}
-                        onValue={(v) => setValues({ ...values, [f.key]: v })} />
+                        onValue={(v) => setValues((vs) => ({ ...vs, [f.key]: v }))} />
                     ) : (
                       <input id={'f-' + i} ref={i === 0 ? firstRef : undefined} value={values[f.key] ?? ''}
-                        autocomplete="off" onInput={(e) => setValues({ ...values, [f.key]: e.currentTarget.value })} />
+                        autocomplete="off" onInput={(e) => { const v = e.currentTarget.value; setValues((vs) => ({ ...vs, [f.key]: v })); }} />
                     )}
                     {fieldErrs[f.key] !== undefined && <p class="field-error" id={'f-' + i + '-err'}>{fieldErrs[f.key]}</p>}
                   </div>
@@ -445,7 +445,7 @@ export function Workspace({ session }) {
                     <div class="field check" key={r}>
                       <input type="radio" name="release-reason" id={'rr-' + r} value={r}
                         ref={i === 0 ? reasonRef : undefined} checked={releasing.reason === r}
-                        onChange={() => { setReleasing({ ...releasing, reason: r }); setMsg(null); }} />
+                        onChange={() => { setReleasing((rl) => ({ ...rl, reason: r })); setMsg(null); }} />
                       <label for={'rr-' + r}>{t('work.release_reason.' + r)}</label>
                     </div>
                   ))}
@@ -454,7 +454,7 @@ export function Workspace({ session }) {
                   <div class="field">
                     <label for="release-note">{t('work.release_note')}</label>
                     <input id="release-note" value={releasing.note} autocomplete="off" maxLength={2000}
-                      onInput={(e) => setReleasing({ ...releasing, note: e.currentTarget.value })} />
+                      onInput={(e) => { const note = e.currentTarget.value; setReleasing((rl) => ({ ...rl, note })); }} />
                   </div>
                 )}
                 {(releasing.reason === 'skill_mismatch' || releasing.reason === 'conflict_of_interest') && (
