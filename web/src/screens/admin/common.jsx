@@ -170,7 +170,7 @@ export function ListScreen({ session, kind, cols, filters, params, rowActions })
       )}
       {filters && filters.length > 0 && (
         <form class="filters" onSubmit={apply} aria-label={t('portal.filters')}>
-          {filters.map((f) => f.render(form[f.name] || '', (v) => setForm({ ...form, [f.name]: v })))}
+          {filters.map((f) => f.render(form[f.name] || '', (v) => setForm((fm) => ({ ...fm, [f.name]: v }))))}
           <button type="submit">{t('portal.apply')}</button>
         </form>
       )}
@@ -362,7 +362,7 @@ export function RecordForm({ session, kind, fields, params, title, after, compos
 
   if (!isNew && orig === null) return <NotFound />;
   if (!can(session, kind, isNew ? 'c' : 'e')) return <NotFound />;
-  const set = (name, v) => setForm({ ...form, [name]: v });
+  const set = (name, v) => setForm((fm) => ({ ...fm, [name]: v })); /* the latest form: autofill fills several fields at once */
 
   async function save(e) {
     e.preventDefault();
