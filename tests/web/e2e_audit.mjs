@@ -14,6 +14,17 @@ async function open(page, hash) {
 
 // The sequence numbers on screen (the first column, in the page's locale: digits only kept).
 const seqs = async (page) => (await page.locator('table.audit-list tbody tr td:first-child').allInnerTexts()).map((s) => Number(s.replace(/\D/g, '')));
+// The page's events once pred(seqs) holds and nothing loads (polled: a list loads after its
+// hash changes, and the old page stays until then), or the last ones seen after 5 s.
+async function seqsWhen(page, pred) {
+  let s = [];
+  for (let i = 0; i < 50; i++) {
+    s = await seqs(page);
+    if (!(await page.locator('main .loading').count()) && pred(s)) break;
+    await page.waitForTimeout(100);
+  }
+  return s;
+}
 
 // lib's noRawKeys, but the action column shows the API's action codes (item.review, ...) as they
 // are, and some of those are also catalogue keys: that column is left out of the check.
@@ -57,9 +68,9 @@ await run('e2e_audit', async (browser) => {
   await page.getByLabel(en['adm.f.client']).selectOption({ label: 'Acme Insurance' });
   await page.getByRole('button', { name: en['portal.apply'] }).click();
   await page.waitForURL(new RegExp(`#/audit\\?client_id=${env.ACME}$`));
-  for (let i = 0; i < 50 && (await page.locator('main .loading').count()); i++) await page.waitForTimeout(100);
   const acme = await api('GET', `/v1/audit?client_id=${env.ACME}&limit=25`, AUD);
-  const shown = await seqs(page);
+  // The hash changes before the filtered page is asked for: wait for that page (5 s at most).
+  const shown = await seqsWhen(page, (s) => s.join() === acme.body.data.map((e) => e.seq).join());
   ok(acme.body.data.length > 0 && acme.body.data.every((e) => e.client_id === Number(env.ACME)), "the API's client filter gives ACME's events only");
   ok(shown.join() === acme.body.data.map((e) => e.seq).join(), "the filtered trail is the API's ACME page", shown.join());
   const clientCol = await page.locator('table.audit-list tbody tr td:nth-child(6)').allInnerTexts();
@@ -112,7 +123,7 @@ await run('e2e_audit', async (browser) => {
   await page.getByRole('link', { name: en['audit.show_bad'].replace('{seq}', victim.toLocaleString('en-US')) }).click();
   await page.waitForURL(new RegExp(`#/audit\\?after=${victim - 1}$`));
   await page.locator('table.audit-list').waitFor();
-  for (let i = 0; i < 50 && (await page.locator('main .loading').count()); i++) await page.waitForTimeout(100);
+  await seqsWhen(page, (s) => s[0] === victim);
   ok((await seqs(page))[0] === victim, 'the link opens the trail at the changed event', (await seqs(page)).slice(0, 3).join());
 
   // --- en, id, ms: no raw keys, on the trail and with the verdict
