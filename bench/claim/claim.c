@@ -400,9 +400,16 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.errors, (unsigned long long)st.empty,
 	       st.claims / (el < secs ? el : secs), pct(st.lc, st.nc, 0.5),
 	       pct(st.lc, st.nc, 0.99), pct(st.lp, st.np, 0.5), pct(st.lp, st.np, 0.99));
+	/* Windows of the claiming time only (the last one may be shorter: its own length). */
+	el = el < secs ? el : secs;
 	printf("windows_per_s=");
-	for (size_t w = 0; w < 1024 && (double)w * 5 < secs; w++)
-		printf("%s%.0f", w ? "," : "", st.win[w] / 5.0);
+	for (size_t w = 0; w < 1024 && (double)w * 5 < el - 0.05; w++) {
+		double len = el - (double)w * 5 < 5 ? el - (double)w * 5 : 5;
+
+		printf("%s%.0f", w ? "," : "", st.win[w] / len);
+	}
 	printf("\n");
+	if (st.empty && el < secs - 0.5)
+		printf("note: the work ran out after %.1f s (raise --items)\n", el);
 	return 0;
 }
