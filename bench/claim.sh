@@ -160,18 +160,27 @@ INSERT INTO items (id, queue, skill, level, priority, created_at, payload)
   FROM (VALUES (1, 'data_entry', 1, 1), (2, 'data_entry', 3, 5), (3, 'review', 2, 3), (4, 'review', 4, 8))
        AS q(queue, skill, level, priority),
        generate_series(1, $PER) r, LATERAL (SELECT (q.queue - 1) * $PER + r AS g) x;
--- The queue index of a SKIP LOCKED queue: the open items in claim order.
-CREATE INDEX items_queue ON items (priority DESC, created_at, id) WHERE state = 'queued';
--- A claim: room on the worker, the best item it qualifies for (skill at or above the level,
--- priority then age) locked with SKIP LOCKED, marked; one statement, one durable commit.
+-- The queues (alihdaya's engagements): what a worker needs for each, and its priority.
+CREATE TABLE queues (id int PRIMARY KEY, skill text NOT NULL, level int NOT NULL, priority int NOT NULL);
+INSERT INTO queues VALUES (1, 'data_entry', 1, 1), (2, 'data_entry', 3, 5), (3, 'review', 2, 3), (4, 'review', 4, 8);
+-- The queue index of a SKIP LOCKED queue: each queue's open items in claim order.
+CREATE INDEX items_queue ON items (queue, priority DESC, created_at, id) WHERE state = 'queued';
+-- A claim: room on the worker, then the worker's eligible queues (skill at or above the
+-- level) by priority, the oldest open item of the first that has one locked with SKIP
+-- LOCKED (each queue has one priority, so this is priority then age over all of them;
+-- one index of all queues instead makes a low-skilled worker skip every item it cannot
+-- take, 140 ms a claim at 300,000 items), marked; one statement, one durable commit.
 CREATE FUNCTION bench_claim(w int) RETURNS bigint LANGUAGE plpgsql AS \$\$
-DECLARE it bigint;
+DECLARE it bigint; q int;
 BEGIN
   UPDATE workers SET active = active + 1 WHERE id = w AND active < capacity;
   IF NOT FOUND THEN RETURN -1; END IF;
-  SELECT i.id INTO it FROM items i JOIN worker_skills s ON s.worker_id = w AND s.skill = i.skill
-   WHERE i.state = 'queued' AND s.level >= i.level
-   ORDER BY i.priority DESC, i.created_at, i.id LIMIT 1 FOR UPDATE OF i SKIP LOCKED;
+  FOR q IN SELECT k.id FROM queues k JOIN worker_skills s ON s.worker_id = w AND s.skill = k.skill
+            WHERE s.level >= k.level ORDER BY k.priority DESC, k.id LOOP
+    SELECT i.id INTO it FROM items i WHERE i.queue = q AND i.state = 'queued'
+     ORDER BY i.priority DESC, i.created_at, i.id LIMIT 1 FOR UPDATE SKIP LOCKED;
+    EXIT WHEN it IS NOT NULL;
+  END LOOP;
   IF it IS NULL THEN
     UPDATE workers SET active = active - 1 WHERE id = w;
     RETURN 0;
