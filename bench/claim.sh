@@ -69,6 +69,8 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+# CPU seconds of a process and of its reaped children (PostgreSQL's backends), from /proc.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13 + $14 + $15) / hz}' "/proc/$1/stat"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 field() { sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p; s/^$1=\([^ ]*\).*/\1/p" | head -1; }
 PER=$((ITEMS / 4))
@@ -105,7 +107,10 @@ for e in 1 2 3 4; do
   [ "$st" = 202 ] && [ "$(jq -r .created "$TMP/import.json")" = "$PER" ] || fail "import $e: $st $(cat "$TMP/import.json")"
 done
 echo "alihdaya: loaded; load $(cut -d' ' -f1-3 /proc/loadavg)"
+C0=$(cpu $SERVER)
 A_OUT=$("$GEN" http "http://127.0.0.1:$PORT" "$SECS" "$TMP/tokens")
+A_CPU=$(awk -v a="$C0" -v b="$(cpu $SERVER)" 'BEGIN{printf "%.2f", b - a}')
+A_OUT="$A_OUT server_cpu_s=$A_CPU"
 echo "$A_OUT" | sed 's/^/alihdaya: /'
 echo "alihdaya: done; load $(cut -d' ' -f1-3 /proc/loadavg)"
 kill -TERM $SERVER; wait $SERVER || true; SERVER=
@@ -200,7 +205,12 @@ END \$\$;
 VACUUM ANALYZE;
 EOF
   echo "postgresql: loaded; load $(cut -d' ' -f1-3 /proc/loadavg)"
+  PM=$(head -1 "$PGDATA/postmaster.pid")
+  C0=$(cpu "$PM")
   P_OUT=$("$GEN" pg "host=127.0.0.1 port=$PGPORT user=bench dbname=postgres" "$SECS" "$N")
+  sleep 0.5 # the backends exit and are reaped (their CPU time joins the postmaster's children)
+  P_CPU=$(awk -v a="$C0" -v b="$(cpu "$PM")" 'BEGIN{printf "%.2f", b - a}')
+  P_OUT="$P_OUT server_cpu_s=$P_CPU"
   echo "$P_OUT" | sed 's/^/postgresql: /'
   echo "postgresql: done; load $(cut -d' ' -f1-3 /proc/loadavg)"
   P_CLAIMS=$(echo "$P_OUT" | field claims)
@@ -227,13 +237,16 @@ fi
 row() { # LABEL OUT
   local o=$2 w
   w=$(echo "$o" | sed -n 's/.*windows_per_s=//p')
-  printf '| %s | %s | %s | %s | %s / %s | %s / %s | %s |\n' "$1" "$(echo "$o" | field claims)" \
-    "$(echo "$o" | field claims_per_s)" "$(echo "$w" | tr , '\n' | sort -n | head -1)" "$(echo "$o" | field claim_p50_ms)" "$(echo "$o" | field claim_p99_ms)" \
+  local c s g
+  c=$(echo "$o" | field claims); s=$(echo "$o" | field server_cpu_s); g=$(echo "$o" | field generator_cpu_s)
+  printf '| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s |\n' "$1" "$c" \
+    "$(echo "$o" | field claims_per_s)" "$(echo "$w" | tr , '\n' | sort -n | head -1)" \
+    "$(awk -v c="$c" -v s="$s" -v g="$g" 'BEGIN{printf "%.0f (%.1f s; generator %.1f s)", (s>0)?c/s:0, s, g}')" "$(echo "$o" | field claim_p50_ms)" "$(echo "$o" | field claim_p99_ms)" \
     "$(echo "$o" | field complete_p50_ms)" "$(echo "$o" | field complete_p99_ms)" "$w"
 }
 echo
-echo "| $N clients, $SECS s, $ITEMS items | claims | claims/s | lowest 5-s window | claim p50 / p99 ms | complete p50 / p99 ms | claims/s per 5-s window |"
-echo "|---|---:|---:|---:|---|---|---|"
+echo "| $N clients, $SECS s, $ITEMS items | claims | claims/s | lowest 5-s window | claims per server CPU-second | claim p50 / p99 ms | complete p50 / p99 ms | claims/s per 5-s window |"
+echo "|---|---:|---:|---:|---|---|---|---|"
 row "alihdaya, HTTP, SQLite synchronous=FULL" "$A_OUT"
 [ -n "$P_OUT" ] && row "PostgreSQL 15, FOR UPDATE SKIP LOCKED, libpq" "$P_OUT"
 if [ -n "$P_OUT" ]; then

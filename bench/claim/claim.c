@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,14 @@ int main(int argc, char **argv)
 		printf("%s%.0f", w ? "," : "", st.win[w] / len);
 	}
 	printf("\n");
+	{
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		printf("generator_cpu_s=%.2f\n",
+		       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+			   (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
+	}
 	if (st.empty && el < secs - 0.5)
 		printf("note: the work ran out after %.1f s (raise --items)\n", el);
 	return 0;
