@@ -205,10 +205,16 @@ await run('e2e_admin', async (browser) => {
   const first = await page.locator('table.admin-list tbody tr').count();
   await page.getByRole('button', { name: en['portal.next'] }).click();
   await page.getByText(en['adm.page'].replace('{page}', 2), { exact: true }).waitFor();
-  for (let i = 0; i < 50 && (await page.locator('main .loading').count()); i++) await page.waitForTimeout(100);
-  const second = await page.locator('table.admin-list tbody tr td:nth-child(2)').allInnerTexts();
   const apiFirst = await api('GET', '/v1/users?limit=25', A);
   const apiSecond = await api('GET', `/v1/users?limit=25&after=${apiFirst.body.next_cursor}`, A);
+  // The caption says page 2 at once; the rows follow when the page is in (5 s at most).
+  const want = apiSecond.body.data.map((u) => u.name).join();
+  let second = [];
+  for (let i = 0; i < 50; i++) {
+    second = await page.locator('table.admin-list tbody tr td:nth-child(2)').allInnerTexts();
+    if (!(await page.locator('main .loading').count()) && second.join() === want) break;
+    await page.waitForTimeout(100);
+  }
   ok(first === 25 && second.join() === apiSecond.body.data.map((u) => u.name).join(), 'Next shows the second page the API gives after next_cursor', second.join());
   ok(reqs.length >= 2 && reqs.every((u) => /limit=25/.test(u)) && reqs.some((u) => /after=/.test(u)), 'every list request is one page (limit=25, after=cursor)', reqs.join(' '));
   await page.getByRole('button', { name: en['portal.prev'] }).click();

@@ -86,7 +86,7 @@ await run('e2e_audit', async (browser) => {
   const p2 = await api('GET', `/v1/audit?client_id=${env.ACME}&limit=25&after=${p1.body.next_cursor}`, AUD);
   await page.getByRole('button', { name: en['portal.next'] }).click();
   await page.getByText(en['adm.page'].replace('{page}', 2), { exact: true }).waitFor();
-  for (let i = 0; i < 50 && (await page.locator('main .loading').count()); i++) await page.waitForTimeout(100);
+  await seqsWhen(page, (s) => s.join() === p2.body.data.map((e) => e.seq).join());
   ok((await seqs(page)).join() === p2.body.data.map((e) => e.seq).join(), "Next shows the API's page after next_cursor", (await seqs(page)).join());
   await page.getByRole('button', { name: en['portal.prev'] }).click();
   await page.getByText(en['adm.page'].replace('{page}', 1), { exact: true }).waitFor();
