@@ -49,6 +49,7 @@ struct cli_ctx {
 	bool secure_cookies, trust_proxy;
 	int signin_fails;
 	long webhook_timeout_ms; /* serve --webhook-timeout (0: 10 s) */
+	bool webhook_allow_private; /* serve --webhook-allow-private */
 	/* serve: the limits of an import (0: the defaults; docs/api.md "Imports") */
 	int64_t import_max[4]; /* bytes, rows, row bytes, fields */
 	int dashboard_streams; /* serve --dashboard-streams (0: 32) */

@@ -8,11 +8,13 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "app/webhooks.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/netaddr.h"
 
 /*
  * Why here (cli/) and not in http/: this is an outgoing HTTP client tied
@@ -34,6 +36,7 @@ struct job {
 struct webhook_sender {
 	const struct app *app;
 	long timeout_ms;
+	bool allow_private; /* serve --webhook-allow-private: loopback and private addresses too */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -66,12 +69,36 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
+/* What one POST's connections were refused for (the SSRF guard); "" when none. */
+struct guard {
+	const struct webhook_sender *s;
+	char refused[64];
+};
+
+/*
+ * libcurl's socket opener, asked once per address it tries (after its own
+ * name resolution, so a name that resolves to a private address, or is
+ * rebound to one between a check and the connect, is still refused).
+ */
+static curl_socket_t open_guarded(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct guard *g = ctx;
+
+	if (purpose == CURLSOCKTYPE_IPCXN && !g->s->allow_private &&
+	    !netaddr_is_public(&a->addr)) {
+		netaddr_str(&a->addr, g->refused, sizeof(g->refused));
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
 /* One POST of j at now. OUT: *status (0: no answer), error ("" when none). */
 static void post_one(struct webhook_sender *s, const struct job *j, int64_t now, long *status,
 		     char *error, size_t n)
 {
 	char sig[256], hdr_sig[300], hdr_id[80], cerr[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hdr = NULL;
+	struct guard g = { .s = s, .refused = "" };
 	CURLcode cc;
 	CURL *cu = curl_easy_init();
 
@@ -105,8 +132,15 @@ static void post_one(struct webhook_sender *s, const struct job *j, int64_t now,
 	curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(cu, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect is not a delivery */
 	curl_easy_setopt(cu, CURLOPT_USERAGENT, "alihdaya-webhooks/1");
+	curl_easy_setopt(cu, CURLOPT_OPENSOCKETFUNCTION, open_guarded);
+	curl_easy_setopt(cu, CURLOPT_OPENSOCKETDATA, &g);
 	cc = curl_easy_perform(cu);
-	if (cc != CURLE_OK) {
+	if (cc != CURLE_OK && g.refused[0]) {
+		snprintf(error, n,
+			 "refused: %s is a loopback, private or reserved address"
+			 " (serve --webhook-allow-private allows it)",
+			 g.refused);
+	} else if (cc != CURLE_OK) {
 		snprintf(error, n, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
 	} else {
 		curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, status);
@@ -195,8 +229,8 @@ static void *run(void *arg)
 	return NULL;
 }
 
-int webhook_sender_start(const struct app *app, long timeout_ms, struct webhook_sender **out,
-			 struct buf *err)
+int webhook_sender_start(const struct app *app, long timeout_ms, bool allow_private,
+			 struct webhook_sender **out, struct buf *err)
 {
 	struct webhook_sender *s;
 
@@ -207,6 +241,7 @@ int webhook_sender_start(const struct app *app, long timeout_ms, struct webhook_
 		return buf_error(err, ERR_NOMEM, "webhooks: out of memory");
 	s->app = app;
 	s->timeout_ms = timeout_ms > 0 ? timeout_ms : 10000L;
+	s->allow_private = allow_private;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (pthread_create(&s->thread, NULL, run, s)) {

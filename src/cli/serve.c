@@ -88,7 +88,8 @@ int cli_serve_run(struct cli_ctx *ctx)
 		goto out;
 	}
 	/* The webhook sender: its own thread, never the engine's (cli/sender.c). */
-	rc = webhook_sender_start(&ctx->app, ctx->webhook_timeout_ms, &wh, &err);
+	rc = webhook_sender_start(&ctx->app, ctx->webhook_timeout_ms,
+				  ctx->webhook_allow_private, &wh, &err);
 	if (rc) {
 		http_stop(h);
 		rc = cli_fail("serve", 1, "%s", buf_str(&err));
@@ -137,6 +138,7 @@ int cli_serve(int argc, char **argv)
 		{ "import-max-row", required_argument, 0, 1002 },
 		{ "import-max-fields", required_argument, 0, 1003 },
 		{ "dashboard-streams", required_argument, 0, 1004 },
+		{ "webhook-allow-private", no_argument, 0, 1005 },
 		{ 0, 0, 0, 0 }
 	};
 	static const struct {
@@ -164,7 +166,7 @@ int cli_serve(int argc, char **argv)
 			       "           [--fail-rate PER_SECOND] [--audit-head-copy FILE]\n"
 			       "           [--session-idle DURATION] [--session-max DURATION]\n"
 			       "           [--secure-cookies] [--trust-proxy] [--signin-fails N]\n"
-			       "           [--webhook-timeout DURATION]\n"
+			       "           [--webhook-timeout DURATION] [--webhook-allow-private]\n"
 			       "           [--import-max-bytes N] [--import-max-rows N]\n"
 			       "           [--import-max-row BYTES] [--import-max-fields N]\n"
 			       "           [--dashboard-streams N]\n\n"
@@ -183,7 +185,10 @@ int cli_serve(int argc, char **argv)
 			       "a login (4 N from an address) answer 429, one more a minute (default 5;\n"
 			       "0: unlimited).\n"
 			       "Webhook deliveries (docs/api.md \"Webhooks\") time out after\n"
-			       "--webhook-timeout (default 10s; connecting: 5s).\n"
+			       "--webhook-timeout (default 10s; connecting: 5s). A delivery to a\n"
+			       "loopback, private, link-local or reserved address is refused and\n"
+			       "logged as failed, unless --webhook-allow-private (receivers on the\n"
+			       "provider's own network, tests on loopback).\n"
 			       "An import (POST /v1/engagements/:id/imports) fails past --import-max-bytes\n"
 			       "(default 1 GiB), --import-max-rows records (5000000), a record longer\n"
 			       "than --import-max-row bytes (1 MiB); a row with more than\n"
@@ -204,6 +209,10 @@ int cli_serve(int argc, char **argv)
 		}
 		if (c == 'A') {
 			ctx.head_copy = optarg;
+			continue;
+		}
+		if (c == 1005) {
+			ctx.webhook_allow_private = true;
 			continue;
 		}
 		if (c == 'S' || c == 'P') {

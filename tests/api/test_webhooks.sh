@@ -5,13 +5,14 @@
 # each signature verified here with Python's own hmac; a replayed (old timestamp) or altered
 # delivery fails that verification; a rotation signs with both secrets in the overlap; the log
 # shows the attempts; redeliver sends again; 3 days of failures end in "failed"; another
-# client's user gets 404; the secret is sealed on disk. Retries are driven by moving the
-# server's clock (clock-file), never by sleeping for the backoff.
+# client's user gets 404; the secret is sealed on disk; without --webhook-allow-private a
+# receiver on loopback is refused (the SSRF guard) and the log says why. Retries are driven
+# by moving the server's clock (clock-file), never by sleeping for the backoff.
 . "$(dirname "$0")/lib.sh"
 
 init_data
 clock_start
-start_server --clock-file "$CLOCK" --webhook-timeout 1s
+start_server --clock-file "$CLOCK" --webhook-timeout 1s --webhook-allow-private
 setup_world
 
 RLOG=$TMP/receiver.log
@@ -235,4 +236,27 @@ if grep -rqa "${NEW#whsec_}" "$DATA" || grep -rqa "${SECRET#whsec_}" "$DATA"; th
 else
   ok "the secrets are sealed on disk"
 fi
+
+# ---- the SSRF guard: by default, no delivery to loopback, private or reserved addresses
+start_server --clock-file "$CLOCK" --webhook-timeout 1s
+N0=$(wc -l < "$RLOG")
+api POST /v1/webhooks "$ACMEU" "{\"url\":\"http://localhost:$(cat "$TMP/rport")/hook\",\"events\":[\"item.done\"]}"
+expect "an endpoint on loopback, by name" 201
+GWH=$(jqr .id)
+# the import's two items wait first: whichever comes next is done, and fires item.done
+api POST /v1/work/next "$W1"
+I5=$(jqr .id); EP5=$(jqr .lease.epoch); [ "$EP5" = null ] && EP5=$(jqr .epoch)
+api POST "/v1/items/$I5/submit" "$W1" "{\"epoch\":$EP5,\"result\":{\"policy\":\"x\"}}"
+expect "an item keyed" 200
+api POST "/v1/items/$I5/accept" "$MGR" '{}'
+g5() { api GET "/v1/webhooks/$GWH/deliveries" "$ACMEU"; jqr ".data[] | select(.item_id == $I5) | .$1"; }
+for _ in $(seq 1 50); do [ "$(g5 attempts)" != 0 ] && break; sleep 0.1; done
+case "$(g5 last_error)" in
+  "refused: "*"is a loopback, private or reserved address (serve --webhook-allow-private allows it)")
+    ok "the attempt is refused, and the log says why and what allows it";;
+  *) bad "the guard's refusal in the log: got '$(g5 last_error)'";;
+esac
+check "nothing reached the receiver" "$N0" "$(wc -l < "$RLOG")"
+check "it stays pending (retried; a later allow delivers it)" "pending" "$(g5 state)"
+stop_server
 finish
