@@ -342,6 +342,15 @@ struct store_load {
 	  (struct store *s, int64_t engagement_id, int64_t before, int limit, bool dry_run,       \
 	   int64_t *items, int64_t *events),                                                       \
 	  (s, engagement_id, before, limit, dry_run, items, events))                               \
+	/*                                                                                         \
+	 * writer: housekeeping. At most limit rows each of: sessions ended or expired            \
+	 * before sessions_before, and idempotency keys recorded before idem_before.              \
+	 * OUT: *sessions, *keys, the rows deleted.                                               \
+	 */                                                                                        \
+	X(housekeep,                                                                               \
+	  (struct store *s, int64_t sessions_before, int64_t idem_before, int limit,             \
+	   int64_t *sessions, int64_t *keys),                                                      \
+	  (s, sessions_before, idem_before, limit, sessions, keys))                               \
 	/* ERR_NOTFOUND when the key is new. OUT: out->body (free()). */                           \
 	X(idem_get, (struct store *s, int64_t user_id, const char *key, struct idem_rec *out),    \
 	  (s, user_id, key, out))                                                                  \

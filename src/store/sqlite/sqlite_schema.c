@@ -564,6 +564,12 @@ const char *const sq__migrations[] = {
     /* the draft's walk of a month (store_bill_time_each) read from the index alone */
     "CREATE INDEX IF NOT EXISTS time_entries_bill ON time_entries(engagement_id, started_at, "
     "  worker_id, duration_ms) WHERE superseded_by = 0 AND billable != 0 AND duration_ms > 0;",
+
+    /* housekeeping (engine/purge.c): old sessions and idempotency keys deleted by time,
+     * oldest first, through these indexes. */
+    "CREATE INDEX IF NOT EXISTS sessions_expires ON sessions(expires_at);"
+    "CREATE INDEX IF NOT EXISTS sessions_ended ON sessions(ended_at) WHERE ended_at > 0;"
+    "CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

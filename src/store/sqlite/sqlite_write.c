@@ -447,6 +447,39 @@ int sq_item_purge(struct store *s, int64_t engagement_id, int64_t before, int li
 	return rc;
 }
 
+/*
+ * Sessions and idempotency keys past their use: a batch deletes a bounded
+ * number of each (the oldest first, through their time indexes), so a
+ * backlog is worked off over several batches and never stalls one.
+ */
+int sq_housekeep(struct store *s, int64_t sessions_before, int64_t idem_before, int limit,
+		 int64_t *sessions, int64_t *keys)
+{
+	static const char *const sql[2] = {
+		"DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < ?1"
+		" UNION ALL SELECT id FROM sessions WHERE ended_at > 0 AND ended_at < ?1 LIMIT ?2)",
+		"DELETE FROM idempotency WHERE rowid IN (SELECT rowid FROM idempotency"
+		" WHERE created_at < ?1 ORDER BY created_at LIMIT ?2)",
+	};
+	const int64_t before[2] = { sessions_before, idem_before };
+	int64_t *out[2] = { sessions, keys };
+	struct sq_conn *w = W(s);
+	int rc = 0;
+
+	for (int i = 0; i < 2 && !rc; i++) {
+		const int64_t v[2] = { before[i], limit };
+		sqlite3_stmt *st = sq__prep(w, sql[i], "housekeeping", &rc);
+
+		*out[i] = 0;
+		if (!st)
+			break;
+		rc = sq__step_done(w, st, sq__bind_i64s(st, 1, v, 2), "housekeeping");
+		if (!rc)
+			*out[i] = sqlite3_changes64(w->db);
+	}
+	return rc;
+}
+
 /* ================================================================
  * The ethical wall: when a worker last worked for a client
  * ================================================================ */
