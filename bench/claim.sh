@@ -70,7 +70,7 @@ if [ $BOSS = 1 ]; then
     if (cd "$BOSS_DIR" && timeout 300 npm ci --no-audit --no-fund --loglevel=error > npm-ci.log 2>&1); then
       cp bench/claim/package-lock.json "$BOSS_DIR/node_modules/.alihdaya-lock"
     else
-      BOSS_WHY="npm ci failed (registry unreachable?), see $BOSS_DIR/npm-ci.log: $(tail -1 "$BOSS_DIR/npm-ci.log")"
+      BOSS_WHY="npm ci failed (registry unreachable?), $(grep -m1 "npm error" "$BOSS_DIR/npm-ci.log"), all of it in $BOSS_DIR/npm-ci.log"
     fi
   fi
   if [ -n "$BOSS_WHY" ]; then
