@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # claim.sh - durable claim and complete with concurrent clients (issue 13 "bench/claim"):
 # alihdaya over HTTP on SQLite (synchronous=FULL) beside PostgreSQL 15 with a
-# SELECT ... FOR UPDATE SKIP LOCKED claim of the same work, in the same run on this machine.
-# usage: bench/claim.sh [--seconds N] [--clients N] [--items N] [--bin PATH] [--no-pg]
+# SELECT ... FOR UPDATE SKIP LOCKED claim of the same work, and beside pg-boss (npm) on that
+# PostgreSQL, in the same run on this machine.
+# usage: bench/claim.sh [--seconds N] [--clients N] [--items N] [--bin PATH] [--no-pg] [--no-boss]
 #   --seconds N  claiming time of each side (default 60)
 #   --clients N  concurrent clients, each one worker of capacity 1 (default 256)
 #   --items N    queued items loaded on each side before the run (default 100000)
 #   --bin PATH   an alihdaya binary (default: build-bench/alihdaya, RelWithDebInfo, no sanitizers)
-#   --no-pg      leave PostgreSQL out
+#   --no-pg      leave PostgreSQL out (both peers)
+#   --no-boss    leave pg-boss out (it is also left out, with a message, when node >= 20 or
+#                `npm ci` of bench/claim/package-lock.json is not to be had)
 # The work, identical on both sides: four queues (engagements) of ITEMS/4 items each, loaded
 # in this order: data_entry>=1 priority 1, data_entry>=3 priority 5, review>=2 priority 3,
 # review>=4 priority 8; worker i (1-based) has data_entry level 1+(i-1)%4 and review level
@@ -22,15 +25,17 @@ SECS=60
 N=256
 ITEMS=100000
 PG=1
+BOSS=1
 BIN=
-usage() { echo "usage: bench/claim.sh [--seconds N] [--clients N] [--items N] [--bin PATH] [--no-pg]" >&2; exit 2; }
+usage() { echo "usage: bench/claim.sh [--seconds N] [--clients N] [--items N] [--bin PATH] [--no-pg] [--no-boss]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) SECS=${2:-}; shift 2 ;;
     --clients) N=${2:-}; shift 2 ;;
     --items) ITEMS=${2:-}; shift 2 ;;
     --bin) BIN=${2:-}; shift 2 ;;
-    --no-pg) PG=0; shift ;;
+    --no-pg) PG=0; BOSS=0; shift ;;
+    --no-boss) BOSS=0; shift ;;
     *) usage ;;
   esac
 done
@@ -49,6 +54,31 @@ PGBIN=/usr/lib/postgresql/15/bin
 [ $PG = 1 ] && [ ! -x $PGBIN/postgres ] && need+=(postgresql-15)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+# pg-boss from npm, pinned by bench/claim/package-lock.json, installed with `npm ci` into
+# build-bench/claim-node (not web/; again only when the lockfile changed). pg-boss 10 needs
+# node 20 (Debian 12's nodejs is 18). Without node or the registry the peer is left out with
+# a message and the rest runs; BOSS_WHY says why in the table.
+BOSS_DIR=$PWD/build-bench/claim-node
+BOSS_WHY=
+if [ $BOSS = 1 ]; then
+  nv=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if ! command -v npm >/dev/null 2>&1 || [ "$nv" -lt 20 ]; then
+    BOSS_WHY="node >= 20 with npm not found (node major: $nv)"
+  elif ! cmp -s bench/claim/package-lock.json "$BOSS_DIR/node_modules/.alihdaya-lock" 2>/dev/null; then
+    mkdir -p "$BOSS_DIR" && cp bench/claim/package.json bench/claim/package-lock.json "$BOSS_DIR/"
+    if (cd "$BOSS_DIR" && timeout 300 npm ci --no-audit --no-fund --loglevel=error > npm-ci.log 2>&1); then
+      cp bench/claim/package-lock.json "$BOSS_DIR/node_modules/.alihdaya-lock"
+    else
+      BOSS_WHY="npm ci failed (registry unreachable?), $(grep -m1 "npm error" "$BOSS_DIR/npm-ci.log"), all of it in $BOSS_DIR/npm-ci.log"
+    fi
+  fi
+  if [ -n "$BOSS_WHY" ]; then
+    echo "pg-boss: SKIPPED, $BOSS_WHY; the other sides run" >&2
+    BOSS=0
+  else
+    echo "pg-boss: $(node -p "require('$BOSS_DIR/node_modules/pg-boss/package.json').version") (node $(node --version))"
+  fi
 fi
 if [ -z "$BIN" ]; then
   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALIHDAYA_SANITIZE=OFF >/dev/null
@@ -140,6 +170,8 @@ echo "alihdaya: counted in the store: $a_assign claims of $a_items items, $a_twi
 # ---- PostgreSQL 15: a cluster of its own in TMP, loopback only, fsync and synchronous_commit
 # on (the defaults), room for N connections; the same workers, skills and items.
 P_OUT=
+B_OUT=
+X_OUT=
 if [ $PG = 1 ]; then
   PGDATA=$TMP/pg
   mkdir -p "$PGDATA" && chown postgres "$PGDATA"
@@ -203,6 +235,7 @@ BEGIN
   RETURN 1;
 END \$\$;
 VACUUM ANALYZE;
+CHECKPOINT;
 EOF
   echo "postgresql: loaded; load $(cut -d' ' -f1-3 /proc/loadavg)"
   PM=$(head -1 "$PGDATA/postmaster.pid")
@@ -230,6 +263,74 @@ EOF
   [ "$p_assign" = "$P_CLAIMS" ] && [ "$p_twice" = 0 ] && [ "$p_open" = 0 ] && [ "$p_cap" = 0 ] &&
     [ "$p_inelig" = 0 ] && [ "$p_active" = 0 ] || fail "PostgreSQL's counts disagree"
   "${PSQL[@]}" -tA -c "SELECT 'postgresql: dead tuples in items after the run: ' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'items'"
+
+  # ---- pg-boss on the same cluster, twice, each in a database of its own: its schema, four
+  # queues e1..e4 (one partition each), the same items in the same order and priorities
+  # through boss.insert(); then the same lanes (bench/claim/boss.mjs says how a worker's
+  # eligibility and capacity are expressed with it). As shipped: pg-boss 10's only
+  # index for fetching is (name, start_after) INCLUDE (priority, created_on, id), so each
+  # fetch reads and sorts its whole queue (75,000 jobs: a seq scan and an external merge
+  # sort, 128 ms alone); and with one index in the order of its fetch, (name, priority
+  # DESC, created_on, id) WHERE state < 'active' (0.1 ms; pg-boss 12, which needs node 22,
+  # ships the like of it as job_i11): the schema a careful user would add, the library's
+  # code unchanged.
+  boss_side() { # DB INDEX(0|1) -> BOUT
+    local db=$1 ix=$2 t0 b_load b_cpu claims tag="pg-boss"
+    [ "$ix" = 1 ] && tag="pg-boss+index"
+    "${PSQL[@]}" -c "CREATE DATABASE $db"
+    BPSQL=(runuser -u postgres -- $PGBIN/psql -X -q -h 127.0.0.1 -p "$PGPORT" -U bench -d "$db" -v ON_ERROR_STOP=1)
+    BCONN="postgres://bench@127.0.0.1:$PGPORT/$db"
+    t0=$(date +%s.%N)
+    b_load=$(node bench/claim/boss.mjs load "$BOSS_DIR" "$BCONN" "$PER") || fail "$tag: load: $b_load"
+    [ "$b_load" = "queued=$ITEMS" ] || fail "$tag: load: $b_load, not queued=$ITEMS"
+    if [ "$ix" = 1 ]; then
+      "${BPSQL[@]}" -c "CREATE INDEX bench_fetch ON pgboss.job (name, priority DESC, created_on, id) WHERE state < 'active'"
+    fi
+    "${BPSQL[@]}" -c "VACUUM ANALYZE" -c "CHECKPOINT"
+    echo "$tag: loaded $ITEMS jobs in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.0f", b - a}') s; load $(cut -d' ' -f1-3 /proc/loadavg)"
+    C0=$(cpu "$PM")
+    BOUT=$(node bench/claim/boss.mjs run "$BOSS_DIR" "$BCONN" "$SECS" "$N" "$TMP/$db.log") || fail "$tag: run: $BOUT"
+    sleep 0.5
+    b_cpu=$(awk -v a="$C0" -v b="$(cpu "$PM")" 'BEGIN{printf "%.2f", b - a}')
+    BOUT="$BOUT server_cpu_s=$b_cpu"
+    echo "$BOUT" | sed "s/^/$tag: /"
+    echo "$tag: done; load $(cut -d' ' -f1-3 /proc/loadavg)"
+    claims=$(echo "$BOUT" | field claims)
+    # pg-boss keeps no claim history: the lanes' log (worker, job, queue per claim) is
+    # checked against the jobs' states, the worker each completion wrote into its output,
+    # and started_on/completed_on (each its statement's transaction time) for the capacity.
+    "${BPSQL[@]}" -c "CREATE TABLE bench_log (w int NOT NULL, id uuid NOT NULL, q text NOT NULL)" \
+      -c "\\copy bench_log FROM '$TMP/$db.log' WITH (FORMAT csv)"
+      read -r b_log b_ids b_started b_retried b_open b_mism b_cap b_inelig b_arch < <("${BPSQL[@]}" -tA -F ' ' -c "
+        WITH ev AS (SELECT (output->>'w')::int w, started_on t, 1 d FROM pgboss.job WHERE state = 'completed'
+                    UNION ALL SELECT (output->>'w')::int, completed_on, -1 FROM pgboss.job WHERE state = 'completed'),
+             h AS (SELECT w, sum(d) OVER (PARTITION BY w ORDER BY t, d ROWS UNBOUNDED PRECEDING) held FROM ev)
+        SELECT (SELECT count(*) FROM bench_log),
+               (SELECT count(DISTINCT id) FROM bench_log),
+               (SELECT count(*) FROM pgboss.job WHERE started_on IS NOT NULL),
+               (SELECT count(*) FROM pgboss.job WHERE retry_count > 0),
+               (SELECT count(*) FROM pgboss.job WHERE state = 'active'),
+               (SELECT count(*) FROM pgboss.job j FULL JOIN bench_log l ON l.id = j.id AND l.q = j.name
+                 WHERE (j.started_on IS NOT NULL OR l.id IS NOT NULL)
+                   AND (l.id IS NULL OR j.id IS NULL OR j.state <> 'completed' OR (j.output->>'w')::int <> l.w)),
+               (SELECT count(*) FROM h WHERE held > 1 OR held < 0),
+               (SELECT count(*) FROM bench_log WHERE NOT CASE q WHEN 'e1' THEN true
+                  WHEN 'e2' THEN 1 + (w - 1) % 4 >= 3 WHEN 'e3' THEN 1 + ((w - 1) / 4) % 4 >= 2
+                  ELSE 1 + ((w - 1) / 4) % 4 >= 4 END),
+               (SELECT count(*) FROM pgboss.archive)")
+      echo "$tag: counted in the database: $b_started jobs claimed ($b_log claims in the lanes' log, $b_ids jobs)," \
+           "$b_retried fetched again, $b_open left claimed, $b_mism not completed once by the worker that claimed it," \
+           "$b_cap over capacity, $b_inelig below the level, $b_arch archived"
+      [ "$b_log" = "$claims" ] && [ "$b_ids" = "$claims" ] && [ "$b_started" = "$claims" ] &&
+        [ "$b_retried" = 0 ] && [ "$b_open" = 0 ] && [ "$b_mism" = 0 ] && [ "$b_cap" = 0 ] &&
+        [ "$b_inelig" = 0 ] && [ "$b_arch" = 0 ] || fail "$tag: counts disagree"
+      "${BPSQL[@]}" -tA -c "SELECT '$tag: dead tuples in its job partitions after the run: ' || sum(n_dead_tup) FROM pg_stat_user_tables WHERE schemaname = 'pgboss'"
+  }
+  if [ $BOSS = 1 ]; then
+    # with the index first: the run as shipped keeps both cores saturated with sorts
+    boss_side boss_ix 1; X_OUT=$BOUT
+    boss_side boss 0; B_OUT=$BOUT
+  fi
   runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -m fast stop >/dev/null; PGDATA=
 fi
 
@@ -249,11 +350,31 @@ echo "| $N clients, $SECS s, $ITEMS items | claims | claims/s | lowest 5-s windo
 echo "|---|---:|---:|---:|---|---|---|---|"
 row "alihdaya, HTTP, SQLite synchronous=FULL" "$A_OUT"
 [ -n "$P_OUT" ] && row "PostgreSQL 15, FOR UPDATE SKIP LOCKED, libpq" "$P_OUT"
-if [ -n "$P_OUT" ]; then
-  ar=$(echo "$A_OUT" | field claims_per_s); pr=$(echo "$P_OUT" | field claims_per_s)
-  ap=$(echo "$A_OUT" | field claim_p99_ms); pp=$(echo "$P_OUT" | field claim_p99_ms)
+BV=
+[ -n "$B_OUT$X_OUT" ] && BV=$(node -p "require('$BOSS_DIR/node_modules/pg-boss/package.json').version")
+[ -n "$B_OUT" ] && row "pg-boss $BV on that PostgreSQL, as shipped" "$B_OUT"
+[ -n "$X_OUT" ] && row "pg-boss $BV + an index in its fetch order" "$X_OUT"
+[ -n "$BOSS_WHY" ] && echo "| pg-boss: not measured, $BOSS_WHY | | | | | | | |"
+# The ratios: to each peer, and to the best (the higher sustained claims/s; its p99).
+ratio() { # LABEL PEER_OUT
+  local ar pr ap pp
+  ar=$(echo "$A_OUT" | field claims_per_s); pr=$(echo "$2" | field claims_per_s)
+  ap=$(echo "$A_OUT" | field claim_p99_ms); pp=$(echo "$2" | field claim_p99_ms)
+  echo "ratio alihdaya / $1: claims/s $(awk -v a="$ar" -v b="$pr" 'BEGIN{printf "%.2f", (b>0)?a/b:0}')," \
+       "claim p99 $(awk -v a="$ap" -v b="$pp" 'BEGIN{printf "%.3g", (b>0)?a/b:0}')"
+}
+BEST= BEST_OUT=
+for o in P_OUT B_OUT X_OUT; do
+  [ -n "${!o}" ] || continue
+  if [ -z "$BEST_OUT" ] || [ "$(echo "${!o}" | field claims_per_s)" -gt "$(echo "$BEST_OUT" | field claims_per_s)" ]; then
+    BEST_OUT=${!o}
+    case $o in P_OUT) BEST=PostgreSQL ;; B_OUT) BEST=pg-boss ;; *) BEST=pg-boss+index ;; esac
+  fi
+done
+if [ -n "$BEST_OUT" ]; then
   echo
-  echo "ratio alihdaya / PostgreSQL: claims/s $(awk -v a="$ar" -v b="$pr" 'BEGIN{printf "%.2f", (b>0)?a/b:0}')," \
-       "claim p99 $(awk -v a="$ap" -v b="$pp" 'BEGIN{printf "%.2f", (b>0)?a/b:0}')" \
-       "(target: claims/s >= 10, p99 <= 0.20); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  [ -n "$P_OUT" ] && ratio PostgreSQL "$P_OUT"
+  [ -n "$B_OUT" ] && ratio pg-boss "$B_OUT"
+  [ -n "$X_OUT" ] && ratio pg-boss+index "$X_OUT"
+  echo "$(ratio "the best peer ($BEST)" "$BEST_OUT") (target: claims/s >= 10, p99 <= 0.20); load $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
