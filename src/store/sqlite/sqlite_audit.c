@@ -25,7 +25,8 @@ enum { P_CLIENT = 3, P_ACTOR, P_ACTION, P_FROM, P_TO };
  * The step-backs are read from their index by name: else SQLite's max() walks seq down the
  * whole table looking for one (there is normally none).
  */
-#define AUDIT_FIND_FMT "SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1%s%s%s%s ORDER BY seq LIMIT ?2"
+#define AUDIT_FIND_FMT                                                                             \
+	"SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1%s%s%s%s ORDER BY seq LIMIT ?2"
 #define AUDIT_BY_CLIENT " AND client_id = ?3"
 #define AUDIT_BY_ACTOR " AND actor_user_id = ?4"
 #define AUDIT_BY_ACTION " AND action = ?5"
@@ -86,7 +87,9 @@ int sq__audit_find(struct store *base, const struct store_page *pg, store_audit_
 		return 0; /* no event has an action this long */
 	w = snprintf(sql, sizeof(sql), AUDIT_FIND_FMT, pg->client_id ? AUDIT_BY_CLIENT : "",
 		     pg->actor_user_id ? AUDIT_BY_ACTOR : "",
-		     !pg->action ? "" : pg->action_family ? AUDIT_BY_FAMILY : AUDIT_BY_ACTION,
+		     !pg->action	 ? ""
+		     : pg->action_family ? AUDIT_BY_FAMILY
+					 : AUDIT_BY_ACTION,
 		     time_piece(pg));
 	if (w < 0 || (size_t)w >= sizeof(sql))
 		return sq__error(ERR_INVALID, "audit list: query too long");
