@@ -26,15 +26,21 @@ enum { P_CLIENT = 3, P_ACTOR, P_ACTION, P_FROM, P_TO };
  * whole table looking for one (there is normally none).
  */
 #define AUDIT_FIND_FMT                                                                             \
-	"SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > ?1%s%s%s%s ORDER BY seq LIMIT ?2"
+	"SELECT " SQ_AUDIT_COLS " FROM audit WHERE seq > %s%s%s%s%s ORDER BY seq LIMIT ?2"
+/*
+ * The lower bound of seq: the cursor, or with from the larger of the cursor and the window's
+ * first seq less one, in one expression (SQLite searches the rowid from one lower bound: with
+ * two, it took the cursor's and read every event before the window).
+ */
+#define AUDIT_AFTER "?1"
+#define AUDIT_FROM                                                                                 \
+	"max(?1, coalesce((SELECT seq FROM audit WHERE at_max >= ?6"                               \
+	" ORDER BY at_max, seq LIMIT 1), 9223372036854775807) - 1) AND at >= ?6"
 #define AUDIT_BY_CLIENT " AND client_id = ?3"
 #define AUDIT_BY_ACTOR " AND actor_user_id = ?4"
 #define AUDIT_BY_ACTION " AND action = ?5"
 /* The family: the action up to and with its first '.' (the audit_family index's expression). */
 #define AUDIT_BY_FAMILY " AND substr(action, 1, instr(action, '.')) = ?5"
-#define AUDIT_FROM                                                                                 \
-	" AND at >= ?6 AND seq >= coalesce((SELECT seq FROM audit WHERE at_max >= ?6"              \
-	" ORDER BY at_max, seq LIMIT 1), 9223372036854775807)"
 #define AUDIT_TO                                                                                   \
 	" AND at < ?7 AND seq <= max(coalesce((SELECT seq FROM audit WHERE at_max < ?7"            \
 	" ORDER BY at_max DESC, seq DESC LIMIT 1), 0), coalesce((SELECT max(seq) FROM audit"       \
@@ -43,15 +49,6 @@ enum { P_CLIENT = 3, P_ACTOR, P_ACTION, P_FROM, P_TO };
 bool sq__audit_filtered(const struct store_page *pg)
 {
 	return pg->actor_user_id || pg->action || pg->at_from > 0 || pg->at_to;
-}
-
-static const char *time_piece(const struct store_page *pg)
-{
-	if (pg->at_from > 0 && pg->at_to)
-		return AUDIT_FROM AUDIT_TO;
-	if (pg->at_from > 0)
-		return AUDIT_FROM;
-	return pg->at_to ? AUDIT_TO : "";
 }
 
 static int bind_all(sqlite3_stmt *st, const struct store_page *pg)
@@ -78,6 +75,7 @@ int sq__audit_find(struct store *base, const struct store_page *pg, store_audit_
 	struct sq_store *s = sq__of(base);
 	struct sq_conn *c;
 	sqlite3_stmt *st = NULL;
+	const char *act;
 	char sql[1536];
 	int n = 0, rc, w;
 	int64_t last = 0;
@@ -85,12 +83,11 @@ int sq__audit_find(struct store *base, const struct store_page *pg, store_audit_
 	*next_after = 0;
 	if (pg->action && strnlen(pg->action, MODEL_CODE_MAX) >= MODEL_CODE_MAX)
 		return 0; /* no event has an action this long */
-	w = snprintf(sql, sizeof(sql), AUDIT_FIND_FMT, pg->client_id ? AUDIT_BY_CLIENT : "",
-		     pg->actor_user_id ? AUDIT_BY_ACTOR : "",
-		     !pg->action	 ? ""
-		     : pg->action_family ? AUDIT_BY_FAMILY
-					 : AUDIT_BY_ACTION,
-		     time_piece(pg));
+	/* The action's piece, then the statement with the filters given. */
+	act = !pg->action ? "" : pg->action_family ? AUDIT_BY_FAMILY : AUDIT_BY_ACTION;
+	w = snprintf(sql, sizeof(sql), AUDIT_FIND_FMT, pg->at_from > 0 ? AUDIT_FROM : AUDIT_AFTER,
+		     pg->client_id ? AUDIT_BY_CLIENT : "", pg->actor_user_id ? AUDIT_BY_ACTOR : "",
+		     act, pg->at_to ? AUDIT_TO : "");
 	if (w < 0 || (size_t)w >= sizeof(sql))
 		return sq__error(ERR_INVALID, "audit list: query too long");
 	c = sq__reader_get(s);
