@@ -135,9 +135,66 @@ int app_in_levels(const char *field, const struct app_level_in *in, size_t n, bo
 	return 0;
 }
 
+/* Audit times: RFC 3339 from 1970 to the end of 9999 (the store's ms fit any of them). */
+#define AUDIT_TIME_MAX INT64_C(253402300800000)
+
+static int audit_time(const char *field, const char *text, int64_t *out, struct buf *err)
+{
+	if (strlen(text) > 40 || clock_parse_rfc3339(text, out) || *out < 0 ||
+	    *out >= AUDIT_TIME_MAX)
+		return buf_error(err, ERR_INVALID,
+				 "%s must be an RFC 3339 time from 1970 to 9999, like "
+				 "2026-11-23T10:00:00Z",
+				 field);
+	return 0;
+}
+
+/*
+ * An action as the engine names them, lower case words joined by '.' (a
+ * code's characters); a family ends at its first '.', so "item." matches
+ * "item.create" and "item.review_accept".
+ */
+static int audit_action(const char *text, struct store_page *pg, struct buf *err)
+{
+	size_t n = strlen(text);
+	const char *dot = strchr(text, '.');
+
+	if (!n || n >= MODEL_CODE_MAX || strspn(text, CODE_CHARS) != n || *text == '.')
+		return buf_error(err, ERR_INVALID,
+				 "action must be an action name like item.create, or a family "
+				 "like item. (at most %d characters)",
+				 MODEL_CODE_MAX - 1);
+	pg->action = text;
+	pg->action_family = text[n - 1] == '.';
+	if (pg->action_family && dot != text + n - 1)
+		return buf_error(err, ERR_INVALID,
+				 "action: a family ends at the first '.', like item.");
+	return 0;
+}
+
+static int audit_filters(const struct app_page_in *in, struct store_page *pg, struct buf *err)
+{
+	int rc;
+
+	if (in->actor && (rc = app_in_id_text("actor", in->actor, &pg->actor_user_id, err)))
+		return rc;
+	if (in->action && (rc = audit_action(in->action, pg, err)))
+		return rc;
+	if (in->from && (rc = audit_time("from", in->from, &pg->at_from, err)))
+		return rc;
+	if (in->to && (rc = audit_time("to", in->to, &pg->at_to, err)))
+		return rc;
+	if (in->to && !pg->at_to)
+		return buf_error(err, ERR_INVALID, "to must be after 1970-01-01T00:00:00Z");
+	if (in->from && in->to && pg->at_from >= pg->at_to)
+		return buf_error(err, ERR_INVALID, "from must be before to");
+	return 0;
+}
+
 int app_page(const struct app_page_in *in, struct store_page *pg, struct buf *err)
 {
 	int64_t v;
+	int rc;
 
 	memset(pg, 0, sizeof(*pg));
 	pg->limit = STORE_PAGE_DEFAULT;
@@ -149,7 +206,8 @@ int app_page(const struct app_page_in *in, struct store_page *pg, struct buf *er
 					 STORE_PAGE_MAX);
 		pg->limit = (int)v;
 	}
-	if (in->client_id)
-		return app_in_id_text("client_id", in->client_id, &pg->client_id, err);
-	return 0;
+	if (in->client_id &&
+	    (rc = app_in_id_text("client_id", in->client_id, &pg->client_id, err)))
+		return rc;
+	return audit_filters(in, pg, err);
 }

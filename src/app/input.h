@@ -54,9 +54,19 @@ struct app_page_in {
 	const char *after;     /* the cursor; NULL: from the start */
 	const char *limit;     /* 1..STORE_PAGE_MAX; NULL: STORE_PAGE_DEFAULT */
 	const char *client_id; /* engagements, users: only this client; NULL: all */
+	/*
+	 * audit events (app_page checks them, each 400 naming it): actor, a user
+	 * id; action, an action name ("item.create") or a family ("item.": up to
+	 * and with its first '.'); from and to, RFC 3339 times, from <= at < to,
+	 * from before to. NULL: no filter.
+	 */
+	const char *actor;
+	const char *action;
+	const char *from;
+	const char *to;
 };
 
-/* The page into pg (other fields zeroed). */
+/* The page into pg (other fields zeroed; pg->action borrows in->action). */
 int app_page(const struct app_page_in *in, struct store_page *pg, struct buf *err);
 
 #endif

@@ -20,6 +20,17 @@
 
 /* audit verify --head FILE, --key HEX (cli_audit() fills them) */
 static const char *opt_head, *opt_key;
+/* audit list's filters, as GET /v1/audit's (app_page() checks them) */
+static const char *opt_client, *opt_actor, *opt_action, *opt_from, *opt_to;
+
+static void list_in(struct app_page_in *in)
+{
+	in->client_id = opt_client;
+	in->actor = opt_actor;
+	in->action = opt_action;
+	in->from = opt_from;
+	in->to = opt_to;
+}
 
 /*
  * A server holds the data directory (its lock is taken): it may be between
@@ -115,7 +126,10 @@ static int other(struct cli_noun *w)
 	return !strcmp(w->verb, "key") ? key(w) : verify(w);
 }
 
-/* audit list [--after SEQ] [--limit N] [--json] | audit verify [--head FILE] [--key HEX] | audit key */
+/*
+ * audit list [--after SEQ] [--limit N] [--client ID] [--actor ID] [--action A] [--from T]
+ * [--to T] [--json] | audit verify [--head FILE] [--key HEX] | audit key
+ */
 int cli_audit(int argc, char **argv)
 {
 	static const char *const cols[] = { "seq", "at", "actor_user_id", "action", "record_type",
@@ -124,6 +138,7 @@ int cli_audit(int argc, char **argv)
 	    .noun = "audit",
 	    .verbs = "list verify key",
 	    .usage = "usage: alihdaya audit list [--after SEQ] [--limit N] [--json] [--data DIR]\n"
+		     "         [--client ID] [--actor ID] [--action A] [--from T] [--to T]\n"
 		     "       alihdaya audit verify [--head FILE] [--key HEX] [--data DIR]\n"
 		     "       alihdaya audit key [--data DIR]\n\n"
 		     "The audit trail records who did what to which record, and who read which\n"
@@ -132,14 +147,22 @@ int cli_audit(int argc, char **argv)
 		     "(DIR/audit-head; docs/audit.md). verify recomputes the chain and the tree,\n"
 		     "checks them against the signed head (--head: one kept elsewhere; --key: the\n"
 		     "public key it must be signed with, else DIR's key) and names the first event\n"
-		     "that was changed, removed, reordered or cut off. key prints the public key.\n",
+		     "that was changed, removed, reordered or cut off. key prints the public key.\n"
+		     "list's filters combine: --client, --actor (a user id), --action (item.create,\n"
+		     "or a family: item.), --from and --to (RFC 3339; from <= at < to).\n",
 	    .kind = APP_AUDIT,
 	    .cols = cols,
 	    .other = other,
+	    .list_in = list_in,
 	};
 	static const struct cli_arg args[] = {
 	    CLI_ARG("head", CLI_ARG_STR, &opt_head),
 	    CLI_ARG("key", CLI_ARG_STR, &opt_key),
+	    CLI_ARG("client", CLI_ARG_STR, &opt_client),
+	    CLI_ARG("actor", CLI_ARG_STR, &opt_actor),
+	    CLI_ARG("action", CLI_ARG_STR, &opt_action),
+	    CLI_ARG("from", CLI_ARG_STR, &opt_from),
+	    CLI_ARG("to", CLI_ARG_STR, &opt_to),
 	    CLI_ARG_END,
 	};
 

@@ -232,6 +232,8 @@ struct cli_noun_def {
 	int (*before_update)(struct cli_noun *w, int64_t id, const void *in, struct buf *err);
 	/* A use case's ERR_INVALID line in err, said in the options' words; NULL: as it is. */
 	void (*explain)(const void *in, struct buf *err);
+	/* list: adds the noun's own filters to the page before it is read (NULL: none). */
+	void (*list_in)(struct app_page_in *in);
 };
 
 /*

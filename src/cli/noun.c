@@ -293,6 +293,8 @@ static int noun_page(struct cli_noun *w, const struct cli_noun_def *d, struct bu
 		json_decref(data);
 		return rc ? rc : cli_fail(w->noun, 1, "out of memory");
 	}
+	if (d->list_in)
+		d->list_in(&w->page);
 	rc = app_list(&w->ctx.app, &AUTH_LOCAL_ADMIN, d->kind, &w->page, wire_rec_add, data, &next,
 		      err);
 	if (rc) {

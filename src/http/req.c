@@ -271,6 +271,7 @@ int http__query_id(struct req *r, const char *name, int64_t *out)
 
 void http__page_in(struct req *r, bool by_client, struct app_page_in *in)
 {
+	*in = (struct app_page_in){0};
 	in->after = http__query(r, "after");
 	in->limit = http__query(r, "limit");
 	in->client_id = by_client ? http__query(r, "client_id") : NULL;

@@ -35,6 +35,13 @@ int http__app_fail(struct req *r, int rc, struct buf *err)
 int http__list(struct req *r, enum app_kind k, bool by_client)
 {
 	struct app_page_in in;
+
+	http__page_in(r, by_client, &in);
+	return http__list_in(r, k, &in);
+}
+
+int http__list_in(struct req *r, enum app_kind k, const struct app_page_in *in)
+{
 	struct buf err = BUF_INIT;
 	json_t *data = json_array();
 	int64_t next = 0;
@@ -42,8 +49,7 @@ int http__list(struct req *r, enum app_kind k, bool by_client)
 
 	if (!data)
 		return http__fail(r, ERR_NOMEM, NULL);
-	http__page_in(r, by_client, &in);
-	rc = app_list(&r->srv->app, &r->actor, k, &in, wire_rec_add, data, &next, &err);
+	rc = app_list(&r->srv->app, &r->actor, k, in, wire_rec_add, data, &next, &err);
 	if (rc) {
 		json_decref(data);
 		return http__app_fail(r, rc, &err);

@@ -211,7 +211,7 @@ static const struct {
     {"GET", "/v1/users", HTTP_Q_PAGE_CLIENT},
     {"GET", "/v1/workers", HTTP_Q_PAGE},
     {"GET", "/v1/items", HTTP_Q_ITEMS},
-    {"GET", "/v1/audit", HTTP_Q_PAGE_CLIENT},
+    {"GET", "/v1/audit", HTTP_Q_PAGE_CLIENT " actor action from to"},
     {"GET", "/v1/staff/erlang", HTTP_Q_STAFF " contacts max_abandon patience"},
     {"GET", "/v1/engagements/:id/staffing", HTTP_Q_STAFF " days day"},
     {"GET", "/v1/staff/skill-plan", HTTP_Q_STAFF " days day skill"},

@@ -60,6 +60,16 @@ struct store_page {
 	 * search leaves them out, so a client never sees one (docs/api.md "Gold items").
 	 */
 	bool with_gold;
+	/*
+	 * audit events (sqlite_audit.c): only this actor's (actor_user_id); this
+	 * action, or with action_family every action of the family (the part up
+	 * to and with the first '.', "item."; borrowed for the call); from <= at
+	 * < to (ms, 0 = unbounded). Zero and NULL: no filter.
+	 */
+	int64_t actor_user_id;
+	const char *action;
+	bool action_family;
+	int64_t at_from, at_to;
 };
 
 /*

@@ -1,5 +1,7 @@
 // e2e_audit.mjs - the audit screen in a real browser (run.sh's world): an auditor opens the trail,
-// filters it by client (the events are those GET /v1/audit?client_id= gives, in order), pages it
+// filters it by client (the events are those GET /v1/audit?client_id= gives, in order), by actor,
+// action (a name and a family), from and to in the browser's time zone, and together (each the
+// API's page for the same filter, the filters kept in the URL, typed by keyboard), pages it
 // by the server's cursor, runs verify and sees the trail intact with the count the API gives;
 // an admin may open it, a worker and a client user see the not-found page; en, id and ms without
 // raw keys, axe-core on the screen before and after verify.
@@ -24,6 +26,16 @@ async function seqsWhen(page, pred) {
     await page.waitForTimeout(100);
   }
   return s;
+}
+
+// Fills the filter form (every field: those not in f emptied) and applies it.
+async function applyFilters(page, f) {
+  const en = cat.en;
+  await page.getByLabel(en['adm.f.client']).selectOption(f.client_id || '');
+  for (const [k, label] of [['actor', 'audit.f_actor'], ['action', 'audit.f_action'], ['from', 'audit.f_from'], ['to', 'audit.f_to']]) {
+    await page.getByLabel(en[label]).fill(f[k] || '');
+  }
+  await page.getByRole('button', { name: en['portal.apply'] }).click();
 }
 
 // lib's noRawKeys, but the action column shows the API's action codes (item.review, ...) as they
@@ -92,6 +104,76 @@ await run('e2e_audit', async (browser) => {
   await page.getByText(en['adm.page'].replace('{page}', 1), { exact: true }).waitFor();
   ok(true, 'Previous goes back to page 1');
 
+  // --- actor, action, from and to: each narrows the trail to exactly the API's page for it
+  await applyFilters(page, {});
+  const every = (await api('GET', '/v1/audit?limit=500', AUD)).body.data;
+  const acmeUserId = (await api('GET', '/v1/users?limit=100', env.ADMIN)).body.data.find((u) => u.name === 'acme-user').id;
+  // The events' times span several seconds (sign-ins, the 30 items): a second with events
+  // both before and after it, as the browser's time zone (Asia/Manila, UTC+8) shows it.
+  const secs = [...new Set(every.map((e) => Math.ceil(Date.parse(e.at) / 1000) * 1000))].sort((a, b) => a - b);
+  const cut = secs[Math.floor(secs.length / 2)];
+  const manila = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 19);
+  ok(secs.length > 2 && every.some((e) => Date.parse(e.at) < cut) && every.some((e) => Date.parse(e.at) >= cut), 'the trail spans a cut in time to filter by', secs.join());
+  const cases = [
+    ['actor', { actor: String(acmeUserId) }, `actor=${acmeUserId}`, (e) => e.actor_user_id === acmeUserId],
+    ['action', { action: 'item.create' }, 'action=item.create', (e) => e.action === 'item.create'],
+    ['action family', { action: 'session.' }, 'action=session.', (e) => e.action.startsWith('session.')],
+    ['from', { from: manila(cut) }, `from=${encodeURIComponent(new Date(cut).toISOString())}`, (e) => Date.parse(e.at) >= cut],
+    ['to', { to: manila(cut) }, `to=${encodeURIComponent(new Date(cut).toISOString())}`, (e) => Date.parse(e.at) < cut],
+    ['client, actor and action', { client_id: String(env.ACME), actor: String(acmeUserId), action: 'item.' },
+      `client_id=${env.ACME}&actor=${acmeUserId}&action=item.`, (e) => e.client_id === Number(env.ACME) && e.actor_user_id === acmeUserId && e.action.startsWith('item.')],
+  ];
+  for (const [name, f, qs, pred] of cases) {
+    await applyFilters(page, f);
+    await page.waitForURL((u) => u.hash === '#/audit?' + qs, { timeout: 5000 });
+    const want = (await api('GET', `/v1/audit?${qs}&limit=25`, AUD)).body.data;
+    const shown = await seqsWhen(page, (s) => s.join() === want.map((e) => e.seq).join());
+    // Beside it, the whole filtered trail (under 500 events) against the test's own filter.
+    const full = (await api('GET', `/v1/audit?${qs}&limit=500`, AUD)).body.data.map((e) => e.seq);
+    const mine = every.filter(pred).map((e) => e.seq);
+    ok(full.length > 0 && full.length < every.length, `${name}: the filter keeps a part of the trail`, `${full.length} of ${every.length}`);
+    ok(full.join() === mine.join(), `${name}: the API keeps exactly the trail's events that match, in order`, full.join());
+    ok(shown.length > 0 && shown.join() === want.map((e) => e.seq).join(), `${name}: the screen shows the API's page for the filter`, shown.join());
+  }
+  const actionsShown = await page.locator('table.audit-list tbody tr td:nth-child(4)').allInnerTexts();
+  ok(actionsShown.length > 0 && actionsShown.every((a) => a.startsWith('item.')), 'the family filter shows only item. actions', actionsShown.join());
+  // The URL keeps the filters: a reload shows the same page and the fields as they were.
+  await page.reload();
+  await page.locator('table.audit-list').waitFor();
+  ok((await page.getByLabel(en['audit.f_actor']).inputValue()) === String(acmeUserId) && (await page.getByLabel(en['audit.f_action']).inputValue()) === 'item.',
+    'after a reload the fields hold the filters of the URL');
+  // The time window round trip: the URL's UTC time shows as Manila's local time.
+  await applyFilters(page, { from: manila(secs[0] - 1000), to: manila(cut) });
+  await page.waitForURL(/from=.*&to=/);
+  await page.reload();
+  await page.locator('main h1').waitFor();
+  ok((await page.getByLabel(en['audit.f_from']).inputValue()) === manila(secs[0] - 1000) && (await page.getByLabel(en['audit.f_to']).inputValue()) === manila(cut),
+    'the window comes back from the URL in the browser\'s time zone', await page.getByLabel(en['audit.f_from']).inputValue());
+  // Keyboard only: type the actor, Tab to the action, Enter submits.
+  await page.getByRole('button', { name: en['audit.f_clear'] }).click();
+  await page.waitForURL(/#\/audit$/);
+  // The screen redrawn for the bare URL (the whole trail's first page) before typing: a field
+  // typed into before that is reset with the form.
+  const first = (await api('GET', '/v1/audit?limit=25', AUD)).body.data.map((e) => e.seq).join();
+  ok((await seqsWhen(page, (s) => s.join() === first)).join() === first, 'Clear filters shows the whole trail again');
+  await page.getByLabel(en['audit.f_actor']).focus();
+  await page.keyboard.type('999999');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('item.create');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/audit\?actor=999999&action=item.create$/);
+  await page.getByText(en['audit.empty']).waitFor();
+  ok((await page.locator('table.audit-list').count()) === 0, 'an actor with no event: the empty message, no rows (by keyboard: Tab, Enter)');
+  // From after to: said on the screen in the user's language, nothing asked of the server.
+  const before = reqs.length;
+  await applyFilters(page, { from: manila(cut), to: manila(cut - 60000) });
+  await page.getByText(en['audit.bad_range']).waitFor();
+  ok(reqs.length === before, 'from after to: the screen says so and asks the server nothing');
+  await axe(page, 'audit trail with every filter filled and the range error');
+  await applyFilters(page, { client_id: String(env.ACME), action: 'item.' });
+  await seqsWhen(page, (s) => s.length > 0);
+  await shot(page, 'audit-filters-en');
+
   // --- verify: intact, with the count the API gives
   await page.getByRole('button', { name: en['audit.verify'], exact: true }).click();
   const verdict = page.locator('.verdict');
@@ -136,6 +218,11 @@ await run('e2e_audit', async (browser) => {
     await open(p, '#/audit');
     await p.locator('table.audit-list').waitFor();
     await noRawKeys(p, lang, 'audit trail');
+    const keys = ['audit.f_actor', 'audit.f_action', 'audit.f_from', 'audit.f_to', 'audit.f_clear', 'audit.bad_range'];
+    ok(keys.every((k) => cat[lang][k] && (lang === 'en' || cat[lang][k] !== cat.en[k])), `[${lang}] the filters' strings are in the catalogue, translated`);
+    let labelled = 0;
+    for (const k of keys.slice(0, 4)) labelled += await p.getByLabel(cat[lang][k], { exact: true }).count();
+    ok(labelled === 4, `[${lang}] every filter field is labelled in the language`, String(labelled));
     await p.getByRole('button', { name: cat[lang]['audit.verify'], exact: true }).click();
     await p.locator('.verdict').waitFor();
     await noRawKeys(p, lang, 'audit verdict');

@@ -542,6 +542,14 @@ int sq__write_ids(struct store *s, enum sq_stmt id, int64_t a, int64_t b, int *c
 STORE_OPS(X)
 #undef X
 
+/* ---- the audit trail's filtered pages (sqlite_audit.c) ---- */
+
+/* True if pg sets an audit filter beyond the client (actor, action, from, to). */
+bool sq__audit_filtered(const struct store_page *pg);
+/* sq_audit_list's page for such filters (as store_audit_list). */
+int sq__audit_find(struct store *s, const struct store_page *pg, store_audit_cb cb, void *ctx,
+		   int64_t *next_after);
+
 /* ---- schema (sqlite_schema.c) ---- */
 
 extern const char *const sq__migrations[];

@@ -184,9 +184,18 @@ SQ_LIST(service, SQ_SERVICE_LIST, SQ_SERVICE_LIST, SQ_K_SERVICE)
 SQ_LIST(engagement, SQ_ENGAGEMENT_LIST, SQ_ENGAGEMENT_LIST_CLIENT, SQ_K_ENGAGEMENT)
 SQ_LIST(user, SQ_USER_LIST, SQ_USER_LIST_CLIENT, SQ_K_USER)
 SQ_LIST(worker, SQ_WORKER_LIST, SQ_WORKER_LIST, SQ_K_WORKER)
-SQ_LIST(audit, SQ_AUDIT_LIST, SQ_AUDIT_LIST_CLIENT, SQ_K_AUDIT)
 
 #undef SQ_LIST
+
+/* The audit trail: its cached statements, or with an actor, action or time filter a search. */
+int sq_audit_list(struct store *s, const struct store_page *pg, store_audit_cb cb, void *ctx,
+		  int64_t *next_after)
+{
+	if (sq__audit_filtered(pg))
+		return sq__audit_find(s, pg, cb, ctx, next_after);
+	return list_simple(s, SQ_AUDIT_LIST, SQ_AUDIT_LIST_CLIENT, pg, SQ_K_AUDIT,
+			   (union sq_cb){.audit = cb}, ctx, next_after, "audit list");
+}
 
 int sq_audit_each(struct store *s, int64_t after_seq, store_audit_cb cb, void *ctx)
 {

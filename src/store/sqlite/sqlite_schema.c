@@ -570,6 +570,27 @@ const char *const sq__migrations[] = {
     "CREATE INDEX IF NOT EXISTS sessions_expires ON sessions(expires_at);"
     "CREATE INDEX IF NOT EXISTS sessions_ended ON sessions(ended_at) WHERE ended_at > 0;"
     "CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);",
+    /* the audit trail's filters (issue 9, GET /v1/audit?actor=&action=&from=&to=): an index
+     * per filter, each ending in seq (the rowid) so a page is read in seq order from it. A
+     * time window becomes a range of seq: at_max, the largest at up to this event, never
+     * falls as seq grows (the wall clock may step back; at_max does not), so the events
+     * with at >= from start at the first seq whose at_max >= from, and those with at < to
+     * end at the last seq whose at_max < to, or at a later event whose at is below its
+     * at_max (a step back: audit_back, normally empty). The trigger keeps at_max on every
+     * insert (events are inserted in seq order); the UPDATE fills it for the events so far.
+     * A new column, indexes and a trigger: safe on any database. */
+    "ALTER TABLE audit ADD COLUMN at_max INTEGER;"
+    "UPDATE audit SET at_max = w.m FROM (SELECT seq, max(at) OVER (ORDER BY seq) AS m "
+    "  FROM audit) AS w WHERE audit.seq = w.seq;"
+    "CREATE TRIGGER IF NOT EXISTS audit_at_max AFTER INSERT ON audit BEGIN"
+    "  UPDATE audit SET at_max = max(NEW.at, coalesce((SELECT at_max FROM audit"
+    "    WHERE seq < NEW.seq ORDER BY seq DESC LIMIT 1), NEW.at)) WHERE seq = NEW.seq;"
+    "  END;"
+    "CREATE INDEX IF NOT EXISTS audit_actor ON audit(actor_user_id, seq);"
+    "CREATE INDEX IF NOT EXISTS audit_action ON audit(action, seq);"
+    "CREATE INDEX IF NOT EXISTS audit_family ON audit(substr(action, 1, instr(action, '.')), seq);"
+    "CREATE INDEX IF NOT EXISTS audit_at_max ON audit(at_max);"
+    "CREATE INDEX IF NOT EXISTS audit_back ON audit(at) WHERE at < at_max;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
