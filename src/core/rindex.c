@@ -454,24 +454,34 @@ int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *er, bo
 	size_t n_all = 0;
 	int64_t id;
 	void *v;
-	int rc = 0;
+	int rc = 0, full;
 
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.n_rings = 1 + (int)(c ? clamp(c->n_rings, RINDEX_MAX_RINGS - 1) : 0);
-	if ((rc = ring_add(ix, &tmp.ring[0], 's', er->skills,
-			   clamp(er->n_skills, MODEL_MAX_SKILLS))) ||
-	    (rc = ring_add(ix, &tmp.ring[0], 'l', er->langs, clamp(er->n_langs, MODEL_MAX_LANGS))))
-		return rc;
-	for (int k = 1; k < tmp.n_rings; k++) {
+	rc = ring_add(ix, &tmp.ring[0], 's', er->skills, clamp(er->n_skills, MODEL_MAX_SKILLS));
+	if (!rc)
+		rc = ring_add(ix, &tmp.ring[0], 'l', er->langs, clamp(er->n_langs, MODEL_MAX_LANGS));
+	for (int k = 1; !rc && k < tmp.n_rings; k++) {
 		const struct rindex_ring *r = &c->rings[k - 1];
 
 		tmp.ring[k].after_ms = r->after_ms;
-		if ((rc = ring_add(ix, &tmp.ring[k], 's', r->skills,
-				   clamp(r->n_skills, MODEL_MAX_SKILLS))) ||
-		    (rc = ring_add(ix, &tmp.ring[k], 'l', r->langs,
-				   clamp(r->n_langs, MODEL_MAX_LANGS))))
-			return rc;
+		if (!(rc = ring_add(ix, &tmp.ring[k], 's', r->skills,
+				    clamp(r->n_skills, MODEL_MAX_SKILLS))))
+			rc = ring_add(ix, &tmp.ring[k], 'l', r->langs,
+				      clamp(r->n_langs, MODEL_MAX_LANGS));
 	}
+	if (rc) {
+		/*
+		 * The code table is full: the engagement keeps its queue (its items
+		 * must stay somewhere) but one ring that needs every code, which no
+		 * worker meets. ERR_TOOBIG tells the caller.
+		 */
+		memset(&tmp.ring, 0, sizeof(tmp.ring));
+		memset(tmp.ring[0].need, 0xff, sizeof(tmp.ring[0].need));
+		tmp.n_rings = 1;
+	}
+	full = rc;
+	rc = 0;
 	if (!e) {
 		if (!(e = calloc(1, sizeof(*e))))
 			return ERR_NOMEM;
@@ -517,7 +527,7 @@ int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *er, bo
 		if (rc2)
 			rc = rc2;
 	}
-	return rc;
+	return rc ? rc : full;
 }
 
 int rindex_push(struct rindex *ix, struct rindex_item *it, int64_t engagement_id, int64_t now)
@@ -550,7 +560,7 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 	uint64_t have[WORDS] = {0};
 	uint8_t level[RINDEX_MAX_CODES] = {0};
 	void *v;
-	int rc = 0;
+	int rc = 0, full = 0;
 
 	for (size_t i = 0;
 	     i < clamp(wr->n_skills, MODEL_MAX_SKILLS) + clamp(wr->n_langs, MODEL_MAX_LANGS); i++) {
@@ -559,8 +569,10 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 		    lang ? &wr->langs[i - clamp(wr->n_skills, MODEL_MAX_SKILLS)] : &wr->skills[i];
 		int c = intern(ix, lang ? 'l' : 's', s->code);
 
-		if (c < 0)
-			return ERR_TOOBIG;
+		if (c < 0) {
+			full = ERR_TOOBIG; /* set without it: no engagement that needs it has a code */
+			continue;
+		}
 		/* As route.c's holds(): the first entry of a code counts. */
 		if (have[c / 64] & ((uint64_t)1 << (c % 64)))
 			continue;
@@ -603,7 +615,7 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 		if (r >= 0 && (rc = elig_put(w, v, r, lapse)))
 			return rc;
 	}
-	return 0;
+	return full;
 }
 
 void rindex_worker_hold(struct rindex *ix, int64_t worker_id, bool held)
@@ -647,6 +659,52 @@ bool rindex_eligible_next(const struct rindex *ix, int64_t worker_id, size_t *po
 	return true;
 }
 
+bool rindex_eng_next(const struct rindex *ix, int64_t engagement_id, size_t *pos,
+		     struct rindex_item **it)
+{
+	const struct rx_eng *e = idmap_get(&ix->engs, engagement_id);
+	size_t p = *pos;
+
+	for (int k = 0; e && k < e->n_rings; k++) {
+		if (p < e->h[k].n) {
+			*it = e->h[k].v[p].it;
+			++*pos;
+			return true;
+		}
+		p -= e->h[k].n;
+	}
+	return false;
+}
+
+size_t rindex_eng_len(const struct rindex *ix, int64_t engagement_id)
+{
+	const struct rx_eng *e = idmap_get(&ix->engs, engagement_id);
+	size_t n = 0;
+
+	for (int k = 0; e && k < e->n_rings; k++)
+		n += e->h[k].n;
+	return n;
+}
+
+struct rindex_item *rindex_eng_head(struct rindex *ix, int64_t engagement_id, int64_t now)
+{
+	struct rx_eng *e = idmap_get(&ix->engs, engagement_id);
+	const struct rx_slot *best = NULL;
+
+	if (!e)
+		return NULL;
+	advance(e, now);
+	for (int k = 0; k < e->n_rings; k++)
+		if (e->h[k].n && (!best || slot_before(&e->h[k].v[0], best)))
+			best = &e->h[k].v[0];
+	return best ? best->it : NULL;
+}
+
+bool rindex_eng_known(const struct rindex *ix, int64_t engagement_id)
+{
+	return idmap_get(&ix->engs, engagement_id) != NULL;
+}
+
 /* An item of weight wt fits: a heavier one than the capacity needs an idle worker. */
 static bool fits(const struct rx_worker *w, int wt)
 {
@@ -678,6 +736,8 @@ struct rindex_item *rindex_peek(struct rindex *ix, int64_t worker_id, int64_t no
 		struct rx_eng *e = el->eng;
 
 		if (!e->open || (el->until && now >= el->until) || !fits(w, e->weight))
+			continue;
+		if (f && f->skip_eng && f->skip_eng(f->ctx, worker_id, e->id))
 			continue;
 		advance(e, now);
 		for (int k = el->ring; k < e->n_rings; k++) {

@@ -294,7 +294,7 @@ static void cmd_create(struct world *w)
 
 static void cmd_next(struct world *w, bool filtered)
 {
-	struct rindex_filter f = {skip_excluded, NULL};
+	struct rindex_filter f = {skip_excluded, NULL, NULL};
 	int wi = pick(w, N_WORKERS);
 	struct ref_item *want = ref_next(w, wi);
 	struct rindex_item *got = rindex_take(w->ix, w->workers[wi].id, w->now, &f);
