@@ -376,6 +376,16 @@ int rindex_conf_check(const struct rindex_conf *c, char *why, size_t n)
 				 i);
 			return ERR_INVALID;
 		}
+		if (r->lower_by < 0 || r->lower_by > RINDEX_LOWER_MAX) {
+			snprintf(why, n, "rings[%zu].lower_levels_by must be 0..%d", i,
+				 RINDEX_LOWER_MAX);
+			return ERR_INVALID;
+		}
+		if (r->lower_by && (r->n_skills || r->n_langs)) {
+			snprintf(why, n,
+				 "rings[%zu]: lower_levels_by or skills and languages, not both", i);
+			return ERR_INVALID;
+		}
 		if (r->n_skills > MODEL_MAX_SKILLS || r->n_langs > MODEL_MAX_LANGS) {
 			snprintf(why, n, "rings[%zu]: at most %d skills and %d languages", i,
 				 MODEL_MAX_SKILLS, MODEL_MAX_LANGS);
@@ -465,6 +475,17 @@ int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *er, bo
 		const struct rindex_ring *r = &c->rings[k - 1];
 
 		tmp.ring[k].after_ms = r->after_ms;
+		if (r->lower_by > 0) {
+			/* ring 0 lowered: its codes, each level lowered, never under 1 */
+			tmp.ring[k] = tmp.ring[0];
+			tmp.ring[k].after_ms = r->after_ms;
+			for (int q = 0; q < tmp.ring[k].n_req; q++) {
+				int was = tmp.ring[k].level[q], lv = was - r->lower_by;
+
+				tmp.ring[k].level[q] = (uint8_t)(lv >= 1 ? lv : was < 1 ? was : 1);
+			}
+			continue;
+		}
 		if (!(rc = ring_add(ix, &tmp.ring[k], 's', r->skills,
 				    clamp(r->n_skills, MODEL_MAX_SKILLS))))
 			rc = ring_add(ix, &tmp.ring[k], 'l', r->langs,

@@ -65,9 +65,16 @@ struct rindex_item {
 	uint32_t hidx, aidx; /* positions in its ring heap and its engagement's age heap */
 };
 
-/* One widening ring: from after_ms of waiting on, these requirements also suffice. */
+/*
+ * One widening ring: from after_ms of waiting on, these requirements also
+ * suffice. lower_by > 0 (then no skills or languages of its own): the
+ * engagement's own requirements with every level lowered by lower_by (never
+ * under 1), following the engagement's edits.
+ */
+#define RINDEX_LOWER_MAX 4
 struct rindex_ring {
 	int64_t after_ms;
+	int lower_by;
 	size_t n_skills;
 	struct skill_level skills[MODEL_MAX_SKILLS];
 	size_t n_langs;
