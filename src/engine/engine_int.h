@@ -546,6 +546,10 @@ void engine__rindex_engagement(struct engine_state *st, const struct live_engage
 void engine__rindex_worker(struct engine_state *st, const struct live_worker *lw);
 /* Adds delta to the worker's load, here and in the index. */
 void engine__load_add(struct engine_state *st, struct live_worker *lw, int delta);
+/* engagement.routing: stored, audited with the text, set in the index (route_index.c). */
+int engine__routing_set(struct engine *e, struct cmd *c, int64_t now);
+/* Recovery: every engagement's routing configuration, and the weights of the leases held. */
+int engine__routing_load(struct engine_state *st, struct store *s);
 /* What one of its items weighs on a worker of this capacity (1..capacity); le NULL: 1. */
 int engine__item_weight(const struct live_engagement *le, int capacity);
 

@@ -156,6 +156,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 		rc = engine__review_load(st, s);
 	if (!rc)
 		rc = engine__states_load(st, s);
+	if (!rc)
+		rc = engine__routing_load(st, s);
 	if (rc) {
 		buf_error(err, rc, "cannot recover live state: %s (%s)", err_message(rc),
 			  store_errmsg(s));

@@ -1,5 +1,8 @@
 /* route_index.c - the engine's routing index (core/rindex.h): every queue, and who may take what. */
+#include <stdlib.h>
+
 #include "core/rindex.h"
+#include "core/rindex_json.h"
 #include "engine/engine_int.h"
 #include "util/err.h"
 
@@ -222,4 +225,85 @@ void engine__load_add(struct engine_state *st, struct live_worker *lw, int delta
 	lw->load = lw->load + delta < 0 ? 0 : lw->load + delta;
 	if (st->rx && !st->rx_stale)
 		rindex_load_add(st->rx, lw->rec.id, delta);
+}
+
+/* ================================================================
+ * PUT /v1/engagements/:id/routing
+ * ================================================================ */
+
+int engine__routing_set(struct engine *e, struct cmd *c, int64_t now)
+{
+	struct live_engagement *le = idmap_get(&e->st.engagements, c->u.routing.engagement_id);
+	struct rindex_conf *conf;
+	char why[160];
+	int rc;
+
+	if (policy_check(c->actor, POL_ENGAGEMENT_ROUTING, NULL) != POLICY_ALLOW)
+		return ERR_FORBIDDEN;
+	if (!le)
+		return engine__fail(c, ERR_NOTFOUND, "no engagement %lld",
+				    (long long)c->u.routing.engagement_id);
+	if (!(conf = malloc(sizeof(*conf))))
+		return ERR_NOMEM;
+	/* The use case checked it; parsed again here, so what is stored is what routes. */
+	if ((rc = rindex_conf_parse(c->u.routing.conf, conf, why, sizeof(why)))) {
+		free(conf);
+		return engine__fail(c, rc, "%s", why);
+	}
+	if ((rc = store_routing_put(e->store, le->rec.id, c->u.routing.conf, now)) ||
+	    (rc = engine__audit_append_detail(e, c, "engagement.routing", "engagement", le->rec.id,
+					      le->rec.client_id, c->u.routing.conf, now)) ||
+	    (rc = engine__done(e, c, CMD_OUT_OK, le->rec.id, now))) {
+		free(conf);
+		return rc;
+	}
+	free(le->routing);
+	le->routing = conf;
+	/* Its queued items placed again under the new rings; future takes weigh by it. */
+	engine__rindex_engagement(&e->st, le, now);
+	return 0;
+}
+
+static int load_routing(void *ctx, int64_t engagement_id, const char *text, int64_t updated_at)
+{
+	struct engine_state *st = ctx;
+	struct live_engagement *le = idmap_get(&st->engagements, engagement_id);
+	struct rindex_conf *conf;
+	char why[160];
+
+	(void)updated_at;
+	if (!le || !text)
+		return 0;
+	if (!(conf = malloc(sizeof(*conf))))
+		return ERR_NOMEM;
+	/* Stored by this code from a text it parsed: a failure here is a damaged store. */
+	if (rindex_conf_parse(text, conf, why, sizeof(why))) {
+		free(conf);
+		return ERR_INTERNAL;
+	}
+	free(le->routing);
+	le->routing = conf;
+	return 0;
+}
+
+int engine__routing_load(struct engine_state *st, struct store *s)
+{
+	int64_t id;
+	void *v;
+	int rc = store_routing_each(s, load_routing, st);
+
+	/* The leases were counted with weight 1 (items load before the settings): weighed now. */
+	for (size_t i = 0; !rc && idmap_next(&st->items, &i, &id, &v);) {
+		struct live_item *it = v;
+		struct live_worker *lw;
+
+		if (it->state != ITEM_ASSIGNED || !(lw = idmap_get(&st->workers, it->worker_id)))
+			continue;
+		lw->load -= it->ri.weight;
+		it->ri.weight = (uint16_t)engine__item_weight(
+		    idmap_get(&st->engagements, it->engagement_id), lw->rec.capacity);
+		lw->load += it->ri.weight;
+	}
+	st->rx_stale = 1;
+	return rc;
 }

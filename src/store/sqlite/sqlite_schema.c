@@ -564,6 +564,10 @@ const char *const sq__migrations[] = {
     /* the draft's walk of a month (store_bill_time_each) read from the index alone */
     "CREATE INDEX IF NOT EXISTS time_entries_bill ON time_entries(engagement_id, started_at, "
     "  worker_id, duration_ms) WHERE superseded_by = 0 AND billable != 0 AND duration_ms > 0;",
+    /* an engagement's routing: widening rings and item weight (issue 13, sqlite_routing.c) */
+    "CREATE TABLE IF NOT EXISTS engagement_routing ("
+    "  engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),"
+    "  conf TEXT NOT NULL, updated_at INTEGER NOT NULL);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
