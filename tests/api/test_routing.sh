@@ -107,4 +107,16 @@ check "kept across a restart" '{"rings":[{"after_s":30,"langs":[],"skills":[{"co
 api POST /v1/work/next "$W2"
 check "W2 is not cleared for acme: nothing" null "$(jqr .id)"
 
+# The CLI (server stopped): engagement routing ID --set -, then ID to read it back.
+stop_server
+out=$(echo '{"rings":[{"after_s":5,"lower_levels_by":2}]}' | "$BIN" engagement routing "$BPO" --data "$DATA" --set - 2>&1)
+check "the CLI sets it" '{"rings":[{"after_s":5,"lower_levels_by":2}],"weight":1}' \
+  "$(printf '%s' "$out" | jq -c '{rings, weight}')"
+"$BIN" engagement routing "$BPO" --data "$DATA" --set - <<<'{"rings":[{"after_s":5,"lower_levels_by":9}]}' >/dev/null 2>&1
+check "the CLI refuses a bad ring (exit 2)" 2 "$?"
+start_server --clock-file "$CLOCK"
+api GET "/v1/engagements/$BPO/routing" "$MGR"
+check "the server reads what the CLI set" '{"rings":[{"after_s":5,"lower_levels_by":2}],"weight":1}' \
+  "$(jqr '{rings, weight} | tojson')"
+
 finish
