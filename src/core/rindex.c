@@ -11,11 +11,27 @@
 #define WORDS (RINDEX_MAX_CODES / 64)
 #define REQ_MAX (MODEL_MAX_SKILLS + MODEL_MAX_LANGS)
 
-struct rx_slot;
+/*
+ * A slot carries its item's key, so sifting compares contiguous memory and
+ * touches an item only to record its new position.
+ */
+struct rx_slot {
+	int64_t key; /* score heaps: due_at; the age heap: the moment of the next ring */
+	int64_t id;
+	int32_t priority; /* the age heap: 0 */
+	struct rindex_item *it;
+};
 
+/*
+ * top is a copy of v[0] (valid while n > 0), kept in the engagement's own
+ * record: a take-next compares the heads of a worker's eligible engagements
+ * without reading any heap array (one cache line per engagement, not one
+ * per heap).
+ */
 struct rx_heap {
-	struct rx_slot *v;
 	uint32_t n, alloc;
+	struct rx_slot *v;
+	struct rx_slot top;
 };
 
 /* One ring's requirements as interned codes: a bitset for the quick refusal, then levels. */
@@ -27,7 +43,10 @@ struct rx_ring {
 	uint8_t level[REQ_MAX];
 };
 
-/* What a take-next reads comes first (one or two cache lines); the rings only on changes. */
+/*
+ * What a take-next reads comes first (the age heap's head, then the ring
+ * heaps' heads: three cache lines cover two rings); the rings only on changes.
+ */
 struct rx_eng {
 	bool open;
 	int weight;
@@ -45,17 +64,18 @@ struct rx_elig {
 	uint8_t ring;
 };
 
+/* What a take-next reads is its first cache line; the skills only on changes. */
 struct rx_worker {
 	int64_t id;
 	bool avail; /* active and available, from its record */
 	bool held;  /* the hook: away/offline/wrap-up by the engine's states */
 	int capacity, load;
-	uint64_t have[WORDS];
-	uint8_t level[RINDEX_MAX_CODES];
-	size_t n_clear;
-	int64_t *clear, *until; /* ascending client ids, parallel lapse times */
 	struct rx_elig *elig;
 	size_t n_elig, alloc_elig;
+	size_t n_clear;
+	int64_t *clear, *until; /* ascending client ids, parallel lapse times */
+	uint64_t have[WORDS];
+	uint8_t level[RINDEX_MAX_CODES];
 };
 
 struct rindex {
@@ -74,17 +94,13 @@ struct rindex {
  * ================================================================ */
 
 /*
- * Four children per entry: half the levels of a binary heap, and the four
- * children are 128 contiguous bytes (two cache lines) compared at once.
+ * Eight children per entry: a third of the levels of a binary heap (3.3 for
+ * a queue of 1,000), the eight children 256 contiguous bytes compared at
+ * once. Each level of a sift is a likely cache miss that waits for the one
+ * before it, so fewer levels beat fewer compares: measured with bench/routing
+ * (bench/README.md), 8 did about 1.25x the decisions of 4 and more than 16.
  */
-#define ARITY 4
-
-struct rx_slot {
-	int64_t key; /* score heaps: due_at; the age heap: the moment of the next ring */
-	int64_t id;
-	int32_t priority; /* the age heap: 0 */
-	struct rindex_item *it;
-};
+#define ARITY 8
 
 bool rindex_before(const struct rindex_item *a, const struct rindex_item *b)
 {
@@ -120,6 +136,8 @@ static struct rx_slot slot_of(const struct rindex_item *it, bool age)
 static void place(struct rx_heap *h, bool age, uint32_t i, const struct rx_slot *s)
 {
 	h->v[i] = *s;
+	if (i == 0)
+		h->top = *s;
 	if (age)
 		s->it->aidx = i;
 	else
@@ -219,10 +237,10 @@ static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rin
 	const struct rx_slot *best = NULL;
 	size_t sp = 0, visits = 0;
 
-	if (!h->n || (than && !slot_before(&h->v[0], than)))
+	if (!h->n || (than && !slot_before(&h->top, than)))
 		return NULL;
 	if (!f || !f->skip)
-		return &h->v[0];
+		return &h->top;
 	stack[sp++] = 0;
 	while (sp && visits < RINDEX_SCAN_MAX) {
 		uint32_t i = stack[--sp];
@@ -445,8 +463,8 @@ static void dequeue(struct rindex_item *it)
 /* Moves every item whose wait reached its next ring by now (each moves once per ring). */
 static void advance(struct rx_eng *e, int64_t now)
 {
-	while (e->age.n && e->age.v[0].key <= now) {
-		struct rindex_item *it = e->age.v[0].it;
+	while (e->age.n && e->age.top.key <= now) {
+		struct rindex_item *it = e->age.top.it;
 
 		/* The age heap only shrinks here; the new ring's heap needs room first. */
 		if (heap_reserve(&e->h[ring_for(e, now - it->since)]))
@@ -716,8 +734,8 @@ struct rindex_item *rindex_eng_head(struct rindex *ix, int64_t engagement_id, in
 		return NULL;
 	advance(e, now);
 	for (int k = 0; k < e->n_rings; k++)
-		if (e->h[k].n && (!best || slot_before(&e->h[k].v[0], best)))
-			best = &e->h[k].v[0];
+		if (e->h[k].n && (!best || slot_before(&e->h[k].top, best)))
+			best = &e->h[k].top;
 	return best ? best->it : NULL;
 }
 
@@ -746,11 +764,12 @@ struct rindex_item *rindex_peek(struct rindex *ix, int64_t worker_id, int64_t no
 	 */
 	for (size_t i = 0; i < w->n_elig; i++)
 		__builtin_prefetch(w->elig[i].eng);
+	/* The heads are in the record (rx_heap.top): its first lines, for two rings. */
 	for (size_t i = 0; i < w->n_elig; i++) {
-		const struct rx_eng *e = w->elig[i].eng;
+		const char *e = (const char *)w->elig[i].eng;
 
-		__builtin_prefetch(e->h[w->elig[i].ring].v);
-		__builtin_prefetch(e->age.v);
+		__builtin_prefetch(e + 64);
+		__builtin_prefetch(e + 128);
 	}
 	for (size_t i = 0; i < w->n_elig; i++) {
 		const struct rx_elig *el = &w->elig[i];
