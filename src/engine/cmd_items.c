@@ -214,8 +214,8 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 
 		it = (struct live_item *)rindex_peek(rx, wid, now, &f);
 	}
-	if (it)
-		best_le = idmap_get(&e->st.engagements, it->engagement_id);
+	if (it && !(best_le = idmap_get(&e->st.engagements, it->engagement_id)))
+		it = NULL; /* an engagement is never dropped from memory: not reached */
 	/* Gold: a qualification item, or the mixing rule's gold instance instead of it. */
 	if ((rc = engine__gold_next(e, c, lw, &best_le, &it, now)))
 		return rc;

@@ -116,10 +116,9 @@ struct engine_state {
 	struct review_live *review;
 	/* Release exclusions, worker states, work settings and offers (engine/states_int.h). */
 	struct states_live *states;
-	/* route_index.c: which engagements each worker may work for; rebuilt when stale. */
+	/* route_index.c: the routing index, holding every queue; rebuilt (with them) when stale. */
 	struct rindex *rx;
 	int rx_stale;
-	int rx_failed; /* its last build failed: not tried again until a record changes */
 };
 
 struct engine {
