@@ -1,5 +1,5 @@
 /*
- * routing.c - engine-only routing decisions per second: the routing index beside today's scan.
+ * routing.c - engine-only routing decisions per second: the routing index beside the old scan.
  *
  *   build/routing [WORKERS=10000] [ENGAGEMENTS=1000] [SKILLS=64] [ITEMS=1000000]
  *                 [DECISIONS=2000000] [SEED=1]
@@ -12,9 +12,10 @@
  * engagement, so every queue keeps its length. Only the take is timed for the
  * latencies; the rate counts whole decision cycles over the run.
  *
- * The baseline is today's work.next (engine/cmd_items.c): over every
- * engagement, the head of its queue (core/queue.c), route_qualified()
- * (core/route.c: codes compared as strings), the best by queue_before().
+ * The baseline is work.next as it was before the index (engine/cmd_items.c
+ * until issue 13): over every engagement, the head of its queue
+ * (core/queue.c), route_qualified() (core/route.c: codes compared as
+ * strings), the best by queue_before(). work.next now calls rindex_peek.
  * It runs the same world for a shorter, fixed count of decisions.
  *
  * Memory: the resident set before and after the ITEMS entries are queued in
@@ -224,7 +225,7 @@ int main(int argc, char **argv)
 	total = ns_now() - t0;
 	report("routing index (core/rindex.c)", n_dec, total, cpu_ns() - c0, lat, found);
 
-	/* Today's scan, on a fresh copy of the queues. */
+	/* The old scan, on a fresh copy of the queues. */
 	for (long i = 0; i < n_items; i++) {
 		items[i].qe = (struct queue_entry){items[i].ix.id, items[i].ix.priority,
 						   items[i].ix.due_at, QUEUE_NOT_QUEUED};
@@ -262,7 +263,7 @@ int main(int argc, char **argv)
 		now += 1;
 	}
 	total = ns_now() - t0;
-	report("today's scan (work.next over every engagement)", n_base, total, cpu_ns() - c0, lat,
+	report("the old scan (work.next before the index)", n_base, total, cpu_ns() - c0, lat,
 	       found);
 	for (long i = 0; i < n_engs; i++)
 		queue_release(&queues[i]);

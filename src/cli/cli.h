@@ -21,6 +21,7 @@ int cli_engagement_queue(int argc, char **argv);
 /* engagement fields ID [--set FILE|-] (fields.c); cli_engagement hands the verb over. */
 int cli_engagement_fields(int argc, char **argv);
 int cli_engagement_keying(int argc, char **argv); /* keying.c */
+int cli_engagement_routing(int argc, char **argv); /* routing.c */
 int cli_worker(int argc, char **argv);
 int cli_item(int argc, char **argv);
 /* release.c: work release ID --reason CODE */

@@ -65,6 +65,8 @@ int cli_engagement(int argc, char **argv)
 		return cli_engagement_fields(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "keying"))
 		return cli_engagement_keying(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "routing"))
+		return cli_engagement_routing(argc, argv);
 	in.skills = skills.in;
 	in.langs = langs.in;
 	return cli_noun_main(&def, argc, argv, args, &in);

@@ -11,11 +11,27 @@
 #define WORDS (RINDEX_MAX_CODES / 64)
 #define REQ_MAX (MODEL_MAX_SKILLS + MODEL_MAX_LANGS)
 
-struct rx_slot;
+/*
+ * A slot carries its item's key, so sifting compares contiguous memory and
+ * touches an item only to record its new position.
+ */
+struct rx_slot {
+	int64_t key; /* score heaps: due_at; the age heap: the moment of the next ring */
+	int64_t id;
+	int32_t priority; /* the age heap: 0 */
+	struct rindex_item *it;
+};
 
+/*
+ * top is a copy of v[0] (valid while n > 0), kept in the engagement's own
+ * record: a take-next compares the heads of a worker's eligible engagements
+ * without reading any heap array (one cache line per engagement, not one
+ * per heap).
+ */
 struct rx_heap {
-	struct rx_slot *v;
 	uint32_t n, alloc;
+	struct rx_slot *v;
+	struct rx_slot top;
 };
 
 /* One ring's requirements as interned codes: a bitset for the quick refusal, then levels. */
@@ -27,7 +43,10 @@ struct rx_ring {
 	uint8_t level[REQ_MAX];
 };
 
-/* What a take-next reads comes first (one or two cache lines); the rings only on changes. */
+/*
+ * What a take-next reads comes first (the age heap's head, then the ring
+ * heaps' heads: three cache lines cover two rings); the rings only on changes.
+ */
 struct rx_eng {
 	bool open;
 	int weight;
@@ -45,17 +64,18 @@ struct rx_elig {
 	uint8_t ring;
 };
 
+/* What a take-next reads is its first cache line; the skills only on changes. */
 struct rx_worker {
 	int64_t id;
 	bool avail; /* active and available, from its record */
 	bool held;  /* the hook: away/offline/wrap-up by the engine's states */
 	int capacity, load;
-	uint64_t have[WORDS];
-	uint8_t level[RINDEX_MAX_CODES];
-	size_t n_clear;
-	int64_t *clear, *until; /* ascending client ids, parallel lapse times */
 	struct rx_elig *elig;
 	size_t n_elig, alloc_elig;
+	size_t n_clear;
+	int64_t *clear, *until; /* ascending client ids, parallel lapse times */
+	uint64_t have[WORDS];
+	uint8_t level[RINDEX_MAX_CODES];
 };
 
 struct rindex {
@@ -74,17 +94,13 @@ struct rindex {
  * ================================================================ */
 
 /*
- * Four children per entry: half the levels of a binary heap, and the four
- * children are 128 contiguous bytes (two cache lines) compared at once.
+ * Eight children per entry: a third of the levels of a binary heap (3.3 for
+ * a queue of 1,000), the eight children 256 contiguous bytes compared at
+ * once. Each level of a sift is a likely cache miss that waits for the one
+ * before it, so fewer levels beat fewer compares: measured with bench/routing
+ * (bench/README.md), 8 did about 1.25x the decisions of 4 and more than 16.
  */
-#define ARITY 4
-
-struct rx_slot {
-	int64_t key; /* score heaps: due_at; the age heap: the moment of the next ring */
-	int64_t id;
-	int32_t priority; /* the age heap: 0 */
-	struct rindex_item *it;
-};
+#define ARITY 8
 
 bool rindex_before(const struct rindex_item *a, const struct rindex_item *b)
 {
@@ -120,6 +136,8 @@ static struct rx_slot slot_of(const struct rindex_item *it, bool age)
 static void place(struct rx_heap *h, bool age, uint32_t i, const struct rx_slot *s)
 {
 	h->v[i] = *s;
+	if (i == 0)
+		h->top = *s;
 	if (age)
 		s->it->aidx = i;
 	else
@@ -219,10 +237,10 @@ static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rin
 	const struct rx_slot *best = NULL;
 	size_t sp = 0, visits = 0;
 
-	if (!h->n || (than && !slot_before(&h->v[0], than)))
+	if (!h->n || (than && !slot_before(&h->top, than)))
 		return NULL;
 	if (!f || !f->skip)
-		return &h->v[0];
+		return &h->top;
 	stack[sp++] = 0;
 	while (sp && visits < RINDEX_SCAN_MAX) {
 		uint32_t i = stack[--sp];
@@ -376,6 +394,16 @@ int rindex_conf_check(const struct rindex_conf *c, char *why, size_t n)
 				 i);
 			return ERR_INVALID;
 		}
+		if (r->lower_by < 0 || r->lower_by > RINDEX_LOWER_MAX) {
+			snprintf(why, n, "rings[%zu].lower_levels_by must be 0..%d", i,
+				 RINDEX_LOWER_MAX);
+			return ERR_INVALID;
+		}
+		if (r->lower_by && (r->n_skills || r->n_langs)) {
+			snprintf(why, n,
+				 "rings[%zu]: lower_levels_by or skills and languages, not both", i);
+			return ERR_INVALID;
+		}
 		if (r->n_skills > MODEL_MAX_SKILLS || r->n_langs > MODEL_MAX_LANGS) {
 			snprintf(why, n, "rings[%zu]: at most %d skills and %d languages", i,
 				 MODEL_MAX_SKILLS, MODEL_MAX_LANGS);
@@ -435,8 +463,8 @@ static void dequeue(struct rindex_item *it)
 /* Moves every item whose wait reached its next ring by now (each moves once per ring). */
 static void advance(struct rx_eng *e, int64_t now)
 {
-	while (e->age.n && e->age.v[0].key <= now) {
-		struct rindex_item *it = e->age.v[0].it;
+	while (e->age.n && e->age.top.key <= now) {
+		struct rindex_item *it = e->age.top.it;
 
 		/* The age heap only shrinks here; the new ring's heap needs room first. */
 		if (heap_reserve(&e->h[ring_for(e, now - it->since)]))
@@ -454,24 +482,45 @@ int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *er, bo
 	size_t n_all = 0;
 	int64_t id;
 	void *v;
-	int rc = 0;
+	int rc = 0, full;
 
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.n_rings = 1 + (int)(c ? clamp(c->n_rings, RINDEX_MAX_RINGS - 1) : 0);
-	if ((rc = ring_add(ix, &tmp.ring[0], 's', er->skills,
-			   clamp(er->n_skills, MODEL_MAX_SKILLS))) ||
-	    (rc = ring_add(ix, &tmp.ring[0], 'l', er->langs, clamp(er->n_langs, MODEL_MAX_LANGS))))
-		return rc;
-	for (int k = 1; k < tmp.n_rings; k++) {
+	rc = ring_add(ix, &tmp.ring[0], 's', er->skills, clamp(er->n_skills, MODEL_MAX_SKILLS));
+	if (!rc)
+		rc = ring_add(ix, &tmp.ring[0], 'l', er->langs, clamp(er->n_langs, MODEL_MAX_LANGS));
+	for (int k = 1; !rc && k < tmp.n_rings; k++) {
 		const struct rindex_ring *r = &c->rings[k - 1];
 
 		tmp.ring[k].after_ms = r->after_ms;
-		if ((rc = ring_add(ix, &tmp.ring[k], 's', r->skills,
-				   clamp(r->n_skills, MODEL_MAX_SKILLS))) ||
-		    (rc = ring_add(ix, &tmp.ring[k], 'l', r->langs,
-				   clamp(r->n_langs, MODEL_MAX_LANGS))))
-			return rc;
+		if (r->lower_by > 0) {
+			/* ring 0 lowered: its codes, each level lowered, never under 1 */
+			tmp.ring[k] = tmp.ring[0];
+			tmp.ring[k].after_ms = r->after_ms;
+			for (int q = 0; q < tmp.ring[k].n_req; q++) {
+				int was = tmp.ring[k].level[q], lv = was - r->lower_by;
+
+				tmp.ring[k].level[q] = (uint8_t)(lv >= 1 ? lv : was < 1 ? was : 1);
+			}
+			continue;
+		}
+		if (!(rc = ring_add(ix, &tmp.ring[k], 's', r->skills,
+				    clamp(r->n_skills, MODEL_MAX_SKILLS))))
+			rc = ring_add(ix, &tmp.ring[k], 'l', r->langs,
+				      clamp(r->n_langs, MODEL_MAX_LANGS));
 	}
+	if (rc) {
+		/*
+		 * The code table is full: the engagement keeps its queue (its items
+		 * must stay somewhere) but one ring that needs every code, which no
+		 * worker meets. ERR_TOOBIG tells the caller.
+		 */
+		memset(&tmp.ring, 0, sizeof(tmp.ring));
+		memset(tmp.ring[0].need, 0xff, sizeof(tmp.ring[0].need));
+		tmp.n_rings = 1;
+	}
+	full = rc;
+	rc = 0;
 	if (!e) {
 		if (!(e = calloc(1, sizeof(*e))))
 			return ERR_NOMEM;
@@ -517,7 +566,7 @@ int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *er, bo
 		if (rc2)
 			rc = rc2;
 	}
-	return rc;
+	return rc ? rc : full;
 }
 
 int rindex_push(struct rindex *ix, struct rindex_item *it, int64_t engagement_id, int64_t now)
@@ -550,7 +599,7 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 	uint64_t have[WORDS] = {0};
 	uint8_t level[RINDEX_MAX_CODES] = {0};
 	void *v;
-	int rc = 0;
+	int rc = 0, full = 0;
 
 	for (size_t i = 0;
 	     i < clamp(wr->n_skills, MODEL_MAX_SKILLS) + clamp(wr->n_langs, MODEL_MAX_LANGS); i++) {
@@ -559,8 +608,10 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 		    lang ? &wr->langs[i - clamp(wr->n_skills, MODEL_MAX_SKILLS)] : &wr->skills[i];
 		int c = intern(ix, lang ? 'l' : 's', s->code);
 
-		if (c < 0)
-			return ERR_TOOBIG;
+		if (c < 0) {
+			full = ERR_TOOBIG; /* set without it: no engagement that needs it has a code */
+			continue;
+		}
 		/* As route.c's holds(): the first entry of a code counts. */
 		if (have[c / 64] & ((uint64_t)1 << (c % 64)))
 			continue;
@@ -603,7 +654,7 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 		if (r >= 0 && (rc = elig_put(w, v, r, lapse)))
 			return rc;
 	}
-	return 0;
+	return full;
 }
 
 void rindex_worker_hold(struct rindex *ix, int64_t worker_id, bool held)
@@ -647,6 +698,52 @@ bool rindex_eligible_next(const struct rindex *ix, int64_t worker_id, size_t *po
 	return true;
 }
 
+bool rindex_eng_next(const struct rindex *ix, int64_t engagement_id, size_t *pos,
+		     struct rindex_item **it)
+{
+	const struct rx_eng *e = idmap_get(&ix->engs, engagement_id);
+	size_t p = *pos;
+
+	for (int k = 0; e && k < e->n_rings; k++) {
+		if (p < e->h[k].n) {
+			*it = e->h[k].v[p].it;
+			++*pos;
+			return true;
+		}
+		p -= e->h[k].n;
+	}
+	return false;
+}
+
+size_t rindex_eng_len(const struct rindex *ix, int64_t engagement_id)
+{
+	const struct rx_eng *e = idmap_get(&ix->engs, engagement_id);
+	size_t n = 0;
+
+	for (int k = 0; e && k < e->n_rings; k++)
+		n += e->h[k].n;
+	return n;
+}
+
+struct rindex_item *rindex_eng_head(struct rindex *ix, int64_t engagement_id, int64_t now)
+{
+	struct rx_eng *e = idmap_get(&ix->engs, engagement_id);
+	const struct rx_slot *best = NULL;
+
+	if (!e)
+		return NULL;
+	advance(e, now);
+	for (int k = 0; k < e->n_rings; k++)
+		if (e->h[k].n && (!best || slot_before(&e->h[k].top, best)))
+			best = &e->h[k].top;
+	return best ? best->it : NULL;
+}
+
+bool rindex_eng_known(const struct rindex *ix, int64_t engagement_id)
+{
+	return idmap_get(&ix->engs, engagement_id) != NULL;
+}
+
 /* An item of weight wt fits: a heavier one than the capacity needs an idle worker. */
 static bool fits(const struct rx_worker *w, int wt)
 {
@@ -667,17 +764,20 @@ struct rindex_item *rindex_peek(struct rindex *ix, int64_t worker_id, int64_t no
 	 */
 	for (size_t i = 0; i < w->n_elig; i++)
 		__builtin_prefetch(w->elig[i].eng);
+	/* The heads are in the record (rx_heap.top): its first lines, for two rings. */
 	for (size_t i = 0; i < w->n_elig; i++) {
-		const struct rx_eng *e = w->elig[i].eng;
+		const char *e = (const char *)w->elig[i].eng;
 
-		__builtin_prefetch(e->h[w->elig[i].ring].v);
-		__builtin_prefetch(e->age.v);
+		__builtin_prefetch(e + 64);
+		__builtin_prefetch(e + 128);
 	}
 	for (size_t i = 0; i < w->n_elig; i++) {
 		const struct rx_elig *el = &w->elig[i];
 		struct rx_eng *e = el->eng;
 
 		if (!e->open || (el->until && now >= el->until) || !fits(w, e->weight))
+			continue;
+		if (f && f->skip_eng && f->skip_eng(f->ctx, worker_id, e->id))
 			continue;
 		advance(e, now);
 		for (int k = el->ring; k < e->n_rings; k++) {

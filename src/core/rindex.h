@@ -65,9 +65,16 @@ struct rindex_item {
 	uint32_t hidx, aidx; /* positions in its ring heap and its engagement's age heap */
 };
 
-/* One widening ring: from after_ms of waiting on, these requirements also suffice. */
+/*
+ * One widening ring: from after_ms of waiting on, these requirements also
+ * suffice. lower_by > 0 (then no skills or languages of its own): the
+ * engagement's own requirements with every level lowered by lower_by (never
+ * under 1), following the engagement's edits.
+ */
+#define RINDEX_LOWER_MAX 4
 struct rindex_ring {
 	int64_t after_ms;
+	int lower_by;
 	size_t n_skills;
 	struct skill_level skills[MODEL_MAX_SKILLS];
 	size_t n_langs;
@@ -91,7 +98,9 @@ void rindex_free(struct rindex *ix);
  * Adds or changes an engagement (c NULL: weight 1, no widening). open false:
  * it hands out nothing (paused, its client deactivated). Every worker's
  * eligibility for it is recomputed (O(workers)); its queued items are placed
- * in their rings again at now. 0, ERR_NOMEM, or ERR_TOOBIG (codes full).
+ * in their rings again at now. 0, ERR_NOMEM, or ERR_TOOBIG (codes full:
+ * the engagement is kept, with its queue, but no worker is eligible for it
+ * until a code is free; docs/routing.md "Status").
  */
 int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *e, bool open,
 			  const struct rindex_conf *c, int64_t now);
@@ -100,7 +109,8 @@ int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *e, boo
  * Adds or changes a worker: skills, languages, clearances (clear_until is
  * compared with the clock at every take, so a clearance lapses at its
  * moment), capacity, status and active. Its eligible set is recomputed
- * (O(engagements)). The load is kept. 0, ERR_NOMEM or ERR_TOOBIG.
+ * (O(engagements)). The load is kept. 0, ERR_NOMEM or ERR_TOOBIG (codes
+ * full: the worker is set without the codes that did not fit).
  */
 int rindex_worker_set(struct rindex *ix, const struct worker_rec *w);
 
@@ -133,6 +143,13 @@ void rindex_remove(struct rindex *ix, struct rindex_item *it);
 struct rindex_filter {
 	bool (*skip)(void *ctx, int64_t worker_id, const struct rindex_item *it);
 	void *ctx;
+	/*
+	 * Optional, per engagement, asked once per take before any of its items
+	 * (rules that hold for a whole engagement: a wall, a pause, a gold
+	 * suspension): true means none of its items. skip is then asked only
+	 * for the items of the engagement last passed here.
+	 */
+	bool (*skip_eng)(void *ctx, int64_t worker_id, int64_t engagement_id);
 };
 
 /*
@@ -158,6 +175,19 @@ int rindex_eligible_count(const struct rindex *ix, int64_t worker_id);
  */
 bool rindex_eligible_next(const struct rindex *ix, int64_t worker_id, size_t *pos,
 			  int64_t *engagement_id);
+/*
+ * The queued items of an engagement, in no order (offers, explanations):
+ * for (size_t i = 0; rindex_eng_next(ix, id, &i, &it);). False at the end.
+ */
+bool rindex_eng_next(const struct rindex *ix, int64_t engagement_id, size_t *pos,
+		     struct rindex_item **it);
+/* How many items the engagement has queued (0 when unknown). */
+size_t rindex_eng_len(const struct rindex *ix, int64_t engagement_id);
+/* Its best queued item for anyone (the best of its ring heaps' heads), or NULL. */
+struct rindex_item *rindex_eng_head(struct rindex *ix, int64_t engagement_id, int64_t now);
+/* True when the engagement is known to the index. */
+bool rindex_eng_known(const struct rindex *ix, int64_t engagement_id);
+
 /* True if a should be served before b (the score; the same as queue_before()). */
 bool rindex_before(const struct rindex_item *a, const struct rindex_item *b);
 

@@ -76,6 +76,7 @@ static const struct cmd_def cmd_table[CMD__COUNT] = {
     [CMD_INVOICE_PAY] = {"invoice.pay", engine__invoice_pay, true},
     [CMD_INVOICE_CREDIT] = {"invoice.credit", engine__invoice_credit, true},
     [CMD_CLIENT_BILLING] = {"client.billing", engine__client_billing, true},
+    [CMD_ROUTING_SET] = {"engagement.routing", engine__routing_set, true},
 };
 
 const struct cmd_def *engine__cmd_def(enum cmd_type t)

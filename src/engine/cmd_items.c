@@ -75,10 +75,10 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	rc = store_item_insert(e->store, &r);
 	if (rc)
 		goto out;
-	it->qe.id = r.id;
-	it->qe.priority = r.priority;
-	it->qe.due_at = r.due_at;
-	it->qe.heap_idx = QUEUE_NOT_QUEUED;
+	it->ri.id = r.id;
+	it->ri.priority = r.priority;
+	it->ri.due_at = r.due_at;
+	it->ri.since = now;
 	it->engagement_id = r.engagement_id;
 	it->client_id = r.client_id;
 	it->created_at = now;
@@ -86,12 +86,12 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	rc = engine__step_create(e, c, it, now);
 	if (rc)
 		goto out;
-	if (idmap_put(&e->st.items, it->qe.id, it)) {
+	if (idmap_put(&e->st.items, it->ri.id, it)) {
 		e->st.need_reload = 1;
 		goto out;
 	}
 	e->st.n_queued++;
-	if (queue_push(&le->q, &it->qe))
+	if (engine__queue_push(&e->st, it, now))
 		e->st.need_reload = 1;
 	return 0;
 out:
@@ -114,10 +114,12 @@ static int next_none(struct engine *e, struct cmd *c, const struct live_worker *
 	for (size_t i = 0; idmap_next(&e->st.engagements, &i, &id, &v);) {
 		struct live_engagement *le = v;
 
+		bool work = engine__queue_len(&e->st, le, now) > 0;
+
 		/* Behind its wall, an engagement is as if not cleared for. */
-		if (queue_peek(&le->q) && !engine__walled(lw, &le->rec, now))
+		if (work && !engine__walled(lw, &le->rec, now))
 			route_explain_add(&x, &lw->rec, &le->rec, now);
-		else if (queue_peek(&le->q) && x.reason == ROUTE_NO_WORK) {
+		else if (work && x.reason == ROUTE_NO_WORK) {
 			x.reason = ROUTE_NOT_CLEARED;
 			x.engagement_id = le->rec.id;
 		}
@@ -132,18 +134,59 @@ static int next_none(struct engine *e, struct cmd *c, const struct live_worker *
 	return engine__done(e, c, CMD_OUT_NONE, 0, now);
 }
 
+/*
+ * work.next's filter for the routing index (core/rindex.h): the rules the
+ * index does not know. Per engagement (once per take, before any of its
+ * items): push work is only offered, the engagement and its client open,
+ * the ethical wall, gold's suspension and preference. Per item: released
+ * for good by this worker (release.c), answered already by it (keying), and
+ * gold's preference (too young for this worker while a better one is free).
+ */
+struct next_ctx {
+	struct engine *e;
+	const struct live_worker *lw;
+	int64_t now;
+	int64_t min_wait; /* the engagement last passed: gold's preference, 0 none */
+};
+
+static bool next_skip_eng(void *ctx, int64_t worker_id, int64_t engagement_id)
+{
+	struct next_ctx *x = ctx;
+	const struct live_engagement *le =
+	    idmap_get(&x->e->st.engagements, engagement_id & ~ENGINE_REKEY_BIT);
+	int g;
+
+	(void)worker_id;
+	x->min_wait = 0;
+	if (!le || !engine__states_route(x->e, le) || !engine__engagement_open(x->e, le) ||
+	    engine__walled(x->lw, &le->rec, x->now))
+		return true;
+	g = engine__gold_route(x->e, x->lw, le, x->now, &x->min_wait);
+	if (g != 2)
+		x->min_wait = 0;
+	return g == 0;
+}
+
+static bool next_skip(void *ctx, int64_t worker_id, const struct rindex_item *ri)
+{
+	const struct next_ctx *x = ctx;
+	const struct live_item *it = (const struct live_item *)ri;
+
+	return (x->min_wait && x->now - it->created_at < x->min_wait) ||
+	       engine__keying_answered(it, worker_id) ||
+	       engine__states_excluded(x->e, it->ri.id, worker_id);
+}
+
 /* work.next: a worker (or staff on a worker's behalf) takes the best eligible item */
 int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 {
 	struct live_engagement *best_le = NULL;
-	struct queue_entry *best = NULL;
 	struct item_step s = {.act = ACT_ASSIGN};
 	struct live_item *it = NULL;
 	struct live_worker *lw;
 	struct rindex *rx;
 	enum item_state to;
-	int64_t id, wid;
-	void *v = NULL;
+	int64_t wid;
 	int rc;
 
 	if ((rc = engine__scope_next(c, &wid)) && rc != ERR_NOTFOUND)
@@ -155,24 +198,24 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 		return rc < 0 ? rc : 0;
 	if (!route_has_room(&lw->rec, lw->load))
 		return next_none(e, c, lw, now);
-	/* The routing index: only the engagements the worker qualifies for (route_index.c). */
-	rx = engine__rindex(&e->st, now);
-	for (size_t i = 0; rx ? rindex_eligible_next(rx, wid, &i, &id)
-			      : idmap_next(&e->st.engagements, &i, &id, &v);) {
-		struct live_engagement *le = rx ? idmap_get(&e->st.engagements, id) : v;
-		/* keying: never an item this worker answered (a second queue, bounded scan);
-		 * release.c: never one it released for good; push work is only offered */
-		struct queue_entry *head =
-			le ? engine__states_head(e, le, wid, engine__keying_head(le, wid)) : NULL;
+	/*
+	 * The routing index (route_index.c) holds every queue: the worker's
+	 * eligible engagements (skills and levels of the rings its items' waits
+	 * reached, clearance at now), the weight that fits its room, the best
+	 * item by the score, past what the filter skips.
+	 */
+	if (!(rx = engine__rindex(&e->st, now)))
+		return ERR_NOMEM;
+	/* engine__states_next found no wrap-up or away left at now: lift the hook's hold. */
+	rindex_worker_hold(rx, wid, false);
+	{
+		struct next_ctx x = {e, lw, now, 0};
+		struct rindex_filter f = {next_skip, &x, next_skip_eng};
 
-		if (head && (!best || queue_before(head, best)) && engine__states_route(e, le) &&
-		    route_qualified(&lw->rec, &le->rec, now) && engine__engagement_open(e, le) &&
-		    !engine__walled(lw, &le->rec, now) && engine__gold_route(e, lw, le, head, now)) {
-			best = head;
-			best_le = le;
-		}
+		it = (struct live_item *)rindex_peek(rx, wid, now, &f);
 	}
-	it = (struct live_item *)best;
+	if (it && !(best_le = idmap_get(&e->st.engagements, it->engagement_id)))
+		it = NULL; /* an engagement is never dropped from memory: not reached */
 	/* Gold: a qualification item, or the mixing rule's gold instance instead of it. */
 	if ((rc = engine__gold_next(e, c, lw, &best_le, &it, now)))
 		return rc;

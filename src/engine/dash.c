@@ -111,7 +111,7 @@ void engine__dash_step(struct engine *e, const struct live_item *it, enum item_a
 	if (act == ACT_EXPIRE)
 		m->expired++;
 	if (to == ITEM_DONE && it->state != ITEM_DONE)
-		dash_counter_add(&m->done, now, it->qe.due_at < now);
+		dash_counter_add(&m->done, now, it->ri.due_at < now);
 }
 
 void engine__dash_offer_expired(struct engine *e, int64_t engagement_id)
@@ -224,7 +224,7 @@ static int snap_build(struct engine *e, int64_t now, struct dash_snapshot **out)
 			last = eng_find(s, it->engagement_id);
 		if (!last)
 			continue;
-		dash_open_add(&last->open, it->state, id, it->created_at, it->qe.due_at, now);
+		dash_open_add(&last->open, it->state, id, it->created_at, it->ri.due_at, now);
 		if (it->state == ITEM_ASSIGNED && n_pairs < st->n_assigned)
 			pairs[n_pairs++] = (struct pair){it->engagement_id, it->worker_id};
 	}

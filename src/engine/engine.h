@@ -14,6 +14,7 @@
 #include "core/invoice.h"
 #include "core/model.h"
 #include "core/review.h"
+#include "core/rindex_json.h"
 #include "sec/auth.h"
 #include "util/buf.h"
 
@@ -116,6 +117,8 @@ enum cmd_type {
 	CMD_INVOICE_PAY,     /* u.invoice.invoice_id */
 	CMD_INVOICE_CREDIT,  /* u.invoice.invoice_id: a credit note issued; result.id = the note */
 	CMD_CLIENT_BILLING,  /* u.cbilling: a client's language and in-house cost */
+	/* Routing (engine/route_index.c, docs/routing.md) */
+	CMD_ROUTING_SET,     /* u.routing: an engagement's rings and weight (checked by the caller) */
 	CMD__COUNT
 };
 
@@ -406,6 +409,11 @@ struct cmd {
 			struct invoice_draft *draft; /* DRAFT: the caller's (invoice_draft_size) */
 		} invoice;
 		struct client_billing cbilling;
+		struct {
+			int64_t engagement_id;
+			/* core/rindex_json.h's canonical text, inline (owned across a suspension) */
+			char conf[RINDEX_TEXT_MAX];
+		} routing;
 	} u;
 
 	/*

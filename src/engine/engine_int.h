@@ -6,7 +6,7 @@
 #include <stdatomic.h>
 
 #include "core/lease.h"
-#include "core/queue.h"
+#include "core/rindex.h"
 #include "core/item.h"
 #include "engine/engine.h"
 #include "sec/merkle.h"
@@ -14,9 +14,13 @@
 #include "store/store.h"
 #include "util/idmap.h"
 
-/* An open item. qe must stay first: queue entries are cast back to items. */
+/*
+ * An open item. ri must stay first: the routing index's entries are cast
+ * back to items. While queued it sits in the index (route_index.c): one
+ * copy of every queue, in the index's ring heaps.
+ */
 struct live_item {
-	struct queue_entry qe; /* id, priority, due_at, heap position */
+	struct rindex_item ri; /* id, priority, due_at, since, weight held, heap positions */
 	int64_t engagement_id;
 	int64_t client_id;
 	int64_t created_at;
@@ -35,9 +39,10 @@ struct fieldset;  /* core/fields.h */
 
 struct live_engagement {
 	struct engagement_rec rec;
-	struct queue q;
-	/* keying.c: items waiting for another answer (routing skips who answered); settings */
-	struct queue rekey;
+	/* Its widening rings and item weight (PUT .../routing, route_index.c); NULL: none, weight 1. */
+	struct rindex_conf *routing;
+	/* keying.c: settings. Items waiting for another answer queue in the index's second
+	 * engagement for it (ENGINE_REKEY_ID), so the first answers never hide fresh work. */
 	struct keying_conf *keying; /* NULL: single keying */
 	/* Declared payload and result fields (core/fields.h), NULL: any JSON. Owned. */
 	struct fieldset *payload_fs, *result_fs;
@@ -49,7 +54,7 @@ struct live_engagement {
 
 struct live_worker {
 	struct worker_rec rec;
-	int load; /* leases held */
+	int load; /* the weights of the leases held (route_index.c: also the index's load) */
 	/* The ethical wall: when it last worked (assigned, submitted) for each client. */
 	size_t n_worked;
 	struct worked {
@@ -111,10 +116,9 @@ struct engine_state {
 	struct review_live *review;
 	/* Release exclusions, worker states, work settings and offers (engine/states_int.h). */
 	struct states_live *states;
-	/* route_index.c: which engagements each worker may work for; rebuilt when stale. */
+	/* route_index.c: the routing index, holding every queue; rebuilt (with them) when stale. */
 	struct rindex *rx;
 	int rx_stale;
-	int rx_failed; /* its last build failed: not tried again until a record changes */
 };
 
 struct engine {
@@ -280,13 +284,11 @@ int engine__keying_submit(struct engine *e, struct cmd *c, struct live_item *it,
 bool engine__keying_answered(const struct live_item *it, int64_t worker_id);
 /* True while it waits for (or is held by) its adjudicator. */
 bool engine__keying_adjudicating(const struct live_item *it);
-/* work.next: the engagement's best item for worker_id (never one it answered), or NULL. */
-struct queue_entry *engine__keying_head(struct live_engagement *le, int64_t worker_id);
-/* The queue a queued item belongs in: le->rekey while it waits for more answers. */
-struct queue *engine__keying_queue(struct live_engagement *le, const struct live_item *it);
+/* True when a queued item waits for more answers (the index's second engagement, route_index.c). */
+bool engine__keying_rekey(const struct live_item *it);
 /* Frees what keying keeps of an item (it leaves memory). */
 void engine__keying_forget(struct live_item *it);
-/* Recovery: settings, open items' answers, and the items waiting for answers re-queued. */
+/* Recovery: settings and open items' answers (the index is built after it). */
 int engine__keying_load(struct engine_state *st, struct store *s);
 void engine__keying_release(struct live_engagement *le);
 /* fields.c: declared fields (core/fields.h) */
@@ -337,8 +339,13 @@ int engine__outbox_item(struct engine *e, const struct live_item *it, enum item_
 			enum item_state to, int64_t now);
 /* outbox.c: an import's end as the event import.finished (its counts only). */
 int engine__outbox_import(struct engine *e, const struct import_rec *r, int64_t now);
-bool engine__gold_route(struct engine *e, const struct live_worker *lw,
-			const struct live_engagement *le, const struct queue_entry *head, int64_t now);
+/*
+ * work.next, once per engagement: 0 the worker takes none of its work now
+ * (suspended), 1 any of it, 2 only items that waited at least
+ * *min_wait_ms (the preference for better workers holds the younger ones).
+ */
+int engine__gold_route(struct engine *e, const struct live_worker *lw,
+		       const struct live_engagement *le, int64_t now, int64_t *min_wait_ms);
 int engine__gold_next(struct engine *e, struct cmd *c, struct live_worker *lw,
 		      struct live_engagement **le, struct live_item **it, int64_t now);
 int engine__gold_explain(struct engine *e, struct cmd *c, const struct live_worker *lw,
@@ -489,8 +496,8 @@ int engine__scope_next(struct cmd *c, int64_t *worker_id);
  * docs/offers.md). The commands; the calls of work.next (engine__states_next
  * before the choice: 1 = answered none, wrap-up or away with its reason;
  * engine__states_route: false for a push engagement, whose work is only
- * offered; engine__states_head: the queue head, or the best item this
- * worker is not excluded from); engine__states_step, the last call of every
+ * offered; engine__states_excluded: an item this
+ * worker released for good, skipped by work.next's filter); engine__states_step, the last call of every
  * item step (a lease ended: idle since, wrap-up after a submit, an item
  * closed forgets its exclusions and withdraws its offer); engine__states_worker
  * after a status change (offline: every lease released; away, offline: open
@@ -502,8 +509,8 @@ int engine__work_conf_set(struct engine *e, struct cmd *c, int64_t now);
 int engine__offer_answer(struct engine *e, struct cmd *c, int64_t now);
 int engine__states_next(struct engine *e, struct cmd *c, const struct live_worker *lw, int64_t now);
 bool engine__states_route(const struct engine *e, const struct live_engagement *le);
-struct queue_entry *engine__states_head(const struct engine *e, struct live_engagement *le,
-					int64_t worker_id, struct queue_entry *head);
+/* True if the worker released the item for good (work.next's filter skips it). */
+bool engine__states_excluded(const struct engine *e, int64_t item_id, int64_t worker_id);
 int engine__states_step(struct engine *e, const struct live_item *it, const struct item_step *s,
 			enum item_state to, int64_t now);
 int engine__states_worker(struct engine *e, struct cmd *c, struct live_worker *lw, int64_t now);
@@ -515,8 +522,34 @@ void engine__states_release(struct engine_state *st);
 struct rindex;
 /* After command c (rc its result) at now: the records it may have changed set again. */
 void engine__rindex_touch(struct engine_state *st, const struct cmd *c, int rc, int64_t now);
-/* The index, rebuilt first when stale; NULL (out of memory): scan every engagement. */
+/* The index, rebuilt first when stale (with every queued item); NULL: out of memory. */
 struct rindex *engine__rindex(struct engine_state *st, int64_t now);
 void engine__rindex_release(struct engine_state *st);
+/* The index's id of an engagement's second queue (keying's items waiting for answers). */
+#define ENGINE_REKEY_BIT ((int64_t)1 << 62)
+#define ENGINE_REKEY_ID(id) ((id) | ENGINE_REKEY_BIT)
+/*
+ * Queues a queued item in the index at now (its engagement's, or the second
+ * one while it waits for answers); a stale index takes it at its rebuild.
+ * 0 or ERR_NOMEM (the caller reloads).
+ */
+int engine__queue_push(struct engine_state *st, struct live_item *it, int64_t now);
+void engine__queue_remove(struct engine_state *st, struct live_item *it);
+/* The engagement's best queued item (both its queues), or NULL. */
+struct live_item *engine__queue_head(struct engine_state *st, const struct live_engagement *le,
+				     int64_t now);
+size_t engine__queue_len(struct engine_state *st, const struct live_engagement *le, int64_t now);
+/* A record changed outside engine__rindex_touch's commands: set again in the index. */
+void engine__rindex_engagement(struct engine_state *st, const struct live_engagement *le,
+			       int64_t now);
+void engine__rindex_worker(struct engine_state *st, const struct live_worker *lw);
+/* Adds delta to the worker's load, here and in the index. */
+void engine__load_add(struct engine_state *st, struct live_worker *lw, int delta);
+/* engagement.routing: stored, audited with the text, set in the index (route_index.c). */
+int engine__routing_set(struct engine *e, struct cmd *c, int64_t now);
+/* Recovery: every engagement's routing configuration, and the weights of the leases held. */
+int engine__routing_load(struct engine_state *st, struct store *s);
+/* What one of its items weighs on a worker of this capacity (1..capacity); le NULL: 1. */
+int engine__item_weight(const struct live_engagement *le, int capacity);
 
 #endif

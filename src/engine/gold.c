@@ -34,25 +34,24 @@ static bool better_available(struct engine *e, const struct live_gold *g,
 	return false;
 }
 
-bool engine__gold_route(struct engine *e, const struct live_worker *lw,
-			const struct live_engagement *le, const struct queue_entry *head,
-			int64_t now)
+int engine__gold_route(struct engine *e, const struct live_worker *lw,
+		       const struct live_engagement *le, int64_t now, int64_t *min_wait_ms)
 {
 	const struct live_gold *g = le->gold;
 	const struct gold_worker *gw;
-	const struct live_item *it = (const struct live_item *)head;
 
 	if (!checked(g))
-		return true;
+		return 1;
 	gw = idmap_get(&g->workers, lw->rec.id);
 	if (gw && gw->t.state != GOLD_QUALIFIED)
-		return false;
+		return 0;
 	if (g->gs.prefer_ms <= 0 ||
 	    (gw && gold_tally_lower(&gw->t) >= g->gs.threshold + g->gs.margin))
-		return true;
-	if (now - it->created_at >= g->gs.prefer_ms)
-		return true;
-	return !better_available(e, g, le, lw->rec.id, now);
+		return 1;
+	if (!better_available(e, g, le, lw->rec.id, now))
+		return 1;
+	*min_wait_ms = g->gs.prefer_ms;
+	return 2;
 }
 
 /* store_event_cb: the actor of an item's first event (its create); stops the walk. */
@@ -75,11 +74,11 @@ static int instance_created(struct engine *e, const struct live_item *it,
 	int64_t actor = 0;
 	int rc;
 
-	if (tmpl && (rc = store_item_history(e->store, tmpl->qe.id, first_actor, &actor)) &&
+	if (tmpl && (rc = store_item_history(e->store, tmpl->ri.id, first_actor, &actor)) &&
 	    rc != 1 && rc != ERR_NOTFOUND)
 		return rc;
 	memset(&ev, 0, sizeof(ev));
-	ev.item_id = it->qe.id;
+	ev.item_id = it->ri.id;
 	ev.at = it->created_at;
 	snprintf(ev.action, sizeof(ev.action), "%s", item_action_name(ACT_CREATE));
 	ev.from_state = ITEM_STATE__COUNT;
@@ -87,7 +86,7 @@ static int instance_created(struct engine *e, const struct live_item *it,
 	ev.actor_user_id = actor;
 	if ((rc = store_event_insert(e->store, &ev)))
 		return rc;
-	return engine__audit_append(e, NULL, "item.create", "item", it->qe.id, it->client_id, now);
+	return engine__audit_append(e, NULL, "item.create", "item", it->ri.id, it->client_id, now);
 }
 
 /*
@@ -131,18 +130,18 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 	r.engagement_id = le->rec.id;
 	r.client_id = le->rec.client_id;
 	snprintf(r.external_ref, sizeof(r.external_ref), "%s", gr.external_ref);
-	r.priority = tmpl ? tmpl->qe.priority : le->rec.default_priority;
+	r.priority = tmpl ? tmpl->ri.priority : le->rec.default_priority;
 	r.created_at = tmpl ? tmpl->created_at : now;
-	r.due_at = tmpl ? tmpl->qe.due_at : now + le->rec.sla_ms;
+	r.due_at = tmpl ? tmpl->ri.due_at : now + le->rec.sla_ms;
 	r.state = ITEM_QUEUED;
 	r.payload = gr.payload;
 	if ((rc = store_item_insert(e->store, &r)) ||
 	    (rc = store_item_set_gold(e->store, r.id, gid)))
 		goto fail;
-	it->qe.id = r.id;
-	it->qe.priority = r.priority;
-	it->qe.due_at = r.due_at;
-	it->qe.heap_idx = QUEUE_NOT_QUEUED;
+	it->ri.id = r.id;
+	it->ri.priority = r.priority;
+	it->ri.due_at = r.due_at;
+	it->ri.since = r.created_at;
 	it->engagement_id = r.engagement_id;
 	it->client_id = r.client_id;
 	it->created_at = r.created_at;
@@ -152,14 +151,14 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 		goto fail;
 	gold_rec_release(&gr);
 	/* Only an I/O failure can follow, and it reloads live state from the store. */
-	if (idmap_put(&e->st.items, it->qe.id, it)) {
+	if (idmap_put(&e->st.items, it->ri.id, it)) {
 		e->st.need_reload = 1;
 		free(it->external_ref);
 		free(it);
 		return ERR_NOMEM;
 	}
 	e->st.n_queued++;
-	if (queue_push(&le->q, &it->qe))
+	if (engine__queue_push(&e->st, it, now))
 		e->st.need_reload = 1;
 	*out = it;
 	return 0;
@@ -207,7 +206,7 @@ int engine__gold_next(struct engine *e, struct cmd *c, struct live_worker *lw,
 	if (le) {
 		gw = idmap_get(&le->gold->workers, wid);
 		if ((rc = instance(e, le, le->gold, gw, wid,
-				   (const struct live_item *)queue_peek(&le->q), pit)))
+				   engine__queue_head(&e->st, le, now), pit)))
 			return rc;
 		*ple = le;
 		return 0;
@@ -233,12 +232,17 @@ int engine__gold_explain(struct engine *e, struct cmd *c, const struct live_work
 
 	for (size_t i = 0; idmap_next(&e->st.engagements, &i, &id, &v);) {
 		const struct live_engagement *le = v;
-		const struct queue_entry *head = queue_peek(&le->q);
+		const struct live_item *head = engine__queue_head(&e->st, le, now);
 		const struct gold_worker *gw;
+		int64_t min_wait = 0;
+		int g;
 
 		if (!head || !checked(le->gold) || !engine__engagement_open(e, le) ||
-		    !route_qualified(&lw->rec, &le->rec, now) ||
-		    engine__walled(lw, &le->rec, now) || engine__gold_route(e, lw, le, head, now))
+		    !route_qualified(&lw->rec, &le->rec, now) || engine__walled(lw, &le->rec, now))
+			continue;
+		/* Held back: suspended, or the head too young for this worker by the preference. */
+		g = engine__gold_route(e, lw, le, now, &min_wait);
+		if (g == 1 || (g == 2 && now - head->created_at >= min_wait))
 			continue;
 		gw = idmap_get(&le->gold->workers, lw->rec.id);
 		if (gw && gw->t.state != GOLD_QUALIFIED) {
@@ -314,7 +318,7 @@ int engine__gold_submit(struct engine *e, struct cmd *c, int64_t now)
 	o.at = now;
 	o.engagement_id = le->rec.id;
 	o.worker_id = it->worker_id;
-	o.item_id = it->qe.id;
+	o.item_id = it->ri.id;
 	o.kind = QOBS_GOLD;
 	o.ok = correct(le, gr.result, c->u.op.result_json);
 	gold_rec_release(&gr);

@@ -14,14 +14,14 @@
  *    sealed); until the item is decided its result stays empty, and a submit
  *    that is not the last answer needed moves it back to the queue
  *    (ACT_KEY: assigned -> queued) for another worker;
- *  - routing: such an item waits in its engagement's second queue (le->rekey)
- *    with the workers who answered it (struct live_keying.by); get-next takes
- *    the better of the main queue's head (no answers yet: anyone may take it)
- *    and the best rekey item the worker has not answered, found by a
- *    best-first walk of the rekey heap visiting at most KEYING_SCAN_MAX
- *    entries (keying_queue_best). A worker who answered every one of those
- *    gets the main queue's work, or none: it cannot run more than that far
- *    ahead of the others on items waiting for a second answer;
+ *  - routing: such an item waits in its engagement's second queue in the
+ *    routing index (ENGINE_REKEY_ID, route_index.c) with the workers who
+ *    answered it (struct live_keying.by); work.next's filter skips the items
+ *    the worker answered, a best-first walk visiting at most RINDEX_SCAN_MAX
+ *    entries of each heap. The main queue (no answers yet: anyone may take
+ *    them) is apart, so a worker who answered every one of those still gets
+ *    the main queue's work: it cannot run more than that far ahead of the
+ *    others on items waiting for a second answer;
  *  - a worker answers an item once (UNIQUE in the store as well), also after
  *    its lease expired and the item was leased again;
  *  - double keying: the second answer is compared with the first field by
@@ -107,32 +107,11 @@ static bool answered(const struct live_keying *lk, int64_t worker_id)
 	return false;
 }
 
-static bool skip_answered(const struct queue_entry *qe, void *ctx)
-{
-	const struct live_item *it = (const struct live_item *)qe;
-
-	return answered(it->keying, *(const int64_t *)ctx);
-}
-
-struct queue_entry *engine__keying_head(struct live_engagement *le, int64_t worker_id)
-{
-	struct queue_entry *h = queue_peek(&le->q), *r;
-
-	if (!queue_len(&le->rekey))
-		return h;
-	r = keying_queue_best(&le->rekey, skip_answered, &worker_id, KEYING_SCAN_MAX);
-	if (!r || (h && queue_before(h, r)))
-		return h;
-	return r;
-}
-
-struct queue *engine__keying_queue(struct live_engagement *le, const struct live_item *it)
+bool engine__keying_rekey(const struct live_item *it)
 {
 	const struct live_keying *lk = it->keying;
 
-	return lk && (lk->phase == KPHASE_ANSWERING || lk->phase == KPHASE_ADJUDICATING)
-		   ? &le->rekey
-		   : &le->q;
+	return lk && (lk->phase == KPHASE_ANSWERING || lk->phase == KPHASE_ADJUDICATING);
 }
 
 void engine__keying_forget(struct live_item *it)
@@ -145,7 +124,6 @@ void engine__keying_forget(struct live_item *it)
 
 void engine__keying_release(struct live_engagement *le)
 {
-	queue_release(&le->rekey);
 	free(le->keying);
 	le->keying = NULL;
 }
@@ -193,7 +171,7 @@ int engine__kput(struct engine *e, const struct live_item *it, enum keying_phase
 	struct item_keying_rec r;
 
 	memset(&r, 0, sizeof(r));
-	r.item_id = it->qe.id;
+	r.item_id = it->ri.id;
 	r.engagement_id = it->engagement_id;
 	r.client_id = it->client_id;
 	r.phase = phase;
@@ -216,7 +194,7 @@ int engine__kaudit(struct engine *e, const struct cmd *c, const struct live_item
 	snprintf(detail, sizeof(detail),
 		 "{\"phase\":\"%s\",\"answers\":%d,\"method\":\"%s\",\"confidence\":%.4f}",
 		 keying_phase_name(phase), answers, method, confidence);
-	return engine__audit_append_detail(e, c, "item.keying", "item", it->qe.id, it->client_id,
+	return engine__audit_append_detail(e, c, "item.keying", "item", it->ri.id, it->client_id,
 					   detail, now);
 }
 
@@ -229,7 +207,7 @@ int engine__kobs(struct engine *e, const struct live_item *it, int64_t worker_id
 	o.at = now;
 	o.engagement_id = it->engagement_id;
 	o.worker_id = worker_id;
-	o.item_id = it->qe.id;
+	o.item_id = it->ri.id;
 	o.kind = QOBS_AGREE;
 	snprintf(o.field, sizeof(o.field), "%s", field);
 	o.ok = ok;
@@ -278,7 +256,7 @@ static int double_second(struct engine *e, struct cmd *c, struct live_item *it,
 	size_t n_names = 0;
 	int rc;
 
-	if ((rc = engine__answers_read(e, it->qe.id, &as)))
+	if ((rc = engine__answers_read(e, it->ri.id, &as)))
 		return rc;
 	rc = ERR_NOMEM;
 	if (as.n < 2 || !(d = calloc(1, sizeof(*d))) || !(names = calloc(FIELD_DIFF_MAX, 64))) {
@@ -334,7 +312,7 @@ static int adjudicate(struct engine *e, struct cmd *c, struct live_item *it,
 	char *merged = NULL;
 	int rc;
 
-	if ((rc = engine__answers_read(e, it->qe.id, &as)))
+	if ((rc = engine__answers_read(e, it->ri.id, &as)))
 		return rc;
 	if (!as.n) {
 		engine__answers_free(&as);
@@ -387,7 +365,7 @@ int engine__keying_submit(struct engine *e, struct cmd *c, struct live_item *it,
 	if (!lk && !(lk = fresh = calloc(1, sizeof(*lk))))
 		return ERR_NOMEM;
 	memset(&a, 0, sizeof(a));
-	a.item_id = it->qe.id;
+	a.item_id = it->ri.id;
 	a.engagement_id = it->engagement_id;
 	a.client_id = it->client_id;
 	a.worker_id = wid;
@@ -473,24 +451,13 @@ static int load_answer(void *ctx, const struct answer_rec *a)
 
 int engine__keying_load(struct engine_state *st, struct store *s)
 {
-	int64_t id;
-	void *v;
 	int rc = store_keying_load(s,
 				   &(struct store_keying_load){.conf = load_conf,
 							       .item = load_item_keying,
 							       .answer = load_answer},
 				   st);
 
-	/* The queued items waiting for answers move to their engagement's second queue. */
-	for (size_t i = 0; !rc && idmap_next(&st->items, &i, &id, &v);) {
-		struct live_item *it = v;
-		struct live_engagement *le = idmap_get(&st->engagements, it->engagement_id);
-		struct queue *q;
-
-		if (!le || it->state != ITEM_QUEUED || (q = engine__keying_queue(le, it)) == &le->q)
-			continue;
-		queue_remove(&le->q, &it->qe);
-		rc = queue_push(q, &it->qe);
-	}
+	/* The items waiting for answers queue in the second engagement at the index's build. */
+	st->rx_stale = 1;
 	return rc;
 }

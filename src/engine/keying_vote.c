@@ -216,7 +216,7 @@ int engine__keying_overlap(struct engine *e, struct cmd *c, struct live_item *it
 	char *decided = NULL;
 	int rc;
 
-	if ((rc = engine__answers_read(e, it->qe.id, &as)))
+	if ((rc = engine__answers_read(e, it->ri.id, &as)))
 		return rc;
 	for (size_t i = 0; !rc && i < as.n; i++)
 		if (!(rc = class_of(le, as.a[i].result, &text)))
@@ -226,7 +226,7 @@ int engine__keying_overlap(struct engine *e, struct cmd *c, struct live_item *it
 		goto out;
 	}
 	if (!rc && k->aggregate == KEYING_DAWID_SKENE) {
-		rc = ds_decide(e, le, it->qe.id, &as, &cl, &label, &conf);
+		rc = ds_decide(e, le, it->ri.id, &as, &cl, &label, &conf);
 		if (!rc)
 			method = "dawid_skene";
 	}

@@ -115,13 +115,13 @@ int engine__milestone_create(struct engine *e, struct cmd *c, int64_t now)
 
 	if ((rc = milestone_item(e, c, POL_MILESTONE_CREATE, &it)))
 		return rc;
-	if ((rc = store_milestone_count(e->store, it->qe.id, &n)))
+	if ((rc = store_milestone_count(e->store, it->ri.id, &n)))
 		return rc;
 	if (n >= MILESTONES_PER_ITEM)
 		return engine__fail(c, ERR_CONFLICT, "item %lld has %d milestones, the most it may",
-				    (long long)it->qe.id, MILESTONES_PER_ITEM);
+				    (long long)it->ri.id, MILESTONES_PER_ITEM);
 	memset(&m, 0, sizeof(m));
-	m.item_id = it->qe.id;
+	m.item_id = it->ri.id;
 	m.client_id = it->client_id;
 	m.engagement_id = it->engagement_id;
 	m.title = c->u.milestone.title;
@@ -146,9 +146,9 @@ int engine__milestone_update(struct engine *e, struct cmd *c, int64_t now)
 	if ((rc = milestone_item(e, c, POL_MILESTONE_UPDATE, &it)))
 		return rc;
 	rc = store_milestone_state_get(e->store, c->u.milestone.milestone_id, &m);
-	if (rc == ERR_NOTFOUND || (!rc && m.item_id != it->qe.id))
+	if (rc == ERR_NOTFOUND || (!rc && m.item_id != it->ri.id))
 		return engine__fail(c, ERR_NOTFOUND, "no milestone %lld of item %lld",
-				    (long long)c->u.milestone.milestone_id, (long long)it->qe.id);
+				    (long long)c->u.milestone.milestone_id, (long long)it->ri.id);
 	if (rc)
 		return rc;
 	/* NULL keeps the stored deliverable; "" clears it. */

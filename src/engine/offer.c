@@ -22,8 +22,10 @@ static int away_no_answer(struct engine *e, struct live_worker *lw, struct state
 		rc = engine__audit_append_detail(e, NULL, "worker.status", "worker", lw->rec.id, 0,
 						 "{\"status\":\"away\",\"reason\":\"no_answer\"}",
 						 now);
-	if (!rc)
+	if (!rc) {
 		lw->rec.status = WORKER_AWAY;
+		engine__rindex_worker(&e->st, lw); /* the index reads the status at its set */
+	}
 	return rc;
 }
 
@@ -152,7 +154,7 @@ static struct live_worker *pick(struct engine *e, const struct live_engagement *
 				const struct work_conf *wc, const struct live_item *it, int64_t now)
 {
 	struct states_live *sl = e->st.states;
-	const struct states_item *si = idmap_get(&sl->items, it->qe.id);
+	const struct states_item *si = idmap_get(&sl->items, it->ri.id);
 	struct offer_candidate best[2] = {{0}}, cand;
 	struct live_worker *bw[2] = {NULL, NULL};
 	int64_t id, at;
@@ -188,14 +190,14 @@ static int offer_make(struct engine *e, const struct work_conf *wc, const struct
 		      const struct live_worker *lw, int64_t now)
 {
 	struct states_live *sl = e->st.states;
-	struct states_item *si = engine__states_item_of(sl, it->qe.id);
+	struct states_item *si = engine__states_item_of(sl, it->ri.id);
 	struct states_worker *sw = engine__states_worker_of(sl, lw->rec.id);
 	struct live_offer *o;
 	int rc;
 
 	if (!si || !sw || !(o = calloc(1, sizeof(*o))))
 		return ERR_NOMEM;
-	o->rec = (struct offer_rec){.item_id = it->qe.id,
+	o->rec = (struct offer_rec){.item_id = it->ri.id,
 				    .worker_id = lw->rec.id,
 				    .engagement_id = it->engagement_id,
 				    .client_id = it->client_id,
@@ -216,27 +218,30 @@ static int offer_make(struct engine *e, const struct work_conf *wc, const struct
 
 static int by_queue_order(const void *a, const void *b)
 {
-	const struct queue_entry *x = *(const struct queue_entry *const *)a;
-	const struct queue_entry *y = *(const struct queue_entry *const *)b;
+	const struct rindex_item *x = *(const struct rindex_item *const *)a;
+	const struct rindex_item *y = *(const struct rindex_item *const *)b;
 
-	return queue_before(x, y) ? -1 : queue_before(y, x) ? 1 : 0;
+	return rindex_before(x, y) ? -1 : rindex_before(y, x) ? 1 : 0;
 }
 
 /* Offers the engagement's waiting items, best first. OUT: *made grows. */
 static int offer_engagement(struct engine *e, const struct work_conf *wc, int64_t now, int *made)
 {
 	struct live_engagement *le = idmap_get(&e->st.engagements, wc->engagement_id);
-	struct queue_entry *v[OFFER_SCAN_MAX];
+	struct rindex_item *v[OFFER_SCAN_MAX], *ri;
+	struct rindex *rx = engine__rindex(&e->st, now);
 	size_t n = 0;
 	int rc;
 
 	if (!le || !engine__engagement_open(e, le))
 		return 0;
-	for (size_t i = 0; i < le->q.n && n < OFFER_SCAN_MAX; i++) {
-		const struct states_item *si = idmap_get(&e->st.states->items, le->q.v[i]->id);
+	if (!rx)
+		return ERR_NOMEM;
+	for (size_t i = 0; n < OFFER_SCAN_MAX && rindex_eng_next(rx, le->rec.id, &i, &ri);) {
+		const struct states_item *si = idmap_get(&e->st.states->items, ri->id);
 
 		if (!si || !si->offer)
-			v[n++] = le->q.v[i];
+			v[n++] = ri;
 	}
 	qsort(v, n, sizeof(v[0]), by_queue_order);
 	for (size_t i = 0; i < n && *made < OFFER_TICK_MAX; i++) {
@@ -285,7 +290,7 @@ int engine__offers_tick(struct engine *e, int64_t now)
 		    idmap_get(&e->st.engagements, ((const struct work_conf *)v)->engagement_id);
 
 		if (le && ((const struct work_conf *)v)->mode == OFFER_PUSH)
-			sig = sig * 31 + queue_len(&le->q) + 1;
+			sig = sig * 31 + engine__queue_len(&e->st, le, now) + 1;
 	}
 	if (sig != sl->queued_sig)
 		sl->dirty = true;

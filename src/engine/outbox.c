@@ -68,7 +68,7 @@ int engine__outbox_item(struct engine *e, const struct live_item *it, enum item_
 	else
 		return 0;
 	memset(&d, 0, sizeof(d));
-	d.item_id = it->qe.id;
+	d.item_id = it->ri.id;
 	d.client_id = it->client_id;
 	d.created_at = now;
 	snprintf(d.event_id, sizeof(d.event_id), "evt_%" PRId64, e->st.audit_seq);
@@ -79,7 +79,7 @@ int engine__outbox_item(struct engine *e, const struct live_item *it, enum item_
 	    "{\"id\":\"%s\",\"type\":\"%s\",\"created_at\":\"%s\",\"data\":{\"item_id\":%" PRId64
 	    ",\"engagement_id\":%" PRId64 ",\"client_id\":%" PRId64
 	    ",\"state\":\"%s\",\"external_ref\":",
-	    d.event_id, d.type, at, it->qe.id, it->engagement_id, it->client_id,
+	    d.event_id, d.type, at, it->ri.id, it->engagement_id, it->client_id,
 	    item_state_name(to));
 	rc = buf_puts(&body, head);
 	if (!rc && it->external_ref && it->external_ref[0])

@@ -79,10 +79,10 @@ static int load_item(void *ctx, const struct item_rec *r)
 	it = calloc(1, sizeof(*it));
 	if (!it)
 		return ERR_NOMEM;
-	it->qe.id = r->id;
-	it->qe.priority = r->priority;
-	it->qe.due_at = r->due_at;
-	it->qe.heap_idx = QUEUE_NOT_QUEUED;
+	it->ri.id = r->id;
+	it->ri.priority = r->priority;
+	it->ri.due_at = r->due_at;
+	it->ri.since = r->created_at;
 	it->engagement_id = r->engagement_id;
 	it->client_id = r->client_id;
 	it->created_at = r->created_at;
@@ -103,15 +103,19 @@ static int load_item(void *ctx, const struct item_rec *r)
 	}
 	if (it->state == ITEM_QUEUED) {
 		st->n_queued++;
-		return queue_push(&le->q, &it->qe);
+		st->rx_stale = 1; /* queued in the routing index at its build (route_index.c) */
+		return 0;
 	}
 	if (it->state == ITEM_ASSIGNED) {
 		struct live_worker *lw = idmap_get(&st->workers, it->worker_id);
-		struct lease_deadline d = {it->lease_expires, it->qe.id, it->epoch};
+		struct lease_deadline d = {it->lease_expires, it->ri.id, it->epoch};
 
 		st->n_assigned++;
-		if (lw)
-			lw->load++;
+		if (lw) {
+			/* Its weight is not stored: the engagement's weight of now. */
+			it->ri.weight = (uint16_t)engine__item_weight(le, lw->rec.capacity);
+			lw->load += it->ri.weight;
+		}
 		return lease_heap_push(&st->leases, d);
 	}
 	return 0;
@@ -152,6 +156,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 		rc = engine__review_load(st, s);
 	if (!rc)
 		rc = engine__states_load(st, s);
+	if (!rc)
+		rc = engine__routing_load(st, s);
 	if (rc) {
 		buf_error(err, rc, "cannot recover live state: %s (%s)", err_message(rc),
 			  store_errmsg(s));
@@ -177,7 +183,7 @@ void engine_state_release(struct engine_state *st)
 
 	engine__gold_release(st);
 	for (size_t i = 0; idmap_next(&st->engagements, &i, &id, &v);) {
-		queue_release(&((struct live_engagement *)v)->q);
+		free(((struct live_engagement *)v)->routing);
 		engine__keying_release(v);
 		fieldset_free(((struct live_engagement *)v)->payload_fs);
 		fieldset_free(((struct live_engagement *)v)->result_fs);

@@ -110,29 +110,9 @@ bool engine__states_route(const struct engine *e, const struct live_engagement *
 	return !wc || wc->mode != OFFER_PUSH;
 }
 
-struct skip_ctx {
-	const struct engine *e;
-	int64_t worker_id;
-};
-
-static bool skip_excluded(const struct queue_entry *qe, void *ctx)
+bool engine__states_excluded(const struct engine *e, int64_t item_id, int64_t worker_id)
 {
-	const struct skip_ctx *x = ctx;
-
-	return excluded(x->e, qe->id, x->worker_id);
-}
-
-struct queue_entry *engine__states_head(const struct engine *e, struct live_engagement *le,
-					int64_t worker_id, struct queue_entry *head)
-{
-	struct skip_ctx x = {e, worker_id};
-	struct queue_entry *r;
-
-	if (!head || !excluded(e, head->id, worker_id))
-		return head;
-	/* The head is one this worker released for good: the best other, a bounded walk. */
-	r = keying_queue_best(&le->q, skip_excluded, &x, KEYING_SCAN_MAX);
-	return r && r != head ? r : NULL;
+	return excluded(e, item_id, worker_id);
 }
 
 /* ================================================================
@@ -166,14 +146,17 @@ int engine__states_step(struct engine *e, const struct live_item *it, const stru
 			sw->rec.wrap_until = now + wc->wrap_up_ms;
 			if ((rc = engine__states_put(e, sw)))
 				return rc;
+			/* The index's hook: held until work.next finds the wrap-up over. */
+			if (e->st.rx)
+				rindex_worker_hold(e->st.rx, it->worker_id, true);
 		}
 	}
-	si = idmap_get(&sl->items, it->qe.id);
+	si = idmap_get(&sl->items, it->ri.id);
 	if (si && si->offer && to != ITEM_QUEUED && s->act != ACT_ASSIGN &&
 	    (rc = engine__offer_end(e, NULL, si->offer, OFFER_WITHDRAWN, now)))
 		return rc;
 	if (si && !item_state_open(to))
-		free(idmap_del(&sl->items, it->qe.id));
+		free(idmap_del(&sl->items, it->ri.id));
 	return 0;
 }
 
@@ -217,11 +200,11 @@ int engine__release_lease(struct engine *e, struct cmd *c, struct live_item *it,
 	s.detail = buf_str(&detail);
 	if (release_reason_excludes(r)) {
 		if (!engine__states(&e->st) ||
-		    !(si = engine__states_item_of(e->st.states, it->qe.id))) {
+		    !(si = engine__states_item_of(e->st.states, it->ri.id))) {
 			rc = ERR_NOMEM;
 			goto out;
 		}
-		if ((rc = store_exclusion_add(e->store, it->qe.id, wid, release_reason_name(r), now)))
+		if ((rc = store_exclusion_add(e->store, it->ri.id, wid, release_reason_name(r), now)))
 			goto out;
 	}
 	/*

@@ -27,7 +27,7 @@ static int task_new(struct engine *e, const struct live_item *it, int64_t submit
 	int rc;
 
 	memset(&t, 0, sizeof(t));
-	t.item_id = it->qe.id;
+	t.item_id = it->ri.id;
 	t.engagement_id = it->engagement_id;
 	t.client_id = it->client_id;
 	t.lot_id = lot_id;
@@ -181,7 +181,7 @@ int engine__review_submit(struct engine *e, struct cmd *c, struct live_item *it,
 	 */
 	if (rc->samp.mode == SAMPLING_AQL)
 		r = lot_add(e, rc, it, submitter, now);
-	else if (sampling_chosen(&rc->samp, it->qe.id))
+	else if (sampling_chosen(&rc->samp, it->ri.id))
 		r = task_new(e, it, submitter, 0, RV_WAITING, now, &t);
 	else if (!(r = engine__step(e, NULL, it, &acc, now, &to)))
 		engine__step_apply(e, it, &acc, to); /* the engine's accept: actor 0 */
@@ -388,11 +388,11 @@ int engine__review_next(struct engine *e, struct cmd *c, int64_t now)
 		return 0;
 	}
 	/* Already in review (a lease that ran out): the new lease is the item's review again. */
-	if ((rc = engine__audit_append(e, c, "item.review", "item", it->qe.id, it->client_id, now)))
+	if ((rc = engine__audit_append(e, c, "item.review", "item", it->ri.id, it->client_id, now)))
 		return rc;
 	c->result.has_item = true;
 	engine__item_rec(it, &c->result.item);
-	return engine__done(e, c, CMD_OUT_OK, it->qe.id, now);
+	return engine__done(e, c, CMD_OUT_OK, it->ri.id, now);
 }
 
 /* ------------------------------------------------------------------ */
@@ -473,8 +473,8 @@ int engine__review_decision(struct engine *e, struct cmd *c, int64_t now)
 int engine__review_rework(struct engine *e, struct cmd *c, struct live_item *it, int64_t now)
 {
 	struct review_live *rl = e->st.review;
-	struct review_task *t = idmap_get(&rl->by_item, it->qe.id);
-	int64_t worker = it->worker_id, eid = it->engagement_id, id = it->qe.id;
+	struct review_task *t = idmap_get(&rl->by_item, it->ri.id);
+	int64_t worker = it->worker_id, eid = it->engagement_id, id = it->ri.id;
 	struct lot_rec *l = t && t->lot_id ? idmap_get(&rl->lots, t->lot_id) : NULL;
 	bool sampled = t && (t->state == RV_WAITING || t->state == RV_LEASED);
 	const char *defect = c->u.op.defect, *field = c->u.op.field;

@@ -89,14 +89,14 @@ int engine__record_done(struct engine *e, struct cmd *c, enum cmd_outcome out, c
 void engine__item_rec(const struct live_item *it, struct item_rec *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->id = it->qe.id;
+	out->id = it->ri.id;
 	out->engagement_id = it->engagement_id;
 	out->client_id = it->client_id;
 	if (it->external_ref)
 		snprintf(out->external_ref, sizeof(out->external_ref), "%s", it->external_ref);
-	out->priority = it->qe.priority;
+	out->priority = it->ri.priority;
 	out->created_at = it->created_at;
-	out->due_at = it->qe.due_at;
+	out->due_at = it->ri.due_at;
 	out->state = it->state;
 	out->worker_id = it->worker_id;
 	out->epoch = it->epoch;
@@ -111,7 +111,7 @@ static int event_write(struct engine *e, const struct cmd *c, const struct live_
 	struct event_rec ev;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.item_id = it->qe.id;
+	ev.item_id = it->ri.id;
 	ev.at = now;
 	snprintf(ev.action, sizeof(ev.action), "%s", item_action_name(act));
 	ev.from_state = (enum item_state)from;
@@ -160,14 +160,14 @@ static int step_record(struct engine *e, struct cmd *c, const struct live_item *
 		return rc;
 	snprintf(action, sizeof(action), "item.%s", item_action_name(act));
 	/* For an assign, this event is also the read: the worker receives the payload. */
-	rc = engine__audit_append(e, c, action, "item", it->qe.id, it->client_id, now);
+	rc = engine__audit_append(e, c, action, "item", it->ri.id, it->client_id, now);
 	if (rc || !c)
 		return rc;
 	c->result.has_item = true;
 	c->result.item = *after;
 	c->result.item.payload = NULL;
 	c->result.item.result = NULL;
-	return engine__done(e, c, act == ACT_CREATE ? CMD_OUT_CREATED : CMD_OUT_OK, it->qe.id, now);
+	return engine__done(e, c, act == ACT_CREATE ? CMD_OUT_CREATED : CMD_OUT_OK, it->ri.id, now);
 }
 
 int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const struct item_step *s,
@@ -225,14 +225,12 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 
 	step_target(it, s, to, &r);
 	engine__dash_step(e, it, s->act, to, engine__now(e));
-	if (it->state == ITEM_QUEUED && to != ITEM_QUEUED && le) {
-		queue_remove(&le->q, &it->qe);
-		queue_remove(&le->rekey, &it->qe); /* keying.c: waiting for another answer */
-	}
+	if (it->state == ITEM_QUEUED && to != ITEM_QUEUED)
+		engine__queue_remove(st, it); /* both of its engagement's queues (route_index.c) */
 	if (it->state == ITEM_ASSIGNED && to != ITEM_ASSIGNED) {
 		lw = idmap_get(&st->workers, it->worker_id);
-		if (lw && lw->load > 0)
-			lw->load--;
+		if (lw)
+			engine__load_add(st, lw, -(int)it->ri.weight);
 		/* A submit is work for the client (the ethical wall); an expiry is not. */
 		if (lw && (s->act == ACT_SUBMIT || s->act == ACT_KEY))
 			engine__worked(lw, it->client_id, engine__now(e));
@@ -249,18 +247,21 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 	if (to == ITEM_ASSIGNED) {
 		/* A renewal keeps the lease (and the load it counts); only its deadline moves. */
 		lw = idmap_get(&st->workers, it->worker_id);
-		if (lw && from != ITEM_ASSIGNED)
-			lw->load++;
+		/* The weight is fixed at the take: a later change of the engagement's keeps loads true. */
+		if (lw && from != ITEM_ASSIGNED) {
+			it->ri.weight = (uint16_t)engine__item_weight(le, lw->rec.capacity);
+			engine__load_add(st, lw, it->ri.weight);
+		}
 		if (lw && from != ITEM_ASSIGNED)
 			engine__worked(lw, it->client_id, it->lease_started);
 		if (lease_heap_push(&st->leases, (struct lease_deadline){it->lease_expires,
-									 it->qe.id, it->epoch}))
+									 it->ri.id, it->epoch}))
 			st->need_reload = 1;
 	}
-	if (to == ITEM_QUEUED && (!le || queue_push(engine__keying_queue(le, it), &it->qe)))
+	if (to == ITEM_QUEUED && (!le || engine__queue_push(st, it, engine__now(e))))
 		st->need_reload = 1;
 	if (!item_state_open(to)) {
-		idmap_del(&st->items, it->qe.id);
+		idmap_del(&st->items, it->ri.id);
 		engine__keying_forget(it);
 		free(it->external_ref);
 		free(it);

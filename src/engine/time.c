@@ -25,7 +25,7 @@ int engine__time_lease_end(struct engine *e, const struct live_item *it, int64_t
 	t.engagement_id = it->engagement_id;
 	t.client_id = it->client_id;
 	t.worker_id = it->worker_id;
-	t.item_id = it->qe.id;
+	t.item_id = it->ri.id;
 	t.kind = TIME_WORK;
 	t.started_at = it->lease_started;
 	t.ended_at = it->lease_started + ms;
@@ -404,7 +404,7 @@ static int64_t open_lease_in(const struct engine *e, const struct billing_period
 
 		if (it->engagement_id == p->engagement_id && it->state == ITEM_ASSIGNED &&
 		    it->lease_started < p->ends_at)
-			return it->qe.id;
+			return it->ri.id;
 	}
 	return 0;
 }

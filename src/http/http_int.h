@@ -617,5 +617,8 @@ int h_margin_get(struct req *r);
 int h_engagements_export(struct req *r);
 /* h_openapi.c: the OpenAPI document of every route (docs/openapi/) */
 int h_openapi(struct req *r);
+/* h_routing.c: an engagement's widening rings and item weight (docs/routing.md) */
+int h_routing_get(struct req *r);
+int h_routing_put(struct req *r);
 
 #endif

@@ -192,6 +192,9 @@ const struct route http__routes[] = {
     {"GET", "/v1/clients/:id/billing", POL_BILLING_READ, h_billing_get},
     {"GET", "/v1/engagements/:id/savings", POL_SAVINGS_READ, h_savings_get},
     {"GET", "/v1/engagements/:id/margin", POL_TIME_COST, h_margin_get},
+    /* routing (docs/routing.md): an engagement's widening rings and item weight */
+    {"GET", "/v1/engagements/:id/routing", POL_ENGAGEMENT_ROUTING, h_routing_get},
+    {"PUT", "/v1/engagements/:id/routing", POL_ENGAGEMENT_ROUTING, h_routing_put},
 };
 
 const size_t http__n_routes = sizeof(http__routes) / sizeof(http__routes[0]);

@@ -159,6 +159,8 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_SAVINGS_READ] = { "savings.read", { ANY, ANY, NO, OWN, ANY } },
 	[POL_BILLING_READ] = { "billing.read", { ANY, ANY, NO, OWN, ANY } },
 	[POL_BILLING_MANAGE] = { "billing.manage", { ANY, ANY, NO, OWN, NO } },
+	/* Routing: how an engagement's work widens and weighs is the floor's, staff's. */
+	[POL_ENGAGEMENT_ROUTING] = { "engagement.routing", { ANY, ANY, NO, NO, NO } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

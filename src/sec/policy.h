@@ -132,6 +132,8 @@ enum policy_action {
 	POL_SAVINGS_READ,   /* what a client paid against the same hours in-house */
 	POL_BILLING_READ,   /* a client's billing settings (language, in-house cost) */
 	POL_BILLING_MANAGE, /* set them */
+	/* Routing (issue 13, docs/routing.md): an engagement's widening rings and item weight */
+	POL_ENGAGEMENT_ROUTING, /* read and set: staff */
 	POL__COUNT
 };
 

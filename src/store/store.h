@@ -209,6 +209,9 @@ typedef int (*store_exclusion_cb)(void *ctx, int64_t item_id, int64_t worker_id)
 typedef int (*store_worker_state_cb)(void *ctx, const struct worker_state_rec *w);
 typedef int (*store_work_conf_cb)(void *ctx, const struct work_conf *w);
 typedef int (*store_offer_cb)(void *ctx, const struct offer_rec *o);
+/* An engagement's routing configuration (core/rindex_json.h's canonical text). */
+typedef int (*store_routing_cb)(void *ctx, int64_t engagement_id, const char *conf,
+				int64_t updated_at);
 /* A due delivery with its endpoint (secrets opened). */
 typedef int (*store_delivery_cb)(void *ctx, const struct webhook_delivery *d,
 				 const struct webhook_rec *w);
@@ -785,7 +788,18 @@ struct store_load {
 	X(bill_time_each,                                                                          \
 	  (struct store *s, int64_t engagement_id, int64_t from, int64_t to,                      \
 	   store_bill_time_cb cb, void *ctx),                                                      \
-	  (s, engagement_id, from, to, cb, ctx))
+	  (s, engagement_id, from, to, cb, ctx))                                                   \
+	/*                                                                                         \
+	 * Routing (issue 13, sqlite_routing.c). writer: an engagement's routing configuration     \
+	 * put (its canonical text), the walk of recovery. reader: one (ERR_NOTFOUND: never set;   \
+	 * ERR_TOOBIG: longer than n - 1).                                                         \
+	 */                                                                                        \
+	X(routing_put, (struct store *s, int64_t engagement_id, const char *conf, int64_t at),    \
+	  (s, engagement_id, conf, at))                                                            \
+	X(routing_get,                                                                             \
+	  (struct store *s, int64_t engagement_id, char *conf, size_t n, int64_t *updated_at),     \
+	  (s, engagement_id, conf, n, updated_at))                                                 \
+	X(routing_each, (struct store *s, store_routing_cb cb, void *ctx), (s, cb, ctx))
 
 /* What store_keying_load() passes each row to (engine recovery). */
 struct store_keying_load {

@@ -608,6 +608,8 @@ PROBES = {
     "GET /v1/invoices/:id/pdf": "invoice", "GET /v1/invoices/:id/refs": "invoice",
     "GET /v1/invoices/:id/entries": "invoice", "POST /v1/invoices/:id/issue": "invoice",
     "POST /v1/invoices/:id/pay": "invoice", "POST /v1/invoices/:id/credit": "invoice",
+    # routing (issue 13; test_routing.sh tests widening): staff, by engagement
+    "GET /v1/engagements/:id/routing": "engagement", "PUT /v1/engagements/:id/routing": "engagement",
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",

@@ -68,6 +68,7 @@ row GET "/v1/audit/proof/consistency?first=1" ""    401  200  403  403  403  200
 row GET "/v1/staff/erlang?contacts=10&aht=300&interval=1800" \
                                               ""    401  200  200  200  403  200
 row GET "/v1/staff/skill-plan?skill=data_entry" ""  401  200  200  403  403  403
+row GET "/v1/engagements/$BPO/routing"        ""    401  200  200  403  403  403
 
 # Payload fields follow item.payload: everyone who may read the item but auditors.
 for r in admin manager worker client auditor; do
@@ -115,6 +116,7 @@ row2 POST "/v1/items/$IA/rework"               401  pass  pass 403  pass 403
 row2 POST "/v1/items/$IA/cancel"               401  pass  pass 403  pass 403
 row2 POST /v1/work/next                        401  pass  pass pass 403  403
 row2 PUT "/v1/engagements/$BPO/fields"         401  pass  pass 403  403  403
+row2 PUT "/v1/engagements/$BPO/routing"        401  pass  pass 403  403  403
 
 # Scope on writes: another client's item or engagement is 404 for a client user, an
 # item of a client the worker is not cleared for is 404 for the worker.

@@ -150,6 +150,7 @@ static const struct row matrix[] = {
 	{ POL_SAVINGS_READ,        { ALL, ALL,  NONE,  OWNC, ALL  } },
 	{ POL_BILLING_READ,        { ALL, ALL,  NONE,  OWNC, ALL  } },
 	{ POL_BILLING_MANAGE,      { ALL, ALL,  NONE,  OWNC, NONE } },
+	{ POL_ENGAGEMENT_ROUTING,  { ALL, ALL,  NONE,  NONE, NONE } },
 };
 /* clang-format on */
 

@@ -238,7 +238,7 @@ static void test_filter(void **state)
 	struct rindex *ix = rindex_new();
 	struct engagement_rec e = eng(1, 7, NULL, 0);
 	struct worker_rec w = worker(1, 100, NULL, 0, 7);
-	struct rindex_filter f = {skip_odd, NULL};
+	struct rindex_filter f = {skip_odd, NULL, NULL};
 	struct rindex_item it[40];
 
 	(void)state;

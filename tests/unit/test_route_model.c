@@ -115,10 +115,29 @@ static bool ref_may(const struct world *w, int wi, const struct ref_item *it)
 	int64_t waited = w->now - it->since;
 	bool ring = ref_meets(wr, e->skills, e->n_skills, e->langs, e->n_langs);
 
-	for (size_t k = 0; !ring && k < c->n_rings; k++)
-		if (waited >= c->rings[k].after_ms)
+	for (size_t k = 0; !ring && k < c->n_rings; k++) {
+		struct skill_level ls[MODEL_MAX_SKILLS], ll[MODEL_MAX_LANGS];
+
+		if (waited < c->rings[k].after_ms)
+			continue;
+		if (!c->rings[k].lower_by) {
 			ring = ref_meets(wr, c->rings[k].skills, c->rings[k].n_skills,
 					 c->rings[k].langs, c->rings[k].n_langs);
+			continue;
+		}
+		/* lowered: the engagement's own requirements, each level less, at least 1 */
+		memcpy(ls, e->skills, sizeof(ls));
+		memcpy(ll, e->langs, sizeof(ll));
+		for (size_t q = 0; q < e->n_skills; q++)
+			ls[q].level = ls[q].level - c->rings[k].lower_by < 1
+					  ? 1
+					  : ls[q].level - c->rings[k].lower_by;
+		for (size_t q = 0; q < e->n_langs; q++)
+			ll[q].level = ll[q].level - c->rings[k].lower_by < 1
+					  ? 1
+					  : ll[q].level - c->rings[k].lower_by;
+		ring = ref_meets(wr, ls, e->n_skills, ll, e->n_langs);
+	}
 	if (weight > wr->capacity)
 		weight = wr->capacity;
 	return ring && w->open[it->eng] && ref_cleared(w, wr, e->client_id) &&
@@ -189,6 +208,11 @@ static void random_conf(struct world *w, int ei)
 
 		after += 1 + pick(w, 20000);
 		r->after_ms = after;
+		/* A third lower the engagement's own levels (PUT .../routing's lower_levels_by). */
+		if (!pick(w, 3)) {
+			r->lower_by = 1 + pick(w, RINDEX_LOWER_MAX);
+			continue;
+		}
 		random_reqs(w, r->skills, &r->n_skills, r->langs, &r->n_langs);
 		/* A ring with no requirements would be legal; keep them rare. */
 		if (!r->n_skills && !r->n_langs && pick(w, 4)) {
@@ -294,7 +318,7 @@ static void cmd_create(struct world *w)
 
 static void cmd_next(struct world *w, bool filtered)
 {
-	struct rindex_filter f = {skip_excluded, NULL};
+	struct rindex_filter f = {skip_excluded, NULL, NULL};
 	int wi = pick(w, N_WORKERS);
 	struct ref_item *want = ref_next(w, wi);
 	struct rindex_item *got = rindex_take(w->ix, w->workers[wi].id, w->now, &f);

@@ -591,6 +591,10 @@ const char *const sq__migrations[] = {
     "CREATE INDEX IF NOT EXISTS audit_family ON audit(substr(action, 1, instr(action, '.')), seq);"
     "CREATE INDEX IF NOT EXISTS audit_at_max ON audit(at_max);"
     "CREATE INDEX IF NOT EXISTS audit_back ON audit(at) WHERE at < at_max;",
+    /* an engagement's routing: widening rings and item weight (issue 13, sqlite_routing.c) */
+    "CREATE TABLE IF NOT EXISTS engagement_routing ("
+    "  engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),"
+    "  conf TEXT NOT NULL, updated_at INTEGER NOT NULL);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
