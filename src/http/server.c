@@ -23,7 +23,7 @@
  * ourselves (HTTP_URI_MAX, HTTP_HEADERS_MAX) with room to spare: a head
  * larger than MHD's buffer is refused by MHD itself, with its own body.
  */
-#define CONN_MEMORY (64 * 1024)
+#define CONN_MEMORY (32 * 1024)
 /* MHD's limit above ours, per thread: connections to refuse with a 503 (conn.c). */
 #define CONN_SLACK 64
 /* Connections on the local socket. */
