@@ -9,7 +9,7 @@ PKGS=(build-essential cmake pkg-config
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcmocka-dev libcsv-dev
       libcurl4-openssl-dev libxlsxwriter-dev libhpdf-dev poppler-utils
       curl jq sqlite3 tzdata python3 python3-nacl python3-cryptography python3-argon2
-      chromium)
+      chromium wrk)
 # The web application's build (esbuild) and tests (Playwright) need Node.js and npm:
 # Debian's when the machine has none (a newer node from elsewhere is kept).
 command -v node >/dev/null 2>&1 || PKGS+=(nodejs)

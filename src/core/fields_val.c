@@ -178,7 +178,8 @@ bool fields__date_fmt(const char *fmt, const char *s, char iso[11])
 	if (s[i] || !real_day(y, m, d))
 		return false;
 	/* real_day bounded them: 4, 2 and 2 digits. */
-	snprintf(iso, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	snprintf(iso, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+		 (unsigned)d % 100u);
 	return true;
 }
 

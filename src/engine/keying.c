@@ -396,9 +396,15 @@ int engine__keying_submit(struct engine *e, struct cmd *c, struct live_item *it,
 
 /* ------------------------------------------------------------- recovery */
 
+/* The loads' context: the state, and how many item keying and answer rows came. */
+struct kload {
+	struct engine_state *st;
+	size_t rows;
+};
+
 static int load_conf(void *ctx, const struct keying_conf *c)
 {
-	struct engine_state *st = ctx;
+	struct engine_state *st = ((struct kload *)ctx)->st;
 	struct live_engagement *le = idmap_get(&st->engagements, c->engagement_id);
 	struct keying_conf *k;
 
@@ -424,11 +430,13 @@ static struct live_keying *live_of(struct engine_state *st, int64_t item_id)
 
 static int load_item_keying(void *ctx, const struct item_keying_rec *r)
 {
+	struct kload *k = ctx;
 	struct live_keying *lk;
 
-	if (!idmap_get(&((struct engine_state *)ctx)->items, r->item_id))
+	k->rows++;
+	if (!idmap_get(&k->st->items, r->item_id))
 		return 0;
-	if (!(lk = live_of(ctx, r->item_id)))
+	if (!(lk = live_of(k->st, r->item_id)))
 		return ERR_NOMEM;
 	lk->phase = r->phase;
 	return 0;
@@ -436,11 +444,13 @@ static int load_item_keying(void *ctx, const struct item_keying_rec *r)
 
 static int load_answer(void *ctx, const struct answer_rec *a)
 {
+	struct kload *k = ctx;
 	struct live_keying *lk;
 
-	if (!idmap_get(&((struct engine_state *)ctx)->items, a->item_id))
+	k->rows++;
+	if (!idmap_get(&k->st->items, a->item_id))
 		return 0;
-	if (!(lk = live_of(ctx, a->item_id)))
+	if (!(lk = live_of(k->st, a->item_id)))
 		return ERR_NOMEM;
 	if (a->kind == ANSWER_KEY)
 		lk->n++;
@@ -451,11 +461,12 @@ static int load_answer(void *ctx, const struct answer_rec *a)
 
 int engine__keying_load(struct engine_state *st, struct store *s)
 {
+	struct kload k = {.st = st};
 	int rc = store_keying_load(s,
 				   &(struct store_keying_load){.conf = load_conf,
 							       .item = load_item_keying,
 							       .answer = load_answer},
-				   st);
+				   &k);
 
 	/* The items waiting for answers queue in the second engagement at the index's build. */
 	st->rx_stale = 1;

@@ -121,6 +121,13 @@ static int load_item(void *ctx, const struct item_rec *r)
 	return 0;
 }
 
+static int items_count(void *ctx, int64_t n)
+{
+	struct engine_state *st = ctx;
+
+	return n > 0 ? idmap_reserve(&st->items, (size_t)n) : 0;
+}
+
 static int load_worked(void *ctx, int64_t worker_id, int64_t client_id, int64_t at)
 {
 	struct live_worker *lw = idmap_get(&((struct engine_state *)ctx)->workers, worker_id);
@@ -140,7 +147,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 					     .service = load_service,
 					     .engagement = load_engagement,
 					     .worker = load_worker,
-					     .open_item = load_item},
+					     .open_item = load_item,
+					     .open_items_count = items_count},
 			st);
 	if (!rc)
 		rc = engine__fields_load(st, s);

@@ -22,8 +22,11 @@
  * MHD's memory per connection. It must hold the largest head we answer
  * ourselves (HTTP_URI_MAX, HTTP_HEADERS_MAX) with room to spare: a head
  * larger than MHD's buffer is refused by MHD itself, with its own body.
+ * No larger: MHD zeroes the whole pool before each request on a kept-alive
+ * connection (MHD_pool_reset), and at 64 KiB that memset alone was 7.5 % of
+ * the server's CPU in the durable flow (bench/README.md, issue 13).
  */
-#define CONN_MEMORY (64 * 1024)
+#define CONN_MEMORY (32 * 1024)
 /* MHD's limit above ours, per thread: connections to refuse with a 503 (conn.c). */
 #define CONN_SLACK 64
 /* Connections on the local socket. */

@@ -263,6 +263,11 @@ struct store_load {
 	store_engagement_cb engagement;
 	store_worker_cb worker;
 	store_item_cb open_item;
+	/*
+	 * Optional, called once before the first open_item with how many there
+	 * will be (the recovery sizes its map once instead of doubling it).
+	 */
+	int (*open_items_count)(void *ctx, int64_t n);
 };
 
 /*

@@ -40,9 +40,8 @@ static void place(struct idmap_slot *slots, size_t cap, int64_t id, void *val)
 	slots[i].val = val;
 }
 
-static int grow(struct idmap *m)
+static int grow_to(struct idmap *m, size_t ncap)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 64;
 	struct idmap_slot *ns = calloc(ncap, sizeof(*ns));
 
 	if (!ns)
@@ -54,6 +53,24 @@ static int grow(struct idmap *m)
 	m->slots = ns;
 	m->cap = ncap;
 	return 0;
+}
+
+static int grow(struct idmap *m)
+{
+	return grow_to(m, m->cap ? m->cap * 2 : 64);
+}
+
+int idmap_reserve(struct idmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 64;
+
+	/* The capacity idmap_put() would reach for n entries: n * 4 <= cap * 3. */
+	while (n > cap / 4 * 3) {
+		if (cap > SIZE_MAX / 2 / sizeof(struct idmap_slot))
+			return ERR_NOMEM;
+		cap *= 2;
+	}
+	return cap > m->cap ? grow_to(m, cap) : 0;
 }
 
 int idmap_put(struct idmap *m, int64_t id, void *val)

@@ -31,5 +31,11 @@ void *idmap_del(struct idmap *m, int64_t id);
 /* Iterate: for (size_t i = 0; idmap_next(m, &i, &id, &val);) */
 int idmap_next(const struct idmap *m, size_t *pos, int64_t *id, void **val);
 void idmap_release(struct idmap *m);
+/*
+ * Room for n entries without growing (one allocation instead of doubling
+ * with a rehash each time: recovery of millions of items). 0 or ERR_NOMEM
+ * (map unchanged).
+ */
+int idmap_reserve(struct idmap *m, size_t n);
 
 #endif

@@ -71,11 +71,48 @@ static void test_random_against_model(void **state)
 	idmap_release(&m);
 }
 
+/*
+ * idmap_reserve: room for n entries at once, the capacity put() would reach
+ * (the smallest power of two, at least 64, with n * 4 <= cap * 3: 1000
+ * entries need 2048 slots, 1536 need 2048, 1537 need 4096), then n puts
+ * without growing; entries already there survive; a smaller reserve is a no-op.
+ */
+static void test_reserve(void **state)
+{
+	struct idmap m = IDMAP_INIT;
+	int a = 1;
+
+	(void)state;
+	assert_int_equal(idmap_put(&m, 3, &a), 0);
+	assert_int_equal(idmap_reserve(&m, 1000), 0);
+	assert_int_equal(m.cap, 2048);
+	assert_ptr_equal(idmap_get(&m, 3), &a);
+	assert_int_equal(idmap_reserve(&m, 10), 0);
+	assert_int_equal(m.cap, 2048);
+	assert_int_equal(idmap_reserve(&m, 1536), 0);
+	assert_int_equal(m.cap, 2048);
+	for (int64_t id = 10; id < 10 + 1535; id++)
+		assert_int_equal(idmap_put(&m, id, (void *)(intptr_t)id), 0);
+	assert_int_equal(m.n, 1536);
+	assert_int_equal(m.cap, 2048); /* no growth for the reserved entries */
+	for (int64_t id = 10; id < 10 + 1535; id++)
+		assert_ptr_equal(idmap_get(&m, id), (void *)(intptr_t)id);
+	assert_int_equal(idmap_put(&m, 99999, &a), 0); /* the 1537th grows as before */
+	assert_int_equal(m.cap, 4096);
+	assert_int_equal(idmap_reserve(&m, 1537), 0);
+	assert_int_equal(m.cap, 4096);
+	idmap_release(&m);
+	assert_int_equal(idmap_reserve(&m, 1), 0);
+	assert_int_equal(m.cap, 64);
+	idmap_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_get_del),
 		cmocka_unit_test(test_random_against_model),
+		cmocka_unit_test(test_reserve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -151,7 +151,8 @@
 			    "ORDER BY id")                                                         \
 	X(LOAD_WORKERS, "SELECT " SQ_WORKER_COLS " FROM workers w ORDER BY w.id")                  \
 	X(LOAD_OPEN_ITEMS,                                                                         \
-	  "SELECT " SQ_ITEM_COLS " FROM items WHERE state IN " SQ_OPEN_STATES " ORDER BY id")      \
+	  "SELECT " SQ_ITEM_COLS " FROM items INDEXED BY items_open "                               \
+	  "WHERE state IN " SQ_OPEN_STATES " ORDER BY id")                                         \
 	X(TOKEN_LOOKUP, "SELECT u.id, u.name, u.role, u.client_id, u.created_at, u.active, "       \
 			SQ_TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id "           \
 			"WHERE t.hash = ?1")                                                       \
@@ -299,7 +300,10 @@
 	X(TIME_INSERT, "INSERT INTO time_entries(engagement_id, client_id, worker_id, item_id, "   \
 		       "milestone_id, kind, started_at, ended_at, duration_ms, billable, "         \
 		       "corrected_from, superseded_by, created_at, created_by) VALUES (?1, ?2, "   \
-		       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id")
+		       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id")              \
+	/* recovery: how many open items LOAD_OPEN_ITEMS will give (the partial index alone) */    \
+	X(COUNT_OPEN_ITEMS, "SELECT count(*) FROM items INDEXED BY items_open "                    \
+			    "WHERE state IN " SQ_OPEN_STATES)
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,

@@ -697,6 +697,27 @@ static int load_walk(struct store *s, enum sq_stmt id, enum sq_kind k, union sq_
 	return rc;
 }
 
+/* The number of open items, for l->open_items_count (writer: sees the open txn). */
+static int count_open(struct store *s, const struct store_load *l, void *ctx)
+{
+	struct sq_conn *w = W(s);
+	int rc;
+	sqlite3_stmt *st = sq__stmt(w, SQ_COUNT_OPEN_ITEMS, &rc);
+	int64_t n;
+
+	if (!st)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = sq__fail(w->db, rc, "count open items");
+		sq__done(st);
+		return rc;
+	}
+	n = sqlite3_column_int64(st, 0);
+	sq__done(st);
+	return l->open_items_count(ctx, n);
+}
+
 int sq_load(struct store *s, const struct store_load *l, void *ctx)
 {
 	const struct {
@@ -715,8 +736,11 @@ int sq_load(struct store *s, const struct store_load *l, void *ctx)
 	};
 	int rc = 0;
 
-	for (size_t i = 0; !rc && i < sizeof(walks) / sizeof(walks[0]); i++)
-		if (walks[i].on)
+	for (size_t i = 0; !rc && i < sizeof(walks) / sizeof(walks[0]); i++) {
+		if (walks[i].stmt == SQ_LOAD_OPEN_ITEMS && walks[i].on && l->open_items_count)
+			rc = count_open(s, l, ctx);
+		if (!rc && walks[i].on)
 			rc = load_walk(s, walks[i].stmt, walks[i].kind, walks[i].cb, ctx, walks[i].what);
+	}
 	return rc;
 }
