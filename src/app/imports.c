@@ -28,7 +28,8 @@ struct app_import {
 	FILE *spool; /* all_or_nothing: the good rows, until the end */
 	/* The batch being filled: rows to create and rows rejected here. */
 	struct import_row rows[IMPORT_BATCH_ROWS];
-	char *payloads[IMPORT_BATCH_ROWS];
+	size_t offs[IMPORT_BATCH_ROWS]; /* each row's payload in arena */
+	struct buf arena;		/* the batch's payloads, one after another: no malloc a row */
 	size_t n;
 	struct import_error_rec errs[IMPORT_BATCH_ROWS];
 	size_t n_errs;
@@ -55,8 +56,7 @@ static void job_fail(struct app_import *im, const char *why)
 
 static void batch_clear(struct app_import *im)
 {
-	for (size_t i = 0; i < im->n; i++)
-		free(im->payloads[i]);
+	buf_reset(&im->arena);
 	im->n = 0;
 	im->n_errs = 0;
 }
@@ -101,6 +101,8 @@ static void flush(struct app_import *im)
 
 	if (!im->n && !im->n_errs)
 		return;
+	for (size_t i = 0; i < im->n; i++) /* the arena moved while it grew */
+		im->rows[i].payload = im->arena.data + im->offs[i];
 	if (run_step(im, IMPORT_OP_BATCH, &err)) {
 		snprintf(why, sizeof(why), "the batch could not be written: %s", buf_str(&err));
 		job_fail(im, why);
@@ -140,18 +142,21 @@ static int spool_put(struct app_import *im, int64_t line, const char *ref, const
 static int row_add(struct app_import *im, int64_t line, const char *ref, const char *payload)
 {
 	struct import_row *r;
-	char *p;
+	size_t off = im->arena.len;
 
 	if (im->spool)
 		return spool_put(im, line, ref, payload);
-	if (!(p = strdup(payload)))
+	if (buf_append(&im->arena, payload, strlen(payload) + 1))
 		return ERR_NOMEM;
 	r = &im->rows[im->n];
-	memset(r, 0, sizeof(*r));
 	r->line = line;
 	snprintf(r->external_ref, sizeof(r->external_ref), "%s", ref);
-	r->payload = im->payloads[im->n++] = p;
-	if (im->n == IMPORT_BATCH_ROWS)
+	r->payload = NULL; /* set at flush */
+	r->outcome = IMPORT_ROW_CREATED;
+	r->reason[0] = '\0';
+	im->offs[im->n++] = off;
+	/* A batch ends at its row count, or sooner with large rows (its memory bounded). */
+	if (im->n == IMPORT_BATCH_ROWS || im->arena.len >= IMPORT_BATCH_BYTES)
 		flush(im);
 	return 0;
 }
@@ -305,6 +310,7 @@ static void import_free(struct app_import *im)
 	fieldset_free(im->fs);
 	free(im->mapping);
 	buf_release(&im->line);
+	buf_release(&im->arena);
 	buf_release(&im->payload);
 	buf_release(&im->reason);
 	if (im->spool)
@@ -397,6 +403,8 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	buf_init(&im->line, im->lim.max_row_bytes);
 	buf_init(&im->payload, im->lim.max_row_bytes * 2 + 1024);
 	buf_init(&im->reason, 4096);
+	/* A row's payload is at most payload.cap: one such row always fits. */
+	buf_init(&im->arena, IMPORT_BATCH_BYTES + im->payload.cap + 1);
 	if (in->mapping && !(im->mapping = strdup(in->mapping))) {
 		rc = buf_error(err, ERR_NOMEM, "out of memory");
 		goto out;

@@ -263,6 +263,11 @@ struct cmd {
 			int priority;          /* 0 = the engagement's default */
 			int64_t due_at;        /* 0 = arrival + the engagement's SLA */
 			const char *payload;   /* JSON text, owned by the caller */
+			/*
+			 * A row of an import (cmd_import.c): its batch's one import.batch
+			 * audit event names it (the item id range), so none of its own.
+			 */
+			bool batch_audited;
 		} item_create;
 		struct {
 			int64_t item_id;

@@ -14,8 +14,10 @@
  *
  * It is kept current per record after the command that changed it (a
  * worker's or an engagement's create or update: O(engagements) or
- * O(workers)), and rebuilt whole, lazily at the next take-next, after an
- * import and after a reload (which starts from an empty state). Status and
+ * O(workers)), and rebuilt whole, lazily at the next take-next, after a
+ * reload (which starts from an empty state). An import creates items only,
+ * which the index does not hold: its batches leave it as it is (a rebuild
+ * per batch cost O(workers x engagements) each time a worker took work). Status and
  * active switches do not change it: work.next checks them itself. A command
  * that failed left memory as it was, so setting its record again is harmless.
  */
@@ -31,7 +33,6 @@ void engine__rindex_touch(struct engine_state *st, const struct cmd *c, int rc, 
 	case CMD_WORKER_UPDATE:
 	case CMD_ENGAGEMENT_CREATE:
 	case CMD_ENGAGEMENT_UPDATE:
-	case CMD_IMPORT:
 		st->rx_failed = 0; /* a build that failed is tried again after a change */
 		break;
 	default:
@@ -57,9 +58,6 @@ void engine__rindex_touch(struct engine_state *st, const struct cmd *c, int rc, 
 		if (st->rx && !st->rx_stale && (le = idmap_get(&st->engagements, id)) &&
 		    rindex_engagement_set(st->rx, &le->rec, true, NULL, now))
 			st->rx_stale = 1;
-		break;
-	case CMD_IMPORT:
-		st->rx_stale = 1;
 		break;
 	default:
 		break;

@@ -48,6 +48,16 @@ api GET "/v1/items/$ID2" "$MGR"
 check "the embedded CRLF, quotes and ; kept" true "$(jqr '.payload.note == "two\r\nlines; and \"quotes\""')"
 check "an integer cell became a JSON integer" 1 "$(jqr '.payload.pages|numbers')"
 check "an empty cell is an absent member" null "$(jqr '.payload.amount')"
+# The audit trail: one import.batch event for the batch, naming its items' id range and
+# its counts; no item.create event of its own per imported item.
+api GET "/v1/items?engagement_id=$BPO&limit=500" "$MGR"
+IDS=$(jqr '[.data[].id]|sort|"\(.[0]) \(.[-1]) \(length)"')
+api GET "/v1/audit?limit=500" "$ADMIN"
+BATCH=$(printf '%s' "$BODY" | jq -c --argjson i "$IMP" '[.data[]|select(.action=="import.batch" and .record_id==$i)]')
+check "one import.batch event of the job" 1 "$(printf '%s' "$BATCH" | jq length)"
+check "its item range, counts and first line" "$IDS 0 2" \
+  "$(printf '%s' "$BATCH" | jq -r '.[0].detail|"\(.items[0]) \(.items[1]) \(.created) \(.duplicate) \(.lines[0])"')"
+check "no item.create event per imported item" 0 "$(jqr '[.data[]|select(.action=="item.create")]|length')"
 
 api GET "/v1/imports/$IMP" "$ACMEU"
 expect "the job is read" 200

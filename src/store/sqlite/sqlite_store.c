@@ -306,7 +306,8 @@ static int open_writer(struct sq_conn *c, const char *path, struct buf *err)
 	 */
 	rc = exec_sql(c->db,
 		      "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
-		      "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456;",
+		      "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456; "
+		      "PRAGMA cache_size = -65536;",
 		      err, "pragmas");
 	if (rc)
 		return rc;
