@@ -1,9 +1,13 @@
 /* imports.c - bulk imports: the streamed file read row by row, rows created in batches. */
 #include "app/imports.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "sec/policy.h"
@@ -13,7 +17,11 @@
 
 struct app_import {
 	const struct app *app;
-	const struct actor *actor;
+	const struct actor *actor; /* &who: the request's actor outlives no request */
+	struct actor who;
+	/* Spooled (in->spool_dir): the body in this 0600 file until app_import_run. */
+	int spool_fd;
+	char spool_path[4096];
 	struct import_rec rec;
 	uint64_t max_bytes;
 	struct csv_limits lim;
@@ -272,9 +280,41 @@ static void jsonl_feed(struct app_import *im, const char *p, size_t n)
 	}
 }
 
-void app_import_feed(struct app_import *im, const char *p, size_t n)
+/* A piece of the file parsed: its rows checked and batched. */
+static void parse(struct app_import *im, const char *p, size_t n)
 {
 	struct buf err = BUF_INIT;
+
+	if (im->failed)
+		return;
+	if (!im->csv) {
+		jsonl_feed(im, p, n);
+		return;
+	}
+	if (csv_feed(im->csv, p, n, &err) && !im->failed)
+		job_fail(im, buf_str(&err));
+	buf_release(&err);
+}
+
+/* Spooled: the piece appended to the job's file, whole (a short write is retried). */
+static void spool_write(struct app_import *im, const char *p, size_t n)
+{
+	while (n && !im->failed) {
+		ssize_t k = write(im->spool_fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			job_fail(im, "the upload could not be kept on the server's disk");
+			return;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+void app_import_feed(struct app_import *im, const char *p, size_t n)
+{
 	char why[IMPORT_ERROR_MAX];
 
 	im->rec.bytes += (int64_t)n;
@@ -286,13 +326,22 @@ void app_import_feed(struct app_import *im, const char *p, size_t n)
 		job_fail(im, why);
 		return;
 	}
-	if (!im->csv) {
-		jsonl_feed(im, p, n);
-		return;
-	}
-	if (csv_feed(im->csv, p, n, &err) && !im->failed)
-		job_fail(im, buf_str(&err));
-	buf_release(&err);
+	if (im->spool_fd >= 0)
+		spool_write(im, p, n);
+	else
+		parse(im, p, n);
+}
+
+bool app_import_spooled(const struct app_import *im)
+{
+	return im->spool_fd >= 0;
+}
+
+void app_import_queued(struct app_import *im, struct import_rec *rec)
+{
+	if (!im->failed)
+		im->rec.state = IMPORT_RUNNING; /* the next batch writes it */
+	*rec = im->rec;
 }
 
 const struct import_rec *app_import_rec(const struct app_import *im)
@@ -315,6 +364,10 @@ static void import_free(struct app_import *im)
 	buf_release(&im->reason);
 	if (im->spool)
 		fclose(im->spool);
+	if (im->spool_fd >= 0) {
+		close(im->spool_fd);
+		unlink(im->spool_path);
+	}
 	free(im);
 }
 
@@ -360,6 +413,18 @@ static int engagement_scoped(const struct app *app, const struct actor *actor, i
 	return 0;
 }
 
+/* The job's spool file: <dir>/import-ID.spool, 0600, new (ids are never given twice). */
+static int spool_open(struct app_import *im, const char *dir, struct buf *err)
+{
+	snprintf(im->spool_path, sizeof(im->spool_path), "%s/" APP_IMPORT_SPOOL_PREFIX "%lld%s",
+		 dir, (long long)im->rec.id, APP_IMPORT_SPOOL_SUFFIX);
+	im->spool_fd = open(im->spool_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (im->spool_fd < 0)
+		return buf_error(err, ERR_IO, "cannot create %s: %s", im->spool_path,
+				 strerror(errno));
+	return 0;
+}
+
 int app_import_begin(const struct app *app, const struct actor *actor,
 		     const struct app_import_in *in, struct app_import **out, struct buf *err)
 {
@@ -387,7 +452,9 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	if (!(im = calloc(1, sizeof(*im))))
 		return buf_error(err, ERR_NOMEM, "out of memory");
 	im->app = app;
-	im->actor = actor;
+	im->who = *actor;
+	im->actor = &im->who;
+	im->spool_fd = -1;
 	im->lim = in->lim;
 	if (!im->lim.max_row_bytes)
 		im->lim.max_row_bytes = CSV_MAX_ROW_DEFAULT;
@@ -420,6 +487,12 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	}
 	if ((rc = run_step(im, IMPORT_OP_BEGIN, err)))
 		goto out;
+	if (in->spool_dir && (rc = spool_open(im, in->spool_dir, err))) {
+		/* The job is written: it fails as a cut-off upload would. */
+		job_fail(im, "the upload could not be kept on the server's disk");
+		run_step(im, IMPORT_OP_END, NULL);
+		goto out;
+	}
 	*out = im;
 	return 0;
 out:
@@ -484,6 +557,37 @@ int app_import_finish(struct app_import *im, struct import_rec *rec, struct buf 
 	return rc;
 }
 
+int app_import_run(struct app_import *im, const atomic_bool *stop, struct import_rec *rec,
+		   struct buf *err)
+{
+	static const char stopped[] = "the server stopped during the import; upload the file "
+				      "again (rows with an external_ref already created count as "
+				      "duplicates)";
+	char *chunk = malloc(APP_IMPORT_CHUNK);
+	ssize_t k = 0;
+
+	if (!chunk)
+		job_fail(im, "out of memory");
+	if (chunk && lseek(im->spool_fd, 0, SEEK_SET) < 0)
+		job_fail(im, "the upload kept on the server's disk could not be read");
+	while (chunk && !im->failed) {
+		if (stop && atomic_load(stop)) {
+			job_fail(im, stopped);
+			break;
+		}
+		k = read(im->spool_fd, chunk, APP_IMPORT_CHUNK);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			job_fail(im, "the upload kept on the server's disk could not be read");
+		if (k <= 0)
+			break;
+		parse(im, chunk, (size_t)k);
+	}
+	free(chunk);
+	return app_import_finish(im, rec, err);
+}
+
 void app_import_abort(struct app_import *im)
 {
 	if (!im)
@@ -539,6 +643,28 @@ int app_import_errors(const struct app *app, const struct actor *actor, int64_t 
 	return rc;
 }
 
+/* The spool files a stopped server left: their jobs are failed by recovery, their bytes go. */
+static void spool_sweep(const char *dir)
+{
+	size_t pre = strlen(APP_IMPORT_SPOOL_PREFIX), suf = strlen(APP_IMPORT_SPOOL_SUFFIX);
+	char path[4096];
+	struct dirent *d;
+	DIR *dh;
+
+	if (!dir || !(dh = opendir(dir)))
+		return;
+	while ((d = readdir(dh))) {
+		size_t len = strlen(d->d_name);
+
+		if (len > pre + suf && !strncmp(d->d_name, APP_IMPORT_SPOOL_PREFIX, pre) &&
+		    !strcmp(d->d_name + len - suf, APP_IMPORT_SPOOL_SUFFIX)) {
+			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+			unlink(path);
+		}
+	}
+	closedir(dh);
+}
+
 int app_imports_recover(const struct app *app, int64_t *n, struct buf *err)
 {
 	struct cmd *c = calloc(1, sizeof(*c));
@@ -550,6 +676,7 @@ int app_imports_recover(const struct app *app, int64_t *n, struct buf *err)
 	c->type = CMD_IMPORT;
 	c->actor = &AUTH_LOCAL_ADMIN;
 	c->u.import.op = IMPORT_OP_RECOVER;
+	spool_sweep(app->data_dir);
 	rc = app_call(app, c);
 	if (rc)
 		buf_error(err, rc, "%s",
