@@ -39,6 +39,7 @@ struct app_import {
 	size_t offs[IMPORT_BATCH_ROWS]; /* each row's payload in arena */
 	struct buf arena;		/* the batch's payloads, one after another: no malloc a row */
 	size_t n;
+	size_t rows_at, n_done; /* the part of the batch sent, and the engine's rows of it */
 	struct import_error_rec errs[IMPORT_BATCH_ROWS];
 	size_t n_errs;
 	struct buf payload, reason; /* scratch */
@@ -81,11 +82,12 @@ static int run_step(struct app_import *im, int op, struct buf *err)
 	c->actor = im->actor;
 	c->u.import.op = op;
 	c->u.import.rec = im->rec;
-	c->u.import.rows = im->rows;
-	c->u.import.n = op == IMPORT_OP_BATCH ? im->n : 0;
+	c->u.import.rows = im->rows + im->rows_at;
+	c->u.import.n = op == IMPORT_OP_BATCH ? im->n - im->rows_at : 0;
 	c->u.import.errs = im->errs;
 	c->u.import.n_errs = im->n_errs;
 	rc = app_call(im->app, c);
+	im->n_done = op == IMPORT_OP_BATCH && !rc ? c->u.import.n_done : 0;
 	if (!rc) {
 		if (op == IMPORT_OP_BEGIN)
 			im->rec.id = c->result.id;
@@ -111,10 +113,21 @@ static void flush(struct app_import *im)
 		return;
 	for (size_t i = 0; i < im->n; i++) /* the arena moved while it grew */
 		im->rows[i].payload = im->arena.data + im->offs[i];
-	if (run_step(im, IMPORT_OP_BATCH, &err)) {
-		snprintf(why, sizeof(why), "the batch could not be written: %s", buf_str(&err));
-		job_fail(im, why);
+	/* The engine stops a batch at its time budget: the rows it did not reach go again. */
+	for (size_t at = 0;;) {
+		im->rows_at = at;
+		if (run_step(im, IMPORT_OP_BATCH, &err)) {
+			snprintf(why, sizeof(why), "the batch could not be written: %s",
+				 buf_str(&err));
+			job_fail(im, why);
+			break;
+		}
+		im->n_errs = 0; /* written with the first part */
+		at += im->n_done;
+		if (!im->n_done || at >= im->n)
+			break;
 	}
+	im->rows_at = 0;
 	buf_release(&err);
 	batch_clear(im);
 }

@@ -352,6 +352,13 @@ struct cmd {
 			size_t n;
 			const struct import_error_rec *errs; /* the caller's */
 			size_t n_errs;
+			/*
+			 * BATCH, OUT: rows applied, rows[0..n_done). A batch stops early
+			 * (n_done < n, never 0) once it has run IMPORT_BATCH_BUDGET_US, so
+			 * other users' commands behind it wait about that at most; the
+			 * caller sends the rest again (errs are written by then).
+			 */
+			size_t n_done;
 		} import;
 		struct sampling_rec sampling;
 		struct {
