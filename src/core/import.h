@@ -22,8 +22,8 @@ const char *import_state_name(enum import_state s);
  * about that behind it, and a million rows are 500 commits, not 2,000.
  */
 #define IMPORT_BATCH_ROWS 2000
-/* The engine's time for one batch: past it, the rest of the rows go in the next command. */
-#define IMPORT_BATCH_BUDGET_US 60000
+/* The engine's time for one batch while others wait: past it, the rest go in the next command. */
+#define IMPORT_BATCH_BUDGET_US 25000
 /* A batch also ends once its payloads reach this many bytes (large rows). */
 #define IMPORT_BATCH_BYTES ((size_t)8 << 20)
 /* Rejected rows kept with their line and reason; past it they are only counted. */

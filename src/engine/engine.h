@@ -354,9 +354,9 @@ struct cmd {
 			size_t n_errs;
 			/*
 			 * BATCH, OUT: rows applied, rows[0..n_done). A batch stops early
-			 * (n_done < n, never 0) once it has run IMPORT_BATCH_BUDGET_US, so
-			 * other users' commands behind it wait about that at most; the
-			 * caller sends the rest again (errs are written by then).
+			 * (n_done < n, never 0) once it has run IMPORT_BATCH_BUDGET_US while
+			 * other commands wait, so they wait about that at most; the caller
+			 * sends the rest again (errs are written by then).
 			 */
 			size_t n_done;
 		} import;
