@@ -1,4 +1,5 @@
-/* import_runner.c - the server's import thread: spooled uploads' rows created off the request's thread. */
+/* import_runner.c - the server's import thread: spooled uploads' rows created off the request's
+ * thread. */
 #include "app/import_runner.h"
 
 #include <pthread.h>
@@ -47,8 +48,7 @@ static void *runner_main(void *arg)
 	return NULL;
 }
 
-int app_import_runner_start(const struct app *app, struct app_import_runner **out,
-			    struct buf *err)
+int app_import_runner_start(const struct app *app, struct app_import_runner **out, struct buf *err)
 {
 	struct app_import_runner *q = calloc(1, sizeof(*q));
 

@@ -1,4 +1,5 @@
-/* import_runner.h - the server's import thread: spooled uploads' rows created off the request's thread. */
+/* import_runner.h - the server's import thread: spooled uploads' rows created off the request's
+ * thread. */
 #ifndef ALIHDAYA_APP_IMPORT_RUNNER_H
 #define ALIHDAYA_APP_IMPORT_RUNNER_H
 
@@ -13,8 +14,7 @@
  * ones likewise (the engine must still run), and the thread ends.
  */
 struct app_import_runner;
-int app_import_runner_start(const struct app *app, struct app_import_runner **out,
-			    struct buf *err);
+int app_import_runner_start(const struct app *app, struct app_import_runner **out, struct buf *err);
 /*
  * im (spooled, its body all in) is the runner's from now on. OUT: *rec, the
  * job as it stands (state running, or failed if the upload already failed).
