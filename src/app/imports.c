@@ -1,9 +1,13 @@
 /* imports.c - bulk imports: the streamed file read row by row, rows created in batches. */
 #include "app/imports.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "sec/policy.h"
@@ -13,7 +17,11 @@
 
 struct app_import {
 	const struct app *app;
-	const struct actor *actor;
+	const struct actor *actor; /* &who: the request's actor outlives no request */
+	struct actor who;
+	/* Spooled (in->spool_dir): the body in this 0600 file until app_import_run. */
+	int spool_fd;
+	char spool_path[4096];
 	struct import_rec rec;
 	uint64_t max_bytes;
 	struct csv_limits lim;
@@ -28,8 +36,10 @@ struct app_import {
 	FILE *spool; /* all_or_nothing: the good rows, until the end */
 	/* The batch being filled: rows to create and rows rejected here. */
 	struct import_row rows[IMPORT_BATCH_ROWS];
-	char *payloads[IMPORT_BATCH_ROWS];
+	size_t offs[IMPORT_BATCH_ROWS]; /* each row's payload in arena */
+	struct buf arena;		/* the batch's payloads, one after another: no malloc a row */
 	size_t n;
+	size_t rows_at, n_done; /* the part of the batch sent, and the engine's rows of it */
 	struct import_error_rec errs[IMPORT_BATCH_ROWS];
 	size_t n_errs;
 	struct buf payload, reason; /* scratch */
@@ -55,8 +65,7 @@ static void job_fail(struct app_import *im, const char *why)
 
 static void batch_clear(struct app_import *im)
 {
-	for (size_t i = 0; i < im->n; i++)
-		free(im->payloads[i]);
+	buf_reset(&im->arena);
 	im->n = 0;
 	im->n_errs = 0;
 }
@@ -73,11 +82,12 @@ static int run_step(struct app_import *im, int op, struct buf *err)
 	c->actor = im->actor;
 	c->u.import.op = op;
 	c->u.import.rec = im->rec;
-	c->u.import.rows = im->rows;
-	c->u.import.n = op == IMPORT_OP_BATCH ? im->n : 0;
+	c->u.import.rows = im->rows + im->rows_at;
+	c->u.import.n = op == IMPORT_OP_BATCH ? im->n - im->rows_at : 0;
 	c->u.import.errs = im->errs;
 	c->u.import.n_errs = im->n_errs;
 	rc = app_call(im->app, c);
+	im->n_done = op == IMPORT_OP_BATCH && !rc ? c->u.import.n_done : 0;
 	if (!rc) {
 		if (op == IMPORT_OP_BEGIN)
 			im->rec.id = c->result.id;
@@ -101,10 +111,23 @@ static void flush(struct app_import *im)
 
 	if (!im->n && !im->n_errs)
 		return;
-	if (run_step(im, IMPORT_OP_BATCH, &err)) {
-		snprintf(why, sizeof(why), "the batch could not be written: %s", buf_str(&err));
-		job_fail(im, why);
+	for (size_t i = 0; i < im->n; i++) /* the arena moved while it grew */
+		im->rows[i].payload = im->arena.data + im->offs[i];
+	/* The engine stops a batch at its time budget: the rows it did not reach go again. */
+	for (size_t at = 0;;) {
+		im->rows_at = at;
+		if (run_step(im, IMPORT_OP_BATCH, &err)) {
+			snprintf(why, sizeof(why), "the batch could not be written: %s",
+				 buf_str(&err));
+			job_fail(im, why);
+			break;
+		}
+		im->n_errs = 0; /* written with the first part */
+		at += im->n_done;
+		if (!im->n_done || at >= im->n)
+			break;
 	}
+	im->rows_at = 0;
 	buf_release(&err);
 	batch_clear(im);
 }
@@ -140,18 +163,21 @@ static int spool_put(struct app_import *im, int64_t line, const char *ref, const
 static int row_add(struct app_import *im, int64_t line, const char *ref, const char *payload)
 {
 	struct import_row *r;
-	char *p;
+	size_t off = im->arena.len;
 
 	if (im->spool)
 		return spool_put(im, line, ref, payload);
-	if (!(p = strdup(payload)))
+	if (buf_append(&im->arena, payload, strlen(payload) + 1))
 		return ERR_NOMEM;
 	r = &im->rows[im->n];
-	memset(r, 0, sizeof(*r));
 	r->line = line;
 	snprintf(r->external_ref, sizeof(r->external_ref), "%s", ref);
-	r->payload = im->payloads[im->n++] = p;
-	if (im->n == IMPORT_BATCH_ROWS)
+	r->payload = NULL; /* set at flush */
+	r->outcome = IMPORT_ROW_CREATED;
+	r->reason[0] = '\0';
+	im->offs[im->n++] = off;
+	/* A batch ends at its row count, or sooner with large rows (its memory bounded). */
+	if (im->n == IMPORT_BATCH_ROWS || im->arena.len >= IMPORT_BATCH_BYTES)
 		flush(im);
 	return 0;
 }
@@ -267,9 +293,41 @@ static void jsonl_feed(struct app_import *im, const char *p, size_t n)
 	}
 }
 
-void app_import_feed(struct app_import *im, const char *p, size_t n)
+/* A piece of the file parsed: its rows checked and batched. */
+static void parse(struct app_import *im, const char *p, size_t n)
 {
 	struct buf err = BUF_INIT;
+
+	if (im->failed)
+		return;
+	if (!im->csv) {
+		jsonl_feed(im, p, n);
+		return;
+	}
+	if (csv_feed(im->csv, p, n, &err) && !im->failed)
+		job_fail(im, buf_str(&err));
+	buf_release(&err);
+}
+
+/* Spooled: the piece appended to the job's file, whole (a short write is retried). */
+static void spool_write(struct app_import *im, const char *p, size_t n)
+{
+	while (n && !im->failed) {
+		ssize_t k = write(im->spool_fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			job_fail(im, "the upload could not be kept on the server's disk");
+			return;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+void app_import_feed(struct app_import *im, const char *p, size_t n)
+{
 	char why[IMPORT_ERROR_MAX];
 
 	im->rec.bytes += (int64_t)n;
@@ -281,13 +339,22 @@ void app_import_feed(struct app_import *im, const char *p, size_t n)
 		job_fail(im, why);
 		return;
 	}
-	if (!im->csv) {
-		jsonl_feed(im, p, n);
-		return;
-	}
-	if (csv_feed(im->csv, p, n, &err) && !im->failed)
-		job_fail(im, buf_str(&err));
-	buf_release(&err);
+	if (im->spool_fd >= 0)
+		spool_write(im, p, n);
+	else
+		parse(im, p, n);
+}
+
+bool app_import_spooled(const struct app_import *im)
+{
+	return im->spool_fd >= 0;
+}
+
+void app_import_queued(struct app_import *im, struct import_rec *rec)
+{
+	if (!im->failed)
+		im->rec.state = IMPORT_RUNNING; /* the next batch writes it */
+	*rec = im->rec;
 }
 
 const struct import_rec *app_import_rec(const struct app_import *im)
@@ -305,10 +372,15 @@ static void import_free(struct app_import *im)
 	fieldset_free(im->fs);
 	free(im->mapping);
 	buf_release(&im->line);
+	buf_release(&im->arena);
 	buf_release(&im->payload);
 	buf_release(&im->reason);
 	if (im->spool)
 		fclose(im->spool);
+	if (im->spool_fd >= 0) {
+		close(im->spool_fd);
+		unlink(im->spool_path);
+	}
 	free(im);
 }
 
@@ -354,6 +426,18 @@ static int engagement_scoped(const struct app *app, const struct actor *actor, i
 	return 0;
 }
 
+/* The job's spool file: <dir>/import-ID.spool, 0600, new (ids are never given twice). */
+static int spool_open(struct app_import *im, const char *dir, struct buf *err)
+{
+	snprintf(im->spool_path, sizeof(im->spool_path), "%s/" APP_IMPORT_SPOOL_PREFIX "%lld%s",
+		 dir, (long long)im->rec.id, APP_IMPORT_SPOOL_SUFFIX);
+	im->spool_fd = open(im->spool_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (im->spool_fd < 0)
+		return buf_error(err, ERR_IO, "cannot create %s: %s", im->spool_path,
+				 strerror(errno));
+	return 0;
+}
+
 int app_import_begin(const struct app *app, const struct actor *actor,
 		     const struct app_import_in *in, struct app_import **out, struct buf *err)
 {
@@ -381,7 +465,9 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	if (!(im = calloc(1, sizeof(*im))))
 		return buf_error(err, ERR_NOMEM, "out of memory");
 	im->app = app;
-	im->actor = actor;
+	im->who = *actor;
+	im->actor = &im->who;
+	im->spool_fd = -1;
 	im->lim = in->lim;
 	if (!im->lim.max_row_bytes)
 		im->lim.max_row_bytes = CSV_MAX_ROW_DEFAULT;
@@ -397,6 +483,8 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	buf_init(&im->line, im->lim.max_row_bytes);
 	buf_init(&im->payload, im->lim.max_row_bytes * 2 + 1024);
 	buf_init(&im->reason, 4096);
+	/* A row's payload is at most payload.cap: one such row always fits. */
+	buf_init(&im->arena, IMPORT_BATCH_BYTES + im->payload.cap + 1);
 	if (in->mapping && !(im->mapping = strdup(in->mapping))) {
 		rc = buf_error(err, ERR_NOMEM, "out of memory");
 		goto out;
@@ -412,6 +500,12 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	}
 	if ((rc = run_step(im, IMPORT_OP_BEGIN, err)))
 		goto out;
+	if (in->spool_dir && (rc = spool_open(im, in->spool_dir, err))) {
+		/* The job is written: it fails as a cut-off upload would. */
+		job_fail(im, "the upload could not be kept on the server's disk");
+		run_step(im, IMPORT_OP_END, NULL);
+		goto out;
+	}
 	*out = im;
 	return 0;
 out:
@@ -476,6 +570,37 @@ int app_import_finish(struct app_import *im, struct import_rec *rec, struct buf 
 	return rc;
 }
 
+int app_import_run(struct app_import *im, const atomic_bool *stop, struct import_rec *rec,
+		   struct buf *err)
+{
+	static const char stopped[] = "the server stopped during the import; upload the file "
+				      "again (rows with an external_ref already created count as "
+				      "duplicates)";
+	char *chunk = malloc(APP_IMPORT_CHUNK);
+	ssize_t k = 0;
+
+	if (!chunk)
+		job_fail(im, "out of memory");
+	if (chunk && lseek(im->spool_fd, 0, SEEK_SET) < 0)
+		job_fail(im, "the upload kept on the server's disk could not be read");
+	while (chunk && !im->failed) {
+		if (stop && atomic_load(stop)) {
+			job_fail(im, stopped);
+			break;
+		}
+		k = read(im->spool_fd, chunk, APP_IMPORT_CHUNK);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			job_fail(im, "the upload kept on the server's disk could not be read");
+		if (k <= 0)
+			break;
+		parse(im, chunk, (size_t)k);
+	}
+	free(chunk);
+	return app_import_finish(im, rec, err);
+}
+
 void app_import_abort(struct app_import *im)
 {
 	if (!im)
@@ -531,6 +656,28 @@ int app_import_errors(const struct app *app, const struct actor *actor, int64_t 
 	return rc;
 }
 
+/* The spool files a stopped server left: their jobs are failed by recovery, their bytes go. */
+static void spool_sweep(const char *dir)
+{
+	size_t pre = strlen(APP_IMPORT_SPOOL_PREFIX), suf = strlen(APP_IMPORT_SPOOL_SUFFIX);
+	char path[4096];
+	struct dirent *d;
+	DIR *dh;
+
+	if (!dir || !(dh = opendir(dir)))
+		return;
+	while ((d = readdir(dh))) {
+		size_t len = strlen(d->d_name);
+
+		if (len > pre + suf && !strncmp(d->d_name, APP_IMPORT_SPOOL_PREFIX, pre) &&
+		    !strcmp(d->d_name + len - suf, APP_IMPORT_SPOOL_SUFFIX)) {
+			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+			unlink(path);
+		}
+	}
+	closedir(dh);
+}
+
 int app_imports_recover(const struct app *app, int64_t *n, struct buf *err)
 {
 	struct cmd *c = calloc(1, sizeof(*c));
@@ -542,6 +689,7 @@ int app_imports_recover(const struct app *app, int64_t *n, struct buf *err)
 	c->type = CMD_IMPORT;
 	c->actor = &AUTH_LOCAL_ADMIN;
 	c->u.import.op = IMPORT_OP_RECOVER;
+	spool_sweep(app->data_dir);
 	rc = app_call(app, c);
 	if (rc)
 		buf_error(err, rc, "%s",

@@ -118,6 +118,60 @@ static size_t on_answer(char *src, size_t size, size_t n, void *arg)
 	return buf_append(&u->answer, src, size * n) ? 0 : size * n;
 }
 
+/*
+ * GET /v1/imports/:id on the socket. OUT: *job (the caller's), NULL when
+ * the server did not answer 200 with JSON.
+ */
+static void job_get(const char *sock, struct curl_slist *hdr, json_int_t id, json_t **job)
+{
+	char url[128];
+	struct upload u = {0};
+	long status = 0;
+	CURL *cu = curl_easy_init();
+
+	*job = NULL;
+	if (!cu)
+		return;
+	buf_init(&u.answer, 1 << 20);
+	snprintf(url, sizeof(url), "http://localhost/v1/imports/%lld", (long long)id);
+	curl_easy_setopt(cu, CURLOPT_UNIX_SOCKET_PATH, sock);
+	curl_easy_setopt(cu, CURLOPT_URL, url);
+	curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, on_answer);
+	curl_easy_setopt(cu, CURLOPT_WRITEDATA, &u);
+	curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(cu, CURLOPT_NOPROXY, "*");
+	if (curl_easy_perform(cu) == CURLE_OK &&
+	    curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status == 200)
+		*job = json_loadb(u.answer.data ? u.answer.data : "", u.answer.len, 0, NULL);
+	curl_easy_cleanup(cu);
+	buf_release(&u.answer);
+}
+
+/* The server answers 202 once the file is in: its runner creates the rows, followed here. */
+static json_t *job_wait(const char *sock, struct curl_slist *hdr, json_t *ans,
+			struct progress *p)
+{
+	json_int_t id = json_integer_value(json_object_get(ans, "id"));
+	json_t *job;
+	const char *st;
+
+	for (;;) {
+		st = json_string_value(json_object_get(ans, "state"));
+		if (!st || (strcmp(st, "running") && strcmp(st, "receiving")))
+			return ans;
+		usleep(100 * 1000);
+		job_get(sock, hdr, id, &job);
+		if (!job)
+			return ans; /* the last answer it gave */
+		json_decref(ans);
+		ans = job;
+		/* Bytes of the file were all sent: the bar now counts rows read of the sent. */
+		p->last = -1;
+		progress_show(p, (int64_t)json_integer_value(json_object_get(ans, "rows_read")));
+	}
+}
+
 /* A server holds the data directory: the file streamed to it on its socket. */
 static int run_remote(struct cli_ctx *ctx, const struct app_import_in *in, const char *query,
 		      FILE *f, struct progress *p)
@@ -158,9 +212,7 @@ static int run_remote(struct cli_ctx *ctx, const struct app_import_in *in, const
 	curl_easy_setopt(cu, CURLOPT_NOPROXY, "*");
 	cc = curl_easy_perform(cu);
 	curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(hdr);
 	curl_easy_cleanup(cu);
-	curl_global_cleanup();
 	if (cc != CURLE_OK) {
 		rc = cli_fail("item import", 1, "the server on %s: %s", sock,
 			      cerr[0] ? cerr : curl_easy_strerror(cc));
@@ -173,6 +225,7 @@ static int run_remote(struct cli_ctx *ctx, const struct app_import_in *in, const
 			      json_is_string(e) ? json_string_value(e) : "the server refused");
 		goto out;
 	}
+	ans = job_wait(sock, hdr, ans, p);
 	e = json_object_get(ans, "state");
 	rc = print_counts(json_is_string(e) ? json_string_value(e) : "?",
 			  json_integer_value(json_object_get(ans, "id")),
@@ -182,6 +235,8 @@ static int run_remote(struct cli_ctx *ctx, const struct app_import_in *in, const
 			  json_integer_value(json_object_get(ans, "rejected")),
 			  json_string_value(json_object_get(ans, "error")));
 out:
+	curl_slist_free_all(hdr);
+	curl_global_cleanup();
 	json_decref(ans);
 	buf_release(&u.answer);
 	return rc;

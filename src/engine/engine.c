@@ -340,12 +340,22 @@ static void *engine_main(void *arg)
 			}
 			break;
 		}
-		/* Take up to batch_max commands, oldest first. */
+		/*
+		 * Take up to batch_max commands, oldest first. An import's batch
+		 * (cmd_import.c, up to its time budget) commits alone: the commands
+		 * behind it go in the next transaction instead of waiting for its rows.
+		 */
 		batch = e->head;
 		last = NULL;
 		for (struct cmd *c = e->head; c && n < (size_t)e->opts.batch_max; c = c->next) {
+			bool bulk = c->type == CMD_IMPORT && c->u.import.op == IMPORT_OP_BATCH;
+
+			if (bulk && n)
+				break;
 			last = c;
 			n++;
+			if (bulk)
+				break;
 		}
 		if (last) {
 			e->head = last->next;

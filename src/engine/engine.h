@@ -266,6 +266,11 @@ struct cmd {
 			int priority;          /* 0 = the engagement's default */
 			int64_t due_at;        /* 0 = arrival + the engagement's SLA */
 			const char *payload;   /* JSON text, owned by the caller */
+			/*
+			 * A row of an import (cmd_import.c): its batch's one import.batch
+			 * audit event names it (the item id range), so none of its own.
+			 */
+			bool batch_audited;
 		} item_create;
 		struct {
 			int64_t item_id;
@@ -350,6 +355,13 @@ struct cmd {
 			size_t n;
 			const struct import_error_rec *errs; /* the caller's */
 			size_t n_errs;
+			/*
+			 * BATCH, OUT: rows applied, rows[0..n_done). A batch stops early
+			 * (n_done < n, never 0) once it has run IMPORT_BATCH_BUDGET_US while
+			 * other commands wait, so they wait about that at most; the caller
+			 * sends the rest again (errs are written by then).
+			 */
+			size_t n_done;
 		} import;
 		struct sampling_rec sampling;
 		struct {

@@ -18,9 +18,13 @@
  * It is kept current per record after the command that changed it (a
  * worker's create, update, status or active switch: O(engagements); an engagement's create,
  * update, keying or routing: O(workers)), and rebuilt whole, lazily at its
- * next use, after an import, after a reload (which starts from an empty
- * state) and after a set that ran out of memory: the rebuild queues every
- * queued item again (O(items)), so the queues have one copy, here.
+ * next use, after a reload (which starts from an empty state) and after a
+ * set that ran out of memory: the rebuild queues every queued item again
+ * (O(items)), so the queues have one copy, here. An import's rows are
+ * created as POST /v1/items creates one, each pushed into its queue, so an
+ * import leaves the index current (a rebuild per import batch would cost
+ * O(queued items) each time a worker took work after one); a batch that
+ * failed is undone by a reload, which marks the index stale.
  *
  * The worker's load (the weights of its leases) is the engine's (lw->load)
  * and mirrored here by engine__load_add. A command that failed left memory
@@ -104,9 +108,6 @@ void engine__rindex_touch(struct engine_state *st, const struct cmd *c, int rc, 
 eng:
 		if (st->rx && !st->rx_stale && (le = idmap_get(&st->engagements, id)))
 			set_failed(st, eng_set(st, le, now));
-		return;
-	case CMD_IMPORT:
-		st->rx_stale = 1;
 		return;
 	default:
 		return;

@@ -160,7 +160,8 @@ static int step_record(struct engine *e, struct cmd *c, const struct live_item *
 		return rc;
 	snprintf(action, sizeof(action), "item.%s", item_action_name(act));
 	/* For an assign, this event is also the read: the worker receives the payload. */
-	rc = engine__audit_append(e, c, action, "item", it->ri.id, it->client_id, now);
+	if (!(c && c->type == CMD_ITEM_CREATE && c->u.item_create.batch_audited))
+		rc = engine__audit_append(e, c, action, "item", it->ri.id, it->client_id, now);
 	if (rc || !c)
 		return rc;
 	c->result.has_item = true;

@@ -59,6 +59,8 @@ int http__import_begin(struct req *r)
 	in.lim.max_rows = o->import_max_rows;
 	in.lim.max_row_bytes = o->import_max_row;
 	in.lim.max_fields = o->import_max_fields;
+	/* The body to a file, the rows by the runner: this thread never waits for a commit. */
+	in.spool_dir = r->srv->imports ? r->srv->app.data_dir : NULL;
 	rc = app_import_begin(&r->srv->app, &r->actor, &in, &r->import, &err);
 	if (rc)
 		return http__app_fail(r, rc, &err);
@@ -78,9 +80,10 @@ void http__import_abort(struct req *r)
 }
 
 /*
- * The body is in: the last row, the final counts. -> 202 the job. The rows
- * were created while the file arrived, so the job is done (or failed) when
- * this answers; GET /v1/imports/:id reads it meanwhile from elsewhere.
+ * The body is in. Spooled (the server): the job goes to the import runner
+ * and this answers 202 at once, state running (or failed, if the upload
+ * already failed: too large, the disk); GET /v1/imports/:id follows it.
+ * Not spooled: the last row, the final counts, 202 the job done or failed.
  */
 int h_imports_create(struct req *r)
 {
@@ -90,6 +93,12 @@ int h_imports_create(struct req *r)
 
 	if (!r->import)
 		return http__fail(r, ERR_INTERNAL, "the import was not begun");
+	if (app_import_spooled(r->import)) {
+		app_import_runner_submit(r->srv->imports, r->import, &rec);
+		r->import = NULL;
+		http__reply(r, 202, import_json(&rec));
+		return r->out ? 0 : ERR_NOMEM;
+	}
 	rc = app_import_finish(r->import, &rec, &err);
 	r->import = NULL;
 	if (rc)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/import_runner.h"
 #include "app/imports.h"
 #include "app/records.h"
 #include "engine/engine.h"
@@ -77,6 +78,8 @@ struct http_server {
 	atomic_bool stopping;
 	/* The dashboard's event streams (sse.c); NULL without an engine. */
 	struct http_sse *sse;
+	/* Spooled imports' rows (h_imports.c); NULL without an engine or a data directory. */
+	struct app_import_runner *imports;
 };
 
 #define HTTP_MAX_PARAMS 2

@@ -455,6 +455,8 @@ static void server_free(struct http_server *h)
 {
 	if (!h)
 		return;
+	/* After MHD (no upload left to submit): the running import stops between pieces. */
+	app_import_runner_stop(h->imports);
 	http__rate_free(h->rate);
 	http__iprate_free(h->iprate);
 	http__iprate_free(h->signin_addr);
@@ -620,6 +622,8 @@ int http_start(const struct http_opts *o, struct engine *e, struct store *s,
 		buf_error(err, rc, "http: cannot set up the dashboard's event streams");
 		goto out;
 	}
+	if (e && o->data_dir && (rc = app_import_runner_start(&h->app, &h->imports, err)))
+		goto out;
 	if (!h->opts.session_idle_ms)
 		h->opts.session_idle_ms = APP_SESSION_IDLE_MS;
 	if (!h->opts.session_max_ms)

@@ -249,6 +249,13 @@ for i in range(1234): print(f'B{i},\"row {i}, \"\"q\"\"\"')" > "$TMP/bulk.csv"
 STATUS=$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $ACMEU" -H 'Content-Type: text/csv' \
   --data-binary "@$TMP/bulk.csv" "$BASE/v1/engagements/$BULK/imports")
 check "1,234 items imported (HTTP)" 202 "$STATUS"
+# The 202 comes before the rows (the import thread creates them): wait for the job's end.
+BODY=$(cat "$TMP/body"); BIMP=$(jqr .id)
+for _ in $(seq 1 200); do
+  case "$(jqr .state)" in done|failed) break ;; esac
+  sleep 0.05; api GET "/v1/imports/$BIMP" "$ACMEU"
+done
+check "the import is done" done "$(jqr .state)"
 for f in csv jsonl; do
   export_get $f "$ACMEU" "" "$BULK"
   python3 - "$TMP/out.$f" $f <<'PY' && ok "$f: 1,234 rows across pages, in order, each once" || bad "$f across pages"

@@ -8,11 +8,22 @@ init_data
 start_server --import-max-row 4096 --import-max-rows 1000 --import-max-bytes 200000
 setup_world
 
-# upload ENGAGEMENT TOKEN FILE CONTENT_TYPE [QUERY]: POST the file as it is.
+# upload ENGAGEMENT TOKEN FILE CONTENT_TYPE [QUERY]: POST the file as it is. The 202 comes
+# as soon as the body is in (the import runner creates the rows); BODY becomes the job once
+# it is done or failed, read with GET /v1/imports/:id (STATUS stays the POST's).
 upload() {
   STATUS=$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $2" \
     -H "Content-Type: $4" --data-binary "@$3" "$BASE/v1/engagements/$1/imports${5:+?$5}")
   BODY=$(cat "$TMP/body")
+  [ "$STATUS" = 202 ] || return 0
+  local st=$STATUS id; id=$(jqr .id)
+  FIRST=$BODY
+  for _ in $(seq 1 600); do
+    case "$(jqr .state)" in done|failed) break ;; esac
+    sleep 0.05
+    api GET "/v1/imports/$id" "$2"
+  done
+  STATUS=$st
 }
 count_items() {
   api GET "/v1/items?engagement_id=$1&limit=500" "$MGR"
@@ -36,6 +47,8 @@ printf 'R6;CLM-0006;0.5;7;last\r\n\r\n' >> "$TMP/a.csv"
 upload "$BPO" "$ACMEU" "$TMP/a.csv" "text/csv"
 expect "the client's user uploads a CSV" 202
 IMP=$(jqr .id)
+check "the 202 comes before the rows: running" running "$(printf '%s' "$FIRST" | jq -r .state)"
+check "no spool file left once done" 0 "$(find "$DATA" -maxdepth 1 -name 'import-*.spool' | wc -l)"
 check "done" done "$(jqr .state)"
 check "rows read" 6 "$(jqr .rows_read)"
 check "created" 3 "$(jqr .created)"
@@ -48,6 +61,16 @@ api GET "/v1/items/$ID2" "$MGR"
 check "the embedded CRLF, quotes and ; kept" true "$(jqr '.payload.note == "two\r\nlines; and \"quotes\""')"
 check "an integer cell became a JSON integer" 1 "$(jqr '.payload.pages|numbers')"
 check "an empty cell is an absent member" null "$(jqr '.payload.amount')"
+# The audit trail: one import.batch event for the batch, naming its items' id range and
+# its counts; no item.create event of its own per imported item.
+api GET "/v1/items?engagement_id=$BPO&limit=500" "$MGR"
+IDS=$(jqr '[.data[].id]|sort|"\(.[0]) \(.[-1]) \(length)"')
+api GET "/v1/audit?limit=500" "$ADMIN"
+BATCH=$(printf '%s' "$BODY" | jq -c --argjson i "$IMP" '[.data[]|select(.action=="import.batch" and .record_id==$i)]')
+check "one import.batch event of the job" 1 "$(printf '%s' "$BATCH" | jq length)"
+check "its item range, counts and first line" "$IDS 0 2" \
+  "$(printf '%s' "$BATCH" | jq -r '.[0].detail|"\(.items[0]) \(.items[1]) \(.created) \(.duplicate) \(.lines[0])"')"
+check "no item.create event per imported item" 0 "$(jqr '[.data[]|select(.action=="item.create")]|length')"
 
 api GET "/v1/imports/$IMP" "$ACMEU"
 expect "the job is read" 200

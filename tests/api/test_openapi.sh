@@ -163,6 +163,11 @@ printf 'external_ref,name\nOA-2,Ana\nOA-3,"Budi, S."\n' > "$TMP/rows.csv"
 rec POST /v1/engagements/{id}/imports "/v1/engagements/$BPO/imports" "$ACMEU" "" \
     -H 'Content-Type: text/csv' --data-binary @"$TMP/rows.csv"
 IMP=$(jqr .id)
+# The 202 comes before the rows (the import thread creates them): follow the job.
+for _ in $(seq 1 100); do
+  case "$(jqr .state)" in done|failed) break ;; esac
+  sleep 0.05; api GET "/v1/imports/$IMP" "$ACMEU"
+done
 check "the import made its two rows" 2 "$(jqr .created)"
 rec GET /v1/imports/{id} "/v1/imports/$IMP" "$ACMEU"
 rec GET /v1/imports/{id}/errors "/v1/imports/$IMP/errors" "$ACMEU"

@@ -22,7 +22,7 @@ base=$(commands)
 curl -s -o /dev/null -X POST -H "Authorization: Bearer $MGR" -H "Content-Type: text/csv" \
   --data-binary "@$TMP/rows.csv" "$BASE/v1/engagements/$BPO/imports" &
 CURL=$!
-# Kill once some batches (500 rows each) are durable, well before the end.
+# Kill once some batches (2,000 rows each) are durable, well before the end.
 for _ in $(seq 1 600); do
   n=$(commands); [ -n "$n" ] && [ $((n - base)) -ge 12 ] && break
   sleep 0.05
@@ -36,11 +36,19 @@ before=$("$SQL" "$DATA/alihdaya.db" ".timeout 5000" "SELECT count(*) FROM items 
 start_server
 api GET /v1/imports/1 "$MGR"
 check "the killed import is failed at restart" failed "$(jqr .state)"
+check "its spool file removed at restart" 0 "$(find "$DATA" -maxdepth 1 -name 'import-*.spool' | wc -l)"
 case "$(jqr .error)" in *"server stopped during the import"*) ok "its error says so";; *) bad "error: $BODY";; esac
 STATUS=$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $MGR" \
   -H "Content-Type: text/csv" --data-binary "@$TMP/rows.csv" "$BASE/v1/engagements/$BPO/imports")
 BODY=$(cat "$TMP/body")
 expect "the re-run" 202
+# The 202 comes once the file is in; the import runner creates the rows meanwhile.
+RERUN=$(jqr .id)
+for _ in $(seq 1 1200); do
+  case "$(jqr .state)" in done|failed) break ;; esac
+  sleep 0.1
+  api GET "/v1/imports/$RERUN" "$MGR"
+done
 check "re-run: done" done "$(jqr .state)"
 check "re-run: the rest created, the rest duplicates" "$((ROWS - before)) $before 0" \
   "$(jqr '"\(.created) \(.duplicate) \(.rejected)"')"

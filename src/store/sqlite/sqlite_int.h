@@ -321,6 +321,12 @@ struct sq_conn {
 	sqlite3_stmt *st[SQ__COUNT];
 	sqlite3_stmt *item_list[SQ_ITEM_LIST_VARIANTS];
 	bool busy; /* readers: lent out to a call */
+	/*
+	 * The writer: the next item id while the savepoint that chose the last
+	 * one is open (0: ask the table), so an import's batch of rows asks
+	 * once; any transaction or savepoint step forgets it.
+	 */
+	int64_t next_item_id;
 };
 
 struct sq_store {

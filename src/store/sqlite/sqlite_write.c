@@ -73,16 +73,19 @@ static int update_row(struct sq_conn *w, enum sq_stmt id, const struct sq_field 
 
 int sq_begin(struct store *s)
 {
+	W(s)->next_item_id = 0;
 	return sq__exec(W(s), SQ_BEGIN, "begin");
 }
 
 int sq_commit(struct store *s)
 {
+	W(s)->next_item_id = 0;
 	return sq__exec(W(s), SQ_COMMIT, "commit");
 }
 
 int sq_rollback(struct store *s)
 {
+	W(s)->next_item_id = 0;
 	/* SQLite may already have rolled back (e.g. after SQLITE_FULL). */
 	if (sqlite3_get_autocommit(W(s)->db))
 		return 0;
@@ -91,11 +94,13 @@ int sq_rollback(struct store *s)
 
 int sq_savepoint(struct store *s)
 {
+	W(s)->next_item_id = 0;
 	return sq__exec(W(s), SQ_SAVEPOINT, "savepoint");
 }
 
 int sq_release(struct store *s)
 {
+	W(s)->next_item_id = 0;
 	return sq__exec(W(s), SQ_RELEASE, "release savepoint");
 }
 
@@ -104,6 +109,7 @@ int sq_rollback_to(struct store *s)
 	/* ROLLBACK TO keeps the savepoint open; the contract ends it. */
 	int rc = sq__exec(W(s), SQ_ROLLBACK_TO, "rollback to savepoint");
 
+	W(s)->next_item_id = 0;
 	return rc ? rc : sq__exec(W(s), SQ_RELEASE, "release savepoint");
 }
 
@@ -359,7 +365,9 @@ int sq_item_insert(struct store *s, struct item_rec *it)
 	if (!s->cipher)
 		return insert_rec(W(s), SQ_ITEM_INSERT, SQ_K_ITEM, it, &it->id, "item insert");
 	rc = sq__insert_fields(SQ_K_ITEM, &f, &n);
-	if (!rc)
+	if (!rc && W(s)->next_item_id)
+		id = W(s)->next_item_id;
+	else if (!rc)
 		rc = sq__next_id(W(s), SQ_ITEM_NEXT_ID, &id);
 	if (!rc) {
 		const struct sealed_col cols[] = {
@@ -372,6 +380,7 @@ int sq_item_insert(struct store *s, struct item_rec *it)
 	}
 	if (!rc)
 		it->id = id;
+	W(s)->next_item_id = rc ? 0 : id + 1;
 	return rc;
 }
 

@@ -2,7 +2,7 @@
 // progress bar and the per-row error report (#/portal/upload), and download an engagement's
 // results as CSV, JSON Lines or XLSX (#/portal/export). docs/api.md "Imports", "Exports".
 import { useEffect, useState } from 'preact/hooks';
-import { api, csrfToken } from '../api.js';
+import { api, csrfToken, request } from '../api.js';
 import { fmtNumber, t } from '../i18n/index.js';
 import { Title } from '../layout.jsx';
 
@@ -74,6 +74,18 @@ function send(engagement, file, onProgress) {
   });
 }
 
+// The 202 comes once the file is in; the server's import thread then creates the rows:
+// the job is read again until it is done or failed, its counts shown as they grow.
+async function follow(j, onJob) {
+  let job = j;
+  while (job && (job.state === 'running' || job.state === 'receiving')) {
+    await new Promise((r) => setTimeout(r, 300));
+    job = await request('GET', `/v1/imports/${encodeURIComponent(job.id)}`);
+    onJob(job);
+  }
+  return job;
+}
+
 export function Upload() {
   const engagements = useEngagements();
   const [eng, setEng] = useState('');
@@ -94,9 +106,10 @@ export function Upload() {
     setBusy(true);
     setProgress({ loaded: 0, total: file.size });
     try {
-      const j = await send(eng, file, (loaded, total) => setProgress({ loaded, total }));
+      const sent = await send(eng, file, (loaded, total) => setProgress({ loaded, total }));
       setProgress({ loaded: file.size, total: file.size });
-      setJob(j);
+      setJob(sent);
+      const j = await follow(sent, setJob);
       if (j.rejected > 0) {
         const res = await fetch(`/v1/imports/${j.id}/errors`, { credentials: 'same-origin', cache: 'no-store' });
         const rows = parseCsv(await res.text());
