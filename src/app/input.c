@@ -150,9 +150,9 @@ static int audit_time(const char *field, const char *text, int64_t *out, struct 
 }
 
 /*
- * An action as the engine names them, lower case words joined by '.' (a
- * code's characters); a family ends at its first '.', so "item." matches
- * "item.create" and "item.review_accept".
+ * An action as the engine names them, words joined by '.' (taken as a
+ * code's characters: letters, digits, _ . : -); a family ends at its first
+ * '.', so "item." matches "item.create" and "item.review_accept".
  */
 static int audit_action(const char *text, struct store_page *pg, struct buf *err)
 {
