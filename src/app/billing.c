@@ -828,3 +828,81 @@ int app_margin(const struct app *app, const struct actor *actor, int64_t engagem
 		money_muldiv(out->margin, 10000, out->revenue, &out->margin_bp);
 	return 0;
 }
+
+/* ---------------------------------------------------------------- audited reads */
+
+const char *billing_read_name(enum billing_read what)
+{
+	static const char *const names[] = {
+	    [BILLING_READ_JSON] = "json",	[BILLING_READ_CSV] = "csv",
+	    [BILLING_READ_PDF] = "pdf",		[BILLING_READ_REFS] = "refs",
+	    [BILLING_READ_ENTRIES] = "entries", [BILLING_READ_SAVINGS] = "savings",
+	    [BILLING_READ_MARGIN] = "margin",
+	};
+
+	return (unsigned)what < sizeof(names) / sizeof(names[0]) ? names[what] : "?";
+}
+
+static void audit_head(struct cmd *audit, const struct actor *actor, const char *action,
+		       const char *record_type, int64_t record_id, int64_t client_id)
+{
+	audit->type = CMD_AUDIT;
+	audit->actor = actor;
+	memset(&audit->u.audit, 0, sizeof(audit->u.audit));
+	snprintf(audit->u.audit.action, sizeof(audit->u.audit.action), "%s", action);
+	snprintf(audit->u.audit.record_type, sizeof(audit->u.audit.record_type), "%s",
+		 record_type);
+	audit->u.audit.record_id = record_id;
+	audit->u.audit.client_id = client_id;
+}
+
+int app_invoice_read_audit(const struct app *app, const struct actor *actor, int64_t id,
+			   enum billing_read what, int line, struct cmd *audit, struct buf *err)
+{
+	struct invoice_rec r;
+	int rc;
+
+	if (what > BILLING_READ_ENTRIES)
+		return buf_error(err, ERR_INVALID, "%s is no invoice read", billing_read_name(what));
+	if ((rc = invoice_scoped(app, actor, POL_INVOICE_READ, id, &r, err)))
+		return rc;
+	audit_head(audit, actor, "invoice.read", "invoice", r.id, r.client_id);
+	/* who and how only: the number is public on the invoice, the amounts are not said */
+	if (line > 0)
+		snprintf(audit->u.audit.detail, sizeof(audit->u.audit.detail),
+			 "{\"format\":\"%s\",\"line\":%d,\"engagement_id\":%" PRId64 "}",
+			 billing_read_name(what), line, r.engagement_id);
+	else
+		snprintf(audit->u.audit.detail, sizeof(audit->u.audit.detail),
+			 "{\"format\":\"%s\",\"engagement_id\":%" PRId64 "}",
+			 billing_read_name(what), r.engagement_id);
+	return 0;
+}
+
+int app_billing_report_audit(const struct app *app, const struct actor *actor,
+			     int64_t engagement_id, enum billing_read what, struct cmd *audit,
+			     struct buf *err)
+{
+	struct engagement_rec e;
+	int rc;
+
+	if (what != BILLING_READ_SAVINGS && what != BILLING_READ_MARGIN)
+		return buf_error(err, ERR_INVALID, "%s is no report", billing_read_name(what));
+	/* called after the report's own check (savings.read, time.cost): the client only */
+	if ((rc = store_engagement_get(app->store, engagement_id, &e)))
+		return rc == ERR_NOTFOUND
+			   ? buf_error(err, rc, "no engagement %" PRId64, engagement_id)
+			   : app_got(app, rc, err);
+	audit_head(audit, actor, "billing.report", "engagement", e.id, e.client_id);
+	snprintf(audit->u.audit.detail, sizeof(audit->u.audit.detail), "{\"format\":\"%s\"}",
+		 billing_read_name(what));
+	return 0;
+}
+
+int app_billing_read_end(int audit_rc, struct buf *err)
+{
+	if (audit_rc)
+		return buf_error(err, audit_rc == ERR_SHUTDOWN ? ERR_SHUTDOWN : ERR_BUSY,
+				 "the read could not be recorded in the audit trail; retry");
+	return 0;
+}

@@ -136,4 +136,40 @@ int app_margin(const struct app *app, const struct actor *actor, int64_t engagem
 	       struct buf *err);
 void margin_release(struct margin *m);
 
+
+/* ---------------------------------------------------------------- audited reads */
+
+/*
+ * What a billing read shows (its audit detail's "format"): an invoice's
+ * document (json, csv, pdf), what a line bills (refs, entries), an
+ * engagement's report (savings, margin).
+ */
+enum billing_read {
+	BILLING_READ_JSON,
+	BILLING_READ_CSV,
+	BILLING_READ_PDF,
+	BILLING_READ_REFS,
+	BILLING_READ_ENTRIES,
+	BILLING_READ_SAVINGS,
+	BILLING_READ_MARGIN,
+};
+const char *billing_read_name(enum billing_read what);
+
+/*
+ * The audit event of a read of invoice id (json .. entries; line: the line
+ * asked for, 0 none), after the read's own check (invoice.read on its
+ * client): "invoice.read" on the invoice, detail {format, line?, engagement_id}:
+ * who read which invoice how, never an amount or a line's text. audit is
+ * filled; the caller runs it through the engine (durable) before the data
+ * is sent, and hands its rc to app_billing_read_end().
+ */
+int app_invoice_read_audit(const struct app *app, const struct actor *actor, int64_t id,
+			   enum billing_read what, int line, struct cmd *audit, struct buf *err);
+/* The same for an engagement's savings or margin report: "billing.report" on the engagement. */
+int app_billing_report_audit(const struct app *app, const struct actor *actor,
+			     int64_t engagement_id, enum billing_read what, struct cmd *audit,
+			     struct buf *err);
+/* The audit's answer: 0, or ERR_BUSY / ERR_SHUTDOWN said in err (nothing may be sent). */
+int app_billing_read_end(int audit_rc, struct buf *err);
+
 #endif

@@ -20,7 +20,8 @@ static const char invoice_usage[] =
     "Invoices (docs/api.md \"Invoices\"): draft the invoice of a locked billing period,\n"
     "issue it (the next gap-free number), mark it paid, credit it (a credit note), show it\n"
     "with its lines, or write it as PDF or CSV (to stdout unless --out). While a server\n"
-    "runs, the writes go to it through its socket.\n";
+    "runs, the writes go to it through its socket. Reads (show, pdf, csv) are audited\n"
+    "(invoice.read with the format), through the server when one runs.\n";
 
 /* The invoice as a table: its head, then its lines. */
 static void print_doc(const struct invoice_doc *d)
@@ -90,6 +91,56 @@ out:
 	buf_release(&csv);
 	buf_release(&err);
 	free(d);
+	return rc;
+}
+
+/*
+ * A read (show, pdf, csv) is audited before it is shown, as over HTTP: with a
+ * server running, the server's route is asked (it writes the event in the
+ * format asked; the document is then read from the store here); without,
+ * the event is made durable on our own engine.
+ */
+static int audit_read(struct cli_noun *w, const char *verb, int64_t id, const char *lang)
+{
+	enum billing_read what = !strcmp(verb, "pdf")   ? BILLING_READ_PDF
+				 : !strcmp(verb, "csv") ? BILLING_READ_CSV
+							: BILLING_READ_JSON;
+	struct buf err = BUF_INIT;
+	struct cmd *audit;
+	int rc;
+
+	if (w->ctx.served) {
+		char path[128];
+		json_t *answer = NULL;
+		long status = 0;
+
+		snprintf(path, sizeof(path), "/v1/invoices/%lld%s%s%s%s", (long long)id,
+			 what == BILLING_READ_JSON ? "" : "/", what == BILLING_READ_JSON ? "" : verb,
+			 lang ? "?lang=" : "", lang && strlen(lang) < 8 ? lang : "");
+		rc = cli_remote_request(&w->ctx, "GET", path, "", &status, &answer, &err);
+		if (!rc && status != 200) {
+			json_t *m = json_object_get(json_object_get(answer, "error"), "message");
+
+			rc = cli_fail("invoice", status == 400 ? 2 : 1, "%s",
+				      json_is_string(m) ? json_string_value(m) : "refused");
+		} else if (rc) {
+			rc = cli_fail("invoice", 1, "%s", err.len ? buf_str(&err) : err_message(rc));
+		}
+		json_decref(answer);
+		buf_release(&err);
+		return rc;
+	}
+	if (!(audit = calloc(1, sizeof(*audit))))
+		return cli_fail("invoice", 1, "%s", err_message(ERR_NOMEM));
+	rc = app_invoice_read_audit(&w->ctx.app, cli_actor(&w->ctx), id, what, 0, audit, &err);
+	if (!rc)
+		rc = app_billing_read_end(app_call(&w->ctx.app, audit), &err);
+	if (rc)
+		rc = cli_fail("invoice", rc == ERR_INVALID ? 2 : 1, "%s",
+			      err.len ? buf_str(&err) : err_message(rc));
+	cmd_release(audit);
+	free(audit);
+	buf_release(&err);
 	return rc;
 }
 
@@ -191,10 +242,11 @@ int cli_invoice(int argc, char **argv)
 		return cli_fail("invoice", 2, "a %s id is required (see --help)",
 				strcmp(verb, "draft") ? "invoice" : "period");
 	writes = v < 4;
-	if (cli_noun_open(&w, writes ? CLI_WRITE : CLI_READ))
+	/* a read writes its audit event: the engine too (or the server's) */
+	if (cli_noun_open(&w, CLI_WRITE))
 		return 1;
 	shown = id;
-	rc = writes ? write_cmd(&w, verb, id, &shown) : 0;
+	rc = writes ? write_cmd(&w, verb, id, &shown) : audit_read(&w, verb, id, lang);
 	if (!rc)
 		rc = show(&w, shown, lang, verb, out);
 	cli_close(&w.ctx);

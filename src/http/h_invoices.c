@@ -39,6 +39,42 @@ static int no_members(struct req *r)
 	return rc;
 }
 
+/*
+ * A billing read's audit event, durable before anything is sent (rc: the
+ * use case that filled it). The first run suspends (ERR_SUSPENDED); the
+ * second returns 0 once the event is in the trail, or the answered error.
+ */
+static int audited(struct req *r, int rc, struct buf *err, struct cmd *audit)
+{
+	if (rc)
+		return http__app_fail(r, rc, err);
+	rc = http__engine(r, audit);
+	if (rc == ERR_SUSPENDED)
+		return rc;
+	if ((rc = app_billing_read_end(rc, err)))
+		return http__app_fail(r, rc, err);
+	buf_release(err);
+	return 0;
+}
+
+/* An invoice read's event (what, line) made durable: 0, ERR_SUSPENDED or answered. */
+static int invoice_audited(struct req *r, enum billing_read what, int line)
+{
+	struct cmd *audit = http__cmd_new(r, CMD_AUDIT);
+	struct buf err = BUF_INIT;
+	int rc;
+
+	if (!audit)
+		return ERR_NOMEM;
+	rc = audited(r,
+		     app_invoice_read_audit(&r->srv->app, &r->actor, r->param[0], what, line,
+					    audit, &err),
+		     &err, audit);
+	buf_release(&err);
+	http__cmd_free(audit);
+	return rc;
+}
+
 /* The invoice with its lines, as the actor reads it now (after a write: committed). */
 static int answer_doc(struct req *r, int64_t id, int status)
 {
@@ -184,9 +220,40 @@ int h_invoices_credit(struct req *r)
 	return act(r, INVOICE_ACT_CREDIT);
 }
 
-/* GET /v1/invoices/:id?lang=en|id|ms -> the invoice with its lines */
+/* the document of the route, or an answered error (NULL) */
+static struct invoice_doc *doc_of(struct req *r, int *rc)
+{
+	struct invoice_doc *d = malloc(sizeof(*d));
+	struct buf err = BUF_INIT;
+
+	if (!d) {
+		*rc = http__fail(r, ERR_NOMEM, NULL);
+		return NULL;
+	}
+	*rc = app_invoice_doc(&r->srv->app, &r->actor, r->param[0], http__query(r, "lang"), d,
+			      &err);
+	if (*rc) {
+		free(d);
+		*rc = http__app_fail(r, *rc, &err);
+		return NULL;
+	}
+	buf_release(&err);
+	return d;
+}
+
+/* GET /v1/invoices/:id?lang=en|id|ms -> the invoice with its lines (audited: invoice.read) */
 int h_invoices_get(struct req *r)
 {
+	int rc;
+
+	/* the checks (lang, scope) answered before the event, then again after it */
+	struct invoice_doc *d = doc_of(r, &rc);
+
+	if (!d)
+		return rc;
+	free(d);
+	if ((rc = invoice_audited(r, BILLING_READ_JSON, 0)))
+		return rc;
 	return answer_doc(r, r->param[0], 200);
 }
 
@@ -219,27 +286,6 @@ int h_invoices_list(struct req *r)
 	return http__read(r, 0, json_pack("{s:o, s:n}", "data", data, "next_cursor"));
 }
 
-/* the document of the route, or an answered error (NULL) */
-static struct invoice_doc *doc_of(struct req *r, int *rc)
-{
-	struct invoice_doc *d = malloc(sizeof(*d));
-	struct buf err = BUF_INIT;
-
-	if (!d) {
-		*rc = http__fail(r, ERR_NOMEM, NULL);
-		return NULL;
-	}
-	*rc = app_invoice_doc(&r->srv->app, &r->actor, r->param[0], http__query(r, "lang"), d,
-			      &err);
-	if (*rc) {
-		free(d);
-		*rc = http__app_fail(r, *rc, &err);
-		return NULL;
-	}
-	buf_release(&err);
-	return d;
-}
-
 /* GET /v1/invoices/:id/csv?lang= -> text/csv: one row per line, then the totals */
 int h_invoices_csv(struct req *r)
 {
@@ -250,6 +296,10 @@ int h_invoices_csv(struct req *r)
 
 	if (!d)
 		return rc;
+	if ((rc = invoice_audited(r, BILLING_READ_CSV, 0))) {
+		free(d);
+		return rc;
+	}
 	rc = wire_invoice_csv(d, &csv);
 	free(d);
 	if (rc) {
@@ -274,6 +324,10 @@ int h_invoices_pdf(struct req *r)
 
 	if (!d)
 		return rc;
+	if ((rc = invoice_audited(r, BILLING_READ_PDF, 0))) {
+		free(d);
+		return rc;
+	}
 	rc = wire_invoice_pdf(d, &pdf, &len);
 	free(d);
 	if (rc)
@@ -316,7 +370,7 @@ int h_invoices_refs(struct req *r)
 	json_t *data;
 	int line, rc;
 
-	if ((rc = line_param(r, &line)))
+	if ((rc = line_param(r, &line)) || (rc = invoice_audited(r, BILLING_READ_REFS, line)))
 		return rc;
 	if (!(data = json_array()))
 		return http__fail(r, ERR_NOMEM, NULL);
@@ -371,6 +425,10 @@ int h_invoices_entries(struct req *r)
 	}
 	if (!e.data)
 		return http__fail(r, ERR_NOMEM, NULL);
+	if ((rc = invoice_audited(r, BILLING_READ_ENTRIES, line))) {
+		json_decref(e.data);
+		return rc;
+	}
 	rc = app_invoice_entries(&r->srv->app, &r->actor, r->param[0], line, on_entry, &e, &err);
 	if (rc) {
 		json_decref(e.data);
@@ -442,7 +500,28 @@ int h_billing_get(struct req *r)
 	return http__read(r, 0, wire_billing(&b));
 }
 
-/* GET /v1/engagements/:id/savings?from=&to= -> paid against in-house, with the assumptions */
+/* A report's event (billing.report on the engagement), after the report's own checks. */
+static int report_audited(struct req *r, enum billing_read what)
+{
+	struct cmd *audit = http__cmd_new(r, CMD_AUDIT);
+	struct buf err = BUF_INIT;
+	int rc;
+
+	if (!audit)
+		return ERR_NOMEM;
+	rc = audited(r,
+		     app_billing_report_audit(&r->srv->app, &r->actor, r->param[0], what, audit,
+					      &err),
+		     &err, audit);
+	buf_release(&err);
+	http__cmd_free(audit);
+	return rc;
+}
+
+/*
+ * GET /v1/engagements/:id/savings?from=&to= -> paid against in-house, with the assumptions
+ * (computed on both runs around the audit event: a read, checked before the event is written)
+ */
 int h_savings_get(struct req *r)
 {
 	struct savings s;
@@ -453,6 +532,8 @@ int h_savings_get(struct req *r)
 	if (rc)
 		return http__app_fail(r, rc, &err);
 	buf_release(&err);
+	if ((rc = report_audited(r, BILLING_READ_SAVINGS)))
+		return rc;
 	return http__read(r, 0, wire_savings(&s));
 }
 
@@ -469,6 +550,10 @@ int h_margin_get(struct req *r)
 		return http__app_fail(r, rc, &err);
 	}
 	buf_release(&err);
+	if ((rc = report_audited(r, BILLING_READ_MARGIN))) {
+		margin_release(&m);
+		return rc;
+	}
 	rc = http__read(r, 0, wire_margin(&m));
 	margin_release(&m);
 	return rc;

@@ -236,4 +236,49 @@ api GET "/v1/audit?limit=500" "$AUD"
 for a in engagement.rates invoice.draft invoice.issue invoice.pay invoice.credit invoice.credited; do
   check "audited: $a" 1 "$(jqr "[.data[]|select(.action==\"$a\")]|length>0" | sed 's/true/1/')"
 done
+
+# ---- audited reads: who read which invoice or report, and how; never an amount -------------------
+uid() { sqlite3 "$DB" "SELECT id FROM users WHERE name = '$1'"; }
+UMGR=$(uid mgr); UACME=$(uid acme-user); UAUD=$(uid aud)
+SEQ0=$(sqlite3 "$DB" "SELECT max(seq) FROM audit")
+reads_since() { # reads_since SEQ -> one line per billing read after SEQ
+  local after=$1; : > "$TMP/reads.jsonl"
+  while :; do
+    api GET "/v1/audit?limit=500&after=$after" "$ADMIN"
+    printf '%s' "$BODY" | jq -c '.data[]|select(.action=="invoice.read" or .action=="billing.report")' >> "$TMP/reads.jsonl"
+    after=$(jqr '.next_cursor // empty'); [ -n "$after" ] || break
+  done
+  jq -r '"\(.action) \(.actor_user_id) \(.record_type) \(.record_id) \(.client_id) \(.detail.format) \(.detail.line // "-")"' "$TMP/reads.jsonl"
+}
+api GET "/v1/invoices/$NINV" "$ACMEU";                  expect "read: JSON" 200
+curl -s -o /dev/null -H "Authorization: Bearer $MGR" "$BASE/v1/invoices/$NINV/csv"
+curl -s -o /dev/null -H "Authorization: Bearer $AUD" "$BASE/v1/invoices/$NINV/pdf"
+api GET "/v1/invoices/$INV/refs?line=$LINE" "$MGR";     expect "read: refs" 200
+api GET "/v1/invoices/$INV/entries?line=$LINE" "$MGR";  expect "read: entries" 200
+api GET "/v1/engagements/$BPO/savings" "$ACMEU";        expect "read: savings" 200
+api GET "/v1/engagements/$BPO/margin?period_id=$PNOV" "$MGR"; expect "read: margin" 200
+# refused reads leave no event: another client's, a bad language, a forbidden role
+api GET "/v1/invoices/$NINV" "$LEXU";                   expect "refused: another client's" 404
+api GET "/v1/invoices/$NINV/csv?lang=xx" "$MGR";        expect "refused: a bad language" 400
+api GET "/v1/engagements/$BPO/margin?period_id=$PNOV" "$ACMEU"; expect "refused: a client's margin" 403
+api GET "/v1/engagements/$BPO/savings" "$LEXU";         expect "refused: another client's savings" 404
+# the CLI's reads (through the running server: audited there, in the format asked)
+"$BIN" invoice show "$NINV" --data "$DATA" > /dev/null
+"$BIN" invoice csv "$NINV" --data "$DATA" --out "$TMP/cli.csv"
+check "the CLI's CSV is the server's" "$(md5sum < "$TMP/inv.csv")" "$(md5sum < "$TMP/cli.csv")"
+want_reads="invoice.read $UACME invoice $NINV $ACME json -
+invoice.read $UMGR invoice $NINV $ACME csv -
+invoice.read $UAUD invoice $NINV $ACME pdf -
+invoice.read $UMGR invoice $INV $ACME refs $LINE
+invoice.read $UMGR invoice $INV $ACME entries $LINE
+billing.report $UACME engagement $BPO $ACME savings -
+billing.report $UMGR engagement $BPO $ACME margin -
+invoice.read null invoice $NINV $ACME json -
+invoice.read null invoice $NINV $ACME csv -"
+check "every read audited once, in order, with who, which and how" "$want_reads" "$(reads_since "$SEQ0")"
+check "the detail names no amount (its keys: format, line, engagement_id)" "engagement_id format line" \
+  "$(jq -s -r '[.[].detail|keys[]]|unique|join(" ")' "$TMP/reads.jsonl")"
+grep -q -F "$TOTAL" "$TMP/reads.jsonl" && bad "an amount in the audit" || ok "no amount in the audit"
+check "the invoice reads name the engagement" "$BPO" \
+  "$(jq -s -r '[.[]|select(.action=="invoice.read")|.detail.engagement_id]|unique|join(" ")' "$TMP/reads.jsonl")"
 finish
