@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/input.h"
 #include "app/records.h"
 #include "core/qreport.h"
 #include "util/clock.h"
@@ -396,6 +397,73 @@ int app_invoice_act(const struct app *app, const struct actor *actor, int64_t id
 	c->u.invoice.invoice_id = id;
 	c->u.invoice.client_id = r.client_id;
 	return 0;
+}
+
+int app_invoice_credit(const struct app *app, const struct actor *actor, int64_t id,
+		       const struct credit_in *in, struct cmd *c, struct buf *err)
+{
+	struct credit_req *q;
+	int rc = app_invoice_act(app, actor, id, INVOICE_ACT_CREDIT, c, err);
+	struct invoice_rec r;
+
+	if (rc || (rc = store_invoice_get(app->store, id, &r)))
+		return rc ? rc : app_got(app, rc, err);
+	if (!in->reason)
+		return buf_error(err, ERR_INVALID, "reason is required for a partial credit note");
+	if (!!in->amount == !!in->n_lines)
+		return buf_error(err, ERR_INVALID,
+				 "a partial credit note has either lines or amount (not both)");
+	if (in->n_lines > BILL_LINES_MAX)
+		return buf_error(err, ERR_INVALID, "lines holds more than %d lines", BILL_LINES_MAX);
+	if (!(q = calloc(1, sizeof(*q))))
+		return buf_error(err, ERR_NOMEM, "%s", err_message(ERR_NOMEM));
+	if ((rc = app_in_str("reason", in->reason, q->reason, sizeof(q->reason), true, err)))
+		goto fail;
+	for (const char *p = q->reason; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			rc = buf_error(err, ERR_INVALID, "reason must not hold control characters");
+			goto fail;
+		}
+	if (in->amount && (money_parse(in->amount, r.exponent, &q->amount) || q->amount <= 0)) {
+		rc = buf_error(err, ERR_INVALID,
+			       "amount must be a positive decimal of %s with at most %d decimals",
+			       r.currency, r.exponent);
+		goto fail;
+	}
+	for (size_t i = 0; i < in->n_lines; i++) {
+		const struct credit_line_in *l = &in->lines[i];
+		struct credit_ask *a = &q->asks[i];
+
+		if (l->line < 1 || l->line > BILL_LINES_MAX) {
+			rc = buf_error(err, ERR_INVALID, "lines[%zu].line must be a line number", i);
+			goto fail;
+		}
+		if ((l->quantity >= 0) == !!l->amount) {
+			rc = buf_error(err, ERR_INVALID,
+				       "lines[%zu] has either quantity or amount (not both)", i);
+			goto fail;
+		}
+		a->line_no = (int)l->line;
+		a->by_qty = l->quantity >= 0;
+		a->qty = l->quantity;
+		if (l->quantity == 0) {
+			rc = buf_error(err, ERR_INVALID, "lines[%zu].quantity must be more than 0", i);
+			goto fail;
+		}
+		if (l->amount && (money_parse(l->amount, r.exponent, &a->amount) || a->amount <= 0)) {
+			rc = buf_error(err, ERR_INVALID,
+				       "lines[%zu].amount must be a positive decimal of %s with at "
+				       "most %d decimals",
+				       i, r.currency, r.exponent);
+			goto fail;
+		}
+	}
+	q->n_asks = in->n_lines;
+	c->u.invoice.credit = q;
+	return 0;
+fail:
+	free(q);
+	return rc;
 }
 
 int app_invoice_get(const struct app *app, const struct actor *actor, int64_t id,

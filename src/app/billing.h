@@ -42,6 +42,29 @@ int app_invoice_draft(const struct app *app, const struct actor *actor, int64_t 
 int app_invoice_act(const struct app *app, const struct actor *actor, int64_t id,
 		    enum invoice_act act, struct cmd *c, struct buf *err);
 
+/*
+ * POST /v1/invoices/:id/credit with a body: a partial credit note as
+ * received. Either lines (each a line number with a quantity, or with an
+ * amount as a decimal in the invoice's currency) or amount (the net to
+ * credit), and a reason (required, 1..255 bytes, no control character).
+ * Checked here (400 names the field); priced by the engine against what
+ * earlier notes credited. c->u.invoice.credit is malloc'd: the caller
+ * free()s it once the command ran.
+ */
+struct credit_line_in {
+	int64_t line;	    /* the invoice's line number */
+	int64_t quantity;   /* -1: none */
+	const char *amount; /* NULL: none */
+};
+struct credit_in {
+	const char *reason;
+	const char *amount; /* NULL: by lines */
+	size_t n_lines;
+	const struct credit_line_in *lines;
+};
+int app_invoice_credit(const struct app *app, const struct actor *actor, int64_t id,
+		       const struct credit_in *in, struct cmd *c, struct buf *err);
+
 /* One invoice (invoice.read with its client; another client's is ERR_NOTFOUND). */
 int app_invoice_get(const struct app *app, const struct actor *actor, int64_t id,
 		    struct invoice_rec *out, struct buf *err);

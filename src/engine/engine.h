@@ -404,6 +404,8 @@ struct cmd {
 		struct {
 			int64_t invoice_id, client_id;
 			struct invoice_draft *draft; /* DRAFT: the caller's (invoice_draft_size) */
+			/* CREDIT: a partial note (the caller's, malloc'd); NULL: whole, or the rest */
+			struct credit_req *credit;
 		} invoice;
 		struct client_billing cbilling;
 	} u;

@@ -214,10 +214,74 @@ int h_invoices_pay(struct req *r)
 	return act(r, INVOICE_ACT_PAY);
 }
 
-/* POST /v1/invoices/:id/credit -> 201 the credit note (CN-...), the invoice now credited */
+/*
+ * POST /v1/invoices/:id/credit -> 201 the credit note (CN-...).
+ * No body (or {}): the whole invoice (after partial notes: the rest of it).
+ * {reason, amount} or {reason, lines: [{line, quantity} | {line, amount}]}: a
+ * partial note; 409 when it passes what is left (the message names it).
+ */
 int h_invoices_credit(struct req *r)
 {
-	return act(r, INVOICE_ACT_CREDIT);
+	struct credit_line_in lines[BILL_LINES_MAX];
+	struct credit_in in = {.lines = lines};
+	struct cmd *c;
+	struct buf err = BUF_INIT;
+	json_t *body = NULL, *arr = NULL, *el;
+	size_t i;
+	int rc;
+
+	if ((rc = http__body(r, true, &body)))
+		return rc;
+	if (!body || (json_is_object(body) && !json_object_size(body))) {
+		json_decref(body);
+		return act(r, INVOICE_ACT_CREDIT);
+	}
+	if ((rc = http__unpack(r, body, "{s?s, s?s, s?o}", "reason", &in.reason, "amount",
+			       &in.amount, "lines", &arr)))
+		goto out;
+	if (arr && (!json_is_array(arr) || json_array_size(arr) > BILL_LINES_MAX)) {
+		rc = http__fail(r, ERR_INVALID, "lines must be an array of at most %d {line, "
+						"quantity | amount}",
+				BILL_LINES_MAX);
+		goto out;
+	}
+	json_array_foreach(arr, i, el)
+	{
+		json_t *q = NULL;
+		json_int_t line = 0;
+		json_error_t e;
+
+		lines[i] = (struct credit_line_in){.quantity = -1};
+		if (json_unpack_ex(el, &e, JSON_STRICT, "{s:I, s?o, s?s}", "line", &line,
+				   "quantity", &q, "amount", &lines[i].amount)) {
+			rc = http__fail(r, ERR_INVALID,
+					"lines[%zu] must be {line, quantity} or {line, amount}", i);
+			goto out;
+		}
+		if (q && (!json_is_integer(q) || json_integer_value(q) < 0)) {
+			rc = http__fail(r, ERR_INVALID,
+					"lines[%zu].quantity must be a positive integer", i);
+			goto out;
+		}
+		lines[i].line = line;
+		lines[i].quantity = q ? json_integer_value(q) : -1;
+	}
+	in.n_lines = arr ? json_array_size(arr) : 0;
+	if (!(c = http__cmd_new(r, CMD_INVOICE_CREDIT))) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	rc = run(r, app_invoice_credit(&r->srv->app, &r->actor, r->param[0], &in, c, &err), &err,
+		 c);
+	if (!rc && r->status < 300)
+		rc = answer_doc(r, c->result.id, 201);
+	free(c->u.invoice.credit);
+	c->u.invoice.credit = NULL;
+	http__cmd_free(c);
+out:
+	buf_release(&err);
+	json_decref(body);
+	return rc;
 }
 
 /* the document of the route, or an answered error (NULL) */

@@ -758,6 +758,13 @@ struct store_load {
 	  (s, engagement_id, from, to, cb, ctx))                                                   \
 	X(client_billing_get, (struct store *s, int64_t client_id, struct client_billing *out),   \
 	  (s, client_id, out)) \
+	/* Partial credit notes: writer: an invoice's lines (at most cap) and what its notes      \
+	 * credited per line, in the open transaction; reader: the per-line sums alone. */         \
+	X(invoice_credit_state,                                                                    \
+	  (struct store *s, int64_t id, struct invoice_line *lines, size_t cap, size_t *n,        \
+	   struct credited *out),                                                                  \
+	  (s, id, lines, cap, n, out))                                                             \
+	X(invoice_credited, (struct store *s, int64_t id, struct credited *out), (s, id, out))    \
 	/*                                                                                         \
 	 * reader: the billable current entries (superseded_by 0, billable, ended) of an          \
 	 * engagement started in [from, to), two columns each, in no order: the draft's walk      \

@@ -222,6 +222,103 @@ check "revenue: November's net once; the cost in USD beside it, not comparable w
 api GET "/v1/engagements/$BPO/margin?period_id=$PNOV" "$ACMEU"
 expect "a client does not see the margin" 403
 
+
+# ---- partial credit notes (October): by lines, by amount, never past the total -------------------
+api GET "/v1/invoices/$OINV" "$MGR"
+printf '%s' "$BODY" > "$TMP/oct.json"
+OHL=$(jq -r '[.lines[]|select(.kind=="hours")][0].line' "$TMP/oct.json")
+OTL=$(jq -r '[.lines[]|select(.kind=="tax")][0].line' "$TMP/oct.json")
+OQ=$(jq -r "[.lines[]|select(.line==$OHL)][0].quantity / 2 | floor" "$TMP/oct.json")
+# the reference: a line by quantity = amount x q / qty, half away from zero; the tax after each
+# note = round(tax line x the net credited so far / the invoice's net), minus what was credited
+python3 - "$TMP/oct.json" "$OHL" "$OQ" > "$TMP/oct.want" <<'PY'
+import json, sys
+from decimal import Decimal, ROUND_HALF_UP
+inv = json.load(open(sys.argv[1])); hl, q = int(sys.argv[2]), int(sys.argv[3])
+r = lambda x: int(Decimal(x).quantize(Decimal(1), ROUND_HALF_UP))
+line = [l for l in inv['lines'] if l['line'] == hl][0]
+taxes = [l['amount_minor'] for l in inv['lines'] if l['kind'] == 'tax']
+net = inv['net_minor']
+a = r(Decimal(line['amount_minor']) * q / line['quantity'])   # note A: half the hours
+b = 100000                                                      # note B: 1,000.00 of the net
+tax_a = sum(r(Decimal(t) * a / net) for t in taxes)
+tax_b = sum(r(Decimal(t) * (a + b) / net) for t in taxes) - tax_a
+left_net = net - a - b
+left_total = inv['total_minor'] - (a + tax_a) - (b + tax_b)
+print(a, tax_a, a + tax_a, b, tax_b, b + tax_b, left_net, left_total)
+print(f"{left_total // 100}.{left_total % 100:02d}", f"{(left_net + 1) // 100}.{(left_net + 1) % 100:02d}",
+      f"{left_net // 100}.{left_net % 100:02d}")
+PY
+read -r NA TA TOTA NB TB TOTB LEFTN LEFTT < <(head -1 "$TMP/oct.want")
+read -r LEFTT_S OVER_S LEFTN_S < <(tail -1 "$TMP/oct.want")
+credit() { api POST "/v1/invoices/$OINV/credit" "${2:-$MGR}" "$1"; }
+credit "{\"reason\":\"hours re-rated\",\"lines\":[{\"line\":$OHL,\"quantity\":$OQ}]}" "$ACMEU"
+expect "a client may not credit" 403
+credit "{\"lines\":[{\"line\":$OHL,\"quantity\":$OQ}]}";       expect "no reason" 400
+check "no reason: named" 1 "$(jqr .error.message | grep -c '^reason is required')"
+credit "{\"reason\":\"x\",\"amount\":\"1.00\",\"lines\":[{\"line\":$OHL,\"quantity\":1}]}"; expect "lines and amount" 400
+credit "{\"reason\":\"x\",\"lines\":[{\"line\":$OTL,\"amount\":\"1.00\"}]}";  expect "a tax line by itself" 400
+check "the tax line: named" 1 "$(jqr .error.message | grep -c "^lines\[0\]: line $OTL is not credited by itself")"
+credit '{"reason":"x","lines":[{"line":99,"quantity":1}]}';     expect "no such line" 400
+credit "{\"reason\":\"x\",\"lines\":[{\"line\":$OHL,\"quantity\":0}]}";  expect "a zero quantity" 400
+credit "{\"reason\":\"x\",\"lines\":[{\"line\":$OHL,\"quantity\":99999999999}]}"; expect "more than the line" 400
+credit '{"reason":"x","amount":"1.001"}';                         expect "more decimals than IDR" 400
+credit '{"reason":"x","amount":"-5.00"}';                         expect "a negative amount" 400
+credit '{"reason":"x","amount":"1.00","extra":1}';                expect "an unknown member" 400
+credit "{\"reason\":\"hours re-rated\",\"lines\":[{\"line\":$OHL,\"quantity\":$OQ}]}"
+expect "note A: half the hours line" 201
+CNA=$(jqr .id)
+check "note A as Python computes it" "CN-2026-000002 credit_note -$NA -$TA -$TOTA $OINV hours re-rated" \
+  "$(jqr '"\(.number) \(.kind) \(.net_minor) \(.tax_minor) \(.total_minor) \(.credit_of) \(.reason)"')"
+check "note A's lines: the hours line credited by its quantity, the tax line in proportion" \
+  "$OHL:$OQ:-$NA $OTL" "$(jqr '[.lines[]|select(.kind=="hours")|"\(.line):\(.quantity):\(.amount_minor)"][0] + " " + ([.lines[]|select(.kind=="tax")][0].line|tostring)')"
+credit '{"reason":"goodwill","amount":"1000.00"}'
+expect "note B: an amount of the net" 201
+CNB=$(jqr .id)
+check "note B as Python computes it" "CN-2026-000003 -$NB -$TB -$TOTB adjustment" \
+  "$(jqr '"\(.number) \(.net_minor) \(.tax_minor) \(.total_minor) \([.lines[]|select(.kind!="tax")][0].kind)"')"
+api GET "/v1/invoices/$OINV" "$MGR"
+OTOT=$(jqr .total_minor)
+check "the invoice: partially credited, credited and remaining, unchanged otherwise" \
+  "partially_credited $((TOTA + TOTB)) $LEFTT $OTOT INV-2026-000002 $CNB" \
+  "$(jqr '"\(.state) \(.credited_minor) \(.remaining_minor) \(.total_minor) \(.number) \(.credited_by)"')"
+credit "{\"reason\":\"too much\",\"amount\":\"$OVER_S\"}"
+expect "one unit past the net left" 409
+check "409 names the remaining creditable amount" 1 \
+  "$(jqr .error.message | grep -c -F "$LEFTT_S IDR of the total remains creditable (net $LEFTN_S)")"
+api POST "/v1/periods/$POCT/invoice" "$MGR"
+expect "a partly credited period is still billed" 409
+# the note's documents
+curl -s -o "$TMP/cna.csv" -H "Authorization: Bearer $MGR" "$BASE/v1/invoices/$CNA/csv"
+check "the note's CSV: its total and reason" "-$(python3 -c "print(f'{$TOTA // 100}.{$TOTA % 100:02d}')")|hours re-rated" \
+  "$(python3 -c "
+import csv
+rows = list(csv.DictReader(open('$TMP/cna.csv', newline='')))
+print([r['amount'] for r in rows if r['kind'] == 'total'][0] + '|' + [r['description'] for r in rows if r['kind'] == 'reason'][0])")"
+curl -s -o "$TMP/cna.pdf" -H "Authorization: Bearer $MGR" "$BASE/v1/invoices/$CNA/pdf"
+pdftotext "$TMP/cna.pdf" "$TMP/cna.txt"
+check "the note's PDF: number, reason (Indonesian)" "1 1" \
+  "$(grep -c 'CN-2026-000002' "$TMP/cna.txt") $(grep -c 'Alasan: hours re-rated' "$TMP/cna.txt")"
+curl -s -o "$TMP/oinv.csv" -H "Authorization: Bearer $MGR" "$BASE/v1/invoices/$OINV/csv"
+check "the invoice's CSV: credited and remaining rows" "$LEFTT" "$(python3 -c "
+import csv
+from decimal import Decimal
+r = [x for x in csv.DictReader(open('$TMP/oinv.csv', newline='')) if x['kind'] == 'remaining']
+print(int(Decimal(r[0]['amount']) * 100))")"
+# the rest, through the CLI: the invoice is credited to the unit
+"$BIN" invoice credit "$OINV" --data "$DATA" --reason "the rest" --amount "$LEFTN_S" > /dev/null
+check "the CLI credits the rest" 0 "$?"
+api GET "/v1/invoices/$OINV" "$MGR"
+check "credited: the whole total, nothing remains" "credited $OTOT 0" "$(jqr '"\(.state) \(.credited_minor) \(.remaining_minor)"')"
+check "the notes add up to the invoice, tax to the unit" "-$OTOT -$(jq -r .tax_minor "$TMP/oct.json") 3" \
+  "$(sqlite3 "$DB" "SELECT SUM(total), SUM(tax), COUNT(*) FROM invoices WHERE credit_of = $OINV AND kind = 1" | tr '|' ' ')"
+check "each note its own gap-free number" "1 2 3 4" \
+  "$(sqlite3 "$DB" "SELECT group_concat(seq, ' ') FROM (SELECT seq FROM invoices WHERE kind = 1 ORDER BY seq)")"
+credit '{"reason":"again","amount":"0.01"}'
+expect "a credited invoice takes no more notes" 409
+"$BIN" invoice credit "$NINV" --data "$DATA" --amount "1.00" 2>/dev/null
+check "the CLI: a partial note without --reason exits 2" 2 "$?"
+
 # ---- the CLI: reads from the store, writes through the running server's socket ----------------
 check "invoice show" "invoice INV-2026-000003 issued" "$("$BIN" invoice show "$NINV" --data "$DATA" | head -1 | cut -d' ' -f1-3)"
 "$BIN" invoice pdf "$NINV" --data "$DATA" --lang en --out "$TMP/cli.pdf"

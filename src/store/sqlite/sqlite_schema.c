@@ -564,6 +564,11 @@ const char *const sq__migrations[] = {
     /* the draft's walk of a month (store_bill_time_each) read from the index alone */
     "CREATE INDEX IF NOT EXISTS time_entries_bill ON time_entries(engagement_id, started_at, "
     "  worker_id, duration_ms) WHERE superseded_by = 0 AND billable != 0 AND duration_ms > 0;",
+    /* partial credit notes (issue 12): a note's reason, and the total an invoice's notes
+     * credited so far (a whole credit before this migration: all of it) */
+    "ALTER TABLE invoices ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE invoices ADD COLUMN credited_total INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE invoices SET credited_total = total WHERE kind = 0 AND state = 3;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
