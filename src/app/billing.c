@@ -85,8 +85,13 @@ struct gather {
 	struct grade_of *w;
 	size_t n_w, cap_w;
 	struct bill_usage u;
-	int64_t *items, *miles; /* ids in billing order */
+	int64_t *items, *miles; /* ids in billing order (items: by the card's type, then done) */
 	size_t n_items, cap_items, n_miles, cap_miles;
+	const struct rate_card *card;
+	int64_t *tix;		      /* each item's type: its index in the card */
+	size_t cap_tix;
+	size_t base[RATES_TYPES_MAX]; /* where each type's items start in items */
+	char bad_type[MODEL_CODE_MAX]; /* an item type the card has no price for */
 	int64_t hours_ms;
 	struct grade_of *last;
 };
@@ -159,22 +164,54 @@ static int on_entry(void *ctx, int64_t worker_id, int64_t duration_ms)
 	return 0;
 }
 
-static int on_item(void *ctx, int64_t id, int64_t due_at, int64_t done_at)
+static int on_item(void *ctx, int64_t id, int64_t due_at, int64_t done_at, const char *type)
 {
 	struct gather *g = ctx;
+	const char *t = type && type[0] ? type : "default";
+	const struct rate_item_type *it = rate_card_type(g->card, t);
 
-	if (grow(&g->items, &g->cap_items, g->n_items))
+	if (!it) {
+		snprintf(g->bad_type, sizeof(g->bad_type), "%s", t);
+		return ERR_CONFLICT;
+	}
+	if (grow(&g->items, &g->cap_items, g->n_items) || grow(&g->tix, &g->cap_tix, g->n_items))
 		return ERR_NOMEM;
+	g->tix[g->n_items] = it - g->card->types;
+	g->u.items[it - g->card->types]++;
 	g->items[g->n_items++] = id;
 	if (due_at && done_at > due_at)
 		g->u.items_late++;
 	return 0;
 }
 
-static int on_milestone(void *ctx, int64_t id, int64_t due_at, int64_t done_at)
+/* The items grouped by their type in the card's order, done order kept within a type. */
+static int items_by_type(struct gather *g)
+{
+	size_t at[RATES_TYPES_MAX] = {0}, n = 0;
+	int64_t *sorted;
+
+	for (size_t t = 0; t < RATES_TYPES_MAX; t++) {
+		g->base[t] = at[t] = n;
+		n += (size_t)g->u.items[t];
+	}
+	if (!g->n_items)
+		return 0;
+	if (!(sorted = malloc(g->n_items * sizeof(*sorted))))
+		return ERR_NOMEM;
+	for (size_t i = 0; i < g->n_items; i++)
+		sorted[at[g->tix[i]]++] = g->items[i];
+	free(g->items);
+	g->items = sorted;
+	g->cap_items = g->n_items;
+	return 0;
+}
+
+static int on_milestone(void *ctx, int64_t id, int64_t due_at, int64_t done_at,
+			const char *type)
 {
 	struct gather *g = ctx;
 
+	(void)type;
 	(void)due_at;
 	(void)done_at;
 	if (grow(&g->miles, &g->cap_miles, g->n_miles))
@@ -213,8 +250,10 @@ static size_t refs_fill(const struct gather *g, const struct bill *b, struct inv
 					out[n++] = (struct invoice_ref){no, IREF_WORKER,
 									g->w[k].worker_id};
 		} else if (l->kind == BILL_ITEMS) {
+			/* first counts within the line's type; items are grouped by type */
 			for (int64_t k = l->first; k < l->first + l->qty; k++)
-				out[n++] = (struct invoice_ref){no, IREF_ITEM, g->items[k]};
+				out[n++] = (struct invoice_ref){
+				    no, IREF_ITEM, g->items[g->base[l->type] + (size_t)k]};
 		} else if (l->kind == BILL_MILESTONE) {
 			for (size_t k = 0; k < g->n_miles; k++)
 				out[n++] = (struct invoice_ref){no, IREF_MILESTONE, g->miles[k]};
@@ -232,7 +271,6 @@ int app_invoice_draft(const struct app *app, const struct actor *actor, int64_t 
 	struct gather g;
 	struct bill b;
 	struct qscore q;
-	const struct rate_item_type *def;
 	struct invoice_draft *d = NULL;
 	char why[256], *text = NULL;
 	size_t n_refs;
@@ -273,24 +311,34 @@ int app_invoice_draft(const struct app *app, const struct actor *actor, int64_t 
 		return buf_error(err, ERR_INTERNAL, "stored rate card: %s", why);
 
 	g.eng = &e;
+	g.card = &card;
 	g.u.quality_bp = -1;
 	if ((rc = store_workers_each(app->store, on_worker, &g)))
 		goto store_err;
 	if ((rc = store_bill_time_each(app->store, e.id, p.starts_at, p.ends_at, on_entry, &g)))
 		goto store_err;
-	if ((rc = store_bill_items_done(app->store, e.id, p.starts_at, p.ends_at, on_item, &g)) ||
-	    (rc = store_bill_milestones(app->store, e.id, p.starts_at, p.ends_at, on_milestone,
-					&g)))
+	rc = store_bill_items_done(app->store, e.id, p.starts_at, p.ends_at, on_item, &g);
+	if (rc == ERR_CONFLICT && g.bad_type[0]) {
+		rc = buf_error(err, ERR_CONFLICT,
+			       "the rate card cannot price this period: it has no price for items "
+			       "of type %s",
+			       g.bad_type);
+		goto out;
+	}
+	if (rc || (rc = store_bill_milestones(app->store, e.id, p.starts_at, p.ends_at,
+					      on_milestone, &g)))
 		goto store_err;
+	if ((rc = items_by_type(&g))) {
+		rc = buf_error(err, rc, "%s", err_message(rc));
+		goto out;
+	}
 	q = (struct qscore){p.starts_at, p.ends_at, 0, 0};
 	if ((rc = store_quality_obs_walk(app->store, e.id, on_obs, &q)))
 		goto store_err;
 	if (q.n)
 		g.u.quality_bp = q.ok * 10000 / q.n; /* floor: a score is never rounded up past a bar */
-	/* items carry no type yet: every item is billed at the card's "default" type */
+	/* each item at its own type's tiers (its engagement's item_types; none: default) */
 	g.u.items_total = (int64_t)g.n_items;
-	if ((def = rate_card_type(&card, "default")))
-		g.u.items[def - card.types] = (int64_t)g.n_items;
 	g.u.milestones = (int64_t)g.n_miles;
 	if (g.n_items + g.n_w + g.n_miles > INVOICE_REFS_MAX) {
 		rc = buf_error(err, ERR_TOOBIG, "the period names more than %zu records",
@@ -354,6 +402,7 @@ out:
 	free(d);
 	free(g.w);
 	free(g.items);
+	free(g.tix);
 	free(g.miles);
 	return rc;
 }

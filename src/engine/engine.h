@@ -147,6 +147,7 @@ enum upd_field {
 	UPD_SENSITIVE = 1u << 17, /* engagement: its sensitive payload fields */
 	UPD_RETENTION = 1u << 18, /* engagement: retention_days */
 	UPD_WALL = 1u << 19,      /* engagement: wall (its clients and days together) */
+	UPD_ITEM_TYPES = 1u << 20, /* engagement: item_types */
 };
 
 /* The records CMD_RECORD_ACTIVE switches on and off. */
@@ -263,6 +264,7 @@ struct cmd {
 			int priority;          /* 0 = the engagement's default */
 			int64_t due_at;        /* 0 = arrival + the engagement's SLA */
 			const char *payload;   /* JSON text, owned by the caller */
+			char type[MODEL_CODE_MAX]; /* "": default; else one of the engagement's */
 		} item_create;
 		struct {
 			int64_t item_id;

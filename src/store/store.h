@@ -239,7 +239,9 @@ typedef int (*store_invoice_cb)(void *ctx, const struct invoice_rec *r);
 typedef int (*store_invoice_line_cb)(void *ctx, const struct invoice_line *l);
 typedef int (*store_invoice_ref_cb)(void *ctx, const struct invoice_ref *r);
 /* An item done (or a milestone submitted) in a billing window: its id, due time and when. */
-typedef int (*store_bill_item_cb)(void *ctx, int64_t id, int64_t due_at, int64_t done_at);
+/* type: an item's type ("" or "default": default); NULL for a milestone */
+typedef int (*store_bill_item_cb)(void *ctx, int64_t id, int64_t due_at, int64_t done_at,
+				  const char *type);
 /* A billable current time entry of a billing window: whose, how long. */
 typedef int (*store_bill_time_cb)(void *ctx, int64_t worker_id, int64_t duration_ms);
 

@@ -378,4 +378,109 @@ check "the detail names no amount (its keys: format, line, engagement_id)" "enga
 grep -q -F "$TOTAL" "$TMP/reads.jsonl" && bad "an amount in the audit" || ok "no amount in the audit"
 check "the invoice reads name the engagement" "$BPO" \
   "$(jq -s -r '[.[]|select(.action=="invoice.read")|.detail.engagement_id]|unique|join(" ")' "$TMP/reads.jsonl")"
+# ---- item types: declared per engagement, set on items, priced by type -----------------------------
+ENGB='"service_code":"data_entry","name":"Typed claims","required_skills":[{"code":"data_entry","level":2}],"sla_seconds":86400'
+api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,$ENGB,\"item_types\":[\"claim\",\"form\"]}"
+expect "an engagement with item types" 201
+TENG=$(jqr .id)
+check "its item types" "claim,form" "$(jqr '.item_types|join(",")')"
+api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,$ENGB,\"item_types\":[\"Claim!\"]}"
+expect "a type outside a-z0-9_" 400
+check "named" 1 "$(jqr .error.message | grep -c '^item_types\[0\] must be')"
+api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,$ENGB,\"item_types\":[\"a\",\"a\"]}"
+expect "a type twice" 400
+api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,$ENGB,\"item_types\":$(python3 -c 'import json; print(json.dumps(["t%d" % i for i in range(17)]))')}"
+expect "17 types" 400
+api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,$ENGB,\"item_types\":[\"$(printf 'a%.0s' $(seq 33))\"]}"
+expect "a 33-byte type" 400
+api PATCH "/v1/engagements/$TENG" "$MGR" '{"item_types":["claim","form","scan"]}'
+expect "types patched" 200
+check "patched" "claim,form,scan" "$(jqr '.item_types|join(",")')"
+api POST /v1/items "$MGR" "{\"engagement_id\":$TENG,\"payload\":{},\"type\":\"bogus\"}"
+expect "an unknown item type" 400
+check "the unknown type: named with the list" 1 "$(jqr .error.message | grep -c 'type bogus is not an item type of engagement .* (item_types: claim, form, scan)')"
+api POST /v1/items "$MGR" "{\"engagement_id\":$BPO,\"payload\":{},\"type\":\"claim\"}"
+expect "a type on an engagement that declares none" 400
+api POST /v1/items "$MGR" "{\"engagement_id\":$TENG,\"payload\":{},\"type\":\"claim\"}"
+expect "an item of type claim" 201
+TI=$(jqr .id)
+api GET "/v1/items/$TI" "$MGR"
+check "its type read back" claim "$(jqr .type)"
+api POST /v1/items "$MGR" "{\"engagement_id\":$TENG,\"payload\":{}}"
+check "no type: default" default "$(jqr .type)"
+api PUT "/v1/engagements/$TENG/rates" "$MGR" '{"currency":"IDR","items":[{"type":"default","tiers":[{"up_to":3,"price":"100.00"},{"price":"80.00"}]},{"type":"claim","tiers":[{"up_to":50,"price":"1500.00"},{"price":"1200.00"}]},{"type":"form","tiers":[{"price":"700.00"}]}],"tax":[{"name":"PPN","rate_bp":1100}]}'
+expect "a card without scan" 200
+
+stop_server
+python3 - "$TENG" "$ACME" "$NOV" "$DEC" > "$TMP/items.sql" <<'PY'
+import random, sys
+eng, client, nov, dec = map(int, sys.argv[1:])
+rnd = random.Random(7)
+print("BEGIN;")
+for i in range(400):
+    t = rnd.choice(["", "default", "claim", "claim", "form", "scan"])
+    done = rnd.randrange(nov - 5 * 86400000, dec + 5 * 86400000)   # some outside November
+    state = "done" if rnd.random() < 0.9 else "review"             # some not done any more
+    iid = 900000 + i
+    print(f"INSERT INTO items(id, engagement_id, client_id, priority, created_at, due_at, state, "
+          f"epoch, lease_expires, payload, type) VALUES ({iid}, {eng}, {client}, 5, {nov - 9 * 86400000}, "
+          f"{done + 3600000}, '{state}', 1, 0, '{{}}', '{t}');")
+    if rnd.random() < 0.2:  # done once before: billed at its last done
+        print(f"INSERT INTO item_events(item_id, client_id, at, action, from_state, to_state, epoch) "
+              f"VALUES ({iid}, {client}, {done - 2 * 86400000}, 'submit', 'assigned', 'done', 1);")
+    print(f"INSERT INTO item_events(item_id, client_id, at, action, from_state, to_state, epoch) "
+          f"VALUES ({iid}, {client}, {done}, 'submit', 'assigned', 'done', 1);")
+print(f"INSERT INTO billing_periods(engagement_id, client_id, kind, starts_at, ends_at, label, state, "
+      f"created_at) VALUES ({eng}, {client}, 1, {nov}, {dec}, 'typed-2026-11', 2, {dec});")
+print("COMMIT;")
+PY
+sqlite3 "$DB" < "$TMP/items.sql"
+TPER=$(sqlite3 "$DB" "SELECT id FROM billing_periods WHERE label = 'typed-2026-11'")
+# the reference: an item is billed in November when done now and its last done event is in it;
+# per type, graduated tiers in the card's order; 11 % PPN half away from zero
+sqlite3 "$DB" "SELECT i.id, i.type, MAX(e.at) FROM items i JOIN item_events e ON e.item_id = i.id WHERE e.to_state = 'done' AND i.engagement_id = $TENG AND i.state = 'done' GROUP BY i.id" > "$TMP/items.rows"
+typed_want() { python3 - "$TMP/items.rows" "$NOV" "$DEC" <<'PY'
+import sys
+from decimal import Decimal, ROUND_HALF_UP
+rows, nov, dec = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+cards = [("default", [(3, 10000), (None, 8000)]), ("claim", [(50, 150000), (None, 120000)]),
+         ("form", [(None, 70000)]), ("scan", [(10, 30000), (20, 25000), (None, 20000)])]
+ids = {}
+for line in open(rows):
+    iid, t, at = line.strip().split("|")
+    if nov <= int(at) < dec:
+        ids.setdefault(t or "default", []).append(int(iid))
+lines, net = [], 0
+for t, tiers in cards:
+    n, done = len(ids.get(t, [])), 0
+    for k, (up, price) in enumerate(tiers):
+        cap = up if up else n
+        q = min(cap, n) - done
+        if q <= 0: continue
+        lines.append(f"{t}:{k}:{q}:{q * price}"); net += q * price; done += q
+tax = int((Decimal(net) * 1100 / 10000).quantize(Decimal(1), ROUND_HALF_UP))
+print(" ".join(lines), net, tax, net + tax)
+print(" ".join(f"{t}={','.join(map(str, sorted(v)))}" for t, v in sorted(ids.items())))
+print(len(ids.get("default", [])) + len(ids.get("scan", [])))
+PY
+}
+start_server --clock-file "$CLOCK"
+WANT=$(typed_want)
+api POST "/v1/periods/$TPER/invoice" "$MGR"
+expect "a type the card does not price: drafted" 201
+check "its items are priced at the card's default" "$(sed -n 3p <<< "$WANT") 0" \
+  "$(jqr '[.lines[]|select(.kind=="items" and .type=="default")|.quantity]|add') $(jqr '[.lines[]|select(.type=="scan")]|length')"
+api PUT "/v1/engagements/$TENG/rates" "$MGR" '{"currency":"IDR","items":[{"type":"default","tiers":[{"up_to":3,"price":"100.00"},{"price":"80.00"}]},{"type":"claim","tiers":[{"up_to":50,"price":"1500.00"},{"price":"1200.00"}]},{"type":"form","tiers":[{"price":"700.00"}]},{"type":"scan","tiers":[{"up_to":10,"price":"300.00"},{"up_to":20,"price":"250.00"},{"price":"200.00"}]}],"tax":[{"name":"PPN","rate_bp":1100}]}'
+expect "the card with scan" 200
+api POST "/v1/periods/$TPER/invoice" "$MGR"
+expect "the typed month drafted" 201
+TINV=$(jqr .id)
+GOT="$(jqr '[.lines[]|select(.kind=="items")|"\(.type):\(.tier):\(.quantity):\(.amount_minor)"]|join(" ")') $(jqr '"\(.net_minor) \(.tax_minor) \(.total_minor)"')"
+check "items lines per type and tier, and totals, as Python computes them" "$(sed -n 1p <<< "$WANT")" "$GOT"
+api GET "/v1/invoices/$TINV/refs" "$MGR"
+printf '%s' "$BODY" > "$TMP/trefs.json"
+GOTREFS=$(jq -r --argjson lines "$(api GET "/v1/invoices/$TINV" "$MGR"; printf '%s' "$BODY" | jq -c '[.lines[]|select(.kind=="items")|{line, type}]')" \
+  '[.data[]|select(.kind=="item")] as $r | [$lines|group_by(.type)[]|{t: .[0].type, ls: map(.line)}] | map(. as $g | "\($g.t)=\([$r[]|select(.line as $l | $g.ls|index($l))|.id]|sort|map(tostring)|join(","))")|join(" ")' "$TMP/trefs.json")
+check "each type's lines name exactly its items" "$(sed -n 2p <<< "$WANT")" "$GOTREFS"
+
 finish

@@ -585,7 +585,10 @@ static int walk3(struct store *base, const char *sql, int64_t engagement_id, int
 				break;
 			}
 			rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-				sqlite3_column_int64(st, 2));
+				sqlite3_column_int64(st, 2),
+				sqlite3_column_count(st) > 3
+				    ? (const char *)sqlite3_column_text(st, 3)
+				    : NULL);
 		}
 		sqlite3_finalize(st);
 	}
@@ -601,7 +604,7 @@ int sq_bill_items_done(struct store *base, int64_t engagement_id, int64_t from, 
 		       store_bill_item_cb cb, void *ctx)
 {
 	return walk3(base,
-		     "SELECT i.id, i.due_at, MAX(e.at) AS done FROM item_events e "
+		     "SELECT i.id, i.due_at, MAX(e.at) AS done, i.type FROM item_events e "
 		     "JOIN items i ON i.id = e.item_id WHERE e.to_state = 'done' "
 		     "AND i.engagement_id = ?1 AND i.state = 'done' AND i.gold_id = 0 "
 		     "GROUP BY i.id HAVING done >= ?2 AND done < ?3 ORDER BY done, i.id",
