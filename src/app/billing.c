@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/input.h"
 #include "app/records.h"
 #include "core/qreport.h"
 #include "util/clock.h"
@@ -84,8 +85,13 @@ struct gather {
 	struct grade_of *w;
 	size_t n_w, cap_w;
 	struct bill_usage u;
-	int64_t *items, *miles; /* ids in billing order */
+	int64_t *items, *miles; /* ids in billing order (items: by the card's type, then done) */
 	size_t n_items, cap_items, n_miles, cap_miles;
+	const struct rate_card *card;
+	int64_t *tix;		      /* each item's type: its index in the card */
+	size_t cap_tix;
+	size_t base[RATES_TYPES_MAX]; /* where each type's items start in items */
+	char bad_type[MODEL_CODE_MAX]; /* an item type the card has no price for */
 	int64_t hours_ms;
 	struct grade_of *last;
 };
@@ -158,22 +164,54 @@ static int on_entry(void *ctx, int64_t worker_id, int64_t duration_ms)
 	return 0;
 }
 
-static int on_item(void *ctx, int64_t id, int64_t due_at, int64_t done_at)
+static int on_item(void *ctx, int64_t id, int64_t due_at, int64_t done_at, const char *type)
 {
 	struct gather *g = ctx;
+	const char *t = type && type[0] ? type : "default";
+	const struct rate_item_type *it = rate_card_type(g->card, t);
 
-	if (grow(&g->items, &g->cap_items, g->n_items))
+	if (!it) {
+		snprintf(g->bad_type, sizeof(g->bad_type), "%s", t);
+		return ERR_CONFLICT;
+	}
+	if (grow(&g->items, &g->cap_items, g->n_items) || grow(&g->tix, &g->cap_tix, g->n_items))
 		return ERR_NOMEM;
+	g->tix[g->n_items] = it - g->card->types;
+	g->u.items[it - g->card->types]++;
 	g->items[g->n_items++] = id;
 	if (due_at && done_at > due_at)
 		g->u.items_late++;
 	return 0;
 }
 
-static int on_milestone(void *ctx, int64_t id, int64_t due_at, int64_t done_at)
+/* The items grouped by their type in the card's order, done order kept within a type. */
+static int items_by_type(struct gather *g)
+{
+	size_t at[RATES_TYPES_MAX] = {0}, n = 0;
+	int64_t *sorted;
+
+	for (size_t t = 0; t < RATES_TYPES_MAX; t++) {
+		g->base[t] = at[t] = n;
+		n += (size_t)g->u.items[t];
+	}
+	if (!g->n_items)
+		return 0;
+	if (!(sorted = malloc(g->n_items * sizeof(*sorted))))
+		return ERR_NOMEM;
+	for (size_t i = 0; i < g->n_items; i++)
+		sorted[at[g->tix[i]]++] = g->items[i];
+	free(g->items);
+	g->items = sorted;
+	g->cap_items = g->n_items;
+	return 0;
+}
+
+static int on_milestone(void *ctx, int64_t id, int64_t due_at, int64_t done_at,
+			const char *type)
 {
 	struct gather *g = ctx;
 
+	(void)type;
 	(void)due_at;
 	(void)done_at;
 	if (grow(&g->miles, &g->cap_miles, g->n_miles))
@@ -212,8 +250,10 @@ static size_t refs_fill(const struct gather *g, const struct bill *b, struct inv
 					out[n++] = (struct invoice_ref){no, IREF_WORKER,
 									g->w[k].worker_id};
 		} else if (l->kind == BILL_ITEMS) {
+			/* first counts within the line's type; items are grouped by type */
 			for (int64_t k = l->first; k < l->first + l->qty; k++)
-				out[n++] = (struct invoice_ref){no, IREF_ITEM, g->items[k]};
+				out[n++] = (struct invoice_ref){
+				    no, IREF_ITEM, g->items[g->base[l->type] + (size_t)k]};
 		} else if (l->kind == BILL_MILESTONE) {
 			for (size_t k = 0; k < g->n_miles; k++)
 				out[n++] = (struct invoice_ref){no, IREF_MILESTONE, g->miles[k]};
@@ -231,7 +271,6 @@ int app_invoice_draft(const struct app *app, const struct actor *actor, int64_t 
 	struct gather g;
 	struct bill b;
 	struct qscore q;
-	const struct rate_item_type *def;
 	struct invoice_draft *d = NULL;
 	char why[256], *text = NULL;
 	size_t n_refs;
@@ -272,24 +311,34 @@ int app_invoice_draft(const struct app *app, const struct actor *actor, int64_t 
 		return buf_error(err, ERR_INTERNAL, "stored rate card: %s", why);
 
 	g.eng = &e;
+	g.card = &card;
 	g.u.quality_bp = -1;
 	if ((rc = store_workers_each(app->store, on_worker, &g)))
 		goto store_err;
 	if ((rc = store_bill_time_each(app->store, e.id, p.starts_at, p.ends_at, on_entry, &g)))
 		goto store_err;
-	if ((rc = store_bill_items_done(app->store, e.id, p.starts_at, p.ends_at, on_item, &g)) ||
-	    (rc = store_bill_milestones(app->store, e.id, p.starts_at, p.ends_at, on_milestone,
-					&g)))
+	rc = store_bill_items_done(app->store, e.id, p.starts_at, p.ends_at, on_item, &g);
+	if (rc == ERR_CONFLICT && g.bad_type[0]) {
+		rc = buf_error(err, ERR_CONFLICT,
+			       "the rate card cannot price this period: it has no price for items "
+			       "of type %s",
+			       g.bad_type);
+		goto out;
+	}
+	if (rc || (rc = store_bill_milestones(app->store, e.id, p.starts_at, p.ends_at,
+					      on_milestone, &g)))
 		goto store_err;
+	if ((rc = items_by_type(&g))) {
+		rc = buf_error(err, rc, "%s", err_message(rc));
+		goto out;
+	}
 	q = (struct qscore){p.starts_at, p.ends_at, 0, 0};
 	if ((rc = store_quality_obs_walk(app->store, e.id, on_obs, &q)))
 		goto store_err;
 	if (q.n)
 		g.u.quality_bp = q.ok * 10000 / q.n; /* floor: a score is never rounded up past a bar */
-	/* items carry no type yet: every item is billed at the card's "default" type */
+	/* each item at its own type's tiers (its engagement's item_types; none: default) */
 	g.u.items_total = (int64_t)g.n_items;
-	if ((def = rate_card_type(&card, "default")))
-		g.u.items[def - card.types] = (int64_t)g.n_items;
 	g.u.milestones = (int64_t)g.n_miles;
 	if (g.n_items + g.n_w + g.n_miles > INVOICE_REFS_MAX) {
 		rc = buf_error(err, ERR_TOOBIG, "the period names more than %zu records",
@@ -353,6 +402,7 @@ out:
 	free(d);
 	free(g.w);
 	free(g.items);
+	free(g.tix);
 	free(g.miles);
 	return rc;
 }
@@ -396,6 +446,73 @@ int app_invoice_act(const struct app *app, const struct actor *actor, int64_t id
 	c->u.invoice.invoice_id = id;
 	c->u.invoice.client_id = r.client_id;
 	return 0;
+}
+
+int app_invoice_credit(const struct app *app, const struct actor *actor, int64_t id,
+		       const struct credit_in *in, struct cmd *c, struct buf *err)
+{
+	struct credit_req *q;
+	int rc = app_invoice_act(app, actor, id, INVOICE_ACT_CREDIT, c, err);
+	struct invoice_rec r;
+
+	if (rc || (rc = store_invoice_get(app->store, id, &r)))
+		return rc ? rc : app_got(app, rc, err);
+	if (!in->reason)
+		return buf_error(err, ERR_INVALID, "reason is required for a partial credit note");
+	if (!!in->amount == !!in->n_lines)
+		return buf_error(err, ERR_INVALID,
+				 "a partial credit note has either lines or amount (not both)");
+	if (in->n_lines > BILL_LINES_MAX)
+		return buf_error(err, ERR_INVALID, "lines holds more than %d lines", BILL_LINES_MAX);
+	if (!(q = calloc(1, sizeof(*q))))
+		return buf_error(err, ERR_NOMEM, "%s", err_message(ERR_NOMEM));
+	if ((rc = app_in_str("reason", in->reason, q->reason, sizeof(q->reason), true, err)))
+		goto fail;
+	for (const char *p = q->reason; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			rc = buf_error(err, ERR_INVALID, "reason must not hold control characters");
+			goto fail;
+		}
+	if (in->amount && (money_parse(in->amount, r.exponent, &q->amount) || q->amount <= 0)) {
+		rc = buf_error(err, ERR_INVALID,
+			       "amount must be a positive decimal of %s with at most %d decimals",
+			       r.currency, r.exponent);
+		goto fail;
+	}
+	for (size_t i = 0; i < in->n_lines; i++) {
+		const struct credit_line_in *l = &in->lines[i];
+		struct credit_ask *a = &q->asks[i];
+
+		if (l->line < 1 || l->line > BILL_LINES_MAX) {
+			rc = buf_error(err, ERR_INVALID, "lines[%zu].line must be a line number", i);
+			goto fail;
+		}
+		if ((l->quantity >= 0) == !!l->amount) {
+			rc = buf_error(err, ERR_INVALID,
+				       "lines[%zu] has either quantity or amount (not both)", i);
+			goto fail;
+		}
+		a->line_no = (int)l->line;
+		a->by_qty = l->quantity >= 0;
+		a->qty = l->quantity;
+		if (l->quantity == 0) {
+			rc = buf_error(err, ERR_INVALID, "lines[%zu].quantity must be more than 0", i);
+			goto fail;
+		}
+		if (l->amount && (money_parse(l->amount, r.exponent, &a->amount) || a->amount <= 0)) {
+			rc = buf_error(err, ERR_INVALID,
+				       "lines[%zu].amount must be a positive decimal of %s with at "
+				       "most %d decimals",
+				       i, r.currency, r.exponent);
+			goto fail;
+		}
+	}
+	q->n_asks = in->n_lines;
+	c->u.invoice.credit = q;
+	return 0;
+fail:
+	free(q);
+	return rc;
 }
 
 int app_invoice_get(const struct app *app, const struct actor *actor, int64_t id,
@@ -826,5 +943,83 @@ int app_margin(const struct app *app, const struct actor *actor, int64_t engagem
 		return buf_error(err, ERR_INVALID, "the margin passes 2^63 - 1 minor units");
 	if (out->revenue > 0)
 		money_muldiv(out->margin, 10000, out->revenue, &out->margin_bp);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- audited reads */
+
+const char *billing_read_name(enum billing_read what)
+{
+	static const char *const names[] = {
+	    [BILLING_READ_JSON] = "json",	[BILLING_READ_CSV] = "csv",
+	    [BILLING_READ_PDF] = "pdf",		[BILLING_READ_REFS] = "refs",
+	    [BILLING_READ_ENTRIES] = "entries", [BILLING_READ_SAVINGS] = "savings",
+	    [BILLING_READ_MARGIN] = "margin",
+	};
+
+	return (unsigned)what < sizeof(names) / sizeof(names[0]) ? names[what] : "?";
+}
+
+static void audit_head(struct cmd *audit, const struct actor *actor, const char *action,
+		       const char *record_type, int64_t record_id, int64_t client_id)
+{
+	audit->type = CMD_AUDIT;
+	audit->actor = actor;
+	memset(&audit->u.audit, 0, sizeof(audit->u.audit));
+	snprintf(audit->u.audit.action, sizeof(audit->u.audit.action), "%s", action);
+	snprintf(audit->u.audit.record_type, sizeof(audit->u.audit.record_type), "%s",
+		 record_type);
+	audit->u.audit.record_id = record_id;
+	audit->u.audit.client_id = client_id;
+}
+
+int app_invoice_read_audit(const struct app *app, const struct actor *actor, int64_t id,
+			   enum billing_read what, int line, struct cmd *audit, struct buf *err)
+{
+	struct invoice_rec r;
+	int rc;
+
+	if (what > BILLING_READ_ENTRIES)
+		return buf_error(err, ERR_INVALID, "%s is no invoice read", billing_read_name(what));
+	if ((rc = invoice_scoped(app, actor, POL_INVOICE_READ, id, &r, err)))
+		return rc;
+	audit_head(audit, actor, "invoice.read", "invoice", r.id, r.client_id);
+	/* who and how only: the number is public on the invoice, the amounts are not said */
+	if (line > 0)
+		snprintf(audit->u.audit.detail, sizeof(audit->u.audit.detail),
+			 "{\"format\":\"%s\",\"line\":%d,\"engagement_id\":%" PRId64 "}",
+			 billing_read_name(what), line, r.engagement_id);
+	else
+		snprintf(audit->u.audit.detail, sizeof(audit->u.audit.detail),
+			 "{\"format\":\"%s\",\"engagement_id\":%" PRId64 "}",
+			 billing_read_name(what), r.engagement_id);
+	return 0;
+}
+
+int app_billing_report_audit(const struct app *app, const struct actor *actor,
+			     int64_t engagement_id, enum billing_read what, struct cmd *audit,
+			     struct buf *err)
+{
+	struct engagement_rec e;
+	int rc;
+
+	if (what != BILLING_READ_SAVINGS && what != BILLING_READ_MARGIN)
+		return buf_error(err, ERR_INVALID, "%s is no report", billing_read_name(what));
+	/* called after the report's own check (savings.read, time.cost): the client only */
+	if ((rc = store_engagement_get(app->store, engagement_id, &e)))
+		return rc == ERR_NOTFOUND
+			   ? buf_error(err, rc, "no engagement %" PRId64, engagement_id)
+			   : app_got(app, rc, err);
+	audit_head(audit, actor, "billing.report", "engagement", e.id, e.client_id);
+	snprintf(audit->u.audit.detail, sizeof(audit->u.audit.detail), "{\"format\":\"%s\"}",
+		 billing_read_name(what));
+	return 0;
+}
+
+int app_billing_read_end(int audit_rc, struct buf *err)
+{
+	if (audit_rc)
+		return buf_error(err, audit_rc == ERR_SHUTDOWN ? ERR_SHUTDOWN : ERR_BUSY,
+				 "the read could not be recorded in the audit trail; retry");
 	return 0;
 }

@@ -42,6 +42,29 @@ int app_invoice_draft(const struct app *app, const struct actor *actor, int64_t 
 int app_invoice_act(const struct app *app, const struct actor *actor, int64_t id,
 		    enum invoice_act act, struct cmd *c, struct buf *err);
 
+/*
+ * POST /v1/invoices/:id/credit with a body: a partial credit note as
+ * received. Either lines (each a line number with a quantity, or with an
+ * amount as a decimal in the invoice's currency) or amount (the net to
+ * credit), and a reason (required, 1..255 bytes, no control character).
+ * Checked here (400 names the field); priced by the engine against what
+ * earlier notes credited. c->u.invoice.credit is malloc'd: the caller
+ * free()s it once the command ran.
+ */
+struct credit_line_in {
+	int64_t line;	    /* the invoice's line number */
+	int64_t quantity;   /* -1: none */
+	const char *amount; /* NULL: none */
+};
+struct credit_in {
+	const char *reason;
+	const char *amount; /* NULL: by lines */
+	size_t n_lines;
+	const struct credit_line_in *lines;
+};
+int app_invoice_credit(const struct app *app, const struct actor *actor, int64_t id,
+		       const struct credit_in *in, struct cmd *c, struct buf *err);
+
 /* One invoice (invoice.read with its client; another client's is ERR_NOTFOUND). */
 int app_invoice_get(const struct app *app, const struct actor *actor, int64_t id,
 		    struct invoice_rec *out, struct buf *err);
@@ -135,5 +158,41 @@ int app_margin(const struct app *app, const struct actor *actor, int64_t engagem
 	       const char *period_id, const char *from, const char *to, struct margin *out,
 	       struct buf *err);
 void margin_release(struct margin *m);
+
+
+/* ---------------------------------------------------------------- audited reads */
+
+/*
+ * What a billing read shows (its audit detail's "format"): an invoice's
+ * document (json, csv, pdf), what a line bills (refs, entries), an
+ * engagement's report (savings, margin).
+ */
+enum billing_read {
+	BILLING_READ_JSON,
+	BILLING_READ_CSV,
+	BILLING_READ_PDF,
+	BILLING_READ_REFS,
+	BILLING_READ_ENTRIES,
+	BILLING_READ_SAVINGS,
+	BILLING_READ_MARGIN,
+};
+const char *billing_read_name(enum billing_read what);
+
+/*
+ * The audit event of a read of invoice id (json .. entries; line: the line
+ * asked for, 0 none), after the read's own check (invoice.read on its
+ * client): "invoice.read" on the invoice, detail {format, line?, engagement_id}:
+ * who read which invoice how, never an amount or a line's text. audit is
+ * filled; the caller runs it through the engine (durable) before the data
+ * is sent, and hands its rc to app_billing_read_end().
+ */
+int app_invoice_read_audit(const struct app *app, const struct actor *actor, int64_t id,
+			   enum billing_read what, int line, struct cmd *audit, struct buf *err);
+/* The same for an engagement's savings or margin report: "billing.report" on the engagement. */
+int app_billing_report_audit(const struct app *app, const struct actor *actor,
+			     int64_t engagement_id, enum billing_read what, struct cmd *audit,
+			     struct buf *err);
+/* The audit's answer: 0, or ERR_BUSY / ERR_SHUTDOWN said in err (nothing may be sent). */
+int app_billing_read_end(int audit_rc, struct buf *err);
 
 #endif

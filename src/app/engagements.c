@@ -129,6 +129,32 @@ static int wall_of(const struct engagement_in *in, struct engagement_rec *e, str
 	return 0;
 }
 
+/* The declared item types: bounded codes, each once (the rate card prices them by name). */
+static int item_types_of(const struct engagement_in *in, struct engagement_rec *e,
+			 struct buf *err)
+{
+	e->n_item_types = 0;
+	if (in->n_item_types > MODEL_MAX_ITEM_TYPES)
+		return buf_error(err, ERR_INVALID, "item_types holds more than %d types",
+				 MODEL_MAX_ITEM_TYPES);
+	for (size_t i = 0; i < in->n_item_types; i++) {
+		const char *t = in->item_types[i];
+		size_t len = t ? strlen(t) : 0;
+
+		if (!len || len >= MODEL_ITEM_TYPE_MAX || strspn(t, "abcdefghijklmnopqrstuvwxyz"
+							  "0123456789_") != len)
+			return buf_error(err, ERR_INVALID,
+					 "item_types[%zu] must be 1..%d of a-z, 0-9 and _", i,
+					 MODEL_ITEM_TYPE_MAX - 1);
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(in->item_types[k], t))
+				return buf_error(err, ERR_INVALID, "item_types names %s twice", t);
+		memcpy(e->item_types[i], t, len + 1);
+	}
+	e->n_item_types = in->n_item_types;
+	return 0;
+}
+
 /* The confidentiality fields of an engagement: sensitive, retention_days, wall. */
 static int privacy_fields(const struct engagement_in *in, bool create, struct engagement_rec *e,
 			  unsigned *fields, struct buf *err)
@@ -152,6 +178,11 @@ static int privacy_fields(const struct engagement_in *in, bool create, struct en
 		if ((rc = wall_of(in, e, err)))
 			return rc;
 		*fields |= UPD_WALL;
+	}
+	if (create || in->has_item_types) {
+		if ((rc = item_types_of(in, e, err)))
+			return rc;
+		*fields |= UPD_ITEM_TYPES;
 	}
 	return 0;
 }

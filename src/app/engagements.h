@@ -47,6 +47,11 @@ struct engagement_in {
 	size_t n_wall;
 	double wall_days; /* 1..MODEL_WALL_MAX_DAYS when clients are named */
 	bool has_wall;
+	/* item_types: codes its items may have ([a-z0-9_], 1..32, each once, at most
+	 * MODEL_MAX_ITEM_TYPES); none: every item is "default". has_item_types: given. */
+	const char *const *item_types;
+	size_t n_item_types;
+	bool has_item_types;
 };
 
 #define ENGAGEMENT_IN_INIT                                                                         \

@@ -227,6 +227,12 @@ int app_item_create(const struct app *app, const struct actor *actor,
 	c->u.item_create.priority = isnan(prio) ? 0 : (int)prio;
 	c->u.item_create.due_at = due;
 	c->u.item_create.payload = in->payload;
+	/* checked against the engagement's declared types by the engine (a patch may race) */
+	if (in->type && (!in->type[0] || strlen(in->type) >= MODEL_ITEM_TYPE_MAX))
+		return buf_error(err, ERR_INVALID, "type must be 1..%d bytes",
+				 MODEL_ITEM_TYPE_MAX - 1);
+	if (in->type)
+		memcpy(c->u.item_create.type, in->type, strlen(in->type) + 1);
 	return 0;
 }
 

@@ -34,6 +34,7 @@ struct item_create_in {
 	const char *external_ref; /* NULL: none; else 1..MODEL_REF_MAX-1 bytes */
 	double priority;	  /* APP_ABSENT: the engagement's default; else whole, 1..9 */
 	const char *due_at;	  /* NULL: arrival + SLA; else RFC 3339 */
+	const char *type;	  /* NULL: default; else one of the engagement's item_types */
 };
 
 #define ITEM_CREATE_IN_INIT                                                                        \

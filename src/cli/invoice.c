@@ -15,12 +15,17 @@
 static const char invoice_usage[] =
     "usage: alihdaya invoice draft PERIOD [--json] [--data DIR]\n"
     "       alihdaya invoice issue|pay|credit INVOICE [--json] [--data DIR]\n"
+    "       alihdaya invoice credit INVOICE --reason TEXT (--amount DEC | --line N:QTY |\n"
+    "                                       --line N=DEC ...) [--json] [--data DIR]\n"
     "       alihdaya invoice show INVOICE [--lang en|id|ms] [--json] [--data DIR]\n"
     "       alihdaya invoice pdf|csv INVOICE [--lang en|id|ms] [--out FILE] [--data DIR]\n\n"
     "Invoices (docs/api.md \"Invoices\"): draft the invoice of a locked billing period,\n"
     "issue it (the next gap-free number), mark it paid, credit it (a credit note), show it\n"
-    "with its lines, or write it as PDF or CSV (to stdout unless --out). While a server\n"
-    "runs, the writes go to it through its socket.\n";
+    "with its lines, or write it as PDF or CSV (to stdout unless --out). A partial credit\n"
+    "note credits an amount of the net (--amount) or lines (--line, repeated: a quantity\n"
+    "in the line's unit after ':', or an amount after '='), with a reason. While a server\n"
+    "runs, the writes go to it through its socket. Reads (show, pdf, csv) are audited\n"
+    "(invoice.read with the format), through the server when one runs.\n";
 
 /* The invoice as a table: its head, then its lines. */
 static void print_doc(const struct invoice_doc *d)
@@ -93,8 +98,114 @@ out:
 	return rc;
 }
 
+/*
+ * A read (show, pdf, csv) is audited before it is shown, as over HTTP: with a
+ * server running, the server's route is asked (it writes the event in the
+ * format asked; the document is then read from the store here); without,
+ * the event is made durable on our own engine.
+ */
+static int audit_read(struct cli_noun *w, const char *verb, int64_t id, const char *lang)
+{
+	enum billing_read what = !strcmp(verb, "pdf")   ? BILLING_READ_PDF
+				 : !strcmp(verb, "csv") ? BILLING_READ_CSV
+							: BILLING_READ_JSON;
+	struct buf err = BUF_INIT;
+	struct cmd *audit;
+	int rc;
+
+	if (w->ctx.served) {
+		char path[128];
+		json_t *answer = NULL;
+		long status = 0;
+
+		snprintf(path, sizeof(path), "/v1/invoices/%lld%s%s%s%s", (long long)id,
+			 what == BILLING_READ_JSON ? "" : "/", what == BILLING_READ_JSON ? "" : verb,
+			 lang ? "?lang=" : "", lang && strlen(lang) < 8 ? lang : "");
+		rc = cli_remote_request(&w->ctx, "GET", path, "", &status, &answer, &err);
+		if (!rc && status != 200) {
+			json_t *m = json_object_get(json_object_get(answer, "error"), "message");
+
+			rc = cli_fail("invoice", status == 400 ? 2 : 1, "%s",
+				      json_is_string(m) ? json_string_value(m) : "refused");
+		} else if (rc) {
+			rc = cli_fail("invoice", 1, "%s", err.len ? buf_str(&err) : err_message(rc));
+		}
+		json_decref(answer);
+		buf_release(&err);
+		return rc;
+	}
+	if (!(audit = calloc(1, sizeof(*audit))))
+		return cli_fail("invoice", 1, "%s", err_message(ERR_NOMEM));
+	rc = app_invoice_read_audit(&w->ctx.app, cli_actor(&w->ctx), id, what, 0, audit, &err);
+	if (!rc)
+		rc = app_billing_read_end(app_call(&w->ctx.app, audit), &err);
+	if (rc)
+		rc = cli_fail("invoice", rc == ERR_INVALID ? 2 : 1, "%s",
+			      err.len ? buf_str(&err) : err_message(rc));
+	cmd_release(audit);
+	free(audit);
+	buf_release(&err);
+	return rc;
+}
+
+/* The partial note as its API body (malloc'd), or NULL when out of memory. */
+static char *credit_body(const struct credit_in *in)
+{
+	json_t *b = json_object(), *lines = json_array();
+	char *text = NULL;
+
+	if (!b || !lines)
+		goto out;
+	if (in->reason)
+		json_object_set_new(b, "reason", json_string(in->reason));
+	if (in->amount)
+		json_object_set_new(b, "amount", json_string(in->amount));
+	for (size_t i = 0; i < in->n_lines; i++) {
+		const struct credit_line_in *l = &in->lines[i];
+		json_t *j = json_pack("{s:I}", "line", (json_int_t)l->line);
+
+		if (j && l->amount)
+			json_object_set_new(j, "amount", json_string(l->amount));
+		else if (j)
+			json_object_set_new(j, "quantity", json_integer(l->quantity));
+		json_array_append_new(lines, j);
+	}
+	if (in->n_lines) {
+		json_object_set(b, "lines", lines);
+	}
+	text = json_dumps(b, JSON_COMPACT);
+out:
+	json_decref(lines);
+	json_decref(b);
+	return text;
+}
+
+/* "N:QTY" (a quantity) or "N=DEC" (an amount) into l; the text stays argv's. */
+static int line_arg(const char *s, struct credit_line_in *l)
+{
+	char *end;
+	long long n = strtoll(s, &end, 10);
+
+	if (end == s || n < 1 || n > BILL_LINES_MAX || (*end != ':' && *end != '='))
+		return -1;
+	l->line = n;
+	l->quantity = -1;
+	l->amount = NULL;
+	if (*end == '=') {
+		l->amount = end + 1;
+		return 0;
+	}
+	s = end + 1;
+	n = strtoll(s, &end, 10);
+	if (end == s || *end || n < 1)
+		return -1;
+	l->quantity = n;
+	return 0;
+}
+
 /* A write: on the engine, or on the running server's socket as its API request. */
-static int write_cmd(struct cli_noun *w, const char *verb, int64_t id, int64_t *result)
+static int write_cmd(struct cli_noun *w, const char *verb, int64_t id,
+		     const struct credit_in *part, int64_t *result)
 {
 	struct cmd c = {0};
 	struct buf err = BUF_INIT;
@@ -110,7 +221,13 @@ static int write_cmd(struct cli_noun *w, const char *verb, int64_t id, int64_t *
 			snprintf(path, sizeof(path), "/v1/periods/%lld/invoice", (long long)id);
 		else
 			snprintf(path, sizeof(path), "/v1/invoices/%lld/%s", (long long)id, verb);
-		rc = cli_remote_request(&w->ctx, "POST", path, "{}", &status, &answer, &err);
+		char *body = part ? credit_body(part) : NULL;
+
+		if (part && !body)
+			return cli_fail("invoice", 1, "%s", err_message(ERR_NOMEM));
+		rc = cli_remote_request(&w->ctx, "POST", path, body ? body : "{}", &status, &answer,
+					&err);
+		free(body);
 		if (!rc && status >= 300) {
 			json_t *m = json_object_get(json_object_get(answer, "error"), "message");
 
@@ -127,6 +244,8 @@ static int write_cmd(struct cli_noun *w, const char *verb, int64_t id, int64_t *
 	}
 	if (!strcmp(verb, "draft"))
 		rc = app_invoice_draft(&w->ctx.app, cli_actor(&w->ctx), id, &c, &err);
+	else if (part)
+		rc = app_invoice_credit(&w->ctx.app, cli_actor(&w->ctx), id, part, &c, &err);
 	else
 		rc = app_invoice_act(&w->ctx.app, cli_actor(&w->ctx), id,
 				     !strcmp(verb, "issue")	? INVOICE_ACT_ISSUE
@@ -141,6 +260,8 @@ static int write_cmd(struct cli_noun *w, const char *verb, int64_t id, int64_t *
 			*result = c.result.id;
 	}
 	free(c.u.invoice.draft);
+	free(c.u.invoice.credit);
+	c.u.invoice.credit = NULL;
 	cmd_release(&c);
 	buf_release(&err);
 	return rc;
@@ -151,10 +272,15 @@ int cli_invoice(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"data", required_argument, 0, 'd'}, {"json", no_argument, 0, 'j'},
 	    {"lang", required_argument, 0, 'l'}, {"out", required_argument, 0, 'o'},
-	    {"help", no_argument, 0, 'h'},	 {0, 0, 0, 0}};
+	    {"reason", required_argument, 0, 'r'}, {"amount", required_argument, 0, 'a'},
+	    {"line", required_argument, 0, 'n'}, {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0}};
 	static const char *const verbs[] = {"draft", "issue", "pay", "credit",
 					    "show",  "pdf",   "csv", NULL};
 	const char *idtext = NULL, *lang = NULL, *out = NULL, *verb;
+	static struct credit_line_in lines[BILL_LINES_MAX];
+	struct credit_in part = {.lines = lines};
+	bool partial = false;
 	struct cli_noun w;
 	int64_t id = 0, shown;
 	bool writes;
@@ -179,6 +305,16 @@ int cli_invoice(int argc, char **argv)
 		case 'h': fputs(invoice_usage, stdout); return 0;
 		case 'l': lang = optarg; break;
 		case 'o': out = optarg; break;
+		case 'r': part.reason = optarg; partial = true; break;
+		case 'a': part.amount = optarg; partial = true; break;
+		case 'n':
+			if (part.n_lines == BILL_LINES_MAX || line_arg(optarg, &lines[part.n_lines]))
+				return cli_fail("invoice", 2,
+						"--line is N:QTY or N=AMOUNT (at most %d), not %s",
+						BILL_LINES_MAX, optarg);
+			part.n_lines++;
+			partial = true;
+			break;
 		default: fputs(invoice_usage, stderr); return 2;
 		}
 	}
@@ -191,10 +327,13 @@ int cli_invoice(int argc, char **argv)
 		return cli_fail("invoice", 2, "a %s id is required (see --help)",
 				strcmp(verb, "draft") ? "invoice" : "period");
 	writes = v < 4;
-	if (cli_noun_open(&w, writes ? CLI_WRITE : CLI_READ))
+	if (partial && strcmp(verb, "credit"))
+		return cli_fail("invoice", 2, "--reason, --amount and --line are for invoice credit");
+	/* a read writes its audit event: the engine too (or the server's) */
+	if (cli_noun_open(&w, CLI_WRITE))
 		return 1;
 	shown = id;
-	rc = writes ? write_cmd(&w, verb, id, &shown) : 0;
+	rc = writes ? write_cmd(&w, verb, id, partial ? &part : NULL, &shown) : audit_read(&w, verb, id, lang);
 	if (!rc)
 		rc = show(&w, shown, lang, verb, out);
 	cli_close(&w.ctx);

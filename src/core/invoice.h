@@ -22,15 +22,18 @@
  * failed or crashed issue leaves no number used. Drafts have none.
  */
 enum invoice_state { INVOICE_DRAFT, INVOICE_ISSUED, INVOICE_PAID, INVOICE_CREDITED,
+		     INVOICE_PART_CREDITED, /* some of it credited by partial notes */
 		     INVOICE_STATE__COUNT };
 enum invoice_kind { INVOICE_KIND_INVOICE, INVOICE_KIND_CREDIT, INVOICE_KIND__COUNT };
 
-const char *invoice_state_name(enum invoice_state s); /* "draft", "issued", "paid", "credited" */
+/* "draft", "issued", "paid", "credited", "partially_credited" */
+const char *invoice_state_name(enum invoice_state s);
 const char *invoice_kind_name(enum invoice_kind k);   /* "invoice", "credit_note" */
 
 #define INVOICE_NUMBER_MAX 32
 #define INVOICE_LABEL_MAX 64
 #define INVOICE_LANG_MAX 4
+#define INVOICE_REASON_MAX 256 /* a partial credit note's reason, bytes with the NUL */
 
 struct invoice_rec {
 	int64_t id, client_id, engagement_id, period_id;
@@ -47,6 +50,10 @@ struct invoice_rec {
 	int64_t hours_ms;			     /* billable time */
 	int64_t items;				     /* items done */
 	int64_t created_at, created_by, issued_at, paid_at, credited_at;
+	/* an invoice: the total its credit notes credited so far (>= 0, <= total) */
+	int64_t credited_total;
+	/* a partial credit note: why ("" for a whole one) */
+	char reason[INVOICE_REASON_MAX];
 };
 
 /*
@@ -114,5 +121,62 @@ int64_t invoice_year_of(int64_t t_ms);
 enum invoice_act { INVOICE_ACT_ISSUE, INVOICE_ACT_PAY, INVOICE_ACT_CREDIT };
 int invoice_advance(const struct invoice_rec *r, enum invoice_act act, enum invoice_state *to,
 		    const char **why);
+
+/* ---------------------------------------------------------------- partial credit notes */
+
+/*
+ * A partial credit note credits part of an issued (or paid, or already
+ * partly credited) invoice, by lines or by an amount, never more in sum
+ * than the invoice (docs/api.md "Partial credit notes"):
+ *  - a line (hours, items, milestone, minimum) by a quantity q of its own
+ *    unit (ms, items, milestones): amount = line.amount * q / line.qty,
+ *    rounded half away from zero; or by an amount; each line at most its
+ *    quantity and its amount over all notes;
+ *  - or an amount of the net (an "adjustment" line, CREDIT_ADJUST_LINE);
+ *  - tax in proportion, cumulatively: after the note, the tax credited on
+ *    each tax line is round(tax_line * net credited so far / invoice net),
+ *    half away from zero, so the notes' taxes add up to at most the tax and
+ *    to exactly it once the whole net is credited; this note's tax is that
+ *    minus what earlier notes credited.
+ * The net credited over all notes never passes the invoice's net (hence
+ * the total never passes its total).
+ */
+#define CREDIT_ADJUST_LINE (BILL_LINES_MAX + 1) /* an amount credit's line_no in its note */
+#define CREDIT_SLOTS (BILL_LINES_MAX + 2)	 /* per-line sums, indexed by line_no */
+
+struct credit_ask {
+	int line_no;
+	bool by_qty;	/* else by amount */
+	int64_t qty;	/* by_qty: > 0, in the line's unit */
+	int64_t amount; /* !by_qty: > 0, minor units */
+};
+
+struct credit_req {
+	size_t n_asks; /* 0: by amount */
+	struct credit_ask asks[BILL_LINES_MAX];
+	int64_t amount; /* n_asks == 0: the net to credit, > 0 */
+	char reason[INVOICE_REASON_MAX];
+};
+
+/* What the earlier notes of an invoice credited, per line_no of the invoice (their lines). */
+struct credited {
+	int64_t qty[CREDIT_SLOTS], amount[CREDIT_SLOTS]; /* positive */
+	int64_t notes;
+};
+
+/*
+ * The note req asks of invoice inv (its lines[n]) after the notes before:
+ * its record (kind credit_note, negative amounts, the reason; not yet
+ * numbered) and lines (out, n_out: as the invoice's line numbers, amounts
+ * negative, the adjustment at CREDIT_ADJUST_LINE, tax lines last).
+ * ERR_INVALID (why: the field) for an ask that is not a creditable line, a
+ * duplicate, a zero or negative figure, more than a line's quantity or
+ * amount left; ERR_CONFLICT (why names the remaining creditable total and
+ * net) when the note passes what is left. *remaining: the total left after.
+ */
+int invoice_credit_compute(const struct invoice_rec *inv, const struct invoice_line *lines,
+			   size_t n, const struct credited *before, const struct credit_req *req,
+			   struct invoice_rec *note, struct invoice_line *out, size_t *n_out,
+			   char *why, size_t wn);
 
 #endif

@@ -28,6 +28,8 @@
 #define MODEL_MAX_UNMASKED 8   /* fields one clearance shows in clear */
 #define MODEL_RETENTION_MAX_DAYS 36500
 #define MODEL_MAX_WALL 16      /* competitor clients an engagement's ethical wall names */
+#define MODEL_MAX_ITEM_TYPES 16 /* item types an engagement declares (the rate card's per-item prices) */
+#define MODEL_ITEM_TYPE_MAX 33  /* an item type code: 1..32 of [a-z0-9_], with the NUL */
 #define MODEL_WALL_MAX_DAYS 3650
 
 enum role { ROLE_ADMIN, ROLE_MANAGER, ROLE_WORKER, ROLE_CLIENT, ROLE_AUDITOR, ROLE__COUNT };
@@ -99,6 +101,12 @@ struct engagement_rec {
 	size_t n_wall;
 	int64_t wall[MODEL_MAX_WALL];
 	int wall_days;
+	/*
+	 * The item types its items may have (rates.h: per-item prices by type); none
+	 * declared: every item is "default".
+	 */
+	size_t n_item_types;
+	char item_types[MODEL_MAX_ITEM_TYPES][MODEL_CODE_MAX];
 };
 
 struct user_rec {
@@ -182,6 +190,7 @@ struct item_rec {
 	int64_t epoch;         /* lease epoch, increases with every lease */
 	int64_t lease_expires; /* 0 if no lease */
 	int64_t lease_started; /* when the current lease began (renewals keep it), 0 if none */
+	char type[MODEL_CODE_MAX]; /* its engagement's item type; "" or "default": default */
 	char *payload;
 	char *result;
 };

@@ -13,7 +13,7 @@ static const char *const line_names[BILL_LINE__COUNT] = {
     [BILL_HOURS] = "hours",	      [BILL_ITEMS] = "items",
     [BILL_MILESTONE] = "milestone",   [BILL_MINIMUM] = "minimum",
     [BILL_CREDIT_SLA] = "credit_sla", [BILL_CREDIT_QUALITY] = "credit_quality",
-    [BILL_TAX] = "tax",
+    [BILL_TAX] = "tax",		      [BILL_ADJUST] = "adjustment",
 };
 
 const char *bill_line_kind_name(enum bill_line_kind k)

@@ -118,6 +118,7 @@ enum bill_line_kind {
 	BILL_CREDIT_SLA,
 	BILL_CREDIT_QUALITY,
 	BILL_TAX,	/* tax: the card's tax index */
+	BILL_ADJUST,	/* a credit note's amount credit (core/invoice.h), never drafted */
 	BILL_LINE__COUNT
 };
 const char *bill_line_kind_name(enum bill_line_kind k);

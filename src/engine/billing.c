@@ -183,7 +183,100 @@ int engine__invoice_pay(struct engine *e, struct cmd *c, int64_t now)
  * An issued or paid invoice credited whole: a credit note (its own series,
  * issued at once) that negates every line and total; the invoice becomes
  * credited and names it. Nothing of the invoice itself is changed but its
- * state and that mark, and its period may be drafted again.
+ * state and those marks, and its period may be drafted again.
+ */
+static int credit_whole(struct engine *e, struct cmd *c, struct invoice_rec *r,
+			struct invoice_rec *n, int64_t now)
+{
+	int rc;
+
+	*n = *r;
+	n->id = 0;
+	n->kind = INVOICE_KIND_CREDIT;
+	n->state = INVOICE_ISSUED;
+	n->credit_of = r->id;
+	n->credited_by = 0;
+	n->credited_total = 0;
+	n->reason[0] = 0;
+	n->work = -r->work;
+	n->fee = -r->fee;
+	n->credits = -r->credits;
+	n->net = -r->net;
+	n->tax = -r->tax;
+	n->total = -r->total;
+	n->hours_ms = -r->hours_ms;
+	n->items = -r->items;
+	n->created_at = n->issued_at = now;
+	n->created_by = c->actor ? c->actor->user_id : 0;
+	n->paid_at = n->credited_at = 0;
+	if ((rc = number(e, n, now)) || (rc = store_invoice_insert(e->store, n, NULL, 0, NULL, 0)) ||
+	    (rc = store_invoice_credit_copy(e->store, r->id, n->id)))
+		return rc;
+	r->credited_total = r->total;
+	return 0;
+}
+
+/*
+ * Part of it (core/invoice.h invoice_credit_compute()): the note's lines
+ * priced against what the earlier notes credited, read in this transaction
+ * (two notes in one batch see each other), so the sum never passes the
+ * invoice. No ask (a whole credit after partial ones): the rest of the net.
+ */
+static int credit_part(struct engine *e, struct cmd *c, struct invoice_rec *r,
+		       struct invoice_rec *n, int64_t now)
+{
+	struct invoice_line *lines = malloc(2 * BILL_LINES_MAX * sizeof(*lines));
+	struct credited *before = malloc(sizeof(*before));
+	struct credit_req *rest = NULL;
+	const struct credit_req *req = c->u.invoice.credit;
+	size_t n_lines = 0, n_out = 0;
+	char why[256];
+	int rc;
+
+	if (!lines || !before) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	if ((rc = store_invoice_credit_state(e->store, r->id, lines, BILL_LINES_MAX, &n_lines,
+					     before)))
+		goto out;
+	if (!req) {
+		int64_t net_before = before->amount[CREDIT_ADJUST_LINE];
+
+		for (size_t i = 0; i < n_lines; i++)
+			if (lines[i].kind != BILL_TAX && lines[i].line_no < CREDIT_SLOTS)
+				net_before += before->amount[lines[i].line_no];
+		if (!(rest = calloc(1, sizeof(*rest)))) {
+			rc = ERR_NOMEM;
+			goto out;
+		}
+		rest->amount = r->net - net_before;
+		snprintf(rest->reason, sizeof(rest->reason), "the rest of the invoice");
+		req = rest;
+	}
+	rc = invoice_credit_compute(r, lines, n_lines, before, req, n, lines + BILL_LINES_MAX,
+				    &n_out, why, sizeof(why));
+	if (rc) {
+		rc = engine__fail(c, rc, "%s", why);
+		goto out;
+	}
+	n->created_at = n->issued_at = now;
+	n->created_by = c->actor ? c->actor->user_id : 0;
+	if ((rc = number(e, n, now)) ||
+	    (rc = store_invoice_insert(e->store, n, lines + BILL_LINES_MAX, n_out, NULL, 0)))
+		goto out;
+	r->credited_total -= n->total;
+out:
+	free(lines);
+	free(before);
+	free(rest);
+	return rc;
+}
+
+/*
+ * POST /v1/invoices/:id/credit: whole (no ask, nothing credited yet) or in
+ * part; each note its own gap-free CN- number, issued at once. The invoice
+ * goes partially_credited, then credited once its whole total is.
  */
 int engine__invoice_credit(struct engine *e, struct cmd *c, int64_t now)
 {
@@ -192,27 +285,11 @@ int engine__invoice_credit(struct engine *e, struct cmd *c, int64_t now)
 
 	if ((rc = invoice_of(e, c, &r)) || (rc = advance(c, &r, INVOICE_ACT_CREDIT)))
 		return rc;
-	n = r;
-	n.id = 0;
-	n.kind = INVOICE_KIND_CREDIT;
-	n.state = INVOICE_ISSUED;
-	n.credit_of = r.id;
-	n.credited_by = 0;
-	n.work = -r.work;
-	n.fee = -r.fee;
-	n.credits = -r.credits;
-	n.net = -r.net;
-	n.tax = -r.tax;
-	n.total = -r.total;
-	n.hours_ms = -r.hours_ms;
-	n.items = -r.items;
-	n.created_at = n.issued_at = now;
-	n.created_by = c->actor ? c->actor->user_id : 0;
-	n.paid_at = n.credited_at = 0;
-	if ((rc = number(e, &n, now)) || (rc = store_invoice_insert(e->store, &n, NULL, 0, NULL, 0)) ||
-	    (rc = store_invoice_credit_copy(e->store, r.id, n.id)) ||
-	    (rc = outbox_issued(e, &n, now)))
+	rc = !c->u.invoice.credit && !r.credited_total ? credit_whole(e, c, &r, &n, now)
+						       : credit_part(e, c, &r, &n, now);
+	if (rc || (rc = outbox_issued(e, &n, now)))
 		return rc;
+	r.state = r.credited_total >= r.total ? INVOICE_CREDITED : INVOICE_PART_CREDITED;
 	r.credited_by = n.id;
 	r.credited_at = now;
 	if ((rc = store_invoice_update(e->store, &r)))

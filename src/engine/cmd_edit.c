@@ -171,6 +171,7 @@ static const struct edit_field engagement_fields[] = {
     FIELD(UPD_RETENTION, "retention_days", F_INT, engagement_rec, retention_days),
     LIST(UPD_WALL, "wall.clients", F_IDS, engagement_rec, wall, n_wall),
     FIELD(UPD_WALL, "wall.days", F_INT, engagement_rec, wall_days),
+    LIST(UPD_ITEM_TYPES, "item_types", F_CODES, engagement_rec, item_types, n_item_types),
 };
 static const struct edit_field worker_fields[] = {
     FIELD(UPD_NAME, "name", F_STR, worker_rec, name),

@@ -34,6 +34,30 @@ static int ref_unused(struct engine *e, struct cmd *c)
 			    (long long)id);
 }
 
+/*
+ * An item's type against its engagement's declared list: "" and "default" are
+ * always allowed; another must be declared (400 naming the list).
+ */
+int engine__item_type_check(struct cmd *c, const struct engagement_rec *e, const char *type)
+{
+	char list[MODEL_MAX_ITEM_TYPES * MODEL_CODE_MAX + 8] = "";
+	size_t used = 0;
+
+	if (!type[0] || !strcmp(type, "default"))
+		return 0;
+	for (size_t i = 0; i < e->n_item_types; i++) {
+		if (!strcmp(e->item_types[i], type))
+			return 0;
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+					 e->item_types[i]);
+		if (used >= sizeof(list))
+			used = sizeof(list) - 1;
+	}
+	return engine__fail(c, ERR_INVALID,
+			    "type %s is not an item type of engagement %lld (item_types: %s)", type,
+			    (long long)e->id, e->n_item_types ? list : "none declared, only default");
+}
+
 /* item.create: staff, client (own engagements) */
 int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 {
@@ -45,6 +69,8 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 
 	if ((rc = engine__scope_item_create(c, le)) || (rc = ref_unused(e, c)) ||
 	    (rc = engine__fields_check(c, le->payload_fs, "payload", c->u.item_create.payload)))
+		return rc;
+	if ((rc = engine__item_type_check(c, &le->rec, c->u.item_create.type)))
 		return rc;
 	if (!engine__engagement_open(e, le))
 		return engine__fail(c, ERR_CONFLICT,
@@ -72,6 +98,8 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	r.due_at = c->u.item_create.due_at ? c->u.item_create.due_at : now + le->rec.sla_ms;
 	r.state = to;
 	r.payload = (char *)c->u.item_create.payload;
+	snprintf(r.type, sizeof(r.type), "%s",
+		 c->u.item_create.type[0] ? c->u.item_create.type : "default");
 	rc = store_item_insert(e->store, &r);
 	if (rc)
 		goto out;

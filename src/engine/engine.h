@@ -150,6 +150,7 @@ enum upd_field {
 	UPD_SENSITIVE = 1u << 17, /* engagement: its sensitive payload fields */
 	UPD_RETENTION = 1u << 18, /* engagement: retention_days */
 	UPD_WALL = 1u << 19,      /* engagement: wall (its clients and days together) */
+	UPD_ITEM_TYPES = 1u << 20, /* engagement: item_types */
 };
 
 /* The records CMD_RECORD_ACTIVE switches on and off. */
@@ -271,6 +272,7 @@ struct cmd {
 			 * audit event names it (the item id range), so none of its own.
 			 */
 			bool batch_audited;
+			char type[MODEL_CODE_MAX]; /* "": default; else one of the engagement's */
 		} item_create;
 		struct {
 			int64_t item_id;
@@ -419,6 +421,8 @@ struct cmd {
 		struct {
 			int64_t invoice_id, client_id;
 			struct invoice_draft *draft; /* DRAFT: the caller's (invoice_draft_size) */
+			/* CREDIT: a partial note (the caller's, malloc'd); NULL: whole, or the rest */
+			struct credit_req *credit;
 		} invoice;
 		struct client_billing cbilling;
 		struct {

@@ -243,6 +243,8 @@ int engine__item_renew(struct engine *e, struct cmd *c, int64_t now);
 /* True if the engagement hands out work and takes items: it and its client are active. */
 bool engine__engagement_open(const struct engine *e, const struct live_engagement *le);
 int engine__audit(struct engine *e, struct cmd *c, int64_t now);
+/* An item's type among its engagement's item_types ("" / "default": always); 400 else. */
+int engine__item_type_check(struct cmd *c, const struct engagement_rec *e, const char *type);
 int engine__item_create(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_next(struct engine *e, struct cmd *c, int64_t now);
 int engine__item_submit(struct engine *e, struct cmd *c, int64_t now);

@@ -46,6 +46,8 @@ int h_engagements_update(struct req *r)
 	struct app_level_in skills[MODEL_MAX_SKILLS], langs[MODEL_MAX_LANGS];
 	struct sensitive_in sens[MODEL_MAX_SENSITIVE];
 	int64_t wall[MODEL_MAX_WALL];
+	const char *types[MODEL_MAX_ITEM_TYPES];
+	json_t *jtypes = NULL;
 	struct engagement_in in = ENGAGEMENT_IN_INIT;
 	struct app_update_in u = {.id = r->param[0], .in = &in};
 	json_t *jskills = NULL, *jlangs = NULL, *jsla = NULL, *jprio = NULL, *jlease = NULL,
@@ -54,11 +56,12 @@ int h_engagements_update(struct req *r)
 	int rc;
 
 	if (http__write_begin(r, &w, CMD_ENGAGEMENT_UPDATE,
-			      "{s?s, s?o, s?o, s?o, s?o, s?o, s?o, s?s, s?o, s?o, s?o}", "name",
+			      "{s?s, s?o, s?o, s?o, s?o, s?o, s?o, s?s, s?o, s?o, s?o, s?o}", "name",
 			      &in.name, "required_skills", &jskills, "required_languages", &jlangs,
 			      "sla_seconds", &jsla, "default_priority", &jprio, "lease_seconds",
 			      &jlease, "lease_max_seconds", &jmax, "time_zone", &in.time_zone,
-			      "sensitive", &jsens, "retention_days", &jret, "wall", &jwall))
+			      "sensitive", &jsens, "retention_days", &jret, "wall", &jwall,
+			      "item_types", &jtypes))
 		return w.rc;
 	in.sensitive = sens;
 	in.has_sensitive = jsens;
@@ -75,7 +78,8 @@ int h_engagements_update(struct req *r)
 	    !(rc = http__num(r, "lease_seconds", jlease, &in.lease_s)) &&
 	    !(rc = http__sensitive(r, jsens, sens, MODEL_MAX_SENSITIVE, &in.n_sensitive)) &&
 	    !(rc = http__num(r, "retention_days", jret, &in.retention_days)) &&
-	    !(rc = http__wall(r, jwall, wall, &in)))
+	    !(rc = http__wall(r, jwall, wall, &in)) &&
+	    !(rc = http__item_types(r, jtypes, types, &in)))
 		rc = http__num(r, "lease_max_seconds", jmax, &in.lease_max_s);
 	return http__write_end(&w, rc, &u);
 }

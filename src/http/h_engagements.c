@@ -27,6 +27,31 @@ int http__sensitive(struct req *r, json_t *arr, struct sensitive_in *out, size_t
 	return 0;
 }
 
+int http__item_types(struct req *r, json_t *v, const char **out, struct engagement_in *in)
+{
+	size_t i;
+	json_t *el;
+
+	in->has_item_types = v != NULL;
+	in->item_types = out;
+	in->n_item_types = 0;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return http__fail(r, ERR_INVALID, "item_types must be an array of type codes");
+	if (json_array_size(v) > MODEL_MAX_ITEM_TYPES)
+		return http__fail(r, ERR_INVALID, "item_types holds more than %d types",
+				  MODEL_MAX_ITEM_TYPES);
+	json_array_foreach(v, i, el)
+	{
+		if (!json_is_string(el))
+			return http__fail(r, ERR_INVALID, "item_types[%zu] must be a string", i);
+		out[i] = json_string_value(el);
+	}
+	in->n_item_types = json_array_size(v);
+	return 0;
+}
+
 int http__wall(struct req *r, json_t *v, int64_t *ids, struct engagement_in *in)
 {
 	json_t *clients = NULL, *days = NULL, *el;
@@ -69,6 +94,8 @@ int h_engagements_create(struct req *r)
 	struct app_level_in skills[MODEL_MAX_SKILLS], langs[MODEL_MAX_LANGS];
 	struct sensitive_in sens[MODEL_MAX_SENSITIVE];
 	int64_t wall[MODEL_MAX_WALL];
+	const char *types[MODEL_MAX_ITEM_TYPES];
+	json_t *jtypes = NULL;
 	struct engagement_in in = ENGAGEMENT_IN_INIT;
 	json_int_t client_id = 0, service_id = 0, sla = 0;
 	json_t *jskills = NULL, *jlangs = NULL, *jprio = NULL, *jlease = NULL, *jmax = NULL,
@@ -77,13 +104,13 @@ int h_engagements_create(struct req *r)
 	int rc;
 
 	if (http__write_begin(r, &w, CMD_ENGAGEMENT_CREATE,
-			      "{s:I, s?I, s?s, s:s, s?o, s?o, s:I, s?o, s?o, s?o, s?s, s?o, s?o, s?o}",
+			      "{s:I, s?I, s?s, s:s, s?o, s?o, s:I, s?o, s?o, s?o, s?s, s?o, s?o, s?o, s?o}",
 			      "client_id", &client_id, "service_id", &service_id, "service_code",
 			      &in.service_code, "name", &in.name, "required_skills", &jskills,
 			      "required_languages", &jlangs, "sla_seconds", &sla,
 			      "default_priority", &jprio, "lease_seconds", &jlease,
 			      "lease_max_seconds", &jmax, "time_zone", &in.time_zone, "sensitive",
-			      &jsens, "retention_days", &jret, "wall", &jwall))
+			      &jsens, "retention_days", &jret, "wall", &jwall, "item_types", &jtypes))
 		return w.rc;
 	in.sensitive = sens;
 	in.client_id = client_id;
@@ -99,7 +126,8 @@ int h_engagements_create(struct req *r)
 	    !(rc = http__num(r, "lease_seconds", jlease, &in.lease_s)) &&
 	    !(rc = http__sensitive(r, jsens, sens, MODEL_MAX_SENSITIVE, &in.n_sensitive)) &&
 	    !(rc = http__num(r, "retention_days", jret, &in.retention_days)) &&
-	    !(rc = http__wall(r, jwall, wall, &in)))
+	    !(rc = http__wall(r, jwall, wall, &in)) &&
+	    !(rc = http__item_types(r, jtypes, types, &in)))
 		rc = http__num(r, "lease_max_seconds", jmax, &in.lease_max_s);
 	return http__write_end(&w, rc, &in);
 }

@@ -39,6 +39,42 @@ static int no_members(struct req *r)
 	return rc;
 }
 
+/*
+ * A billing read's audit event, durable before anything is sent (rc: the
+ * use case that filled it). The first run suspends (ERR_SUSPENDED); the
+ * second returns 0 once the event is in the trail, or the answered error.
+ */
+static int audited(struct req *r, int rc, struct buf *err, struct cmd *audit)
+{
+	if (rc)
+		return http__app_fail(r, rc, err);
+	rc = http__engine(r, audit);
+	if (rc == ERR_SUSPENDED)
+		return rc;
+	if ((rc = app_billing_read_end(rc, err)))
+		return http__app_fail(r, rc, err);
+	buf_release(err);
+	return 0;
+}
+
+/* An invoice read's event (what, line) made durable: 0, ERR_SUSPENDED or answered. */
+static int invoice_audited(struct req *r, enum billing_read what, int line)
+{
+	struct cmd *audit = http__cmd_new(r, CMD_AUDIT);
+	struct buf err = BUF_INIT;
+	int rc;
+
+	if (!audit)
+		return ERR_NOMEM;
+	rc = audited(r,
+		     app_invoice_read_audit(&r->srv->app, &r->actor, r->param[0], what, line,
+					    audit, &err),
+		     &err, audit);
+	buf_release(&err);
+	http__cmd_free(audit);
+	return rc;
+}
+
 /* The invoice with its lines, as the actor reads it now (after a write: committed). */
 static int answer_doc(struct req *r, int64_t id, int status)
 {
@@ -178,15 +214,110 @@ int h_invoices_pay(struct req *r)
 	return act(r, INVOICE_ACT_PAY);
 }
 
-/* POST /v1/invoices/:id/credit -> 201 the credit note (CN-...), the invoice now credited */
+/*
+ * POST /v1/invoices/:id/credit -> 201 the credit note (CN-...).
+ * No body (or {}): the whole invoice (after partial notes: the rest of it).
+ * {reason, amount} or {reason, lines: [{line, quantity} | {line, amount}]}: a
+ * partial note; 409 when it passes what is left (the message names it).
+ */
 int h_invoices_credit(struct req *r)
 {
-	return act(r, INVOICE_ACT_CREDIT);
+	struct credit_line_in lines[BILL_LINES_MAX];
+	struct credit_in in = {.lines = lines};
+	struct cmd *c;
+	struct buf err = BUF_INIT;
+	json_t *body = NULL, *arr = NULL, *el;
+	size_t i;
+	int rc;
+
+	if ((rc = http__body(r, true, &body)))
+		return rc;
+	if (!body || (json_is_object(body) && !json_object_size(body))) {
+		json_decref(body);
+		return act(r, INVOICE_ACT_CREDIT);
+	}
+	if ((rc = http__unpack(r, body, "{s?s, s?s, s?o}", "reason", &in.reason, "amount",
+			       &in.amount, "lines", &arr)))
+		goto out;
+	if (arr && (!json_is_array(arr) || json_array_size(arr) > BILL_LINES_MAX)) {
+		rc = http__fail(r, ERR_INVALID, "lines must be an array of at most %d {line, "
+						"quantity | amount}",
+				BILL_LINES_MAX);
+		goto out;
+	}
+	json_array_foreach(arr, i, el)
+	{
+		json_t *q = NULL;
+		json_int_t line = 0;
+		json_error_t e;
+
+		lines[i] = (struct credit_line_in){.quantity = -1};
+		if (json_unpack_ex(el, &e, JSON_STRICT, "{s:I, s?o, s?s}", "line", &line,
+				   "quantity", &q, "amount", &lines[i].amount)) {
+			rc = http__fail(r, ERR_INVALID,
+					"lines[%zu] must be {line, quantity} or {line, amount}", i);
+			goto out;
+		}
+		if (q && (!json_is_integer(q) || json_integer_value(q) < 0)) {
+			rc = http__fail(r, ERR_INVALID,
+					"lines[%zu].quantity must be a positive integer", i);
+			goto out;
+		}
+		lines[i].line = line;
+		lines[i].quantity = q ? json_integer_value(q) : -1;
+	}
+	in.n_lines = arr ? json_array_size(arr) : 0;
+	if (!(c = http__cmd_new(r, CMD_INVOICE_CREDIT))) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	rc = run(r, app_invoice_credit(&r->srv->app, &r->actor, r->param[0], &in, c, &err), &err,
+		 c);
+	if (!rc && r->status < 300)
+		rc = answer_doc(r, c->result.id, 201);
+	free(c->u.invoice.credit);
+	c->u.invoice.credit = NULL;
+	http__cmd_free(c);
+out:
+	buf_release(&err);
+	json_decref(body);
+	return rc;
 }
 
-/* GET /v1/invoices/:id?lang=en|id|ms -> the invoice with its lines */
+/* the document of the route, or an answered error (NULL) */
+static struct invoice_doc *doc_of(struct req *r, int *rc)
+{
+	struct invoice_doc *d = malloc(sizeof(*d));
+	struct buf err = BUF_INIT;
+
+	if (!d) {
+		*rc = http__fail(r, ERR_NOMEM, NULL);
+		return NULL;
+	}
+	*rc = app_invoice_doc(&r->srv->app, &r->actor, r->param[0], http__query(r, "lang"), d,
+			      &err);
+	if (*rc) {
+		free(d);
+		*rc = http__app_fail(r, *rc, &err);
+		return NULL;
+	}
+	buf_release(&err);
+	return d;
+}
+
+/* GET /v1/invoices/:id?lang=en|id|ms -> the invoice with its lines (audited: invoice.read) */
 int h_invoices_get(struct req *r)
 {
+	int rc;
+
+	/* the checks (lang, scope) answered before the event, then again after it */
+	struct invoice_doc *d = doc_of(r, &rc);
+
+	if (!d)
+		return rc;
+	free(d);
+	if ((rc = invoice_audited(r, BILLING_READ_JSON, 0)))
+		return rc;
 	return answer_doc(r, r->param[0], 200);
 }
 
@@ -219,27 +350,6 @@ int h_invoices_list(struct req *r)
 	return http__read(r, 0, json_pack("{s:o, s:n}", "data", data, "next_cursor"));
 }
 
-/* the document of the route, or an answered error (NULL) */
-static struct invoice_doc *doc_of(struct req *r, int *rc)
-{
-	struct invoice_doc *d = malloc(sizeof(*d));
-	struct buf err = BUF_INIT;
-
-	if (!d) {
-		*rc = http__fail(r, ERR_NOMEM, NULL);
-		return NULL;
-	}
-	*rc = app_invoice_doc(&r->srv->app, &r->actor, r->param[0], http__query(r, "lang"), d,
-			      &err);
-	if (*rc) {
-		free(d);
-		*rc = http__app_fail(r, *rc, &err);
-		return NULL;
-	}
-	buf_release(&err);
-	return d;
-}
-
 /* GET /v1/invoices/:id/csv?lang= -> text/csv: one row per line, then the totals */
 int h_invoices_csv(struct req *r)
 {
@@ -250,6 +360,10 @@ int h_invoices_csv(struct req *r)
 
 	if (!d)
 		return rc;
+	if ((rc = invoice_audited(r, BILLING_READ_CSV, 0))) {
+		free(d);
+		return rc;
+	}
 	rc = wire_invoice_csv(d, &csv);
 	free(d);
 	if (rc) {
@@ -274,6 +388,10 @@ int h_invoices_pdf(struct req *r)
 
 	if (!d)
 		return rc;
+	if ((rc = invoice_audited(r, BILLING_READ_PDF, 0))) {
+		free(d);
+		return rc;
+	}
 	rc = wire_invoice_pdf(d, &pdf, &len);
 	free(d);
 	if (rc)
@@ -316,7 +434,7 @@ int h_invoices_refs(struct req *r)
 	json_t *data;
 	int line, rc;
 
-	if ((rc = line_param(r, &line)))
+	if ((rc = line_param(r, &line)) || (rc = invoice_audited(r, BILLING_READ_REFS, line)))
 		return rc;
 	if (!(data = json_array()))
 		return http__fail(r, ERR_NOMEM, NULL);
@@ -371,6 +489,10 @@ int h_invoices_entries(struct req *r)
 	}
 	if (!e.data)
 		return http__fail(r, ERR_NOMEM, NULL);
+	if ((rc = invoice_audited(r, BILLING_READ_ENTRIES, line))) {
+		json_decref(e.data);
+		return rc;
+	}
 	rc = app_invoice_entries(&r->srv->app, &r->actor, r->param[0], line, on_entry, &e, &err);
 	if (rc) {
 		json_decref(e.data);
@@ -442,7 +564,28 @@ int h_billing_get(struct req *r)
 	return http__read(r, 0, wire_billing(&b));
 }
 
-/* GET /v1/engagements/:id/savings?from=&to= -> paid against in-house, with the assumptions */
+/* A report's event (billing.report on the engagement), after the report's own checks. */
+static int report_audited(struct req *r, enum billing_read what)
+{
+	struct cmd *audit = http__cmd_new(r, CMD_AUDIT);
+	struct buf err = BUF_INIT;
+	int rc;
+
+	if (!audit)
+		return ERR_NOMEM;
+	rc = audited(r,
+		     app_billing_report_audit(&r->srv->app, &r->actor, r->param[0], what, audit,
+					      &err),
+		     &err, audit);
+	buf_release(&err);
+	http__cmd_free(audit);
+	return rc;
+}
+
+/*
+ * GET /v1/engagements/:id/savings?from=&to= -> paid against in-house, with the assumptions
+ * (computed on both runs around the audit event: a read, checked before the event is written)
+ */
 int h_savings_get(struct req *r)
 {
 	struct savings s;
@@ -453,6 +596,8 @@ int h_savings_get(struct req *r)
 	if (rc)
 		return http__app_fail(r, rc, &err);
 	buf_release(&err);
+	if ((rc = report_audited(r, BILLING_READ_SAVINGS)))
+		return rc;
 	return http__read(r, 0, wire_savings(&s));
 }
 
@@ -469,6 +614,10 @@ int h_margin_get(struct req *r)
 		return http__app_fail(r, rc, &err);
 	}
 	buf_release(&err);
+	if ((rc = report_audited(r, BILLING_READ_MARGIN))) {
+		margin_release(&m);
+		return rc;
+	}
 	rc = http__read(r, 0, wire_margin(&m));
 	margin_release(&m);
 	return rc;

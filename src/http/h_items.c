@@ -59,7 +59,7 @@ static int run_write(struct req *r, int rc, struct buf *err, struct cmd *c)
 
 /*
  * POST /v1/items {engagement_id, payload: object | array, external_ref?, priority?: 1..9,
- *   due_at?: RFC 3339}  [Idempotency-Key]
+ *   due_at?: RFC 3339, type?: one of the engagement's item_types}  [Idempotency-Key]
  * A client user may only create for its own client's engagements; the engine
  * asks the policy with the engagement's client and answers 404 otherwise.
  */
@@ -76,9 +76,10 @@ int h_items_create(struct req *r)
 	if (!c)
 		return ERR_NOMEM;
 	if ((rc = http__body(r, false, &body)) ||
-	    (rc = http__unpack(r, body, "{s:I, s:o, s?s, s?I, s?s}", "engagement_id",
+	    (rc = http__unpack(r, body, "{s:I, s:o, s?s, s?I, s?s, s?s}", "engagement_id",
 			       &engagement_id, "payload", &payload, "external_ref",
-			       &in.external_ref, "priority", &prio, "due_at", &in.due_at)) ||
+			       &in.external_ref, "priority", &prio, "due_at", &in.due_at, "type",
+			       &in.type)) ||
 	    (rc = dump_json(r, "payload", payload, &payload_text)))
 		goto out;
 	in.engagement_id = engagement_id;

@@ -311,6 +311,8 @@ int http__sensitive(struct req *r, json_t *arr, struct sensitive_in *out, size_t
  */
 struct engagement_in;
 int http__wall(struct req *r, json_t *v, int64_t *ids, struct engagement_in *in);
+/* item_types: [code] (null or absent: none) into out[MODEL_MAX_ITEM_TYPES], pointers into v. */
+int http__item_types(struct req *r, json_t *v, const char **out, struct engagement_in *in);
 
 /* req_app.c: an optional integer of the body as a use case's number (NULL: APP_ABSENT); 400 if not one. */
 int http__num(struct req *r, const char *field, json_t *v, double *out);

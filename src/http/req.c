@@ -518,6 +518,8 @@ static void free_strs(struct cmd *c)
 		free((char *)c->u.gold.texts);
 	if (c->type == CMD_INVOICE_DRAFT) /* billing: the engine's copy of the draft */
 		free(c->u.invoice.draft);
+	if (c->type == CMD_INVOICE_CREDIT) /* billing: the engine's copy of a partial note */
+		free(c->u.invoice.credit);
 }
 
 static struct cmd *cmd_keep(const struct cmd *c)
@@ -550,8 +552,18 @@ static struct cmd *cmd_keep(const struct cmd *c)
 			memcpy(d, p->u.invoice.draft, n);
 		p->u.invoice.draft = d;
 	}
+	if (p->type == CMD_INVOICE_CREDIT && p->u.invoice.credit) {
+		/* billing: a partial note's asks, copied: the handler frees its own */
+		struct credit_req *q = malloc(sizeof(*q));
+
+		if (q)
+			memcpy(q, p->u.invoice.credit, sizeof(*q));
+		p->u.invoice.credit = q;
+	}
 	/* u is a union: only the string fields of this command's type are live. */
 	rc = dup_str(&p->idem_key);
+	if (!rc && p->type == CMD_INVOICE_CREDIT && !p->u.invoice.credit && c->u.invoice.credit)
+		rc = ERR_NOMEM;
 	if (!rc && p->type == CMD_INVOICE_DRAFT && !p->u.invoice.draft && c->u.invoice.draft)
 		rc = ERR_NOMEM;
 	if (!rc && p->type == CMD_GOLD_ADD && !p->u.gold.texts && c->u.gold.texts)

@@ -252,7 +252,9 @@ typedef int (*store_invoice_cb)(void *ctx, const struct invoice_rec *r);
 typedef int (*store_invoice_line_cb)(void *ctx, const struct invoice_line *l);
 typedef int (*store_invoice_ref_cb)(void *ctx, const struct invoice_ref *r);
 /* An item done (or a milestone submitted) in a billing window: its id, due time and when. */
-typedef int (*store_bill_item_cb)(void *ctx, int64_t id, int64_t due_at, int64_t done_at);
+/* type: an item's type ("" or "default": default); NULL for a milestone */
+typedef int (*store_bill_item_cb)(void *ctx, int64_t id, int64_t due_at, int64_t done_at,
+				  const char *type);
 /* A billable current time entry of a billing window: whose, how long. */
 typedef int (*store_bill_time_cb)(void *ctx, int64_t worker_id, int64_t duration_ms);
 
@@ -785,6 +787,13 @@ struct store_load {
 	  (s, engagement_id, from, to, cb, ctx))                                                   \
 	X(client_billing_get, (struct store *s, int64_t client_id, struct client_billing *out),   \
 	  (s, client_id, out)) \
+	/* Partial credit notes: writer: an invoice's lines (at most cap) and what its notes      \
+	 * credited per line, in the open transaction; reader: the per-line sums alone. */         \
+	X(invoice_credit_state,                                                                    \
+	  (struct store *s, int64_t id, struct invoice_line *lines, size_t cap, size_t *n,        \
+	   struct credited *out),                                                                  \
+	  (s, id, lines, cap, n, out))                                                             \
+	X(invoice_credited, (struct store *s, int64_t id, struct credited *out), (s, id, out))    \
 	/*                                                                                         \
 	 * reader: the billable current entries (superseded_by 0, billable, ended) of an          \
 	 * engagement started in [from, to), two columns each, in no order: the draft's walk      \

@@ -16,7 +16,8 @@ enum label {
 	L_INVOICE, L_CREDIT_NOTE, L_DRAFT, L_NUMBER, L_DATE, L_PERIOD, L_CLIENT, L_ENGAGEMENT,
 	L_DESCRIPTION, L_QTY, L_PRICE, L_AMOUNT, L_WORK, L_FEE, L_CREDITS, L_NET, L_TAX, L_TOTAL,
 	L_HOURS, L_GRADE, L_ITEMS, L_TIER, L_MILESTONES, L_MINIMUM, L_CREDIT_SLA,
-	L_CREDIT_QUALITY, L_CREDITS_INVOICE, L_STATE, L_CURRENCY, L__COUNT
+	L_CREDIT_QUALITY, L_CREDITS_INVOICE, L_STATE, L_CURRENCY, L_ADJUST, L_REASON, L_CREDITED,
+	L_REMAINING, L__COUNT
 };
 
 struct lang {
@@ -34,7 +35,7 @@ static const struct lang langs[] = {
       "Description", "Quantity", "Unit price", "Amount", "Work", "Fee", "Credits", "Net",
       "Tax", "Total", "Hours", "grade", "Items", "tier", "Milestones",
       "Minimum fee top-up", "SLA credit", "Quality credit", "Credits invoice", "State",
-      "Currency"}},
+      "Currency", "Adjustment", "Reason", "Credited", "Remaining"}},
     {"id", '.', ',',
      {"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
       "Oktober", "November", "Desember"},
@@ -42,7 +43,7 @@ static const struct lang langs[] = {
       "Uraian", "Jumlah", "Harga satuan", "Nilai", "Pekerjaan", "Biaya", "Kredit", "Neto",
       "Pajak", "Total", "Jam", "tingkat", "Item", "jenjang", "Tonggak capaian",
       "Penyesuaian biaya minimum", "Kredit SLA", "Kredit kualitas", "Mengkredit faktur",
-      "Status", "Mata uang"}},
+      "Status", "Mata uang", "Penyesuaian", "Alasan", "Dikreditkan", "Sisa"}},
     {"ms", ',', '.',
      {"Januari", "Februari", "Mac", "April", "Mei", "Jun", "Julai", "Ogos", "September",
       "Oktober", "November", "Disember"},
@@ -50,7 +51,7 @@ static const struct lang langs[] = {
       "Keterangan", "Kuantiti", "Harga seunit", "Amaun", "Kerja", "Yuran", "Kredit", "Bersih",
       "Cukai", "Jumlah", "Jam", "gred", "Item", "peringkat", "Pencapaian",
       "Pelarasan yuran minimum", "Kredit SLA", "Kredit kualiti", "Mengkredit invois",
-      "Status", "Mata wang"}},
+      "Status", "Mata wang", "Pelarasan", "Sebab", "Dikreditkan", "Baki"}},
 };
 
 static const struct lang *lang_of(const char *code)
@@ -117,6 +118,9 @@ void wire_line_text(const struct invoice_line *li, const char *code, char *out, 
 		break;
 	case BILL_TAX:
 		snprintf(out, n, "%s %s %%", li->label, amount_text(l, li->price, 2, bp, sizeof(bp)));
+		break;
+	case BILL_ADJUST:
+		snprintf(out, n, "%s", l->t[L_ADJUST]);
 		break;
 	default:
 		snprintf(out, n, "%s", bill_line_kind_name(li->kind));
@@ -201,6 +205,13 @@ json_t *wire_invoice(const struct invoice_rec *r)
 	json_object_set_new(o, "issued_at", at_json(r->issued_at));
 	json_object_set_new(o, "paid_at", at_json(r->paid_at));
 	json_object_set_new(o, "credited_at", at_json(r->credited_at));
+	if (r->kind == INVOICE_KIND_INVOICE) {
+		/* what its credit notes took back, and what may still be credited */
+		money_set(o, "credited", r->credited_total, r->exponent);
+		money_set(o, "remaining", r->total - r->credited_total, r->exponent);
+	} else {
+		json_object_set_new(o, "reason", r->reason[0] ? json_string(r->reason) : json_null());
+	}
 	return o;
 }
 
@@ -421,6 +432,21 @@ int wire_invoice_csv(const struct invoice_doc *d, struct buf *out)
 		for (size_t k = 0; !rc && k < 9; k++)
 			rc = csv_field(out, f[k], k == 8);
 	}
+	/* an invoice with notes: credited and remaining; a partial note: its reason */
+	for (int i = 0; !rc && r->kind == INVOICE_KIND_INVOICE && r->credited_total && i < 2; i++) {
+		money_format(i ? r->total - r->credited_total : r->credited_total, r->exponent, a,
+			     sizeof(a));
+		const char *f[] = {r->number, "", i ? "remaining" : "credited",
+				   l->t[i ? L_REMAINING : L_CREDITED], "", "", "", a, r->currency};
+		for (size_t k = 0; !rc && k < 9; k++)
+			rc = csv_field(out, f[k], k == 8);
+	}
+	if (!rc && r->kind == INVOICE_KIND_CREDIT && r->reason[0]) {
+		const char *f[] = {r->number, "", "reason", r->reason, "", "", "", "", ""};
+
+		for (size_t k = 0; !rc && k < 9; k++)
+			rc = csv_field(out, f[k], k == 8);
+	}
 	return rc;
 }
 
@@ -534,6 +560,11 @@ int wire_invoice_pdf(const struct invoice_doc *d, unsigned char **pdf, size_t *l
 		text_at(&p, p.font, 10, 50, t);
 		next_line(&p, 14);
 	}
+	if (r->reason[0]) {
+		snprintf(t, sizeof(t), "%s: %.200s", l->t[L_REASON], r->reason);
+		text_at(&p, p.font, 10, 50, t);
+		next_line(&p, 14);
+	}
 	snprintf(t, sizeof(t), "%s: %s", l->t[L_CURRENCY], r->currency);
 	text_at(&p, p.font, 10, 50, t);
 	next_line(&p, 26);
@@ -576,6 +607,14 @@ int wire_invoice_pdf(const struct invoice_doc *d, unsigned char **pdf, size_t *l
 		text_right(&p, total ? p.bold : p.font, total ? 11 : 10, 445, t);
 		text_right(&p, total ? p.bold : p.font, total ? 11 : 10, 545,
 			   amount_text(l, sums[i].v, r->exponent, b, sizeof(b)));
+		next_line(&p, 15);
+	}
+	for (int i = 0; r->kind == INVOICE_KIND_INVOICE && r->credited_total && i < 2; i++) {
+		snprintf(t, sizeof(t), "%s (%s)", l->t[i ? L_REMAINING : L_CREDITED], r->currency);
+		text_right(&p, p.font, 10, 445, t);
+		text_right(&p, p.font, 10, 545,
+			   amount_text(l, i ? r->total - r->credited_total : r->credited_total,
+				       r->exponent, b, sizeof(b)));
 		next_line(&p, 15);
 	}
 	if (pe.status || HPDF_SaveToStream(p.doc) != HPDF_OK || pe.status) {

@@ -98,7 +98,7 @@ static json_t *wall_json(const struct engagement_rec *e)
 
 json_t *wire_engagement(const struct engagement_rec *e)
 {
-	return json_pack(
+	json_t *o = json_pack(
 	    "{s:I, s:I, s:I, s:o, s:s, s:o*, s:o*, s:I, s:i, s:I, s:I, s:o, s:o, s:b, s:o*, s:i, "
 	    "s:o*}",
 	    "id",
@@ -111,6 +111,14 @@ json_t *wire_engagement(const struct engagement_rec *e)
 	    (json_int_t)(e->lease_max_ms / 1000), "time_zone", str_json(e->time_zone, MODEL_TZ_MAX),
 	    "created_at", time_json(e->created_at), "active", e->active, "sensitive",
 	    sensitive_json(e), "retention_days", e->retention_days, "wall", wall_json(e));
+	if (o) {
+		json_t *types = json_array();
+
+		for (size_t i = 0; types && i < e->n_item_types && i < MODEL_MAX_ITEM_TYPES; i++)
+			json_array_append_new(types, json_string(e->item_types[i]));
+		json_object_set_new(o, "item_types", types ? types : json_null());
+	}
+	return o;
 }
 
 json_t *wire_user(const struct user_rec *u)
@@ -193,6 +201,11 @@ json_t *wire_item(const struct item_rec *it, bool with_payload)
 		      "priority", it->priority, "state", item_state_name(it->state), "created_at",
 		      time_json(it->created_at), "due_at", time_json(it->due_at), "epoch",
 		      (json_int_t)it->epoch, "lease", lease);
+	/* its item type (issue 12): "default" unless the engagement declared another */
+	if (o && json_object_set_new(o, "type", json_string(it->type[0] ? it->type : "default"))) {
+		json_decref(o);
+		return NULL;
+	}
 	/* json_object_set_new steals the value even when it fails. */
 	if (o && with_payload &&
 	    (json_object_set_new(o, "payload", text_json(it->payload)) ||

@@ -361,7 +361,7 @@ static void test_records_roundtrip(void **state)
 		 "[{\"code\":\"id\",\"level\":4}],\"sla_seconds\":86400,\"default_priority\":5,"
 		 "\"lease_seconds\":1800,\"lease_max_seconds\":7200,\"time_zone\":\"UTC\","
 		 "\"created_at\":\"2023-11-14T22:13:20.000Z\",\"active\":true,\"sensitive\":[],"
-		 "\"retention_days\":0,\"wall\":null}",
+		 "\"retention_days\":0,\"wall\":null,\"item_types\":[]}",
 		 (long long)eng, (long long)c1, (long long)svc);
 	assert_wire_eq(wire_engagement(&e), want);
 
@@ -677,7 +677,7 @@ static void test_items(void **state)
 	    "{\"id\":%lld,\"engagement_id\":%lld,\"client_id\":%lld,\"external_ref\":\"INV-1\","
 	    "\"priority\":5,\"state\":\"queued\",\"created_at\":\"2023-11-14T22:13:20.000Z\","
 	    "\"due_at\":\"2023-11-15T22:13:20.000Z\",\"epoch\":0,\"lease\":null,"
-	    "\"payload\":{\"amount\":12},\"result\":null}",
+	    "\"type\":\"default\",\"payload\":{\"amount\":12},\"result\":null}",
 	    (long long)items[0], (long long)e1, (long long)c1);
 	assert_wire_eq(wire_item(&got, true), want);
 	item_rec_release(&got);

@@ -86,7 +86,8 @@ int sq_rate_card_get(struct store *base, int64_t engagement_id, char **card, int
 #define INV_COLS                                                                                   \
 	"id, client_id, engagement_id, period_id, from_at, to_at, kind, state, number, year, "     \
 	"seq, credit_of, credited_by, currency, exponent, work, fee, credits, net, tax, total, "   \
-	"hours_ms, items, created_at, created_by, issued_at, paid_at, credited_at"
+	"hours_ms, items, created_at, created_by, issued_at, paid_at, credited_at, "               \
+	"credited_total, reason"
 
 static void inv_decode(sqlite3_stmt *st, struct invoice_rec *r)
 {
@@ -119,6 +120,8 @@ static void inv_decode(sqlite3_stmt *st, struct invoice_rec *r)
 	r->issued_at = sqlite3_column_int64(st, 25);
 	r->paid_at = sqlite3_column_int64(st, 26);
 	r->credited_at = sqlite3_column_int64(st, 27);
+	r->credited_total = sqlite3_column_int64(st, 28);
+	text_col(st, 29, r->reason, sizeof(r->reason));
 }
 
 int sq_invoice_insert(struct store *base, struct invoice_rec *r, const struct invoice_line *lines,
@@ -131,8 +134,9 @@ int sq_invoice_insert(struct store *base, struct invoice_rec *r, const struct in
 	    "INSERT INTO invoices(client_id, engagement_id, period_id, from_at, to_at, kind, state, "
 	    "number, year, seq, credit_of, credited_by, currency, exponent, work, fee, credits, "
 	    "net, tax, total, hours_ms, items, created_at, created_by, issued_at, paid_at, "
-	    "credited_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+	    "credited_at, credited_total, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
+	    "?27, ?28, ?29)",
 	    &rc);
 
 	if (!st)
@@ -151,8 +155,11 @@ int sq_invoice_insert(struct store *base, struct invoice_rec *r, const struct in
 		rc = sq__bind_i64s(st, 14,
 			       (int64_t[]){r->exponent, r->work, r->fee, r->credits, r->net, r->tax,
 					   r->total, r->hours_ms, r->items, r->created_at,
-					   r->created_by, r->issued_at, r->paid_at, r->credited_at},
-			       14);
+					   r->created_by, r->issued_at, r->paid_at, r->credited_at,
+					   r->credited_total},
+			       15);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 29, r->reason, -1, SQLITE_TRANSIENT);
 	if ((rc = sq__step_done(c, st, rc, "invoice insert")))
 		return rc;
 	r->id = sqlite3_last_insert_rowid(c->db);
@@ -230,8 +237,8 @@ int sq_invoice_update(struct store *base, const struct invoice_rec *r)
 	int rc;
 	sqlite3_stmt *st = prep(c,
 				"UPDATE invoices SET state = ?2, number = ?3, year = ?4, seq = ?5, "
-				"credited_by = ?6, issued_at = ?7, paid_at = ?8, credited_at = ?9 "
-				"WHERE id = ?1",
+				"credited_by = ?6, issued_at = ?7, paid_at = ?8, credited_at = ?9, "
+				"credited_total = ?10 WHERE id = ?1",
 				&rc);
 
 	if (!st)
@@ -242,8 +249,8 @@ int sq_invoice_update(struct store *base, const struct invoice_rec *r)
 	if (rc == SQLITE_OK)
 		rc = sq__bind_i64s(st, 4,
 			       (int64_t[]){r->year, r->seq, r->credited_by, r->issued_at, r->paid_at,
-					   r->credited_at},
-			       6);
+					   r->credited_at, r->credited_total},
+			       7);
 	if ((rc = sq__step_done(c, st, rc, "invoice update")))
 		return rc;
 	return sqlite3_changes(c->db) ? 0
@@ -334,7 +341,7 @@ int sq_invoice_billed(struct store *base, int64_t period_id, int64_t *id)
 	bool found;
 	int rc = one_int(W(base),
 			 "SELECT id FROM invoices WHERE period_id = ?1 AND kind = 0 AND state IN "
-			 "(1, 2) ORDER BY id LIMIT 1",
+			 "(1, 2, 4) ORDER BY id LIMIT 1",
 			 (int64_t[]){period_id}, 1, 0, id, &found);
 
 	if (!rc && !found)
@@ -362,6 +369,91 @@ int sq_invoice_credit_copy(struct store *base, int64_t from_id, int64_t to_id)
 		rc = sq__step_done(c, st, sq__bind_i64s(st, 1, (int64_t[]){from_id, to_id}, 2),
 			       "credit note lines");
 	}
+	return rc;
+}
+
+/* the lines of invoice id, and what its credit notes credited per line (writer or reader) */
+static int credit_state_on(struct sq_conn *c, int64_t id, struct invoice_line *lines, size_t cap,
+			   size_t *n, struct credited *out)
+{
+	int rc;
+	sqlite3_stmt *st;
+
+	memset(out, 0, sizeof(*out));
+	*n = 0;
+	if (lines) {
+		st = prep(c,
+			  "SELECT line_no, kind, grade, tier, label, qty, first, price, amount "
+			  "FROM invoice_lines WHERE invoice_id = ?1 ORDER BY line_no",
+			  &rc);
+		if (!st)
+			return rc;
+		rc = sqlite3_bind_int64(st, 1, id);
+		while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct invoice_line *l;
+
+			if (*n == cap) {
+				sqlite3_finalize(st);
+				return sq__error(ERR_TOOBIG, "invoice %lld: too many lines",
+						 (long long)id);
+			}
+			l = &lines[(*n)++];
+			memset(l, 0, sizeof(*l));
+			l->invoice_id = id;
+			l->line_no = sqlite3_column_int(st, 0);
+			l->kind = (enum bill_line_kind)sqlite3_column_int(st, 1);
+			l->grade = sqlite3_column_int(st, 2);
+			l->tier = sqlite3_column_int(st, 3);
+			text_col(st, 4, l->label, sizeof(l->label));
+			l->qty = sqlite3_column_int64(st, 5);
+			l->first = sqlite3_column_int64(st, 6);
+			l->price = sqlite3_column_int64(st, 7);
+			l->amount = sqlite3_column_int64(st, 8);
+			rc = SQLITE_OK;
+		}
+		rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, "invoice lines");
+		sqlite3_finalize(st);
+		if (rc)
+			return rc;
+	}
+	st = prep(c,
+		  "SELECT l.line_no, SUM(l.qty), SUM(-l.amount), COUNT(DISTINCT n.id) "
+		  "FROM invoices n JOIN invoice_lines l ON l.invoice_id = n.id "
+		  "WHERE n.credit_of = ?1 AND n.kind = 1 GROUP BY l.line_no",
+		  &rc);
+	if (!st)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, id);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int no = sqlite3_column_int(st, 0);
+
+		if (no > 0 && no < CREDIT_SLOTS) {
+			out->qty[no] = sqlite3_column_int64(st, 1);
+			out->amount[no] = sqlite3_column_int64(st, 2);
+		}
+		rc = SQLITE_OK;
+	}
+	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, "invoice credited");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	return one_int(c, "SELECT COUNT(*) FROM invoices WHERE credit_of = ?1 AND kind = 1",
+		       (int64_t[]){id}, 1, 0, &out->notes, NULL);
+}
+
+int sq_invoice_credit_state(struct store *base, int64_t id, struct invoice_line *lines,
+			    size_t cap, size_t *n, struct credited *out)
+{
+	return credit_state_on(W(base), id, lines, cap, n, out);
+}
+
+int sq_invoice_credited(struct store *base, int64_t id, struct credited *out)
+{
+	struct sq_conn *c = sq__reader_get(sq__of(base));
+	size_t n;
+	int rc = credit_state_on(c, id, NULL, 0, &n, out);
+
+	sq__reader_put(sq__of(base), c);
 	return rc;
 }
 
@@ -493,7 +585,10 @@ static int walk3(struct store *base, const char *sql, int64_t engagement_id, int
 				break;
 			}
 			rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-				sqlite3_column_int64(st, 2));
+				sqlite3_column_int64(st, 2),
+				sqlite3_column_count(st) > 3
+				    ? (const char *)sqlite3_column_text(st, 3)
+				    : NULL);
 		}
 		sqlite3_finalize(st);
 	}
@@ -509,7 +604,7 @@ int sq_bill_items_done(struct store *base, int64_t engagement_id, int64_t from, 
 		       store_bill_item_cb cb, void *ctx)
 {
 	return walk3(base,
-		     "SELECT i.id, i.due_at, MAX(e.at) AS done FROM item_events e "
+		     "SELECT i.id, i.due_at, MAX(e.at) AS done, i.type FROM item_events e "
 		     "JOIN items i ON i.id = e.item_id WHERE e.to_state = 'done' "
 		     "AND i.engagement_id = ?1 AND i.state = 'done' AND i.gold_id = 0 "
 		     "GROUP BY i.id HAVING done >= ?2 AND done < ?3 ORDER BY done, i.id",

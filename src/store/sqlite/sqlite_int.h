@@ -15,7 +15,7 @@
 #define SQ_ENGAGEMENT_COLS                                                                         \
 	"id, client_id, service_id, name, kind, skills, languages, sla_ms, "                       \
 	"default_priority, lease_ms, time_zone, created_at, lease_max_ms, active, sensitive, "    \
-	"retention_days, wall, wall_days"
+	"retention_days, wall, wall_days, item_types"
 #define SQ_USER_COLS "id, name, role, client_id, created_at, active"
 #define SQ_WORKER_COLS                                                                             \
 	"w.id, w.user_id, w.name, w.skills, w.languages, w.credentials, "                          \
@@ -25,7 +25,7 @@
 	"json(c.unmasked))) FROM worker_clearances c WHERE c.worker_id = w.id)"
 #define SQ_ITEM_COLS                                                                               \
 	"id, engagement_id, client_id, external_ref, priority, created_at, "                       \
-	"due_at, state, worker_id, epoch, lease_expires, lease_started"
+	"due_at, state, worker_id, epoch, lease_expires, lease_started, type"
 #define SQ_EVENT_COLS                                                                              \
 	"id, item_id, at, action, from_state, to_state, actor_user_id, "                           \
 	"worker_id, epoch, detail"
@@ -77,7 +77,8 @@
 	X(ENGAGEMENT_UPDATE, "UPDATE engagements SET name = ?2, skills = ?3, languages = ?4, "     \
 			     "sla_ms = ?5, default_priority = ?6, lease_ms = ?7, time_zone = ?8, " \
 			     "lease_max_ms = ?9, active = ?10, sensitive = ?11, "                  \
-			     "retention_days = ?12, wall = ?13, wall_days = ?14 WHERE id = ?1")    \
+			     "retention_days = ?12, wall = ?13, wall_days = ?14, item_types = ?15 " \
+			     "WHERE id = ?1")                                                      \
 	X(USER_UPDATE, "UPDATE users SET name = ?2, role = ?3, client_id = ?4, active = ?5 "       \
 		       "WHERE id = ?1")                                                            \
 	X(WORKER_UPDATE, "UPDATE workers SET name = ?2, skills = ?3, languages = ?4, "             \
@@ -89,8 +90,9 @@
 	X(ENGAGEMENT_INSERT, "INSERT INTO engagements(client_id, service_id, "                     \
 			     "name, kind, skills, languages, sla_ms, "                             \
 			     "default_priority, lease_ms, time_zone, created_at, lease_max_ms, "   \
-			     "active, sensitive, retention_days, wall, wall_days) VALUES (?1, ?2, "\
-			     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")\
+			     "active, sensitive, retention_days, wall, wall_days, item_types) "    \
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "\
+			     "?15, ?16, ?17, ?18)")                                                \
 	X(USER_INSERT, "INSERT INTO users(name, role, client_id, created_at, active) "             \
 		       "VALUES (?1, ?2, ?3, ?4, ?5)")                                              \
 	X(TOKEN_INSERT, "INSERT INTO tokens(hash, user_id, created_at, prefix, expires_at, id) "   \
@@ -128,8 +130,8 @@
 	X(WORKER_SET_STATUS, "UPDATE workers SET status = ?2 WHERE id = ?1")                       \
 	X(ITEM_INSERT, "INSERT INTO items(engagement_id, client_id, external_ref, "                \
 		       "priority, created_at, due_at, state, worker_id, epoch, "                   \
-		       "lease_expires, lease_started, payload, result, id) VALUES (?1, ?2, ?3, "   \
-		       "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")                         \
+		       "lease_expires, lease_started, type, payload, result, id) VALUES (?1, ?2, " \
+		       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")                \
 	X(ITEM_UPDATE, "UPDATE items SET state = ?2, worker_id = ?3, epoch = ?4, "                 \
 		       "lease_expires = ?5, result = COALESCE(?6, result), lease_started = ?7 "    \
 		       "WHERE id = ?1")                                                            \

@@ -63,6 +63,7 @@ static const struct sq_field engagement_cols[] = {
     E(SQ_INT, default_priority), E(SQ_I64, lease_ms), E(SQ_TEXT, time_zone), E(SQ_I64, created_at),
     E(SQ_I64, lease_max_ms), E(SQ_BOOL, active), EN(SQ_SENSITIVE, sensitive, n_sensitive),
     E(SQ_INT, retention_days), EN(SQ_IDS, wall, n_wall), E(SQ_INT, wall_days),
+    EN(SQ_CODES, item_types, n_item_types),
 };
 
 static const struct sq_field user_cols[] = {
@@ -82,6 +83,7 @@ static const struct sq_field item_cols[] = {
     I(SQ_I64, id), I(SQ_I64, engagement_id), I(SQ_I64, client_id), I(SQ_REF, external_ref),
     I(SQ_INT, priority), I(SQ_I64, created_at), I(SQ_I64, due_at), I(SQ_STATE, state),
     I(SQ_ID, worker_id), I(SQ_I64, epoch), I(SQ_I64, lease_expires), I(SQ_I64, lease_started),
+    I(SQ_TEXT, type),
     I(SQ_JSON, payload),
     I(SQ_JSON, result),
 };

@@ -595,6 +595,16 @@ const char *const sq__migrations[] = {
     "CREATE TABLE IF NOT EXISTS engagement_routing ("
     "  engagement_id INTEGER PRIMARY KEY REFERENCES engagements(id),"
     "  conf TEXT NOT NULL, updated_at INTEGER NOT NULL);",
+    /* partial credit notes (issue 12): a note's reason, and the total an invoice's notes
+     * credited so far (a whole credit before this migration: all of it) */
+    "ALTER TABLE invoices ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE invoices ADD COLUMN credited_total INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE invoices SET credited_total = total WHERE kind = 0 AND state = 3;"
+    /* item types (issue 12): an engagement's declared list (JSON ["claim", ...]; NULL:
+     * none, every item "default") */
+    "ALTER TABLE engagements ADD COLUMN item_types TEXT;"
+    /* and an item's type (''/'default': default), billed by the card's per-type prices */
+    "ALTER TABLE items ADD COLUMN type TEXT NOT NULL DEFAULT '';",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -250,6 +250,7 @@ static const struct sq_field engagement_upd[] = {
     SQ_RN(SQ_SENSITIVE, engagement_rec, sensitive, n_sensitive),
     SQ_R(SQ_INT, engagement_rec, retention_days), SQ_RN(SQ_IDS, engagement_rec, wall, n_wall),
     SQ_R(SQ_INT, engagement_rec, wall_days),
+    SQ_RN(SQ_CODES, engagement_rec, item_types, n_item_types),
 };
 
 int sq_engagement_update(struct store *s, const struct engagement_rec *e)
@@ -371,12 +372,12 @@ int sq_item_insert(struct store *s, struct item_rec *it)
 		rc = sq__next_id(W(s), SQ_ITEM_NEXT_ID, &id);
 	if (!rc) {
 		const struct sealed_col cols[] = {
-		    { 12, "payload", it->payload },
-		    { 13, "result", it->result },
+		    { 13, "payload", it->payload },
+		    { 14, "result", it->result },
 		};
 		struct store_seal_ad ad = { it->client_id, "item", id, NULL };
 
-		rc = write_sealed(s, SQ_ITEM_INSERT, f, n, it, ad, cols, 2, 14, "item insert");
+		rc = write_sealed(s, SQ_ITEM_INSERT, f, n, it, ad, cols, 2, 15, "item insert");
 	}
 	if (!rc)
 		it->id = id;
