@@ -88,6 +88,9 @@ static int item_opt(struct item_args *a, int opt, const char *arg)
 		a->create.priority = (double)n;
 		return 0;
 	case 'P': return json_opt("payload", arg, &a->create.payload);
+	case 'T':
+		a->create.type = arg; /* checked by the use case and the engine, as the API's */
+		return 0;
 	case 'r':
 		a->create.external_ref = arg;
 		a->list.external_ref = arg; /* list: exactly this reference */
@@ -169,7 +172,7 @@ static const struct option item_opts[] = {
 	OPT("due-before", required, OPT_DUE_BEFORE), OPT("due-after", required, OPT_DUE_AFTER),
 	OPT("late", no, OPT_LATE), OPT("ref-contains", required, OPT_REF_CONTAINS),
 	OPT("created-before", required, OPT_CREATED_BEFORE),
-	OPT("created-after", required, OPT_CREATED_AFTER),
+	OPT("created-after", required, OPT_CREATED_AFTER), OPT("type", required, 'T'),
 	{ 0, 0, 0, 0 },
 };
 #undef OPT
@@ -370,7 +373,7 @@ help:
 	    "usage: alihdaya item create --engagement ID --payload JSON [--external-ref REF]\n"
 	    "       alihdaya item import --engagement ID FILE [--all-or-nothing] (--help)\n"
 	    "       alihdaya item export --engagement ID --format csv|jsonl|xlsx [-o FILE] (--help)\n"
-	    "           [--priority 1-9]\n"
+	    "           [--priority 1-9] [--type TYPE]\n"
 	    "       alihdaya item list [--engagement ID] [--client ID] [--state STATE] [--json]\n"
 	    "           [--worker ID] [--late] [--due-before T] [--due-after T]\n"
 	    "           [--external-ref REF] [--ref-contains TEXT] [--created-before T]\n"
@@ -387,7 +390,8 @@ help:
 	    "environment it acts as that token's user instead, as the API would (a worker\n"
 	    "takes its next item and submits it: submit is the lease holder's).\n\n"
 	    "An item is one unit of work; it is due the engagement's SLA after it arrives\n"
-	    "(--priority defaults to the engagement's). The verbs are the API's\n"
+	    "(--priority defaults to the engagement's; --type is one of the engagement's\n"
+	    "item_types, billed at that type's rates: default when absent). The verbs are the API's\n"
 	    "(docs/api.md): next leases the worker's best eligible item to it (POST\n"
 	    "/v1/work/next with worker_id), submit hands in the result under the lease's\n"
 	    "epoch, and the reviewer's review, accept, rework, fail and cancel follow the\n"

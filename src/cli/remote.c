@@ -94,6 +94,8 @@ static json_t *item_body(const struct cmd *c)
 		json_object_set_new(b, "external_ref", json_string(c->u.item_create.external_ref));
 	if (b && c->u.item_create.priority)
 		json_object_set_new(b, "priority", json_integer(c->u.item_create.priority));
+	if (b && c->u.item_create.type[0])
+		json_object_set_new(b, "type", json_string(c->u.item_create.type));
 	return b;
 }
 

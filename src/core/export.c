@@ -29,7 +29,7 @@ int export_format_parse(const char *s, enum export_format *out)
 	return ERR_INVALID;
 }
 
-/* The six columns every export begins with. */
+/* The seven columns every export begins with. */
 static const struct {
 	enum export_col_kind kind;
 	const char *name;
@@ -37,6 +37,7 @@ static const struct {
     {EXPORT_COL_ID, "id"},	 {EXPORT_COL_REF, "external_ref"},
     {EXPORT_COL_STATE, "state"}, {EXPORT_COL_CREATED, "created_at"},
     {EXPORT_COL_DUE, "due_at"},	 {EXPORT_COL_DONE, "done_at"},
+    {EXPORT_COL_TYPE, "type"},
 };
 
 /* A payload field that would share its column's name with another column. */

@@ -30,6 +30,7 @@ enum export_col_kind {
 	EXPORT_COL_CREATED,
 	EXPORT_COL_DUE,
 	EXPORT_COL_DONE,
+	EXPORT_COL_TYPE,	  /* the item type (issue 12): "default" when none */
 	EXPORT_COL_PAYLOAD,	  /* the whole payload (no declaration) */
 	EXPORT_COL_RESULT,	  /* the whole result (no declaration) */
 	EXPORT_COL_PAYLOAD_FIELD, /* one declared payload field: .field */

@@ -127,6 +127,9 @@ static json_t *row_values(const struct export_cols *cols, const struct app_expor
 		case EXPORT_COL_DONE:
 			v = time_or_null(row->done_at);
 			break;
+		case EXPORT_COL_TYPE:
+			v = json_string(it->type[0] ? it->type : "default");
+			break;
 		case EXPORT_COL_PAYLOAD:
 			v = json_incref(payload);
 			break;

@@ -79,14 +79,14 @@ ids = [int(x) for x in ids.split()]
 items = {}
 for line, h in zip(open(items_path, encoding='utf-8'), open(hist_path, encoding='utf-8')):
     it = json.loads(line); it['history'] = json.loads(h); items[it['id']] = it
-cols = ['id', 'external_ref', 'state', 'created_at', 'due_at', 'done_at', 'claim_no', 'amount',
+cols = ['id', 'external_ref', 'state', 'created_at', 'due_at', 'done_at', 'type', 'claim_no', 'amount',
         'pages', 'note', 'payload.state', 'result.total', 'result.ok']
 
 def expected(it):
     p, r = it.get('payload') or {}, it.get('result') or {}
     done = [e['at'] for e in it['history'] if e['to'] in ('done', 'cancelled', 'failed')]
     return [it['id'], it.get('external_ref'), it['state'], it['created_at'], it['due_at'],
-            done[-1] if done else None, p.get('claim_no'), p.get('amount'), p.get('pages'),
+            done[-1] if done else None, it['type'], p.get('claim_no'), p.get('amount'), p.get('pages'),
             p.get('note'), p.get('state'), r.get('total'), r.get('ok')]
 
 def as_csv_text(v):
@@ -188,8 +188,8 @@ expect "the other client exports its own" 200
 python3 - "$TMP/out.csv" <<'PY' && ok "undeclared: payload and result are JSON columns" || bad "undeclared columns: $(cat "$TMP/out.csv")"
 import csv, json, sys
 rows = list(csv.reader(open(sys.argv[1], newline='')))
-assert rows[0] == ['id','external_ref','state','created_at','due_at','done_at','payload','result'], rows[0]
-assert len(rows) == 2 and json.loads(rows[1][6]) == {'q': 'lex'} and rows[1][7] == '', rows
+assert rows[0] == ['id','external_ref','state','created_at','due_at','done_at','type','payload','result'], rows[0]
+assert len(rows) == 2 and rows[1][6] == 'default' and json.loads(rows[1][7]) == {'q': 'lex'} and rows[1][8] == '', rows
 PY
 
 # Sensitive fields: the export masks them exactly as the item read does, for each caller.

@@ -52,25 +52,26 @@ static void test_columns(void **state)
 	(void)state;
 	export_columns(NULL, NULL, c);
 	assert_string_equal(header(c),
-			    "id|external_ref|state|created_at|due_at|done_at|payload|result");
-	assert_int_equal(c->col[6].kind, EXPORT_COL_PAYLOAD);
+			    "id|external_ref|state|created_at|due_at|done_at|type|payload|result");
+	assert_int_equal(c->col[7].kind, EXPORT_COL_PAYLOAD);
 	export_columns(p, r, c);
 	assert_string_equal(header(c),
-			    "id|external_ref|state|created_at|due_at|done_at|claim_no|"
+			    "id|external_ref|state|created_at|due_at|done_at|type|claim_no|"
 			    "payload.state|payload.done_at|result.total|result.claim_no");
-	assert_int_equal(c->col[7].kind, EXPORT_COL_PAYLOAD_FIELD);
-	assert_string_equal(c->col[7].field, "state");
-	assert_int_equal(c->col[10].kind, EXPORT_COL_RESULT_FIELD);
-	assert_string_equal(c->col[10].field, "claim_no");
+	assert_int_equal(c->col[8].kind, EXPORT_COL_PAYLOAD_FIELD);
+	assert_string_equal(c->col[8].field, "state");
+	assert_int_equal(c->col[11].kind, EXPORT_COL_RESULT_FIELD);
+	assert_string_equal(c->col[11].field, "claim_no");
 	export_columns(p, NULL, c);
 	assert_string_equal(c->col[c->n - 1].name, "result");
 	fieldset_free(p);
 	/* a payload field named as the whole result's column is prefixed: no name twice */
 	p = decl(
-	    "[{\"name\":\"result\",\"type\":\"text\"},{\"name\":\"payload\",\"type\":\"text\"}]");
+	    "[{\"name\":\"result\",\"type\":\"text\"},{\"name\":\"payload\",\"type\":\"text\"},"
+	    "{\"name\":\"type\",\"type\":\"text\"}]");
 	export_columns(p, NULL, c);
-	assert_string_equal(header(c), "id|external_ref|state|created_at|due_at|done_at|"
-				       "payload.result|payload.payload|result");
+	assert_string_equal(header(c), "id|external_ref|state|created_at|due_at|done_at|type|"
+				       "payload.result|payload.payload|payload.type|result");
 	fieldset_free(p);
 	fieldset_free(r);
 	free(c);

@@ -77,15 +77,15 @@ run('e2e_files', async (browser) => {
   const file = await down;
   ok(file.suggestedFilename() === `engagement-${env.BPO}.csv`, 'the file is named for the engagement', file.suggestedFilename());
   const rows = csv(readFileSync(await file.path(), 'utf8'));
-  ok(rows[0].join() === 'id,external_ref,state,created_at,due_at,done_at,payload,result', 'the CSV header: the columns of an engagement without declared fields', rows[0].join());
+  ok(rows[0].join() === 'id,external_ref,state,created_at,due_at,done_at,type,payload,result', 'the CSV header: the columns of an engagement without declared fields', rows[0].join());
   const list = await api('GET', `/v1/items?engagement_id=${env.BPO}&limit=100`, env.MGR);
   const want = list.body.data.map((it) => `${it.id} ${it.external_ref} ${it.state}`).sort();
   const got = rows.slice(1).map((r) => `${r[0]} ${r[1]} ${r[2]}`).sort();
   ok(want.length > 0 && got.join() === want.join(), 'every item of the engagement is a row, with its reference and state', got.join(','));
   const u1 = rows.find((r) => r[1] === 'U-1');
   const u2 = rows.find((r) => r[1] === 'U-2');
-  ok(u1 && JSON.parse(u1[6]).claimant === 'Budi, Santoso', 'the uploaded payload is in the export, its comma kept', u1 && u1[6]);
-  ok(u2 && JSON.parse(u2[6]).claimant === '=cmd|calc', 'the whole payload is JSON text (a { cell: no formula)', u2 && u2[6]);
+  ok(u1 && JSON.parse(u1[7]).claimant === 'Budi, Santoso', 'the uploaded payload is in the export, its comma kept', u1 && u1[7]);
+  ok(u2 && JSON.parse(u2[7]).claimant === '=cmd|calc', 'the whole payload is JSON text (a { cell: no formula)', u2 && u2[7]);
 
   // A period by day in the user's zone: yesterday to today holds every item (all made in the
   // last minutes, whatever the hour), tomorrow none.
