@@ -6,35 +6,7 @@
 
 #include "core/rates.h"
 #include "util/err.h"
-
-static int fail(char *why, size_t n, const char *field, const char *msg)
-{
-	snprintf(why, n, "%s: %s", field, msg);
-	return ERR_INVALID;
-}
-
-/* an object's member must be one of names[] (a typo is an error, not silently ignored) */
-static int only(json_t *o, const char *const *names, const char *where, char *why, size_t n)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(o, k, v) {
-		size_t i;
-
-		for (i = 0; names[i]; i++)
-			if (!strcmp(names[i], k))
-				break;
-		if (!names[i]) {
-			char f[160];
-
-			snprintf(f, sizeof(f), "%s%s%.64s", where, where[0] ? "." : "", k);
-			return fail(why, n, f, "unknown field");
-		}
-	}
-	(void)v;
-	return 0;
-}
+#include "util/jcheck.h"
 
 /* -?digits(.1..e digits)?: a text money_parse() refuses only when it overflows */
 static bool well_formed(const char *s, int e)
@@ -58,17 +30,17 @@ static bool well_formed(const char *s, int e)
 static int amount(json_t *v, int e, const char *field, int64_t *out, char *why, size_t n)
 {
 	if (!json_is_string(v))
-		return fail(why, n, field, "must be a decimal string such as \"1500.00\"");
+		return jcheck_fail(why, n, field, "must be a decimal string such as \"1500.00\"");
 	if (money_parse(json_string_value(v), e, out)) {
 		char msg[96];
 
 		if (well_formed(json_string_value(v), e))
-			return fail(why, n, field, "amount overflows (past 2^63 - 1 minor units)");
+			return jcheck_fail(why, n, field, "amount overflows (past 2^63 - 1 minor units)");
 		snprintf(msg, sizeof(msg), "not a decimal amount with at most %d decimals", e);
-		return fail(why, n, field, msg);
+		return jcheck_fail(why, n, field, msg);
 	}
 	if (*out < 0)
-		return fail(why, n, field, "must not be negative");
+		return jcheck_fail(why, n, field, "must not be negative");
 	return 0;
 }
 
@@ -80,7 +52,7 @@ static int whole(json_t *v, const char *field, int64_t lo, int64_t hi, int64_t *
 	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
 		snprintf(msg, sizeof(msg), "must be a whole number from %lld to %lld", (long long)lo,
 			 (long long)hi);
-		return fail(why, n, field, msg);
+		return jcheck_fail(why, n, field, msg);
 	}
 	*out = json_integer_value(v);
 	return 0;
@@ -92,10 +64,10 @@ static int name_of(json_t *v, const char *field, char *out, size_t cap, char *wh
 	size_t len = s ? strlen(s) : 0;
 
 	if (!s || !len || len >= cap)
-		return fail(why, n, field, "must be a text of 1 to 63 bytes");
+		return jcheck_fail(why, n, field, "must be a text of 1 to 63 bytes");
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)s[i] < 0x20)
-			return fail(why, n, field, "may hold no control characters");
+			return jcheck_fail(why, n, field, "may hold no control characters");
 	memcpy(out, s, len + 1);
 	return 0;
 }
@@ -108,21 +80,21 @@ static int hourly(json_t *a, int e, struct rate_card *c, char *why, size_t n)
 	char f[64];
 
 	if (!json_is_array(a) || json_array_size(a) > RATES_GRADES)
-		return fail(why, n, "hourly", "must be an array of at most 6 prices");
+		return jcheck_fail(why, n, "hourly", "must be an array of at most 6 prices");
 	json_array_foreach(a, i, h) {
 		int64_t g, p;
 		int rc;
 
 		snprintf(f, sizeof(f), "hourly[%zu]", i);
 		if (!json_is_object(h))
-			return fail(why, n, f, "must be an object");
-		if ((rc = only(h, names, f, why, n)))
+			return jcheck_fail(why, n, f, "must be an object");
+		if ((rc = jcheck_only(h, names, f, why, n)))
 			return rc;
 		snprintf(f, sizeof(f), "hourly[%zu].grade", i);
 		if ((rc = whole(json_object_get(h, "grade"), f, 0, RATES_GRADES - 1, &g, why, n)))
 			return rc;
 		if (c->has_hourly[g])
-			return fail(why, n, f, "grade given twice");
+			return jcheck_fail(why, n, f, "grade given twice");
 		snprintf(f, sizeof(f), "hourly[%zu].price", i);
 		if ((rc = amount(json_object_get(h, "price"), e, f, &p, why, n)))
 			return rc;
@@ -142,15 +114,15 @@ static int items(json_t *a, int e, struct rate_card *c, char *why, size_t n)
 	int rc;
 
 	if (!json_is_array(a) || json_array_size(a) > RATES_TYPES_MAX)
-		return fail(why, n, "items", "must be an array of at most 16 item types");
+		return jcheck_fail(why, n, "items", "must be an array of at most 16 item types");
 	json_array_foreach(a, i, t) {
 		struct rate_item_type *it = &c->types[c->n_types];
 		json_t *tiers;
 
 		snprintf(f, sizeof(f), "items[%zu]", i);
 		if (!json_is_object(t))
-			return fail(why, n, f, "must be an object");
-		if ((rc = only(t, tnames, f, why, n)))
+			return jcheck_fail(why, n, f, "must be an object");
+		if ((rc = jcheck_only(t, tnames, f, why, n)))
 			return rc;
 		snprintf(f, sizeof(f), "items[%zu].type", i);
 		if ((rc = name_of(json_object_get(t, "type"), f, it->type, sizeof(it->type), why, n)))
@@ -159,14 +131,14 @@ static int items(json_t *a, int e, struct rate_card *c, char *why, size_t n)
 		snprintf(f, sizeof(f), "items[%zu].tiers", i);
 		if (!json_is_array(tiers) || !json_array_size(tiers) ||
 		    json_array_size(tiers) > RATES_TIERS_MAX)
-			return fail(why, n, f, "must be an array of 1 to 8 tiers");
+			return jcheck_fail(why, n, f, "must be an array of 1 to 8 tiers");
 		json_array_foreach(tiers, k, r) {
 			json_t *up = json_object_get(r, "up_to");
 
 			snprintf(f, sizeof(f), "items[%zu].tiers[%zu]", i, k);
 			if (!json_is_object(r))
-				return fail(why, n, f, "must be an object");
-			if ((rc = only(r, rnames, f, why, n)))
+				return jcheck_fail(why, n, f, "must be an object");
+			if ((rc = jcheck_only(r, rnames, f, why, n)))
 				return rc;
 			snprintf(f, sizeof(f), "items[%zu].tiers[%zu].up_to", i, k);
 			if (!up || json_is_null(up))
@@ -193,13 +165,13 @@ static int credits(json_t *o, struct rate_card *c, char *why, size_t n)
 	int rc;
 
 	if (!json_is_object(o))
-		return fail(why, n, "credits", "must be an object");
-	if ((rc = only(o, names, "credits", why, n)))
+		return jcheck_fail(why, n, "credits", "must be an object");
+	if ((rc = jcheck_only(o, names, "credits", why, n)))
 		return rc;
 	if ((s = json_object_get(o, "sla"))) {
 		if (!json_is_object(s))
-			return fail(why, n, "credits.sla", "must be an object");
-		if ((rc = only(s, sla, "credits.sla", why, n)) ||
+			return jcheck_fail(why, n, "credits.sla", "must be an object");
+		if ((rc = jcheck_only(s, sla, "credits.sla", why, n)) ||
 		    (rc = whole(json_object_get(s, "late_max_bp"), "credits.sla.late_max_bp", 0,
 				RATES_BP_MAX, &c->sla_late_max_bp, why, n)) ||
 		    (rc = whole(json_object_get(s, "credit_bp"), "credits.sla.credit_bp", 0,
@@ -208,8 +180,8 @@ static int credits(json_t *o, struct rate_card *c, char *why, size_t n)
 	}
 	if ((q = json_object_get(o, "quality"))) {
 		if (!json_is_object(q))
-			return fail(why, n, "credits.quality", "must be an object");
-		if ((rc = only(q, qual, "credits.quality", why, n)) ||
+			return jcheck_fail(why, n, "credits.quality", "must be an object");
+		if ((rc = jcheck_only(q, qual, "credits.quality", why, n)) ||
 		    (rc = whole(json_object_get(q, "min_bp"), "credits.quality.min_bp", 0,
 				RATES_BP_MAX, &c->quality_min_bp, why, n)) ||
 		    (rc = whole(json_object_get(q, "credit_bp"), "credits.quality.credit_bp", 0,
@@ -228,12 +200,12 @@ static int taxes(json_t *a, struct rate_card *c, char *why, size_t n)
 	int rc;
 
 	if (!json_is_array(a) || json_array_size(a) > RATES_TAX_MAX)
-		return fail(why, n, "tax", "must be an array of at most 4 tax lines");
+		return jcheck_fail(why, n, "tax", "must be an array of at most 4 tax lines");
 	json_array_foreach(a, i, t) {
 		snprintf(f, sizeof(f), "tax[%zu]", i);
 		if (!json_is_object(t))
-			return fail(why, n, f, "must be an object");
-		if ((rc = only(t, names, f, why, n)))
+			return jcheck_fail(why, n, f, "must be an object");
+		if ((rc = jcheck_only(t, names, f, why, n)))
 			return rc;
 		snprintf(f, sizeof(f), "tax[%zu].name", i);
 		if ((rc = name_of(json_object_get(t, "name"), f, c->taxes[i].name,
@@ -260,22 +232,22 @@ int rate_card_parse(const char *text, struct rate_card *out, char *why, size_t n
 
 	memset(&c, 0, sizeof(c));
 	if (!text || strlen(text) > RATES_JSON_MAX)
-		return fail(why, n, "body", "a rate card of at most 64 KiB is required");
+		return jcheck_fail(why, n, "body", "a rate card of at most 64 KiB is required");
 	o = json_loads(text, JSON_REJECT_DUPLICATES, &je);
 	if (!o) {
 		snprintf(why, n, "body: not JSON (line %d: %.80s)", je.line, je.text);
 		return ERR_INVALID;
 	}
 	if (!json_is_object(o)) {
-		rc = fail(why, n, "body", "must be a JSON object");
+		rc = jcheck_fail(why, n, "body", "must be a JSON object");
 		goto out;
 	}
-	if ((rc = only(o, names, "", why, n)))
+	if ((rc = jcheck_only(o, names, "", why, n)))
 		goto out;
 	v = json_object_get(o, "currency");
 	cur = json_is_string(v) ? money_currency(json_string_value(v)) : NULL;
 	if (!cur) {
-		rc = fail(why, n, "currency", "must be a known ISO 4217 code such as \"IDR\"");
+		rc = jcheck_fail(why, n, "currency", "must be a known ISO 4217 code such as \"IDR\"");
 		goto out;
 	}
 	memcpy(c.currency, cur->code, 4);

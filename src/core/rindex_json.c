@@ -8,35 +8,7 @@
 #include <string.h>
 
 #include "util/err.h"
-
-static int fail(char *why, size_t n, const char *field, const char *msg)
-{
-	snprintf(why, n, "%s: %s", field, msg);
-	return ERR_INVALID;
-}
-
-/* an object's member must be one of names[] (a typo is an error, not silently ignored) */
-static int only(json_t *o, const char *const *names, const char *where, char *why, size_t n)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(o, k, v) {
-		size_t i;
-
-		for (i = 0; names[i]; i++)
-			if (!strcmp(names[i], k))
-				break;
-		if (!names[i]) {
-			char f[160];
-
-			snprintf(f, sizeof(f), "%s%s%.64s", where, where[0] ? "." : "", k);
-			return fail(why, n, f, "unknown field");
-		}
-	}
-	(void)v;
-	return 0;
-}
+#include "util/jcheck.h"
 
 /* A whole number in [lo, hi] (a JSON integer, or a real with no fraction). */
 static int whole(json_t *v, long long lo, long long hi, const char *field, long long *out,
@@ -50,10 +22,10 @@ static int whole(json_t *v, long long lo, long long hi, const char *field, long 
 	else if (json_is_real(v))
 		d = json_real_value(v);
 	else
-		return fail(why, n, field, "must be a number");
+		return jcheck_fail(why, n, field, "must be a number");
 	snprintf(msg, sizeof(msg), "must be a whole number %lld..%lld", lo, hi);
 	if (d != (double)(long long)d || d < (double)lo || d > (double)hi)
-		return fail(why, n, field, msg);
+		return jcheck_fail(why, n, field, msg);
 	*out = (long long)d;
 	return 0;
 }
@@ -68,10 +40,10 @@ static int levels(json_t *a, const char *field, struct skill_level *out, size_t 
 	int rc;
 
 	if (!json_is_array(a))
-		return fail(why, n, field, "must be a list of {code, level}");
+		return jcheck_fail(why, n, field, "must be a list of {code, level}");
 	if (json_array_size(a) > max) {
 		snprintf(msg, sizeof(msg), "at most %zu", max);
-		return fail(why, n, field, msg);
+		return jcheck_fail(why, n, field, msg);
 	}
 	json_array_foreach(a, i, s) {
 		json_t *code = json_object_get(s, "code");
@@ -79,14 +51,14 @@ static int levels(json_t *a, const char *field, struct skill_level *out, size_t 
 
 		snprintf(f, sizeof(f), "%s[%zu]", field, i);
 		if (!json_is_object(s))
-			return fail(why, n, f, "must be an object {code, level}");
-		if ((rc = only(s, names, f, why, n)))
+			return jcheck_fail(why, n, f, "must be an object {code, level}");
+		if ((rc = jcheck_only(s, names, f, why, n)))
 			return rc;
 		if (!json_is_string(code) || !json_string_length(code) ||
 		    json_string_length(code) >= MODEL_CODE_MAX) {
 			snprintf(f, sizeof(f), "%s[%zu].code", field, i);
 			snprintf(msg, sizeof(msg), "must be a text of 1..%d bytes", MODEL_CODE_MAX - 1);
-			return fail(why, n, f, msg);
+			return jcheck_fail(why, n, f, msg);
 		}
 		snprintf(f, sizeof(f), "%s[%zu].level", field, i);
 		if ((rc = whole(json_object_get(s, "level"), 1, 5, f, &lv, why, n)))
@@ -110,23 +82,23 @@ static int ring_of(json_t *o, size_t k, int64_t prev_ms, struct rindex_ring *r, 
 
 	snprintf(where, sizeof(where), "rings[%zu]", k);
 	if (!json_is_object(o))
-		return fail(why, n, where, "must be an object");
-	if ((rc = only(o, names, where, why, n)))
+		return jcheck_fail(why, n, where, "must be an object");
+	if ((rc = jcheck_only(o, names, where, why, n)))
 		return rc;
 	snprintf(f, sizeof(f), "%s.after_s", where);
 	if (!json_object_get(o, "after_s"))
-		return fail(why, n, f, "is required");
+		return jcheck_fail(why, n, f, "is required");
 	if ((rc = whole(json_object_get(o, "after_s"), 1, RINDEX_AFTER_MAX_S, f, &v, why, n)))
 		return rc;
 	r->after_ms = (int64_t)v * 1000;
 	if (r->after_ms <= prev_ms)
-		return fail(why, n, f, "must be above the previous ring's (waits increase)");
+		return jcheck_fail(why, n, f, "must be above the previous ring's (waits increase)");
 	if (lower && (sk || lg)) {
 		snprintf(f, sizeof(f), "%s.lower_levels_by", where);
-		return fail(why, n, f, "give it or skills and langs, not both");
+		return jcheck_fail(why, n, f, "give it or skills and langs, not both");
 	}
 	if (!lower && !sk && !lg)
-		return fail(why, n, where, "needs lower_levels_by, or skills and/or langs");
+		return jcheck_fail(why, n, where, "needs lower_levels_by, or skills and/or langs");
 	if (lower) {
 		snprintf(f, sizeof(f), "%s.lower_levels_by", where);
 		if ((rc = whole(lower, 1, RINDEX_LOWER_MAX, f, &v, why, n)))
@@ -155,10 +127,10 @@ int rindex_conf_parse(const char *text, struct rindex_conf *out, char *why, size
 	memset(out, 0, sizeof(*out));
 	out->weight = 1;
 	if (!o || !json_is_object(o)) {
-		rc = fail(why, n, "routing", "must be a JSON object {weight?, rings?}");
+		rc = jcheck_fail(why, n, "routing", "must be a JSON object {weight?, rings?}");
 		goto out;
 	}
-	if ((rc = only(o, names, "", why, n)))
+	if ((rc = jcheck_only(o, names, "", why, n)))
 		goto out;
 	if (json_object_get(o, "weight") &&
 	    (rc = whole(json_object_get(o, "weight"), 1, RINDEX_MAX_WEIGHT, "weight", &v, why, n)))
@@ -166,14 +138,14 @@ int rindex_conf_parse(const char *text, struct rindex_conf *out, char *why, size
 	out->weight = (int)v;
 	rings = json_object_get(o, "rings");
 	if (rings && !json_is_array(rings)) {
-		rc = fail(why, n, "rings", "must be a list");
+		rc = jcheck_fail(why, n, "rings", "must be a list");
 		goto out;
 	}
 	if (rings && json_array_size(rings) > RINDEX_MAX_RINGS - 1) {
 		char msg[48];
 
 		snprintf(msg, sizeof(msg), "at most %d rings", RINDEX_MAX_RINGS - 1);
-		rc = fail(why, n, "rings", msg);
+		rc = jcheck_fail(why, n, "rings", msg);
 		goto out;
 	}
 	json_array_foreach(rings, k, r) {
