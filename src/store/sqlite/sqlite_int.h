@@ -140,8 +140,10 @@
 			"from_state, to_state, actor_user_id, worker_id, epoch, "                  \
 			"detail, id) VALUES (?1, (SELECT client_id FROM items WHERE "              \
 			"id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")                          \
-	X(AUDIT_INSERT, "INSERT INTO audit(" SQ_AUDIT_COLS ") VALUES (?1, ?2, "                    \
-			"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")                                        \
+	/* at_max: the largest at so far (the audit filters' time windows, sqlite_audit.c) */      \
+	X(AUDIT_INSERT, "INSERT INTO audit(" SQ_AUDIT_COLS ", at_max) VALUES (?1, ?2, "            \
+			"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, max(?2, coalesce((SELECT at_max FROM "   \
+			"audit ORDER BY seq DESC LIMIT 1), ?2)))")                                 \
 	X(AUDIT_TAIL, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")                     \
 	X(IDEM_GET, "SELECT request_hash, status, body, created_at FROM "                          \
 		    "idempotency WHERE user_id = ?1 AND key = ?2")                                 \

@@ -595,16 +595,13 @@ const char *const sq__migrations[] = {
      * falls as seq grows (the wall clock may step back; at_max does not), so the events
      * with at >= from start at the first seq whose at_max >= from, and those with at < to
      * end at the last seq whose at_max < to, or at a later event whose at is below its
-     * at_max (a step back: audit_back, normally empty). The trigger keeps at_max on every
-     * insert (events are inserted in seq order); the UPDATE fills it for the events so far.
-     * A new column, indexes and a trigger: safe on any database. */
+     * at_max (a step back: audit_back, normally empty). The store's AUDIT_INSERT writes
+     * at_max with each event (events are inserted in seq order: the last row's at_max and
+     * the new at; no trigger, so no second write of the row); the UPDATE fills it for the
+     * events so far. A new column and indexes: safe on any database. */
     "ALTER TABLE audit ADD COLUMN at_max INTEGER;"
     "UPDATE audit SET at_max = w.m FROM (SELECT seq, max(at) OVER (ORDER BY seq) AS m "
     "  FROM audit) AS w WHERE audit.seq = w.seq;"
-    "CREATE TRIGGER IF NOT EXISTS audit_at_max AFTER INSERT ON audit BEGIN"
-    "  UPDATE audit SET at_max = max(NEW.at, coalesce((SELECT at_max FROM audit"
-    "    WHERE seq < NEW.seq ORDER BY seq DESC LIMIT 1), NEW.at)) WHERE seq = NEW.seq;"
-    "  END;"
     "CREATE INDEX IF NOT EXISTS audit_actor ON audit(actor_user_id, seq);"
     "CREATE INDEX IF NOT EXISTS audit_action ON audit(action, seq);"
     "CREATE INDEX IF NOT EXISTS audit_family ON audit(substr(action, 1, instr(action, '.')), seq);"
