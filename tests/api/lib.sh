@@ -93,6 +93,11 @@ api() {
   BODY=$(cat "$TMP/body")
 }
 
+# ... | grepq PATTERN: grep -q that reads its whole input. With pipefail, grep -q leaves the
+# pipe at its first match, and a writer still writing (printf's last newline) then dies of
+# SIGPIPE, failing a check that matched (a flake seen under load).
+grepq() { grep "$@" > /dev/null; }
+
 # jqr FILTER: applies a jq filter to the last BODY (raw output).
 jqr() { printf '%s' "$BODY" | jq -r "$1" 2>/dev/null; }
 

@@ -28,28 +28,28 @@ OUT=$("$BIN" assess --answers "$TMP/kpo.json" --json)
 check "CLI: the API's body shape is read too; KPO" kpo "$(printf '%s' "$OUT" | jq -r .result.recommendation)"
 check "CLI: 12 KPO points" 12 "$(printf '%s' "$OUT" | jq -r .result.kpo_points)"
 OUT=$("$BIN" assess --answers "$TMP/bpo.json")
-printf '%s' "$OUT" | grep -q "Recommendation: BPO" && ok "CLI: the table names the recommendation" || bad "CLI table: $OUT"
-printf '%s' "$OUT" | grep -q "in-house   72800.00 USD" && ok "CLI: the cost table in dollars" || bad "CLI cost table: $OUT"
+printf '%s' "$OUT" | grepq "Recommendation: BPO" && ok "CLI: the table names the recommendation" || bad "CLI table: $OUT"
+printf '%s' "$OUT" | grepq "in-house   72800.00 USD" && ok "CLI: the cost table in dollars" || bad "CLI cost table: $OUT"
 OUT=$("$BIN" assess --answers "$TMP/bpo.json" --lang id)
-printf '%s' "$OUT" | grep -q "Rekomendasi: BPO" && ok "CLI: Indonesian" || bad "CLI id: $OUT"
+printf '%s' "$OUT" | grepq "Rekomendasi: BPO" && ok "CLI: Indonesian" || bad "CLI id: $OUT"
 OUT=$("$BIN" assess --answers "$TMP/bpo.json" --lang ms)
-printf '%s' "$OUT" | grep -q "Cadangan: BPO" && ok "CLI: Malay" || bad "CLI ms: $OUT"
+printf '%s' "$OUT" | grepq "Cadangan: BPO" && ok "CLI: Malay" || bad "CLI ms: $OUT"
 "$BIN" assess --answers "$TMP/bpo.json" --lang fr >/dev/null 2>&1
 check "CLI: an unknown language is a usage error" 2 "$?"
 echo '{"focus":"cheap"}' > "$TMP/badopt.json"
 ERR=$("$BIN" assess --answers "$TMP/badopt.json" 2>&1 >/dev/null); RC=$?
 check "CLI: an unknown option is a usage error" 2 "$RC"
-printf '%s' "$ERR" | grep -q "focus must be one of cost, mixed, expertise" && ok "CLI: the error names the options" || bad "CLI error: $ERR"
+printf '%s' "$ERR" | grepq "focus must be one of cost, mixed, expertise" && ok "CLI: the error names the options" || bad "CLI error: $ERR"
 echo '{"focus":"cost"}' > "$TMP/short.json"
 ERR=$("$BIN" assess --answers "$TMP/short.json" 2>&1 >/dev/null); RC=$?
 check "CLI: missing answers are a usage error" 2 "$RC"
-printf '%s' "$ERR" | grep -q "process is not answered" && ok "CLI: names the first missing answer" || bad "CLI error: $ERR"
+printf '%s' "$ERR" | grepq "process is not answered" && ok "CLI: names the first missing answer" || bad "CLI error: $ERR"
 "$BIN" assess < /dev/null >/dev/null 2>&1
 check "CLI: no terminal and no file is a usage error" 2 "$?"
 # The terminal: answers typed in (script gives the CLI a terminal).
 if command -v script >/dev/null; then
   OUT=$(printf '1\n1\n1\n1\n1\n1\n1\n4\n500\n3000\n20\nUSD\n' | script -qc "$BIN assess" /dev/null)
-  printf '%s' "$OUT" | grep -q "Recommendation: in-house" && ok "CLI: restricted data typed in keeps the work in-house" || bad "CLI prompts: ${OUT: -300}"
+  printf '%s' "$OUT" | grepq "Recommendation: in-house" && ok "CLI: restricted data typed in keeps the work in-house" || bad "CLI prompts: ${OUT: -300}"
 fi
 
 # --- the API --------------------------------------------------------------------------
@@ -68,7 +68,7 @@ api POST /v1/assessments "$MGR" "$(jq -c '. + {client_id: '"$LEX"', lang: "ms"}'
 expect "a manager (sales) stores one for a client" 201
 A2=$(jqr .id)
 check "KPO for LexCorp" kpo "$(jqr .recommendation)"
-printf '%s' "$(jqr .result.explanation)" | grep -q "Jawapan" && ok "the explanation in Malay" || bad "explanation: $(jqr .result.explanation)"
+printf '%s' "$(jqr .result.explanation)" | grepq "Jawapan" && ok "the explanation in Malay" || bad "explanation: $(jqr .result.explanation)"
 api POST /v1/assessments "$MGR" "$BODY_BPO"
 expect "a prospect's (no client yet)" 201
 A3=$(jqr .id)

@@ -163,9 +163,9 @@ for a in client.create user.create engagement.create worker.create token.create 
   case " $ACTIONS " in *" $a "*) ok "trail has $a";; *) bad "trail lacks $a (has: $ACTIONS)";; esac
 done
 "$SQL" -readonly "$DB" "SELECT count(*) FROM audit WHERE actor_user_id IS NULL OR client_id IS NULL" |
-  grep -qv '^0$' && ok "trail has NULL actor or client ids" || bad "no NULL ids: the 0 rule is untested"
+  grepq -v '^0$' && ok "trail has NULL actor or client ids" || bad "no NULL ids: the 0 rule is untested"
 "$SQL" -readonly "$DB" "SELECT count(*) FROM audit WHERE client_id IS NOT NULL" |
-  grep -qv '^0$' && ok "trail has client ids" || bad "no client ids in the trail"
+  grepq -v '^0$' && ok "trail has client ids" || bad "no client ids in the trail"
 check "trail has details (edits) and events without" "3 yes" \
   "$("$SQL" -readonly "$DB" "SELECT count(detail), CASE WHEN count(*) > count(detail) THEN 'yes' END FROM audit" | tr '|' ' ')"
 
@@ -188,7 +188,7 @@ MID=$((N / 2))
   bad "tampering failed"
 OUT=$("$BIN" audit verify --data "$DATA" 2>&1); crc=$?
 [ "$crc" -ne 0 ] && ok "CLI verify fails after tampering" || bad "CLI verify passed: $OUT"
-printf '%s' "$OUT" | grep -q "broken at event $MID " && ok "CLI names event $MID" ||
+printf '%s' "$OUT" | grepq "broken at event $MID " && ok "CLI names event $MID" ||
   bad "CLI does not name event $MID: $OUT"
 dump_rows "$TMP/rows"
 OUT=$(py_check "$TMP/rows")
@@ -209,7 +209,7 @@ OUT=$(py_check "$TMP/rows")
 check "python flags the changed action of event $((MID + 3))" "bad $((MID + 3))" \
   "$(printf '%s\n' "$OUT" | grep '^bad' | cut -d' ' -f1-2 | tr '\n' ' ' | sed 's/ $//')"
 OUT=$("$BIN" audit verify --data "$DATA" 2>&1)
-printf '%s' "$OUT" | grep -q "broken at event $((MID + 3)) " && ok "CLI names event $((MID + 3))" ||
+printf '%s' "$OUT" | grepq "broken at event $((MID + 3)) " && ok "CLI names event $((MID + 3))" ||
   bad "CLI does not name event $((MID + 3)): $OUT"
 
 # An edit's detail changed: the hash covers it.
@@ -218,6 +218,6 @@ WSEQ=$("$SQL" -readonly "$DB" "SELECT seq FROM audit WHERE action = 'worker.upda
   bad "tampering failed"
 dump_rows "$TMP/rows"
 OUT=$(py_check "$TMP/rows")
-printf '%s\n' "$OUT" | grep -q "^bad $WSEQ " && ok "python flags the changed detail of event $WSEQ" ||
+printf '%s\n' "$OUT" | grepq "^bad $WSEQ " && ok "python flags the changed detail of event $WSEQ" ||
   bad "python misses the changed detail of event $WSEQ: $OUT"
 finish

@@ -178,7 +178,7 @@ check "the engine's event after the step back is found by its own time" "1" "$(j
 
 # Bad values: 400 naming the parameter, nothing listed.
 bad400() { api GET "/v1/audit?$1" "$AUD"; expect "$1 is refused" 400
-  printf '%s' "$BODY" | grep -q "$2" && ok "$1: the message names $2" || bad "$1: message '${BODY:0:200}'"; }
+  printf '%s' "$BODY" | grepq "$2" && ok "$1: the message names $2" || bad "$1: message '${BODY:0:200}'"; }
 bad400 "actor=abc" actor
 bad400 "actor=0" actor
 bad400 "action=" action

@@ -274,12 +274,12 @@ cmp -s "$DATA/audit-head" "$TMP/elsewhere/head" && ok "the copy elsewhere is the
 
 OUT=$("$BIN" audit verify --data "$DATA" 2>&1); rc=$?
 check "CLI verify: intact" 0 "$rc"
-printf '%s' "$OUT" | grep -q "signed tree head: $N events" && ok "CLI verify names the head" ||
+printf '%s' "$OUT" | grepq "signed tree head: $N events" && ok "CLI verify names the head" ||
   bad "CLI verify: $OUT"
 "$BIN" audit verify --data "$DATA" --head "$TMP/elsewhere/head" --key "$PK" >/dev/null 2>&1
 check "CLI verify against the copy and the key" 0 "$?"
 OUT=$("$BIN" audit verify --data "$DATA" --key "$(printf '%064d' 7)" 2>&1); rc=$?
-[ "$rc" -ne 0 ] && printf '%s' "$OUT" | grep -q "another key" && ok "another key is refused" ||
+[ "$rc" -ne 0 ] && printf '%s' "$OUT" | grepq "another key" && ok "another key is refused" ||
   bad "wrong key: rc $rc: $OUT"
 
 # tamper NAME WANT SETUP...: on a fresh copy, SETUP (shell) runs, verify must fail naming WANT.
@@ -289,7 +289,7 @@ tamper() {
   T=$TMP/t/alihdaya.db
   eval "$@" || { bad "$name: tampering failed"; return; }
   out=$("$BIN" audit verify --data "$TMP/t" ${VERIFY_ARGS:-} 2>&1); rc=$?
-  if [ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q "first bad event: $want\$"; then
+  if [ "$rc" -ne 0 ] && printf '%s' "$out" | grepq "first bad event: $want\$"; then
     ok "$name: detected, first bad event $want"
   else
     bad "$name: rc $rc, wanted first bad event $want: $out"
@@ -340,7 +340,7 @@ VERIFY_ARGS="--head $TMP/elsewhere/head --key $PK" \
   tamper "re-signed with a new key: the copy and the pinned key" "$((N - 28))" \
   "$CUT30"' && "$BIN" token create --data "$TMP/t" --user admin >/dev/null'
 OUT=$("$BIN" audit verify --data "$TMP/t" --head "$TMP/elsewhere/head" --key "$PK" 2>&1); printf "%s" "$OUT" |
-  grep -q "events $((N - 29))..$((N - 29)) are under no matching signed head" &&
+  grepq "events $((N - 29))..$((N - 29)) are under no matching signed head" &&
   ok "re-signed: the event written since is under no matching head" || bad "re-signed: not said"
 "$BIN" audit verify --data "$TMP/t" >/dev/null 2>&1
 check "re-signed with a new key: passes without the pinned key (docs/audit.md)" 0 "$?"
@@ -348,7 +348,7 @@ rm -rf "$TMP/t"; cp -a "$DATA" "$TMP/t"
 HS=$("$SQL" -readonly "$DATA/alihdaya.db" "SELECT min(tree_size) FROM audit_heads WHERE tree_size >= 5000")
 "$SQL" "$TMP/t/alihdaya.db" "UPDATE audit_heads SET signature = zeroblob(64) WHERE tree_size = $HS"
 OUT=$("$BIN" audit verify --data "$TMP/t" 2>&1); rc=$?
-[ "$rc" -ne 0 ] && printf '%s' "$OUT" | grep -q "stored head of $HS events is not signed" &&
+[ "$rc" -ne 0 ] && printf '%s' "$OUT" | grepq "stored head of $HS events is not signed" &&
   ok "a forged stored head is named" || bad "forged stored head: rc $rc: $OUT"
 
 # A server started on a truncated trail keeps the head file as evidence: it signs nothing.
@@ -365,6 +365,6 @@ cmp -s "$TMP/t/audit-head" "$TMP/before" && ok "the head file is kept untouched"
 grep -q "audit tree heads are not signed" "$TMP/server.err" && ok "the server says why it signs nothing" ||
   bad "no log line about the unsigned heads"
 OUT=$("$BIN" audit verify --data "$TMP/t" 2>&1)
-printf '%s' "$OUT" | grep -q "truncated: a signed head covers $N events" && ok "verify still sees the truncation" ||
+printf '%s' "$OUT" | grepq "truncated: a signed head covers $N events" && ok "verify still sees the truncation" ||
   bad "after restart: $OUT"
 finish

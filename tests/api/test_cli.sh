@@ -5,7 +5,7 @@
 for c in init serve demo token user client service engagement worker item audit backup staff; do
   "$BIN" "$c" --help >/dev/null 2>&1; check "$c --help exits 0" 0 $?
 done
-"$BIN" --help | grep -q "usage: alihdaya" && ok "top-level help" || bad "top-level help"
+"$BIN" --help | grepq "usage: alihdaya" && ok "top-level help" || bad "top-level help"
 "$BIN" frobnicate >/dev/null 2>&1; check "unknown command exits 2" 2 $?
 "$BIN" client list --data "$TMP/none" 2>"$TMP/e"; check "missing data dir exits 1" 1 $?
 grep -q "alihdaya init" "$TMP/e" && ok "error says what to do next" || bad "error text: $(cat "$TMP/e")"
@@ -29,12 +29,12 @@ check "clearance of unknown client exits 1" 1 $?
 "$BIN" item create --data "$DATA" --engagement 1 --payload '{"form":"a"}' >/dev/null; check "item create" 0 $?
 "$BIN" item create --data "$DATA" --engagement 1 --payload '{oops' 2>/dev/null; check "bad payload exits 2" 2 $?
 check "item list" 1 "$("$BIN" item list --data "$DATA" --json | jq '.data|length')"
-"$BIN" item list --data "$DATA" | grep -q queued && ok "item list table" || bad "item list table"
+"$BIN" item list --data "$DATA" | grepq queued && ok "item list table" || bad "item list table"
 "$BIN" user create --data "$DATA" --name c1 --role client 2>/dev/null; check "client user needs --client" 2 $?
 "$BIN" user create --data "$DATA" --name c1 --role client --client 1 >/dev/null; check "client user" 0 $?
 T=$("$BIN" token create --data "$DATA" --user c1); [[ "$T" == ahd_* ]] && ok "token printed" || bad "token: $T"
 "$BIN" token create --data "$DATA" --user nobody 2>/dev/null; check "token for unknown user exits 1" 1 $?
-"$BIN" audit verify --data "$DATA" | grep -q intact && ok "audit verify" || bad "audit verify"
+"$BIN" audit verify --data "$DATA" | grepq intact && ok "audit verify" || bad "audit verify"
 
 # A running server owns its data directory; CLI writes go through it (its socket), reads
 # read the store (more in test_second_writer.sh).
@@ -54,7 +54,7 @@ grep -q "bad.ini:2" "$TMP/e" && ok "config error names file and line" || bad "co
 
 # The demo builds its world.
 "$BIN" demo --data "$TMP/demo" --items 20 --no-serve > "$TMP/demo.out"; check "demo" 0 $?
-grep -c "curl" "$TMP/demo.out" | grep -qx 3 && ok "demo prints three curl commands" || bad "demo output"
+grep -c "curl" "$TMP/demo.out" | grepq -x 3 && ok "demo prints three curl commands" || bad "demo output"
 check "demo items" 24 "$("$BIN" item list --data "$TMP/demo" --json --limit 100 | jq '.data|length')"
 check "demo workers" 20 "$("$BIN" worker list --data "$TMP/demo" --json --limit 100 | jq '.data|length')"
 "$BIN" demo --data "$TMP/demo" --no-serve 2>/dev/null; check "demo refuses an existing store" 1 $?

@@ -171,7 +171,7 @@ api POST /v1/work/next "$W1"
 none && ok "a suspended worker gets no work" || bad "suspended W1 got work: $BODY"
 api POST "/v1/workers/$W1ID/status" "$W1" '{"status":"available"}'
 expect "a suspended worker cannot make itself available" 409
-printf '%s' "$(jqr .error.message)" | grep -q suspended && ok "the refusal says why" || bad "message: $BODY"
+printf '%s' "$(jqr .error.message)" | grepq suspended && ok "the refusal says why" || bad "message: $BODY"
 api POST "/v1/workers/$W1ID/activate" "$W1" ''
 expect "a worker cannot reactivate itself" 403
 api POST "/v1/workers/$W1ID/activate" "$MGR" ''
@@ -204,7 +204,7 @@ expect "renew up to the maximum" 200
 check "capped at the maximum, 250 s" "2026-01-01T00:04:10.000Z" "$(jqr .lease.expires_at)"
 api POST "/v1/items/$I2/renew" "$W1" "{\"epoch\":$E2}"
 expect "renew past the maximum" 409
-printf '%s' "$(jqr .error.message)" | grep -q maximum && ok "the refusal names the maximum" || bad "message: $BODY"
+printf '%s' "$(jqr .error.message)" | grepq maximum && ok "the refusal names the maximum" || bad "message: $BODY"
 api POST "/v1/items/$I2/submit" "$W1" "{\"epoch\":$E2,\"result\":{\"ok\":true}}"
 expect "submit after renewals" 200
 api GET "/v1/items/$I2/history" "$MGR"
@@ -220,7 +220,7 @@ api POST /v1/work/next "$W1"
 none && ok "a paused engagement hands out nothing" || bad "paused engagement gave: $BODY"
 api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"payload\":{}}"
 expect "a paused engagement takes no items" 409
-printf '%s' "$(jqr .error.message)" | grep -q paused && ok "the refusal says paused" || bad "message: $BODY"
+printf '%s' "$(jqr .error.message)" | grepq paused && ok "the refusal says paused" || bad "message: $BODY"
 api POST "/v1/engagements/$BPO/activate" "$MGR" ''
 expect "resume engagement" 200
 api POST "/v1/clients/$ACME/deactivate" "$MGR" ''

@@ -170,7 +170,7 @@ export_get xlsx "$MGR"
 expect "XLSX by the manager" 200
 check "XLSX media type" "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" "$(header Content-Type)"
 compare "$TMP/out.xlsx" xlsx && ok "XLSX cells equal the items (zipfile + xml)" || bad "XLSX cells"
-ls -a "$DATA" | grep -q '^\.export-' && bad "a workbook file left in the data dir" || ok "no workbook file left behind"
+ls -a "$DATA" | grepq '^\.export-' && bad "a workbook file left in the data dir" || ok "no workbook file left behind"
 
 # Filters: state, the period (created_at, from inclusive, to exclusive), both.
 export_get csv "$ACMEU" "state=done"
@@ -237,7 +237,7 @@ N=$(printf '%s' "$EV" | jq length)
 check "who, what" "acme-user engagement $ACME" "$(printf '%s' "$EV" | jq -r '.[0]|"\(.actor_name // .actor_user_id) \(.record_type) \(.client_id)"' | sed "s/^[0-9]* /acme-user /")"
 printf '%s' "$EV" | jq -e '.[0].detail|.format=="csv" and .rows==5' >/dev/null && ok "format and row count" || bad "detail: $(printf '%s' "$EV" | jq -c '.[0]')"
 printf '%s' "$EV" | jq -e '[.[].detail|select(.state=="done" and .rows==1)]|length==1' >/dev/null && ok "the filter recorded" || bad "filter detail"
-printf '%s' "$EV" | grep -q 'CLM-\|HYPERLINK' && bad "a value in the audit" || ok "no row value in the audit"
+printf '%s' "$EV" | grepq 'CLM-\|HYPERLINK' && bad "a value in the audit" || ok "no row value in the audit"
 
 # Many pages: 1,234 items (an import) come out whole, in id order, each once, across the
 # store's keyset pages (100 items) and the answer's chunks.
@@ -298,6 +298,6 @@ check "CLI export without a server: exit 0" 0 $?
 compare "$TMP/cli.xlsx" xlsx && ok "CLI XLSX without a server equals the items" || bad "CLI XLSX (local)"
 "$BIN" item export --data "$DATA" --engagement "$BPO" --format jsonl --state done > "$TMP/cli.jsonl"
 compare "$TMP/cli.jsonl" jsonl "$I1" && ok "CLI JSON Lines to stdout, filtered" || bad "CLI JSONL (local)"
-ls -a "$DATA" | grep -q '^\.export-' && bad "a workbook file left in the data dir" || ok "no workbook file left by the CLI"
+ls -a "$DATA" | grepq '^\.export-' && bad "a workbook file left in the data dir" || ok "no workbook file left by the CLI"
 
 finish

@@ -175,7 +175,7 @@ expect "no such engagement" 404
 # The CLI answers the same object.
 OUT=$("$BIN" engagement queue "$BPO" --data "$DATA" --json)
 check "CLI queue --json" "2 2 1" "$(printf '%s' "$OUT" | jq -r '"\(.depth.assigned) \(.depth.queued) \(.late)"')"
-"$BIN" engagement queue "$BPO" --data "$DATA" | grep -q "Ana" && ok "CLI queue text names the holder" || bad "CLI queue text"
+"$BIN" engagement queue "$BPO" --data "$DATA" | grepq "Ana" && ok "CLI queue text names the holder" || bad "CLI queue text"
 "$BIN" engagement queue --data "$DATA" >/dev/null 2>&1; check "CLI queue without id exits 2" 2 $?
 OUT=$("$BIN" item list --data "$DATA" --ref-contains CLM --json)
 check "CLI item list --ref-contains" 3 "$(printf '%s' "$OUT" | jq '.data|length')"
@@ -193,6 +193,6 @@ case "$(jqr .error.message)" in *engagement_id*) ok "a wrong type names its fiel
 ERR=$("$BIN" engagement create --data "$DATA" --client "$ACME" --service data_entry --name Eight --sla 8 2>&1 >/dev/null)
 check "CLI --sla 8 exits 2" 2 $?
 case "$ERR" in *unit*8h*) ok "asks for a unit";; *) bad "no unit asked: $ERR";; esac
-"$BIN" engagement --help | grep -q "5d (days)" && ok "--help documents d for days" || bad "d not documented"
+"$BIN" engagement --help | grepq "5d (days)" && ok "--help documents d for days" || bad "d not documented"
 
 finish

@@ -157,7 +157,7 @@ check "lists carry no payload" 0 "$(jqr '[.data[]|select(has("payload"))]|length
 M=$(curl -s "$BASE/metrics")
 n=$(printf '%s\n' "$M" | sed -n 's/^alihdaya_engine_commands_total \([0-9]*\)$/\1/p')
 [ "${n:-0}" -gt 20 ] && ok "metrics count engine commands ($n)" || bad "metrics: $(printf '%s' "$M" | head -5)"
-printf '%s\n' "$M" | grep -q '^alihdaya_http_requests_total{class="2xx"} [1-9]' && ok "metrics count 2xx answers" || bad "no 2xx counter"
+printf '%s\n' "$M" | grepq '^alihdaya_http_requests_total{class="2xx"} [1-9]' && ok "metrics count 2xx answers" || bad "no 2xx counter"
 
 stop_server TERM && ok "graceful stop exits 0" || bad "graceful stop exit code"
 "$BIN" audit verify --data "$DATA" >/dev/null && ok "CLI audit verify" || bad "CLI audit verify"

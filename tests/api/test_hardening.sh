@@ -198,5 +198,5 @@ case "$res" in *2[0-9][0-9]:*) bad "a 2xx among them: $res";; *401:*) ok "answer
 api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"payload\":{\"after\":\"abuse\"}}"
 expect "a write with a token still commits" 201
 stop_server TERM && ok "SIGTERM exits 0 after the abuse" || bad "SIGTERM exit code"
-db 'PRAGMA integrity_check' | grep -qx ok && ok "integrity_check ok" || bad "integrity_check"
+db 'PRAGMA integrity_check' | grepq -x ok && ok "integrity_check ok" || bad "integrity_check"
 finish

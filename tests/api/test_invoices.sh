@@ -177,7 +177,7 @@ TOTAL_ID=$(python3 -c "t=$TOTAL; s=f'{t // 100:,}'.replace(',', '.') + ',' + f'{
 check "pdftotext finds the total in Indonesian format ($TOTAL_ID)" 1 "$(grep -c -F "$TOTAL_ID" "$TMP/inv.txt" | sed 's/^[1-9][0-9]*$/1/')"
 check "Indonesian labels" 1 "$(grep -c '^Faktur' "$TMP/inv.txt")"
 curl -s -o "$TMP/inv_en.pdf" -H "Authorization: Bearer $MGR" "$BASE/v1/invoices/$NINV/pdf?lang=en"
-pdftotext "$TMP/inv_en.pdf" - | grep -q '^Faktur' && ok "the client's language wins over ?lang" || bad "the client's language wins over ?lang"
+pdftotext "$TMP/inv_en.pdf" - | grepq '^Faktur' && ok "the client's language wins over ?lang" || bad "the client's language wins over ?lang"
 curl -s -o "$TMP/inv.csv" -H "Authorization: Bearer $MGR" "$BASE/v1/invoices/$NINV/csv"
 check "CSV total row is the total" "$(python3 -c "print(f'{$TOTAL // 100}.{$TOTAL % 100:02d}')")" \
   "$(python3 -c "import csv,sys; r=[x for x in csv.DictReader(open('$TMP/inv.csv', newline='')) if x['kind']=='total']; print(r[0]['amount'])")"

@@ -38,5 +38,5 @@ stop_server TERM && ok "SIGTERM exits 0" || bad "SIGTERM exit code"
 grep -q '"stopped cleanly"\|stopped cleanly' "$TMP/server.err" && ok "logs a clean stop" || bad "no clean stop in log"
 start_server
 stop_server INT && ok "SIGINT exits 0" || bad "SIGINT exit code"
-sqlite3 "$DATA/alihdaya.db" 'PRAGMA integrity_check' | grep -qx ok && ok "integrity_check ok" || bad "integrity_check"
+sqlite3 "$DATA/alihdaya.db" 'PRAGMA integrity_check' | grepq -x ok && ok "integrity_check ok" || bad "integrity_check"
 finish

@@ -178,7 +178,7 @@ expect "and the codes still enforced" 400
 out=$("$BIN" review lots --data "$DATA" --engagement "$LOTS" --json)
 check "review lots lists both lots" "rejected accepted" "$(printf '%s' "$out" | jq -r '[.data[].state]|join(" ")')"
 out=$("$BIN" review defects --data "$DATA" --engagement "$BPO")
-printf '%s' "$out" | grep -q missing_field && ok "review defects prints the codes" || bad "review defects: $out"
+printf '%s' "$out" | grepq missing_field && ok "review defects prints the codes" || bad "review defects: $out"
 out=$("$BIN" review sampling --data "$DATA" --engagement "$LOTS" --json)
 check "review sampling prints the settings" "aql 5" "$(printf '%s' "$out" | jq -r '"\(.mode) \(.lot_size)"')"
 "$BIN" review list --data "$DATA" --state bogus >/dev/null 2>&1

@@ -55,7 +55,7 @@ check "a refused write exits 1" 1 $?
 grep -q "exists" "$TMP/e" && ok "the server's refusal is shown" || bad "refusal text: $(cat "$TMP/e")"
 "$BIN" client create --data "$DATA" --code beside --name Beside >"$TMP/c" 2>&1
 grep -qx "client [0-9]* created" "$TMP/c" && ok "client create beside the server" || bad "client create: $(cat "$TMP/c")"
-"$BIN" audit verify --data "$DATA" | grep -q intact && ok "audit chain intact" || bad "audit chain"
+"$BIN" audit verify --data "$DATA" | grepq intact && ok "audit chain intact" || bad "audit chain"
 
 # No server: the CLI writes locally, and a stale socket is no obstacle.
 stop_server

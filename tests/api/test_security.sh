@@ -46,7 +46,7 @@ api POST /v1/items "$LEXU" "{\"engagement_id\":$KPO,\"payload\":{\"secret\":\"le
 IL=$(jqr .id)
 api GET "/v1/items/$IL" "$ACMEU"
 expect "other client's item is 404" 404
-check "no leak in the 404" false "$(printf '%s' "$BODY" | grep -q lex-only && echo true || echo false)"
+check "no leak in the 404" false "$(printf '%s' "$BODY" | grepq lex-only && echo true || echo false)"
 api GET "/v1/items/$IL/history" "$ACMEU"
 expect "other client's history is 404" 404
 api POST "/v1/items/$IL/cancel" "$ACMEU" '{}'

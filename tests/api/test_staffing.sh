@@ -93,7 +93,7 @@ grep -Eq "^cost: [0-9]+\.[0-9]{2} USD" "$TMP/plan.txt" && ok "table shows the co
 "$BIN" staff plan --data "$DATA" --engagement "$KPO" --days 1 > "$TMP/plan2.txt"
 check "plan of an engagement without history" 0 $?
 grep -q "fallback: no arrival history" "$TMP/plan2.txt" && ok "CLI says fallback" || bad "fallback: $(head -5 "$TMP/plan2.txt")"
-"$BIN" staff plan --help | grep -q "usage: alihdaya staff plan" && ok "plan --help" || bad "plan --help"
+"$BIN" staff plan --help | grepq "usage: alihdaya staff plan" && ok "plan --help" || bad "plan --help"
 "$BIN" staff plan --data "$DATA" 2>/dev/null; check "plan without --engagement exits 2" 2 $?
 "$BIN" staff plan --data "$DATA" --engagement 1 --interval 10m 2>/dev/null; check "bad interval exits 2" 2 $?
 "$BIN" staff erlang --contacts 100 --interval 30m --aht 180 --target 80/20s 2>/dev/null; check "a duration without a unit exits 2" 2 $?

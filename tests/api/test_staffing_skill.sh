@@ -110,7 +110,7 @@ grep -Eq "^cost: [0-9]+\.[0-9]{2} USD" "$TMP/skill.txt" && ok "table shows the c
 "$BIN" staff plan --data "$DATA" --skill nobody_has_it --days 1 > "$TMP/skill0.txt"
 check "empty skill plan exits 0" 0 $?
 grep -q "^note: no engagement requires this skill" "$TMP/skill0.txt" && ok "CLI says why it is empty" || bad "note: $(head -4 "$TMP/skill0.txt")"
-"$BIN" staff plan --help | grep -q -- "--skill CODE" && ok "plan --help names --skill" || bad "plan --help"
+"$BIN" staff plan --help | grepq -- "--skill CODE" && ok "plan --help names --skill" || bad "plan --help"
 "$BIN" staff plan --data "$DATA" --skill data_entry --engagement "$BPO" 2>"$TMP/e"; check "--skill with --engagement exits 2" 2 $?
 grep -q "not both" "$TMP/e" && ok "exclusion said" || bad "error: $(cat "$TMP/e")"
 "$BIN" staff plan --data "$DATA" --skill "data entry" 2>/dev/null; check "bad code exits 2" 2 $?

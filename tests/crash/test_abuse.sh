@@ -120,5 +120,5 @@ echo "# VmRSS: ${rss0} kB before, ${rss1} kB with $CONNS connections, ${rss2} kB
   || bad "RSS grew by $(((rss1 - rss0) / 1024)) MB"
 [ $((rss2 - rss0)) -lt 204800 ] && ok "RSS after the connections below +200 MB" || bad "RSS after: +$(((rss2 - rss0) / 1024)) MB"
 stop_server TERM && ok "SIGTERM exits 0 after the abuse" || bad "SIGTERM exit code"
-sqlite3 "$DATA/alihdaya.db" 'PRAGMA integrity_check' | grep -qx ok && ok "integrity_check ok" || bad "integrity_check"
+sqlite3 "$DATA/alihdaya.db" 'PRAGMA integrity_check' | grepq -x ok && ok "integrity_check ok" || bad "integrity_check"
 finish
