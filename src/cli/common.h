@@ -144,6 +144,16 @@ int cli_noun_open(struct cli_noun *w, enum cli_open_mode m);
 int cli_noun_list(struct cli_noun *w, int rc, json_t *out, const char *const *cols);
 /* Runs a create command and prints "<noun> N created"; exit code. */
 int cli_noun_created(struct cli_noun *w, struct cmd *cm);
+/*
+ * `<verb> ID [--set FILE|-]` for a document an engagement keeps (its fields,
+ * its routing): with --set, set(w, id, FILE); without, the installation opened
+ * to read and show(w, id). usage for --help (stdout) and a bad option (stderr,
+ * exit 2); verb ("engagement fields") names the errors. Exit code.
+ */
+typedef int cli_doc_fn(struct cli_noun *w, int64_t id, const char *path);
+typedef int cli_doc_show_fn(struct cli_noun *w, int64_t id);
+int cli_engagement_doc(int argc, char **argv, const char *verb, const char *usage,
+		       cli_doc_fn *set, cli_doc_show_fn *show);
 /* True for "<noun> --help" or "-h". */
 bool cli_wants_help(int argc, char **argv);
 

@@ -406,3 +406,46 @@ int cli_noun_main(const struct cli_noun_def *d, int argc, char **argv, const str
 	cli_close(&w.ctx);
 	return rc;
 }
+
+int cli_engagement_doc(int argc, char **argv, const char *verb, const char *usage,
+		       cli_doc_fn *set_fn, cli_doc_show_fn *show)
+{
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+					     {"set", required_argument, 0, 's'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *idtext = NULL, *set = NULL;
+	struct cli_noun w;
+	int64_t id = 0;
+	int opt, rc = cli_noun_begin(&w, argc, argv, verb);
+
+	if (rc)
+		return rc;
+	while ((opt = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
+		if (opt == 's') {
+			set = optarg;
+			continue;
+		}
+		if (opt == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		}
+		fputs(usage, stderr);
+		return 2;
+	}
+	/* getopt ran over argv + 1 (the verb is its argv[0]) and moved the id to its end. */
+	for (int i = optind + 1; i < argc; i++)
+		if (!idtext)
+			idtext = argv[i];
+		else
+			return cli_fail(verb, 2, "one engagement id, not %s", argv[i]);
+	if (!idtext || cli_parse_id(idtext, &id))
+		return cli_fail(verb, 2, "an engagement id is required (see --help)");
+	if (set)
+		return set_fn(&w, id, set);
+	if (cli_noun_open(&w, CLI_READ))
+		return 1;
+	rc = show(&w, id);
+	cli_close(&w.ctx);
+	return rc;
+}

@@ -1,6 +1,5 @@
 /* routing.c - `engagement routing ID [--set FILE|-]`: an engagement's widening rings and item
  * weight read or set (app/routing.h, docs/routing.md). */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,44 +105,5 @@ done:
 
 int cli_engagement_routing(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-					     {"set", required_argument, 0, 's'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *idtext = NULL, *set = NULL;
-	struct cli_noun w;
-	int64_t id = 0;
-	int opt, rc = cli_noun_begin(&w, argc, argv, "engagement routing");
-
-	if (rc)
-		return rc;
-	while ((opt = cli_noun_getopt(&w, argc, argv, opts)) != -1) {
-		if (opt == 's') {
-			set = optarg;
-			continue;
-		}
-		if (opt == 'h') {
-			fputs(routing_usage, stdout);
-			return 0;
-		}
-		fputs(routing_usage, stderr);
-		return 2;
-	}
-	/* getopt ran over argv + 1 (the verb is its argv[0]) and moved the id to its end. */
-	for (int i = optind + 1; i < argc; i++)
-		if (!idtext)
-			idtext = argv[i];
-		else
-			return cli_fail("engagement routing", 2, "one engagement id, not %s",
-					argv[i]);
-	if (!idtext || cli_parse_id(idtext, &id))
-		return cli_fail("engagement routing", 2,
-				"an engagement id is required (see --help)");
-	if (set)
-		return set_routing(&w, id, set);
-	if (cli_noun_open(&w, CLI_READ))
-		return 1;
-	rc = print_routing(&w, id);
-	cli_close(&w.ctx);
-	return rc;
+	return cli_engagement_doc(argc, argv, "engagement routing", routing_usage, set_routing, print_routing);
 }
