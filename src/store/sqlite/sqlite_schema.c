@@ -585,9 +585,8 @@ const char *const sq__migrations[] = {
     /* and an item's type (''/'default': default), billed by the card's per-type prices */
     "ALTER TABLE items ADD COLUMN type TEXT NOT NULL DEFAULT '';",
 
-    /* (Kept the last migration so far: tests/api/test_audit_filters.sh sets a store back
-     * one version and re-applies this one on a trail. A later migration goes after it, and
-     * that check then sets the store back past it as well.) */
+    /* (tests/api/test_audit_filters.sh runs the next migration's text, read out of the
+     * binary, on a trail set back to before it: it must stay one string literal.) */
 
     /* the audit trail's filters (issue 9, GET /v1/audit?actor=&action=&from=&to=): an index
      * per filter, each ending in seq (the rowid) so a page is read in seq order from it. A
