@@ -14,9 +14,9 @@ static const struct {
 } events[] = {
     {"item.done", WH_ITEM_DONE},
     {"item.rejected", WH_ITEM_REJECTED},
-    {"sla.breach", WH_SLA_BREACH},	     /* accepted now, fired once SLA checks exist */
+    {"sla.breach", WH_SLA_BREACH},	     /* engine/sla.c */
     {"import.finished", WH_IMPORT_FINISHED}, /* the imports helper's jobs */
-    {"invoice.issued", WH_INVOICE_ISSUED},   /* billing, later */
+    {"invoice.issued", WH_INVOICE_ISSUED},   /* engine/billing.c */
 };
 
 unsigned webhook_event_bit(const char *name)

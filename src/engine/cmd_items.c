@@ -112,6 +112,8 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	it->created_at = now;
 	it->state = to;
 	rc = engine__step_create(e, c, it, now);
+	if (!rc)
+		rc = engine__sla_created(e, it, now); /* created already late: announced now */
 	if (rc)
 		goto out;
 	if (idmap_put(&e->st.items, it->ri.id, it)) {

@@ -235,6 +235,8 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 		rc = engine_expire_leases(e, now);
 	if (!rc)
 		rc = engine__purge_tick(e, now);
+	if (!rc)
+		rc = engine__sla_tick(e, now);
 	if (rc) {
 		log_error("engine: cannot start batch: %s (%s)", err_message(rc),
 			  store_errmsg(e->store));

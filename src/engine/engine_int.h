@@ -119,6 +119,16 @@ struct engine_state {
 	/* route_index.c: the routing index, holding every queue; rebuilt (with them) when stale. */
 	struct rindex *rx;
 	int rx_stale;
+	/*
+	 * sla.c: the sla.breach watermark: every open item at or below (due, id)
+	 * has been announced. Read from the store at the first tick (loaded); a
+	 * reload (a failed batch among them) zeroes it, so the next tick reads
+	 * the committed one again. next: when the tick runs next.
+	 */
+	struct {
+		bool loaded;
+		int64_t due, id, next;
+	} sla;
 };
 
 struct engine {
@@ -383,6 +393,16 @@ int engine__assessment_create(struct engine *e, struct cmd *c, int64_t now);
 int engine_expire_leases(struct engine *e, int64_t now);
 /* The earliest lease deadline, or INT64_MAX. */
 int64_t engine_next_deadline(const struct engine *e);
+
+/*
+ * sla.c: the sla.breach webhook. The tick (every batch; it works at most once a
+ * second, and at once while a backlog remains) announces the open items whose
+ * due time passed; an item created already late is announced by its create.
+ */
+int engine__sla_tick(struct engine *e, int64_t now);
+int engine__sla_created(struct engine *e, const struct live_item *it, int64_t now);
+/* outbox.c: the sla.breach event of an open item, in the caller's savepoint. */
+int engine__outbox_sla(struct engine *e, const struct live_item *it, int64_t now);
 
 /* purge.c: the background purge, run in every batch (it does its work once a minute). */
 int engine__purge_tick(struct engine *e, int64_t now);

@@ -16,6 +16,8 @@ int64_t engine_next_deadline(const struct engine *e)
 
 	if (e->purge_armed && e->purge_next < due)
 		due = e->purge_next;
+	if (e->st.sla.next < due) /* sla.c: a due time passes, or a backlog of them */
+		due = e->st.sla.next;
 	return dash < due ? dash : due;
 }
 

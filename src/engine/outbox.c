@@ -45,42 +45,32 @@ static int json_str(struct buf *b, const char *s)
 }
 
 /*
- * The outbox rows of an item step, in the command's savepoint: they commit
- * with the change or not at all. The event's id is the audit event's
- * sequence number of the step (unique, and findable in the trail). The body
- * carries ids and the state, never payload or result values: a receiver
- * reads those with its own token.
+ * An item's event: the body carries ids, the state and the due time, never
+ * payload or result values: a receiver reads those with its own token.
  */
-int engine__outbox_item(struct engine *e, const struct live_item *it, enum item_action act,
-			enum item_state to, int64_t now)
+static int item_event(struct engine *e, const struct live_item *it, unsigned bit,
+		      const char *type, const char *event_id, enum item_state state, int64_t now)
 {
 	struct webhook_delivery d;
 	struct buf body = BUF_INIT;
-	char at[40], head[256];
-	unsigned bit;
+	char at[40], due[40], head[320];
 	int64_t n = 0;
 	int rc;
 
-	if (to == ITEM_DONE)
-		bit = WH_ITEM_DONE;
-	else if (act == ACT_REWORK)
-		bit = WH_ITEM_REJECTED;
-	else
-		return 0;
 	memset(&d, 0, sizeof(d));
 	d.item_id = it->ri.id;
 	d.client_id = it->client_id;
 	d.created_at = now;
-	snprintf(d.event_id, sizeof(d.event_id), "evt_%" PRId64, e->st.audit_seq);
-	snprintf(d.type, sizeof(d.type), "%s", bit == WH_ITEM_DONE ? "item.done" : "item.rejected");
+	snprintf(d.event_id, sizeof(d.event_id), "%s", event_id);
+	snprintf(d.type, sizeof(d.type), "%s", type);
 	clock_format_ms(now, at, sizeof(at));
-	snprintf(
-	    head, sizeof(head),
-	    "{\"id\":\"%s\",\"type\":\"%s\",\"created_at\":\"%s\",\"data\":{\"item_id\":%" PRId64
-	    ",\"engagement_id\":%" PRId64 ",\"client_id\":%" PRId64
-	    ",\"state\":\"%s\",\"external_ref\":",
-	    d.event_id, d.type, at, it->ri.id, it->engagement_id, it->client_id,
-	    item_state_name(to));
+	clock_format_ms(it->ri.due_at, due, sizeof(due));
+	snprintf(head, sizeof(head),
+		 "{\"id\":\"%s\",\"type\":\"%s\",\"created_at\":\"%s\",\"data\":{\"item_id\":%" PRId64
+		 ",\"engagement_id\":%" PRId64 ",\"client_id\":%" PRId64
+		 ",\"state\":\"%s\",\"due_at\":\"%s\",\"external_ref\":",
+		 d.event_id, d.type, at, it->ri.id, it->engagement_id, it->client_id,
+		 item_state_name(state), due);
 	rc = buf_puts(&body, head);
 	if (!rc && it->external_ref && it->external_ref[0])
 		rc = json_str(&body, it->external_ref);
@@ -95,6 +85,35 @@ int engine__outbox_item(struct engine *e, const struct live_item *it, enum item_
 out:
 	buf_release(&body);
 	return rc;
+}
+
+/*
+ * The outbox rows of an item step, in the command's savepoint: they commit
+ * with the change or not at all. The event's id is the audit event's
+ * sequence number of the step (unique, and findable in the trail).
+ */
+int engine__outbox_item(struct engine *e, const struct live_item *it, enum item_action act,
+			enum item_state to, int64_t now)
+{
+	char id[32];
+
+	if (to != ITEM_DONE && act != ACT_REWORK)
+		return 0;
+	snprintf(id, sizeof(id), "evt_%" PRId64, e->st.audit_seq);
+	return item_event(e, it, to == ITEM_DONE ? WH_ITEM_DONE : WH_ITEM_REJECTED,
+			  to == ITEM_DONE ? "item.done" : "item.rejected", id, to, now);
+}
+
+/*
+ * sla.breach (sla.c): once per item, so its id names the item: a receiver
+ * that sees it twice (at least once) knows it is the same breach.
+ */
+int engine__outbox_sla(struct engine *e, const struct live_item *it, int64_t now)
+{
+	char id[40];
+
+	snprintf(id, sizeof(id), "evt_sla_%" PRId64, it->ri.id);
+	return item_event(e, it, WH_SLA_BREACH, "sla.breach", id, it->state, now);
 }
 
 /*

@@ -210,6 +210,8 @@ typedef int (*store_worker_state_cb)(void *ctx, const struct worker_state_rec *w
 typedef int (*store_work_conf_cb)(void *ctx, const struct work_conf *w);
 typedef int (*store_offer_cb)(void *ctx, const struct offer_rec *o);
 /* An engagement's routing configuration (core/rindex_json.h's canonical text). */
+/* An open item past its due time (store_sla_due_each). */
+typedef int (*store_sla_cb)(void *ctx, int64_t item_id, int64_t due_at);
 typedef int (*store_routing_cb)(void *ctx, int64_t engagement_id, const char *conf,
 				int64_t updated_at);
 /* A due delivery with its endpoint (secrets opened). */
@@ -813,7 +815,20 @@ struct store_load {
 	X(routing_get,                                                                             \
 	  (struct store *s, int64_t engagement_id, char *conf, size_t n, int64_t *updated_at),     \
 	  (s, engagement_id, conf, n, updated_at))                                                 \
-	X(routing_each, (struct store *s, store_routing_cb cb, void *ctx), (s, cb, ctx))
+	X(routing_each, (struct store *s, store_routing_cb cb, void *ctx), (s, cb, ctx))         \
+	/*                                                                                         \
+	 * SLA breaches (issue 11's sla.breach, sqlite_sla.c), all on the writer (the engine's     \
+	 * batch): the watermark (due_at, item_id) up to which open items were announced, and the  \
+	 * open items above it due by upto, by (due_at, id), at most limit; the earliest due_at    \
+	 * of an open item after `after` (INT64_MAX: none).                                        \
+	 */                                                                                        \
+	X(sla_mark_get, (struct store *s, int64_t *due_at, int64_t *item_id), (s, due_at, item_id)) \
+	X(sla_mark_put, (struct store *s, int64_t due_at, int64_t item_id), (s, due_at, item_id)) \
+	X(sla_due_each,                                                                            \
+	  (struct store *s, int64_t after_due, int64_t after_id, int64_t upto, int limit,          \
+	   store_sla_cb cb, void *ctx),                                                            \
+	  (s, after_due, after_id, upto, limit, cb, ctx))                                          \
+	X(sla_next_due, (struct store *s, int64_t after, int64_t *due_at), (s, after, due_at))
 
 /* What store_keying_load() passes each row to (engine recovery). */
 struct store_keying_load {

@@ -606,6 +606,12 @@ const char *const sq__migrations[] = {
     "CREATE INDEX IF NOT EXISTS audit_family ON audit(substr(action, 1, instr(action, '.')), seq);"
     "CREATE INDEX IF NOT EXISTS audit_at_max ON audit(at_max);"
     "CREATE INDEX IF NOT EXISTS audit_back ON audit(at) WHERE at < at_max;",
+    /* the sla.breach webhook (issue 11, engine/sla.c): the watermark (due_at, item_id) up to
+     * which open items past their due time were announced. (0, 0) on any store: an open
+     * item already late when this migration runs is announced once, at the first tick. */
+    "CREATE TABLE IF NOT EXISTS sla_mark (k INTEGER PRIMARY KEY CHECK (k = 1),"
+    "  due_at INTEGER NOT NULL, item_id INTEGER NOT NULL);"
+    "INSERT OR IGNORE INTO sla_mark(k, due_at, item_id) VALUES (1, 0, 0);",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
