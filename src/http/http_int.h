@@ -392,7 +392,7 @@ int http__write_end(struct http_write *w, int rc, const void *in);
 int http__write(struct req *r, enum cmd_type t, const void *in, const char *fmt, ...);
 
 /* server.c */
-void http__metrics_text(struct http_server *h, struct buf *out);
+void http__metrics_text(struct http_server *h, struct buf *out, bool detail);
 
 /*
  * sse.c: the dashboard's event streams (docs/api.md "Dashboard"), at most
@@ -454,6 +454,7 @@ int http__review_keep(struct cmd *p, const struct cmd *c);
 void http__review_free(struct cmd *c);
 int h_health(struct req *r);
 int h_metrics(struct req *r);
+int h_metrics_detail(struct req *r);
 int h_web_index(struct req *r);
 int h_web_file(struct req *r);
 int h_clients_create(struct req *r);

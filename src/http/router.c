@@ -15,6 +15,7 @@
 const struct route http__routes[] = {
     {"GET", "/v1/health", POL_PUBLIC, h_health},
     {"GET", "/metrics", POL_PUBLIC, h_metrics},
+    {"GET", "/v1/metrics", POL_METRICS_READ, h_metrics_detail},
     {"GET", "/", POL_PUBLIC, h_web_index},
     {"GET", "/web/*", POL_PUBLIC, h_web_file},
 

@@ -380,7 +380,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---------------------------------------------------------------- metrics */
 
-void http__metrics_text(struct http_server *h, struct buf *out)
+void http__metrics_text(struct http_server *h, struct buf *out, bool detail)
 {
 	static const char *const cls[6] = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
 	struct engine_stats st;
@@ -446,7 +446,8 @@ void http__metrics_text(struct http_server *h, struct buf *out)
 		   "# TYPE alihdaya_engine_commit_seconds_total counter\n"
 		   "alihdaya_engine_commit_seconds_total %.6f\n",
 		   (double)st.apply_us / 1e6, (double)st.commit_us / 1e6);
-	http__dash_metrics(h, out); /* per engagement (h_dashboard.c) */
+	if (detail)
+		http__dash_metrics(h, out); /* per engagement (h_dashboard.c) */
 }
 
 /* ------------------------------------------------------------ start, stop */

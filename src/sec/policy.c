@@ -161,6 +161,7 @@ static const struct action_def actions[POL__COUNT] = {
 	[POL_BILLING_MANAGE] = { "billing.manage", { ANY, ANY, NO, OWN, NO } },
 	/* Routing: how an engagement's work widens and weighs is the floor's, staff's. */
 	[POL_ENGAGEMENT_ROUTING] = { "engagement.routing", { ANY, ANY, NO, NO, NO } },
+	[POL_METRICS_READ] = { "metrics.read", { ANY, ANY, NO, NO, ANY } },
 };
 
 static const char *const rule_names[RULE__COUNT] = {

@@ -134,6 +134,9 @@ enum policy_action {
 	POL_BILLING_MANAGE, /* set them */
 	/* Routing (issue 13, docs/routing.md): an engagement's widening rings and item weight */
 	POL_ENGAGEMENT_ROUTING, /* read and set: staff */
+	/* Prometheus text with the per-engagement series and the workers by state (GET
+	 * /v1/metrics): which engagements exist and their volumes are not for clients. */
+	POL_METRICS_READ,
 	POL__COUNT
 };
 

@@ -610,6 +610,8 @@ PROBES = {
     "POST /v1/invoices/:id/pay": "invoice", "POST /v1/invoices/:id/credit": "invoice",
     # routing (issue 13; test_routing.sh tests widening): staff, by engagement
     "GET /v1/engagements/:id/routing": "engagement", "PUT /v1/engagements/:id/routing": "engagement",
+    # the floor's Prometheus series per engagement (the public /metrics has totals only)
+    "GET /v1/metrics": None,
 }
 # Query strings a route needs to answer 200 at all.
 QUERY = {"/v1/staff/erlang": "?contacts=10&aht=300&interval=1800",

@@ -140,8 +140,14 @@ expect "no token: 401" 401
 api GET "/v1/dashboard?x=1" "$MGR"
 expect "an unknown query parameter: 400" 400
 
-# /metrics: the same figures per engagement, labelled by id.
-curl -s "$BASE/metrics" > "$TMP/metrics.txt"
+# /v1/metrics: the same figures per engagement, labelled by id, for staff; the public /metrics
+# has the totals only.
+curl -s "$BASE/metrics" > "$TMP/public.txt"
+grepq '^alihdaya_engine_commands_total ' < "$TMP/public.txt" && ok "/metrics: the totals, public" || bad "/metrics: no totals"
+if grep -q 'engagement=\|alihdaya_workers' "$TMP/public.txt"; then bad "the public /metrics shows series per engagement or workers"; else ok "the public /metrics shows no engagement and no workers"; fi
+curl -s -H "Authorization: Bearer $ACMEU" -o /dev/null -w '%{http_code}' "$BASE/v1/metrics" > "$TMP/code.txt"
+check "/v1/metrics: a client user gets 403" 403 "$(cat "$TMP/code.txt")"
+curl -s -H "Authorization: Bearer $MGR" "$BASE/v1/metrics" > "$TMP/metrics.txt"
 metric() { awk -v k="$1{engagement=\"$2\"}" '$1 == k {print $2}' "$TMP/metrics.txt"; }
 check "/metrics: BPO queue depth" "$(got "$BPO" .queue_depth)" "$(metric alihdaya_engagement_queue_depth "$BPO")"
 check "/metrics: KPO lease expiries" 1 "$(metric alihdaya_engagement_lease_expiries_total "$KPO")"

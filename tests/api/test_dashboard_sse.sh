@@ -53,7 +53,7 @@ expect "a fourth stream past the limit of 3" 503
 [ -n "$(header Retry-After)" ] && ok "503 says when to retry" || bad "no Retry-After"
 api GET /v1/dashboard/events "$W1"
 expect "a worker may not open the stream" 403
-curl -s "$BASE/metrics" | grepq '^alihdaya_dashboard_streams 3$' && ok "/metrics counts 3 streams" || bad "/metrics does not count the streams"
+curl -s -H "Authorization: Bearer $MGR" "$BASE/v1/metrics" | grepq '^alihdaya_dashboard_streams 3$' && ok "/metrics counts 3 streams" || bad "/metrics does not count the streams"
 
 # A revoked token ends its stream (within the hub's check, 2 s).
 api GET /v1/tokens "$AUD"

@@ -69,6 +69,7 @@ row GET "/v1/staff/erlang?contacts=10&aht=300&interval=1800" \
                                               ""    401  200  200  200  403  200
 row GET "/v1/staff/skill-plan?skill=data_entry" ""  401  200  200  403  403  403
 row GET "/v1/engagements/$BPO/routing"        ""    401  200  200  403  403  403
+row GET "/v1/metrics"                         ""    401  200  200  403  403  200
 
 # Payload fields follow item.payload: everyone who may read the item but auditors.
 for r in admin manager worker client auditor; do

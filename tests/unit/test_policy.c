@@ -151,6 +151,7 @@ static const struct row matrix[] = {
 	{ POL_BILLING_READ,        { ALL, ALL,  NONE,  OWNC, ALL  } },
 	{ POL_BILLING_MANAGE,      { ALL, ALL,  NONE,  OWNC, NONE } },
 	{ POL_ENGAGEMENT_ROUTING,  { ALL, ALL,  NONE,  NONE, NONE } },
+	{ POL_METRICS_READ,        { ALL, ALL,  NONE,  NONE, ALL  } },
 };
 /* clang-format on */
 
