@@ -954,7 +954,7 @@ const char *billing_read_name(enum billing_read what)
 	    [BILLING_READ_JSON] = "json",	[BILLING_READ_CSV] = "csv",
 	    [BILLING_READ_PDF] = "pdf",		[BILLING_READ_REFS] = "refs",
 	    [BILLING_READ_ENTRIES] = "entries", [BILLING_READ_SAVINGS] = "savings",
-	    [BILLING_READ_MARGIN] = "margin",
+	    [BILLING_READ_MARGIN] = "margin",	[BILLING_READ_LIST] = "list",
 	};
 
 	return (unsigned)what < sizeof(names) / sizeof(names[0]) ? names[what] : "?";
@@ -993,6 +993,35 @@ int app_invoice_read_audit(const struct app *app, const struct actor *actor, int
 		snprintf(audit->u.audit.detail, sizeof(audit->u.audit.detail),
 			 "{\"format\":\"%s\",\"engagement_id\":%" PRId64 "}",
 			 billing_read_name(what), r.engagement_id);
+	return 0;
+}
+
+int app_invoice_list_audit(const struct app *app, const struct actor *actor, int64_t engagement_id,
+			   struct cmd *audit, struct buf *err)
+{
+	struct engagement_rec e = {0};
+	int64_t client = 0;
+	int rc;
+
+	/* the list's own checks, in its order: a refused list writes nothing */
+	if ((rc = app_allow(actor, POL_INVOICE_READ, NULL, err)))
+		return rc;
+	if (engagement_id &&
+	    (rc = engagement_scoped(app, actor, POL_INVOICE_READ, engagement_id, &e, err)))
+		return rc;
+	if ((rc = policy_list_filter(actor, POL_INVOICE_READ, &client, &(int64_t){0})))
+		return buf_error(err, rc, "role %s may not take invoice.read",
+				 role_name(actor->role));
+	if (engagement_id) {
+		audit_head(audit, actor, "invoice.read", "engagement", e.id, e.client_id);
+		snprintf(audit->u.audit.detail, sizeof(audit->u.audit.detail),
+			 "{\"format\":\"%s\",\"engagement_id\":%" PRId64 "}",
+			 billing_read_name(BILLING_READ_LIST), e.id);
+	} else {
+		audit_head(audit, actor, "invoice.read", "invoice", 0, client);
+		snprintf(audit->u.audit.detail, sizeof(audit->u.audit.detail),
+			 "{\"format\":\"%s\"}", billing_read_name(BILLING_READ_LIST));
+	}
 	return 0;
 }
 

@@ -175,6 +175,7 @@ enum billing_read {
 	BILLING_READ_ENTRIES,
 	BILLING_READ_SAVINGS,
 	BILLING_READ_MARGIN,
+	BILLING_READ_LIST,
 };
 const char *billing_read_name(enum billing_read what);
 
@@ -192,6 +193,15 @@ int app_invoice_read_audit(const struct app *app, const struct actor *actor, int
 int app_billing_report_audit(const struct app *app, const struct actor *actor,
 			     int64_t engagement_id, enum billing_read what, struct cmd *audit,
 			     struct buf *err);
+/*
+ * The audit event of a page of the invoice list (engagement_id: the filter,
+ * 0 none), after the list's own checks: one "invoice.read" per page, not per
+ * invoice; on the engagement (its client) when filtered, else on no record
+ * with the client the actor is held to (0: staff, every client). Detail
+ * {format: "list", engagement_id?}: the filter, never an amount.
+ */
+int app_invoice_list_audit(const struct app *app, const struct actor *actor, int64_t engagement_id,
+			   struct cmd *audit, struct buf *err);
 /* The audit's answer: 0, or ERR_BUSY / ERR_SHUTDOWN said in err (nothing may be sent). */
 int app_billing_read_end(int audit_rc, struct buf *err);
 

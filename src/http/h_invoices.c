@@ -328,20 +328,30 @@ static int on_list(void *ctx, const struct invoice_rec *rec)
 	return j && !json_array_append_new(ctx, j) ? 0 : ERR_NOMEM;
 }
 
-/* GET /v1/invoices?engagement_id= -> {"data": [invoices, newest first], "next_cursor": null} */
+/*
+ * GET /v1/invoices?engagement_id= -> {"data": [invoices, newest first], "next_cursor": null}
+ * (audited: one invoice.read per page, naming the filter; checked before the event)
+ */
 int h_invoices_list(struct req *r)
 {
 	struct buf err = BUF_INIT;
-	json_t *data = json_array();
+	struct cmd *audit;
+	json_t *data;
 	int64_t eng = 0;
 	int rc;
 
-	if (!data)
-		return http__fail(r, ERR_NOMEM, NULL);
-	if (http__query(r, "engagement_id") && (rc = http__query_id(r, "engagement_id", &eng))) {
-		json_decref(data);
+	if (http__query(r, "engagement_id") && (rc = http__query_id(r, "engagement_id", &eng)))
 		return rc;
-	}
+	if (!(audit = http__cmd_new(r, CMD_AUDIT)))
+		return http__fail(r, ERR_NOMEM, NULL);
+	rc = audited(r, app_invoice_list_audit(&r->srv->app, &r->actor, eng, audit, &err), &err,
+		     audit);
+	buf_release(&err);
+	http__cmd_free(audit);
+	if (rc)
+		return rc;
+	if (!(data = json_array()))
+		return http__fail(r, ERR_NOMEM, NULL);
 	if ((rc = app_invoice_list(&r->srv->app, &r->actor, eng, on_list, data, &err))) {
 		json_decref(data);
 		return http__app_fail(r, rc, &err);

@@ -378,6 +378,20 @@ check "the detail names no amount (its keys: format, line, engagement_id)" "enga
 grep -q -F "$TOTAL" "$TMP/reads.jsonl" && bad "an amount in the audit" || ok "no amount in the audit"
 check "the invoice reads name the engagement" "$BPO" \
   "$(jq -s -r '[.[]|select(.action=="invoice.read")|.detail.engagement_id]|unique|join(" ")' "$TMP/reads.jsonl")"
+# the list: one event per page, naming the filter (or the client the actor is held to), not each invoice
+SEQ1=$(sqlite3 "$DB" "SELECT max(seq) FROM audit")
+api GET "/v1/invoices" "$ACMEU";                        expect "list: the client's own" 200
+check "the client's list holds invoices" 1 "$(jqr '.data|length>0' | sed 's/true/1/')"
+api GET "/v1/invoices?engagement_id=$BPO" "$MGR";       expect "list: one engagement" 200
+api GET "/v1/invoices" "$AUD";                          expect "list: every client" 200
+api GET "/v1/invoices?engagement_id=$BPO" "$LEXU";      expect "refused: another client's list" 404
+api GET "/v1/invoices?engagement_id=x" "$MGR";          expect "refused: a bad filter" 400
+check "every list page audited once, refused ones not" "invoice.read $UACME invoice 0 $ACME list -
+invoice.read $UMGR engagement $BPO $ACME list -
+invoice.read $UAUD invoice 0 null list -" "$(reads_since "$SEQ1" | sed 's/ 0 0 list/ 0 null list/')"
+check "the list's detail: the filter only" '{"format":"list"}
+{"engagement_id":'"$BPO"',"format":"list"}
+{"format":"list"}' "$(jq -c -S .detail "$TMP/reads.jsonl")"
 # ---- item types: declared per engagement, set on items, priced by type -----------------------------
 ENGB='"service_code":"data_entry","name":"Typed claims","required_skills":[{"code":"data_entry","level":2}],"sla_seconds":86400'
 api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,$ENGB,\"item_types\":[\"claim\",\"form\"]}"
