@@ -26,6 +26,8 @@ struct app_import {
 	uint64_t max_bytes;
 	struct csv_limits lim;
 	struct fieldset *fs; /* the engagement's declared payload fields, NULL: none */
+	size_t n_types;	     /* the engagement's item types (a row's type is one, or default) */
+	char types[MODEL_MAX_ITEM_TYPES][MODEL_CODE_MAX];
 	char *mapping;
 	struct import_map *map;
 	struct csv_reader *csv; /* NULL: JSON Lines */
@@ -148,30 +150,34 @@ static void reject(struct app_import *im, int64_t line, const char *column, cons
 		flush(im);
 }
 
-/* all_or_nothing: a good row kept for the end: line, ref length, ref, payload length, payload. */
-static int spool_put(struct app_import *im, int64_t line, const char *ref, const char *payload)
+/* all_or_nothing: a good row kept for the end: line and lengths, ref, type, payload. */
+static int spool_put(struct app_import *im, int64_t line, const char *ref, const char *type,
+		     const char *payload)
 {
-	uint64_t hdr[3] = {(uint64_t)line, strlen(ref), strlen(payload)};
+	uint64_t hdr[4] = {(uint64_t)line, strlen(ref), strlen(payload), strlen(type)};
 
 	if (fwrite(hdr, sizeof(hdr), 1, im->spool) != 1 ||
 	    fwrite(ref, 1, hdr[1], im->spool) != hdr[1] ||
+	    fwrite(type, 1, hdr[3], im->spool) != hdr[3] ||
 	    fwrite(payload, 1, hdr[2], im->spool) != hdr[2])
 		return ERR_IO;
 	return 0;
 }
 
-static int row_add(struct app_import *im, int64_t line, const char *ref, const char *payload)
+static int row_add(struct app_import *im, int64_t line, const char *ref, const char *type,
+		   const char *payload)
 {
 	struct import_row *r;
 	size_t off = im->arena.len;
 
 	if (im->spool)
-		return spool_put(im, line, ref, payload);
+		return spool_put(im, line, ref, type, payload);
 	if (buf_append(&im->arena, payload, strlen(payload) + 1))
 		return ERR_NOMEM;
 	r = &im->rows[im->n];
 	r->line = line;
 	snprintf(r->external_ref, sizeof(r->external_ref), "%s", ref);
+	snprintf(r->type, sizeof(r->type), "%s", type);
 	r->payload = NULL; /* set at flush */
 	r->outcome = IMPORT_ROW_CREATED;
 	r->reason[0] = '\0';
@@ -182,12 +188,36 @@ static int row_add(struct app_import *im, int64_t line, const char *ref, const c
 	return 0;
 }
 
-/* A row as payload and ref (or rc with column and reason): checked, then kept or rejected. */
+/* A row's type: "" (default), "default" or one of the engagement's item types. */
+static bool type_known(const struct app_import *im, const char *type)
+{
+	if (!type[0] || !strcmp(type, "default"))
+		return true;
+	for (size_t i = 0; i < im->n_types; i++)
+		if (!strcmp(im->types[i], type))
+			return true;
+	return false;
+}
+
+/* A row as payload, ref and type (or rc with column and reason): checked, then kept or rejected. */
 static void row_take(struct app_import *im, int64_t line, int rc, const char *ref,
-		     const char *column)
+		     const char *type, const char *column)
 {
 	char why[IMPORT_ERROR_MAX];
 
+	if (!rc && !type_known(im, type)) {
+		int k = snprintf(why, sizeof(why), "%s is not an item type of engagement %lld (item_types: %s",
+				 type, (long long)im->rec.engagement_id,
+				 im->n_types ? "" : "none declared, only default");
+
+		for (size_t i = 0; i < im->n_types && k > 0 && (size_t)k < sizeof(why); i++)
+			k += snprintf(why + k, sizeof(why) - (size_t)k, "%s%s", i ? ", " : "",
+				      im->types[i]);
+		if (k > 0 && (size_t)k < sizeof(why))
+			snprintf(why + k, sizeof(why) - (size_t)k, ")");
+		reject(im, line, "type", why);
+		return;
+	}
 	if (!rc && im->fs) {
 		buf_reset(&im->reason);
 		rc = fieldset_check(im->fs, buf_str(&im->payload), &im->reason);
@@ -202,7 +232,7 @@ static void row_take(struct app_import *im, int64_t line, int rc, const char *re
 		return;
 	}
 	if (!rc)
-		rc = row_add(im, line, ref, buf_str(&im->payload));
+		rc = row_add(im, line, ref, type, buf_str(&im->payload));
 	if (rc) {
 		snprintf(why, sizeof(why), "line %lld: %s", (long long)line, err_message(rc));
 		job_fail(im, why);
@@ -212,7 +242,7 @@ static void row_take(struct app_import *im, int64_t line, int rc, const char *re
 static int on_csv(void *ctx, const struct csv_record *rec)
 {
 	struct app_import *im = ctx;
-	char ref[MODEL_REF_MAX], column[FIELDS_NAME_MAX + 1];
+	char ref[MODEL_REF_MAX], type[MODEL_ITEM_TYPE_MAX], column[FIELDS_NAME_MAX + 1];
 	struct buf err = BUF_INIT;
 	int rc;
 
@@ -232,15 +262,16 @@ static int on_csv(void *ctx, const struct csv_record *rec)
 	}
 	im->rec.rows_read++;
 	buf_reset(&im->reason);
-	rc = import_csv_row(im->map, rec, &im->payload, ref, column, &im->reason);
-	row_take(im, rec->line, rc, ref, column);
+	rc = import_csv_row(im->map, rec, &im->payload, ref, type, column, &im->reason);
+	row_take(im, rec->line, rc, ref, type, column);
 	return im->failed ? ERR_INVALID : 0;
 }
 
 /* JSON Lines: one complete line (without its newline). */
 static void jsonl_line(struct app_import *im, const char *p, size_t n)
 {
-	char ref[MODEL_REF_MAX], column[FIELDS_NAME_MAX + 1], why[IMPORT_ERROR_MAX];
+	char ref[MODEL_REF_MAX], type[MODEL_ITEM_TYPE_MAX], column[FIELDS_NAME_MAX + 1];
+	char why[IMPORT_ERROR_MAX];
 	int rc;
 
 	if (n && p[n - 1] == '\r')
@@ -259,8 +290,8 @@ static void jsonl_line(struct app_import *im, const char *p, size_t n)
 		reject(im, im->line_no, "", "not well-formed UTF-8");
 		return;
 	}
-	rc = import_jsonl_row(p, n, &im->payload, ref, column, &im->reason);
-	row_take(im, im->line_no, rc, ref, column);
+	rc = import_jsonl_row(p, n, &im->payload, ref, type, column, &im->reason);
+	row_take(im, im->line_no, rc, ref, type, column);
 }
 
 static void jsonl_feed(struct app_import *im, const char *p, size_t n)
@@ -404,7 +435,7 @@ static int load_fields(struct app_import *im, struct buf *err)
 
 /* The engagement exists and the actor may import into it; a hidden one is missing. */
 static int engagement_scoped(const struct app *app, const struct actor *actor, int64_t id,
-			     struct buf *err)
+			     struct engagement_rec *out, struct buf *err)
 {
 	struct engagement_rec eng;
 	struct policy_scope sc;
@@ -423,6 +454,7 @@ static int engagement_scoped(const struct app *app, const struct actor *actor, i
 	if (rc)
 		return buf_error(err, rc, "role %s may not import into engagement %lld",
 				 role_name(actor->role), (long long)id);
+	*out = eng;
 	return 0;
 }
 
@@ -442,12 +474,13 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 		     const struct app_import_in *in, struct app_import **out, struct buf *err)
 {
 	struct app_import *im;
+	struct engagement_rec eng;
 	bool jsonl = in->jsonl;
 	int rc;
 
 	*out = NULL;
 	if ((rc = role_may(actor, POL_IMPORT_CREATE, err)) ||
-	    (rc = engagement_scoped(app, actor, in->engagement_id, err)))
+	    (rc = engagement_scoped(app, actor, in->engagement_id, &eng, err)))
 		return rc;
 	if (in->media_type) {
 		jsonl = !strcmp(in->media_type, "application/x-ndjson") ||
@@ -468,6 +501,8 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	im->who = *actor;
 	im->actor = &im->who;
 	im->spool_fd = -1;
+	im->n_types = eng.n_item_types;
+	memcpy(im->types, eng.item_types, sizeof(im->types));
 	im->lim = in->lim;
 	if (!im->lim.max_row_bytes)
 		im->lim.max_row_bytes = CSV_MAX_ROW_DEFAULT;
@@ -516,23 +551,27 @@ out:
 /* all_or_nothing, nothing rejected: the kept rows created, in batches. */
 static void spool_replay(struct app_import *im)
 {
-	uint64_t hdr[3];
-	char ref[MODEL_REF_MAX];
+	uint64_t hdr[4];
+	char ref[MODEL_REF_MAX], type[MODEL_ITEM_TYPE_MAX];
 	FILE *f = im->spool;
 	char *p;
 
 	im->spool = NULL; /* row_add now fills batches */
 	rewind(f);
 	while (!im->failed && fread(hdr, sizeof(hdr), 1, f) == 1) {
-		p = hdr[1] < sizeof(ref) && hdr[2] <= im->payload.cap ? malloc(hdr[2] + 1) : NULL;
-		if (!p || fread(ref, 1, hdr[1], f) != hdr[1] || fread(p, 1, hdr[2], f) != hdr[2]) {
+		p = hdr[1] < sizeof(ref) && hdr[3] < sizeof(type) && hdr[2] <= im->payload.cap
+			? malloc(hdr[2] + 1)
+			: NULL;
+		if (!p || fread(ref, 1, hdr[1], f) != hdr[1] || fread(type, 1, hdr[3], f) != hdr[3] ||
+		    fread(p, 1, hdr[2], f) != hdr[2]) {
 			free(p);
 			job_fail(im, "the temporary file of rows could not be read");
 			break;
 		}
 		ref[hdr[1]] = '\0';
+		type[hdr[3]] = '\0';
 		p[hdr[2]] = '\0';
-		if (row_add(im, (int64_t)hdr[0], ref, p))
+		if (row_add(im, (int64_t)hdr[0], ref, type, p))
 			job_fail(im, "out of memory");
 		free(p);
 	}

@@ -16,7 +16,7 @@ const char *import_state_name(enum import_state s)
 	return (unsigned)s < 4 ? state_names[s] : "?";
 }
 
-enum col_kind { COL_SKIP, COL_REF, COL_FIELD };
+enum col_kind { COL_SKIP, COL_REF, COL_TYPE, COL_FIELD };
 
 struct col {
 	enum col_kind kind;
@@ -112,6 +112,8 @@ int import_map_new(const struct fieldset *fs, const struct csv_record *header, c
 			c->kind = COL_SKIP;
 		} else if (!strcmp(c->name, "external_ref")) {
 			c->kind = COL_REF;
+		} else if (!strcmp(c->name, "type")) {
+			c->kind = COL_TYPE; /* the item's type, not a payload member */
 		} else {
 			c->kind = COL_FIELD;
 			for (size_t j = 0; j < i; j++)
@@ -202,13 +204,30 @@ static int dump(json_t *obj, struct buf *payload)
 	return rc;
 }
 
+/* An item type's text: 1..32 of [a-z0-9_] (whether the engagement has it: the caller's check). */
+static int type_take(const char *p, size_t len, char type[MODEL_ITEM_TYPE_MAX], struct buf *reason)
+{
+	bool ok = len > 0 && len < MODEL_ITEM_TYPE_MAX;
+
+	for (size_t i = 0; ok && i < len; i++)
+		ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '_';
+	if (!ok) {
+		buf_printf(reason, "an item type is 1..%d of a-z, 0-9 and _", MODEL_ITEM_TYPE_MAX - 1);
+		return ERR_INVALID;
+	}
+	memcpy(type, p, len);
+	type[len] = '\0';
+	return 0;
+}
+
 int import_csv_row(const struct import_map *m, const struct csv_record *rec, struct buf *payload,
-		   char ref[MODEL_REF_MAX], char column[FIELDS_NAME_MAX + 1], struct buf *reason)
+		   char ref[MODEL_REF_MAX], char type[MODEL_ITEM_TYPE_MAX],
+		   char column[FIELDS_NAME_MAX + 1], struct buf *reason)
 {
 	json_t *obj, *v;
 	int rc = 0;
 
-	ref[0] = column[0] = '\0';
+	ref[0] = type[0] = column[0] = '\0';
 	if (rec->bad) {
 		if (rec->bad_column && rec->bad_column <= m->n)
 			memcpy(column, m->c[rec->bad_column - 1].header,
@@ -238,6 +257,11 @@ int import_csv_row(const struct import_map *m, const struct csv_record *rec, str
 			}
 			continue;
 		}
+		if (c->kind == COL_TYPE) {
+			if ((rc = type_take(f->p, f->len, type, reason)))
+				memcpy(column, c->header, strlen(c->header) + 1);
+			continue;
+		}
 		v = cell_value(c->type, f->p, f->len, reason);
 		if (!v) {
 			memcpy(column, c->header, strlen(c->header) + 1);
@@ -253,13 +277,14 @@ int import_csv_row(const struct import_map *m, const struct csv_record *rec, str
 }
 
 int import_jsonl_row(const char *line, size_t len, struct buf *payload, char ref[MODEL_REF_MAX],
-		     char column[FIELDS_NAME_MAX + 1], struct buf *reason)
+		     char type[MODEL_ITEM_TYPE_MAX], char column[FIELDS_NAME_MAX + 1],
+		     struct buf *reason)
 {
 	json_error_t je;
 	json_t *obj, *r;
 	int rc = 0;
 
-	ref[0] = column[0] = '\0';
+	ref[0] = type[0] = column[0] = '\0';
 	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
 	if (!obj) {
 		buf_printf(reason, "not JSON: %s", je.text);
@@ -280,6 +305,17 @@ int import_jsonl_row(const char *line, size_t len, struct buf *payload, char ref
 		}
 		memcpy(ref, json_string_value(r), json_string_length(r) + 1);
 		json_object_del(obj, "external_ref");
+	}
+	if ((r = json_object_get(obj, "type"))) {
+		if (!json_is_string(r) ||
+		    type_take(json_string_value(r), json_string_length(r), type, reason)) {
+			memcpy(column, "type", sizeof("type"));
+			if (!reason->len)
+				buf_puts(reason, "a string: the item's type");
+			rc = ERR_INVALID;
+			goto out;
+		}
+		json_object_del(obj, "type");
 	}
 	rc = dump(obj, payload);
 out:

@@ -51,6 +51,7 @@ enum import_outcome { IMPORT_ROW_CREATED, IMPORT_ROW_DUPLICATE, IMPORT_ROW_REJEC
 struct import_row {
 	int64_t line;
 	char external_ref[MODEL_REF_MAX]; /* "" = none */
+	char type[MODEL_ITEM_TYPE_MAX];	  /* the item's type, "" = default */
 	const char *payload;		  /* JSON object text, the caller's */
 	enum import_outcome outcome;	  /* OUT */
 	char reason[256];		  /* OUT: rejected */
@@ -59,8 +60,10 @@ struct import_row {
 /*
  * CSV columns mapped to payload members. The header names the columns; a
  * mapping "col:field,col2:field2" renames some (field "-" drops a column).
- * A column named external_ref (after mapping) is the row's reference. With
- * fs, every other column must name a declared field.
+ * A column named external_ref (after mapping) is the row's reference, one
+ * named type the item's type (1..32 of [a-z0-9_]; whether the engagement
+ * declares it is the caller's check). With fs, every other column must name
+ * a declared field.
  *
  * Cells become JSON by the declared field's type (docs/api.md "Imports"):
  * an empty cell is an absent member; integer: a whole number (-?digits)
@@ -80,13 +83,16 @@ void import_map_free(struct import_map *m);
  * the row) and why in reason.
  */
 int import_csv_row(const struct import_map *m, const struct csv_record *rec, struct buf *payload,
-		   char ref[MODEL_REF_MAX], char column[FIELDS_NAME_MAX + 1], struct buf *reason);
+		   char ref[MODEL_REF_MAX], char type[MODEL_ITEM_TYPE_MAX],
+		   char column[FIELDS_NAME_MAX + 1], struct buf *reason);
 
 /*
  * One line of JSON Lines: an object, its "external_ref" member (a string)
- * taken out as the reference. As import_csv_row.
+ * taken out as the reference, its "type" member (a string) as the item's
+ * type. As import_csv_row.
  */
 int import_jsonl_row(const char *line, size_t len, struct buf *payload, char ref[MODEL_REF_MAX],
-		     char column[FIELDS_NAME_MAX + 1], struct buf *reason);
+		     char type[MODEL_ITEM_TYPE_MAX], char column[FIELDS_NAME_MAX + 1],
+		     struct buf *reason);
 
 #endif

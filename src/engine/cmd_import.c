@@ -102,6 +102,7 @@ static int create_row(struct engine *e, struct cmd *c, struct cmd *sub, struct i
 
 	*id = 0;
 	memcpy(sub->u.item_create.external_ref, row->external_ref, sizeof(row->external_ref));
+	memcpy(sub->u.item_create.type, row->type, sizeof(row->type)); /* checked again there */
 	sub->u.item_create.payload = row->payload;
 	sub->result.message[0] = '\0';
 	rc = engine__item_create(e, sub, now);

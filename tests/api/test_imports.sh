@@ -197,6 +197,51 @@ for f in "$DATA/alihdaya.db" "$DATA/alihdaya.db-wal"; do
 done
 check "no header canary in the raw database files" 0 "$leaks"
 
+# Item types: a type column (CSV) or member (JSON Lines) sets the item's type, checked against
+# the engagement's item_types; a bad type rejects that row (line, column type, reason), not the file.
+api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,\"service_code\":\"data_entry\",\"name\":\"Typed\",\"required_skills\":[{\"code\":\"data_entry\",\"level\":2}],\"sla_seconds\":86400,\"item_types\":[\"claim\",\"form\"]}"
+expect "an engagement with item types" 201
+TENG=$(jqr .id)
+printf 'external_ref,type,n\nT1,claim,1\nT2,,2\nT3,bogus,3\nT4,form,4\nT5,Bad Type,5\nT6,default,6\n' > "$TMP/t.csv"
+upload "$TENG" "$MGR" "$TMP/t.csv" "text/csv"
+expect "a CSV with a type column" 202
+TIMP=$(jqr .id)
+check "typed CSV: created, rejected" "done 4 2" "$(jqr '"\(.state) \(.created) \(.rejected)"')"
+types_of() { # types_of ENG REF... -> each item's type, in order
+  local eng=$1; shift
+  for ref in "$@"; do
+    api GET "/v1/items?engagement_id=$eng&external_ref=$ref" "$MGR"
+    api GET "/v1/items/$(jqr '.data[0].id')" "$MGR"
+    printf '%s ' "$(jqr .type)"
+  done
+}
+check "the created items' types (an empty cell: default)" "claim default form default " "$(types_of "$TENG" T1 T2 T4 T6)"
+item_of() { api GET "/v1/items?engagement_id=$1&external_ref=$2" "$MGR"; api GET "/v1/items/$(jqr '.data[0].id')" "$MGR"; }
+item_of "$TENG" T1
+check "the type column is no payload member" '{"n":"1"}' "$(jqr '.payload|tojson')"
+api GET "/v1/imports/$TIMP/errors" "$MGR"
+printf '%s' "$BODY" | tr -d '\r' > "$TMP/terrs.csv"
+grep -q '^4,type,"bogus is not an item type of engagement [0-9]* (item_types: claim, form)"$' "$TMP/terrs.csv" \
+  && ok "line 4: column type, the unknown type named" || bad "line 4: $(cat "$TMP/terrs.csv")"
+grep -q '^6,type,"an item type is 1..32 of a-z, 0-9 and _"$' "$TMP/terrs.csv" \
+  && ok "line 6: column type, a malformed type" || bad "line 6: $(cat "$TMP/terrs.csv")"
+printf '{"external_ref":"J1","type":"form","n":1}\n{"external_ref":"J2","n":2}\n{"external_ref":"J3","type":"scan"}\n{"external_ref":"J4","type":7}\n' > "$TMP/t.jsonl"
+upload "$TENG" "$MGR" "$TMP/t.jsonl" "application/x-ndjson"
+expect "JSON Lines with types" 202
+TJ=$(jqr .id)
+check "typed JSON Lines: created, rejected" "done 2 2" "$(jqr '"\(.state) \(.created) \(.rejected)"')"
+check "their types" "form default " "$(types_of "$TENG" J1 J2)"
+item_of "$TENG" J1
+check "the type member is no payload member" '{"n":1}' "$(jqr '.payload|tojson')"
+api GET "/v1/imports/$TJ/errors" "$MGR"
+printf '%s' "$BODY" | tr -d '\r' > "$TMP/tjerrs.csv"
+check "the bad types' lines and column" "3,type 4,type" "$(tail -n +2 "$TMP/tjerrs.csv" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
+# all_or_nothing: a bad type fails the whole file, a good one goes through the spool
+printf 'external_ref,type\nA1,claim\nA2,form\n' > "$TMP/ta.csv"
+upload "$TENG" "$MGR" "$TMP/ta.csv" "text/csv" "all_or_nothing=true"
+check "all_or_nothing with types: created" "done 2" "$(jqr '"\(.state) \(.created)"')"
+check "types kept through the spool" "claim form " "$(types_of "$TENG" A1 A2)"
+
 # The CLI: through the running server, and with no server (its own engine).
 printf 'external_ref,claim_no\nC1,CLM-7001\nC2,CLM-7002\nC3,bad\n' > "$TMP/cli.csv"
 OUT=$("$BIN" item import --data "$DATA" --engagement "$BPO" "$TMP/cli.csv" 2>&1)

@@ -39,8 +39,8 @@ static void row(const struct import_map *m, const char *const *cells, size_t n, 
 	struct csv_field f[8];
 	struct csv_record r = rec_of(f, cells, n);
 	struct buf payload = BUF_INIT, reason = BUF_INIT, got = BUF_INIT;
-	char ref[MODEL_REF_MAX], column[FIELDS_NAME_MAX + 1];
-	int rc = import_csv_row(m, &r, &payload, ref, column, &reason);
+	char ref[MODEL_REF_MAX], type[MODEL_ITEM_TYPE_MAX], column[FIELDS_NAME_MAX + 1];
+	int rc = import_csv_row(m, &r, &payload, ref, type, column, &reason);
 
 	if (rc == ERR_INVALID)
 		buf_printf(&got, "!%s:%s", column, buf_str(&reason));
@@ -116,22 +116,22 @@ static void test_mapping(void **st)
 static void test_jsonl(void **st)
 {
 	struct buf payload = BUF_INIT, reason = BUF_INIT;
-	char ref[MODEL_REF_MAX], column[FIELDS_NAME_MAX + 1];
+	char ref[MODEL_REF_MAX], type[MODEL_ITEM_TYPE_MAX], column[FIELDS_NAME_MAX + 1];
 	const char *l1 = "{\"external_ref\":\"J1\",\"a\":1}";
 
 	(void)st;
-	assert_int_equal(import_jsonl_row(l1, strlen(l1), &payload, ref, column, &reason), 0);
+	assert_int_equal(import_jsonl_row(l1, strlen(l1), &payload, ref, type, column, &reason), 0);
 	assert_string_equal(ref, "J1");
 	assert_string_equal(buf_str(&payload), "{\"a\":1}");
-	assert_int_equal(import_jsonl_row("[1]", 3, &payload, ref, column, &reason), ERR_INVALID);
+	assert_int_equal(import_jsonl_row("[1]", 3, &payload, ref, type, column, &reason), ERR_INVALID);
 	assert_string_equal(buf_str(&reason), "not a JSON object");
 	buf_reset(&reason);
 	assert_int_equal(
-	    import_jsonl_row("{\"external_ref\":5}", 18, &payload, ref, column, &reason),
+	    import_jsonl_row("{\"external_ref\":5}", 18, &payload, ref, type, column, &reason),
 	    ERR_INVALID);
 	assert_string_equal(column, "external_ref");
 	buf_reset(&reason);
-	assert_int_equal(import_jsonl_row("{\"a\":1,\"a\":2}", 13, &payload, ref, column, &reason),
+	assert_int_equal(import_jsonl_row("{\"a\":1,\"a\":2}", 13, &payload, ref, type, column, &reason),
 			 ERR_INVALID);
 	buf_release(&payload);
 	buf_release(&reason);
