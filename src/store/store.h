@@ -798,8 +798,9 @@ struct store_load {
 	X(invoice_credited, (struct store *s, int64_t id, struct credited *out), (s, id, out))    \
 	/*                                                                                         \
 	 * reader: the billable current entries (superseded_by 0, billable, ended) of an          \
-	 * engagement started in [from, to), two columns each, in no order: the draft's walk      \
-	 * (time_entries_each decodes every column and a note buffer per row, 10x the work).      \
+	 * engagement started in [from, to) as (worker, ms) pairs in no order, summed in any      \
+	 * way: the running sums per hour and worker for the window's whole hours, the entries    \
+	 * of the cut hours (sqlite: time_sums). What each worker gets adds up to its entries.    \
 	 */                                                                                        \
 	X(bill_time_each,                                                                          \
 	  (struct store *s, int64_t engagement_id, int64_t from, int64_t to,                      \

@@ -687,37 +687,71 @@ int sq_client_billing_get(struct store *base, int64_t client_id, struct client_b
 	return rc;
 }
 
+#define HOUR_MS 3600000LL
+
+/* Rows of st (bound, two int64 columns: worker, ms) to cb until done or an error. */
+static int bill_rows(struct sq_conn *c, sqlite3_stmt *st, const int64_t *v,
+		     store_bill_time_cb cb, void *ctx)
+{
+	int rc = sq__bind_i64s(st, 1, v, 3);
+
+	rc = rc == SQLITE_OK ? 0 : sq__fail(c->db, rc, "billing time");
+	while (!rc) {
+		int step = sqlite3_step(st);
+
+		if (step == SQLITE_DONE)
+			break;
+		if (step != SQLITE_ROW) {
+			rc = sq__fail(c->db, step, "billing time");
+			break;
+		}
+		rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 /*
- * The time a draft prices, from the partial covering index time_entries_bill alone (its
- * WHERE is the index's): two integers a row and nothing decoded or copied besides.
+ * The time a draft prices: the running sums (time_sums, kept by triggers on
+ * time_entries: the current ended billable entries per UTC hour and worker) of
+ * the whole hours of [from, to), and the entries themselves, from the partial
+ * covering index time_entries_bill, of the parts of an hour a bound cuts (a
+ * half-hour zone's midnight) or of a window shorter than an hour. A month of
+ * 200 workers is at most 144,000 sums whatever its number of entries.
  */
 int sq_bill_time_each(struct store *base, int64_t engagement_id, int64_t from, int64_t to,
 		      store_bill_time_cb cb, void *ctx)
 {
 	struct sq_conn *c = sq__reader_get(sq__of(base));
+	/* the whole hours [h0, h1); none when the window holds no whole hour */
+	int64_t h0 = from % HOUR_MS ? from - from % HOUR_MS + HOUR_MS : from;
+	int64_t h1 = to - to % HOUR_MS;
+	sqlite3_stmt *walk = NULL, *sums = NULL;
 	int rc;
-	sqlite3_stmt *st = prep(c,
-				"SELECT worker_id, duration_ms FROM time_entries INDEXED BY "
-				"time_entries_bill WHERE engagement_id = ?1 AND started_at >= ?2 AND started_at < ?3 "
-				"AND superseded_by = 0 AND billable != 0 AND duration_ms > 0",
-				&rc);
 
-	if (st) {
-		rc = sq__bind_i64s(st, 1, (int64_t[]){engagement_id, from, to}, 3);
-		rc = rc == SQLITE_OK ? 0 : sq__fail(c->db, rc, "billing time");
-		while (!rc) {
-			int step = sqlite3_step(st);
-
-			if (step == SQLITE_DONE)
-				break;
-			if (step != SQLITE_ROW) {
-				rc = sq__fail(c->db, step, "billing time");
-				break;
-			}
-			rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
-		}
-		sqlite3_finalize(st);
+	if (from < 0 || to < 0) /* an hour's key is a floor only from 1970 on */
+		h0 = h1 = to;
+	if (h0 >= h1)
+		h0 = h1 = to;
+	walk = prep(c,
+		    "SELECT worker_id, duration_ms FROM time_entries INDEXED BY "
+		    "time_entries_bill WHERE engagement_id = ?1 AND started_at >= ?2 AND started_at < ?3 "
+		    "AND superseded_by = 0 AND billable != 0 AND duration_ms > 0",
+		    &rc);
+	if (walk && h0 < h1)
+		sums = prep(c,
+			    "SELECT worker_id, ms FROM time_sums WHERE engagement_id = ?1 "
+			    "AND billable = 1 AND hour_at >= ?2 AND hour_at < ?3 AND n > 0",
+			    &rc);
+	if (walk && (h0 == h1 || sums)) {
+		rc = bill_rows(c, walk, (int64_t[]){engagement_id, from, h0}, cb, ctx);
+		if (!rc && sums)
+			rc = bill_rows(c, sums, (int64_t[]){engagement_id, h0, h1}, cb, ctx);
+		if (!rc && h1 < to)
+			rc = bill_rows(c, walk, (int64_t[]){engagement_id, h1, to}, cb, ctx);
 	}
+	sqlite3_finalize(walk);
+	sqlite3_finalize(sums);
 	sq__reader_put(sq__of(base), c);
 	return rc;
 }

@@ -612,6 +612,46 @@ const char *const sq__migrations[] = {
     "CREATE TABLE IF NOT EXISTS sla_mark (k INTEGER PRIMARY KEY CHECK (k = 1),"
     "  due_at INTEGER NOT NULL, item_id INTEGER NOT NULL);"
     "INSERT OR IGNORE INTO sla_mark(k, due_at, item_id) VALUES (1, 0, 0);",
+    /* billing's running sums (issue 12, store_bill_time_each): the time of the current
+     * (superseded_by 0), ended (duration_ms > 0) entries per engagement, billable or not,
+     * UTC hour of started_at and worker, so a month's draft reads a few hundred thousand
+     * sums at most, not ten million entries. Kept by triggers, so every write of an entry
+     * (insert, the lease's end, a correction's supersede, any UPDATE or DELETE) moves its
+     * sum in the same statement, hence the same savepoint. An hour, not a local day: SQLite
+     * knows no time zone rules, an engagement's zone may change, and every period bound of
+     * a whole-hour zone is a UTC hour; the hours a bound cuts (half-hour zones) are walked
+     * from the entries. The fill sums the entries so far: safe on any database. */
+    "CREATE TABLE IF NOT EXISTS time_sums ("
+    "  engagement_id INTEGER NOT NULL, billable INTEGER NOT NULL, hour_at INTEGER NOT NULL,"
+    "  worker_id INTEGER NOT NULL, ms INTEGER NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY (engagement_id, billable, hour_at, worker_id)) WITHOUT ROWID;"
+    "CREATE TRIGGER IF NOT EXISTS time_sums_ins AFTER INSERT ON time_entries"
+    "  WHEN NEW.superseded_by = 0 AND NEW.duration_ms > 0 BEGIN"
+    "  INSERT INTO time_sums VALUES (NEW.engagement_id, NEW.billable != 0,"
+    "    NEW.started_at - NEW.started_at % 3600000, NEW.worker_id, NEW.duration_ms, 1)"
+    "    ON CONFLICT DO UPDATE SET ms = ms + excluded.ms, n = n + 1;"
+    "  END;"
+    "CREATE TRIGGER IF NOT EXISTS time_sums_upd AFTER UPDATE OF engagement_id, worker_id,"
+    "  started_at, duration_ms, billable, superseded_by ON time_entries BEGIN"
+    "  UPDATE time_sums SET ms = ms - OLD.duration_ms, n = n - 1"
+    "    WHERE OLD.superseded_by = 0 AND OLD.duration_ms > 0"
+    "    AND engagement_id = OLD.engagement_id AND billable = (OLD.billable != 0)"
+    "    AND hour_at = OLD.started_at - OLD.started_at % 3600000 AND worker_id = OLD.worker_id;"
+    "  INSERT INTO time_sums SELECT NEW.engagement_id, NEW.billable != 0,"
+    "    NEW.started_at - NEW.started_at % 3600000, NEW.worker_id, NEW.duration_ms, 1"
+    "    WHERE NEW.superseded_by = 0 AND NEW.duration_ms > 0"
+    "    ON CONFLICT DO UPDATE SET ms = ms + excluded.ms, n = n + 1;"
+    "  END;"
+    "CREATE TRIGGER IF NOT EXISTS time_sums_del AFTER DELETE ON time_entries"
+    "  WHEN OLD.superseded_by = 0 AND OLD.duration_ms > 0 BEGIN"
+    "  UPDATE time_sums SET ms = ms - OLD.duration_ms, n = n - 1"
+    "    WHERE engagement_id = OLD.engagement_id AND billable = (OLD.billable != 0)"
+    "    AND hour_at = OLD.started_at - OLD.started_at % 3600000 AND worker_id = OLD.worker_id;"
+    "  END;"
+    "INSERT INTO time_sums SELECT engagement_id, billable != 0,"
+    "  started_at - started_at % 3600000, worker_id, sum(duration_ms), count(*)"
+    "  FROM time_entries WHERE superseded_by = 0 AND duration_ms > 0 GROUP BY 1, 2, 3, 4"
+    "  ON CONFLICT DO UPDATE SET ms = ms + excluded.ms, n = n + excluded.n;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
