@@ -200,14 +200,15 @@ static bool type_known(const struct app_import *im, const char *type)
 }
 
 /* A row as payload, ref and type (or rc with column and reason): checked, then kept or rejected. */
-static void row_take(struct app_import *im, int64_t line, int rc, const char *ref,
-		     const char *type, const char *column)
+static void row_take(struct app_import *im, int64_t line, int rc, const char *ref, const char *type,
+		     const char *column)
 {
 	char why[IMPORT_ERROR_MAX];
 
 	if (!rc && !type_known(im, type)) {
-		int k = snprintf(why, sizeof(why), "%s is not an item type of engagement %lld (item_types: %s",
-				 type, (long long)im->rec.engagement_id,
+		int k = snprintf(why, sizeof(why),
+				 "%s is not an item type of engagement %lld (item_types: %s", type,
+				 (long long)im->rec.engagement_id,
 				 im->n_types ? "" : "none declared, only default");
 
 		for (size_t i = 0; i < im->n_types && k > 0 && (size_t)k < sizeof(why); i++)
@@ -562,8 +563,8 @@ static void spool_replay(struct app_import *im)
 		p = hdr[1] < sizeof(ref) && hdr[3] < sizeof(type) && hdr[2] <= im->payload.cap
 			? malloc(hdr[2] + 1)
 			: NULL;
-		if (!p || fread(ref, 1, hdr[1], f) != hdr[1] || fread(type, 1, hdr[3], f) != hdr[3] ||
-		    fread(p, 1, hdr[2], f) != hdr[2]) {
+		if (!p || fread(ref, 1, hdr[1], f) != hdr[1] ||
+		    fread(type, 1, hdr[3], f) != hdr[3] || fread(p, 1, hdr[2], f) != hdr[2]) {
 			free(p);
 			job_fail(im, "the temporary file of rows could not be read");
 			break;

@@ -212,7 +212,8 @@ static int type_take(const char *p, size_t len, char type[MODEL_ITEM_TYPE_MAX], 
 	for (size_t i = 0; ok && i < len; i++)
 		ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '_';
 	if (!ok) {
-		buf_printf(reason, "an item type is 1..%d of a-z, 0-9 and _", MODEL_ITEM_TYPE_MAX - 1);
+		buf_printf(reason, "an item type is 1..%d of a-z, 0-9 and _",
+			   MODEL_ITEM_TYPE_MAX - 1);
 		return ERR_INVALID;
 	}
 	memcpy(type, p, len);

@@ -690,8 +690,8 @@ int sq_client_billing_get(struct store *base, int64_t client_id, struct client_b
 #define HOUR_MS 3600000LL
 
 /* Rows of st (bound, two int64 columns: worker, ms) to cb until done or an error. */
-static int bill_rows(struct sq_conn *c, sqlite3_stmt *st, const int64_t *v,
-		     store_bill_time_cb cb, void *ctx)
+static int bill_rows(struct sq_conn *c, sqlite3_stmt *st, const int64_t *v, store_bill_time_cb cb,
+		     void *ctx)
 {
 	int rc = sq__bind_i64s(st, 1, v, 3);
 
@@ -733,11 +733,12 @@ int sq_bill_time_each(struct store *base, int64_t engagement_id, int64_t from, i
 		h0 = h1 = to;
 	if (h0 >= h1)
 		h0 = h1 = to;
-	walk = prep(c,
-		    "SELECT worker_id, duration_ms FROM time_entries INDEXED BY "
-		    "time_entries_bill WHERE engagement_id = ?1 AND started_at >= ?2 AND started_at < ?3 "
-		    "AND superseded_by = 0 AND billable != 0 AND duration_ms > 0",
-		    &rc);
+	walk = prep(
+	    c,
+	    "SELECT worker_id, duration_ms FROM time_entries INDEXED BY "
+	    "time_entries_bill WHERE engagement_id = ?1 AND started_at >= ?2 AND started_at < ?3 "
+	    "AND superseded_by = 0 AND billable != 0 AND duration_ms > 0",
+	    &rc);
 	if (walk && h0 < h1)
 		sums = prep(c,
 			    "SELECT worker_id, ms FROM time_sums WHERE engagement_id = ?1 "
