@@ -45,7 +45,8 @@ static void row(const struct import_map *m, const char *const *cells, size_t n, 
 	if (rc == ERR_INVALID)
 		buf_printf(&got, "!%s:%s", column, buf_str(&reason));
 	else if (!rc)
-		buf_printf(&got, "%s%s%s", ref, ref[0] ? " " : "", buf_str(&payload));
+		buf_printf(&got, "%s%s%s%s%s%s", ref, ref[0] ? " " : "", type[0] ? "type=" : "",
+			   type, type[0] ? " " : "", buf_str(&payload));
 	else
 		buf_printf(&got, "rc %d", rc);
 	if (strcmp(buf_str(&got), want))
@@ -113,6 +114,27 @@ static void test_mapping(void **st)
 	buf_release(&err);
 }
 
+/* A type column (or one mapped to type) is the item's type, not a payload member. */
+static void test_type_column(void **st)
+{
+	static const char *const hdr[] = {"external_ref", "kind", "x"};
+	struct csv_field f[8];
+	struct csv_record h = rec_of(f, hdr, 3);
+	struct import_map *m = NULL;
+	struct buf err = BUF_INIT;
+
+	(void)st;
+	assert_int_equal(import_map_new(NULL, &h, "kind:type", &m, &err), 0);
+	row(m, (const char *const[]){"R1", "claim", "1"}, 3, "R1 type=claim {\"x\":\"1\"}");
+	row(m, (const char *const[]){"R2", "", "2"}, 3, "R2 {\"x\":\"2\"}");
+	row(m, (const char *const[]){"R3", "Claim!", "3"}, 3,
+	    "!kind:an item type is 1..32 of a-z, 0-9 and _");
+	row(m, (const char *const[]){"R4", "a23456789012345678901234567890123", "4"}, 3,
+	    "!kind:an item type is 1..32 of a-z, 0-9 and _");
+	import_map_free(m);
+	buf_release(&err);
+}
+
 static void test_jsonl(void **st)
 {
 	struct buf payload = BUF_INIT, reason = BUF_INIT;
@@ -133,6 +155,15 @@ static void test_jsonl(void **st)
 	buf_reset(&reason);
 	assert_int_equal(import_jsonl_row("{\"a\":1,\"a\":2}", 13, &payload, ref, type, column, &reason),
 			 ERR_INVALID);
+	buf_reset(&reason);
+	assert_int_equal(import_jsonl_row("{\"type\":\"form\",\"a\":1}", 21, &payload, ref, type,
+					  column, &reason),
+			 0);
+	assert_string_equal(type, "form");
+	assert_string_equal(buf_str(&payload), "{\"a\":1}");
+	assert_int_equal(import_jsonl_row("{\"type\":3}", 10, &payload, ref, type, column, &reason),
+			 ERR_INVALID);
+	assert_string_equal(column, "type");
 	buf_release(&payload);
 	buf_release(&reason);
 }
@@ -142,6 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_types),
 	    cmocka_unit_test(test_mapping),
+	    cmocka_unit_test(test_type_column),
 	    cmocka_unit_test(test_jsonl),
 	};
 
