@@ -145,7 +145,8 @@ static void test_jsonl(void **st)
 	assert_int_equal(import_jsonl_row(l1, strlen(l1), &payload, ref, type, column, &reason), 0);
 	assert_string_equal(ref, "J1");
 	assert_string_equal(buf_str(&payload), "{\"a\":1}");
-	assert_int_equal(import_jsonl_row("[1]", 3, &payload, ref, type, column, &reason), ERR_INVALID);
+	assert_int_equal(import_jsonl_row("[1]", 3, &payload, ref, type, column, &reason),
+			 ERR_INVALID);
 	assert_string_equal(buf_str(&reason), "not a JSON object");
 	buf_reset(&reason);
 	assert_int_equal(
@@ -153,8 +154,9 @@ static void test_jsonl(void **st)
 	    ERR_INVALID);
 	assert_string_equal(column, "external_ref");
 	buf_reset(&reason);
-	assert_int_equal(import_jsonl_row("{\"a\":1,\"a\":2}", 13, &payload, ref, type, column, &reason),
-			 ERR_INVALID);
+	assert_int_equal(
+	    import_jsonl_row("{\"a\":1,\"a\":2}", 13, &payload, ref, type, column, &reason),
+	    ERR_INVALID);
 	buf_reset(&reason);
 	assert_int_equal(import_jsonl_row("{\"type\":\"form\",\"a\":1}", 21, &payload, ref, type,
 					  column, &reason),
