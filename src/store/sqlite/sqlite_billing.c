@@ -717,7 +717,9 @@ static int bill_rows(struct sq_conn *c, sqlite3_stmt *st, const int64_t *v, stor
  * the whole hours of [from, to), and the entries themselves, from the partial
  * covering index time_entries_bill, of the parts of an hour a bound cuts (a
  * half-hour zone's midnight) or of a window shorter than an hour. A month of
- * 200 workers is at most 144,000 sums whatever its number of entries.
+ * 200 workers is at most 144,000 sums whatever its number of entries. The
+ * three reads are not one snapshot: the draft reads a locked period, whose
+ * entries no write may change.
  */
 int sq_bill_time_each(struct store *base, int64_t engagement_id, int64_t from, int64_t to,
 		      store_bill_time_cb cb, void *ctx)
