@@ -66,7 +66,8 @@ static int find_sql(const struct store_page *pg, const struct store_item_filter 
 	    pg->with_gold ? "" : " AND gold_id = 0",
 	    pg->client_id ? " AND client_id = ?3" : "",
 	    pg->engagement_id ? " AND engagement_id = ?4" : "",
-	    pg->worker_id ? " AND worker_id = ?5" : "", pg->state > 0 ? " AND state = ?6" : "",
+	    /* +?6: not prepared again at each execution (sq__item_list_stmt says why) */
+	    pg->worker_id ? " AND worker_id = ?5" : "", pg->state > 0 ? " AND state = +?6" : "",
 	    f->due_before ? " AND due_at < ?7" : "", f->due_after ? " AND due_at > ?8" : "",
 	    f->created_before ? " AND created_at < ?9" : "",
 	    f->created_after ? " AND created_at > ?10" : "",
