@@ -124,7 +124,7 @@ lines = [b.decode() for b in re.findall(rb"[\x20-\x7e]{10,}", open(sys.argv[2], 
 pages = [l for l in lines if re.match(r"^SELECT .* FROM (items|audit|clients|services|engagements|users|workers w|tokens t) .*WHERE .*> \?1.* ORDER BY \S+ LIMIT \?2$", l)]
 # The items list is one format with its filters' pieces (sqlite_store.c): every combination.
 fmt = [l for l in pages if "%s" in l and l.count("%s") == 5]
-pieces = [" AND gold_id = 0", " AND client_id = ?3", " AND engagement_id = ?4", " AND worker_id = ?5", " AND state = +?6"]
+pieces = [" AND gold_id = 0", " AND client_id = ?3", " AND engagement_id = ?4", " AND worker_id = ?5", " AND state = ?6"]
 missing = [p for p in pieces if p not in lines]
 stmts = [l for l in pages if "%s" not in l]
 for f in fmt:

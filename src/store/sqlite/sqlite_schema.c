@@ -624,7 +624,11 @@ const char *const sq__migrations[] = {
      * none: an import wrote a NULL entry per row). Every statement that reads it asks
      * worker_id = ?, which implies IS NOT NULL, so SQLite still uses it. */
     "DROP INDEX IF EXISTS items_worker;"
-    "CREATE INDEX items_worker ON items(worker_id, id) WHERE worker_id IS NOT NULL;",
+    "CREATE INDEX items_worker ON items(worker_id, id) WHERE worker_id IS NOT NULL;"
+    /* and the items by state for every state but queued (sqlite_int.h SQ_TAKEN_WHERE):
+     * the queued ones are in items_open, and a new item is queued */
+    "DROP INDEX IF EXISTS items_state;"
+    "CREATE INDEX items_taken ON items(state, id) WHERE " SQ_TAKEN_WHERE ";",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

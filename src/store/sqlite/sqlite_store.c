@@ -137,17 +137,18 @@ sqlite3_stmt *sq__item_list_stmt(struct sq_conn *c, unsigned mask, int *rc)
 	}
 	/*
 	 * Fixed parameter numbers: ?1 after, ?2 limit, ?3.. the filters. The state
-	 * as +?6: SQLite compares a bare ?6 with the states in the partial indexes'
-	 * WHERE (SQ_OPEN_WHERE) and then prepares the statement again at every
-	 * execution to see whether the bound value matches; +?6 it leaves alone
-	 * (the plan is the same: items_state).
+	 * as a bare ?6: SQLite compares it with the states in the partial indexes'
+	 * WHERE (SQ_OPEN_WHERE, SQ_TAKEN_WHERE) and prepares the statement again
+	 * for each bound value (a few tens of microseconds a page), so a queued
+	 * page is read from items_open and any other state's from items_taken;
+	 * there is no index of all states.
 	 */
 	snprintf(sql, sizeof(sql),
 		 "SELECT " SQ_ITEM_COLS " FROM items WHERE id > ?1%s%s%s%s%s ORDER BY id LIMIT ?2",
 		 (mask & 16) ? "" : " AND gold_id = 0",
 		 (mask & 1) ? " AND client_id = ?3" : "",
 		 (mask & 2) ? " AND engagement_id = ?4" : "",
-		 (mask & 4) ? " AND worker_id = ?5" : "", (mask & 8) ? " AND state = +?6" : "");
+		 (mask & 4) ? " AND worker_id = ?5" : "", (mask & 8) ? " AND state = ?6" : "");
 	c->item_list[mask] = prepare(c, sql, rc);
 	return c->item_list[mask];
 }
