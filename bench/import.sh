@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # import.sh - a million CSV rows durably imported (issue 11 "Benchmark"), beside SQLite's own
 # .import into a plain table and PostgreSQL 15's COPY of the same file, in the same run; and
-# other users' latency of a simple authenticated GET while the import runs.
-# usage: bench/import.sh [--rows N] [--probes N] [--no-pg] [--bin PATH]
+# other users' latency of a simple authenticated GET, and of a write (POST /v1/items into
+# another engagement), while the import runs; the server's CPU seconds (user + sys) spent on it.
+# usage: bench/import.sh [--rows N] [--probes N] [--writes N] [--no-pg] [--bin PATH]
 #   --rows N     data rows of the CSV (default 1000000; 10000 for a quick run)
 #   --probes N   threads of the other users' GET (default 2, each paced at 50 requests/s)
+#   --writes N   threads of the other users' POST /v1/items (default 1, paced at 50 requests/s)
 #   --no-pg      leave PostgreSQL out (it is installed from Debian with apt-get if missing)
 #   --bin PATH   an alihdaya binary (default: build-bench/alihdaya, built RelWithDebInfo without sanitizers here)
 # Every run: a fresh data directory, the upload through POST /v1/engagements/1/imports
@@ -16,15 +18,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=1000000
 PROBES=2
+WRITES=1
 PG=1
 BIN=
 while [ $# -gt 0 ]; do
   case $1 in
     --rows) ROWS=$2; shift 2 ;;
     --probes) PROBES=$2; shift 2 ;;
+    --writes) WRITES=$2; shift 2 ;;
     --no-pg) PG=0; shift ;;
     --bin) BIN=$2; shift 2 ;;
-    *) echo "usage: bench/import.sh [--rows N] [--probes N] [--no-pg] [--bin PATH]" >&2; exit 2 ;;
+    *) echo "usage: bench/import.sh [--rows N] [--probes N] [--writes N] [--no-pg] [--bin PATH]" >&2; exit 2 ;;
   esac
 done
 case $ROWS in ''|*[!0-9]*) echo "--rows: a positive number" >&2; exit 2 ;; esac
@@ -71,6 +75,9 @@ $BIN init --data "$D" >/dev/null
 $BIN client create --data "$D" --code bench --name Bench >/dev/null
 $BIN engagement create --data "$D" --client 1 --service data_entry --name Bench --sla 24h \
      --lease 10m --skill data_entry:1 >/dev/null
+# the other users' writes go to an engagement of their own (the import's count stays exact)
+$BIN engagement create --data "$D" --client 1 --service data_entry --name Other --sla 24h \
+     --lease 10m --skill data_entry:1 >/dev/null
 $BIN user create --data "$D" --name client1 --role client --client 1 >/dev/null
 $BIN user create --data "$D" --name mgr --role manager >/dev/null
 CT=$($BIN token create --data "$D" --user client1)
@@ -82,13 +89,15 @@ PORT=$(sed -n 's/.*:\([0-9]*\) (data.*/\1/p' "$TMP/serve.out")
 [ -n "$PORT" ] || { cat "$TMP/serve.err"; exit 1; }
 A=http://127.0.0.1:$PORT
 
-# The other users: PROBES threads, each a keep-alive connection sending GET /v1/engagements/1
-# as the manager every 20 ms until the stop file appears (at most 30 minutes); latencies in
-# microseconds, one per line. probe IDLE_SECONDS|- OUT
+# The other users: N threads, each a keep-alive connection sending, as the manager, every
+# 20 ms until the stop file appears (at most 30 minutes), GET /v1/engagements/1 (get) or a
+# POST /v1/items of a new item into engagement 2 (post: a durable write, answered after its
+# group commit); latencies of the 2xx answers in microseconds, one per line.
+# probe get|post N IDLE_SECONDS|- OUT
 probe() {
-  python3 - "$PORT" "$MT" "$PROBES" "$1" "$2" "$TMP/stop" <<'PY'
+  python3 - "$PORT" "$MT" "$2" "$3" "$4" "$TMP/stop" "$1" <<'PY'
 import http.client, os, sys, threading, time
-port, tok, n, idle, out, stop = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
+port, tok, n, idle, out, stop, mode = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
 lat, bad, lock = [], [0], threading.Lock()
 end = time.monotonic() + (float(idle) if idle != "-" else 1800)
 def run():
@@ -97,9 +106,13 @@ def run():
     while time.monotonic() < end and not (idle == "-" and os.path.exists(stop)):
         t = time.perf_counter()
         try:
-            c.request("GET", "/v1/engagements/1", headers={"Authorization": "Bearer " + tok})
+            if mode == "get":
+                c.request("GET", "/v1/engagements/1", headers={"Authorization": "Bearer " + tok})
+            else:
+                c.request("POST", "/v1/items", body='{"engagement_id":2,"payload":{"name":"probe"}}',
+                          headers={"Authorization": "Bearer " + tok, "Content-Type": "application/json"})
             r = c.getresponse(); r.read()
-            ok = r.status == 200
+            ok = r.status in (200, 201)
         except Exception:
             ok = False; c.close(); c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         us = int((time.perf_counter() - t) * 1e6)
@@ -121,12 +134,22 @@ pct() { # FILE: n p50 p99 max (ms) and failed requests
         printf "n %d, p50 %.1f ms, p99 %.1f ms, max %.1f ms, failed %d", NR, v[int(NR*0.5+0.999)]/1000, v[i]/1000, v[NR]/1000, f}'
 }
 
-probe 5 "$TMP/idle.lat"
-IDLE=$(pct "$TMP/idle.lat")
-
-probe - "$TMP/busy.lat" &
+probe get "$PROBES" 5 "$TMP/idle.lat" &
 PROBE=$!
+[ "$WRITES" -gt 0 ] && probe post "$WRITES" 5 "$TMP/idle.wlat"
+wait $PROBE
+IDLE=$(pct "$TMP/idle.lat")
+WIDLE=-; [ "$WRITES" -gt 0 ] && WIDLE=$(pct "$TMP/idle.wlat")
+
+# the server's CPU: user + sys clock ticks of /proc/PID/stat (fields 14 and 15)
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$SERVER/stat"; }
+probe get "$PROBES" - "$TMP/busy.lat" &
+PROBE=$!
+WPROBE=
+if [ "$WRITES" -gt 0 ]; then probe post "$WRITES" - "$TMP/busy.wlat" & WPROBE=$!; fi
 sleep 0.5
+C0=$(cpu)
+L0=$(cut -d' ' -f1 /proc/loadavg)
 T0=$(now)
 curl -s -S -o "$TMP/import.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $CT" \
      -H 'Content-Type: text/csv' -H 'Expect:' -T "$CSV" "$A/v1/engagements/1/imports" > "$TMP/import.status"
@@ -140,6 +163,8 @@ while [ "$(cat "$TMP/import.status")" = 202 ]; do
   curl -s -S -o "$TMP/import.json" -H "Authorization: Bearer $CT" "$A/v1/imports/$JOB"
 done
 T1=$(now)
+C1=$(cpu)
+L1=$(cut -d' ' -f1 /proc/loadavg)
 # The engine's own split of its time: applying commands, committing them (fsync).
 ENGINE=$(curl -s "$A/metrics" | awk '$1 == "alihdaya_engine_apply_seconds_total" {a=$2}
   $1 == "alihdaya_engine_commit_seconds_total" {c=$2} $1 == "alihdaya_engine_batches_total" {b=$2}
@@ -147,6 +172,8 @@ ENGINE=$(curl -s "$A/metrics" | awk '$1 == "alihdaya_engine_apply_seconds_total"
 touch "$TMP/stop"
 wait $PROBE
 BUSY=$(pct "$TMP/busy.lat")
+WBUSY=-
+[ -n "$WPROBE" ] && { wait $WPROBE; WBUSY=$(pct "$TMP/busy.wlat"); }
 ST=$(cat "$TMP/import.status")
 CREATED=$(jq -r .created "$TMP/import.json")
 [ "$ST" = 202 ] && [ "$(jq -r .state "$TMP/import.json")" = done ] || { echo "import: $ST $(cat "$TMP/import.json")"; exit 1; }
@@ -199,5 +226,8 @@ echo "| PostgreSQL 15 \\copy | $T_PG | $(rate "$T_PG") | $(ratio "$T_AHD" "$T_PG
 echo
 echo "the 202 (file received and spooled) after $T_ACK s; every row durable after $T_AHD s"
 echo "engine during the run: $ENGINE"
+echo "server CPU (user + sys) during the import: $(awk -v a="$C0" -v b="$C1" -v r="$ROWS" 'BEGIN{printf "%.2f s, %.2f s per million rows, %.1f us a row", b-a, (b-a)*1e6/r, (b-a)*1e6/r}') (the other users' requests included); load average $L0 at the start, $L1 at the end"
 echo "other users' GET /v1/engagements/1 ($PROBES x 50/s), idle: $IDLE"
 echo "other users' GET /v1/engagements/1 ($PROBES x 50/s), during the import: $BUSY"
+echo "other users' POST /v1/items ($WRITES x 50/s), idle: $WIDLE"
+echo "other users' POST /v1/items ($WRITES x 50/s), during the import: $WBUSY"

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,16 @@
 #include "store/store.h"
 #include "util/err.h"
 #include "util/utf8.h"
+
+/* A batch of rows to create and rows rejected here, sent as one CMD_IMPORT step. */
+struct batch {
+	struct import_row rows[IMPORT_BATCH_ROWS];
+	size_t offs[IMPORT_BATCH_ROWS]; /* each row's payload in arena */
+	struct buf arena;		/* the batch's payloads, one after another: no malloc a row */
+	size_t n;
+	struct import_error_rec errs[IMPORT_BATCH_ROWS];
+	size_t n_errs;
+};
 
 struct app_import {
 	const struct app *app;
@@ -36,14 +47,20 @@ struct app_import {
 	int64_t records;	/* JSON Lines: lines with a row */
 	bool failed;
 	FILE *spool; /* all_or_nothing: the good rows, until the end */
-	/* The batch being filled: rows to create and rows rejected here. */
-	struct import_row rows[IMPORT_BATCH_ROWS];
-	size_t offs[IMPORT_BATCH_ROWS]; /* each row's payload in arena */
-	struct buf arena;		/* the batch's payloads, one after another: no malloc a row */
-	size_t n;
-	size_t rows_at, n_done; /* the part of the batch sent, and the engine's rows of it */
-	struct import_error_rec errs[IMPORT_BATCH_ROWS];
-	size_t n_errs;
+	/*
+	 * Two batches: one filled while the engine creates the other's rows, so
+	 * parsing and checking the file (a tenth of an import's CPU) runs beside
+	 * the engine thread, not between its batches. One step in flight at most,
+	 * in file order: a batch is sent only once the one before it is all done.
+	 */
+	struct batch b[2];
+	struct batch *cur;	   /* being filled */
+	struct cmd *pend;	   /* the step in flight, NULL: none */
+	struct batch *pend_b;	   /* its batch, and the row it starts at */
+	size_t pend_at;
+	struct import_rec pend_base; /* the counts it was sent with */
+	sem_t pend_sem;		     /* posted when it is done */
+	bool write_failed;	     /* a batch could not be written: the rest is dropped */
 	struct buf payload, reason; /* scratch */
 };
 
@@ -65,73 +82,156 @@ static void job_fail(struct app_import *im, const char *why)
 	snprintf(im->rec.error, sizeof(im->rec.error), "%s", why);
 }
 
-static void batch_clear(struct app_import *im)
+static void batch_clear(struct batch *b)
 {
-	buf_reset(&im->arena);
-	im->n = 0;
-	im->n_errs = 0;
+	buf_reset(&b->arena);
+	b->n = 0;
+	b->n_errs = 0;
 }
 
-/* Runs one CMD_IMPORT step with the batch; the engine's counters come back into rec. */
-static int run_step(struct app_import *im, int op, struct buf *err)
+/* A CMD_IMPORT step of op with rows b->rows[at..) and b's errors (b NULL: none). */
+static struct cmd *step_new(struct app_import *im, int op, struct batch *b, size_t at)
 {
 	struct cmd *c = calloc(1, sizeof(*c));
-	int rc;
 
 	if (!c)
-		return buf_error(err, ERR_NOMEM, "out of memory");
+		return NULL;
 	c->type = CMD_IMPORT;
 	c->actor = im->actor;
 	c->u.import.op = op;
 	c->u.import.rec = im->rec;
-	c->u.import.rows = im->rows + im->rows_at;
-	c->u.import.n = op == IMPORT_OP_BATCH ? im->n - im->rows_at : 0;
-	c->u.import.errs = im->errs;
-	c->u.import.n_errs = im->n_errs;
-	rc = app_call(im->app, c);
-	im->n_done = op == IMPORT_OP_BATCH && !rc ? c->u.import.n_done : 0;
-	if (!rc) {
-		if (op == IMPORT_OP_BEGIN)
-			im->rec.id = c->result.id;
-		im->rec.client_id = c->u.import.rec.client_id;
-		im->rec.created = c->u.import.rec.created;
-		im->rec.duplicate = c->u.import.rec.duplicate;
-		im->rec.rejected = c->u.import.rec.rejected;
-	} else {
-		buf_error(err, rc, "%s",
-			  c->result.message[0] ? c->result.message : err_message(rc));
+	if (b) {
+		c->u.import.rows = b->rows + at;
+		c->u.import.n = op == IMPORT_OP_BATCH ? b->n - at : 0;
+		c->u.import.errs = b->errs;
+		c->u.import.n_errs = b->n_errs;
 	}
+	return c;
+}
+
+/*
+ * The engine's counters of a step done into rec: what it added to the counts
+ * it was sent with (base), so rows rejected here meanwhile (the next batch
+ * being read) are kept. Or the step's error into err.
+ */
+static int step_take(struct app_import *im, struct cmd *c, int op, const struct import_rec *base,
+		     struct buf *err)
+{
+	const struct import_rec *r = &c->u.import.rec;
+
+	if (c->rc)
+		return buf_error(err, c->rc, "%s",
+				 c->result.message[0] ? c->result.message : err_message(c->rc));
+	if (op == IMPORT_OP_BEGIN)
+		im->rec.id = c->result.id;
+	im->rec.client_id = r->client_id;
+	im->rec.created += r->created - base->created;
+	im->rec.duplicate += r->duplicate - base->duplicate;
+	im->rec.rejected += r->rejected - base->rejected;
+	return 0;
+}
+
+/* Runs one CMD_IMPORT step without rows (begin, end), waiting for it. */
+static int run_step(struct app_import *im, int op, struct buf *err)
+{
+	struct import_rec base = im->rec;
+	struct cmd *c = step_new(im, op, NULL, 0);
+	struct buf none = BUF_INIT;
+	int rc;
+
+	if (!c)
+		return err ? buf_error(err, ERR_NOMEM, "out of memory") : ERR_NOMEM;
+	app_call(im->app, c);
+	rc = step_take(im, c, op, &base, err ? err : &none);
+	buf_release(&none);
 	cmd_release(c);
 	free(c);
 	return rc;
 }
 
-static void flush(struct app_import *im)
+static void batch_failed(struct app_import *im, const char *msg)
 {
-	struct buf err = BUF_INIT;
 	char why[IMPORT_ERROR_MAX];
 
-	if (!im->n && !im->n_errs)
+	snprintf(why, sizeof(why), "the batch could not be written: %s", msg);
+	job_fail(im, why);
+	im->write_failed = true;
+}
+
+static void on_step_done(struct cmd *c, void *arg)
+{
+	(void)c;
+	sem_post(arg);
+}
+
+/* Sends b->rows[at..) (and b's errors) as the step in flight. */
+static void batch_send(struct app_import *im, struct batch *b, size_t at)
+{
+	struct cmd *c = step_new(im, IMPORT_OP_BATCH, b, at);
+	int rc;
+
+	if (!c) {
+		batch_failed(im, err_message(ERR_NOMEM));
+		batch_clear(b);
 		return;
-	for (size_t i = 0; i < im->n; i++) /* the arena moved while it grew */
-		im->rows[i].payload = im->arena.data + im->offs[i];
-	/* The engine stops a batch at its time budget: the rows it did not reach go again. */
-	for (size_t at = 0;;) {
-		im->rows_at = at;
-		if (run_step(im, IMPORT_OP_BATCH, &err)) {
-			snprintf(why, sizeof(why), "the batch could not be written: %s",
-				 buf_str(&err));
-			job_fail(im, why);
-			break;
-		}
-		im->n_errs = 0; /* written with the first part */
-		at += im->n_done;
-		if (!im->n_done || at >= im->n)
-			break;
 	}
-	im->rows_at = 0;
+	im->pend_base = im->rec;
+	if ((rc = app_submit(im->app, c, on_step_done, &im->pend_sem))) {
+		batch_failed(im, err_message(rc));
+		free(c);
+		batch_clear(b);
+		return;
+	}
+	im->pend = c;
+	im->pend_b = b;
+	im->pend_at = at;
+}
+
+/*
+ * Waits until the batch in flight is all written: the engine stops a batch at
+ * its time budget, and the rows it did not reach go again, before any other.
+ */
+static void batch_wait(struct app_import *im)
+{
+	struct buf err = BUF_INIT;
+
+	while (im->pend) {
+		struct cmd *c = im->pend;
+		struct batch *b = im->pend_b;
+		size_t done = 0;
+
+		while (sem_wait(&im->pend_sem) && errno == EINTR)
+			;
+		im->pend = NULL;
+		if (step_take(im, c, IMPORT_OP_BATCH, &im->pend_base, &err))
+			batch_failed(im, buf_str(&err));
+		else
+			done = c->u.import.n_done;
+		cmd_release(c);
+		free(c);
+		b->n_errs = 0; /* written with the first part */
+		if (done && im->pend_at + done < b->n && !im->write_failed)
+			batch_send(im, b, im->pend_at + done);
+		else
+			batch_clear(b);
+	}
 	buf_release(&err);
-	batch_clear(im);
+}
+
+/* The batch being filled sent (after the one in flight); the other one is filled next. */
+static void flush(struct app_import *im)
+{
+	struct batch *b = im->cur;
+
+	batch_wait(im);
+	if (im->write_failed)
+		batch_clear(b);
+	if (!b->n && !b->n_errs)
+		return;
+	for (size_t i = 0; i < b->n; i++) /* the arena moved while it grew */
+		b->rows[i].payload = b->arena.data + b->offs[i];
+	batch_send(im, b, 0);
+	im->cur = b == &im->b[0] ? &im->b[1] : &im->b[0];
 }
 
 static void reject(struct app_import *im, int64_t line, const char *column, const char *reason)
@@ -140,13 +240,13 @@ static void reject(struct app_import *im, int64_t line, const char *column, cons
 
 	if (++im->rec.rejected > IMPORT_ERRORS_KEPT)
 		return;
-	e = &im->errs[im->n_errs++];
+	e = &im->cur->errs[im->cur->n_errs++];
 	memset(e, 0, sizeof(*e));
 	e->import_id = im->rec.id;
 	e->line = line;
 	snprintf(e->column, sizeof(e->column), "%s", column);
 	snprintf(e->reason, sizeof(e->reason), "%s", reason);
-	if (im->n_errs == IMPORT_BATCH_ROWS)
+	if (im->cur->n_errs == IMPORT_BATCH_ROWS)
 		flush(im);
 }
 
@@ -167,23 +267,24 @@ static int spool_put(struct app_import *im, int64_t line, const char *ref, const
 static int row_add(struct app_import *im, int64_t line, const char *ref, const char *type,
 		   const char *payload)
 {
+	struct batch *b = im->cur;
 	struct import_row *r;
-	size_t off = im->arena.len;
+	size_t off = b->arena.len;
 
 	if (im->spool)
 		return spool_put(im, line, ref, type, payload);
-	if (buf_append(&im->arena, payload, strlen(payload) + 1))
+	if (buf_append(&b->arena, payload, strlen(payload) + 1))
 		return ERR_NOMEM;
-	r = &im->rows[im->n];
+	r = &b->rows[b->n];
 	r->line = line;
 	snprintf(r->external_ref, sizeof(r->external_ref), "%s", ref);
 	snprintf(r->type, sizeof(r->type), "%s", type);
 	r->payload = NULL; /* set at flush */
 	r->outcome = IMPORT_ROW_CREATED;
 	r->reason[0] = '\0';
-	im->offs[im->n++] = off;
+	b->offs[b->n++] = off;
 	/* A batch ends at its row count, or sooner with large rows (its memory bounded). */
-	if (im->n == IMPORT_BATCH_ROWS || im->arena.len >= IMPORT_BATCH_BYTES)
+	if (b->n == IMPORT_BATCH_ROWS || b->arena.len >= IMPORT_BATCH_BYTES)
 		flush(im);
 	return 0;
 }
@@ -398,13 +499,15 @@ static void import_free(struct app_import *im)
 {
 	if (!im)
 		return;
-	batch_clear(im);
+	batch_wait(im); /* nothing of im is freed under the engine */
 	csv_reader_free(im->csv);
 	import_map_free(im->map);
 	fieldset_free(im->fs);
 	free(im->mapping);
 	buf_release(&im->line);
-	buf_release(&im->arena);
+	buf_release(&im->b[0].arena);
+	buf_release(&im->b[1].arena);
+	sem_destroy(&im->pend_sem);
 	buf_release(&im->payload);
 	buf_release(&im->reason);
 	if (im->spool)
@@ -520,7 +623,10 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	buf_init(&im->payload, im->lim.max_row_bytes * 2 + 1024);
 	buf_init(&im->reason, 4096);
 	/* A row's payload is at most payload.cap: one such row always fits. */
-	buf_init(&im->arena, IMPORT_BATCH_BYTES + im->payload.cap + 1);
+	buf_init(&im->b[0].arena, IMPORT_BATCH_BYTES + im->payload.cap + 1);
+	buf_init(&im->b[1].arena, IMPORT_BATCH_BYTES + im->payload.cap + 1);
+	im->cur = &im->b[0];
+	sem_init(&im->pend_sem, 0, 0);
 	if (in->mapping && !(im->mapping = strdup(in->mapping))) {
 		rc = buf_error(err, ERR_NOMEM, "out of memory");
 		goto out;
@@ -602,6 +708,7 @@ int app_import_finish(struct app_import *im, struct import_rec *rec, struct buf 
 			 "all_or_nothing: %lld rows rejected, nothing created",
 			 (long long)im->rec.rejected);
 	flush(im);
+	batch_wait(im);
 	if (!im->failed)
 		im->rec.state = IMPORT_DONE;
 	rc = run_step(im, IMPORT_OP_END, err);
@@ -646,7 +753,8 @@ void app_import_abort(struct app_import *im)
 	if (!im)
 		return;
 	job_fail(im, "the upload was cut off");
-	batch_clear(im);
+	batch_wait(im);
+	batch_clear(im->cur);
 	run_step(im, IMPORT_OP_END, NULL);
 	import_free(im);
 }

@@ -88,8 +88,8 @@ static bool cred_ok(struct http_sse *hub, struct sse_stream *s)
 	if (s->local)
 		return true;
 	if (s->session)
-		rc = auth_session_authenticate(h->store, s->cred, h->opts.session_idle_ms,
-					       app_now_ms(&h->app), &a, NULL);
+		rc = auth_session_check(h->store, s->cred, h->opts.session_idle_ms,
+					app_now_ms(&h->app), &a); /* not a use: no keep-alive */
 	else
 		rc = auth_authenticate(h->store, s->cred, &a);
 	return !rc && a.user_id == s->actor.user_id && !app_dashboard_allowed(&a, NULL);

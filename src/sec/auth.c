@@ -302,8 +302,8 @@ static bool session_text_ok(const char *text)
 	       strspn(text, b64url) == AUTH_SESSION_TEXT - 1;
 }
 
-int auth_session_authenticate(struct store *s, const char *cookie, int64_t idle_ms, int64_t now,
-			      struct actor *out, int64_t *expires_at)
+static int session_auth(struct store *s, const char *cookie, int64_t idle_ms, int64_t now,
+			struct actor *out, int64_t *expires_at, bool use)
 {
 	struct session_rec se;
 	unsigned char hash[32];
@@ -326,9 +326,22 @@ int auth_session_authenticate(struct store *s, const char *cookie, int64_t idle_
 	if ((rc = actor_fill(s, &u, out)))
 		return rc;
 	out->session_id = se.id;
-	use_note(s, true, se.id, now);
+	if (use)
+		use_note(s, true, se.id, now);
 	if (expires_at)
 		*expires_at = idle_ms > 0 && now + idle_ms < se.expires_at ? now + idle_ms
 									  : se.expires_at;
 	return 0;
+}
+
+int auth_session_authenticate(struct store *s, const char *cookie, int64_t idle_ms, int64_t now,
+			      struct actor *out, int64_t *expires_at)
+{
+	return session_auth(s, cookie, idle_ms, now, out, expires_at, true);
+}
+
+int auth_session_check(struct store *s, const char *cookie, int64_t idle_ms, int64_t now,
+		       struct actor *out)
+{
+	return session_auth(s, cookie, idle_ms, now, out, NULL, false);
 }

@@ -97,6 +97,13 @@ bool auth_csrf_ok(const char *cookie, const char *given);
  */
 int auth_session_authenticate(struct store *s, const char *cookie, int64_t idle_ms, int64_t now,
 			      struct actor *out, int64_t *expires_at);
+/*
+ * The same answer without noting a use: a check the server makes on its own
+ * (an open event stream's re-check every few seconds) must not keep an
+ * unattended session from its idle expiry.
+ */
+int auth_session_check(struct store *s, const char *cookie, int64_t idle_ms, int64_t now,
+		       struct actor *out);
 
 /*
  * Forgets every cached token, at once for every thread: the engine calls it

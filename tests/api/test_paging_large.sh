@@ -145,4 +145,23 @@ print(("ok" if found else "FAIL") +
 sys.exit(1 if fails or not found else 0)
 EOF
 [ $? = 0 ] && ok "every list statement searches an index: no full scan, no sort" || bad "a list statement scans or sorts"
+
+# The writes of an item's create, as compiled into the binary: no ephemeral table built per row
+# (a partial index's WHERE with an IN list of constants builds one for every row inserted).
+python3 - "$DB" "$BIN" <<'EOF'
+import re, sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+lines = [b.decode() for b in re.findall(rb"[\x20-\x7e]{10,}", open(sys.argv[2], "rb").read())]
+stmts = [l for l in lines if re.match(r"^INSERT INTO (items|item_events)\(", l)]
+fails = 0
+for s in stmts:
+    n = max(int(x) for x in re.findall(r"\?(\d+)", s))
+    ops = [r[1] for r in db.execute("EXPLAIN " + s, [1] * n)]
+    eph = ops.count("OpenEphemeral")
+    print(f"{'FAIL' if eph else 'ok'} - {s.split('(')[0]}: {ops.count('IdxInsert')} index inserts, {eph} ephemeral tables")
+    fails += eph > 0
+print(("ok" if len(stmts) == 2 else "FAIL") + f" - {len(stmts)} create statements found in the binary")
+sys.exit(1 if fails or len(stmts) != 2 else 0)
+EOF
+[ $? = 0 ] && ok "an item's create builds no ephemeral table" || bad "an item's create builds an ephemeral table per row"
 finish

@@ -118,6 +118,7 @@ at $((23 * 3600 * 1000 + 20 * 60 * 1000))
 jar GET /v1/session
 expect "kept alive, but past 12 hours absolute" 401
 
+
 # --- user deactivate ends its sessions at once
 api POST /v1/users "$ADMIN" '{"name":"maya","role":"manager"}'
 MAYA=$(jqr .id)
@@ -202,6 +203,22 @@ api GET /v1/clients "" ""
 expect "a 401" 401
 check "CSP on a 401" "$CSP" "$(header Content-Security-Policy)"
 
+# --- a dashboard stream is not a use of its session
+# An open dashboard stream re-checks its session every 2 s, but that is not the user's use:
+# a tab left open on the dashboard does not keep an unattended session alive.
+at $((100 * 3600 * 1000))
+signin admin 'correct horse battery'
+curl -sN -b "$JAR" "$BASE/v1/dashboard/events" > "$TMP/sse" &
+SSE=$!
+for _ in $(seq 1 100); do grep -q '^event: snapshot' "$TMP/sse" && break; sleep 0.05; done
+for m in 10 20; do at $((100 * 3600 * 1000 + m * 60 * 1000)); sleep 2.5; done
+grep -q '^event: snapshot' "$TMP/sse" && ok "the stream was open" || bad "the stream sent nothing"
+at $((100 * 3600 * 1000 + 31 * 60 * 1000))
+jar GET /v1/session
+expect "31 minutes after the last request, the stream's re-checks not counted: idle" 401
+for _ in $(seq 1 60); do kill -0 $SSE 2>/dev/null || break; sleep 0.1; done
+if kill -0 $SSE 2>/dev/null; then bad "the stream outlived its idle session"; kill $SSE; else ok "the stream ended with its idle session"; fi
+
 # --- Secure: with the flag, and behind a trusted proxy saying https
 stop_server
 start_server --clock-file "$CLOCK" --trust-proxy
@@ -285,4 +302,5 @@ for role in worker "client user" manager auditor; do
   check "demo's $role login ($login) signs in" 200 "$STATUS"
 done
 stop_server
+
 finish

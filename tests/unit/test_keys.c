@@ -8,7 +8,10 @@
 
 #include <sodium.h>
 #include <sqlite3.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/item.h"
 #include "sec/keys.h"
@@ -502,6 +505,91 @@ static void test_ids_not_reused(void **state)
 	buf_release(&err);
 }
 
+/*
+ * Nonces (keys_ring.c: a random prefix per run of seals and a counter): none
+ * repeats over several runs, in a second thread, or in a forked child that
+ * goes on from its parent's run; and every value still opens.
+ */
+#define NONCE_AT 5 /* format byte, key version */
+#define NONCE_N 24
+#define SEALS 10000 /* more than two runs */
+
+static int cmp_nonce(const void *a, const void *b)
+{
+	return memcmp(a, b, NONCE_N);
+}
+
+struct seal_thread {
+	struct keyring *k;
+	unsigned char nonce[NONCE_N];
+};
+
+static void *seal_in_thread(void *arg)
+{
+	struct seal_thread *t = arg;
+	const struct store_seal_ad ad = { 7, "item", 1, "payload" };
+	unsigned char *blob;
+	size_t n;
+
+	seal(t->k, &ad, "x", &blob, &n);
+	memcpy(t->nonce, blob + NONCE_AT, NONCE_N);
+	free(blob);
+	return NULL;
+}
+
+static void test_nonces_unique(void **state)
+{
+	const struct store_seal_ad ad = { 7, "item", 1, "payload" };
+	struct keyring *k = ring_open(true);
+	unsigned char(*nonces)[NONCE_N] = calloc(SEALS + 2, NONCE_N);
+	struct seal_thread t = { k, { 0 } };
+	unsigned char *blob;
+	size_t n, count = 0;
+	pthread_t th;
+	int fd[2];
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(nonces);
+	for (int i = 0; i < SEALS; i++) {
+		seal(k, &ad, "{\"a\":1}", &blob, &n);
+		memcpy(nonces[count++], blob + NONCE_AT, NONCE_N);
+		if (i % 1000 == 0)
+			assert_opens(k, &ad, blob, n, "{\"a\":1}");
+		free(blob);
+	}
+	assert_int_equal(pthread_create(&th, NULL, seal_in_thread, &t), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	memcpy(nonces[count++], t.nonce, NONCE_N);
+	/* A child forked in the middle of a run seals once; the parent then seals once too. */
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		unsigned char *b = NULL;
+		size_t bn = 0;
+		struct buf err = BUF_INIT;
+
+		if (keys_seal(k, &ad, "x", 1, &b, &bn, &err) || write(fd[1], b + NONCE_AT, NONCE_N) != NONCE_N)
+			_exit(1);
+		_exit(0);
+	}
+	close(fd[1]);
+	assert_int_equal(read(fd[0], nonces[count++], NONCE_N), NONCE_N);
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, &fd[0], 0), pid);
+	assert_int_equal(fd[0], 0);
+	seal(k, &ad, "x", &blob, &n);
+	assert_memory_not_equal(blob + NONCE_AT, nonces[count - 1], NONCE_N);
+	free(blob);
+	qsort(nonces, count, NONCE_N, cmp_nonce);
+	for (size_t i = 1; i < count; i++)
+		if (!memcmp(nonces[i - 1], nonces[i], NONCE_N))
+			fail_msg("nonce %zu of %zu repeats", i, count);
+	free(nonces);
+	keys_close(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +602,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_env_master, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_sealed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ids_not_reused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nonces_unique, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

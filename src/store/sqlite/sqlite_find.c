@@ -66,11 +66,12 @@ static int find_sql(const struct store_page *pg, const struct store_item_filter 
 	    pg->with_gold ? "" : " AND gold_id = 0",
 	    pg->client_id ? " AND client_id = ?3" : "",
 	    pg->engagement_id ? " AND engagement_id = ?4" : "",
+	    /* a bare ?6: sq__item_list_stmt says why */
 	    pg->worker_id ? " AND worker_id = ?5" : "", pg->state > 0 ? " AND state = ?6" : "",
 	    f->due_before ? " AND due_at < ?7" : "", f->due_after ? " AND due_at > ?8" : "",
 	    f->created_before ? " AND created_at < ?9" : "",
 	    f->created_after ? " AND created_at > ?10" : "",
-	    f->late_at ? " AND state IN " SQ_OPEN_STATES " AND due_at < ?11" : "",
+	    f->late_at ? " AND " SQ_OPEN_WHERE " AND due_at < ?11" : "",
 	    f->external_ref ? " AND external_ref = ?12" : "",
 	    f->ref_contains ? " AND external_ref LIKE ?13 ESCAPE '\\'" : "");
 

@@ -45,6 +45,33 @@
 	"engagement_id, client_id, created_by, created_at, updated_at, state, rows_read, created, "  \
 	"duplicate, rejected, bytes, all_or_nothing, format, error"
 #define SQ_OPEN_STATES "('queued', 'assigned', 'submitted', 'in_review')"
+/*
+ * The same states as the WHERE of the partial indexes items_open and
+ * items_open_due (since the migration that rewrote them), and of the queries
+ * that read them: an IN list of more than two constants in a partial index's
+ * WHERE makes SQLite build an ephemeral table for every row inserted (its
+ * once-only code is off when an index expression is evaluated), two per item
+ * created; these comparisons cost nothing. SQLite uses a partial index only
+ * for a query whose WHERE contains this same expression (sqlite3ExprImpliesExpr
+ * compares the text's tree), so the queries use this macro, never a copy.
+ * A migration creates the indexes with it: never change it (a new set of
+ * states is a new macro and a migration rebuilding both indexes).
+ */
+#define SQ_OPEN_WHERE_AS(T)                                                                        \
+	"(" T "state = 'queued' OR " T "state = 'assigned' OR " T "state = 'submitted' OR " T      \
+	"state = 'in_review')"
+#define SQ_OPEN_WHERE SQ_OPEN_WHERE_AS("")
+/*
+ * Every state but queued, the WHERE of items_taken (state, id): a new item is
+ * queued, so creating one writes no entry there (items_state, its all-states
+ * predecessor, took one per row); queued items are read through items_open.
+ * A list by state binds it as a bare ?6: SQLite then prepares the statement
+ * again for the bound value and sees which partial index the state is in.
+ * Never change it either (a migration creates the index with it).
+ */
+#define SQ_TAKEN_WHERE                                                                             \
+	"(state = 'assigned' OR state = 'submitted' OR state = 'in_review' OR state = 'done' OR "  \
+	"state = 'cancelled' OR state = 'failed')"
 
 /*
  * The record of id ?1; a page of records by id (or seq): ids > ?1, at most
@@ -156,7 +183,7 @@
 	X(LOAD_WORKERS, "SELECT " SQ_WORKER_COLS " FROM workers w ORDER BY w.id")                  \
 	X(LOAD_OPEN_ITEMS,                                                                         \
 	  "SELECT " SQ_ITEM_COLS " FROM items INDEXED BY items_open "                               \
-	  "WHERE state IN " SQ_OPEN_STATES " ORDER BY id")                                         \
+	  "WHERE " SQ_OPEN_WHERE " ORDER BY id")                                         \
 	X(TOKEN_LOOKUP, "SELECT u.id, u.name, u.role, u.client_id, u.created_at, u.active, "       \
 			SQ_TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id "           \
 			"WHERE t.hash = ?1")                                                       \
@@ -272,8 +299,10 @@
 	/* release, worker states, offers (sqlite_offers.c) */                                     \
 	X(EXCL_ADD, "INSERT OR IGNORE INTO item_exclusions(item_id, worker_id, reason, at) "       \
 		    "VALUES (?1, ?2, ?3, ?4)")                                                     \
-	X(EXCL_EACH, "SELECT x.item_id, x.worker_id FROM item_exclusions x JOIN items i ON "       \
-		     "i.id = x.item_id WHERE i.state IN " SQ_OPEN_STATES " ORDER BY 1, 2")          \
+	/* recovery's joins: the open items (items_open) first, then their rows */                \
+	X(EXCL_EACH, "SELECT x.item_id, x.worker_id FROM items i INDEXED BY items_open "        \
+		     "CROSS JOIN item_exclusions x ON "                                             \
+		     "i.id = x.item_id WHERE " SQ_OPEN_WHERE_AS("i.") " ORDER BY 1, 2")          \
 	X(WSTATE_PUT, "INSERT INTO worker_states(worker_id, away_reason, wrap_until, no_answer) "  \
 		      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(worker_id) DO UPDATE SET "               \
 		      "away_reason = ?2, wrap_until = ?3, no_answer = ?4")                         \
@@ -294,8 +323,9 @@
 			"?7, ?8) RETURNING id")                                                    \
 	X(OFFER_END, "UPDATE offers SET state = ?2, ended_at = ?3 WHERE id = ?1 AND state = 0")    \
 	X(OFFER_EACH_LIVE, "SELECT o.id, o.item_id, o.worker_id, o.engagement_id, o.client_id, "   \
-			   "o.created_at, o.expires_at, o.state, o.ended_at FROM offers o JOIN "   \
-			   "items i ON i.id = o.item_id WHERE i.state IN " SQ_OPEN_STATES          \
+			   "o.created_at, o.expires_at, o.state, o.ended_at FROM items i INDEXED " \
+			   "BY items_open CROSS JOIN offers o ON i.id = o.item_id WHERE "          \
+			   SQ_OPEN_WHERE_AS("i.")                                                  \
 			   " ORDER BY o.id")                                                       \
 	X(OFFER_LIST, "SELECT id, item_id, worker_id, engagement_id, client_id, created_at, "      \
 		      "expires_at, state, ended_at FROM offers WHERE (?1 = 0 OR worker_id = ?1) "  \
@@ -307,7 +337,7 @@
 		       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id")              \
 	/* recovery: how many open items LOAD_OPEN_ITEMS will give (the partial index alone) */    \
 	X(COUNT_OPEN_ITEMS, "SELECT count(*) FROM items INDEXED BY items_open "                    \
-			    "WHERE state IN " SQ_OPEN_STATES)
+			    "WHERE " SQ_OPEN_WHERE)
 
 enum sq_stmt {
 #define X(name, sql) SQ_##name,

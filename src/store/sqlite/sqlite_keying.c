@@ -412,8 +412,8 @@ int sq_keying_load(struct store *s, const struct store_keying_load *l, void *ctx
 		return rc;
 	/* Only the open items' keying and answers: closed items are not live. */
 	snprintf(sql, sizeof(sql),
-		 "SELECT %s FROM item_decisions WHERE item_id IN (SELECT id FROM items WHERE state IN "
-		 SQ_OPEN_STATES ") ORDER BY item_id",
+		 "SELECT %s FROM item_decisions WHERE item_id IN (SELECT id FROM items INDEXED BY "
+		 "items_open WHERE " SQ_OPEN_WHERE ") ORDER BY item_id",
 		 ik_cols);
 	if ((rc = prep(db, sql, &st, "keying load")))
 		return rc;
@@ -429,8 +429,8 @@ int sq_keying_load(struct store *s, const struct store_keying_load *l, void *ctx
 	if (rc)
 		return rc;
 	snprintf(sql, sizeof(sql),
-		 "SELECT %s FROM item_answers WHERE item_id IN (SELECT id FROM items WHERE state "
-		 "IN " SQ_OPEN_STATES ") ORDER BY id",
+		 "SELECT %s FROM item_answers WHERE item_id IN (SELECT id FROM items INDEXED BY "
+		 "items_open WHERE " SQ_OPEN_WHERE ") ORDER BY id",
 		 answer_cols);
 	if ((rc = prep(db, sql, &st, "keying load")))
 		return rc;

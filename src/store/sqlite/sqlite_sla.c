@@ -57,7 +57,7 @@ int sq_sla_due_each(struct store *base, int64_t after_due, int64_t after_id, int
 	struct sq_conn *w = W(base);
 	int rc;
 	sqlite3_stmt *st = sq__prep(w,
-				    "SELECT id, due_at FROM items INDEXED BY items_open_due WHERE state IN " SQ_OPEN_STATES
+				    "SELECT id, due_at FROM items INDEXED BY items_open_due WHERE " SQ_OPEN_WHERE
 				    " AND due_at <= ?3 AND (due_at, id) > (?1, ?2) "
 				    "ORDER BY due_at, id LIMIT ?4",
 				    "sla due", &rc);
@@ -80,7 +80,7 @@ int sq_sla_next_due(struct store *base, int64_t after, int64_t *due_at)
 	struct sq_conn *w = W(base);
 	int rc;
 	sqlite3_stmt *st = sq__prep(w,
-				    "SELECT min(due_at) FROM items INDEXED BY items_open_due WHERE state IN " SQ_OPEN_STATES
+				    "SELECT min(due_at) FROM items INDEXED BY items_open_due WHERE " SQ_OPEN_WHERE
 				    " AND due_at > ?1",
 				    "sla next", &rc);
 
