@@ -583,6 +583,7 @@ int app_import_begin(const struct app *app, const struct actor *actor,
 	int rc;
 
 	*out = NULL;
+	memset(&eng, 0, sizeof(eng)); /* -O2 cannot see engagement_scoped fill it on success */
 	if ((rc = role_may(actor, POL_IMPORT_CREATE, err)) ||
 	    (rc = engagement_scoped(app, actor, in->engagement_id, &eng, err)))
 		return rc;
