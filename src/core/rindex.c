@@ -8,7 +8,6 @@
 #include "util/err.h"
 #include "util/idmap.h"
 
-#define WORDS (RINDEX_MAX_CODES / 64)
 #define REQ_MAX (MODEL_MAX_SKILLS + MODEL_MAX_LANGS)
 
 /*
@@ -34,12 +33,18 @@ struct rx_heap {
 	struct rx_slot top;
 };
 
-/* One ring's requirements as interned codes: a bitset for the quick refusal, then levels. */
+/*
+ * One ring's requirements as interned codes and levels. Eligibility is
+ * computed when a worker or an engagement changes, never per take, so a few
+ * lookups in the worker's sorted codes cost nothing a decision sees; the code
+ * space has no bound (a fixed 256-bit set did: past its 256th code an
+ * engagement had no eligible worker).
+ */
 struct rx_ring {
 	int64_t after_ms;
-	uint64_t need[WORDS];
+	bool never; /* out of memory while interning: no worker meets it */
 	uint8_t n_req;
-	uint8_t code[REQ_MAX];
+	uint32_t code[REQ_MAX];
 	uint8_t level[REQ_MAX];
 };
 
@@ -74,14 +79,22 @@ struct rx_worker {
 	size_t n_elig, alloc_elig;
 	size_t n_clear;
 	int64_t *clear, *until; /* ascending client ids, parallel lapse times */
-	uint64_t have[WORDS];
-	uint8_t level[RINDEX_MAX_CODES];
+	uint8_t n_have;
+	uint32_t have[REQ_MAX]; /* its interned codes, ascending */
+	uint8_t level[REQ_MAX]; /* parallel: the level of each */
+};
+
+/* An interned code: [0] is 's' or 'l' (the namespace), then the code. */
+struct rx_code {
+	char s[MODEL_CODE_MAX + 1];
 };
 
 struct rindex {
 	struct idmap workers, engs;
-	size_t n_codes;
-	char codes[RINDEX_MAX_CODES][MODEL_CODE_MAX + 1]; /* [0] is 's' or 'l': the namespace */
+	size_t n_codes, alloc_codes;
+	struct rx_code *codes;
+	uint32_t *hash; /* open addressing: code index + 1, 0 empty; hash_cap a power of 2 */
+	size_t hash_cap;
 };
 
 /* ================================================================
@@ -264,17 +277,64 @@ static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rin
  * Interning and eligibility
  * ================================================================ */
 
-/* The code's small integer (kind 's' skill, 'l' language), added when new; -1: table full. */
-static int intern(struct rindex *ix, char kind, const char *code)
+static uint32_t code_hash(const char *k)
 {
-	for (size_t i = 0; i < ix->n_codes; i++)
-		if (ix->codes[i][0] == kind && !strncmp(ix->codes[i] + 1, code, MODEL_CODE_MAX))
-			return (int)i;
-	if (ix->n_codes == RINDEX_MAX_CODES)
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *k; k++)
+		h = (h ^ (uint8_t)*k) * 16777619u;
+	return h;
+}
+
+/* Doubles the hash table (kept at most half full). 0 or ERR_NOMEM. */
+static int hash_grow(struct rindex *ix)
+{
+	size_t cap = ix->hash_cap ? ix->hash_cap * 2 : 64;
+	uint32_t *h = calloc(cap, sizeof(*h));
+
+	if (!h)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < ix->n_codes; i++) {
+		size_t j = code_hash(ix->codes[i].s) & (cap - 1);
+
+		while (h[j])
+			j = (j + 1) & (cap - 1);
+		h[j] = (uint32_t)i + 1;
+	}
+	free(ix->hash);
+	ix->hash = h;
+	ix->hash_cap = cap;
+	return 0;
+}
+
+/*
+ * The code's small integer (kind 's' skill, 'l' language), added when new
+ * (the table grows: any number of codes); -1: out of memory.
+ */
+static long intern(struct rindex *ix, char kind, const char *code)
+{
+	struct rx_code k;
+	size_t j;
+
+	k.s[0] = kind;
+	snprintf(k.s + 1, MODEL_CODE_MAX, "%s", code);
+	if (2 * (ix->n_codes + 1) > ix->hash_cap && hash_grow(ix))
 		return -1;
-	ix->codes[ix->n_codes][0] = kind;
-	snprintf(ix->codes[ix->n_codes] + 1, MODEL_CODE_MAX, "%s", code);
-	return (int)ix->n_codes++;
+	for (j = code_hash(k.s) & (ix->hash_cap - 1); ix->hash[j]; j = (j + 1) & (ix->hash_cap - 1))
+		if (!strcmp(ix->codes[ix->hash[j] - 1].s, k.s))
+			return (long)ix->hash[j] - 1;
+	if (ix->n_codes == ix->alloc_codes) {
+		size_t alloc = ix->alloc_codes ? ix->alloc_codes * 2 : 64;
+		struct rx_code *v;
+
+		if (alloc > UINT32_MAX / 2 || !(v = realloc(ix->codes, alloc * sizeof(*v))))
+			return -1;
+		ix->codes = v;
+		ix->alloc_codes = alloc;
+	}
+	ix->codes[ix->n_codes] = k;
+	ix->hash[j] = (uint32_t)ix->n_codes + 1;
+	return (long)ix->n_codes++;
 }
 
 static size_t clamp(size_t n, size_t max)
@@ -286,12 +346,11 @@ static int ring_add(struct rindex *ix, struct rx_ring *r, char kind, const struc
 		    size_t n)
 {
 	for (size_t i = 0; i < n && r->n_req < REQ_MAX; i++) {
-		int c = intern(ix, kind, s[i].code);
+		long c = intern(ix, kind, s[i].code);
 
 		if (c < 0)
-			return ERR_TOOBIG;
-		r->need[c / 64] |= (uint64_t)1 << (c % 64);
-		r->code[r->n_req] = (uint8_t)c;
+			return ERR_NOMEM;
+		r->code[r->n_req] = (uint32_t)c;
 		r->level[r->n_req++] = (uint8_t)(s[i].level < 0	    ? 0
 						 : s[i].level > 255 ? 255
 								    : s[i].level);
@@ -299,14 +358,35 @@ static int ring_add(struct rindex *ix, struct rx_ring *r, char kind, const struc
 	return 0;
 }
 
+/* The position of code c in w's ascending codes, or -1: w does not hold it. */
+static int have_find(const struct rx_worker *w, uint32_t c)
+{
+	int lo = 0, hi = w->n_have;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (w->have[mid] == c)
+			return mid;
+		if (w->have[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* w holds every code r needs, each at or above its level (route.c's holds_all). */
 static bool meets(const struct rx_worker *w, const struct rx_ring *r)
 {
-	for (int k = 0; k < WORDS; k++)
-		if (r->need[k] & ~w->have[k])
+	if (r->never)
+		return false;
+	for (int i = 0; i < r->n_req; i++) {
+		int k = have_find(w, r->code[i]);
+
+		if (k < 0 || w->level[k] < r->level[i])
 			return false;
-	for (int i = 0; i < r->n_req; i++)
-		if (w->level[r->code[i]] < r->level[i])
-			return false;
+	}
 	return true;
 }
 
@@ -511,12 +591,12 @@ int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *er, bo
 	}
 	if (rc) {
 		/*
-		 * The code table is full: the engagement keeps its queue (its items
-		 * must stay somewhere) but one ring that needs every code, which no
-		 * worker meets. ERR_TOOBIG tells the caller.
+		 * Out of memory while interning: the engagement keeps its queue (its
+		 * items must stay somewhere) but one ring no worker meets; ERR_NOMEM
+		 * tells the caller, which rebuilds the index at its next use.
 		 */
 		memset(&tmp.ring, 0, sizeof(tmp.ring));
-		memset(tmp.ring[0].need, 0xff, sizeof(tmp.ring[0].need));
+		tmp.ring[0].never = true;
 		tmp.n_rings = 1;
 	}
 	full = rc;
@@ -596,8 +676,9 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 	struct rx_worker *w = idmap_get(&ix->workers, wr->id);
 	size_t n_clear = clamp(wr->n_clear, MODEL_MAX_CLEAR);
 	int64_t *clear = NULL, *until = NULL, id;
-	uint64_t have[WORDS] = {0};
-	uint8_t level[RINDEX_MAX_CODES] = {0};
+	uint32_t have[REQ_MAX];
+	uint8_t level[REQ_MAX];
+	int n_have = 0;
 	void *v;
 	int rc = 0, full = 0;
 
@@ -606,17 +687,23 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 		bool lang = i >= clamp(wr->n_skills, MODEL_MAX_SKILLS);
 		const struct skill_level *s =
 		    lang ? &wr->langs[i - clamp(wr->n_skills, MODEL_MAX_SKILLS)] : &wr->skills[i];
-		int c = intern(ix, lang ? 'l' : 's', s->code);
+		long c = intern(ix, lang ? 'l' : 's', s->code);
+		int k;
 
 		if (c < 0) {
-			full = ERR_TOOBIG; /* set without it: no engagement that needs it has a code */
+			full = ERR_NOMEM; /* set without it; the caller rebuilds the index */
 			continue;
 		}
-		/* As route.c's holds(): the first entry of a code counts. */
-		if (have[c / 64] & ((uint64_t)1 << (c % 64)))
+		/* As route.c's holds(): the first entry of a code counts. Kept ascending. */
+		for (k = n_have; k > 0 && have[k - 1] > (uint32_t)c; k--)
+			;
+		if (k > 0 && have[k - 1] == (uint32_t)c)
 			continue;
-		have[c / 64] |= (uint64_t)1 << (c % 64);
-		level[c] = (uint8_t)(s->level < 0 ? 0 : s->level > 255 ? 255 : s->level);
+		memmove(have + k + 1, have + k, (size_t)(n_have - k) * sizeof(*have));
+		memmove(level + k + 1, level + k, (size_t)(n_have - k));
+		have[k] = (uint32_t)c;
+		level[k] = (uint8_t)(s->level < 0 ? 0 : s->level > 255 ? 255 : s->level);
+		n_have++;
 	}
 	if (n_clear && (!(clear = malloc(n_clear * sizeof(*clear))) ||
 			!(until = malloc(n_clear * sizeof(*until))))) {
@@ -642,8 +729,9 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 	w->clear = clear;
 	w->until = until;
 	w->n_clear = n_clear;
-	memcpy(w->have, have, sizeof(have));
-	memcpy(w->level, level, sizeof(level));
+	w->n_have = (uint8_t)n_have;
+	memcpy(w->have, have, (size_t)n_have * sizeof(*have));
+	memcpy(w->level, level, (size_t)n_have);
 	w->capacity = wr->capacity;
 	w->avail = wr->active && wr->status == WORKER_AVAILABLE;
 	w->n_elig = 0;
@@ -845,5 +933,7 @@ void rindex_free(struct rindex *ix)
 	}
 	idmap_release(&ix->workers);
 	idmap_release(&ix->engs);
+	free(ix->codes);
+	free(ix->hash);
 	free(ix);
 }

@@ -53,14 +53,10 @@ static int eng_set(struct engine_state *st, const struct live_engagement *le, in
 	return rc ? rc : rc2;
 }
 
-/*
- * ERR_TOOBIG (more than RINDEX_MAX_CODES codes) leaves the index usable, the
- * record set without what did not fit (docs/routing.md "Status"); any other
- * failure marks it stale.
- */
+/* A failed set (out of memory) marks the index stale: rebuilt at its next use. */
 static void set_failed(struct engine_state *st, int rc)
 {
-	if (rc && rc != ERR_TOOBIG)
+	if (rc)
 		st->rx_stale = 1;
 }
 
@@ -140,12 +136,12 @@ static int rebuild(struct engine_state *st, int64_t now)
 	if (!(st->rx = rindex_new()))
 		return ERR_NOMEM;
 	for (size_t i = 0; idmap_next(&st->engagements, &i, &id, &v);)
-		if ((rc = eng_set(st, v, now)) && rc != ERR_TOOBIG)
+		if ((rc = eng_set(st, v, now)))
 			goto fail;
 	for (size_t i = 0; idmap_next(&st->workers, &i, &id, &v);) {
 		struct live_worker *lw = v;
 
-		if ((rc = rindex_worker_set(st->rx, &lw->rec)) && rc != ERR_TOOBIG)
+		if ((rc = rindex_worker_set(st->rx, &lw->rec)))
 			goto fail;
 		rindex_load_add(st->rx, lw->rec.id, lw->load);
 	}
