@@ -289,17 +289,22 @@ int engine__routing_load(struct engine_state *st, struct store *s)
 	void *v;
 	int rc = store_routing_each(s, load_routing, st);
 
-	/* The leases were counted with weight 1 (items load before the settings): weighed now. */
+	/*
+	 * Leases stored without their weight (before the lease_weight column:
+	 * recover.c left them at 0, items load before the settings): weighed
+	 * now by their engagement's weight.
+	 */
 	for (size_t i = 0; !rc && idmap_next(&st->items, &i, &id, &v);) {
 		struct live_item *it = v;
 		struct live_worker *lw;
 
-		if (it->state != ITEM_ASSIGNED || !(lw = idmap_get(&st->workers, it->worker_id)))
+		if (it->state != ITEM_ASSIGNED || it->ri.weight)
 			continue;
-		lw->load -= it->ri.weight;
+		lw = idmap_get(&st->workers, it->worker_id);
 		it->ri.weight = (uint16_t)engine__item_weight(
-		    idmap_get(&st->engagements, it->engagement_id), lw->rec.capacity);
-		lw->load += it->ri.weight;
+		    idmap_get(&st->engagements, it->engagement_id), lw ? lw->rec.capacity : 1);
+		if (lw)
+			lw->load += it->ri.weight;
 	}
 	st->rx_stale = 1;
 	return rc;

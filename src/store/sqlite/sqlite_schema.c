@@ -629,6 +629,10 @@ const char *const sq__migrations[] = {
      * the queued ones are in items_open, and a new item is queued */
     "DROP INDEX IF EXISTS items_state;"
     "CREATE INDEX items_taken ON items(state, id) WHERE " SQ_TAKEN_WHERE ";",
+    /* a lease's weight (issue 13): what it added to its worker's load, fixed at the take, so
+     * a recovery after the engagement's weight changed counts the load the lease holds. 0 on
+     * the leases before this migration: weighed by the engagement's weight at recovery. */
+    "ALTER TABLE items ADD COLUMN lease_weight INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
