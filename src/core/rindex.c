@@ -11,13 +11,17 @@
 #define REQ_MAX (MODEL_MAX_SKILLS + MODEL_MAX_LANGS)
 
 /*
- * A slot carries its item's key, so sifting compares contiguous memory and
- * touches an item only to record its new position.
+ * A slot carries its item's key packed in one word, so sifting compares
+ * contiguous memory and touches an item only to record its new position, and
+ * a slot is 16 bytes: an entry's eight children are two cache lines.
+ * Score heaps: the priority's rank (higher first) in the top bits, then
+ * due_at, both clamped so the order of keys never contradicts the score;
+ * equal keys (same priority and due time, or clamped) are told apart by the
+ * items themselves (rindex_before). The age heap: the moment of the next
+ * ring, its sign flipped (the order of int64 as uint64), exact.
  */
 struct rx_slot {
-	int64_t key; /* score heaps: due_at; the age heap: the moment of the next ring */
-	int64_t id;
-	int32_t priority; /* the age heap: 0 */
+	uint64_t key;
 	struct rindex_item *it;
 };
 
@@ -108,7 +112,7 @@ struct rindex {
 
 /*
  * Eight children per entry: a third of the levels of a binary heap (3.3 for
- * a queue of 1,000), the eight children 256 contiguous bytes compared at
+ * a queue of 1,000), the eight children 128 contiguous bytes compared at
  * once. Each level of a sift is a likely cache miss that waits for the one
  * before it, so fewer levels beat fewer compares: measured with bench/routing
  * (bench/README.md), 8 did about 1.25x the decisions of 4 and more than 16.
@@ -124,13 +128,36 @@ bool rindex_before(const struct rindex_item *a, const struct rindex_item *b)
 	return a->id < b->id;
 }
 
-static bool slot_before(const struct rx_slot *a, const struct rx_slot *b)
+/* Ties in the age heap need no order: due items all move, whichever first. */
+static bool slot_before(const struct rx_slot *a, const struct rx_slot *b, bool age)
 {
-	if (a->priority != b->priority)
-		return a->priority > b->priority;
 	if (a->key != b->key)
 		return a->key < b->key;
-	return a->id < b->id;
+	return !age && a->it != b->it && rindex_before(a->it, b->it);
+}
+
+#define DUE_BITS 59
+/*
+ * Priorities -6..7 (the API's are 1..9) have ranks 1..14; one outside is rank
+ * 0 (above) or 15 (below) with no due time, so all of those tie and their
+ * items decide (a clamped priority followed by a due time would misorder).
+ * A clamped due time is the last field: it only ties.
+ */
+static uint64_t score_key(int32_t priority, int64_t due_at)
+{
+	const int64_t half = (int64_t)1 << (DUE_BITS - 1);
+	int64_t d = due_at < -half ? -half : due_at > half - 1 ? half - 1 : due_at;
+
+	if (priority > 7)
+		return 0;
+	if (priority < -6)
+		return (uint64_t)15 << DUE_BITS;
+	return (uint64_t)(8 - priority) << DUE_BITS | (uint64_t)(d + half);
+}
+
+static uint64_t age_key(int64_t at)
+{
+	return (uint64_t)at ^ ((uint64_t)1 << 63);
 }
 
 static int64_t next_ring_at(const struct rindex_item *it)
@@ -140,7 +167,7 @@ static int64_t next_ring_at(const struct rindex_item *it)
 
 static struct rx_slot slot_of(const struct rindex_item *it, bool age)
 {
-	struct rx_slot s = {age ? next_ring_at(it) : it->due_at, it->id, age ? 0 : it->priority,
+	struct rx_slot s = {age ? age_key(next_ring_at(it)) : score_key(it->priority, it->due_at),
 			    (struct rindex_item *)it};
 
 	return s;
@@ -164,7 +191,7 @@ static void sift_up(struct rx_heap *h, bool age, uint32_t i)
 	while (i > 0) {
 		uint32_t p = (i - 1) / ARITY;
 
-		if (!slot_before(&s, &h->v[p]))
+		if (!slot_before(&s, &h->v[p], age))
 			break;
 		place(h, age, i, &h->v[p]);
 		i = p;
@@ -184,9 +211,9 @@ static void sift_down(struct rx_heap *h, bool age, uint32_t i)
 		if (end > h->n)
 			end = h->n;
 		for (uint32_t k = c + 1; k < end; k++)
-			if (slot_before(&h->v[k], &h->v[b]))
+			if (slot_before(&h->v[k], &h->v[b], age))
 				b = k;
-		if (!slot_before(&h->v[b], &s))
+		if (!slot_before(&h->v[b], &s, age))
 			break;
 		place(h, age, i, &h->v[b]);
 		i = b;
@@ -231,7 +258,7 @@ static void heap_remove(struct rx_heap *h, bool age, uint32_t i)
 	if (i == h->n)
 		return;
 	place(h, age, i, &last);
-	if (i > 0 && slot_before(&last, &h->v[(i - 1) / ARITY]))
+	if (i > 0 && slot_before(&last, &h->v[(i - 1) / ARITY], age))
 		sift_up(h, age, i);
 	else
 		sift_down(h, age, i);
@@ -250,7 +277,7 @@ static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rin
 	const struct rx_slot *best = NULL;
 	size_t sp = 0, visits = 0;
 
-	if (!h->n || (than && !slot_before(&h->top, than)))
+	if (!h->n || (than && !slot_before(&h->top, than, false)))
 		return NULL;
 	if (!f || !f->skip)
 		return &h->top;
@@ -259,7 +286,7 @@ static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rin
 		uint32_t i = stack[--sp];
 		const struct rx_slot *s = &h->v[i];
 
-		if ((best && !slot_before(s, best)) || (than && !slot_before(s, than)))
+		if ((best && !slot_before(s, best, false)) || (than && !slot_before(s, than, false)))
 			continue; /* its whole subtree comes later */
 		visits++;
 		if (!f->skip(f->ctx, wid, s->it)) {
@@ -543,7 +570,7 @@ static void dequeue(struct rindex_item *it)
 /* Moves every item whose wait reached its next ring by now (each moves once per ring). */
 static void advance(struct rx_eng *e, int64_t now)
 {
-	while (e->age.n && e->age.top.key <= now) {
+	while (e->age.n && e->age.top.key <= age_key(now)) {
 		struct rindex_item *it = e->age.top.it;
 
 		/* The age heap only shrinks here; the new ring's heap needs room first. */
@@ -822,7 +849,7 @@ struct rindex_item *rindex_eng_head(struct rindex *ix, int64_t engagement_id, in
 		return NULL;
 	advance(e, now);
 	for (int k = 0; k < e->n_rings; k++)
-		if (e->h[k].n && (!best || slot_before(&e->h[k].top, best)))
+		if (e->h[k].n && (!best || slot_before(&e->h[k].top, best, false)))
 			best = &e->h[k].top;
 	return best ? best->it : NULL;
 }
@@ -842,7 +869,7 @@ struct rindex_item *rindex_peek(struct rindex *ix, int64_t worker_id, int64_t no
 				const struct rindex_filter *f)
 {
 	struct rx_worker *w = idmap_get(&ix->workers, worker_id);
-	struct rx_slot best = {0, 0, 0, NULL};
+	struct rx_slot best = {0, NULL};
 
 	if (!w || !w->avail || w->held || w->load >= w->capacity)
 		return NULL;

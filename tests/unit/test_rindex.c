@@ -329,13 +329,53 @@ static void test_many_codes(void **state)
 	rindex_free(ix);
 }
 
+/*
+ * Heap keys pack priority and due time into one word, clamped: the order must
+ * still be rindex_before's for priorities and due times outside the packed
+ * range (equal packed keys fall back to the items).
+ */
+static void test_extreme_keys(void **state)
+{
+	enum { N = 9 };
+	struct rindex *ix = rindex_new();
+	struct engagement_rec e = eng(1, 7, NULL, 0);
+	struct worker_rec w = worker(1, 100, NULL, 0, 7);
+	struct rindex_item it[N] = {
+	    item(1, 20, INT64_MAX, T0),	    item(2, 30, INT64_MAX - 5, T0),
+	    item(3, -20, INT64_MIN, T0),    item(4, -30, INT64_MIN + 1, T0),
+	    item(5, 5, INT64_MAX, T0),	    item(6, 5, INT64_MAX - 1, T0),
+	    item(7, 5, (int64_t)1 << 60, T0), item(8, 8, T0 + 5, T0),
+	    item(9, 5, INT64_MIN, T0),
+	};
+	struct rindex_item *prev = NULL;
+
+	(void)state;
+	assert_int_equal(rindex_engagement_set(ix, &e, true, NULL, T0), 0);
+	assert_int_equal(rindex_worker_set(ix, &w), 0);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(rindex_push(ix, &it[i], 1, T0), 0);
+	for (int i = 0; i < N; i++) {
+		struct rindex_item *got = rindex_take(ix, 1, T0, NULL);
+
+		assert_non_null(got);
+		if (prev)
+			assert_true(rindex_before(prev, got));
+		/* nothing left in the queue comes before it */
+		for (int k = 0; k < N; k++)
+			if (it[k].queued)
+				assert_false(rindex_before(&it[k], got));
+		prev = got;
+	}
+	rindex_free(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_order_across_queues), cmocka_unit_test(test_widening),
 	    cmocka_unit_test(test_conf_check),		cmocka_unit_test(test_capacity_and_weight),
 	    cmocka_unit_test(test_eligibility_changes), cmocka_unit_test(test_filter),
-	    cmocka_unit_test(test_many_codes),
+	    cmocka_unit_test(test_many_codes), cmocka_unit_test(test_extreme_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
