@@ -85,7 +85,6 @@ static int load_item(void *ctx, const struct item_rec *r)
 	it->ri.since = r->created_at;
 	it->engagement_id = r->engagement_id;
 	it->client_id = r->client_id;
-	it->created_at = r->created_at;
 	it->state = r->state;
 	it->worker_id = r->worker_id;
 	it->epoch = r->epoch;

@@ -178,7 +178,6 @@ int engine__queue_push(struct engine_state *st, struct live_item *it, int64_t no
 
 	if (!st->rx || st->rx_stale)
 		return 0; /* the rebuild queues it */
-	it->ri.since = it->created_at;
 	if (engine__keying_rekey(it)) {
 		rc = rindex_push(st->rx, &it->ri, ENGINE_REKEY_ID(it->engagement_id), now);
 		if (rc != ERR_NOTFOUND)

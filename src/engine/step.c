@@ -95,7 +95,7 @@ void engine__item_rec(const struct live_item *it, struct item_rec *out)
 	if (it->external_ref)
 		snprintf(out->external_ref, sizeof(out->external_ref), "%s", it->external_ref);
 	out->priority = it->ri.priority;
-	out->created_at = it->created_at;
+	out->created_at = it->ri.since;
 	out->due_at = it->ri.due_at;
 	out->state = it->state;
 	out->worker_id = it->worker_id;
