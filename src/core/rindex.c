@@ -136,23 +136,24 @@ static bool slot_before(const struct rx_slot *a, const struct rx_slot *b, bool a
 	return !age && a->it != b->it && rindex_before(a->it, b->it);
 }
 
-#define DUE_BITS 59
+#define DUE_BITS 58
 /*
- * Priorities -6..7 (the API's are 1..9) have ranks 1..14; one outside is rank
- * 0 (above) or 15 (below) with no due time, so all of those tie and their
- * items decide (a clamped priority followed by a due time would misorder).
- * A clamped due time is the last field: it only ties.
+ * Priorities -14..15 (the API's are 1..9) have ranks 1..30 in the top 5 bits;
+ * one outside is rank 0 (above) or 31 (below) with no due time, so all of
+ * those tie and their items decide (a clamped priority followed by a due time
+ * would misorder). A clamped due time (beyond +-4.5 million years) is the
+ * last field: it only ties.
  */
 static uint64_t score_key(int32_t priority, int64_t due_at)
 {
 	const int64_t half = (int64_t)1 << (DUE_BITS - 1);
 	int64_t d = due_at < -half ? -half : due_at > half - 1 ? half - 1 : due_at;
 
-	if (priority > 7)
+	if (priority > 15)
 		return 0;
-	if (priority < -6)
-		return (uint64_t)15 << DUE_BITS;
-	return (uint64_t)(8 - priority) << DUE_BITS | (uint64_t)(d + half);
+	if (priority < -14)
+		return (uint64_t)31 << DUE_BITS;
+	return (uint64_t)(16 - priority) << DUE_BITS | (uint64_t)(d + half);
 }
 
 static uint64_t age_key(int64_t at)
