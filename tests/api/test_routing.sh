@@ -135,6 +135,30 @@ check "kept across a restart" '{"rings":[{"after_s":30,"langs":[],"skills":[{"co
 api POST /v1/work/next "$W2"
 check "W2 is not cleared for acme: nothing" null "$(jqr .id)"
 
+# More than 256 distinct skill codes (the index's code space was 256): 150 engagements of
+# two new skills each; workers holding the first, a middle and the last engagement's skills
+# get their items, before and after a restart (the rebuild interns in another order).
+MANY=()
+for k in $(seq 1 150); do
+  api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,\"service_code\":\"data_entry\",\"name\":\"Many $k\",\"required_skills\":[{\"code\":\"mx$k\",\"level\":2},{\"code\":\"my$k\",\"level\":1}],\"sla_seconds\":86400,\"lease_seconds\":600}"
+  MANY[$k]=$(jqr .id)
+done
+check "150 engagements of 300 new codes" 150 "$(printf '%s\n' "${MANY[@]}" | grep -c '^[0-9]')"
+MW=()
+for k in 1 75 150; do
+  api POST /v1/workers "$MGR" "{\"login\":\"many$k\",\"name\":\"Many $k\",\"skills\":[{\"code\":\"mx$k\",\"level\":3},{\"code\":\"my$k\",\"level\":1}],\"country\":\"ID\",\"time_zone\":\"Asia/Jakarta\",\"capacity\":2,\"cost_per_hour\":{\"amount_minor\":800,\"currency\":\"USD\"},\"clearances\":[$ACME]}"
+  MW[$k]=$(new_token "many$k")
+done
+for round in "before a restart" "after a restart"; do
+  for k in 1 75 150; do
+    api POST /v1/items "$ACMEU" "{\"engagement_id\":${MANY[$k]},\"payload\":{\"k\":$k}}"
+    want=$(jqr .id)
+    api POST /v1/work/next "${MW[$k]}"
+    check "the worker of engagement $k of 150 gets its item ($round)" "$want" "$(jqr .id)"
+  done
+  [ "$round" = "before a restart" ] && { stop_server; start_server --clock-file "$CLOCK"; }
+done
+
 # The CLI (server stopped): engagement routing ID --set -, then ID to read it back.
 stop_server
 out=$(echo '{"rings":[{"after_s":5,"lower_levels_by":2}]}' | "$BIN" engagement routing "$BPO" --data "$DATA" --set - 2>&1)
