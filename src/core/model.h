@@ -191,6 +191,9 @@ struct item_rec {
 	int64_t lease_expires; /* 0 if no lease */
 	int64_t lease_started; /* when the current lease began (renewals keep it), 0 if none */
 	char type[MODEL_CODE_MAX]; /* its engagement's item type; "" or "default": default */
+	/* what its lease adds to the worker's load, fixed at the take (0: none, or a lease
+	 * stored before the column: recovery weighs it by the engagement's weight) */
+	int lease_weight;
 	char *payload;
 	char *result;
 };

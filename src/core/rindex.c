@@ -8,17 +8,20 @@
 #include "util/err.h"
 #include "util/idmap.h"
 
-#define WORDS (RINDEX_MAX_CODES / 64)
 #define REQ_MAX (MODEL_MAX_SKILLS + MODEL_MAX_LANGS)
 
 /*
- * A slot carries its item's key, so sifting compares contiguous memory and
- * touches an item only to record its new position.
+ * A slot carries its item's key packed in one word, so sifting compares
+ * contiguous memory and touches an item only to record its new position, and
+ * a slot is 16 bytes: an entry's eight children are two cache lines.
+ * Score heaps: the priority's rank (higher first) in the top bits, then
+ * due_at, both clamped so the order of keys never contradicts the score;
+ * equal keys (same priority and due time, or clamped) are told apart by the
+ * items themselves (rindex_before). The age heap: the moment of the next
+ * ring, its sign flipped (the order of int64 as uint64), exact.
  */
 struct rx_slot {
-	int64_t key; /* score heaps: due_at; the age heap: the moment of the next ring */
-	int64_t id;
-	int32_t priority; /* the age heap: 0 */
+	uint64_t key;
 	struct rindex_item *it;
 };
 
@@ -34,12 +37,18 @@ struct rx_heap {
 	struct rx_slot top;
 };
 
-/* One ring's requirements as interned codes: a bitset for the quick refusal, then levels. */
+/*
+ * One ring's requirements as interned codes and levels. Eligibility is
+ * computed when a worker or an engagement changes, never per take, so a few
+ * lookups in the worker's sorted codes cost nothing a decision sees; the code
+ * space has no bound (a fixed 256-bit set did: past its 256th code an
+ * engagement had no eligible worker).
+ */
 struct rx_ring {
 	int64_t after_ms;
-	uint64_t need[WORDS];
+	bool never; /* out of memory while interning: no worker meets it */
 	uint8_t n_req;
-	uint8_t code[REQ_MAX];
+	uint32_t code[REQ_MAX];
 	uint8_t level[REQ_MAX];
 };
 
@@ -74,14 +83,22 @@ struct rx_worker {
 	size_t n_elig, alloc_elig;
 	size_t n_clear;
 	int64_t *clear, *until; /* ascending client ids, parallel lapse times */
-	uint64_t have[WORDS];
-	uint8_t level[RINDEX_MAX_CODES];
+	uint8_t n_have;
+	uint32_t have[REQ_MAX]; /* its interned codes, ascending */
+	uint8_t level[REQ_MAX]; /* parallel: the level of each */
+};
+
+/* An interned code: [0] is 's' or 'l' (the namespace), then the code. */
+struct rx_code {
+	char s[MODEL_CODE_MAX + 1];
 };
 
 struct rindex {
 	struct idmap workers, engs;
-	size_t n_codes;
-	char codes[RINDEX_MAX_CODES][MODEL_CODE_MAX + 1]; /* [0] is 's' or 'l': the namespace */
+	size_t n_codes, alloc_codes;
+	struct rx_code *codes;
+	uint32_t *hash; /* open addressing: code index + 1, 0 empty; hash_cap a power of 2 */
+	size_t hash_cap;
 };
 
 /* ================================================================
@@ -95,7 +112,7 @@ struct rindex {
 
 /*
  * Eight children per entry: a third of the levels of a binary heap (3.3 for
- * a queue of 1,000), the eight children 256 contiguous bytes compared at
+ * a queue of 1,000), the eight children 128 contiguous bytes compared at
  * once. Each level of a sift is a likely cache miss that waits for the one
  * before it, so fewer levels beat fewer compares: measured with bench/routing
  * (bench/README.md), 8 did about 1.25x the decisions of 4 and more than 16.
@@ -111,13 +128,37 @@ bool rindex_before(const struct rindex_item *a, const struct rindex_item *b)
 	return a->id < b->id;
 }
 
-static bool slot_before(const struct rx_slot *a, const struct rx_slot *b)
+/* Ties in the age heap need no order: due items all move, whichever first. */
+static bool slot_before(const struct rx_slot *a, const struct rx_slot *b, bool age)
 {
-	if (a->priority != b->priority)
-		return a->priority > b->priority;
 	if (a->key != b->key)
 		return a->key < b->key;
-	return a->id < b->id;
+	return !age && a->it != b->it && rindex_before(a->it, b->it);
+}
+
+#define DUE_BITS 58
+/*
+ * Priorities -14..15 (the API's are 1..9) have ranks 1..30 in the top 5 bits;
+ * one outside is rank 0 (above) or 31 (below) with no due time, so all of
+ * those tie and their items decide (a clamped priority followed by a due time
+ * would misorder). A clamped due time (beyond +-4.5 million years) is the
+ * last field: it only ties.
+ */
+static uint64_t score_key(int32_t priority, int64_t due_at)
+{
+	const int64_t half = (int64_t)1 << (DUE_BITS - 1);
+	int64_t d = due_at < -half ? -half : due_at > half - 1 ? half - 1 : due_at;
+
+	if (priority > 15)
+		return 0;
+	if (priority < -14)
+		return (uint64_t)31 << DUE_BITS;
+	return (uint64_t)(16 - priority) << DUE_BITS | (uint64_t)(d + half);
+}
+
+static uint64_t age_key(int64_t at)
+{
+	return (uint64_t)at ^ ((uint64_t)1 << 63);
 }
 
 static int64_t next_ring_at(const struct rindex_item *it)
@@ -127,7 +168,7 @@ static int64_t next_ring_at(const struct rindex_item *it)
 
 static struct rx_slot slot_of(const struct rindex_item *it, bool age)
 {
-	struct rx_slot s = {age ? next_ring_at(it) : it->due_at, it->id, age ? 0 : it->priority,
+	struct rx_slot s = {age ? age_key(next_ring_at(it)) : score_key(it->priority, it->due_at),
 			    (struct rindex_item *)it};
 
 	return s;
@@ -151,7 +192,7 @@ static void sift_up(struct rx_heap *h, bool age, uint32_t i)
 	while (i > 0) {
 		uint32_t p = (i - 1) / ARITY;
 
-		if (!slot_before(&s, &h->v[p]))
+		if (!slot_before(&s, &h->v[p], age))
 			break;
 		place(h, age, i, &h->v[p]);
 		i = p;
@@ -171,9 +212,9 @@ static void sift_down(struct rx_heap *h, bool age, uint32_t i)
 		if (end > h->n)
 			end = h->n;
 		for (uint32_t k = c + 1; k < end; k++)
-			if (slot_before(&h->v[k], &h->v[b]))
+			if (slot_before(&h->v[k], &h->v[b], age))
 				b = k;
-		if (!slot_before(&h->v[b], &s))
+		if (!slot_before(&h->v[b], &s, age))
 			break;
 		place(h, age, i, &h->v[b]);
 		i = b;
@@ -218,7 +259,7 @@ static void heap_remove(struct rx_heap *h, bool age, uint32_t i)
 	if (i == h->n)
 		return;
 	place(h, age, i, &last);
-	if (i > 0 && slot_before(&last, &h->v[(i - 1) / ARITY]))
+	if (i > 0 && slot_before(&last, &h->v[(i - 1) / ARITY], age))
 		sift_up(h, age, i);
 	else
 		sift_down(h, age, i);
@@ -237,7 +278,7 @@ static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rin
 	const struct rx_slot *best = NULL;
 	size_t sp = 0, visits = 0;
 
-	if (!h->n || (than && !slot_before(&h->top, than)))
+	if (!h->n || (than && !slot_before(&h->top, than, false)))
 		return NULL;
 	if (!f || !f->skip)
 		return &h->top;
@@ -246,7 +287,7 @@ static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rin
 		uint32_t i = stack[--sp];
 		const struct rx_slot *s = &h->v[i];
 
-		if ((best && !slot_before(s, best)) || (than && !slot_before(s, than)))
+		if ((best && !slot_before(s, best, false)) || (than && !slot_before(s, than, false)))
 			continue; /* its whole subtree comes later */
 		visits++;
 		if (!f->skip(f->ctx, wid, s->it)) {
@@ -264,17 +305,64 @@ static const struct rx_slot *heap_best(const struct rx_heap *h, const struct rin
  * Interning and eligibility
  * ================================================================ */
 
-/* The code's small integer (kind 's' skill, 'l' language), added when new; -1: table full. */
-static int intern(struct rindex *ix, char kind, const char *code)
+static uint32_t code_hash(const char *k)
 {
-	for (size_t i = 0; i < ix->n_codes; i++)
-		if (ix->codes[i][0] == kind && !strncmp(ix->codes[i] + 1, code, MODEL_CODE_MAX))
-			return (int)i;
-	if (ix->n_codes == RINDEX_MAX_CODES)
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *k; k++)
+		h = (h ^ (uint8_t)*k) * 16777619u;
+	return h;
+}
+
+/* Doubles the hash table (kept at most half full). 0 or ERR_NOMEM. */
+static int hash_grow(struct rindex *ix)
+{
+	size_t cap = ix->hash_cap ? ix->hash_cap * 2 : 64;
+	uint32_t *h = calloc(cap, sizeof(*h));
+
+	if (!h)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < ix->n_codes; i++) {
+		size_t j = code_hash(ix->codes[i].s) & (cap - 1);
+
+		while (h[j])
+			j = (j + 1) & (cap - 1);
+		h[j] = (uint32_t)i + 1;
+	}
+	free(ix->hash);
+	ix->hash = h;
+	ix->hash_cap = cap;
+	return 0;
+}
+
+/*
+ * The code's small integer (kind 's' skill, 'l' language), added when new
+ * (the table grows: any number of codes); -1: out of memory.
+ */
+static long intern(struct rindex *ix, char kind, const char *code)
+{
+	struct rx_code k;
+	size_t j;
+
+	k.s[0] = kind;
+	snprintf(k.s + 1, MODEL_CODE_MAX, "%s", code);
+	if (2 * (ix->n_codes + 1) > ix->hash_cap && hash_grow(ix))
 		return -1;
-	ix->codes[ix->n_codes][0] = kind;
-	snprintf(ix->codes[ix->n_codes] + 1, MODEL_CODE_MAX, "%s", code);
-	return (int)ix->n_codes++;
+	for (j = code_hash(k.s) & (ix->hash_cap - 1); ix->hash[j]; j = (j + 1) & (ix->hash_cap - 1))
+		if (!strcmp(ix->codes[ix->hash[j] - 1].s, k.s))
+			return (long)ix->hash[j] - 1;
+	if (ix->n_codes == ix->alloc_codes) {
+		size_t alloc = ix->alloc_codes ? ix->alloc_codes * 2 : 64;
+		struct rx_code *v;
+
+		if (alloc > UINT32_MAX / 2 || !(v = realloc(ix->codes, alloc * sizeof(*v))))
+			return -1;
+		ix->codes = v;
+		ix->alloc_codes = alloc;
+	}
+	ix->codes[ix->n_codes] = k;
+	ix->hash[j] = (uint32_t)ix->n_codes + 1;
+	return (long)ix->n_codes++;
 }
 
 static size_t clamp(size_t n, size_t max)
@@ -286,12 +374,11 @@ static int ring_add(struct rindex *ix, struct rx_ring *r, char kind, const struc
 		    size_t n)
 {
 	for (size_t i = 0; i < n && r->n_req < REQ_MAX; i++) {
-		int c = intern(ix, kind, s[i].code);
+		long c = intern(ix, kind, s[i].code);
 
 		if (c < 0)
-			return ERR_TOOBIG;
-		r->need[c / 64] |= (uint64_t)1 << (c % 64);
-		r->code[r->n_req] = (uint8_t)c;
+			return ERR_NOMEM;
+		r->code[r->n_req] = (uint32_t)c;
 		r->level[r->n_req++] = (uint8_t)(s[i].level < 0	    ? 0
 						 : s[i].level > 255 ? 255
 								    : s[i].level);
@@ -299,14 +386,35 @@ static int ring_add(struct rindex *ix, struct rx_ring *r, char kind, const struc
 	return 0;
 }
 
+/* The position of code c in w's ascending codes, or -1: w does not hold it. */
+static int have_find(const struct rx_worker *w, uint32_t c)
+{
+	int lo = 0, hi = w->n_have;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (w->have[mid] == c)
+			return mid;
+		if (w->have[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* w holds every code r needs, each at or above its level (route.c's holds_all). */
 static bool meets(const struct rx_worker *w, const struct rx_ring *r)
 {
-	for (int k = 0; k < WORDS; k++)
-		if (r->need[k] & ~w->have[k])
+	if (r->never)
+		return false;
+	for (int i = 0; i < r->n_req; i++) {
+		int k = have_find(w, r->code[i]);
+
+		if (k < 0 || w->level[k] < r->level[i])
 			return false;
-	for (int i = 0; i < r->n_req; i++)
-		if (w->level[r->code[i]] < r->level[i])
-			return false;
+	}
 	return true;
 }
 
@@ -463,7 +571,7 @@ static void dequeue(struct rindex_item *it)
 /* Moves every item whose wait reached its next ring by now (each moves once per ring). */
 static void advance(struct rx_eng *e, int64_t now)
 {
-	while (e->age.n && e->age.top.key <= now) {
+	while (e->age.n && e->age.top.key <= age_key(now)) {
 		struct rindex_item *it = e->age.top.it;
 
 		/* The age heap only shrinks here; the new ring's heap needs room first. */
@@ -511,12 +619,12 @@ int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *er, bo
 	}
 	if (rc) {
 		/*
-		 * The code table is full: the engagement keeps its queue (its items
-		 * must stay somewhere) but one ring that needs every code, which no
-		 * worker meets. ERR_TOOBIG tells the caller.
+		 * Out of memory while interning: the engagement keeps its queue (its
+		 * items must stay somewhere) but one ring no worker meets; ERR_NOMEM
+		 * tells the caller, which rebuilds the index at its next use.
 		 */
 		memset(&tmp.ring, 0, sizeof(tmp.ring));
-		memset(tmp.ring[0].need, 0xff, sizeof(tmp.ring[0].need));
+		tmp.ring[0].never = true;
 		tmp.n_rings = 1;
 	}
 	full = rc;
@@ -596,8 +704,9 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 	struct rx_worker *w = idmap_get(&ix->workers, wr->id);
 	size_t n_clear = clamp(wr->n_clear, MODEL_MAX_CLEAR);
 	int64_t *clear = NULL, *until = NULL, id;
-	uint64_t have[WORDS] = {0};
-	uint8_t level[RINDEX_MAX_CODES] = {0};
+	uint32_t have[REQ_MAX];
+	uint8_t level[REQ_MAX];
+	int n_have = 0;
 	void *v;
 	int rc = 0, full = 0;
 
@@ -606,17 +715,23 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 		bool lang = i >= clamp(wr->n_skills, MODEL_MAX_SKILLS);
 		const struct skill_level *s =
 		    lang ? &wr->langs[i - clamp(wr->n_skills, MODEL_MAX_SKILLS)] : &wr->skills[i];
-		int c = intern(ix, lang ? 'l' : 's', s->code);
+		long c = intern(ix, lang ? 'l' : 's', s->code);
+		int k;
 
 		if (c < 0) {
-			full = ERR_TOOBIG; /* set without it: no engagement that needs it has a code */
+			full = ERR_NOMEM; /* set without it; the caller rebuilds the index */
 			continue;
 		}
-		/* As route.c's holds(): the first entry of a code counts. */
-		if (have[c / 64] & ((uint64_t)1 << (c % 64)))
+		/* As route.c's holds(): the first entry of a code counts. Kept ascending. */
+		for (k = n_have; k > 0 && have[k - 1] > (uint32_t)c; k--)
+			;
+		if (k > 0 && have[k - 1] == (uint32_t)c)
 			continue;
-		have[c / 64] |= (uint64_t)1 << (c % 64);
-		level[c] = (uint8_t)(s->level < 0 ? 0 : s->level > 255 ? 255 : s->level);
+		memmove(have + k + 1, have + k, (size_t)(n_have - k) * sizeof(*have));
+		memmove(level + k + 1, level + k, (size_t)(n_have - k));
+		have[k] = (uint32_t)c;
+		level[k] = (uint8_t)(s->level < 0 ? 0 : s->level > 255 ? 255 : s->level);
+		n_have++;
 	}
 	if (n_clear && (!(clear = malloc(n_clear * sizeof(*clear))) ||
 			!(until = malloc(n_clear * sizeof(*until))))) {
@@ -642,8 +757,9 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 	w->clear = clear;
 	w->until = until;
 	w->n_clear = n_clear;
-	memcpy(w->have, have, sizeof(have));
-	memcpy(w->level, level, sizeof(level));
+	w->n_have = (uint8_t)n_have;
+	memcpy(w->have, have, (size_t)n_have * sizeof(*have));
+	memcpy(w->level, level, (size_t)n_have);
 	w->capacity = wr->capacity;
 	w->avail = wr->active && wr->status == WORKER_AVAILABLE;
 	w->n_elig = 0;
@@ -734,7 +850,7 @@ struct rindex_item *rindex_eng_head(struct rindex *ix, int64_t engagement_id, in
 		return NULL;
 	advance(e, now);
 	for (int k = 0; k < e->n_rings; k++)
-		if (e->h[k].n && (!best || slot_before(&e->h[k].top, best)))
+		if (e->h[k].n && (!best || slot_before(&e->h[k].top, best, false)))
 			best = &e->h[k].top;
 	return best ? best->it : NULL;
 }
@@ -754,7 +870,7 @@ struct rindex_item *rindex_peek(struct rindex *ix, int64_t worker_id, int64_t no
 				const struct rindex_filter *f)
 {
 	struct rx_worker *w = idmap_get(&ix->workers, worker_id);
-	struct rx_slot best = {0, 0, 0, NULL};
+	struct rx_slot best = {0, NULL};
 
 	if (!w || !w->avail || w->held || w->load >= w->capacity)
 		return NULL;
@@ -845,5 +961,7 @@ void rindex_free(struct rindex *ix)
 	}
 	idmap_release(&ix->workers);
 	idmap_release(&ix->engs);
+	free(ix->codes);
+	free(ix->hash);
 	free(ix);
 }

@@ -17,8 +17,8 @@
  * independent of the queue lengths and of the engagements the worker does
  * not qualify for. docs/routing.md has the rules and the score.
  *
- * Skills and languages are interned to small integers (at most
- * RINDEX_MAX_CODES distinct codes; a language is its own namespace).
+ * Skills and languages are interned to small integers (any number of
+ * distinct codes, a hash table that grows; a language is its own namespace).
  *
  * Widening: ring 0 is the engagement's own skills and languages. A further
  * ring k (after_ms strictly increasing) names another set of requirements
@@ -38,7 +38,6 @@
  * Not thread-safe: the engine thread owns it. The clock is always passed in.
  */
 
-#define RINDEX_MAX_CODES 256 /* distinct skill and language codes */
 #define RINDEX_MAX_RINGS 8   /* ring 0 and up to 7 widenings */
 #define RINDEX_MAX_WEIGHT 1000
 #define RINDEX_SCAN_MAX 64 /* entries a filtered heap search visits at most */
@@ -98,9 +97,8 @@ void rindex_free(struct rindex *ix);
  * Adds or changes an engagement (c NULL: weight 1, no widening). open false:
  * it hands out nothing (paused, its client deactivated). Every worker's
  * eligibility for it is recomputed (O(workers)); its queued items are placed
- * in their rings again at now. 0, ERR_NOMEM, or ERR_TOOBIG (codes full:
- * the engagement is kept, with its queue, but no worker is eligible for it
- * until a code is free; docs/routing.md "Status").
+ * in their rings again at now. 0 or ERR_NOMEM (the engagement may then be
+ * kept, with its queue, but with no worker eligible: rebuild the index).
  */
 int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *e, bool open,
 			  const struct rindex_conf *c, int64_t now);
@@ -109,8 +107,8 @@ int rindex_engagement_set(struct rindex *ix, const struct engagement_rec *e, boo
  * Adds or changes a worker: skills, languages, clearances (clear_until is
  * compared with the clock at every take, so a clearance lapses at its
  * moment), capacity, status and active. Its eligible set is recomputed
- * (O(engagements)). The load is kept. 0, ERR_NOMEM or ERR_TOOBIG (codes
- * full: the worker is set without the codes that did not fit).
+ * (O(engagements)). The load is kept. 0 or ERR_NOMEM (the worker may be
+ * set without some codes: rebuild the index).
  */
 int rindex_worker_set(struct rindex *ix, const struct worker_rec *w);
 

@@ -109,7 +109,6 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	it->ri.since = now;
 	it->engagement_id = r.engagement_id;
 	it->client_id = r.client_id;
-	it->created_at = now;
 	it->state = to;
 	rc = engine__step_create(e, c, it, now);
 	if (!rc)
@@ -202,7 +201,7 @@ static bool next_skip(void *ctx, int64_t worker_id, const struct rindex_item *ri
 	const struct next_ctx *x = ctx;
 	const struct live_item *it = (const struct live_item *)ri;
 
-	return (x->min_wait && x->now - it->created_at < x->min_wait) ||
+	return (x->min_wait && x->now - it->ri.since < x->min_wait) ||
 	       engine__keying_answered(it, worker_id) ||
 	       engine__states_excluded(x->e, it->ri.id, worker_id);
 }

@@ -224,7 +224,7 @@ static int snap_build(struct engine *e, int64_t now, struct dash_snapshot **out)
 			last = eng_find(s, it->engagement_id);
 		if (!last)
 			continue;
-		dash_open_add(&last->open, it->state, id, it->created_at, it->ri.due_at, now);
+		dash_open_add(&last->open, it->state, id, it->ri.since, it->ri.due_at, now);
 		if (it->state == ITEM_ASSIGNED && n_pairs < st->n_assigned)
 			pairs[n_pairs++] = (struct pair){it->engagement_id, it->worker_id};
 	}

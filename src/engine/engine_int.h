@@ -20,19 +20,27 @@
  * copy of every queue, in the index's ring heaps.
  */
 struct live_item {
-	struct rindex_item ri; /* id, priority, due_at, since, weight held, heap positions */
+	/* id, priority, due_at, weight held, heap positions; ri.since is its created_at (one
+	 * copy: a re-queued item keeps its arrival, so the two never differed) */
+	struct rindex_item ri;
 	int64_t engagement_id;
 	int64_t client_id;
-	int64_t created_at;
 	enum item_state state;
+	/*
+	 * An instance of this gold item (engine/gold.c), 0 for ordinary work. 32
+	 * bits beside the state (gold items are a provider's checks, far fewer
+	 * than 2^32; gold.c refuses a larger id): the record is 120 bytes, a
+	 * 128-byte malloc chunk per open item, not 144.
+	 */
+	uint32_t gold_id;
 	int64_t worker_id; /* current lease holder, or last worker once submitted */
 	int64_t epoch;
 	int64_t lease_expires;
 	int64_t lease_started; /* when the current lease began; renewals count from it */
 	char *external_ref; /* NULL when none; owned */
 	struct live_keying *keying; /* multi-keyed: its answers so far (keying.c); NULL: none */
-	int64_t gold_id; /* an instance of this gold item (engine/gold.c), 0 for ordinary work */
 };
+_Static_assert(sizeof(struct live_item) <= 120, "an open item's record: a 128-byte malloc chunk");
 
 struct live_gold; /* engine/gold.c */
 struct fieldset;  /* core/fields.h */

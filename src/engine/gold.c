@@ -79,7 +79,7 @@ static int instance_created(struct engine *e, const struct live_item *it,
 		return rc;
 	memset(&ev, 0, sizeof(ev));
 	ev.item_id = it->ri.id;
-	ev.at = it->created_at;
+	ev.at = it->ri.since;
 	snprintf(ev.action, sizeof(ev.action), "%s", item_action_name(ACT_CREATE));
 	ev.from_state = ITEM_STATE__COUNT;
 	ev.to_state = ITEM_QUEUED;
@@ -118,6 +118,8 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 			break;
 		}
 	}
+	if (gid <= 0 || gid > UINT32_MAX)
+		return ERR_INTERNAL; /* live_item.gold_id is 32 bits */
 	if ((rc = store_gold_get(e->store, gid, true, &gr)))
 		return rc == ERR_NOTFOUND ? ERR_INTERNAL : rc;
 	if (!(it = calloc(1, sizeof(*it))) ||
@@ -131,7 +133,7 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 	r.client_id = le->rec.client_id;
 	snprintf(r.external_ref, sizeof(r.external_ref), "%s", gr.external_ref);
 	r.priority = tmpl ? tmpl->ri.priority : le->rec.default_priority;
-	r.created_at = tmpl ? tmpl->created_at : now;
+	r.created_at = tmpl ? tmpl->ri.since : now;
 	r.due_at = tmpl ? tmpl->ri.due_at : now + le->rec.sla_ms;
 	r.state = ITEM_QUEUED;
 	r.payload = gr.payload;
@@ -144,9 +146,8 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 	it->ri.since = r.created_at;
 	it->engagement_id = r.engagement_id;
 	it->client_id = r.client_id;
-	it->created_at = r.created_at;
 	it->state = ITEM_QUEUED;
-	it->gold_id = gid;
+	it->gold_id = (uint32_t)gid;
 	if ((rc = instance_created(e, it, tmpl, now)))
 		goto fail;
 	gold_rec_release(&gr);
@@ -242,7 +243,7 @@ int engine__gold_explain(struct engine *e, struct cmd *c, const struct live_work
 			continue;
 		/* Held back: suspended, or the head too young for this worker by the preference. */
 		g = engine__gold_route(e, lw, le, now, &min_wait);
-		if (g == 1 || (g == 2 && now - head->created_at >= min_wait))
+		if (g == 1 || (g == 2 && now - head->ri.since >= min_wait))
 			continue;
 		gw = idmap_get(&le->gold->workers, lw->rec.id);
 		if (gw && gw->t.state != GOLD_QUALIFIED) {

@@ -268,8 +268,10 @@ static int load_instance(void *ctx, int64_t item_id, int64_t eid, int64_t wid, i
 	int rc;
 	struct gold_worker *gw = load_worker_of(st, eid, wid, &g, &rc);
 
+	if (gid <= 0 || gid > UINT32_MAX)
+		return ERR_INTERNAL; /* live_item.gold_id is 32 bits */
 	if (it)
-		it->gold_id = gid;
+		it->gold_id = (uint32_t)gid;
 	return rc ? rc : gw ? seen_add(gw, gid) : 0;
 }
 

@@ -85,7 +85,6 @@ static int load_item(void *ctx, const struct item_rec *r)
 	it->ri.since = r->created_at;
 	it->engagement_id = r->engagement_id;
 	it->client_id = r->client_id;
-	it->created_at = r->created_at;
 	it->state = r->state;
 	it->worker_id = r->worker_id;
 	it->epoch = r->epoch;
@@ -111,11 +110,16 @@ static int load_item(void *ctx, const struct item_rec *r)
 		struct lease_deadline d = {it->lease_expires, it->ri.id, it->epoch};
 
 		st->n_assigned++;
-		if (lw) {
-			/* Its weight is not stored: the engagement's weight of now. */
-			it->ri.weight = (uint16_t)engine__item_weight(le, lw->rec.capacity);
+		/*
+		 * The weight stored with the lease (fixed at the take). 0: a lease
+		 * from before the column, weighed by the engagement's weight once
+		 * the routing settings are loaded (engine__routing_load).
+		 */
+		it->ri.weight = (uint16_t)(r->lease_weight > 0 && r->lease_weight <= RINDEX_MAX_WEIGHT
+						? r->lease_weight
+						: 0);
+		if (lw)
 			lw->load += it->ri.weight;
-		}
 		return lease_heap_push(&st->leases, d);
 	}
 	return 0;

@@ -53,14 +53,10 @@ static int eng_set(struct engine_state *st, const struct live_engagement *le, in
 	return rc ? rc : rc2;
 }
 
-/*
- * ERR_TOOBIG (more than RINDEX_MAX_CODES codes) leaves the index usable, the
- * record set without what did not fit (docs/routing.md "Status"); any other
- * failure marks it stale.
- */
+/* A failed set (out of memory) marks the index stale: rebuilt at its next use. */
 static void set_failed(struct engine_state *st, int rc)
 {
-	if (rc && rc != ERR_TOOBIG)
+	if (rc)
 		st->rx_stale = 1;
 }
 
@@ -140,12 +136,12 @@ static int rebuild(struct engine_state *st, int64_t now)
 	if (!(st->rx = rindex_new()))
 		return ERR_NOMEM;
 	for (size_t i = 0; idmap_next(&st->engagements, &i, &id, &v);)
-		if ((rc = eng_set(st, v, now)) && rc != ERR_TOOBIG)
+		if ((rc = eng_set(st, v, now)))
 			goto fail;
 	for (size_t i = 0; idmap_next(&st->workers, &i, &id, &v);) {
 		struct live_worker *lw = v;
 
-		if ((rc = rindex_worker_set(st->rx, &lw->rec)) && rc != ERR_TOOBIG)
+		if ((rc = rindex_worker_set(st->rx, &lw->rec)))
 			goto fail;
 		rindex_load_add(st->rx, lw->rec.id, lw->load);
 	}
@@ -182,7 +178,6 @@ int engine__queue_push(struct engine_state *st, struct live_item *it, int64_t no
 
 	if (!st->rx || st->rx_stale)
 		return 0; /* the rebuild queues it */
-	it->ri.since = it->created_at;
 	if (engine__keying_rekey(it)) {
 		rc = rindex_push(st->rx, &it->ri, ENGINE_REKEY_ID(it->engagement_id), now);
 		if (rc != ERR_NOTFOUND)
@@ -293,17 +288,22 @@ int engine__routing_load(struct engine_state *st, struct store *s)
 	void *v;
 	int rc = store_routing_each(s, load_routing, st);
 
-	/* The leases were counted with weight 1 (items load before the settings): weighed now. */
+	/*
+	 * Leases stored without their weight (before the lease_weight column:
+	 * recover.c left them at 0, items load before the settings): weighed
+	 * now by their engagement's weight.
+	 */
 	for (size_t i = 0; !rc && idmap_next(&st->items, &i, &id, &v);) {
 		struct live_item *it = v;
 		struct live_worker *lw;
 
-		if (it->state != ITEM_ASSIGNED || !(lw = idmap_get(&st->workers, it->worker_id)))
+		if (it->state != ITEM_ASSIGNED || it->ri.weight)
 			continue;
-		lw->load -= it->ri.weight;
+		lw = idmap_get(&st->workers, it->worker_id);
 		it->ri.weight = (uint16_t)engine__item_weight(
-		    idmap_get(&st->engagements, it->engagement_id), lw->rec.capacity);
-		lw->load += it->ri.weight;
+		    idmap_get(&st->engagements, it->engagement_id), lw ? lw->rec.capacity : 1);
+		if (lw)
+			lw->load += it->ri.weight;
 	}
 	st->rx_stale = 1;
 	return rc;

@@ -95,13 +95,14 @@ void engine__item_rec(const struct live_item *it, struct item_rec *out)
 	if (it->external_ref)
 		snprintf(out->external_ref, sizeof(out->external_ref), "%s", it->external_ref);
 	out->priority = it->ri.priority;
-	out->created_at = it->created_at;
+	out->created_at = it->ri.since;
 	out->due_at = it->ri.due_at;
 	out->state = it->state;
 	out->worker_id = it->worker_id;
 	out->epoch = it->epoch;
 	out->lease_expires = it->lease_expires;
 	out->lease_started = it->lease_started;
+	out->lease_weight = it->state == ITEM_ASSIGNED ? it->ri.weight : 0;
 }
 
 static int event_write(struct engine *e, const struct cmd *c, const struct live_item *it,
@@ -130,13 +131,14 @@ static int event_write(struct engine *e, const struct cmd *c, const struct live_
  * What the item holds after the step: a queued item has no worker, an
  * assigned one the new lease, anything else keeps its (last) worker.
  */
-static void step_target(const struct live_item *it, const struct item_step *s, enum item_state to,
-			struct item_rec *r)
+static void step_target(struct engine_state *st, const struct live_item *it,
+			const struct item_step *s, enum item_state to, struct item_rec *r)
 {
 	engine__item_rec(it, r);
 	r->state = to;
 	r->lease_expires = 0;
 	r->lease_started = 0;
+	r->lease_weight = 0;
 	if (to == ITEM_QUEUED) {
 		r->worker_id = 0;
 	} else if (to == ITEM_ASSIGNED) {
@@ -144,6 +146,16 @@ static void step_target(const struct live_item *it, const struct item_step *s, e
 		r->epoch = s->epoch;
 		r->lease_expires = s->lease_expires;
 		r->lease_started = s->lease_started;
+		if (it->state == ITEM_ASSIGNED) {
+			r->lease_weight = it->ri.weight; /* a renewal keeps the lease and its weight */
+		} else {
+			/* Fixed at the take and stored, so a recovery counts the load it holds. */
+			const struct live_worker *lw = idmap_get(&st->workers, s->worker_id);
+
+			r->lease_weight = engine__item_weight(
+			    idmap_get(&st->engagements, it->engagement_id),
+			    lw ? lw->rec.capacity : 1);
+		}
 	}
 }
 
@@ -182,7 +194,7 @@ int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const st
 					    s->refused ? s->refused
 						       : "the item's state refuses this")
 			 : ERR_CONFLICT;
-	step_target(it, s, *to, &r);
+	step_target(&e->st, it, s, *to, &r);
 	r.result = (char *)s->result;
 	rc = store_item_update(e->store, &r);
 	/* A lease that ends is a time entry, in the same savepoint (time.c). */
@@ -224,7 +236,7 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 	uint64_t *n;
 	struct item_rec r;
 
-	step_target(it, s, to, &r);
+	step_target(st, it, s, to, &r);
 	engine__dash_step(e, it, s->act, to, engine__now(e));
 	if (it->state == ITEM_QUEUED && to != ITEM_QUEUED)
 		engine__queue_remove(st, it); /* both of its engagement's queues (route_index.c) */
@@ -249,10 +261,10 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 		/* A renewal keeps the lease (and the load it counts); only its deadline moves. */
 		lw = idmap_get(&st->workers, it->worker_id);
 		/* The weight is fixed at the take: a later change of the engagement's keeps loads true. */
-		if (lw && from != ITEM_ASSIGNED) {
-			it->ri.weight = (uint16_t)engine__item_weight(le, lw->rec.capacity);
+		if (from != ITEM_ASSIGNED)
+			it->ri.weight = (uint16_t)r.lease_weight;
+		if (lw && from != ITEM_ASSIGNED)
 			engine__load_add(st, lw, it->ri.weight);
-		}
 		if (lw && from != ITEM_ASSIGNED)
 			engine__worked(lw, it->client_id, it->lease_started);
 		if (lease_heap_push(&st->leases, (struct lease_deadline){it->lease_expires,

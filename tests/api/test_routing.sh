@@ -94,6 +94,34 @@ expect "W1 submits B" 200
 api POST /v1/work/next "$W1"
 check "then W1 takes C" "$C" "$(jqr .id)"
 
+# A lease keeps the weight it was taken at: W4 (capacity 6) takes D at weight 2; the weight
+# becomes 5; after a restart W4's load is still 2 (recovery read the lease's stored weight,
+# not the engagement's weight of now).
+api POST /v1/workers "$MGR" "{\"login\":\"w4\",\"name\":\"Dewi\",\"skills\":[{\"code\":\"data_entry\",\"level\":3}],\"languages\":[{\"code\":\"en\",\"level\":3}],\"country\":\"ID\",\"time_zone\":\"Asia/Jakarta\",\"capacity\":6,\"cost_per_hour\":{\"amount_minor\":800,\"currency\":\"USD\"},\"clearances\":[$ACME]}"
+expect "W4 created" 201
+W4ID=$(jqr .id)
+W4=$(new_token w4)
+api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"payload\":{\"n\":4}}"
+D=$(jqr .id)
+api POST /v1/work/next "$W4"
+check "W4 takes D at weight 2" "$D" "$(jqr .id)"
+w4_load() { api GET /v1/dashboard "$MGR"; jqr ".workers.list[] | select(.id==$W4ID) | .load"; } # lw->load: weights
+check "W4's load is 2" 2 "$(w4_load)"
+api PUT "/v1/engagements/$BPO/routing" "$MGR" '{"weight":5}'
+expect "weight 5 while D is leased" 200
+check "the lease keeps its weight" 2 "$(w4_load)"
+stop_server
+start_server --clock-file "$CLOCK"
+check "after a restart W4's load is still 2" 2 "$(w4_load)"
+api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"payload\":{\"n\":5}}"
+E=$(jqr .id)
+api POST /v1/work/next "$W4"
+check "2 + 5 > 6: nothing more for W4" null "$(jqr .id)"
+api PUT "/v1/engagements/$BPO/routing" "$MGR" '{"weight":4}'
+api POST /v1/work/next "$W4"
+check "2 + 4 = 6: W4 takes the next at weight 4" "$E" "$(jqr .id)"
+check "W4's load is 6" 6 "$(w4_load)"
+
 # Other skills as a ring: after 30 s, legal_research 4 also qualifies (W2 is not cleared
 # for acme: still nothing for W2; the ring is stored and read back as given).
 api PUT "/v1/engagements/$BPO/routing" "$MGR" \
@@ -106,6 +134,30 @@ check "kept across a restart" '{"rings":[{"after_s":30,"langs":[],"skills":[{"co
   "$(jqr '{rings, weight} | tojson')"
 api POST /v1/work/next "$W2"
 check "W2 is not cleared for acme: nothing" null "$(jqr .id)"
+
+# More than 256 distinct skill codes (the index's code space was 256): 150 engagements of
+# two new skills each; workers holding the first, a middle and the last engagement's skills
+# get their items, before and after a restart (the rebuild interns in another order).
+MANY=()
+for k in $(seq 1 150); do
+  api POST /v1/engagements "$MGR" "{\"client_id\":$ACME,\"service_code\":\"data_entry\",\"name\":\"Many $k\",\"required_skills\":[{\"code\":\"mx$k\",\"level\":2},{\"code\":\"my$k\",\"level\":1}],\"sla_seconds\":86400,\"lease_seconds\":600}"
+  MANY[$k]=$(jqr .id)
+done
+check "150 engagements of 300 new codes" 150 "$(printf '%s\n' "${MANY[@]}" | grep -c '^[0-9]')"
+MW=()
+for k in 1 75 150; do
+  api POST /v1/workers "$MGR" "{\"login\":\"many$k\",\"name\":\"Many $k\",\"skills\":[{\"code\":\"mx$k\",\"level\":3},{\"code\":\"my$k\",\"level\":1}],\"country\":\"ID\",\"time_zone\":\"Asia/Jakarta\",\"capacity\":2,\"cost_per_hour\":{\"amount_minor\":800,\"currency\":\"USD\"},\"clearances\":[$ACME]}"
+  MW[$k]=$(new_token "many$k")
+done
+for round in "before a restart" "after a restart"; do
+  for k in 1 75 150; do
+    api POST /v1/items "$ACMEU" "{\"engagement_id\":${MANY[$k]},\"payload\":{\"k\":$k}}"
+    want=$(jqr .id)
+    api POST /v1/work/next "${MW[$k]}"
+    check "the worker of engagement $k of 150 gets its item ($round)" "$want" "$(jqr .id)"
+  done
+  [ "$round" = "before a restart" ] && { stop_server; start_server --clock-file "$CLOCK"; }
+done
 
 # The CLI (server stopped): engagement routing ID --set -, then ID to read it back.
 stop_server

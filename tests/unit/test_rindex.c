@@ -257,12 +257,125 @@ static void test_filter(void **state)
 	rindex_free(ix);
 }
 
+/*
+ * More distinct codes than fit one word of bits: 300 engagements, each its own
+ * skill, and workers holding codes interned past the 256th. Every one must
+ * stay routable (before the fix, codes past 256 left their engagement with no
+ * eligible worker), levels still count, and a worker set before a code
+ * existed becomes eligible when it is set again with it.
+ */
+static void test_many_codes(void **state)
+{
+	enum { N = 300 };
+	struct rindex *ix = rindex_new();
+	struct rindex_item *it = calloc(N, sizeof(*it));
+	char code[MODEL_CODE_MAX];
+
+	(void)state;
+	assert_non_null(it);
+	for (int i = 0; i < N; i++) {
+		struct engagement_rec e;
+
+		snprintf(code, sizeof(code), "skill%03d", i);
+		e = eng(i + 1, 7, code, 3);
+		if (i % 2) { /* a language as well: its own namespace, more codes */
+			snprintf(e.langs[0].code, MODEL_CODE_MAX, "lang%03d", i);
+			e.langs[0].level = 1;
+			e.n_langs = 1;
+		}
+		assert_int_equal(rindex_engagement_set(ix, &e, true, NULL, T0), 0);
+		it[i] = item(i + 1, 5, T0 + 1000, T0);
+		assert_int_equal(rindex_push(ix, &it[i], i + 1, T0), 0);
+	}
+	for (int i = 0; i < N; i++) {
+		/* worker 1000+i: the skill at level 3 (and the language); 5000+i: level 2 */
+		struct worker_rec ok, low;
+
+		snprintf(code, sizeof(code), "skill%03d", i);
+		ok = worker(1000 + i, 1, code, 3, 7);
+		low = worker(5000 + i, 1, code, 2, 7);
+		if (i % 2) {
+			snprintf(ok.langs[0].code, MODEL_CODE_MAX, "lang%03d", i);
+			ok.langs[0].level = 2;
+			ok.n_langs = 1;
+			low.langs[0] = ok.langs[0];
+			low.n_langs = 1;
+		}
+		assert_int_equal(rindex_worker_set(ix, &ok), 0);
+		assert_int_equal(rindex_worker_set(ix, &low), 0);
+		assert_int_equal(rindex_eligible_count(ix, 1000 + i), 1);
+		assert_int_equal(rindex_eligible_count(ix, 5000 + i), 0);
+		assert_null(rindex_peek(ix, 5000 + i, T0, NULL));
+	}
+	for (int i = N - 1; i >= 0; i--) {
+		struct rindex_item *got = rindex_take(ix, 1000 + i, T0, NULL);
+
+		assert_non_null(got);
+		assert_int_equal(got->id, i + 1);
+	}
+	/* A code first named by a worker, then by a new engagement: both see it. */
+	{
+		struct worker_rec w = worker(9000, 2, "late_code", 4, 7);
+		struct engagement_rec e = eng(9000, 7, "late_code", 4);
+		struct rindex_item x = item(9001, 5, T0 + 1000, T0);
+
+		assert_int_equal(rindex_worker_set(ix, &w), 0);
+		assert_int_equal(rindex_engagement_set(ix, &e, true, NULL, T0), 0);
+		assert_int_equal(rindex_eligible_count(ix, 9000), 1);
+		assert_int_equal(rindex_push(ix, &x, 9000, T0), 0);
+		assert_ptr_equal(rindex_take(ix, 9000, T0, NULL), &x);
+	}
+	free(it);
+	rindex_free(ix);
+}
+
+/*
+ * Heap keys pack priority and due time into one word, clamped: the order must
+ * still be rindex_before's for priorities and due times outside the packed
+ * range (equal packed keys fall back to the items).
+ */
+static void test_extreme_keys(void **state)
+{
+	enum { N = 9 };
+	struct rindex *ix = rindex_new();
+	struct engagement_rec e = eng(1, 7, NULL, 0);
+	struct worker_rec w = worker(1, 100, NULL, 0, 7);
+	struct rindex_item it[N] = {
+	    item(1, 20, INT64_MAX, T0),	    item(2, 30, INT64_MAX - 5, T0),
+	    item(3, -20, INT64_MIN, T0),    item(4, -30, INT64_MIN + 1, T0),
+	    item(5, 5, INT64_MAX, T0),	    item(6, 5, INT64_MAX - 1, T0),
+	    item(7, 5, (int64_t)1 << 60, T0), item(8, 8, T0 + 5, T0),
+	    item(9, 5, INT64_MIN, T0),
+	};
+	struct rindex_item *prev = NULL;
+
+	(void)state;
+	assert_int_equal(rindex_engagement_set(ix, &e, true, NULL, T0), 0);
+	assert_int_equal(rindex_worker_set(ix, &w), 0);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(rindex_push(ix, &it[i], 1, T0), 0);
+	for (int i = 0; i < N; i++) {
+		struct rindex_item *got = rindex_take(ix, 1, T0, NULL);
+
+		assert_non_null(got);
+		if (prev)
+			assert_true(rindex_before(prev, got));
+		/* nothing left in the queue comes before it */
+		for (int k = 0; k < N; k++)
+			if (it[k].queued)
+				assert_false(rindex_before(&it[k], got));
+		prev = got;
+	}
+	rindex_free(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_order_across_queues), cmocka_unit_test(test_widening),
 	    cmocka_unit_test(test_conf_check),		cmocka_unit_test(test_capacity_and_weight),
 	    cmocka_unit_test(test_eligibility_changes), cmocka_unit_test(test_filter),
+	    cmocka_unit_test(test_many_codes), cmocka_unit_test(test_extreme_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

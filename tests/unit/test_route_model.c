@@ -250,13 +250,31 @@ static void random_skills(struct world *w, struct worker_rec *wr)
 	}
 }
 
-static void world_init(struct world *w, uint64_t seed)
+/*
+ * pad codes interned before the world's own, by workers the model never
+ * asks for (no clearance, inactive): the world's codes then sit past the
+ * 256th, where a fixed-size code space used to end.
+ */
+static void world_init(struct world *w, uint64_t seed, int pad)
 {
 	memset(w, 0, sizeof(*w));
 	w->rng = seed;
 	w->now = 1000000;
 	w->next_id = 1;
 	assert_non_null(w->ix = rindex_new());
+	for (int k = 0; k * MODEL_MAX_SKILLS < pad; k++) {
+		struct worker_rec wr;
+
+		memset(&wr, 0, sizeof(wr));
+		wr.id = 1000000 + k;
+		wr.capacity = 1;
+		for (int q = 0; q < MODEL_MAX_SKILLS; q++) {
+			snprintf(wr.skills[q].code, MODEL_CODE_MAX, "pad%d", k * MODEL_MAX_SKILLS + q);
+			wr.skills[q].level = 5;
+		}
+		wr.n_skills = MODEL_MAX_SKILLS;
+		assert_int_equal(rindex_worker_set(w->ix, &wr), 0);
+	}
 	for (int i = 0; i < N_ENG; i++) {
 		struct engagement_rec *e = &w->engs[i];
 
@@ -435,12 +453,12 @@ static void cmd_engagement(struct world *w)
 	set_eng(w, ei);
 }
 
-static void run(uint64_t seed, int steps)
+static void run(uint64_t seed, int steps, int pad)
 {
 	struct world *w = calloc(1, sizeof(*w));
 
 	assert_non_null(w);
-	world_init(w, seed);
+	world_init(w, seed, pad);
 	for (int s = 0; s < steps; s++) {
 		int c = pick(w, 100);
 
@@ -500,13 +518,22 @@ static void test_model_seeds(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
-		run(seeds[i], 20000);
+		run(seeds[i], 20000, 0);
+}
+
+/* The same with the world's codes interned past the 256th (300 codes before them). */
+static void test_model_many_codes(void **state)
+{
+	(void)state;
+	run(5, 20000, 300);
+	run(2027, 20000, 300);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_model_seeds),
+	    cmocka_unit_test(test_model_many_codes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,7 +25,7 @@
 	"json(c.unmasked))) FROM worker_clearances c WHERE c.worker_id = w.id)"
 #define SQ_ITEM_COLS                                                                               \
 	"id, engagement_id, client_id, external_ref, priority, created_at, "                       \
-	"due_at, state, worker_id, epoch, lease_expires, lease_started, type"
+	"due_at, state, worker_id, epoch, lease_expires, lease_started, type, lease_weight"
 #define SQ_EVENT_COLS                                                                              \
 	"id, item_id, at, action, from_state, to_state, actor_user_id, "                           \
 	"worker_id, epoch, detail"
@@ -157,11 +157,12 @@
 	X(WORKER_SET_STATUS, "UPDATE workers SET status = ?2 WHERE id = ?1")                       \
 	X(ITEM_INSERT, "INSERT INTO items(engagement_id, client_id, external_ref, "                \
 		       "priority, created_at, due_at, state, worker_id, epoch, "                   \
-		       "lease_expires, lease_started, type, payload, result, id) VALUES (?1, ?2, " \
-		       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")                \
+		       "lease_expires, lease_started, type, lease_weight, payload, result, id) "   \
+		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, " \
+		       "?16)")                                                                     \
 	X(ITEM_UPDATE, "UPDATE items SET state = ?2, worker_id = ?3, epoch = ?4, "                 \
-		       "lease_expires = ?5, result = COALESCE(?6, result), lease_started = ?7 "    \
-		       "WHERE id = ?1")                                                            \
+		       "lease_expires = ?5, result = COALESCE(?6, result), lease_started = ?7, "   \
+		       "lease_weight = ?8 WHERE id = ?1")                                                            \
 	X(ITEM_STATE_GET, "SELECT " SQ_ITEM_COLS " FROM items WHERE id = ?1")                      \
 	X(EVENT_INSERT, "INSERT INTO item_events(item_id, client_id, at, action, "                 \
 			"from_state, to_state, actor_user_id, worker_id, epoch, "                  \

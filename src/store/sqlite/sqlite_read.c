@@ -23,12 +23,12 @@
 static int item_texts(struct store *s, sqlite3_stmt *st, struct item_rec *it)
 {
 	struct store_seal_ad ad = { it->client_id, "item", it->id, "payload" };
-	/* After the SQ_ITEM_COLS (13 of them): payload, result. */
-	int rc = sq__open_col(s, st, 13, &ad, &it->payload, "item");
+	/* After the SQ_ITEM_COLS (14 of them): payload, result. */
+	int rc = sq__open_col(s, st, 14, &ad, &it->payload, "item");
 
 	ad.field = "result";
 	if (!rc)
-		rc = sq__open_col(s, st, 14, &ad, &it->result, "item");
+		rc = sq__open_col(s, st, 15, &ad, &it->result, "item");
 	if (rc)
 		item_rec_release(it);
 	return rc;

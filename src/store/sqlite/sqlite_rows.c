@@ -83,7 +83,7 @@ static const struct sq_field item_cols[] = {
     I(SQ_I64, id), I(SQ_I64, engagement_id), I(SQ_I64, client_id), I(SQ_REF, external_ref),
     I(SQ_INT, priority), I(SQ_I64, created_at), I(SQ_I64, due_at), I(SQ_STATE, state),
     I(SQ_ID, worker_id), I(SQ_I64, epoch), I(SQ_I64, lease_expires), I(SQ_I64, lease_started),
-    I(SQ_TEXT, type),
+    I(SQ_TEXT, type), I(SQ_INT, lease_weight),
     I(SQ_JSON, payload),
     I(SQ_JSON, result),
 };

@@ -669,6 +669,10 @@ const char *const sq__migrations[] = {
     "  started_at - started_at % 3600000, worker_id, sum(duration_ms), count(*)"
     "  FROM time_entries WHERE superseded_by = 0 AND duration_ms > 0 GROUP BY 1, 2, 3, 4"
     "  ON CONFLICT DO UPDATE SET ms = ms + excluded.ms, n = n + excluded.n;",
+    /* a lease's weight (issue 13): what it added to its worker's load, fixed at the take, so
+     * a recovery after the engagement's weight changed counts the load the lease holds. 0 on
+     * the leases before this migration: weighed by the engagement's weight at recovery. */
+    "ALTER TABLE items ADD COLUMN lease_weight INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));

@@ -308,7 +308,7 @@ int sq_worker_update(struct store *s, const struct worker_rec *r)
 static const struct sq_field item_upd[] = {
     SQ_R(SQ_I64, item_rec, id), SQ_R(SQ_STATE, item_rec, state), SQ_R(SQ_ID, item_rec, worker_id), SQ_R(SQ_I64, item_rec, epoch),
     SQ_R(SQ_I64, item_rec, lease_expires), SQ_R(SQ_JSON, item_rec, result),
-    SQ_R(SQ_I64, item_rec, lease_started),
+    SQ_R(SQ_I64, item_rec, lease_started), SQ_R(SQ_INT, item_rec, lease_weight),
 };
 
 /* A sealed column of a write: its ?index, its field name and its plain text (NULL: NULL). */
@@ -372,12 +372,12 @@ int sq_item_insert(struct store *s, struct item_rec *it)
 		rc = sq__next_id(W(s), SQ_ITEM_NEXT_ID, &id);
 	if (!rc) {
 		const struct sealed_col cols[] = {
-		    { 13, "payload", it->payload },
-		    { 14, "result", it->result },
+		    { 14, "payload", it->payload },
+		    { 15, "result", it->result },
 		};
 		struct store_seal_ad ad = { it->client_id, "item", id, NULL };
 
-		rc = write_sealed(s, SQ_ITEM_INSERT, f, n, it, ad, cols, 2, 15, "item insert");
+		rc = write_sealed(s, SQ_ITEM_INSERT, f, n, it, ad, cols, 2, 16, "item insert");
 	}
 	if (!rc)
 		it->id = id;
