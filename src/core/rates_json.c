@@ -82,7 +82,7 @@ static int hourly(json_t *a, int e, struct rate_card *c, char *why, size_t n)
 	if (!json_is_array(a) || json_array_size(a) > RATES_GRADES)
 		return jcheck_fail(why, n, "hourly", "must be an array of at most 6 prices");
 	json_array_foreach(a, i, h) {
-		int64_t g, p;
+		int64_t g = 0, p = 0; /* set by whole() and amount() on success; -O3 cannot see it */
 		int rc;
 
 		snprintf(f, sizeof(f), "hourly[%zu]", i);
