@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "sec/audit.h"
 #include "util/err.h"
 
@@ -84,6 +85,8 @@ static int head_load(const struct app *app, const struct audit_verify_in *in,
 			return buf_error(err, ERR_TOOBIG, "data directory path too long");
 		file = path;
 	}
+	if (!in->head_file)
+		engine_audit_flush(app->engine); /* the file of every commit so far */
 	rc = audit_head_read(file, &out->head, &why);
 	if (rc == ERR_NOTFOUND && !have_pk && !in->head_file) {
 		/* Never signed here (no key either): a backup restored elsewhere, say. */
@@ -290,6 +293,7 @@ int app_audit_head(const struct app *app, const struct actor *actor, struct audi
 		return ERR_NOTFOUND;
 	if (audit_head_path(app->data_dir, path, sizeof(path)))
 		return buf_error(err, ERR_TOOBIG, "data directory path too long");
+	engine_audit_flush(app->engine); /* the file of every commit so far */
 	rc = audit_head_read(path, out, &why);
 	if (rc && rc != ERR_NOTFOUND)
 		buf_error(err, rc, "%s", buf_str(&why));

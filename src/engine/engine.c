@@ -513,3 +513,9 @@ void engine_get_stats(struct engine *e, struct engine_stats *out)
 	*out = e->stats;
 	pthread_mutex_unlock(&e->mu);
 }
+
+void engine_audit_flush(struct engine *e)
+{
+	if (e)
+		audit_signer_flush(e->opts.signer);
+}

@@ -579,6 +579,13 @@ void engine_wake(struct engine *e);
 /* Stops taking commands, finishes the batch in flight, joins the thread, frees. */
 void engine_stop(struct engine *e);
 
+/*
+ * Waits until the audit head of every batch committed so far is in the head
+ * file (the publisher pauses between writes): for readers of the file while
+ * the engine runs. Nothing without a signer.
+ */
+void engine_audit_flush(struct engine *e);
+
 /* Counters for /metrics and the health check. */
 struct engine_stats {
 	uint64_t commands;

@@ -97,13 +97,14 @@ int audit_signer_write(const struct audit_signer *s, const struct audit_head *h,
  * which writes it as audit_signer_write() does, shortly after; heads posted
  * meanwhile coalesce to the newest. The engine posts after each commit so
  * its batch waits for one fsync, not two: the head file then trails the
- * store by at most the write in flight (docs/audit.md). audit_signer_free()
+ * store by at most the write in flight and a pause of 20 ms between writes
+ * (docs/audit.md). audit_signer_free()
  * writes what was posted before it returns. 0; or the write's error when no
  * thread could be started and it was written here.
  */
 int audit_signer_post(struct audit_signer *s, const struct audit_head *h, struct buf *err);
 
-/* Waits until every head posted so far is written (tests, and readers of the file). */
+/* Waits until every head posted so far is written, cutting the pause short (readers of the file). */
 void audit_signer_flush(struct audit_signer *s);
 
 /* audit_signer_sign() and audit_signer_write(); 0 while halted. */
