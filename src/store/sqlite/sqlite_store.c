@@ -290,31 +290,11 @@ static int migrate(sqlite3 *db, struct buf *err)
 	return 0;
 }
 
-/*
- * Before SQLite is first used: no memory statistics. With them (SQLite's
- * default) every sqlite3_malloc and free takes one process-wide mutex, on the
- * engine's thread and every reader's alike; nothing here reads the statistics
- * (sqlite3_memory_used, sqlite3_status). Fails harmlessly (SQLITE_MISUSE) if
- * something initialized SQLite first.
- */
-static void sq_configure_once(void)
-{
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-}
-
-static void sq_configure(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, sq_configure_once);
-}
-
 static int open_writer(struct sq_conn *c, const char *path, struct buf *err)
 {
 	char mode[16];
 	int rc;
 
-	sq_configure();
 	rc = sqlite3_open_v2(
 	    path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 
@@ -350,7 +330,6 @@ static int open_reader(struct sq_conn *c, const char *path, struct buf *err)
 {
 	int rc;
 
-	sq_configure();
 	rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 
 	if (rc != SQLITE_OK) {
