@@ -201,6 +201,9 @@ static int import_batch(struct engine *e, struct cmd *c, int64_t now)
 			last = id;
 	}
 	c->u.import.n_done = i;
+	/* The rows' creates, not stored one by one: their history shows each from this. */
+	if (first && (rc = store_import_batch_add(e->store, r->id, first, last)))
+		goto out;
 	if (c->u.import.n &&
 	    (rc = batch_audit(e, c, first, last, r->created - created, r->duplicate - duplicate,
 			      r->rejected - rejected, now)))

@@ -269,7 +269,9 @@ struct cmd {
 			const char *payload;   /* JSON text, owned by the caller */
 			/*
 			 * A row of an import (cmd_import.c): its batch's one import.batch
-			 * audit event names it (the item id range), so none of its own.
+			 * audit event names it (the item id range), so none of its own; and
+			 * its batch's import_batches row stands for its create event
+			 * (store_import_batch_add: the history shows it from that).
 			 */
 			bool batch_audited;
 			char type[MODEL_CODE_MAX]; /* "": default; else one of the engagement's */

@@ -164,15 +164,20 @@ static int step_record(struct engine *e, struct cmd *c, const struct live_item *
 		       enum item_action act, int from, const struct item_rec *after,
 		       int64_t event_worker, const struct item_step *s, int64_t now)
 {
+	/* An imported row: its batch's import_batches row and import.batch audit event stand
+	 * for its create event and its item.create audit event (cmd_import.c). */
+	bool batch = c && c->type == CMD_ITEM_CREATE && c->u.item_create.batch_audited;
 	char action[MODEL_CODE_MAX];
-	int rc;
+	int rc = 0;
 
-	rc = event_write(e, c, it, act, from, after->state, event_worker, after->epoch, s, now);
+	if (!batch)
+		rc = event_write(e, c, it, act, from, after->state, event_worker, after->epoch, s,
+				 now);
 	if (rc)
 		return rc;
 	snprintf(action, sizeof(action), "item.%s", item_action_name(act));
 	/* For an assign, this event is also the read: the worker receives the payload. */
-	if (!(c && c->type == CMD_ITEM_CREATE && c->u.item_create.batch_audited))
+	if (!batch)
 		rc = engine__audit_append(e, c, action, "item", it->ri.id, it->client_id, now);
 	if (rc || !c)
 		return rc;

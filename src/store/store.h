@@ -585,6 +585,10 @@ struct store_load {
 	X(import_get, (struct store *s, int64_t id, struct import_rec *out), (s, id, out))         \
 	X(import_error_add, (struct store *s, int64_t client_id, const struct import_error_rec *e), \
 	  (s, client_id, e))                                                                       \
+	/* writer: a batch of import_id created items first..last, none with a stored create      \
+	 * event: item_history shows each one's create from this (id 0, the import's actor). */   \
+	X(import_batch_add, (struct store *s, int64_t import_id, int64_t first, int64_t last),    \
+	  (s, import_id, first, last))                                                             \
 	/* writer: every job still receiving or running marked failed at `at` ("the server         \
 	 * stopped during the import"); a server's start, when no import can be live. */           \
 	X(import_fail_open, (struct store *s, int64_t at, int64_t *n), (s, at, n))                 \

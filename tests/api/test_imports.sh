@@ -71,6 +71,18 @@ check "one import.batch event of the job" 1 "$(printf '%s' "$BATCH" | jq length)
 check "its item range, counts and first line" "$IDS 0 2" \
   "$(printf '%s' "$BATCH" | jq -r '.[0].detail|"\(.items[0]) \(.items[1]) \(.created) \(.duplicate) \(.lines[0])"')"
 check "no item.create event per imported item" 0 "$(jqr '[.data[]|select(.action=="item.create")]|length')"
+# ... and no stored create history event either (the batch's import_batches row stands
+# for them): the history still answers each item's creation, made from the item and its import.
+check "no stored history event per imported item" 0 \
+  "$(sqlite3 "$DATA/alihdaya.db" ".timeout 5000" "SELECT count(*) FROM item_events WHERE item_id = $ID2")"
+api GET "/v1/items/$ID2" "$MGR"
+CREATED=$(jqr .created_at)
+BY=$(printf '%s' "$BATCH" | jq -r '.[0].actor_user_id')
+api GET "/v1/items/$ID2/history" "$MGR"
+expect "an imported item's history" 200
+check "it begins with its create, queued, at its creation, by the importer" "create null queued $CREATED $BY" \
+  "$(jqr '.[0]|"\(.action) \(.from) \(.to) \(.at) \(.actor_user_id)"')"
+check "the create is its one event" 1 "$(jqr length)"
 
 api GET "/v1/imports/$IMP" "$ACMEU"
 expect "the job is read" 200

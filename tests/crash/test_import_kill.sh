@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# test_import_kill.sh - a 100,000-row CSV import, the server SIGKILLed mid-way, restarted:
+# test_import_kill.sh - a 1,000,000-row CSV import (IMPORT_ROWS), the server SIGKILLed mid-way, restarted:
 # the job it left is marked failed, and the same file uploaded again creates each row
 # exactly once (external_ref), counted by sqlite3 over the database itself.
 . "$(dirname "$0")/../api/lib.sh"
-ROWS=${IMPORT_ROWS:-100000}
+ROWS=${IMPORT_ROWS:-1000000}
 SQL=$(command -v sqlite3) || { echo "sqlite3 not installed"; exit 1; }
 
 init_data

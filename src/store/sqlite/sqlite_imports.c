@@ -134,6 +134,26 @@ static struct store_seal_ad ad_of(int64_t client_id, int64_t import_id, const ch
 	return (struct store_seal_ad){client_id, "import_error", import_id, field};
 }
 
+int sq_import_batch_add(struct store *s, int64_t import_id, int64_t first, int64_t last)
+{
+	struct sq_conn *w = W(s);
+	int rc;
+	sqlite3_stmt *st = sq__stmt(w, SQ_IMPORT_BATCH_ADD, &rc);
+
+	if (!st)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, first);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, last);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3, import_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? 0 : sq__fail(w->db, rc, "import batch add");
+	sq__done(st);
+	return rc;
+}
+
 int sq_import_error_add(struct store *s, int64_t client_id, const struct import_error_rec *e)
 {
 	struct sq_conn *w = W(s);

@@ -212,8 +212,13 @@
 	X(WORKER_LIST, SQ_PAGE(SQ_WORKER_COLS, "workers w", "", "w.id"))                           \
 	X(ITEM_GET, "SELECT " SQ_ITEM_COLS ", payload, result FROM items "                         \
 		    "WHERE id = ?1")                                                               \
-	X(ITEM_HISTORY, "SELECT " SQ_EVENT_COLS " FROM item_events "                               \
-			"WHERE item_id = ?1 ORDER BY id")                                          \
+	/* An imported item's create is not stored (import_batches): made here, id 0, first. */    \
+	X(ITEM_HISTORY, "SELECT 0, i.id, i.created_at, 'create', NULL, 'queued', "                 \
+			"NULLIF(m.created_by, 0), NULL, 0, NULL FROM import_batches b, items i, "  \
+			"imports m WHERE b.first_item_id = (SELECT max(first_item_id) FROM "       \
+			"import_batches WHERE first_item_id <= ?1) AND b.last_item_id >= ?1 AND "  \
+			"i.id = ?1 AND m.id = b.import_id UNION ALL SELECT " SQ_EVENT_COLS        \
+			" FROM item_events WHERE item_id = ?1 ORDER BY 1")                         \
 	X(ITEM_EXISTS, "SELECT client_id FROM items WHERE id = ?1")                                        \
 	X(ITEM_BY_REF, "SELECT id FROM items WHERE engagement_id = ?1 AND external_ref = ?2 "      \
 		       "AND gold_id = 0 ORDER BY id LIMIT 1")                                                      \
@@ -293,6 +298,8 @@
 	X(IMPORT_GET, "SELECT id, " SQ_IMPORT_COLS_W " FROM imports WHERE id = ?1")                \
 	X(IMPORT_OPEN, "SELECT id, client_id FROM imports WHERE state IN (0, 1) ORDER BY id")      \
 	X(IMPORT_FAIL, "UPDATE imports SET state = 3, updated_at = ?2, error = ?3 WHERE id = ?1")  \
+	X(IMPORT_BATCH_ADD, "INSERT INTO import_batches(first_item_id, last_item_id, import_id) "  \
+			    "VALUES (?1, ?2, ?3)")                                                 \
 	X(IMPORT_ERROR_ADD, "INSERT INTO import_errors(import_id, line, col, reason) "             \
 			    "VALUES (?1, ?2, ?3, ?4)")                                             \
 	X(IMPORT_ERRORS, "SELECT line, col, reason FROM import_errors WHERE import_id = ?1 "       \

@@ -673,6 +673,13 @@ const char *const sq__migrations[] = {
      * a recovery after the engagement's weight changed counts the load the lease holds. 0 on
      * the leases before this migration: weighed by the engagement's weight at recovery. */
     "ALTER TABLE items ADD COLUMN lease_weight INTEGER NOT NULL DEFAULT 0;",
+    /* imported items' creation (issue 11, engine/cmd_import.c): one row per import batch,
+     * the items it created, first..last (consecutive ids: one writer, one command). Such
+     * an item has no stored `create` event: its history shows one made from this row, the
+     * item and the import (sqlite_int.h ITEM_HISTORY). A new table: safe on any store;
+     * items imported before it keep their stored create event. */
+    "CREATE TABLE IF NOT EXISTS import_batches (first_item_id INTEGER PRIMARY KEY,"
+    "  last_item_id INTEGER NOT NULL, import_id INTEGER NOT NULL REFERENCES imports(id));",
 };
 
 const int sq__n_migrations = (int)(sizeof(sq__migrations) / sizeof(sq__migrations[0]));
