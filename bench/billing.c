@@ -72,6 +72,20 @@ static int64_t create(struct engine *e, struct cmd *c)
 	return c->result.id;
 }
 
+/* sql over the store's file on its own read-only connection, bound to (eng, NOV, DEC). */
+static sqlite3_stmt *month_query(const char *path, int64_t eng, const char *sql, sqlite3 **db)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(*db, sql, -1, &st, NULL) != SQLITE_OK)
+		die(sqlite3_errmsg(*db), ERR_IO);
+	sqlite3_bind_int64(st, 1, eng);
+	sqlite3_bind_int64(st, 2, NOV);
+	sqlite3_bind_int64(st, 3, DEC);
+	return st;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 10000000L;
@@ -227,24 +241,18 @@ int main(int argc, char **argv)
 		/* the sums against the entries, per worker: SQLite's two GROUP BYs */
 		if (run == 0) {
 			sqlite3 *db;
-			sqlite3_stmt *st;
 			int64_t diff = -1;
+			sqlite3_stmt *st = month_query(
+			    path, eng,
+			    "SELECT count(*) FROM (SELECT worker_id, SUM(duration_ms) AS ms "
+			    "FROM time_entries WHERE engagement_id = ?1 AND started_at >= ?2 "
+			    "AND started_at < ?3 AND superseded_by = 0 AND billable != 0 "
+			    "AND duration_ms > 0 GROUP BY worker_id) AS e FULL JOIN (SELECT "
+			    "worker_id, SUM(ms) AS ms FROM time_sums WHERE engagement_id = ?1 "
+			    "AND billable = 1 AND hour_at >= ?2 AND hour_at < ?3 GROUP BY "
+			    "worker_id) AS s USING (worker_id) WHERE e.ms IS NOT s.ms",
+			    &db);
 
-			if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-			    sqlite3_prepare_v2(
-				db,
-				"SELECT count(*) FROM (SELECT worker_id, SUM(duration_ms) AS ms "
-				"FROM time_entries WHERE engagement_id = ?1 AND started_at >= ?2 "
-				"AND started_at < ?3 AND superseded_by = 0 AND billable != 0 "
-				"AND duration_ms > 0 GROUP BY worker_id) AS e FULL JOIN (SELECT "
-				"worker_id, SUM(ms) AS ms FROM time_sums WHERE engagement_id = ?1 "
-				"AND billable = 1 AND hour_at >= ?2 AND hour_at < ?3 GROUP BY "
-				"worker_id) AS s USING (worker_id) WHERE e.ms IS NOT s.ms",
-				-1, &st, NULL) != SQLITE_OK)
-				die(sqlite3_errmsg(db), ERR_IO);
-			sqlite3_bind_int64(st, 1, eng);
-			sqlite3_bind_int64(st, 2, NOV);
-			sqlite3_bind_int64(st, 3, DEC);
 			if (sqlite3_step(st) == SQLITE_ROW)
 				diff = sqlite3_column_int64(st, 0);
 			sqlite3_finalize(st);
@@ -255,21 +263,15 @@ int main(int argc, char **argv)
 	}
 	for (int run = 0; run < 3; run++) {
 		sqlite3 *db;
-		sqlite3_stmt *st;
 		double t = now_s();
 		int64_t sum = 0;
+		sqlite3_stmt *st = month_query(path, eng,
+					       "SELECT worker_id, SUM(duration_ms) FROM time_entries "
+					       "WHERE engagement_id = ?1 AND started_at >= ?2 AND "
+					       "started_at < ?3 AND superseded_by = 0 AND billable != 0 "
+					       "AND duration_ms > 0 GROUP BY worker_id",
+					       &db);
 
-		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-		    sqlite3_prepare_v2(db,
-				       "SELECT worker_id, SUM(duration_ms) FROM time_entries "
-				       "WHERE engagement_id = ?1 AND started_at >= ?2 AND started_at < ?3 "
-				       "AND superseded_by = 0 AND billable != 0 AND duration_ms > 0 "
-				       "GROUP BY worker_id",
-				       -1, &st, NULL) != SQLITE_OK)
-			die(sqlite3_errmsg(db), ERR_IO);
-		sqlite3_bind_int64(st, 1, eng);
-		sqlite3_bind_int64(st, 2, NOV);
-		sqlite3_bind_int64(st, 3, DEC);
 		while (sqlite3_step(st) == SQLITE_ROW)
 			sum += sqlite3_column_int64(st, 1);
 		sqlite3_finalize(st);
