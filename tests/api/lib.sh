@@ -58,6 +58,18 @@ stop_server() {
   return $rc
 }
 
+# start_receiver PLAN: webhook_receiver.py on loopback answering by PLAN (see its usage);
+# sets RLOG (its log of requests), RPID and RURL (its /hook address); stopped at exit.
+start_receiver() {
+  RLOG=$TMP/receiver.log
+  : > "$RLOG"
+  python3 "$(dirname "${BASH_SOURCE[0]}")/webhook_receiver.py" "$TMP/rport" "$RLOG" "$1" &
+  RPID=$!
+  trap 'kill $RPID 2>/dev/null; cleanup' EXIT
+  for _ in $(seq 1 100); do [ -s "$TMP/rport" ] && break; sleep 0.05; done
+  RURL="http://127.0.0.1:$(cat "$TMP/rport")/hook"
+}
+
 # The engine's time from a file (serve --clock-file CLOCK): tests move it, never sleep.
 # clock_start [MS]: CLOCK at MS (default 2026-01-01T00:00:00Z). set_clock MS and
 # advance MS move it (a rename: never read half-written).

@@ -13,13 +13,7 @@ T0=$(cat "$CLOCK")
 start_server --clock-file "$CLOCK" --webhook-allow-private
 setup_world
 
-RLOG=$TMP/receiver.log
-: > "$RLOG"
-python3 "$(dirname "$0")/webhook_receiver.py" "$TMP/rport" "$RLOG" "" &
-RPID=$!
-trap 'kill $RPID 2>/dev/null; cleanup' EXIT
-for _ in $(seq 1 100); do [ -s "$TMP/rport" ] && break; sleep 0.05; done
-RURL="http://127.0.0.1:$(cat "$TMP/rport")/hook"
+start_receiver ""
 
 rfc() { python3 -c 'import sys,datetime; print(datetime.datetime.fromtimestamp(int(sys.argv[1])/1000, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"))' "$1"; }
 # breaches: "item_id due_at state" of every sla.breach the receiver was sent, sorted by item

@@ -15,13 +15,7 @@ clock_start
 start_server --clock-file "$CLOCK" --webhook-timeout 1s --webhook-allow-private
 setup_world
 
-RLOG=$TMP/receiver.log
-: > "$RLOG"
-python3 "$(dirname "$0")/webhook_receiver.py" "$TMP/rport" "$RLOG" "500,500,sleep:2,slow:0.3" &
-RPID=$!
-trap 'kill $RPID 2>/dev/null; cleanup' EXIT
-for _ in $(seq 1 100); do [ -s "$TMP/rport" ] && break; sleep 0.05; done
-RURL="http://127.0.0.1:$(cat "$TMP/rport")/hook"
+start_receiver "500,500,sleep:2,slow:0.3"
 
 # verify.py SECRETS... < log lines: the Stripe-style check a receiver makes, with Python's hmac.
 cat > "$TMP/verify.py" <<'EOF'
