@@ -50,7 +50,7 @@ need=()
 for p in libpq-dev libcurl4-openssl-dev libjansson-dev sqlite3 jq; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
 done
-PGBIN=/usr/lib/postgresql/15/bin
+. bench/lib_pg.sh
 [ $PG = 1 ] && [ ! -x $PGBIN/postgres ] && need+=(postgresql-15)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -92,10 +92,9 @@ GEN=$TMP/claim
 cc -std=c17 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -I/usr/include/postgresql \
    -o "$GEN" bench/claim/claim.c -lcurl -ljansson -lpq
 SERVER=
-PGDATA=
 cleanup() {
   [ -n "$SERVER" ] && kill -TERM "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
-  [ -n "$PGDATA" ] && runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
+  pg_stop
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -134,7 +133,17 @@ for e in 1 2 3 4; do
   awk -v n="$PER" -v e="$e" 'BEGIN{print "external_ref,name"; for (i = 1; i <= n; i++) printf "E%dR%07d,Item %d\n", e, i, i}' > "$TMP/e$e.csv"
   st=$(curl -s -S -o "$TMP/import.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $CT" \
        -H 'Content-Type: text/csv' -H 'Expect:' -T "$TMP/e$e.csv" "http://127.0.0.1:$PORT/v1/engagements/$e/imports")
-  [ "$st" = 202 ] && [ "$(jq -r .created "$TMP/import.json")" = "$PER" ] || fail "import $e: $st $(cat "$TMP/import.json")"
+  [ "$st" = 202 ] || fail "import $e: $st $(cat "$TMP/import.json")"
+  # The import is a job: the 202 comes once the file is spooled; its rows are created by the
+  # import runner, so wait for the job to say done (bounded: 10 minutes).
+  iid=$(jq -r .id "$TMP/import.json")
+  for _ in $(seq 1 6000); do
+    curl -s -S -o "$TMP/import.json" -H "Authorization: Bearer $CT" "http://127.0.0.1:$PORT/v1/imports/$iid"
+    [ "$(jq -r .state "$TMP/import.json")" = running ] || break
+    sleep 0.1
+  done
+  [ "$(jq -r .state "$TMP/import.json")" = done ] && [ "$(jq -r .created "$TMP/import.json")" = "$PER" ] \
+    || fail "import $e: $(cat "$TMP/import.json")"
 done
 echo "alihdaya: loaded; load $(cut -d' ' -f1-3 /proc/loadavg)"
 C0=$(cpu $SERVER)
@@ -173,13 +182,7 @@ P_OUT=
 B_OUT=
 X_OUT=
 if [ $PG = 1 ]; then
-  PGDATA=$TMP/pg
-  mkdir -p "$PGDATA" && chown postgres "$PGDATA"
-  runuser -u postgres -- $PGBIN/initdb -D "$PGDATA" -A trust -U bench >/dev/null
-  PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -w -l "$PGDATA/log" \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c max_connections=$((N + 20))" start >/dev/null
-  PSQL=(runuser -u postgres -- $PGBIN/psql -X -q -h 127.0.0.1 -p "$PGPORT" -U bench -d postgres -v ON_ERROR_STOP=1)
+  pg_start $((N + 20))
   "${PSQL[@]}" <<EOF
 CREATE TABLE workers (id int PRIMARY KEY, capacity int NOT NULL, active int NOT NULL DEFAULT 0);
 CREATE TABLE worker_skills (worker_id int NOT NULL REFERENCES workers(id), skill text NOT NULL,
@@ -331,7 +334,7 @@ EOF
     boss_side boss_ix 1; X_OUT=$BOUT
     boss_side boss 0; B_OUT=$BOUT
   fi
-  runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -m fast stop >/dev/null; PGDATA=
+  pg_stop
 fi
 
 # ---- The table.

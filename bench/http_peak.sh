@@ -49,7 +49,7 @@ need=()
 for p in libcurl4-openssl-dev wrk; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
 done
-PGBIN=/usr/lib/postgresql/15/bin
+. bench/lib_pg.sh
 [ $PG = 1 ] && { [ -x $PGBIN/postgres ] && [ -x $PGBIN/pgbench ] || need+=(postgresql-15 postgresql-client-15); }
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -61,10 +61,9 @@ FLOW=$(readlink -f build-bench/http_flow)
 TMP=$(mktemp -d /tmp/alihdaya-bench-peak.XXXXXX)
 chmod 755 "$TMP"
 SERVER=
-PGDATA=
 cleanup() {
   [ -n "$SERVER" ] && kill -TERM "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
-  [ -n "$PGDATA" ] && runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
+  pg_stop
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -137,13 +136,8 @@ echo "health: GET /v1/health requests_per_s=$H (wrk -t2 -c$N -d${SECS}s)"
 # ---- 3. PostgreSQL 15, the same four steps with pgbench, one commit each
 PGR=
 if [ $PG = 1 ]; then
-  PGDATA=$TMP/pg
-  mkdir -p "$PGDATA" && chown postgres "$PGDATA"
-  runuser -u postgres -- $PGBIN/initdb -D "$PGDATA" -A trust -U bench >/dev/null
-  PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -w -l "$PGDATA/log" \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c max_connections=$((N + 20))" start >/dev/null
-  runuser -u postgres -- $PGBIN/psql -X -q -h 127.0.0.1 -p "$PGPORT" -U bench -d postgres -v ON_ERROR_STOP=1 <<'SQL'
+  pg_start $((N + 20))
+  "${PSQL[@]}" <<'SQL'
 CREATE TABLE items (id bigserial PRIMARY KEY, engagement_id int NOT NULL, priority int NOT NULL,
   state text NOT NULL, worker_id int, epoch int NOT NULL DEFAULT 0, payload jsonb NOT NULL,
   result jsonb, created_at timestamptz NOT NULL DEFAULT now());
@@ -169,7 +163,7 @@ SQL
          -c "SELECT count(*) FILTER (WHERE state = 'done') || ' done, ' || count(*) FILTER (WHERE state <> 'done') || ' not done' FROM items")
   echo "pg: items after the run: $left"
   echo "pg: four-step flows_per_s=$tps changes_per_s=$PGR (latency average of a flow $lat ms)"
-  runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -m fast stop >/dev/null; PGDATA=
+  pg_stop
 fi
 
 echo "---- medians over $ROUNDS rounds"

@@ -41,7 +41,7 @@ if [ -z "$BIN" ]; then
 fi
 BIN=$(readlink -f "$BIN")
 command -v sqlite3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null; }
-PGBIN=/usr/lib/postgresql/15/bin
+. bench/lib_pg.sh
 if [ $PG = 1 ] && [ ! -x $PGBIN/postgres ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
 fi
@@ -49,10 +49,9 @@ fi
 TMP=$(mktemp -d /tmp/alihdaya-bench-import.XXXXXX)
 chmod 755 "$TMP"
 SERVER=
-PGDATA=
 cleanup() {
   [ -n "$SERVER" ] && kill -TERM "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
-  [ -n "$PGDATA" ] && runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
+  pg_stop
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -199,20 +198,14 @@ T_SQ=$(secs "$T0" "$T1")
 # like the upload), fsync and synchronous_commit on (the defaults).
 T_PG=-
 if [ $PG = 1 ]; then
-  PGDATA=$TMP/pg
-  mkdir -p "$PGDATA" && chown postgres "$PGDATA"
-  runuser -u postgres -- $PGBIN/initdb -D "$PGDATA" -A trust -U bench >/dev/null
-  PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -w -l "$PGDATA/log" \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA" start >/dev/null
-  PSQL=(runuser -u postgres -- $PGBIN/psql -X -q -h 127.0.0.1 -p "$PGPORT" -U bench -d postgres -v ON_ERROR_STOP=1)
+  pg_start
   "${PSQL[@]}" -c "CREATE TABLE rows(external_ref text, name text, amount text, city text)"
   T0=$(now)
   "${PSQL[@]}" -c "\\copy rows FROM '$CSV' WITH (FORMAT csv, HEADER true)"
   T1=$(now)
   T_PG=$(secs "$T0" "$T1")
   [ "$("${PSQL[@]}" -tA -c 'SELECT count(*) FROM rows')" = "$ROWS" ] || { echo "COPY lost rows"; exit 1; }
-  runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -m fast stop >/dev/null; PGDATA=
+  pg_stop
 fi
 
 ratio() { [ "$2" = - ] && echo - || awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a/b}'; }
