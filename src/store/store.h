@@ -293,6 +293,9 @@ struct store_load {
 	X(savepoint, (struct store *s), (s))                                                      \
 	X(release, (struct store *s), (s))                                                        \
 	X(rollback_to, (struct store *s), (s))                                                    \
+	/* writer: rows inserted, updated or deleted since it opened (triggers' too, and rows a \
+	 * rollback undid): a command that moved it has written. */                                \
+	X(changes, (struct store *s, int64_t *n), (s, n))                                         \
 	/* writer: inserts set the record's id (and keep every other field). */                    \
 	X(client_insert, (struct store *s, struct client_rec *c), (s, c)) /* ERR_EXISTS: code */ \
 	X(service_insert, (struct store *s, struct service_rec *sv), (s, sv)) /* ERR_EXISTS */   \

@@ -104,6 +104,12 @@ int sq_release(struct store *s)
 	return sq__exec(W(s), SQ_RELEASE, "release savepoint");
 }
 
+int sq_changes(struct store *s, int64_t *n)
+{
+	*n = (int64_t)sqlite3_total_changes64(W(s)->db);
+	return 0;
+}
+
 int sq_rollback_to(struct store *s)
 {
 	/* ROLLBACK TO keeps the savepoint open; the contract ends it. */
