@@ -201,7 +201,9 @@ int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const st
 			 : ERR_CONFLICT;
 	step_target(&e->st, it, s, *to, &r);
 	r.result = (char *)s->result;
-	rc = store_item_update(e->store, &r);
+	/* A step that keeps the worker (submit, accept, a renewal) leaves its index entry be. */
+	rc = r.worker_id == it->worker_id ? store_item_update_state(e->store, &r)
+					  : store_item_update(e->store, &r);
 	/* A lease that ends is a time entry, in the same savepoint (time.c). */
 	if (!rc && it->state == ITEM_ASSIGNED && *to != ITEM_ASSIGNED)
 		rc = engine__time_lease_end(e, it, now);

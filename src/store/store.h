@@ -344,6 +344,9 @@ struct store_load {
 	X(item_insert, (struct store *s, struct item_rec *it), (s, it)) /* payload required */   \
 	/* Writes state, worker_id, epoch, lease_expires, lease_started, and result if non-NULL. */ \
 	X(item_update, (struct store *s, const struct item_rec *it), (s, it))                     \
+	/* item_update for a step that keeps the item's worker_id: the items' worker index is \
+	 * not rewritten (its entry stays where it is). */                                         \
+	X(item_update_state, (struct store *s, const struct item_rec *it), (s, it))               \
 	/* An item without payload or result (writer connection, sees the open txn). */            \
 	X(item_state_get, (struct store *s, int64_t id, struct item_rec *out), (s, id, out))      \
 	/* A user (writer connection, sees the open txn). ERR_NOTFOUND if there is none. */        \

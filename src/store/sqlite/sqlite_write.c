@@ -391,23 +391,34 @@ int sq_item_insert(struct store *s, struct item_rec *it)
 	return rc;
 }
 
-int sq_item_update(struct store *s, const struct item_rec *it)
+/* An item update by statement id (ITEM_UPDATE, ITEM_UPDATE_STATE: the same ?s). */
+static int item_update(struct store *s, enum sq_stmt id, const struct item_rec *it)
 {
 	const struct sealed_col cols[] = { { 6, "result", it->result } };
 	struct store_seal_ad ad = { it->client_id, "item", it->id, NULL };
 	int rc;
 
 	if (!s->cipher || !it->result)
-		return update_row(W(s), SQ_ITEM_UPDATE, item_upd, SQ_NFIELDS(item_upd), it,
-				  it->id, "item update");
+		return update_row(W(s), id, item_upd, SQ_NFIELDS(item_upd), it, it->id,
+				  "item update");
 	if (it->client_id <= 0)
 		return sq__error(ERR_INTERNAL, "item update: item %lld without its client",
 				 (long long)it->id);
-	rc = write_sealed(s, SQ_ITEM_UPDATE, item_upd, SQ_NFIELDS(item_upd), it, ad, cols, 1, 0,
+	rc = write_sealed(s, id, item_upd, SQ_NFIELDS(item_upd), it, ad, cols, 1, 0,
 			  "item update");
 	if (!rc && sqlite3_changes(W(s)->db) == 0)
 		rc = sq__error(ERR_NOTFOUND, "item update: %lld not found", (long long)it->id);
 	return rc;
+}
+
+int sq_item_update(struct store *s, const struct item_rec *it)
+{
+	return item_update(s, SQ_ITEM_UPDATE, it);
+}
+
+int sq_item_update_state(struct store *s, const struct item_rec *it)
+{
+	return item_update(s, SQ_ITEM_UPDATE_STATE, it);
 }
 
 /* ================================================================
