@@ -352,8 +352,13 @@ int app_work_next_item(const struct app *app, const struct actor *actor,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = store_item_get(app->store, lease->item_id, true, out)))
+	if (lease->written) {
+		/* The strings move: the engine's copy is released empty. */
+		*out = *lease->written;
+		lease->written->payload = lease->written->result = NULL;
+	} else if ((rc = store_item_get(app->store, lease->item_id, true, out))) {
 		return store_fail(rc, err);
+	}
 	/* An epoch is one lease: another epoch is a later lease, someone else's. */
 	if (out->epoch != lease->epoch ||
 	    (out->state == ITEM_ASSIGNED && out->worker_id != lease->worker_id)) {

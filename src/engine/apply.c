@@ -93,6 +93,9 @@ static void result_keep_error(struct cmd_result *r)
 	char *problems = r->problems; /* ERR_INVALID from declared fields */
 
 	memcpy(message, r->message, sizeof(message));
+	if (r->leased)
+		item_rec_release(r->leased);
+	free(r->leased);
 	free(r->replay_text);
 	memset(r, 0, sizeof(*r));
 	memcpy(r->message, message, sizeof(message));

@@ -53,8 +53,17 @@ static int engine_reload(struct engine *e)
 	return rc;
 }
 
+static void leased_free(struct cmd_result *r)
+{
+	if (r->leased)
+		item_rec_release(r->leased);
+	free(r->leased);
+	r->leased = NULL;
+}
+
 static void result_reset(struct cmd_result *r)
 {
+	leased_free(r);
 	free(r->replay_text);
 	memset(r, 0, sizeof(*r));
 	r->state = -1;
@@ -75,6 +84,7 @@ void cmd_release(struct cmd *c)
 	c->result.replay_text = NULL;
 	free(c->result.problems);
 	c->result.problems = NULL;
+	leased_free(&c->result);
 }
 
 static int64_t wall_clock(void *arg)

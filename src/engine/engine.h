@@ -210,6 +210,13 @@ struct cmd_result {
 	struct review_task review;
 	/* CMD_ITEM_NEXT none for wrap-up: how long until the worker gets work again (ms). */
 	int64_t none_retry_ms;
+	/*
+	 * CMD_ITEM_NEXT that leased an item: the item as the lease wrote it, with its
+	 * payload and result (the store's answer to the update itself), malloc'd and
+	 * released with cmd_release(); get-next answers it without reading the item
+	 * again. NULL otherwise (a replay, another command).
+	 */
+	struct item_rec *leased;
 };
 
 struct cmd {

@@ -198,6 +198,29 @@ static int step_record(struct engine *e, struct cmd *c, const struct live_item *
 	return engine__done(e, c, act == ACT_CREATE ? CMD_OUT_CREATED : CMD_OUT_OK, it->ri.id, now);
 }
 
+/*
+ * get-next's update answers the item as written (payload and result), kept in
+ * the result: the answer needs no second read of the item on the HTTP thread.
+ */
+static int item_update_leased(struct engine *e, struct cmd *c, const struct item_rec *r)
+{
+	struct item_rec *out = malloc(sizeof(*out));
+	int rc;
+
+	if (!out)
+		return ERR_NOMEM;
+	rc = store_item_update_read(e->store, r, out);
+	if (rc) {
+		free(out);
+		return rc;
+	}
+	if (c->result.leased)
+		item_rec_release(c->result.leased);
+	free(c->result.leased);
+	c->result.leased = out;
+	return 0;
+}
+
 int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const struct item_step *s,
 		 int64_t now, enum item_state *to)
 {
@@ -212,8 +235,12 @@ int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const st
 	step_target(&e->st, it, s, *to, &r);
 	r.result = (char *)s->result;
 	/* A step that keeps the worker (submit, accept, a renewal) leaves its index entry be. */
-	rc = r.worker_id == it->worker_id ? store_item_update_state(e->store, &r)
-					  : store_item_update(e->store, &r);
+	if (r.worker_id == it->worker_id)
+		rc = store_item_update_state(e->store, &r);
+	else if (c && c->type == CMD_ITEM_NEXT && s->act == ACT_ASSIGN)
+		rc = item_update_leased(e, c, &r);
+	else
+		rc = store_item_update(e->store, &r);
 	/* A lease that ends is a time entry, in the same savepoint (time.c). */
 	if (!rc && it->state == ITEM_ASSIGNED && *to != ITEM_ASSIGNED)
 		rc = engine__time_lease_end(e, it, now);

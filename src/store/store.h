@@ -347,6 +347,10 @@ struct store_load {
 	/* item_update for a step that keeps the item's worker_id: the items' worker index is \
 	 * not rewritten (its entry stays where it is). */                                         \
 	X(item_update_state, (struct store *s, const struct item_rec *it), (s, it))               \
+	/* item_update, then the item as written, payload and result opened, into *out        \
+	 * (item_rec_release() it), read in the open transaction: get-next's answer. */          \
+	X(item_update_read, (struct store *s, const struct item_rec *it, struct item_rec *out),   \
+	  (s, it, out))                                                                            \
 	/* An item without payload or result (writer connection, sees the open txn). */            \
 	X(item_state_get, (struct store *s, int64_t id, struct item_rec *out), (s, id, out))      \
 	/* A user (writer connection, sees the open txn). ERR_NOTFOUND if there is none. */        \

@@ -583,6 +583,8 @@ int sq__seal_bind(struct store *s, sqlite3_stmt *st, int idx, const struct store
  * NULL for NULL). ERR_CRYPTO for a value that does not open, a plain value
  * with a cipher, a sealed one without; ERR_SHREDDED; ERR_NOMEM.
  */
+/* The payload and result after the SQ_ITEM_COLS of st's row, opened into it (sqlite_read.c). */
+int sq__item_texts(struct store *s, sqlite3_stmt *st, struct item_rec *it);
 int sq__open_col(struct store *s, sqlite3_stmt *st, int col, const struct store_seal_ad *ad,
 		 char **out, const char *what);
 /* The id the next row of a table gets (statement ITEM_NEXT_ID / EVENT_NEXT_ID). OUT: *out. */

@@ -421,6 +421,27 @@ int sq_item_update_state(struct store *s, const struct item_rec *it)
 	return item_update(s, SQ_ITEM_UPDATE_STATE, it);
 }
 
+int sq_item_update_read(struct store *s, const struct item_rec *it, struct item_rec *out)
+{
+	int rc;
+	sqlite3_stmt *st;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = sq_item_update(s, it)))
+		return rc;
+	/*
+	 * Read back on the writer, in the open transaction: its page is the one just
+	 * written, in the writer's cache (UPDATE ... RETURNING builds a temporary
+	 * table for its rows and cost more than this read).
+	 */
+	if ((st = sq__lookup(W(s), SQ_ITEM_GET, SQ_KEY_ID(it->id), SQ_K_ITEM, out, "item", &rc)))
+		rc = sq__item_texts(s, st, out);
+	sq__done(st);
+	if (rc)
+		item_rec_release(out);
+	return rc;
+}
+
 /* ================================================================
  * Retention
  * ================================================================ */
