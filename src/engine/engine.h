@@ -233,6 +233,12 @@ struct cmd {
 	 * Returns 0 with *out_text malloc'd (the engine frees it), or ERR_NOMEM.
 	 */
 	int (*encode)(const struct cmd *c, char **out_text);
+	/*
+	 * CMD_ITEM_NEXT: keep the item leased, with its payload and result, in
+	 * result.leased for the caller that answers it (the HTTP adapter), which
+	 * then cmd_release()s it. Off: no copy is made.
+	 */
+	bool want_leased;
 
 	union {
 		struct client_rec client;

@@ -237,7 +237,7 @@ int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const st
 	/* A step that keeps the worker (submit, accept, a renewal) leaves its index entry be. */
 	if (r.worker_id == it->worker_id)
 		rc = store_item_update_state(e->store, &r);
-	else if (c && c->type == CMD_ITEM_NEXT && s->act == ACT_ASSIGN)
+	else if (c && c->type == CMD_ITEM_NEXT && c->want_leased && s->act == ACT_ASSIGN)
 		rc = item_update_leased(e, c, &r);
 	else
 		rc = store_item_update(e->store, &r);

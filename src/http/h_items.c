@@ -292,6 +292,7 @@ int h_work_next(struct req *r)
 
 	if (!c)
 		return ERR_NOMEM;
+	c->want_leased = true; /* answered below from the engine's own copy */
 	if (!(rc = http__body(r, true, &body)) &&
 	    !(rc = http__unpack(r, body, "{s?I}", "worker_id", &worker_id))) {
 		rc = app_work_next(&r->srv->app, &r->actor, worker_id, c, &err);
