@@ -134,7 +134,15 @@ for e in 1 2 3 4; do
   awk -v n="$PER" -v e="$e" 'BEGIN{print "external_ref,name"; for (i = 1; i <= n; i++) printf "E%dR%07d,Item %d\n", e, i, i}' > "$TMP/e$e.csv"
   st=$(curl -s -S -o "$TMP/import.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $CT" \
        -H 'Content-Type: text/csv' -H 'Expect:' -T "$TMP/e$e.csv" "http://127.0.0.1:$PORT/v1/engagements/$e/imports")
-  [ "$st" = 202 ] && [ "$(jq -r .created "$TMP/import.json")" = "$PER" ] || fail "import $e: $st $(cat "$TMP/import.json")"
+  [ "$st" = 202 ] || fail "import $e: $st $(cat "$TMP/import.json")"
+  # The 202 comes before the rows (an import runner creates them): follow the job until done.
+  id=$(jq -r .id "$TMP/import.json")
+  while [ "$(jq -r .state "$TMP/import.json")" = running ]; do
+    sleep 0.2
+    curl -s -S -o "$TMP/import.json" -H "Authorization: Bearer $CT" "http://127.0.0.1:$PORT/v1/imports/$id"
+  done
+  [ "$(jq -r .state "$TMP/import.json")" = done ] && [ "$(jq -r .created "$TMP/import.json")" = "$PER" ] ||
+    fail "import $e: $(cat "$TMP/import.json")"
 done
 echo "alihdaya: loaded; load $(cut -d' ' -f1-3 /proc/loadavg)"
 C0=$(cpu $SERVER)
