@@ -127,7 +127,8 @@ static int item_masks(const struct app *app, const struct actor *actor, const st
 	if (!e)
 		return buf_error(err, ERR_NOMEM, "%s", err_message(ERR_NOMEM));
 	rc = store_engagement_get(app->store, it->engagement_id, e);
-	if (!rc && actor->role == ROLE_WORKER && actor->worker_id) {
+	/* The worker's clearance decides only per-field masks: none to decide, no read. */
+	if (!rc && e->n_sensitive && actor->role == ROLE_WORKER && actor->worker_id) {
 		if (!(w = malloc(sizeof(*w))))
 			rc = ERR_NOMEM;
 		else if ((rc = store_worker_get(app->store, actor->worker_id, w)) == ERR_NOTFOUND)
@@ -351,8 +352,13 @@ int app_work_next_item(const struct app *app, const struct actor *actor,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = store_item_get(app->store, lease->item_id, true, out)))
+	if (lease->written) {
+		/* The strings move: the engine's copy is released empty. */
+		*out = *lease->written;
+		lease->written->payload = lease->written->result = NULL;
+	} else if ((rc = store_item_get(app->store, lease->item_id, true, out))) {
 		return store_fail(rc, err);
+	}
 	/* An epoch is one lease: another epoch is a later lease, someone else's. */
 	if (out->epoch != lease->epoch ||
 	    (out->state == ITEM_ASSIGNED && out->worker_id != lease->worker_id)) {

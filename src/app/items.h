@@ -86,6 +86,9 @@ struct work_lease {
 	int64_t epoch;	       /* the lease's epoch */
 	int64_t lease_expires; /* ms; 0: not known (the read's is kept) */
 	int64_t lease_started; /* ms; 0: not known */
+	/* The item as the lease wrote it (the engine's c->result.leased), NULL: read it. Its
+	 * payload and result move to the answer. */
+	struct item_rec *written;
 };
 
 /*
@@ -98,6 +101,7 @@ struct work_lease {
  * engine granted as the scope. Once the item has been leased again (a later
  * epoch), ERR_STALE (409): the answer is stale, ask for work again. The lease
  * is this read's audit event (item.assign), so no item.read is recorded.
+ * With lease->written there is no read: the item is the one the lease wrote.
  * OUT: *out (item_rec_release(), also on error).
  */
 int app_work_next_item(const struct app *app, const struct actor *actor,

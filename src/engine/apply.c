@@ -1,4 +1,4 @@
-/* apply.c - the command table, and each command applied in a savepoint of the batch transaction. */
+/* apply.c - the command table, and each command applied in the batch transaction. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +93,9 @@ static void result_keep_error(struct cmd_result *r)
 	char *problems = r->problems; /* ERR_INVALID from declared fields */
 
 	memcpy(message, r->message, sizeof(message));
+	if (r->leased)
+		item_rec_release(r->leased);
+	free(r->leased);
 	free(r->replay_text);
 	memset(r, 0, sizeof(*r));
 	memcpy(r->message, message, sizeof(message));
@@ -107,6 +110,8 @@ void engine_apply(struct engine *e, struct cmd *c, int64_t now)
 	int64_t seq = e->st.audit_seq;
 	size_t leaves = e->n_pending;
 	unsigned char hash[32];
+	bool sp = e->cmd_savepoints;
+	int64_t changes = 0, after = 0;
 	int rc;
 
 	memcpy(hash, e->st.audit_hash, 32);
@@ -114,11 +119,13 @@ void engine_apply(struct engine *e, struct cmd *c, int64_t now)
 		c->rc = e->st.batch_failed;
 		return;
 	}
+	if (e->batch_redo) /* the batch runs again (engine.c): this command with it */
+		return;
 	if (!d) {
 		c->rc = ERR_INTERNAL;
 		return;
 	}
-	rc = store_savepoint(e->store);
+	rc = sp ? store_savepoint(e->store) : store_changes(e->store, &changes);
 	if (rc) {
 		c->rc = e->st.batch_failed = rc;
 		return;
@@ -128,8 +135,14 @@ void engine_apply(struct engine *e, struct cmd *c, int64_t now)
 	engine__rindex_touch(&e->st, c, rc, now); /* route_index.c: eligibility may have changed */
 	if (rc == ERR_IO || rc == ERR_NOMEM || rc == ERR_BUSY)
 		e->st.batch_failed = rc;
+	/* Failed having written, with no savepoint to undo that alone: the batch again, with. */
+	if (rc && !sp && !e->st.batch_failed &&
+	    (store_changes(e->store, &after) || after != changes)) {
+		e->batch_redo = true;
+		return;
+	}
 	if (rc) {
-		if (store_rollback_to(e->store)) {
+		if (sp && store_rollback_to(e->store)) {
 			e->st.need_reload = 1;
 			e->st.batch_failed = ERR_IO;
 		}
@@ -139,7 +152,7 @@ void engine_apply(struct engine *e, struct cmd *c, int64_t now)
 		if (rc == ERR_IO)
 			log_error("engine: %s failed: %s", d->name, store_errmsg(e->store));
 		result_keep_error(&c->result);
-	} else if (store_release(e->store)) {
+	} else if (sp && store_release(e->store)) {
 		e->st.need_reload = 1;
 		e->st.batch_failed = rc = ERR_IO;
 	}

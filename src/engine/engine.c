@@ -53,8 +53,17 @@ static int engine_reload(struct engine *e)
 	return rc;
 }
 
+static void leased_free(struct cmd_result *r)
+{
+	if (r->leased)
+		item_rec_release(r->leased);
+	free(r->leased);
+	r->leased = NULL;
+}
+
 static void result_reset(struct cmd_result *r)
 {
+	leased_free(r);
 	free(r->replay_text);
 	memset(r, 0, sizeof(*r));
 	r->state = -1;
@@ -75,6 +84,7 @@ void cmd_release(struct cmd *c)
 	c->result.replay_text = NULL;
 	free(c->result.problems);
 	c->result.problems = NULL;
+	leased_free(&c->result);
 }
 
 static int64_t wall_clock(void *arg)
@@ -221,8 +231,13 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 	struct tail_mark tail;
 	struct audit_head head;
 	bool head_signed = false;
+	int64_t purge_next = e->purge_next;
+	bool purge_armed = e->purge_armed;
 	int rc, auth_changed = 0;
 
+	e->cmd_savepoints = false;
+again:
+	e->batch_redo = false;
 	if (e->st.need_reload && (rc = engine_reload(e))) {
 		fail_batch(batch, rc == ERR_BUSY ? ERR_BUSY : ERR_IO);
 		goto out;
@@ -245,6 +260,29 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 	}
 	for (struct cmd *c = batch; c; c = c->next)
 		engine_apply(e, c, now);
+	if (e->batch_redo && !e->st.batch_failed) {
+		/*
+		 * A command failed after it had written (apply.c): nothing of this
+		 * pass stays (the transaction, the audit tail, memory rebuilt from the
+		 * store, the purge's schedule) and the batch runs again, each command
+		 * in a savepoint, so that one's writes are undone alone.
+		 */
+		store_rollback(e->store);
+		e->n_pending = 0;
+		e->st.audit_seq = tail.seq;
+		memcpy(e->st.audit_hash, tail.hash, 32);
+		e->st.leases_expired = expired_before;
+		e->purge_next = purge_next;
+		e->purge_armed = purge_armed;
+		for (struct cmd *c = batch; c; c = c->next) {
+			cmd_release(c);
+			result_reset(&c->result);
+			c->rc = 0;
+		}
+		e->cmd_savepoints = true;
+		e->st.need_reload = 1; /* the reload at the top of the batch */
+		goto again;
+	}
 	/* Offers (offer.c): expiries, and waiting push work offered once the commands are in. */
 	if (!e->st.batch_failed && (rc = engine__offers_tick(e, now)))
 		e->st.batch_failed = rc;

@@ -210,6 +210,13 @@ struct cmd_result {
 	struct review_task review;
 	/* CMD_ITEM_NEXT none for wrap-up: how long until the worker gets work again (ms). */
 	int64_t none_retry_ms;
+	/*
+	 * CMD_ITEM_NEXT that leased an item: the item as the lease wrote it, with its
+	 * payload and result (the store's answer to the update itself), malloc'd and
+	 * released with cmd_release(); get-next answers it without reading the item
+	 * again. NULL otherwise (a replay, another command).
+	 */
+	struct item_rec *leased;
 };
 
 struct cmd {
@@ -226,6 +233,12 @@ struct cmd {
 	 * Returns 0 with *out_text malloc'd (the engine frees it), or ERR_NOMEM.
 	 */
 	int (*encode)(const struct cmd *c, char **out_text);
+	/*
+	 * CMD_ITEM_NEXT: keep the item leased, with its payload and result, in
+	 * result.leased for the caller that answers it (the HTTP adapter), which
+	 * then cmd_release()s it. Off: no copy is made.
+	 */
+	bool want_leased;
 
 	union {
 		struct client_rec client;

@@ -159,6 +159,17 @@ struct engine {
 	 */
 	int64_t purge_next;
 	bool purge_armed;
+	/*
+	 * The open batch's mode (engine.c, apply.c). A batch first runs its
+	 * commands without a savepoint each (the statement journal of a
+	 * savepoint copies every page a command touches: a tenth of a change's
+	 * CPU). A command that fails without having written needs none; one that
+	 * fails after it wrote sets batch_redo: the batch is undone and applied
+	 * again with cmd_savepoints, a savepoint per command, as it always was.
+	 * Outside engine_state: the undo's reload does not reset them.
+	 */
+	bool cmd_savepoints;
+	bool batch_redo;
 	struct engine_stats stats;
 	/*
 	 * The audit Merkle tree (only with opts.signer): the frontier of the

@@ -29,6 +29,15 @@ int engine__conflict(struct cmd *c, int rc, enum item_state st, const char *why)
 	return rc;
 }
 
+/* src into dst[size], cut to fit: snprintf's "%s" without its format parsing (every change). */
+static void text_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* ------------------------------------------------------------------ */
 /* Audit chain and the commit point                                    */
 /* ------------------------------------------------------------------ */
@@ -50,8 +59,8 @@ int engine__audit_append_detail(struct engine *e, const struct cmd *c, const cha
 	a.seq = e->st.audit_seq + 1;
 	a.at = now;
 	a.actor_user_id = c ? c->actor->user_id : 0;
-	snprintf(a.action, sizeof(a.action), "%s", action);
-	snprintf(a.record_type, sizeof(a.record_type), "%s", rtype);
+	text_copy(a.action, sizeof(a.action), action);
+	text_copy(a.record_type, sizeof(a.record_type), rtype);
 	a.record_id = rid;
 	a.client_id = client_id;
 	a.detail = (char *)detail;
@@ -114,7 +123,7 @@ static int event_write(struct engine *e, const struct cmd *c, const struct live_
 	memset(&ev, 0, sizeof(ev));
 	ev.item_id = it->ri.id;
 	ev.at = now;
-	snprintf(ev.action, sizeof(ev.action), "%s", item_action_name(act));
+	text_copy(ev.action, sizeof(ev.action), item_action_name(act));
 	ev.from_state = (enum item_state)from;
 	ev.to_state = to;
 	ev.actor_user_id = c ? c->actor->user_id : 0;
@@ -175,7 +184,8 @@ static int step_record(struct engine *e, struct cmd *c, const struct live_item *
 				 now);
 	if (rc)
 		return rc;
-	snprintf(action, sizeof(action), "item.%s", item_action_name(act));
+	memcpy(action, "item.", 5);
+	text_copy(action + 5, sizeof(action) - 5, item_action_name(act));
 	/* For an assign, this event is also the read: the worker receives the payload. */
 	if (!batch)
 		rc = engine__audit_append(e, c, action, "item", it->ri.id, it->client_id, now);
@@ -186,6 +196,29 @@ static int step_record(struct engine *e, struct cmd *c, const struct live_item *
 	c->result.item.payload = NULL;
 	c->result.item.result = NULL;
 	return engine__done(e, c, act == ACT_CREATE ? CMD_OUT_CREATED : CMD_OUT_OK, it->ri.id, now);
+}
+
+/*
+ * get-next's update answers the item as written (payload and result), kept in
+ * the result: the answer needs no second read of the item on the HTTP thread.
+ */
+static int item_update_leased(struct engine *e, struct cmd *c, const struct item_rec *r)
+{
+	struct item_rec *out = malloc(sizeof(*out));
+	int rc;
+
+	if (!out)
+		return ERR_NOMEM;
+	rc = store_item_update_read(e->store, r, out);
+	if (rc) {
+		free(out);
+		return rc;
+	}
+	if (c->result.leased)
+		item_rec_release(c->result.leased);
+	free(c->result.leased);
+	c->result.leased = out;
+	return 0;
 }
 
 int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const struct item_step *s,
@@ -201,7 +234,13 @@ int engine__step(struct engine *e, struct cmd *c, struct live_item *it, const st
 			 : ERR_CONFLICT;
 	step_target(&e->st, it, s, *to, &r);
 	r.result = (char *)s->result;
-	rc = store_item_update(e->store, &r);
+	/* A step that keeps the worker (submit, accept, a renewal) leaves its index entry be. */
+	if (r.worker_id == it->worker_id)
+		rc = store_item_update_state(e->store, &r);
+	else if (c && c->type == CMD_ITEM_NEXT && c->want_leased && s->act == ACT_ASSIGN)
+		rc = item_update_leased(e, c, &r);
+	else
+		rc = store_item_update(e->store, &r);
 	/* A lease that ends is a time entry, in the same savepoint (time.c). */
 	if (!rc && it->state == ITEM_ASSIGNED && *to != ITEM_ASSIGNED)
 		rc = engine__time_lease_end(e, it, now);

@@ -227,14 +227,15 @@ int h_items_history(struct req *r)
 }
 
 /*
- * The engine answers get-next without the payload; the batch is committed,
+ * The engine answers get-next with the item as its lease wrote it (written:
+ * no read here), or, replayed, without the payload; the batch is committed,
  * and the read is of the lease it answered (its id, worker and epoch, from
  * the answer itself, so a replayed answer reads the same lease): the lease
  * may have run out meanwhile under load, and the worker must still learn
  * its epoch. The engine's fields win over the read. A lease given to
  * someone else since is a 409 to ask again on.
  */
-int http__next_with_payload(struct req *r)
+int http__next_with_payload(struct req *r, struct item_rec *written)
 {
 	json_t *lease = json_object_get(r->out, "lease");
 	struct work_lease wl = {
@@ -249,6 +250,9 @@ int http__next_with_payload(struct req *r)
 
 	if (wl.item_id <= 0)
 		return 0;
+	/* The engine's own write of this lease: the same item, id and epoch (else read). */
+	if (written && written->id == wl.item_id && written->epoch == wl.epoch)
+		wl.written = written;
 	rc = app_work_next_item(&r->srv->app, &r->actor, &wl, &it, &err);
 	if (rc == ERR_STALE) {
 		item_rec_release(&it);
@@ -288,11 +292,12 @@ int h_work_next(struct req *r)
 
 	if (!c)
 		return ERR_NOMEM;
+	c->want_leased = true; /* answered below from the engine's own copy */
 	if (!(rc = http__body(r, true, &body)) &&
 	    !(rc = http__unpack(r, body, "{s?I}", "worker_id", &worker_id))) {
 		rc = app_work_next(&r->srv->app, &r->actor, worker_id, c, &err);
 		if (!(rc = run_write(r, rc, &err, c)) && r->status == 200)
-			rc = http__next_with_payload(r);
+			rc = http__next_with_payload(r, c->result.leased);
 	}
 	http__cmd_free(c);
 	json_decref(body);

@@ -157,7 +157,7 @@ static int answer(struct req *r, bool accept)
 	    !(rc = run(r, app_offer_answer(&r->srv->app, &r->actor, r->param[0], accept, c, &err),
 		       &err, c)) &&
 	    accept && r->status == 200)
-		rc = http__next_with_payload(r);
+		rc = http__next_with_payload(r, NULL);
 	buf_release(&err);
 	http__cmd_free(c);
 	json_decref(body);

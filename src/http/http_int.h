@@ -492,7 +492,7 @@ int h_offers_list(struct req *r);
 int h_offers_accept(struct req *r);
 int h_offers_decline(struct req *r);
 /* h_items.c: a take-next's (or an accepted offer's) answer with the item's payload. */
-int http__next_with_payload(struct req *r);
+int http__next_with_payload(struct req *r, struct item_rec *written);
 int h_items_submit(struct req *r);
 int h_items_accept(struct req *r);
 int h_items_rework(struct req *r);

@@ -722,6 +722,7 @@ int http__engine(struct req *r, struct cmd *c)
 	c->result = r->pending->result;
 	r->pending->result.replay_text = NULL;
 	r->pending->result.problems = NULL;
+	r->pending->result.leased = NULL;
 	http__pending_free(r);
 	rc = c->rc;
 	r->replayed = c->result.replayed;

@@ -293,6 +293,9 @@ struct store_load {
 	X(savepoint, (struct store *s), (s))                                                      \
 	X(release, (struct store *s), (s))                                                        \
 	X(rollback_to, (struct store *s), (s))                                                    \
+	/* writer: rows inserted, updated or deleted since it opened (triggers' too, and rows a \
+	 * rollback undid): a command that moved it has written. */                                \
+	X(changes, (struct store *s, int64_t *n), (s, n))                                         \
 	/* writer: inserts set the record's id (and keep every other field). */                    \
 	X(client_insert, (struct store *s, struct client_rec *c), (s, c)) /* ERR_EXISTS: code */ \
 	X(service_insert, (struct store *s, struct service_rec *sv), (s, sv)) /* ERR_EXISTS */   \
@@ -341,6 +344,13 @@ struct store_load {
 	X(item_insert, (struct store *s, struct item_rec *it), (s, it)) /* payload required */   \
 	/* Writes state, worker_id, epoch, lease_expires, lease_started, and result if non-NULL. */ \
 	X(item_update, (struct store *s, const struct item_rec *it), (s, it))                     \
+	/* item_update for a step that keeps the item's worker_id: the items' worker index is \
+	 * not rewritten (its entry stays where it is). */                                         \
+	X(item_update_state, (struct store *s, const struct item_rec *it), (s, it))               \
+	/* item_update, then the item as written, payload and result opened, into *out        \
+	 * (item_rec_release() it), read in the open transaction: get-next's answer. */          \
+	X(item_update_read, (struct store *s, const struct item_rec *it, struct item_rec *out),   \
+	  (s, it, out))                                                                            \
 	/* An item without payload or result (writer connection, sees the open txn). */            \
 	X(item_state_get, (struct store *s, int64_t id, struct item_rec *out), (s, id, out))      \
 	/* A user (writer connection, sees the open txn). ERR_NOTFOUND if there is none. */        \

@@ -10,6 +10,7 @@
 #include "unit.h"
 // clang-format on
 
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,16 @@ static int failing_user_rec_get(struct store *s, int64_t id, struct user_rec *ou
 	if (atomic_load(&user_get_fails))
 		return ERR_IO;
 	return real_ops->user_rec_get(s, id, out);
+}
+
+/* An event insert that refuses one item's events (not an I/O error: the command alone fails). */
+static atomic_llong event_refused_item;
+
+static int refusing_event_insert(struct store *s, struct event_rec *ev)
+{
+	if (ev->item_id == atomic_load(&event_refused_item))
+		return ERR_NOTFOUND;
+	return real_ops->event_insert(s, ev);
 }
 
 /* Reads of the audit tail: the engine makes them at recovery only. */
@@ -132,6 +143,8 @@ static int setup(void **state)
 	wrapped_ops = *real_ops;
 	wrapped_ops.user_rec_get = failing_user_rec_get;
 	wrapped_ops.audit_tail = counting_audit_tail;
+	wrapped_ops.event_insert = refusing_event_insert;
+	atomic_store(&event_refused_item, 0);
 	atomic_store(&tail_reads, 0);
 	f->s->ops = &wrapped_ops;
 	assert_int_equal(engine_start(f->s, &o, &f->e, &err), 0);
@@ -490,6 +503,70 @@ static void test_audit_tail_in_memory(void **state)
 	assert_true(checked > 10);
 }
 
+static void posted(struct cmd *c, void *arg)
+{
+	(void)c;
+	sem_post(arg);
+}
+
+/*
+ * A command that fails after it wrote leaves nothing of itself, and the
+ * commands of its batch stay: a batch runs without a savepoint per command
+ * and runs again with them when one fails having written (engine.c). The
+ * submit below writes the item's new state, then its event is refused.
+ */
+static void test_failed_after_write(void **state)
+{
+	struct fx *f = *state;
+	struct cmd sub = {.type = CMD_ITEM_SUBMIT}, add = {.type = CMD_ITEM_CREATE};
+	int64_t a, epoch = 0, checked = 0, bad = -1;
+	struct item_rec it;
+	sem_t done;
+	int st;
+
+	a = item_in(f, f->engagement);
+	assert_int_equal(next(f, &f->w1, &epoch), a);
+	atomic_store(&event_refused_item, a);
+	assert_int_equal(op(f, CMD_ITEM_SUBMIT, &f->w1, a, epoch, NULL, &st), ERR_NOTFOUND);
+	memset(&it, 0, sizeof(it));
+	assert_int_equal(store_item_get(f->s, a, false, &it), 0);
+	assert_int_equal(it.state, ITEM_ASSIGNED); /* the update is undone with the event */
+	item_rec_release(&it);
+
+	/* With another command, likely in the same batch: it stays, the submit does not. */
+	sem_init(&done, 0, 0);
+	sub.actor = &f->w1;
+	sub.u.op.item_id = a;
+	sub.u.op.epoch = epoch;
+	sub.u.op.result_json = "{\"ok\":true}";
+	add.actor = &AUTH_LOCAL_ADMIN;
+	add.u.item_create.engagement_id = f->engagement;
+	add.u.item_create.payload = "{\"form\":2}";
+	assert_int_equal(engine_submit(f->e, &add, posted, &done), 0);
+	assert_int_equal(engine_submit(f->e, &sub, posted, &done), 0);
+	sem_wait(&done);
+	sem_wait(&done);
+	sem_destroy(&done);
+	assert_int_equal(add.rc, 0);
+	assert_int_equal(sub.rc, ERR_NOTFOUND);
+	memset(&it, 0, sizeof(it));
+	assert_int_equal(store_item_get(f->s, add.result.id, false, &it), 0);
+	assert_int_equal(it.state, ITEM_QUEUED);
+	item_rec_release(&it);
+	assert_int_equal(store_item_get(f->s, a, false, &it), 0);
+	assert_int_equal(it.state, ITEM_ASSIGNED);
+	item_rec_release(&it);
+	cmd_release(&add);
+	cmd_release(&sub);
+
+	/* Refused no more: the same lease submits, and the audit chain is whole. */
+	atomic_store(&event_refused_item, 0);
+	assert_int_equal(op(f, CMD_ITEM_SUBMIT, &f->w1, a, epoch, NULL, &st), 0);
+	assert_int_equal(st, ITEM_SUBMITTED);
+	assert_int_equal(audit_verify(f->s, &checked, &bad), 0);
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +576,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_idempotent_replay, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_token_user_lookup, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_tail_in_memory, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failed_after_write, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

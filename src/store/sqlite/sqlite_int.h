@@ -163,6 +163,12 @@
 	X(ITEM_UPDATE, "UPDATE items SET state = ?2, worker_id = ?3, epoch = ?4, "                 \
 		       "lease_expires = ?5, result = COALESCE(?6, result), lease_started = ?7, "   \
 		       "lease_weight = ?8 WHERE id = ?1")                                                            \
+	/* ITEM_UPDATE without worker_id (?3 bound, unused): a step that keeps the worker      \
+	 * (submit, accept) leaves items_worker alone; SQLite maintains only the indexes on   \
+	 * the columns an UPDATE sets. */                                                      \
+	X(ITEM_UPDATE_STATE, "UPDATE items SET state = ?2, epoch = ?4, lease_expires = ?5, "      \
+			     "result = COALESCE(?6, result), lease_started = ?7, "                 \
+			     "lease_weight = ?8 WHERE id = ?1")                                    \
 	X(ITEM_STATE_GET, "SELECT " SQ_ITEM_COLS " FROM items WHERE id = ?1")                      \
 	X(EVENT_INSERT, "INSERT INTO item_events(item_id, client_id, at, action, "                 \
 			"from_state, to_state, actor_user_id, worker_id, epoch, "                  \
@@ -577,6 +583,8 @@ int sq__seal_bind(struct store *s, sqlite3_stmt *st, int idx, const struct store
  * NULL for NULL). ERR_CRYPTO for a value that does not open, a plain value
  * with a cipher, a sealed one without; ERR_SHREDDED; ERR_NOMEM.
  */
+/* The payload and result after the SQ_ITEM_COLS of st's row, opened into it (sqlite_read.c). */
+int sq__item_texts(struct store *s, sqlite3_stmt *st, struct item_rec *it);
 int sq__open_col(struct store *s, sqlite3_stmt *st, int col, const struct store_seal_ad *ad,
 		 char **out, const char *what);
 /* The id the next row of a table gets (statement ITEM_NEXT_ID / EVENT_NEXT_ID). OUT: *out. */

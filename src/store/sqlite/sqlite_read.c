@@ -20,7 +20,7 @@
  * SQ_ITEM_GET also selects the payload and result, opened (sqlite_seal.c):
  * copies owned by the record.
  */
-static int item_texts(struct store *s, sqlite3_stmt *st, struct item_rec *it)
+int sq__item_texts(struct store *s, sqlite3_stmt *st, struct item_rec *it)
 {
 	struct store_seal_ad ad = { it->client_id, "item", it->id, "payload" };
 	/* After the SQ_ITEM_COLS (14 of them): payload, result. */
@@ -44,7 +44,7 @@ static int lookup(struct store *base, enum sq_stmt id, struct sq_key key, enum s
 	sqlite3_stmt *st = sq__lookup(c, id, key, k, out, what, &rc);
 
 	if (st && id == SQ_ITEM_GET)
-		rc = item_texts(base, st, out);
+		rc = sq__item_texts(base, st, out);
 	sq__done(st);
 	sq__reader_put(s, c);
 	return rc;

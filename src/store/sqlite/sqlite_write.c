@@ -104,6 +104,12 @@ int sq_release(struct store *s)
 	return sq__exec(W(s), SQ_RELEASE, "release savepoint");
 }
 
+int sq_changes(struct store *s, int64_t *n)
+{
+	*n = (int64_t)sqlite3_total_changes64(W(s)->db);
+	return 0;
+}
+
 int sq_rollback_to(struct store *s)
 {
 	/* ROLLBACK TO keeps the savepoint open; the contract ends it. */
@@ -385,22 +391,54 @@ int sq_item_insert(struct store *s, struct item_rec *it)
 	return rc;
 }
 
-int sq_item_update(struct store *s, const struct item_rec *it)
+/* An item update by statement id (ITEM_UPDATE, ITEM_UPDATE_STATE: the same ?s). */
+static int item_update(struct store *s, enum sq_stmt id, const struct item_rec *it)
 {
 	const struct sealed_col cols[] = { { 6, "result", it->result } };
 	struct store_seal_ad ad = { it->client_id, "item", it->id, NULL };
 	int rc;
 
 	if (!s->cipher || !it->result)
-		return update_row(W(s), SQ_ITEM_UPDATE, item_upd, SQ_NFIELDS(item_upd), it,
-				  it->id, "item update");
+		return update_row(W(s), id, item_upd, SQ_NFIELDS(item_upd), it, it->id,
+				  "item update");
 	if (it->client_id <= 0)
 		return sq__error(ERR_INTERNAL, "item update: item %lld without its client",
 				 (long long)it->id);
-	rc = write_sealed(s, SQ_ITEM_UPDATE, item_upd, SQ_NFIELDS(item_upd), it, ad, cols, 1, 0,
+	rc = write_sealed(s, id, item_upd, SQ_NFIELDS(item_upd), it, ad, cols, 1, 0,
 			  "item update");
 	if (!rc && sqlite3_changes(W(s)->db) == 0)
 		rc = sq__error(ERR_NOTFOUND, "item update: %lld not found", (long long)it->id);
+	return rc;
+}
+
+int sq_item_update(struct store *s, const struct item_rec *it)
+{
+	return item_update(s, SQ_ITEM_UPDATE, it);
+}
+
+int sq_item_update_state(struct store *s, const struct item_rec *it)
+{
+	return item_update(s, SQ_ITEM_UPDATE_STATE, it);
+}
+
+int sq_item_update_read(struct store *s, const struct item_rec *it, struct item_rec *out)
+{
+	int rc;
+	sqlite3_stmt *st;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = sq_item_update(s, it)))
+		return rc;
+	/*
+	 * Read back on the writer, in the open transaction: its page is the one just
+	 * written, in the writer's cache (UPDATE ... RETURNING builds a temporary
+	 * table for its rows and cost more than this read).
+	 */
+	if ((st = sq__lookup(W(s), SQ_ITEM_GET, SQ_KEY_ID(it->id), SQ_K_ITEM, out, "item", &rc)))
+		rc = sq__item_texts(s, st, out);
+	sq__done(st);
+	if (rc)
+		item_rec_release(out);
 	return rc;
 }
 
