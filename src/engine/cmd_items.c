@@ -14,7 +14,9 @@
  * is ERR_EXISTS, with the first item's id. The store's lookup (indexed on
  * (engagement_id, external_ref), on the writer connection, so it sees this
  * batch's creates) covers open and closed items alike; an idempotent replay
- * is answered before this runs.
+ * is answered before this runs. Asked only when the create cannot go on
+ * (a check failed, or the INSERT found the ref taken: the index is UNIQUE),
+ * so a new item costs one probe of that index, in its INSERT, not two.
  */
 static int ref_unused(struct engine *e, struct cmd *c)
 {
@@ -32,6 +34,21 @@ static int ref_unused(struct engine *e, struct cmd *c)
 	c->result.id = id;
 	return engine__fail(c, ERR_EXISTS, "external_ref is already used by item %lld",
 			    (long long)id);
+}
+
+/*
+ * A create refused by a check (rc): a taken ref is still what it answers, as
+ * when the ref was looked up before the checks, without their problems.
+ */
+static int ref_first(struct engine *e, struct cmd *c, int rc)
+{
+	int taken = ref_unused(e, c);
+
+	if (!taken)
+		return rc;
+	free(c->result.problems);
+	c->result.problems = NULL;
+	return taken;
 }
 
 /*
@@ -67,18 +84,18 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	enum item_state to;
 	int rc;
 
-	if ((rc = engine__scope_item_create(c, le)) || (rc = ref_unused(e, c)) ||
-	    (rc = engine__fields_check(c, le->payload_fs, "payload", c->u.item_create.payload)))
+	if ((rc = engine__scope_item_create(c, le)))
 		return rc;
-	if ((rc = engine__item_type_check(c, &le->rec, c->u.item_create.type)))
-		return rc;
-	if (!engine__engagement_open(e, le))
-		return engine__fail(c, ERR_CONFLICT,
-				    le->rec.active ? "the client of engagement %lld is deactivated: it "
-						     "takes no new items"
-						   : "engagement %lld is paused (deactivated): it takes "
-						     "no new items",
-				    (long long)le->rec.id);
+	if ((rc = engine__fields_check(c, le->payload_fs, "payload", c->u.item_create.payload)) ||
+	    (rc = engine__item_type_check(c, &le->rec, c->u.item_create.type)) ||
+	    (!engine__engagement_open(e, le) &&
+	     (rc = engine__fail(c, ERR_CONFLICT,
+				le->rec.active ? "the client of engagement %lld is deactivated: it "
+						 "takes no new items"
+					       : "engagement %lld is paused (deactivated): it takes "
+						 "no new items",
+				(long long)le->rec.id))))
+		return ref_first(e, c, rc);
 	item_transition(ITEM_QUEUED, ACT_CREATE, &to); /* create ignores `from` */
 	it = calloc(1, sizeof(*it));
 	if (!it)
@@ -101,6 +118,13 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	snprintf(r.type, sizeof(r.type), "%s",
 		 c->u.item_create.type[0] ? c->u.item_create.type : "default");
 	rc = store_item_insert(e->store, &r);
+	if (rc == ERR_EXISTS) {
+		/* the ref is taken (items_engagement_ref is UNIQUE); anything else taken is a bug */
+		rc = r.external_ref[0] ? ref_unused(e, c) : 0;
+		if (!rc)
+			rc = engine__fail(c, ERR_INTERNAL, "item insert: %s",
+					  store_errmsg(e->store));
+	}
 	if (rc)
 		goto out;
 	it->ri.id = r.id;

@@ -1204,6 +1204,56 @@ static void test_newer_schema(void **state)
 	buf_release(&err);
 }
 
+/*
+ * The migration that makes items_engagement_ref UNIQUE checks first: a store
+ * with two ordinary items of one engagement under one external_ref (written
+ * around the server) is refused by name and left at its version; once one
+ * of them has a ref of its own, it opens. A gold instance may share a ref.
+ */
+static void test_ref_unique_migration(void **state)
+{
+	struct fx *f = *state;
+	struct buf err = BUF_INIT;
+	sqlite3 *db;
+	char sql[160], v[16], want[16];
+	int version = store_sqlite_schema_version();
+
+	store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+		 "DROP INDEX items_engagement_ref; PRAGMA user_version = %d", version - 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+			 "INSERT INTO items(engagement_id, client_id, external_ref, priority, "
+			 "created_at, due_at, state, epoch, lease_expires, payload, gold_id) VALUES "
+			 "(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 0), "
+			 "(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 0), "
+			 "(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 7)",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_not_equal(store_open(f->path, 1, &f->s, &err), 0);
+	assert_null(f->s);
+	assert_non_null(strstr(buf_str(&err), "items with the same external_ref in one engagement"));
+	snprintf(want, sizeof(want), "%d", version - 1);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_string_equal(pragma(db, "PRAGMA user_version", v, sizeof(v)), want);
+	assert_int_equal(sqlite3_exec(db,
+				      "UPDATE items SET external_ref = 'R1-2' WHERE id = (SELECT "
+				      "max(id) FROM items WHERE gold_id = 0)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	buf_release(&err);
+	assert_int_equal(store_open(f->path, 1, &f->s, &err), 0);
+	assert_int_equal(count_rows(f->path, "SELECT count(*) FROM sqlite_master WHERE name = "
+					     "'items_engagement_ref' AND sql LIKE 'CREATE UNIQUE%'"),
+			 1);
+	buf_release(&err);
+}
+
 /* ---- readers on many threads share a small pool while the writer commits ---- */
 
 struct reader_arg {
@@ -1275,6 +1325,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_newer_schema, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ref_unique_migration, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent_readers, setup, teardown),
 	};
 

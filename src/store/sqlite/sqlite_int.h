@@ -220,8 +220,9 @@
 			"i.id = ?1 AND m.id = b.import_id UNION ALL SELECT " SQ_EVENT_COLS        \
 			" FROM item_events WHERE item_id = ?1 ORDER BY 1")                         \
 	X(ITEM_EXISTS, "SELECT client_id FROM items WHERE id = ?1")                                        \
+	/* at most one: items_engagement_ref is UNIQUE for gold_id = 0 */                         \
 	X(ITEM_BY_REF, "SELECT id FROM items WHERE engagement_id = ?1 AND external_ref = ?2 "      \
-		       "AND gold_id = 0 ORDER BY id LIMIT 1")                                                      \
+		       "AND gold_id = 0")                                                          \
 	/* Finished items of ?1 whose last event is before ?2 (retention), their events counted. */ \
 	X(PURGE_PICK, "SELECT i.id, (SELECT count(*) FROM item_events v WHERE v.item_id = i.id) "  \
 		      "FROM items i WHERE i.engagement_id = ?1 AND i.state IN ('done', "           \
