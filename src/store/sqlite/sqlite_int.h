@@ -372,6 +372,9 @@ struct sq_conn {
 	int64_t next_item_id;
 };
 
+/* The checkpointer thread and its connection (sqlite_store.c "Checkpoints"). */
+struct sq_ckpt;
+
 struct sq_store {
 	struct store base; /* first: a struct store * is a struct sq_store * */
 	struct sq_conn writer;
@@ -380,6 +383,10 @@ struct sq_store {
 	pthread_mutex_t pool_mu;
 	pthread_cond_t pool_cv;
 	bool pool_init;
+	char *path;            /* for the checkpointer's connection */
+	struct sq_ckpt *ckpt;  /* NULL until the WAL first needs a checkpoint */
+	bool ckpt_failed;      /* it could not start: the writer checkpoints */
+	int ckpt_woken_frames; /* the WAL's frames when it was last woken */
 };
 
 static inline struct sq_store *sq__of(struct store *s)

@@ -347,12 +347,143 @@ static int open_reader(struct sq_conn *c, const char *path, struct buf *err)
 			"reader pragmas");
 }
 
+/* ================================================================
+ * Checkpoints
+ * ================================================================ */
+
+/*
+ * The WAL's frames are copied into the database file (a checkpoint, and that
+ * file's fsync) by a thread with a connection of its own, woken by the
+ * writer's WAL hook every SQ_CKPT_FRAMES frames, so the writer's commits do
+ * not wait for it: SQLite's own automatic checkpoint runs inside the commit
+ * that crosses 1,000 frames, a third of a bulk import's commit time. The
+ * writer still checkpoints past SQ_CKPT_WRITER_FRAMES: SQLite starts the WAL
+ * over only when a writer begins with every frame copied, which a thread
+ * beside a writer that keeps committing never sees, so without it the WAL
+ * would grow for as long as the writes go on. Its checkpoint then finds
+ * most frames copied already. Both are PASSIVE: neither waits for readers
+ * nor for the other; what one cannot copy now the next copies.
+ */
+#define SQ_CKPT_FRAMES 1000
+#define SQ_CKPT_WRITER_FRAMES 8000
+
+struct sq_ckpt {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	sqlite3 *db;
+	bool wake, stop;
+};
+
+static void *ckpt_main(void *arg)
+{
+	struct sq_ckpt *k = arg;
+
+	pthread_mutex_lock(&k->mu);
+	for (;;) {
+		while (!k->wake && !k->stop)
+			pthread_cond_wait(&k->cv, &k->mu);
+		if (k->stop)
+			break;
+		k->wake = false;
+		pthread_mutex_unlock(&k->mu);
+		/* A failure (busy, I/O) leaves the frames in the WAL: the next one copies them. */
+		(void)sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&k->mu);
+	}
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+static void ckpt_free(struct sq_ckpt *k)
+{
+	if (!k)
+		return;
+	sqlite3_close(k->db);
+	pthread_cond_destroy(&k->cv);
+	pthread_mutex_destroy(&k->mu);
+	free(k);
+}
+
+/* Stops and frees the checkpointer (before the writer closes: its close checkpoints last). */
+static void ckpt_stop(struct sq_store *s)
+{
+	struct sq_ckpt *k = s->ckpt;
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&k->mu);
+	k->stop = true;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->thread, NULL);
+	ckpt_free(k);
+	s->ckpt = NULL;
+}
+
+/*
+ * The checkpointer's connection (synchronous = FULL: the database file is
+ * synced before the copied frames count as copied, so the WAL may start
+ * over) and thread. false: none, the writer checkpoints as SQLite would.
+ */
+static bool ckpt_start(struct sq_store *s)
+{
+	struct sq_ckpt *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return false;
+	if (pthread_mutex_init(&k->mu, NULL)) {
+		free(k);
+		return false;
+	}
+	if (pthread_cond_init(&k->cv, NULL)) {
+		pthread_mutex_destroy(&k->mu);
+		free(k);
+		return false;
+	}
+	if (sqlite3_open_v2(s->path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+		SQLITE_OK ||
+	    sqlite3_exec(k->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK ||
+	    pthread_create(&k->thread, NULL, ckpt_main, k)) {
+		ckpt_free(k);
+		return false;
+	}
+	s->ckpt = k;
+	return true;
+}
+
+/* The writer's WAL hook, after each of its commits: frames, the WAL's length now. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct sq_store *s = arg;
+
+	if (frames < SQ_CKPT_FRAMES) {
+		s->ckpt_woken_frames = 0;
+		return SQLITE_OK;
+	}
+	if (!s->ckpt && !s->ckpt_failed && !ckpt_start(s))
+		s->ckpt_failed = true;
+	if (!s->ckpt || frames >= SQ_CKPT_WRITER_FRAMES) {
+		(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
+	if (frames < s->ckpt_woken_frames + SQ_CKPT_FRAMES)
+		return SQLITE_OK;
+	s->ckpt_woken_frames = frames;
+	pthread_mutex_lock(&s->ckpt->mu);
+	s->ckpt->wake = true;
+	pthread_cond_signal(&s->ckpt->cv);
+	pthread_mutex_unlock(&s->ckpt->mu);
+	return SQLITE_OK;
+}
+
 static void sq_close(struct store *base)
 {
 	struct sq_store *s = sq__of(base);
 
 	if (!s)
 		return;
+	ckpt_stop(s);
 	for (int i = 0; i < s->n_readers; i++)
 		conn_close(&s->readers[i]);
 	free(s->readers);
@@ -361,6 +492,7 @@ static void sq_close(struct store *base)
 		pthread_cond_destroy(&s->pool_cv);
 		pthread_mutex_destroy(&s->pool_mu);
 	}
+	free(s->path);
 	free(s);
 }
 
@@ -408,6 +540,12 @@ int store_sqlite_open(const char *path, int readers, struct store **out, struct 
 	rc = open_writer(&s->writer, path, err);
 	if (rc)
 		goto out;
+	if (!(s->path = strdup(path))) {
+		rc = buf_error(err, ERR_NOMEM, "out of memory opening the store");
+		goto out;
+	}
+	/* After the migrations (SQLite's own checkpoints until then): the WAL's checkpoints. */
+	sqlite3_wal_hook(s->writer.db, wal_hook, s);
 	s->readers = calloc((size_t)readers, sizeof(*s->readers));
 	if (!s->readers) {
 		rc = buf_error(err, ERR_NOMEM, "out of memory opening the store");
