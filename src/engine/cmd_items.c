@@ -108,15 +108,23 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	memset(&r, 0, sizeof(r));
 	r.engagement_id = le->rec.id;
 	r.client_id = le->rec.client_id;
-	snprintf(r.external_ref, sizeof(r.external_ref), "%s", c->u.item_create.external_ref);
+	/* same size, NUL-terminated (a copy, not snprintf: once per imported row) */
+	_Static_assert(sizeof(r.external_ref) == sizeof(c->u.item_create.external_ref), "ref");
+	memcpy(r.external_ref, c->u.item_create.external_ref, sizeof(r.external_ref));
+	r.external_ref[sizeof(r.external_ref) - 1] = '\0';
 	r.priority =
 	    c->u.item_create.priority ? c->u.item_create.priority : le->rec.default_priority;
 	r.created_at = now;
 	r.due_at = c->u.item_create.due_at ? c->u.item_create.due_at : now + le->rec.sla_ms;
 	r.state = to;
 	r.payload = (char *)c->u.item_create.payload;
-	snprintf(r.type, sizeof(r.type), "%s",
-		 c->u.item_create.type[0] ? c->u.item_create.type : "default");
+	_Static_assert(sizeof(r.type) == sizeof(c->u.item_create.type), "type");
+	if (c->u.item_create.type[0]) {
+		memcpy(r.type, c->u.item_create.type, sizeof(r.type));
+		r.type[sizeof(r.type) - 1] = '\0';
+	} else {
+		memcpy(r.type, "default", sizeof("default"));
+	}
 	rc = store_item_insert(e->store, &r);
 	if (rc == ERR_EXISTS) {
 		/* the ref is taken (items_engagement_ref is UNIQUE); anything else taken is a bug */
