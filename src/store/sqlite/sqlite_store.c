@@ -457,10 +457,10 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	struct sq_store *s = arg;
 
-	if (frames < SQ_CKPT_FRAMES) {
+	if (frames < s->ckpt_woken_frames) /* the WAL started over */
 		s->ckpt_woken_frames = 0;
+	if (frames < SQ_CKPT_FRAMES)
 		return SQLITE_OK;
-	}
 	if (!s->ckpt && !s->ckpt_failed && !ckpt_start(s))
 		s->ckpt_failed = true;
 	if (!s->ckpt || frames >= SQ_CKPT_WRITER_FRAMES) {
