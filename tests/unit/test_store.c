@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/item.h"
@@ -1254,6 +1255,42 @@ static void test_ref_unique_migration(void **state)
 	buf_release(&err);
 }
 
+/*
+ * The WAL starts over while the writes go on: the checkpointer thread copies
+ * the frames, and the writer's own checkpoint past 8,000 frames lets the
+ * next transaction begin the WAL again (sqlite_store.c "Checkpoints"). A
+ * checkpointer alone, or none, and the WAL would hold all 40,000 pages.
+ */
+static void test_wal_bounded(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	char wal[600], *payload = malloc(4001);
+	int64_t c = add_client(s, "walco"), e = add_engagement(s, c, add_service(s));
+	struct stat sb;
+	off_t most = 0;
+
+	assert_non_null(payload);
+	memset(payload, 'x', 4000);
+	payload[0] = '"';
+	payload[3999] = '"';
+	payload[4000] = '\0';
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	for (int b = 0; b < 200; b++) {
+		assert_int_equal(store_begin(s), 0);
+		for (int i = 0; i < 200; i++)
+			add_item(s, e, c, NULL, payload); /* a page each: 40,000 in all */
+		assert_int_equal(store_commit(s), 0);
+		if (stat(wal, &sb) == 0 && sb.st_size > most)
+			most = sb.st_size;
+	}
+	free(payload);
+	assert_true(most > 0);
+	/* 8,000 frames and the last transaction's, each a page and its 24-byte header */
+	assert_true(most < (off_t)(8000 + 2 * 200 + 200) * (4096 + 24));
+	assert_int_equal(count_rows(f->path, "SELECT count(*) FROM items"), 40000);
+}
+
 /* ---- readers on many threads share a small pool while the writer commits ---- */
 
 struct reader_arg {
@@ -1326,6 +1363,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_newer_schema, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ref_unique_migration, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wal_bounded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent_readers, setup, teardown),
 	};
 
