@@ -1286,8 +1286,9 @@ static void test_wal_bounded(void **state)
 	}
 	free(payload);
 	assert_true(most > 0);
-	/* 8,000 frames and the last transaction's, each a page and its 24-byte header */
-	assert_true(most < (off_t)(8000 + 2 * 200 + 200) * (4096 + 24));
+	/* 8,000 frames, and room for the commits while the checkpointer was busy (the writer
+	 * copies only while it is idle), far from the 40,000 of a WAL that never starts over */
+	assert_true(most < (off_t)16000 * (4096 + 24));
 	assert_int_equal(count_rows(f->path, "SELECT count(*) FROM items"), 40000);
 }
 

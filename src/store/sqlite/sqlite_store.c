@@ -372,7 +372,7 @@ struct sq_ckpt {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	sqlite3 *db;
-	bool wake, stop;
+	bool wake, stop, busy; /* busy: copying now */
 };
 
 static void *ckpt_main(void *arg)
@@ -386,10 +386,12 @@ static void *ckpt_main(void *arg)
 		if (k->stop)
 			break;
 		k->wake = false;
+		k->busy = true;
 		pthread_mutex_unlock(&k->mu);
 		/* A failure (busy, I/O) leaves the frames in the WAL: the next one copies them. */
 		(void)sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		pthread_mutex_lock(&k->mu);
+		k->busy = false;
 	}
 	pthread_mutex_unlock(&k->mu);
 	return NULL;
@@ -456,6 +458,7 @@ static bool ckpt_start(struct sq_store *s)
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	struct sq_store *s = arg;
+	bool writer;
 
 	if (frames < s->ckpt_woken_frames) /* the WAL started over */
 		s->ckpt_woken_frames = 0;
@@ -463,17 +466,25 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 		return SQLITE_OK;
 	if (!s->ckpt && !s->ckpt_failed && !ckpt_start(s))
 		s->ckpt_failed = true;
-	if (!s->ckpt || frames >= SQ_CKPT_WRITER_FRAMES) {
+	if (!s->ckpt) {
 		(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		return SQLITE_OK;
 	}
-	if (frames < s->ckpt_woken_frames + SQ_CKPT_FRAMES)
-		return SQLITE_OK;
-	s->ckpt_woken_frames = frames;
 	pthread_mutex_lock(&s->ckpt->mu);
-	s->ckpt->wake = true;
-	pthread_cond_signal(&s->ckpt->cv);
+	/*
+	 * Past SQ_CKPT_WRITER_FRAMES the writer copies what is left, only while
+	 * the thread is idle: what is left is then at most the frames since it
+	 * was last woken, not thousands behind a thread the machine starves.
+	 */
+	writer = frames >= SQ_CKPT_WRITER_FRAMES && !s->ckpt->busy && !s->ckpt->wake;
+	if (!writer && frames >= s->ckpt_woken_frames + SQ_CKPT_FRAMES) {
+		s->ckpt_woken_frames = frames;
+		s->ckpt->wake = true;
+		pthread_cond_signal(&s->ckpt->cv);
+	}
 	pthread_mutex_unlock(&s->ckpt->mu);
+	if (writer)
+		(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	return SQLITE_OK;
 }
 
