@@ -75,6 +75,19 @@ int engine__item_type_check(struct cmd *c, const struct engagement_rec *e, const
 			    (long long)e->id, e->n_item_types ? list : "none declared, only default");
 }
 
+/* The engagement and its client take new items: else ERR_CONFLICT saying which is off. */
+static int open_check(struct engine *e, struct cmd *c, const struct live_engagement *le)
+{
+	if (engine__engagement_open(e, le))
+		return 0;
+	return engine__fail(c, ERR_CONFLICT,
+			    le->rec.active ? "the client of engagement %lld is deactivated: it "
+					     "takes no new items"
+					   : "engagement %lld is paused (deactivated): it takes "
+					     "no new items",
+			    (long long)le->rec.id);
+}
+
 /* item.create: staff, client (own engagements) */
 int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 {
@@ -88,13 +101,7 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 		return rc;
 	if ((rc = engine__fields_check(c, le->payload_fs, "payload", c->u.item_create.payload)) ||
 	    (rc = engine__item_type_check(c, &le->rec, c->u.item_create.type)) ||
-	    (!engine__engagement_open(e, le) &&
-	     (rc = engine__fail(c, ERR_CONFLICT,
-				le->rec.active ? "the client of engagement %lld is deactivated: it "
-						 "takes no new items"
-					       : "engagement %lld is paused (deactivated): it takes "
-						 "no new items",
-				(long long)le->rec.id))))
+	    (rc = open_check(e, c, le)))
 		return ref_first(e, c, rc);
 	item_transition(ITEM_QUEUED, ACT_CREATE, &to); /* create ignores `from` */
 	it = calloc(1, sizeof(*it));
@@ -127,7 +134,7 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	}
 	rc = store_item_insert(e->store, &r);
 	if (rc == ERR_EXISTS) {
-		/* the ref is taken (items_engagement_ref is UNIQUE); anything else taken is a bug */
+		/* the ref is taken (items_engagement_ref is UNIQUE); anything else is a bug */
 		rc = r.external_ref[0] ? ref_unused(e, c) : 0;
 		if (!rc)
 			rc = engine__fail(c, ERR_INTERNAL, "item insert: %s",

@@ -1222,22 +1222,24 @@ static void test_ref_unique_migration(void **state)
 	store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	snprintf(sql, sizeof(sql),
-		 "DROP INDEX items_engagement_ref; PRAGMA user_version = %d", version - 1);
+	snprintf(sql, sizeof(sql), "DROP INDEX items_engagement_ref; PRAGMA user_version = %d",
+		 version - 1);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db,
-			 "INSERT INTO items(engagement_id, client_id, external_ref, priority, "
-			 "created_at, due_at, state, epoch, lease_expires, payload, gold_id) VALUES "
-			 "(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 0), "
-			 "(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 0), "
-			 "(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 7)",
-			 NULL, NULL, NULL),
+	    sqlite3_exec(
+		db,
+		"INSERT INTO items(engagement_id, client_id, external_ref, priority, "
+		"created_at, due_at, state, epoch, lease_expires, payload, gold_id) VALUES "
+		"(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 0), "
+		"(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 0), "
+		"(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 7)",
+		NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_not_equal(store_open(f->path, 1, &f->s, &err), 0);
 	assert_null(f->s);
-	assert_non_null(strstr(buf_str(&err), "items with the same external_ref in one engagement"));
+	assert_non_null(
+	    strstr(buf_str(&err), "items with the same external_ref in one engagement"));
 	snprintf(want, sizeof(want), "%d", version - 1);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_string_equal(pragma(db, "PRAGMA user_version", v, sizeof(v)), want);
@@ -1249,8 +1251,9 @@ static void test_ref_unique_migration(void **state)
 	sqlite3_close(db);
 	buf_release(&err);
 	assert_int_equal(store_open(f->path, 1, &f->s, &err), 0);
-	assert_int_equal(count_rows(f->path, "SELECT count(*) FROM sqlite_master WHERE name = "
-					     "'items_engagement_ref' AND sql LIKE 'CREATE UNIQUE%'"),
+	assert_int_equal(count_rows(f->path,
+				    "SELECT count(*) FROM sqlite_master WHERE name = "
+				    "'items_engagement_ref' AND sql LIKE 'CREATE UNIQUE%'"),
 			 1);
 	buf_release(&err);
 }
