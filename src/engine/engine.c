@@ -218,8 +218,9 @@ static bool is_bulk(const struct cmd *c)
  * its budget for them, cmd_import.c) join its transaction, up to batch_max,
  * until the next import batch: they were waiting for its rows already, and
  * so wait for one commit (an fsync) instead of two, and a million rows beside
- * other users' writes cost half the commits. Appended to bulk, so they are
- * answered with it. Returns how many joined.
+ * other users' writes cost about 0.6 of the commits (bench/README.md). A
+ * store failure of either fails both, as in any group commit. Appended to
+ * bulk, so they are answered with it. Returns how many joined.
  */
 static size_t join_bulk(struct engine *e, struct cmd *bulk, int64_t now)
 {

@@ -356,7 +356,8 @@ static int open_reader(struct sq_conn *c, const char *path, struct buf *err)
  * file's fsync) by a thread with a connection of its own, woken by the
  * writer's WAL hook every SQ_CKPT_FRAMES frames, so the writer's commits do
  * not wait for it: SQLite's own automatic checkpoint runs inside the commit
- * that crosses 1,000 frames, a third of a bulk import's commit time. The
+ * that crosses 1,000 frames (a third of a bulk import's commit CPU, and its
+ * fsync of the database file on top). The
  * writer still checkpoints past SQ_CKPT_WRITER_FRAMES: SQLite starts the WAL
  * over only when a writer begins with every frame copied, which a thread
  * beside a writer that keeps committing never sees, so without it the WAL
