@@ -14,7 +14,9 @@
  * is ERR_EXISTS, with the first item's id. The store's lookup (indexed on
  * (engagement_id, external_ref), on the writer connection, so it sees this
  * batch's creates) covers open and closed items alike; an idempotent replay
- * is answered before this runs.
+ * is answered before this runs. Asked only when the create cannot go on
+ * (a check failed, or the INSERT found the ref taken: the index is UNIQUE),
+ * so a new item costs one probe of that index, in its INSERT, not two.
  */
 static int ref_unused(struct engine *e, struct cmd *c)
 {
@@ -32,6 +34,21 @@ static int ref_unused(struct engine *e, struct cmd *c)
 	c->result.id = id;
 	return engine__fail(c, ERR_EXISTS, "external_ref is already used by item %lld",
 			    (long long)id);
+}
+
+/*
+ * A create refused by a check (rc): a taken ref is still what it answers, as
+ * when the ref was looked up before the checks, without their problems.
+ */
+static int ref_first(struct engine *e, struct cmd *c, int rc)
+{
+	int taken = ref_unused(e, c);
+
+	if (!taken)
+		return rc;
+	free(c->result.problems);
+	c->result.problems = NULL;
+	return taken;
 }
 
 /*
@@ -58,6 +75,19 @@ int engine__item_type_check(struct cmd *c, const struct engagement_rec *e, const
 			    (long long)e->id, e->n_item_types ? list : "none declared, only default");
 }
 
+/* The engagement and its client take new items: else ERR_CONFLICT saying which is off. */
+static int open_check(struct engine *e, struct cmd *c, const struct live_engagement *le)
+{
+	if (engine__engagement_open(e, le))
+		return 0;
+	return engine__fail(c, ERR_CONFLICT,
+			    le->rec.active ? "the client of engagement %lld is deactivated: it "
+					     "takes no new items"
+					   : "engagement %lld is paused (deactivated): it takes "
+					     "no new items",
+			    (long long)le->rec.id);
+}
+
 /* item.create: staff, client (own engagements) */
 int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 {
@@ -67,18 +97,12 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	enum item_state to;
 	int rc;
 
-	if ((rc = engine__scope_item_create(c, le)) || (rc = ref_unused(e, c)) ||
-	    (rc = engine__fields_check(c, le->payload_fs, "payload", c->u.item_create.payload)))
+	if ((rc = engine__scope_item_create(c, le)))
 		return rc;
-	if ((rc = engine__item_type_check(c, &le->rec, c->u.item_create.type)))
-		return rc;
-	if (!engine__engagement_open(e, le))
-		return engine__fail(c, ERR_CONFLICT,
-				    le->rec.active ? "the client of engagement %lld is deactivated: it "
-						     "takes no new items"
-						   : "engagement %lld is paused (deactivated): it takes "
-						     "no new items",
-				    (long long)le->rec.id);
+	if ((rc = engine__fields_check(c, le->payload_fs, "payload", c->u.item_create.payload)) ||
+	    (rc = engine__item_type_check(c, &le->rec, c->u.item_create.type)) ||
+	    (rc = open_check(e, c, le)))
+		return ref_first(e, c, rc);
 	item_transition(ITEM_QUEUED, ACT_CREATE, &to); /* create ignores `from` */
 	it = calloc(1, sizeof(*it));
 	if (!it)
@@ -91,16 +115,31 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	memset(&r, 0, sizeof(r));
 	r.engagement_id = le->rec.id;
 	r.client_id = le->rec.client_id;
-	snprintf(r.external_ref, sizeof(r.external_ref), "%s", c->u.item_create.external_ref);
+	/* same size, NUL-terminated (a copy, not snprintf: once per imported row) */
+	_Static_assert(sizeof(r.external_ref) == sizeof(c->u.item_create.external_ref), "ref");
+	memcpy(r.external_ref, c->u.item_create.external_ref, sizeof(r.external_ref));
+	r.external_ref[sizeof(r.external_ref) - 1] = '\0';
 	r.priority =
 	    c->u.item_create.priority ? c->u.item_create.priority : le->rec.default_priority;
 	r.created_at = now;
 	r.due_at = c->u.item_create.due_at ? c->u.item_create.due_at : now + le->rec.sla_ms;
 	r.state = to;
 	r.payload = (char *)c->u.item_create.payload;
-	snprintf(r.type, sizeof(r.type), "%s",
-		 c->u.item_create.type[0] ? c->u.item_create.type : "default");
+	_Static_assert(sizeof(r.type) == sizeof(c->u.item_create.type), "type");
+	if (c->u.item_create.type[0]) {
+		memcpy(r.type, c->u.item_create.type, sizeof(r.type));
+		r.type[sizeof(r.type) - 1] = '\0';
+	} else {
+		memcpy(r.type, "default", sizeof("default"));
+	}
 	rc = store_item_insert(e->store, &r);
+	if (rc == ERR_EXISTS) {
+		/* the ref is taken (items_engagement_ref is UNIQUE); anything else is a bug */
+		rc = r.external_ref[0] ? ref_unused(e, c) : 0;
+		if (!rc)
+			rc = engine__fail(c, ERR_INTERNAL, "item insert: %s",
+					  store_errmsg(e->store));
+	}
 	if (rc)
 		goto out;
 	it->ri.id = r.id;

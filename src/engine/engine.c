@@ -218,6 +218,48 @@ out:
 		log_warn("engine: could not record tokens' last use: %s", store_errmsg(e->store));
 }
 
+static bool is_bulk(const struct cmd *c)
+{
+	return c->type == CMD_IMPORT && c->u.import.op == IMPORT_OP_BATCH;
+}
+
+/*
+ * The commands that came while an import's batch was applied (it stopped at
+ * its budget for them, cmd_import.c) join its transaction, up to batch_max,
+ * until the next import batch: they were waiting for its rows already, and
+ * so wait for one commit (an fsync) instead of two, and a million rows beside
+ * other users' writes cost about 0.6 of the commits (bench/README.md). A
+ * store failure of either fails both, as in any group commit. Appended to
+ * bulk, so they are answered with it. Returns how many joined.
+ */
+static size_t join_bulk(struct engine *e, struct cmd *bulk, int64_t now)
+{
+	struct cmd *first, *last = NULL;
+	size_t n = 0;
+
+	pthread_mutex_lock(&e->mu);
+	first = e->head;
+	for (struct cmd *c = e->head; c && n + 1 < (size_t)e->opts.batch_max && !is_bulk(c);
+	     c = c->next) {
+		last = c;
+		n++;
+	}
+	if (last) {
+		e->head = last->next;
+		if (!e->head)
+			e->tail = NULL;
+		last->next = NULL;
+		e->npending -= n;
+	}
+	pthread_mutex_unlock(&e->mu);
+	if (!last)
+		return 0;
+	bulk->next = first;
+	for (struct cmd *c = first; c; c = c->next)
+		engine_apply(e, c, now);
+	return n;
+}
+
 /*
  * One batch: one transaction for every command in it. The audit tail is
  * the one in memory: the engine is the only writer of the store. final:
@@ -235,7 +277,12 @@ static void engine_run_batch(struct engine *e, struct cmd *batch, size_t n, bool
 	bool purge_armed = e->purge_armed;
 	int rc, auth_changed = 0;
 
-	e->cmd_savepoints = false;
+	/*
+	 * An import's batch keeps a savepoint per command: running it again (the
+	 * redo below) would count its rows twice, and the commands that join it
+	 * are then undone alone without a redo.
+	 */
+	e->cmd_savepoints = batch && is_bulk(batch);
 again:
 	e->batch_redo = false;
 	if (e->st.need_reload && (rc = engine_reload(e))) {
@@ -260,6 +307,8 @@ again:
 	}
 	for (struct cmd *c = batch; c; c = c->next)
 		engine_apply(e, c, now);
+	if (batch && is_bulk(batch))
+		n += join_bulk(e, batch, now);
 	if (e->batch_redo && !e->st.batch_failed) {
 		/*
 		 * A command failed after it had written (apply.c): nothing of this
@@ -382,13 +431,14 @@ static void *engine_main(void *arg)
 		}
 		/*
 		 * Take up to batch_max commands, oldest first. An import's batch
-		 * (cmd_import.c, up to its time budget) commits alone: the commands
-		 * behind it go in the next transaction instead of waiting for its rows.
+		 * (cmd_import.c, up to its time budget) begins a transaction: the
+		 * commands before it go in one of their own instead of waiting for
+		 * its rows, those that come during it join it (join_bulk).
 		 */
 		batch = e->head;
 		last = NULL;
 		for (struct cmd *c = e->head; c && n < (size_t)e->opts.batch_max; c = c->next) {
-			bool bulk = c->type == CMD_IMPORT && c->u.import.op == IMPORT_OP_BATCH;
+			bool bulk = is_bulk(c);
 
 			if (bulk && n)
 				break;

@@ -131,7 +131,8 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 	memset(&r, 0, sizeof(r));
 	r.engagement_id = le->rec.id;
 	r.client_id = le->rec.client_id;
-	snprintf(r.external_ref, sizeof(r.external_ref), "%s", gr.external_ref);
+	/* no external_ref yet: store_item_set_gold copies the gold item's, out of the
+	 * ordinary items' UNIQUE (engagement_id, external_ref) once gold_id is set */
 	r.priority = tmpl ? tmpl->ri.priority : le->rec.default_priority;
 	r.created_at = tmpl ? tmpl->ri.since : now;
 	r.due_at = tmpl ? tmpl->ri.due_at : now + le->rec.sla_ms;

@@ -101,8 +101,9 @@ void engine__item_rec(const struct live_item *it, struct item_rec *out)
 	out->id = it->ri.id;
 	out->engagement_id = it->engagement_id;
 	out->client_id = it->client_id;
-	if (it->external_ref)
-		snprintf(out->external_ref, sizeof(out->external_ref), "%s", it->external_ref);
+	if (it->external_ref) /* a copy, not snprintf: once per created item */
+		memcpy(out->external_ref, it->external_ref,
+		       strnlen(it->external_ref, sizeof(out->external_ref) - 1));
 	out->priority = it->ri.priority;
 	out->created_at = it->ri.since;
 	out->due_at = it->ri.due_at;

@@ -11,11 +11,51 @@
  * The cipher
  * ================================================================ */
 
+/* Appends s (at most the room left, keeping one byte for the NUL) at ad + *at. */
+static void ad_str(char *ad, size_t n, size_t *at, const char *s)
+{
+	size_t len = strnlen(s, n - 1 - *at);
+
+	memcpy(ad + *at, s, len);
+	*at += len;
+}
+
+/* Appends v in decimal. */
+static void ad_int(char *ad, size_t n, size_t *at, long long v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+	d[--i] = '\0';
+	do
+		d[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		d[--i] = '-';
+	ad_str(ad, n, at, d + i);
+}
+
+/*
+ * "alihdaya.seal.1 client=%lld record=%s:%lld field=%s key=%u", truncated at
+ * n - 1 as snprintf would, written by hand: it is made for every value sealed
+ * (each imported row's payload), where snprintf was a fifth of the seal's time.
+ */
 static void seal_ad(char *ad, size_t n, const struct store_seal_ad *a, uint32_t version)
 {
-	snprintf(ad, n, "alihdaya.seal.1 client=%lld record=%s:%lld field=%s key=%u",
-		 (long long)a->client_id, a->record_type, (long long)a->record_id, a->field,
-		 version);
+	size_t at = 0;
+
+	ad_str(ad, n, &at, "alihdaya.seal.1 client=");
+	ad_int(ad, n, &at, (long long)a->client_id);
+	ad_str(ad, n, &at, " record=");
+	ad_str(ad, n, &at, a->record_type);
+	ad_str(ad, n, &at, ":");
+	ad_int(ad, n, &at, (long long)a->record_id);
+	ad_str(ad, n, &at, " field=");
+	ad_str(ad, n, &at, a->field);
+	ad_str(ad, n, &at, " key=");
+	ad_int(ad, n, &at, (long long)version);
+	ad[at] = '\0';
 }
 
 /* Makes the client's first data key and writes the keyring (exclusive lock held). */

@@ -654,7 +654,7 @@ struct store_load {
 	X(gold_workers_each,                                                                       \
 	  (struct store *s, int64_t engagement_id, store_gold_worker_cb cb, void *ctx),            \
 	  (s, engagement_id, cb, ctx))                                                             \
-	/* writer: marks an item as an instance of a gold item. reader: its gold item (0: none). */ \
+	/* writer: marks an item as an instance of a gold item, with its external_ref. reader: its gold item (0: none). */ \
 	X(item_set_gold, (struct store *s, int64_t item_id, int64_t gold_id), (s, item_id, gold_id)) \
 	X(item_gold, (struct store *s, int64_t item_id, int64_t *gold_id), (s, item_id, gold_id)) \
 	/* reader: every instance of a gold item, by id (recovery: who saw which). */             \

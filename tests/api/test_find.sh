@@ -129,6 +129,12 @@ api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"external_ref\":\"CLM-100\
 expect "a used external_ref" 409
 check "its code" exists "$(jqr .error.code)"
 check "names the existing item" "$I1" "$(jqr .error.item_id)"
+# a used ref answers first, before the create's checks (the store finds it only at the INSERT)
+api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"external_ref\":\"CLM-100\",\"type\":\"no_such_type\",\"payload\":{}}"
+expect "a used external_ref with an undeclared type" 409
+check "names the existing item, not the type" "$I1" "$(jqr .error.item_id)"
+api POST /v1/items "$ACMEU" "{\"engagement_id\":$BPO,\"external_ref\":\"CLM-NEW\",\"type\":\"no_such_type\",\"payload\":{}}"
+expect "a new ref with an undeclared type" 400
 api POST "/v1/items/$I3/cancel" "$MGR" '{"reason":"test"}'
 expect "X-7 cancelled" 200
 api POST /v1/items "$MGR" "{\"engagement_id\":$BPO,\"external_ref\":\"X-7\",\"payload\":{}}"

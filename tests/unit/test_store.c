@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/item.h"
@@ -1204,6 +1205,96 @@ static void test_newer_schema(void **state)
 	buf_release(&err);
 }
 
+/*
+ * The migration that makes items_engagement_ref UNIQUE checks first: a store
+ * with two ordinary items of one engagement under one external_ref (written
+ * around the server) is refused by name and left at its version; once one
+ * of them has a ref of its own, it opens. A gold instance may share a ref.
+ */
+static void test_ref_unique_migration(void **state)
+{
+	struct fx *f = *state;
+	struct buf err = BUF_INIT;
+	sqlite3 *db;
+	char sql[160], v[16], want[16];
+	int version = store_sqlite_schema_version();
+
+	store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "DROP INDEX items_engagement_ref; PRAGMA user_version = %d",
+		 version - 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(
+		db,
+		"INSERT INTO items(engagement_id, client_id, external_ref, priority, "
+		"created_at, due_at, state, epoch, lease_expires, payload, gold_id) VALUES "
+		"(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 0), "
+		"(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 0), "
+		"(1, 1, 'R1', 5, 0, 0, 'done', 0, 0, '{}', 7)",
+		NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_not_equal(store_open(f->path, 1, &f->s, &err), 0);
+	assert_null(f->s);
+	assert_non_null(
+	    strstr(buf_str(&err), "items with the same external_ref in one engagement"));
+	snprintf(want, sizeof(want), "%d", version - 1);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_string_equal(pragma(db, "PRAGMA user_version", v, sizeof(v)), want);
+	assert_int_equal(sqlite3_exec(db,
+				      "UPDATE items SET external_ref = 'R1-2' WHERE id = (SELECT "
+				      "max(id) FROM items WHERE gold_id = 0)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	buf_release(&err);
+	assert_int_equal(store_open(f->path, 1, &f->s, &err), 0);
+	assert_int_equal(count_rows(f->path,
+				    "SELECT count(*) FROM sqlite_master WHERE name = "
+				    "'items_engagement_ref' AND sql LIKE 'CREATE UNIQUE%'"),
+			 1);
+	buf_release(&err);
+}
+
+/*
+ * The WAL starts over while the writes go on: the checkpointer thread copies
+ * the frames, and the writer's own checkpoint past 8,000 frames lets the
+ * next transaction begin the WAL again (sqlite_store.c "Checkpoints"). A
+ * checkpointer alone, or none, and the WAL would hold all 40,000 pages.
+ */
+static void test_wal_bounded(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	char wal[600], *payload = malloc(4001);
+	int64_t c = add_client(s, "walco"), e = add_engagement(s, c, add_service(s));
+	struct stat sb;
+	off_t most = 0;
+
+	assert_non_null(payload);
+	memset(payload, 'x', 4000);
+	payload[0] = '"';
+	payload[3999] = '"';
+	payload[4000] = '\0';
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	for (int b = 0; b < 200; b++) {
+		assert_int_equal(store_begin(s), 0);
+		for (int i = 0; i < 200; i++)
+			add_item(s, e, c, NULL, payload); /* a page each: 40,000 in all */
+		assert_int_equal(store_commit(s), 0);
+		if (stat(wal, &sb) == 0 && sb.st_size > most)
+			most = sb.st_size;
+	}
+	free(payload);
+	assert_true(most > 0);
+	/* 8,000 frames, and room for the commits while the checkpointer was busy (the writer
+	 * copies only while it is idle), far from the 40,000 of a WAL that never starts over */
+	assert_true(most < (off_t)16000 * (4096 + 24));
+	assert_int_equal(count_rows(f->path, "SELECT count(*) FROM items"), 40000);
+}
+
 /* ---- readers on many threads share a small pool while the writer commits ---- */
 
 struct reader_arg {
@@ -1275,6 +1366,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_newer_schema, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ref_unique_migration, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wal_bounded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent_readers, setup, teardown),
 	};
 

@@ -369,7 +369,13 @@ int sq_item_set_gold(struct store *base, int64_t item_id, int64_t gold_id)
 	sqlite3_stmt *st = NULL;
 	int rc, b;
 
-	if ((rc = prep(w, "UPDATE items SET gold_id = ?2 WHERE id = ?1", &st, "gold instance")))
+	/* The instance's external_ref is its gold item's, set with gold_id: an ordinary
+	 * item of the engagement may have the same (items_engagement_ref is UNIQUE for
+	 * gold_id = 0 only, sqlite_schema.c). */
+	if ((rc = prep(w,
+		       "UPDATE items SET gold_id = ?2, external_ref = (SELECT "
+		       "nullif(external_ref, '') FROM gold_items WHERE id = ?2) WHERE id = ?1",
+		       &st, "gold instance")))
 		return rc;
 	b = sqlite3_bind_int64(st, 1, item_id);
 	b |= sqlite3_bind_int64(st, 2, gold_id);

@@ -226,8 +226,9 @@
 			"i.id = ?1 AND m.id = b.import_id UNION ALL SELECT " SQ_EVENT_COLS        \
 			" FROM item_events WHERE item_id = ?1 ORDER BY 1")                         \
 	X(ITEM_EXISTS, "SELECT client_id FROM items WHERE id = ?1")                                        \
+	/* at most one: items_engagement_ref is UNIQUE for gold_id = 0 */                         \
 	X(ITEM_BY_REF, "SELECT id FROM items WHERE engagement_id = ?1 AND external_ref = ?2 "      \
-		       "AND gold_id = 0 ORDER BY id LIMIT 1")                                                      \
+		       "AND gold_id = 0")                                                          \
 	/* Finished items of ?1 whose last event is before ?2 (retention), their events counted. */ \
 	X(PURGE_PICK, "SELECT i.id, (SELECT count(*) FROM item_events v WHERE v.item_id = i.id) "  \
 		      "FROM items i WHERE i.engagement_id = ?1 AND i.state IN ('done', "           \
@@ -377,6 +378,9 @@ struct sq_conn {
 	int64_t next_item_id;
 };
 
+/* The checkpointer thread and its connection (sqlite_store.c "Checkpoints"). */
+struct sq_ckpt;
+
 struct sq_store {
 	struct store base; /* first: a struct store * is a struct sq_store * */
 	struct sq_conn writer;
@@ -385,6 +389,10 @@ struct sq_store {
 	pthread_mutex_t pool_mu;
 	pthread_cond_t pool_cv;
 	bool pool_init;
+	char *path;            /* for the checkpointer's connection */
+	struct sq_ckpt *ckpt;  /* NULL until the WAL first needs a checkpoint */
+	bool ckpt_failed;      /* it could not start: the writer checkpoints */
+	int ckpt_woken_frames; /* the WAL's frames when it was last woken */
 };
 
 static inline struct sq_store *sq__of(struct store *s)

@@ -315,12 +315,8 @@ static int open_writer(struct sq_conn *c, const char *path, struct buf *err)
 	 * path drops from ~90k to ~6k rows per second. cache_size: the writer's
 	 * pages stay valid across its own commits (WAL); 64 MiB keeps the items
 	 * table's ten indexes' hot pages of a large import in memory (default 2 MiB).
-	 * wal_autocheckpoint: a checkpoint copies the last version of each page in
-	 * the WAL to the database and syncs both, on the engine's thread, inside
-	 * a commit. Durable changes dirty the same pages batch after batch (the
-	 * indexes' last leaves, a worker's entries): checkpointed every 4096 frames
-	 * (16 MiB of WAL) rather than SQLite's 1000, such a page is copied a
-	 * quarter as often (bench/README.md, durable13d).
+	 * wal_autocheckpoint: SQLite's own checkpoints, only until the store's
+	 * WAL hook takes over after the migrations (the checkpointer below).
 	 */
 	rc = exec_sql(c->db,
 		      "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
@@ -353,12 +349,161 @@ static int open_reader(struct sq_conn *c, const char *path, struct buf *err)
 			"reader pragmas");
 }
 
+/* ================================================================
+ * Checkpoints
+ * ================================================================ */
+
+/*
+ * The WAL's frames are copied into the database file (a checkpoint, and that
+ * file's fsync) by a thread with a connection of its own, woken by the
+ * writer's WAL hook every SQ_CKPT_FRAMES frames, so the writer's commits do
+ * not wait for it: SQLite's own automatic checkpoint runs inside the commit
+ * that crosses 1,000 frames (a third of a bulk import's commit CPU, and its
+ * fsync of the database file on top). The
+ * writer still checkpoints past SQ_CKPT_WRITER_FRAMES: SQLite starts the WAL
+ * over only when a writer begins with every frame copied, which a thread
+ * beside a writer that keeps committing never sees, so without it the WAL
+ * would grow for as long as the writes go on. Its checkpoint then finds
+ * most frames copied already. Both are PASSIVE: neither waits for readers
+ * nor for the other; what one cannot copy now the next copies.
+ */
+/*
+ * 1,000: the writer's own copy past SQ_CKPT_WRITER_FRAMES is then at most
+ * about this many frames. (durable13d's 4096-frame autocheckpoint, which
+ * copied a hot page a quarter as often, was measured before the copy left the
+ * engine thread; the frames per wake-up were not measured again.)
+ */
+#define SQ_CKPT_FRAMES 1000
+#define SQ_CKPT_WRITER_FRAMES 8000
+
+struct sq_ckpt {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	sqlite3 *db;
+	bool wake, stop, busy; /* busy: copying now */
+};
+
+static void *ckpt_main(void *arg)
+{
+	struct sq_ckpt *k = arg;
+
+	pthread_mutex_lock(&k->mu);
+	for (;;) {
+		while (!k->wake && !k->stop)
+			pthread_cond_wait(&k->cv, &k->mu);
+		if (k->stop)
+			break;
+		k->wake = false;
+		k->busy = true;
+		pthread_mutex_unlock(&k->mu);
+		/* A failure (busy, I/O) leaves the frames in the WAL: the next one copies them. */
+		(void)sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&k->mu);
+		k->busy = false;
+	}
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+static void ckpt_free(struct sq_ckpt *k)
+{
+	if (!k)
+		return;
+	sqlite3_close(k->db);
+	pthread_cond_destroy(&k->cv);
+	pthread_mutex_destroy(&k->mu);
+	free(k);
+}
+
+/* Stops and frees the checkpointer (before the writer closes: its close checkpoints last). */
+static void ckpt_stop(struct sq_store *s)
+{
+	struct sq_ckpt *k = s->ckpt;
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&k->mu);
+	k->stop = true;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->thread, NULL);
+	ckpt_free(k);
+	s->ckpt = NULL;
+}
+
+/*
+ * The checkpointer's connection (synchronous = FULL: the database file is
+ * synced before the copied frames count as copied, so the WAL may start
+ * over) and thread. false: none, the writer checkpoints as SQLite would.
+ */
+static bool ckpt_start(struct sq_store *s)
+{
+	struct sq_ckpt *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return false;
+	if (pthread_mutex_init(&k->mu, NULL)) {
+		free(k);
+		return false;
+	}
+	if (pthread_cond_init(&k->cv, NULL)) {
+		pthread_mutex_destroy(&k->mu);
+		free(k);
+		return false;
+	}
+	if (sqlite3_open_v2(s->path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+		SQLITE_OK ||
+	    sqlite3_exec(k->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK ||
+	    pthread_create(&k->thread, NULL, ckpt_main, k)) {
+		ckpt_free(k);
+		return false;
+	}
+	s->ckpt = k;
+	return true;
+}
+
+/* The writer's WAL hook, after each of its commits: frames, the WAL's length now. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct sq_store *s = arg;
+	bool writer;
+
+	if (frames < s->ckpt_woken_frames) /* the WAL started over */
+		s->ckpt_woken_frames = 0;
+	if (frames < SQ_CKPT_FRAMES)
+		return SQLITE_OK;
+	if (!s->ckpt && !s->ckpt_failed && !ckpt_start(s))
+		s->ckpt_failed = true;
+	if (!s->ckpt) {
+		(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
+	pthread_mutex_lock(&s->ckpt->mu);
+	/*
+	 * Past SQ_CKPT_WRITER_FRAMES the writer copies what is left, only while
+	 * the thread is idle: what is left is then at most the frames since it
+	 * was last woken, not thousands behind a thread the machine starves.
+	 */
+	writer = frames >= SQ_CKPT_WRITER_FRAMES && !s->ckpt->busy && !s->ckpt->wake;
+	if (!writer && frames >= s->ckpt_woken_frames + SQ_CKPT_FRAMES) {
+		s->ckpt_woken_frames = frames;
+		s->ckpt->wake = true;
+		pthread_cond_signal(&s->ckpt->cv);
+	}
+	pthread_mutex_unlock(&s->ckpt->mu);
+	if (writer)
+		(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
 static void sq_close(struct store *base)
 {
 	struct sq_store *s = sq__of(base);
 
 	if (!s)
 		return;
+	ckpt_stop(s);
 	for (int i = 0; i < s->n_readers; i++)
 		conn_close(&s->readers[i]);
 	free(s->readers);
@@ -367,6 +512,7 @@ static void sq_close(struct store *base)
 		pthread_cond_destroy(&s->pool_cv);
 		pthread_mutex_destroy(&s->pool_mu);
 	}
+	free(s->path);
 	free(s);
 }
 
@@ -414,6 +560,12 @@ int store_sqlite_open(const char *path, int readers, struct store **out, struct 
 	rc = open_writer(&s->writer, path, err);
 	if (rc)
 		goto out;
+	if (!(s->path = strdup(path))) {
+		rc = buf_error(err, ERR_NOMEM, "out of memory opening the store");
+		goto out;
+	}
+	/* After the migrations (SQLite's own checkpoints until then): the WAL's checkpoints. */
+	sqlite3_wal_hook(s->writer.db, wal_hook, s);
 	s->readers = calloc((size_t)readers, sizeof(*s->readers));
 	if (!s->readers) {
 		rc = buf_error(err, ERR_NOMEM, "out of memory opening the store");
