@@ -13,6 +13,7 @@
 #include "sec/policy.h"
 #include "store/store.h"
 #include "util/idmap.h"
+#include "util/idtable.h"
 
 /*
  * An open item. ri must stay first: the routing index's entries are cast
@@ -40,7 +41,8 @@ struct live_item {
 	char *external_ref; /* NULL when none; owned */
 	struct live_keying *keying; /* multi-keyed: its answers so far (keying.c); NULL: none */
 };
-_Static_assert(sizeof(struct live_item) <= 120, "an open item's record: a 128-byte malloc chunk");
+_Static_assert(sizeof(struct live_item) <= 120, "an open item's record: 120 bytes of a slab");
+#define ENGINE_ITEMS_INIT IDTABLE_INIT(struct live_item, ri.id)
 
 struct live_gold; /* engine/gold.c */
 struct fieldset;  /* core/fields.h */
@@ -89,7 +91,12 @@ struct engine_state {
 	struct idmap services;    /* id -> struct live_service */
 	struct idmap engagements; /* id -> struct live_engagement */
 	struct idmap workers;     /* id -> struct live_worker */
-	struct idmap items;       /* id -> struct live_item, open items only */
+	/*
+	 * id -> struct live_item, open items only. The table owns the records
+	 * (engine__item_new, engine__item_free): cut from slabs, 120 bytes each
+	 * with an 8-byte slot, not a malloc chunk of 128 and a 16-byte slot.
+	 */
+	struct idtable items;
 	struct lease_heap leases;
 	/*
 	 * The audit chain's tail: read from the store once, at recovery (and at
@@ -221,6 +228,14 @@ int engine__tree_add(struct engine *e, const struct audit_rec *a);
 
 /* Time in the engine: always through this, never the wall clock directly. */
 int64_t engine__now(const struct engine *e);
+
+/*
+ * recover.c: an open item's record, zeroed, owned by st->items (in it once
+ * idtable_add()ed under its id); NULL when out of memory. engine__item_free
+ * takes it out of the table and frees what it owns (external_ref, keying).
+ */
+struct live_item *engine__item_new(struct engine_state *st);
+void engine__item_free(struct engine_state *st, struct live_item *it);
 
 /* recover.c: the live state from the store */
 int engine_state_load(struct engine_state *st, struct store *s, struct buf *err);

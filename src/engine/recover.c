@@ -67,6 +67,18 @@ static int load_worker(void *ctx, const struct worker_rec *w)
 	return put_new(&st->workers, w->id, sizeof(struct live_worker), w, sizeof(*w), &lw);
 }
 
+struct live_item *engine__item_new(struct engine_state *st)
+{
+	return idtable_alloc(&st->items);
+}
+
+void engine__item_free(struct engine_state *st, struct live_item *it)
+{
+	free(it->external_ref);
+	engine__keying_forget(it);
+	idtable_free(&st->items, it);
+}
+
 static int load_item(void *ctx, const struct item_rec *r)
 {
 	struct engine_state *st = ctx;
@@ -76,7 +88,7 @@ static int load_item(void *ctx, const struct item_rec *r)
 
 	if (!le)
 		return ERR_INTERNAL;
-	it = calloc(1, sizeof(*it));
+	it = engine__item_new(st);
 	if (!it)
 		return ERR_NOMEM;
 	it->ri.id = r->id;
@@ -91,13 +103,12 @@ static int load_item(void *ctx, const struct item_rec *r)
 	it->lease_expires = r->lease_expires;
 	it->lease_started = r->lease_started;
 	if (r->external_ref[0] && !(it->external_ref = strdup(r->external_ref))) {
-		free(it);
+		engine__item_free(st, it);
 		return ERR_NOMEM;
 	}
-	rc = idmap_put(&st->items, r->id, it);
+	rc = idtable_add(&st->items, it);
 	if (rc) {
-		free(it->external_ref);
-		free(it);
+		engine__item_free(st, it);
 		return rc;
 	}
 	if (it->state == ITEM_QUEUED) {
@@ -129,7 +140,7 @@ static int items_count(void *ctx, int64_t n)
 {
 	struct engine_state *st = ctx;
 
-	return n > 0 ? idmap_reserve(&st->items, (size_t)n) : 0;
+	return n > 0 ? idtable_reserve(&st->items, (size_t)n) : 0;
 }
 
 static int load_worked(void *ctx, int64_t worker_id, int64_t client_id, int64_t at)
@@ -146,6 +157,7 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	st->items = (struct idtable)ENGINE_ITEMS_INIT;
 	rc = store_load(s,
 			&(struct store_load){.client = load_client,
 					     .service = load_service,
@@ -190,6 +202,7 @@ static void free_all(struct idmap *m)
 
 void engine_state_release(struct engine_state *st)
 {
+	struct live_item *it;
 	int64_t id;
 	void *v;
 
@@ -200,18 +213,19 @@ void engine_state_release(struct engine_state *st)
 		fieldset_free(((struct live_engagement *)v)->payload_fs);
 		fieldset_free(((struct live_engagement *)v)->result_fs);
 	}
-	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);) {
-		free(((struct live_item *)v)->external_ref);
-		engine__keying_forget(v);
+	for (size_t i = 0; (it = idtable_next(&st->items, &i));) {
+		free(it->external_ref);
+		engine__keying_forget(it);
 	}
 	free_all(&st->clients);
 	free_all(&st->services);
 	free_all(&st->engagements);
 	free_all(&st->workers);
-	free_all(&st->items);
+	idtable_release(&st->items);
 	lease_heap_release(&st->leases);
 	engine__review_release(st);
 	engine__states_release(st);
 	engine__rindex_release(st);
 	memset(st, 0, sizeof(*st));
+	st->items = (struct idtable)ENGINE_ITEMS_INIT;
 }
