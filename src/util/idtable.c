@@ -15,9 +15,31 @@
 #define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
 #endif
 
-#define SLOT_IDX(s) ((uint32_t)(s))	     /* the record's index + 1; 0: empty */
+/*
+ * A record's place: its slab << POS_BITS | its position in the slab. A
+ * slot keeps place + 1 (0: empty) in 32 bits: up to 2^17 slabs of up to
+ * 2^15 records.
+ */
+#define POS_BITS 15
+#define POS_MAX ((uint32_t)1 << POS_BITS)
+#define SLABS_MAX ((size_t)1 << (32 - POS_BITS))
+#define SLOT_PLACE(s) ((uint32_t)(s) - 1)
 #define SLOT_HASH(s) ((uint32_t)((s) >> 32)) /* the id's hash, its low 32 bits */
-#define MAX_RECS ((size_t)UINT32_MAX - 1)
+
+/*
+ * A slab is 2 MB aligned to 2 MB (one huge page), so a record's slab is its
+ * address rounded down: a header, then the records, as many as fit (17,441
+ * of 120 bytes: all but 40 bytes of the page in use, which matters once the
+ * page is huge and counts whole). The header holds the slab's number and a
+ * bit per record, set while the record is in the table (what iteration
+ * visits).
+ */
+#define SLAB_BYTES ((size_t)2 << 20)
+struct slab_head {
+	uint64_t number;
+	uint64_t in[POS_MAX / 64];
+};
+#define HEAD_BYTES ((sizeof(struct slab_head) + 63) / 64 * 64)
 
 /* splitmix64's finalizer: ids are sequential, so spread them. */
 static uint64_t hash_of(int64_t id)
@@ -32,53 +54,39 @@ static uint64_t hash_of(int64_t id)
 	return x;
 }
 
-/*
- * A slab is slab_bytes (a power of two, at least 2 MB) aligned to its size, so
- * a record's slab is its address rounded down: a header, then the records.
- * The header holds the slab's number and a bit per record, set while the
- * record is in the table (what iteration visits).
- */
-struct slab_head {
-	size_t number;
-	uint64_t in[IDTABLE_SLAB / 64];
-};
-#define HEAD_BYTES ((sizeof(struct slab_head) + 63) / 64 * 64)
-#define HUGE_PAGE ((size_t)2 << 20)
-
-static unsigned char *rec_at(const struct idtable *t, size_t idx)
+static unsigned char *rec_at(const struct idtable *t, uint32_t place)
 {
-	return t->slabs[idx >> IDTABLE_SLAB_SHIFT] + HEAD_BYTES +
-	       (idx & (IDTABLE_SLAB - 1)) * t->rec_size;
+	return t->slabs[place >> POS_BITS] + HEAD_BYTES + (place & (POS_MAX - 1)) * t->rec_size;
 }
 
-static struct slab_head *head_of(const struct idtable *t, const void *rec)
+static struct slab_head *head_of(const void *rec)
 {
-	return (struct slab_head *)((uintptr_t)rec & ~(uintptr_t)(t->slab_bytes - 1));
+	return (struct slab_head *)((uintptr_t)rec & ~(uintptr_t)(SLAB_BYTES - 1));
 }
 
-/* The record's index, from its address. */
-static size_t index_of(const struct idtable *t, const void *rec)
+static uint32_t place_of(const struct idtable *t, const void *rec)
 {
-	const struct slab_head *h = head_of(t, rec);
+	const struct slab_head *h = head_of(rec);
+	size_t pos = (size_t)((const unsigned char *)rec - (const unsigned char *)h - HEAD_BYTES) /
+		     t->rec_size;
 
-	return (h->number << IDTABLE_SLAB_SHIFT) +
-	       (size_t)((const unsigned char *)rec - (const unsigned char *)h - HEAD_BYTES) /
-		   t->rec_size;
+	return (uint32_t)(h->number << POS_BITS | pos);
 }
 
-static void mark(const struct idtable *t, const void *rec, bool in)
+static void mark(const void *rec, uint32_t place, bool in)
 {
-	size_t k = index_of(t, rec) & (IDTABLE_SLAB - 1);
-	uint64_t *w = &head_of(t, rec)->in[k / 64];
+	uint32_t k = place & (POS_MAX - 1);
+	uint64_t *w = &head_of(rec)->in[k / 64];
 
 	*w = in ? *w | (uint64_t)1 << (k % 64) : *w & ~((uint64_t)1 << (k % 64));
 }
 
-static bool marked(const struct idtable *t, size_t idx)
+static bool marked(const struct idtable *t, uint32_t place)
 {
-	size_t k = idx & (IDTABLE_SLAB - 1);
+	uint32_t k = place & (POS_MAX - 1);
+	const struct slab_head *h = (const struct slab_head *)t->slabs[place >> POS_BITS];
 
-	return (((struct slab_head *)t->slabs[idx >> IDTABLE_SLAB_SHIFT])->in[k / 64] >> (k % 64)) & 1;
+	return (h->in[k / 64] >> (k % 64)) & 1;
 }
 
 static int64_t id_of(const struct idtable *t, const void *rec)
@@ -89,16 +97,17 @@ static int64_t id_of(const struct idtable *t, const void *rec)
 	return id;
 }
 
-/* A freed record keeps the next free one's index + 1 in its first bytes. */
 static int new_slab(struct idtable *t)
 {
 	struct slab_head *h;
 	void *p;
 
-	if (!t->slab_bytes) {
-		t->slab_bytes = HUGE_PAGE;
-		while (t->slab_bytes < HEAD_BYTES + IDTABLE_SLAB * t->rec_size)
-			t->slab_bytes *= 2;
+	if (t->n_slabs >= SLABS_MAX || t->rec_size > IDTABLE_REC_MAX || !t->rec_size)
+		return ERR_NOMEM;
+	if (!t->per) {
+		size_t per = (SLAB_BYTES - HEAD_BYTES) / t->rec_size;
+
+		t->per = per < POS_MAX ? (uint32_t)per : POS_MAX;
 	}
 	if (t->n_slabs == t->cap_slabs) {
 		size_t nc = t->cap_slabs ? t->cap_slabs * 2 : 16;
@@ -109,25 +118,39 @@ static int new_slab(struct idtable *t)
 		t->slabs = ns;
 		t->cap_slabs = nc;
 	}
-	if (posix_memalign(&p, t->slab_bytes, t->slab_bytes))
+	if (posix_memalign(&p, SLAB_BYTES, SLAB_BYTES))
 		return ERR_NOMEM;
 	/*
-	 * From the second slab on, huge pages: a table that large is millions
-	 * of records, and 4 KB pages would cost a fault each and a TLB miss at
-	 * most lookups. Records are cut in order, so the last slab's untouched
-	 * part is all a table holds unused. The first stays small pages (a few
-	 * records cost a few pages, not 2 MB).
+	 * From the second slab on, a huge page: a table that large is tens of
+	 * thousands of records or millions, and 4 KB pages would cost a fault
+	 * each 34 records and a TLB miss at most lookups. Records are cut in
+	 * order, so only the last slab is part unused. The first stays small
+	 * pages (a few records cost a few pages, not 2 MB).
 	 */
 #ifdef MADV_HUGEPAGE
 	if (t->n_slabs)
-		(void)madvise(p, t->slab_bytes, MADV_HUGEPAGE);
+		(void)madvise(p, SLAB_BYTES, MADV_HUGEPAGE);
 #endif
 	h = p;
 	memset(h, 0, sizeof(*h));
 	h->number = t->n_slabs;
-	ASAN_POISON_MEMORY_REGION((unsigned char *)p + HEAD_BYTES, t->slab_bytes - HEAD_BYTES);
+	ASAN_POISON_MEMORY_REGION((unsigned char *)p + HEAD_BYTES, SLAB_BYTES - HEAD_BYTES);
 	t->slabs[t->n_slabs++] = p;
 	return 0;
+}
+
+/* The next place never cut (a new slab when the last is full); UINT32_MAX when out of memory. */
+static uint32_t cut(struct idtable *t)
+{
+	uint32_t place;
+
+	if (!t->n_slabs || (t->fresh & (POS_MAX - 1)) == t->per) {
+		if (new_slab(t))
+			return UINT32_MAX;
+		t->fresh = (uint32_t)(t->n_slabs - 1) << POS_BITS;
+	}
+	place = t->fresh++;
+	return place;
 }
 
 void *idtable_alloc(struct idtable *t)
@@ -139,15 +162,67 @@ void *idtable_alloc(struct idtable *t)
 		ASAN_UNPOISON_MEMORY_REGION(r, t->rec_size);
 		memcpy(&t->free, r, sizeof(t->free));
 	} else {
-		if (t->used >= MAX_RECS)
+		uint32_t place = cut(t);
+
+		if (place == UINT32_MAX)
 			return NULL;
-		if ((t->used >> IDTABLE_SLAB_SHIFT) == t->n_slabs && new_slab(t))
-			return NULL;
-		r = rec_at(t, t->used++);
+		r = rec_at(t, place);
 		ASAN_UNPOISON_MEMORY_REGION(r, t->rec_size);
 	}
 	memset(r, 0, t->rec_size);
 	return r;
+}
+
+/* A place as a count of the places before it, and back. */
+static size_t linear_of(const struct idtable *t, uint32_t place)
+{
+	return (size_t)(place >> POS_BITS) * t->per + (place & (POS_MAX - 1));
+}
+
+void *idtable_run_at(const struct idtable *t, size_t first, size_t k)
+{
+	size_t l = first + k;
+
+	return rec_at(t, (uint32_t)((l / t->per) << POS_BITS | (l % t->per)));
+}
+
+int idtable_alloc_run(struct idtable *t, size_t n, size_t *first)
+{
+	size_t slabs0 = t->n_slabs, left = n;
+	uint32_t fresh0 = t->fresh, place;
+
+	*first = 0;
+	if (!n)
+		return 0;
+	/* The first place, then the rest of its slab and whole new slabs as needed. */
+	if ((place = cut(t)) == UINT32_MAX)
+		goto nomem;
+	*first = linear_of(t, place);
+	while (--left) {
+		size_t room = t->per - (t->fresh & (POS_MAX - 1));
+
+		if (!room) {
+			if (cut(t) == UINT32_MAX)
+				goto nomem;
+			continue;
+		}
+		room = room < left ? room : left;
+		t->fresh += (uint32_t)room;
+		left -= room - 1;
+	}
+	for (size_t s = *first / t->per; s <= (*first + n - 1) / t->per; s++) {
+		size_t lo = s == *first / t->per ? *first % t->per : 0;
+		size_t hi = s == (*first + n - 1) / t->per ? (*first + n - 1) % t->per + 1 : t->per;
+
+		ASAN_UNPOISON_MEMORY_REGION(t->slabs[s] + HEAD_BYTES + lo * t->rec_size,
+					    (hi - lo) * t->rec_size);
+	}
+	return 0;
+nomem:
+	while (t->n_slabs > slabs0)
+		free(t->slabs[--t->n_slabs]);
+	t->fresh = fresh0;
+	return ERR_NOMEM;
 }
 
 static int grow_to(struct idtable *t, size_t ncap)
@@ -189,7 +264,8 @@ int idtable_add(struct idtable *t, void *rec)
 {
 	int64_t id = id_of(t, rec);
 	uint64_t h = hash_of(id);
-	size_t idx, i;
+	uint32_t place;
+	size_t i;
 
 	if (id <= 0)
 		return ERR_INVALID;
@@ -197,11 +273,11 @@ int idtable_add(struct idtable *t, void *rec)
 		return ERR_NOMEM;
 	for (i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1))
 		if (SLOT_HASH(t->slots[i]) == (uint32_t)h &&
-		    id_of(t, rec_at(t, SLOT_IDX(t->slots[i]) - 1)) == id)
+		    id_of(t, rec_at(t, SLOT_PLACE(t->slots[i]))) == id)
 			return ERR_EXISTS;
-	idx = index_of(t, rec);
-	t->slots[i] = (uint64_t)(idx + 1) | (h & 0xffffffffu) << 32;
-	mark(t, rec, true);
+	place = place_of(t, rec);
+	t->slots[i] = (uint64_t)(place + 1) | (h & 0xffffffffu) << 32;
+	mark(rec, place, true);
 	t->n++;
 	return 0;
 }
@@ -215,7 +291,7 @@ void *idtable_get(const struct idtable *t, int64_t id)
 	h = hash_of(id);
 	for (size_t i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1)) {
 		if (SLOT_HASH(t->slots[i]) == (uint32_t)h) {
-			unsigned char *r = rec_at(t, SLOT_IDX(t->slots[i]) - 1);
+			unsigned char *r = rec_at(t, SLOT_PLACE(t->slots[i]));
 
 			if (id_of(t, r) == id)
 				return r;
@@ -247,35 +323,39 @@ static void slot_clear(struct idtable *t, size_t i)
 
 void idtable_free(struct idtable *t, void *rec)
 {
-	size_t idx;
+	uint32_t place;
 
 	if (!rec)
 		return;
-	idx = index_of(t, rec);
-	if (marked(t, idx)) {
+	place = place_of(t, rec);
+	if (marked(t, place)) {
 		uint64_t h = hash_of(id_of(t, rec));
 
 		for (size_t i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1)) {
-			if (SLOT_IDX(t->slots[i]) == idx + 1) {
+			if (SLOT_PLACE(t->slots[i]) == place) {
 				slot_clear(t, i);
 				break;
 			}
 		}
-		mark(t, rec, false);
+		mark(rec, place, false);
 		t->n--;
 	}
 	memcpy(rec, &t->free, sizeof(t->free));
-	t->free = idx + 1;
+	t->free = place + 1;
 	ASAN_POISON_MEMORY_REGION(rec, t->rec_size);
 }
 
 void *idtable_next(const struct idtable *t, size_t *pos)
 {
-	while (*pos < t->used) {
-		size_t i = (*pos)++;
+	while (t->n_slabs && *pos < t->fresh) {
+		uint32_t place = (uint32_t)(*pos)++;
 
-		if (marked(t, i))
-			return rec_at(t, i);
+		if ((place & (POS_MAX - 1)) >= t->per) { /* past a slab's last record */
+			*pos = (size_t)((place >> POS_BITS) + 1) << POS_BITS;
+			continue;
+		}
+		if (marked(t, place))
+			return rec_at(t, place);
 	}
 	return NULL;
 }
@@ -283,12 +363,13 @@ void *idtable_next(const struct idtable *t, size_t *pos)
 void idtable_release(struct idtable *t)
 {
 	for (size_t s = 0; s < t->n_slabs; s++) {
-		ASAN_UNPOISON_MEMORY_REGION(t->slabs[s], t->slab_bytes);
+		ASAN_UNPOISON_MEMORY_REGION(t->slabs[s], SLAB_BYTES);
 		free(t->slabs[s]);
 	}
 	free(t->slabs);
 	free(t->slots);
 	t->slabs = NULL;
 	t->slots = NULL;
-	t->n_slabs = t->cap_slabs = t->used = t->free = t->cap = t->n = 0;
+	t->n_slabs = t->cap_slabs = t->cap = t->n = 0;
+	t->per = t->fresh = t->free = 0;
 }

@@ -11,43 +11,54 @@
  * items) and this table does not: a malloc chunk per record (an 8-byte
  * header, the size rounded up to 16) and a 16-byte slot holding the id
  * beside the pointer. Here the table owns the records: they are cut from
- * slabs of IDTABLE_SLAB records (never moved: a pointer to one stays valid
- * until idtable_free), and a slot is 8 bytes, the record's index beside 32
- * bits of its id's hash. The id itself is read from the record (at id_off),
- * only when those 32 bits match, so a lookup reads one slot run and the
- * record it returns, as before; growing and deleting never read a record
- * (the 32 bits hold the home slot for any capacity up to 2^32).
+ * 2 MB slabs (huge pages from the second on; records never move, so a
+ * pointer to one stays valid until idtable_free), and a slot is 8 bytes:
+ * the record's place (slab and position) beside 32 bits of its id's hash.
+ * The id itself is read from the record (at id_off), only when those 32
+ * bits match, so a lookup reads one slot run and the record it returns, as
+ * before; growing and deleting never read a record (the 32 bits hold the
+ * home slot for any capacity up to 2^32).
  *
  * A record is in the table from idtable_add() to idtable_free(); its id
- * (an int64 > 0 at id_off) must not change meanwhile. Iteration visits the
- * records in slab order: the order they were allocated in, as long as none
- * was freed (recovery allocates in id order), every record in the table,
- * and only those.
+ * (an int64 > 0 at id_off) must not change meanwhile. Iteration visits
+ * every record in the table, and only those, in slab order: the order they
+ * were allocated in as long as none was freed (recovery allocates in id
+ * order).
  *
  * `struct idtable t = IDTABLE_INIT(struct rec, id);` is valid and safe to
- * release unused. Not thread-safe.
+ * release unused. Not thread-safe, but for idtable_run_at() (see there).
  */
-#define IDTABLE_SLAB_SHIFT 14 /* 16,384 records a slab: a 2 MB huge page of 120-byte records */
-#define IDTABLE_SLAB ((size_t)1 << IDTABLE_SLAB_SHIFT)
-
 struct idtable {
-	size_t rec_size; /* bytes per record, a multiple of 8 */
+	size_t rec_size; /* bytes per record, a multiple of 8, at most IDTABLE_REC_MAX */
 	size_t id_off;	 /* where a record holds its int64 id */
 	unsigned char **slabs;
 	size_t n_slabs, cap_slabs;
-	size_t slab_bytes; /* a slab's size and alignment (a power of two), 0 before the first */
-	size_t used; /* records cut from the slabs so far (the high-water mark) */
-	size_t free; /* the first freed record: its index + 1, 0 for none */
-	uint64_t *slots; /* index + 1 in the low 32 bits (0: empty), the hash's low 32 bits above */
+	uint32_t per;	 /* records a slab holds */
+	uint32_t fresh;	 /* the place of the next record never cut: slab << 15 | position */
+	uint32_t free;	 /* the place + 1 of the last freed record (0: none); each links the next */
+	uint64_t *slots; /* place + 1 in the low 32 bits (0: empty), the hash's low 32 bits above */
 	size_t cap;	 /* slots: a power of two, or 0 */
 	size_t n;	 /* records in the table (added, not freed) */
 };
+#define IDTABLE_REC_MAX 1024
 
-#define IDTABLE_INIT(type, member)                                                                 \
-	{ (sizeof(type) + 7) / 8 * 8, offsetof(type, member), NULL, 0, 0, 0, 0, 0, NULL, 0, 0 }
+#define IDTABLE_INIT(type, member)                                                                 	{ (sizeof(type) + 7) / 8 * 8, offsetof(type, member), NULL, 0, 0, 0, 0, 0, NULL, 0, 0 }
 
 /* A new zeroed record, not in the table yet (its id 0); NULL when out of memory. */
 void *idtable_alloc(struct idtable *t);
+/*
+ * n new records in a row, for a bulk load that fills them from several
+ * threads (recovery): OUT *first, a handle for idtable_run_at(). They are
+ * not zeroed (whoever fills one sets all of it: a thread each, in parallel)
+ * and not in the table; idtable_add each (on the owning thread), or
+ * idtable_free it. 0 or ERR_NOMEM (nothing cut).
+ */
+int idtable_alloc_run(struct idtable *t, size_t n, size_t *first);
+/*
+ * Record k of a run (k < its n). Any thread may call it for records of a
+ * run while the table itself is left alone (no alloc, add or free).
+ */
+void *idtable_run_at(const struct idtable *t, size_t first, size_t k);
 /*
  * Puts rec (from idtable_alloc, its id set) in the table. 0, ERR_INVALID
  * (an id <= 0), ERR_EXISTS (that id is in the table already) or ERR_NOMEM;
@@ -57,7 +68,7 @@ int idtable_add(struct idtable *t, void *rec);
 /* The record of id, or NULL. */
 void *idtable_get(const struct idtable *t, int64_t id);
 /*
- * Starts the cache misses of idtable_add(rec) or idtable_get(id) a while
+ * Starts the cache miss of idtable_add() or idtable_get() of this id a while
  * before the call (recovery adds millions in a row; each slot is a miss).
  */
 void idtable_prefetch(const struct idtable *t, int64_t id);

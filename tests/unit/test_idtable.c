@@ -150,12 +150,53 @@ static void test_order_and_reserve(void **state)
 	idtable_release(&t);
 }
 
+/* A run filled out of order (as recovery's threads do), across slabs, after a record cut alone. */
+static void test_run(void **state)
+{
+	enum { N = 50000 };
+	struct idtable t = IDTABLE_INIT(struct rec, id);
+	struct rec *one = make(&t, 1), *r;
+	size_t first, seen = 0;
+	int64_t last = 0;
+
+	(void)state;
+	assert_int_equal(idtable_add(&t, one), 0);
+	assert_int_equal(idtable_alloc_run(&t, N, &first), 0);
+	assert_true(t.n_slabs >= 3);
+	for (size_t k = N; k-- > 0;) {
+		r = idtable_run_at(&t, first, k);
+		memset(r, 0, sizeof(*r));
+		r->id = (int64_t)k + 2;
+		r->key = r->id * 7;
+	}
+	for (size_t k = 0; k < N; k++)
+		assert_int_equal(idtable_add(&t, idtable_run_at(&t, first, k)), 0);
+	for (int64_t id = 1; id <= N + 1; id++) {
+		r = idtable_get(&t, id);
+		assert_non_null(r);
+		assert_int_equal(r->id, id);
+	}
+	for (size_t i = 0; (r = idtable_next(&t, &i));) {
+		assert_int_equal(r->id, last + 1);
+		last = r->id;
+		seen++;
+	}
+	assert_int_equal(seen, N + 1);
+	r = make(&t, N + 2); /* cut after the run */
+	assert_ptr_not_equal(r, idtable_run_at(&t, first, N - 1));
+	assert_int_equal(idtable_add(&t, r), 0);
+	assert_int_equal(t.n, N + 2);
+	assert_int_equal(idtable_alloc_run(&t, 0, &first), 0);
+	idtable_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_get_free),
 		cmocka_unit_test(test_random_against_model),
 		cmocka_unit_test(test_order_and_reserve),
+		cmocka_unit_test(test_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
