@@ -110,6 +110,8 @@ struct engine_state {
 	uint64_t leases_expired;
 	uint64_t n_queued;
 	uint64_t n_assigned;
+	/* Recovery: leases read without their weight (engine__routing_load weighs them). */
+	uint64_t n_unweighed;
 	/* Set when memory could not follow a durable change (out of memory):
 	 * the batch thread rebuilds the live state from the store after commit. */
 	int need_reload;

@@ -293,11 +293,12 @@ int engine__routing_load(struct engine_state *st, struct store *s)
 	 * recover.c left them at 0, items load before the settings): weighed
 	 * now by their engagement's weight.
 	 */
-	for (size_t i = 0; !rc && (it = idtable_next(&st->items, &i));) {
+	for (size_t i = 0; !rc && st->n_unweighed && (it = idtable_next(&st->items, &i));) {
 		struct live_worker *lw;
 
 		if (it->state != ITEM_ASSIGNED || it->ri.weight)
 			continue;
+		st->n_unweighed--;
 		lw = idmap_get(&st->workers, it->worker_id);
 		it->ri.weight = (uint16_t)engine__item_weight(
 		    idmap_get(&st->engagements, it->engagement_id), lw ? lw->rec.capacity : 1);

@@ -11,8 +11,8 @@
  * items) and this table does not: a malloc chunk per record (an 8-byte
  * header, the size rounded up to 16) and a 16-byte slot holding the id
  * beside the pointer. Here the table owns the records: they are cut from
- * 2 MB slabs (huge pages from the second on; records never move, so a
- * pointer to one stays valid until idtable_free), and a slot is 8 bytes:
+ * 2 MB slabs (records never move, so a pointer to one stays valid until
+ * idtable_free), and a slot is 8 bytes:
  * the record's place (slab and position) beside 32 bits of its id's hash.
  * The id itself is read from the record (at id_off), only when those 32
  * bits match, so a lookup reads one slot run and the record it returns, as
@@ -56,9 +56,11 @@ void *idtable_alloc(struct idtable *t);
 int idtable_alloc_run(struct idtable *t, size_t n, size_t *first);
 /*
  * Record k of a run (k < its n). Any thread may call it for records of a
- * run while the table itself is left alone (no alloc, add or free).
+ * run while the table itself is left alone (no alloc, add or free). OUT:
+ * *contig (NULL: not asked), how many records from this one on lie next to
+ * each other (record k + j is rec_size * j bytes on, for j < *contig).
  */
-void *idtable_run_at(const struct idtable *t, size_t first, size_t k);
+void *idtable_run_at(const struct idtable *t, size_t first, size_t k, size_t *contig);
 /*
  * Puts rec (from idtable_alloc, its id set) in the table. 0, ERR_INVALID
  * (an id <= 0), ERR_EXISTS (that id is in the table already) or ERR_NOMEM;

@@ -156,6 +156,7 @@ static void test_run(void **state)
 	enum { N = 50000 };
 	struct idtable t = IDTABLE_INIT(struct rec, id);
 	struct rec *one = make(&t, 1), *r;
+	unsigned char *p = NULL;
 	size_t first, seen = 0;
 	int64_t last = 0;
 
@@ -164,13 +165,19 @@ static void test_run(void **state)
 	assert_int_equal(idtable_alloc_run(&t, N, &first), 0);
 	assert_true(t.n_slabs >= 3);
 	for (size_t k = N; k-- > 0;) {
-		r = idtable_run_at(&t, first, k);
+		r = idtable_run_at(&t, first, k, NULL);
 		memset(r, 0, sizeof(*r));
 		r->id = (int64_t)k + 2;
 		r->key = r->id * 7;
 	}
-	for (size_t k = 0; k < N; k++)
-		assert_int_equal(idtable_add(&t, idtable_run_at(&t, first, k)), 0);
+	for (size_t k = 0, left = 0; k < N; k++, left--) {
+		if (!left)
+			p = idtable_run_at(&t, first, k, &left);
+		else
+			p += t.rec_size;
+		assert_ptr_equal(p, idtable_run_at(&t, first, k, NULL));
+		assert_int_equal(idtable_add(&t, p), 0);
+	}
 	for (int64_t id = 1; id <= N + 1; id++) {
 		r = idtable_get(&t, id);
 		assert_non_null(r);
@@ -183,7 +190,7 @@ static void test_run(void **state)
 	}
 	assert_int_equal(seen, N + 1);
 	r = make(&t, N + 2); /* cut after the run */
-	assert_ptr_not_equal(r, idtable_run_at(&t, first, N - 1));
+	assert_ptr_not_equal(r, idtable_run_at(&t, first, N - 1, NULL));
 	assert_int_equal(idtable_add(&t, r), 0);
 	assert_int_equal(t.n, N + 2);
 	assert_int_equal(idtable_alloc_run(&t, 0, &first), 0);
