@@ -241,6 +241,13 @@ void engine__item_free(struct engine_state *st, struct live_item *it);
 
 /* recover.c: the live state from the store */
 int engine_state_load(struct engine_state *st, struct store *s, struct buf *err);
+/*
+ * The same, the open items read in at most `parts` parts at once, two from
+ * split_min open items on (0: the store's choice). Tests load a store both
+ * ways (parts 1: one scan) and compare.
+ */
+int engine__state_load_parts(struct engine_state *st, struct store *s, int parts,
+			     int64_t split_min, struct buf *err);
 void engine_state_release(struct engine_state *st);
 
 /* apply.c: the command table and the per-command savepoint */

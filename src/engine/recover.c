@@ -227,6 +227,12 @@ static int load_worked(void *ctx, int64_t worker_id, int64_t client_id, int64_t 
 
 int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 {
+	return engine__state_load_parts(st, s, STORE_LOAD_PARTS_MAX, 0, err);
+}
+
+int engine__state_load_parts(struct engine_state *st, struct store *s, int parts,
+			     int64_t split_min, struct buf *err)
+{
 	struct recovery rv = {.st = st};
 	int rc;
 
@@ -237,7 +243,8 @@ int engine_state_load(struct engine_state *st, struct store *s, struct buf *err)
 					     .service = load_service,
 					     .engagement = load_engagement,
 					     .worker = load_worker,
-					     .parts_max = STORE_LOAD_PARTS_MAX,
+					     .parts_max = parts,
+					     .split_min = split_min,
 					     .open_items_count = items_count,
 					     .open_item = load_item},
 			&rv);

@@ -459,6 +459,8 @@ const char *sq__errmsg(struct store *s);
  */
 #define SQ_FEW_ROWS 100000
 bool sq__few_rows(sqlite3 *db, const char *table);
+/* SQ_FEW_ROWS, but that tests set it (0: never few, every walk from the open items). */
+extern int64_t sq__few_rows_max;
 
 /* ---- fields, rows and walks (sqlite_rows.c) ---- */
 

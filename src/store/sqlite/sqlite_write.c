@@ -709,18 +709,20 @@ static int load_walk(struct store *s, enum sq_stmt id, enum sq_kind k, union sq_
 	return rc;
 }
 
+int64_t sq__few_rows_max = SQ_FEW_ROWS;
+
 bool sq__few_rows(sqlite3 *db, const char *table)
 {
 	sqlite3_stmt *st = NULL;
 	char sql[160];
 	bool few = false;
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM %s LIMIT %d)", table,
-		 SQ_FEW_ROWS);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM %s LIMIT %lld)", table,
+		 (long long)sq__few_rows_max);
 	/* Any failure: false, the walk from the open items (what it was before). */
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
-		few = sqlite3_column_int64(st, 0) < SQ_FEW_ROWS;
+		few = sqlite3_column_int64(st, 0) < sq__few_rows_max;
 	sqlite3_finalize(st);
 	return few;
 }
