@@ -15,7 +15,8 @@
 # recursive counter, the items' indexes dropped first and built again after, as the
 # schema text in the store says), then the real server started on it. Printed: the time
 # from exec until GET /v1/health answers 200 (recovery: the engine reads every open item
-# back), the server's RSS split into anonymous memory (the heap: engine, index) and file
+# back), the server's RSS, once it holds still (the routing index is built by then), split
+# into anonymous memory (the heap: engine, index) and file
 # pages (the store mapped by SQLite, mmap_size 256 MiB: cache, bounded, not per item),
 # each per open item above the same store with no items (measured in the same run). The
 # peer: sqlite3 reading the same open-item columns of the same file (the SELECT the
@@ -104,7 +105,15 @@ measure() { # DIR N -> "recovery_s rss_kb anon_kb file_kb hwm_kb cpu_s"
   done
   t1=$(now)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$SERVER/stat")
-  sleep 1 # let anything started after the health check settle
+  # Let what starts after the health check settle (the engine thread builds the routing
+  # index): until RssAnon holds still for half a second, at most 60 s.
+  local a0=-1 a1
+  for _ in $(seq 1 120); do
+    sleep 0.5
+    a1=$(kb RssAnon $SERVER)
+    [ "$a1" = "$a0" ] && break
+    a0=$a1
+  done
   echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') $(kb VmRSS $SERVER) $(kb RssAnon $SERVER) $(kb RssFile $SERVER) $(kb VmHWM $SERVER) $cpu"
   kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=
 }
