@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # memory.sh - the server's memory per open item and its recovery time (issue 13 "Memory and recovery").
-# usage: bench/memory.sh [--items "N1 N2 ..."] [--engagements N] [--refs] [--bin PATH]
+# usage: bench/memory.sh [--items "N1 N2 ..."] [--engagements N] [--refs] [--stores DIR] [--bin PATH]
 #   --items        open item counts, one store each (default "1000000 10000000")
 #   --engagements  engagements the items are spread over (default 100)
 #   --refs         give every item an external_ref (12 characters), as imports do
+#   --stores DIR   keep the stores in DIR (DIR/e<ENG>-r<REFS>-n<N>) and reuse one made before
+#                  with the same settings (making 10,000,000 items takes minutes); a server
+#                  run leaves its items open, so a kept store measures the same each time
 #   --bin PATH     an alihdaya binary (default: build-bench/alihdaya, Release, no sanitizers);
 #                  given twice or more, each binary is measured on the same stores in turn
 #                  (ROUNDS=N times each, default 1; the first one makes the stores)
@@ -12,7 +15,8 @@
 # recursive counter, the items' indexes dropped first and built again after, as the
 # schema text in the store says), then the real server started on it. Printed: the time
 # from exec until GET /v1/health answers 200 (recovery: the engine reads every open item
-# back), the server's RSS split into anonymous memory (the heap: engine, index) and file
+# back), the server's RSS, once it holds still (the routing index is built by then), split
+# into anonymous memory (the heap: engine, index) and file
 # pages (the store mapped by SQLite, mmap_size 256 MiB: cache, bounded, not per item),
 # each per open item above the same store with no items (measured in the same run). The
 # peer: sqlite3 reading the same open-item columns of the same file (the SELECT the
@@ -24,13 +28,15 @@ cd "$(dirname "$0")/.."
 ITEMS="1000000 10000000"
 ENG=100
 REFS=0
+STORES=
 BINS=()
-usage() { echo "usage: bench/memory.sh [--items \"N ...\"] [--engagements N] [--refs] [--bin PATH]" >&2; exit 2; }
+usage() { echo "usage: bench/memory.sh [--items \"N ...\"] [--engagements N] [--refs] [--stores DIR] [--bin PATH]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
     --items) ITEMS=${2:-}; shift 2 ;;
     --engagements) ENG=${2:-}; shift 2 ;;
     --refs) REFS=1; shift ;;
+    --stores) STORES=${2:-}; shift 2 ;;
     --bin) BINS+=("$(readlink -f "${2:-}")"); shift 2 ;;
     *) usage ;;
   esac
@@ -99,7 +105,15 @@ measure() { # DIR N -> "recovery_s rss_kb anon_kb file_kb hwm_kb cpu_s"
   done
   t1=$(now)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$SERVER/stat")
-  sleep 1 # let anything started after the health check settle
+  # Let what starts after the health check settle (the engine thread builds the routing
+  # index): until RssAnon holds still for half a second, at most 60 s.
+  local a0=-1 a1
+  for _ in $(seq 1 120); do
+    sleep 0.5
+    a1=$(kb RssAnon $SERVER)
+    [ "$a1" = "$a0" ] && break
+    a0=$a1
+  done
   echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') $(kb VmRSS $SERVER) $(kb RssAnon $SERVER) $(kb RssFile $SERVER) $(kb VmHWM $SERVER) $cpu"
   kill -TERM "$SERVER"; wait "$SERVER" || true; SERVER=
 }
@@ -118,10 +132,18 @@ SBIN=$BIN
 read -r _ R0 A0 F0 _ _ <<< "$(measure "$TMP/n0" 0)"
 echo "empty store: rss ${R0} kB (anon ${A0} kB, file ${F0} kB); binaries: ${BINS[*]}"
 printf '%-6s %-10s %7s %10s %8s %8s %6s %9s %9s %7s %10s %s\n' binary items make_s recovery_s cpu_s peer_s ratio rss_MB anon_MB B/item anonB/item file_MB
+if [ -n "$STORES" ]; then mkdir -p "$STORES"; STORES=$(readlink -f "$STORES"); fi
 for n in $ITEMS; do
   d=$TMP/n$n
-  t0=$(now); make_store "$d" "$n"; t1=$(now)
-  mk=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
+  [ -n "$STORES" ] && d=$STORES/e$ENG-r$REFS-n$n
+  if [ -n "$STORES" ] && [ -f "$d/made" ]; then
+    mk="kept"
+  else
+    rm -rf "$d"
+    t0=$(now); make_store "$d" "$n"; t1=$(now)
+    mk=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
+    [ -n "$STORES" ] && date -u > "$d/made"
+  fi
   ps=$(peer_scan "$d")
   for r in $(seq 1 "$ROUNDS"); do for b in "${!BINS[@]}"; do
   SBIN=${BINS[$b]}
@@ -130,6 +152,6 @@ for n in $ITEMS; do
     printf "%-6s %-10d %7s %10s %8s %8s %6.1f %9.1f %9.1f %7.1f %10.1f %s (peak rss %.1f MB)\n", b, n, mk, rs, C, ps, (ps > 0) ? rs / ps : 0,
       R / 1024, A / 1024, 1024 * (R - R0) / n, 1024 * (A - A0) / n, sprintf("%.1f", F / 1024), H / 1024 }'
   done; done
-  rm -rf "$d"
+  [ -n "$STORES" ] || rm -rf "$d"
 done
 echo "targets: <= 160 B per open item (the server's whole memory above an empty store); 10,000,000 open items recovered in <= 10 s"

@@ -104,12 +104,12 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 	    (rc = open_check(e, c, le)))
 		return ref_first(e, c, rc);
 	item_transition(ITEM_QUEUED, ACT_CREATE, &to); /* create ignores `from` */
-	it = calloc(1, sizeof(*it));
+	it = engine__item_new(&e->st);
 	if (!it)
 		return ERR_NOMEM;
 	if (c->u.item_create.external_ref[0] &&
 	    !(it->external_ref = strdup(c->u.item_create.external_ref))) {
-		free(it);
+		engine__item_free(&e->st, it);
 		return ERR_NOMEM;
 	}
 	memset(&r, 0, sizeof(r));
@@ -154,7 +154,7 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 		rc = engine__sla_created(e, it, now); /* created already late: announced now */
 	if (rc)
 		goto out;
-	if (idmap_put(&e->st.items, it->ri.id, it)) {
+	if (idtable_add(&e->st.items, it)) {
 		e->st.need_reload = 1;
 		goto out;
 	}
@@ -163,8 +163,7 @@ int engine__item_create(struct engine *e, struct cmd *c, int64_t now)
 		e->st.need_reload = 1;
 	return 0;
 out:
-	free(it->external_ref);
-	free(it);
+	engine__item_free(&e->st, it);
 	return rc;
 }
 
@@ -310,7 +309,7 @@ int engine__item_next(struct engine *e, struct cmd *c, int64_t now)
 int engine__item_scope(struct engine *e, struct cmd *c, enum policy_action act, int64_t id,
 		       struct live_item **out, enum item_state *closed, enum policy_verdict *verdict)
 {
-	struct live_item *it = idmap_get(&e->st.items, id);
+	struct live_item *it = idtable_get(&e->st.items, id);
 	struct item_rec r;
 	int rc;
 

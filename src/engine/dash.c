@@ -181,6 +181,7 @@ static int snap_build(struct engine *e, int64_t now, struct dash_snapshot **out)
 	struct pair *pairs = NULL;
 	size_t n_pairs = 0, cap_workers = st->workers.n ? st->workers.n : 1;
 	struct dash_engagement *last = NULL;
+	const struct live_item *it;
 	int64_t id;
 	void *v;
 
@@ -215,8 +216,7 @@ static int snap_build(struct engine *e, int64_t now, struct dash_snapshot **out)
 		}
 	}
 	qsort(s->eng, s->n_eng, sizeof(*s->eng), eng_cmp);
-	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);) {
-		const struct live_item *it = v;
+	for (size_t i = 0; (it = idtable_next(&st->items, &i));) {
 
 		if (it->gold_id)
 			continue;
@@ -224,7 +224,7 @@ static int snap_build(struct engine *e, int64_t now, struct dash_snapshot **out)
 			last = eng_find(s, it->engagement_id);
 		if (!last)
 			continue;
-		dash_open_add(&last->open, it->state, id, it->ri.since, it->ri.due_at, now);
+		dash_open_add(&last->open, it->state, it->ri.id, it->ri.since, it->ri.due_at, now);
 		if (it->state == ITEM_ASSIGNED && n_pairs < st->n_assigned)
 			pairs[n_pairs++] = (struct pair){it->engagement_id, it->worker_id};
 	}

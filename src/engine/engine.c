@@ -398,6 +398,12 @@ static void *engine_main(void *arg)
 {
 	struct engine *e = arg;
 
+	/*
+	 * The routing index at once, not at the first work.next: recovery left
+	 * it to be built (route_index.c), and at 10 million queued items that
+	 * is 0.6 s the first caller would wait. Out of memory: built at first use.
+	 */
+	(void)engine__rindex(&e->st, engine__now(e));
 	pthread_mutex_lock(&e->mu);
 	for (;;) {
 		struct cmd *batch, *last;

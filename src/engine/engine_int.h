@@ -13,6 +13,7 @@
 #include "sec/policy.h"
 #include "store/store.h"
 #include "util/idmap.h"
+#include "util/idtable.h"
 
 /*
  * An open item. ri must stay first: the routing index's entries are cast
@@ -40,7 +41,8 @@ struct live_item {
 	char *external_ref; /* NULL when none; owned */
 	struct live_keying *keying; /* multi-keyed: its answers so far (keying.c); NULL: none */
 };
-_Static_assert(sizeof(struct live_item) <= 120, "an open item's record: a 128-byte malloc chunk");
+_Static_assert(sizeof(struct live_item) <= 120, "an open item's record: 120 bytes of a slab");
+#define ENGINE_ITEMS_INIT IDTABLE_INIT(struct live_item, ri.id)
 
 struct live_gold; /* engine/gold.c */
 struct fieldset;  /* core/fields.h */
@@ -89,7 +91,12 @@ struct engine_state {
 	struct idmap services;    /* id -> struct live_service */
 	struct idmap engagements; /* id -> struct live_engagement */
 	struct idmap workers;     /* id -> struct live_worker */
-	struct idmap items;       /* id -> struct live_item, open items only */
+	/*
+	 * id -> struct live_item, open items only. The table owns the records
+	 * (engine__item_new, engine__item_free): cut from slabs, 120 bytes each
+	 * with an 8-byte slot, not a malloc chunk of 128 and a 16-byte slot.
+	 */
+	struct idtable items;
 	struct lease_heap leases;
 	/*
 	 * The audit chain's tail: read from the store once, at recovery (and at
@@ -103,6 +110,8 @@ struct engine_state {
 	uint64_t leases_expired;
 	uint64_t n_queued;
 	uint64_t n_assigned;
+	/* Recovery: leases read without their weight (engine__routing_load weighs them). */
+	uint64_t n_unweighed;
 	/* Set when memory could not follow a durable change (out of memory):
 	 * the batch thread rebuilds the live state from the store after commit. */
 	int need_reload;
@@ -233,8 +242,23 @@ int engine__tree_add(struct engine *e, const struct audit_rec *a);
 /* Time in the engine: always through this, never the wall clock directly. */
 int64_t engine__now(const struct engine *e);
 
+/*
+ * recover.c: an open item's record, zeroed, owned by st->items (in it once
+ * idtable_add()ed under its id); NULL when out of memory. engine__item_free
+ * takes it out of the table and frees what it owns (external_ref, keying).
+ */
+struct live_item *engine__item_new(struct engine_state *st);
+void engine__item_free(struct engine_state *st, struct live_item *it);
+
 /* recover.c: the live state from the store */
 int engine_state_load(struct engine_state *st, struct store *s, struct buf *err);
+/*
+ * The same, the open items read in at most `parts` parts at once, two from
+ * split_min open items on (0: the store's choice). Tests load a store both
+ * ways (parts 1: one scan) and compare.
+ */
+int engine__state_load_parts(struct engine_state *st, struct store *s, int parts,
+			     int64_t split_min, struct buf *err);
 void engine_state_release(struct engine_state *st);
 
 /* apply.c: the command table and the per-command savepoint */

@@ -33,7 +33,7 @@ int engine_expire_leases(struct engine *e, int64_t now)
 	int rc;
 
 	while ((d = lease_heap_peek(&e->st.leases)) && d->expires <= now) {
-		struct live_item *it = idmap_get(&e->st.items, d->item_id);
+		struct live_item *it = idtable_get(&e->st.items, d->item_id);
 
 		if (!it || it->state != ITEM_ASSIGNED || it->epoch != d->epoch ||
 		    it->lease_expires != d->expires) {

@@ -122,7 +122,7 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 		return ERR_INTERNAL; /* live_item.gold_id is 32 bits */
 	if ((rc = store_gold_get(e->store, gid, true, &gr)))
 		return rc == ERR_NOTFOUND ? ERR_INTERNAL : rc;
-	if (!(it = calloc(1, sizeof(*it))) ||
+	if (!(it = engine__item_new(&e->st)) ||
 	    (gr.external_ref[0] && !(it->external_ref = strdup(gr.external_ref))) ||
 	    seen_add(gw, gid)) {
 		rc = ERR_NOMEM;
@@ -153,10 +153,9 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 		goto fail;
 	gold_rec_release(&gr);
 	/* Only an I/O failure can follow, and it reloads live state from the store. */
-	if (idmap_put(&e->st.items, it->ri.id, it)) {
+	if (idtable_add(&e->st.items, it)) {
 		e->st.need_reload = 1;
-		free(it->external_ref);
-		free(it);
+		engine__item_free(&e->st, it);
 		return ERR_NOMEM;
 	}
 	e->st.n_queued++;
@@ -167,8 +166,7 @@ static int instance(struct engine *e, struct live_engagement *le, struct live_go
 fail:
 	gold_rec_release(&gr);
 	if (it)
-		free(it->external_ref);
-	free(it);
+		engine__item_free(&e->st, it);
 	return rc;
 }
 
@@ -293,7 +291,7 @@ static bool correct(const struct live_engagement *le, const char *known, const c
 
 int engine__gold_submit(struct engine *e, struct cmd *c, int64_t now)
 {
-	struct live_item *it = idmap_get(&e->st.items, c->u.op.item_id);
+	struct live_item *it = idtable_get(&e->st.items, c->u.op.item_id);
 	struct item_step s = {.act = ACT_SUBMIT, .result = c->u.op.result_json};
 	struct item_step close = {.act = ACT_ACCEPT};
 	struct live_engagement *le;

@@ -263,7 +263,7 @@ static int load_counter(void *ctx, const struct gold_worker_rec *w)
 static int load_instance(void *ctx, int64_t item_id, int64_t eid, int64_t wid, int64_t gid)
 {
 	struct engine_state *st = ctx;
-	struct live_item *it = idmap_get(&st->items, item_id);
+	struct live_item *it = idtable_get(&st->items, item_id);
 	struct live_gold *g;
 	int rc;
 	struct gold_worker *gw = load_worker_of(st, eid, wid, &g, &rc);

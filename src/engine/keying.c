@@ -421,7 +421,7 @@ static int load_conf(void *ctx, const struct keying_conf *c)
 /* The live record of an open item's keying, made when first needed. */
 static struct live_keying *live_of(struct engine_state *st, int64_t item_id)
 {
-	struct live_item *it = idmap_get(&st->items, item_id);
+	struct live_item *it = idtable_get(&st->items, item_id);
 
 	if (it && !it->keying)
 		it->keying = calloc(1, sizeof(*it->keying));
@@ -434,7 +434,7 @@ static int load_item_keying(void *ctx, const struct item_keying_rec *r)
 	struct live_keying *lk;
 
 	k->rows++;
-	if (!idmap_get(&k->st->items, r->item_id))
+	if (!idtable_get(&k->st->items, r->item_id))
 		return 0;
 	if (!(lk = live_of(k->st, r->item_id)))
 		return ERR_NOMEM;
@@ -448,7 +448,7 @@ static int load_answer(void *ctx, const struct answer_rec *a)
 	struct live_keying *lk;
 
 	k->rows++;
-	if (!idmap_get(&k->st->items, a->item_id))
+	if (!idtable_get(&k->st->items, a->item_id))
 		return 0;
 	if (!(lk = live_of(k->st, a->item_id)))
 		return ERR_NOMEM;

@@ -366,7 +366,7 @@ int engine__offer_answer(struct engine *e, struct cmd *c, int64_t now)
 		}
 		return engine__done(e, c, CMD_OUT_OK, oid, now);
 	}
-	it = idmap_get(&e->st.items, o->rec.item_id);
+	it = idtable_get(&e->st.items, o->rec.item_id);
 	lw = idmap_get(&e->st.workers, o->rec.worker_id);
 	le = idmap_get(&e->st.engagements, o->rec.engagement_id);
 	if (!it || it->state != ITEM_QUEUED || !lw || !le)

@@ -254,8 +254,7 @@ int engine__states_worker(struct engine *e, struct cmd *c, struct live_worker *l
 	struct states_live *sl = engine__states(&e->st);
 	struct states_worker *sw = sl ? engine__states_worker_of(sl, lw->rec.id) : NULL;
 	enum worker_status st = c->u.wstatus.status;
-	int64_t id;
-	void *v;
+	struct live_item *it;
 	int rc;
 
 	if (!sw)
@@ -272,8 +271,7 @@ int engine__states_worker(struct engine *e, struct cmd *c, struct live_worker *l
 	if (st != WORKER_OFFLINE)
 		return 0;
 	/* Offline: every lease ends now, each item back to its place in the queue. */
-	for (size_t i = 0; idmap_next(&e->st.items, &i, &id, &v);) {
-		struct live_item *it = v;
+	for (size_t i = 0; (it = idtable_next(&e->st.items, &i));) {
 
 		if (it->state != ITEM_ASSIGNED || it->worker_id != lw->rec.id)
 			continue;

@@ -197,7 +197,7 @@ int engine__review_submit(struct engine *e, struct cmd *c, struct live_item *it,
 /* True while the task's item is where the task left it (no one moved it since). */
 static bool task_live(struct engine *e, const struct review_task *t)
 {
-	const struct live_item *it = idmap_get(&e->st.items, t->item_id);
+	const struct live_item *it = idtable_get(&e->st.items, t->item_id);
 
 	return it && it->epoch == t->item_epoch &&
 	       (it->state == ITEM_SUBMITTED || it->state == ITEM_IN_REVIEW);
@@ -224,7 +224,7 @@ static bool may_review(struct engine *e, const struct live_worker *lw, const str
 	struct live_engagement *le = idmap_get(&e->st.engagements, t->engagement_id);
 
 	return rc && le && t->submitter_id != lw->rec.id &&
-	       !engine__keying_answered(idmap_get(&e->st.items, t->item_id), lw->rec.id) &&
+	       !engine__keying_answered(idtable_get(&e->st.items, t->item_id), lw->rec.id) &&
 	       has_skill(&lw->rec, &rc->samp.qa) &&
 	       route_cleared(&lw->rec, t->client_id, now) && !engine__walled(lw, &le->rec, now) &&
 	       engine__engagement_open(e, le);
@@ -253,7 +253,7 @@ static int lot_verdict(struct engine *e, struct lot_rec *l, bool rejected, int64
 	n = lot_tasks(rl, l->id, ts, (size_t)l->size);
 	for (size_t i = 0; !r && i < n; i++) {
 		struct review_task *t = ts[i];
-		struct live_item *it = task_live(e, t) ? idmap_get(&e->st.items, t->item_id) : NULL;
+		struct live_item *it = task_live(e, t) ? idtable_get(&e->st.items, t->item_id) : NULL;
 		enum item_state to;
 
 		if (t->state == RV_HELD || t->state == RV_WAITING || t->state == RV_LEASED) {
@@ -371,7 +371,7 @@ int engine__review_next(struct engine *e, struct cmd *c, int64_t now)
 		c->result.none_reason = 0;
 		return engine__done(e, c, CMD_OUT_NONE, 0, now);
 	}
-	it = idmap_get(&e->st.items, best->item_id);
+	it = idtable_get(&e->st.items, best->item_id);
 	le = idmap_get(&e->st.engagements, best->engagement_id);
 	best->state = RV_LEASED;
 	best->reviewer_id = wid;
@@ -404,7 +404,7 @@ int engine__review_decision(struct engine *e, struct cmd *c, int64_t now)
 	struct review_live *rl = e->st.review;
 	int64_t item_id = c->u.review.item_id;
 	struct review_task *t = idmap_get(&rl->by_item, item_id);
-	struct live_item *it = idmap_get(&e->st.items, item_id);
+	struct live_item *it = idtable_get(&e->st.items, item_id);
 	const char *defect = c->u.review.reject ? c->u.review.defect : NULL;
 	const char *field = c->u.review.reject ? c->u.review.field : NULL;
 	struct lot_rec *l;
@@ -461,7 +461,7 @@ int engine__review_decision(struct engine *e, struct cmd *c, int64_t now)
 	if (rc)
 		return rc;
 	/* The item as the verdict left it (it may be closed and gone from memory). */
-	if ((it = idmap_get(&e->st.items, item_id)))
+	if ((it = idtable_get(&e->st.items, item_id)))
 		engine__item_rec(it, &after);
 	else
 		after.state = ITEM_DONE;

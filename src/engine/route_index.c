@@ -125,13 +125,14 @@ void engine__rindex_worker(struct engine_state *st, const struct live_worker *lw
 /* Every engagement, worker and queued item set again: after a reload or a failure only. */
 static int rebuild(struct engine_state *st, int64_t now)
 {
+	struct live_item *it;
 	int64_t id;
 	void *v;
 	int rc;
 
 	/* The entries point into the old index: forgotten before it goes. */
-	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);)
-		((struct live_item *)v)->ri.queued = 0;
+	for (size_t i = 0; (it = idtable_next(&st->items, &i));)
+		it->ri.queued = 0;
 	rindex_free(st->rx);
 	if (!(st->rx = rindex_new()))
 		return ERR_NOMEM;
@@ -146,13 +147,13 @@ static int rebuild(struct engine_state *st, int64_t now)
 		rindex_load_add(st->rx, lw->rec.id, lw->load);
 	}
 	st->rx_stale = 0;
-	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);)
-		if (((struct live_item *)v)->state == ITEM_QUEUED && (rc = engine__queue_push(st, v, now)))
+	for (size_t i = 0; (it = idtable_next(&st->items, &i));)
+		if (it->state == ITEM_QUEUED && (rc = engine__queue_push(st, it, now)))
 			goto fail;
 	return 0;
 fail:
-	for (size_t i = 0; idmap_next(&st->items, &i, &id, &v);)
-		((struct live_item *)v)->ri.queued = 0;
+	for (size_t i = 0; (it = idtable_next(&st->items, &i));)
+		it->ri.queued = 0;
 	rindex_free(st->rx);
 	st->rx = NULL;
 	st->rx_stale = 1;
@@ -284,8 +285,7 @@ static int load_routing(void *ctx, int64_t engagement_id, const char *text, int6
 
 int engine__routing_load(struct engine_state *st, struct store *s)
 {
-	int64_t id;
-	void *v;
+	struct live_item *it;
 	int rc = store_routing_each(s, load_routing, st);
 
 	/*
@@ -293,12 +293,12 @@ int engine__routing_load(struct engine_state *st, struct store *s)
 	 * recover.c left them at 0, items load before the settings): weighed
 	 * now by their engagement's weight.
 	 */
-	for (size_t i = 0; !rc && idmap_next(&st->items, &i, &id, &v);) {
-		struct live_item *it = v;
+	for (size_t i = 0; !rc && st->n_unweighed && (it = idtable_next(&st->items, &i));) {
 		struct live_worker *lw;
 
 		if (it->state != ITEM_ASSIGNED || it->ri.weight)
 			continue;
+		st->n_unweighed--;
 		lw = idmap_get(&st->workers, it->worker_id);
 		it->ri.weight = (uint16_t)engine__item_weight(
 		    idmap_get(&st->engagements, it->engagement_id), lw ? lw->rec.capacity : 1);

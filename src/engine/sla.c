@@ -72,7 +72,7 @@ int engine__sla_tick(struct engine *e, int64_t now)
 	w.n = 0;
 	rc = store_sla_due_each(e->store, e->st.sla.due, e->st.sla.id, now, SLA_BATCH, sla_row, &w);
 	for (int i = 0; !rc && i < w.n; i++) {
-		const struct live_item *it = idmap_get(&e->st.items, w.id[i]);
+		const struct live_item *it = idtable_get(&e->st.items, w.id[i]);
 
 		if (it && announced(it))
 			rc = engine__outbox_sla(e, it, now);

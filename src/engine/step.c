@@ -319,9 +319,6 @@ void engine__step_apply(struct engine *e, struct live_item *it, const struct ite
 	if (to == ITEM_QUEUED && (!le || engine__queue_push(st, it, engine__now(e))))
 		st->need_reload = 1;
 	if (!item_state_open(to)) {
-		idmap_del(&st->items, it->ri.id);
-		engine__keying_forget(it);
-		free(it->external_ref);
-		free(it);
+		engine__item_free(st, it);
 	}
 }

@@ -396,11 +396,9 @@ int engine__period_create(struct engine *e, struct cmd *c, int64_t now)
 static int64_t open_lease_in(const struct engine *e, const struct billing_period *p)
 {
 	size_t i = 0;
-	int64_t id;
-	void *v;
+	const struct live_item *it;
 
-	while (idmap_next(&e->st.items, &i, &id, &v)) {
-		const struct live_item *it = v;
+	while ((it = idtable_next(&e->st.items, &i))) {
 
 		if (it->engagement_id == p->engagement_id && it->state == ITEM_ASSIGNED &&
 		    it->lease_started < p->ends_at)

@@ -260,18 +260,50 @@ typedef int (*store_bill_item_cb)(void *ctx, int64_t id, int64_t due_at, int64_t
 /* A billable current time entry of a billing window: whose, how long. */
 typedef int (*store_bill_time_cb)(void *ctx, int64_t worker_id, int64_t duration_ms);
 
+/*
+ * An open item as recovery reads it: the columns the live state keeps (no
+ * payload, result or type, which it never holds).
+ */
+struct item_open_rec {
+	int64_t id;
+	int64_t engagement_id;
+	int64_t client_id;
+	int64_t created_at;
+	int64_t due_at;
+	int64_t worker_id; /* 0: none */
+	int64_t epoch;
+	int64_t lease_expires;
+	int64_t lease_started;
+	int priority;
+	int lease_weight;
+	enum item_state state;
+	const char *external_ref; /* NULL: none; borrowed for the callback */
+};
+
+/* The most parts store_load() reads the open items in at once (struct store_load). */
+#define STORE_LOAD_PARTS_MAX 2
+
 /* The callbacks of a recovery load (store_load()), one per kind of record. */
 struct store_load {
 	store_client_cb client;
 	store_service_cb service;
 	store_engagement_cb engagement;
 	store_worker_cb worker;
-	store_item_cb open_item;
 	/*
-	 * Optional, called once before the first open_item with how many there
-	 * will be (the recovery sizes its map once instead of doubling it).
+	 * The open items, read in up to parts_max parts (ranges of ids, in id
+	 * order; 0 or 1: one). open_items_count is called first, once, with how
+	 * many items each part has (n[0..parts)); then open_item(ctx, part, k, r)
+	 * for each item, the k-th of its part, from one thread per part, the
+	 * parts at once (part 0 on the calling thread). Every part is read from
+	 * the same state of the store: nothing commits while they read. Each is
+	 * called for exactly the count it was given, or the load fails.
+	 * split_min: the fewest open items read in two parts (0: the backend's
+	 * choice, where a thread begins to pay; tests set 1).
 	 */
-	int (*open_items_count)(void *ctx, int64_t n);
+	int parts_max;
+	int64_t split_min;
+	int (*open_items_count)(void *ctx, const int64_t *n, int parts);
+	int (*open_item)(void *ctx, int part, int64_t k, const struct item_open_rec *r);
 };
 
 /*
@@ -389,9 +421,10 @@ struct store_load {
 	X(idem_put, (struct store *s, const struct idem_rec *r), (s, r))                          \
 	/*                                                                                         \
 	 * writer: recovery at start. Walks clients, services, engagements, workers               \
-	 * and the open items (queued, assigned, submitted or in_review; payload and              \
-	 * result NULL), in that order, each to its callback in l (NULL: not walked).             \
-	 * A callback returning non-zero stops the load and is returned.                          \
+	 * and the open items (queued, assigned, submitted or in_review), in that                 \
+	 * order, each to its callback in l (NULL: not walked; the open items as                  \
+	 * struct store_load says). A callback returning non-zero stops the load                  \
+	 * and is returned.                                                                       \
 	 */                                                                                        \
 	X(load, (struct store *s, const struct store_load *l, void *ctx), (s, l, ctx))             \
 	/*                                                                                         \

@@ -26,6 +26,10 @@
 #define SQ_ITEM_COLS                                                                               \
 	"id, engagement_id, client_id, external_ref, priority, created_at, "                       \
 	"due_at, state, worker_id, epoch, lease_expires, lease_started, type, lease_weight"
+/* What recovery reads of an open item (struct item_open_rec, sqlite_write.c's open_decode). */
+#define SQ_ITEM_OPEN_COLS                                                                          \
+	"id, engagement_id, client_id, external_ref, priority, created_at, due_at, state, "        \
+	"worker_id, epoch, lease_expires, lease_started, lease_weight"
 #define SQ_EVENT_COLS                                                                              \
 	"id, item_id, at, action, from_state, to_state, actor_user_id, "                           \
 	"worker_id, epoch, detail"
@@ -188,9 +192,17 @@
 	X(LOAD_ENGAGEMENTS, "SELECT " SQ_ENGAGEMENT_COLS " FROM engagements "                      \
 			    "ORDER BY id")                                                         \
 	X(LOAD_WORKERS, "SELECT " SQ_WORKER_COLS " FROM workers w ORDER BY w.id")                  \
-	X(LOAD_OPEN_ITEMS,                                                                         \
-	  "SELECT " SQ_ITEM_COLS " FROM items INDEXED BY items_open "                               \
-	  "WHERE " SQ_OPEN_WHERE " ORDER BY id")                                         \
+	/*                                                                                         \
+	 * recovery: the open items of ids ?1 <= id <= ?2 (one part of the load, sqlite_write.c),  \
+	 * in id order off the partial index of exactly the open states: no sort, and only the    \
+	 * open items even when the store holds millions of finished ones                         \
+	 */                                                                                        \
+	X(LOAD_OPEN_RANGE,                                                                         \
+	  "SELECT " SQ_ITEM_OPEN_COLS " FROM items INDEXED BY items_open "                          \
+	  "WHERE " SQ_OPEN_WHERE " AND id >= ?1 AND id <= ?2 ORDER BY id")                          \
+	/* recovery: the id of the open item ?1 others precede (where the load's parts meet) */    \
+	X(OPEN_ITEM_AT, "SELECT id FROM items INDEXED BY items_open WHERE " SQ_OPEN_WHERE          \
+			" ORDER BY id LIMIT 1 OFFSET ?1")                                          \
 	X(TOKEN_LOOKUP, "SELECT u.id, u.name, u.role, u.client_id, u.created_at, u.active, "       \
 			SQ_TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id "           \
 			"WHERE t.hash = ?1")                                                       \
@@ -318,6 +330,10 @@
 	X(EXCL_EACH, "SELECT x.item_id, x.worker_id FROM items i INDEXED BY items_open "        \
 		     "CROSS JOIN item_exclusions x ON "                                             \
 		     "i.id = x.item_id WHERE " SQ_OPEN_WHERE_AS("i.") " ORDER BY 1, 2")          \
+	/* the same rows from a table of few (sq__few_rows): each row's item looked up */          \
+	X(EXCL_EACH_FEW, "SELECT x.item_id, x.worker_id FROM item_exclusions x WHERE EXISTS "    \
+			 "(SELECT 1 FROM items i WHERE i.id = x.item_id AND "                     \
+			 SQ_OPEN_WHERE_AS("i.") ") ORDER BY 1, 2")                                 \
 	X(WSTATE_PUT, "INSERT INTO worker_states(worker_id, away_reason, wrap_until, no_answer) "  \
 		      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(worker_id) DO UPDATE SET "               \
 		      "away_reason = ?2, wrap_until = ?3, no_answer = ?4")                         \
@@ -342,6 +358,10 @@
 			   "BY items_open CROSS JOIN offers o ON i.id = o.item_id WHERE "          \
 			   SQ_OPEN_WHERE_AS("i.")                                                  \
 			   " ORDER BY o.id")                                                       \
+	X(OFFER_EACH_LIVE_FEW, "SELECT o.id, o.item_id, o.worker_id, o.engagement_id, "            \
+			       "o.client_id, o.created_at, o.expires_at, o.state, o.ended_at FROM " \
+			       "offers o WHERE EXISTS (SELECT 1 FROM items i WHERE i.id = "        \
+			       "o.item_id AND " SQ_OPEN_WHERE_AS("i.") ") ORDER BY o.id")          \
 	X(OFFER_LIST, "SELECT id, item_id, worker_id, engagement_id, client_id, created_at, "      \
 		      "expires_at, state, ended_at FROM offers WHERE (?1 = 0 OR worker_id = ?1) "  \
 		      "AND (?2 = 0 OR state = 0) ORDER BY id DESC LIMIT ?3") \
@@ -441,6 +461,20 @@ int sq__fail(sqlite3 *db, int rc, const char *what);
 /* Records a message as the calling thread's last error and returns code. */
 int sq__error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *sq__errmsg(struct store *s);
+
+/*
+ * Recovery's walks of the rows that belong to open items (keying's
+ * decisions and answers, exclusions, offers) start from every open item
+ * and look up its rows: the cost of the open items, whatever the table
+ * holds. True when table has fewer than SQ_FEW_ROWS rows (counted up to
+ * that, off its smallest b-tree): the walk then starts from the table and
+ * looks up each row's item instead, the same rows at the cost of the
+ * table's (no more than SQ_FEW_ROWS lookups). table: a name in the code.
+ */
+#define SQ_FEW_ROWS 100000
+bool sq__few_rows(sqlite3 *db, const char *table);
+/* SQ_FEW_ROWS, but that tests set it (0: never few, every walk from the open items). */
+extern int64_t sq__few_rows_max;
 
 /* ---- fields, rows and walks (sqlite_rows.c) ---- */
 

@@ -410,11 +410,21 @@ int sq_keying_load(struct store *s, const struct store_keying_load *l, void *ctx
 
 	if ((rc = keying_rows(db, 0, l->conf, ctx)))
 		return rc;
-	/* Only the open items' keying and answers: closed items are not live. */
-	snprintf(sql, sizeof(sql),
-		 "SELECT %s FROM item_decisions WHERE item_id IN (SELECT id FROM items INDEXED BY "
-		 "items_open WHERE " SQ_OPEN_WHERE ") ORDER BY item_id",
-		 ik_cols);
+	/*
+	 * Only the open items' keying and answers: closed items are not live.
+	 * A table of few rows is walked looking up each row's item; a large
+	 * one from the open items (sq__few_rows: the cost of the smaller).
+	 */
+	if (sq__few_rows(db, "item_decisions"))
+		snprintf(sql, sizeof(sql),
+			 "SELECT %s FROM item_decisions WHERE EXISTS (SELECT 1 FROM items i WHERE "
+			 "i.id = item_decisions.item_id AND " SQ_OPEN_WHERE_AS("i.") ") ORDER BY item_id",
+			 ik_cols);
+	else
+		snprintf(sql, sizeof(sql),
+			 "SELECT %s FROM item_decisions WHERE item_id IN (SELECT id FROM items INDEXED BY "
+			 "items_open WHERE " SQ_OPEN_WHERE ") ORDER BY item_id",
+			 ik_cols);
 	if ((rc = prep(db, sql, &st, "keying load")))
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -428,10 +438,16 @@ int sq_keying_load(struct store *s, const struct store_keying_load *l, void *ctx
 	st = NULL;
 	if (rc)
 		return rc;
-	snprintf(sql, sizeof(sql),
-		 "SELECT %s FROM item_answers WHERE item_id IN (SELECT id FROM items INDEXED BY "
-		 "items_open WHERE " SQ_OPEN_WHERE ") ORDER BY id",
-		 answer_cols);
+	if (sq__few_rows(db, "item_answers"))
+		snprintf(sql, sizeof(sql),
+			 "SELECT %s FROM item_answers WHERE EXISTS (SELECT 1 FROM items i WHERE "
+			 "i.id = item_answers.item_id AND " SQ_OPEN_WHERE_AS("i.") ") ORDER BY id",
+			 answer_cols);
+	else
+		snprintf(sql, sizeof(sql),
+			 "SELECT %s FROM item_answers WHERE item_id IN (SELECT id FROM items INDEXED BY "
+			 "items_open WHERE " SQ_OPEN_WHERE ") ORDER BY id",
+			 answer_cols);
 	if ((rc = prep(db, sql, &st, "keying load")))
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

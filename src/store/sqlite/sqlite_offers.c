@@ -84,7 +84,10 @@ static int excl_row(sqlite3_stmt *st, void *cb, void *ctx)
 
 int sq_exclusion_each(struct store *base, store_exclusion_cb cb, void *ctx)
 {
-	return walk_writer(base, SQ_EXCL_EACH, excl_row, (void *)cb, ctx, "item exclusions");
+	bool few = sq__few_rows(sq__of(base)->writer.db, "item_exclusions");
+
+	return walk_writer(base, few ? SQ_EXCL_EACH_FEW : SQ_EXCL_EACH, excl_row, (void *)cb, ctx,
+			   "item exclusions");
 }
 
 /* ================================================================
@@ -261,7 +264,10 @@ static int offer_row(sqlite3_stmt *st, void *cb, void *ctx)
 
 int sq_offer_each_live(struct store *base, store_offer_cb cb, void *ctx)
 {
-	return walk_writer(base, SQ_OFFER_EACH_LIVE, offer_row, (void *)cb, ctx, "offers");
+	bool few = sq__few_rows(sq__of(base)->writer.db, "offers");
+
+	return walk_writer(base, few ? SQ_OFFER_EACH_LIVE_FEW : SQ_OFFER_EACH_LIVE, offer_row,
+			   (void *)cb, ctx, "offers");
 }
 
 int sq_offer_list(struct store *base, int64_t worker_id, bool open_only, int limit,

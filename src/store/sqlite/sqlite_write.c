@@ -1,4 +1,6 @@
 /* sqlite_write.c - SQLite writer side: transactions, inserts, updates, recovery loads. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -745,25 +747,186 @@ static int load_walk(struct store *s, enum sq_stmt id, enum sq_kind k, union sq_
 	return rc;
 }
 
-/* The number of open items, for l->open_items_count (writer: sees the open txn). */
-static int count_open(struct store *s, const struct store_load *l, void *ctx)
+int64_t sq__few_rows_max = SQ_FEW_ROWS;
+
+bool sq__few_rows(sqlite3 *db, const char *table)
 {
-	struct sq_conn *w = W(s);
+	sqlite3_stmt *st = NULL;
+	char sql[160];
+	bool few = false;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM %s LIMIT %lld)", table,
+		 (long long)sq__few_rows_max);
+	/* Any failure: false, the walk from the open items (what it was before). */
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		few = sqlite3_column_int64(st, 0) < sq__few_rows_max;
+	sqlite3_finalize(st);
+	return few;
+}
+
+/* One integer of a statement with at most one bound integer (?1 unless n < 0). */
+static int int_query(struct sq_conn *c, enum sq_stmt id, int64_t arg, int64_t *out,
+		     const char *what)
+{
 	int rc;
-	sqlite3_stmt *st = sq__stmt(w, SQ_COUNT_OPEN_ITEMS, &rc);
-	int64_t n;
+	sqlite3_stmt *st = sq__stmt(c, id, &rc);
+
+	*out = 0;
+	if (!st)
+		return rc;
+	if (arg >= 0 && (rc = sqlite3_bind_int64(st, 1, arg)) != SQLITE_OK) {
+		rc = sq__fail(c->db, rc, what);
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		rc = sq__fail(c->db, rc, what);
+	}
+out:
+	sq__done(st);
+	return rc;
+}
+
+/* A row of SQ_LOAD_OPEN_RANGE (SQ_ITEM_OPEN_COLS, in order). */
+static int open_decode(sqlite3_stmt *st, struct item_open_rec *r)
+{
+	const char *state = (const char *)sqlite3_column_text(st, 7);
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->engagement_id = sqlite3_column_int64(st, 1);
+	r->client_id = sqlite3_column_int64(st, 2);
+	r->external_ref = (const char *)sqlite3_column_text(st, 3);
+	r->priority = sqlite3_column_int(st, 4);
+	r->created_at = sqlite3_column_int64(st, 5);
+	r->due_at = sqlite3_column_int64(st, 6);
+	r->worker_id = sqlite3_column_int64(st, 8); /* NULL reads 0 */
+	r->epoch = sqlite3_column_int64(st, 9);
+	r->lease_expires = sqlite3_column_int64(st, 10);
+	r->lease_started = sqlite3_column_int64(st, 11);
+	r->lease_weight = sqlite3_column_int(st, 12);
+	if (r->external_ref && !r->external_ref[0])
+		r->external_ref = NULL;
+	if (!state || item_state_parse(state, &r->state))
+		return sq__error(ERR_IO, "item %lld: unknown state", (long long)r->id);
+	return 0;
+}
+
+/* One part of the open items: ids lo <= id <= hi, exactly n of them, read on c. */
+struct open_part {
+	struct sq_conn *c;
+	const struct store_load *l;
+	void *ctx;
+	int part;
+	int64_t lo, hi, n;
+	atomic_bool *stop; /* set when another part failed: this one ends too */
+	int rc;
+	char err[256]; /* the message of its failure, from its own thread */
+};
+
+static int open_read(struct open_part *p)
+{
+	struct item_open_rec r;
+	int64_t k = 0;
+	int rc;
+	sqlite3_stmt *st = sq__stmt(p->c, SQ_LOAD_OPEN_RANGE, &rc);
 
 	if (!st)
 		return rc;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		rc = sq__fail(w->db, rc, "count open items");
-		sq__done(st);
-		return rc;
+	if ((rc = sqlite3_bind_int64(st, 1, p->lo)) != SQLITE_OK ||
+	    (rc = sqlite3_bind_int64(st, 2, p->hi)) != SQLITE_OK) {
+		rc = sq__fail(p->c->db, rc, "load open items");
+		goto out;
 	}
-	n = sqlite3_column_int64(st, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k >= p->n) {
+			rc = sq__error(ERR_INTERNAL, "load open items: more than the %lld counted",
+				       (long long)p->n);
+			goto out;
+		}
+		if ((rc = open_decode(st, &r)) || (rc = p->l->open_item(p->ctx, p->part, k, &r)))
+			goto out;
+		k++;
+		if ((k & 4095) == 0 && atomic_load_explicit(p->stop, memory_order_relaxed)) {
+			rc = ERR_INTERNAL; /* the other part's error is the one reported */
+			goto out;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : sq__fail(p->c->db, rc, "load open items");
+	if (!rc && k != p->n)
+		rc = sq__error(ERR_INTERNAL, "load open items: %lld of the %lld counted",
+			       (long long)k, (long long)p->n);
+out:
 	sq__done(st);
-	return l->open_items_count(ctx, n);
+	if (rc)
+		atomic_store(p->stop, true);
+	return rc;
+}
+
+static void *open_thread(void *arg)
+{
+	struct open_part *p = arg;
+
+	p->rc = open_read(p);
+	if (p->rc)
+		snprintf(p->err, sizeof(p->err), "%s", sq__errmsg(NULL));
+	return NULL;
+}
+
+/* Below this many open items one part reads them all (a thread would cost more than it saves). */
+#define OPEN_SPLIT_MIN 200000
+
+/*
+ * The open items (struct store_load): their count, then up to two parts
+ * at once, the first on the writer (this thread), the second on a reader
+ * connection in a thread of its own. Both read the same state of the store:
+ * the caller (sq_load) holds the write lock while they read, so nothing
+ * commits in between, and the reader's snapshot is the writer's.
+ */
+static int load_open(struct store *s, const struct store_load *l, void *ctx, bool locked)
+{
+	struct sq_store *ss = sq__of(s);
+	atomic_bool stop = false;
+	struct open_part p[2];
+	int64_t n, mid = 0, counts[2];
+	int parts = locked && l->parts_max >= 2 ? 2 : 1, rc;
+	pthread_t th;
+	bool threaded = false;
+
+	if ((rc = int_query(W(s), SQ_COUNT_OPEN_ITEMS, -1, &n, "count open items")))
+		return rc;
+	if (n < (l->split_min > 0 ? l->split_min : OPEN_SPLIT_MIN) || n < 2)
+		parts = 1;
+	if (parts == 2 && (rc = int_query(W(s), SQ_OPEN_ITEM_AT, n / 2, &mid, "split open items")))
+		return rc;
+	for (int i = 0; i < 2; i++)
+		p[i] = (struct open_part){.c = W(s), .l = l, .ctx = ctx, .part = i, .stop = &stop};
+	p[0].lo = INT64_MIN;
+	p[0].hi = parts == 2 ? mid - 1 : INT64_MAX;
+	p[0].n = counts[0] = parts == 2 ? n / 2 : n;
+	p[1].lo = mid;
+	p[1].hi = INT64_MAX;
+	p[1].n = counts[1] = n - n / 2;
+	if (l->open_items_count && (rc = l->open_items_count(ctx, counts, parts)))
+		return rc;
+	if (parts == 2) {
+		p[1].c = sq__reader_get(ss);
+		threaded = !pthread_create(&th, NULL, open_thread, &p[1]);
+	}
+	rc = open_read(&p[0]);
+	if (parts == 2) {
+		if (threaded)
+			pthread_join(th, NULL);
+		else /* no thread to be had: the second part after the first, here */
+			p[1].rc = rc ? 0 : open_read(&p[1]);
+		sq__reader_put(ss, p[1].c);
+		if (!rc && p[1].rc)
+			rc = threaded ? sq__error(p[1].rc, "%s", p[1].err) : p[1].rc;
+	}
+	return rc;
 }
 
 int sq_load(struct store *s, const struct store_load *l, void *ctx)
@@ -780,15 +943,29 @@ int sq_load(struct store *s, const struct store_load *l, void *ctx)
 	    {SQ_LOAD_ENGAGEMENTS, SQ_K_ENGAGEMENT, {.engagement = l->engagement}, l->engagement,
 	     "load engagements"},
 	    {SQ_LOAD_WORKERS, SQ_K_WORKER, {.worker = l->worker}, l->worker, "load workers"},
-	    {SQ_LOAD_OPEN_ITEMS, SQ_K_ITEM, {.item = l->open_item}, l->open_item, "load open items"},
 	};
+	bool locked = false;
 	int rc = 0;
 
-	for (size_t i = 0; !rc && i < sizeof(walks) / sizeof(walks[0]); i++) {
-		if (walks[i].stmt == SQ_LOAD_OPEN_ITEMS && walks[i].on && l->open_items_count)
-			rc = count_open(s, l, ctx);
-		if (!rc && walks[i].on)
+	/*
+	 * Several parts read at once only under the write lock (taken, nothing
+	 * written, rolled back): with no transaction of its own open, nothing
+	 * can commit between what the writer and a reader see. Without the lock
+	 * (a transaction open, another process writing) one part reads it all.
+	 */
+	if (l->open_item && l->parts_max >= 2 && sq__of(s)->n_readers > 0 &&
+	    sqlite3_get_autocommit(W(s)->db) && !sq__exec(W(s), SQ_BEGIN, "load: begin"))
+		locked = true;
+	for (size_t i = 0; !rc && i < sizeof(walks) / sizeof(walks[0]); i++)
+		if (walks[i].on)
 			rc = load_walk(s, walks[i].stmt, walks[i].kind, walks[i].cb, ctx, walks[i].what);
+	if (!rc && l->open_item)
+		rc = load_open(s, l, ctx, locked);
+	if (locked && !sqlite3_get_autocommit(W(s)->db)) {
+		int rb = sq__exec(W(s), SQ_ROLLBACK, "load: end");
+
+		rc = rc ? rc : rb;
 	}
+	W(s)->next_item_id = 0;
 	return rc;
 }
