@@ -17,7 +17,7 @@
 # from exec until GET /v1/health answers 200 (recovery: the engine reads every open item
 # back), the server's RSS, once it holds still (the routing index is built by then), split
 # into anonymous memory (the heap: engine, index) and file
-# pages (the store mapped by SQLite, mmap_size 256 MiB: cache, bounded, not per item),
+# pages (the store mapped by SQLite, the readers map up to 256 MiB each, the writer none: cache, bounded, not per item),
 # each per open item above the same store with no items (measured in the same run). The
 # peer: sqlite3 reading the same open-item columns of the same file (the SELECT the
 # recovery runs), timed in the same run, so the ratio says what the engine adds per row.
