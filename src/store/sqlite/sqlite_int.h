@@ -385,8 +385,8 @@ enum sq_stmt {
 #define SQ_ITEM_LIST_VARIANTS 32 /* and with_gold (16) */
 
 /* One SQLite connection with its statement cache. */
-/* A reader's map of the store file (PRAGMA mmap_size), as text for the pragma. */
-#define SQ_READER_MMAP "268435456"
+/* The connections' map of the store file (PRAGMA mmap_size), as text for the pragma. */
+#define SQ_MMAP_SIZE "268435456"
 
 struct sq_conn {
 	sqlite3 *db;

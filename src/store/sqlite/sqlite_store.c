@@ -315,16 +315,19 @@ static int open_writer(struct sq_conn *c, const char *path, struct buf *err)
 	 * path drops from ~90k to ~6k rows per second. cache_size: the writer's
 	 * pages stay valid across its own commits (WAL); 64 MiB keeps the items
 	 * table's ten indexes' hot pages of a large import in memory (default 2 MiB).
-	 * mmap_size 0: the writer's page cache stays valid across its own commits,
-	 * so a map saves it little, and each store page it touched through one
-	 * stayed in the server's RSS (26 B per open item at 10,000,000; bench/memory.sh:
-	 * without it the durable path and an import measured no slower).
+	 * mmap_size: the writer reads the recovery's rows through a map (not
+	 * through its 64 MiB page cache, which would then hold them) and leaves
+	 * the map once the load is done (sqlite_write.c sq_load): its page cache
+	 * stays valid across its own commits, so a map saves it little, and every
+	 * page touched through one stayed in the server's RSS (26 B per open item
+	 * at 10,000,000; bench/memory.sh: without the map the durable path and an
+	 * import measured no slower).
 	 * wal_autocheckpoint: SQLite's own checkpoints, only until the store's
 	 * WAL hook takes over after the migrations (the checkpointer below).
 	 */
 	rc = exec_sql(c->db,
 		      "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
-		      "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 0; "
+		      "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = " SQ_MMAP_SIZE "; "
 		      "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 4096;",
 		      err, "pragmas");
 	if (rc)
@@ -350,7 +353,7 @@ static int open_reader(struct sq_conn *c, const char *path, struct buf *err)
 	 * mapped pages are re-read without a pread() system call each. (The
 	 * recovery's second part reads without it: sqlite_write.c load_open.)
 	 */
-	return exec_sql(c->db, "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = " SQ_READER_MMAP ";", err,
+	return exec_sql(c->db, "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = " SQ_MMAP_SIZE ";", err,
 			"reader pragmas");
 }
 

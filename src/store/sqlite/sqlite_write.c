@@ -929,7 +929,7 @@ static int load_open(struct store *s, const struct store_load *l, void *ctx, boo
 			pthread_join(th, NULL);
 		else /* no thread to be had: the second part after the first, here */
 			p[1].rc = rc ? 0 : open_read(&p[1]);
-		(void)sqlite3_exec(p[1].c->db, "PRAGMA mmap_size = " SQ_READER_MMAP, NULL, NULL,
+		(void)sqlite3_exec(p[1].c->db, "PRAGMA mmap_size = " SQ_MMAP_SIZE, NULL, NULL,
 				   NULL);
 		sq__reader_put(ss, p[1].c);
 		if (!rc && p[1].rc)
@@ -975,6 +975,13 @@ int sq_load(struct store *s, const struct store_load *l, void *ctx)
 
 		rc = rc ? rc : rb;
 	}
+	/*
+	 * The writer leaves its map of the store file (sqlite_store.c open_writer):
+	 * the pages the load read through it would otherwise stay in the RSS.
+	 * Only outside a transaction, where no statement holds a mapped page.
+	 */
+	if (sqlite3_get_autocommit(W(s)->db))
+		(void)sqlite3_exec(W(s)->db, "PRAGMA mmap_size = 0", NULL, NULL, NULL);
 	W(s)->next_item_id = 0;
 	return rc;
 }
