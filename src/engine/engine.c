@@ -223,6 +223,16 @@ static bool is_bulk(const struct cmd *c)
 	return c->type == CMD_IMPORT && c->u.import.op == IMPORT_OP_BATCH;
 }
 
+/* The queue's first n commands, up to last, taken off it (under e->mu). */
+static void queue_cut(struct engine *e, struct cmd *last, size_t n)
+{
+	e->head = last->next;
+	if (!e->head)
+		e->tail = NULL;
+	last->next = NULL;
+	e->npending -= n;
+}
+
 /*
  * The commands that came while an import's batch was applied (it stopped at
  * its budget for them, cmd_import.c) join its transaction, up to batch_max,
@@ -244,13 +254,8 @@ static size_t join_bulk(struct engine *e, struct cmd *bulk, int64_t now)
 		last = c;
 		n++;
 	}
-	if (last) {
-		e->head = last->next;
-		if (!e->head)
-			e->tail = NULL;
-		last->next = NULL;
-		e->npending -= n;
-	}
+	if (last)
+		queue_cut(e, last, n);
 	pthread_mutex_unlock(&e->mu);
 	if (!last)
 		return 0;
@@ -454,11 +459,7 @@ static void *engine_main(void *arg)
 				break;
 		}
 		if (last) {
-			e->head = last->next;
-			if (!e->head)
-				e->tail = NULL;
-			last->next = NULL;
-			e->npending -= n;
+			queue_cut(e, last, n);
 		} else {
 			batch = NULL;
 		}

@@ -7,15 +7,7 @@
 
 static size_t slot_of(int64_t id, size_t cap)
 {
-	uint64_t x = (uint64_t)id;
-
-	/* splitmix64 finalizer: ids are sequential, so spread them. */
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return (size_t)x & (cap - 1);
+	return (size_t)id_hash(id) & (cap - 1);
 }
 
 void *idmap_get(const struct idmap *m, int64_t id)

@@ -38,4 +38,17 @@ void idmap_release(struct idmap *m);
  */
 int idmap_reserve(struct idmap *m, size_t n);
 
+/* splitmix64's finalizer: ids are sequential, so spread them (idmap's and idtable's slots). */
+static inline uint64_t id_hash(int64_t id)
+{
+	uint64_t x = (uint64_t)id;
+
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
 #endif

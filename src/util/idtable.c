@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/idmap.h"
 
 /* Freed records are poisoned under AddressSanitizer: a use after free is still caught. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -38,19 +39,6 @@ struct slab_head {
 	uint64_t in[POS_MAX / 64];
 };
 #define HEAD_BYTES ((sizeof(struct slab_head) + 63) / 64 * 64)
-
-/* splitmix64's finalizer: ids are sequential, so spread them. */
-static uint64_t hash_of(int64_t id)
-{
-	uint64_t x = (uint64_t)id;
-
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
 
 static unsigned char *rec_at(const struct idtable *t, uint32_t place)
 {
@@ -257,7 +245,7 @@ int idtable_reserve(struct idtable *t, size_t n)
 int idtable_add(struct idtable *t, void *rec)
 {
 	int64_t id = id_of(t, rec);
-	uint64_t h = hash_of(id);
+	uint64_t h = id_hash(id);
 	uint32_t place;
 	size_t i;
 
@@ -282,7 +270,7 @@ void *idtable_get(const struct idtable *t, int64_t id)
 
 	if (!t->cap || id <= 0)
 		return NULL;
-	h = hash_of(id);
+	h = id_hash(id);
 	for (size_t i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1)) {
 		if (SLOT_HASH(t->slots[i]) == (uint32_t)h) {
 			unsigned char *r = rec_at(t, SLOT_PLACE(t->slots[i]));
@@ -297,7 +285,7 @@ void *idtable_get(const struct idtable *t, int64_t id)
 void idtable_prefetch(const struct idtable *t, int64_t id)
 {
 	if (t->cap)
-		__builtin_prefetch(&t->slots[hash_of(id) & (t->cap - 1)], 1);
+		__builtin_prefetch(&t->slots[id_hash(id) & (t->cap - 1)], 1);
 }
 
 /* Empties slot i, moving the later slots of its probe run back (no tombstones). */
@@ -323,7 +311,7 @@ void idtable_free(struct idtable *t, void *rec)
 		return;
 	place = place_of(t, rec);
 	if (marked(t, place)) {
-		uint64_t h = hash_of(id_of(t, rec));
+		uint64_t h = id_hash(id_of(t, rec));
 
 		for (size_t i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1)) {
 			if (SLOT_PLACE(t->slots[i]) == place) {
