@@ -400,6 +400,26 @@ static int load_answer(void *ctx, const struct answer_rec *a)
 	return lc->l->answer(lc->ctx, a);
 }
 
+/*
+ * The SELECT of an open item's rows of table (item_id its column): a table
+ * of few rows is walked looking up each row's item; a large one from the
+ * open items (sq__few_rows: the cost of the smaller).
+ */
+static void open_rows_sql(sqlite3 *db, char *sql, size_t size, const char *table,
+			  const char *cols, const char *order)
+{
+	if (sq__few_rows(db, table))
+		snprintf(sql, size,
+			 "SELECT %s FROM %s WHERE EXISTS (SELECT 1 FROM items i WHERE "
+			 "i.id = %s.item_id AND " SQ_OPEN_WHERE_AS("i.") ") ORDER BY %s",
+			 cols, table, table, order);
+	else
+		snprintf(sql, size,
+			 "SELECT %s FROM %s WHERE item_id IN (SELECT id FROM items INDEXED BY "
+			 "items_open WHERE " SQ_OPEN_WHERE ") ORDER BY %s",
+			 cols, table, order);
+}
+
 int sq_keying_load(struct store *s, const struct store_keying_load *l, void *ctx)
 {
 	sqlite3 *db = W(s)->db;
@@ -410,21 +430,8 @@ int sq_keying_load(struct store *s, const struct store_keying_load *l, void *ctx
 
 	if ((rc = keying_rows(db, 0, l->conf, ctx)))
 		return rc;
-	/*
-	 * Only the open items' keying and answers: closed items are not live.
-	 * A table of few rows is walked looking up each row's item; a large
-	 * one from the open items (sq__few_rows: the cost of the smaller).
-	 */
-	if (sq__few_rows(db, "item_decisions"))
-		snprintf(sql, sizeof(sql),
-			 "SELECT %s FROM item_decisions WHERE EXISTS (SELECT 1 FROM items i WHERE "
-			 "i.id = item_decisions.item_id AND " SQ_OPEN_WHERE_AS("i.") ") ORDER BY item_id",
-			 ik_cols);
-	else
-		snprintf(sql, sizeof(sql),
-			 "SELECT %s FROM item_decisions WHERE item_id IN (SELECT id FROM items INDEXED BY "
-			 "items_open WHERE " SQ_OPEN_WHERE ") ORDER BY item_id",
-			 ik_cols);
+	/* Only the open items' keying and answers: closed items are not live. */
+	open_rows_sql(db, sql, sizeof(sql), "item_decisions", ik_cols, "item_id");
 	if ((rc = prep(db, sql, &st, "keying load")))
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -438,16 +445,7 @@ int sq_keying_load(struct store *s, const struct store_keying_load *l, void *ctx
 	st = NULL;
 	if (rc)
 		return rc;
-	if (sq__few_rows(db, "item_answers"))
-		snprintf(sql, sizeof(sql),
-			 "SELECT %s FROM item_answers WHERE EXISTS (SELECT 1 FROM items i WHERE "
-			 "i.id = item_answers.item_id AND " SQ_OPEN_WHERE_AS("i.") ") ORDER BY id",
-			 answer_cols);
-	else
-		snprintf(sql, sizeof(sql),
-			 "SELECT %s FROM item_answers WHERE item_id IN (SELECT id FROM items INDEXED BY "
-			 "items_open WHERE " SQ_OPEN_WHERE ") ORDER BY id",
-			 answer_cols);
+	open_rows_sql(db, sql, sizeof(sql), "item_answers", answer_cols, "id");
 	if ((rc = prep(db, sql, &st, "keying load")))
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
