@@ -15,8 +15,9 @@
 #     of load falls on every binary; besides changes/s and p50/p99, the server's CPU time
 #     per change (utime + stime from /proc, robust where the wall rate is not: the machine
 #     is shared);
-#  2. GET /v1/health on the first binary with Debian's wrk (-t2 -cCLIENTS): what HTTP
-#     alone does on these cores, the ceiling of any HTTP flow here;
+#  2. GET /v1/health on the first binary with Debian's wrk (-t2 -cCLIENTS), and the same
+#     wrk against libmicrohttpd alone (bench/http_hello.c): what HTTP alone does on these
+#     cores, the ceiling of any HTTP flow here;
 #  3. PostgreSQL 15 (a cluster of its own in a temporary directory, loopback, fsync and
 #     synchronous_commit on) running the same four steps as plain SQL with pgbench, CLIENTS
 #     clients, each step its own commit: INSERT an item, claim the oldest best one with
@@ -55,9 +56,10 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DALIHDAYA_SANITIZE=OFF -DALIHDAYA_WERROR=OFF >/dev/null
-cmake --build build-bench -j2 --target http_flow $([ ${#BINS[@]} = 0 ] && echo alihdaya) >/dev/null
+cmake --build build-bench -j2 --target http_flow http_hello $([ ${#BINS[@]} = 0 ] && echo alihdaya) >/dev/null
 [ ${#BINS[@]} -gt 0 ] || BINS=("$(readlink -f build-bench/alihdaya)")
 FLOW=$(readlink -f build-bench/http_flow)
+HELLO=$(readlink -f build-bench/http_hello)
 TMP=$(mktemp -d /tmp/alihdaya-bench-peak.XXXXXX)
 chmod 755 "$TMP"
 SERVER=
@@ -142,6 +144,24 @@ fi
 H=$(echo "$wout" | awk '/Requests\/sec/ {printf "%.0f", $2}')
 echo "health: GET /v1/health requests_per_s=$H (wrk -t2 -c$N -d${SECS}s, --fail-rate 0, every answer 200)"
 
+# ---- 2b. the same wrk against libmicrohttpd alone (bench/http_hello.c: the server's flags,
+# a static answer): the ceiling of HTTP with this library on these cores, so the health
+# figure's gap to it is the server's own cost per request.
+"$HELLO" 0 > "$TMP/hello.out" &
+SERVER=$!
+HPORT=
+for _ in $(seq 1 100); do
+  HPORT=$(sed -n 's/^port \([0-9]*\)$/\1/p' "$TMP/hello.out"); [ -n "$HPORT" ] && break; sleep 0.05
+done
+[ -n "$HPORT" ] || { echo "FAIL: http_hello did not start" >&2; exit 1; }
+wout=$(wrk -t2 -c"$N" -d"${SECS}s" "http://127.0.0.1:$HPORT/")
+stop
+if echo "$wout" | grep -q "Non-2xx"; then
+  echo "$wout" >&2; echo "FAIL: http_hello answered other than 2xx under wrk" >&2; exit 1
+fi
+HH=$(echo "$wout" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+echo "hello: libmicrohttpd alone requests_per_s=$HH (wrk -t2 -c$N -d${SECS}s) | health/hello $(awk -v a="$H" -v b="$HH" 'BEGIN{printf "%.2f", (b > 0) ? a / b : 0}')"
+
 # ---- 3. PostgreSQL 15, the same four steps with pgbench, one commit each
 PGR=
 if [ $PG = 1 ]; then
@@ -182,6 +202,7 @@ for b in "${!BINS[@]}"; do
   pm=$(echo "${P99[$b]}" | tr ' ' '\n' | grep . | median)
   echo "binary #$((b + 1)): changes_per_s=$rm_ (runs: ${RATE[$b]% }) p99_ms=$pm server_cpu_us_per_change=$cm" \
        "| health ratio $(awk -v a="$rm_" -v h="$H" 'BEGIN{printf "%.3f", (h > 0) ? a / h : 0}')" \
+       "| hello ratio $(awk -v a="$rm_" -v h="$HH" 'BEGIN{printf "%.3f", (h > 0) ? a / h : 0}')" \
        "| vs PostgreSQL $( [ -n "$PGR" ] && awk -v a="$rm_" -v p="$PGR" 'BEGIN{printf "%.2f", (p > 0) ? a / p : 0}' || echo -)"
 done
 echo "target: >= 50000 durable changes/s with p99 <= 10 ms (64 clients, load generator on the same cores)"
