@@ -138,6 +138,10 @@ void engine_apply(struct engine *e, struct cmd *c, int64_t now)
 	/* Failed having written, with no savepoint to undo that alone: the batch again, with. */
 	if (rc && !sp && !e->st.batch_failed &&
 	    (store_changes(e->store, &after) || after != changes)) {
+		/* Said once per redo: the reload it costs grows with the open items (seconds at 10 M). */
+		log_warn("engine: %s failed after writing (%s): the batch runs again, the live state "
+			 "reloaded",
+			 d->name, err_message(rc));
 		e->batch_redo = true;
 		return;
 	}
