@@ -271,6 +271,24 @@ out:
 	return rc;
 }
 
+int app_audit_actor_name(const struct app *app, const struct actor *actor, int64_t user_id,
+			 char *out, struct buf *err)
+{
+	struct user_rec u;
+	int rc;
+
+	out[0] = '\0';
+	if ((rc = app_allow(actor, POL_AUDIT_READ, NULL, err)))
+		return rc;
+	if (user_id <= 0)
+		return ERR_NOTFOUND;
+	if ((rc = store_user_get(app->store, user_id, &u)))
+		return rc == ERR_NOTFOUND ? rc : app_got(app, rc, err);
+	memcpy(out, u.name, MODEL_CODE_MAX);
+	out[MODEL_CODE_MAX - 1] = '\0';
+	return 0;
+}
+
 int app_audit_verify(const struct app *app, const struct actor *actor, struct audit_check *out,
 		     struct buf *err)
 {

@@ -35,6 +35,15 @@ struct audit_check {
 };
 
 /*
+ * audit.read: the login name of the user an event names as its actor, into
+ * out (MODEL_CODE_MAX bytes), for the trail's readers to see who acted
+ * without the right to read users (an auditor has none). ERR_NOTFOUND: no
+ * such user (0 is the system, never a user).
+ */
+int app_audit_actor_name(const struct app *app, const struct actor *actor, int64_t user_id,
+			 char *out, struct buf *err);
+
+/*
  * audit.read: one walk of the trail: the chain, the seq numbers, and the
  * Merkle root at the size of every signed head (the head file, and the heads
  * stored with each batch) against the head's (sec/audit.h, docs/audit.md).

@@ -5,22 +5,81 @@
 
 #include "app/audit.h"
 #include "http/http_int.h"
+#include "wire/wire.h"
 #include "util/err.h"
 
 /*
+ * An event's "actor_name": its actor's login name, read after the page (no
+ * store read inside the page's walk); null for the system and for a user
+ * that no longer exists. A page names few users: the first NAMES_KEPT looked
+ * up are kept for the page's later events.
+ */
+#define NAMES_KEPT 16
+struct names {
+	unsigned n;
+	int64_t id[NAMES_KEPT];
+	char name[NAMES_KEPT][MODEL_CODE_MAX]; /* "": none */
+};
+
+static int actor_name(struct req *r, struct names *kept, json_t *ev, struct buf *err)
+{
+	json_int_t id = json_integer_value(json_object_get(ev, "actor_user_id"));
+	char one[MODEL_CODE_MAX] = "", *name = one;
+	int rc = 0;
+
+	for (unsigned k = 0; k < kept->n; k++)
+		if (kept->id[k] == id)
+			name = kept->name[k];
+	if (name == one && id > 0) {
+		if (kept->n < NAMES_KEPT) {
+			kept->id[kept->n] = id;
+			name = kept->name[kept->n++];
+		}
+		rc = app_audit_actor_name(&r->srv->app, &r->actor, id, name, err);
+		if (rc == ERR_NOTFOUND)
+			rc = 0;
+	}
+	if (rc)
+		return rc;
+	rc = json_object_set_new(ev, "actor_name", name[0] ? json_string(name) : json_null());
+	return rc ? ERR_NOMEM : 0;
+}
+
+/*
  * GET /v1/audit?after=&limit=&client_id=&actor=&action=&from=&to= (the audit
- * screen's filters, any together; each served by an index: sqlite_audit.c)
+ * screen's filters, any together; each served by an index: sqlite_audit.c),
+ * each event with its actor's name.
  */
 int h_audit_list(struct req *r)
 {
 	struct app_page_in in;
+	struct names kept = {0};
+	struct buf err = BUF_INIT;
+	json_t *data = json_array(), *ev;
+	int64_t next = 0;
+	size_t i;
+	int rc;
 
+	if (!data)
+		return http__fail(r, ERR_NOMEM, NULL);
 	http__page_in(r, true, &in);
 	in.actor = http__query(r, "actor");
 	in.action = http__query(r, "action");
 	in.from = http__query(r, "from");
 	in.to = http__query(r, "to");
-	return http__list_in(r, APP_AUDIT, &in);
+	rc = app_list(&r->srv->app, &r->actor, APP_AUDIT, &in, wire_rec_add, data, &next, &err);
+	json_array_foreach(data, i, ev)
+	{
+		if (rc)
+			break;
+		rc = actor_name(r, &kept, ev, &err);
+	}
+	if (rc) {
+		json_decref(data);
+		return http__app_fail(r, rc, &err);
+	}
+	buf_release(&err);
+	return http__read(r, 0, wire_page(data, next));
 }
 
 static json_t *hex(const unsigned char *b, size_t n)

@@ -181,6 +181,21 @@ filt "a window after the last event" "" "" "" "$(( AT0 + 200000 * 1000 ))" ""
 api GET "/v1/audit?action=item.create&client_id=$LEX&to=$(rfc 1767225780000)" "$AUD"
 check "the engine's event after the step back is found by its own time" "1" "$(jqr '.data|length')"
 
+# Each event names its actor: the users table's login name (read here with sqlite3, not
+# through the server), null for the system's events; the names of a page of 500, two pages.
+NAMES=$(sqlite3 -json "$DB" "SELECT id, name FROM users" | jq -c 'map({key: (.id|tostring), value: .name}) | from_entries')
+for after in 0 $(( LAST - 700 )); do
+  api GET "/v1/audit?limit=500&after=$after" "$AUD"
+  wrong=$(printf '%s' "$BODY" | jq --argjson u "$NAMES" '[.data[] | select(.actor_name != (if .actor_user_id == null then null else $u[.actor_user_id|tostring] end))] | length')
+  named=$(printf '%s' "$BODY" | jq '[.data[] | select(.actor_name != null)] | length')
+  nulls=$(printf '%s' "$BODY" | jq '[.data[] | select(.actor_user_id == null and .actor_name == null)] | length')
+  if [ "$STATUS" = 200 ] && [ "$wrong" = 0 ] && [ "$named" -gt 0 ]; then
+    ok "after=$after: every event's actor_name is its user's name ($named named, $nulls of the system)"
+  else
+    bad "after=$after: $wrong events with a wrong actor_name (HTTP $STATUS, $named named)"
+  fi
+done
+
 # Bad values: 400 naming the parameter, nothing listed.
 bad400() { api GET "/v1/audit?$1" "$AUD"; expect "$1 is refused" 400
   printf '%s' "$BODY" | grepq "$2" && ok "$1: the message names $2" || bad "$1: message '${BODY:0:200}'"; }

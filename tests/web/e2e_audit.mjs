@@ -28,6 +28,11 @@ async function seqsWhen(page, pred) {
   return s;
 }
 
+// The Who column, and what it must say for an API event in lang.
+const whoCol = (page) => page.locator('table.audit-list tbody tr td:nth-child(3)').allInnerTexts();
+const whoText = (lang, e) => e.actor_user_id === null ? cat[lang]['audit.system']
+  : cat[lang]['audit.user_named'].replace('{name}', e.actor_name).replace('{id}', e.actor_user_id);
+
 // Fills the filter form (every field: those not in f emptied) and applies it.
 async function applyFilters(page, f) {
   const en = cat.en;
@@ -87,6 +92,9 @@ await run('e2e_audit', async (browser) => {
   ok(shown.join() === acme.body.data.map((e) => e.seq).join(), "the filtered trail is the API's ACME page", shown.join());
   const clientCol = await page.locator('table.audit-list tbody tr td:nth-child(6)').allInnerTexts();
   ok(clientCol.every((c) => c === 'Acme Insurance'), 'every event shown is of Acme Insurance', clientCol.join());
+  ok((await whoCol(page)).join('|') === acme.body.data.map((e) => whoText('en', e)).join('|') &&
+    acme.body.data.some((e) => e.actor_name === 'acme-user'),
+    "Who names each event's user by the API's actor_name (acme-user among them), with its id", (await whoCol(page)).slice(0, 4).join('|'));
   ok(reqs.some((u) => u.includes(`client_id=${env.ACME}`)) && reqs.filter((u) => /\/v1\/audit\?/.test(u)).every((u) => /limit=25/.test(u)),
     'the filter is sent to the server, a page at a time', reqs.join(' '));
 
@@ -218,6 +226,14 @@ await run('e2e_audit', async (browser) => {
     await open(p, '#/audit');
     await p.locator('table.audit-list').waitFor();
     await noRawKeys(p, lang, 'audit trail');
+    // ACME's trail: its users' events (the first page is mostly the system's set-up).
+    const acmeP = (await api('GET', `/v1/audit?client_id=${env.ACME}&limit=25`, AUD)).body.data;
+    await open(p, `#/audit?client_id=${env.ACME}`);
+    await seqsWhen(p, (s) => s.join() === acmeP.map((e) => e.seq).join());
+    ok((await whoCol(p)).join('|') === acmeP.map((e) => whoText(lang, e)).join('|') && acmeP.some((e) => e.actor_name),
+      `[${lang}] Who names the users in the language`, (await whoCol(p)).slice(0, 3).join('|'));
+    await open(p, '#/audit');
+    await p.locator('table.audit-list').waitFor();
     const keys = ['audit.f_actor', 'audit.f_action', 'audit.f_from', 'audit.f_to', 'audit.f_clear', 'audit.bad_range'];
     ok(keys.every((k) => cat[lang][k] && (lang === 'en' || cat[lang][k] !== cat.en[k])), `[${lang}] the filters' strings are in the catalogue, translated`);
     let labelled = 0;

@@ -46,6 +46,14 @@ function formOf(q) {
 }
 
 // An event's detail as text: "field: before → after" per changed field, else its JSON.
+// Who acted: the system, or the user's login name (the server's actor_name, as it is now) with
+// the id the event's hash covers; the id alone when the user no longer exists.
+function who(a) {
+  if (a.actor_user_id === null) return t('audit.system');
+  return a.actor_name ? t('audit.user_named', { name: a.actor_name, id: a.actor_user_id })
+    : t('audit.user_n', { id: a.actor_user_id });
+}
+
 function detailText(d) {
   if (d === null || d === undefined) return '—';
   if (typeof d === 'object' && !Array.isArray(d) && Object.values(d).every((v) => v && typeof v === 'object' && 'before' in v)) {
@@ -190,7 +198,7 @@ export function Audit({ params }) {
               <tr key={a.seq}>
                 <td>{fmtNumber(a.seq)}</td>
                 <td>{fmtDateTime(a.at)}</td>
-                <td>{a.actor_user_id === null ? t('audit.system') : t('audit.user_n', { id: a.actor_user_id })}</td>
+                <td>{who(a)}</td>
                 <td><code>{a.action}</code></td>
                 <td>{a.record_type} {a.record_id}</td>
                 <td>{clientName(a.client_id)}</td>
