@@ -511,6 +511,7 @@ int engine_start(struct store *s, const struct engine_opts *o, struct engine **o
 		if (rc)
 			goto fail;
 	}
+	engine__dash_seed(e, engine__now(e));
 	/* One purge at start: it arms the next ones if any engagement retains for a time. */
 	e->purge_armed = e->opts.purge_job;
 	pthread_mutex_init(&e->mu, NULL);

@@ -228,6 +228,13 @@ struct engine {
  * wait (INT64_MAX: none).
  */
 void engine__dash_init(struct engine *e);
+/*
+ * At start, after the load: today's (UTC) and the last hour's done steps read
+ * back from the store, so a restart keeps done_today, done_late_today and
+ * throughput_hour (done_total stays "since the server started"). A failure
+ * is logged and the counters start at zero.
+ */
+void engine__dash_seed(struct engine *e, int64_t now);
 void engine__dash_release(struct engine *e);
 void engine__dash_step(struct engine *e, const struct live_item *it, enum item_action act,
 		       enum item_state to, int64_t now);

@@ -150,6 +150,8 @@ typedef int (*store_item_cb)(void *ctx, const struct item_rec *it);
 typedef int (*store_user_cb)(void *ctx, const struct user_rec *u);
 typedef int (*store_event_cb)(void *ctx, const struct event_rec *ev);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_rec *a);
+/* A done step: the item's engagement, the step's moment and the item's due time. */
+typedef int (*store_done_cb)(void *ctx, int64_t engagement_id, int64_t at, int64_t due_at);
 typedef int (*store_token_cb)(void *ctx, const struct token_rec *t);
 typedef int (*store_audit_head_cb)(void *ctx, const struct audit_head *h);
 typedef int (*store_milestone_cb)(void *ctx, const struct milestone_rec *m);
@@ -519,6 +521,13 @@ struct store_load {
 	 */                                                                                        \
 	X(item_history, (struct store *s, int64_t item_id, store_event_cb cb, void *ctx),         \
 	  (s, item_id, cb, ctx))                                                                   \
+	/*                                                                                         \
+	 * reader, one snapshot: every step to done with at >= since of the items                  \
+	 * that are not gold instances, oldest first (the index item_events_done):                 \
+	 * the dashboard's done counters at start (engine/dash.c).                                 \
+	 */                                                                                        \
+	X(done_since, (struct store *s, int64_t since, store_done_cb cb, void *ctx),              \
+	  (s, since, cb, ctx))                                                                     \
 	/* Audit events by seq (the cursor is a seq). Filter: pg->client_id. */                    \
 	X(audit_list, STORE_LIST_PARAMS(audit), (s, pg, cb, ctx, next_after))                      \
 	/* Every audit event with seq > after_seq, in seq order, in one snapshot (sec/ verifies). */ \

@@ -157,4 +157,38 @@ check "/metrics: BPO breaches" "$(cat "$TMP/late.txt")" "$(metric alihdaya_engag
 check "/metrics: workers away" 1 "$(awk '$1 == "alihdaya_workers{state=\"away\"}" {print $2}' "$TMP/metrics.txt")"
 grep -q '^# TYPE alihdaya_engagement_assignments_total counter$' "$TMP/metrics.txt" && ok "/metrics: typed" || bad "/metrics: no TYPE line"
 if grep -q 'Claim forms\|Research' "$TMP/metrics.txt"; then bad "/metrics names an engagement"; else ok "/metrics labels by id only"; fi
+# A restart keeps today's and the last hour's done counts (read back from the store's done
+# steps); the *_total counters start again at zero, as documented. One more item done now,
+# so the last hour has one.
+api POST /v1/work/next "$W1"
+SECOND=$(jqr .id); EP=$(jqr .lease.epoch)
+check "W1 takes a BPO item" "$BPO" "$(jqr .engagement_id)"
+api POST "/v1/items/$SECOND/submit" "$W1" "{\"epoch\":$EP,\"result\":{\"ok\":true}}"
+expect "W1 submits it" 200
+api POST "/v1/items/$SECOND/accept" "$MGR" '{}'
+expect "the manager accepts it" 200
+figs() { jq -c '[.engagements[] | {id, done_today, throughput_hour, late: .breaches.done_late_today, done_total}]'; }
+api GET /v1/dashboard "$MGR"
+BEFORE=$(printf '%s' "$BODY" | figs)
+api GET "/v1/items?limit=200" "$MGR"
+DONE_BY_ENG=$(printf '%s' "$BODY" | jq -c '[.data[] | select(.state == "done") | .engagement_id] | group_by(.) | map({key: (.[0]|tostring), value: length}) | from_entries')
+check "before the restart: done today is the API's done items per engagement" \
+  "$DONE_BY_ENG" "$(printf '%s' "$BEFORE" | jq -c 'map(select(.done_today > 0) | {key: (.id|tostring), value: .done_today}) | from_entries')"
+stop_server
+start_server --clock-file "$CLOCK"
+api GET /v1/dashboard "$MGR"
+AFTER=$(printf '%s' "$BODY" | figs)
+check "after a restart: done today, late today and the last hour's throughput are kept" \
+  "$(printf '%s' "$BEFORE" | jq -c 'map(del(.done_total))')" "$(printf '%s' "$AFTER" | jq -c 'map(del(.done_total))')"
+check "after a restart: the last hour holds the item done just before it" 1 \
+  "$(printf '%s' "$AFTER" | jq "[.[].throughput_hour] | add")"
+check "after a restart: done_total counts since the server started" 0 \
+  "$(printf '%s' "$AFTER" | jq "[.[].done_total] | add")"
+# The next UTC day: a restart then shows nothing done today.
+stop_server
+set_clock $(( T0 + 86400000 + 60000 ))
+start_server --clock-file "$CLOCK"
+api GET /v1/dashboard "$MGR"
+check "a restart the next day: nothing done today, nothing in the last hour" "0 0 0" \
+  "$(printf '%s' "$BODY" | jq -r '[([.engagements[].done_today] | add), ([.engagements[].breaches.done_late_today] | add), ([.engagements[].throughput_hour] | add)] | join(" ")')"
 finish

@@ -238,6 +238,10 @@
 			"i.id = ?1 AND m.id = b.import_id UNION ALL SELECT " SQ_EVENT_COLS        \
 			" FROM item_events WHERE item_id = ?1 ORDER BY 1")                         \
 	X(ITEM_EXISTS, "SELECT client_id FROM items WHERE id = ?1")                                        \
+	/* The partial index item_events_done (to_state = 'done', at) gives them in order. */      \
+	X(DONE_SINCE, "SELECT i.engagement_id, e.at, i.due_at FROM item_events e "                 \
+		      "INDEXED BY item_events_done JOIN items i ON i.id = e.item_id "               \
+		      "WHERE e.to_state = 'done' AND e.at >= ?1 AND i.gold_id = 0 ORDER BY e.at")  \
 	/* at most one: items_engagement_ref is UNIQUE for gold_id = 0 */                         \
 	X(ITEM_BY_REF, "SELECT id FROM items WHERE engagement_id = ?1 AND external_ref = ?2 "      \
 		       "AND gold_id = 0")                                                          \

@@ -287,6 +287,30 @@ static int history_walk(struct store *base, struct sq_conn *c, sqlite3_stmt *st,
 	return rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, "item history");
 }
 
+int sq_done_since(struct store *base, int64_t since, store_done_cb cb, void *ctx)
+{
+	struct sq_store *s = sq__of(base);
+	struct sq_conn *c = sq__reader_get(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = sq__stmt(c, SQ_DONE_SINCE, &rc)))
+		goto out;
+	if ((rc = sqlite3_bind_int64(st, 1, since)) != SQLITE_OK) {
+		rc = sq__fail(c->db, rc, "done since");
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			     sqlite3_column_int64(st, 2))))
+			goto out;
+	rc = rc == SQLITE_DONE ? 0 : sq__fail(c->db, rc, "done since");
+out:
+	sq__done(st);
+	sq__reader_put(s, c);
+	return rc;
+}
+
 int sq_item_history(struct store *base, int64_t item_id, store_event_cb cb, void *ctx)
 {
 	struct sq_store *s = sq__of(base);
