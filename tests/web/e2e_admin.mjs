@@ -245,6 +245,23 @@ await run('e2e_admin', async (browser) => {
     await open(page, `#/admin/workers/${workerId}`);
     await axe(page, `worker form [${lang}]`);
     await shot(page, `admin-${lang}`);
+    // The API's refusal in the language: the catalogue's sentence for its code, then the
+    // server's own reason (the API speaks English), beside the field it names.
+    await open(page, '#/admin/clients');
+    await page.getByRole('link', { name: cat[lang]['adm.new_clients'] }).click();
+    await page.locator('#fld-code').waitFor();
+    await page.locator('#fld-code').fill(`tz-${lang}`);
+    await page.locator('#fld-name').fill(`Zone ${lang}`);
+    await page.locator('#fld-time_zone').fill('Mars/Olympus');
+    await page.getByRole('button', { name: cat[lang]['adm.create'] }).click();
+    const err = page.locator('#fld-time_zone-err');
+    await err.waitFor();
+    const said = await err.innerText();
+    const direct = await api('POST', '/v1/clients', A, { code: `tz-${lang}-api`, name: 'Zone', time_zone: 'Mars/Olympus' });
+    const reason = direct.body.error.message;
+    ok(direct.status === 400 && said === cat[lang]['apierr.with_detail'].replace('{said}', cat[lang]['apierr.invalid']).replace('{detail}', reason),
+      `[${lang}] the API's refusal beside the field: the code's sentence in the language, then the server's reason`, said);
+    await axe(page, `client form with an API error [${lang}]`);
     await ctx.close();
   }
 

@@ -63,6 +63,19 @@ export function t(key, vars) {
   return s;
 }
 
+// An API error as a screen says it (api.js's ApiError: status, code, message), detail the
+// server's sentence to show (its message, or one field's reason). In English the server's own
+// sentence, which names the field and the reason; in Indonesian and Malay the catalogue's
+// sentence for the error's code, then the server's (the API speaks English only).
+export function apiErrorText(err, detail = err && err.message) {
+  if (!err || !err.status) return t('apierr.network');
+  const generic = t('err.generic', { code: err.code || err.status });
+  if (lang === 'en') return detail || generic;
+  const key = 'apierr.' + err.code;
+  const said = catalogues[lang][key] !== undefined ? t(key) : generic;
+  return detail ? t('apierr.with_detail', { said, detail }) : said;
+}
+
 export function fmtDateTime(v) {
   const d = v instanceof Date ? v : new Date(v);
   if (isNaN(d)) return '';

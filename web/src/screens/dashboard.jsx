@@ -4,7 +4,7 @@
 // GET /v1/dashboard/events, the session cookie) with no reload.
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api.js';
-import { catalogues, currentLanguage, fmtDateTime, fmtDay, fmtDuration, fmtNumber, fmtTime, t } from '../i18n/index.js';
+import { apiErrorText, catalogues, currentLanguage, fmtDateTime, fmtDay, fmtDuration, fmtNumber, fmtTime, t } from '../i18n/index.js';
 import { Title } from '../layout.jsx';
 
 // The snapshot, kept current by the event stream. status: 'connecting', 'live', 'retrying'.
@@ -241,7 +241,7 @@ function Staffing({ engagements, role }) {
             </select>
           </form>
           {plan.loading && <p role="status">{t('app.loading')}</p>}
-          {plan.error && <p class="msg error" role="alert">{plan.error.message}</p>}
+          {plan.error && <p class="msg error" role="alert">{apiErrorText(plan.error)}</p>}
           {plan.plan && <StaffingChart plan={plan.plan} />}
         </>
       )}
@@ -260,7 +260,7 @@ export function Dashboard({ session }) {
           {status === 'retrying' ? t('dash.retrying') : data ? t('dash.updated', { time: fmtTime(data.at) }) : t('dash.connecting')}
         </p>
       </div>
-      {error && !data && <p class="msg error" role="alert">{error.message}</p>}
+      {error && !data && <p class="msg error" role="alert">{apiErrorText(error)}</p>}
       {data && (
         <>
           <section class="card" aria-labelledby="dash-eng-h">

@@ -3,7 +3,7 @@
 // results as CSV, JSON Lines or XLSX (#/portal/export). docs/api.md "Imports", "Exports".
 import { useEffect, useState } from 'preact/hooks';
 import { api, csrfToken, request } from '../api.js';
-import { fmtNumber, t } from '../i18n/index.js';
+import { apiErrorText, fmtNumber, t } from '../i18n/index.js';
 import { Title } from '../layout.jsx';
 
 function useEngagements() {
@@ -116,7 +116,7 @@ export function Upload() {
         setErrors(rows.slice(1).filter((r) => r.length >= 3));
       }
     } catch (err) {
-      setMsg(err.message && err.status ? err.message : t('err.generic', { code: err.status || 'network' }));
+      setMsg(apiErrorText(err));
     } finally {
       setBusy(false);
     }

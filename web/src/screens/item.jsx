@@ -7,7 +7,7 @@
 // review (docs/api.md "KPO deliverables").
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { fmtDateTime, t } from '../i18n/index.js';
+import { apiErrorText, fmtDateTime, t } from '../i18n/index.js';
 import { Title } from '../layout.jsx';
 import { NotFound } from './other.jsx';
 import { isLate } from './portal.jsx';
@@ -172,7 +172,7 @@ export function ItemDetail({ params, session }) {
       setReason('');
       setMsg({ ok: t(okKey, { id, state: t('state.' + it.state) }) });
     } catch (err) {
-      setMsg({ error: err.message && err.status ? err.message : t('err.generic', { code: err.code || err.status }) });
+      setMsg({ error: apiErrorText(err) });
     } finally {
       setBusy(false);
     }

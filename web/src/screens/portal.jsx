@@ -2,7 +2,7 @@
 // server's cursor) and the form that submits one item (#/portal/new).
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { fmtDateTime, t } from '../i18n/index.js';
+import { apiErrorText, fmtDateTime, t } from '../i18n/index.js';
 import { Title } from '../layout.jsx';
 import { navigate } from '../router.js';
 
@@ -28,9 +28,7 @@ export function isLate(it, now = Date.now()) {
   return OPEN.includes(it.state) && it.due_at && new Date(it.due_at).getTime() < now;
 }
 
-function errText(err) {
-  return err.message && err.status ? err.message : t('err.generic', { code: err.code || err.status });
-}
+const errText = apiErrorText;
 
 export function Portal({ params }) {
   const q = params.query;

@@ -3,7 +3,7 @@
 // the API's reasons beside them, and the activate/deactivate switch.
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../../api.js';
-import { fmtNumber, t } from '../../i18n/index.js';
+import { apiErrorText, fmtNumber, t } from '../../i18n/index.js';
 import { Title } from '../../layout.jsx';
 import { navigate } from '../../router.js';
 import { NotFound } from '../other.jsx';
@@ -36,7 +36,8 @@ export const get = (path, query) =>
 export function fieldErrors(err, names, alias = {}) {
   const out = {};
   const e = (err.body && err.body.error) || {};
-  const msg = err.status && err.message ? err.message : t('err.generic', { code: err.code || err.status });
+  const raw = err.message || ''; // the server's sentence, which names the field
+  const msg = apiErrorText(err);
   const at = (name) => {
     const n = [...names, ...Object.keys(alias)].find((x) => name === x || name.startsWith(x + '.') || name.startsWith(x + '['));
     return (n && alias[n]) || n;
@@ -44,17 +45,17 @@ export function fieldErrors(err, names, alias = {}) {
   if (Array.isArray(e.fields) && e.fields.length) {
     for (const f of e.fields) {
       const n = at(String(f.field || ''));
-      if (n) out[n] = f.reason || msg;
+      if (n) out[n] = f.reason ? apiErrorText(err, f.reason) : msg;
       else out._ = msg;
     }
     return out;
   }
   // "time_zone X is not...", "sla_seconds must be...", "required_skills[0].level must...",
   // "invalid body: name: Expected string", "invalid body: Object item not found: code".
-  const m = /not found: ([a-z_]+)$/.exec(msg) || /^(?:invalid body: )?([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+)*)[ :]/.exec(msg);
+  const m = /not found: ([a-z_]+)$/.exec(raw) || /^(?:invalid body: )?([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+)*)[ :]/.exec(raw);
   let n = m && at(m[1]);
   // A 409 "a client with code 'acme' exists" belongs beside the field it names.
-  if (!n && err.code === 'exists') n = names.find((x) => new RegExp(`\\b${x}\\b`).test(msg));
+  if (!n && err.code === 'exists') n = names.find((x) => new RegExp(`\\b${x}\\b`).test(raw));
   if (n) out[n] = msg;
   else out._ = msg;
   return out;
@@ -124,7 +125,7 @@ export function Pager({ list }) {
 }
 
 export function errText(err) {
-  return err.status && err.message ? err.message : t('err.generic', { code: err.code || err.status });
+  return apiErrorText(err);
 }
 
 // The first page of 100 of a list, for a choice (clients in a select): a provider has tens of
