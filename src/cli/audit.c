@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "util/err.h"
+#include "wire/wire.h"
 
 /* audit verify --head FILE, --key HEX (cli_audit() fills them) */
 static const char *opt_head, *opt_key;
@@ -121,6 +122,24 @@ static int key(struct cli_noun *w)
 	return rc;
 }
 
+/* wire_audit_names' lookup: the user's name, read as the local admin. */
+static int actor_name(void *ctx, int64_t user_id, char *out)
+{
+	struct cli_noun *w = ctx;
+	struct buf err = BUF_INIT;
+	int rc = app_audit_actor_name(&w->ctx.app, &AUTH_LOCAL_ADMIN, user_id, out, &err);
+
+	buf_release(&err);
+	return rc;
+}
+
+/* audit list: each event with its actor's name, as GET /v1/audit gives it. */
+static int list_out(struct cli_noun *w, json_t *data, struct buf *err)
+{
+	(void)err;
+	return wire_audit_names(data, actor_name, w);
+}
+
 static int other(struct cli_noun *w)
 {
 	return !strcmp(w->verb, "key") ? key(w) : verify(w);
@@ -132,8 +151,8 @@ static int other(struct cli_noun *w)
  */
 int cli_audit(int argc, char **argv)
 {
-	static const char *const cols[] = { "seq", "at", "actor_user_id", "action", "record_type",
-					    "record_id", "client_id", NULL };
+	static const char *const cols[] = { "seq", "at", "actor_user_id", "actor_name", "action",
+					    "record_type", "record_id", "client_id", NULL };
 	static const struct cli_noun_def def = {
 	    .noun = "audit",
 	    .verbs = "list verify key",
@@ -154,6 +173,7 @@ int cli_audit(int argc, char **argv)
 	    .cols = cols,
 	    .other = other,
 	    .list_in = list_in,
+	    .list_out = list_out,
 	};
 	static const struct cli_arg args[] = {
 	    CLI_ARG("head", CLI_ARG_STR, &opt_head),

@@ -244,6 +244,8 @@ struct cli_noun_def {
 	void (*explain)(const void *in, struct buf *err);
 	/* list: adds the noun's own filters to the page before it is read (NULL: none). */
 	void (*list_in)(struct app_page_in *in);
+	/* list: adds to the page's records (data, wire's objects) once it is read (NULL: none). */
+	int (*list_out)(struct cli_noun *w, json_t *data, struct buf *err);
 };
 
 /*

@@ -297,6 +297,8 @@ static int noun_page(struct cli_noun *w, const struct cli_noun_def *d, struct bu
 		d->list_in(&w->page);
 	rc = app_list(&w->ctx.app, &AUTH_LOCAL_ADMIN, d->kind, &w->page, wire_rec_add, data, &next,
 		      err);
+	if (!rc && d->list_out)
+		rc = d->list_out(w, data, err);
 	if (rc) {
 		json_decref(data);
 		return app_fail(w, rc, err);

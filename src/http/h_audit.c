@@ -8,41 +8,15 @@
 #include "wire/wire.h"
 #include "util/err.h"
 
-/*
- * An event's "actor_name": its actor's login name, read after the page (no
- * store read inside the page's walk); null for the system and for a user
- * that no longer exists. A page names few users: the first NAMES_KEPT looked
- * up are kept for the page's later events.
- */
-#define NAMES_KEPT 16
-struct names {
-	unsigned n;
-	int64_t id[NAMES_KEPT];
-	char name[NAMES_KEPT][MODEL_CODE_MAX]; /* "": none */
-};
-
-static int actor_name(struct req *r, struct names *kept, json_t *ev, struct buf *err)
+/* wire_audit_names' lookup: the audit layer's name of a user, as this request's actor. */
+static int actor_name(void *ctx, int64_t user_id, char *out)
 {
-	json_int_t id = json_integer_value(json_object_get(ev, "actor_user_id"));
-	char one[MODEL_CODE_MAX] = "", *name = one;
-	int rc = 0;
+	struct req *r = ctx;
+	struct buf err = BUF_INIT;
+	int rc = app_audit_actor_name(&r->srv->app, &r->actor, user_id, out, &err);
 
-	for (unsigned k = 0; k < kept->n; k++)
-		if (kept->id[k] == id)
-			name = kept->name[k];
-	if (name == one && id > 0) {
-		if (kept->n < NAMES_KEPT) {
-			kept->id[kept->n] = id;
-			name = kept->name[kept->n++];
-		}
-		rc = app_audit_actor_name(&r->srv->app, &r->actor, id, name, err);
-		if (rc == ERR_NOTFOUND)
-			rc = 0;
-	}
-	if (rc)
-		return rc;
-	rc = json_object_set_new(ev, "actor_name", name[0] ? json_string(name) : json_null());
-	return rc ? ERR_NOMEM : 0;
+	buf_release(&err);
+	return rc;
 }
 
 /*
@@ -53,11 +27,9 @@ static int actor_name(struct req *r, struct names *kept, json_t *ev, struct buf 
 int h_audit_list(struct req *r)
 {
 	struct app_page_in in;
-	struct names kept = {0};
 	struct buf err = BUF_INIT;
-	json_t *data = json_array(), *ev;
+	json_t *data = json_array();
 	int64_t next = 0;
-	size_t i;
 	int rc;
 
 	if (!data)
@@ -68,12 +40,8 @@ int h_audit_list(struct req *r)
 	in.from = http__query(r, "from");
 	in.to = http__query(r, "to");
 	rc = app_list(&r->srv->app, &r->actor, APP_AUDIT, &in, wire_rec_add, data, &next, &err);
-	json_array_foreach(data, i, ev)
-	{
-		if (rc)
-			break;
-		rc = actor_name(r, &kept, ev, &err);
-	}
+	if (!rc)
+		rc = wire_audit_names(data, actor_name, r);
 	if (rc) {
 		json_decref(data);
 		return http__app_fail(r, rc, &err);

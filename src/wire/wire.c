@@ -270,6 +270,45 @@ json_t *wire_audit(const struct audit_rec *a)
 			 "prev_hash", prev, "hash", hash, "detail", d);
 }
 
+#define NAMES_KEPT 16
+
+int wire_audit_names(json_t *events, wire_name_fn name, void *ctx)
+{
+	int64_t kept_id[NAMES_KEPT];
+	char kept[NAMES_KEPT][MODEL_CODE_MAX]; /* "": none */
+	unsigned n_kept = 0;
+	json_t *ev;
+	size_t i;
+
+	json_array_foreach(events, i, ev)
+	{
+		json_int_t id = json_integer_value(json_object_get(ev, "actor_user_id"));
+		char one[MODEL_CODE_MAX] = "", *nm = one;
+		int rc = 0;
+
+		for (unsigned k = 0; k < n_kept; k++)
+			if (kept_id[k] == id)
+				nm = kept[k];
+		if (nm == one && id > 0) {
+			if (n_kept < NAMES_KEPT) {
+				kept_id[n_kept] = id;
+				nm = kept[n_kept++];
+				nm[0] = '\0';
+			}
+			rc = name(ctx, id, nm);
+			if (rc == ERR_NOTFOUND) {
+				nm[0] = '\0';
+				rc = 0;
+			}
+		}
+		if (rc)
+			return rc;
+		if (json_object_set_new(ev, "actor_name", nm[0] ? json_string(nm) : json_null()))
+			return ERR_NOMEM;
+	}
+	return 0;
+}
+
 json_t *wire_page(json_t *data, int64_t next_after)
 {
 	char cursor[24];

@@ -46,6 +46,21 @@ int wire_event_add(void *ctx, const struct event_rec *ev);
 json_t *wire_audit(const struct audit_rec *a);
 
 /*
+ * An actor's login name into out (MODEL_CODE_MAX bytes): 0, ERR_NOTFOUND (no
+ * such user), or an error, which stops wire_audit_names.
+ */
+typedef int (*wire_name_fn)(void *ctx, int64_t user_id, char *out);
+
+/*
+ * Each event of a page (wire_audit's objects in events) gains "actor_name":
+ * name's answer for its actor_user_id, null for the system and for a user
+ * name does not find. Read after the page, not inside its walk; a page names
+ * few users, so the first ones looked up are kept for its later events.
+ * 0, ERR_NOMEM, or name's error.
+ */
+int wire_audit_names(json_t *events, wire_name_fn name, void *ctx);
+
+/*
  * A page: {"data": data, "next_cursor": "<next_after>" | null (when 0)}.
  * Takes data (an array) even on failure; NULL when out of memory or data
  * is NULL.

@@ -222,6 +222,14 @@ got=$("$BIN" audit list --data "$DATA" --json --limit 40 --client "$ACME" --acto
 [ -n "$got" ] || bad "audit list with every filter found nothing (the case tests nothing)"
 check "audit list --client --actor --action --from --to: the events Python finds" \
   "$(ref 0 40 "$ACME" "$MGRID" item. "$W2F" "$W1T")" "$got"
+# The CLI names the actors as the API does: a page of 500, against the users table.
+"$BIN" audit list --data "$DATA" --json --limit 500 > "$TMP/cli_names.json"
+wrong=$(jq --argjson u "$NAMES" '[.data[] | select(.actor_name != (if .actor_user_id == null then null else $u[.actor_user_id|tostring] end))] | length' "$TMP/cli_names.json")
+named=$(jq '[.data[] | select(.actor_name != null)] | length' "$TMP/cli_names.json")
+if [ "$wrong" = 0 ] && [ "$named" -gt 0 ]; then ok "audit list names each event's actor ($named named)"
+else bad "audit list: $wrong events with a wrong actor_name, $named named"; fi
+"$BIN" audit list --data "$DATA" --limit 5 | head -1 | grepq actor_name && ok "audit list's table has the actor_name column" \
+  || bad "audit list's table has no actor_name column"
 out=$("$BIN" audit list --data "$DATA" --from 2026-02-01T00:00:00Z --to 2026-01-01T00:00:00Z 2>&1); rc=$?
 check "audit list with from after to: a usage error" 2 "$rc"
 case $out in *"from must be before to"*) ok "audit list says from must be before to";;
