@@ -68,7 +68,8 @@ export function t(key, vars) {
 // sentence, which names the field and the reason; in Indonesian and Malay the catalogue's
 // sentence for the error's code, then the server's (the API speaks English only).
 export function apiErrorText(err, detail = err && err.message) {
-  if (!err || !err.status) return t('apierr.network');
+  if (!err || typeof err.status !== 'number') return t('err.generic', { code: 'error' }); // not the API's
+  if (err.status === 0) return t('apierr.network');
   const generic = t('err.generic', { code: err.code || err.status });
   if (lang === 'en') return detail || generic;
   const key = 'apierr.' + err.code;

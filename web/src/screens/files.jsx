@@ -67,7 +67,7 @@ function send(engagement, file, onProgress) {
       let body = null;
       try { body = JSON.parse(x.responseText); } catch { body = null; }
       if (x.status === 202) resolve(body);
-      else reject({ status: x.status, message: body && body.error && body.error.message });
+      else reject({ status: x.status, code: body && body.error && body.error.code, message: body && body.error && body.error.message });
     };
     x.onerror = () => reject({ status: 0 });
     x.send(file);
