@@ -732,6 +732,19 @@ void rindex_remove(struct rindex *ix, struct rindex_item *it)
  * Workers
  * ================================================================ */
 
+/* A worker's record, zeroed, its eligible set inline; aligned, so a take-next's three lines are three. */
+static struct rx_worker *worker_new(void)
+{
+	struct rx_worker *w = aligned_alloc(64, (sizeof(*w) + 63) & ~(size_t)63);
+
+	if (!w)
+		return NULL;
+	memset(w, 0, sizeof(*w));
+	w->elig = w->inl;
+	w->alloc_elig = ELIG_INLINE;
+	return w;
+}
+
 int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 {
 	struct rx_worker *w = idmap_get(&ix->workers, wr->id);
@@ -777,10 +790,7 @@ int rindex_worker_set(struct rindex *ix, const struct worker_rec *wr)
 		memcpy(until, wr->clear_until, n_clear * sizeof(*until));
 	}
 	if (!w) {
-		/* Its first lines together: aligned, so the three a take-next reads are three. */
-		if (!(w = aligned_alloc(64, (sizeof(*w) + 63) & ~(size_t)63)) ||
-		    (memset(w, 0, sizeof(*w)), w->elig = w->inl, w->alloc_elig = ELIG_INLINE,
-		     idmap_put(&ix->workers, wr->id, w))) {
+		if (!(w = worker_new()) || idmap_put(&ix->workers, wr->id, w)) {
 			free(w);
 			free(clear);
 			free(until);
