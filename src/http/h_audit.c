@@ -24,30 +24,22 @@ static int actor_name(void *ctx, int64_t user_id, char *out)
  * screen's filters, any together; each served by an index: sqlite_audit.c),
  * each event with its actor's name.
  */
+/* The page's events with their actors' names (wire_audit_names). */
+static int with_names(struct req *r, json_t *data)
+{
+	return wire_audit_names(data, actor_name, r);
+}
+
 int h_audit_list(struct req *r)
 {
 	struct app_page_in in;
-	struct buf err = BUF_INIT;
-	json_t *data = json_array();
-	int64_t next = 0;
-	int rc;
 
-	if (!data)
-		return http__fail(r, ERR_NOMEM, NULL);
 	http__page_in(r, true, &in);
 	in.actor = http__query(r, "actor");
 	in.action = http__query(r, "action");
 	in.from = http__query(r, "from");
 	in.to = http__query(r, "to");
-	rc = app_list(&r->srv->app, &r->actor, APP_AUDIT, &in, wire_rec_add, data, &next, &err);
-	if (!rc)
-		rc = wire_audit_names(data, actor_name, r);
-	if (rc) {
-		json_decref(data);
-		return http__app_fail(r, rc, &err);
-	}
-	buf_release(&err);
-	return http__read(r, 0, wire_page(data, next));
+	return http__list_in(r, APP_AUDIT, &in, with_names);
 }
 
 static json_t *hex(const unsigned char *b, size_t n)

@@ -358,8 +358,12 @@ void http__expand(struct req *r, http_getter get);
 int http__app_fail(struct req *r, int rc, struct buf *err);
 /* Answers the list of kind k (app_list()): the page of ?after=&limit= (?client_id= when by_client). */
 int http__list(struct req *r, enum app_kind k, bool by_client);
-/* http__list with the page as given (the audit trail adds its filters). */
-int http__list_in(struct req *r, enum app_kind k, const struct app_page_in *in);
+/*
+ * http__list with the page as given (the audit trail adds its filters), and
+ * out (NULL: none) adding to the page's records before the answer.
+ */
+int http__list_in(struct req *r, enum app_kind k, const struct app_page_in *in,
+		  int (*out)(struct req *r, json_t *data));
 /* Answers the record of kind k with this id as the actor may read it (app_get()). */
 int http__get(struct req *r, enum app_kind k, int64_t id);
 /* A write request on its way: its body, its command, the use case's error line. */

@@ -37,10 +37,11 @@ int http__list(struct req *r, enum app_kind k, bool by_client)
 	struct app_page_in in;
 
 	http__page_in(r, by_client, &in);
-	return http__list_in(r, k, &in);
+	return http__list_in(r, k, &in, NULL);
 }
 
-int http__list_in(struct req *r, enum app_kind k, const struct app_page_in *in)
+int http__list_in(struct req *r, enum app_kind k, const struct app_page_in *in,
+		  int (*out)(struct req *r, json_t *data))
 {
 	struct buf err = BUF_INIT;
 	json_t *data = json_array();
@@ -50,6 +51,8 @@ int http__list_in(struct req *r, enum app_kind k, const struct app_page_in *in)
 	if (!data)
 		return http__fail(r, ERR_NOMEM, NULL);
 	rc = app_list(&r->srv->app, &r->actor, k, in, wire_rec_add, data, &next, &err);
+	if (!rc && out)
+		rc = out(r, data);
 	if (rc) {
 		json_decref(data);
 		return http__app_fail(r, rc, &err);
