@@ -262,6 +262,7 @@ await run('e2e_admin', async (browser) => {
     ok(direct.status === 400 && said === cat[lang]['apierr.with_detail'].replace('{said}', cat[lang]['apierr.invalid']).replace('{detail}', reason),
       `[${lang}] the API's refusal beside the field: the code's sentence in the language, then the server's reason`, said);
     await axe(page, `client form with an API error [${lang}]`);
+    await shot(page, `admin-error-${lang}`);
     await ctx.close();
   }
 
