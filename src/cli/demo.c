@@ -253,6 +253,7 @@ int cli_demo(int argc, char **argv)
 	char mgr[AUTH_TOKEN_TEXT], wrk[AUTH_TOKEN_TEXT], cli[AUTH_TOKEN_TEXT], path[600];
 	char aud[AUTH_TOKEN_TEXT], adm[AUTH_TOKEN_TEXT];
 	bool serve = true;
+	sigset_t stop;
 	struct stat st;
 	size_t added;
 	long items = 500;
@@ -300,6 +301,8 @@ int cli_demo(int argc, char **argv)
 			      "or give the demo a new --data directory", d.ctx.cfg.data_dir, d.ctx.cfg.data_dir);
 		goto out;
 	}
+	if (serve) /* a stop signal during the set-up then stops the server cleanly once it serves */
+		cli_serve_block_signals(&stop);
 	if ((rc = cli_open(&d.ctx, CLI_SERVE, true, &err))) {
 		rc = cli_fail("demo", 1, "%s", buf_str(&err));
 		goto out;

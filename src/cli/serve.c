@@ -18,6 +18,15 @@
 #include "util/err.h"
 #include "util/log.h"
 
+void cli_serve_block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+}
+
 int cli_serve_run(struct cli_ctx *ctx)
 {
 	struct http_opts ho = HTTP_OPTS_INIT;
@@ -30,12 +39,8 @@ int cli_serve_run(struct cli_ctx *ctx)
 	int64_t n_open = 0;
 	int sig = 0, rc;
 
-	/* Block the stop signals before any thread starts, so only sigwait sees them. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* Blocked already before cli_open started the engine's thread; again here, for sigwait's set. */
+	cli_serve_block_signals(&set);
 	signal(SIGPIPE, SIG_IGN);
 
 	ho.bind = ctx->cfg.bind;
@@ -150,6 +155,7 @@ int cli_serve(int argc, char **argv)
 		     { 'C', "max_connections" }, { 'F', "fail_rate_per_s" } };
 	struct cli_ctx ctx = CLI_CTX_INIT;
 	struct buf err = BUF_INIT;
+	sigset_t stop;
 	int c, rc;
 
 	rc = cli_config(&ctx, &err);
@@ -294,6 +300,8 @@ int cli_serve(int argc, char **argv)
 		if (rc)
 			goto bad;
 	}
+	/* A stop signal during the opening (a long recovery) then stops it cleanly once it serves. */
+	cli_serve_block_signals(&stop);
 	rc = cli_open(&ctx, CLI_SERVE, false, &err);
 	if (rc) {
 		rc = cli_fail("serve", 1, "%s", buf_str(&err));

@@ -6,6 +6,17 @@
 
 init_data
 restart_server
+# Every thread but the main one blocks SIGTERM and SIGINT, so that only the main thread's
+# sigwait takes them: a thread that does not block them gets a stop signal now and then and
+# its default action kills the process (exit 143, no clean stop). SigBlk of /proc's task
+# status, bit N-1 for signal N; the main thread's own mask is sigwait's business.
+unblocked=
+for t in /proc/"$SERVER_PID"/task/*; do
+  tid=${t##*/}; [ "$tid" = "$SERVER_PID" ] && continue
+  blk=$(awk '/^SigBlk:/ {print $2}' "$t/status")
+  (( (0x$blk >> 14) & 1 && (0x$blk >> 1) & 1 )) || unblocked+="$tid($(cat "$t/comm"):$blk) "
+done
+check "every thread but the main one blocks SIGTERM and SIGINT" "" "$unblocked"
 setup_world 3
 add_workers 2 "$ACME"
 
